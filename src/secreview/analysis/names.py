@@ -1,0 +1,219 @@
+"""Resolve how code spells a name to what it means.
+
+Rules ask for a call's *qualified name* (`subprocess.run`, `yaml.load`) and
+never match on spelling, so `import subprocess as sp; sp.run(...)` and
+`from os import system as run; run(...)` are the same calls as the plain
+forms. The model is pyflakes-sized on purpose: a stack of scopes, filled in
+source order during the one pass over the tree, recording for each name what
+it was bound to (an import, an alias of another qualified name, an instance of
+an imported class, a constant, or something unknown).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from dataclasses import dataclass, field
+
+BUILTINS = frozenset(dir(builtins))
+
+
+@dataclass(slots=True)
+class Binding:
+    """What a name refers to, as far as a single pass can tell."""
+
+    qualname: str | None = None  # import or alias target, or the class of an instance
+    constant: bool = False  # every value assigned so far is a compile-time constant
+    value: object = None  # the constant's value when known (str, int, bytes, ...)
+    kind: str = "unknown"  # import | alias | instance | constant | param | def | unknown
+    line: int = 0
+
+
+@dataclass(slots=True)
+class Scope:
+    node: ast.AST | None
+    kind: str  # module | class | function
+    names: dict[str, Binding] = field(default_factory=dict)
+
+
+class NameModel:
+    """Scopes and bindings for one module, updated as the visitor walks."""
+
+    def __init__(self, module: str = "") -> None:
+        self.module = module
+        self.scopes: list[Scope] = [Scope(None, "module")]
+
+    # -- scopes -------------------------------------------------------------
+    def push(self, node: ast.AST, kind: str) -> None:
+        self.scopes.append(Scope(node, kind))
+
+    def pop(self) -> None:
+        self.scopes.pop()
+
+    @property
+    def module_scope(self) -> Scope:
+        return self.scopes[0]
+
+    def lookup(self, name: str) -> Binding | None:
+        """Python's rule: innermost function scopes, skipping class bodies, then module."""
+        scopes = self.scopes
+        last = len(scopes) - 1
+        for index in range(last, -1, -1):
+            scope = scopes[index]
+            if scope.kind == "class" and index != last:
+                continue
+            binding = scope.names.get(name)
+            if binding is not None:
+                return binding
+        return None
+
+    # -- bindings -----------------------------------------------------------
+    def bind(self, name: str, binding: Binding) -> None:
+        """Bind in the current scope; a name stays constant only while every value is."""
+        names = self.scopes[-1].names
+        old = names.get(name)
+        if old is not None and binding.constant:
+            if not old.constant:
+                binding = Binding(line=binding.line)
+            elif old.value != binding.value:
+                binding = Binding(constant=True, value=UNKNOWN_CONSTANT, kind="constant", line=binding.line)
+        names[name] = binding
+
+    def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    self.bind(alias.asname, Binding(alias.name, kind="import", line=node.lineno))
+                else:
+                    top = alias.name.split(".", 1)[0]
+                    self.bind(top, Binding(top, kind="import", line=node.lineno))
+            return
+        base = self._import_base(node)
+        for alias in node.names:
+            if alias.name == "*":
+                continue
+            target = f"{base}.{alias.name}" if base else alias.name
+            self.bind(alias.asname or alias.name, Binding(target, kind="import", line=node.lineno))
+
+    def _import_base(self, node: ast.ImportFrom) -> str:
+        module = node.module or ""
+        if not node.level:
+            return module
+        package = self.module.split(".")
+        # `self.module` names this module; its package is everything but the last part.
+        package = package[: max(0, len(package) - node.level)]
+        parts = [p for p in package if p] + ([module] if module else [])
+        return ".".join(parts) if parts else "." * node.level + module
+
+    def bind_target(self, target: ast.expr, value: ast.expr | None, line: int) -> None:
+        """Record an assignment `target = value` (value None: unknown)."""
+        if isinstance(target, ast.Name):
+            self.bind(target.id, self.describe(value, line))
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
+            for index, element in enumerate(target.elts):
+                sub = values[index] if values is not None and index < len(values) else None
+                if isinstance(element, ast.Starred):
+                    element, sub = element.value, None
+                self.bind_target(element, sub, line)
+        elif isinstance(target, ast.Starred):
+            self.bind_target(target.value, None, line)
+
+    def describe(self, value: ast.expr | None, line: int) -> Binding:
+        if value is None:
+            return Binding(line=line)
+        const = self.constant_value(value)
+        if const is not NOT_CONSTANT:
+            return Binding(constant=True, value=const, kind="constant", line=line)
+        if isinstance(value, (ast.Name, ast.Attribute)):
+            qual = self.qualname(value)
+            if qual is not None:
+                return Binding(qual, kind="alias", line=line)
+        if isinstance(value, ast.Call):
+            qual = self.qualname(value.func)
+            if qual is not None and "." in qual:
+                return Binding(qual, kind="instance", line=line)
+        return Binding(line=line)
+
+    # -- queries ------------------------------------------------------------
+    def qualname(self, node: ast.expr) -> str | None:
+        """`sp.run` -> 'subprocess.run'; builtins by their bare name; None if unknown."""
+        if isinstance(node, ast.Name):
+            binding = self.lookup(node.id)
+            if binding is None:
+                return node.id if node.id in BUILTINS else None
+            if binding.kind in ("import", "alias", "instance"):
+                return binding.qualname
+            return None
+        if isinstance(node, ast.Attribute):
+            base = self.qualname(node.value)
+            if base is None:
+                return None
+            return f"{base}.{node.attr}"
+        if isinstance(node, ast.Call):
+            # `requests.Session().get` resolves as a method of the class.
+            return self.qualname(node.func)
+        return None
+
+    def constant_value(self, node: ast.expr | None) -> object:
+        """The compile-time value of an expression, or NOT_CONSTANT.
+
+        Strings built only from literals and names bound only to literals are
+        constants; a value that might come from outside the program is not.
+        """
+        if node is None:
+            return NOT_CONSTANT
+        if isinstance(node, ast.Constant):
+            return node.value
+        if isinstance(node, ast.Name):
+            binding = self.lookup(node.id)
+            if binding is not None and binding.constant:
+                return binding.value
+            return NOT_CONSTANT
+        if isinstance(node, ast.JoinedStr):
+            for part in node.values:
+                if isinstance(part, ast.FormattedValue) and self.constant_value(part.value) is NOT_CONSTANT:
+                    return NOT_CONSTANT
+            return UNKNOWN_CONSTANT
+        if isinstance(node, ast.BinOp):
+            left = self.constant_value(node.left)
+            if left is NOT_CONSTANT:
+                return NOT_CONSTANT
+            if isinstance(node.op, ast.Mod) and isinstance(node.right, (ast.Tuple, ast.Dict)):
+                right_ok = all(
+                    self.constant_value(v) is not NOT_CONSTANT
+                    for v in (node.right.elts if isinstance(node.right, ast.Tuple) else node.right.values)
+                )
+                return UNKNOWN_CONSTANT if right_ok else NOT_CONSTANT
+            right = self.constant_value(node.right)
+            if right is NOT_CONSTANT:
+                return NOT_CONSTANT
+            if isinstance(node.op, ast.Add) and type(left) is type(right) and isinstance(left, (str, bytes)):
+                return left + right
+            return UNKNOWN_CONSTANT
+        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+            if all(self.constant_value(e) is not NOT_CONSTANT for e in node.elts):
+                return UNKNOWN_CONSTANT
+            return NOT_CONSTANT
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            # "a b".split(), "-".join(["x", "y"]), "{}".format("x")
+            if self.constant_value(node.func.value) is not NOT_CONSTANT and all(
+                self.constant_value(a) is not NOT_CONSTANT for a in node.args
+            ) and all(self.constant_value(k.value) is not NOT_CONSTANT for k in node.keywords):
+                return UNKNOWN_CONSTANT
+        return NOT_CONSTANT
+
+    def is_constant(self, node: ast.expr | None) -> bool:
+        return self.constant_value(node) is not NOT_CONSTANT
+
+
+class _Sentinel:
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __repr__(self) -> str:
+        return self._name
+
+
+NOT_CONSTANT = _Sentinel("NOT_CONSTANT")
+UNKNOWN_CONSTANT = _Sentinel("UNKNOWN_CONSTANT")

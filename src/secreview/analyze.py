@@ -1,0 +1,96 @@
+"""Review one file: parse, walk once with the selected rules, apply suppressions.
+
+Every failure — unreadable, undecodable, unparsable, too deep for the
+recursion limit, or a bug in a rule — becomes a diagnostic for this file
+alone; `review_file` never raises for what the file contains.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+from secreview import suppress
+from secreview.engine import Dispatch, Walker
+from secreview.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
+from secreview.parse import Parsed, parse_file, parse_source
+from secreview.review.verdicts import file_verdicts
+from secreview.rules.base import Context
+
+
+@lru_cache(maxsize=4096)
+def _package_of(directory: str) -> str:
+    """Dotted package name of a directory, following __init__.py files upward."""
+    parts: list[str] = []
+    current = os.path.abspath(directory)
+    while os.path.isfile(os.path.join(current, "__init__.py")):
+        parts.append(os.path.basename(current))
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return ".".join(reversed(parts))
+
+
+def module_name(path: str) -> str:
+    """`src/pkg/sub/mod.py` -> 'pkg.sub.mod' (used to resolve relative imports)."""
+    directory, base = os.path.split(path)
+    stem = base[:-3] if base.endswith(".py") else base
+    package = _package_of(directory or ".")
+    if stem == "__init__":
+        return package
+    return f"{package}.{stem}" if package else stem
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Findings below either threshold are counted, not reported."""
+
+    min_severity: Severity = Severity.LOW
+    min_confidence: Confidence = Confidence.LOW
+
+
+def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Thresholds = Thresholds()) -> FileReview:
+    """Run the checks over a parsed file, split off suppressed and below-threshold findings."""
+    ctx = Context(parsed.path, parsed.source, parsed.tree, module)
+    diagnostics: list[Diagnostic] = []
+    try:
+        Walker(ctx, dispatch).run()
+    except RecursionError:
+        diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.TOO_DEEP,
+                                      "code nests too deeply to analyse; findings for this file may be incomplete"))
+    except Exception as exc:  # a rule bug must not stop the run or hide other files
+        rule = ctx.rule.id if ctx.rule else "engine"
+        diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.INTERNAL,
+                                      f"internal error in {rule}: {type(exc).__name__}: {exc}; "
+                                      "please report it — findings for this file may be incomplete"))
+    ordered = sorted(ctx.findings, key=lambda f: f.sort_key)
+    kept, waived = suppress.apply(ordered, parsed.source)
+    shown = [f for f in kept if f.severity >= thresholds.min_severity and f.confidence >= thresholds.min_confidence]
+    lines = parsed.source.count("\n") + (0 if parsed.source.endswith("\n") or not parsed.source else 1)
+    return FileReview(
+        path=parsed.path,
+        lines=lines,
+        findings=tuple(shown),
+        suppressed=tuple(waived),
+        diagnostics=tuple(diagnostics),
+        facts=tuple(ctx.facts),
+        verdicts=file_verdicts(shown, ctx.facts),
+        below_threshold=len(kept) - len(shown),
+    )
+
+
+def review_file(path: str, dispatch: Dispatch, max_bytes: int, thresholds: Thresholds = Thresholds()) -> FileReview:
+    parsed = parse_file(path, max_bytes)
+    if isinstance(parsed, Diagnostic):
+        return FileReview(path=path, lines=0, diagnostics=(parsed,), verdicts=file_verdicts((), ()))
+    return analyze(parsed, dispatch, module_name(path), thresholds)
+
+
+def review_text(path: str, source: str, dispatch: Dispatch, thresholds: Thresholds = Thresholds()) -> FileReview:
+    parsed = parse_source(path, source)
+    if isinstance(parsed, Diagnostic):
+        return FileReview(path=path, lines=source.count("\n") + 1, diagnostics=(parsed,),
+                          verdicts=file_verdicts((), ()))
+    return analyze(parsed, dispatch, "", thresholds)

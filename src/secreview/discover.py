@@ -1,0 +1,197 @@
+"""Turn the paths a user named into the Python files to review.
+
+Directories are walked recursively in sorted order (so every run lists files
+the same way), skipping what `.gitignore` files along the way ignore (matched
+with `pathspec`'s git semantics), the user's `--exclude` globs, and tool
+directories that never hold the project's code. A file named explicitly is
+always reviewed. Symbolic links are followed only when they stay inside the
+named roots, and each real directory is entered once, so a link loop cannot
+trap the walk.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pathspec
+
+from secreview.model import Diagnostic, DiagnosticKind
+
+ALWAYS_SKIPPED = frozenset(
+    {".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".venv", "venv", "node_modules",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs"}
+)
+
+
+class MissingPath(Exception):
+    """A path the user named does not exist (a usage error: exit status 2)."""
+
+
+@dataclass
+class Discovery:
+    files: list[str] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def is_python_script(path: str) -> bool:
+    """A file without `.py` whose first line is a python shebang."""
+    try:
+        with open(path, "rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        return False
+    return first.startswith(b"#!") and b"python" in first
+
+
+def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:
+    return pathspec.GitIgnoreSpec.from_lines(list(patterns))
+
+
+class _Walker:
+    def __init__(self, roots: Sequence[Path], excludes: Sequence[str], use_gitignore: bool) -> None:
+        self.real_roots = [r.resolve() for r in roots]
+        self.exclude = _spec(excludes) if excludes else None
+        self.use_gitignore = use_gitignore
+        self.seen_dirs: set[Path] = set()
+        self.seen_files: set[Path] = set()
+        self.result = Discovery()
+
+    def inside_roots(self, real: Path) -> bool:
+        return any(real == root or root in real.parents for root in self.real_roots)
+
+    def excluded(self, path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+        if self.exclude is not None:
+            text = path.as_posix() + ("/" if is_dir else "")
+            if self.exclude.match_file(text) or self.exclude.match_file(path.name + ("/" if is_dir else "")):
+                return True
+        absolute = path.absolute()
+        for base, spec in ignores:
+            try:
+                rel = absolute.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(rel + ("/" if is_dir else "")):
+                return True
+        return False
+
+    def add_file(self, path: Path) -> None:
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            kind = DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE
+            self.result.diagnostics.append(Diagnostic(str(path), kind, f"cannot resolve path: {exc}"))
+            return
+        if real in self.seen_files:
+            return
+        self.seen_files.add(real)
+        self.result.files.append(str(path))
+
+    def walk(self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]]) -> None:
+        try:
+            real = directory.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:
+            self.result.diagnostics.append(
+                Diagnostic(str(directory), DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE,
+                           f"cannot enter directory: {exc}"))
+            return
+        if real in self.seen_dirs:
+            return
+        self.seen_dirs.add(real)
+        if self.use_gitignore:
+            ignore_file = directory / ".gitignore"
+            if ignore_file.is_file():
+                try:
+                    lines = ignore_file.read_text("utf-8", errors="replace").splitlines()
+                    ignores = [*ignores, (directory.absolute(), _spec(lines))]
+                except OSError:
+                    pass
+        try:
+            entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        except OSError as exc:
+            self.result.diagnostics.append(
+                Diagnostic(str(directory), DiagnosticKind.UNREADABLE, f"cannot list directory: {exc.strerror or exc}"))
+            return
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                is_link = entry.is_symlink()
+                is_dir = entry.is_dir()  # follows links
+                is_file = entry.is_file()
+            except OSError as exc:
+                self.result.diagnostics.append(Diagnostic(entry.path, DiagnosticKind.UNREADABLE, str(exc)))
+                continue
+            if is_link:
+                try:
+                    target = path.resolve(strict=True)
+                except (OSError, RuntimeError) as exc:
+                    if _is_loop(exc):
+                        self.result.diagnostics.append(
+                            Diagnostic(entry.path, DiagnosticKind.SYMLINK_LOOP, "symbolic link loop; not followed"))
+                    continue  # a dangling link is not a file to review
+                if not self.inside_roots(target):
+                    continue  # never leave the trees the user named
+            if is_dir:
+                if entry.name in ALWAYS_SKIPPED or self.excluded(path, True, ignores):
+                    continue
+                self.walk(path, ignores)
+            elif is_file:
+                if self.excluded(path, False, ignores):
+                    continue
+                if entry.name.endswith((".py", ".pyw")) or (
+                    "." not in entry.name and is_python_script(entry.path)
+                ):
+                    self.add_file(path)
+
+
+def _is_loop(exc: BaseException) -> bool:
+    return isinstance(exc, RuntimeError) or getattr(exc, "errno", None) == errno.ELOOP
+
+
+def discover(paths: Sequence[str], excludes: Sequence[str] = (), use_gitignore: bool = True) -> Discovery:
+    """Files to review under `paths`, in a stable order; raises MissingPath."""
+    roots = [Path(p) for p in paths]
+    for root in roots:
+        if not os.path.lexists(root):
+            raise MissingPath(f"no such file or directory: {root}")
+    walker = _Walker(roots, excludes, use_gitignore)
+    for root in roots:
+        ignores = _parent_gitignores(root) if use_gitignore else []
+        if root.is_dir():
+            walker.walk(root, ignores)
+        elif root.is_file():
+            walker.add_file(root)  # named explicitly: reviewed whatever its name
+        else:
+            try:
+                root.resolve(strict=True)
+                walker.result.diagnostics.append(
+                    Diagnostic(str(root), DiagnosticKind.UNREADABLE, "not a regular file or directory"))
+            except (OSError, RuntimeError) as exc:
+                kind = DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE
+                walker.result.diagnostics.append(Diagnostic(str(root), kind, f"cannot resolve path: {exc}"))
+    return walker.result
+
+
+def _parent_gitignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
+    """`.gitignore` files above a named path, up to the top of its git repository."""
+    start = root.absolute()
+    chain: list[Path] = []
+    for directory in start.parents:
+        chain.append(directory)
+        if (directory / ".git").exists():
+            break
+    else:
+        return []  # not inside a repository: no outer .gitignore applies
+    found: list[tuple[Path, pathspec.PathSpec]] = []
+    for directory in reversed(chain):
+        ignore_file = directory / ".gitignore"
+        if ignore_file.is_file():
+            try:
+                lines = ignore_file.read_text("utf-8", errors="replace").splitlines()
+            except OSError:
+                continue
+            found.append((directory, _spec(lines)))
+    return found

@@ -1,0 +1,1 @@
+"""Per-pillar verdicts: the chapters of every report."""

@@ -1,0 +1,242 @@
+"""What a rule is, how rules register, and the context a check works in.
+
+A rule is a plain function decorated with `@rule(...)`. The decorator records
+its metadata (id, name, CWE, severity, confidence, fix) and *what it wants to
+see*: node types (`nodes=`), calls by qualified name (`calls=`), or method
+calls by attribute name whatever the receiver (`methods=`, for duck-typed APIs
+such as DB-API cursors). The engine walks each tree once and hands a node only
+to the rules that asked for it, so adding rules costs little per node.
+
+The function's docstring is the rule's documentation, with the same four
+headings every time (What it does / Why is this bad / Example / Use instead),
+as in Ruff; `secreview explain RULE` prints it.
+"""
+
+from __future__ import annotations
+
+import ast
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from secreview.analysis.names import NameModel
+from secreview.cwe import catalog
+from secreview.model import Confidence, Evidence, Finding, Location, Severity, Step
+
+Check = Callable[[ast.AST, "Context"], None]
+
+DOC_HEADINGS = ("## What it does", "## Why is this bad", "## Example", "## Use instead")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Metadata of one check; the check itself is `func`."""
+
+    id: str
+    name: str
+    cwe: str
+    severity: Severity
+    confidence: Confidence
+    fix: str
+    func: Check = field(compare=False, repr=False)
+    nodes: tuple[type, ...] = ()
+    calls: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
+    bandit: tuple[str, ...] = ()  # Bandit test ids this rule covers, for `# nosec B602`
+    tags: tuple[str, ...] = ()
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def pillar(self) -> str:
+        return catalog().weakness(self.cwe).primary_pillar
+
+    @property
+    def cwe_name(self) -> str:
+        return catalog().weakness(self.cwe).name
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(
+    *,
+    id: str,
+    name: str,
+    cwe: str,
+    severity: Severity,
+    confidence: Confidence,
+    fix: str,
+    nodes: Iterable[type] = (),
+    calls: Iterable[str] = (),
+    methods: Iterable[str] = (),
+    bandit: Iterable[str] = (),
+    tags: Iterable[str] = (),
+) -> Callable[[Check], Check]:
+    """Register a check. The CWE must exist in the shipped catalogue."""
+
+    def register(func: Check) -> Check:
+        if id in REGISTRY:
+            raise ValueError(f"duplicate rule id {id}")
+        catalog().weakness(cwe)  # fails loudly at import for a mistyped CWE
+        REGISTRY[id] = Rule(
+            id=id,
+            name=name,
+            cwe=catalog().normalise(cwe),
+            severity=severity,
+            confidence=confidence,
+            fix=fix,
+            func=func,
+            nodes=tuple(nodes),
+            calls=tuple(calls),
+            methods=tuple(methods),
+            bandit=tuple(bandit),
+            tags=tuple(tags),
+        )
+        return func
+
+    return register
+
+
+class Context:
+    """What a check may ask about the file, and how it reports.
+
+    The engine keeps `ancestors` (the chain of nodes above the current one),
+    the name model and the current rule up to date while it walks.
+    """
+
+    def __init__(self, path: str, source: str, tree: ast.Module, module: str = "") -> None:
+        self.path = path
+        self.source = source
+        self.lines = source.splitlines()
+        self.tree = tree
+        self.names = NameModel(module)
+        self.ancestors: list[ast.AST] = []
+        self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
+        self.classes: list[ast.ClassDef] = []
+        self.rule: Rule | None = None
+        self.findings: list[Finding] = []
+        self.facts: list[Evidence] = []
+        self._qualnames: dict[int, str | None] = {}
+        lowered = path.replace("\\", "/").lower()
+        base = lowered.rsplit("/", 1)[-1]
+        self.is_test = (
+            base.startswith("test_")
+            or base.endswith("_test.py")
+            or base == "conftest.py"
+            or "/tests/" in f"/{lowered}"
+            or "/test/" in f"/{lowered}"
+        )
+
+    # -- questions ----------------------------------------------------------
+    def qualname(self, node: ast.expr) -> str | None:
+        """Qualified name of an expression, memoised per node for this file."""
+        key = id(node)
+        cache = self._qualnames
+        if key not in cache:
+            cache[key] = self.names.qualname(node)
+        return cache[key]
+
+    def call_name(self, call: ast.Call) -> str | None:
+        return self.qualname(call.func)
+
+    def is_constant(self, node: ast.expr | None) -> bool:
+        return self.names.is_constant(node)
+
+    def constant_value(self, node: ast.expr | None) -> object:
+        return self.names.constant_value(node)
+
+    @property
+    def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:
+        return self.functions[-1] if self.functions else None
+
+    @property
+    def parent(self) -> ast.AST | None:
+        return self.ancestors[-1] if self.ancestors else None
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+    # -- reporting ----------------------------------------------------------
+    def location(self, node: ast.AST) -> Location:
+        line = getattr(node, "lineno", 1)
+        return Location(
+            path=self.path,
+            line=line,
+            column=getattr(node, "col_offset", 0),
+            end_line=getattr(node, "end_lineno", None) or line,
+            end_column=getattr(node, "end_col_offset", None) or 0,
+        )
+
+    def report(
+        self,
+        node: ast.AST,
+        message: str,
+        *,
+        fix: str | None = None,
+        severity: Severity | None = None,
+        confidence: Confidence | None = None,
+        path: tuple[Step, ...] = (),
+        rule_id: str | None = None,
+    ) -> None:
+        """Record a finding of the current rule (or of `rule_id`) at `node`."""
+        current = REGISTRY[rule_id] if rule_id else self.rule
+        assert current is not None, "report() called outside a rule"
+        weakness = catalog().weakness(current.cwe)
+        location = self.location(node)
+        self.findings.append(
+            Finding(
+                rule_id=current.id,
+                rule_name=current.name,
+                cwe=current.cwe,
+                pillar=weakness.primary_pillar,
+                secondary_pillars=weakness.secondary_pillars,
+                severity=severity or current.severity,
+                confidence=confidence or current.confidence,
+                location=location,
+                source_line=self.line_text(location.line).strip(),
+                message=message,
+                fix=fix or current.fix,
+                path=path,
+            )
+        )
+
+    def fact(self, kind: str, node: ast.AST, text: str) -> None:
+        """Record something seen that explains a verdict (see `secreview.review`)."""
+        self.facts.append(Evidence(kind=kind, line=getattr(node, "lineno", 0), text=text, path=self.path))
+
+
+# -- helpers shared by many checks -------------------------------------------
+
+
+def keyword(call: ast.Call, name: str) -> ast.keyword | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw
+    return None
+
+
+def argument(call: ast.Call, position: int, name: str) -> ast.expr | None:
+    """The argument passed at `position` or as `name=`, whichever is present."""
+    if len(call.args) > position and not any(isinstance(a, ast.Starred) for a in call.args[: position + 1]):
+        return call.args[position]
+    kw = keyword(call, name)
+    return kw.value if kw is not None else None
+
+
+def is_true(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def is_false(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is False
+
+
+def dotted(node: ast.expr) -> str:
+    """How the code spells a name: `request.args.get` (for messages)."""
+    try:
+        return ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse handles every node ast produces
+        return "<expression>"

@@ -1,0 +1,130 @@
+"""Shared judgements that several checks make about code around a node.
+
+Pattern rules become precise by asking *what the value is for* (a password,
+a token, a cache key) and *where it came from* (a literal, a request, the
+unknown). These helpers answer from names, which is what a human reviewer
+reads too. The taint engine gives the stronger answer about origins; this
+module is the single-statement approximation.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.rules.base import Context
+
+SENSITIVE = re.compile(
+    r"passw|passwd|pwd|secret|token|signature|\bsig\b|_sig\b|^sig_|credential|api_?key|private_?key|"
+    r"nonce|salt|\botp\b|otp_|_otp|session_?id|session_?key|csrf|auth_?code|reset_?code|verification_?code",
+    re.IGNORECASE,
+)
+PASSWORD = re.compile(r"passw|passwd|pwd|passphrase", re.IGNORECASE)
+DIGEST = re.compile(
+    r"digest|signature|\bsig\b|_sig\b|^sig_|hmac|\bmac\b|_mac\b|token|secret|api_?key|password_?hash|pw_?hash|"
+    r"csrf|nonce|otp|passw",
+    re.IGNORECASE,
+)
+
+# Request data as the common web frameworks spell it: the single-statement
+# stand-in for a taint source.
+_REQUEST_ATTRS = frozenset(
+    {"args", "form", "values", "json", "data", "cookies", "headers", "files", "view_args", "GET", "POST",
+     "COOKIES", "META", "body", "FILES", "query_params", "path_params", "params", "query", "match_info",
+     "get_json", "get_data", "get_argument", "get_query_argument", "get_body_argument"}
+)
+_UNTRUSTED_QUALNAMES = ("flask.request", "sys.argv", "input", "os.environ", "os.getenv", "werkzeug.", "bottle.request")
+
+
+def name_of(node: ast.AST) -> str:
+    """The identifier a target or operand is known by: `self.token` -> 'token'."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return name_of(node.value)
+    if isinstance(node, ast.Call):
+        return name_of(node.func)
+    if isinstance(node, ast.Starred):
+        return name_of(node.value)
+    return ""
+
+
+def assigned_names(ctx: Context) -> list[str]:
+    """Names the current expression is being stored into, keyword it is passed as,
+    or the function returning it: how code says what a value is for."""
+    names: list[str] = []
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, ast.Assign):
+            names.extend(name_of(t) for t in ancestor.targets)
+            break
+        if isinstance(ancestor, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+            names.append(name_of(ancestor.target))
+            break
+        if isinstance(ancestor, ast.keyword) and ancestor.arg:
+            names.append(ancestor.arg)
+            break
+        if isinstance(ancestor, ast.Dict):
+            continue
+        if isinstance(ancestor, ast.Return):
+            break
+        if isinstance(ancestor, ast.stmt):
+            break
+    function = ctx.function
+    if function is not None and not isinstance(function, ast.Lambda):
+        names.append(function.name)
+    return [n for n in names if n]
+
+
+def sensitive_purpose(ctx: Context, pattern: re.Pattern[str] = SENSITIVE) -> str | None:
+    """The first name around the node that says it holds a secret, if any."""
+    for name in assigned_names(ctx):
+        if pattern.search(name):
+            return name
+    return None
+
+
+def mentions(node: ast.AST, pattern: re.Pattern[str]) -> str | None:
+    """An identifier or string key inside `node` that matches `pattern`."""
+    for sub in ast.walk(node):
+        text = ""
+        if isinstance(sub, ast.Name):
+            text = sub.id
+        elif isinstance(sub, ast.Attribute):
+            text = sub.attr
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 40:
+            text = sub.value
+        if text and pattern.search(text):
+            return text
+    return None
+
+
+def untrusted_expression(ctx: Context, node: ast.AST) -> str | None:
+    """Spelling of request data, argv, input() or the environment inside `node`."""
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.Attribute, ast.Name, ast.Call)):
+            target = sub.func if isinstance(sub, ast.Call) else sub
+            qual = ctx.qualname(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+            if qual and qual.startswith(_UNTRUSTED_QUALNAMES):
+                return ast.unparse(sub)
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr in _REQUEST_ATTRS
+                and name_of(target.value) in ("request", "req", "self.request")
+            ):
+                return ast.unparse(sub)
+    return None
+
+
+def in_test_code(ctx: Context) -> bool:
+    """Test modules and test functions: asserts and fixed secrets are normal there."""
+    if ctx.is_test:
+        return True
+    for function in ctx.functions:
+        if not isinstance(function, ast.Lambda) and function.name.startswith("test"):
+            return True
+    return False
