@@ -84,7 +84,7 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
 def review_file(path: str, dispatch: Dispatch, max_bytes: int, thresholds: Thresholds = Thresholds()) -> FileReview:
     parsed = parse_file(path, max_bytes)
     if isinstance(parsed, Diagnostic):
-        return FileReview(path=path, lines=0, diagnostics=(parsed,), verdicts=file_verdicts((), ()))
+        return FileReview(path=path, lines=0, diagnostics=(parsed,), verdicts=file_verdicts((), ()), reviewed=False)
     return analyze(parsed, dispatch, module_name(path), thresholds)
 
 
@@ -92,5 +92,5 @@ def review_text(path: str, source: str, dispatch: Dispatch, thresholds: Threshol
     parsed = parse_source(path, source)
     if isinstance(parsed, Diagnostic):
         return FileReview(path=path, lines=source.count("\n") + 1, diagnostics=(parsed,),
-                          verdicts=file_verdicts((), ()))
+                          verdicts=file_verdicts((), ()), reviewed=False)
     return analyze(parsed, dispatch, "", thresholds)

@@ -150,6 +150,7 @@ class FileReview:
     facts: tuple[Evidence, ...] = ()
     verdicts: tuple[PillarVerdict, ...] = ()
     below_threshold: int = 0
+    reviewed: bool = True  # False when the file could not be read or parsed
 
 
 NO_DEFECTS = "No security defects are detected in the code"

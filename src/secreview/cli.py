@@ -1,0 +1,172 @@
+"""Command line: options and output only; the analysis lives behind `api`.
+
+Exit status: 0 when nothing at or above the thresholds is found, 1 when
+something is, 2 for usage errors, missing paths, nothing reviewable, or an
+internal error (printed as one line; set SECREVIEW_DEBUG=1 for a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from secreview import __version__
+from secreview.api import review_paths
+from secreview.config import ConfigError
+from secreview.config import load as load_config
+from secreview.discover import MissingPath
+from secreview.model import Confidence, Severity
+from secreview.report import FORMATS, renderer
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad options (exit status 2)."""
+
+
+def _csv(values: Sequence[str] | None) -> tuple[str, ...]:
+    """`--select a,b --select c` -> ('a', 'b', 'c')."""
+    out: list[str] = []
+    for value in values or ():
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return tuple(out)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="secreview",
+        description="Security code review for Python: defects by CWE and CWE-1000 pillar, with lines and fixes.",
+    )
+    parser.add_argument("--version", action="version", version=f"secreview {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    scan = commands.add_parser("scan", help="review files and directories")
+    scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to review")
+    scan.add_argument("-f", "--format", choices=FORMATS, default="text", help="report format (default: text)")
+    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    scan.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
+    scan.add_argument("--select", action="append", metavar="RULES", help="only these rule ids or CWE-NNN (comma-separated)")
+    scan.add_argument("--ignore", action="append", metavar="RULES", help="skip these rule ids or CWE-NNN (comma-separated)")
+    scan.add_argument("--min-severity", choices=[s.label for s in Severity], help="report only at or above this severity")
+    scan.add_argument("--min-confidence", choices=[c.label for c in Confidence], help="report only at or above this confidence")
+    scan.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files with a diagnostic")
+    scan.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
+    scan.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
+    scan.add_argument("--per-file", action="store_true", help="add a section per file to text and markdown reports")
+    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+
+    commands.add_parser("rules", help="list every rule with its CWE, pillar and severity")
+    explain = commands.add_parser("explain", help="print a rule's documentation")
+    explain.add_argument("rule", metavar="RULE")
+    return parser
+
+
+def _use_color(choice: str, to_file: bool) -> bool:
+    if choice != "auto":
+        return choice == "always"
+    if to_file or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _write(text: str, output: str | None, reviewed: Sequence[str]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output).resolve()
+    if any(Path(p).resolve() == target for p in reviewed):
+        raise UsageError(f"--output {output} is one of the reviewed files; refusing to overwrite it")
+    # Write beside the target, then rename: a failed run never leaves half a report.
+    handle, temp = tempfile.mkstemp(dir=str(target.parent), prefix=".secreview-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _scan(args: argparse.Namespace) -> int:
+    config = load_config(Path(args.paths[0]), Path(args.config) if args.config else None)
+    config = config.merged(
+        exclude=tuple(args.exclude or ()),
+        select=_csv(args.select),
+        ignore=_csv(args.ignore),
+        min_severity=Severity.parse(args.min_severity) if args.min_severity else None,
+        min_confidence=Confidence.parse(args.min_confidence) if args.min_confidence else None,
+        max_file_size=args.max_file_size,
+        gitignore=False if args.no_gitignore else None,
+    )
+    review = review_paths(args.paths, config)
+    options: dict[str, object] = {}
+    if args.format == "text":
+        options = {"color": _use_color(args.color, args.output is not None), "per_file": args.per_file}
+    elif args.format == "markdown":
+        options = {"per_file": args.per_file}
+    _write(renderer(args.format)(review, **options), args.output, [f.path for f in review.files])
+    if not any(f.reviewed for f in review.files):
+        print("secreview: nothing reviewable: no Python file could be parsed" if review.files
+              else "secreview: no Python files found under the given paths", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_FINDINGS if review.findings else EXIT_CLEAN
+
+
+def _rules() -> int:
+    from secreview.rules import all_rules
+
+    rows = [(r.id, f"CWE-{r.cwe}", f"CWE-{r.pillar}", r.severity.label, r.confidence.label, r.name) for r in all_rules()]
+    header = ("RULE", "CWE", "PILLAR", "SEVERITY", "CONFIDENCE", "NAME")
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(5)]
+    for row in [header, *rows]:
+        print("  ".join(cell.ljust(widths[i]) if i < 5 else cell for i, cell in enumerate(row)).rstrip())
+    return EXIT_CLEAN
+
+
+def _explain(rule_id: str) -> int:
+    from secreview.report.common import cwe_title, pillar_title
+    from secreview.rules import REGISTRY
+
+    found = REGISTRY.get(rule_id)
+    if found is None:
+        raise UsageError(f"unknown rule {rule_id!r}; `secreview rules` lists them")
+    print(f"{found.id}: {found.name}")
+    print(f"{cwe_title(found.cwe)} — pillar {pillar_title(found.pillar)}")
+    print(f"severity {found.severity.label}, confidence {found.confidence.label}\n")
+    print(found.doc)
+    print(f"\nFix: {found.fix}")
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "scan":
+            return _scan(args)
+        if args.command == "rules":
+            return _rules()
+        if args.command == "explain":
+            return _explain(args.rule)
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    except (MissingPath, ConfigError, UsageError) as exc:
+        print(f"secreview: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("secreview: interrupted", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except Exception as exc:  # no traceback reaches the user unless they ask for it
+        if os.environ.get("SECREVIEW_DEBUG"):
+            raise
+        print(f"secreview: internal error: {type(exc).__name__}: {exc} (SECREVIEW_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return EXIT_ERROR

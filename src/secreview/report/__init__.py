@@ -1,0 +1,27 @@
+"""Reporters only format: every format is rendered from the same `Review`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from secreview.model import Review
+
+FORMATS = ("text", "markdown", "json", "sarif")
+
+
+def renderer(name: str) -> Callable[..., str]:
+    """The `render(review, **options)` function of a format (imported lazily)."""
+    if name == "text":
+        from secreview.report.text import render
+    elif name == "markdown":
+        from secreview.report.markdown import render
+    elif name == "json":
+        from secreview.report.json import render
+    elif name == "sarif":
+        from secreview.report.sarif import render
+    else:
+        raise ValueError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
+    return render
+
+
+__all__ = ["FORMATS", "Review", "renderer"]

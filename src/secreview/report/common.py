@@ -1,0 +1,61 @@
+"""Small pieces of wording and safety shared by the human-readable reporters."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from secreview.cwe import catalog
+from secreview.model import Finding, Review
+from secreview.review.verdicts import PILLAR_ORDER
+
+_SHORT = re.compile(r"\('([^']+)'\)\s*$")
+# C0/C1 control characters except tab: reviewed code must not drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def cwe_title(cwe: str) -> str:
+    """'CWE-78 OS Command Injection': MITRE's short form where it has one."""
+    name = catalog().weakness(cwe).name
+    match = _SHORT.search(name)
+    return f"CWE-{cwe} {match.group(1) if match else name}"
+
+
+def pillar_title(pillar: str) -> str:
+    return f"CWE-{pillar} {catalog().pillar_name(pillar)}"
+
+
+def neutralise(text: str) -> str:
+    """Make text from reviewed code safe to print: control characters become \\xNN."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def by_pillar(findings: Iterable[Finding]) -> dict[str, list[Finding]]:
+    grouped: dict[str, list[Finding]] = {p: [] for p in PILLAR_ORDER}
+    for finding in findings:
+        grouped.setdefault(finding.pillar, []).append(finding)
+    return grouped
+
+
+def count_words(n: int, noun: str) -> str:
+    if n == 1:
+        return f"1 {noun}"
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{n} {plural}"
+
+
+def scope_line(review: Review) -> str:
+    files = len(review.files)
+    return f"reviewed {count_words(files, 'file')} ({review.lines:,} lines)"
+
+
+def tail_counts(review: Review) -> list[str]:
+    """Counts that must never be silently dropped: suppressed, below threshold, not reviewed."""
+    parts = []
+    if review.suppressed:
+        parts.append(f"{count_words(len(review.suppressed), 'finding')} suppressed inline")
+    if review.below_threshold:
+        parts.append(f"{count_words(review.below_threshold, 'finding')} below the severity/confidence threshold")
+    if review.all_diagnostics:
+        parts.append(f"{count_words(len(review.all_diagnostics), 'file problem')} (see Diagnostics)")
+    return parts

@@ -1,0 +1,48 @@
+"""A stable identity for a finding, shared by every machine-readable format.
+
+Code-scanning services (GitHub, Azure DevOps, DefectDojo) match the results of
+one run with those of the previous run to tell new defects from old ones, and
+to keep a dismissal attached to the defect it dismissed. If the identity
+included the line number, inserting a line at the top of a file would make
+every finding below it look new and resurrect every dismissed alert.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath, PureWindowsPath
+
+from secreview.model import Finding
+
+FINGERPRINT_VERSION = "secreview/v1"
+"""Key under which SARIF `partialFingerprints` carries `fingerprint()`; bump it if the recipe changes."""
+
+
+def _posix(path: str) -> str:
+    """The same file must hash the same whether it was named with / or \\."""
+    if "\\" in path:
+        return PureWindowsPath(path).as_posix()
+    return PurePath(path).as_posix()
+
+
+def fingerprint(finding: Finding) -> str:
+    """SHA-256 (hex) over the rule id, the flagged code and the file path.
+
+    Why these parts: the line and column are left out so the identity
+    survives line moves (code added or removed above the finding); the
+    flagged source line, with its whitespace collapsed, is kept so that
+    re-indenting or reformatting spaces does not matter but changing the code
+    does, which is exactly when a reviewer should look again; the rule id
+    keeps two rules firing on one line apart; the path keeps the same line in
+    two files apart. Two identical lines in one file flagged by one rule share
+    a fingerprint; consumers such as GitHub tell them apart by occurrence.
+
+    The parts are joined with NUL, which none of them can contain, so
+    different parts can never run together into the same input.
+    """
+    code = " ".join(finding.source_line.split())
+    parts = (finding.rule_id, code, _posix(finding.location.path))
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+__all__ = ["FINGERPRINT_VERSION", "fingerprint"]

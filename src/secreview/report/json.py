@@ -1,0 +1,105 @@
+"""The JSON report: a documented, versioned schema (docs/json-schema.md and
+`report/schema/report.schema.json`). Bump SCHEMA_VERSION on any change a
+consumer could notice; add fields in minor versions, never rename."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from secreview.cwe import catalog
+from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, Severity
+
+SCHEMA_VERSION = "1.0"
+
+
+def _evidence(item: Evidence) -> dict[str, Any]:
+    return {"kind": item.kind, "path": item.path, "line": item.line, "text": item.text}
+
+
+def _verdict(verdict: PillarVerdict) -> dict[str, Any]:
+    return {
+        "pillar": f"CWE-{verdict.pillar}",
+        "name": verdict.name,
+        "status": verdict.status,
+        "summary": verdict.summary,
+        "evidence": [_evidence(e) for e in verdict.evidence],
+    }
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    from secreview.report.fingerprint import fingerprint
+
+    loc = finding.location
+    cat = catalog()
+    data: dict[str, Any] = {
+        "rule_id": finding.rule_id,
+        "rule_name": finding.rule_name,
+        "cwe": f"CWE-{finding.cwe}",
+        "cwe_name": cat.weakness(finding.cwe).name,
+        "pillar": f"CWE-{finding.pillar}",
+        "pillar_name": cat.pillar_name(finding.pillar),
+        "secondary_pillars": [f"CWE-{p}" for p in finding.secondary_pillars],
+        "severity": finding.severity.label,
+        "confidence": finding.confidence.label,
+        "path": loc.path,
+        "line": loc.line,
+        "column": loc.column,
+        "end_line": loc.end_line,
+        "end_column": loc.end_column,
+        "source_line": finding.source_line,
+        "message": finding.message,
+        "fix": finding.fix,
+        "flow": [
+            {"path": s.location.path, "line": s.location.line, "column": s.location.column,
+             "description": s.description}
+            for s in finding.path
+        ],
+        "source": finding.source,
+        "fingerprint": fingerprint(finding),
+    }
+    if finding.suppressed is not None:
+        data["suppressed"] = finding.suppressed
+    return data
+
+
+def _diagnostic(d: Diagnostic) -> dict[str, Any]:
+    return {"path": d.path, "kind": d.kind.value, "message": d.message, "line": d.line}
+
+
+def to_dict(review: Review) -> dict[str, Any]:
+    findings = review.findings
+    by_severity = {s.label: 0 for s in sorted(Severity, reverse=True)}
+    for f in findings:
+        by_severity[f.severity.label] += 1
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "secreview", "version": review.tool_version, "cwe_catalog": catalog().version},
+        "verdict": review.verdict,
+        "summary": {
+            "files": len(review.files),
+            "lines": review.lines,
+            "findings": len(findings),
+            "by_severity": by_severity,
+            "suppressed": len(review.suppressed),
+            "below_threshold": review.below_threshold,
+            "diagnostics": len(review.all_diagnostics),
+        },
+        "pillars": [_verdict(v) for v in review.verdicts],
+        "findings": [finding_dict(f) for f in findings],
+        "suppressed": [finding_dict(f) for f in review.suppressed],
+        "diagnostics": [_diagnostic(d) for d in review.all_diagnostics],
+        "files": [
+            {
+                "path": fr.path,
+                "lines": fr.lines,
+                "findings": len(fr.findings),
+                "pillars": [_verdict(v) for v in fr.verdicts],
+            }
+            for fr in review.files
+        ],
+    }
+
+
+def render(review: Review, **_: Any) -> str:
+    return json.dumps(to_dict(review), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,82 @@
+"""Markdown for a pull-request or Gerrit comment.
+
+Everything that comes from the reviewed code or from messages is escaped, and
+source lines go in fenced blocks whose fence is longer than any backtick run
+inside them, so a comment in the reviewed code cannot change the structure of
+the review comment (no injected headings, links, HTML or closed fences).
+"""
+
+from __future__ import annotations
+
+import re
+
+from secreview.model import NO_DEFECTS, Finding, Review
+from secreview.report.common import by_pillar, count_words, cwe_title, neutralise, pillar_title, scope_line, tail_counts
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def escape(text: str) -> str:
+    """Plain text that renders as itself in CommonMark/GitHub markdown."""
+    text = neutralise(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return " ".join(text.splitlines())
+
+
+def code_block(code: str, language: str = "python") -> str:
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{fence}{language}\n{neutralise(code)}\n{fence}"
+
+
+def _finding(finding: Finding) -> list[str]:
+    loc = finding.location
+    lines = [
+        f"- **{finding.severity.label}** · {escape(cwe_title(finding.cwe))} · "
+        f"{escape(f'{loc.path}:{loc.line}')} · {escape(finding.rule_id)} ({finding.confidence.label} confidence)",
+        "",
+    ]
+    if finding.source_line:
+        lines += ["  " + row for row in code_block(finding.source_line).splitlines()] + [""]
+    lines.append(f"  {escape(finding.message)}")
+    if finding.path:
+        lines.append("")
+        lines.append("  Path: " + " → ".join(
+            f"{escape(step.description)} ({escape(f'{step.location.path}:{step.location.line}')})"
+            for step in finding.path))
+    lines += ["", f"  **Fix:** {escape(finding.fix)}", ""]
+    return lines
+
+
+def render(review: Review, *, per_file: bool = False) -> str:
+    verdict = review.verdict
+    icon = "✅" if verdict == NO_DEFECTS else "⚠️"
+    out = [f"### {icon} secreview: {escape(verdict)}", "", f"_{escape(scope_line(review))}_", ""]
+    for pillar, items in by_pillar(review.findings).items():
+        if not items:
+            continue
+        out += [f"#### {escape(pillar_title(pillar))} — {count_words(len(items), 'finding')}", ""]
+        for finding in items:
+            out += _finding(finding)
+    clean = [v for v in review.verdicts if v.status == "clean"]
+    if clean:
+        out += ["<details><summary>Categories without findings</summary>", ""]
+        out += [f"- **CWE\\-{v.pillar} {escape(v.name)}**: {escape(v.summary)}" for v in clean]
+        out += ["", "</details>", ""]
+    if per_file:
+        out += ["<details><summary>Per file</summary>", ""]
+        for file_review in review.files:
+            state = count_words(len(file_review.findings), "finding") if file_review.findings else (
+                "not reviewed" if file_review.diagnostics else escape(NO_DEFECTS))
+            out.append(f"- {escape(file_review.path)}: {state}")
+        out += ["", "</details>", ""]
+    diagnostics = review.all_diagnostics
+    if diagnostics:
+        out += ["#### Diagnostics", ""]
+        out += [f"- {escape(d.path)}{escape(f':{d.line}') if d.line else ''}: {escape(d.kind.value)}: {escape(d.message)}"
+                for d in diagnostics]
+        out.append("")
+    tail = tail_counts(review)
+    if tail:
+        out += [escape("Also: " + "; ".join(tail) + "."), ""]
+    return "\n".join(out)

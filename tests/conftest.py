@@ -1,0 +1,6 @@
+"""Make tests/annotations.py importable as `annotations` from every test."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,0 +1,24 @@
+"""Secrets compared in variable time (CWE-208)."""
+import hmac
+
+
+def check_webhook(request, expected_signature):
+    provided = request.headers["X-Signature"]
+    # ruleid: timing-unsafe-comparison
+    if provided == expected_signature:
+        return True
+    # ok: timing-unsafe-comparison
+    return hmac.compare_digest(provided, expected_signature)
+
+
+def check_api_key(api_key, stored):
+    # ruleid: timing-unsafe-comparison
+    return api_key != stored
+
+
+def token_shape(token):
+    # ok: timing-unsafe-comparison
+    if len(token) == 32:
+        return True
+    # ok: timing-unsafe-comparison
+    return token == ""

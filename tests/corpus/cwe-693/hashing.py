@@ -1,0 +1,40 @@
+"""Weak hashes for passwords and signatures (CWE-916, CWE-328)."""
+import hashlib
+import hmac
+
+
+def store_password(user, password):
+    # ruleid: fast-hash-for-password
+    user.pw_hash = hashlib.md5(password.encode()).hexdigest()
+
+
+def store_password_sha(user, raw):
+    # ruleid: fast-hash-for-password
+    password_hash = hashlib.sha256(raw.encode()).hexdigest()
+    user.password_hash = password_hash
+
+
+def store_password_properly(user, password, salt):
+    # ok: fast-hash-for-password
+    user.pw_hash = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+
+
+def sign(secret, payload):
+    # ruleid: weak-hash-for-security
+    signature = hashlib.md5(secret + payload).hexdigest()
+    # ruleid: weak-hash-for-security
+    mac = hmac.new(secret, payload, hashlib.sha1)
+    return signature, mac
+
+
+def cache_key(url):
+    # ok: weak-hash-for-security, fast-hash-for-password
+    key = hashlib.md5(url.encode()).hexdigest()
+    # ok: weak-hash-for-security
+    etag = hashlib.sha1(url.encode(), usedforsecurity=False).hexdigest()
+    return key, etag
+
+
+def sign_properly(secret, payload):
+    # ok: weak-hash-for-security
+    return hmac.new(secret, payload, hashlib.sha256).hexdigest()

@@ -1,0 +1,58 @@
+"""Every annotation in the labelled corpus holds, both ways.
+
+For each corpus file: every `# ruleid:` line is reported by that rule, every
+`# ok:` line is not, and no rule reports a line that carries no `ruleid`
+label for it (an unlabelled finding is a false positive until someone labels
+it). Precision and recall per pillar are printed by bench/corpus_report.py
+from the same labels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations import CORPUS, corpus_files, labels
+from secreview import review_source
+from secreview.config import Config
+from secreview.rules import REGISTRY
+
+FILES = corpus_files()
+
+
+def test_corpus_is_not_empty() -> None:
+    assert len(FILES) >= 10
+    assert sum(len(labels(p)) for p in FILES) >= 30
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(CORPUS)))
+def test_annotations(path: Path) -> None:
+    # Reviewed under its path inside the corpus, so that only files the corpus
+    # itself names as tests (test_*.py, tests/) are treated as test code.
+    review = review_source(path.read_text("utf-8"), filename=path.relative_to(CORPUS).as_posix(), config=Config())
+    assert not review.all_diagnostics, review.all_diagnostics
+    reported = {(f.rule_id, f.location.line) for f in review.findings}
+    problems = []
+    expected_hits = set()
+    for label in labels(path):
+        assert label.rule_id in REGISTRY, f"{path.name}:{label.line}: unknown rule {label.rule_id}"
+        hit = (label.rule_id, label.line) in reported
+        if label.expected:
+            expected_hits.add((label.rule_id, label.line))
+            if not hit:
+                problems.append(f"line {label.line}: {label.rule_id} expected but not reported")
+        elif hit:
+            problems.append(f"line {label.line}: {label.rule_id} reported on a line labelled ok")
+    for rule_id, line in sorted(reported - expected_hits):
+        problems.append(f"line {line}: {rule_id} reported without a ruleid label")
+    assert not problems, f"{path.name}:\n" + "\n".join(problems)
+
+
+def test_every_rule_has_flagged_and_safe_cases() -> None:
+    flagged, safe = set(), set()
+    for path in FILES:
+        for label in labels(path):
+            (flagged if label.expected else safe).add(label.rule_id)
+    missing = sorted(set(REGISTRY) - flagged) + [f"{r} (no ok twin)" for r in sorted(set(REGISTRY) - safe)]
+    assert not missing, "rules without corpus cases: " + ", ".join(missing)
