@@ -27,6 +27,7 @@ class Binding:
     value: object = None  # the constant's value when known (str, int, bytes, ...)
     kind: str = "unknown"  # import | alias | instance | constant | param | def | unknown
     line: int = 0
+    expr: ast.expr | None = None  # the expression last assigned, for checks that ask how a value was built
 
 
 @dataclass(slots=True)
@@ -76,7 +77,8 @@ class NameModel:
             if not old.constant:
                 binding = Binding(line=binding.line)
             elif old.value != binding.value:
-                binding = Binding(constant=True, value=UNKNOWN_CONSTANT, kind="constant", line=binding.line)
+                binding = Binding(constant=True, value=UNKNOWN_CONSTANT, kind="constant", line=binding.line,
+                                  expr=binding.expr)
         names[name] = binding
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -124,16 +126,16 @@ class NameModel:
             return Binding(line=line)
         const = self.constant_value(value)
         if const is not NOT_CONSTANT:
-            return Binding(constant=True, value=const, kind="constant", line=line)
+            return Binding(constant=True, value=const, kind="constant", line=line, expr=value)
         if isinstance(value, (ast.Name, ast.Attribute)):
             qual = self.qualname(value)
             if qual is not None:
-                return Binding(qual, kind="alias", line=line)
+                return Binding(qual, kind="alias", line=line, expr=value)
         if isinstance(value, ast.Call):
             qual = self.qualname(value.func)
             if qual is not None and "." in qual:
-                return Binding(qual, kind="instance", line=line)
-        return Binding(line=line)
+                return Binding(qual, kind="instance", line=line, expr=value)
+        return Binding(line=line, expr=value)
 
     # -- queries ------------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:

@@ -148,6 +148,14 @@ class Context:
     def constant_value(self, node: ast.expr | None) -> object:
         return self.names.constant_value(node)
 
+    def assigned_value(self, node: ast.expr) -> ast.expr | None:
+        """For a plain name, the expression most recently assigned to it in scope."""
+        if isinstance(node, ast.Name):
+            binding = self.names.lookup(node.id)
+            if binding is not None:
+                return binding.expr
+        return None
+
     @property
     def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:
         return self.functions[-1] if self.functions else None
