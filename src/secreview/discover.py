@@ -122,7 +122,11 @@ class _Walker:
                 is_dir = entry.is_dir()  # follows links
                 is_file = entry.is_file()
             except OSError as exc:
-                self.result.diagnostics.append(Diagnostic(entry.path, DiagnosticKind.UNREADABLE, str(exc)))
+                if _is_loop(exc):
+                    self.result.diagnostics.append(
+                        Diagnostic(entry.path, DiagnosticKind.SYMLINK_LOOP, "symbolic link loop; not followed"))
+                else:
+                    self.result.diagnostics.append(Diagnostic(entry.path, DiagnosticKind.UNREADABLE, str(exc)))
                 continue
             if is_link:
                 try:

@@ -41,7 +41,9 @@ def decode(path: str, data: bytes) -> str | Diagnostic:
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
     except SyntaxError as exc:
-        return Diagnostic(path, DiagnosticKind.ENCODING, f"bad encoding declaration: {exc.msg}", exc.lineno)
+        if "encoding problem" in str(exc) or "unknown encoding" in str(exc):
+            return Diagnostic(path, DiagnosticKind.ENCODING, f"bad encoding declaration: {exc}", exc.lineno)
+        encoding = "utf-8"  # no usable cookie and not UTF-8 in the first lines: report where decoding fails
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:

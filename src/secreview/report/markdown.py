@@ -13,7 +13,10 @@ import re
 from secreview.model import NO_DEFECTS, Finding, Review
 from secreview.report.common import by_pillar, count_words, cwe_title, neutralise, pillar_title, scope_line, tail_counts
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# Inline markup that could change a comment's structure: emphasis, code spans,
+# links/images (brackets), tables (pipes), strikethrough. Block markup (#, -, >)
+# only acts at the start of a line, and escaped text never starts one.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def escape(text: str) -> str:
@@ -61,7 +64,7 @@ def render(review: Review, *, per_file: bool = False) -> str:
     clean = [v for v in review.verdicts if v.status == "clean"]
     if clean:
         out += ["<details><summary>Categories without findings</summary>", ""]
-        out += [f"- **CWE\\-{v.pillar} {escape(v.name)}**: {escape(v.summary)}" for v in clean]
+        out += [f"- **CWE-{v.pillar} {escape(v.name)}**: {escape(v.summary)}" for v in clean]
         out += ["", "</details>", ""]
     if per_file:
         out += ["<details><summary>Per file</summary>", ""]

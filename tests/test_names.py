@@ -1,0 +1,74 @@
+"""Qualified names and constants, as checks see them."""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.engine import Dispatch, Walker
+from secreview.rules.base import Context
+
+
+def resolve(code: str) -> dict[str, str | None]:
+    """Qualified name of every call's callee, as seen at that point of the walk."""
+    tree = ast.parse(code)
+    ctx = Context("m.py", code, tree, module="pkg.mod")
+    seen: dict[str, str | None] = {}
+
+    class Probe:
+        pass
+
+    from secreview.rules.base import Rule
+
+    def record(node, context):
+        seen[ast.unparse(node.func)] = context.call_name(node)
+
+    probe = Rule("probe", "probe", "78", None, None, "", record, nodes=(ast.Call,))  # type: ignore[arg-type]
+    Walker(ctx, Dispatch([probe])).run()
+    return seen
+
+
+def test_imports_and_aliases_resolve() -> None:
+    seen = resolve(
+        "import subprocess as sp\nfrom os import system as run\nimport os.path\n"
+        "from . import sibling\nfrom ..up import thing\n"
+        "sp.call(x)\nrun(x)\nos.path.join(a)\nsibling.f()\nthing()\neval(x)\n"
+    )
+    assert seen["sp.call"] == "subprocess.call"
+    assert seen["run"] == "os.system"
+    assert seen["os.path.join"] == "os.path.join"
+    assert seen["sibling.f"] == "pkg.sibling.f"
+    assert seen["thing"] == "up.thing"
+    assert seen["eval"] == "eval"
+
+
+def test_shadowed_builtin_is_not_the_builtin() -> None:
+    seen = resolve("def eval(x):\n    return x\neval(y)\n")
+    assert seen["eval"] is None
+
+
+def test_instances_of_imported_classes() -> None:
+    seen = resolve("import requests\ns = requests.Session()\ns.get(u)\n")
+    assert seen["s.get"] == "requests.Session.get"
+
+
+def test_function_local_import_and_late_module_import() -> None:
+    seen = resolve("def f():\n    import pickle as p\n    p.loads(d)\n    y.dumps(d)\nimport json as y\n")
+    assert seen["p.loads"] == "pickle.loads"
+    assert seen["y.dumps"] == "json.dumps"
+
+
+def constant(code: str, expr: str) -> bool:
+    tree = ast.parse(code)
+    ctx = Context("m.py", code, tree)
+    Walker(ctx, Dispatch([])).run()
+    return ctx.is_constant(ast.parse(expr, mode="eval").body)
+
+
+def test_constants_follow_assignments() -> None:
+    assert constant("A = 'ls'\nB = A + ' -l'\n", "B")
+    assert constant("A = 'x'\n", "f'{A} y'")
+    assert not constant("A = 'x'\nA = input()\n", "A")
+    assert not constant("A = input()\nA = 'x'\n", "A")  # once unknown, stays unknown
+    assert not constant("import os\nA = os.environ['X']\n", "A + 'y'")
+    assert constant("", "'a %s' % ('b',)")
+    assert not constant("", "'a %s' % (b,)")

@@ -1,0 +1,79 @@
+"""Bad input becomes a diagnostic for that file, never an exception."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from secreview.model import Diagnostic, DiagnosticKind
+from secreview.parse import Parsed, parse_bytes, parse_file
+
+
+def kind_of(result: Parsed | Diagnostic) -> DiagnosticKind | None:
+    return result.kind if isinstance(result, Diagnostic) else None
+
+
+def test_utf8_with_bom_parses() -> None:
+    result = parse_bytes("a.py", "\ufeffx = 'é'\n".encode("utf-8-sig"))
+    assert isinstance(result, Parsed)
+    assert result.source.startswith("x =")
+
+
+def test_pep263_cookie_is_honoured() -> None:
+    data = "# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1")
+    result = parse_bytes("a.py", data)
+    assert isinstance(result, Parsed)
+    assert "café" in result.source
+
+
+def test_wrong_encoding_is_a_diagnostic() -> None:
+    result = parse_bytes("a.py", b"name = '\xff\xfe caf\xe9'\n")
+    assert kind_of(result) is DiagnosticKind.ENCODING
+    assert "line 1" in result.message
+
+
+def test_unknown_encoding_cookie() -> None:
+    result = parse_bytes("a.py", b"# coding: klingon\nx = 1\n")
+    assert kind_of(result) is DiagnosticKind.ENCODING
+
+
+def test_binary_file() -> None:
+    assert kind_of(parse_bytes("a.py", b"\x7fELF\x00\x00\x01")) is DiagnosticKind.BINARY
+
+
+def test_huge_file_is_skipped_without_reading_all_of_it(tmp_path) -> None:
+    path = tmp_path / "big.py"
+    path.write_bytes(b"x = 1\n" * 2000)
+    result = parse_file(str(path), max_bytes=1000)
+    assert kind_of(result) is DiagnosticKind.TOO_LARGE
+
+
+def test_syntax_error_has_line() -> None:
+    result = parse_bytes("a.py", b"x = 1\ndef broken(:\n")
+    assert kind_of(result) is DiagnosticKind.SYNTAX
+    assert result.line == 2
+
+
+def test_python2_code_is_named_as_such() -> None:
+    result = parse_bytes("a.py", b"print 'hello'\n")
+    assert kind_of(result) is DiagnosticKind.SYNTAX
+    assert "Python 2" in result.message
+
+
+def test_deep_nesting_is_a_diagnostic() -> None:
+    result = parse_bytes("a.py", ("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n").encode())
+    assert kind_of(result) is DiagnosticKind.TOO_DEEP
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 695/701 parse on 3.12+")
+def test_newer_syntax_says_which_python_is_needed() -> None:
+    for code in ("type Point = tuple[int, int]\n", "def first[T](xs: list[T]) -> T:\n    return xs[0]\n",
+                 "names = {'a': 1}\nprint(f\"{names[\"a\"]}\")\n"):
+        result = parse_bytes("a.py", code.encode())
+        assert kind_of(result) is DiagnosticKind.NEWER_PYTHON, code
+        assert "Python 3.12" in result.message and "secreview" in result.message
+
+
+def test_unreadable_path_is_a_diagnostic(tmp_path) -> None:
+    assert kind_of(parse_file(str(tmp_path / "missing.py"))) is DiagnosticKind.UNREADABLE
