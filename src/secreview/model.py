@@ -85,6 +85,7 @@ class Finding:
     path: tuple[Step, ...] = ()
     source: str = "static"
     suppressed: str | None = None
+    notes: tuple[str, ...] = ()  # context added by a second opinion (the model); never changes the verdict
 
     @property
     def sort_key(self) -> tuple:
@@ -105,6 +106,7 @@ class DiagnosticKind(str, enum.Enum):
     SYMLINK_LOOP = "symlink-loop"
     INTERNAL = "internal-error"
     CONFIG = "config-error"
+    LLM = "llm-unavailable"  # the second opinion failed for a file; its static review is complete
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,44 @@ class FileReview:
     reviewed: bool = True  # False when the file could not be read or parsed
 
 
+@dataclass(frozen=True)
+class Disagreement:
+    """Where the second opinion (a language model) and the static review differ.
+
+    Listed for a human to judge, never acted on: `kind` is "static-disputed"
+    (the model called a static finding a false positive; the finding stays)
+    or "model-only" (the model reported a defect no static check supports).
+    """
+
+    path: str
+    line: int
+    kind: str
+    cwe: str
+    rule_id: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class TokenUsage:
+    """Tokens the model's `usage` field reported; answers served from the cache cost none."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    requests: int = 0
+    cached: int = 0
+
+
+@dataclass(frozen=True)
+class SecondOpinion:
+    """What the language model added to a review (`secreview scan --llm`)."""
+
+    model: str
+    prompt_version: str
+    disagreements: tuple[Disagreement, ...] = ()
+    usage: TokenUsage = TokenUsage()
+    opinions: tuple[tuple[str, tuple[PillarVerdict, ...]], ...] = ()  # (path, the model's per-pillar verdicts)
+
+
 NO_DEFECTS = "No security defects are detected in the code"
 
 
@@ -164,6 +204,7 @@ class Review:
     verdicts: tuple[PillarVerdict, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     tool_version: str = ""
+    second_opinion: SecondOpinion | None = None  # set only when a language model was asked
 
     @property
     def below_threshold(self) -> int:
