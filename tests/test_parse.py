@@ -77,3 +77,14 @@ def test_newer_syntax_says_which_python_is_needed() -> None:
 
 def test_unreadable_path_is_a_diagnostic(tmp_path) -> None:
     assert kind_of(parse_file(str(tmp_path / "missing.py"))) is DiagnosticKind.UNREADABLE
+
+
+def test_code_too_deep_for_the_walker_is_a_diagnostic_and_others_are_reviewed(tmp_path) -> None:
+    from secreview import review_paths
+    from secreview.config import Config
+
+    (tmp_path / "deep.py").write_text("x = " + " + ".join(["a"] * 1500) + "\n")
+    (tmp_path / "vuln.py").write_text("import os\nos.system(cmd)\n")
+    review = review_paths([tmp_path], Config())
+    assert [d.kind for d in review.all_diagnostics] == [DiagnosticKind.TOO_DEEP]
+    assert [f.rule_id for f in review.findings] == ["command-injection-shell"]
