@@ -1,0 +1,20 @@
+"""A second opinion from a language model over an OpenAI-compatible endpoint.
+
+Never a replacement for the static review: the model's answer is validated
+against the file (lines exist, quoted code matches), merged so that it can
+only add findings (marked `source="llm"`, at most medium confidence) or add
+context to static ones, and every disagreement is listed. Submodules:
+
+- `injection`: static detection of text in the reviewed code that addresses an
+  AI reviewer (no model involved; the `llm-prompt-injection-text` rule uses it);
+- `chunks`: long files split by function/class with shared context;
+- `prompt`: the versioned templates in `prompts/` filled for one chunk;
+- `client`: the HTTP client (time-outs, retries, back-off, Retry-After);
+- `parse`: defensive parsing and validation of the model's answer;
+- `cache`: answers on disk keyed by prompt version, model and prompt hash;
+- `merge`: the rules for combining the answer with the static review;
+- `run`: `second_opinion(review, settings)`, what `api.apply_llm` calls.
+
+This module deliberately imports nothing, so that the rule pack can import
+`secreview.llm.injection` without loading the client.
+"""
