@@ -1,0 +1,323 @@
+"""Single-statement answers to "how was this value built, and from what?".
+
+Injection and resource rules report a defect, not a shape: a query string is
+a defect when part of it is spliced in at run time *and* that part is not
+neutralised; a path is a traversal when part of it comes from a request. The
+taint engine answers these questions across statements and functions; this
+module is the local approximation the pattern rules share, looking through a
+local variable to the expression last assigned to it (`Context.assigned_value`)
+a few levels deep, and through the enclosing `with` statement for the object
+a name was bound to.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from secreview.rules.base import Context
+from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
+
+# How deep to look through `x = ...; y = x + ...; sink(y)`.
+_DEPTH = 3
+
+# Calls whose result cannot carry attacker-chosen text into a string: numbers,
+# lengths and booleans. Rules add their own neutralisers (quoting, escaping).
+NUMERIC_CALLS = frozenset({"int", "float", "len", "bool", "round", "abs", "uuid.UUID", "decimal.Decimal"})
+
+_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([diouxXeEfFgGcrsab%])")
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+
+# Web request data as frameworks spell it, by qualified name.
+_REQUEST_QUALNAMES = ("flask.request", "quart.request", "bottle.request", "sanic.request")
+_REQUEST_NAMES = frozenset({"request", "req"})
+# Route decorators bind URL parts to parameters: Flask `<name>`, FastAPI/Starlette `{name}`.
+_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
+_NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket"})
+
+
+@dataclass(frozen=True)
+class BuiltString:
+    """A string assembled at run time from literal text and non-constant parts."""
+
+    how: str  # "an f-string", "concatenation", "%-formatting", "str.format()"
+    literal: str  # the literal text around the parts, for shape checks (SQL, LDAP filter)
+    parts: tuple[ast.expr, ...]  # the non-constant parts that are not neutralised
+    via: str = ""  # the local variable the string was assigned to, if it went through one
+
+    def describe(self) -> str:
+        where = f" (assigned to `{self.via}`)" if self.via else ""
+        shown = ", ".join(f"`{_short(p)}`" for p in self.parts[:3])
+        return f"{self.how}{where} splicing in {shown}"
+
+
+def _short(node: ast.AST, limit: int = 60) -> str:
+    text = ast.unparse(node)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def call_names(ctx: Context, call: ast.Call) -> tuple[str, ...]:
+    """The names a call is known by: its qualified name and its bare attribute/function name."""
+    names = []
+    qual = ctx.call_name(call)
+    if qual:
+        names.append(qual)
+    bare = name_of(call.func)
+    if bare:
+        names.append(bare)
+    return tuple(names)
+
+
+def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str]) -> bool:
+    """A part that cannot carry attacker-chosen text: a constant, a number, an escaped value."""
+    if ctx.is_constant(node):
+        return True
+    if isinstance(node, ast.Call):
+        names = call_names(ctx, node)
+        if any(n in NUMERIC_CALLS or n in neutralisers for n in names):
+            return True
+        if _placeholder_join(ctx, node):
+            return True
+    return False
+
+
+def _placeholder_join(ctx: Context, node: ast.Call) -> bool:
+    """`", ".join(["%s"] * len(ids))`, `",".join("?" for _ in ids)`: placeholders, not data."""
+    if not (isinstance(node.func, ast.Attribute) and node.func.attr == "join" and len(node.args) == 1):
+        return False
+    if not ctx.is_constant(node.func.value):
+        return False
+    arg = node.args[0]
+    if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mult):
+        return ctx.is_constant(arg.left) or ctx.is_constant(arg.right)
+    if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
+        return ctx.is_constant(arg.elt)
+    return False
+
+
+def built_string(
+    ctx: Context, node: ast.expr | None, neutralisers: Iterable[str] = (), depth: int = _DEPTH
+) -> BuiltString | None:
+    """If `node` is a string built at run time with non-neutral parts, how it was built.
+
+    Looks through a local variable to what was assigned to it. Constants,
+    parameters and values of unknown construction give None: those are the
+    taint engine's question, not a pattern's.
+    """
+    if node is None or ctx.is_constant(node):
+        return None
+    safe = frozenset(neutralisers)
+    if isinstance(node, ast.Name):
+        if depth <= 0:
+            return None
+        assigned = ctx.assigned_value(node)
+        if assigned is None or assigned is node:
+            return None
+        inner = built_string(ctx, assigned, safe, depth - 1)
+        if inner is None:
+            return None
+        return BuiltString(inner.how, inner.literal, inner.parts, inner.via or node.id)
+    if isinstance(node, ast.JoinedStr):
+        literal, parts = [], []
+        for value in node.values:
+            if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                literal.append(value.value)
+            elif isinstance(value, ast.FormattedValue):
+                spec = value.format_spec
+                numeric = spec is not None and ctx.constant_value(spec) is not None and \
+                    str(ctx.constant_value(spec))[-1:] in _NUMERIC_CONVERSIONS
+                if not numeric and not _neutral(ctx, value.value, safe):
+                    parts.append(value.value)
+        return BuiltString("an f-string", "".join(literal), tuple(parts)) if parts else None
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _concatenation(ctx, node, safe, depth)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return _percent(ctx, node, safe)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = ctx.constant_value(node.func.value)
+        if not isinstance(template, str):
+            return None
+        values = [*node.args, *(k.value for k in node.keywords)]
+        parts = [v for v in values if not _neutral(ctx, v, safe)]
+        return BuiltString("str.format()", template, tuple(parts)) if parts else None
+    return None
+
+
+def _operands(node: ast.expr) -> Iterator[ast.expr]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        yield from _operands(node.left)
+        yield from _operands(node.right)
+    else:
+        yield node
+
+
+def _concatenation(ctx: Context, node: ast.BinOp, safe: frozenset[str], depth: int) -> BuiltString | None:
+    literal: list[str] = []
+    parts: list[ast.expr] = []
+    saw_text = False
+    for operand in _operands(node):
+        value = ctx.constant_value(operand)
+        if isinstance(value, str):
+            literal.append(value)
+            saw_text = True
+            continue
+        if _neutral(ctx, operand, safe):
+            continue
+        inner = built_string(ctx, operand, safe, depth - 1) if depth > 0 else None
+        if inner is not None:
+            literal.append(inner.literal)
+            parts.extend(inner.parts)
+            saw_text = True
+        else:
+            parts.append(operand)
+    if not saw_text or not parts:
+        return None  # `a + b` of unknowns may be arithmetic, not a string being built
+    return BuiltString("concatenation", "".join(literal), tuple(parts))
+
+
+def _percent(ctx: Context, node: ast.BinOp, safe: frozenset[str]) -> BuiltString | None:
+    template = ctx.constant_value(node.left)
+    if not isinstance(template, str):
+        return None
+    conversions = [c for c in _PERCENT_SPEC.findall(template) if c != "%"]
+    values = list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
+    if isinstance(node.right, ast.Dict):
+        values = [v for v in node.right.values if v is not None]
+        conversions = []
+    parts = []
+    for index, value in enumerate(values):
+        numeric = len(conversions) == len(values) and conversions[index] in _NUMERIC_CONVERSIONS
+        if not numeric and not _neutral(ctx, value, safe):
+            parts.append(value)
+    return BuiltString("%-formatting", template, tuple(parts)) if parts else None
+
+
+# -- where values come from ---------------------------------------------------
+
+
+def route_parameters(ctx: Context) -> dict[str, str]:
+    """Parameters of the enclosing function that a route decorator fills from the URL.
+
+    Maps each to its converter (`string`, `path`, ...); numeric converters
+    (`<int:id>`, `{id:int}`) cannot carry text and are left out.
+    """
+    function = ctx.function
+    if function is None or isinstance(function, ast.Lambda):
+        return {}
+    found: dict[str, str] = {}
+    for decorator in function.decorator_list:
+        if not (isinstance(decorator, ast.Call) and name_of(decorator.func) in _ROUTE_DECORATORS):
+            continue
+        if not decorator.args:
+            continue
+        rule_text = ctx.constant_value(decorator.args[0])
+        if not isinstance(rule_text, str):
+            continue
+        for converter, name in _FLASK_PARAM.findall(rule_text):
+            found[name] = converter or "string"
+        for name, converter in _BRACE_PARAM.findall(rule_text):
+            found[name] = converter or "string"
+    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
+    return {n: c for n, c in found.items() if n in params and c not in _NUMERIC_CONVERTERS}
+
+
+def _is_request_data(ctx: Context, node: ast.expr) -> bool:
+    target = node.func if isinstance(node, ast.Call) else node
+    if isinstance(target, (ast.Name, ast.Attribute)):
+        qual = ctx.qualname(target)
+        if qual and qual.startswith(_REQUEST_QUALNAMES) and qual.count(".") >= 2:
+            return True
+    return (
+        isinstance(target, ast.Attribute)
+        and target.attr in _REQUEST_ATTRS
+        and name_of(target.value) in _REQUEST_NAMES
+    )
+
+
+def request_data(
+    ctx: Context, node: ast.AST | None, neutralisers: Iterable[str] = (), depth: int = _DEPTH
+) -> str | None:
+    """Spelling of web request data (or a URL route parameter) inside `node`.
+
+    Unlike `heuristics.untrusted_expression` this is about data a remote
+    client sends: the environment and argv are the operator's. It does not
+    look inside neutralising calls (numbers, escaping, `neutralisers`), and it
+    follows local variables to what was assigned to them.
+    """
+    if node is None:
+        return None
+    safe = frozenset(neutralisers)
+    routes = route_parameters(ctx)
+    return _find_request_data(ctx, node, safe, routes, depth)
+
+
+def _find_request_data(
+    ctx: Context, node: ast.AST, safe: frozenset[str], routes: dict[str, str], depth: int
+) -> str | None:
+    if isinstance(node, ast.expr) and _is_request_data(ctx, node):
+        return ast.unparse(node)
+    if isinstance(node, ast.Call) and any(n in NUMERIC_CALLS or n in safe for n in call_names(ctx, node)):
+        return None
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        if node.id in routes and _binding_is_parameter(ctx, node.id):
+            return f"{node.id} (from the URL route)"
+        assigned = ctx.assigned_value(node)
+        if assigned is not None and depth > 0:
+            return _find_request_data(ctx, assigned, safe, routes, depth - 1)
+        return None
+    for child in ast.iter_child_nodes(node):
+        found = _find_request_data(ctx, child, safe, routes, depth)
+        if found:
+            return found
+    return None
+
+
+def _binding_is_parameter(ctx: Context, name: str) -> bool:
+    binding = ctx.names.lookup(name)
+    return binding is not None and binding.kind == "param"
+
+
+def checked_in_function(ctx: Context, node: ast.AST) -> bool:
+    """Whether a local variable used in `node` is tested by a condition earlier in the function.
+
+    `if ".." in name: abort(400)` or `if url not in ALLOWED:` is validation a
+    single-statement rule cannot judge; it stays quiet rather than guess.
+    """
+    function = ctx.function
+    if function is None:
+        return False
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    line = getattr(node, "lineno", 0)
+    if not used:
+        return False
+    body = function.body if isinstance(function.body, list) else [function.body]
+    for stmt in body:
+        for sub in ast.walk(stmt):
+            test = None
+            if isinstance(sub, (ast.If, ast.While, ast.IfExp, ast.Assert)):
+                test = sub.test
+            if test is None or getattr(sub, "lineno", line) > line:
+                continue
+            if any(isinstance(n, ast.Name) and n.id in used for n in ast.walk(test)):
+                return True
+    return False
+
+
+def origin_call(ctx: Context, node: ast.expr) -> str | None:
+    """Qualified name of the call that produced `node`'s object: `tar` in
+    `with tarfile.open(p) as tar:` or `tar = tarfile.open(p)` gives 'tarfile.open'."""
+    if isinstance(node, ast.Call):
+        return ctx.call_name(node)
+    if not isinstance(node, ast.Name):
+        return ctx.qualname(node) if isinstance(node, ast.Attribute) else None
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            for item in ancestor.items:
+                var = item.optional_vars
+                if isinstance(var, ast.Name) and var.id == node.id and isinstance(item.context_expr, ast.Call):
+                    return ctx.call_name(item.context_expr)
+    return ctx.qualname(node)
