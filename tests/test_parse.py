@@ -66,13 +66,23 @@ def test_deep_nesting_is_a_diagnostic() -> None:
     assert kind_of(result) is DiagnosticKind.TOO_DEEP
 
 
-@pytest.mark.skipif(sys.version_info >= (3, 12), reason="PEP 695/701 parse on 3.12+")
-def test_newer_syntax_says_which_python_is_needed() -> None:
-    for code in ("type Point = tuple[int, int]\n", "def first[T](xs: list[T]) -> T:\n    return xs[0]\n",
-                 "names = {'a': 1}\nprint(f\"{names[\"a\"]}\")\n"):
-        result = parse_bytes("a.py", code.encode())
-        assert kind_of(result) is DiagnosticKind.NEWER_PYTHON, code
-        assert "Python 3.12" in result.message and "secreview" in result.message
+NEWER_SYNTAX = [
+    ((3, 12), "type Point = tuple[int, int]\n"),
+    ((3, 12), "def first[T](xs: list[T]) -> T:\n    return xs[0]\n"),
+    ((3, 12), "names = {'a': 1}\nprint(f\"{names[\"a\"]}\")\n"),
+    ((3, 14), "name = 'x'\ngreeting = t\"hello {name}\"\n"),
+    ((3, 14), "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n"),
+]
+
+
+@pytest.mark.parametrize("needs, code", NEWER_SYNTAX)
+def test_newer_syntax_says_which_python_is_needed(needs: tuple[int, int], code: str) -> None:
+    result = parse_bytes("a.py", code.encode())
+    if sys.version_info[:2] >= needs:
+        assert isinstance(result, Parsed)
+        return
+    assert kind_of(result) is DiagnosticKind.NEWER_PYTHON, code
+    assert f"Python {needs[0]}.{needs[1]}" in result.message and "run secreview under" in result.message
 
 
 def test_unreadable_path_is_a_diagnostic(tmp_path) -> None:
