@@ -6,6 +6,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_true, keyword, rule
+from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import untrusted_expression
 
 SUBPROCESS_CALLS = (
@@ -14,6 +15,23 @@ SUBPROCESS_CALLS = (
 )
 SHELL_CALLS = ("os.system", "os.popen", "commands.getoutput", "commands.getstatusoutput",
                "asyncio.create_subprocess_shell", "subprocess.getoutput", "subprocess.getstatusoutput")
+# Calls that run a program from an argument vector: (call, index of the first argv element,
+# whether argv is one list argument rather than the remaining positional arguments).
+ARGV_CALLS: dict[str, tuple[int, bool]] = {
+    **{name: (0, True) for name in SUBPROCESS_CALLS if "getoutput" not in name and "getstatus" not in name},
+    "asyncio.create_subprocess_exec": (0, False),
+    **{f"os.exec{suffix}": (0, False) for suffix in ("l", "lp", "le", "lpe")},
+    **{f"os.exec{suffix}": (1, True) for suffix in ("v", "vp", "ve", "vpe")},
+    **{f"os.spawn{suffix}": (1, False) for suffix in ("l", "lp", "le", "lpe")},
+    **{f"os.spawn{suffix}": (2, True) for suffix in ("v", "vp", "ve", "vpe")},
+    "os.posix_spawn": (1, True),
+    "os.posix_spawnp": (1, True),
+}
+SHELL_PROGRAMS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox",
+                            "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"})
+_SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec", "-xc"})
+# Imports by a name the caller chooses.
+DYNAMIC_IMPORT_CALLS = ("__import__", "importlib.import_module", "importlib.__import__")
 
 
 def _command_confidence(ctx: Context, command: ast.expr) -> tuple[Confidence, str]:
@@ -121,3 +139,108 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
         f"{ctx.call_name(node)}() evaluates `{ast.unparse(code)}` as Python code; {why}.",
         confidence=confidence,
     )
+
+
+def _argv(node: ast.Call, start: int, as_list: bool) -> list[ast.expr] | None:
+    if as_list:
+        vector = node.args[start] if len(node.args) > start else argument(node, 0, "args")
+        if isinstance(vector, (ast.List, ast.Tuple)):
+            return list(vector.elts)
+        return None
+    return list(node.args[start:])
+
+
+@rule(
+    id="command-injection-shell-argv",
+    name="Shell started with -c and a non-constant script",
+    cwe="78",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    calls=tuple(ARGV_CALLS),
+    bandit=("B605", "B606"),
+    fix="Run the program directly with its arguments as a list, e.g. "
+    "subprocess.run(['grep', '-r', pattern, path], check=True), instead of handing a script to sh -c.",
+)
+def command_injection_shell_argv(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds an argument vector that starts a shell with a script to run
+    (`["sh", "-c", script]`, `os.execl("/bin/sh", "sh", "-c", script)`,
+    `["cmd", "/c", script]`) where the script is not a constant.
+
+    ## Why is this bad
+    Avoiding `shell=True` does not help when the program being run *is* the
+    shell: the script is parsed for `;`, `|`, `$()` and backquotes just the
+    same, so values spliced into it run attacker-chosen commands (CWE-78).
+
+    ## Example
+    ```python
+    subprocess.run(["bash", "-c", f"grep -r {pattern} /srv/data"])
+    ```
+
+    ## Use instead
+    ```python
+    subprocess.run(["grep", "-r", "--", pattern, "/srv/data"], check=True)
+    ```
+    """
+    start, as_list = ARGV_CALLS[ctx.call_name(node) or ""]
+    argv = _argv(node, start, as_list)
+    if not argv:
+        return
+    values = [ctx.constant_value(item) for item in argv]
+    for index, value in enumerate(values):
+        if not (isinstance(value, str) and value.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] in SHELL_PROGRAMS):
+            continue
+        for flag_index in range(index + 1, len(values) - 1):
+            if values[flag_index] in _SCRIPT_FLAGS:
+                script = argv[flag_index + 1]
+                if ctx.is_constant(script) or isinstance(script, ast.Starred):
+                    return
+                confidence, why = _command_confidence(ctx, script)
+                ctx.report(node, f"{ctx.call_name(node)}() hands `{ast.unparse(script)}` to "
+                           f"{value} {values[flag_index]} as a shell script; {why}.", confidence=confidence)
+                return
+        return
+
+
+@rule(
+    id="dynamic-import-from-request",
+    name="Module imported by a name taken from a request",
+    cwe="470",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    calls=DYNAMIC_IMPORT_CALLS,
+    fix="Map the request value to a module through an explicit allow-list, e.g. "
+    "PLUGINS = {'csv': 'app.export.csv'}; importlib.import_module(PLUGINS[name]) after checking name in PLUGINS.",
+)
+def dynamic_import_from_request(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `importlib.import_module()` and `__import__()` whose module name
+    contains request data.
+
+    ## Why is this bad
+    Importing a module runs its top-level code. A client who chooses the
+    name can load any module on the path, including ones with side effects
+    at import or ones the application never meant to expose (CWE-470).
+    Imports by names from configuration are normal and are not reported.
+
+    ## Example
+    ```python
+    exporter = importlib.import_module("exporters." + request.args["format"])
+    ```
+
+    ## Use instead
+    ```python
+    EXPORTERS = {"csv": "exporters.csv", "json": "exporters.json"}
+    exporter = importlib.import_module(EXPORTERS[request.args["format"]])
+    ```
+    """
+    name = argument(node, 0, "name")
+    if name is None or ctx.is_constant(name):
+        return
+    if isinstance(name, ast.Subscript) and isinstance(name.value, ast.Name) and name.value.id.isupper():
+        return  # looked up in a module-level allow-list
+    origin = request_data(ctx, name)
+    if origin:
+        ctx.report(node, f"{ctx.call_name(node)}() imports a module named by `{origin}`, which the client chooses.")

@@ -24,3 +24,25 @@ def fixed_snippet():
     exec("x = 1 + 1")
     # ok: code-injection-eval
     return eval("2 ** 8")
+
+
+def load_exporter():
+    import importlib
+    # ruleid: dynamic-import-from-request
+    exporter = importlib.import_module("exporters." + request.args["format"])
+    EXPORTERS = {"csv": "exporters.csv", "json": "exporters.json"}
+    # ok: dynamic-import-from-request
+    chosen = importlib.import_module(EXPORTERS[request.args["format"]])
+    return exporter, chosen
+
+
+def load_plugin_from_settings(settings):
+    import importlib
+    # ok: dynamic-import-from-request
+    return importlib.import_module(settings.PLUGIN_MODULE)
+
+
+def dunder_import():
+    name = request.form["module"]
+    # ruleid: dynamic-import-from-request
+    return __import__(name)

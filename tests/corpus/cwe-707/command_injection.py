@@ -42,3 +42,44 @@ def constant_command():
 def popen_reader(path):
     # ruleid: command-injection-shell
     return os.popen("cat " + path).read()
+
+
+def shell_in_argv(pattern):
+    # ruleid: command-injection-shell-argv
+    subprocess.run(["bash", "-c", f"grep -r {pattern} /srv/data"])
+    # ok: command-injection-shell-argv
+    subprocess.run(["grep", "-r", "--", pattern, "/srv/data"], check=True)
+    # ok: command-injection-shell-argv
+    subprocess.run(["/bin/sh", "-c", "ls -l /srv/data | wc -l"])
+
+
+def exec_a_shell(script):
+    # ruleid: command-injection-shell-argv
+    os.execl("/bin/sh", "sh", "-c", script)
+    # ok: command-injection-shell-argv
+    os.execlp("tar", "tar", "xzf", script)
+
+
+def spawn_cmd(job):
+    # ruleid: command-injection-shell-argv
+    os.spawnv(os.P_WAIT, "C:\\Windows\\System32\\cmd.exe", ["cmd.exe", "/c", "run " + job])
+    # ok: command-injection-shell-argv
+    os.spawnv(os.P_WAIT, "/usr/bin/run-job", ["run-job", job])
+
+
+async def async_shell(host):
+    import asyncio
+    # ruleid: command-injection-shell
+    await asyncio.create_subprocess_shell("ping -c 1 " + host)
+    # ruleid: command-injection-shell-argv
+    await asyncio.create_subprocess_exec("sh", "-c", "ping -c 1 " + request.args["host"])
+    # ok: command-injection-shell-argv, command-injection-shell
+    await asyncio.create_subprocess_exec("ping", "-c", "1", host)
+
+
+def shell_flag_from_constant(name):
+    use_shell = True
+    # ruleid: command-injection-shell
+    subprocess.Popen("convert " + name + " out.png", shell=use_shell)
+    # ok: command-injection-shell
+    subprocess.Popen(["convert", name, "out.png"], shell=False)
