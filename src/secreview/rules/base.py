@@ -208,8 +208,14 @@ class Context:
                 message=message,
                 fix=fix or current.fix,
                 path=path,
+                context=self.scope_name(),
             )
         )
+
+    def scope_name(self) -> str:
+        """'Cls.method' for code inside that method: part of a finding's fingerprint (see report/fingerprint.py)."""
+        return ".".join(node.name for node in self.ancestors
+                        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
 
     def fact(self, kind: str, node: ast.AST, text: str) -> None:
         """Record something seen that explains a verdict (see `secreview.review`)."""
