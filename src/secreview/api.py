@@ -8,14 +8,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from secreview import __version__
+from secreview import __version__, changes, git
 from secreview.analyze import Thresholds, review_file, review_text
 from secreview.config import Config, ConfigError
+from secreview.baseline import Baseline
 from secreview.config import load as load_config
-from secreview.discover import discover
+from secreview.diff import ChangeError, parse_diff
+from secreview.discover import MissingPath, discover
 from secreview.engine import Dispatch
 from secreview.model import Review
 from secreview.review.verdicts import project_verdicts
@@ -55,3 +58,80 @@ def review_source(code: str, filename: str = "<string>", config: Config | None =
     config = config or Config()
     file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
     return Review(files=(file_review,), verdicts=file_review.verdicts, tool_version=__version__)
+
+
+def review_diff(
+    diff: str | None = None,
+    *,
+    rev_range: str | None = None,
+    staged: bool = False,
+    root: str | Path | None = None,
+    paths: Sequence[str | Path] = (),
+    config: Config | None = None,
+    include_all: bool = False,
+    baseline: Baseline | None = None,
+) -> Review:
+    """Review a change: a unified diff (`diff`), `git diff REV_RANGE`, or the staged changes.
+
+    The whole tree is analysed — the work tree, or for `A..B`/`A...B` and
+    `staged` the Python files as in B or in the index, written to a temporary
+    directory — and the review keeps what the change introduces (see
+    `secreview.changes`). `root` is where the diff's paths start (default: the
+    git work tree holding the current directory, else the current directory);
+    `paths` narrows the report to changed files under them. Raises ChangeError
+    for a bad diff, revision or repository.
+    """
+    if sum((diff is not None, rev_range is not None, staged)) != 1:
+        raise ValueError("give exactly one of diff, rev_range or staged=True")
+    start = Path(root) if root is not None else Path.cwd()
+    if diff is None:
+        top = git.toplevel(start)
+        text = git.diff(top, rev_range, staged)
+        revision = git.new_side(rev_range) if rev_range is not None else None
+        snapshot = staged or revision is not None
+        description = rev_range if rev_range is not None else "staged changes"
+    else:
+        top = start if root is not None else _toplevel_or(start)
+        text, revision, snapshot, description = diff, None, False, "diff on stdin"
+    changed = parse_diff(text)
+    if config is None:
+        config = load_config(top)
+    scope = _scope_filter(top, paths)
+    changed = [c for c in changed if scope(c.path)]
+    names = {c.path for c in changed}
+    with tempfile.TemporaryDirectory(prefix="secreview-") as temp:
+        tree = top
+        if snapshot:
+            tree = Path(temp) / "tree"
+            git.snapshot(top, tree, revision, lambda name: name.endswith((".py", ".pyw", "/.gitignore"))
+                         or name == ".gitignore" or name in names)
+        full = changes.relocate(review_paths([tree], config), tree)
+        problems = changes.skipped(changed, {fr.path for fr in full.files}, tree)
+    return changes.select(full, changed, description, include_all=include_all, baseline=baseline,
+                          diagnostics=problems)
+
+
+def _toplevel_or(start: Path) -> Path:
+    """The git work tree holding `start`, or `start` itself outside git (a diff on stdin needs no git)."""
+    try:
+        return git.toplevel(start)
+    except ChangeError:
+        return start
+
+
+def _scope_filter(top: Path, paths: Sequence[str | Path]) -> Callable[[str], bool]:
+    """Whether a diff path (relative to `top`) lies under one of `paths` (all of them when none are given)."""
+    if not paths:
+        return lambda _: True
+    prefixes = []
+    for given in paths:
+        try:
+            prefixes.append(Path(given).resolve().relative_to(top.resolve()).as_posix())
+        except ValueError:
+            raise MissingPath(f"{given} is outside the repository {top}") from None
+
+    def inside(name: str) -> bool:
+        return any(prefix in (".", "") or name == prefix or name.startswith(prefix.rstrip("/") + "/")
+                   for prefix in prefixes)
+
+    return inside

@@ -15,11 +15,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from secreview import __version__
-from secreview.api import review_paths
-from secreview.config import ConfigError
+from secreview.api import review_diff, review_paths
+from secreview.baseline import Baseline, BaselineError
+from secreview.baseline import apply as apply_baseline
+from secreview.baseline import create as create_baseline
+from secreview.baseline import load as load_baseline
+from secreview.config import Config, ConfigError
 from secreview.config import load as load_config
+from secreview.diff import ChangeError
 from secreview.discover import MissingPath
-from secreview.model import Confidence, Severity
+from secreview.model import Confidence, Review, Severity
 from secreview.report import FORMATS, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -37,6 +42,35 @@ def _csv(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True) -> None:
+    """The options every reviewing command takes (scan, review; baseline create without the report ones).
+
+    One definition, so an option added here lands on every command at once.
+    """
+    parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
+    parser.add_argument("--select", action="append", metavar="RULES",
+                        help="only these rule ids or CWE-NNN (comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="RULES", help="skip these rule ids or CWE-NNN (comma-separated)")
+    parser.add_argument("--min-severity", choices=[s.label for s in Severity],
+                        help="report only at or above this severity")
+    parser.add_argument("--min-confidence", choices=[c.label for c in Confidence],
+                        help="report only at or above this confidence")
+    parser.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files with a diagnostic")
+    parser.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
+    parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
+    if not report:
+        return
+    parser.add_argument("-f", "--format", choices=FORMATS, default="text", help="report format (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--per-file", action="store_true", help="add a section per file to text and markdown reports")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+    parser.add_argument("--baseline", metavar="FILE",
+                        help="hide findings recorded in FILE by `secreview baseline create` (counted as baselined)")
+    parser.add_argument("--link-template", metavar="URL",
+                        help="markdown: link file:line to URL, with {path} and {line} replaced "
+                             "(e.g. https://github.com/o/r/blob/SHA/{path}#L{line})")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="secreview",
@@ -47,18 +81,29 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="review files and directories")
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to review")
-    scan.add_argument("-f", "--format", choices=FORMATS, default="text", help="report format (default: text)")
-    scan.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    scan.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
-    scan.add_argument("--select", action="append", metavar="RULES", help="only these rule ids or CWE-NNN (comma-separated)")
-    scan.add_argument("--ignore", action="append", metavar="RULES", help="skip these rule ids or CWE-NNN (comma-separated)")
-    scan.add_argument("--min-severity", choices=[s.label for s in Severity], help="report only at or above this severity")
-    scan.add_argument("--min-confidence", choices=[c.label for c in Confidence], help="report only at or above this confidence")
-    scan.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files with a diagnostic")
-    scan.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
-    scan.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
-    scan.add_argument("--per-file", action="store_true", help="add a section per file to text and markdown reports")
-    scan.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output")
+    _add_shared_options(scan)
+
+    review = commands.add_parser(
+        "review", help="review a change: report the defects it introduces",
+        description="Review a change. The whole tree is analysed; the report keeps findings on added or "
+                    "modified lines and data flows through them, and counts the others as pre-existing.")
+    source = review.add_mutually_exclusive_group(required=True)
+    source.add_argument("--diff", metavar="REV_RANGE",
+                        help="a git range (origin/main...HEAD, HEAD~1) or - for a unified diff on stdin")
+    source.add_argument("--staged", action="store_true", help="the staged changes (what `git commit` would commit)")
+    review.add_argument("paths", nargs="*", metavar="PATH", help="report only changed files under these paths")
+    review.add_argument("--all", action="store_true", dest="include_all",
+                        help="also list the pre-existing findings of the changed files")
+    review.add_argument("--root", metavar="DIR",
+                        help="directory the diff's paths are relative to (default: the git work tree, else .)")
+    _add_shared_options(review)
+
+    baseline = commands.add_parser("baseline", help="record current findings so that --baseline hides them")
+    baseline_commands = baseline.add_subparsers(dest="baseline_command", metavar="ACTION", required=True)
+    create = baseline_commands.add_parser("create", help="write the findings of PATHS (default: .) to FILE")
+    create.add_argument("file", metavar="FILE", help="baseline file to write (JSON)")
+    create.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to review")
+    _add_shared_options(create, report=False)
 
     commands.add_parser("rules", help="list every rule with its CWE, pillar and severity")
     explain = commands.add_parser("explain", help="print a rule's documentation")
@@ -93,9 +138,10 @@ def _write(text: str, output: str | None, reviewed: Sequence[str]) -> None:
         raise
 
 
-def _scan(args: argparse.Namespace) -> int:
-    config = load_config(Path(args.paths[0]), Path(args.config) if args.config else None)
-    config = config.merged(
+def _config(args: argparse.Namespace, start: Path) -> Config:
+    """[tool.secreview] from the nearest pyproject.toml (or --config), overridden by the shared options."""
+    config = load_config(start, Path(args.config) if args.config else None)
+    return config.merged(
         exclude=tuple(args.exclude or ()),
         select=_csv(args.select),
         ignore=_csv(args.ignore),
@@ -104,18 +150,63 @@ def _scan(args: argparse.Namespace) -> int:
         max_file_size=args.max_file_size,
         gitignore=False if args.no_gitignore else None,
     )
-    review = review_paths(args.paths, config)
+
+
+def _baseline(args: argparse.Namespace) -> Baseline | None:
+    return load_baseline(Path(args.baseline)) if args.baseline else None
+
+
+def _emit(review: Review, args: argparse.Namespace, reviewed: Sequence[str]) -> None:
+    """Render the review in the chosen format and write it to stdout or --output."""
     options: dict[str, object] = {}
     if args.format == "text":
         options = {"color": _use_color(args.color, args.output is not None), "per_file": args.per_file}
     elif args.format == "markdown":
-        options = {"per_file": args.per_file}
-    _write(renderer(args.format)(review, **options), args.output, [f.path for f in review.files])
+        options = {"per_file": args.per_file, "link_template": args.link_template}
+    _write(renderer(args.format)(review, **options), args.output, reviewed)
+
+
+def _scan(args: argparse.Namespace) -> int:
+    config = _config(args, Path(args.paths[0]))
+    baseline = _baseline(args)
+    review = review_paths(args.paths, config)
+    if baseline is not None:
+        review = apply_baseline(review, baseline)
+    _emit(review, args, [f.path for f in review.files])
     if not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no Python file could be parsed" if review.files
               else "secreview: no Python files found under the given paths", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_FINDINGS if review.findings else EXIT_CLEAN
+
+
+def _review(args: argparse.Namespace) -> int:
+    start = Path(args.root) if args.root else Path.cwd()
+    config = _config(args, start)
+    stdin = args.diff == "-"
+    review = review_diff(
+        sys.stdin.buffer.read().decode("utf-8", "surrogateescape") if stdin else None,
+        rev_range=None if stdin or args.staged else args.diff,
+        staged=args.staged,
+        root=args.root,
+        paths=args.paths,
+        config=config,
+        include_all=args.include_all,
+        baseline=_baseline(args),
+    )
+    _emit(review, args, [f.path for f in review.files])
+    if review.files and not any(f.reviewed for f in review.files):
+        print("secreview: nothing reviewable: no changed Python file could be parsed", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_FINDINGS if review.change is not None and review.change.introduced else EXIT_CLEAN
+
+
+def _baseline_create(args: argparse.Namespace) -> int:
+    config = _config(args, Path(args.paths[0]))
+    review = review_paths(args.paths, config)
+    recorded = create_baseline(review, Path(args.file))
+    print(f"secreview: recorded {recorded} finding{'' if recorded == 1 else 's'} in {args.file}", file=sys.stderr)
+    return EXIT_CLEAN
 
 
 def _rules() -> int:
@@ -150,13 +241,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "scan":
             return _scan(args)
+        if args.command == "review":
+            return _review(args)
+        if args.command == "baseline":
+            return _baseline_create(args)
         if args.command == "rules":
             return _rules()
         if args.command == "explain":
             return _explain(args.rule)
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    except (MissingPath, ConfigError, UsageError) as exc:
+    except (MissingPath, ConfigError, UsageError, BaselineError, ChangeError) as exc:
         print(f"secreview: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -86,6 +86,7 @@ class Finding:
     source: str = "static"
     suppressed: str | None = None
     notes: tuple[str, ...] = ()  # context added by a second opinion (the model); never changes the verdict
+    context: str = ""  # qualified name of the enclosing function or class ("Cls.method"); "" at module level
 
     @property
     def sort_key(self) -> tuple:
@@ -106,6 +107,7 @@ class DiagnosticKind(str, enum.Enum):
     SYMLINK_LOOP = "symlink-loop"
     INTERNAL = "internal-error"
     CONFIG = "config-error"
+    NOT_IN_TREE = "not-in-tree"  # review mode: the diff names a file the reviewed tree does not hold
     LLM = "llm-unavailable"  # the second opinion failed for a file; its static review is complete
 
 
@@ -127,6 +129,7 @@ class Evidence:
     line: int
     text: str
     path: str = ""
+    subject: str = ""  # what the fact is about, scoped ("f@12", "self.conn"), to pair e.g. an acquisition with its release
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,8 @@ class FileReview:
     verdicts: tuple[PillarVerdict, ...] = ()
     below_threshold: int = 0
     reviewed: bool = True  # False when the file could not be read or parsed
+    preexisting: int = 0  # review mode: findings already in the file before the change (listed only with --all)
+    baselined: int = 0  # findings hidden because a baseline file records them
 
 
 @dataclass(frozen=True)
@@ -193,6 +198,17 @@ class SecondOpinion:
     opinions: tuple[tuple[str, tuple[PillarVerdict, ...]], ...] = ()  # (path, the model's per-pillar verdicts)
 
 
+@dataclass(frozen=True)
+class ChangeScope:
+    """Review mode: which change was reviewed (a git range, the staged changes or a diff)."""
+
+    description: str  # "origin/main...HEAD", "staged changes", "diff on stdin"
+    files: int  # changed files that were reviewed
+    added_lines: int  # lines the change adds or modifies in them
+    introduced: int = 0  # findings the change introduces (what the exit status is about)
+    all_listed: bool = False  # pre-existing findings of the changed files are listed too (--all)
+
+
 NO_DEFECTS = "No security defects are detected in the code"
 
 
@@ -205,6 +221,15 @@ class Review:
     diagnostics: tuple[Diagnostic, ...] = ()
     tool_version: str = ""
     second_opinion: SecondOpinion | None = None  # set only when a language model was asked
+    change: ChangeScope | None = None  # set in review mode: findings are those the change introduces
+
+    @property
+    def preexisting(self) -> int:
+        return sum(fr.preexisting for fr in self.files)
+
+    @property
+    def baselined(self) -> int:
+        return sum(fr.baselined for fr in self.files)
 
     @property
     def below_threshold(self) -> int:

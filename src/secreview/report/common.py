@@ -45,6 +45,10 @@ def count_words(n: int, noun: str) -> str:
 
 
 def scope_line(review: Review) -> str:
+    if review.change is not None:
+        change = review.change
+        return (f"reviewed the change {change.description}: {count_words(change.files, 'changed Python file')}, "
+                f"{count_words(change.added_lines, 'added or modified line')}")
     files = len(review.files)
     return f"reviewed {count_words(files, 'file')} ({review.lines:,} lines)"
 
@@ -52,6 +56,12 @@ def scope_line(review: Review) -> str:
 def tail_counts(review: Review) -> list[str]:
     """Counts that must never be silently dropped: suppressed, below threshold, not reviewed."""
     parts = []
+    if review.preexisting:
+        listed = review.change is not None and review.change.all_listed
+        parts.append(f"{count_words(review.preexisting, 'pre-existing finding')} in the changed files, "
+                     f"not introduced by this change ({'listed above' if listed else '`--all` lists them'})")
+    if review.baselined:
+        parts.append(f"{count_words(review.baselined, 'finding')} recorded in the baseline")
     if review.suppressed:
         parts.append(f"{count_words(len(review.suppressed), 'finding')} suppressed inline")
     if review.below_threshold:

@@ -10,7 +10,7 @@ from typing import Any
 from secreview.cwe import catalog
 from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, Severity
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: summary.preexisting, summary.baselined, change
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:
@@ -84,6 +84,13 @@ def to_dict(review: Review) -> dict[str, Any]:
             "suppressed": len(review.suppressed),
             "below_threshold": review.below_threshold,
             "diagnostics": len(review.all_diagnostics),
+            "preexisting": review.preexisting,
+            "baselined": review.baselined,
+        },
+        "change": None if review.change is None else {
+            "description": review.change.description,
+            "files": review.change.files,
+            "added_lines": review.change.added_lines,
         },
         "pillars": [_verdict(v) for v in review.verdicts],
         "findings": [finding_dict(f) for f in findings],

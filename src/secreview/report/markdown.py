@@ -9,6 +9,7 @@ the review comment (no injected headings, links, HTML or closed fences).
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 from secreview.model import NO_DEFECTS, Finding, Review
 from secreview.report.common import by_pillar, count_words, cwe_title, neutralise, pillar_title, scope_line, tail_counts
@@ -32,11 +33,30 @@ def code_block(code: str, language: str = "python") -> str:
     return f"{fence}{language}\n{neutralise(code)}\n{fence}"
 
 
-def _finding(finding: Finding) -> list[str]:
+_URL_UNSAFE = {" ": "%20", "(": "%28", ")": "%29", "<": "%3C", ">": "%3E", "\n": "", "\r": ""}
+
+
+def where(path: str, line: int, link_template: str | None = None) -> str:
+    """`path:line`, as a link when a template such as `https://host/repo/blob/SHA/{path}#L{line}` is given.
+
+    The path is percent-encoded and the characters that would end a markdown
+    link destination are too, so a file name cannot break out of the link.
+    """
+    text = escape(f"{path}:{line}")
+    if not link_template:
+        return text
+    url = link_template.replace("{path}", quote(path.replace("\\", "/"), safe="/")).replace("{line}", str(line))
+    for char, encoded in _URL_UNSAFE.items():
+        url = url.replace(char, encoded)
+    return f"[{text}]({url})"
+
+
+def _finding(finding: Finding, link_template: str | None = None) -> list[str]:
     loc = finding.location
     lines = [
         f"- **{finding.severity.label}** · {escape(cwe_title(finding.cwe))} · "
-        f"{escape(f'{loc.path}:{loc.line}')} · {escape(finding.rule_id)} ({finding.confidence.label} confidence)",
+        f"{where(loc.path, loc.line, link_template)} · {escape(finding.rule_id)} "
+        f"({finding.confidence.label} confidence)",
         "",
     ]
     if finding.source_line:
@@ -45,22 +65,24 @@ def _finding(finding: Finding) -> list[str]:
     if finding.path:
         lines.append("")
         lines.append("  Path: " + " → ".join(
-            f"{escape(step.description)} ({escape(f'{step.location.path}:{step.location.line}')})"
+            f"{escape(step.description)} ({where(step.location.path, step.location.line, link_template)})"
             for step in finding.path))
     lines += ["", f"  **Fix:** {escape(finding.fix)}", ""]
     return lines
 
 
-def render(review: Review, *, per_file: bool = False) -> str:
+def render(review: Review, *, per_file: bool = False, link_template: str | None = None) -> str:
     verdict = review.verdict
     icon = "✅" if verdict == NO_DEFECTS else "⚠️"
+    if review.change is not None and not review.change.all_listed and verdict != NO_DEFECTS:
+        verdict += " introduced by this change"
     out = [f"### {icon} secreview: {escape(verdict)}", "", f"_{escape(scope_line(review))}_", ""]
     for pillar, items in by_pillar(review.findings).items():
         if not items:
             continue
         out += [f"#### {escape(pillar_title(pillar))} — {count_words(len(items), 'finding')}", ""]
         for finding in items:
-            out += _finding(finding)
+            out += _finding(finding, link_template)
     clean = [v for v in review.verdicts if v.status == "clean"]
     if clean:
         out += ["<details><summary>Categories without findings</summary>", ""]

@@ -41,7 +41,7 @@ from secreview.model import (
     Severity,
     Step,
 )
-from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprint
+from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprints
 from secreview.rules import all_rules
 from secreview.rules.base import Rule
 
@@ -93,6 +93,7 @@ _DIAGNOSTIC_TEXT = {
     DiagnosticKind.SYMLINK_LOOP: "A symbolic link loops back on itself and was not followed.",
     DiagnosticKind.INTERNAL: "secreview failed while reviewing the file; its review is incomplete.",
     DiagnosticKind.CONFIG: "The configuration could not be used as written.",
+    DiagnosticKind.NOT_IN_TREE: "The change names a file that is not in the reviewed tree; it was not reviewed.",
 }
 
 
@@ -316,7 +317,7 @@ def _step(step: Step) -> JSONObject:
     return {"location": location}
 
 
-def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy) -> JSONObject:
+def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy, identity: str) -> JSONObject:
     # `ast` columns count UTF-8 bytes; only on an ASCII line are they also the
     # character columns SARIF means, so elsewhere the region is whole lines.
     exact_columns = finding.source_line.isascii()
@@ -326,7 +327,7 @@ def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy) -> JSONObjec
         "level": _LEVEL[finding.severity],
         "message": {"text": f"{finding.message} Fix: {finding.fix}"},
         "locations": [_physical_location(finding.location, finding.source_line, exact_columns)],
-        "partialFingerprints": {FINGERPRINT_VERSION: fingerprint(finding)},
+        "partialFingerprints": {FINGERPRINT_VERSION: identity},
     }
     if finding.path:
         result["codeFlows"] = [{"threadFlows": [{"locations": [_step(s) for s in finding.path]}]}]
@@ -432,7 +433,8 @@ def sarif_log(review: Review) -> JSONObject:
             }
         ],
         "taxonomies": [taxonomy.component()],
-        "results": [_result(f, rule_index[f.rule_id], taxonomy) for f in reported],
+        "results": [_result(f, rule_index[f.rule_id], taxonomy, identity)
+                    for f, identity in zip(reported, fingerprints(reported))],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "secreview": {
