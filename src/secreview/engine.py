@@ -10,23 +10,44 @@ their own scope.
 from __future__ import annotations
 
 import ast
+import time
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from secreview.analysis.names import Binding
 from secreview.rules.base import Context, Rule
 
+if TYPE_CHECKING:
+    from secreview.review.facts import Collector
+
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_INERT_LEAVES = frozenset(
+    [ast.Name, ast.Constant, ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal]
+    + [sub for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+       for sub in base.__subclasses__()]
+)
+_DEADLINE_STRIDE = 0x3FF  # look at the clock once every 1,024 nodes: cheap, and fine-grained enough
+
+
+class FileTimeout(Exception):
+    """The walk of one file ran past its time budget (`--file-timeout`)."""
 
 
 class Dispatch:
     """Rules indexed by what they asked to see; built once per rule selection."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None) -> None:
+        """`collectors` record the facts behind the per-pillar verdicts (default: all of them);
+        they are indexed like rules, so they cost nothing for nodes they did not ask for."""
+        if collectors is None:
+            from secreview.review.facts import all_collectors
+
+            collectors = all_collectors()
         self.by_type: dict[type, list[Rule]] = defaultdict(list)
         self.by_call: dict[str, list[Rule]] = defaultdict(list)
         self.by_method: dict[str, list[Rule]] = defaultdict(list)
-        for item in rules:
+        for item in (*rules, *collectors):  # type: ignore[has-type]
             for node_type in item.nodes:
                 self.by_type[node_type].append(item)
             for name in item.calls:
@@ -37,14 +58,20 @@ class Dispatch:
         self.by_call = dict(self.by_call)
         self.by_method = dict(self.by_method)
         self.wants_calls = bool(self.by_call or self.by_method)
+        # Leaves no rule asked for are not visited at all: they bind nothing and hold no
+        # children, and they are about half of all nodes (every Name, Load, Constant, operator).
+        self.skipped = frozenset(t for t in _INERT_LEAVES if t not in self.by_type)
 
 
 class Walker:
     """Walks one module for one `Context` with one `Dispatch`."""
 
-    def __init__(self, ctx: Context, dispatch: Dispatch) -> None:
+    def __init__(self, ctx: Context, dispatch: Dispatch, deadline: float | None = None) -> None:
         self.ctx = ctx
         self.dispatch = dispatch
+        self.deadline = deadline  # time.monotonic() value after which the walk gives up (FileTimeout)
+        self._count = 0
+        self._skipped = dispatch.skipped
 
     def run(self) -> None:
         self._predeclare(self.ctx.tree.body)
@@ -72,7 +99,8 @@ class Walker:
             for item in rules:
                 ctx.rule = item
                 item.func(node, ctx)
-        if isinstance(node, ast.Call) and self.dispatch.wants_calls:
+            ctx.rule = None
+        if self.dispatch.wants_calls and isinstance(node, ast.Call):
             name = ctx.call_name(node)
             if name is not None:
                 for item in self.dispatch.by_call.get(name, ()):
@@ -82,11 +110,14 @@ class Walker:
                 for item in self.dispatch.by_method.get(node.func.attr, ()):
                     ctx.rule = item
                     item.func(node, ctx)
-        ctx.rule = None
+            ctx.rule = None
 
     def visit(self, node: ast.AST) -> None:
         ctx = self.ctx
         self._check(node)
+        self._count += 1
+        if not self._count & _DEADLINE_STRIDE and self.deadline is not None and time.monotonic() > self.deadline:
+            raise FileTimeout
         names = ctx.names
         node_type = type(node)
         if node_type in _FUNCTION_TYPES or node_type is ast.Lambda:
@@ -96,8 +127,16 @@ class Walker:
             self._visit_class(node)  # type: ignore[arg-type]
             return
         ctx.ancestors.append(node)
-        for child in ast.iter_child_nodes(node):
-            self.visit(child)
+        skipped = self._skipped
+        visit = self.visit
+        for field in node._fields:  # what ast.iter_child_nodes yields, in its order, minus inert leaves
+            value = getattr(node, field, None)
+            if value.__class__ is list:
+                for child in value:
+                    if child.__class__ not in skipped and isinstance(child, ast.AST):
+                        visit(child)
+            elif value.__class__ not in skipped and isinstance(value, ast.AST):
+                visit(value)
         ctx.ancestors.pop()
         line = getattr(node, "lineno", 0)
         if node_type is ast.Assign:
