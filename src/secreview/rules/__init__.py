@@ -13,6 +13,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     exceptions,
     neutralization,
     neutralization_sql,
+    neutralization_web,
     prompt_injection,
     protection,
     resources,

@@ -33,6 +33,9 @@ _NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
 # Web request data as frameworks spell it, by qualified name.
 _REQUEST_QUALNAMES = ("flask.request", "quart.request", "bottle.request", "sanic.request")
 _REQUEST_NAMES = frozenset({"request", "req"})
+# Request attributes the client cannot fill with arbitrary text.
+_REQUEST_FACTS = frozenset({"method", "remote_addr", "scheme", "is_secure", "endpoint", "blueprint", "url_rule",
+                            "content_length", "is_json", "mimetype", "content_type", "max_content_length"})
 # Route decorators bind URL parts to parameters: Flask `<name>`, FastAPI/Starlette `{name}`.
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -183,7 +186,7 @@ def _percent(ctx: Context, node: ast.BinOp, safe: frozenset[str]) -> BuiltString
     template = ctx.constant_value(node.left)
     if not isinstance(template, str):
         return None
-    conversions = [c for c in _PERCENT_SPEC.findall(template) if c != "%"]
+    conversions = percent_conversions(template)
     values = list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
     if isinstance(node.right, ast.Dict):
         values = [v for v in node.right.values if v is not None]
@@ -230,7 +233,7 @@ def _is_request_data(ctx: Context, node: ast.expr) -> bool:
     if isinstance(target, (ast.Name, ast.Attribute)):
         qual = ctx.qualname(target)
         if qual and qual.startswith(_REQUEST_QUALNAMES) and qual.count(".") >= 2:
-            return True
+            return qual.split(".")[2] not in _REQUEST_FACTS
     return (
         isinstance(target, ast.Attribute)
         and target.attr in _REQUEST_ATTRS
@@ -321,3 +324,30 @@ def origin_call(ctx: Context, node: ast.expr) -> str | None:
                 if isinstance(var, ast.Name) and var.id == node.id and isinstance(item.context_expr, ast.Call):
                     return ctx.call_name(item.context_expr)
     return ctx.qualname(node)
+
+
+# -- logging calls --------------------------------------------------------------
+
+LOG_METHODS = ("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log")
+_LOGGER_NAME = re.compile(r"^_*(log|logger|logging)$|logger$|_log$|^log_", re.IGNORECASE)
+
+
+def logged_values(ctx: Context, call: ast.Call) -> list[ast.expr] | None:
+    """For a call on a logger (`logging.info`, `logger.warning`, `self.log.error`),
+    the message and the arguments merged into it; None for any other call."""
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and func.attr in LOG_METHODS):
+        return None
+    receiver = func.value
+    qual = ctx.qualname(receiver) or ""
+    if not (qual == "logging" or qual.startswith("logging.") or _LOGGER_NAME.search(name_of(receiver))):
+        return None
+    args = list(call.args[1:] if func.attr == "log" else call.args)
+    return [a for a in args if not isinstance(a, ast.Starred)]
+
+
+def percent_conversions(template: object) -> list[str]:
+    """The conversion letters of a %-format string, `%%` left out: "%s and %r" -> ['s', 'r']."""
+    if not isinstance(template, str):
+        return []
+    return [c for c in _PERCENT_SPEC.findall(template) if c != "%"]

@@ -1,0 +1,313 @@
+"""CWE-707 in web output: templates, HTML, response headers and log lines.
+
+Each sink list is a module-level constant the taint engine can reuse.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.model import Confidence, Severity
+from secreview.rules.base import Context, argument, is_false, keyword, rule
+from secreview.rules.dataflow_hints import (
+    built_string,
+    logged_values,
+    origin_call,
+    percent_conversions,
+    request_data,
+)
+from secreview.rules.heuristics import name_of
+
+# Constructors and functions that compile their argument as template *source*.
+TEMPLATE_SOURCE_CALLS = (
+    "flask.render_template_string", "flask.templating.render_template_string",
+    "jinja2.Template", "jinja2.environment.Template", "mako.template.Template",
+    "django.template.Template", "tornado.template.Template",
+)
+TEMPLATE_SOURCE_METHODS = ("from_string",)
+# Wrappers that declare a string to be HTML that needs no escaping.
+MARK_SAFE_CALLS = (
+    "markupsafe.Markup", "flask.Markup", "jinja2.Markup", "jinja2.utils.Markup",
+    "django.utils.safestring.mark_safe", "django.utils.safestring.SafeString",
+    "django.utils.safestring.SafeText",
+)
+FORMAT_HTML_CALLS = ("django.utils.html.format_html",)
+HTML_ESCAPERS = frozenset({
+    "escape", "conditional_escape", "html.escape", "markupsafe.escape", "django.utils.html.escape",
+    "django.utils.html.conditional_escape", "format_html", "format_html_join", "json_script",
+    "bleach.clean", "bleach.linkify", "nh3.clean", "strip_tags", "urlencode", "quote", "quote_plus",
+})
+JINJA_ENVIRONMENTS = ("jinja2.Environment", "jinja2.environment.Environment")
+# Response header setters (Werkzeug/Flask, Django, Tornado, http.server, WSGI).
+HEADER_METHODS = ("set_header", "add_header", "send_header", "setdefault", "add", "set", "__setitem__")
+WSGI_START_RESPONSE = "start_response"
+
+
+@rule(
+    id="template-injection",
+    name="Template source built from data (server-side template injection)",
+    cwe="1336",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    calls=TEMPLATE_SOURCE_CALLS,
+    methods=TEMPLATE_SOURCE_METHODS,
+    fix="Keep the template constant (a file or a literal) and pass data as context variables: "
+    "render_template_string('Hello {{ name }}', name=name).",
+)
+def template_injection(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `render_template_string()`, `jinja2.Template()`,
+    `Environment.from_string()` and the Mako, Django and Tornado template
+    constructors whose template source is built at run time or comes from a
+    request.
+
+    ## Why is this bad
+    Template syntax is code: `{{ cycler.__init__.__globals__.os.popen('id').read() }}`
+    runs commands in Jinja2. Whoever writes part of the template source
+    controls the server (CWE-1336). HTML escaping does not neutralise
+    template syntax.
+
+    ## Example
+    ```python
+    return render_template_string(f"<h1>Hello {request.args['name']}</h1>")
+    ```
+
+    ## Use instead
+    ```python
+    return render_template_string("<h1>Hello {{ name }}</h1>", name=request.args["name"])
+    ```
+    """
+    if isinstance(node.func, ast.Attribute) and node.func.attr in TEMPLATE_SOURCE_METHODS:
+        receiver = node.func.value
+        origin = origin_call(ctx, receiver) or ""
+        spelled = ast.unparse(receiver).lower()
+        if not (origin.startswith("jinja2") or "jinja" in spelled or "env" in spelled):
+            return
+    source = argument(node, 0, "source")
+    if source is None or ctx.is_constant(source):
+        return
+    origin = request_data(ctx, source)
+    built = built_string(ctx, source)
+    if origin:
+        ctx.report(node, f"The template source contains `{origin}`; template syntax in it runs on the server.",
+                   confidence=Confidence.HIGH)
+    elif built is not None:
+        ctx.report(node, f"The template source is {built.describe()}; template syntax in those values "
+                   "runs on the server.")
+
+
+@rule(
+    id="xss-mark-safe",
+    name="Data marked as safe HTML without escaping",
+    cwe="79",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    calls=MARK_SAFE_CALLS + FORMAT_HTML_CALLS,
+    fix="Let the template escape values, or build the HTML with escaping: "
+    "format_html('<b>{}</b>', name) in Django, Markup('<b>{}</b>').format(name) in Markupsafe.",
+)
+def xss_mark_safe(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `Markup()`, `mark_safe()` and `SafeString()` applied to a string
+    built from values that were not escaped, or to request data, and
+    `format_html()` whose *format string* is built from data.
+
+    ## Why is this bad
+    These calls tell the template engine the text is already HTML, so
+    autoescaping skips it. A `<script>` in the spliced value runs in every
+    visitor's browser with the site's cookies and permissions (CWE-79).
+
+    ## Example
+    ```python
+    return mark_safe(f"<b>{comment.author}</b>")
+    ```
+
+    ## Use instead
+    ```python
+    return format_html("<b>{}</b>", comment.author)
+    ```
+    """
+    value = argument(node, 0, "format_string") if ctx.call_name(node) in FORMAT_HTML_CALLS \
+        else argument(node, 0, "s") or argument(node, 0, "base")
+    if value is None or ctx.is_constant(value):
+        return
+    origin = request_data(ctx, value, HTML_ESCAPERS)
+    built = built_string(ctx, value, HTML_ESCAPERS)
+    name = ctx.call_name(node)
+    if origin:
+        ctx.report(node, f"{name}() marks `{origin}` as safe HTML; it comes from the request unescaped.",
+                   confidence=Confidence.HIGH)
+    elif built is not None:
+        ctx.report(node, f"{name}() marks {built.describe()} as safe HTML without escaping them.")
+
+
+@rule(
+    id="jinja-autoescape-disabled",
+    name="Jinja2 environment without HTML autoescaping",
+    cwe="79",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.LOW,
+    calls=JINJA_ENVIRONMENTS,
+    bandit=("B701",),
+    fix="Turn autoescaping on for HTML templates: Environment(loader=..., "
+    "autoescape=select_autoescape(['html', 'htm', 'xml'])).",
+)
+def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `jinja2.Environment()` created without `autoescape=` or with
+    `autoescape=False`. (Flask's own environment escapes `.html` templates;
+    this is about environments the code creates itself.)
+
+    ## Why is this bad
+    Jinja2's default is not to escape. Every `{{ value }}` in an HTML
+    template then inserts the value's markup as-is, so user data becomes
+    script in the page (CWE-79). Environments that render e-mail text, SQL
+    or code are fine without it, hence the low confidence unless the
+    environment mentions HTML.
+
+    ## Example
+    ```python
+    env = Environment(loader=FileSystemLoader("templates"))
+    ```
+
+    ## Use instead
+    ```python
+    env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())
+    ```
+    """
+    setting = keyword(node, "autoescape")
+    if setting is not None and not (is_false(setting.value) or ctx.constant_value(setting.value) is False):
+        return
+    if any(isinstance(k.value, ast.Dict) or k.arg is None for k in node.keywords):
+        return  # **options may carry autoescape
+    html = any(
+        isinstance(sub, ast.Constant) and isinstance(sub.value, str) and "htm" in sub.value.lower()
+        for sub in ast.walk(node)
+    )
+    state = "autoescape=False" if setting is not None else "no autoescape= (the default is off)"
+    ctx.report(node, f"jinja2.Environment() with {state}: values rendered into HTML are not escaped.",
+               confidence=Confidence.MEDIUM if html else Confidence.LOW)
+
+
+def _header_target(ctx: Context, target: ast.expr) -> bool:
+    """`response.headers["X"]` or `response["X"]` on a Django response, not `request.headers`."""
+    if not isinstance(target, ast.Subscript):
+        return False
+    container = target.value
+    if isinstance(container, ast.Attribute) and container.attr == "headers":
+        return name_of(container.value) not in ("request", "req")
+    origin = origin_call(ctx, container) or ""
+    return "Response" in origin.rsplit(".", 1)[-1]
+
+
+@rule(
+    id="header-injection",
+    name="Response header set from request data",
+    cwe="113",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.Assign, ast.Call),  # start_response is a parameter, so not dispatched by name
+    fix="Validate the value against what the header may hold (an allow-list, a parsed URL, a quoted "
+    "filename) and reject CR and LF: if any(c in value for c in '\\r\\n'): abort(400).",
+)
+def header_injection(node: ast.AST, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds response headers whose value contains request data:
+    `response.headers["X"] = request.args[...]`, `response["X"] = ...` on a
+    Django response, `set_header`/`add_header`/`send_header`, and header
+    lists passed to WSGI `start_response`.
+
+    ## Why is this bad
+    A CR LF in the value ends the header and starts another, or the body:
+    the client can set cookies, poison caches or split the response
+    (CWE-113). Werkzeug and Django reject newlines in header values, which
+    is why the severity is medium; `http.server`'s `send_header` and raw
+    WSGI do not, and even where newlines are rejected the client still
+    chooses the header's content (e.g. `Content-Disposition` parameters).
+
+    ## Example
+    ```python
+    response.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]
+    ```
+
+    ## Use instead
+    ```python
+    response.headers["Content-Disposition"] = f"attachment; filename={secure_filename(name)}"
+    ```
+    """
+    value: ast.expr | None = None
+    if isinstance(node, ast.Assign):
+        if any(_header_target(ctx, t) for t in node.targets):
+            value = node.value
+    elif isinstance(node, ast.Call) and name_of(node.func) == WSGI_START_RESPONSE:
+        value = argument(node, 1, "response_headers")
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        method = node.func.attr
+        receiver = node.func.value
+        if method in ("set_header", "add_header", "send_header"):
+            value = node.args[1] if len(node.args) > 1 else None
+        elif isinstance(receiver, ast.Attribute) and receiver.attr == "headers" and \
+                name_of(receiver.value) not in ("request", "req") and len(node.args) > 1:
+            value = node.args[1]
+    if value is None:
+        return
+    origin = request_data(ctx, value, ("secure_filename", "quote", "urllib.parse.quote", "int"))
+    if origin:
+        ctx.report(node, f"A response header is set from `{origin}`; CR/LF or header syntax in it "
+                   "lets the client shape the response.")
+
+
+@rule(
+    id="log-injection",
+    name="Request data written to a log unescaped",
+    cwe="117",
+    severity=Severity.LOW,
+    confidence=Confidence.MEDIUM,
+    methods=("debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"),
+    fix="Log request data with %r (or !r in f-strings), which escapes newlines, or strip CR/LF first: "
+    "logger.info('login failed for %r', username).",
+)
+def log_injection(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds logging calls whose message or arguments contain request data
+    formatted with `%s`/`{}` (not `%r`/`!r`, which escape line breaks).
+
+    ## Why is this bad
+    A newline in the value starts a new, forged log line: an attacker can
+    add entries such as `INFO login succeeded for admin`, hide their tracks,
+    or inject control sequences into whoever reads the log in a terminal
+    (CWE-117). Structured (JSON) formatters escape this; plain text ones do
+    not.
+
+    ## Example
+    ```python
+    logger.warning("login failed for %s", request.form["user"])
+    ```
+
+    ## Use instead
+    ```python
+    logger.warning("login failed for %r", request.form["user"])
+    ```
+    """
+    values = logged_values(ctx, node)
+    if not values:
+        return
+    conversions = percent_conversions(ctx.constant_value(values[0]))
+    for index, value in enumerate(values):
+        if index > 0 and len(conversions) == len(values) - 1 and conversions[index - 1] in ("r", "a"):
+            continue
+        if isinstance(value, ast.JoinedStr):
+            candidates = [v.value for v in value.values
+                          if isinstance(v, ast.FormattedValue) and v.conversion not in (ord("r"), ord("a"))]
+        else:
+            candidates = [value]
+        for candidate in candidates:
+            origin = request_data(ctx, candidate, ("repr", "ascii", "json.dumps"))
+            if origin:
+                ctx.report(node, f"`{origin}` is written to the log as-is; a line break in it forges log entries.")
+                return

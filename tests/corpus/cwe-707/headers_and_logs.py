@@ -1,0 +1,79 @@
+"""Response header injection (CWE-113) and log injection (CWE-117)."""
+import logging
+from http.server import BaseHTTPRequestHandler
+
+from django.http import HttpResponse
+from flask import Flask, make_response, request
+from werkzeug.utils import secure_filename
+
+app = Flask(__name__)
+logger = logging.getLogger(__name__)
+
+
+@app.route("/download")
+def download():
+    response = make_response(b"...")
+    # ruleid: header-injection
+    response.headers["Content-Disposition"] = "attachment; filename=" + request.args["name"]
+    # ok: header-injection
+    response.headers["Content-Disposition"] = "attachment; filename=" + secure_filename(request.args["name"])
+    # ok: header-injection
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def django_view(request):
+    response = HttpResponse("ok")
+    # ruleid: header-injection
+    response["X-Forwarded-User"] = request.GET["user"]
+    # ok: header-injection
+    response["X-Frame-Options"] = "DENY"
+    return response
+
+
+def reading_request_headers_is_fine(request):
+    headers = {}
+    # ok: header-injection
+    headers["agent"] = request.headers["User-Agent"]
+    return headers
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        self.send_response(302)
+        # ruleid: header-injection
+        self.send_header("Location", self.request.args["next"])
+        # ok: header-injection
+        self.send_header("Content-Type", "text/plain")
+
+
+def wsgi_app(environ, start_response):
+    from werkzeug.wrappers import Request
+    req = Request(environ)
+    # ruleid: header-injection
+    start_response("200 OK", [("X-Echo", req.args["v"])])
+    return [b""]
+
+
+@app.route("/login", methods=["POST"])
+def login():
+    # ruleid: log-injection
+    logger.warning("login failed for %s", request.form["user"])
+    # ok: log-injection
+    logger.warning("login failed for %r", request.form["user"])
+    # ruleid: log-injection
+    logging.info(f"search for {request.args['q']}")
+    # ok: log-injection
+    logging.info(f"search for {request.args['q']!r}")
+    # ok: log-injection
+    logger.info("login attempt from %s", request.remote_addr)
+    # ruleid: log-injection
+    app.logger.log(logging.ERROR, "bad referrer " + request.headers.get("Referer", ""))
+    return ""
+
+
+def not_logging(catalog, math):
+    # ok: log-injection
+    catalog.info(request.args["q"])
+    # ok: log-injection
+    return math.log(float(request.args["x"]))
