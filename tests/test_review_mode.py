@@ -1,0 +1,453 @@
+"""Review mode on real git repositories: what a change introduces, and nothing else.
+
+Every test builds a repository in a temporary directory: a base commit with
+old defects, then one change (a new defect, a rename, a deletion, ...), and
+checks exactly which findings the review reports and how many it counts as
+pre-existing, for the three ways of naming a change: a git range, a unified
+diff on stdin, and the staged changes. git runs with no global or system
+configuration, so the tests do not depend on the machine's git setup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from secreview import changes
+from secreview.api import review_diff, review_source
+from secreview.cli import main
+from secreview.diff import ChangeError, ChangedFile
+from secreview.model import NO_DEFECTS, DiagnosticKind, FileReview, Location, Review, Step
+from secreview.report.markdown import escape
+
+HELPERS = (
+    "import subprocess\n"
+    "\n"
+    "\n"
+    "def run_report(name):\n"
+    '    subprocess.call("report " + name, shell=True)\n'
+)
+VIEWS = (
+    "import pickle\n"
+    "\n"
+    "\n"
+    "def load(blob):\n"
+    "    return pickle.loads(blob)\n"
+    "\n"
+    "\n"
+    "def greet(name):\n"
+    '    return "hi " + name\n'
+)
+EVAL_ADDED = VIEWS + (
+    "\n"
+    "\n"
+    "def calc(expr):\n"
+    "    return eval(expr)\n"
+)
+EVAL_LINE = 13
+
+
+def git(repo: Path, *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, input=stdin, check=True)
+    return done.stdout
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No global/system git configuration; a fixed identity for commits (secreview's git calls inherit it)."""
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test Author")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
+    monkeypatch.delenv("GIT_INDEX_FILE", raising=False)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A repository whose base commit holds two old defects (shell=True in helpers, pickle in views)."""
+    root = tmp_path / "repo"
+    (root / "pkg").mkdir(parents=True)
+    (root / "pkg" / "__init__.py").write_text("")
+    (root / "pkg" / "helpers.py").write_text(HELPERS)
+    (root / "pkg" / "views.py").write_text(VIEWS)
+    (root / "README.md").write_text("demo\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "base")
+    return root
+
+
+def commit(repo: Path, message: str) -> None:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", message)
+
+
+def reported(review: Review) -> list[tuple[str, int, str]]:
+    return sorted((f.location.path, f.location.line, f.rule_id) for f in review.findings)
+
+
+def three_ways(repo: Path) -> dict[str, Review]:
+    """The last commit reviewed as a range, as the range's end against the work tree, and as a diff on stdin."""
+    text = git(repo, "diff", "HEAD~1", "HEAD")
+    return {
+        "range": review_diff(rev_range="HEAD~1...HEAD", root=repo),
+        "rev": review_diff(rev_range="HEAD~1", root=repo),
+        "stdin": review_diff(text, root=repo),
+    }
+
+
+# -- what is reported ---------------------------------------------------------------------------------
+
+
+def test_a_change_that_adds_a_defect_reports_only_that_defect(repo: Path) -> None:
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    for form, review in three_ways(repo).items():
+        assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")], form
+        assert review.preexisting == 1, form  # pickle.loads in the same file, not listed
+        assert [fr.path for fr in review.files] == ["pkg/views.py"], form
+        assert review.change is not None and review.change.introduced == 1
+        assert review.change.files == 1 and review.change.added_lines == 4, form
+
+
+def test_all_lists_pre_existing_findings_of_the_changed_files_but_exit_status_is_about_the_change(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "pkg" / "views.py").write_text(VIEWS.replace('"hi "', '"hello "'))
+    commit(repo, "reword greeting")
+    review = review_diff(rev_range="HEAD~1", root=repo, include_all=True)
+    assert [rule for _, _, rule in reported(review)] == ["unsafe-deserialization-pickle"]
+    assert review_diff(rev_range="HEAD~1", root=repo).findings == ()
+    monkeypatch.chdir(repo)
+    assert main(["review", "--diff", "HEAD~1", "--all", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [f["rule_id"] for f in data["findings"]] == ["unsafe-deserialization-pickle"]
+    assert data["summary"]["preexisting"] == 1
+    assert main(["review", "--diff", "HEAD~1", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+
+
+def test_a_change_touching_a_multi_line_call_reports_it(repo: Path) -> None:
+    (repo / "pkg" / "helpers.py").write_text(HELPERS + (
+        "\n\ndef archive(name):\n"
+        "    subprocess.call(\n"
+        '        "tar czf " + name,\n'
+        "        shell=False,\n"
+        "    )\n"
+    ))
+    commit(repo, "archive")
+    (repo / "pkg" / "helpers.py").write_text((repo / "pkg" / "helpers.py").read_text().replace(
+        "shell=False", "shell=True"))
+    commit(repo, "use the shell")
+    review = review_diff(rev_range="HEAD~1..HEAD", root=repo)
+    assert reported(review) == [("pkg/helpers.py", 9, "command-injection-shell")]
+    assert review.preexisting == 1  # run_report's call, untouched
+
+
+def test_rename_without_edits_reports_nothing_and_counts_the_old_defect(repo: Path) -> None:
+    git(repo, "mv", "pkg/views.py", "pkg/pages.py")
+    commit(repo, "rename")
+    for form, review in three_ways(repo).items():
+        assert review.findings == (), form
+        assert review.preexisting == 1, form
+        assert [fr.path for fr in review.files] == ["pkg/pages.py"], form
+        assert review.verdict == NO_DEFECTS
+        assert review.all_diagnostics == ()
+
+
+def test_rename_with_an_edit_reports_only_the_edit(repo: Path) -> None:
+    git(repo, "mv", "pkg/views.py", "pkg/pages.py")
+    (repo / "pkg" / "pages.py").write_text(EVAL_ADDED)
+    commit(repo, "rename and add calc")
+    for form, review in three_ways(repo).items():
+        assert reported(review) == [("pkg/pages.py", EVAL_LINE, "code-injection-eval")], form
+        assert review.preexisting == 1, form
+
+
+def test_deleting_a_file_with_defects_reports_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    git(repo, "rm", "-q", "pkg/helpers.py")
+    commit(repo, "drop helpers")
+    for form, review in three_ways(repo).items():
+        assert review.files == () and review.findings == (), form
+        assert review.preexisting == 0 and review.all_diagnostics == (), form
+    monkeypatch.chdir(repo)
+    assert main(["review", "--diff", "HEAD~1...HEAD"]) == 0
+    assert NO_DEFECTS in capsys.readouterr().out
+
+
+def test_deleting_lines_reports_nothing(repo: Path) -> None:
+    (repo / "pkg" / "views.py").write_text(VIEWS.replace('def greet(name):\n    return "hi " + name\n', ""))
+    commit(repo, "drop greet")
+    for form, review in three_ways(repo).items():
+        assert review.findings == (), form
+        assert review.preexisting == 1, form
+        assert review.change is not None and review.change.added_lines == 0
+
+
+def test_a_change_to_non_python_files_reviews_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "README.md").write_text("demo\nmore\n")
+    (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    commit(repo, "docs")
+    review = review_diff(rev_range="HEAD~1", root=repo)
+    assert review.files == () and review.all_diagnostics == ()
+    monkeypatch.chdir(repo)
+    assert main(["review", "--diff", "HEAD~1"]) == 0
+    assert NO_DEFECTS in capsys.readouterr().out
+
+
+# -- a new call into an old vulnerable helper --------------------------------------------------------
+
+CALLER = VIEWS + (
+    "\n"
+    "\n"
+    "def export(request):\n"
+    "    from pkg.helpers import run_report\n"
+    '    run_report(request.args["name"])\n'
+)
+CALL_LINE = 14
+
+
+def test_a_new_call_into_an_old_helper_reports_the_flow_through_it(repo: Path) -> None:
+    """End to end with the taint engine: the helper's old sink is reported because the new call feeds it."""
+    pytest.importorskip("secreview.analysis.taint", reason="the taint engine is not in this tree yet")
+    (repo / "pkg" / "views.py").write_text(CALLER)
+    commit(repo, "export")
+    review = review_diff(rev_range="HEAD~1", root=repo)
+    flows = [f for f in review.findings if f.path]
+    assert flows, reported(review)
+    assert all(any(s.location.path == "pkg/views.py" and s.location.line == CALL_LINE for s in f.path)
+               or f.location.path == "pkg/views.py" for f in review.findings)
+    before = review_diff(rev_range="HEAD~1", root=repo, paths=[repo / "pkg" / "helpers.py"])
+    assert before.findings == ()  # helpers.py itself is not part of this change
+
+
+def test_flow_findings_are_kept_when_their_path_passes_through_a_changed_line() -> None:
+    """The filter looks at `Finding.path`: a flow from a new line into an old sink belongs to the change."""
+    (sink,) = review_source(HELPERS, filename="pkg/helpers.py").findings
+    views = review_source(CALLER, filename="pkg/views.py")
+
+    def step(path: str, line: int, text: str) -> Step:
+        return Step(Location(path, line, 4, line, 40), text)
+
+    through_new_call = dataclasses.replace(sink, path=(
+        step("pkg/views.py", CALL_LINE, "request.args['name'] enters"),
+        step("pkg/views.py", CALL_LINE, "passed to run_report(name)"),
+        step("pkg/helpers.py", 5, "reaches subprocess.call(shell=True)"),
+    ))
+    through_old_lines = dataclasses.replace(sink, path=(
+        step("pkg/views.py", 9, "name enters greet"),
+        step("pkg/helpers.py", 5, "reaches subprocess.call(shell=True)"),
+    ))
+    project = Review(
+        files=(
+            dataclasses.replace(views.files[0], findings=(*views.findings,)),
+            FileReview(path="pkg/helpers.py", lines=5, findings=(through_new_call, through_old_lines)),
+        ),
+        verdicts=(),
+    )
+    change = [ChangedFile("pkg/views.py", "modified", frozenset(range(10, CALL_LINE + 1)))]
+    review = changes.select(project, change, "HEAD~1")
+    assert [(f.location.path, f.location.line, f.path) for f in review.findings] == [
+        ("pkg/helpers.py", 5, through_new_call.path)]
+    assert review.change is not None and review.change.introduced == 1
+    assert review.preexisting == 1  # pickle.loads in views.py; the old flow in helpers.py is not counted
+    assert [fr.path for fr in review.files] == ["pkg/views.py", "pkg/helpers.py"]
+    assert review.change.files == 1  # helpers.py is there for its flow, not as a changed file
+    assert [v.pillar for v in review.verdicts if v.status == "findings"] == [sink.pillar]
+
+
+def test_a_finding_on_a_compound_statement_is_new_only_when_its_header_changes() -> None:
+    code = (
+        "import jwt\n"
+        "try:\n"
+        "    jwt.decode(token, key, algorithms=['HS256'])\n"
+        "except Exception:\n"
+        "    pass\n"
+    )
+    (finding,) = review_source(code, filename="m.py").findings
+    assert finding.source_line == "except Exception:"
+    assert finding.location.end_line > finding.location.line  # the handler spans its body
+    body_only = {"m.py": frozenset({5})}
+    header = {"m.py": frozenset({4})}
+    assert not changes.introduced(finding, body_only)
+    assert changes.introduced(finding, header)
+
+
+# -- the three ways to name a change agree on what they read ---------------------------------------
+
+
+def test_range_ending_in_a_revision_reads_that_revision_not_the_work_tree(repo: Path) -> None:
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    # The work tree moves on: calc is gone and two lines are inserted at the top.
+    (repo / "pkg" / "views.py").write_text("# a\n# b\n" + VIEWS)
+    review = review_diff(rev_range="HEAD~1..HEAD", root=repo)
+    assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")]
+    assert review.files[0].findings[0].source_line == "return eval(expr)"
+    # A single revision is compared with the work tree, as `git diff REV` does.
+    assert review_diff(rev_range="HEAD~1", root=repo).findings == ()
+
+
+def test_staged_reviews_the_index_not_the_work_tree(repo: Path) -> None:
+    views = repo / "pkg" / "views.py"
+    views.write_text(EVAL_ADDED)
+    git(repo, "add", "pkg/views.py")
+    views.write_text(VIEWS)  # the defect is staged, then removed from the work tree only
+    review = review_diff(staged=True, root=repo)
+    assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")]
+    assert review.change is not None and review.change.description == "staged changes"
+    # And the other way round: a defect only in the work tree is not what `git commit` would commit.
+    git(repo, "add", "pkg/views.py")
+    views.write_text(EVAL_ADDED)
+    assert review_diff(staged=True, root=repo).findings == ()
+
+
+def test_staged_new_file_and_index_left_untouched(repo: Path) -> None:
+    (repo / "pkg" / "tools.py").write_text("import os\n\n\ndef wipe(path):\n    os.system('rm -rf ' + path)\n")
+    git(repo, "add", "pkg/tools.py")
+    index_before = (repo / ".git" / "index").read_bytes()
+    review = review_diff(staged=True, root=repo)
+    assert reported(review) == [("pkg/tools.py", 5, "command-injection-shell")]
+    assert review.preexisting == 0
+    assert (repo / ".git" / "index").read_bytes() == index_before
+    assert git(repo, "status", "--porcelain") == "A  pkg/tools.py\n"
+
+
+def test_cli_forms_agree_and_exit_1_only_for_introduced_findings(
+        repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    monkeypatch.chdir(repo / "pkg")  # from a subdirectory: paths are still the repository's
+    outputs = {}
+    assert main(["review", "--diff", "HEAD~1...HEAD", "--format", "json"]) == 1
+    outputs["range"] = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(git(repo, "diff", "HEAD~1").encode())))
+    assert main(["review", "--diff", "-", "--format", "json"]) == 1
+    outputs["stdin"] = json.loads(capsys.readouterr().out)
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED + "\n\ndef again(e):\n    return eval(e)\n")
+    git(repo, "add", "pkg/views.py")
+    assert main(["review", "--staged", "--format", "json"]) == 1
+    outputs["staged"] = json.loads(capsys.readouterr().out)
+    for form in ("range", "stdin"):
+        assert [(f["path"], f["line"]) for f in outputs[form]["findings"]] == [("pkg/views.py", EVAL_LINE)], form
+        assert outputs[form]["summary"]["preexisting"] == 1
+    assert [(f["path"], f["line"]) for f in outputs["staged"]["findings"]] == [("pkg/views.py", 17)]
+    assert outputs["staged"]["summary"]["preexisting"] == 2  # pickle and the committed eval
+    # Thresholds apply as in scan: an eval (high) under --min-severity critical is not a failure.
+    assert main(["review", "--staged", "--min-severity", "critical"]) == 0
+    capsys.readouterr()
+
+
+def test_markdown_sarif_and_json_carry_only_the_change(repo: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    monkeypatch.chdir(repo)
+    template = "https://git.example/r/blob/abc/{path}#L{line}"
+    assert main(["review", "--diff", "HEAD~1", "--format", "markdown", "--link-template", template]) == 1
+    markdown = capsys.readouterr().out
+    first = markdown.splitlines()[0]
+    assert first.startswith("### ") and "1 security defect" in first and "introduced by this change" in first
+    assert "#### CWE-707 Improper Neutralization" in markdown
+    assert f"[{escape(f'pkg/views.py:{EVAL_LINE}')}](https://git.example/r/blob/abc/pkg/views.py#L{EVAL_LINE})" \
+        in markdown
+    assert "**Fix:**" in markdown and "pickle" not in markdown
+    assert escape("1 pre-existing finding") in markdown
+    assert main(["review", "--diff", "HEAD~1", "--format", "sarif"]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
+        ("code-injection-eval", "pkg/views.py", EVAL_LINE)]
+    assert main(["review", "--diff", "HEAD~1", "--format", "text"]) == 1
+    text = capsys.readouterr().out
+    assert "1 pre-existing finding in the changed files" in text and "pickle.loads" not in text
+
+
+# -- what review mode refuses or skips -----------------------------------------------------------------
+
+
+def test_files_outside_the_tree_binary_python_and_bad_input(repo: Path) -> None:
+    diff = (
+        "diff --git a/elsewhere/gone.py b/elsewhere/gone.py\n"
+        "--- a/elsewhere/gone.py\n+++ b/elsewhere/gone.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+        "diff --git a/../escape.py b/../escape.py\n"
+        "--- a/../escape.py\n+++ b/../escape.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
+        "diff --git a/pkg/blob.py b/pkg/blob.py\nindex 1..2 100644\nBinary files a/pkg/blob.py and b/pkg/blob.py differ\n"
+        "diff --git a/pkg/views.py b/pkg/views.py\n"
+        "--- a/pkg/views.py\n+++ b/pkg/views.py\n@@ -5 +5 @@\n-    return pickle.loads(blob)\n"
+        "+    return pickle.loads(blob)\n"
+    )
+    review = review_diff(diff, root=repo)
+    assert reported(review) == [("pkg/views.py", 5, "unsafe-deserialization-pickle")]
+    kinds = sorted((d.path, d.kind) for d in review.all_diagnostics)
+    assert kinds == [("../escape.py", DiagnosticKind.NOT_IN_TREE), ("elsewhere/gone.py", DiagnosticKind.NOT_IN_TREE),
+                     ("pkg/blob.py", DiagnosticKind.BINARY)]
+    with pytest.raises(ChangeError):
+        review_diff("this is not a diff\n", root=repo)
+    with pytest.raises(ChangeError):
+        review_diff(rev_range="no-such-rev", root=repo)
+    with pytest.raises(ChangeError):
+        review_diff(rev_range="--output=/tmp/x", root=repo)
+
+
+def test_cli_usage_errors_exit_2(repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(repo)
+    assert main(["review", "--diff", "nope..main"]) == 2
+    assert "git diff failed" in capsys.readouterr().err
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"garbage\n")))
+    assert main(["review", "--diff", "-"]) == 2
+    assert "not a unified diff" in capsys.readouterr().err
+    outside = tmp_path / "not-a-repo"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    assert main(["review", "--staged"]) == 2
+    assert "git rev-parse failed" in capsys.readouterr().err
+
+
+def test_paths_narrow_the_report_to_changed_files_under_them(repo: Path) -> None:
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    (repo / "pkg" / "helpers.py").write_text(HELPERS + "\n\ndef run2(x):\n    eval(x)\n")
+    commit(repo, "two files")
+    both = review_diff(rev_range="HEAD~1", root=repo)
+    assert {fr.path for fr in both.files} == {"pkg/views.py", "pkg/helpers.py"}
+    only = review_diff(rev_range="HEAD~1", root=repo, paths=[repo / "pkg" / "helpers.py"])
+    assert reported(only) == [("pkg/helpers.py", 9, "code-injection-eval")]
+
+
+def test_the_reviewed_code_is_never_run(repo: Path) -> None:
+    marker = repo.parent / "ran"
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED + f"\nopen({str(marker)!r}, 'w').write('x')\n")
+    (repo / "setup.py").write_text(f"open({str(marker)!r}, 'w').write('x')\n")
+    commit(repo, "side effects")
+    review_diff(rev_range="HEAD~1..HEAD", root=repo)
+    assert not marker.exists()
+
+
+def test_secreview_module_runs_review_in_a_subprocess(repo: Path) -> None:
+    """The real entry point with a pipe, as a Gerrit or Zuul job runs it."""
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    diff = git(repo, "diff", "HEAD~1")
+    done = subprocess.run([sys.executable, "-m", "secreview", "review", "--diff", "-", "--format", "markdown"],
+                          cwd=repo, input=diff, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert escape(f"pkg/views.py:{EVAL_LINE}") in done.stdout
+
+
+def test_api_requires_exactly_one_source(repo: Path) -> None:
+    with pytest.raises(ValueError):
+        review_diff(root=repo)
+    with pytest.raises(ValueError):
+        review_diff("", staged=True, root=repo)
