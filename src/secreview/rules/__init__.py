@@ -12,6 +12,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     control_flow,
     exceptions,
     neutralization,
+    neutralization_query,
     neutralization_sql,
     neutralization_web,
     prompt_injection,

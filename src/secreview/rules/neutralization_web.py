@@ -250,8 +250,8 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
         receiver = node.func.value
         if method in ("set_header", "add_header", "send_header"):
             value = node.args[1] if len(node.args) > 1 else None
-        elif isinstance(receiver, ast.Attribute) and receiver.attr == "headers" and \
-                name_of(receiver.value) not in ("request", "req") and len(node.args) > 1:
+        elif method in HEADER_METHODS and isinstance(receiver, ast.Attribute) and receiver.attr == "headers" \
+                and name_of(receiver.value) not in ("request", "req") and len(node.args) > 1:
             value = node.args[1]
     if value is None:
         return

@@ -77,3 +77,13 @@ def not_logging(catalog, math):
     catalog.info(request.args["q"])
     # ok: log-injection
     return math.log(float(request.args["x"]))
+
+
+@app.route("/echo")
+def echo_header():
+    response = make_response("")
+    # ruleid: header-injection
+    response.headers.add("X-Echo", request.args.get("v", ""))
+    # ok: header-injection
+    response.headers.get("X-Echo", request.args.get("v", ""))
+    return response
