@@ -306,7 +306,7 @@ def test_staged_reviews_the_index_not_the_work_tree(repo: Path) -> None:
     views.write_text(VIEWS)  # the defect is staged, then removed from the work tree only
     review = review_diff(staged=True, root=repo)
     assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")]
-    assert review.change is not None and review.change.description == "staged changes"
+    assert review.change is not None and review.change.description == "the staged changes"
     # And the other way round: a defect only in the work tree is not what `git commit` would commit.
     git(repo, "add", "pkg/views.py")
     views.write_text(EVAL_ADDED)

@@ -89,10 +89,10 @@ def review_diff(
         text = git.diff(top, rev_range, staged)
         revision = git.new_side(rev_range) if rev_range is not None else None
         snapshot = staged or revision is not None
-        description = rev_range if rev_range is not None else "staged changes"
+        description = f"the change {rev_range}" if rev_range is not None else "the staged changes"
     else:
         top = start if root is not None else _toplevel_or(start)
-        text, revision, snapshot, description = diff, None, False, "diff on stdin"
+        text, revision, snapshot, description = diff, None, False, "the diff on stdin"
     changed = parse_diff(text)
     if config is None:
         config = load_config(top)

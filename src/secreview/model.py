@@ -202,7 +202,7 @@ class SecondOpinion:
 class ChangeScope:
     """Review mode: which change was reviewed (a git range, the staged changes or a diff)."""
 
-    description: str  # "origin/main...HEAD", "staged changes", "diff on stdin"
+    description: str  # "the change origin/main...HEAD", "the staged changes", "the diff on stdin"
     files: int  # changed files that were reviewed
     added_lines: int  # lines the change adds or modifies in them
     introduced: int = 0  # findings the change introduces (what the exit status is about)

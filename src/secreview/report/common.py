@@ -47,7 +47,7 @@ def count_words(n: int, noun: str) -> str:
 def scope_line(review: Review) -> str:
     if review.change is not None:
         change = review.change
-        return (f"reviewed the change {change.description}: {count_words(change.files, 'changed Python file')}, "
+        return (f"reviewed {change.description}: {count_words(change.files, 'changed Python file')}, "
                 f"{count_words(change.added_lines, 'added or modified line')}")
     files = len(review.files)
     return f"reviewed {count_words(files, 'file')} ({review.lines:,} lines)"
