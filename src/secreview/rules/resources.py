@@ -5,14 +5,16 @@ from __future__ import annotations
 import ast
 
 from secreview.model import Confidence, Severity
-from secreview.rules.base import Context, argument, rule
+from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
 
 PICKLE_LOADS = (
     "pickle.load", "pickle.loads", "pickle.Unpickler", "_pickle.load", "_pickle.loads",
     "cPickle.load", "cPickle.loads", "dill.load", "dill.loads", "shelve.open",
     "marshal.load", "marshal.loads", "jsonpickle.decode", "jsonpickle.loads",
-    "pandas.read_pickle", "joblib.load",
+    "pandas.read_pickle", "joblib.load", "cloudpickle.load", "cloudpickle.loads", "dill.Unpickler",
 )
+TORCH_LOADS = ("torch.load",)
+NUMPY_LOADS = ("numpy.load",)
 SAFE_YAML_LOADERS = frozenset(
     {"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader"}
 )
@@ -32,8 +34,9 @@ SAFE_YAML_LOADERS = frozenset(
 def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     """
     ## What it does
-    Finds loading of data with `pickle`, `cPickle`, `dill`, `shelve`,
-    `marshal`, `jsonpickle`, `pandas.read_pickle` and `joblib.load`.
+    Finds loading of data with `pickle`, `cPickle`, `dill`, `cloudpickle`,
+    `shelve`, `marshal`, `jsonpickle`, `pandas.read_pickle` and
+    `joblib.load`, unless what is loaded is a literal or a fixed path.
 
     ## Why is this bad
     Unpickling calls constructors named by the data itself (`__reduce__`), so
@@ -50,8 +53,8 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     session = json.loads(base64.b64decode(request.cookies["s"]))
     ```
     """
-    if node.args and ctx.is_constant(node.args[0]) and ctx.call_name(node) != "shelve.open":
-        return  # unpickling a literal is odd but not attacker-controlled
+    if node.args and ctx.is_constant(node.args[0]):
+        return  # a literal, or a file at a fixed path the program writes itself
     name = ctx.call_name(node)
     ctx.report(node, f"{name}() deserialises data that can name arbitrary callables; "
                "if an attacker can influence the bytes, they run code in this process.")
@@ -133,3 +136,84 @@ def insecure_tempfile_mktemp(node: ast.Call, ctx: Context) -> None:
     """
     ctx.report(node, f"{ctx.call_name(node)}() returns a name without creating the file; "
                "another process can create it (or a symlink) first.")
+
+
+@rule(
+    id="torch-load-unsafe",
+    name="torch.load without weights_only=True",
+    cwe="502",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    calls=TORCH_LOADS,
+    fix="Load tensors only: torch.load(path, weights_only=True) (the default from PyTorch 2.6); "
+    "for whole models prefer safetensors (safetensors.torch.load_file).",
+)
+def torch_load_unsafe(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `torch.load(..., weights_only=False)`, and `torch.load()` without
+    `weights_only=` at all.
+
+    ## Why is this bad
+    `torch.load` is `pickle.load` underneath: a checkpoint downloaded from a
+    model hub can run code when it is loaded (CWE-502). With
+    `weights_only=True` only tensors and plain containers are accepted.
+    PyTorch 2.6 made that the default, so a call without the argument is
+    safe there but unsafe on every earlier version; it is reported with low
+    confidence and medium severity, because this tool cannot see which
+    version the project runs. `weights_only=False` is reported with high
+    confidence.
+
+    ## Example
+    ```python
+    model = torch.load(checkpoint_path, weights_only=False)
+    ```
+
+    ## Use instead
+    ```python
+    state = torch.load(checkpoint_path, weights_only=True)
+    model.load_state_dict(state)
+    ```
+    """
+    setting = keyword(node, "weights_only")
+    if setting is None:
+        if any(k.arg is None for k in node.keywords):
+            return  # **kwargs may set it
+        ctx.report(node, "torch.load() without weights_only= unpickles arbitrary objects on PyTorch < 2.6.",
+                   severity=Severity.MEDIUM, confidence=Confidence.LOW)
+    elif is_false(setting.value) or ctx.constant_value(setting.value) is False:
+        ctx.report(node, "torch.load(weights_only=False) unpickles the file: a crafted checkpoint runs code.")
+
+
+@rule(
+    id="numpy-load-allow-pickle",
+    name="numpy.load with allow_pickle=True",
+    cwe="502",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    calls=NUMPY_LOADS,
+    fix="Keep the default allow_pickle=False and store object data as JSON or separate numeric arrays.",
+)
+def numpy_load_allow_pickle(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `numpy.load(..., allow_pickle=True)`.
+
+    ## Why is this bad
+    Object arrays in `.npy`/`.npz` files are stored as pickles; with
+    `allow_pickle=True` loading a crafted file runs code (CWE-502). NumPy
+    turned the default off in 1.16.3 for this reason.
+
+    ## Example
+    ```python
+    data = np.load(upload_path, allow_pickle=True)
+    ```
+
+    ## Use instead
+    ```python
+    data = np.load(upload_path)  # allow_pickle=False
+    ```
+    """
+    setting = keyword(node, "allow_pickle")
+    if setting is not None and (is_true(setting.value) or ctx.constant_value(setting.value) is True):
+        ctx.report(node, "numpy.load(allow_pickle=True) unpickles object arrays: a crafted file runs code.")

@@ -37,3 +37,42 @@ def read_config_safely(text):
     # ok: yaml-unsafe-load
     second = yaml.load(text, Loader=yaml.SafeLoader)
     return first, second
+
+
+def load_checkpoints(path):
+    import numpy
+    import torch as th
+    # ruleid: torch-load-unsafe
+    model = th.load(path, weights_only=False)
+    # ruleid: torch-load-unsafe
+    legacy = th.load(path)
+    # ok: torch-load-unsafe
+    state = th.load(path, weights_only=True)
+    # ruleid: numpy-load-allow-pickle
+    objects = numpy.load(path, allow_pickle=True)
+    # ok: numpy-load-allow-pickle
+    arrays = numpy.load(path)
+    # ok: numpy-load-allow-pickle
+    explicit = numpy.load(path, allow_pickle=False)
+    return model, legacy, state, objects, arrays, explicit
+
+
+def other_pickle_family(blob, path):
+    import cloudpickle
+    import dill
+    import jsonpickle
+    import marshal
+    import shelve
+    # ruleid: unsafe-deserialization-pickle
+    first = cloudpickle.loads(blob)
+    # ruleid: unsafe-deserialization-pickle
+    second = dill.loads(blob)
+    # ruleid: unsafe-deserialization-pickle
+    third = jsonpickle.decode(blob)
+    # ruleid: unsafe-deserialization-pickle
+    fourth = marshal.loads(blob)
+    # ruleid: unsafe-deserialization-pickle
+    db = shelve.open(path)
+    # ok: unsafe-deserialization-pickle
+    cache = shelve.open("cache.db")
+    return first, second, third, fourth, db, cache
