@@ -18,6 +18,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     prompt_injection,
     protection,
     resources,
+    resources_files,
     standards,
 )
 from secreview.rules.base import REGISTRY, Rule

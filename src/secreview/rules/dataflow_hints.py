@@ -242,19 +242,28 @@ def _is_request_data(ctx: Context, node: ast.expr) -> bool:
 
 
 def request_data(
-    ctx: Context, node: ast.AST | None, neutralisers: Iterable[str] = (), depth: int = _DEPTH
+    ctx: Context,
+    node: ast.AST | None,
+    neutralisers: Iterable[str] = (),
+    depth: int = _DEPTH,
+    route_converters: Iterable[str] | None = None,
 ) -> str | None:
     """Spelling of web request data (or a URL route parameter) inside `node`.
 
     Unlike `heuristics.untrusted_expression` this is about data a remote
     client sends: the environment and argv are the operator's. It does not
     look inside neutralising calls (numbers, escaping, `neutralisers`), and it
-    follows local variables to what was assigned to them.
+    follows local variables to what was assigned to them. `route_converters`
+    limits which route parameters count (`{"path"}` for file paths: the
+    default converter matches no `/`).
     """
     if node is None:
         return None
     safe = frozenset(neutralisers)
     routes = route_parameters(ctx)
+    if route_converters is not None:
+        allowed = frozenset(route_converters)
+        routes = {n: c for n, c in routes.items() if c in allowed}
     return _find_request_data(ctx, node, safe, routes, depth)
 
 
@@ -351,3 +360,42 @@ def percent_conversions(template: object) -> list[str]:
     if not isinstance(template, str):
         return []
     return [c for c in _PERCENT_SPEC.findall(template) if c != "%"]
+
+
+def leading_text(ctx: Context, node: ast.expr | None, depth: int = _DEPTH) -> str:
+    """The literal text a run-time string starts with: `f"https://api.x.org/{id}"` -> 'https://api.x.org/'."""
+    if node is None:
+        return ""
+    value = ctx.constant_value(node)
+    if isinstance(value, str):
+        return value
+    if isinstance(node, ast.Name) and depth > 0:
+        assigned = ctx.assigned_value(node)
+        return leading_text(ctx, assigned, depth - 1) if assigned is not None and assigned is not node else ""
+    if isinstance(node, ast.JoinedStr):
+        text = []
+        for part in node.values:
+            if not (isinstance(part, ast.Constant) and isinstance(part.value, str)):
+                break
+            text.append(part.value)
+        return "".join(text)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return leading_text(ctx, node.left, depth)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        template = ctx.constant_value(node.left)
+        return template.split("%", 1)[0] if isinstance(template, str) else ""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        template = ctx.constant_value(node.func.value)
+        return template.split("{", 1)[0] if isinstance(template, str) else ""
+    return ""
+
+
+def report_once(ctx: Context, node: ast.AST, message: str, **options: object) -> None:
+    """Report unless the current rule already reported this node: a rule that asks for both
+    a call's qualified names and its method name is handed `requests.get(...)` twice."""
+    assert ctx.rule is not None
+    location = ctx.location(node)
+    for finding in reversed(ctx.findings[-8:]):
+        if finding.rule_id == ctx.rule.id and finding.location == location:
+            return
+    ctx.report(node, message, **options)  # type: ignore[arg-type]
