@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from secreview import __version__, changes, git
@@ -20,6 +20,7 @@ from secreview.config import load as load_config
 from secreview.diff import ChangeError, parse_diff
 from secreview.discover import MissingPath, discover
 from secreview.engine import Dispatch
+from secreview.llm.settings import LLMSettings
 from secreview.model import Review
 from secreview.review.verdicts import project_verdicts
 from secreview.rules import select_rules, unknown_selectors
@@ -58,6 +59,23 @@ def review_source(code: str, filename: str = "<string>", config: Config | None =
     config = config or Config()
     file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
     return Review(files=(file_review,), verdicts=file_review.verdicts, tool_version=__version__)
+
+
+def apply_llm(review: Review, settings: LLMSettings, config: Config | None = None,
+              sources: Mapping[str, str] | None = None) -> Review:
+    """Add a language model's second opinion to a finished static review (see `secreview.llm`).
+
+    The static findings are all kept unchanged; the model can add findings
+    (`source="llm"`), notes and disagreements (`review.second_opinion`). A
+    file whose model answer fails gets an `llm-unavailable` diagnostic and
+    keeps its static review. Sources are read from disk unless `sources`
+    maps a file's path to its text (e.g. for `review_source`). Raises
+    `secreview.llm.client.LLMError` only for an unusable URL.
+    """
+    from secreview.llm.run import second_opinion
+
+    config = config or Config()
+    return second_opinion(review, settings, _thresholds(config), sources)
 
 
 def review_diff(

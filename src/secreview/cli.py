@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from secreview import __version__
-from secreview.api import review_diff, review_paths
+from secreview.api import apply_llm, review_diff, review_paths
 from secreview.baseline import Baseline, BaselineError
 from secreview.baseline import apply as apply_baseline
 from secreview.baseline import create as create_baseline
@@ -24,7 +24,10 @@ from secreview.config import Config, ConfigError
 from secreview.config import load as load_config
 from secreview.diff import ChangeError
 from secreview.discover import MissingPath
-from secreview.model import Confidence, Review, Severity
+from secreview.llm.client import LLMError
+from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
+from secreview.model import Confidence, Diagnostic, Review, Severity
+from secreview.parse import parse_file
 from secreview.report import FORMATS, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -69,6 +72,27 @@ def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True)
     parser.add_argument("--link-template", metavar="URL",
                         help="markdown: link file:line to URL, with {path} and {line} replaced "
                              "(e.g. https://github.com/o/r/blob/SHA/{path}#L{line})")
+    _add_llm_options(parser)
+
+
+def _add_llm_options(parser: argparse.ArgumentParser) -> None:
+    """--llm and its settings; the API key is only ever read from the environment."""
+    group = parser.add_argument_group(
+        "second opinion from a language model",
+        "An OpenAI-compatible chat-completions endpoint (vLLM, Ollama, llama.cpp, hosted). The API key is read "
+        "from SECREVIEW_LLM_API_KEY or OPENAI_API_KEY, never from options or config files.")
+    group.add_argument("--llm", action="store_true", help="ask the model for a second opinion on every file")
+    group.add_argument("--llm-url", metavar="URL",
+                       help="base URL such as http://localhost:11434/v1 (default: $SECREVIEW_LLM_URL)")
+    group.add_argument("--llm-model", metavar="NAME", help="model name (default: $SECREVIEW_LLM_MODEL)")
+    group.add_argument("--llm-timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="time-out per request (default: 60)")
+    group.add_argument("--llm-retries", type=int, default=2, metavar="N",
+                       help="retries after time-outs, 5xx and 429, with back-off (default: 2)")
+    group.add_argument("--llm-concurrency", type=int, default=4, metavar="N",
+                       help="requests in flight at once (default: 4)")
+    group.add_argument("--llm-cache-dir", metavar="DIR", help="where answers are cached (default: the user cache dir)")
+    group.add_argument("--no-llm-cache", action="store_true", help="neither read nor write cached answers")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,6 +128,12 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("file", metavar="FILE", help="baseline file to write (JSON)")
     create.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to review")
     _add_shared_options(create, report=False)
+
+    llm = commands.add_parser("llm", help="language-model second opinion: inspect what would be sent")
+    llm_commands = llm.add_subparsers(dest="llm_command", metavar="ACTION", required=True)
+    llm_prompt = llm_commands.add_parser("prompt", help="print the exact prompt(s) --llm would send for FILE")
+    llm_prompt.add_argument("file", metavar="FILE")
+    llm_prompt.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
 
     commands.add_parser("rules", help="list every rule with its CWE, pillar and severity")
     explain = commands.add_parser("explain", help="print a rule's documentation")
@@ -166,12 +196,29 @@ def _emit(review: Review, args: argparse.Namespace, reviewed: Sequence[str]) -> 
     _write(renderer(args.format)(review, **options), args.output, reviewed)
 
 
+def _llm_settings(args: argparse.Namespace) -> LLMSettings | None:
+    """Settings for --llm, or None without it; usage errors for missing or impossible values."""
+    if not args.llm:
+        return None
+    url = args.llm_url or os.environ.get(URL_VARIABLE, "").strip()
+    model = args.llm_model or os.environ.get(MODEL_VARIABLE, "").strip()
+    if not url or not model:
+        raise UsageError(f"--llm needs --llm-url (or {URL_VARIABLE}) and --llm-model (or {MODEL_VARIABLE})")
+    if args.llm_timeout <= 0 or args.llm_retries < 0 or args.llm_concurrency < 1:
+        raise UsageError("--llm-timeout must be > 0, --llm-retries >= 0 and --llm-concurrency >= 1")
+    return LLMSettings(url=url, model=model, timeout=args.llm_timeout, retries=args.llm_retries,
+                       concurrency=args.llm_concurrency, cache_dir=args.llm_cache_dir, use_cache=not args.no_llm_cache)
+
+
 def _scan(args: argparse.Namespace) -> int:
     config = _config(args, Path(args.paths[0]))
     baseline = _baseline(args)
+    llm = _llm_settings(args)
     review = review_paths(args.paths, config)
     if baseline is not None:
         review = apply_baseline(review, baseline)
+    if llm is not None:
+        review = apply_llm(review, llm, config)
     _emit(review, args, [f.path for f in review.files])
     if not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no Python file could be parsed" if review.files
@@ -194,6 +241,9 @@ def _review(args: argparse.Namespace) -> int:
         include_all=args.include_all,
         baseline=_baseline(args),
     )
+    llm = _llm_settings(args)
+    if llm is not None:  # model-only findings are listed; the exit status stays about what the change introduces
+        review = apply_llm(review, llm, config)
     _emit(review, args, [f.path for f in review.files])
     if review.files and not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no changed Python file could be parsed", file=sys.stderr)
@@ -206,6 +256,21 @@ def _baseline_create(args: argparse.Namespace) -> int:
     review = review_paths(args.paths, config)
     recorded = create_baseline(review, Path(args.file))
     print(f"secreview: recorded {recorded} finding{'' if recorded == 1 else 's'} in {args.file}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _llm_prompt(args: argparse.Namespace) -> int:
+    """Print what --llm would send for one file, for audit (no request is made)."""
+    from secreview.llm.prompt import build_prompts
+
+    path = args.file
+    config = load_config(Path(path), Path(args.config) if args.config else None)
+    parsed = parse_file(path, config.max_file_size)
+    if isinstance(parsed, Diagnostic):
+        raise UsageError(f"{path}: {parsed.kind.value}: {parsed.message}")
+    file_review = review_paths([path], config).files[0]
+    prompts = build_prompts(path, parsed.source, file_review, LLMSettings(url="", model="").max_chunk_lines)
+    sys.stdout.write("\n\n".join(p.render() for p in prompts) + "\n")
     return EXIT_CLEAN
 
 
@@ -245,13 +310,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _review(args)
         if args.command == "baseline":
             return _baseline_create(args)
+        if args.command == "llm":
+            return _llm_prompt(args)
         if args.command == "rules":
             return _rules()
         if args.command == "explain":
             return _explain(args.rule)
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    except (MissingPath, ConfigError, UsageError, BaselineError, ChangeError) as exc:
+    except (MissingPath, ConfigError, UsageError, BaselineError, ChangeError, LLMError) as exc:
         print(f"secreview: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

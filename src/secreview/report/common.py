@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from secreview.cwe import catalog
-from secreview.model import Finding, Review
+from secreview.model import Disagreement, Finding, Review, SecondOpinion
 from secreview.review.verdicts import PILLAR_ORDER
 
 _SHORT = re.compile(r"\('([^']+)'\)\s*$")
@@ -69,3 +69,30 @@ def tail_counts(review: Review) -> list[str]:
     if review.all_diagnostics:
         parts.append(f"{count_words(len(review.all_diagnostics), 'file problem')} (see Diagnostics)")
     return parts
+
+
+# -- the language model's second opinion (--llm) ---------------------------------
+
+SOURCE_TAG = {"llm": "[llm]"}  # how non-static findings are marked in the human-readable reports
+
+
+def second_opinion_heading(opinion: SecondOpinion) -> str:
+    n = len(opinion.disagreements)
+    return (f"Second opinion from a language model ({opinion.model}, prompt v{opinion.prompt_version}): "
+            f"{count_words(n, 'disagreement') if n else 'no disagreements'}")
+
+
+def disagreement_text(item: Disagreement) -> str:
+    """One disagreement as a sentence (escape/neutralise it before printing)."""
+    if item.kind == "static-disputed":
+        what = f"the model disputes {item.rule_id} (CWE-{item.cwe}), which stays reported"
+    else:
+        what = f"only the model reports CWE-{item.cwe} ({item.rule_id})"
+    return f"{item.path}:{item.line}: {what}: {item.explanation}"
+
+
+def usage_text(opinion: SecondOpinion) -> str:
+    usage = opinion.usage
+    cached = f", {count_words(usage.cached, 'answer')} from the cache" if usage.cached else ""
+    return (f"Tokens: {usage.prompt_tokens:,} prompt + {usage.completion_tokens:,} completion in "
+            f"{count_words(usage.requests, 'request')}{cached}.")

@@ -8,9 +8,9 @@ import json
 from typing import Any
 
 from secreview.cwe import catalog
-from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, Severity
+from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
 
-SCHEMA_VERSION = "1.1"  # 1.1: summary.preexisting, summary.baselined, change
+SCHEMA_VERSION = "1.2"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:
@@ -57,6 +57,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         ],
         "source": finding.source,
         "fingerprint": fingerprint(finding),
+        "notes": list(finding.notes),
     }
     if finding.suppressed is not None:
         data["suppressed"] = finding.suppressed
@@ -65,6 +66,24 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:
     return {"path": d.path, "kind": d.kind.value, "message": d.message, "line": d.line}
+
+
+def _second_opinion(opinion: SecondOpinion | None) -> dict[str, Any] | None:
+    if opinion is None:
+        return None
+    usage = opinion.usage
+    return {
+        "model": opinion.model,
+        "prompt_version": opinion.prompt_version,
+        "usage": {"prompt_tokens": usage.prompt_tokens, "completion_tokens": usage.completion_tokens,
+                  "requests": usage.requests, "cached": usage.cached},
+        "disagreements": [
+            {"kind": d.kind, "path": d.path, "line": d.line, "cwe": f"CWE-{d.cwe}", "rule_id": d.rule_id,
+             "explanation": d.explanation}
+            for d in opinion.disagreements
+        ],
+        "files": [{"path": path, "pillars": [_verdict(v) for v in verdicts]} for path, verdicts in opinion.opinions],
+    }
 
 
 def to_dict(review: Review) -> dict[str, Any]:
@@ -96,6 +115,7 @@ def to_dict(review: Review) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in findings],
         "suppressed": [finding_dict(f) for f in review.suppressed],
         "diagnostics": [_diagnostic(d) for d in review.all_diagnostics],
+        "second_opinion": _second_opinion(review.second_opinion),
         "files": [
             {
                 "path": fr.path,

@@ -12,7 +12,19 @@ import re
 from urllib.parse import quote
 
 from secreview.model import NO_DEFECTS, Finding, Review
-from secreview.report.common import by_pillar, count_words, cwe_title, neutralise, pillar_title, scope_line, tail_counts
+from secreview.report.common import (
+    SOURCE_TAG,
+    by_pillar,
+    count_words,
+    cwe_title,
+    disagreement_text,
+    neutralise,
+    pillar_title,
+    scope_line,
+    second_opinion_heading,
+    tail_counts,
+    usage_text,
+)
 
 # Inline markup that could change a comment's structure: emphasis, code spans,
 # links/images (brackets), tables (pipes), strikethrough. Block markup (#, -, >)
@@ -56,7 +68,9 @@ def _finding(finding: Finding, link_template: str | None = None) -> list[str]:
     lines = [
         f"- **{finding.severity.label}** · {escape(cwe_title(finding.cwe))} · "
         f"{where(loc.path, loc.line, link_template)} · {escape(finding.rule_id)} "
-        f"({finding.confidence.label} confidence)",
+        f"({finding.confidence.label} confidence)"
+        + (f" · **{escape(SOURCE_TAG[finding.source])}** second opinion, not confirmed by static analysis"
+           if finding.source in SOURCE_TAG else ""),
         "",
     ]
     if finding.source_line:
@@ -68,6 +82,7 @@ def _finding(finding: Finding, link_template: str | None = None) -> list[str]:
             f"{escape(step.description)} ({where(step.location.path, step.location.line, link_template)})"
             for step in finding.path))
     lines += ["", f"  **Fix:** {escape(finding.fix)}", ""]
+    lines += [f"  _{escape(note)}_" for note in finding.notes] + ([""] if finding.notes else [])
     return lines
 
 
@@ -101,6 +116,13 @@ def render(review: Review, *, per_file: bool = False, link_template: str | None 
         out += [f"- {escape(d.path)}{escape(f':{d.line}') if d.line else ''}: {escape(d.kind.value)}: {escape(d.message)}"
                 for d in diagnostics]
         out.append("")
+    if review.second_opinion is not None:
+        out += [f"#### {escape(second_opinion_heading(review.second_opinion))}", ""]
+        if review.second_opinion.disagreements:
+            out += ["Disagreements (listed for a human to judge; no static finding is ever removed):", ""]
+            out += [f"- {escape(disagreement_text(item))}" for item in review.second_opinion.disagreements]
+            out.append("")
+        out += [escape(usage_text(review.second_opinion)), ""]
     tail = tail_counts(review)
     if tail:
         out += [escape("Also: " + "; ".join(tail) + "."), ""]

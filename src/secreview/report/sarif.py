@@ -38,6 +38,7 @@ from secreview.model import (
     Location,
     PillarVerdict,
     Review,
+    SecondOpinion,
     Severity,
     Step,
 )
@@ -93,6 +94,7 @@ _DIAGNOSTIC_TEXT = {
     DiagnosticKind.SYMLINK_LOOP: "A symbolic link loops back on itself and was not followed.",
     DiagnosticKind.INTERNAL: "secreview failed while reviewing the file; its review is incomplete.",
     DiagnosticKind.CONFIG: "The configuration could not be used as written.",
+    DiagnosticKind.LLM: "The language model's second opinion failed for the file; its static review is complete.",
     DiagnosticKind.NOT_IN_TREE: "The change names a file that is not in the reviewed tree; it was not reviewed.",
 }
 
@@ -342,6 +344,8 @@ def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy, identity: st
         "severity": finding.severity.label,
         "source": finding.source,
     }
+    if finding.notes:
+        result["properties"]["notes"] = list(finding.notes)
     return result
 
 
@@ -377,6 +381,21 @@ def _verdict(verdict: PillarVerdict) -> JSONObject:
         "status": verdict.status,
         "summary": verdict.summary,
         "evidence": [_evidence(e) for e in verdict.evidence],
+    }
+
+
+def _second_opinion(opinion: SecondOpinion) -> JSONObject:
+    usage = opinion.usage
+    return {
+        "model": opinion.model,
+        "promptVersion": opinion.prompt_version,
+        "usage": {"promptTokens": usage.prompt_tokens, "completionTokens": usage.completion_tokens,
+                  "requests": usage.requests, "cached": usage.cached},
+        "disagreements": [
+            {"kind": d.kind, "path": d.path, "line": d.line, "cwe": f"CWE-{d.cwe}", "ruleId": d.rule_id,
+             "explanation": d.explanation}
+            for d in opinion.disagreements
+        ],
     }
 
 
@@ -449,6 +468,8 @@ def sarif_log(review: Review) -> JSONObject:
             }
         },
     }
+    if review.second_opinion is not None:
+        run["properties"]["secreview"]["secondOpinion"] = _second_opinion(review.second_opinion)
     if _uses_srcroot(run["results"]) or _uses_srcroot(run["invocations"]):
         base = Path.cwd().as_uri()
         run["originalUriBaseIds"] = {SRCROOT: {"uri": base if base.endswith("/") else base + "/"}}

@@ -14,13 +14,17 @@ from rich.text import Text
 
 from secreview.model import NO_DEFECTS, FileReview, Finding, PillarVerdict, Review
 from secreview.report.common import (
+    SOURCE_TAG,
     by_pillar,
     count_words,
     cwe_title,
     neutralise,
     pillar_title,
+    disagreement_text,
     scope_line,
+    second_opinion_heading,
     tail_counts,
+    usage_text,
 )
 
 SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan"}
@@ -34,6 +38,8 @@ def _finding(finding: Finding, show_path: bool) -> list[Text]:
     head.append(f" {cwe_title(finding.cwe)} — ", style="bold")
     head.append(where, style="bold")
     head.append(f"  ({finding.rule_id}, {finding.confidence.label} confidence)", style="dim")
+    if finding.source in SOURCE_TAG:
+        head.append(f" {SOURCE_TAG[finding.source]} second opinion, not confirmed by static analysis", style="magenta")
     out = [head]
     if finding.source_line:
         out.append(Text(f"    {loc.line} | {neutralise(finding.source_line)}", style="dim"))
@@ -45,6 +51,8 @@ def _finding(finding: Finding, show_path: bool) -> list[Text]:
     fix = Text("    Fix: ", style="green")
     fix.append(neutralise(finding.fix))
     out.append(fix)
+    for note in finding.notes:
+        out.append(Text(f"    {neutralise(note)}", style="magenta"))
     return out
 
 
@@ -117,6 +125,12 @@ def _lines(review: Review, per_file: bool) -> list[Text]:
         for d in diagnostics:
             where = f"{d.path}:{d.line}" if d.line else d.path
             out.append(Text(f"  {neutralise(where)}: {d.kind.value}: {neutralise(d.message)}", style="yellow"))
+    if review.second_opinion is not None:
+        out.append(Text(""))
+        out.append(Text(second_opinion_heading(review.second_opinion), style="bold magenta"))
+        for item in review.second_opinion.disagreements:
+            out.append(Text(f"  {neutralise(disagreement_text(item))}"))
+        out.append(Text(f"  {usage_text(review.second_opinion)}", style="dim"))
     tail = tail_counts(review)
     if tail:
         out.append(Text(""))
