@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import ast
+import math
+import re
+import stat
 
 from secreview.model import Confidence, Severity
-from secreview.rules.base import Context, is_false, keyword, rule
+from secreview.rules.base import Context, argument, is_false, keyword, rule
+from secreview.rules.heuristics import (
+    SENSITIVE,
+    in_test_code,
+    name_of,
+    parameter_names,
+    test_context_named,
+    walk_body,
+)
 
 HTTP_CLIENT_ROOTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send"})
@@ -17,16 +28,17 @@ HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opti
     cwe="295",
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    nodes=(ast.Call,),
+    nodes=(ast.Call, ast.Assign),
     bandit=("B501",),
     fix="Remove verify=False. To trust a private CA, pass its bundle: verify='/etc/ssl/private-ca.pem' "
     "(or set REQUESTS_CA_BUNDLE).",
 )
-def tls_verification_disabled(node: ast.Call, ctx: Context) -> None:
+def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None:
     """
     ## What it does
     Finds HTTP client calls (requests, httpx, aiohttp, urllib3 and sessions
-    of them) made with `verify=False`.
+    of them) made with `verify=False` (aiohttp: `ssl=False`,
+    `verify_ssl=False`), and `session.verify = False` on a requests session.
 
     ## Why is this bad
     Without certificate verification anyone on the network path can
@@ -43,10 +55,19 @@ def tls_verification_disabled(node: ast.Call, ctx: Context) -> None:
     requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")
     ```
     """
-    verify = keyword(node, "verify")
-    if verify is None or not is_false(verify.value):
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if (isinstance(target, ast.Attribute) and target.attr == "verify" and is_false(node.value)
+                    and (ctx.qualname(target.value) or "").startswith(HTTP_CLIENT_ROOTS)):
+                ctx.report(node, f"`{ast.unparse(target)} = False` turns off certificate verification for every "
+                           "request made with this session.")
         return
     name = ctx.call_name(node) or ""
+    verify = keyword(node, "verify")
+    if name.startswith("aiohttp."):
+        verify = keyword(node, "ssl") or keyword(node, "verify_ssl") or verify
+    if verify is None or not is_false(verify.value):
+        return
     is_client = name.startswith(HTTP_CLIENT_ROOTS)
     if not is_client and isinstance(node.func, ast.Attribute) and node.func.attr in HTTP_METHODS:
         is_client = True
@@ -54,5 +75,726 @@ def tls_verification_disabled(node: ast.Call, ctx: Context) -> None:
         return
     if ctx.is_test and "localhost" in ast.unparse(node):
         return
-    ctx.report(node, f"{name or ast.unparse(node.func)}() is called with verify=False, so any "
+    ctx.report(node, f"{name or ast.unparse(node.func)}() is called with {verify.arg}=False, so any "
                "machine on the network path can impersonate the server.")
+
+
+# -- TLS configured to accept any certificate ----------------------------------
+
+_UNVERIFIED_CONTEXTS = ("ssl._create_unverified_context", "ssl._create_stdlib_context")
+
+
+def _is_cert_none(ctx: Context, node: ast.expr | None) -> bool:
+    if node is None:
+        return False
+    if ctx.qualname(node) in ("ssl.CERT_NONE", "ssl.VerifyMode.CERT_NONE"):
+        return True
+    return ctx.constant_value(node) in ("CERT_NONE", "NONE")
+
+
+@rule(
+    id="tls-context-unverified",
+    name="TLS context that accepts any certificate",
+    cwe="295",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    nodes=(ast.Call, ast.Assign),
+    bandit=("B323", "B501"),
+    fix="Use ssl.create_default_context() (it verifies certificates and host names); to trust a private "
+    "CA, load it with context.load_verify_locations('/etc/ssl/private-ca.pem').",
+)
+def tls_context_unverified(node: ast.Call | ast.Assign, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds TLS set up without certificate verification:
+    `ssl._create_unverified_context()`, `context.verify_mode = ssl.CERT_NONE`,
+    and `cert_reqs=ssl.CERT_NONE` / `cert_reqs="CERT_NONE"` (urllib3 pools,
+    `ssl.wrap_socket`).
+
+    ## Why is this bad
+    With `CERT_NONE` the client accepts any certificate, so anyone on the
+    network path can impersonate the server and read or change the traffic
+    (CWE-295).
+
+    ## Example
+    ```python
+    context = ssl._create_unverified_context()
+    urllib.request.urlopen(url, context=context)
+    ```
+
+    ## Use instead
+    ```python
+    context = ssl.create_default_context(cafile="/etc/ssl/private-ca.pem")
+    urllib.request.urlopen(url, context=context, timeout=10)
+    ```
+    """
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Attribute) and target.attr == "verify_mode" and _is_cert_none(ctx, node.value):
+                ctx.report(node, f"`{ast.unparse(target)} = {ast.unparse(node.value)}` makes the TLS context "
+                           "accept any certificate.")
+        return
+    name = ctx.call_name(node) or ""
+    if name in _UNVERIFIED_CONTEXTS:
+        ctx.report(node, f"{name}() returns a context that skips certificate and host name verification.")
+        return
+    cert_reqs = keyword(node, "cert_reqs")
+    if cert_reqs is not None and _is_cert_none(ctx, cert_reqs.value):
+        ctx.report(node, f"{name or ast.unparse(node.func)}(cert_reqs=CERT_NONE) accepts any certificate.")
+
+
+@rule(
+    id="tls-hostname-check-disabled",
+    name="TLS host name checking disabled",
+    cwe="297",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    nodes=(ast.Assign,),
+    fix="Leave check_hostname = True (the default of ssl.create_default_context()); for a server known "
+    "by another name, pass server_hostname='the-name-on-its-certificate' to wrap_socket().",
+)
+def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `context.check_hostname = False` on an `ssl.SSLContext` (any
+    attribute named `check_hostname` set to `False`).
+
+    ## Why is this bad
+    The certificate is still checked against the trusted CAs, but not against
+    the host the client meant to reach: any valid certificate for any domain
+    the attacker owns is accepted (CWE-297).
+
+    ## Example
+    ```python
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    ```
+
+    ## Use instead
+    ```python
+    context = ssl.create_default_context()
+    sock = context.wrap_socket(raw, server_hostname="db.internal.example")
+    ```
+    """
+    for target in node.targets:
+        if isinstance(target, ast.Attribute) and target.attr == "check_hostname" and is_false(node.value):
+            ctx.report(node, f"`{ast.unparse(target)} = False` accepts a certificate issued for any host name.")
+
+
+@rule(
+    id="ssh-host-key-not-verified",
+    name="SSH client accepts unknown host keys",
+    cwe="295",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    methods=("set_missing_host_key_policy",),
+    calls=("asyncssh.connect", "asyncssh.connect_reverse", "asyncssh.SSHClientConnectionOptions"),
+    bandit=("B507",),
+    fix="Load known host keys (client.load_system_host_keys() or client.load_host_keys(path)) and keep "
+    "paramiko's default RejectPolicy; with asyncssh pass known_hosts='/path/to/known_hosts'.",
+)
+def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds paramiko clients given `AutoAddPolicy` or `WarningPolicy` for
+    unknown host keys, and asyncssh connections made with `known_hosts=None`.
+
+    ## Why is this bad
+    The host key is what authenticates the server. Accepting an unknown key
+    lets anyone who can intercept the first (or any) connection pose as the
+    server and capture the password or the commands (CWE-295).
+
+    ## Example
+    ```python
+    client.set_missing_host_key_policy(paramiko.AutoAddPolicy())
+    ```
+
+    ## Use instead
+    ```python
+    client.load_system_host_keys()
+    client.set_missing_host_key_policy(paramiko.RejectPolicy())
+    ```
+    """
+    if isinstance(node.func, ast.Attribute) and node.func.attr == "set_missing_host_key_policy":
+        policy = argument(node, 0, "policy")
+        if policy is None:
+            return
+        target = policy.func if isinstance(policy, ast.Call) else policy
+        name = ctx.qualname(target) if isinstance(target, (ast.Name, ast.Attribute)) else None
+        if name and name.rsplit(".", 1)[-1] in ("AutoAddPolicy", "WarningPolicy") and name.startswith("paramiko"):
+            ctx.report(node, f"{name.rsplit('.', 1)[-1]} accepts the key of any server not seen before, "
+                       "so the SSH connection can be intercepted.")
+        return
+    known = keyword(node, "known_hosts")
+    if known is not None and isinstance(known.value, ast.Constant) and known.value.value is None:
+        ctx.report(node, f"{ctx.call_name(node)}(known_hosts=None) skips host key verification.")
+
+
+# -- hard-coded credentials and keys -------------------------------------------
+
+_PASSWORD_NAME = re.compile(r"passw(or)?d|passwd|\bpwd\b|_pwd\b|^pwd|passphrase", re.IGNORECASE)
+_KEY_NAME = re.compile(
+    r"secret_?key|signing_?key|encryption_?key|crypt_?key|aes_?key|hmac_?key|jwt_?(secret|key)|private_?key|"
+    r"^key$|fernet_?key", re.IGNORECASE)
+_TOKEN_NAME = re.compile(
+    r"api_?key|apikey|access_?key|secret|token|client_?secret|auth_?key|credential", re.IGNORECASE)
+# Names that hold something *about* a secret (a field name, a URL, a length), not the secret.
+_NOT_A_SECRET_NAME = re.compile(
+    r"(_|^)(field|label|prompt|url|uri|path|file|filename|dir|name|names|len|length|min|max|policy|regex|re|"
+    r"pattern|hint|help|type|types|id|header|param|params|env|var|timeout|expiry|expires|ttl|age|required|"
+    r"enabled|hash|hashed|validators?|salt|method|format|prefix|suffix|endpoint|backend|class|mode|key_name|"
+    r"location|algorithm|algorithms|alg|scheme|version|style|cookie_name|attr|column|msg|message|error|text|"
+    r"title|placeholder|query|kind|count|size|storage|source|from|keys|list|set|map|index|cache|mask|"
+    r"reset|expire|lifetime|template|view|form|widget|input|display|char|chars|characters|digits)$",
+    re.IGNORECASE)
+_PLACEHOLDER = re.compile(
+    r"change|replace|your[-_ ]|example|placeholder|dummy|fake|not[-_ ]?(a[-_ ])?(real|secret)|sample|todo|"
+    r"fixme|redacted|<[^>]*>|\$\{|\{\{|%\(|^\{[\w.]*\}$|^\*+$|^x+$|^\.+$|^(.)\1+$|^(test|testing|tests|"
+    r"none|null|nil|default|password|passwd|pass|secret|admin|root|user|guest|foo|bar|foobar|baz|abc|"
+    r"abc123|123|1234|12345|123456|qwerty|key|token|dev|local|development|unused|disabled|empty|n/a|na|"
+    r"tbd|unknown|mysecret|s3cr3t|letmein|hunter2|pwd)$",
+    re.IGNORECASE)
+# Known credential formats: reported whatever the variable is called.
+_KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a private key", re.compile(r"-----BEGIN (RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----")),
+    ("a GitHub token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b")),
+    ("a Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
+    ("a Stripe live secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}")),
+    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
+)
+
+
+def known_secret_format(value: str) -> str | None:
+    """What `value` is when it contains a credential in a recognisable format."""
+    if len(value) < 20 or "EXAMPLE" in value.upper():
+        return None
+    for description, pattern in _KNOWN_FORMATS:
+        if pattern.search(value):
+            return description
+    return None
+
+
+def shannon_entropy(value: str) -> float:
+    """Bits per character: random keys score above ~3.5, words and labels below."""
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for char in value:
+        counts[char] = counts.get(char, 0) + 1
+    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+
+
+def looks_like_placeholder(value: str) -> bool:
+    """Values that are not a real secret: empty, well-known placeholders, labels,
+    templates, environment variable names, paths and URLs."""
+    text = value.strip()
+    if len(text) < 4:
+        return True
+    if _PLACEHOLDER.search(text) or " " in text:
+        return True
+    if re.fullmatch(r"[A-Z][A-Z0-9_]+", text):  # the *name* of an environment variable
+        return True
+    if text.startswith(("/", "./", "~", "http://", "https://", "file:")) or re.fullmatch(r"[\w.-]+\.(pem|key|json|txt|crt)", text):
+        return True
+    if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and SENSITIVE.search(text):
+        return True  # a field or setting name such as "new_password" or "api-key"
+    return False
+
+
+def _secret_rule(name: str, value: str) -> str | None:
+    """Which hard-coded-secret rule a `name = "value"` pair belongs to, if any."""
+    if not name or _NOT_A_SECRET_NAME.search(name) or known_secret_format(value):
+        return None
+    if looks_like_placeholder(value):
+        return None
+    if _PASSWORD_NAME.search(name):
+        return "hardcoded-password"
+    if _KEY_NAME.search(name):
+        return "hardcoded-cryptographic-key"
+    if _TOKEN_NAME.search(name):
+        return "hardcoded-credential"
+    return None
+
+
+def _string(node: ast.expr | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
+        return node.value.decode("latin-1")
+    return None
+
+
+def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, ast.AST]]:
+    """(name, literal, where to report) for every name-to-literal pairing at `node`."""
+    pairs: list[tuple[str, ast.expr, ast.AST]] = []
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            pairs.append((name_of(target), node.value, node))
+    elif isinstance(node, ast.AnnAssign) and node.value is not None:
+        pairs.append((name_of(node.target), node.value, node))
+    elif isinstance(node, ast.Call):
+        call = ctx.call_name(node) or ""
+        for kw in node.keywords:
+            if kw.arg:
+                pairs.append((kw.arg, kw.value, node))
+        if call in ("os.environ.get", "os.getenv") and len(node.args) == 2:
+            pairs.append((str(ctx.constant_value(node.args[0])), node.args[1], node))
+    elif isinstance(node, ast.Dict):
+        for key, value in zip(node.keys, node.values):
+            key_text = _string(key)
+            if key_text is not None and value is not None:
+                pairs.append((key_text, value, value))
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+            pairs.append((arg.arg, default, default))
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            if default is not None:
+                pairs.append((arg.arg, default, default))
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+        left, right = node.left, node.comparators[0]
+        pairs.append((name_of(left), right, node))
+        pairs.append((name_of(right), left, node))
+    return pairs
+
+
+_SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare)
+_SECRET_MESSAGES = {
+    "hardcoded-password": "a password",
+    "hardcoded-cryptographic-key": "a cryptographic key",
+    "hardcoded-credential": "a credential",
+}
+
+
+def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
+    if in_test_code(ctx):
+        return
+    for name, value_node, where in _named_literals(node, ctx):
+        value = _string(value_node)
+        if value is None or _secret_rule(name, value) != ctx.rule.id:  # type: ignore[union-attr]
+            continue
+        strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
+        ctx.report(where, f"`{name}` is set to a literal that looks like {_SECRET_MESSAGES[ctx.rule.id]}"  # type: ignore[union-attr]
+                   " in the source; anyone who can read the code or its history has it.",
+                   confidence=Confidence.HIGH if strong else Confidence.MEDIUM)
+
+
+@rule(
+    id="hardcoded-password",
+    name="Hard-coded password",
+    cwe="259",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    nodes=_SECRET_NODES,
+    bandit=("B105", "B106", "B107"),
+    fix="Read the password at run time from the environment or a secret store "
+    "(os.environ['DB_PASSWORD'], a mounted secret file, Vault), and rotate the one in the code.",
+)
+def hardcoded_password(node: ast.AST, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds a string literal given to a name that says it is a password
+    (`password = "..."`, `connect(password="...")`, `{"password": "..."}`,
+    default arguments, `if pwd == "..."`). Placeholders (`"changeme"`,
+    `"xxx"`, `""`, templates, environment variable names) and test code are
+    not reported.
+
+    ## Why is this bad
+    A password in the source is shared with everyone who can read the
+    repository, its history, every clone and every built artefact, and it
+    cannot be rotated without a release (CWE-259).
+
+    ## Example
+    ```python
+    db = psycopg.connect(host="db", user="app", password="Tr0ub4dor&3")
+    ```
+
+    ## Use instead
+    ```python
+    db = psycopg.connect(host="db", user="app", password=os.environ["DB_PASSWORD"])
+    ```
+    """
+    _report_named_secrets(node, ctx)
+
+
+@rule(
+    id="hardcoded-cryptographic-key",
+    name="Hard-coded cryptographic or signing key",
+    cwe="321",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    nodes=_SECRET_NODES,
+    fix="Load keys at run time (os.environ['SECRET_KEY'], a key management service or a mounted secret "
+    "file) and rotate the key that was committed.",
+)
+def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds a string literal assigned to a signing or encryption key
+    (`SECRET_KEY = "..."`, `app.secret_key = "..."`, `jwt_secret = "..."`),
+    skipping placeholders and test code.
+
+    ## Why is this bad
+    Whoever has the key can forge sessions, tokens and signed cookies or
+    decrypt data, and everyone with access to the code has it (CWE-321).
+
+    ## Example
+    ```python
+    SECRET_KEY = "k3J9x!vQ2m#Lw8zR5tY0"
+    ```
+
+    ## Use instead
+    ```python
+    SECRET_KEY = os.environ["SECRET_KEY"]
+    ```
+    """
+    _report_named_secrets(node, ctx)
+
+
+@rule(
+    id="hardcoded-credential",
+    name="Hard-coded API key, token or secret",
+    cwe="798",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    nodes=(*_SECRET_NODES, ast.Constant),
+    fix="Move the credential to the environment or a secret store, read it at run time, and revoke the "
+    "committed one: it stays in the repository history.",
+)
+def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds API keys, tokens and client secrets written into the code: string
+    literals given to such names, and literals in well-known credential
+    formats whatever they are called (AWS access key ids, private key PEM
+    blocks, GitHub, Slack, Stripe and Google API keys). Placeholders and
+    values in test code are not reported, except known formats.
+
+    ## Why is this bad
+    The credential is readable by everyone with the code and stays in the
+    repository's history after it is removed; attackers scan public
+    repositories for these formats within minutes (CWE-798).
+
+    ## Example
+    ```python
+    client = boto3.client("s3", aws_access_key_id="AKIA2E0A8F3B244C9986")
+    ```
+
+    ## Use instead
+    ```python
+    client = boto3.client("s3")  # credentials from the environment or an IAM role
+    ```
+    """
+    if isinstance(node, ast.Constant):
+        value = _string(node)
+        description = known_secret_format(value) if value else None
+        if description is None:
+            return
+        if in_test_code(ctx) and description == "a private key":
+            return  # generated fixtures for tests
+        ctx.report(node, f"this literal contains {description}; it is exposed to everyone who can read the "
+                   "code and its history.", confidence=Confidence.HIGH)
+        return
+    _report_named_secrets(node, ctx)
+
+
+# -- permissions ----------------------------------------------------------------
+
+_STAT_BITS = {name: getattr(stat, name) for name in dir(stat) if name.startswith("S_I") and name[3:4] in "RWX"}
+
+
+def _mode(ctx: Context, node: ast.expr | None) -> int | None:
+    """A permission mode written as an int, `stat.S_I*` names or `|`/`+` of them."""
+    if node is None:
+        return None
+    value = ctx.constant_value(node)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    name = ctx.qualname(node) if isinstance(node, (ast.Name, ast.Attribute)) else None
+    if name and name.startswith("stat.") and name[5:] in _STAT_BITS:
+        return _STAT_BITS[name[5:]]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.BitOr, ast.Add)):
+        left, right = _mode(ctx, node.left), _mode(ctx, node.right)
+        if left is not None and right is not None:
+            return left | right
+    return None
+
+
+@rule(
+    id="world-writable-permissions",
+    name="File made writable by every user",
+    cwe="732",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    calls=("os.chmod", "os.fchmod", "os.lchmod", "os.umask"),
+    methods=("chmod",),
+    bandit=("B103",),
+    fix="Grant the owner (and at most the group) what it needs: os.chmod(path, 0o600) for secrets, "
+    "0o644 or 0o755 for shared read-only files; keep the umask at 0o022 or stricter.",
+)
+def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `os.chmod`, `os.fchmod`, `Path.chmod` and `os.umask` calls whose
+    mode lets every local user write (the `o+w` bit, e.g. `0o777`, `0o666`,
+    `stat.S_IWOTH`), outside tests. Modes given to `os.open`, `os.mkdir` and
+    `os.makedirs` are not reported: the process umask still applies to them.
+
+    ## Why is this bad
+    Any local user or compromised service can then replace the file's
+    contents: a script that is later executed, a configuration that is
+    trusted, a socket or a directory others write into (CWE-732). `chmod`
+    ignores the umask, so the mode is exactly what the code says.
+
+    ## Example
+    ```python
+    os.chmod("/var/run/app.sock", 0o777)
+    ```
+
+    ## Use instead
+    ```python
+    os.chmod("/var/run/app.sock", 0o660)  # owner and group only
+    ```
+    """
+    if in_test_code(ctx):
+        return
+    name = ctx.call_name(node) or ""
+    if name == "os.umask":
+        mask = _mode(ctx, argument(node, 0, "mask"))
+        if mask is not None and not mask & 0o002:
+            ctx.report(node, f"os.umask({oct(mask)}) leaves new files and directories writable by every "
+                       "user.")
+        return
+    if name in ("os.chmod", "os.fchmod", "os.lchmod"):
+        mode_node = argument(node, 1, "mode")
+    elif isinstance(node.func, ast.Attribute) and node.func.attr == "chmod" and not name.startswith("os."):
+        mode_node = argument(node, 0, "mode") if len(node.args) <= 1 else None
+    else:
+        return
+    mode = _mode(ctx, mode_node)
+    if mode is None or not mode & stat.S_IWOTH:
+        return
+    ctx.report(node, f"mode {oct(mode)} lets every local user write to "
+               f"{ast.unparse(node.args[0]) if name.startswith('os.') and node.args else 'the file'}.")
+
+
+# -- objects reached by id without an ownership check --------------------------
+
+_AUTHZ_TEXT = re.compile(
+    r"request\.user|current_user|\bg\.user|\.user\b|user_id|\bowner|author|has_perm|permission|is_staff|"
+    r"is_superuser|is_admin|tenant|created_by|check_object|user_passes_test|staff_member|admin_required|"
+    r"roles?_required|can_(edit|delete|change|modify|manage)|authori[sz]",
+    re.IGNORECASE)
+_ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_view"})
+
+
+def _is_view(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    if "request" in parameter_names(function):
+        return True
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Attribute) and target.attr in _ROUTE_DECORATORS:
+            return True
+        if isinstance(target, ast.Name) and target.id in _ROUTE_DECORATORS:
+            return True
+    return False
+
+
+def _fetch_by_key(call: ast.expr, params: set[str]) -> str | None:
+    """The model spelled in `Model.objects.get(pk=...)`-like lookups keyed by a view argument."""
+    if not isinstance(call, ast.Call):
+        return None
+    func = call.func
+    keys: list[ast.expr] = [kw.value for kw in call.keywords if kw.arg in ("pk", "id", "uuid", "slug")]
+    model = ""
+    if isinstance(func, ast.Attribute) and func.attr == "get" and name_of(func.value) == "objects":
+        model = ast.unparse(func.value)
+    elif name_of(func) == "get_object_or_404" and call.args:
+        model = ast.unparse(call.args[0])
+    elif isinstance(func, ast.Attribute) and func.attr in ("get", "get_or_404") and name_of(func.value) == "query":
+        model = ast.unparse(func.value)
+        keys.extend(call.args[:1])
+    elif isinstance(func, ast.Attribute) and func.attr == "get" and name_of(func.value) == "session" and len(call.args) == 2:
+        model = ast.unparse(call.args[0])
+        keys.append(call.args[1])
+    if not model or not keys:
+        return None
+    for key in keys:
+        for sub in ast.walk(key):
+            if isinstance(sub, ast.Name) and (sub.id in params or sub.id == "request"):
+                return model
+    return None
+
+
+def _mutation_of(node: ast.AST, target: str) -> str | None:
+    """`obj.delete()`, `obj.save()`, `db.session.delete(obj)` on the fetched object."""
+    if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+        return None
+    attr = node.func.attr
+    if attr in ("delete", "save") and isinstance(node.func.value, ast.Name) and node.func.value.id == target:
+        return attr
+    if attr == "delete" and name_of(node.func.value) == "session" and node.args:
+        first = node.args[0]
+        if isinstance(first, ast.Name) and first.id == target:
+            return attr
+    return None
+
+
+@rule(
+    id="object-access-without-authorisation",
+    name="Object fetched by id and changed with no ownership or permission check",
+    cwe="639",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
+    fix="Scope the lookup to what the user may touch (get_object_or_404(Document, pk=pk, "
+    "owner=request.user)), or check before acting: if not request.user.has_perm('app.delete_document', doc): "
+    "raise PermissionDenied.",
+)
+def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds Django and Flask views that fetch an object by a key taken from the
+    URL or the request (`Model.objects.get(pk=pk)`,
+    `get_object_or_404(Model, pk=pk)`, `Model.query.get_or_404(id)`,
+    `db.session.get(Model, id)`) and then delete or save it, without any
+    reference to the current user, an owner, a permission or a
+    permission-checking decorator. `@login_required` alone is not a check:
+    it proves who the user is, not that the object is theirs.
+
+    ## Why is this bad
+    Any signed-in user (or anyone) can change or delete any other user's
+    object by changing the id in the URL: an insecure direct object
+    reference (CWE-639).
+
+    ## Example
+    ```python
+    @login_required
+    def delete_invoice(request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk)
+        invoice.delete()
+    ```
+
+    ## Use instead
+    ```python
+    @login_required
+    def delete_invoice(request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk, owner=request.user)
+        invoice.delete()
+    ```
+    """
+    if not _is_view(node) or in_test_code(ctx):
+        return
+    params = set(parameter_names(node))
+    fetched: dict[str, tuple[str, ast.stmt]] = {}
+    acts: list[tuple[ast.Call, str, str]] = []
+    involved: list[ast.AST] = []
+    for sub in walk_body(node):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name):
+            model = _fetch_by_key(sub.value, params)
+            if model:
+                fetched[sub.targets[0].id] = (model, sub)
+                involved.append(sub)
+        if isinstance(sub, ast.Call):
+            for target in fetched:
+                action = _mutation_of(sub, target)
+                if action:
+                    acts.append((sub, target, action))
+                    involved.append(sub)
+    if not acts:
+        return
+    # What is left once the lookups' model names and the changes themselves are set aside
+    # must mention the user, an owner or a permission somewhere.
+    remaining = ast.unparse(node)
+    for part in involved:
+        text = ast.unparse(part)
+        if isinstance(part, ast.Assign):
+            remaining = remaining.replace(text, text.replace(fetched[name_of(part.targets[0])][0], ""))
+        else:
+            remaining = remaining.replace(text, "")
+    if _AUTHZ_TEXT.search(remaining):
+        return
+    for call, target, action in acts:
+        model = fetched[target][0]
+        ctx.report(call, f"`{target}` ({model}) is looked up by a key the client chooses and then "
+                   f"{'deleted' if action == 'delete' else 'saved'}, with no check that the current user "
+                   "owns it or may change it.")
+
+
+# -- session cookies readable by scripts ----------------------------------------
+
+_SESSION_COOKIE = re.compile(r"sess|\bsid\b|auth|token|jwt|remember|login|access|refresh|identity", re.IGNORECASE)
+
+
+def session_cookie_name(ctx: Context, call: ast.Call) -> str | None:
+    """The name of a session-like cookie set by `response.set_cookie(name, ...)` (not CSRF cookies)."""
+    name = ctx.constant_value(argument(call, 0, "key"))
+    if not isinstance(name, str) or re.search(r"csrf|xsrf", name, re.IGNORECASE):
+        return None
+    return name if _SESSION_COOKIE.search(name) else None
+
+
+def _setting_assignment(node: ast.Assign) -> tuple[str, ast.expr] | None:
+    """`NAME = value` at module level or `app.config["NAME"] = value`."""
+    if len(node.targets) != 1:
+        return None
+    target = node.targets[0]
+    if isinstance(target, ast.Name):
+        return target.id, node.value
+    if isinstance(target, ast.Subscript) and name_of(target.value) == "config":
+        key = target.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value, node.value
+    return None
+
+
+@rule(
+    id="cookie-without-httponly",
+    name="Session cookie readable by JavaScript",
+    cwe="1004",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    methods=("set_cookie",),
+    nodes=(ast.Assign,),
+    fix="Set session and authentication cookies with httponly=True (and secure=True, samesite='Lax'); "
+    "keep SESSION_COOKIE_HTTPONLY at its default, True.",
+)
+def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds session, authentication and token cookies set with
+    `response.set_cookie(...)` without `httponly=True` (Django, Flask and
+    Starlette all default to `False`), and `SESSION_COOKIE_HTTPONLY = False`.
+    CSRF cookies, which scripts are meant to read, are not reported.
+
+    ## Why is this bad
+    Any script on the page, including one injected through an XSS bug, can
+    read the cookie and send the session to an attacker (CWE-1004).
+
+    ## Example
+    ```python
+    response.set_cookie("session_token", token, secure=True)
+    ```
+
+    ## Use instead
+    ```python
+    response.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
+    ```
+    """
+    if isinstance(node, ast.Assign):
+        setting = _setting_assignment(node)
+        if setting and setting[0] == "SESSION_COOKIE_HTTPONLY" and is_false(setting[1]) and not test_context_named(ctx):
+            ctx.report(node, "SESSION_COOKIE_HTTPONLY = False lets page scripts read the session cookie.",
+                       confidence=Confidence.HIGH)
+        return
+    name = session_cookie_name(ctx, node)
+    if name is None or in_test_code(ctx):
+        return
+    flag = keyword(node, "httponly")
+    if flag is None:
+        ctx.report(node, f"cookie `{name}` is set without httponly=True, so page scripts can read it.")
+    elif is_false(flag.value):
+        ctx.report(node, f"cookie `{name}` is set with httponly=False, so page scripts can read it.",
+                   confidence=Confidence.HIGH)

@@ -128,3 +128,74 @@ def in_test_code(ctx: Context) -> bool:
         if not isinstance(function, ast.Lambda) and function.name.startswith("test"):
             return True
     return False
+
+
+# -- helpers for the access-control, protection and other pillar rules ---------
+
+# Request attributes whose values are always strings (query, form, headers,
+# cookies): `request.args["id"] == 5` can never be true.
+_REQUEST_TEXT_ATTRS = frozenset(
+    {"args", "form", "values", "cookies", "headers", "GET", "POST", "COOKIES", "META", "query_params"}
+)
+
+
+def request_text(node: ast.AST) -> str | None:
+    """Spelling of a string read from a request's query, form, headers or cookies.
+
+    `request.args["id"]`, `request.form.get("id")`, `request.GET["id"]`: the
+    frameworks give these as `str` whatever the client sent.
+    """
+    target = node
+    if isinstance(target, ast.Call) and isinstance(target.func, ast.Attribute) and target.func.attr == "get":
+        target = target.func.value
+    elif isinstance(target, ast.Subscript):
+        target = target.value
+    else:
+        return None
+    if (
+        isinstance(target, ast.Attribute)
+        and target.attr in _REQUEST_TEXT_ATTRS
+        and name_of(target.value) in ("request", "req")
+    ):
+        return ast.unparse(node)
+    return None
+
+
+def enclosing_def(ctx: Context) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The innermost `def` around the node (lambdas skipped)."""
+    for function in reversed(ctx.functions):
+        if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return function
+    return None
+
+
+def walk_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
+    """Every node in a function's body, nested functions included, in source order."""
+    nodes: list[ast.AST] = []
+    for stmt in function.body:
+        nodes.extend(ast.walk(stmt))
+    return nodes
+
+
+def same_expression(a: ast.AST, b: ast.AST) -> bool:
+    """Two expressions spelled the same way (`path` and `path`, `f.name` and `f.name`)."""
+    return ast.dump(a, annotate_fields=False) == ast.dump(b, annotate_fields=False)
+
+
+def parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> list[str]:
+    args = function.args
+    return [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+
+
+def test_context_named(ctx: Context) -> bool:
+    """Test code, or a class or module named for tests/development (a `TestingConfig`,
+    `settings/dev.py`): settings that switch protections off are normal there."""
+    if in_test_code(ctx):
+        return True
+    if any(re.search(r"test|dev|local", cls.name, re.IGNORECASE) for cls in ctx.classes):
+        return True
+    stem = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    parent = ctx.path.replace("\\", "/").rsplit("/", 2)[-2].lower() if ctx.path.count("/") else ""
+    return bool(re.search(r"(^|[_.\-])(test|tests|testing|dev|develop|development|local)([_.\-]|$)", stem)) or (
+        parent == "settings" and bool(re.search(r"test|dev|local", stem))
+    )

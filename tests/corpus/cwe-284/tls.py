@@ -5,13 +5,13 @@ import httpx
 
 def fetch(url):
     # ruleid: tls-verification-disabled
-    return requests.get(url, verify=False)
+    return requests.get(url, verify=False, timeout=10)
 
 
 def fetch_with_session(url):
     session = requests.Session()
     # ruleid: tls-verification-disabled
-    return session.post(url, data={}, verify=False)
+    return session.post(url, data={}, verify=False, timeout=10)
 
 
 def fetch_httpx(url):

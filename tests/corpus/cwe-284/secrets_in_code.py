@@ -1,0 +1,103 @@
+"""Hard-coded passwords, keys and tokens (CWE-259, CWE-321, CWE-798)."""
+import os
+
+import boto3
+import psycopg
+
+# ruleid: hardcoded-cryptographic-key
+SECRET_KEY = "k3J9x!vQ2m#Lw8zR5tY0pA7s"
+# ok: hardcoded-cryptographic-key
+SECRET_KEY_FALLBACK = os.environ["SECRET_KEY"]
+# ok: hardcoded-password
+PASSWORD_MIN_LENGTH = 12
+# ok: hardcoded-password
+PASSWORD_FIELD = "password"
+# ok: hardcoded-password
+DB_PASSWORD_ENV = "DB_PASSWORD"
+# ok: hardcoded-credential
+API_TOKEN = os.getenv("API_TOKEN")
+# ok: hardcoded-cryptographic-key
+JWT_SECRET = "changeme"
+
+
+def connect():
+    # ruleid: hardcoded-password
+    return psycopg.connect(host="db", user="app", password="Tr0ub4dor&3x")
+
+
+def connect_from_env():
+    # ok: hardcoded-password
+    return psycopg.connect(host="db", user="app", password=os.environ["DB_PASSWORD"])
+
+
+def connect_placeholder():
+    # ok: hardcoded-password
+    return psycopg.connect(host="db", user="app", password="")
+
+
+def login(username, password):
+    # ruleid: hardcoded-password
+    if password == "s3cure-Admin-2024":
+        return True
+    # ok: hardcoded-password
+    return password == ""
+
+
+# ruleid: hardcoded-password
+def open_vault(user, password="vault-Pa55word!"):
+    return user, password
+
+
+# ok: hardcoded-password
+def open_vault_prompt(user, password=None):
+    return user, password
+
+
+SETTINGS = {
+    # ruleid: hardcoded-credential
+    "api_key": "9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+    # ok: hardcoded-credential
+    "api_key_header": "X-Api-Key",
+    # ok: hardcoded-credential
+    "token": "xxx",
+}
+
+
+class Client:
+    def __init__(self):
+        # ruleid: hardcoded-credential
+        self.client_secret = "q8Zt-4mYb9xR2wLk7sDf3hJn"
+        # ok: hardcoded-credential
+        self.client_secret_name = "prod/billing/client-secret"
+
+
+def s3():
+    # ruleid: hardcoded-credential
+    return boto3.client("s3", region_name="eu-west-1", aws_access_key_id="AKIA2E0A8F3B244C9986",
+                        aws_secret_access_key=os.environ["AWS_SECRET_ACCESS_KEY"])
+
+
+def s3_docs():
+    # ok: hardcoded-credential
+    return boto3.client("s3", aws_access_key_id="AKIAIOSFODNN7EXAMPLE")
+
+
+# ruleid: hardcoded-credential
+GITHUB = "ghp_4fT9kLmN2pQ7rS1vW8xY3zA6bC0dE5gH9jKq"
+
+DEPLOY_KEY = (
+    # ruleid: hardcoded-credential
+    "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
+    "-----END OPENSSH PRIVATE KEY-----\n"
+)
+
+# ok: hardcoded-credential
+PUBLIC_KEY_HEADER = "-----BEGIN PUBLIC KEY-----"
+
+
+def signing_key():
+    # ok: hardcoded-cryptographic-key
+    secret_key = os.environ.get("SECRET_KEY", "dev")
+    # ruleid: hardcoded-cryptographic-key
+    signing_key = os.environ.get("SIGNING_KEY", "Yp3$kq9Lz!m2Vw8Rt5Xb")
+    return secret_key, signing_key
