@@ -19,6 +19,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     protection,
     resources,
     resources_files,
+    resources_network,
     standards,
 )
 from secreview.rules.base import REGISTRY, Rule

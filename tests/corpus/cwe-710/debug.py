@@ -7,6 +7,7 @@ app = Flask(__name__)
 
 if __name__ == "__main__":
     # ruleid: debug-mode-enabled
+    # ruleid: bind-all-interfaces
     app.run(host="0.0.0.0", debug=True)
 
 
