@@ -1,0 +1,5 @@
+"""Development settings: plain-HTTP cookies on localhost are expected."""
+# ok: cookie-without-secure
+SESSION_COOKIE_SECURE = False
+# ok: cookie-without-httponly
+SESSION_COOKIE_HTTPONLY = True
