@@ -211,11 +211,14 @@ def test_a_change_to_non_python_files_reviews_nothing(repo: Path, monkeypatch: p
 CALLER = VIEWS + (
     "\n"
     "\n"
-    "def export(request):\n"
-    "    from pkg.helpers import run_report\n"
+    "from flask import request\n"
+    "from pkg.helpers import run_report\n"
+    "\n"
+    "\n"
+    "def export():\n"
     '    run_report(request.args["name"])\n'
 )
-CALL_LINE = 14
+CALL_LINE = 17
 
 
 def test_a_new_call_into_an_old_helper_reports_the_flow_through_it(repo: Path) -> None:
