@@ -438,6 +438,15 @@ def test_api_key_is_sent_but_never_reported(app: Path, server: ChatServer, tmp_p
     assert code == 1 and SECRET not in captured.out + captured.err
 
 
+def test_redirect_is_refused_so_the_key_never_travels(app: Path, server: ChatServer, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECREVIEW_LLM_API_KEY", SECRET)
+    server.script = [Reply(307, "", headers={"Location": server.url.replace("/v1", "/elsewhere")}), chat(GOOD)]
+    _, after = with_llm(app, server, tmp_path, retries=2)
+    assert [r["path"] for r in server.requests] == ["/v1/chat/completions"]
+    assert any("HTTP 307" in d.message and "redirected" in d.message for d in after.all_diagnostics)
+
+
 def test_openai_api_key_is_the_fallback(app: Path, server: ChatServer, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-fallback")

@@ -151,7 +151,8 @@ class ChatClient:
                 return self._once(messages)
             except urllib.error.HTTPError as exc:
                 detail = self._error_body(exc)
-                problem = f"HTTP {exc.code} from {redact_url(self.url)}{detail}"
+                reason = f" ({exc.reason})" if isinstance(exc.reason, str) and exc.reason else ""
+                problem = f"HTTP {exc.code}{reason} from {redact_url(self.url)}{detail}"
                 if exc.code not in RETRY_STATUS:
                     raise LLMError(self._clean(problem)) from None
                 told = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
