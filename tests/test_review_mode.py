@@ -412,6 +412,14 @@ def test_cli_usage_errors_exit_2(repo: Path, tmp_path: Path, monkeypatch: pytest
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"garbage\n")))
     assert main(["review", "--diff", "-"]) == 2
     assert "not a unified diff" in capsys.readouterr().err
+
+    class Terminal(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"")))
+    assert main(["review", "--diff", "-"]) == 2  # a forgotten pipe is an error, not a silent wait
+    assert "reads a unified diff from stdin" in capsys.readouterr().err
     outside = tmp_path / "not-a-repo"
     outside.mkdir()
     monkeypatch.chdir(outside)

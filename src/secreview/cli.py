@@ -91,7 +91,8 @@ def _add_llm_options(parser: argparse.ArgumentParser) -> None:
                        help="retries after time-outs, 5xx and 429, with back-off (default: 2)")
     group.add_argument("--llm-concurrency", type=int, default=4, metavar="N",
                        help="requests in flight at once (default: 4)")
-    group.add_argument("--llm-cache-dir", metavar="DIR", help="where answers are cached (default: the user cache dir)")
+    group.add_argument("--llm-cache-dir", metavar="DIR",
+                       help="where answers are cached (default: llm/ under --cache-dir, else the user cache dir)")
     group.add_argument("--no-llm-cache", action="store_true", help="neither read nor write cached answers")
 
 
@@ -206,8 +207,11 @@ def _llm_settings(args: argparse.Namespace) -> LLMSettings | None:
         raise UsageError(f"--llm needs --llm-url (or {URL_VARIABLE}) and --llm-model (or {MODEL_VARIABLE})")
     if args.llm_timeout <= 0 or args.llm_retries < 0 or args.llm_concurrency < 1:
         raise UsageError("--llm-timeout must be > 0, --llm-retries >= 0 and --llm-concurrency >= 1")
+    cache_dir = args.llm_cache_dir
+    if cache_dir is None and getattr(args, "cache_dir", None):  # the run's --cache-dir, where a command has one
+        cache_dir = str(Path(args.cache_dir) / "llm")
     return LLMSettings(url=url, model=model, timeout=args.llm_timeout, retries=args.llm_retries,
-                       concurrency=args.llm_concurrency, cache_dir=args.llm_cache_dir, use_cache=not args.no_llm_cache)
+                       concurrency=args.llm_concurrency, cache_dir=cache_dir, use_cache=not args.no_llm_cache)
 
 
 def _scan(args: argparse.Namespace) -> int:
@@ -231,6 +235,8 @@ def _review(args: argparse.Namespace) -> int:
     start = Path(args.root) if args.root else Path.cwd()
     config = _config(args, start)
     stdin = args.diff == "-"
+    if stdin and sys.stdin.isatty():
+        raise UsageError("--diff - reads a unified diff from stdin, e.g. `git diff HEAD~1 | secreview review --diff -`")
     review = review_diff(
         sys.stdin.buffer.read().decode("utf-8", "surrogateescape") if stdin else None,
         rev_range=None if stdin or args.staged else args.diff,
