@@ -213,3 +213,11 @@ def test_back_off_doubles_and_is_capped(monkeypatch: pytest.MonkeyPatch) -> None
     with pytest.raises(LLMError, match="after 5 attempts"):
         client.complete([{"role": "user", "content": "x"}])
     assert waits == [1.0, 2.0, 3.0, 3.0]
+
+
+def test_a_key_a_header_cannot_carry_is_refused_without_showing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECREVIEW_LLM_API_KEY", "sk-abc\ninjected: header")
+    client = ChatClient(LLMSettings(url="http://127.0.0.1:9/v1", model="m", retries=0))
+    with pytest.raises(LLMError) as caught:
+        client.complete([{"role": "user", "content": "x"}])
+    assert "SECREVIEW_LLM_API_KEY" in str(caught.value) and "sk-abc" not in str(caught.value)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from secreview import __version__
-from secreview.llm.settings import LLMSettings, api_key
+from secreview.llm.settings import KEY_VARIABLES, LLMSettings, api_key
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 _LOOPBACK = ("localhost", "127.0.0.1", "::1")
@@ -124,6 +124,9 @@ class ChatClient:
         request.add_header("User-Agent", f"secreview/{__version__}")
         key = api_key()
         if key:
+            if not key.isascii() or not key.isprintable():
+                raise LLMError(f"the API key in {' or '.join(KEY_VARIABLES)} holds characters an HTTP header "
+                               "cannot carry")
             request.add_unredirected_header("Authorization", f"Bearer {key}")
         return request
 
@@ -166,8 +169,10 @@ class ChatClient:
                     problem = f"no answer from {redact_url(self.url)} within {settings.timeout:g} s"
                 else:
                     problem = f"cannot reach {redact_url(self.url)}: {reason}"
-            except (OSError, ValueError) as exc:  # connection reset, malformed status line, ...
-                problem = f"connection to {redact_url(self.url)} failed: {type(exc).__name__}: {exc}"
+            except OSError as exc:  # connection reset, refused, ...
+                problem = f"connection to {redact_url(self.url)} failed: {type(exc).__name__}: {exc.strerror or exc}"
+            except ValueError as exc:  # http.client's texts may quote headers (and so the key): name only
+                problem = f"exchange with {redact_url(self.url)} failed: {type(exc).__name__}"
             if attempt + 1 < attempts:
                 self._sleep(wait)
         raise LLMError(self._clean(f"{problem} (after {attempts} attempt{'s' if attempts > 1 else ''})"))

@@ -80,6 +80,14 @@ def _ask(client: ChatClient, cache: AnswerCache, settings: LLMSettings, prompt: 
     return outcome
 
 
+def _guarded(client: ChatClient, cache: AnswerCache, settings: LLMSettings, prompt: Prompt) -> _Outcome:
+    """`_ask`, with any unexpected failure turned into a problem for that part (type only: no texts)."""
+    try:
+        return _ask(client, cache, settings, prompt)
+    except Exception as exc:
+        return _Outcome(prompt, problem=f"second opinion failed: internal error {type(exc).__name__}")
+
+
 def _source(file_review: FileReview, sources: Mapping[str, str] | None) -> str | Diagnostic:
     if sources is not None and file_review.path in sources:
         return sources[file_review.path]
@@ -111,7 +119,7 @@ def second_opinion(
                                                           settings.max_chunk_lines)))
     prompts = [p for _, _, file_prompts in work for p in file_prompts]
     with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
-        outcomes = list(pool.map(lambda p: _ask(client, cache, settings, p), prompts))
+        outcomes = list(pool.map(lambda p: _guarded(client, cache, settings, p), prompts))
     by_prompt = {id(o.prompt): o for o in outcomes}
     totals = [sum(o.usage[i] for o in outcomes) for i in range(4)]
     merged: dict[str, FileReview] = {}
@@ -126,7 +134,12 @@ def second_opinion(
                 diagnostics.append(Diagnostic(file_review.path, DiagnosticKind.LLM, outcome.problem + part))
             if outcome.answer is not None:
                 results.append((prompt, outcome.answer))
-        new_review, disagreed, verdicts = merge_file(file_review, source, results, thresholds)
+        try:
+            new_review, disagreed, verdicts = merge_file(file_review, source, results, thresholds)
+        except Exception as exc:  # a bug here must not cost the file its static review
+            diagnostics.append(Diagnostic(file_review.path, DiagnosticKind.LLM,
+                                          f"second opinion not merged: internal error {type(exc).__name__}"))
+            continue
         merged[file_review.path] = new_review
         disagreements.extend(disagreed)
         if verdicts:
