@@ -20,6 +20,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     resources,
     resources_files,
     resources_network,
+    resources_regex,
     resources_xml,
     standards,
 )
