@@ -10,6 +10,7 @@ from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     DIGEST,
     assigned_names,
+    bound_sides,
     in_test_code,
     name_of,
     request_text,
@@ -354,32 +355,6 @@ def _numeric_from_request(ctx: Context, value: ast.expr | None) -> bool:
             and untrusted_expression(ctx, value) is not None)
 
 
-def _bound_sides(test: ast.expr, name: str) -> set[str]:
-    """Which bounds of `name` a condition checks: 'upper', 'lower'."""
-    sides: set[str] = set()
-    for sub in ast.walk(test):
-        if not isinstance(sub, ast.Compare):
-            continue
-        operands = [sub.left, *sub.comparators]
-        for index, op in enumerate(sub.ops):
-            left, right = operands[index], operands[index + 1]
-            for operand, flipped in ((left, False), (right, True)):
-                if not (isinstance(operand, ast.Name) and operand.id == name):
-                    continue
-                if isinstance(op, (ast.Gt, ast.GtE)):
-                    sides.add("lower" if flipped else "upper")
-                elif isinstance(op, (ast.Lt, ast.LtE)):
-                    sides.add("upper" if flipped else "lower")
-                elif isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
-                    sides.update(("upper", "lower"))
-    for sub in ast.walk(test):
-        if isinstance(sub, ast.Call) and name_of(sub.func) in ("min", "max", "clamp", "abs") and any(
-            isinstance(a, ast.Name) and a.id == name for a in sub.args
-        ):
-            sides.update(("upper", "lower"))
-    return sides
-
-
 @rule(
     id="missing-minimum-check",
     name="Amount from input checked against a maximum but not a minimum",
@@ -432,7 +407,7 @@ def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Con
         used_in_arithmetic = False
         for sub in nodes:
             if isinstance(sub, (ast.If, ast.While, ast.IfExp, ast.Assert)):
-                found = _bound_sides(sub.test, name)
+                found = bound_sides(sub.test, name)
                 if "upper" in found and upper_check is None:
                     upper_check = sub
                 sides |= found

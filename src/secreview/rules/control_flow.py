@@ -6,8 +6,16 @@ import ast
 import re
 
 from secreview.model import Confidence, Severity
-from secreview.rules.base import Context, rule
-from secreview.rules.heuristics import in_test_code
+from secreview.rules.base import Context, argument, rule
+from secreview.rules.heuristics import (
+    bound_sides,
+    enclosing_def,
+    in_test_code,
+    name_of,
+    same_expression,
+    untrusted_expression,
+    walk_body,
+)
 
 AUTHZ = re.compile(
     r"is_authenticated|is_admin|is_superuser|is_staff|has_perm|has_permission|permission|authori[sz]|"
@@ -56,3 +64,377 @@ def assert_used_for_authorisation(node: ast.Assert, ctx: Context) -> None:
         return
     ctx.report(node, f"`assert {text}` enforces an access check, but assertions are removed under "
                "python -O, so the check silently disappears.")
+
+
+# -- check, then use: the file can change in between --------------------------------
+
+_EXISTENCE_CHECKS = ("os.path.exists", "os.path.isfile", "os.path.lexists", "os.path.isdir")
+_PATH_USES = frozenset({
+    "open", "io.open", "os.open", "os.remove", "os.unlink", "os.rename", "os.replace", "os.chmod", "os.chown",
+    "shutil.copy", "shutil.copyfile", "shutil.copy2", "shutil.move", "shutil.rmtree", "os.symlink", "os.link",
+})
+_WRITE_METHODS = frozenset({"write_text", "write_bytes", "touch", "symlink_to"})
+
+
+def _checked_path(ctx: Context, test: ast.expr) -> tuple[str, ast.expr, bool] | None:
+    """(check, path, negated) for `os.access(p, ...)`, `[not] os.path.exists(p)`, `[not] p.exists()`."""
+    negated = False
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        test, negated = test.operand, True
+    if not isinstance(test, ast.Call):
+        return None
+    name = ctx.call_name(test) or ""
+    if name == "os.access" and test.args:
+        return "os.access", test.args[0], negated
+    if name in _EXISTENCE_CHECKS and test.args:
+        return name, test.args[0], negated
+    if isinstance(test.func, ast.Attribute) and test.func.attr == "exists" and not test.args and not name.startswith("os."):
+        return "exists()", test.func.value, negated
+    return None
+
+
+def _write_mode(ctx: Context, call: ast.Call) -> bool:
+    mode = ctx.constant_value(argument(call, 1, "mode"))
+    return isinstance(mode, str) and ("w" in mode or "a" in mode) and "x" not in mode
+
+
+def _use_of(ctx: Context, stmt: ast.stmt, path: ast.expr, creating: bool) -> ast.Call | None:
+    """A call in `stmt` that acts on `path` (for `creating`: one that creates or writes it)."""
+    for sub in ast.walk(stmt):
+        if not isinstance(sub, ast.Call):
+            continue
+        name = ctx.call_name(sub) or ""
+        if name in _PATH_USES and sub.args and same_expression(sub.args[0], path):
+            if not creating or (name in ("open", "io.open") and _write_mode(ctx, sub)) or name == "os.symlink":
+                return sub
+        if (isinstance(sub.func, ast.Attribute) and same_expression(sub.func.value, path)
+                and (sub.func.attr in _WRITE_METHODS or (sub.func.attr == "open" and creating and _write_mode(ctx, sub)))):
+            return sub
+    return None
+
+
+@rule(
+    id="check-then-use-race",
+    name="File checked, then used: time-of-check to time-of-use race",
+    cwe="367",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.If,),
+    fix="Act first and handle failure: open(path, 'x') (or os.open with O_CREAT | O_EXCL | O_NOFOLLOW) to "
+    "create, try/except FileNotFoundError to use; drop privileges instead of asking os.access.",
+)
+def check_then_use_race(node: ast.If, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `if os.access(path, ...):` followed by opening, removing or
+    changing `path`, and `if not os.path.exists(path):` (or
+    `not p.exists()`) followed by writing `path`, outside tests.
+
+    ## Why is this bad
+    Between the check and the use another process can replace the file —
+    typically with a symlink to `/etc/passwd` or another user's file — and
+    the write follows it. `os.access` is the textbook case: it checks the
+    real user's rights, then the open runs with the effective ones
+    (CWE-367).
+
+    ## Example
+    ```python
+    if not os.path.exists(lock_path):
+        with open(lock_path, "w") as handle:
+            handle.write(str(os.getpid()))
+    ```
+
+    ## Use instead
+    ```python
+    try:
+        with open(lock_path, "x") as handle:
+            handle.write(str(os.getpid()))
+    except FileExistsError:
+        ...
+    ```
+    """
+    if in_test_code(ctx):
+        return
+    checked = _checked_path(ctx, node.test)
+    if checked is None:
+        return
+    check, path, negated = checked
+    if check == "os.access":
+        use = next((u for s in node.body if (u := _use_of(ctx, s, path, creating=False)) is not None), None)
+        confidence = Confidence.HIGH
+    elif negated:
+        use = next((u for s in node.body if (u := _use_of(ctx, s, path, creating=True)) is not None), None)
+        confidence = Confidence.MEDIUM
+    else:
+        return
+    if use is None:
+        return
+    ctx.report(use, f"`{ast.unparse(path)}` is checked with {check} on line {node.lineno} and used here; "
+               "the file can be swapped (for a symlink) in between.", confidence=confidence)
+
+
+# -- execution after redirect ----------------------------------------------------------
+
+_REDIRECTS = frozenset({
+    "flask.redirect", "werkzeug.utils.redirect", "django.shortcuts.redirect", "django.http.HttpResponseRedirect",
+    "django.http.HttpResponsePermanentRedirect", "starlette.responses.RedirectResponse",
+    "fastapi.responses.RedirectResponse", "quart.redirect",
+})
+
+
+@rule(
+    id="redirect-not-returned",
+    name="Redirect built but not returned",
+    cwe="698",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    nodes=(ast.Expr,),
+    fix="Return the redirect: `return redirect(url_for('login'))`.",
+)
+def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `redirect(...)` (Flask, Werkzeug, Django, Starlette, FastAPI) and
+    `HttpResponseRedirect(...)` called as a statement.
+
+    ## Why is this bad
+    In these frameworks a redirect is a response *object*; it does nothing
+    unless the view returns it. The code after it — usually the part the
+    redirect was meant to protect — runs for the user who should have been
+    sent away (CWE-698).
+
+    ## Example
+    ```python
+    if not current_user.is_admin:
+        redirect(url_for("login"))
+    delete_everything()
+    ```
+
+    ## Use instead
+    ```python
+    if not current_user.is_admin:
+        return redirect(url_for("login"))
+    delete_everything()
+    ```
+    """
+    call = node.value
+    if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS:
+        ctx.report(node, f"`{ast.unparse(call)}` creates a redirect response and drops it; the view goes on "
+                   "running instead of redirecting.")
+
+
+# -- validate, then canonicalise ---------------------------------------------------------
+
+_CANONICALISERS = {
+    "unicodedata.normalize": 1, "urllib.parse.unquote": 0, "urllib.parse.unquote_plus": 0,
+    "os.path.normpath": 0, "os.path.realpath": 0, "os.path.abspath": 0, "posixpath.normpath": 0,
+    "html.unescape": 0, "os.path.expanduser": 0,
+}
+
+
+def _content_check(ctx: Context, test: ast.expr, name: str) -> bool:
+    """A condition that inspects the *content* of `name` (not just emptiness or None)."""
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Compare):
+            names = [o for o in (sub.left, *sub.comparators)
+                     if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(o))]
+            if names and (any(isinstance(op, (ast.In, ast.NotIn)) for op in sub.ops) or any(
+                    isinstance(ctx.constant_value(o), str) for o in (sub.left, *sub.comparators))):
+                return True
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            on_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
+            if on_name and func.attr in ("startswith", "endswith", "isalnum", "isascii", "isidentifier"):  # type: ignore[union-attr]
+                return True
+            if (ctx.call_name(sub) or "").startswith("re.") and any(
+                    isinstance(a, ast.Name) and a.id == name for a in sub.args):
+                return True
+    return False
+
+
+def _rejects(body: list[ast.stmt]) -> bool:
+    return any(isinstance(s, (ast.Raise, ast.Return)) or (
+        isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and name_of(s.value.func) == "abort") for s in body)
+
+
+@rule(
+    id="validate-before-canonicalise",
+    name="Input validated before it is decoded or normalised",
+    cwe="180",
+    severity=Severity.HIGH,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
+    fix="Decode and normalise first, then validate the final form, and use exactly the value you "
+    "validated: name = unicodedata.normalize('NFKC', unquote(raw)); then check name.",
+)
+def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds a value whose content is checked and rejected on failure
+    (`if ".." in path: abort(400)`), and that is afterwards URL-decoded,
+    HTML-unescaped, Unicode-normalised or path-normalised
+    (`unquote`, `unicodedata.normalize`, `os.path.normpath`, ...).
+
+    ## Why is this bad
+    The check saw one string and the program uses another: `%2e%2e%2f`
+    passes a `..` check and becomes `../` after `unquote`; a full-width
+    `＜script＞` passes a `<` check and becomes `<script>` after NFKC
+    (CWE-180).
+
+    ## Example
+    ```python
+    if ".." in name:
+        abort(400)
+    name = unquote(name)
+    return send_file(os.path.join(UPLOADS, name))
+    ```
+
+    ## Use instead
+    ```python
+    name = unquote(name)
+    if ".." in name or name.startswith("/"):
+        abort(400)
+    return send_file(os.path.join(UPLOADS, name))
+    ```
+    """
+    if in_test_code(ctx):
+        return
+    checks: list[tuple[int, str]] = []
+    for stmt in walk_body(node):
+        if isinstance(stmt, ast.If) and _rejects(stmt.body):
+            for name in {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}:
+                if _content_check(ctx, stmt.test, name):
+                    checks.append((stmt.lineno, name))
+        elif isinstance(stmt, ast.Call):
+            position = _CANONICALISERS.get(ctx.call_name(stmt) or "")
+            if position is None or len(stmt.args) <= position or not isinstance(stmt.args[position], ast.Name):
+                continue
+            value = stmt.args[position].id
+            earlier = [line for line, name in checks if name == value and line < stmt.lineno]
+            if earlier:
+                ctx.report(stmt, f"`{value}` is validated on line {earlier[-1]} and only then transformed by "
+                           f"{ctx.call_name(stmt)}(); the check did not see the value the code uses.")
+
+
+# -- loops sized by the client -----------------------------------------------------------
+
+
+@rule(
+    id="loop-bound-from-input",
+    name="Loop count taken from the request without a limit",
+    cwe="834",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.For, ast.AsyncFor, ast.comprehension),
+    fix="Cap the count before looping: n = min(int(request.args['n']), 100), or reject values above the "
+    "limit with 400.",
+)
+def loop_bound_from_input(node: ast.For | ast.AsyncFor | ast.comprehension, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `for ... in range(n)` (loops and comprehensions) where `n` is
+    converted from request data, argv or `input()` — directly or through a
+    name — and nothing in the function compares it with a limit or passes
+    it through `min()`.
+
+    ## Why is this bad
+    One request with `n=10**9` keeps a worker busy (and often allocating)
+    for minutes; a handful of such requests take the service down
+    (CWE-834).
+
+    ## Example
+    ```python
+    codes = [secrets.token_hex(4) for _ in range(int(request.args["count"]))]
+    ```
+
+    ## Use instead
+    ```python
+    count = min(int(request.args["count"]), 100)
+    codes = [secrets.token_hex(4) for _ in range(count)]
+    ```
+    """
+    iterator = node.iter
+    if not (isinstance(iterator, ast.Call) and ctx.call_name(iterator) == "range" and iterator.args):
+        return
+    bound = iterator.args[1] if len(iterator.args) > 1 else iterator.args[0]
+    origin: str | None = None
+    if isinstance(bound, ast.Call) and ctx.call_name(bound) == "int":
+        origin = untrusted_expression(ctx, bound)
+    elif isinstance(bound, ast.Name):
+        value = ctx.assigned_value(bound)
+        if isinstance(value, ast.Call) and ctx.call_name(value) == "int":
+            origin = untrusted_expression(ctx, value)
+            function = enclosing_def(ctx)
+            tests = [s.test for s in walk_body(function) if isinstance(s, (ast.If, ast.While, ast.IfExp, ast.Assert))] \
+                if function is not None else []
+            if origin is not None and any(bound_sides(t, bound.id) for t in tests):
+                return
+    if origin is None or in_test_code(ctx):
+        return
+    ctx.report(node if not isinstance(node, ast.comprehension) else iterator,
+               f"the loop runs as many times as {origin} says, with no upper limit.")
+
+
+# -- return in finally --------------------------------------------------------------------
+
+
+@rule(
+    id="return-in-finally",
+    name="return/break/continue in finally swallows exceptions",
+    cwe="584",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    nodes=(ast.Try,),
+    fix="Move the return out of the finally block (after it, or into try/else); keep finally for cleanup.",
+)
+def return_in_finally(node: ast.Try, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `return`, `break` and `continue` directly inside a `finally:`
+    block (not inside a function or loop nested in it).
+
+    ## Why is this bad
+    Leaving a `finally` block this way discards the exception in flight:
+    a failed signature check, a `PermissionDenied` or a database error
+    silently becomes a normal return value (CWE-584). Python 3.14 warns
+    about it (PEP 765).
+
+    ## Example
+    ```python
+    try:
+        verify(token)
+    finally:
+        return True
+    ```
+
+    ## Use instead
+    ```python
+    try:
+        verify(token)
+    finally:
+        audit_log.flush()
+    return True
+    ```
+    """
+    for stmt in node.finalbody:
+        found = _escape_from(stmt, in_loop=False)
+        if found is not None:
+            kind = type(found).__name__.lower()
+            ctx.report(found, f"`{kind}` inside finally (try on line {node.lineno}) discards any exception "
+                       "raised in the try block.")
+            return
+
+
+def _escape_from(stmt: ast.AST, in_loop: bool) -> ast.stmt | None:
+    """The first return (or break/continue not owned by an inner loop) in a finally block."""
+    if isinstance(stmt, ast.Return) or (isinstance(stmt, (ast.Break, ast.Continue)) and not in_loop):
+        return stmt
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+        return None
+    loop = in_loop or isinstance(stmt, (ast.For, ast.AsyncFor, ast.While))
+    for child in ast.iter_child_nodes(stmt):
+        if isinstance(child, ast.stmt):
+            found = _escape_from(child, loop)
+            if found is not None:
+                return found
+    return None

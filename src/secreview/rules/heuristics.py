@@ -199,3 +199,29 @@ def test_context_named(ctx: Context) -> bool:
     return bool(re.search(r"(^|[_.\-])(test|tests|testing|dev|develop|development|local)([_.\-]|$)", stem)) or (
         parent == "settings" and bool(re.search(r"test|dev|local", stem))
     )
+
+
+def bound_sides(test: ast.expr, name: str) -> set[str]:
+    """Which bounds of `name` a condition checks: 'upper', 'lower'."""
+    sides: set[str] = set()
+    for sub in ast.walk(test):
+        if not isinstance(sub, ast.Compare):
+            continue
+        operands = [sub.left, *sub.comparators]
+        for index, op in enumerate(sub.ops):
+            left, right = operands[index], operands[index + 1]
+            for operand, flipped in ((left, False), (right, True)):
+                if not (isinstance(operand, ast.Name) and operand.id == name):
+                    continue
+                if isinstance(op, (ast.Gt, ast.GtE)):
+                    sides.add("lower" if flipped else "upper")
+                elif isinstance(op, (ast.Lt, ast.LtE)):
+                    sides.add("upper" if flipped else "lower")
+                elif isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
+                    sides.update(("upper", "lower"))
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Call) and name_of(sub.func) in ("min", "max", "clamp", "abs") and any(
+            isinstance(a, ast.Name) and a.id == name for a in sub.args
+        ):
+            sides.update(("upper", "lower"))
+    return sides
