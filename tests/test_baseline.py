@@ -175,3 +175,30 @@ def test_review_mode_hides_baselined_findings_on_changed_lines(tmp_path: Path, m
     data = json.loads(capsys.readouterr().out)
     assert [f["rule_id"] for f in data["findings"]] == ["code-injection-eval"]
     assert data["summary"]["baselined"] == 2 and data["summary"]["preexisting"] == 0
+
+
+def test_review_mode_matches_baseline_entries_of_a_renamed_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for role in ("AUTHOR", "COMMITTER"):
+        monkeypatch.setenv(f"GIT_{role}_NAME", "Test Author")
+        monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "app.py").write_text(OLD)
+    for args in (["init", "-q"], ["add", "."], ["commit", "-q", "-m", "base"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
+    monkeypatch.chdir(repo)
+    target = tmp_path / "baseline.json"
+    assert main(["baseline", "create", str(target)]) == 0
+    # Renamed, and the baselined shell call re-spaced: a changed line whose code is the baselined code.
+    subprocess.run(["git", "mv", "app.py", "reports.py"], cwd=repo, check=True)
+    (repo / "reports.py").write_text(OLD.replace("+ name, shell", "+ name,  shell"))
+    subprocess.run(["git", "commit", "-q", "-am", "rename"], cwd=repo, check=True)
+    baseline = load(target)
+    review = review_diff(rev_range="HEAD~1", root=repo, baseline=baseline)
+    assert review.findings == () and review.baselined == 2
+    unbaselined = review_diff(rev_range="HEAD~1", root=repo)
+    assert [f.rule_id for f in unbaselined.findings] == ["command-injection-shell"]
+    assert capsys.readouterr().err.startswith("secreview: recorded 2 findings")

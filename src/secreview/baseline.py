@@ -85,19 +85,25 @@ def load(path: Path) -> Baseline:
     return Baseline(Counter(e["fingerprint"] for e in entries))
 
 
-def hide(findings: Iterable[Finding], budget: Counter[str]) -> tuple[list[Finding], int]:
+def hide(findings: Iterable[Finding], budget: Counter[str], previous_path: str | None = None) -> tuple[
+        list[Finding], int]:
     """(findings the baseline does not cover, how many it covers), using up entries of `budget`.
 
     `budget` starts as a copy of `Baseline.counts` and is shared by every
     call of one run. In review mode the pre-existing findings of the changed
     files are passed first, so when a change copies a baselined line the old
-    copy keeps the entry and the new one is shown, wherever it sits.
+    copy keeps the entry and the new one is shown, wherever it sits; and for
+    a file the change renames, `previous_path` lets an entry recorded under
+    the old name still match.
     """
     shown: list[Finding] = []
     hidden = 0
     for finding in sorted(findings, key=lambda f: f.sort_key):
-        key = fingerprint(finding)
-        if budget[key] > 0:
+        keys = [fingerprint(finding)]
+        if previous_path is not None:
+            keys.append(fingerprint(replace(finding, location=replace(finding.location, path=previous_path))))
+        key = next((k for k in keys if budget[k] > 0), None)
+        if key is not None:
             budget[key] -= 1
             hidden += 1
         else:

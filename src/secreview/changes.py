@@ -120,8 +120,9 @@ def select(
         in_change = fr.path in touched
         if not in_change and not new:
             continue
-        old_shown, old_hidden = hide(old, budget)  # old copies keep their baseline entries first
-        new_shown, new_hidden = hide(new, budget)
+        previous = touched[fr.path].old_path if in_change else None
+        old_shown, old_hidden = hide(old, budget, previous)  # old copies keep their baseline entries first
+        new_shown, new_hidden = hide(new, budget, previous)
         introduced_count += len(new_shown)
         listed = sorted([*new_shown, *old_shown], key=lambda f: f.sort_key) if include_all and in_change else new_shown
         files.append(replace(
