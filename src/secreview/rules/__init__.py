@@ -19,6 +19,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     protection,
     resources,
     resources_files,
+    resources_lifetime,
     resources_network,
     resources_regex,
     resources_xml,

@@ -150,10 +150,11 @@ def built_string(
     return None
 
 
-def _operands(node: ast.expr) -> Iterator[ast.expr]:
+def operands(node: ast.expr) -> Iterator[ast.expr]:
+    """The operands of a chain of `+`: `a + b + c` -> a, b, c."""
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        yield from _operands(node.left)
-        yield from _operands(node.right)
+        yield from operands(node.left)
+        yield from operands(node.right)
     else:
         yield node
 
@@ -162,7 +163,7 @@ def _concatenation(ctx: Context, node: ast.BinOp, safe: frozenset[str], depth: i
     literal: list[str] = []
     parts: list[ast.expr] = []
     saw_text = False
-    for operand in _operands(node):
+    for operand in operands(node):
         value = ctx.constant_value(operand)
         if isinstance(value, str):
             literal.append(value)

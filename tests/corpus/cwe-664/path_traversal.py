@@ -108,6 +108,7 @@ def unpack(upload, dest):
     with tarfile.open(upload) as tar:
         # ok: tar-extract-unfiltered
         tar.extractall(dest, filter="data")
+    # ruleid: unclosed-resource
     archive = tarfile.open(upload)
     # ruleid: tar-extract-unfiltered
     archive.extract("report.csv", dest)
