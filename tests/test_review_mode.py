@@ -96,10 +96,15 @@ def reported(review: Review) -> list[tuple[str, int, str]]:
     return sorted((f.location.path, f.location.line, f.rule_id) for f in review.findings)
 
 
-def three_ways(repo: Path) -> dict[str, Review]:
-    """The last commit reviewed as a range, as the range's end against the work tree, and as a diff on stdin."""
+def four_ways(repo: Path, message: str) -> dict[str, Review]:
+    """The change in the work tree reviewed staged, then committed and reviewed as a range, as the range's
+    start against the work tree, and as a diff on stdin."""
+    git(repo, "add", "-A")
+    staged = review_diff(staged=True, root=repo)
+    git(repo, "commit", "-q", "-m", message)
     text = git(repo, "diff", "HEAD~1", "HEAD")
     return {
+        "staged": staged,
         "range": review_diff(rev_range="HEAD~1...HEAD", root=repo),
         "rev": review_diff(rev_range="HEAD~1", root=repo),
         "stdin": review_diff(text, root=repo),
@@ -111,8 +116,7 @@ def three_ways(repo: Path) -> dict[str, Review]:
 
 def test_a_change_that_adds_a_defect_reports_only_that_defect(repo: Path) -> None:
     (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
-    commit(repo, "add calc")
-    for form, review in three_ways(repo).items():
+    for form, review in four_ways(repo, "add calc").items():
         assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")], form
         assert review.preexisting == 1, form  # pickle.loads in the same file, not listed
         assert [fr.path for fr in review.files] == ["pkg/views.py"], form
@@ -155,8 +159,7 @@ def test_a_change_touching_a_multi_line_call_reports_it(repo: Path) -> None:
 
 def test_rename_without_edits_reports_nothing_and_counts_the_old_defect(repo: Path) -> None:
     git(repo, "mv", "pkg/views.py", "pkg/pages.py")
-    commit(repo, "rename")
-    for form, review in three_ways(repo).items():
+    for form, review in four_ways(repo, "rename").items():
         assert review.findings == (), form
         assert review.preexisting == 1, form
         assert [fr.path for fr in review.files] == ["pkg/pages.py"], form
@@ -167,8 +170,7 @@ def test_rename_without_edits_reports_nothing_and_counts_the_old_defect(repo: Pa
 def test_rename_with_an_edit_reports_only_the_edit(repo: Path) -> None:
     git(repo, "mv", "pkg/views.py", "pkg/pages.py")
     (repo / "pkg" / "pages.py").write_text(EVAL_ADDED)
-    commit(repo, "rename and add calc")
-    for form, review in three_ways(repo).items():
+    for form, review in four_ways(repo, "rename and add calc").items():
         assert reported(review) == [("pkg/pages.py", EVAL_LINE, "code-injection-eval")], form
         assert review.preexisting == 1, form
 
@@ -176,8 +178,7 @@ def test_rename_with_an_edit_reports_only_the_edit(repo: Path) -> None:
 def test_deleting_a_file_with_defects_reports_nothing(repo: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     git(repo, "rm", "-q", "pkg/helpers.py")
-    commit(repo, "drop helpers")
-    for form, review in three_ways(repo).items():
+    for form, review in four_ways(repo, "drop helpers").items():
         assert review.files == () and review.findings == (), form
         assert review.preexisting == 0 and review.all_diagnostics == (), form
     monkeypatch.chdir(repo)
@@ -187,8 +188,7 @@ def test_deleting_a_file_with_defects_reports_nothing(repo: Path, monkeypatch: p
 
 def test_deleting_lines_reports_nothing(repo: Path) -> None:
     (repo / "pkg" / "views.py").write_text(VIEWS.replace('def greet(name):\n    return "hi " + name\n', ""))
-    commit(repo, "drop greet")
-    for form, review in three_ways(repo).items():
+    for form, review in four_ways(repo, "drop greet").items():
         assert review.findings == (), form
         assert review.preexisting == 1, form
         assert review.change is not None and review.change.added_lines == 0
