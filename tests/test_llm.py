@@ -23,7 +23,7 @@ import jsonschema
 import pytest
 
 import secreview
-from secreview.api import apply_llm
+from secreview.api import apply_llm, review_diff
 from secreview.cli import main
 from secreview.llm.settings import LLMSettings
 from secreview.model import Confidence, Review, Severity
@@ -503,6 +503,19 @@ def test_long_file_is_split_with_shared_context(tmp_path: Path, server: ChatServ
         assert "1 | import os" in user and "2 | LIMIT = 3" in user
     assert sum('"rule": "command-injection-shell"' in u for u in users) == 1
     assert after.second_opinion.usage.requests == len(users)
+
+
+def test_review_mode_asks_about_changed_files_and_keeps_what_the_change_introduces(
+        app: Path, server: ChatServer, tmp_path: Path) -> None:
+    (tmp_path / "untouched.py").write_text("import os\nos.system(x)\n", encoding="utf-8")
+    diff = ("--- a/app.py\n+++ b/app.py\n@@ -11,0 +12,3 @@\n+\n+def read(name):\n"
+            '+    return open("/srv/files/" + name).read()\n')
+    server.script = [chat(GOOD)]
+    review = review_diff(diff, root=tmp_path, llm=settings(server, tmp_path))
+    assert len(server.requests) == 1 and "app.py" in server.requests[0]["body"]["messages"][1]["content"]
+    assert [(f.rule_id, f.location.line) for f in review.findings] == [("llm-cwe-22", 14)]
+    assert review.change is not None and review.change.introduced == 1
+    assert review.files[0].preexisting == 2  # the static findings on lines 6 and 10, untouched by the model
 
 
 # -- command line and reports --------------------------------------------------------

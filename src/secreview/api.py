@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -21,7 +22,8 @@ from secreview.diff import ChangeError, parse_diff
 from secreview.discover import MissingPath, discover
 from secreview.engine import Dispatch
 from secreview.llm.settings import LLMSettings
-from secreview.model import Review
+from secreview.model import Diagnostic, Review
+from secreview.parse import parse_file
 from secreview.review.verdicts import project_verdicts
 from secreview.rules import select_rules, unknown_selectors
 
@@ -88,6 +90,7 @@ def review_diff(
     config: Config | None = None,
     include_all: bool = False,
     baseline: Baseline | None = None,
+    llm: LLMSettings | None = None,
 ) -> Review:
     """Review a change: a unified diff (`diff`), `git diff REV_RANGE`, or the staged changes.
 
@@ -97,7 +100,9 @@ def review_diff(
     `secreview.changes`). `root` is where the diff's paths start (default: the
     git work tree holding the current directory, else the current directory);
     `paths` narrows the report to changed files under them. Raises ChangeError
-    for a bad diff, revision or repository.
+    for a bad diff, revision or repository. With `llm`, a language model's
+    second opinion is asked for the changed files (see `apply_llm`) before the
+    change is selected, so its findings are kept or counted like any other.
     """
     if sum((diff is not None, rev_range is not None, staged)) != 1:
         raise ValueError("give exactly one of diff, rev_range or staged=True")
@@ -124,9 +129,26 @@ def review_diff(
             git.snapshot(top, tree, revision, lambda name: name.endswith((".py", ".pyw", "/.gitignore"))
                          or name == ".gitignore" or name in names)
         full = changes.relocate(review_paths([tree], config), tree)
+        if llm is not None:
+            full = _llm_on_changed_files(full, llm, config, names, tree)
         problems = changes.skipped(changed, {fr.path for fr in full.files}, tree)
     return changes.select(full, changed, description, include_all=include_all, baseline=baseline,
                           diagnostics=problems)
+
+
+def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config, names: set[str],
+                          tree: Path) -> Review:
+    """`apply_llm` for the files a change touches (paths relative to `tree`); the rest as they were."""
+    subset = dataclasses.replace(review, files=tuple(f for f in review.files if f.path in names))
+    sources = {}
+    for file_review in subset.files:
+        parsed = parse_file(str(tree / file_review.path), config.max_file_size)
+        if not isinstance(parsed, Diagnostic):
+            sources[file_review.path] = parsed.source
+    opined = apply_llm(subset, settings, config, sources)
+    by_path = {f.path: f for f in opined.files}
+    return dataclasses.replace(review, files=tuple(by_path.get(f.path, f) for f in review.files),
+                               diagnostics=opined.diagnostics, second_opinion=opined.second_opinion)
 
 
 def _toplevel_or(start: Path) -> Path:

@@ -219,10 +219,10 @@ def _scan(args: argparse.Namespace) -> int:
     baseline = _baseline(args)
     llm = _llm_settings(args)
     review = review_paths(args.paths, config)
+    if llm is not None:  # before the baseline, so the model's agreement with a baselined finding is hidden with it
+        review = apply_llm(review, llm, config)
     if baseline is not None:
         review = apply_baseline(review, baseline)
-    if llm is not None:
-        review = apply_llm(review, llm, config)
     _emit(review, args, [f.path for f in review.files])
     if not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no Python file could be parsed" if review.files
@@ -246,10 +246,8 @@ def _review(args: argparse.Namespace) -> int:
         config=config,
         include_all=args.include_all,
         baseline=_baseline(args),
+        llm=_llm_settings(args),
     )
-    llm = _llm_settings(args)
-    if llm is not None:  # model-only findings are listed; the exit status stays about what the change introduces
-        review = apply_llm(review, llm, config)
     _emit(review, args, [f.path for f in review.files])
     if review.files and not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no changed Python file could be parsed", file=sys.stderr)
