@@ -11,6 +11,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     comparison,
     control_flow,
     exceptions,
+    interaction,
     neutralization,
     neutralization_query,
     neutralization_sql,
