@@ -529,10 +529,14 @@ def test_cli_scan_with_llm_reports_source_disagreements_and_tokens(app: Path, se
     server.script = [chat(GOOD, 1234, 56)]
     assert main([*common, "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
+    schema_file = Path(secreview.__file__).parent / "report" / "schema" / "report.schema.json"
+    jsonschema.validate(data, json.loads(schema_file.read_text("utf-8")))
     llm = [f for f in data["findings"] if f["source"] == "llm"]
     assert [(f["rule_id"], f["cwe"], f["line"], f["confidence"]) for f in llm] == [("llm-cwe-22", "CWE-22", 14, "medium")]
     assert data["second_opinion"]["usage"]["prompt_tokens"] == 1234
     assert {d["kind"] for d in data["second_opinion"]["disagreements"]} == {"static-disputed", "model-only"}
+    shell = next(f for f in data["findings"] if f["cwe"] == "CWE-78")
+    assert shell["notes"] == ["Second opinion agrees: cmd reaches a shell", "Second opinion: model says CWE-78 on line 6"]
 
     assert main([*common, "--format", "text", "--color", "never"]) == 1  # served from the cache
     text = capsys.readouterr().out
