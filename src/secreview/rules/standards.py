@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 
 from secreview.model import Confidence, Severity
-from secreview.rules.base import Context, is_true, keyword, rule
-from secreview.rules.heuristics import in_test_code
+from secreview.rules.base import Context, is_false, is_true, keyword, rule
+from secreview.rules.heuristics import in_test_code, name_of, test_context_named
 
 
 @rule(
@@ -48,3 +48,201 @@ def debug_mode_enabled(node: ast.Call, ctx: Context) -> None:
     confidence = Confidence.HIGH if name.startswith(("flask.", "werkzeug.")) else Confidence.MEDIUM
     ctx.report(node, f"`{ast.unparse(node.func)}(debug=True)` enables the interactive debugger, "
                "which executes code sent by anyone who can reach the server.", confidence=confidence)
+
+
+# -- debug switched on in settings ---------------------------------------------------
+
+_DJANGO_SETTINGS = frozenset({"INSTALLED_APPS", "ALLOWED_HOSTS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES",
+                              "WSGI_APPLICATION"})
+
+
+def _looks_like_django_settings(ctx: Context) -> bool:
+    path = ctx.path.replace("\\", "/").lower()
+    if "settings" in path.rsplit("/", 2)[-1] or "/settings/" in f"/{path}":
+        return True
+    assigned = {name_of(t) for s in ctx.tree.body if isinstance(s, ast.Assign) for t in s.targets}
+    return len(assigned & _DJANGO_SETTINGS) >= 2
+
+
+def _allows_any_host(ctx: Context) -> bool:
+    for stmt in ctx.tree.body:
+        if isinstance(stmt, ast.Assign) and any(name_of(t) == "ALLOWED_HOSTS" for t in stmt.targets):
+            if isinstance(stmt.value, (ast.List, ast.Tuple)) and any(
+                    ctx.constant_value(e) == "*" for e in stmt.value.elts):
+                return True
+    return False
+
+
+@rule(
+    id="debug-setting-enabled",
+    name="DEBUG = True in deployable settings",
+    cwe="489",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.Assign,),
+    fix="Read it from the environment and default to off: DEBUG = os.environ.get('DJANGO_DEBUG') == '1' "
+    "(Flask: leave app.debug unset and use `flask run --debug` locally).",
+)
+def debug_setting_enabled(node: ast.Assign, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `DEBUG = True` at module level in Django settings (a `settings`
+    module or one that defines `INSTALLED_APPS`, `ALLOWED_HOSTS`, ...), and
+    `app.debug = True` / `app.config["DEBUG"] = True` in Flask. Development
+    and test settings (`settings/dev.py`, `local_settings.py`,
+    `test_settings.py`) are not reported. Severity is high when the same
+    module also sets `ALLOWED_HOSTS = ["*"]`.
+
+    ## Why is this bad
+    Django's debug pages show settings, environment, SQL and source to any
+    visitor who triggers an error; Flask's debug mode runs the Werkzeug
+    console. `ALLOWED_HOSTS = ["*"]` next to it means the site is meant to be
+    reachable from anywhere (CWE-489).
+
+    ## Example
+    ```python
+    DEBUG = True
+    ALLOWED_HOSTS = ["*"]
+    ```
+
+    ## Use instead
+    ```python
+    DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
+    ALLOWED_HOSTS = ["app.example.com"]
+    ```
+    """
+    if len(node.targets) != 1 or not is_true(node.value) or test_context_named(ctx):
+        return
+    target = node.targets[0]
+    if isinstance(target, ast.Name) and target.id == "DEBUG" and not ctx.functions and not ctx.classes:
+        if not _looks_like_django_settings(ctx):
+            return
+        wide_open = _allows_any_host(ctx)
+        ctx.report(node, "DEBUG = True shows detailed error pages with settings and source to visitors"
+                   + (", and ALLOWED_HOSTS = ['*'] accepts any host name." if wide_open else "."),
+                   severity=Severity.HIGH if wide_open else None)
+    elif (isinstance(target, ast.Attribute) and target.attr == "debug"
+          and (ctx.qualname(target.value) or "").startswith("flask.")):
+        ctx.report(node, f"`{ast.unparse(target)} = True` turns on Flask's debugger and reloader.",
+                   confidence=Confidence.HIGH)
+    elif (isinstance(target, ast.Subscript) and name_of(target.value) == "config"
+          and ctx.constant_value(target.slice) == "DEBUG"):
+        ctx.report(node, f"`{ast.unparse(target)} = True` turns on Flask's debugger.")
+
+
+@rule(
+    id="werkzeug-debugger-exposed",
+    name="Werkzeug interactive debugger enabled",
+    cwe="489",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    calls=("werkzeug.debug.DebuggedApplication", "werkzeug.serving.run_simple", "werkzeug.run_simple"),
+    bandit=("B201",),
+    fix="Do not wrap deployed applications in DebuggedApplication(evalex=True) or run them with "
+    "use_debugger=True; log errors instead, and keep the debugger to local development.",
+)
+def werkzeug_debugger_exposed(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `DebuggedApplication(app, evalex=True)` and
+    `run_simple(..., use_debugger=True)` (whose console is on by default),
+    outside tests.
+
+    ## Why is this bad
+    The Werkzeug debugger's console runs arbitrary Python in the server
+    process for anyone who can reach an error page; its PIN has been
+    brute-forced and derived from leaked machine data before (CWE-489).
+
+    ## Example
+    ```python
+    application = DebuggedApplication(app, evalex=True)
+    ```
+
+    ## Use instead
+    ```python
+    application = app  # errors go to the log, not to the browser
+    ```
+    """
+    if in_test_code(ctx):
+        return
+    name = ctx.call_name(node) or ""
+    if name.endswith("DebuggedApplication"):
+        evalex = keyword(node, "evalex")
+        if evalex is not None and is_true(evalex.value):
+            ctx.report(node, "DebuggedApplication(evalex=True) serves an interactive Python console on errors.")
+        return
+    debugger = keyword(node, "use_debugger")
+    evalex = keyword(node, "use_evalex")
+    if debugger is not None and is_true(debugger.value) and not (evalex is not None and is_false(evalex.value)):
+        ctx.report(node, "run_simple(use_debugger=True) serves the interactive debugger console on errors.")
+
+
+# -- obsolete APIs with a safer replacement -------------------------------------------
+
+_DEPRECATED_CALLS = {
+    "ssl.wrap_socket": "removed in Python 3.12; it neither verifies certificates nor host names by default",
+    "ssl.match_hostname": "removed in Python 3.12; SSLContext.check_hostname does this correctly",
+}
+_DEPRECATED_MODULES = {
+    "telnetlib": "removed in Python 3.13; Telnet sends everything, passwords included, in cleartext",
+    "cgi": "removed in Python 3.13; its FieldStorage parser has had denial-of-service bugs",
+    "cgitb": "removed in Python 3.13; it prints source and local variables in error pages",
+    "crypt": "removed in Python 3.13; it exposes weak DES and MD5 password schemes",
+}
+_REPLACEMENTS = {
+    "ssl.wrap_socket": "ssl.create_default_context().wrap_socket(sock, server_hostname=host)",
+    "ssl.match_hostname": "a context with check_hostname=True",
+    "telnetlib": "SSH (paramiko, asyncssh)",
+    "cgi": "email.message / multipart parsing of a web framework",
+    "cgitb": "logging with traceback",
+    "crypt": "hashlib.scrypt, argon2-cffi or passlib",
+}
+
+
+@rule(
+    id="deprecated-insecure-api",
+    name="Obsolete API with a safer replacement",
+    cwe="477",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.HIGH,
+    calls=tuple(_DEPRECATED_CALLS),
+    nodes=(ast.Import, ast.ImportFrom),
+    bandit=("B401", "B504"),
+    fix="Move to the maintained replacement: ssl.create_default_context().wrap_socket(...), SSH instead of "
+    "Telnet, a framework's form parsing instead of cgi, hashlib.scrypt or argon2 instead of crypt.",
+)
+def deprecated_insecure_api(node: ast.Call | ast.Import | ast.ImportFrom, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `ssl.wrap_socket` and `ssl.match_hostname` (removed in Python
+    3.12) and imports of `telnetlib`, `cgi`, `cgitb` and `crypt` (removed in
+    3.13, PEP 594), whose replacements are safer.
+
+    ## Why is this bad
+    These APIs were retired because they are easy to misuse:
+    `ssl.wrap_socket` does not verify the server, Telnet is cleartext,
+    `cgitb` shows source in error pages. Code that uses them also stops
+    working on current Python (CWE-477).
+
+    ## Example
+    ```python
+    tls = ssl.wrap_socket(sock)
+    ```
+
+    ## Use instead
+    ```python
+    tls = ssl.create_default_context().wrap_socket(sock, server_hostname=host)
+    ```
+    """
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node) or ""
+        ctx.report(node, f"{name}() is {_DEPRECATED_CALLS[name]}; use {_REPLACEMENTS[name]}.")
+        return
+    modules = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+    if isinstance(node, ast.ImportFrom) and node.level:
+        return
+    for module in modules:
+        top = module.split(".", 1)[0]
+        if top in _DEPRECATED_MODULES:
+            ctx.report(node, f"`{top}` is {_DEPRECATED_MODULES[top]}; use {_REPLACEMENTS[top]}.")
+            return
