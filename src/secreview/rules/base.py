@@ -132,12 +132,21 @@ class Context:
 
     # -- questions ----------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:
-        """Qualified name of an expression, memoised per node for this file."""
+        """Qualified name of an expression, memoised per node for this file.
+
+        An unresolved name is not remembered: a check that looks ahead (a rule
+        on a function definition reading its body) asks before the walk has
+        bound the function's local imports and assignments, and must not make
+        the name unresolvable for the checks that run at the call itself.
+        """
         key = id(node)
         cache = self._qualnames
-        if key not in cache:
-            cache[key] = self.names.qualname(node)
-        return cache[key]
+        found = cache.get(key)
+        if found is None:
+            found = self.names.qualname(node)
+            if found is not None:
+                cache[key] = found
+        return found
 
     def call_name(self, call: ast.Call) -> str | None:
         return self.qualname(call.func)
