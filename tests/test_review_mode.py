@@ -130,12 +130,18 @@ def test_all_lists_pre_existing_findings_of_the_changed_files_but_exit_status_is
     commit(repo, "reword greeting")
     review = review_diff(rev_range="HEAD~1", root=repo, include_all=True)
     assert [rule for _, _, rule in reported(review)] == ["unsafe-deserialization-pickle"]
+    assert all(f.preexisting for f in review.findings)
     assert review_diff(rev_range="HEAD~1", root=repo).findings == ()
     monkeypatch.chdir(repo)
     assert main(["review", "--diff", "HEAD~1", "--all", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert [f["rule_id"] for f in data["findings"]] == ["unsafe-deserialization-pickle"]
+    assert [(f["rule_id"], f["preexisting"]) for f in data["findings"]] == [("unsafe-deserialization-pickle", True)]
     assert data["summary"]["preexisting"] == 1
+    for form in ("text", "markdown"):
+        assert main(["review", "--diff", "HEAD~1", "--all", "--format", form]) == 0
+        out = capsys.readouterr().out
+        assert out.count("pre-existing, not introduced by this change") == 1, out
+        assert "1 pre-existing finding in the changed files, not introduced by this change (listed above)" in out
     assert main(["review", "--diff", "HEAD~1", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["findings"] == []
 

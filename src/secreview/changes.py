@@ -124,7 +124,9 @@ def select(
         old_shown, old_hidden = hide(old, budget, previous)  # old copies keep their baseline entries first
         new_shown, new_hidden = hide(new, budget, previous)
         introduced_count += len(new_shown)
-        listed = sorted([*new_shown, *old_shown], key=lambda f: f.sort_key) if include_all and in_change else new_shown
+        listed = new_shown
+        if include_all and in_change:
+            listed = sorted([*new_shown, *(replace(f, preexisting=True) for f in old_shown)], key=lambda f: f.sort_key)
         files.append(replace(
             fr,
             findings=tuple(listed),

@@ -87,6 +87,7 @@ class Finding:
     suppressed: str | None = None
     notes: tuple[str, ...] = ()  # context added by a second opinion (the model); never changes the verdict
     context: str = ""  # qualified name of the enclosing function or class ("Cls.method"); "" at module level
+    preexisting: bool = False  # review mode with --all: listed, but already there before the change
 
     @property
     def sort_key(self) -> tuple:

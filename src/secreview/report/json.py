@@ -61,6 +61,8 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
     if finding.suppressed is not None:
         data["suppressed"] = finding.suppressed
+    if finding.preexisting:
+        data["preexisting"] = True  # review mode with --all: not introduced by the change
     return data
 
 

@@ -70,7 +70,8 @@ def _finding(finding: Finding, link_template: str | None = None) -> list[str]:
         f"{where(loc.path, loc.line, link_template)} · {escape(finding.rule_id)} "
         f"({finding.confidence.label} confidence)"
         + (f" · **{escape(SOURCE_TAG[finding.source])}** second opinion, not confirmed by static analysis"
-           if finding.source in SOURCE_TAG else ""),
+           if finding.source in SOURCE_TAG else "")
+        + (" · pre-existing, not introduced by this change" if finding.preexisting else ""),
         "",
     ]
     if finding.source_line:

@@ -40,6 +40,8 @@ def _finding(finding: Finding, show_path: bool) -> list[Text]:
     head.append(f"  ({finding.rule_id}, {finding.confidence.label} confidence)", style="dim")
     if finding.source in SOURCE_TAG:
         head.append(f" {SOURCE_TAG[finding.source]} second opinion, not confirmed by static analysis", style="magenta")
+    if finding.preexisting:
+        head.append(" pre-existing, not introduced by this change", style="dim")
     out = [head]
     if finding.source_line:
         out.append(Text(f"    {loc.line} | {neutralise(finding.source_line)}", style="dim"))
