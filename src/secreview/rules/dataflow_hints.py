@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from secreview.model import Confidence
 from secreview.rules.base import Context
-from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
+from secreview.rules.heuristics import _REQUEST_ATTRS, in_test_code, name_of
 
 # How deep to look through `x = ...; y = x + ...; sink(y)`.
 _DEPTH = 3
@@ -40,6 +41,9 @@ _REQUEST_FACTS = frozenset({"method", "remote_addr", "scheme", "is_secure", "end
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+# gettext and friends: the text is the developer's, translated.
+_TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
+                           "ugettext", "ugettext_lazy", "lazy_gettext"})
 _ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route", "websocket"})
 
 
@@ -75,21 +79,31 @@ def call_names(ctx: Context, call: ast.Call) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str]) -> bool:
-    """A part that cannot carry attacker-chosen text: a constant, a number, an escaped value."""
+def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: int = _DEPTH) -> bool:
+    """A part that cannot carry attacker-chosen text: a constant, a number, an escaped or
+    quoted value, a translated literal, or a local variable assigned one of those."""
     if ctx.is_constant(node):
         return True
+    if isinstance(node, ast.Name) and depth > 0:
+        assigned = ctx.assigned_value(node)
+        return assigned is not None and assigned is not node and _neutral(ctx, assigned, neutralisers, depth - 1)
     if isinstance(node, ast.Call):
         names = call_names(ctx, node)
         if any(n in NUMERIC_CALLS or n in neutralisers for n in names):
             return True
-        if _placeholder_join(ctx, node):
+        bare = name_of(node.func).lower()
+        if "quote" in bare or "escape" in bare:
+            return True  # quote_name(), conditional_escape(), ...: the dialect's own neutraliser
+        if bare in _TRANSLATIONS and all(ctx.is_constant(a) for a in node.args):
+            return True
+        if _join_of(ctx, node, neutralisers, depth):
             return True
     return False
 
 
-def _placeholder_join(ctx: Context, node: ast.Call) -> bool:
-    """`", ".join(["%s"] * len(ids))`, `",".join("?" for _ in ids)`: placeholders, not data."""
+def _join_of(ctx: Context, node: ast.Call, neutralisers: frozenset[str], depth: int) -> bool:
+    """`", ".join(["%s"] * len(ids))`, `",".join("?" for _ in ids)`, `", ".join(qn(c) for c in cols)`:
+    a join of placeholders or of neutral values is neutral."""
     if not (isinstance(node.func, ast.Attribute) and node.func.attr == "join" and len(node.args) == 1):
         return False
     if not ctx.is_constant(node.func.value):
@@ -98,7 +112,7 @@ def _placeholder_join(ctx: Context, node: ast.Call) -> bool:
     if isinstance(arg, ast.BinOp) and isinstance(arg.op, ast.Mult):
         return ctx.is_constant(arg.left) or ctx.is_constant(arg.right)
     if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
-        return ctx.is_constant(arg.elt)
+        return _neutral(ctx, arg.elt, neutralisers, depth - 1)
     return False
 
 
@@ -275,6 +289,8 @@ def _find_request_data(
         return ast.unparse(node)
     if isinstance(node, ast.Call) and any(n in NUMERIC_CALLS or n in safe for n in call_names(ctx, node)):
         return None
+    if _lookup_in_constant_table(node):
+        return None  # ALLOWED[request.args["k"]]: the value comes from the table, the key only selects it
     if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
         if node.id in routes and _binding_is_parameter(ctx, node.id):
             return f"{node.id} (from the URL route)"
@@ -287,6 +303,18 @@ def _find_request_data(
         if found:
             return found
     return None
+
+
+def _lookup_in_constant_table(node: ast.AST) -> bool:
+    """`TABLE[key]` or `TABLE.get(key, default)` on an UPPER_CASE module-level mapping."""
+    table = None
+    if isinstance(node, ast.Subscript):
+        table = node.value
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
+        table = node.func.value
+        if any(not isinstance(a, (ast.Constant, ast.Name, ast.Attribute)) for a in node.args[1:]):
+            return False
+    return isinstance(table, ast.Name) and table.id.isupper()
 
 
 def _binding_is_parameter(ctx: Context, name: str) -> bool:
@@ -400,3 +428,40 @@ def report_once(ctx: Context, node: ast.AST, message: str, **options: object) ->
         if finding.rule_id == ctx.rule.id and finding.location == location:
             return
     ctx.report(node, message, **options)  # type: ignore[arg-type]
+
+
+# -- how sure an injection finding is ---------------------------------------------
+
+
+def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | None:
+    """A parameter of the enclosing function inside `node`, directly or through local variables."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+            binding = ctx.names.lookup(sub.id)
+            if binding is not None and binding.kind == "param" and sub.id not in ("self", "cls"):
+                return sub.id
+            if binding is not None and binding.expr is not None and depth > 0 and binding.expr is not sub:
+                found = _parameter_in(ctx, binding.expr, depth - 1)
+                if found:
+                    return found
+    return None
+
+
+def spliced_origin(
+    ctx: Context, parts: Iterable[ast.expr], neutralisers: Iterable[str] = ()
+) -> tuple[Confidence, str] | None:
+    """How sure a finding about spliced-in `parts` is, and why: HIGH for request data,
+    MEDIUM for a caller's argument, LOW for values of unknown origin
+    (attributes, loop variables, results of calls), and None in test code unless the parts
+    are request data (tests build SQL and HTML from their own fixtures)."""
+    bundle = ast.Tuple(elts=list(parts), ctx=ast.Load())
+    origin = request_data(ctx, bundle, neutralisers)
+    if origin:
+        return Confidence.HIGH, f"`{origin}` is request data"
+    if in_test_code(ctx):
+        return None
+    parameter = _parameter_in(ctx, bundle)
+    if parameter:
+        return Confidence.MEDIUM, f"`{parameter}` is passed in by the caller, so its content must be trusted"
+    return Confidence.LOW, "their origin is not visible here; check that none can come from a user"
+

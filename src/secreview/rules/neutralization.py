@@ -126,8 +126,8 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     total = ast.literal_eval(request.args["expr"])
     ```
     """
-    if not node.args:
-        return
+    if not node.args or isinstance(node.func, ast.Call):
+        return  # `eval(x)(y)` resolves as a call to eval; the inner call is the one to judge
     code = node.args[0]
     if ctx.is_constant(code):
         return
@@ -239,8 +239,6 @@ def dynamic_import_from_request(node: ast.Call, ctx: Context) -> None:
     name = argument(node, 0, "name")
     if name is None or ctx.is_constant(name):
         return
-    if isinstance(name, ast.Subscript) and isinstance(name.value, ast.Name) and name.value.id.isupper():
-        return  # looked up in a module-level allow-list
-    origin = request_data(ctx, name)
+    origin = request_data(ctx, name)  # a key into an UPPER_CASE allow-list table is not request data
     if origin:
         ctx.report(node, f"{ctx.call_name(node)}() imports a module named by `{origin}`, which the client chooses.")

@@ -10,7 +10,7 @@ import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
-from secreview.rules.dataflow_hints import built_string, checked_in_function, request_data
+from secreview.rules.dataflow_hints import built_string, checked_in_function, request_data, spliced_origin
 
 # python-ldap: search*(base, scope, filterstr, ...); ldap3: Connection.search(search_base, search_filter, ...).
 LDAP_SEARCH_METHODS = ("search", "search_s", "search_st", "search_ext", "search_ext_s")
@@ -69,10 +69,10 @@ def ldap_injection(node: ast.Call, ctx: Context) -> None:
         built = built_string(ctx, candidate, LDAP_NEUTRALISERS)
         if built is None or not _LDAP_FILTER.search(built.literal):
             continue
-        origin = request_data(ctx, candidate, LDAP_NEUTRALISERS)
-        why = f"`{origin}` is request data" if origin else "filter syntax in them changes the query"
-        ctx.report(node, f"The LDAP filter is {built.describe()}, unescaped; {why}.",
-                   confidence=Confidence.HIGH if origin else Confidence.MEDIUM)
+        judged = spliced_origin(ctx, built.parts, LDAP_NEUTRALISERS)
+        if judged is not None:
+            ctx.report(node, f"The LDAP filter is {built.describe()}, unescaped; {judged[1]}, and filter "
+                       "syntax in it changes the query.", confidence=judged[0])
         return
 
 
@@ -113,10 +113,10 @@ def xpath_injection(node: ast.Call, ctx: Context) -> None:
     built = built_string(ctx, expression)
     if built is None:
         return
-    origin = request_data(ctx, expression)
-    why = f"`{origin}` is request data" if origin else "a quote in them rewrites the query"
-    ctx.report(node, f"The XPath expression is {built.describe()}; {why}.",
-               confidence=Confidence.HIGH if origin else Confidence.MEDIUM)
+    judged = spliced_origin(ctx, built.parts)
+    if judged is not None:
+        ctx.report(node, f"The XPath expression is {built.describe()}; {judged[1]}, and a quote in it rewrites "
+                   "the query.", confidence=judged[0])
 
 
 @rule(

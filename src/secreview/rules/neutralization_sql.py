@@ -14,7 +14,7 @@ import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
-from secreview.rules.dataflow_hints import BuiltString, built_string, request_data
+from secreview.rules.dataflow_hints import BuiltString, built_string, spliced_origin
 
 # DB-API 2.0 cursors/connections (sqlite3, psycopg, MySQLdb, ...) and SQLAlchemy
 # sessions/connections: the query is the first argument.
@@ -48,20 +48,16 @@ def _judge_query(ctx: Context, node: ast.Call, query: ast.expr | None, parameter
     built = built_string(ctx, query, SQL_NEUTRALISERS)
     if built is None or not looks_like_sql(built.literal):
         return
-    origin = request_data(ctx, ast.Tuple(elts=list(built.parts), ctx=ast.Load()), SQL_NEUTRALISERS)
-    if parameterised and not origin:
-        return  # placeholders used for values; the spliced parts are identifiers or fragments
-    _report(ctx, node, built, origin, sink)
+    judged = spliced_origin(ctx, built.parts, SQL_NEUTRALISERS)
+    if judged is None or (parameterised and judged[0] is not Confidence.HIGH):
+        return  # placeholders carry the values; the spliced parts are identifiers or fragments
+    _report(ctx, node, built, judged, sink)
 
 
-def _report(ctx: Context, node: ast.AST, built: BuiltString, origin: str | None, sink: str) -> None:
-    if origin:
-        why = f"`{origin}` is request data"
-        confidence = Confidence.HIGH
-    else:
-        why = "any quote or SQL syntax in those values changes the statement"
-        confidence = Confidence.MEDIUM
-    ctx.report(node, f"{sink} runs SQL built by {built.describe()}; {why}.", confidence=confidence)
+def _report(ctx: Context, node: ast.AST, built: BuiltString, judged: tuple[Confidence, str], sink: str) -> None:
+    confidence, why = judged
+    ctx.report(node, f"{sink} runs SQL built by {built.describe()}; {why}, and a quote in it changes the "
+               "statement.", confidence=confidence)
 
 
 @rule(
@@ -184,11 +180,11 @@ def sql_injection_django_raw(node: ast.Call, ctx: Context) -> None:
                 container.elts if isinstance(container, (ast.List, ast.Tuple)) else [container]
             for piece in pieces:
                 built = built_string(ctx, piece, SQL_NEUTRALISERS)
-                if built is None:
+                judged = spliced_origin(ctx, built.parts, SQL_NEUTRALISERS) if built is not None else None
+                if built is None or judged is None:
                     continue
-                origin = request_data(ctx, piece, SQL_NEUTRALISERS)
-                if origin or keyword(node, "params") is None:
-                    _report(ctx, node, built, origin, f"extra({name}=...)")
+                if judged[0] is Confidence.HIGH or keyword(node, "params") is None:
+                    _report(ctx, node, built, judged, f"extra({name}=...)")
                     return
         return
     if isinstance(node.func, ast.Attribute) and node.func.attr in DJANGO_RAW_METHODS:

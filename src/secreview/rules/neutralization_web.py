@@ -15,6 +15,7 @@ from secreview.rules.dataflow_hints import (
     origin_call,
     percent_conversions,
     request_data,
+    spliced_origin,
 )
 from secreview.rules.heuristics import name_of
 
@@ -92,9 +93,9 @@ def template_injection(node: ast.Call, ctx: Context) -> None:
     if origin:
         ctx.report(node, f"The template source contains `{origin}`; template syntax in it runs on the server.",
                    confidence=Confidence.HIGH)
-    elif built is not None:
-        ctx.report(node, f"The template source is {built.describe()}; template syntax in those values "
-                   "runs on the server.")
+    elif built is not None and (judged := spliced_origin(ctx, built.parts)) is not None:
+        ctx.report(node, f"The template source is {built.describe()}; {judged[1]}, and template syntax "
+                   "in it runs on the server.", confidence=judged[0])
 
 
 @rule(
@@ -139,8 +140,9 @@ def xss_mark_safe(node: ast.Call, ctx: Context) -> None:
     if origin:
         ctx.report(node, f"{name}() marks `{origin}` as safe HTML; it comes from the request unescaped.",
                    confidence=Confidence.HIGH)
-    elif built is not None:
-        ctx.report(node, f"{name}() marks {built.describe()} as safe HTML without escaping them.")
+    elif built is not None and (judged := spliced_origin(ctx, built.parts, HTML_ESCAPERS)) is not None:
+        ctx.report(node, f"{name}() marks {built.describe()} as safe HTML without escaping; {judged[1]}.",
+                   confidence=judged[0])
 
 
 @rule(

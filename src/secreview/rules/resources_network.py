@@ -155,8 +155,8 @@ def open_redirect(node: ast.Call, ctx: Context) -> None:
 
     ## Use instead
     ```python
-    target = request.args.get("next", "/")
-    if urlsplit(target).netloc or urlsplit(target).scheme:
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     return redirect(target)
     ```

@@ -9,10 +9,12 @@ import httpx
 import requests
 import uvicorn
 from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from flask import Flask, redirect, request, url_for
 
 app = Flask(__name__)
 ALLOWED_HOSTS = {"images.example.org"}
+NEXT_PAGES = {"billing": "/account/billing", "profile": "/account/profile"}
 
 
 @app.route("/preview")
@@ -33,11 +35,11 @@ def fetch():
 
 @app.route("/fetch-checked")
 def fetch_checked():
-    url = request.args["url"]
-    if urlsplit(url).hostname not in ALLOWED_HOSTS:
+    parts = urlsplit(request.args["url"])
+    if parts.scheme != "https" or parts.hostname not in ALLOWED_HOSTS:
         return "forbidden", 403
     # ok: ssrf-request-url
-    return httpx.get(url).text
+    return httpx.get(parts.geturl()).text
 
 
 @app.route("/proxy/<host>")
@@ -70,13 +72,18 @@ def login_protocol_relative():
     return redirect("/" + request.args.get("path", ""))
 
 
-@app.route("/login-checked")
-def login_checked():
-    target = request.args.get("next", "/")
-    if urlsplit(target).netloc:
+def django_login_checked(request):
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
     # ok: open-redirect
-    return redirect(target)
+    return HttpResponseRedirect(target)
+
+
+@app.route("/login-mapped")
+def login_mapped():
+    # ok: open-redirect
+    return redirect(NEXT_PAGES.get(request.args.get("next"), "/"))
 
 
 @app.route("/home")
