@@ -378,9 +378,17 @@ def test_markdown_sarif_and_json_carry_only_the_change(repo: Path, monkeypatch: 
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
              r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results] == [
         ("code-injection-eval", "pkg/views.py", EVAL_LINE)]
+    assert results[0]["baselineState"] == "new"
     assert main(["review", "--diff", "HEAD~1", "--format", "text"]) == 1
     text = capsys.readouterr().out
     assert "1 pre-existing finding in the changed files" in text and "pickle.loads" not in text
+    # With --all the SARIF log says which results the change introduced, and stays valid SARIF 2.1.0.
+    from test_sarif import run_of, sarif
+
+    log = sarif(review_diff(rev_range="HEAD~1", root=repo, include_all=True))
+    states = {(r["ruleId"], r["baselineState"]) for r in run_of(log)["results"]}
+    assert states == {("code-injection-eval", "new"), ("unsafe-deserialization-pickle", "unchanged")}
+    assert run_of(log)["properties"]["secreview"]["preexisting"] == 1
 
 
 # -- what review mode refuses or skips -----------------------------------------------------------------

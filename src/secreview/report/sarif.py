@@ -470,6 +470,12 @@ def sarif_log(review: Review) -> JSONObject:
     }
     if review.second_opinion is not None:
         run["properties"]["secreview"]["secondOpinion"] = _second_opinion(review.second_opinion)
+    if review.change is not None:  # review mode: SARIF's own word for what the change introduced
+        for finding, result in zip(reported, run["results"]):
+            result["baselineState"] = "unchanged" if finding.preexisting else "new"
+        run["properties"]["secreview"]["preexisting"] = review.preexisting
+    if review.baselined:
+        run["properties"]["secreview"]["baselined"] = review.baselined
     if _uses_srcroot(run["results"]) or _uses_srcroot(run["invocations"]):
         base = Path.cwd().as_uri()
         run["originalUriBaseIds"] = {SRCROOT: {"uri": base if base.endswith("/") else base + "/"}}
