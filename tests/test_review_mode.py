@@ -389,6 +389,11 @@ def test_markdown_sarif_and_json_carry_only_the_change(repo: Path, monkeypatch: 
     states = {(r["ruleId"], r["baselineState"]) for r in run_of(log)["results"]}
     assert states == {("code-injection-eval", "new"), ("unsafe-deserialization-pickle", "unchanged")}
     assert run_of(log)["properties"]["secreview"]["preexisting"] == 1
+    # Started from a subdirectory, the URIs are still relative to the repository root, and say so.
+    monkeypatch.chdir(repo / "pkg")
+    run = run_of(sarif(review_diff(rev_range="HEAD~1")))
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "pkg/views.py"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.resolve().as_uri() + "/"
 
 
 # -- what review mode refuses or skips -----------------------------------------------------------------

@@ -133,7 +133,7 @@ def review_diff(
             full = _llm_on_changed_files(full, llm, config, names, tree)
         problems = changes.skipped(changed, {fr.path for fr in full.files}, tree)
     return changes.select(full, changed, description, include_all=include_all, baseline=baseline,
-                          diagnostics=problems)
+                          diagnostics=problems, root=top)
 
 
 def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config, names: set[str],

@@ -107,6 +107,7 @@ def select(
     include_all: bool = False,
     baseline: Baseline | None = None,
     diagnostics: Sequence[Diagnostic] = (),
+    root: Path | None = None,
 ) -> Review:
     """The review of the change: `review` covers the project, with paths named as in the diff."""
     touched = {c.path: c for c in changed_files if c.status != "deleted" and not c.binary}
@@ -142,6 +143,7 @@ def select(
         added_lines=sum(len(changed[fr.path]) for fr in files if fr.path in touched),
         introduced=introduced_count,
         all_listed=include_all,
+        root=str(root) if root is not None else "",
     )
     return replace(
         review,

@@ -208,6 +208,7 @@ class ChangeScope:
     added_lines: int  # lines the change adds or modifies in them
     introduced: int = 0  # findings the change introduces (what the exit status is about)
     all_listed: bool = False  # pre-existing findings of the changed files are listed too (--all)
+    root: str = ""  # the directory the change's (and the findings') relative paths start from
 
 
 NO_DEFECTS = "No security defects are detected in the code"

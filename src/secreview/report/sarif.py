@@ -477,7 +477,9 @@ def sarif_log(review: Review) -> JSONObject:
     if review.baselined:
         run["properties"]["secreview"]["baselined"] = review.baselined
     if _uses_srcroot(run["results"]) or _uses_srcroot(run["invocations"]):
-        base = Path.cwd().as_uri()
+        # Review mode names files from the repository root, wherever secreview was started.
+        root = review.change.root if review.change is not None else ""
+        base = (Path(root) if root else Path.cwd()).as_uri()
         run["originalUriBaseIds"] = {SRCROOT: {"uri": base if base.endswith("/") else base + "/"}}
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
