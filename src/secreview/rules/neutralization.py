@@ -6,8 +6,8 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_true, keyword, rule
-from secreview.rules.dataflow_hints import request_data
-from secreview.rules.heuristics import untrusted_expression
+from secreview.rules.dataflow_hints import request_data, spliced_origin
+from secreview.rules.heuristics import in_test_code, untrusted_expression
 
 SUBPROCESS_CALLS = (
     "subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call",
@@ -34,11 +34,16 @@ _SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec
 DYNAMIC_IMPORT_CALLS = ("__import__", "importlib.import_module", "importlib.__import__")
 
 
-def _command_confidence(ctx: Context, command: ast.expr) -> tuple[Confidence, str]:
+def _command_confidence(ctx: Context, command: ast.expr) -> tuple[Confidence, str] | None:
+    """HIGH for request data, MEDIUM for argv/stdin/environment or a caller's argument, LOW for
+    values of unknown origin; None in test code, where commands and snippets are fixtures."""
+    judged = spliced_origin(ctx, [command])
+    if judged is None or judged[0] is Confidence.HIGH:
+        return judged
     origin = untrusted_expression(ctx, command)
     if origin:
-        return Confidence.HIGH, f"it contains {origin}, which comes from outside the program"
-    return Confidence.MEDIUM, "it is not a constant, so its origin must be trusted"
+        return Confidence.MEDIUM, f"`{origin}` comes from whoever runs the program"
+    return judged
 
 
 @rule(
@@ -86,7 +91,10 @@ def command_injection_shell(node: ast.Call, ctx: Context) -> None:
         return
     if isinstance(command, (ast.List, ast.Tuple)):
         return  # a list with shell=True runs only its first element as the script
-    confidence, why = _command_confidence(ctx, command)
+    judged = _command_confidence(ctx, command)
+    if judged is None:
+        return
+    confidence, why = judged
     ctx.report(
         node,
         f"{name}() runs `{ast.unparse(command)}` through a shell; {why}. "
@@ -133,7 +141,10 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
         return
     if isinstance(code, ast.Call) and ctx.call_name(code) == "compile":
         return  # reported on the compile() itself
-    confidence, why = _command_confidence(ctx, code)
+    judged = _command_confidence(ctx, code)
+    if judged is None:
+        return
+    confidence, why = judged
     ctx.report(
         node,
         f"{ctx.call_name(node)}() evaluates `{ast.unparse(code)}` as Python code; {why}.",
@@ -196,7 +207,10 @@ def command_injection_shell_argv(node: ast.Call, ctx: Context) -> None:
                 script = argv[flag_index + 1]
                 if ctx.is_constant(script) or isinstance(script, ast.Starred):
                     return
-                confidence, why = _command_confidence(ctx, script)
+                judged = _command_confidence(ctx, script)
+                if judged is None:
+                    return
+                confidence, why = judged
                 ctx.report(node, f"{ctx.call_name(node)}() hands `{ast.unparse(script)}` to "
                            f"{value} {values[flag_index]} as a shell script; {why}.", confidence=confidence)
                 return
@@ -236,6 +250,8 @@ def dynamic_import_from_request(node: ast.Call, ctx: Context) -> None:
     exporter = importlib.import_module(EXPORTERS[request.args["format"]])
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     name = argument(node, 0, "name")
     if name is None or ctx.is_constant(name):
         return

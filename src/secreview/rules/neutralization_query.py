@@ -11,6 +11,7 @@ import re
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.dataflow_hints import built_string, checked_in_function, request_data, spliced_origin
+from secreview.rules.heuristics import in_test_code
 
 # python-ldap: search*(base, scope, filterstr, ...); ldap3: Connection.search(search_base, search_filter, ...).
 LDAP_SEARCH_METHODS = ("search", "search_s", "search_st", "search_ext", "search_ext_s")
@@ -152,6 +153,8 @@ def regex_injection(node: ast.Call, ctx: Context) -> None:
     pattern = re.compile(re.escape(request.args["q"]))
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     pattern = argument(node, 0, "pattern")
     if pattern is None or ctx.is_constant(pattern):
         return

@@ -17,7 +17,7 @@ from secreview.rules.dataflow_hints import (
     request_data,
     spliced_origin,
 )
-from secreview.rules.heuristics import name_of
+from secreview.rules.heuristics import in_test_code, name_of
 
 # Constructors and functions that compile their argument as template *source*.
 TEMPLATE_SOURCE_CALLS = (
@@ -79,6 +79,8 @@ def template_injection(node: ast.Call, ctx: Context) -> None:
     return render_template_string("<h1>Hello {{ name }}</h1>", name=request.args["name"])
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     if isinstance(node.func, ast.Attribute) and node.func.attr in TEMPLATE_SOURCE_METHODS:
         receiver = node.func.value
         origin = origin_call(ctx, receiver) or ""
@@ -130,6 +132,8 @@ def xss_mark_safe(node: ast.Call, ctx: Context) -> None:
     return format_html("<b>{}</b>", comment.author)
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     value = argument(node, 0, "format_string") if ctx.call_name(node) in FORMAT_HTML_CALLS \
         else argument(node, 0, "s") or argument(node, 0, "base")
     if value is None or ctx.is_constant(value):
@@ -180,6 +184,8 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     env = Environment(loader=FileSystemLoader("templates"), autoescape=select_autoescape())
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     setting = keyword(node, "autoescape")
     if setting is not None and not (is_false(setting.value) or ctx.constant_value(setting.value) is False):
         return
@@ -241,6 +247,8 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
     response.headers["Content-Disposition"] = f"attachment; filename={secure_filename(name)}"
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     value: ast.expr | None = None
     if isinstance(node, ast.Assign):
         if any(_header_target(ctx, t) for t in node.targets):
@@ -296,6 +304,8 @@ def log_injection(node: ast.Call, ctx: Context) -> None:
     logger.warning("login failed for %r", request.form["user"])
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     values = logged_values(ctx, node)
     if not values:
         return

@@ -10,7 +10,7 @@ import ast
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
 from secreview.rules.dataflow_hints import checked_in_function, origin_call, request_data
-from secreview.rules.heuristics import name_of
+from secreview.rules.heuristics import in_test_code, name_of
 
 # Calls that open, create, delete, move or serve a file, with the positions of their path arguments.
 FILE_PATH_SINKS: dict[str, tuple[int, ...]] = {
@@ -71,6 +71,8 @@ def path_traversal(node: ast.Call, ctx: Context) -> None:
     return send_from_directory(UPLOADS, request.args["name"])
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     positions = FILE_PATH_SINKS.get(ctx.call_name(node) or "", ())
     candidates = [node.args[i] for i in positions if i < len(node.args)]
     candidates += [k.value for k in node.keywords if k.arg in _PATH_KEYWORDS]
@@ -130,6 +132,8 @@ def tar_extract_unfiltered(node: ast.Call, ctx: Context) -> None:
         tar.extractall(dest, filter="data")
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     if isinstance(node.func, ast.Attribute) and node.func.attr in TAR_EXTRACT_METHODS:
         if not _is_tar(ctx, node.func.value):
             return

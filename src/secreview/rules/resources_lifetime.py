@@ -8,7 +8,7 @@ import re
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.dataflow_hints import LOG_METHODS, logged_values, operands
-from secreview.rules.heuristics import name_of
+from secreview.rules.heuristics import in_test_code, name_of
 
 # Calls that return an object holding a file descriptor until closed.
 RESOURCE_OPENERS = (
@@ -103,6 +103,8 @@ def unclosed_resource(node: ast.Call, ctx: Context) -> None:
         handle.write(report)
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     function = ctx.function
     parent = ctx.parent
     if function is None or isinstance(function, ast.Lambda) or not isinstance(parent, ast.Assign):
@@ -170,6 +172,8 @@ def secret_in_log(node: ast.Call, ctx: Context) -> None:
     logger.debug("authenticating with token ending %s", api_token[-4:])
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     values = logged_values(ctx, node)
     if not values:
         return

@@ -25,6 +25,7 @@ from typing import Any
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
+from secreview.rules.heuristics import in_test_code
 from secreview.rules.neutralization_query import REGEX_CALLS
 
 try:  # pragma: no cover - which branch runs depends on the Python version
@@ -242,6 +243,8 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
     WORDS = re.compile(r"^\\w+(\\s\\w+)*$")
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     pattern = ctx.constant_value(argument(node, 0, "pattern"))
     if isinstance(pattern, bytes):
         pattern = pattern.decode("latin-1")

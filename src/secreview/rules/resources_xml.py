@@ -16,6 +16,7 @@ import ast
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data
+from secreview.rules.heuristics import in_test_code
 
 LXML_PARSER_CALLS = ("lxml.etree.XMLParser", "lxml.etree.XMLPullParser", "lxml.etree.iterparse",
                      "lxml.etree.XMLTreeBuilder")
@@ -79,6 +80,8 @@ def xml_external_entities(node: ast.Call, ctx: Context) -> None:
     doc = etree.fromstring(body, parser)
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     if isinstance(node.func, ast.Attribute) and node.func.attr in SAX_FEATURE_METHODS:
         if len(node.args) != 2:
             return
@@ -141,6 +144,8 @@ def xml_entity_expansion(node: ast.Call, ctx: Context) -> None:
     doc = defusedxml.ElementTree.fromstring(request.data)
     ```
     """
+    if in_test_code(ctx):
+        return  # fixtures and test servers are not deployed code
     source = argument(node, 0, "text") or argument(node, 0, "source") or argument(node, 0, "string")
     origin = request_data(ctx, source)
     if origin:
