@@ -481,3 +481,22 @@ def test_api_requires_exactly_one_source(repo: Path) -> None:
         review_diff(root=repo)
     with pytest.raises(ValueError):
         review_diff("", staged=True, root=repo)
+
+
+def test_analysis_options_reach_review_paths(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`jobs=`, `cache=` and the like are how the tree is analysed; review mode passes them on untouched."""
+    import secreview.api as api
+
+    seen: list[dict] = []
+    real = api.review_paths
+
+    def recording(paths, config=None, **options):  # type: ignore[no-untyped-def]
+        seen.append(options)
+        return real(paths, config)
+
+    monkeypatch.setattr(api, "review_paths", recording)
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    review = review_diff(rev_range="HEAD~1", root=repo, jobs=3, progress=False)
+    assert seen == [{"jobs": 3, "progress": False}]
+    assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")]

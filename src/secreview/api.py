@@ -12,6 +12,7 @@ import dataclasses
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from secreview import __version__, changes, git
 from secreview.analyze import Thresholds, review_file, review_text
@@ -91,6 +92,7 @@ def review_diff(
     include_all: bool = False,
     baseline: Baseline | None = None,
     llm: LLMSettings | None = None,
+    **review_options: Any,
 ) -> Review:
     """Review a change: a unified diff (`diff`), `git diff REV_RANGE`, or the staged changes.
 
@@ -103,6 +105,7 @@ def review_diff(
     for a bad diff, revision or repository. With `llm`, a language model's
     second opinion is asked for the changed files (see `apply_llm`) before the
     change is selected, so its findings are kept or counted like any other.
+    `review_options` are passed on to `review_paths` (how the tree is analysed).
     """
     if sum((diff is not None, rev_range is not None, staged)) != 1:
         raise ValueError("give exactly one of diff, rev_range or staged=True")
@@ -128,7 +131,7 @@ def review_diff(
             tree = Path(temp) / "tree"
             git.snapshot(top, tree, revision, lambda name: name.endswith((".py", ".pyw", "/.gitignore"))
                          or name == ".gitignore" or name in names)
-        full = changes.relocate(review_paths([tree], config), tree)
+        full = changes.relocate(review_paths([tree], config, **review_options), tree)
         if llm is not None:
             full = _llm_on_changed_files(full, llm, config, names, tree)
         problems = changes.skipped(changed, {fr.path for fr in full.files}, tree)
