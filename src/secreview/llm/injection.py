@@ -21,31 +21,75 @@ import re
 import tokenize
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
-_AI = r"(?:ai|a\.i\.|llm|language model|gpt|chatgpt|claude|copilot|assistant|chatbot|model|(?:automated |code )?reviewer)"
+_AI_WORDS = ("ai", "a.i.", "llm", "language model", "gpt", "chatgpt", "claude", "copilot", "assistant", "chatbot",
+             "model", "reviewer", "automated reviewer", "code reviewer")
+_AI = "(?:" + "|".join(re.escape(w) for w in sorted(_AI_WORDS, key=len, reverse=True)) + ")"
+_VERBS = ("ignore", "disregard", "forget", "override", "skip", "bypass")
+_PRIORS = ("previous", "prior", "above", "earlier", "preceding", "original", "system")
+_INSTRUCTION_WORDS = ("instruction", "prompt", "rules", "direction", "directive", "guideline", "context")
 _INSTRUCTIONS = r"(?:instructions?|prompts?|rules|directions|directives|guidelines|context)"
-_PRIOR = r"(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|any\s+)?(?:previous|prior|above|earlier|preceding|original|system)"
+_PRIOR = rf"(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|any\s+)?(?:{'|'.join(_PRIORS)})"
+_ADDRESS = tuple(f"{w} {p}" for w in ("note", "message", "instruction", "instructions", "attention") for p in ("to", "for"))
 
-PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(pattern, re.IGNORECASE))
-    for label, pattern in (
-        ("asks to ignore earlier instructions",
-         rf"\b(?:ignore|disregard|forget|override|skip|bypass)\s+{_PRIOR}\s+{_INSTRUCTIONS}\b"),
-        ("asks to report no defects",
-         r"\b(?:report|flag|find|mention|output|return|say)\s+(?:that\s+there\s+are\s+)?no\s+"
-         r"(?:security\s+)?(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|problems?|bugs?|cwes?)\b"),
-        ("asks not to report",
-         r"\bdo\s*n[o']t\s+(?:report|flag|mention|list)\s+(?:this|these|that|any|the)\b[^.\n]{0,40}?"
-         r"\b(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|lines?|code|function)\b"),
-        ("reassigns the reader's role", rf"\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){{0,2}}?"
-                                        rf"(?:{_AI}|dan|developer mode|jailbroken|unrestricted)\b"),
-        ("mentions the system prompt",
-         r"\b(?:ignore|override|replace|reveal|print|disregard|new|updated|forget)\s+(?:the\s+|your\s+)?system\s+prompt\b"),
-        ("addresses an AI reviewer", rf"\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AI}s?\b"),
-        ("addresses an AI reviewer", rf"\bas\s+an?\s+{_AI}\b[^.\n]{{0,40}}\b(?:must|should|will|shall)\b"),
-        ("dictates the review verdict", r"\bno security defects are detected in the code\b"),
-    )
+
+@dataclass(frozen=True)
+class Phrase:
+    """A pattern, and groups of literals: every match contains one literal of each group.
+
+    The literals (lower case, whitespace collapsed) let `find_injection_text`
+    skip the regular expressions, and tokenising, for the great majority of
+    files, where none of them occurs at all.
+    """
+
+    label: str
+    regex: str
+    anchors: tuple[tuple[str, ...], ...]
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return _compiled(self.regex, re.IGNORECASE)
+
+    @property
+    def lower(self) -> re.Pattern[str]:
+        """The pattern for text already in lower case (much faster on a whole file)."""
+        return _compiled(self.regex, 0)
+
+    def in_lowered(self, text: str) -> bool:
+        return all(any(a in text for a in group) for group in self.anchors) and self.lower.search(text) is not None
+
+
+@lru_cache(maxsize=None)
+def _compiled(regex: str, flags: int) -> re.Pattern[str]:
+    return re.compile(regex, flags)
+
+
+PHRASES: tuple[Phrase, ...] = (
+    Phrase("asks to ignore earlier instructions",
+           rf"\b(?:{'|'.join(_VERBS)})\s+{_PRIOR}\s+{_INSTRUCTIONS}\b", (_VERBS, _PRIORS, _INSTRUCTION_WORDS)),
+    Phrase("asks to report no defects",
+           r"\b(?:report|flag|find|mention|output|return|say)\s+(?:that\s+there\s+are\s+)?no\s+"
+           r"(?:security\s+)?(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|problems?|bugs?|cwes?)\b",
+           (("no security", "no defect", "no vulnerab", "no issue", "no finding", "no problem", "no bug", "no cwe"),)),
+    Phrase("asks not to report",
+           r"\bdo\s*n[o']t\s+(?:report|flag|mention|list)\s+(?:this|these|that|any|the)\b[^.\n]{0,40}?"
+           r"\b(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|lines?|code|function)\b",
+           (("t report", "t flag", "t mention", "t list"),)),
+    Phrase("reassigns the reader's role",
+           rf"\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){{0,2}}?"
+           rf"(?:{_AI}|dan|developer mode|jailbroken|unrestricted)\b", (("you are now",),)),
+    Phrase("mentions the system prompt",
+           r"\b(?:ignore|override|replace|reveal|print|disregard|new|updated|forget)\s+(?:the\s+|your\s+)?"
+           r"system\s+prompt\b", (("system prompt",),)),
+    Phrase("addresses an AI reviewer",
+           rf"\b(?:note|message|instructions?|attention)\s+(?:to|for)\s+(?:the\s+|any\s+|all\s+)?{_AI}s?\b",
+           (_ADDRESS,)),
+    Phrase("addresses an AI reviewer", rf"\bas\s+an?\s+{_AI}\b[^.\n]{{0,40}}\b(?:must|should|will|shall)\b",
+           (tuple(f"as {article} {w}" for article in ("a", "an") for w in _AI_WORDS), ("must", "should", "will", "shall"))),
+    Phrase("dictates the review verdict", r"\bno security defects are detected in the code\b",
+           (("no security defects are detected in the code",),)),
 )
 
 
@@ -105,11 +149,17 @@ def find_injection_text(source: str, include_strings: bool = True) -> list[Injec
     One hit per segment (the first phrase that matches), at the segment's first line.
     """
     hits: list[InjectionText] = []
+    # Tokenising is the expensive part (pure Python before 3.12); a phrase that matches in no
+    # comment or string cannot match in the whole text either, so most files stop here.
+    whole = normalise(source.replace("#", " ")).lower()
+    if not any(phrase.in_lowered(whole) for phrase in PHRASES):
+        return hits
     for segment in _segments(source, include_strings):
         text = normalise(segment.text)
-        for reason, pattern in PHRASES:
-            match = pattern.search(text)
+        for phrase in PHRASES:
+            match = phrase.pattern.search(text)
             if match:
+                reason = phrase.label
                 kind = "string" if segment.kind == "string" else "comment"
                 hits.append(InjectionText(segment.line, segment.column, kind, reason, match.group(0)))
                 break
