@@ -6,6 +6,8 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
+from secreview.rules.dataflow_hints import request_data
+from secreview.rules.heuristics import in_test_code
 
 PICKLE_LOADS = (
     "pickle.load", "pickle.loads", "pickle.Unpickler", "_pickle.load", "_pickle.loads",
@@ -53,11 +55,18 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     session = json.loads(base64.b64decode(request.cookies["s"]))
     ```
     """
-    if node.args and ctx.is_constant(node.args[0]):
+    data = node.args[0] if node.args else None
+    if data is not None and ctx.is_constant(data):
         return  # a literal, or a file at a fixed path the program writes itself
-    name = ctx.call_name(node)
-    ctx.report(node, f"{name}() deserialises data that can name arbitrary callables; "
-               "if an attacker can influence the bytes, they run code in this process.")
+    if isinstance(data, ast.Call) and (ctx.call_name(data) or "").endswith("dumps"):
+        return  # pickle.loads(pickle.dumps(obj)): a deep copy of the program's own object
+    origin = request_data(ctx, data) if data is not None else None
+    if origin:
+        ctx.report(node, f"{ctx.call_name(node)}() deserialises `{origin}`, which the client sends: "
+                   "a crafted payload runs code in this process.", confidence=Confidence.HIGH)
+    elif not in_test_code(ctx):
+        ctx.report(node, f"{ctx.call_name(node)}() deserialises data that can name arbitrary callables; "
+                   "if an attacker can influence the bytes, they run code in this process.")
 
 
 @rule(

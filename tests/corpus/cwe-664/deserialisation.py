@@ -76,3 +76,14 @@ def other_pickle_family(blob, path):
     # ok: unsafe-deserialization-pickle
     cache = shelve.open("cache.db")
     return first, second, third, fourth, db, cache
+
+
+def deep_copy(obj):
+    # ok: unsafe-deserialization-pickle
+    return pickle.loads(pickle.dumps(obj))
+
+
+def upload_model():
+    from flask import request
+    # ruleid: unsafe-deserialization-pickle
+    return pickle.loads(request.files["model"].read())
