@@ -87,7 +87,7 @@ class ChatServer:
             def log_message(self, *args: object) -> None:  # keep pytest output clean
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:  # http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with owner.lock:

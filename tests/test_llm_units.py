@@ -116,13 +116,13 @@ def test_rejected_defects_are_problems(defect: dict, problem: str) -> None:
 
 
 @pytest.mark.parametrize("text", [
-    '{"defects": [{"cwe": "CWE-78", "line": "2", "code": "x", "explanation": "e", "fix": "f"}],'
-    ' "static_findings": [], "pillars": []}',
+    ('{"defects": [{"cwe": "CWE-78", "line": "2", "code": "x", "explanation": "e", "fix": "f"}],'
+     ' "static_findings": [], "pillars": []}'),
     '{"defects": [], "static_findings": [{"id": "S1", "assessment": "maybe", "reason": "r"}], "pillars": []}',
     '{"defects": [], "static_findings": [], "pillars": [{"pillar": "CWE-707", "status": "ok", "reason": "r"}]}',
     '{"defects": [], "pillars": []}',
-    '{"defects": [{"cwe": "CWE-78", "line": true, "code": "x", "explanation": "e", "fix": "f"}],'
-    ' "static_findings": [], "pillars": []}',
+    ('{"defects": [{"cwe": "CWE-78", "line": true, "code": "x", "explanation": "e", "fix": "f"}],'
+     ' "static_findings": [], "pillars": []}'),
 ])
 def test_structural_errors_make_the_answer_invalid(text: str) -> None:
     with pytest.raises(InvalidAnswer):

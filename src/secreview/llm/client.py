@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import email.utils
 import json
-import socket
 import time
 import urllib.error
 import urllib.request
@@ -161,11 +160,11 @@ class ChatClient:
                 told = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
                 if told is not None:
                     wait = min(told, settings.max_backoff)
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 problem = f"no answer from {redact_url(self.url)} within {settings.timeout:g} s"
             except urllib.error.URLError as exc:
                 reason = exc.reason
-                if isinstance(reason, (TimeoutError, socket.timeout)):
+                if isinstance(reason, TimeoutError):
                     problem = f"no answer from {redact_url(self.url)} within {settings.timeout:g} s"
                 else:
                     problem = f"cannot reach {redact_url(self.url)}: {reason}"

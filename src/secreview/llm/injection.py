@@ -21,7 +21,7 @@ import re
 import tokenize
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 _ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _AI_WORDS = ("ai", "a.i.", "llm", "language model", "gpt", "chatgpt", "claude", "copilot", "assistant", "chatbot",
@@ -61,7 +61,7 @@ class Phrase:
         return all(any(a in text for a in group) for group in self.anchors) and self.lower.search(text) is not None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _compiled(regex: str, flags: int) -> re.Pattern[str]:
     return re.compile(regex, flags)
 

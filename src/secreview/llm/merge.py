@@ -28,6 +28,7 @@ from secreview.model import Confidence, Disagreement, FileReview, Finding, Locat
 from secreview.review.verdicts import PILLAR_ORDER, file_verdicts
 
 MODEL_CONFIDENCE_CAP = Confidence.MEDIUM
+EVERYTHING = Thresholds()  # no severity or confidence threshold
 
 
 def model_rule_id(cwe: str) -> str:
@@ -79,7 +80,7 @@ def merge_file(
     file_review: FileReview,
     source: str,
     results: Sequence[tuple[Prompt, Answer]],
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = EVERYTHING,
 ) -> tuple[FileReview, list[Disagreement], tuple[PillarVerdict, ...]]:
     """The file's review with the model's additions, the disagreements, and the model's pillar verdicts."""
     path = file_review.path

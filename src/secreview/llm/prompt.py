@@ -18,7 +18,7 @@ import hashlib
 import json
 import string
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from secreview.cwe import catalog
@@ -30,7 +30,7 @@ from secreview.review.verdicts import PILLAR_ORDER, pillar_of_fact
 PROMPT_VERSION = "1"
 
 
-@lru_cache(maxsize=None)
+@cache
 def resource_text(name: str) -> str:
     """A file from `prompts/`."""
     return resources.files(__package__).joinpath("prompts", name).read_text("utf-8")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from secreview.analyze import Thresholds
 from secreview.llm.cache import AnswerCache, cache_key
 from secreview.llm.client import ChatClient, LLMError
-from secreview.llm.merge import merge_file
+from secreview.llm.merge import EVERYTHING, merge_file
 from secreview.llm.parse import Answer, InvalidAnswer, parse_answer
 from secreview.llm.prompt import PROMPT_VERSION, Prompt, build_prompts, feedback
 from secreview.llm.settings import LLMSettings
@@ -84,7 +84,7 @@ def _guarded(client: ChatClient, cache: AnswerCache, settings: LLMSettings, prom
     """`_ask`, with any unexpected failure turned into a problem for that part (type only: no texts)."""
     try:
         return _ask(client, cache, settings, prompt)
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - any bug: this part loses its answer, the run goes on
         return _Outcome(prompt, problem=f"second opinion failed: internal error {type(exc).__name__}")
 
 
@@ -98,7 +98,7 @@ def _source(file_review: FileReview, sources: Mapping[str, str] | None) -> str |
 def second_opinion(
     review: Review,
     settings: LLMSettings,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = EVERYTHING,
     sources: Mapping[str, str] | None = None,
     client: ChatClient | None = None,
 ) -> Review:
@@ -136,7 +136,7 @@ def second_opinion(
                 results.append((prompt, outcome.answer))
         try:
             new_review, disagreed, verdicts = merge_file(file_review, source, results, thresholds)
-        except Exception as exc:  # a bug here must not cost the file its static review
+        except Exception as exc:  # noqa: BLE001 - a bug here must not cost the file its static review
             diagnostics.append(Diagnostic(file_review.path, DiagnosticKind.LLM,
                                           f"second opinion not merged: internal error {type(exc).__name__}"))
             continue
