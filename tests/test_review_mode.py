@@ -500,3 +500,21 @@ def test_analysis_options_reach_review_paths(repo: Path, monkeypatch: pytest.Mon
     review = review_diff(rev_range="HEAD~1", root=repo, jobs=3, progress=False)
     assert seen == [{"jobs": 3, "progress": False}]
     assert reported(review) == [("pkg/views.py", EVAL_LINE, "code-injection-eval")]
+
+
+def test_a_file_git_cannot_write_becomes_a_diagnostic(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import secreview.git as gitmod
+
+    real = gitmod.run
+
+    def failing_checkout(args, cwd, env=None, stdin=None):  # type: ignore[no-untyped-def]
+        if args[0] == "checkout-index":
+            raise ChangeError("git checkout-index failed: error: unable to create file pkg/views.py")
+        return real(args, cwd, env, stdin)
+
+    monkeypatch.setattr(gitmod, "run", failing_checkout)
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    git(repo, "add", "pkg/views.py")
+    review = review_diff(staged=True, root=repo)
+    assert review.findings == ()
+    assert sorted(d.kind for d in review.all_diagnostics) == [DiagnosticKind.NOT_IN_TREE, DiagnosticKind.UNREADABLE]

@@ -125,16 +125,17 @@ def review_diff(
     scope = _scope_filter(top, paths)
     changed = [c for c in changed if scope(c.path)]
     names = {c.path for c in changed}
+    unwritten: list[Diagnostic] = []
     with tempfile.TemporaryDirectory(prefix="secreview-") as temp:
         tree = top
         if snapshot:
             tree = Path(temp) / "tree"
-            git.snapshot(top, tree, revision, lambda name: name.endswith((".py", ".pyw", "/.gitignore"))
-                         or name == ".gitignore" or name in names)
+            unwritten = git.snapshot(top, tree, revision, lambda name: name.endswith((".py", ".pyw", "/.gitignore"))
+                                     or name == ".gitignore" or name in names)
         full = changes.relocate(review_paths([tree], config, **review_options), tree)
         if llm is not None:
             full = _llm_on_changed_files(full, llm, config, names, tree)
-        problems = changes.skipped(changed, {fr.path for fr in full.files}, tree)
+        problems = [*unwritten, *changes.skipped(changed, {fr.path for fr in full.files}, tree)]
     return changes.select(full, changed, description, include_all=include_all, baseline=baseline,
                           diagnostics=problems, root=top)
 

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from secreview.diff import ChangeError
+from secreview.model import Diagnostic, DiagnosticKind
 
 _DIFF_OPTIONS = ("--no-ext-diff", "--no-textconv", "--no-color", "-M", "--src-prefix=a/", "--dst-prefix=b/")
 
@@ -75,8 +76,13 @@ def new_side(rev_range: str) -> str | None:
     return None
 
 
-def snapshot(cwd: Path, dest: Path, revision: str | None, wanted: Callable[[str], bool]) -> None:
-    """Write the files `wanted` accepts, as in `revision` (or in the index when None), under `dest`."""
+def snapshot(cwd: Path, dest: Path, revision: str | None, wanted: Callable[[str], bool]) -> list[Diagnostic]:
+    """Write the files `wanted` accepts, as in `revision` (or in the index when None), under `dest`.
+
+    A file git cannot write (a name the file system refuses, say) must not
+    stop the review of the others: the failure becomes a diagnostic, and a
+    changed file that is missing from `dest` is reported as not in the tree.
+    """
     env: dict[str, str] = {}
     if revision is not None:
         _check_revision(revision)
@@ -85,6 +91,11 @@ def snapshot(cwd: Path, dest: Path, revision: str | None, wanted: Callable[[str]
     listed = run(["ls-files", "-z", "--cached"], cwd, env).split(b"\0")
     chosen = [name for name in listed if name and wanted(name.decode("utf-8", "surrogateescape"))]
     dest.mkdir(parents=True, exist_ok=True)
-    if chosen:
-        prefix = str(dest.absolute()) + os.sep
+    if not chosen:
+        return []
+    prefix = str(dest.absolute()) + os.sep
+    try:
         run(["checkout-index", "-z", "--stdin", f"--prefix={prefix}"], cwd, env, stdin=b"\0".join(chosen) + b"\0")
+    except ChangeError as exc:
+        return [Diagnostic("", DiagnosticKind.UNREADABLE, f"some files could not be read from git: {exc}")]
+    return []
