@@ -235,7 +235,7 @@ def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
 _PASSWORD_NAME = re.compile(r"passw(or)?d|passwd|\bpwd\b|_pwd\b|^pwd|passphrase", re.IGNORECASE)
 _KEY_NAME = re.compile(
     r"secret_?key|signing_?key|encryption_?key|crypt_?key|aes_?key|hmac_?key|jwt_?(secret|key)|private_?key|"
-    r"^key$|fernet_?key", re.IGNORECASE)
+    r"fernet_?key", re.IGNORECASE)
 _TOKEN_NAME = re.compile(
     r"api_?key|apikey|access_?key|secret|token|client_?secret|auth_?key|credential", re.IGNORECASE)
 # Names that hold something *about* a secret (a field name, a URL, a length), not the secret.
@@ -275,6 +275,11 @@ def known_secret_format(value: str) -> str | None:
     return None
 
 
+_FILE_NAME = re.compile(
+    r"[\w\-/.]+\.(bat|sh|py|txt|json|ya?ml|toml|cfg|ini|conf|pem|key|crt|cer|p12|pfx|jks|html|js|css|png|"
+    r"jpg|svg|md|rst|log|db|sqlite3?)", re.IGNORECASE)
+
+
 def shannon_entropy(value: str) -> float:
     """Bits per character: random keys score above ~3.5, words and labels below."""
     if not value:
@@ -295,7 +300,9 @@ def looks_like_placeholder(value: str) -> bool:
         return True
     if re.fullmatch(r"[A-Z][A-Z0-9_]+", text):  # the *name* of an environment variable
         return True
-    if text.startswith(("/", "./", "~", "http://", "https://", "file:")) or re.fullmatch(r"[\w.-]+\.(pem|key|json|txt|crt)", text):
+    if text.startswith(("/", "./", "~", "http://", "https://", "file:")) or _FILE_NAME.fullmatch(text):
+        return True
+    if re.fullmatch(r"_*[a-z]+(_[a-z]+)+_*|__\w+__", text):  # an identifier: a session key, a marker
         return True
     if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and SENSITIVE.search(text):
         return True  # a field or setting name such as "new_password" or "api-key"
@@ -310,6 +317,9 @@ def _secret_rule(name: str, value: str) -> str | None:
         return None
     if _PASSWORD_NAME.search(name):
         return "hardcoded-password"
+    # Keys and tokens are machine-generated: a plain word or a short value is a label, not a key.
+    if len(value) < 10 or re.fullmatch(r"[a-z_.\-]+", value) or shannon_entropy(value) < 3.0:
+        return None
     if _KEY_NAME.search(name):
         return "hardcoded-cryptographic-key"
     if _TOKEN_NAME.search(name):
@@ -354,9 +364,11 @@ def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, as
             if default is not None:
                 pairs.append((arg.arg, default, default))
     elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+        # Only passwords: comparing a token or key name with a literal is usually parsing.
         left, right = node.left, node.comparators[0]
-        pairs.append((name_of(left), right, node))
-        pairs.append((name_of(right), left, node))
+        for named, literal in ((left, right), (right, left)):
+            if _PASSWORD_NAME.search(name_of(named)):
+                pairs.append((name_of(named), literal, node))
     return pairs
 
 
@@ -563,7 +575,8 @@ def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     if name == "os.umask":
         mask = _mode(ctx, argument(node, 0, "mask"))
-        if mask is not None and not mask & 0o002:
+        # `old = os.umask(0); os.umask(old)` is how the current umask is read, not a setting.
+        if mask is not None and not mask & 0o002 and isinstance(ctx.parent, ast.Expr):
             ctx.report(node, f"os.umask({oct(mask)}) leaves new files and directories writable by every "
                        "user.")
         return

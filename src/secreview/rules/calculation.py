@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import re
+from decimal import Decimal
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
@@ -116,7 +117,9 @@ def float_for_money(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds `float(...)` applied to, or stored into, a value named as money
     (price, amount, total, balance, fee, ...), and `Decimal(0.1)` built from
-    a float literal. Formatting a value for display is not reported.
+    a float literal that binary floating point cannot hold exactly
+    (`Decimal(0.1)`, not `Decimal(1.5)`). Formatting a value for display and
+    test code are not reported.
 
     ## Why is this bad
     Binary floats cannot represent most decimal fractions: `0.1 + 0.2 ==
@@ -141,7 +144,8 @@ def float_for_money(node: ast.Call, ctx: Context) -> None:
         return
     argument_node = node.args[0]
     if name == "decimal.Decimal":
-        if isinstance(argument_node, ast.Constant) and isinstance(argument_node.value, float):
+        value = argument_node.value if isinstance(argument_node, ast.Constant) else None
+        if isinstance(value, float) and not in_test_code(ctx) and Decimal(value) != Decimal(repr(value)):
             ctx.report(node, f"Decimal({argument_node.value!r}) copies the float's binary error "
                        f"({argument_node.value!r} is not exactly {argument_node.value!r}); pass a string.")
         return

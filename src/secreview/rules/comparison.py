@@ -121,6 +121,11 @@ def identity_comparison_with_literal(node: ast.Compare, ctx: Context) -> None:
                 return
 
 
+_FILE_SUFFIX = re.compile(
+    r"\.(html?|py|pyc|txt|json|ya?ml|toml|cfg|ini|js|css|png|jpe?g|gif|svg|md|rst|log|xml|csv|gz|zip|tar|whl|"
+    r"so|dll|exe|pdf|db|sqlite3?|pem|crt|key)$", re.IGNORECASE)
+
+
 @rule(
     id="partial-host-comparison",
     name="Host or origin checked with a suffix/prefix match",
@@ -163,7 +168,7 @@ def partial_host_comparison(node: ast.Call, ctx: Context) -> None:
     if not _HOSTISH.search(ast.unparse(receiver)):
         return
     method = node.func.attr
-    domain = re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", pattern, re.IGNORECASE)
+    domain = re.fullmatch(r"[a-z0-9-]+(\.[a-z0-9-]+)+", pattern, re.IGNORECASE) and not _FILE_SUFFIX.search(pattern)
     if method == "endswith" and domain and not pattern.startswith("."):
         problem = f"`{pattern}` also matches `evil{pattern}`"
     elif method == "startswith" and re.fullmatch(r"https?://[^/]+", pattern, re.IGNORECASE):

@@ -24,6 +24,22 @@ AUTHZ = re.compile(
 )
 
 
+def _shape_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("len", "isinstance", "type")
+
+
+def _decision_text(test: ast.expr) -> str:
+    """The condition without `len(...)`, `isinstance(...)` and `type(...)`: asserting the length or
+    type of a token is an internal invariant, not an access decision."""
+    if _shape_call(test):
+        return ""
+    if isinstance(test, ast.Compare) and any(_shape_call(o) for o in (test.left, *test.comparators)):
+        return ""  # compares a length or a type
+    if isinstance(test, (ast.Name, ast.Attribute, ast.Constant)):
+        return ast.unparse(test)
+    return " ".join(_decision_text(child) for child in ast.iter_child_nodes(test) if isinstance(child, ast.expr))
+
+
 @rule(
     id="assert-used-for-authorisation",
     name="assert used to enforce authorisation",
@@ -59,8 +75,7 @@ def assert_used_for_authorisation(node: ast.Assert, ctx: Context) -> None:
     if in_test_code(ctx):
         return
     text = ast.unparse(node.test)
-    match = AUTHZ.search(text)
-    if match is None:
+    if AUTHZ.search(_decision_text(node.test)) is None:
         return
     ctx.report(node, f"`assert {text}` enforces an access check, but assertions are removed under "
                "python -O, so the check silently disappears.")
@@ -84,13 +99,32 @@ def _checked_path(ctx: Context, test: ast.expr) -> tuple[str, ast.expr, bool] | 
     if not isinstance(test, ast.Call):
         return None
     name = ctx.call_name(test) or ""
-    if name == "os.access" and test.args:
+    if name == "os.access" and len(test.args) == 2:
+        # A permission question (R_OK/W_OK/X_OK), not just existence (F_OK).
+        mode = ctx.qualname(test.args[1]) or ""
+        if mode.endswith("F_OK"):
+            return "os.path.exists", test.args[0], negated
         return "os.access", test.args[0], negated
     if name in _EXISTENCE_CHECKS and test.args:
         return name, test.args[0], negated
     if isinstance(test.func, ast.Attribute) and test.func.attr == "exists" and not test.args and not name.startswith("os."):
         return "exists()", test.func.value, negated
     return None
+
+
+_SHARED_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/user")
+
+
+def _shared_directory(ctx: Context, path: ast.expr) -> bool:
+    """The path lies in a directory other users can write (where a planted symlink is possible)."""
+    value = path
+    if isinstance(path, ast.Name):
+        value = ctx.assigned_value(path) or path
+    text = ast.unparse(value)
+    if "gettempdir" in text or "TMPDIR" in text or "tempfile" in text:
+        return True
+    return any(part.startswith(_SHARED_DIRS) for part in
+               (ctx.constant_value(sub) for sub in ast.walk(value)) if isinstance(part, str))
 
 
 def _write_mode(ctx: Context, call: ast.Call) -> bool:
@@ -126,9 +160,12 @@ def _use_of(ctx: Context, stmt: ast.stmt, path: ast.expr, creating: bool) -> ast
 def check_then_use_race(node: ast.If, ctx: Context) -> None:
     """
     ## What it does
-    Finds `if os.access(path, ...):` followed by opening, removing or
-    changing `path`, and `if not os.path.exists(path):` (or
-    `not p.exists()`) followed by writing `path`, outside tests.
+    Finds `if os.access(path, os.W_OK):` (a permission question) followed
+    by opening, removing or changing `path`, and `if not
+    os.path.exists(path):` (or `not p.exists()`) followed by writing `path`
+    in a shared directory such as `/tmp` or `tempfile.gettempdir()`, outside
+    tests. Creating a file in the application's own directory is not
+    reported: nobody else can plant a link there.
 
     ## Why is this bad
     Between the check and the use another process can replace the file —
@@ -159,10 +196,10 @@ def check_then_use_race(node: ast.If, ctx: Context) -> None:
     if checked is None:
         return
     check, path, negated = checked
-    if check == "os.access":
+    if check == "os.access" and not negated:
         use = next((u for s in node.body if (u := _use_of(ctx, s, path, creating=False)) is not None), None)
         confidence = Confidence.HIGH
-    elif negated:
+    elif negated and check != "os.access" and _shared_directory(ctx, path):
         use = next((u for s in node.body if (u := _use_of(ctx, s, path, creating=True)) is not None), None)
         confidence = Confidence.MEDIUM
     else:
@@ -195,7 +232,7 @@ def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     """
     ## What it does
     Finds `redirect(...)` (Flask, Werkzeug, Django, Starlette, FastAPI) and
-    `HttpResponseRedirect(...)` called as a statement.
+    `HttpResponseRedirect(...)` called as a statement, outside tests.
 
     ## Why is this bad
     In these frameworks a redirect is a response *object*; it does nothing
@@ -218,7 +255,7 @@ def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     ```
     """
     call = node.value
-    if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS:
+    if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS and not in_test_code(ctx):
         ctx.report(node, f"`{ast.unparse(call)}` creates a redirect response and drops it; the view goes on "
                    "running instead of redirecting.")
 
@@ -250,6 +287,14 @@ def _content_check(ctx: Context, test: ast.expr, name: str) -> bool:
                     isinstance(a, ast.Name) and a.id == name for a in sub.args):
                 return True
     return False
+
+
+def _names_outside_comprehensions(node: ast.AST) -> set[str]:
+    if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+        return set()
+    if isinstance(node, ast.Name):
+        return {node.id}
+    return {name for child in ast.iter_child_nodes(node) for name in _names_outside_comprehensions(child)}
 
 
 def _rejects(body: list[ast.stmt]) -> bool:
@@ -300,9 +345,12 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
     if in_test_code(ctx):
         return
     checks: list[tuple[int, str]] = []
-    for stmt in walk_body(node):
+    nodes = walk_body(node)
+    loop_names = {n.id for c in nodes if isinstance(c, (ast.comprehension, ast.For)) for n in ast.walk(c.target)
+                  if isinstance(n, ast.Name)}
+    for stmt in nodes:
         if isinstance(stmt, ast.If) and _rejects(stmt.body):
-            for name in {n.id for n in ast.walk(stmt.test) if isinstance(n, ast.Name)}:
+            for name in _names_outside_comprehensions(stmt.test):
                 if _content_check(ctx, stmt.test, name):
                     checks.append((stmt.lineno, name))
         elif isinstance(stmt, ast.Call):
@@ -310,6 +358,8 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
             if position is None or len(stmt.args) <= position or not isinstance(stmt.args[position], ast.Name):
                 continue
             value = stmt.args[position].id
+            if value in loop_names:
+                continue
             earlier = [line for line, name in checks if name == value and line < stmt.lineno]
             if earlier:
                 ctx.report(stmt, f"`{value}` is validated on line {earlier[-1]} and only then transformed by "

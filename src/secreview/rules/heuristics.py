@@ -188,14 +188,17 @@ def parameter_names(function: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambd
 
 
 def test_context_named(ctx: Context) -> bool:
-    """Test code, or a class or module named for tests/development (a `TestingConfig`,
-    `settings/dev.py`): settings that switch protections off are normal there."""
+    """Test code, a class or module named for tests/development (a `TestingConfig`,
+    `settings/dev.py`), or a framework's defaults module (`global_settings.py`): settings that
+    switch protections off are normal or intended to be overridden there."""
     if in_test_code(ctx):
         return True
     if any(re.search(r"test|dev|local", cls.name, re.IGNORECASE) for cls in ctx.classes):
         return True
     stem = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
     parent = ctx.path.replace("\\", "/").rsplit("/", 2)[-2].lower() if ctx.path.count("/") else ""
+    if stem in ("global_settings.py", "default_settings.py", "defaults.py"):
+        return True  # a framework's documented defaults, overridden by the project's settings
     return bool(re.search(r"(^|[_.\-])(test|tests|testing|dev|develop|development|local)([_.\-]|$)", stem)) or (
         parent == "settings" and bool(re.search(r"test|dev|local", stem))
     )

@@ -120,6 +120,9 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     """
     if is_false(getattr(keyword(node, "usedforsecurity"), "value", None)):
         return
+    parent = ctx.parent
+    if isinstance(parent, ast.Attribute) and parent.attr in ("block_size", "digest_size", "name"):
+        return  # asks the algorithm's sizes, hashes nothing
     name = ctx.call_name(node) or ""
     if name == "hashlib.new":
         algo = ctx.constant_value(argument(node, 0, "name"))
