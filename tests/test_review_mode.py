@@ -205,8 +205,16 @@ def test_a_change_to_non_python_files_reviews_nothing(repo: Path, monkeypatch: p
     (repo / "README.md").write_text("demo\nmore\n")
     (repo / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     commit(repo, "docs")
-    review = review_diff(rev_range="HEAD~1", root=repo)
+    import secreview.api as api
+
+    def no_analysis(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("a change without Python files needs no analysis")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(api, "review_paths", no_analysis)
+        review = review_diff(rev_range="HEAD~1", root=repo)
     assert review.files == () and review.all_diagnostics == ()
+    assert review.change is not None and review.change.files == 0
     monkeypatch.chdir(repo)
     assert main(["review", "--diff", "HEAD~1"]) == 0
     assert NO_DEFECTS in capsys.readouterr().out

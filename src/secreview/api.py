@@ -125,6 +125,9 @@ def review_diff(
     scope = _scope_filter(top, paths)
     changed = [c for c in changed if scope(c.path)]
     names = {c.path for c in changed}
+    if not any(changes.may_be_python(c) for c in changed):  # docs, data, deletions: nothing to analyse
+        nothing = Review(files=(), verdicts=project_verdicts([]), tool_version=__version__)
+        return changes.select(nothing, changed, description, root=top)
     unwritten: list[Diagnostic] = []
     with tempfile.TemporaryDirectory(prefix="secreview-") as temp:
         tree = top

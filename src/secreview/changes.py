@@ -154,6 +154,14 @@ def select(
     )
 
 
+def may_be_python(change: ChangedFile) -> bool:
+    """Whether a changed file can hold Python the review would analyse (`.py`, `.pyw`, or a script without suffix)."""
+    if change.status == "deleted":
+        return False
+    name = change.path.rsplit("/", 1)[-1]
+    return name.endswith((".py", ".pyw")) or "." not in name
+
+
 def skipped(changed_files: Sequence[ChangedFile], reviewed: set[str], tree: Path) -> list[Diagnostic]:
     """Diagnostics for Python files of the diff that could not be reviewed: binary, or not in the tree.
 
