@@ -95,6 +95,9 @@ def test_empty_diff_and_garbage() -> None:
         parse_diff("Hello, reviewer!\n")
     with pytest.raises(ChangeError, match="cannot parse"):
         parse_diff("--- a/x.py\n+++ b/x.py\n@@ -1,3 +1,3 @@\n a\n")  # the hunk ends early
+    with pytest.raises(ChangeError) as raised:  # the input quoted in the message cannot drive a terminal
+        parse_diff("--- a/x.py\n+++ b/x.py\n@@ -1,3 +1,3 @@\n a\n\x1b[2J\n")
+    assert "\x1b" not in str(raised.value)
 
 
 def test_unquote_follows_git_c_quoting() -> None:

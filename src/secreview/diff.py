@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
+from secreview.report.common import neutralise
+
 DEV_NULL = "/dev/null"
 _HEADER = re.compile(r"^(diff |--- |\+\+\+ )", re.MULTILINE)
 _ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
@@ -82,8 +84,8 @@ def parse_diff(text: str) -> list[ChangedFile]:
     """The files of a unified diff (git's or plain `diff -u`), in the diff's order; raises ChangeError."""
     try:
         patch = PatchSet(text)
-    except UnidiffParseError as exc:
-        raise ChangeError(f"cannot parse the diff: {exc}") from exc
+    except UnidiffParseError as exc:  # the message quotes the input: neutralise it before it reaches a terminal
+        raise ChangeError(f"cannot parse the diff: {neutralise(str(exc))}") from exc
     if not patch and text.strip() and not _HEADER.search(text):
         raise ChangeError("the input is not a unified diff (no file headers found)")
     files: list[ChangedFile] = []
