@@ -269,7 +269,8 @@ def test_flow_findings_are_kept_when_their_path_passes_through_a_changed_line() 
     project = Review(
         files=(
             dataclasses.replace(views.files[0], findings=(*views.findings,)),
-            FileReview(path="pkg/helpers.py", lines=5, findings=(through_new_call, through_old_lines)),
+            FileReview(path="pkg/helpers.py", lines=5, findings=(through_new_call, through_old_lines),
+                       below_threshold=3),
         ),
         verdicts=(),
     )
@@ -281,6 +282,7 @@ def test_flow_findings_are_kept_when_their_path_passes_through_a_changed_line() 
     assert review.preexisting == 1  # pickle.loads in views.py; the old flow in helpers.py is not counted
     assert [fr.path for fr in review.files] == ["pkg/views.py", "pkg/helpers.py"]
     assert review.change.files == 1  # helpers.py is there for its flow, not as a changed file
+    assert review.files[1].below_threshold == 0 and review.files[1].preexisting == 0
     assert [v.pillar for v in review.verdicts if v.status == "findings"] == [sink.pillar]
 
 
@@ -413,7 +415,8 @@ def test_files_outside_the_tree_binary_python_and_bad_input(repo: Path) -> None:
         "--- a/elsewhere/gone.py\n+++ b/elsewhere/gone.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
         "diff --git a/../escape.py b/../escape.py\n"
         "--- a/../escape.py\n+++ b/../escape.py\n@@ -1 +1 @@\n-x = 1\n+x = 2\n"
-        "diff --git a/pkg/blob.py b/pkg/blob.py\nindex 1..2 100644\nBinary files a/pkg/blob.py and b/pkg/blob.py differ\n"
+        "diff --git a/pkg/blob.py b/pkg/blob.py\nindex 1..2 100644\n"
+        "Binary files a/pkg/blob.py and b/pkg/blob.py differ\n"
         "diff --git a/pkg/views.py b/pkg/views.py\n"
         "--- a/pkg/views.py\n+++ b/pkg/views.py\n@@ -5 +5 @@\n-    return pickle.loads(blob)\n"
         "+    return pickle.loads(blob)\n"

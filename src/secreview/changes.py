@@ -127,12 +127,14 @@ def select(
         introduced_count += len(new_shown)
         listed = new_shown
         if include_all and in_change:
-            listed = sorted([*new_shown, *(replace(f, preexisting=True) for f in old_shown)], key=lambda f: f.sort_key)
+            marked = (replace(f, preexisting=True) for f in old_shown)
+            listed = sorted([*new_shown, *marked], key=lambda f: f.sort_key)
         files.append(replace(
             fr,
             findings=tuple(listed),
             suppressed=tuple(f for f in fr.suppressed if introduced(f, changed)),
             preexisting=len(old_shown) if in_change else 0,
+            below_threshold=fr.below_threshold if in_change else 0,
             baselined=new_hidden + (old_hidden if in_change else 0),
             verdicts=file_verdicts(listed, fr.facts),
         ))

@@ -53,7 +53,8 @@ def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True)
     parser.add_argument("--exclude", action="append", metavar="GLOB", help="skip paths matching GLOB (repeatable)")
     parser.add_argument("--select", action="append", metavar="RULES",
                         help="only these rule ids or CWE-NNN (comma-separated)")
-    parser.add_argument("--ignore", action="append", metavar="RULES", help="skip these rule ids or CWE-NNN (comma-separated)")
+    parser.add_argument("--ignore", action="append", metavar="RULES",
+                        help="skip these rule ids or CWE-NNN (comma-separated)")
     parser.add_argument("--min-severity", choices=[s.label for s in Severity],
                         help="report only at or above this severity")
     parser.add_argument("--min-confidence", choices=[c.label for c in Confidence],
