@@ -10,7 +10,8 @@ exponentially many ways to match a string:
   and disjoint separates the iterations: `(a+)+`, `(.*)*`, `(\\w+\\s?)*`
   (but not `(\\d+\\.)+`, whose `.` must separate the runs of digits);
 * an unbounded repeat of alternatives that can match the same character:
-  `(\\w|\\d)+`, `(a|a)*`.
+  `(a|\\w|-x)+` (`(\\w|\\d)+` is merged into one character set by the
+  parser, so it never reaches the matcher as an alternation).
 
 It does not attempt polynomial (quadratic) blow-ups; those need a subject
 much longer than the ones that make the exponential shapes hang.
@@ -224,8 +225,10 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds literal patterns passed to `re` functions that contain a nested
     unbounded quantifier whose iterations can divide the same text in many
-    ways (`(a+)+`, `(.*)*`, `(\\w+\\s?)*`), or a repeated alternation whose
-    branches match the same character (`(\\w|\\d)+`).
+    ways (`(a+)+`, `(.*)*`, `(\\w+\\s?)*`, `(\\s+|#.*)*`), or a repeated
+    alternation whose branches match the same character (`(a|\\w|-x)+`).
+    Python already merges all-single-character alternations such as
+    `(\\w|\\d)+` into one character set, so those are not reported.
 
     ## Why is this bad
     Python's `re` backtracks. When a match fails, it tries every way of

@@ -56,3 +56,8 @@ def not_literal(pattern, text):
 def invalid(text):
     # ok: regex-catastrophic-backtracking
     return re.compile(r"(unclosed")
+
+
+def overlapping_alternatives(text):
+    # ruleid: regex-catastrophic-backtracking
+    return re.fullmatch(r"(a|\w|-x)+", text)
