@@ -9,6 +9,7 @@ context to static ones, and every disagreement is listed. Submodules:
   AI reviewer (no model involved; the `llm-prompt-injection-text` rule uses it);
 - `chunks`: long files split by function/class with shared context;
 - `prompt`: the versioned templates in `prompts/` filled for one chunk;
+- `settings`: endpoint, model and patience (the API key only from the environment);
 - `client`: the HTTP client (time-outs, retries, back-off, Retry-After);
 - `parse`: defensive parsing and validation of the model's answer;
 - `cache`: answers on disk keyed by prompt version, model and prompt hash;

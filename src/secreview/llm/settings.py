@@ -46,7 +46,9 @@ class LLMSettings:
     full `.../chat/completions` URL. `retries` counts extra attempts after the
     first for transport failures (time-out, 5xx, 429); `backoff` is the first
     wait in seconds, doubled each time and capped by `max_backoff`, unless the
-    server's Retry-After says otherwise (also capped). `concurrency` bounds the
+    server's Retry-After says otherwise (also capped). `timeout` bounds each
+    connect and each read, as in `urllib`, not a whole reply that keeps
+    trickling in. `concurrency` bounds the
     requests in flight. `max_chunk_lines` is where a file starts being split
     by function and class. `cache_dir=None` means `user_cache_dir()`.
     """
