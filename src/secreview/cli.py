@@ -273,7 +273,10 @@ def _llm_prompt(args: argparse.Namespace) -> int:
     parsed = parse_file(path, config.max_file_size)
     if isinstance(parsed, Diagnostic):
         raise UsageError(f"{path}: {parsed.kind.value}: {parsed.message}")
-    file_review = review_paths([path], config).files[0]
+    reviewed = review_paths([path], config).files
+    if not reviewed:
+        raise UsageError(f"{path} is not a Python file secreview would review (excluded or not Python)")
+    file_review = reviewed[0]
     prompts = build_prompts(path, parsed.source, file_review, LLMSettings(url="", model="").max_chunk_lines)
     sys.stdout.write("\n\n".join(p.render() for p in prompts) + "\n")
     return EXIT_CLEAN
