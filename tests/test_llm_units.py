@@ -221,3 +221,8 @@ def test_a_key_a_header_cannot_carry_is_refused_without_showing_it(monkeypatch: 
     with pytest.raises(LLMError) as caught:
         client.complete([{"role": "user", "content": "x"}])
     assert "SECREVIEW_LLM_API_KEY" in str(caught.value) and "sk-abc" not in str(caught.value)
+
+
+def test_long_model_texts_are_cut() -> None:
+    answer = parse_answer(_answer(explanation="why " * 5000, fix="fix"), {1: "import os", 2: "os.system(cmd)"}, set())
+    assert len(answer.defects[0].explanation) < 2100 and answer.defects[0].explanation.endswith("…")

@@ -24,6 +24,12 @@ _CWE_ID = re.compile(r"\bCWE[-_ :]?(\d{1,5})\b", re.IGNORECASE)
 _ROW_PREFIX = re.compile(r"^\s*\d+\s*\|\s?")
 _ASSESSMENTS = ("confirmed", "false_positive", "unsure")
 _MIN_QUOTE = 8  # a fragment shorter than this (e.g. "x") proves nothing about the line
+_MAX_TEXT = 2000  # characters kept of any one explanation, fix or reason: a report is not a transcript
+
+
+def _text(value: str) -> str:
+    value = value.strip()
+    return value if len(value) <= _MAX_TEXT else value[:_MAX_TEXT].rstrip() + " …"
 
 
 class InvalidAnswer(ValueError):
@@ -173,16 +179,16 @@ def parse_answer(text: str, shown: dict[int, str], static_ids: set[str]) -> Answ
             continue
         seen.add((line, cwe))
         severity = Severity.parse(item["severity"]) if item.get("severity") else Severity.MEDIUM
-        answer.defects.append(Defect(cwe, line, end_line, severity, item["explanation"].strip(), item["fix"].strip()))
+        answer.defects.append(Defect(cwe, line, end_line, severity, _text(item["explanation"]), _text(item["fix"])))
     for item in data["static_findings"]:
         if item["id"] not in static_ids:
             answer.problems.append(f"static_findings: there is no static finding {item['id'][:20]!r}")
             continue
-        answer.assessments.append(Assessment(item["id"], item["assessment"], item["reason"].strip()))
+        answer.assessments.append(Assessment(item["id"], item["assessment"], _text(item["reason"])))
     for item in data["pillars"]:
         pillar = _pillar_id(item["pillar"])
         if pillar is None:
             answer.problems.append(f"pillars: {item['pillar'][:40]!r} is not one of the ten pillars")
             continue
-        answer.pillars.append(PillarOpinion(pillar, item["status"], item["reason"].strip()))
+        answer.pillars.append(PillarOpinion(pillar, item["status"], _text(item["reason"])))
     return answer
