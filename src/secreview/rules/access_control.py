@@ -11,7 +11,7 @@ from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
     SENSITIVE,
-    in_test_code,
+    in_tests,
     name_of,
     parameter_names,
     test_context_named,
@@ -38,7 +38,9 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
     ## What it does
     Finds HTTP client calls (requests, httpx, aiohttp, urllib3 and sessions
     of them) made with `verify=False` (aiohttp: `ssl=False`,
-    `verify_ssl=False`), and `session.verify = False` on a requests session.
+    `verify_ssl=False`), and `session.verify = False` on a requests session,
+    outside tests (which often talk to servers with self-signed
+    certificates).
 
     ## Why is this bad
     Without certificate verification anyone on the network path can
@@ -73,8 +75,8 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
         is_client = True
     if not is_client:
         return
-    if ctx.is_test and "localhost" in ast.unparse(node):
-        return
+    if in_tests(ctx):
+        return  # test servers with self-signed certificates
     ctx.report(node, f"{name or ast.unparse(node.func)}() is called with {verify.arg}=False, so any "
                "machine on the network path can impersonate the server.")
 
@@ -197,7 +199,8 @@ def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
     """
     ## What it does
     Finds paramiko clients given `AutoAddPolicy` or `WarningPolicy` for
-    unknown host keys, and asyncssh connections made with `known_hosts=None`.
+    unknown host keys, and asyncssh connections made with `known_hosts=None`,
+    outside tests.
 
     ## Why is this bad
     The host key is what authenticates the server. Accepting an unknown key
@@ -215,6 +218,8 @@ def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
     ```
     """
+    if in_tests(ctx):
+        return
     if isinstance(node.func, ast.Attribute) and node.func.attr == "set_missing_host_key_policy":
         policy = argument(node, 0, "policy")
         if policy is None:
@@ -245,7 +250,8 @@ _NOT_A_SECRET_NAME = re.compile(
     r"enabled|hash|hashed|validators?|salt|method|format|prefix|suffix|endpoint|backend|class|mode|key_name|"
     r"location|algorithm|algorithms|alg|scheme|version|style|cookie_name|attr|column|msg|message|error|text|"
     r"title|placeholder|query|kind|count|size|storage|source|from|keys|list|set|map|index|cache|mask|"
-    r"reset|expire|lifetime|template|view|form|widget|input|display|char|chars|characters|digits)$",
+    r"reset|expire|lifetime|template|view|form|widget|input|display|char|chars|characters|digits)$"
+    r"|(change|reset|forgot|forgotten|recover|update|confirm)_?passw",  # actions, e.g. rate limits per action
     re.IGNORECASE)
 _PLACEHOLDER = re.compile(
     r"change|replace|your[-_ ]|example|placeholder|dummy|fake|not[-_ ]?(a[-_ ])?(real|secret)|sample|todo|"
@@ -381,7 +387,7 @@ _SECRET_MESSAGES = {
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     for name, value_node, where in _named_literals(node, ctx):
         value = _string(value_node)
@@ -504,7 +510,7 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
         description = known_secret_format(value) if value else None
         if description is None:
             return
-        if in_test_code(ctx) and description == "a private key":
+        if in_tests(ctx) and description == "a private key":
             return  # generated fixtures for tests
         ctx.report(node, f"this literal contains {description}; it is exposed to everyone who can read the "
                    "code and its history.", confidence=Confidence.HIGH)
@@ -570,7 +576,7 @@ def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
     os.chmod("/var/run/app.sock", 0o660)  # owner and group only
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
     if name == "os.umask":
@@ -698,7 +704,7 @@ def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctio
         invoice.delete()
     ```
     """
-    if not _is_view(node) or in_test_code(ctx):
+    if not _is_view(node) or in_tests(ctx):
         return
     params = set(parameter_names(node))
     fetched: dict[str, tuple[str, ast.stmt]] = {}
@@ -803,7 +809,7 @@ def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
                        confidence=Confidence.HIGH)
         return
     name = session_cookie_name(ctx, node)
-    if name is None or in_test_code(ctx):
+    if name is None or in_tests(ctx):
         return
     flag = keyword(node, "httponly")
     if flag is None:

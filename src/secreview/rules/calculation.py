@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
-from secreview.rules.heuristics import assigned_names, in_test_code, name_of, untrusted_expression
+from secreview.rules.heuristics import assigned_names, in_tests, name_of, untrusted_expression
 
 
 def _guarded_against_zero(ctx: Context, divisor: ast.expr) -> bool:
@@ -145,11 +145,11 @@ def float_for_money(node: ast.Call, ctx: Context) -> None:
     argument_node = node.args[0]
     if name == "decimal.Decimal":
         value = argument_node.value if isinstance(argument_node, ast.Constant) else None
-        if isinstance(value, float) and not in_test_code(ctx) and Decimal(value) != Decimal(repr(value)):
+        if isinstance(value, float) and not in_tests(ctx) and Decimal(value) != Decimal(repr(value)):
             ctx.report(node, f"Decimal({argument_node.value!r}) copies the float's binary error "
                        f"({argument_node.value!r} is not exactly {argument_node.value!r}); pass a string.")
         return
-    if in_test_code(ctx) or _only_displayed(ctx):
+    if in_tests(ctx) or _only_displayed(ctx):
         return
     hint = _money_name(name_of(argument_node)) or next(
         (n for n in assigned_names(ctx)[:1] if _money_name(n)), None)

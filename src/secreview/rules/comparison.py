@@ -11,7 +11,7 @@ from secreview.rules.heuristics import (
     DIGEST,
     assigned_names,
     bound_sides,
-    in_test_code,
+    in_tests,
     name_of,
     request_text,
     untrusted_expression,
@@ -66,7 +66,7 @@ def timing_unsafe_comparison(node: ast.Compare, ctx: Context) -> None:
     if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
         return
     left, right = node.left, node.comparators[0]
-    if ctx.is_constant(left) or ctx.is_constant(right) or in_test_code(ctx):
+    if ctx.is_constant(left) or ctx.is_constant(right) or in_tests(ctx):
         return
     secret = _secret_operand(ctx, left) or _secret_operand(ctx, right)
     if secret is None:
@@ -398,7 +398,7 @@ def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Con
     account.balance -= amount
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     nodes = walk_body(node)
     candidates: dict[str, ast.Assign] = {}

@@ -10,7 +10,7 @@ from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     bound_sides,
     enclosing_def,
-    in_test_code,
+    in_tests,
     name_of,
     same_expression,
     untrusted_expression,
@@ -72,7 +72,7 @@ def assert_used_for_authorisation(node: ast.Assert, ctx: Context) -> None:
         raise PermissionDenied("staff only")
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     text = ast.unparse(node.test)
     if AUTHZ.search(_decision_text(node.test)) is None:
@@ -190,7 +190,7 @@ def check_then_use_race(node: ast.If, ctx: Context) -> None:
         ...
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     checked = _checked_path(ctx, node.test)
     if checked is None:
@@ -255,7 +255,7 @@ def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     ```
     """
     call = node.value
-    if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS and not in_test_code(ctx):
+    if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS and not in_tests(ctx):
         ctx.report(node, f"`{ast.unparse(call)}` creates a redirect response and drops it; the view goes on "
                    "running instead of redirecting.")
 
@@ -342,7 +342,7 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
     return send_file(os.path.join(UPLOADS, name))
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     checks: list[tuple[int, str]] = []
     nodes = walk_body(node)
@@ -419,7 +419,7 @@ def loop_bound_from_input(node: ast.For | ast.AsyncFor | ast.comprehension, ctx:
                 if function is not None else []
             if origin is not None and any(bound_sides(t, bound.id) for t in tests):
                 return
-    if origin is None or in_test_code(ctx):
+    if origin is None or in_tests(ctx):
         return
     ctx.report(node if not isinstance(node, ast.comprehension) else iterator,
                f"the loop runs as many times as {origin} says, with no upper limit.")

@@ -7,7 +7,7 @@ import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
-from secreview.rules.heuristics import enclosing_def, in_test_code, walk_body
+from secreview.rules.heuristics import enclosing_def, in_tests, walk_body
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 SECURITY_CALL = re.compile(
@@ -146,7 +146,7 @@ def security_verdict_ignored(node: ast.Expr, ctx: Context) -> None:
     call = node.value
     if isinstance(call, ast.Await):
         call = call.value
-    if not isinstance(call, ast.Call) or in_test_code(ctx):
+    if not isinstance(call, ast.Call) or in_tests(ctx):
         return
     name = ctx.call_name(call) or ""
     attr = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")

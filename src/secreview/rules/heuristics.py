@@ -228,3 +228,13 @@ def bound_sides(test: ast.expr, name: str) -> set[str]:
         ):
             sides.update(("upper", "lower"))
     return sides
+
+
+def in_tests(ctx: Context) -> bool:
+    """`in_test_code`, plus Django's `tests.py` modules and methods of `...Test`/`...TestCase` classes."""
+    if in_test_code(ctx):
+        return True
+    base = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if base in ("tests.py", "test.py", "testing.py"):
+        return True
+    return any(re.search(r"tests?(case)?$", cls.name, re.IGNORECASE) for cls in ctx.classes)

@@ -12,7 +12,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
-from secreview.rules.heuristics import in_test_code, name_of, parameter_names, walk_body
+from secreview.rules.heuristics import in_tests, name_of, parameter_names, walk_body
 
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "port"})
@@ -83,7 +83,7 @@ def url_parser_mismatch(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
     return redirect(next_url)
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     parsed_from: dict[str, str] = {}  # name bound to a parse result -> raw URL name
     checked: dict[str, int] = {}  # raw URL name -> line of the first check of its parts
@@ -214,7 +214,7 @@ def state_change_on_get(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
         Item.query.filter_by(id=item_id, owner=current_user.id).delete()
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     how = _get_only(ctx, node)
     if how is None:
@@ -278,7 +278,7 @@ def method_override_from_any_request(node: ast.Constant, ctx: Context) -> None:
     reads = isinstance(parent, ast.Subscript) and parent.slice is node and isinstance(parent.ctx, ast.Load)
     if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in ("get", "getlist"):
         reads = bool(parent.args) and parent.args[0] is node
-    if not reads or in_test_code(ctx):
+    if not reads or in_tests(ctx):
         return
     scope: list[ast.AST] = walk_body(ctx.functions[-1]) if ctx.functions and not isinstance(
         ctx.functions[-1], ast.Lambda) else list(ast.walk(ctx.tree))

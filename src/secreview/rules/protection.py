@@ -13,7 +13,7 @@ from secreview.rules.heuristics import (
     SENSITIVE,
     assigned_names,
     enclosing_def,
-    in_test_code,
+    in_tests,
     mentions,
     name_of,
     sensitive_purpose,
@@ -85,6 +85,9 @@ def fast_hash_for_password(node: ast.Call, ctx: Context) -> None:
                "brute-forced at billions of guesses per second.")
 
 
+_UNIQUENESS_ONLY = re.compile(r"^c?nonce$|^salt$|tokeni[sz]", re.IGNORECASE)
+
+
 @rule(
     id="weak-hash-for-security",
     name="MD5 or SHA-1 used for a security purpose",
@@ -101,7 +104,9 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds MD5 and SHA-1 used for tokens, signatures, secrets or integrity
     checks (judged from the surrounding names), including `hmac.new` with an
-    MD5/SHA-1 digestmod and `hashlib.new("md5")`.
+    MD5 digestmod and `hashlib.new("md5")`. HMAC-SHA1 (sound, and required
+    by TOTP) and digests that only need to be unique (nonces) are not
+    reported.
 
     ## Why is this bad
     Collisions for both are practical; a signature or integrity check built
@@ -123,6 +128,8 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     parent = ctx.parent
     if isinstance(parent, ast.Attribute) and parent.attr in ("block_size", "digest_size", "name"):
         return  # asks the algorithm's sizes, hashes nothing
+    if in_tests(ctx):
+        return
     name = ctx.call_name(node) or ""
     if name == "hashlib.new":
         algo = ctx.constant_value(argument(node, 0, "name"))
@@ -133,8 +140,8 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     elif name == "hmac.new":
         digestmod = argument(node, 2, "digestmod")
         digest_name = (ctx.qualname(digestmod) if digestmod is not None else None) or str(ctx.constant_value(digestmod))
-        if not digest_name.lower().endswith(("md5", "sha1")):
-            return
+        if not digest_name.lower().endswith("md5"):
+            return  # HMAC-SHA1 does not rely on collision resistance and is still sound (RFC 6151, NIST)
         algorithm = f"HMAC-{digest_name.rsplit('.', 1)[-1].upper()}"
         data = None
     else:
@@ -143,6 +150,8 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     if name != "hmac.new" and _password_hint(node, ctx):
         return  # fast-hash-for-password reports this with the more specific CWE
     hint = (mentions(data, SENSITIVE) if data is not None else None) or sensitive_purpose(ctx)
+    if hint is not None and _UNIQUENESS_ONLY.search(hint):
+        hint = None  # a nonce, salt or tokenizer needs uniqueness, not collision resistance
     if name == "hmac.new":
         hint = hint or "an HMAC"
     if hint is None:
@@ -421,7 +430,7 @@ def short_asymmetric_key(node: ast.Call, ctx: Context) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
     spec = _KEY_GENERATORS.get(name)
@@ -491,9 +500,12 @@ def weak_tls_version(node: ast.Attribute, ctx: Context) -> None:
 
 _STATE_CHANGE = re.compile(
     r"\.(save|delete|create|update|update_or_create|get_or_create|bulk_create|commit|add|set_password|"
-    r"transfer|charge|refund|remove|execute)\(|request\.(method|POST|form)|objects\.create", re.IGNORECASE)
+    r"transfer|charge|refund|remove|execute)\(", re.IGNORECASE)
+# Requests that authenticate themselves (signed webhooks, API keys, bearer tokens) or carry their own
+# anti-forgery value (OAuth/OpenID callbacks posted cross-site by the provider, checked by `state`).
 _OWN_AUTHENTICATION = re.compile(
-    r"compare_digest|signature|verify|hmac|webhook|authorization|bearer|api_?key|x-hub|stripe|token_auth",
+    r"compare_digest|signature|verify|hmac|webhook|authorization|bearer|api_?key|x-hub|stripe|token_auth|"
+    r"oauth|openid|saml|id_token|callback",
     re.IGNORECASE)
 
 
@@ -521,9 +533,11 @@ def csrf_exempt_state_change(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
     """
     ## What it does
     Finds views decorated with Django's `@csrf_exempt` or Flask-WTF's
-    `@csrf.exempt` that change state (save, delete, create, commit, read a
-    POSTed form) and do not authenticate the request another way (a
-    signature, an HMAC, an API key or bearer token header).
+    `@csrf.exempt` that change state (save, delete, create, commit, ...)
+    and do not authenticate the request another way (a signature, an HMAC,
+    an API key or bearer token header) and are not OAuth/OpenID/SAML
+    callbacks, which providers post cross-site and which carry their own
+    `state` check.
 
     ## Why is this bad
     The browser sends the user's cookies with a request any other site
@@ -547,7 +561,7 @@ def csrf_exempt_state_change(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
     ```
     """
     decorator = _csrf_exempt_decorator(ctx, node)
-    if decorator is None or in_test_code(ctx):
+    if decorator is None or in_tests(ctx):
         return
     body = "\n".join(ast.unparse(stmt) for stmt in node.body)
     if not _STATE_CHANGE.search(body) or _OWN_AUTHENTICATION.search(body):
@@ -661,7 +675,7 @@ def cookie_without_secure(node: ast.Call | ast.Assign, ctx: Context) -> None:
                        confidence=Confidence.HIGH)
         return
     cookie = session_cookie_name(ctx, node)
-    if cookie is None or in_test_code(ctx):
+    if cookie is None or in_tests(ctx):
         return
     flag = keyword(node, "secure")
     if flag is None:
@@ -743,7 +757,7 @@ def jwt_signature_not_verified(node: ast.Call, ctx: Context) -> None:
     ```
     """
     problem = _jwt_problem(ctx, node)
-    if problem is None or in_test_code(ctx):
+    if problem is None or in_tests(ctx):
         return
     function = enclosing_def(ctx)
     if function is not None and "signature" in problem:
@@ -893,7 +907,7 @@ def cleartext_protocol_login(node: ast.Call, ctx: Context) -> None:
     made = _receiver_constructor(ctx, node)
     owner = ctx.call_name(made) if made is not None else None
     protocol = _CLEARTEXT_LOGINS.get(f"{owner}.{node.func.attr}")  # type: ignore[union-attr]
-    if made is None or protocol is None or in_test_code(ctx):
+    if made is None or protocol is None or in_tests(ctx):
         return
     if ctx.constant_value(argument(made, 0, "host")) in _LOCAL_HOSTS:
         return

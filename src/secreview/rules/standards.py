@@ -6,7 +6,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, is_true, keyword, rule
-from secreview.rules.heuristics import in_test_code, name_of, test_context_named
+from secreview.rules.heuristics import in_tests, name_of, test_context_named
 
 
 @rule(
@@ -42,7 +42,7 @@ def debug_mode_enabled(node: ast.Call, ctx: Context) -> None:
     ```
     """
     debug = keyword(node, "debug")
-    if debug is None or not is_true(debug.value) or in_test_code(ctx):
+    if debug is None or not is_true(debug.value) or in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
     confidence = Confidence.HIGH if name.startswith(("flask.", "werkzeug.")) else Confidence.MEDIUM
@@ -163,7 +163,7 @@ def werkzeug_debugger_exposed(node: ast.Call, ctx: Context) -> None:
     application = app  # errors go to the log, not to the browser
     ```
     """
-    if in_test_code(ctx):
+    if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
     if name.endswith("DebuggedApplication"):

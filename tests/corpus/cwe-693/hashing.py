@@ -23,8 +23,19 @@ def sign(secret, payload):
     # ruleid: weak-hash-for-security
     signature = hashlib.md5(secret + payload).hexdigest()
     # ruleid: weak-hash-for-security
-    mac = hmac.new(secret, payload, hashlib.sha1)
+    mac = hmac.new(secret, payload, hashlib.md5)
     return signature, mac
+
+
+def totp_code(secret, counter_bytes):
+    # ok: weak-hash-for-security
+    return hmac.new(secret, counter_bytes, hashlib.sha1).digest()
+
+
+def digest_auth_cnonce(entropy):
+    # ok: weak-hash-for-security
+    cnonce = hashlib.sha1(entropy).hexdigest()[:16]
+    return cnonce
 
 
 def cache_key(url):
