@@ -353,6 +353,14 @@ def test_client_error_is_not_retried(app: Path, server: ChatServer, tmp_path: Pa
     assert any("HTTP 404" in d.message and "model not found" in d.message for d in after.all_diagnostics)
 
 
+def test_server_without_json_mode_is_asked_again_without_it(app: Path, server: ChatServer, tmp_path: Path) -> None:
+    refusal = '{"error": {"message": "\'response_format.type\' must be \'json_schema\' or \'text\'"}}'
+    server.script = [Reply(400, refusal), chat(GOOD)]
+    _, after = with_llm(app, server, tmp_path, retries=0)
+    assert [("response_format" in r["body"]) for r in server.requests] == [True, False]
+    assert [f.cwe for f in after.findings if f.source == "llm"] == ["22"]
+
+
 def test_rate_limit_honours_retry_after(app: Path, server: ChatServer, tmp_path: Path) -> None:
     server.script = [Reply(429, '{"error": {"message": "slow down"}}', headers={"Retry-After": "1"}), chat(GOOD)]
     started = time.monotonic()

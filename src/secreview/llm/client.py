@@ -95,6 +95,9 @@ class ChatClient:
         self.settings = settings
         self.url = endpoint(settings.url)
         self._sleep = sleep
+        # JSON mode (`response_format`) helps most servers keep to JSON; a server that rejects
+        # it (LM Studio, older llama.cpp) is asked again without it: the prompt asks for JSON anyway.
+        self._json_mode = True
         host = urlsplit(self.url).hostname or ""
         handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
         if host in _LOOPBACK or host.startswith("127."):
@@ -111,12 +114,10 @@ class ChatClient:
         return text[:300] + ("…" if len(text) > 300 else "")
 
     def _request(self, messages: Sequence[dict[str, str]]) -> urllib.request.Request:
-        body = json.dumps({
-            "model": self.settings.model,
-            "messages": list(messages),
-            "temperature": 0,
-            "response_format": {"type": "json_object"},
-        }).encode("utf-8")
+        payload: dict[str, object] = {"model": self.settings.model, "messages": list(messages), "temperature": 0}
+        if self._json_mode:
+            payload["response_format"] = {"type": "json_object"}
+        body = json.dumps(payload).encode("utf-8")
         request = urllib.request.Request(self.url, data=body, method="POST")
         request.add_header("Content-Type", "application/json")
         request.add_header("Accept", "application/json")
@@ -155,6 +156,9 @@ class ChatClient:
                 detail = self._error_body(exc)
                 reason = f" ({exc.reason})" if isinstance(exc.reason, str) and exc.reason else ""
                 problem = f"HTTP {exc.code}{reason} from {redact_url(self.url)}{detail}"
+                if exc.code in (400, 422) and self._json_mode and "response_format" in detail:
+                    self._json_mode = False
+                    return self.complete(messages)
                 if exc.code not in RETRY_STATUS:
                     raise LLMError(self._clean(problem)) from None
                 told = retry_after(exc.headers.get("Retry-After") if exc.headers else None)
