@@ -36,7 +36,8 @@ _REQUEST_QUALNAMES = ("flask.request", "quart.request", "bottle.request", "sanic
 _REQUEST_NAMES = frozenset({"request", "req"})
 # Request attributes the client cannot fill with arbitrary text.
 _REQUEST_FACTS = frozenset({"method", "remote_addr", "scheme", "is_secure", "endpoint", "blueprint", "url_rule",
-                            "content_length", "is_json", "mimetype", "content_type", "max_content_length"})
+                            "content_length", "is_json", "mimetype", "content_type", "max_content_length",
+                            "environ"})  # environ mixes server-set keys with HTTP_* headers: stay quiet
 # Route decorators bind URL parts to parameters: Flask `<name>`, FastAPI/Starlette `{name}`.
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
@@ -433,17 +434,34 @@ def report_once(ctx: Context, node: ast.AST, message: str, **options: object) ->
 # -- how sure an injection finding is ---------------------------------------------
 
 
+# String methods that pass their receiver's text through; any other call's result is its own value.
+_TEXT_PRESERVING = frozenset({"format", "join", "strip", "lstrip", "rstrip", "lower", "upper", "title", "replace",
+                              "encode", "decode", "str", "get", "pop"})
+
+
 def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | None:
-    """A parameter of the enclosing function inside `node`, directly or through local variables."""
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
-            binding = ctx.names.lookup(sub.id)
-            if binding is not None and binding.kind == "param" and sub.id not in ("self", "cls"):
-                return sub.id
-            if binding is not None and binding.expr is not None and depth > 0 and binding.expr is not sub:
-                found = _parameter_in(ctx, binding.expr, depth - 1)
-                if found:
-                    return found
+    """A parameter of the enclosing function whose text reaches `node`: the parameter itself,
+    its attributes and items, strings built from it, or a local variable holding one of those.
+    A call's result (other than a string method's) is the callee's value, not the argument's."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+        binding = ctx.names.lookup(node.id)
+        if binding is not None and binding.kind == "param" and node.id not in ("self", "cls"):
+            return node.id
+        if binding is not None and binding.expr is not None and depth > 0 and binding.expr is not node:
+            return _parameter_in(ctx, binding.expr, depth - 1)
+        return None
+    if isinstance(node, ast.Call):
+        if name_of(node.func) not in _TEXT_PRESERVING:
+            return None
+        children: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
+        if isinstance(node.func, ast.Attribute):
+            children.append(node.func.value)
+    else:
+        children = list(ast.iter_child_nodes(node))
+    for child in children:
+        found = _parameter_in(ctx, child, depth)
+        if found:
+            return found
     return None
 
 

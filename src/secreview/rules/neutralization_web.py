@@ -227,15 +227,17 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
     Finds response headers whose value contains request data:
     `response.headers["X"] = request.args[...]`, `response["X"] = ...` on a
     Django response, `set_header`/`add_header`/`send_header`, and header
-    lists passed to WSGI `start_response`.
+    lists passed to WSGI `start_response`. Confidence is medium where
+    nothing rejects CR/LF (`http.server`, raw WSGI) and low on framework
+    response objects (Werkzeug, Django, Tornado), which refuse them.
 
     ## Why is this bad
     A CR LF in the value ends the header and starts another, or the body:
     the client can set cookies, poison caches or split the response
-    (CWE-113). Werkzeug and Django reject newlines in header values, which
-    is why the severity is medium; `http.server`'s `send_header` and raw
-    WSGI do not, and even where newlines are rejected the client still
-    chooses the header's content (e.g. `Content-Disposition` parameters).
+    (CWE-113). Werkzeug, Django and Tornado reject newlines in header
+    values; `http.server`'s `send_header` and raw WSGI do not, and even
+    where newlines are rejected the client still chooses the header's
+    content (e.g. `Content-Disposition` parameters, a reflected CORS origin).
 
     ## Example
     ```python
@@ -250,25 +252,31 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
     if in_test_code(ctx):
         return  # fixtures and test servers are not deployed code
     value: ast.expr | None = None
+    unchecked = False  # raw WSGI and http.server write CR/LF as given; frameworks refuse them
     if isinstance(node, ast.Assign):
         if any(_header_target(ctx, t) for t in node.targets):
             value = node.value
     elif isinstance(node, ast.Call) and name_of(node.func) == WSGI_START_RESPONSE:
         value = argument(node, 1, "response_headers")
+        unchecked = True
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         method = node.func.attr
         receiver = node.func.value
         if method in ("set_header", "add_header", "send_header"):
             value = node.args[1] if len(node.args) > 1 else None
+            unchecked = method == "send_header"
         elif method in HEADER_METHODS and isinstance(receiver, ast.Attribute) and receiver.attr == "headers" \
                 and name_of(receiver.value) not in ("request", "req") and len(node.args) > 1:
             value = node.args[1]
     if value is None:
         return
     origin = request_data(ctx, value, ("secure_filename", "quote", "urllib.parse.quote", "int"))
-    if origin:
-        ctx.report(node, f"A response header is set from `{origin}`; CR/LF or header syntax in it "
-                   "lets the client shape the response.")
+    if origin and unchecked:
+        ctx.report(node, f"A response header is set from `{origin}`; nothing here rejects CR/LF, so the "
+                   "client can add headers or split the response.")
+    elif origin:
+        ctx.report(node, f"A response header is set from `{origin}`; the framework rejects CR/LF, but the "
+                   "client still chooses the header's content.", confidence=Confidence.LOW)
 
 
 @rule(
