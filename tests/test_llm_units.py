@@ -226,3 +226,10 @@ def test_a_key_a_header_cannot_carry_is_refused_without_showing_it(monkeypatch: 
 def test_long_model_texts_are_cut() -> None:
     answer = parse_answer(_answer(explanation="why " * 5000, fix="fix"), {1: "import os", 2: "os.system(cmd)"}, set())
     assert len(answer.defects[0].explanation) < 2100 and answer.defects[0].explanation.endswith("…")
+
+
+def test_the_object_with_defects_wins_over_earlier_json_and_thinking() -> None:
+    text = ('<think>Maybe {"defects": ["draft"]}? Check {"x": 1}.</think>\nFirst a note {"unrelated": true}, '
+            'then the answer: {"defects": [], "static_findings": [], "pillars": []}')
+    assert extract_json(text) == {"defects": [], "static_findings": [], "pillars": []}
+    assert extract_json('{"a": 1} and {"b": 2}') == {"a": 1}

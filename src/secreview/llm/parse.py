@@ -21,6 +21,7 @@ from secreview.model import Severity
 from secreview.review.verdicts import PILLAR_ORDER
 
 _CWE_ID = re.compile(r"\bCWE[-_ :]?(\d{1,5})\b", re.IGNORECASE)
+_THINK = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _ROW_PREFIX = re.compile(r"^\s*\d+\s*\|\s?")
 _ASSESSMENTS = ("confirmed", "false_positive", "unsure")
 _MIN_QUOTE = 8  # a fragment shorter than this (e.g. "x") proves nothing about the line
@@ -69,16 +70,29 @@ class Answer:
 
 
 def extract_json(text: str) -> dict:
-    """The first JSON object in `text`, tolerating prose and ``` fences around it."""
+    """The answer's JSON object, tolerating prose, ``` fences and a reasoning model's <think> block.
+
+    The first object with a "defects" key wins (a model thinking aloud may
+    write other JSON first), else the first object at all.
+    """
+    text = _THINK.sub("", text)
     decoder = json.JSONDecoder()
-    for match in re.finditer(r"\{", text):
+    first: dict | None = None
+    position = 0
+    while (start := text.find("{", position)) != -1:
         try:
-            value, _ = decoder.raw_decode(text, match.start())
+            value, end = decoder.raw_decode(text, start)
         except ValueError:
+            position = start + 1
             continue
         if isinstance(value, dict):
-            return value
-    raise InvalidAnswer("the answer holds no JSON object")
+            if "defects" in value:
+                return value
+            first = first if first is not None else value
+        position = end
+    if first is None:
+        raise InvalidAnswer("the answer holds no JSON object")
+    return first
 
 
 def _require(item: dict, key: str, kinds: type | tuple[type, ...], where: str) -> object:
