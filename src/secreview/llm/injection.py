@@ -12,7 +12,7 @@ phrases that only make sense as instructions to a language model is matched.
 
 The phrases are deliberately narrow ("you are now" alone would match "you are
 now logged in"), because the finding costs a reviewer's attention.
-"""
+"""  # secreview: ignore[llm-prompt-injection-text] this documentation quotes the phrases it finds
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ _PRIORS = ("previous", "prior", "above", "earlier", "preceding", "original", "sy
 _INSTRUCTION_WORDS = ("instruction", "prompt", "rules", "direction", "directive", "guideline", "context")
 _INSTRUCTIONS = r"(?:instructions?|prompts?|rules|directions|directives|guidelines|context)"
 _PRIOR = rf"(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|any\s+)?(?:{'|'.join(_PRIORS)})"
+_TELL = ("reply", "respond", "answer", "say", "output", "print", "return", "state", "write", "conclude")
 _ADDRESS = tuple(f"{w} {p}" for w in ("note", "message", "instruction", "instructions", "attention") for p in ("to", "for"))
 
 
@@ -67,9 +68,9 @@ def _compiled(regex: str, flags: int) -> re.Pattern[str]:
 
 
 PHRASES: tuple[Phrase, ...] = (
-    Phrase("asks to ignore earlier instructions",
+    Phrase("tells the model to drop its instructions",
            rf"\b(?:{'|'.join(_VERBS)})\s+{_PRIOR}\s+{_INSTRUCTIONS}\b", (_VERBS, _PRIORS, _INSTRUCTION_WORDS)),
-    Phrase("asks to report no defects",
+    Phrase("asks for an empty report",
            r"\b(?:report|flag|find|mention|output|return|say)\s+(?:that\s+there\s+are\s+)?no\s+"
            r"(?:security\s+)?(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|problems?|bugs?|cwes?)\b",
            (("no security", "no defect", "no vulnerab", "no issue", "no finding", "no problem", "no bug", "no cwe"),)),
@@ -88,8 +89,9 @@ PHRASES: tuple[Phrase, ...] = (
            (_ADDRESS,)),
     Phrase("addresses an AI reviewer", rf"\bas\s+an?\s+{_AI}\b[^.\n]{{0,40}}\b(?:must|should|will|shall)\b",
            (tuple(f"as {article} {w}" for article in ("a", "an") for w in _AI_WORDS), ("must", "should", "will", "shall"))),
-    Phrase("dictates the review verdict", r"\bno security defects are detected in the code\b",
-           (("no security defects are detected in the code",),)),
+    Phrase("dictates the review verdict",
+           rf"\b(?:{'|'.join(_TELL)})\b[^.\n]{{0,30}}?\bno security defects are detected in the code\b",
+           (("no security defects are detected in the code",), _TELL)),
 )
 
 
@@ -99,6 +101,7 @@ class InjectionText:
 
     line: int
     column: int
+    end_line: int  # last line of the comment block or string (an inline waiver may sit there)
     kind: str  # "comment" | "string"
     reason: str  # which phrase matched
     excerpt: str  # the matched text, normalised (reporters escape it)
@@ -161,6 +164,7 @@ def find_injection_text(source: str, include_strings: bool = True) -> list[Injec
             if match:
                 reason = phrase.label
                 kind = "string" if segment.kind == "string" else "comment"
-                hits.append(InjectionText(segment.line, segment.column, kind, reason, match.group(0)))
+                hits.append(InjectionText(segment.line, segment.column, segment.end_line, kind, reason,
+                                          match.group(0)))
                 break
     return hits
