@@ -288,6 +288,10 @@ def _find_request_data(
 ) -> str | None:
     if isinstance(node, ast.expr) and _is_request_data(ctx, node):
         return ast.unparse(node)
+    if isinstance(node, ast.Subscript) and _is_request_data(ctx, node.value) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_request_data(ctx, node.func.value)
+    ):
+        return ast.unparse(node)  # the whole `request.args["n"]` / `request.args.get("n")` reads better
     if isinstance(node, ast.Call) and any(n in NUMERIC_CALLS or n in safe for n in call_names(ctx, node)):
         return None
     if _lookup_in_constant_table(node):

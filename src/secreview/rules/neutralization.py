@@ -30,6 +30,8 @@ ARGV_CALLS: dict[str, tuple[int, bool]] = {
 SHELL_PROGRAMS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox",
                             "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"})
 _SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec", "-xc"})
+# Builtins that run a string as Python code.
+CODE_EVAL_CALLS = ("eval", "exec", "compile")
 # Imports by a name the caller chooses.
 DYNAMIC_IMPORT_CALLS = ("__import__", "importlib.import_module", "importlib.__import__")
 
@@ -109,7 +111,7 @@ def command_injection_shell(node: ast.Call, ctx: Context) -> None:
     cwe="95",
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    calls=("eval", "exec", "compile"),
+    calls=CODE_EVAL_CALLS,
     bandit=("B307", "B102"),
     fix="Do not evaluate data as code. Parse it instead: ast.literal_eval() for Python literals, "
     "json.loads() for JSON, or a dispatch table of allowed operations.",

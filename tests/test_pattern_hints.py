@@ -1,0 +1,155 @@
+"""The judgements the CWE-707/664 pattern rules share: how a string was built,
+where its parts come from, and whether a regular expression can backtrack
+exponentially. The corpus checks the rules end to end; these pin the helpers'
+answers on the cases the rules depend on."""
+
+from __future__ import annotations
+
+import ast
+import re
+import time
+
+import pytest
+
+from secreview.engine import Dispatch, Walker
+from secreview.model import Confidence
+from secreview.rules.base import Context, Rule
+from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
+from secreview.rules.resources_regex import redos_problem
+
+
+def _probe(source: str, ask) -> list:
+    """Run `ask(ctx, call)` on every call to `sink(...)` in `source`, with the name model
+    in the state the walk has at that call, as a rule would see it."""
+    answers: list = []
+
+    def check(node: ast.Call, ctx: Context) -> None:
+        if isinstance(node.func, ast.Name) and node.func.id == "sink":
+            answers.append(ask(ctx, node))
+
+    probe = Rule(id="probe", name="probe", cwe="20", severity=None, confidence=None, fix="",  # type: ignore[arg-type]
+                 func=check, nodes=(ast.Call,))
+    Walker(Context("app.py", source, ast.parse(source)), Dispatch([probe], collectors=())).run()
+    return answers
+
+
+def _built(source: str):
+    return _probe(source, lambda ctx, call: built_string(ctx, call.args[0]))
+
+
+def test_built_string_sees_each_way_of_splicing():
+    answers = _built(
+        "def f(name, n):\n"
+        "    sink(f'SELECT {name}')\n"
+        "    sink('SELECT ' + name)\n"
+        "    sink('SELECT %s' % name)\n"
+        "    sink('SELECT {}'.format(name))\n"
+        "    q = 'SELECT ' + name\n"
+        "    sink(q)\n"
+    )
+    assert [a.how for a in answers] == ["an f-string", "concatenation", "%-formatting", "str.format()",
+                                        "concatenation"]
+    assert all(ast.unparse(a.parts[0]) == "name" for a in answers)
+    assert answers[-1].via == "q"
+
+
+def test_constants_numbers_and_placeholders_are_not_spliced_data():
+    answers = _built(
+        "def f(ids, limit):\n"
+        "    sink('SELECT 1')\n"
+        "    sink('LIMIT %d' % limit)\n"
+        "    sink(f'LIMIT {int(limit)}')\n"
+        "    sink('IN (%s)' % ', '.join(['?'] * len(ids)))\n"
+        "    sink(f'IN ({\",\".join(\"?\" for _ in ids)})')\n"
+        "    table = connection.ops.quote_name(ids)\n"
+        "    sink('SELECT * FROM ' + table)\n"
+    )
+    assert answers == [None] * 6
+
+
+def test_request_data_follows_locals_but_not_neutralisers_or_allow_lists():
+    source = (
+        "from flask import request\n"
+        "from werkzeug.utils import secure_filename\n"
+        "NAMES = {'a': 'x'}\n"
+        "def f():\n"
+        "    raw = request.args['n']\n"
+        "    sink(raw)\n"
+        "    sink(secure_filename(raw))\n"
+        "    sink(NAMES.get(raw, 'x'))\n"
+        "    sink(request.method)\n"
+    )
+    answers = _probe(source, lambda ctx, call: request_data(ctx, call.args[0], ["secure_filename"]))
+    assert answers == ["request.args['n']", None, None, None]
+
+
+def test_route_parameters_count_by_converter():
+    source = (
+        "@app.route('/a/<path:sub>/<int:num>/<name>')\n"
+        "def view(sub, num, name):\n"
+        "    sink(sub, num, name)\n"
+    )
+    every = _probe(source, lambda ctx, call: [request_data(ctx, a) for a in call.args])
+    paths_only = _probe(source, lambda ctx, call: [request_data(ctx, a, route_converters={"path"})
+                                                   for a in call.args])
+    assert every == [["sub (from the URL route)", None, "name (from the URL route)"]]
+    assert paths_only == [["sub (from the URL route)", None, None]]
+
+
+def test_spliced_origin_grades_request_caller_and_unknown():
+    source = (
+        "from flask import request\n"
+        "def f(arg):\n"
+        "    sink(request.form['x'])\n"
+        "    sink(arg.name)\n"
+        "    sink(lookup(arg))\n"
+        "def test_case(arg):\n"
+        "    sink(arg)\n"
+    )
+    answers = _probe(source, lambda ctx, call: spliced_origin(ctx, call.args))
+    assert [a[0] if a else None for a in answers] == [Confidence.HIGH, Confidence.MEDIUM, Confidence.LOW, None]
+
+
+def test_leading_text_reads_the_literal_prefix():
+    answers = _probe(
+        "def f(host, path):\n"
+        "    sink(f'https://api.example.org/{path}')\n"
+        "    sink('http://' + host + '/x')\n"
+        "    sink('/account/%s' % path)\n",
+        lambda ctx, call: leading_text(ctx, call.args[0]),
+    )
+    assert answers == ["https://api.example.org/", "http://", "/account/"]
+
+
+@pytest.mark.parametrize("pattern", [
+    r"(a+)+$", r"^(\w+\s?)*$", r"(\s*\w+)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$", r"(a|\w|-x)+",
+])
+def test_redos_shapes_are_found(pattern):
+    assert redos_problem(pattern)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"^(\d+\.)+\d+$", r"^[a-z]+(-[a-z]+)*$", r"(\w|\d)+", r"(?>a+)+$", r'"([^"\\]|\\.)*"', r"\d+(,\d+)*",
+    r"(a|ab)*c", "(unclosed", "a" * 6000,
+])
+def test_linear_or_unparsable_patterns_are_not(pattern):
+    assert redos_problem(pattern) is None
+
+
+def test_verbose_flag_changes_what_is_parsed():
+    pattern = "( a + ) +"
+    assert redos_problem(pattern) is None  # literal spaces separate the runs
+    assert redos_problem(pattern, re.VERBOSE)
+
+
+def test_a_reported_pattern_really_backtracks_and_a_clean_one_does_not():
+    """Ground truth from the engine itself: time grows fast for a finding, not for its fix."""
+    def cost(pattern: str, n: int) -> float:
+        start = time.perf_counter()
+        re.match(pattern, "a" * n + "!")
+        return time.perf_counter() - start
+
+    bad, good = r"^(\w+\s?)*$", r"^\w+(\s\w+)*$"
+    assert redos_problem(bad) and not redos_problem(good)
+    assert cost(bad, 20) > 8 * cost(bad, 14)
+    assert cost(good, 20000) < 0.05
