@@ -21,13 +21,36 @@ from secreview.rules.heuristics import (
 _NOT_SECRET_CALLS = frozenset({"len", "type", "isinstance", "bool", "int", "str.lower"})
 
 
+_CONFIRMATION = re.compile(r"\d+$|^(new|old|confirm(ation)?|again|repeat|retype|re)_?|_?(confirm(ation)?|again|repeat|"
+                           r"retype|check)$", re.IGNORECASE)
+_MESSAGE_NAME = re.compile(r"^(reason|msg|message|error|err|label|field|header|param)_|_(reason|msg|message|error|"
+                           r"label|field|header|param|marker)$", re.IGNORECASE)
+
+
+def _confirmation_pair(left: ast.expr, right: ast.expr) -> bool:
+    """`password1 != password2`, `password != confirm_password`: a user typing the same secret twice."""
+    a, b = name_of(left), name_of(right)
+    return bool(a and b and a != b and _CONFIRMATION.sub("", a).lower() == _CONFIRMATION.sub("", b).lower())
+
+
+def _class_constant(ctx: Context, node: ast.expr) -> bool:
+    """`self.reset_url_token` where the class body sets it to a literal: a marker, not a secret."""
+    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
+        return False
+    for cls in ctx.classes:
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and any(name_of(t) == node.attr for t in stmt.targets):
+                return isinstance(stmt.value, ast.Constant)
+    return False
+
+
 def _secret_operand(ctx: Context, node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant):
         return None
     if isinstance(node, ast.Call) and (ctx.call_name(node) in _NOT_SECRET_CALLS):
         return None
     name = name_of(node)
-    if name and DIGEST.search(name) and not name.lower().endswith(("_type", "_name", "_id", "_url", "_count", "_len", "_length", "type", "s_enabled")):
+    if name and DIGEST.search(name) and not _MESSAGE_NAME.search(name) and not name.lower().endswith(("_type", "_name", "_id", "_url", "_count", "_len", "_length", "type", "s_enabled")):
         return name
     return None
 
@@ -46,7 +69,9 @@ def timing_unsafe_comparison(node: ast.Compare, ctx: Context) -> None:
     """
     ## What it does
     Finds `==` and `!=` between a value that holds a secret, token, digest or
-    signature (judged by its name) and another non-constant value.
+    signature (judged by its name) and another non-constant value. A
+    password compared with its confirmation (`password1 != password2`) and
+    markers set to a literal in the class body are not reported.
 
     ## Why is this bad
     `==` on strings stops at the first differing byte, so response times
@@ -66,7 +91,9 @@ def timing_unsafe_comparison(node: ast.Compare, ctx: Context) -> None:
     if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
         return
     left, right = node.left, node.comparators[0]
-    if ctx.is_constant(left) or ctx.is_constant(right) or in_tests(ctx):
+    if ctx.is_constant(left) or ctx.is_constant(right) or in_tests(ctx) or _confirmation_pair(left, right):
+        return
+    if _class_constant(ctx, left) or _class_constant(ctx, right):
         return
     secret = _secret_operand(ctx, left) or _secret_operand(ctx, right)
     if secret is None:

@@ -22,3 +22,26 @@ def token_shape(token):
         return True
     # ok: timing-unsafe-comparison
     return token == ""
+
+
+def passwords_match(password1, password2):
+    # ok: timing-unsafe-comparison
+    return password1 == password2
+
+
+class PasswordResetView:
+    reset_url_token = "set-password"
+
+    def dispatch(self, token):
+        # ok: timing-unsafe-comparison
+        return token == self.reset_url_token
+
+
+def describe_failure(reason, REASON_NO_CSRF_COOKIE):
+    # ok: timing-unsafe-comparison
+    return reason == REASON_NO_CSRF_COOKIE
+
+
+def check_reset(token, user):
+    # ruleid: timing-unsafe-comparison
+    return token == user.reset_token
