@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from secreview import suppress
-from secreview.engine import Dispatch, Walker
+from secreview.engine import Dispatch, FileTimeout, Walker
 from secreview.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
 from secreview.parse import Parsed, parse_file, parse_source
 from secreview.review.verdicts import file_verdicts
@@ -51,12 +51,19 @@ class Thresholds:
     min_confidence: Confidence = Confidence.LOW
 
 
-def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Thresholds = Thresholds()) -> FileReview:
-    """Run the checks over a parsed file, split off suppressed and below-threshold findings."""
+def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Thresholds = Thresholds(),
+            deadline: float | None = None) -> FileReview:
+    """Run the checks over a parsed file, split off suppressed and below-threshold findings.
+
+    `deadline` (a `time.monotonic()` value) bounds the walk: past it, the file keeps
+    what was found so far plus a `timeout` diagnostic, instead of holding up the run.
+    """
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     diagnostics: list[Diagnostic] = []
     try:
-        Walker(ctx, dispatch).run()
+        Walker(ctx, dispatch, deadline).run()
+    except FileTimeout:
+        diagnostics.append(timeout_diagnostic(parsed.path))
     except RecursionError:
         diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.TOO_DEEP,
                                       "code nests too deeply to analyse; findings for this file may be incomplete"))
@@ -81,11 +88,22 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
     )
 
 
-def review_file(path: str, dispatch: Dispatch, max_bytes: int, thresholds: Thresholds = Thresholds()) -> FileReview:
+def timeout_diagnostic(path: str) -> Diagnostic:
+    return Diagnostic(path, DiagnosticKind.TIMEOUT, "review stopped at the per-file time budget (--file-timeout); "
+                      "findings for this file may be incomplete")
+
+
+def unreviewed(path: str, diagnostic: Diagnostic) -> FileReview:
+    """The review of a file that could not be read or parsed: its diagnostic only."""
+    return FileReview(path=path, lines=0, diagnostics=(diagnostic,), verdicts=file_verdicts((), ()), reviewed=False)
+
+
+def review_file(path: str, dispatch: Dispatch, max_bytes: int, thresholds: Thresholds = Thresholds(),
+                deadline: float | None = None) -> FileReview:
     parsed = parse_file(path, max_bytes)
     if isinstance(parsed, Diagnostic):
-        return FileReview(path=path, lines=0, diagnostics=(parsed,), verdicts=file_verdicts((), ()), reviewed=False)
-    return analyze(parsed, dispatch, module_name(path), thresholds)
+        return unreviewed(path, parsed)
+    return analyze(parsed, dispatch, module_name(path), thresholds, deadline)
 
 
 def review_text(path: str, source: str, dispatch: Dispatch, thresholds: Thresholds = Thresholds()) -> FileReview:

@@ -15,16 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from secreview import __version__, changes, git
-from secreview.analyze import Thresholds, review_file, review_text
+from secreview.analyze import Thresholds, review_text
 from secreview.config import Config, ConfigError
 from secreview.baseline import Baseline
 from secreview.config import load as load_config
 from secreview.diff import ChangeError, parse_diff
+from secreview.cache import Cache
 from secreview.discover import MissingPath, discover
 from secreview.engine import Dispatch
 from secreview.llm.settings import LLMSettings
 from secreview.model import Diagnostic, Review
 from secreview.parse import parse_file
+from secreview.parallel import DEFAULT_FILE_TIMEOUT, FileReviewer, review_many
 from secreview.review.verdicts import project_verdicts
 from secreview.rules import select_rules, unknown_selectors
 
@@ -40,15 +42,32 @@ def _thresholds(config: Config) -> Thresholds:
     return Thresholds(config.min_severity, config.min_confidence)
 
 
-def review_paths(paths: Sequence[str | Path], config: Config | None = None) -> Review:
-    """Review files and directories. Raises MissingPath or ConfigError for usage errors."""
+def review_paths(
+    paths: Sequence[str | Path],
+    config: Config | None = None,
+    *,
+    jobs: int = 1,
+    cache: Cache | None = None,
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
+    progress: bool = False,
+    isolate: bool = False,
+) -> Review:
+    """Review files and directories. Raises MissingPath or ConfigError for usage errors.
+
+    `jobs` worker processes review files in parallel (the review is identical
+    for any number); `cache` (`secreview.cache.open_cache`) skips unchanged
+    files; `file_timeout` seconds bound each file (None: no bound); `progress`
+    draws a bar on stderr for long runs; `isolate` reviews in a worker process
+    even with one job, so `file_timeout` also stops a hung parse or check.
+    """
     names = [str(p) for p in paths]
     if config is None:
         config = load_config(Path(names[0]) if names else None)
     dispatch = _dispatch(config)
     found = discover(names, config.exclude, config.gitignore)
-    thresholds = _thresholds(config)
-    files = tuple(review_file(path, dispatch, config.max_file_size, thresholds) for path in found.files)
+    reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
+    results = review_many(found.files, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
+    files = tuple(result.review for result in results)
     return Review(
         files=files,
         verdicts=project_verdicts([(f.findings, f.facts) for f in files]),

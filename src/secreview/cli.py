@@ -11,12 +11,15 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from secreview import __version__
 from secreview.api import apply_llm, review_diff, review_paths
 from secreview.baseline import Baseline, BaselineError
+from secreview.cache import open_cache
 from secreview.baseline import apply as apply_baseline
 from secreview.baseline import create as create_baseline
 from secreview.baseline import load as load_baseline
@@ -27,7 +30,9 @@ from secreview.discover import MissingPath
 from secreview.llm.client import LLMError
 from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
 from secreview.model import Confidence, Diagnostic, Review, Severity
+from secreview.parallel import DEFAULT_FILE_TIMEOUT, default_jobs
 from secreview.parse import parse_file
+from secreview.progress import wanted as progress_wanted
 from secreview.report import FORMATS, renderer
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -62,6 +67,7 @@ def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True)
     parser.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files with a diagnostic")
     parser.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
     parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
+    _add_run_options(parser)
     if not report:
         return
     parser.add_argument("-f", "--format", choices=FORMATS, default="text", help="report format (default: text)")
@@ -74,6 +80,37 @@ def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True)
                         help="markdown: link file:line to URL, with {path} and {line} replaced "
                              "(e.g. https://github.com/o/r/blob/SHA/{path}#L{line})")
     _add_llm_options(parser)
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """How the review runs (never what it finds): processes, cache, time budget."""
+    parser.add_argument("-j", "--jobs", type=int, default=0, metavar="N",
+                        help="review files in N processes (default 0: all cores); the report is the same for any N")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    parser.add_argument("--cache-dir", metavar="DIR", help="keep the result cache in DIR (default: the user cache dir)")
+    parser.add_argument("--file-timeout", type=float, default=DEFAULT_FILE_TIMEOUT, metavar="SECONDS",
+                        help=f"stop reviewing a file after SECONDS with a diagnostic (default: {DEFAULT_FILE_TIMEOUT:g}; "
+                             "0: no limit)")
+
+
+@contextmanager
+def _running(args: argparse.Namespace, config: Config, paths: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """The `review_paths` keyword arguments for the run options; cache warnings go to stderr."""
+    if args.jobs < 0 or args.file_timeout < 0:
+        raise UsageError("--jobs and --file-timeout must be 0 or more")
+    cache = None
+    if not args.no_cache:
+        cache, warning = open_cache(args.cache_dir, config, paths)
+        if warning:
+            print(f"secreview: warning: {warning}", file=sys.stderr)
+    try:
+        yield {"jobs": args.jobs or default_jobs(), "cache": cache, "file_timeout": args.file_timeout or None,
+               "progress": progress_wanted(), "isolate": True}
+    finally:
+        if cache is not None:
+            for warning in cache.warnings:
+                print(f"secreview: warning: {warning}", file=sys.stderr)
+            cache.close()
 
 
 def _add_llm_options(parser: argparse.ArgumentParser) -> None:
@@ -219,7 +256,8 @@ def _scan(args: argparse.Namespace) -> int:
     config = _config(args, Path(args.paths[0]))
     baseline = _baseline(args)
     llm = _llm_settings(args)
-    review = review_paths(args.paths, config)
+    with _running(args, config, args.paths) as run:
+        review = review_paths(args.paths, config, **run)
     if llm is not None:  # before the baseline, so the model's agreement with a baselined finding is hidden with it
         review = apply_llm(review, llm, config)
     if baseline is not None:
@@ -258,7 +296,8 @@ def _review(args: argparse.Namespace) -> int:
 
 def _baseline_create(args: argparse.Namespace) -> int:
     config = _config(args, Path(args.paths[0]))
-    review = review_paths(args.paths, config)
+    with _running(args, config, args.paths) as run:
+        review = review_paths(args.paths, config, **run)
     recorded = create_baseline(review, Path(args.file))
     print(f"secreview: recorded {recorded} finding{'' if recorded == 1 else 's'} in {args.file}", file=sys.stderr)
     return EXIT_CLEAN

@@ -107,6 +107,7 @@ class DiagnosticKind(str, enum.Enum):
     UNREADABLE = "unreadable"
     SYMLINK_LOOP = "symlink-loop"
     INTERNAL = "internal-error"
+    TIMEOUT = "timeout"
     CONFIG = "config-error"
     NOT_IN_TREE = "not-in-tree"  # review mode: the diff names a file the reviewed tree does not hold
     LLM = "llm-unavailable"  # the second opinion failed for a file; its static review is complete

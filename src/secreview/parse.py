@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import io
+import os
 import re
 import sys
 import tokenize
@@ -89,14 +90,21 @@ def parse_bytes(path: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> P
     return parse_source(path, text)
 
 
-def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed | Diagnostic:
+def read_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, os.stat_result] | Diagnostic:
+    """At most `max_bytes + 1` bytes of a file and its status at the time of reading (for the cache)."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+            return handle.read(max_bytes + 1), os.fstat(handle.fileno())
     except OSError as exc:
         kind = DiagnosticKind.SYMLINK_LOOP if getattr(exc, "errno", None) == 40 else DiagnosticKind.UNREADABLE
         return Diagnostic(path, kind, f"cannot read: {exc.strerror or exc}")
-    return parse_bytes(path, data, max_bytes)
+
+
+def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed | Diagnostic:
+    read = read_file(path, max_bytes)
+    if isinstance(read, Diagnostic):
+        return read
+    return parse_bytes(path, read[0], max_bytes)
 
 
 # -- newer-syntax detection ----------------------------------------------------

@@ -1,0 +1,299 @@
+"""A persistent cache of per-file results, so a re-run redoes only what changed.
+
+Storage is one SQLite database (stdlib `sqlite3`, WAL mode) in the user cache
+directory (`platformdirs`) or `--cache-dir`; it is never created inside the
+reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
+
+- `stats`: absolute path -> (size, mtime_ns, inode) at the time the file was
+  read, and the content digest it had. A file whose status is unchanged is
+  not even read on the next run. A file modified within `RACY_NS` of being
+  read may change again within the same timestamp tick, so its status is not
+  trusted and its content is hashed again (git's "racy clean" rule).
+- `results`: key -> pickled `FileResult` (the `FileReview` plus registered
+  per-file pass results such as taint summaries, see `secreview.filepasses`).
+  The key hashes the content digest, the path as reported (findings carry
+  it), the module name (relative imports resolve through it), and the run's
+  fingerprint: secreview's version, a digest of the package's own source files
+  (so editing a rule invalidates results even without a version bump), the
+  Python version (the `ast` differs between versions), the rule selection,
+  thresholds, size limit and per-file passes.
+
+Every write is one short transaction of upserts; SQLite's locking makes
+concurrent runs on the same database safe. A cache that cannot be opened,
+is corrupt or stays locked is reported as a warning and the run continues
+without it: the cache can make a run faster, never make it fail.
+
+Rows are unpickled with a restricted unpickler that only builds secreview's
+own dataclasses and enums and plain containers, so a cache file planted by
+someone else cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, is_dataclass
+from enum import Enum
+from pathlib import Path
+
+from secreview import __version__, filepasses
+from secreview.analyze import module_name
+from secreview.config import Config
+from secreview.parallel import FileResult, content_digest
+
+SCHEMA = 1
+RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
+MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000  # rows older than this are pruned (once a day)
+_BATCH = 500  # SQLite host parameters per statement, well under every build's limit
+_PACKAGE = Path(__file__).resolve().parent
+
+
+class CacheUnavailable(Exception):
+    """The cache could not be used; the message says why (shown as a warning)."""
+
+
+def default_directory() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("secreview", appauthor=False))
+
+
+def _code_digest() -> str:
+    """A digest of secreview's own code and data: any edit to a rule changes it."""
+    digest = hashlib.blake2b(digest_size=16)
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in (".py", ".json") and path.is_file():
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(config: Config) -> str:
+    """Everything besides a file's content and path that a per-file result depends on."""
+    parts = [
+        f"schema={SCHEMA}",
+        f"secreview={__version__}",
+        f"code={_code_digest()}",
+        f"python={sys.version_info[0]}.{sys.version_info[1]}",
+        f"select={sorted(config.select)}",
+        f"ignore={sorted(config.ignore)}",
+        f"thresholds={int(config.min_severity)},{int(config.min_confidence)}",
+        f"max_file_size={config.max_file_size}",
+        f"passes={[(p.name, p.version) for p in filepasses.registered()]}",
+    ]
+    return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+
+
+class _Unpickler(pickle.Unpickler):
+    """Builds only secreview's dataclasses and enums, plus builtin containers."""
+
+    def find_class(self, module: str, name: str) -> object:
+        if module == "secreview" or module.startswith("secreview."):
+            found = super().find_class(module, name)
+            if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+                return found
+        if module == "builtins" and name in ("frozenset", "set", "complex", "slice", "range"):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the cache")
+
+
+def _loads(payload: bytes) -> FileResult | None:
+    try:
+        value = _Unpickler(io.BytesIO(payload)).load()
+    except Exception:  # a damaged or foreign row is a miss, not an error
+        return None
+    return value if isinstance(value, FileResult) else None
+
+
+@dataclass
+class Lookup:
+    """The outcome of asking the cache about a list of files."""
+
+    hits: dict[int, FileResult] = field(default_factory=dict)  # position in the list -> cached result
+    misses: list[int] = field(default_factory=list)
+    sizes: dict[int, int] = field(default_factory=dict)  # position -> size in bytes, for scheduling
+    _refresh: list[tuple[str, int, int, int, str]] = field(default_factory=list)  # stats rows to rewrite
+
+
+class Cache:
+    """One open cache database for one fingerprint. Use `open_cache` to get one."""
+
+    def __init__(self, path: Path, fingerprint: str) -> None:
+        self.path = path
+        self.fingerprint = fingerprint
+        self.warnings: list[str] = []
+        try:
+            self._db = sqlite3.connect(str(path), timeout=10.0, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(
+                """
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS stats (
+                    path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL,
+                    inode INTEGER NOT NULL, checked_ns INTEGER NOT NULL, digest TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS results (
+                    key TEXT PRIMARY KEY, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                """
+            )
+            self._prune()
+        except sqlite3.Error as exc:
+            raise CacheUnavailable(f"cannot use the cache {path}: {exc}") from exc
+
+    def close(self) -> None:
+        try:
+            self._db.close()
+        except sqlite3.Error:
+            pass
+
+    # -- keys ----------------------------------------------------------------
+    def key(self, path: str, digest: str) -> str:
+        text = f"{self.fingerprint}\0{path}\0{module_name(path)}\0{digest}"
+        return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+    # -- reading -------------------------------------------------------------
+    def lookup(self, paths: Sequence[str]) -> Lookup:
+        """Which files have a cached result. Unchanged files (same size, mtime, inode) are not read."""
+        found = Lookup()
+        absolute = [os.path.abspath(p) for p in paths]
+        rows = self._select("SELECT path, size, mtime_ns, inode, checked_ns, digest FROM stats WHERE path IN",
+                            absolute)
+        known = {row[0]: row[1:] for row in rows}
+        keys: dict[int, str] = {}
+        for index, (path, full) in enumerate(zip(paths, absolute)):
+            try:
+                status = os.stat(path)
+            except OSError:
+                found.misses.append(index)  # the review reports why it cannot be read
+                continue
+            found.sizes[index] = status.st_size
+            row = known.get(full)
+            signature = (status.st_size, status.st_mtime_ns, status.st_ino)
+            if row is not None and row[:3] == signature and status.st_mtime_ns + RACY_NS < row[3]:
+                keys[index] = self.key(path, row[4])
+                continue
+            digest = _digest_of(path)
+            if digest is None:
+                found.misses.append(index)
+                continue
+            keys[index] = self.key(path, digest)
+            found._refresh.append((full, *signature, digest))
+        payloads = dict(self._select("SELECT key, payload FROM results WHERE key IN", list(keys.values())))
+        for index, key in keys.items():
+            payload = payloads.get(key)
+            result = _loads(payload) if payload is not None else None
+            if result is None:
+                found.misses.append(index)
+            else:
+                found.hits[index] = result
+        found.misses.sort()
+        return found
+
+    def _select(self, query: str, values: list[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        try:
+            for start in range(0, len(values), _BATCH):
+                chunk = values[start:start + _BATCH]
+                marks = ",".join("?" * len(chunk))
+                rows.extend(self._db.execute(f"{query} ({marks})", chunk).fetchall())
+        except sqlite3.Error as exc:
+            self._warn(f"cannot read the cache {self.path}: {exc}; reviewing without it")
+            return []
+        return rows
+
+    # -- writing -------------------------------------------------------------
+    def store(self, paths: Sequence[str], results: Iterable[FileResult], lookup: Lookup | None = None) -> None:
+        """Record new results (and refreshed file status) in one transaction."""
+        now = time.time_ns()
+        stats = [(*row, now) for row in (lookup._refresh if lookup else ())]
+        rows = []
+        for path, result in zip(paths, results):
+            if not result.cacheable:
+                continue
+            stats.append((os.path.abspath(path), result.size, result.mtime_ns, result.inode, result.digest, now))
+            rows.append((self.key(path, result.digest or ""), pickle.dumps(result, pickle.HIGHEST_PROTOCOL), now))
+        if not stats and not rows:
+            return
+        try:
+            with self._transaction():
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO stats (path, size, mtime_ns, inode, digest, checked_ns)"
+                    " VALUES (?, ?, ?, ?, ?, ?)", stats)
+                self._db.executemany("INSERT OR REPLACE INTO results (key, payload, stored_ns) VALUES (?, ?, ?)",
+                                     rows)
+        except sqlite3.Error as exc:
+            self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
+
+    def _transaction(self) -> "_Transaction":
+        return _Transaction(self._db)
+
+    def _prune(self) -> None:
+        """At most once a day, drop rows nobody has written for MAX_AGE_NS (old versions, deleted files)."""
+        now = time.time_ns()
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'pruned_ns'").fetchone()
+        if row is not None and now - int(row[0]) < 24 * 3600 * 1_000_000_000:
+            return
+        with self._transaction():
+            self._db.execute("DELETE FROM results WHERE stored_ns < ?", (now - MAX_AGE_NS,))
+            self._db.execute("DELETE FROM stats WHERE checked_ns < ?", (now - MAX_AGE_NS,))
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_ns', ?)", (str(now),))
+
+    def _warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on error: a writer waits for the lock up front."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, kind: object, value: object, traceback: object) -> None:
+        if kind is None:
+            self.db.execute("COMMIT")
+        else:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+
+def _digest_of(path: str) -> str | None:
+    try:
+        with open(path, "rb") as handle:
+            return content_digest(handle.read())
+    except OSError:
+        return None
+
+
+def open_cache(directory: str | Path | None, config: Config,
+               reviewed: Sequence[str] = ()) -> tuple[Cache | None, str | None]:
+    """The cache for this configuration, or (None, warning) when it cannot be used.
+
+    `directory` None means the user cache directory, which is refused when it
+    lies inside a reviewed path: a review never writes into the tree it
+    reviews unless `--cache-dir` (a `directory`) says so.
+    """
+    folder = Path(directory) if directory is not None else default_directory()
+    if directory is None:
+        real = folder.resolve()
+        for root in reviewed:
+            top = Path(root).resolve()
+            if real == top or top in real.parents:
+                return None, (f"the cache directory {folder} is inside the reviewed path {root}; "
+                              "not caching (choose one with --cache-dir)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return Cache(folder / f"results-v{SCHEMA}.sqlite3", fingerprint(config)), None
+    except (OSError, CacheUnavailable) as exc:
+        return None, f"{exc}; reviewing without the cache"

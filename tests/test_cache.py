@@ -1,0 +1,213 @@
+"""The result cache: unchanged files are not reviewed again, and a bad cache never breaks a run."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from secreview import cache as cache_module
+from secreview import filepasses, parallel
+from secreview.api import review_paths
+from secreview.cache import Cache, fingerprint, open_cache
+from secreview.cli import main
+from secreview.config import Config
+from secreview.model import Severity
+
+TREE = {
+    "pkg/__init__.py": "",
+    "pkg/a.py": "import os\n\ndef f(x):\n    os.system(x)\n",
+    "pkg/b.py": "import pickle\n\ndef g(b):\n    return pickle.loads(b)\n",
+    "pkg/c.py": "def ok():\n    return 1\n",
+    "pkg/bad.py": "def (:\n",
+}
+
+
+def make_tree(root: Path) -> Path:
+    for name, text in TREE.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def counted(monkeypatch) -> list[str]:
+    """Paths actually reviewed (not served from the cache) in this process."""
+    seen: list[str] = []
+    original = parallel.FileReviewer.__call__
+
+    def spy(self, path):  # type: ignore[no-untyped-def]
+        seen.append(path)
+        return original(self, path)
+
+    monkeypatch.setattr(parallel.FileReviewer, "__call__", spy)
+    return seen
+
+
+def age(path: Path, seconds: int = 60) -> None:
+    """Make a file's timestamp old enough to be trusted (not 'racy')."""
+    status = path.stat()
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def _run(tree: Path, where: Path, config: Config = Config(gitignore=False)):  # type: ignore[no-untyped-def]
+    cache, warning = open_cache(where, config, [str(tree)])
+    assert cache is not None, warning
+    try:
+        return review_paths([tree], config, cache=cache), cache
+    finally:
+        cache.close()
+
+
+def test_warm_run_reviews_only_what_changed(tmp_path: Path, counted: list[str]) -> None:
+    tree = make_tree(tmp_path / "t")
+    for path in tree.rglob("*.py"):
+        age(path)
+    cold, _ = _run(tree, tmp_path / "c")
+    assert len(counted) == len(TREE)
+    counted.clear()
+    warm, _ = _run(tree, tmp_path / "c")
+    assert counted == []
+    assert warm == cold
+    edited = tree / "pkg" / "c.py"
+    edited.write_text("import yaml\n\ndef h(s):\n    return yaml.load(s)\n", encoding="utf-8")
+    after, _ = _run(tree, tmp_path / "c")
+    assert counted == [str(edited)]
+    assert after == review_paths([tree], Config(gitignore=False))
+    assert len(after.findings) == len(cold.findings) + 1
+
+
+def test_touched_but_unchanged_file_is_not_reviewed_again(tmp_path: Path, counted: list[str]) -> None:
+    tree = make_tree(tmp_path / "t")
+    _run(tree, tmp_path / "c")
+    counted.clear()
+    os.utime(tree / "pkg" / "a.py")  # new timestamp, same content: hashed, found, not reviewed
+    warm, _ = _run(tree, tmp_path / "c")
+    assert counted == []
+    assert warm == review_paths([tree], Config(gitignore=False))
+
+
+def test_configuration_and_passes_are_part_of_the_key(tmp_path: Path, counted: list[str]) -> None:
+    tree = make_tree(tmp_path / "t")
+    _run(tree, tmp_path / "c")
+    counted.clear()
+    high = Config(gitignore=False, min_severity=Severity.CRITICAL)
+    assert fingerprint(high) != fingerprint(Config(gitignore=False))
+    _run(tree, tmp_path / "c", high)
+    assert len(counted) == len(TREE)
+
+
+def _summary(parsed, module):  # type: ignore[no-untyped-def]
+    return {"module": module, "functions": sorted(n.name for n in parsed.tree.body if hasattr(n, "name"))}
+
+
+def test_per_file_pass_results_are_cached_with_the_review(tmp_path: Path, counted: list[str]) -> None:
+    tree = make_tree(tmp_path / "t")
+    filepasses.register("test-summary", "1", _summary)
+    try:
+        reviewer = parallel.FileReviewer(Config(gitignore=False))
+        cache, _ = open_cache(tmp_path / "c", Config(gitignore=False), [str(tree)])
+        assert cache is not None
+        paths = sorted(str(p) for p in tree.rglob("*.py"))
+        first = parallel.review_many(paths, reviewer, cache=cache)
+        counted.clear()
+        second = parallel.review_many(paths, reviewer, cache=cache)
+        assert counted == []
+        by_path = {r.review.path: r.extras for r in second}
+        assert by_path[str(tree / "pkg" / "a.py")]["test-summary"] == {"module": "pkg.a", "functions": ["f"]}
+        assert "test-summary" not in by_path[str(tree / "pkg" / "bad.py")]  # unparsable: no pass ran
+        assert [r.extras for r in first] == [r.extras for r in second]
+        cache.close()
+    finally:
+        filepasses.unregister("test-summary")
+
+
+def test_corrupt_cache_file_is_a_warning_not_a_crash(tmp_path: Path, capsys) -> None:
+    tree = make_tree(tmp_path / "t")
+    where = tmp_path / "c"
+    where.mkdir()
+    (where / f"results-v{cache_module.SCHEMA}.sqlite3").write_bytes(b"this is not a database" * 100)
+    status = main(["scan", str(tree), "--cache-dir", str(where), "--format", "json", "--jobs", "1"])
+    captured = capsys.readouterr()
+    assert status == 1
+    assert "warning" in captured.err and "cache" in captured.err
+    assert '"findings"' in captured.out
+
+
+def test_locked_cache_is_a_warning_not_a_crash(tmp_path: Path, monkeypatch) -> None:
+    tree = make_tree(tmp_path / "t")
+    cache, _ = open_cache(tmp_path / "c", Config(gitignore=False), [str(tree)])
+    assert cache is not None
+    cache._db.execute("PRAGMA busy_timeout = 50")
+    holder = sqlite3.connect(str(cache.path), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        review = review_paths([tree], Config(gitignore=False), cache=cache)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert review.findings
+    assert cache.warnings and "cache" in cache.warnings[0]
+    cache.close()
+
+
+def test_cache_rows_cannot_run_code(tmp_path: Path) -> None:
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    assert cache_module._loads(pickle.dumps(Evil())) is None
+    assert not (tmp_path / "pwned").exists()
+    assert cache_module._loads(b"garbage") is None
+
+
+def test_default_cache_is_never_inside_the_reviewed_tree(tmp_path: Path, monkeypatch) -> None:
+    tree = make_tree(tmp_path / "t")
+    monkeypatch.setattr(cache_module, "default_directory", lambda: tree / ".cache" / "secreview")
+    cache, warning = open_cache(None, Config(), [str(tree)])
+    assert cache is None and warning and "inside the reviewed path" in warning
+    assert not (tree / ".cache").exists()
+    explicit, _ = open_cache(tree / ".cache", Config(), [str(tree)])  # --cache-dir says so
+    assert explicit is not None
+    explicit.close()
+
+
+def _writer(tree: str, where: str, rounds: int) -> None:
+    for _ in range(rounds):
+        cache, warning = open_cache(where, Config(gitignore=False), [tree])
+        assert cache is not None, warning
+        paths = sorted(str(p) for p in Path(tree).rglob("*.py"))
+        parallel.review_many(paths, parallel.FileReviewer(Config(gitignore=False)), cache=cache)
+        for path in paths:  # force rewrites of every row, as edits would
+            os.utime(path)
+        assert not cache.warnings, cache.warnings
+        cache.close()
+
+
+def test_two_processes_writing_at_once_never_corrupt_the_cache(tmp_path: Path) -> None:
+    trees = [make_tree(tmp_path / f"t{i}") for i in range(2)]
+    where = tmp_path / "c"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(str(tree), str(where), 4)) for tree in trees + trees]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [w.exitcode for w in workers] == [0] * len(workers)
+    db = sqlite3.connect(str(where / f"results-v{cache_module.SCHEMA}.sqlite3"))
+    assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    db.close()
+    for tree in trees:
+        served, _ = _run(tree, where)
+        assert served == review_paths([tree], Config(gitignore=False))
+
+
+def test_cache_object_is_usable_directly(tmp_path: Path) -> None:
+    cache = Cache(tmp_path / "x.sqlite3", "fp")
+    assert cache.lookup([]).hits == {}
+    cache.close()

@@ -1,0 +1,125 @@
+"""Parallel review: the same report for any --jobs, and a time budget per file that holds."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from secreview import parallel
+from secreview.analyze import analyze
+from secreview.api import _dispatch, review_paths
+from secreview.config import Config
+from secreview.model import DiagnosticKind
+from secreview.parallel import FileResult, FileReviewer, review_files
+from secreview.parse import Parsed, parse_source
+from secreview.report import renderer
+
+FILES = {
+    "app/__init__.py": "",
+    "app/shell.py": "import subprocess as sp\n\ndef run(cmd):\n    sp.call(cmd, shell=True)\n",
+    "app/crypto.py": "import hashlib\n\ndef h(x):\n    return hashlib.md5(x).hexdigest()\n",
+    "app/broken.py": "def f(:\n    pass\n",
+    "app/py2.py": "print 'hello'\n",
+    "app/latin.py": b"# -*- coding: latin-1 -*-\nname = '\xe9'\nimport os\nos.system(name)\n",
+    "app/binary.py": b"\x00\x01\x02",
+    "app/clean.py": "def add(a, b):\n    return a + b\n",
+    "app/sub/deep.py": "from .. import shell\nimport pickle\n\ndef load(b):\n    return pickle.loads(b)\n",
+    "app/sub/__init__.py": "",
+    "app/empty.py": "",
+}
+
+
+def make_tree(root: Path, files: dict[str, str | bytes] = FILES) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text", "markdown"])
+def test_output_is_identical_for_any_number_of_jobs(tmp_path: Path, fmt: str) -> None:
+    tree = make_tree(tmp_path / "t")
+    config = Config(gitignore=False)
+    reports = {jobs: renderer(fmt)(review_paths([tree], config, jobs=jobs)) for jobs in (1, 2, 3)}
+    assert reports[1] == reports[2] == reports[3]
+    one = review_paths([tree], config, jobs=1)
+    assert one.findings, "the tree has defects; an empty review would prove nothing"
+    assert {d.kind for d in one.all_diagnostics} >= {DiagnosticKind.SYNTAX, DiagnosticKind.BINARY}
+
+
+def test_isolated_single_job_matches_in_process(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "t")
+    config = Config(gitignore=False)
+    assert review_paths([tree], config, jobs=1) == review_paths([tree], config, jobs=1, isolate=True)
+
+
+def test_cooperative_deadline_stops_the_walk() -> None:
+    source = "".join(f"x{i} = f(a{i}, b{i}) + g(c{i})\n" for i in range(3000))
+    parsed = parse_source("big.py", source)
+    assert isinstance(parsed, Parsed)
+    review = analyze(parsed, _dispatch(Config()), "big", deadline=time.monotonic() - 1)
+    assert [d.kind for d in review.diagnostics] == [DiagnosticKind.TIMEOUT]
+    complete = analyze(parsed, _dispatch(Config()), "big", deadline=time.monotonic() + 60)
+    assert complete.diagnostics == ()
+
+
+def test_a_timed_out_result_is_not_cached() -> None:
+    review = analyze(parse_source("x.py", "x = 1\n" * 2000), _dispatch(Config()), "x",  # type: ignore[arg-type]
+                     deadline=time.monotonic() - 1)
+    assert not FileResult(review, digest="d").cacheable
+    assert FileResult(analyze(parse_source("x.py", "x = 1\n"), _dispatch(Config())), digest="d").cacheable  # type: ignore[arg-type]
+
+
+class _Hangs(FileReviewer):
+    """Hangs (as a pathological parse would) on files named hang.py; a worker must be killed."""
+
+    def __call__(self, path: str) -> FileResult:
+        if path.endswith("hang.py"):
+            time.sleep(600)
+        return super().__call__(path)
+
+
+class _Dies(FileReviewer):
+    """Kills its own process on files named die.py, as a crash in C code would."""
+
+    def __call__(self, path: str) -> FileResult:
+        if path.endswith("die.py"):
+            import os
+
+            os._exit(3)
+        return super().__call__(path)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_hung_worker_is_killed_and_the_run_goes_on(tmp_path: Path, jobs: int, monkeypatch) -> None:
+    monkeypatch.setattr(parallel, "_GRACE", 0.0)
+    tree = make_tree(tmp_path, {"a.py": "import os\nos.system(x)\n", "hang.py": "x = 1\n", "z.py": "eval(x)\n"})
+    paths = [str(tree / n) for n in ("a.py", "hang.py", "z.py")]
+    start = time.monotonic()
+    results = review_files(paths, _Hangs(Config(), file_timeout=0.5), jobs=jobs, isolate=True)
+    assert time.monotonic() - start < 30
+    assert [r.review.path for r in results] == paths
+    assert [d.kind for d in results[1].review.diagnostics] == [DiagnosticKind.TIMEOUT]
+    assert results[0].review.findings and results[2].review.findings
+
+
+def test_a_dead_worker_costs_one_file(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path, {"a.py": "import os\nos.system(x)\n", "die.py": "x = 1\n", "z.py": "eval(x)\n"})
+    paths = [str(tree / n) for n in ("a.py", "die.py", "z.py")]
+    results = review_files(paths, _Dies(Config()), jobs=2)
+    assert [d.kind for d in results[1].review.diagnostics] == [DiagnosticKind.INTERNAL]
+    assert results[0].review.findings and results[2].review.findings
+
+
+def test_reviewer_survives_pickling() -> None:
+    import pickle
+
+    reviewer = FileReviewer(Config(select=("CWE-78",)), 3.0, (_dispatch(Config()), None))
+    copy = pickle.loads(pickle.dumps(reviewer))
+    assert copy.config == reviewer.config and copy.file_timeout == 3.0 and copy._prepared is None
