@@ -27,10 +27,11 @@ _ZERO_WIDTH = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u
 _AI_WORDS = ("ai", "a.i.", "llm", "language model", "gpt", "chatgpt", "claude", "copilot", "assistant", "chatbot",
              "model", "reviewer", "automated reviewer", "code reviewer")
 _AI = "(?:" + "|".join(re.escape(w) for w in sorted(_AI_WORDS, key=len, reverse=True)) + ")"
-_VERBS = ("ignore", "disregard", "forget", "override", "skip", "bypass")
+_VERBS = ("ignore", "disregard", "forget", "override")
 _PRIORS = ("previous", "prior", "above", "earlier", "preceding", "original", "system")
-_INSTRUCTION_WORDS = ("instruction", "prompt", "rules", "direction", "directive", "guideline", "context")
-_INSTRUCTIONS = r"(?:instructions?|prompts?|rules|directions|directives|guidelines|context)"
+# not "rules" or "context": "later rules override previous rules" is ordinary prose in code
+_INSTRUCTION_WORDS = ("instruction", "prompt", "direction", "directive", "guideline")
+_INSTRUCTIONS = r"(?:instructions?|prompts?|directions|directives|guidelines)"
 _PRIOR = rf"(?:all\s+)?(?:of\s+)?(?:the\s+|your\s+|any\s+)?(?:{'|'.join(_PRIORS)})"
 _TELL = ("reply", "respond", "answer", "say", "output", "print", "return", "state", "write", "conclude")
 _ADDRESS = tuple(f"{w} {p}" for w in ("note", "message", "instruction", "instructions", "attention") for p in ("to", "for"))
