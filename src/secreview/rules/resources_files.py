@@ -31,6 +31,8 @@ PATH_NEUTRALISERS = frozenset({
     "werkzeug.security.safe_join", "flask.safe_join", "safe_join", "django.utils._os.safe_join",
     "get_valid_filename", "django.utils.text.get_valid_filename", "uuid.uuid4",
 })
+# Werkzeug's FileStorage.save(dst): an upload written under a path the client may have chosen.
+UPLOAD_SAVE_METHODS = ("save",)
 TAR_EXTRACT_METHODS = ("extractall", "extract")
 UNPACK_ARCHIVE_CALLS = ("shutil.unpack_archive",)
 
@@ -42,16 +44,18 @@ UNPACK_ARCHIVE_CALLS = ("shutil.unpack_archive",)
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
     calls=tuple(FILE_PATH_SINKS),
+    methods=UPLOAD_SAVE_METHODS,
     fix="Reduce the name to one component (werkzeug.utils.secure_filename or os.path.basename), or resolve "
     "the joined path and check it stays under the base: p = (BASE / name).resolve(); p.is_relative_to(BASE).",
 )
 def path_traversal(node: ast.Call, ctx: Context) -> None:
     """
     ## What it does
-    Finds `open()`, `os.remove()`, `shutil.*`, `flask.send_file()` and
-    similar calls whose path contains request data (query, form, JSON,
-    uploaded file names, `<path:...>` route parts) that was not reduced to a
-    single component and not checked earlier in the function. For
+    Finds `open()`, `os.remove()`, `shutil.*`, `flask.send_file()`, an
+    upload's `save()` and similar calls whose path contains request data
+    (query, form, JSON, uploaded file names, `<path:...>` route parts) that
+    was not reduced to a single component and not checked earlier in the
+    function. For
     `send_from_directory()` only the directory is checked: Flask joins the
     file name safely.
 
@@ -73,7 +77,10 @@ def path_traversal(node: ast.Call, ctx: Context) -> None:
     """
     if in_test_code(ctx):
         return  # fixtures and test servers are not deployed code
-    positions = FILE_PATH_SINKS.get(ctx.call_name(node) or "", ())
+    if isinstance(node.func, ast.Attribute) and node.func.attr in UPLOAD_SAVE_METHODS:
+        if not request_data(ctx, node.func.value):
+            return  # model.save(), image.save(path): not an uploaded file
+    positions = FILE_PATH_SINKS.get(ctx.call_name(node) or "", (0,))
     candidates = [node.args[i] for i in positions if i < len(node.args)]
     candidates += [k.value for k in node.keywords if k.arg in _PATH_KEYWORDS]
     for path in candidates:

@@ -58,6 +58,8 @@ SERVER_METHODS = ("bind", "run", "serve", "run_app", "create_server", "start_ser
 # A URL whose scheme and host are literal: `https://api.example.com/...`, `/path`.
 _FIXED_HOST = re.compile(r"^[a-zA-Z][\w+.-]*://[^/?#{}%]+[/?#]")
 _LOCAL_PATH = re.compile(r"^/[^/\\]")
+# Flask's URL of the current request: the post/redirect/get pattern, not an open redirect.
+_OWN_URL = (".url", ".base_url", ".url_root", ".host_url")
 
 
 def http_client_call(ctx: Context, node: ast.Call) -> str | None:
@@ -172,6 +174,8 @@ def open_redirect(node: ast.Call, ctx: Context) -> None:
     if _LOCAL_PATH.match(prefix) or _FIXED_HOST.match(prefix):
         return
     origin = request_data(ctx, target, URL_NEUTRALISERS)
+    if origin and origin.endswith(_OWN_URL):
+        return  # the URL the client just requested, on the host it connected to
     if origin and not checked_in_function(ctx, target):
         ctx.report(node, f"{ctx.call_name(node)}() redirects to `{origin}`, which the client chooses; any "
                    "external site is accepted.")

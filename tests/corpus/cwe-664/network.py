@@ -86,6 +86,18 @@ def login_mapped():
     return redirect(NEXT_PAGES.get(request.args.get("next"), "/"))
 
 
+@app.route("/form", methods=["POST"])
+def post_redirect_get():
+    # ok: open-redirect
+    return redirect(request.url)
+
+
+@app.route("/double-slash")
+def double_slash():
+    # ruleid: open-redirect
+    return redirect(request.path)
+
+
 @app.route("/home")
 def home():
     # ok: open-redirect

@@ -72,6 +72,8 @@ def upload():
     uploaded = request.files["doc"]
     # ruleid: path-traversal
     shutil.copyfileobj(uploaded.stream, open(os.path.join(UPLOADS, uploaded.filename), "wb"))
+    # ruleid: path-traversal
+    uploaded.save(os.path.join(UPLOADS, uploaded.filename))
     # ok: path-traversal
     uploaded.save(os.path.join(UPLOADS, secure_filename(uploaded.filename)))
 
@@ -129,3 +131,8 @@ def unpack_any(upload, dest):
     shutil.unpack_archive(upload, dest)
     # ok: tar-extract-unfiltered
     shutil.unpack_archive(upload, dest, filter="data")
+
+
+def save_model(instance, name):
+    # ok: path-traversal
+    instance.save(name)
