@@ -123,7 +123,9 @@ def security_verdict_ignored(node: ast.Expr, ctx: Context) -> None:
     `hmac.compare_digest`, `check_password`, `check_password_hash`,
     `bcrypt.checkpw`, `has_perm`, `url_has_allowed_host_and_scheme`,
     Flask-WTF's `validate_on_submit`, passlib and pyotp `verify` — used as a
-    bare statement, so the answer is thrown away.
+    bare statement, so the answer is thrown away. A dummy check on literals
+    (run so that an unknown user takes as long as a wrong password) is not
+    reported.
 
     ## Why is this bad
     These functions do not raise on failure; they return `False`. Called as
@@ -148,6 +150,8 @@ def security_verdict_ignored(node: ast.Expr, ctx: Context) -> None:
         call = call.value
     if not isinstance(call, ast.Call) or in_tests(ctx):
         return
+    if call.args and all(ctx.is_constant(a) for a in call.args):
+        return  # a dummy check on literals, run to make failure take as long as success
     name = ctx.call_name(call) or ""
     attr = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
     owner = ctx.qualname(call.func.value) if isinstance(call.func, ast.Attribute) else None

@@ -69,3 +69,9 @@ def install_release_checked(path):
 def list_keys():
     # ok: verification-exit-status-ignored
     subprocess.run(["gpg", "--list-keys"])
+
+
+def login_unknown_user(username):
+    # ok: security-verdict-ignored
+    check_password_hash("pbkdf2:sha256:600000$salt$0123abcd", "not-the-password")
+    return None
