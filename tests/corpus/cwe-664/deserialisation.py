@@ -87,3 +87,14 @@ def upload_model():
     from flask import request
     # ruleid: unsafe-deserialization-pickle
     return pickle.loads(request.files["model"].read())
+
+
+def configurable_weights(path, trusted):
+    import torch
+    # ok: torch-load-unsafe
+    return torch.load(path, weights_only=not trusted)
+
+
+def c_safe_loader(text):
+    # ok: yaml-unsafe-load
+    return yaml.load(text, Loader=yaml.CSafeLoader)

@@ -136,3 +136,20 @@ def unpack_any(upload, dest):
 def save_model(instance, name):
     # ok: path-traversal
     instance.save(name)
+
+
+@app.route("/purge", methods=["POST"])
+def purge():
+    # ruleid: path-traversal
+    shutil.rmtree(os.path.join(UPLOADS, request.json["folder"]))
+    # ruleid: path-traversal
+    os.rename(os.path.join(UPLOADS, "inbox"), request.form["target"])
+
+
+@app.route("/member")
+def member_extract():
+    # ok: tar-extract-unfiltered
+    with tarfile.open(os.path.join(UPLOADS, "bundle.tar")) as bundle:
+        for entry in bundle.getmembers():
+            if entry.isfile() and not os.path.isabs(entry.name) and ".." not in entry.name:
+                bundle.extract(entry, UPLOADS, filter="data")
