@@ -24,6 +24,7 @@ FILE_PATH_SINKS: dict[str, tuple[int, ...]] = {
     # send_from_directory joins its second argument safely; only the directory must be trusted.
     "flask.send_from_directory": (0,), "flask.helpers.send_from_directory": (0,),
 }
+FILE_PATH_CALLS = tuple(FILE_PATH_SINKS)  # the same sinks as a plain list, for the taint specs
 _PATH_KEYWORDS = frozenset({"file", "path", "path_or_file", "directory", "src", "dst"})
 # Neutralisers: keep only the last path component, or join refusing to leave the base.
 PATH_NEUTRALISERS = frozenset({
@@ -43,7 +44,7 @@ UNPACK_ARCHIVE_CALLS = ("shutil.unpack_archive",)
     cwe="22",
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    calls=tuple(FILE_PATH_SINKS),
+    calls=FILE_PATH_CALLS,
     methods=UPLOAD_SAVE_METHODS,
     fix="Reduce the name to one component (werkzeug.utils.secure_filename or os.path.basename), or resolve "
     "the joined path and check it stays under the base: p = (BASE / name).resolve(); p.is_relative_to(BASE).",

@@ -36,6 +36,7 @@ HTTPX_CALLS = {**_verbs("httpx"), **_verbs("httpx.Client"), **_verbs("httpx.Asyn
 URLLIB_CALLS = {"urllib.request.urlopen": 0, "urllib.request.Request": 0, "urllib3.request": 1,
                 **_verbs("urllib3.PoolManager"), **_verbs("aiohttp.ClientSession")}
 HTTP_CLIENT_CALLS: dict[str, int] = {**REQUESTS_CALLS, **REQUESTS_SESSION_CALLS, **HTTPX_CALLS, **URLLIB_CALLS}
+HTTP_CLIENT_QUALNAMES = tuple(HTTP_CLIENT_CALLS)  # the same sinks as a plain list, for the taint specs
 
 REDIRECT_CALLS = (
     "flask.redirect", "werkzeug.utils.redirect", "quart.redirect", "django.shortcuts.redirect",
@@ -80,7 +81,7 @@ def http_client_call(ctx: Context, node: ast.Call) -> str | None:
     cwe="918",
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    calls=tuple(HTTP_CLIENT_CALLS),
+    calls=HTTP_CLIENT_QUALNAMES,
     methods=HTTP_VERBS,
     fix="Do not fetch client-chosen URLs. Fix the scheme and host in code and put client data in the path or "
     "query (with quoting), or check the parsed host against an allow-list before the request.",
