@@ -1,0 +1,287 @@
+"""Taint sources, sinks, sanitisers and guards as data: `rules/specs/*.toml`.
+
+One spec file per framework or library says where untrusted data enters
+(`[[source]]`), where it does harm (`[[sink]]`), what neutralises it
+(`[[sanitiser]]`) and which checks guard a branch (`[guards]`). The files are
+read once per process and checked against the small schema below, so a typo in
+a key or a sink class fails loudly at load time instead of silently matching
+nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled
+`Specs` object, never the files.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+try:  # Python 3.11+
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python 3.10
+    import tomli as tomllib  # type: ignore[no-redef]
+
+from secreview.model import Confidence
+
+SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
+              "xxe", "ldap", "xpath", "header", "log", "regex")
+ALL = "*"
+
+
+class SpecError(ValueError):
+    """A spec file does not follow the schema."""
+
+
+# -- schema: key -> expected type, per table ----------------------------------------------
+_STR, _LIST, _BOOL, _INT_LIST, _TABLE = "string", "list of strings", "boolean", "list of integers", "table"
+_SOURCE_KEYS = {
+    "label": _STR, "confidence": _STR, "imports": _LIST, "qualnames": _LIST, "receivers": _LIST,
+    "attributes": _LIST, "methods": _LIST, "any_receiver_methods": _LIST, "request_types": _LIST,
+    "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
+    "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
+    "safe_converters": _LIST, "injected_defaults": _LIST,
+}
+_SINK_KEYS = {
+    "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
+    "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
+    "safe_arg": _TABLE, "subscript_stores": _LIST,
+}
+_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST}
+_GUARD_KEYS = {
+    "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
+    "content_checks": _LIST, "content_check_calls": _LIST,
+}
+_SAFE_ARG_KEYS = {"position": "integer", "keyword": _STR, "endswith": _LIST}
+_TOP_KEYS = {"source": "array of tables", "sink": "array of tables", "sanitiser": "array of tables",
+             "guards": _TABLE}
+
+
+def _type_ok(value: object, expected: str) -> bool:
+    if expected == _STR:
+        return isinstance(value, str)
+    if expected == _BOOL:
+        return isinstance(value, bool)
+    if expected == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == _LIST:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if expected == _INT_LIST:
+        return isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    if expected == _TABLE:
+        return isinstance(value, dict)
+    return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+
+
+def _check_table(where: str, table: object, schema: dict[str, str], required: tuple[str, ...] = ()) -> None:
+    if not isinstance(table, dict):
+        raise SpecError(f"{where}: expected a table")
+    for key, value in table.items():
+        if key not in schema:
+            raise SpecError(f"{where}: unknown key {key!r} (known: {', '.join(sorted(schema))})")
+        if not _type_ok(value, schema[key]):
+            raise SpecError(f"{where}: {key!r} must be a {schema[key]}")
+    for key in required:
+        if key not in table:
+            raise SpecError(f"{where}: missing required key {key!r}")
+
+
+def validate(name: str, data: dict) -> None:
+    """Raise SpecError unless `data` (one parsed spec file) follows the schema."""
+    _check_table(name, data, _TOP_KEYS)
+    for index, source in enumerate(data.get("source", ())):
+        where = f"{name}: source #{index + 1}"
+        _check_table(where, source, _SOURCE_KEYS, ("label",))
+        if source.get("confidence", "high") not in ("high", "medium", "low"):
+            raise SpecError(f"{where}: confidence must be high, medium or low")
+    for index, sink in enumerate(data.get("sink", ())):
+        where = f"{name}: sink #{index + 1}"
+        _check_table(where, sink, _SINK_KEYS, ("kind",))
+        if sink["kind"] not in SINK_KINDS:
+            raise SpecError(f"{where}: unknown sink kind {sink['kind']!r} (known: {', '.join(SINK_KINDS)})")
+        if "safe_arg" in sink:
+            _check_table(f"{where}: safe_arg", sink["safe_arg"], _SAFE_ARG_KEYS, ("position", "keyword", "endswith"))
+        for ref in sink.get("constants", ()):
+            _constant(where, ref)
+    for index, sanitiser in enumerate(data.get("sanitiser", ())):
+        where = f"{name}: sanitiser #{index + 1}"
+        _check_table(where, sanitiser, _SANITISER_KEYS, ("cuts",))
+        unknown = [c for c in sanitiser["cuts"] if c != ALL and c not in SINK_KINDS]
+        if unknown:
+            raise SpecError(f"{where}: unknown sink kinds in cuts: {', '.join(unknown)}")
+    if "guards" in data:
+        _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
+
+
+def _constant(where: str, ref: str) -> tuple[str, ...]:
+    """`neutralization:SHELL_CALLS` -> that tuple of qualified names in secreview.rules.neutralization."""
+    module_name, _, attribute = ref.partition(":")
+    try:
+        value = getattr(importlib.import_module(f"secreview.rules.{module_name}"), attribute)
+    except (ImportError, AttributeError) as exc:
+        raise SpecError(f"{where}: constant {ref!r} not found: {exc}") from None
+    if not isinstance(value, (tuple, list, frozenset, set)) or not all(isinstance(v, str) for v in value):
+        raise SpecError(f"{where}: constant {ref!r} is not a collection of qualified names")
+    return tuple(value)
+
+
+# -- compiled form -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class SourceSpec:
+    """One [[source]] entry."""
+
+    label: str
+    confidence: Confidence
+    imports: tuple[str, ...] = ()
+    qualnames: tuple[str, ...] = ()
+    receivers: frozenset[str] = frozenset()
+    attributes: frozenset[str] = frozenset()
+    methods: frozenset[str] = frozenset()
+    any_receiver_methods: frozenset[str] = frozenset()
+    request_types: frozenset[str] = frozenset()
+    class_bases: frozenset[str] = frozenset()
+    route_decorators: frozenset[str] = frozenset()
+    decorator_qualnames: frozenset[str] = frozenset()
+    handler_methods: frozenset[str] = frozenset()
+    view_first_param: str = ""
+    param_names: frozenset[str] = frozenset()
+    with_receiver_param: frozenset[str] = frozenset()
+    safe_annotations: frozenset[str] = frozenset()
+    safe_converters: frozenset[str] = frozenset()
+    injected_defaults: frozenset[str] = frozenset()
+
+    def active(self, imported: frozenset[str]) -> bool:
+        """Name-based parts apply only in files that import the framework."""
+        if not self.imports:
+            return True
+        return any(top in imported for top in self.imports) or any(
+            name.startswith(prefix) for prefix in self.imports if prefix.endswith("_") for name in imported)
+
+
+@dataclass(frozen=True)
+class SinkSpec:
+    """One [[sink]] entry."""
+
+    kind: str
+    label: str
+    args: tuple[int, ...] = (0,)
+    keywords: tuple[str, ...] = ()
+    receivers: frozenset[str] = frozenset()
+    receiver: bool = False
+    only_if_true: str = ""
+    unless_keyword: str = ""
+    safe_position: int = -1
+    safe_keyword: str = ""
+    safe_endswith: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Guards:
+    terminators: frozenset[str] = frozenset()
+    path_resolvers: frozenset[str] = frozenset()
+    path_resolver_methods: frozenset[str] = frozenset()
+    path_checks: frozenset[str] = frozenset()
+    content_checks: frozenset[str] = frozenset()
+    content_check_calls: frozenset[str] = frozenset()
+
+
+@dataclass
+class Specs:
+    """Everything the taint pass asks, indexed for constant-time lookups."""
+
+    sources: list[SourceSpec] = field(default_factory=list)
+    source_qualnames: dict[str, SourceSpec] = field(default_factory=dict)
+    sink_calls: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)
+    sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
+    sanitiser_labels: dict[str, str] = field(default_factory=dict)
+    guards: Guards = field(default_factory=Guards)
+    files: tuple[str, ...] = ()
+
+    def source_for(self, qualname: str) -> SourceSpec | None:
+        """The source a qualified name is, or is an attribute/method of (`flask.request.args.get`)."""
+        table = self.source_qualnames
+        found = table.get(qualname)
+        while found is None and "." in qualname:
+            qualname = qualname.rsplit(".", 1)[0]
+            found = table.get(qualname)
+        return found
+
+
+def _source(entry: dict) -> SourceSpec:
+    def fs(key: str) -> frozenset[str]:
+        return frozenset(entry.get(key, ()))
+
+    return SourceSpec(
+        label=entry["label"], confidence=Confidence.parse(entry.get("confidence", "high")),
+        imports=tuple(entry.get("imports", ())), qualnames=tuple(entry.get("qualnames", ())),
+        receivers=fs("receivers"), attributes=fs("attributes"), methods=fs("methods"),
+        any_receiver_methods=fs("any_receiver_methods"), request_types=fs("request_types"),
+        class_bases=fs("class_bases"), route_decorators=fs("route_decorators"),
+        decorator_qualnames=fs("decorator_qualnames"), handler_methods=fs("handler_methods"),
+        view_first_param=entry.get("view_first_param", ""), param_names=fs("param_names"),
+        with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
+        safe_converters=fs("safe_converters"), injected_defaults=fs("injected_defaults"),
+    )
+
+
+def _sink(entry: dict) -> SinkSpec:
+    safe = entry.get("safe_arg", {})
+    return SinkSpec(
+        kind=entry["kind"], label=entry.get("label", entry["kind"]), args=tuple(entry.get("args", (0,))),
+        keywords=tuple(entry.get("keywords", ())), receivers=frozenset(entry.get("receivers", ())),
+        receiver=entry.get("receiver", False), only_if_true=entry.get("only_if_true", ""),
+        unless_keyword=entry.get("unless_keyword", ""), safe_position=safe.get("position", -1),
+        safe_keyword=safe.get("keyword", ""), safe_endswith=tuple(safe.get("endswith", ())),
+    )
+
+
+def compile_specs(documents: dict[str, dict]) -> Specs:
+    """Validate parsed spec files (name -> data) and index them."""
+    specs = Specs(files=tuple(sorted(documents)))
+    guards: dict[str, set[str]] = {}
+    for name in sorted(documents):
+        data = documents[name]
+        validate(name, data)
+        for entry in data.get("source", ()):
+            source = _source(entry)
+            specs.sources.append(source)
+            for qualname in source.qualnames:
+                specs.source_qualnames.setdefault(qualname, source)
+        for entry in data.get("sink", ()):
+            sink = _sink(entry)
+            calls = list(entry.get("calls", ()))
+            for ref in entry.get("constants", ()):
+                calls.extend(_constant(name, ref))
+            for qualname in calls:
+                specs.sink_calls.setdefault(qualname, []).append(sink)
+            for method in entry.get("methods", ()):
+                specs.sink_methods.setdefault(method, []).append(sink)
+            for attribute in entry.get("subscript_stores", ()):
+                specs.subscript_stores[attribute] = sink
+        for entry in data.get("sanitiser", ()):
+            cuts = frozenset(entry["cuts"])
+            for qualname in entry.get("calls", ()):
+                specs.sanitiser_calls[qualname] = specs.sanitiser_calls.get(qualname, frozenset()) | cuts
+                specs.sanitiser_labels.setdefault(qualname, entry.get("label", "a sanitiser"))
+            for method in entry.get("methods", ()):
+                specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
+        for key, values in data.get("guards", {}).items():
+            guards.setdefault(key, set()).update(values)
+    specs.guards = Guards(**{key: frozenset(values) for key, values in guards.items()})
+    return specs
+
+
+@lru_cache(maxsize=1)
+def load() -> Specs:
+    """The shipped specs, read and validated once per process."""
+    documents: dict[str, dict] = {}
+    folder = resources.files("secreview.rules") / "specs"
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            try:
+                documents[entry.name] = tomllib.loads(entry.read_text("utf-8"))
+            except tomllib.TOMLDecodeError as exc:
+                raise SpecError(f"{entry.name}: {exc}") from None
+    return compile_specs(documents)

@@ -1,0 +1,99 @@
+"""The per-file result of the taint pass: small, immutable and picklable.
+
+`secreview.analysis.taint.summarise_module` turns one parsed file into a
+`ModuleSummary` without looking at any other file, so it can run in a worker
+process and be cached by content. `secreview.analysis.flows` then links the
+summaries of a whole project and reports the flows.
+
+A value's taint is a frozenset of *atoms*, each a tuple whose last element is
+the set of sink classes a sanitiser has already neutralised on the way:
+
+    ("s", index, cuts)   data from the module's source number `index`
+    ("p", index, cuts)   the value of the enclosing function's parameter `index`
+    ("c", index, cuts)   whatever the module's call site number `index` returns
+    ("f", qualname, cuts) whatever any method stored in `self.<attr>` of a class
+
+Parameter and call atoms are resolved later, against the callers' arguments
+and the callees' summaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from secreview.model import Confidence
+
+Atom = tuple
+Taint = frozenset
+EMPTY: frozenset = frozenset()
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where untrusted data enters: shown as the first step of a flow."""
+
+    label: str  # "HTTP request data (Flask)"
+    description: str  # "request.form['owner']"
+    line: int
+    column: int
+    confidence: Confidence
+
+
+@dataclass(frozen=True)
+class SinkEvent:
+    """A call (or store) that does harm with the taint of its dangerous argument."""
+
+    kind: str  # sink class, see specs.SINK_KINDS
+    label: str  # "a shell command"
+    taint: frozenset
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    description: str  # "conn.execute(sql)"
+    line_text: str
+
+
+@dataclass(frozen=True)
+class CallSite:
+    """A call whose callee may be a function of the project."""
+
+    callee: str  # qualified name as resolved in the caller's module
+    caller: str  # qualified name of the calling function
+    args: tuple[frozenset, ...]
+    keywords: tuple[tuple[str, frozenset], ...]
+    star: frozenset  # taint of *args / **kwargs passed: may land in any parameter
+    receiver: frozenset  # taint of the object a method is called on
+    bound: bool  # called through an instance (`self.m(x)`, `obj.m(x)`): the receiver is parameter 0
+    line: int
+    column: int
+    description: str  # "find_items(owner, ...)"
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """What one function does with data, before linking with other functions."""
+
+    qualname: str
+    name: str
+    params: tuple[str, ...]
+    vararg: int  # index of *args in params, or -1
+    kwarg: int  # index of **kwargs in params, or -1
+    returns: frozenset
+    sinks: tuple[SinkEvent, ...]
+    calls: tuple[int, ...]  # indices into ModuleSummary.calls
+    line: int
+
+
+@dataclass(frozen=True)
+class ModuleSummary:
+    """Everything the project pass needs from one file."""
+
+    path: str
+    module: str
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)
+    calls: tuple[CallSite, ...] = ()
+    sources: tuple[SourceInfo, ...] = ()
+    fields: tuple[tuple[str, str, frozenset], ...] = ()  # (class.attr, writing function, taint)
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class qualname -> base qualnames
+    waivers: dict = field(default_factory=dict)  # suppress.waivers() of the source

@@ -1,0 +1,1053 @@
+"""Per-file taint pass: one forward walk per function over an already parsed tree.
+
+For every function (and the module body) this pass keeps a map from local
+names (and `obj.attr` spellings) to their taint, in source order, merging the
+maps of `if`/`else` branches and loop bodies. Sources create source atoms,
+sanitisers add the sink classes they neutralise to the atoms they see,
+guards (`if x in ALLOWED`, a containment check of a resolved path, a content
+check such as `x.isdigit()`) clean a name inside the guarded branch or after
+a branch that cannot fall through, and sinks record the taint of their
+dangerous argument. Calls into the project stay symbolic (call atoms) and are
+linked later by `secreview.analysis.flows`.
+
+The pass is a pure function of (path, tree, module name, source) and returns
+a picklable `ModuleSummary`, so it can run in worker processes and be cached.
+It avoids `ast.walk` and `ast.unparse` on hot paths: expressions are evaluated
+by a dispatch on node type, and text for messages is spelled only for sources
+and sinks, which are rare.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable
+
+from secreview import suppress
+from secreview.analysis.names import BUILTINS, Binding, NameModel
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
+
+NOCUT: frozenset = frozenset()
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
+# Methods that put their arguments into the container they are called on.
+_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault",
+                       "put", "put_nowait", "push"})
+_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+
+
+def _join(a: frozenset, b: frozenset) -> frozenset:
+    if not a:
+        return b
+    if not b or a is b:
+        return a
+    return a | b
+
+
+def cut(taint: frozenset, cuts: frozenset) -> frozenset:
+    """The taint after a sanitiser that neutralises the sink classes `cuts`."""
+    if not taint or not cuts:
+        return taint
+    if ALL in cuts:
+        return EMPTY
+    return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
+
+
+def spell(node: ast.AST, depth: int = 4) -> str:
+    """How code spells a short name chain (`self.request.GET`), without ast.unparse."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and depth:
+        return f"{spell(node.value, depth - 1)}.{node.attr}"
+    if isinstance(node, ast.Call) and depth:
+        return f"{spell(node.func, depth - 1)}()"
+    return "…"
+
+
+def _short(node: ast.AST, limit: int = 70) -> str:
+    try:
+        text = ast.unparse(node)
+    except Exception:  # pragma: no cover - unparse handles what ast produces
+        text = spell(node)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _call_text(node: ast.Call) -> str:
+    args = [a.id if isinstance(a, ast.Name) else "…" for a in node.args[:1]]
+    if len(node.args) > 1 or node.keywords:
+        args.append("...")
+    return f"{spell(node.func)}({', '.join(args)})"
+
+
+def _terminates(body: list[ast.stmt], terminators: frozenset[str], names: NameModel) -> bool:
+    """The branch cannot fall through: it ends in return/raise/continue/break or abort()/exit()."""
+    if not body:
+        return False
+    last = body[-1]
+    if isinstance(last, _TERMINAL):
+        return True
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        name = names.qualname(last.value.func) or spell(last.value.func)
+        return name in terminators or name.rsplit(".", 1)[-1] in terminators
+    if isinstance(last, ast.If):
+        return _terminates(last.body, terminators, names) and _terminates(last.orelse, terminators, names)
+    return False
+
+
+class _Module:
+    """State shared by the function passes of one module."""
+
+    def __init__(self, path: str, tree: ast.Module, module: str, specs: Specs) -> None:
+        self.path = path
+        self.module = module
+        self.specs = specs
+        self.names = NameModel(module)
+        self.lines: list[str] = []
+        self.sources: list[SourceInfo] = []
+        self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
+        self.calls: list[CallSite] = []
+        self.fields: list[tuple[str, str, frozenset]] = []
+        self.functions: dict[str, FunctionSummary] = {}
+        self.classes: dict[str, tuple[str, ...]] = {}
+        self.class_sources: dict[str, list[SourceSpec]] = {}
+        self.module_env: dict[str, frozenset] = {}
+        self.global_memo: dict[str, frozenset] = {}
+        self.top = module.split(".", 1)[0]
+        self.imported: set[str] = set()
+        self.pending: list[tuple] = []
+        self._declare(tree.body, module)
+        active = frozenset(self.imported)
+        self.active = [s for s in specs.sources if s.active(active)]
+        # Receiver heuristics (`request.GET`): attribute/method -> sources naming it.
+        self.receiver_attrs: dict[str, list[SourceSpec]] = {}
+        self.receiver_methods: dict[str, list[SourceSpec]] = {}
+        self.any_methods: dict[str, SourceSpec] = {}
+        for source in self.active:
+            if source.class_bases:
+                continue
+            for attr in source.attributes:
+                self.receiver_attrs.setdefault(attr, []).append(source)
+            for method in source.methods:
+                self.receiver_methods.setdefault(method, []).append(source)
+            for method in source.any_receiver_methods:
+                self.any_methods.setdefault(method, source)
+        # Module-level names through which a qualified-name source can be reached.
+        self.source_roots = self._source_roots()
+        self.source_tops = frozenset(q.split(".", 1)[0] for q in specs.source_qualnames)
+
+    def _declare(self, body: list[ast.stmt], prefix: str) -> None:
+        """Bind module-level imports, functions and classes (and see what is imported)."""
+        names = self.names
+        for stmt in body:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                names.bind_import(stmt)
+                if isinstance(stmt, ast.Import):
+                    self.imported.update(a.name.split(".", 1)[0] for a in stmt.names)
+                elif stmt.module and not stmt.level:
+                    self.imported.add(stmt.module.split(".", 1)[0])
+            elif isinstance(stmt, (*_FUNCTIONS, ast.ClassDef)):
+                names.bind(stmt.name, Binding(f"{prefix}.{stmt.name}" if prefix else stmt.name, kind="alias",
+                                              line=stmt.lineno))
+            elif isinstance(stmt, (ast.If, ast.Try)):
+                self._declare(stmt.body, prefix)
+                for handler in getattr(stmt, "handlers", ()):
+                    self._declare(handler.body, prefix)
+                self._declare(stmt.orelse, prefix)
+
+    def _source_roots(self) -> frozenset[str]:
+        roots = set()
+        qualnames = self.specs.source_qualnames
+        prefixes = {q.split(".", 1)[0] for q in qualnames}
+        for name, binding in self.names.module_scope.names.items():
+            if binding.kind == "import" and binding.qualname and binding.qualname.split(".", 1)[0] in prefixes:
+                roots.add(name)
+        return frozenset(roots | {n for n in qualnames if "." not in n})
+
+    def external(self, qualname: str) -> bool:
+        """A call that certainly leaves the project (standard library, builtin, a spec'd library)."""
+        top = qualname.split(".", 1)[0]
+        if top == self.top:
+            return False
+        return top in _STDLIB or top in BUILTINS or top in _library_tops(self.specs)
+
+    def line_text(self, line: int) -> str:
+        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+
+    def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
+        index = len(self.sources)
+        self.sources.append(SourceInfo(spec.label, description or _short(node), getattr(node, "lineno", 0),
+                                       getattr(node, "col_offset", 0), spec.confidence))
+        self.fresh[id(node)] = index
+        return frozenset({("s", index, NOCUT)})
+
+    def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
+        """`request.args` seen as part of `request.args['x']`: describe the whole expression."""
+        index = self.fresh.get(id(inner))
+        if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
+            old = self.sources[index]
+            self.sources[index] = SourceInfo(old.label, _short(outer), old.line, old.column, old.confidence)
+            self.fresh[id(outer)] = index
+        return taint
+
+
+_LIBRARY_TOPS: dict[int, frozenset[str]] = {}
+
+
+def _library_tops(specs: Specs) -> frozenset[str]:
+    key = id(specs)
+    found = _LIBRARY_TOPS.get(key)
+    if found is None:
+        names = [*specs.sink_calls, *specs.source_qualnames, *specs.sanitiser_calls]
+        for source in specs.sources:
+            names.extend(source.imports)
+            names.extend(source.request_types)
+        found = frozenset(n.split(".", 1)[0] for n in names)
+        _LIBRARY_TOPS[key] = found
+    return found
+
+
+class _FunctionPass:
+    """Forward taint over one function body (or the module body)."""
+
+    def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
+                 closure: dict[str, frozenset]) -> None:
+        self.mod = mod
+        self.qualname = qualname
+        self.node = node
+        self.class_qual = class_qual
+        self.class_sources = mod.class_sources.get(class_qual, []) if class_qual else []
+        self.closure = closure
+        self.env: dict[str, frozenset] = {}
+        self.returns: frozenset = EMPTY
+        self.sinks: list[SinkEvent] = []
+        self.calls: list[int] = []
+        self.resolved: set[str] = set()  # names holding a resolved (canonical) path
+        self.receivers: set[str] = set()  # extra request-object names (annotated parameters)
+        self.self_name = ""
+        self.nested: list[tuple[ast.AST, str]] = []
+
+    # -- statements -------------------------------------------------------------------
+    def run_body(self, body: Iterable[ast.stmt]) -> None:
+        for stmt in body:
+            handler = _STATEMENTS.get(type(stmt))
+            if handler is not None:
+                handler(self, stmt)
+
+    def _assign(self, stmt: ast.Assign) -> None:
+        value = stmt.value
+        taint = self.ev(value)
+        for target in stmt.targets:
+            self.bind(target, taint, value)
+
+    def _ann_assign(self, stmt: ast.AnnAssign) -> None:
+        if stmt.value is not None:
+            self.bind(stmt.target, self.ev(stmt.value), stmt.value)
+
+    def _aug_assign(self, stmt: ast.AugAssign) -> None:
+        taint = self.ev(stmt.value)
+        target = stmt.target
+        key = self.key(target)
+        if key is not None:
+            self.env[key] = _join(self.load_key(key, target), taint)
+            self.resolved.discard(key)
+        else:
+            self.bind(target, _join(self.ev(target), taint), None)
+
+    def _expr(self, stmt: ast.Expr) -> None:
+        self.ev(stmt.value)
+
+    def _return(self, stmt: ast.Return) -> None:
+        if stmt.value is not None:
+            self.returns = _join(self.returns, self.ev(stmt.value))
+
+    def _if(self, stmt: ast.If) -> None:
+        self.ev(stmt.test)
+        body_clean, else_clean = self.guard(stmt.test)
+        terminators = self.mod.specs.guards.terminators
+        before = self.env
+        self.env = dict(before)
+        self.apply_clean(body_clean)
+        self.run_body(stmt.body)
+        after_body = self.env
+        self.env = dict(before)
+        self.apply_clean(else_clean)
+        self.run_body(stmt.orelse)
+        after_else = self.env
+        names = self.mod.names
+        if _terminates(stmt.body, terminators, names):
+            self.env = after_else
+        elif stmt.orelse and _terminates(stmt.orelse, terminators, names):
+            self.env = after_body
+        else:
+            self.env = _merge(after_body, after_else)
+
+    def _loop(self, stmt: ast.For | ast.AsyncFor) -> None:
+        taint = self.ev(stmt.iter)
+        before = self.env
+        self.env = dict(before)
+        self.bind(stmt.target, taint, None)
+        self.run_body(stmt.body)
+        self.run_body(stmt.orelse)
+        self.env = _merge(before, self.env)
+
+    def _while(self, stmt: ast.While) -> None:
+        self.ev(stmt.test)
+        before = self.env
+        self.env = dict(before)
+        self.run_body(stmt.body)
+        self.run_body(stmt.orelse)
+        self.env = _merge(before, self.env)
+
+    def _with(self, stmt: ast.With | ast.AsyncWith) -> None:
+        for item in stmt.items:
+            taint = self.ev(item.context_expr)
+            if item.optional_vars is not None:
+                self.bind(item.optional_vars, taint, None)
+        self.run_body(stmt.body)
+
+    def _try(self, stmt: ast.Try) -> None:
+        self.run_body(stmt.body)
+        for handler in stmt.handlers:
+            if handler.name:
+                self.env.pop(handler.name, None)
+            self.run_body(handler.body)
+        self.run_body(stmt.orelse)
+        self.run_body(stmt.finalbody)
+
+    def _match(self, stmt: ast.stmt) -> None:
+        subject = self.ev(stmt.subject)  # type: ignore[attr-defined]
+        before = self.env
+        merged = before
+        for case in stmt.cases:  # type: ignore[attr-defined]
+            self.env = dict(before)
+            for name in _capture_names(case.pattern):
+                self.env[name] = subject
+            self.run_body(case.body)
+            merged = _merge(merged, self.env)
+        self.env = merged
+
+    def _function_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        for decorator in stmt.decorator_list:
+            self.ev(decorator)
+        self.nested.append((stmt, self.class_qual))
+
+    def _class_def(self, stmt: ast.ClassDef) -> None:
+        self.nested.append((stmt, ""))
+
+    def _import(self, stmt: ast.Import | ast.ImportFrom) -> None:
+        if self.node is not None:
+            self.mod.names.bind_import(stmt)
+
+    def _assert(self, stmt: ast.Assert) -> None:
+        self.ev(stmt.test)
+
+    # -- binding ----------------------------------------------------------------------
+    def key(self, target: ast.expr) -> str | None:
+        """The env key of a name or `name.attr` target."""
+        if isinstance(target, ast.Name):
+            return target.id
+        if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
+            return f"{target.value.id}.{target.attr}"
+        return None
+
+    def bind(self, target: ast.expr, taint: frozenset, value: ast.expr | None) -> None:
+        env = self.env
+        kind = type(target)
+        if kind is ast.Name:
+            name = target.id  # type: ignore[attr-defined]
+            env[name] = taint
+            if value is not None and self._is_resolved_path(value):
+                self.resolved.add(name)
+            else:
+                self.resolved.discard(name)
+            if type(value) is ast.Call:
+                qual = self.mod.names.qualname(value.func)  # type: ignore[attr-defined]
+                if qual is not None and "." in qual:
+                    self.mod.names.bind(name, Binding(qual, kind="instance"))
+                elif self.node is not None and name in self.mod.names.scopes[-1].names:
+                    self.mod.names.scopes[-1].names.pop(name)
+        elif kind is ast.Attribute:
+            base = target.value  # type: ignore[attr-defined]
+            if isinstance(base, ast.Name):
+                env[f"{base.id}.{target.attr}"] = taint  # type: ignore[attr-defined]
+                if base.id == self.self_name and self.class_qual:
+                    if taint:
+                        self.mod.fields.append((f"{self.class_qual}.{target.attr}", self.qualname, taint))  # type: ignore[attr-defined]
+                elif taint:
+                    env[base.id] = _join(env.get(base.id, EMPTY), taint)
+            else:
+                self.ev(base)
+        elif kind is ast.Subscript:
+            container = target.value  # type: ignore[attr-defined]
+            self.ev(target.slice)  # type: ignore[attr-defined]
+            if isinstance(container, ast.Attribute):
+                sink = self.mod.specs.subscript_stores.get(container.attr)
+                if sink is not None and taint:
+                    self.record_sink(sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
+            key = self.key(container)
+            if key is not None and taint:
+                env[key] = _join(env.get(key, EMPTY), taint)
+        elif kind is ast.Tuple or kind is ast.List:
+            elements = target.elts  # type: ignore[attr-defined]
+            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elements) \
+                and not any(isinstance(e, ast.Starred) for e in elements) else None
+            for index, element in enumerate(elements):
+                if values is not None:
+                    self.bind(element, self.ev(values[index]) if taint else EMPTY, values[index])
+                else:
+                    self.bind(element, taint, None)
+        elif kind is ast.Starred:
+            self.bind(target.value, taint, None)  # type: ignore[attr-defined]
+
+    def _is_resolved_path(self, value: ast.expr) -> bool:
+        if not isinstance(value, ast.Call):
+            return False
+        guards = self.mod.specs.guards
+        func = value.func
+        if isinstance(func, ast.Attribute) and func.attr in guards.path_resolver_methods:
+            return True
+        qual = self.mod.names.qualname(func)
+        return qual is not None and qual in guards.path_resolvers
+
+    def apply_clean(self, clean: dict[str, frozenset]) -> None:
+        env = self.env
+        for key, cuts in clean.items():
+            taint = env.get(key)
+            if taint is None:
+                taint = self.load_key(key, None)
+            env[key] = cut(taint, cuts)
+
+    def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
+        """Names a test proves safe in its true branch and in its false branch."""
+        kind = type(test)
+        if kind is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
+            body, orelse = self.guard(test.operand)  # type: ignore[attr-defined]
+            return orelse, body
+        if kind is ast.BoolOp:
+            body: dict[str, frozenset] = {}
+            orelse: dict[str, frozenset] = {}
+            for value in test.values:  # type: ignore[attr-defined]
+                then, other = self.guard(value)
+                if isinstance(test.op, ast.And):  # type: ignore[attr-defined]
+                    body.update(then)
+                else:
+                    orelse.update(other)
+            return body, orelse
+        if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
+            op = test.ops[0]  # type: ignore[attr-defined]
+            key = self.key(test.left)  # type: ignore[attr-defined]
+            if key is not None and isinstance(op, (ast.In, ast.NotIn)) and self._allow_list(test.comparators[0]):  # type: ignore[attr-defined]
+                clean = {key: frozenset({ALL})}
+                return (clean, {}) if isinstance(op, ast.In) else ({}, clean)
+            if key is not None and isinstance(op, (ast.Eq, ast.NotEq)) and \
+                    self.mod.names.is_constant(test.comparators[0]):  # type: ignore[attr-defined]
+                clean = {key: frozenset({ALL})}
+                return (clean, {}) if isinstance(op, ast.Eq) else ({}, clean)
+            return {}, {}
+        if kind is ast.Call:
+            guards = self.mod.specs.guards
+            func = test.func  # type: ignore[attr-defined]
+            if isinstance(func, ast.Attribute):
+                key = self.key(func.value)
+                if key is not None:
+                    if func.attr in guards.path_checks and key in self.resolved:
+                        return {key: frozenset({"path"})}, {}
+                    if func.attr in guards.content_checks:
+                        return {key: frozenset({ALL})}, {}
+            qual = self.mod.names.qualname(func)
+            if qual in guards.content_check_calls and len(test.args) > 1:  # type: ignore[attr-defined]
+                pattern = test.args[0]  # type: ignore[attr-defined]
+                checked = self.key(test.args[1])  # type: ignore[attr-defined]
+                if checked is not None and isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) \
+                        and pattern.value.endswith(("$", "\\Z")) or qual == "re.fullmatch" and checked is not None:
+                    return {checked: frozenset({ALL})}, {}
+        return {}, {}
+
+    def _allow_list(self, node: ast.expr) -> bool:
+        """A fixed collection: a literal, a constant, or an UPPER_CASE name or attribute."""
+        if isinstance(node, (ast.Set, ast.Tuple, ast.List, ast.Dict)):
+            return self.mod.names.is_constant(node) or isinstance(node, ast.Dict)
+        if isinstance(node, ast.Name):
+            return node.id.isupper() or self.mod.names.is_constant(node)
+        if isinstance(node, ast.Attribute):
+            return node.attr.isupper()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "keys":
+            return self._allow_list(node.func.value)
+        return False
+
+    # -- expressions ------------------------------------------------------------------
+    def ev(self, node: ast.expr) -> frozenset:
+        handler = _EXPRESSIONS.get(type(node))
+        return handler(self, node) if handler is not None else EMPTY
+
+    def load_key(self, key: str, node: ast.expr | None) -> frozenset:
+        found = self.env.get(key)
+        if found is not None:
+            return found
+        found = self.closure.get(key)
+        if found is not None:
+            return found
+        if "." not in key:
+            return self.global_name(key)
+        return EMPTY
+
+    def global_name(self, name: str) -> frozenset:
+        mod = self.mod
+        found = mod.module_env.get(name)
+        if found is not None and self.node is not None:
+            return found
+        if name not in mod.source_roots:
+            return EMPTY
+        found = mod.global_memo.get(name)
+        if found is None:
+            qual = mod.names.qualname(ast.Name(id=name, ctx=ast.Load()))
+            spec = mod.specs.source_qualnames.get(qual) if qual else None
+            found = frozenset({("g", name, NOCUT)}) if spec is not None else EMPTY
+            mod.global_memo[name] = found
+        return found
+
+    def _name(self, node: ast.Name) -> frozenset:
+        taint = self.load_key(node.id, node)
+        if taint and next(iter(taint))[0] == "g":
+            # a module-level name that is itself a source (`from sys import argv`): one atom per use
+            qual = self.mod.names.qualname(node) or node.id
+            spec = self.mod.specs.source_qualnames[qual]
+            return self.mod.new_source(node, spec)
+        return taint
+
+    def _attribute(self, node: ast.Attribute) -> frozenset:
+        mod = self.mod
+        attr = node.attr
+        value = node.value
+        candidates = mod.receiver_attrs.get(attr)
+        if candidates or self.class_sources:
+            receiver = spell(value, 2)
+            for spec in candidates or ():
+                if receiver in spec.receivers or receiver in self.receivers:
+                    return mod.new_source(node, spec)
+            for spec in self.class_sources:
+                if attr in spec.attributes and receiver in spec.receivers:
+                    return mod.new_source(node, spec)
+        if type(value) is ast.Name:
+            name = value.id
+            key = f"{name}.{attr}"
+            found = self.env.get(key)
+            if found is not None:
+                return found
+            if name == self.self_name and self.class_qual:
+                return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
+            base = self.load_key(name, value)
+            if base:
+                if next(iter(base))[0] == "g":
+                    return self._qualified_source(node) or EMPTY
+                return base
+            if name in mod.source_roots and name not in self.env:
+                return self._qualified_source(node)
+            return EMPTY
+        base = self.ev(value)
+        if base:
+            return base
+        if isinstance(value, ast.Attribute):
+            return self._qualified_source(node)
+        return EMPTY
+
+    def _qualified_source(self, node: ast.expr) -> frozenset:
+        qual = self.mod.names.qualname(node)
+        if qual is None:
+            return EMPTY
+        spec = self.mod.specs.source_for(qual)
+        return self.mod.new_source(node, spec) if spec is not None else EMPTY
+
+    def _subscript(self, node: ast.Subscript) -> frozenset:
+        self.ev(node.slice)
+        taint = self.ev(node.value)
+        if taint:
+            return self.mod.widen_source(node.value, node, taint)
+        return taint
+
+    def _binop(self, node: ast.BinOp) -> frozenset:
+        return _join(self.ev(node.left), self.ev(node.right))
+
+    def _boolop(self, node: ast.BoolOp) -> frozenset:
+        taint = EMPTY
+        for value in node.values:
+            taint = _join(taint, self.ev(value))
+        return taint
+
+    def _compare(self, node: ast.Compare) -> frozenset:
+        self.ev(node.left)
+        for comparator in node.comparators:
+            self.ev(comparator)
+        return EMPTY  # a boolean carries no text
+
+    def _unary(self, node: ast.UnaryOp) -> frozenset:
+        taint = self.ev(node.operand)
+        return EMPTY if isinstance(node.op, ast.Not) else taint
+
+    def _ifexp(self, node: ast.IfExp) -> frozenset:
+        self.ev(node.test)
+        return _join(self.ev(node.body), self.ev(node.orelse))
+
+    def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
+        taint = EMPTY
+        for element in node.elts:
+            taint = _join(taint, self.ev(element))
+        return taint
+
+    def _dict(self, node: ast.Dict) -> frozenset:
+        taint = EMPTY
+        for key in node.keys:
+            if key is not None:
+                taint = _join(taint, self.ev(key))
+        for value in node.values:
+            taint = _join(taint, self.ev(value))
+        return taint
+
+    def _joined(self, node: ast.JoinedStr) -> frozenset:
+        taint = EMPTY
+        for part in node.values:
+            if type(part) is ast.FormattedValue:
+                taint = _join(taint, self.ev(part.value))
+        return taint
+
+    def _formatted(self, node: ast.FormattedValue) -> frozenset:
+        return self.ev(node.value)
+
+    def _passthrough(self, node: ast.Await | ast.Starred) -> frozenset:
+        return self.ev(node.value)
+
+    def _yield(self, node: ast.Yield | ast.YieldFrom) -> frozenset:
+        if node.value is not None:
+            self.returns = _join(self.returns, self.ev(node.value))
+        return EMPTY
+
+    def _named(self, node: ast.NamedExpr) -> frozenset:
+        taint = self.ev(node.value)
+        self.bind(node.target, taint, node.value)
+        return taint
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> frozenset:
+        saved = dict(self.env)
+        for generator in node.generators:
+            self.bind(generator.target, self.ev(generator.iter), None)
+            for condition in generator.ifs:
+                self.ev(condition)
+        if isinstance(node, ast.DictComp):
+            taint = _join(self.ev(node.key), self.ev(node.value))
+        else:
+            taint = self.ev(node.elt)
+        self.env = saved
+        return taint
+
+    def _lambda(self, node: ast.Lambda) -> frozenset:
+        return EMPTY
+
+    def _call(self, node: ast.Call) -> frozenset:
+        mod = self.mod
+        specs = mod.specs
+        func = node.func
+        star = EMPTY
+        args: list[frozenset] = []
+        for arg in node.args:
+            if type(arg) is ast.Starred:
+                star = _join(star, self.ev(arg.value))
+                args.append(EMPTY)
+            else:
+                args.append(self.ev(arg))
+        keywords: list[tuple[str, frozenset]] = []
+        for kw in node.keywords:
+            taint = self.ev(kw.value)
+            if kw.arg is None:
+                star = _join(star, taint)
+            else:
+                keywords.append((kw.arg, taint))
+        method = func.attr if type(func) is ast.Attribute else None  # type: ignore[union-attr]
+        receiver = self.ev(func.value) if method is not None else EMPTY  # type: ignore[union-attr]
+        bound = own = False
+        if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
+                and self.class_qual:  # type: ignore[union-attr]
+            qual: str | None = f"{self.class_qual}.{method}"
+            bound = own = True
+        else:
+            qual = mod.names.qualname(func)
+            if qual is not None and method is not None and type(func.value) is ast.Name:  # type: ignore[union-attr]
+                binding = mod.names.lookup(func.value.id)  # type: ignore[union-attr]
+                bound = binding is not None and binding.kind == "instance"
+        everything = star
+        for taint in args:
+            everything = _join(everything, taint)
+        for _, taint in keywords:
+            everything = _join(everything, taint)
+
+        # sources
+        if qual is not None and qual.split(".", 1)[0] in mod.source_tops:
+            spec = specs.source_for(qual)
+            if spec is not None:
+                return self._call_source(node, func, receiver, spec)
+        if method is not None:
+            source = self._method_source(node, func, method)  # type: ignore[arg-type]
+            if source:
+                return source
+        # sinks
+        sinks = None
+        if qual is not None:
+            sinks = specs.sink_calls.get(qual)
+        if sinks is None and method is not None:
+            sinks = specs.sink_methods.get(method)
+        if sinks is not None:
+            for sink in sinks:
+                self._check_sink(sink, node, func, args, keywords, star, receiver)
+        # sanitisers
+        cuts = specs.sanitiser_calls.get(qual) if qual is not None else None
+        if cuts is None and method is not None:
+            cuts = specs.sanitiser_methods.get(method)
+            if cuts is not None:
+                return cut(receiver, cuts) if ALL not in cuts else EMPTY
+        if cuts is not None:
+            return cut(everything, cuts)
+        # containers filled by a method call
+        if method in _MUTATORS and everything:
+            key = self.key(func.value)  # type: ignore[union-attr]
+            if key is not None:
+                self.env[key] = _join(self.load_key(key, None), everything)
+        if qual is not None and (own or not mod.external(qual)):
+            index = len(mod.calls)
+            mod.calls.append(CallSite(
+                callee=qual, caller=self.qualname, args=tuple(args), keywords=tuple(keywords), star=star,
+                receiver=receiver, bound=bound, line=node.lineno, column=node.col_offset,
+                description=_call_text(node)))
+            self.calls.append(index)
+            return frozenset({("c", index, NOCUT)})
+        return _join(everything, receiver)
+
+    def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
+        """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
+        if receiver:
+            return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
+        return self.mod.new_source(node, spec)
+
+    def _method_source(self, node: ast.Call, func: ast.Attribute, method: str) -> frozenset:
+        mod = self.mod
+        candidates = mod.receiver_methods.get(method)
+        if candidates or self.class_sources:
+            receiver = spell(func.value, 2)
+            for spec in candidates or ():
+                if receiver in spec.receivers or receiver in self.receivers:
+                    return mod.new_source(node, spec)
+            for spec in self.class_sources:
+                if method in spec.methods and receiver in spec.receivers:
+                    return mod.new_source(node, spec)
+        spec = mod.any_methods.get(method)
+        if spec is not None:
+            return mod.new_source(node, spec)
+        return EMPTY
+
+    def _check_sink(self, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
+                    keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
+        if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
+            return
+        if sink.only_if_true:
+            flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
+            if flag is None or self.mod.names.constant_value(flag) is not True:
+                return
+        if sink.unless_keyword and any(kw.arg == sink.unless_keyword for kw in node.keywords):
+            return
+        if sink.safe_keyword:
+            loader = node.args[sink.safe_position] if len(node.args) > sink.safe_position else \
+                next((kw.value for kw in node.keywords if kw.arg == sink.safe_keyword), None)
+            if loader is not None and spell(loader).endswith(sink.safe_endswith):
+                return
+        taint = star
+        for position in sink.args:
+            if position < len(args):
+                taint = _join(taint, args[position])
+        for name, value in keywords:
+            if name in sink.keywords:
+                taint = _join(taint, value)
+        if sink.receiver:
+            taint = _join(taint, receiver)
+        if taint:
+            self.record_sink(sink, taint, node, _short(node))
+
+    def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
+        line = getattr(node, "lineno", 0)
+        self.sinks.append(SinkEvent(
+            kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
+            end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
+            description=description, line_text=self.mod.line_text(line)))
+
+
+def _value_text(value: ast.expr | None) -> str:
+    return spell(value) if value is not None else "…"
+
+
+def _merge(a: dict[str, frozenset], b: dict[str, frozenset]) -> dict[str, frozenset]:
+    """The state after either of two branches: every name may hold either taint."""
+    if a is b:
+        return a
+    merged = dict(a)
+    for key, taint in b.items():
+        old = merged.get(key)
+        if old is None:
+            merged[key] = taint
+        elif old is not taint:
+            merged[key] = _join(old, taint)
+    return merged
+
+
+def _capture_names(pattern: ast.AST) -> list[str]:
+    names = []
+    stack = [pattern]
+    while stack:
+        item = stack.pop()
+        name = getattr(item, "name", None)
+        if isinstance(name, str):
+            names.append(name)
+        rest = getattr(item, "rest", None)
+        if isinstance(rest, str):
+            names.append(rest)
+        for child in ast.iter_child_nodes(item):
+            if isinstance(child, ast.pattern):
+                stack.append(child)
+    return names
+
+
+_STATEMENTS = {
+    ast.Assign: _FunctionPass._assign,
+    ast.AnnAssign: _FunctionPass._ann_assign,
+    ast.AugAssign: _FunctionPass._aug_assign,
+    ast.Expr: _FunctionPass._expr,
+    ast.Return: _FunctionPass._return,
+    ast.If: _FunctionPass._if,
+    ast.For: _FunctionPass._loop,
+    ast.AsyncFor: _FunctionPass._loop,
+    ast.While: _FunctionPass._while,
+    ast.With: _FunctionPass._with,
+    ast.AsyncWith: _FunctionPass._with,
+    ast.Try: _FunctionPass._try,
+    ast.FunctionDef: _FunctionPass._function_def,
+    ast.AsyncFunctionDef: _FunctionPass._function_def,
+    ast.ClassDef: _FunctionPass._class_def,
+    ast.Import: _FunctionPass._import,
+    ast.ImportFrom: _FunctionPass._import,
+    ast.Assert: _FunctionPass._assert,
+}
+if sys.version_info >= (3, 11):
+    _STATEMENTS[ast.TryStar] = _FunctionPass._try
+if sys.version_info >= (3, 10):
+    _STATEMENTS[ast.Match] = _FunctionPass._match
+
+_EXPRESSIONS = {
+    ast.Name: _FunctionPass._name,
+    ast.Attribute: _FunctionPass._attribute,
+    ast.Subscript: _FunctionPass._subscript,
+    ast.Call: _FunctionPass._call,
+    ast.BinOp: _FunctionPass._binop,
+    ast.BoolOp: _FunctionPass._boolop,
+    ast.Compare: _FunctionPass._compare,
+    ast.UnaryOp: _FunctionPass._unary,
+    ast.IfExp: _FunctionPass._ifexp,
+    ast.Tuple: _FunctionPass._sequence,
+    ast.List: _FunctionPass._sequence,
+    ast.Set: _FunctionPass._sequence,
+    ast.Dict: _FunctionPass._dict,
+    ast.JoinedStr: _FunctionPass._joined,
+    ast.FormattedValue: _FunctionPass._formatted,
+    ast.Await: _FunctionPass._passthrough,
+    ast.Starred: _FunctionPass._passthrough,
+    ast.Yield: _FunctionPass._yield,
+    ast.YieldFrom: _FunctionPass._yield,
+    ast.NamedExpr: _FunctionPass._named,
+    ast.ListComp: _FunctionPass._comprehension,
+    ast.SetComp: _FunctionPass._comprehension,
+    ast.GeneratorExp: _FunctionPass._comprehension,
+    ast.DictComp: _FunctionPass._comprehension,
+    ast.Lambda: _FunctionPass._lambda,
+}
+
+
+# -- functions: parameters, sources among them, nesting -----------------------------------
+def _param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:
+    params = [*args.posonlyargs, *args.args]
+    vararg = kwarg = -1
+    if args.vararg is not None:
+        vararg = len(params)
+        params.append(args.vararg)
+    params.extend(args.kwonlyargs)
+    if args.kwarg is not None:
+        kwarg = len(params)
+        params.append(args.kwarg)
+    return params, vararg, kwarg
+
+
+def _decorator_route(mod: _Module, decorator: ast.expr) -> tuple[SourceSpec, ast.Call] | None:
+    if not isinstance(decorator, ast.Call):
+        return None
+    func = decorator.func
+    qual = mod.names.qualname(func)
+    for spec in mod.active:
+        if isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
+            return spec, decorator
+        if qual is not None and qual in spec.decorator_qualnames:
+            return spec, decorator
+    return None
+
+
+def _annotation_name(mod: _Module, annotation: ast.expr | None) -> str:
+    if annotation is None:
+        return ""
+    if isinstance(annotation, ast.Constant) and isinstance(annotation.value, str):
+        return annotation.value
+    return mod.names.qualname(annotation) or spell(annotation)
+
+
+def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, params: list[ast.arg],
+                   is_method: bool, class_qual: str, fn: _FunctionPass) -> dict[str, SourceSpec]:
+    """Parameters the framework fills from the request (route variables, view kwargs, handler args)."""
+    found: dict[str, SourceSpec] = {}
+    data_params = params[1:] if is_method else params
+    for param in data_params:
+        annotation = _annotation_name(mod, param.annotation)
+        for spec in mod.active:
+            if annotation and annotation in spec.request_types:
+                fn.receivers.add(param.arg)
+    for decorator in node.decorator_list:
+        match = _decorator_route(mod, decorator)
+        if match is None:
+            continue
+        spec, call = match
+        safe = set()
+        if spec.safe_converters and call.args and isinstance(call.args[0], ast.Constant) \
+                and isinstance(call.args[0].value, str):
+            safe = {name for conv, name in _FLASK_PARAM.findall(call.args[0].value) if conv in spec.safe_converters}
+        defaults = _defaults(node.args)
+        for param in data_params:
+            annotation = _annotation_name(mod, param.annotation)
+            default = defaults.get(param.arg)
+            injected = default is not None and isinstance(default, ast.Call) and \
+                (mod.names.qualname(default.func) or "") in spec.injected_defaults
+            if param.arg in safe or annotation in spec.safe_annotations or injected or param.arg in fn.receivers:
+                continue
+            found[param.arg] = spec
+    names = [p.arg for p in data_params]
+    for spec in mod.active:
+        if spec.view_first_param and names and names[0] == spec.view_first_param:
+            for param in data_params[1:]:
+                if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
+                    found.setdefault(param.arg, spec)
+        if spec.param_names and spec.with_receiver_param & set(names):
+            for name in names:
+                if name in spec.param_names:
+                    found.setdefault(name, spec)
+    if is_method and class_qual:
+        for spec in mod.class_sources.get(class_qual, ()):
+            if node.name in spec.handler_methods:
+                for param in data_params:
+                    found.setdefault(param.arg, spec)
+    return found
+
+
+def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
+    positional = [*args.posonlyargs, *args.args]
+    found = {param.arg: value for param, value in zip(positional[len(positional) - len(args.defaults):],
+                                                         args.defaults)}
+    for param, value in zip(args.kwonlyargs, args.kw_defaults):
+        if value is not None:
+            found[param.arg] = value
+    return found
+
+
+def _class_sources(mod: _Module, node: ast.ClassDef, qual: str) -> None:
+    bases = tuple(b for b in (mod.names.qualname(base) for base in node.bases) if b)
+    mod.classes[qual] = bases
+    inherited = [spec for base in bases for spec in mod.class_sources.get(base, ())]
+    direct = [spec for spec in mod.specs.sources if spec.class_bases and set(bases) & spec.class_bases]
+    if direct or inherited:
+        mod.class_sources[qual] = list(dict.fromkeys([*direct, *inherited]))
+
+
+def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qual: str, class_qual: str,
+                  closure: dict[str, frozenset], scopes: list) -> None:
+    fn = _FunctionPass(mod, qual, node, class_qual, closure)
+    params, vararg, kwarg = _param_names(node.args)
+    is_method = bool(class_qual) and bool(params) and not any(
+        isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
+    if is_method:
+        fn.self_name = params[0].arg
+    names = mod.names
+    saved = names.scopes
+    names.scopes = [*scopes]
+    names.push(node, "function")
+    for param in params:
+        names.bind(param.arg, Binding(kind="param", line=node.lineno))
+    sources = _source_params(mod, node, params, is_method, class_qual, fn)
+    for index, param in enumerate(params):
+        spec = sources.get(param.arg)
+        if spec is not None:
+            fn.env[param.arg] = mod.new_source(param, spec, param.arg)
+        else:
+            fn.env[param.arg] = frozenset({("p", index, NOCUT)})
+    if is_method:
+        fn.env[fn.self_name] = frozenset({("p", 0, NOCUT)})
+    fn.run_body(node.body)
+    mod.functions[qual] = FunctionSummary(
+        qualname=qual, name=node.name, params=tuple(p.arg for p in params), vararg=vararg, kwarg=kwarg,
+        returns=fn.returns, sinks=tuple(fn.sinks), calls=tuple(fn.calls), line=node.lineno)
+    inner_scopes = names.scopes
+    names.scopes = saved
+    if fn.nested:
+        inner_closure = {**closure, **{k: _drop_params(v) for k, v in fn.env.items()}}
+        _run_nested(mod, fn.nested, f"{qual}.<locals>", inner_closure, inner_scopes)
+
+
+def _drop_params(taint: frozenset) -> frozenset:
+    """A closure sees the outer function's sources and calls, not its parameter numbering."""
+    if not taint:
+        return taint
+    return frozenset(a for a in taint if a[0] != "p")
+
+
+def _run_nested(mod: _Module, nested: list[tuple[ast.AST, str]], prefix: str, closure: dict[str, frozenset],
+                scopes: list) -> None:
+    for node, class_qual in nested:
+        if isinstance(node, ast.ClassDef):
+            _run_class(mod, node, f"{prefix}.{node.name}" if prefix else node.name, closure, scopes)
+        else:
+            _run_function(mod, node, f"{prefix}.{node.name}" if prefix else node.name,  # type: ignore[arg-type]
+                          class_qual, closure, scopes)
+
+
+def _run_class(mod: _Module, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
+    _class_sources(mod, node, qual)
+    for stmt in node.body:
+        if isinstance(stmt, _FUNCTIONS):
+            _run_function(mod, stmt, f"{qual}.{stmt.name}", qual, closure, scopes)
+        elif isinstance(stmt, ast.ClassDef):
+            _run_class(mod, stmt, f"{qual}.{stmt.name}", closure, scopes)
+
+
+def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
+                     specs: Specs | None = None) -> ModuleSummary:
+    """The taint summary of one parsed file (pure: no other file is read)."""
+    module = module or _stem(path)
+    mod = _Module(path, tree, module, specs or load())
+    mod.lines = source.splitlines()
+    top = _FunctionPass(mod, f"{module}.<module>", None, "", {})
+    top.run_body(tree.body)
+    mod.module_env = {k: _drop_params(v) for k, v in top.env.items()}
+    mod.functions[top.qualname] = FunctionSummary(
+        qualname=top.qualname, name="<module>", params=(), vararg=-1, kwarg=-1, returns=EMPTY,
+        sinks=tuple(top.sinks), calls=tuple(top.calls), line=1)
+    _run_nested(mod, top.nested, module, {}, [mod.names.module_scope])
+    return ModuleSummary(
+        path=path, module=module, functions=mod.functions, calls=tuple(mod.calls), sources=tuple(mod.sources),
+        fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {})
+
+
+def _stem(path: str) -> str:
+    base = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return base[:-3] if base.endswith(".py") else base or "module"

@@ -1,0 +1,109 @@
+"""The taint engine's place in a run: a per-file pass and a project pass.
+
+* Per file, `summarise` (registered as the `taint-summaries` file pass, see
+  `secreview.filepasses`) turns the parsed tree into a `ModuleSummary`, in the
+  same worker process and on the same tree as the pattern walk, cached with
+  the file's review.
+* After every file is reviewed, `apply` links the summaries
+  (`secreview.analysis.flows`), turns each flow into a finding of the taint
+  rule for its sink class, and adds it to the review of the file that holds
+  the sink: suppressions and thresholds apply as to any finding, and a
+  pattern finding of the same CWE on the same line is dropped in favour of
+  the taint finding, which has the path and a better-founded confidence.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from secreview import filepasses, suppress
+from secreview.analysis.flows import findings as flow_findings
+from secreview.analysis.summaries import ModuleSummary
+from secreview.analysis.taint import summarise_module
+from secreview.analysis.taint_rules import TAINT_RULES, selected
+from secreview.config import Config
+from secreview.model import Diagnostic, DiagnosticKind, FileReview, Finding
+from secreview.parse import Parsed, parse_source
+from secreview.review.verdicts import file_verdicts
+from secreview.rules import select_rules
+
+PASS_NAME = "taint-summaries"
+PASS_VERSION = "1"
+_TAINT_IDS = frozenset(TAINT_RULES.values())
+
+
+def summarise(parsed: Parsed, module: str) -> ModuleSummary:
+    """The file pass: a pure function of the parsed file and its module name."""
+    return summarise_module(parsed.path, parsed.tree, module, parsed.source)
+
+
+filepasses.register(PASS_NAME, PASS_VERSION, summarise)
+
+
+def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
+    """The file reviews of `results` (parallel.FileResult) with the project's taint findings added."""
+    reviews = [r.review for r in results]  # type: ignore[attr-defined]
+    summaries = [r.extras.get(PASS_NAME) for r in results]  # type: ignore[attr-defined]
+    return with_flows(reviews, summaries, config)
+
+
+def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | None],
+               config: Config) -> tuple[FileReview, ...]:
+    rules = selected(select_rules(config.select, config.ignore))
+    modules = [s for s in summaries if isinstance(s, ModuleSummary)]
+    if not rules or not modules:
+        return tuple(reviews)
+    try:
+        found = flow_findings(modules, rules)
+    except RecursionError:
+        return tuple(_with_problem(r, "call chains too deep for the taint engine") for r in reviews)
+    waivers = {m.path: m.waivers for m in modules}
+    return tuple(_merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config)
+                 for review in reviews)
+
+
+def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
+    """`api.review_source`: the same project pass over a project of one file."""
+    parsed = parse_source(review.path, code)
+    if isinstance(parsed, Diagnostic) or not review.reviewed:
+        return review
+    try:
+        summary = summarise(parsed, module)
+    except RecursionError:
+        return _with_problem(review, "code nests too deeply for the taint engine")
+    return with_flows([review], [summary], config)[0]
+
+
+def _with_problem(review: FileReview, text: str) -> FileReview:
+    problem = Diagnostic(review.path, DiagnosticKind.TOO_DEEP, f"{text}; taint findings may be incomplete")
+    return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
+
+
+def _merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config) -> FileReview:
+    found = list(found)
+    if not found:
+        return review
+    # A waiver of the pattern finding on the same sink (line and CWE) waives the taint finding too.
+    pattern_waived = {(f.location.line, f.cwe): f.suppressed for f in review.suppressed
+                      if f.rule_id not in _TAINT_IDS}
+    kept, waived = suppress.apply(found, "", by_line=waivers)
+    still: list[Finding] = []
+    for finding in kept:
+        reason = pattern_waived.get((finding.location.line, finding.cwe))
+        if reason is not None:
+            waived.append(dataclasses.replace(finding, suppressed=reason))
+        else:
+            still.append(finding)
+    shown = [f for f in still if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    sinks = {(f.location.line, f.cwe) for f in (*still, *waived)}
+    pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in _TAINT_IDS]
+    waived_pattern = [f for f in review.suppressed if (f.location.line, f.cwe) not in sinks]
+    findings = tuple(sorted((*pattern, *shown), key=lambda f: f.sort_key))
+    return dataclasses.replace(
+        review,
+        findings=findings,
+        suppressed=tuple(sorted((*waived_pattern, *waived), key=lambda f: f.sort_key)),
+        below_threshold=review.below_threshold + len(still) - len(shown),
+        verdicts=file_verdicts(findings, review.facts),
+    )

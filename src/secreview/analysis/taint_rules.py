@@ -1,0 +1,152 @@
+"""The taint rules: one rule per sink class, registered in the ordinary rule registry.
+
+Taint findings are produced by the project pass (`secreview.analysis.flows`),
+not by the one-walk engine. Their rules are still registered with `@rule` so
+that `secreview rules` lists them, `secreview explain` documents them,
+`--select/--ignore` choose them and suppressions name them. A taint rule asks
+the engine for nothing (no `nodes`, `calls` or `methods`), so the engine never
+calls its function; the function exists to carry the documentation. The
+`taint` tag marks these rules, and `TAINT_RULES` maps a sink class to its rule.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from secreview.model import Confidence, Severity
+from secreview.rules.base import REGISTRY, Context, Rule, rule
+
+TAG = "taint"
+
+
+@dataclass(frozen=True)
+class _Doc:
+    kind: str
+    id: str
+    name: str
+    cwe: str
+    severity: Severity
+    harm: str
+    example: str
+    instead: str
+    fix: str
+
+
+_RULES = (
+    _Doc("command", "taint-command-injection", "Untrusted data reaches an OS command", "78", Severity.CRITICAL,
+         "Shell metacharacters in the data run commands of the attacker's choosing with the program's rights.",
+         'name = request.args["name"]\nos.system(f"tar czf /tmp/{name}.tgz data")',
+         'subprocess.run(["tar", "czf", f"/tmp/{name}.tgz", "data"], check=True)',
+         "Pass an argument list without shell=True; if a shell is unavoidable, quote each value with shlex.quote()."),
+    _Doc("sql", "taint-sql-injection", "Untrusted data reaches the text of an SQL statement", "89", Severity.HIGH,
+         "Quotes in the data end the literal and let the attacker add SQL: read, change or delete any row.",
+         'owner = request.form["owner"]\ncur.execute(f"SELECT * FROM items WHERE owner = \'{owner}\'")',
+         'cur.execute("SELECT * FROM items WHERE owner = ?", (owner,))',
+         "Keep the SQL constant and pass values as query parameters (cursor.execute(sql, params))."),
+    _Doc("code", "taint-code-injection", "Untrusted data is evaluated as Python code", "95", Severity.CRITICAL,
+         "Whoever controls the text runs arbitrary Python inside the process.",
+         'result = eval(request.args["expr"])',
+         'result = ast.literal_eval(request.args["expr"])',
+         "Never evaluate data: parse it with ast.literal_eval() or json.loads(), or dispatch on allowed names."),
+    _Doc("template", "taint-template-injection", "Untrusted data becomes template source", "1336", Severity.HIGH,
+         "Template syntax in the data runs in the template engine, which reaches Python objects (SSTI).",
+         'render_template_string("Hello " + request.args["name"])',
+         'render_template_string("Hello {{ name }}", name=request.args["name"])',
+         "Keep templates constant and pass data as context variables."),
+    _Doc("xss", "taint-xss", "Untrusted data is written into HTML without escaping", "79", Severity.HIGH,
+         "Markup and script in the data run in other users' browsers with the site's privileges.",
+         'return Markup(f"<p>{request.args[\'q\']}</p>")',
+         'return render_template("page.html", q=request.args["q"])',
+         "Let the template engine escape it, or escape explicitly with markupsafe.escape()/html.escape()."),
+    _Doc("path", "taint-path-traversal", "Untrusted data chooses a file path", "22", Severity.HIGH,
+         "`../` segments or an absolute path in the data reach files outside the intended directory.",
+         'open(os.path.join(UPLOADS, request.args["file"]))',
+         'path = (UPLOADS / secure_filename(request.args["file"])).resolve()\n'
+         'if not path.is_relative_to(UPLOADS):\n    abort(404)',
+         "Reduce the name with werkzeug.utils.secure_filename() or os.path.basename(), or resolve the path and "
+         "check it is_relative_to() the base directory."),
+    _Doc("deserialization", "taint-unsafe-deserialization", "Untrusted data is deserialised into objects", "502",
+         Severity.CRITICAL,
+         "pickle and object-constructing YAML loaders call functions named by the data: remote code execution.",
+         'state = pickle.loads(base64.b64decode(request.cookies["state"]))',
+         'state = json.loads(base64.b64decode(request.cookies["state"]))',
+         "Use a data-only format (json.loads, yaml.safe_load); never unpickle data from outside the program."),
+    _Doc("ssrf", "taint-ssrf", "Untrusted data chooses the URL of a server-side request", "918", Severity.HIGH,
+         "The server fetches what the attacker names: internal services, cloud metadata, local files.",
+         'requests.get(request.args["url"], timeout=5)',
+         'url = request.args["url"]\nif urlsplit(url).hostname not in ALLOWED_HOSTS:\n    abort(400)',
+         "Allow-list the scheme and host (or map an identifier to a fixed URL) before making the request."),
+    _Doc("redirect", "taint-open-redirect", "Untrusted data chooses a redirect target", "601", Severity.MEDIUM,
+         "Links on the trusted site send users to a phishing page of the attacker's choosing.",
+         'return redirect(request.args["next"])',
+         'target = request.args["next"]\nif target not in ALLOWED_PAGES:\n    target = "/"\nreturn redirect(target)',
+         "Redirect only to relative paths or allow-listed hosts (django url_has_allowed_host_and_scheme)."),
+    _Doc("xxe", "taint-xxe", "Untrusted XML is parsed with external entities enabled", "611", Severity.HIGH,
+         "External entities read local files or make the server fetch URLs; nested entities exhaust memory.",
+         'doc = lxml.etree.fromstring(request.data)',
+         'doc = defusedxml.ElementTree.fromstring(request.data)',
+         "Parse untrusted XML with defusedxml, or an lxml parser with resolve_entities=False, no_network=True."),
+    _Doc("ldap", "taint-ldap-injection", "Untrusted data is spliced into an LDAP filter", "90", Severity.HIGH,
+         "Filter metacharacters (`*()|&`) in the data change which entries the search returns.",
+         'conn.search_s(BASE, ldap.SCOPE_SUBTREE, f"(uid={request.form[\'user\']})")',
+         'conn.search_s(BASE, ldap.SCOPE_SUBTREE, "(uid=%s)" % escape_filter_chars(user))',
+         "Escape values with ldap.filter.escape_filter_chars() (or filter_format())."),
+    _Doc("xpath", "taint-xpath-injection", "Untrusted data is spliced into an XPath expression", "643",
+         Severity.HIGH,
+         "Quotes in the data rewrite the query and expose or bypass what it selects.",
+         'tree.xpath(f"//user[name=\'{request.args[\'name\']}\']")',
+         'tree.xpath("//user[name=$name]", name=request.args["name"])',
+         "Pass values as XPath variables (tree.xpath(expr, name=value)) instead of building the expression."),
+    _Doc("header", "taint-header-injection", "Untrusted data is written into an HTTP response header", "113",
+         Severity.MEDIUM,
+         "CR/LF in the data end the header and let the attacker add headers or a body (response splitting).",
+         'self.send_header("Location", self.path)',
+         'self.send_header("Location", quote(self.path))',
+         "Reject or remove CR and LF (or URL-quote the value) before putting it into a header."),
+    _Doc("log", "taint-log-injection", "Untrusted data becomes the format of a log message", "117", Severity.LOW,
+         "Newlines in the data forge log entries; format directives in it garble or break the record.",
+         'log.info(f"login failed for {request.form[\'user\']}")',
+         'log.info("login failed for %r", request.form["user"])',
+         "Keep the message constant and pass data as arguments (logged with %r, which escapes newlines)."),
+    _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
+         Severity.MEDIUM,
+         "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
+         're.search(request.args["q"], text)',
+         're.search(re.escape(request.args["q"]), text)',
+         "Escape the text with re.escape() or match it literally (str.find / `in`)."),
+)
+
+
+def _carrier(doc: _Doc):  # type: ignore[no-untyped-def]
+    """A documentation-only check: the engine never calls it (the rule asks for no nodes)."""
+
+    def taint_check(node: ast.AST, ctx: Context) -> None:  # pragma: no cover - never dispatched
+        return None
+
+    taint_check.__doc__ = (
+        f"## What it does\nFollows data from where it enters the program (request data, command-line "
+        f"arguments, the environment, sockets, ...) through assignments, containers, string building, "
+        f"calls and returns, across functions and modules, to {doc.name.lower().split(' reaches ')[-1]}: "
+        f"the sink class `{doc.kind}`. Sanitisers and guards listed in the specs cut the flow.\n\n"
+        f"## Why is this bad\n{doc.harm} (CWE-{doc.cwe})\n\n"
+        f"## Example\n```python\n{doc.example}\n```\n\n"
+        f"## Use instead\n```python\n{doc.instead}\n```\n"
+    )
+    taint_check.__name__ = doc.id.replace("-", "_")
+    return taint_check
+
+
+for _doc in _RULES:
+    rule(id=_doc.id, name=_doc.name, cwe=_doc.cwe, severity=_doc.severity, confidence=Confidence.HIGH,
+         fix=_doc.fix, tags=(TAG, _doc.kind))(_carrier(_doc))
+
+TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
+
+
+def selected(rules: list[Rule] | None = None) -> dict[str, Rule]:
+    """Sink class -> its rule, for the taint rules among `rules` (all registered ones by default)."""
+    pool = rules if rules is not None else list(REGISTRY.values())
+    ids = set(TAINT_RULES.values())
+    by_id = {r.id: r for r in pool if r.id in ids}
+    return {kind: by_id[rid] for kind, rid in TAINT_RULES.items() if rid in by_id}
