@@ -246,3 +246,64 @@ def deprecated_insecure_api(node: ast.Call | ast.Import | ast.ImportFrom, ctx: C
         if top in _DEPRECATED_MODULES:
             ctx.report(node, f"`{top}` is {_DEPRECATED_MODULES[top]}; use {_REPLACEMENTS[top]}.")
             return
+
+
+# -- PyCrypto, unmaintained since 2013 ------------------------------------------------
+
+# Modules that exist only in PyCrypto. PyCryptodome installs the same `Crypto` package
+# name as a maintained drop-in, so `import Crypto.Cipher.AES` alone proves nothing.
+_PYCRYPTO_ONLY = frozenset({
+    "Crypto.Util.randpool", "Crypto.Random.OSRNG", "Crypto.Random.Fortuna", "Crypto.Random._UserFriendlyRNG",
+    "Crypto.Cipher.XOR", "Crypto.Protocol.AllOrNothing", "Crypto.Protocol.Chaffing", "Crypto.PublicKey.pubkey",
+    "Crypto.Util.winrandom", "Crypto.Util.RFC1751",
+})
+
+
+@rule(
+    id="unmaintained-pycrypto",
+    name="PyCrypto, unmaintained since 2013, in use",
+    cwe="1104",
+    severity=Severity.HIGH,
+    confidence=Confidence.HIGH,
+    nodes=(ast.Import, ast.ImportFrom),
+    bandit=("B413",),
+    fix="Replace PyCrypto with the maintained `cryptography` package (or PyCryptodome, a drop-in for most "
+    "of the API); randpool and OSRNG become os.urandom / secrets.",
+)
+def unmaintained_pycrypto(node: ast.Import | ast.ImportFrom, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds imports of modules that only PyCrypto provides
+    (`Crypto.Util.randpool`, `Crypto.Random.OSRNG`, `Crypto.Cipher.XOR`,
+    `Crypto.Protocol.AllOrNothing`, ...). Other `Crypto.*` imports are not
+    reported, because PyCryptodome, which is maintained, uses the same
+    package name.
+
+    ## Why is this bad
+    PyCrypto has had no release since 2013 and has known, unfixed
+    vulnerabilities (CVE-2013-7459, a heap overflow in ARC2/AES with
+    attacker-controlled IVs; CVE-2018-6594, weak ElGamal key generation);
+    nothing will be patched (CWE-1104).
+
+    ## Example
+    ```python
+    from Crypto.Util.randpool import RandomPool
+    pool = RandomPool()
+    key = pool.get_bytes(32)
+    ```
+
+    ## Use instead
+    ```python
+    key = secrets.token_bytes(32)
+    ```
+    """
+    if isinstance(node, ast.ImportFrom):
+        if node.level or not node.module:
+            return
+        names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    else:
+        names = [a.name for a in node.names]
+    found = next((n for n in names if n in _PYCRYPTO_ONLY), None)
+    if found is not None:
+        ctx.report(node, f"`{found}` exists only in PyCrypto, which has been unmaintained since 2013 and has "
+                   "unfixed vulnerabilities.")
