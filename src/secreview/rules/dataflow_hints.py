@@ -336,7 +336,7 @@ def checked_in_function(ctx: Context, node: ast.AST) -> bool:
     function = ctx.function
     if function is None:
         return False
-    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and _is_variable(ctx, n.id)}
     line = getattr(node, "lineno", 0)
     if not used:
         return False
@@ -351,6 +351,12 @@ def checked_in_function(ctx: Context, node: ast.AST) -> bool:
             if any(isinstance(n, ast.Name) and n.id in used for n in ast.walk(test)):
                 return True
     return False
+
+
+def _is_variable(ctx: Context, name: str) -> bool:
+    """A parameter or local value, not a module, constant, function or class name."""
+    binding = ctx.names.lookup(name)
+    return binding is not None and binding.kind not in ("import", "constant", "def")
 
 
 def origin_call(ctx: Context, node: ast.expr) -> str | None:

@@ -153,3 +153,11 @@ def member_extract():
         for entry in bundle.getmembers():
             if entry.isfile() and not os.path.isabs(entry.name) and ".." not in entry.name:
                 bundle.extract(entry, UPLOADS, filter="data")
+
+
+@app.route("/exists")
+def exists_check_on_another_value():
+    if os.path.exists(UPLOADS):
+        # ruleid: path-traversal
+        return open(os.path.join(UPLOADS, request.args["name"])).read()
+    return ""
