@@ -1,8 +1,9 @@
 """Every registered rule is complete, consistent with the catalogue, and explainable.
 
-The pillar a finding is filed under comes from the catalogue, so a rule's
-module (one per pillar) must be the module of its CWE's primary pillar; the
-few deliberate exceptions are listed with the reason. Coverage targets of
+The pillar a finding is filed under comes from the catalogue, so a pattern
+rule's module (one per pillar, in `secreview.rules`) must be the module of its
+CWE's primary pillar; the few deliberate exceptions are listed with the
+reason. Coverage targets of
 the rule pack (issue 3) are asserted here too.
 """
 
@@ -57,7 +58,9 @@ def test_rule_metadata(item: Rule) -> None:
     assert item.cwe not in PILLAR_MODULES, "a rule needs a specific CWE, not a pillar"
     assert item.name.strip() and item.fix.strip(), "name and fix must not be empty"
     expected = MODULE_EXCEPTIONS.get(item.id, PILLAR_MODULES[item.pillar])
-    assert _module(item) == expected, (
+    # Pattern rules live in one module per pillar; rules registered elsewhere (the taint
+    # engine's, one per sink kind across pillars) are not bound to that layout.
+    assert not item.func.__module__.startswith("secreview.rules.") or _module(item) == expected, (
         f"{item.id} (CWE-{item.cwe}, pillar CWE-{item.pillar}) lives in {_module(item)}, expected {expected}")
     doc = item.doc
     positions = [doc.find(heading) for heading in DOC_HEADINGS]
