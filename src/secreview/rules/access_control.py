@@ -437,6 +437,33 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     _report_named_secrets(node, ctx)
 
 
+_HAZMAT = "cryptography.hazmat.primitives.ciphers."
+# Where a call takes its key: the literal found there *is* the key in use, whatever it looks like.
+_KEY_ARGUMENTS: dict[str, tuple[int, str]] = {
+    "jwt.encode": (1, "key"), "jwt.decode": (1, "key"), "jose.jwt.encode": (1, "key"),
+    "jose.jwt.decode": (1, "key"), "hmac.new": (0, "key"), "hmac.digest": (0, "key"),
+    "cryptography.fernet.Fernet": (0, "key"), "itsdangerous.URLSafeTimedSerializer": (0, "secret_key"),
+    "itsdangerous.URLSafeSerializer": (0, "secret_key"), "itsdangerous.Signer": (0, "secret_key"),
+    "itsdangerous.TimestampSigner": (0, "secret_key"), "Crypto.Cipher.AES.new": (0, "key"),
+    "Cryptodome.Cipher.AES.new": (0, "key"), _HAZMAT + "algorithms.AES": (0, "key"),
+    _HAZMAT + "aead.AESGCM": (0, "key"), _HAZMAT + "aead.ChaCha20Poly1305": (0, "key"),
+}
+
+
+def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
+    """The literal (or name bound only to a literal) in the key position of a crypto call."""
+    if not isinstance(node, ast.Call):
+        return None
+    spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")
+    if spec is None:
+        return None
+    key = argument(node, *spec)
+    value = ctx.constant_value(key) if key is not None else None
+    if isinstance(value, (str, bytes)) and value:
+        return key
+    return None
+
+
 @rule(
     id="hardcoded-cryptographic-key",
     name="Hard-coded cryptographic or signing key",
@@ -452,7 +479,9 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     ## What it does
     Finds a string literal assigned to a signing or encryption key
     (`SECRET_KEY = "..."`, `app.secret_key = "..."`, `jwt_secret = "..."`),
-    skipping placeholders and test code.
+    skipping placeholders and test code, and any literal passed where a
+    crypto, JWT, HMAC or signing API takes its key
+    (`jwt.encode(claims, "s3cret")`, `Fernet(b"...")`, `hmac.new(b"...")`).
 
     ## Why is this bad
     Whoever has the key can forge sessions, tokens and signed cookies or
@@ -468,6 +497,11 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     SECRET_KEY = os.environ["SECRET_KEY"]
     ```
     """
+    key = _literal_key(ctx, node)
+    if key is not None and not in_tests(ctx):
+        ctx.report(node, f"{ctx.call_name(node)}() is given the literal key `{ast.unparse(key)[:40]}`; anyone "
+                   "with the code can sign or decrypt with it.", confidence=Confidence.HIGH)
+        return
     _report_named_secrets(node, ctx)
 
 

@@ -101,3 +101,16 @@ def signing_key():
     # ruleid: hardcoded-cryptographic-key
     signing_key = os.environ.get("SIGNING_KEY", "Yp3$kq9Lz!m2Vw8Rt5Xb")
     return secret_key, signing_key
+
+
+def issue_token(claims):
+    import jwt
+    from cryptography.fernet import Fernet
+
+    # ruleid: hardcoded-cryptographic-key
+    token = jwt.encode(claims, "s3cret", algorithm="HS256")
+    # ruleid: hardcoded-cryptographic-key
+    box = Fernet(b"q8Zt4mYb9xR2wLk7sDf3hJnq8Zt4mYb9xR2wLk7sDf0=")
+    # ok: hardcoded-cryptographic-key
+    signed = jwt.encode(claims, os.environ["JWT_KEY"], algorithm="HS256")
+    return token, box, signed
