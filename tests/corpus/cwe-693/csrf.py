@@ -1,12 +1,14 @@
 """CSRF protection removed (CWE-352)."""
 import hashlib
 import hmac
+import os
 
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from flask_wtf.csrf import CSRFProtect
 
 csrf = CSRFProtect()
+WEBHOOK_KEY = os.environ["WEBHOOK_KEY"].encode()
 
 # ruleid: csrf-protection-disabled
 WTF_CSRF_ENABLED = False
@@ -41,7 +43,7 @@ def change_email(request):
 # ok: csrf-exempt-state-change
 @csrf_exempt
 def stripe_webhook(request):
-    expected = hmac.new(b"whsec", request.body, hashlib.sha256).hexdigest()
+    expected = hmac.new(WEBHOOK_KEY, request.body, hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, request.headers["Stripe-Signature"]):
         return HttpResponse(status=400)
     Payment.objects.create(payload=request.body)
