@@ -42,6 +42,9 @@ _REQUEST_FACTS = frozenset({"method", "remote_addr", "scheme", "is_secure", "end
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+# Functions whose names say they validate or clean what they are given (`get_safe_redirect`,
+# `sanitize_path`, `validate_url`): a single statement cannot judge them, so it trusts them.
+_SANITISING_NAME = re.compile(r"safe|saniti[sz]|valid|clean|allow|whitelist|url_for", re.IGNORECASE)
 # gettext and friends: the text is the developer's, translated.
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy",
                            "ugettext", "ugettext_lazy", "lazy_gettext"})
@@ -292,7 +295,10 @@ def _find_request_data(
         isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and _is_request_data(ctx, node.func.value)
     ):
         return ast.unparse(node)  # the whole `request.args["n"]` / `request.args.get("n")` reads better
-    if isinstance(node, ast.Call) and any(n in NUMERIC_CALLS or n in safe for n in call_names(ctx, node)):
+    if isinstance(node, ast.Call) and (
+        any(n in NUMERIC_CALLS or n in safe for n in call_names(ctx, node))
+        or _SANITISING_NAME.search(name_of(node.func))
+    ):
         return None
     if _lookup_in_constant_table(node):
         return None  # ALLOWED[request.args["k"]]: the value comes from the table, the key only selects it

@@ -15,6 +15,7 @@ RESOURCE_OPENERS = (
     "open", "io.open", "codecs.open", "gzip.open", "bz2.open", "lzma.open", "tarfile.open",
     "zipfile.ZipFile", "socket.socket", "socket.create_connection",
 )
+_IN_MEMORY = frozenset({"BytesIO", "StringIO"})
 _RELEASE_ATTRS = frozenset({"close", "__exit__", "detach", "__del__"})
 # Calls that use a file object while they run and keep no reference to it.
 _BORROWING_CALLS = frozenset({
@@ -35,6 +36,9 @@ _DESCRIBES_SECRET = re.compile(
     r"_format|_version|_source)$|^(is|has|should|use|num|len|max|min)_|^n_|tokeniz",
     re.IGNORECASE,
 )
+# Values a message about a credential may show without showing the credential.
+_NOT_A_SECRET_VALUE = re.compile(r"^(e|ex|exc|err|error|exception|reason|response|resp|status|user|username)$|"
+                                 r"_error$|_exc$|_id$|_name$", re.IGNORECASE)
 _MESSAGE_SHOWS_SECRET = re.compile(r"(password|passwd|secret|token|api[_ ]?key)\s*[=:]\s*(%[sr]|\{)", re.IGNORECASE)
 
 
@@ -112,6 +116,9 @@ def unclosed_resource(node: ast.Call, ctx: Context) -> None:
     if parent.value is not node or len(parent.targets) != 1 or not isinstance(parent.targets[0], ast.Name):
         return
     name = parent.targets[0].id
+    first = node.args[0] if node.args else None
+    if isinstance(first, ast.Call) and name_of(first.func) in _IN_MEMORY:
+        return  # ZipFile(BytesIO(data)): no descriptor to leak
     if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(function)):
         return  # generators hand their state to the caller
     if _release_or_escape(function, name, parent):
@@ -183,6 +190,8 @@ def secret_in_log(node: ast.Call, ctx: Context) -> None:
         if secret:
             ctx.report(node, f"`{secret}` is written to the log, where everyone who reads logs can see it.")
             return
-    if isinstance(message, str) and _MESSAGE_SHOWS_SECRET.search(message) and \
-            any(not ctx.is_constant(v) for v in values[1:]):
+    if isinstance(message, str) and _MESSAGE_SHOWS_SECRET.search(message) and any(
+        isinstance(v, (ast.Name, ast.Attribute, ast.Subscript)) and not ctx.is_constant(v)
+        and not _NOT_A_SECRET_VALUE.search(name_of(v)) for v in values[1:]
+    ):
         ctx.report(node, f"The log message {message!r} prints a credential's value.")

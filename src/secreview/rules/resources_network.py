@@ -151,6 +151,8 @@ def open_redirect(node: ast.Call, ctx: Context) -> None:
     A link to the trusted site bounces the victim to any site the attacker
     names (`?next=https://evil.example`), which makes phishing pages look
     legitimate and can leak OAuth codes or tokens in the URL (CWE-601).
+    Redirecting back to the `Referer` is reported with low confidence: the
+    browser sets it to the page the user came from.
     `//evil.example` is a full URL too, so a bare leading `/` is not enough.
 
     ## Example
@@ -178,8 +180,9 @@ def open_redirect(node: ast.Call, ctx: Context) -> None:
     if origin and origin.endswith(_OWN_URL):
         return  # the URL the client just requested, on the host it connected to
     if origin and not checked_in_function(ctx, target):
+        referrer = "referrer" in origin.lower() or "referer" in origin.lower()
         ctx.report(node, f"{ctx.call_name(node)}() redirects to `{origin}`, which the client chooses; any "
-                   "external site is accepted.")
+                   "external site is accepted.", confidence=Confidence.LOW if referrer else None)
 
 
 def _all_interfaces(ctx: Context, value: ast.expr | None) -> str | None:

@@ -101,3 +101,18 @@ def debug_credentials(user, value):
 def tokenizer_stats(tokenizer):
     # ok: secret-in-log
     logger.info("vocabulary size %d for %s", tokenizer.vocab_size, tokenizer)
+
+
+def unpack_in_memory(payload):
+    import io
+    import zipfile
+    # ok: unclosed-resource
+    archive = zipfile.ZipFile(io.BytesIO(payload))
+    return archive.namelist()
+
+
+def oauth_failure(error):
+    # ok: secret-in-log
+    logger.error("Error authorizing OAuth access token: %s", error)
+    # ruleid: secret-in-log
+    logger.error("refresh token: %s", error.refresh_token)

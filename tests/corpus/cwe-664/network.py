@@ -155,3 +155,19 @@ def call_upstream(url, payload):
     # ok: http-request-without-timeout
     tenth = {"a": 1}.get("a")
     return first, second, third, fourth, fifth, sixth, seventh, eighth, ninth, tenth
+
+
+def get_safe_redirect(url):
+    return url if url.startswith("/account/") else "/"
+
+
+@app.route("/safe-helper")
+def safe_helper():
+    # ok: open-redirect
+    return redirect(get_safe_redirect(request.args.get("next", "")))
+
+
+@app.route("/back")
+def back():
+    # ruleid: open-redirect
+    return redirect(request.referrer)
