@@ -32,7 +32,7 @@ SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium":
 
 def _finding(finding: Finding, show_path: bool) -> list[Text]:
     loc = finding.location
-    where = f"{loc.path}:{loc.line}" if show_path else f"line {loc.line}"
+    where = neutralise(f"{loc.path}:{loc.line}") if show_path else f"line {loc.line}"
     head = Text("  ")
     head.append(f"[{finding.severity.label}]", style=SEVERITY_STYLE[finding.severity.label])
     head.append(f" {cwe_title(finding.cwe)} — ", style="bold")
@@ -48,7 +48,7 @@ def _finding(finding: Finding, show_path: bool) -> list[Text]:
     out.append(Text(f"    {neutralise(finding.message)}"))
     for index, step in enumerate(finding.path):
         arrow = "from" if index == 0 else "  →"
-        out.append(Text(f"      {arrow} {neutralise(step.description)} ({step.location.path}:{step.location.line})",
+        out.append(Text(f"      {arrow} {neutralise(step.description)} ({neutralise(step.location.path)}:{step.location.line})",
                         style="dim"))
     fix = Text("    Fix: ", style="green")
     fix.append(neutralise(finding.fix))
@@ -91,7 +91,7 @@ def _chapters(findings: list[Finding], verdicts: tuple[PillarVerdict, ...], show
 
 def _file_section(file_review: FileReview) -> list[Text]:
     found = list(file_review.findings)
-    title = Text(file_review.path, style="bold")
+    title = Text(neutralise(file_review.path), style="bold")
     title.append(" — ")
     if found:
         title.append(f"{count_words(len(found), 'security defect')}", style="bold red")
