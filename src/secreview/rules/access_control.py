@@ -14,6 +14,7 @@ from secreview.rules.heuristics import (
     in_tests,
     name_of,
     parameter_names,
+    settings_written,
     test_context_named,
     walk_body,
 )
@@ -789,27 +790,13 @@ def session_cookie_name(ctx: Context, call: ast.Call) -> str | None:
     return name if _SESSION_COOKIE.search(name) else None
 
 
-def _setting_assignment(node: ast.Assign) -> tuple[str, ast.expr] | None:
-    """`NAME = value` at module level or `app.config["NAME"] = value`."""
-    if len(node.targets) != 1:
-        return None
-    target = node.targets[0]
-    if isinstance(target, ast.Name):
-        return target.id, node.value
-    if isinstance(target, ast.Subscript) and name_of(target.value) == "config":
-        key = target.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            return key.value, node.value
-    return None
-
-
 @rule(
     id="cookie-without-httponly",
     name="Session cookie readable by JavaScript",
     cwe="1004",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    methods=("set_cookie",),
+    methods=("set_cookie", "update", "from_mapping"),
     nodes=(ast.Assign,),
     fix="Set session and authentication cookies with httponly=True (and secure=True, samesite='Lax'); "
     "keep SESSION_COOKIE_HTTPONLY at its default, True.",
@@ -836,11 +823,11 @@ def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
     ```
     """
-    if isinstance(node, ast.Assign):
-        setting = _setting_assignment(node)
-        if setting and setting[0] == "SESSION_COOKIE_HTTPONLY" and is_false(setting[1]) and not test_context_named(ctx):
-            ctx.report(node, "SESSION_COOKIE_HTTPONLY = False lets page scripts read the session cookie.",
+    for setting, value, where in settings_written(node):
+        if setting == "SESSION_COOKIE_HTTPONLY" and is_false(value) and not test_context_named(ctx):
+            ctx.report(where, "SESSION_COOKIE_HTTPONLY = False lets page scripts read the session cookie.",
                        confidence=Confidence.HIGH)
+    if isinstance(node, ast.Assign) or node.func.attr != "set_cookie":  # type: ignore[union-attr]
         return
     name = session_cookie_name(ctx, node)
     if name is None or in_tests(ctx):

@@ -238,3 +238,22 @@ def in_tests(ctx: Context) -> bool:
     if base in ("tests.py", "test.py", "testing.py"):
         return True
     return any(re.search(r"tests?(case)?$", cls.name, re.IGNORECASE) for cls in ctx.classes)
+
+
+def settings_written(node: ast.AST) -> list[tuple[str, ast.expr, ast.AST]]:
+    """(setting, value, where) for configuration written by `node`: `NAME = value`,
+    `app.config["NAME"] = value`, and `app.config.update(NAME=value)` / `.from_mapping(NAME=value)`."""
+    if isinstance(node, ast.Assign):
+        found = []
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                found.append((target.id, node.value, node))
+            elif isinstance(target, ast.Subscript) and name_of(target.value) == "config":
+                key = target.slice
+                if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                    found.append((key.value, node.value, node))
+        return found
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("update", "from_mapping") and name_of(node.func.value) == "config"):
+        return [(kw.arg, kw.value, node) for kw in node.keywords if kw.arg]
+    return []

@@ -17,6 +17,7 @@ from secreview.rules.heuristics import (
     mentions,
     name_of,
     sensitive_purpose,
+    settings_written,
     test_context_named,
     walk_body,
 )
@@ -582,14 +583,15 @@ _SESSION_MIDDLEWARE = ("django.contrib.sessions.middleware.SessionMiddleware",
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
     nodes=(ast.Assign,),
-    calls=("flask_wtf.csrf.CSRFProtect",),
+    methods=("update", "from_mapping"),
     fix="Keep CSRF protection on: WTF_CSRF_ENABLED = True (the default) and "
     "'django.middleware.csrf.CsrfViewMiddleware' in MIDDLEWARE; disable it only in test settings.",
 )
-def csrf_protection_disabled(node: ast.Assign, ctx: Context) -> None:
+def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     """
     ## What it does
-    Finds `WTF_CSRF_ENABLED = False` (as a setting or in `app.config`) and a
+    Finds `WTF_CSRF_ENABLED = False` (as a setting, in `app.config[...]` or
+    `app.config.update(...)`) and a
     Django `MIDDLEWARE` list that has session or authentication middleware
     but no `CsrfViewMiddleware`. Test and development configurations
     (a `TestingConfig` class, `settings/test.py`) are not reported.
@@ -615,14 +617,13 @@ def csrf_protection_disabled(node: ast.Assign, ctx: Context) -> None:
     ]
     ```
     """
-    if not isinstance(node, ast.Assign) or test_context_named(ctx):
+    if test_context_named(ctx):
         return
-    for target in node.targets:
-        name = name_of(target)
-        if name == "WTF_CSRF_ENABLED" and is_false(node.value):
-            ctx.report(node, "WTF_CSRF_ENABLED = False turns off CSRF checks for every form in the application.")
-        elif name == "MIDDLEWARE" and isinstance(node.value, (ast.List, ast.Tuple)) and not ctx.functions:
-            entries = {ctx.constant_value(e) for e in node.value.elts}
+    for name, value, where in settings_written(node):
+        if name == "WTF_CSRF_ENABLED" and is_false(value):
+            ctx.report(where, "WTF_CSRF_ENABLED = False turns off CSRF checks for every form in the application.")
+        elif name == "MIDDLEWARE" and isinstance(value, (ast.List, ast.Tuple)) and not ctx.functions:
+            entries = {ctx.constant_value(e) for e in value.elts}
             if _CSRF_MIDDLEWARE not in entries and any(m in entries for m in _SESSION_MIDDLEWARE):
                 ctx.report(node, "MIDDLEWARE has session authentication but no CsrfViewMiddleware, so no view "
                            "checks CSRF tokens.")
@@ -637,7 +638,7 @@ def csrf_protection_disabled(node: ast.Assign, ctx: Context) -> None:
     cwe="614",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    methods=("set_cookie",),
+    methods=("set_cookie", "update", "from_mapping"),
     nodes=(ast.Assign,),
     fix="Set session and authentication cookies with secure=True (SESSION_COOKIE_SECURE = True, "
     "CSRF_COOKIE_SECURE = True in production settings).",
@@ -665,14 +666,12 @@ def cookie_without_secure(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_id", sid, httponly=True, secure=True, samesite="Lax")
     ```
     """
-    if isinstance(node, ast.Assign):
-        if test_context_named(ctx) or len(node.targets) != 1:
-            return
-        target = node.targets[0]
-        name = name_of(target) if isinstance(target, (ast.Name, ast.Subscript)) else ""
-        if name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE") and is_false(node.value):
-            ctx.report(node, f"{name} = False lets the browser send the cookie over plain HTTP.",
+    for name, value, where in settings_written(node):
+        if (name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE") and is_false(value)
+                and not test_context_named(ctx)):
+            ctx.report(where, f"{name} = False lets the browser send the cookie over plain HTTP.",
                        confidence=Confidence.HIGH)
+    if isinstance(node, ast.Assign) or node.func.attr != "set_cookie":  # type: ignore[union-attr]
         return
     cookie = session_cookie_name(ctx, node)
     if cookie is None or in_tests(ctx):

@@ -6,7 +6,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, is_true, keyword, rule
-from secreview.rules.heuristics import in_tests, name_of, test_context_named
+from secreview.rules.heuristics import in_tests, name_of, settings_written, test_context_named
 
 
 @rule(
@@ -80,15 +80,17 @@ def _allows_any_host(ctx: Context) -> bool:
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     nodes=(ast.Assign,),
+    methods=("update", "from_mapping"),
     fix="Read it from the environment and default to off: DEBUG = os.environ.get('DJANGO_DEBUG') == '1' "
     "(Flask: leave app.debug unset and use `flask run --debug` locally).",
 )
-def debug_setting_enabled(node: ast.Assign, ctx: Context) -> None:
+def debug_setting_enabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     """
     ## What it does
     Finds `DEBUG = True` at module level in Django settings (a `settings`
     module or one that defines `INSTALLED_APPS`, `ALLOWED_HOSTS`, ...), and
-    `app.debug = True` / `app.config["DEBUG"] = True` in Flask. Development
+    `app.debug = True` / `app.config["DEBUG"] = True` /
+    `app.config.update(DEBUG=True)` in Flask. Development
     and test settings (`settings/dev.py`, `local_settings.py`,
     `test_settings.py`) are not reported. Severity is high when the same
     module also sets `ALLOWED_HOSTS = ["*"]`.
@@ -111,7 +113,14 @@ def debug_setting_enabled(node: ast.Assign, ctx: Context) -> None:
     ALLOWED_HOSTS = ["app.example.com"]
     ```
     """
-    if len(node.targets) != 1 or not is_true(node.value) or test_context_named(ctx):
+    if test_context_named(ctx):
+        return
+    if isinstance(node, ast.Call):
+        for name, value, where in settings_written(node):
+            if name == "DEBUG" and is_true(value):
+                ctx.report(where, "config DEBUG=True turns on Flask's debugger.")
+        return
+    if len(node.targets) != 1 or not is_true(node.value):
         return
     target = node.targets[0]
     if isinstance(target, ast.Name) and target.id == "DEBUG" and not ctx.functions and not ctx.classes:

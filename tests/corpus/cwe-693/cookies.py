@@ -13,3 +13,10 @@ def login_view(request, session_id):
     # ok: cookie-without-secure
     response.set_cookie("language", "en")
     return response
+
+
+def configure(app):
+    # ruleid: cookie-without-secure, csrf-protection-disabled
+    app.config.update(SESSION_COOKIE_SECURE=False, WTF_CSRF_ENABLED=False)
+    # ok: cookie-without-secure, csrf-protection-disabled
+    app.config.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_SAMESITE="Lax")

@@ -31,3 +31,10 @@ class Widget:
     def configure(self):
         # ok: debug-setting-enabled
         self.debug = True
+
+
+def configure(flask_app):
+    # ruleid: debug-setting-enabled
+    flask_app.config.update(DEBUG=True, SERVER_NAME="app.example.com")
+    # ok: debug-setting-enabled
+    flask_app.config.update(DEBUG=False)
