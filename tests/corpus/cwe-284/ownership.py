@@ -1,6 +1,7 @@
 """Objects fetched by a client-chosen id and changed without an ownership check (CWE-639)."""
 from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404 as fetch
 from flask import Flask, abort
 from flask_login import current_user
 
@@ -66,3 +67,10 @@ def archive_all(request):
     # ok: object-access-without-authorisation
     for invoice in Invoice.objects.filter(archived=False):
         invoice.save()
+
+
+def delete_aliased(request, post_id):
+    post = fetch(Invoice, id=post_id)
+    # ruleid: object-access-without-authorisation
+    post.delete()
+    return redirect("invoices")

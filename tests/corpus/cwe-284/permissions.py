@@ -44,3 +44,10 @@ def daemonise_safely():
 def make_cache(path):
     # ok: world-writable-permissions
     os.makedirs(path, mode=0o777, exist_ok=True)
+
+
+def publish_aliased(path):
+    import os as operating_system
+
+    # ruleid: world-writable-permissions
+    operating_system.chmod(path, 0o666)
