@@ -6,6 +6,7 @@ Each sink list is a module-level constant the taint engine can reuse.
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
@@ -42,6 +43,10 @@ JINJA_ENVIRONMENTS = ("jinja2.Environment", "jinja2.environment.Environment")
 # Response header setters (Werkzeug/Flask, Django, Tornado, http.server, WSGI).
 HEADER_METHODS = ("set_header", "add_header", "send_header", "setdefault", "add", "set", "__setitem__")
 WSGI_START_RESPONSE = "start_response"
+# Request data that formats through repr(): whole mappings (`request.args`) and bytes
+# (`request.data`, `request.body`) print their newlines escaped.
+_REPR_FORMATTED = re.compile(r"\.(args|form|values|json|cookies|headers|files|view_args|GET|POST|COOKIES|META|FILES|"
+                             r"query_params|data|body|get_json\(\)|get_data\(\))$")
 
 
 @rule(
@@ -328,6 +333,6 @@ def log_injection(node: ast.Call, ctx: Context) -> None:
             candidates = [value]
         for candidate in candidates:
             origin = request_data(ctx, candidate, ("repr", "ascii", "json.dumps"))
-            if origin:
+            if origin and not _REPR_FORMATTED.search(origin):
                 ctx.report(node, f"`{origin}` is written to the log as-is; a line break in it forges log entries.")
                 return

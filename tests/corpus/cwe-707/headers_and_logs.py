@@ -87,3 +87,12 @@ def echo_header():
     # ok: header-injection
     response.headers.get("X-Echo", request.args.get("v", ""))
     return response
+
+
+@app.route("/audit", methods=["POST"])
+def audit():
+    # ok: log-injection
+    logger.info("query %s form %s body %s", request.args, request.form, request.data)
+    # ruleid: log-injection
+    logger.info("path %s", request.path)
+    return ""
