@@ -343,7 +343,8 @@ def checked_in_function(ctx: Context, node: ast.AST) -> bool:
     if function is None:
         return False
     used = {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and _is_variable(ctx, n.id)}
-    line = getattr(node, "lineno", 0)
+    line = getattr(node, "lineno", 0) or min((getattr(n, "lineno", 0) for n in ast.walk(node)
+                                              if getattr(n, "lineno", 0)), default=0)
     if not used:
         return False
     body = function.body if isinstance(function.body, list) else [function.body]
@@ -485,10 +486,13 @@ def spliced_origin(
     ctx: Context, parts: Iterable[ast.expr], neutralisers: Iterable[str] = ()
 ) -> tuple[Confidence, str] | None:
     """How sure a finding about spliced-in `parts` is, and why: HIGH for request data,
-    MEDIUM for a caller's argument, LOW for values of unknown origin
+    MEDIUM for a caller's argument, LOW for values of unknown origin, None when a condition
+    earlier in the function tests them
     (attributes, loop variables, results of calls), and None in test code unless the parts
     are request data (tests build SQL and HTML from their own fixtures)."""
     bundle = ast.Tuple(elts=list(parts), ctx=ast.Load())
+    if checked_in_function(ctx, bundle):
+        return None  # `if column not in ALLOWED: raise`: validated in a way this rule cannot judge
     origin = request_data(ctx, bundle, neutralisers)
     if origin:
         return Confidence.HIGH, f"`{origin}` is request data"
