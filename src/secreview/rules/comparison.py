@@ -301,8 +301,8 @@ def incompatible_type_comparison(node: ast.Compare | ast.Call, ctx: Context) -> 
 
 # -- regular expressions that accept other hosts ----------------------------------
 
-# An unescaped dot between two domain labels: `app.example` (but not `\.`, `.*`, `\d+.\d+`).
-_DOMAIN_DOT = re.compile(r"(?<=[a-z0-9])(?<!\\[a-z])\.(?=[a-z][a-z0-9-]*(\\?\.|\b))", re.IGNORECASE)
+# An unescaped dot before a domain label: `app.example`, `[a-z]+.partner\.org` (not `\.`, `.*`, `\d+.\d+`).
+_DOMAIN_DOT = re.compile(r"(?<=[a-z0-9\]+*?)])(?<!\\[a-z])\.(?=[a-z][a-z0-9-]*(\\?\.|\b))", re.IGNORECASE)
 _HOST_PATTERN = re.compile(r"\\\.(com|org|net|io|dev|app|edu|gov|co|uk|de|fr)\b|://", re.IGNORECASE)
 _SAFE_END = re.compile(r"(\$|\\Z|/|:|\(\?:?/|\(\?:?\$|\[/|\\/|\(/|\(:|\(\?::)")
 

@@ -133,6 +133,11 @@ def _get_only(ctx: Context, function: ast.FunctionDef | ast.AsyncFunctionDef) ->
         qual = ctx.qualname(decorator.func if isinstance(decorator, ast.Call) else decorator) or ""
         if qual in _SAFE_DECORATORS:
             return f"@{qual.rsplit('.', 1)[-1]}"
+        if qual == "django.views.decorators.http.require_http_methods" and isinstance(decorator, ast.Call) \
+                and decorator.args and isinstance(decorator.args[0], (ast.List, ast.Tuple)):
+            values = {str(ctx.constant_value(e)).upper() for e in decorator.args[0].elts}
+            if values and values <= _SAFE_ONLY:
+                return f"require_http_methods({sorted(values)})"
         if not isinstance(decorator, ast.Call) or not isinstance(decorator.func, ast.Attribute):
             continue
         attr = decorator.func.attr
@@ -146,12 +151,6 @@ def _get_only(ctx: Context, function: ast.FunctionDef | ast.AsyncFunctionDef) ->
                 values = {str(ctx.constant_value(e)).upper() for e in methods.value.elts}
                 if values and values <= _SAFE_ONLY:
                     return f"methods={sorted(values)}"
-        if qual == "django.views.decorators.http.require_http_methods" and decorator.args:
-            allowed = decorator.args[0]
-            if isinstance(allowed, (ast.List, ast.Tuple)):
-                values = {str(ctx.constant_value(e)).upper() for e in allowed.elts}
-                if values and values <= _SAFE_ONLY:
-                    return f"require_http_methods({sorted(values)})"
     if function.name in ("get", "head") and ctx.classes and any(
             name_of(base).endswith("View") for base in ctx.classes[-1].bases) and "self" in parameter_names(function):
         return f"{ctx.classes[-1].name}.{function.name}()"
