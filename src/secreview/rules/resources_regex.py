@@ -3,7 +3,7 @@
 The detector reads the parse tree of the `re` module's own parser (private:
 `re._parser` from 3.11, `sre_parse` before), so it sees the pattern exactly
 as `re` does. Any surprise from that private API means no finding, never a
-crash. It looks for the two shapes that make a backtracking matcher try
+crash. It looks for the shapes that make a backtracking matcher try
 exponentially many ways to match a string:
 
 * an unbounded repeat inside an unbounded repeat, where nothing mandatory
@@ -11,8 +11,11 @@ exponentially many ways to match a string:
   (but not `(\\d+\\.)+`, whose `.` must separate the runs of digits);
 * an unbounded repeat of alternatives that can match the same character:
   `(a|\\w|-x)+` (`(\\w|\\d)+` is merged into one character set by the
-  parser, so it never reaches the matcher as an alternation).
+  parser, so it never reaches the matcher as an alternation);
+* a repeated group of one character and optional characters it also
+  matches: `(aa?)+`, and `(a|aa)+`, which the parser turns into `a(?:|a)`.
 
+A bounded outer repeat of ten or more (`(.*a){20}`) counts as unbounded.
 It does not attempt polynomial (quadratic) blow-ups; those need a subject
 much longer than the ones that make the exponential shapes hang.
 """
@@ -62,6 +65,8 @@ _SUBPATTERN, _BRANCH, _IN = _op("SUBPATTERN"), _op("BRANCH"), _op("IN")
 _LITERAL, _NOT_LITERAL, _ANY = _op("LITERAL"), _op("NOT_LITERAL"), _op("ANY")
 _ASSERTS = (_op("ASSERT"), _op("ASSERT_NOT"))
 _MAXREPEAT = getattr(_sre, "MAXREPEAT", None)
+_SINGLE_CHAR_OPS = (_LITERAL, _NOT_LITERAL, _ANY, _IN)
+_MANY = 10  # `(.*a){20}`: a bounded outer repeat this large backtracks like an unbounded one
 
 
 class _Analysis:
@@ -134,7 +139,7 @@ class _Analysis:
         for op, av in items:
             if op in _REPEATS:
                 low, high, body = av
-                if high == _MAXREPEAT:
+                if high == _MAXREPEAT or high >= _MANY:
                     problem = self._ambiguous(list(body))
                     if problem:
                         return problem
@@ -157,17 +162,27 @@ class _Analysis:
             body = list(body[0][1][-1])
         if len(body) == 1 and body[0][0] == _BRANCH:
             alternatives = [list(a) for a in body[0][1][1]]
-            singles = [a for a in alternatives if len(a) == 1 and a[0][0] in (_LITERAL, _NOT_LITERAL, _ANY, _IN)]
-            for index, first in enumerate(singles):
-                for second in singles[index + 1:]:
-                    if self.first_chars(first) & self.first_chars(second):
-                        return "alternatives that match the same character inside a repeat"
+            single_chars = _SINGLE_CHAR_OPS
+            for first in alternatives:
+                if len(first) != 1 or first[0][0] not in single_chars:
+                    continue
+                chars = self.first_chars(first)
+                for second in alternatives:
+                    # `(a|a)`, `(a|\w|-x)`, `(a|aa)`: the other branch is a run of characters the
+                    # single-character branch can also match, one iteration per character.
+                    if second is first or not second or any(op not in single_chars for op, _ in second):
+                        continue
+                    if all(self.first_chars([item]) & chars for item in second):
+                        return "alternatives that match the same characters inside a repeat"
             for alternative in alternatives:
                 problem = self._ambiguous(alternative)
                 if problem:
                     return problem
             return None
-        for index, (op, av) in enumerate(body):
+        if self._optional_overlap(body):
+            return "an optional character that the next iteration can match instead"
+        for index, item in enumerate(body):
+            op, av = _unwrap(item)
             if op not in _REPEATS or av[1] != _MAXREPEAT:
                 continue
             inner = self.first_chars(av[2])
@@ -178,6 +193,34 @@ class _Analysis:
             if all(self.first_chars([item]) & inner for item in separators):
                 return "a repeated group whose inner repeat can take over its neighbours' characters"
         return None
+
+    def _optional_overlap(self, body: list[Item]) -> bool:
+        """`(aa?)+`, `(a|aa)+` (parsed as `a(?:|a)`): one mandatory character and optional
+        ones it also matches, so a run of it splits into iterations in many ways."""
+        mandatory: list[Item] = []
+        optional: list[list[Item]] = []
+        for item in body:
+            op, av = _unwrap(item)
+            if op in _SINGLE_CHAR_OPS:
+                mandatory.append((op, av))
+            elif op in _REPEATS and av[0] == 0 and av[1] == 1 and all(o in _SINGLE_CHAR_OPS for o, _ in av[2]):
+                optional.append(list(av[2]))
+            elif op == _BRANCH and any(not a for a in av[1]) and all(
+                    all(o in _SINGLE_CHAR_OPS for o, _ in a) for a in av[1]):
+                optional.extend(list(a) for a in av[1] if a)
+            else:
+                return False
+        if len(mandatory) != 1 or not optional:
+            return False
+        chars = self.first_chars(mandatory)
+        return all(self.first_chars([item]) & chars for alternative in optional for item in alternative)
+
+
+def _unwrap(item: Item) -> Item:
+    """A group holding one item is that item: `([a-z]+)` is the repeat inside it."""
+    while item[0] == _SUBPATTERN and len(item[1][-1]) == 1:
+        item = item[1][-1][0]
+    return item
 
 
 def redos_problem(pattern: str, flags: int = 0) -> str | None:

@@ -61,3 +61,15 @@ def invalid(text):
 def overlapping_alternatives(text):
     # ruleid: regex-catastrophic-backtracking
     return re.fullmatch(r"(a|\w|-x)+", text)
+
+
+# ruleid: regex-catastrophic-backtracking
+EMAIL = re.compile(r"^([a-zA-Z0-9])(([\-.]|[_]+)?([a-zA-Z0-9]+))*(@){1}[a-z0-9]+[.]{1}[a-z]{2,3}$")
+# ruleid: regex-catastrophic-backtracking
+DOUBLED = re.compile(r"^(a|aa)+$")
+# ruleid: regex-catastrophic-backtracking
+BOUNDED_BUT_LARGE = re.compile(r"(.*a){20}")
+# ok: regex-catastrophic-backtracking
+DOTTED_QUAD = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$")
+# ok: regex-catastrophic-backtracking
+OPTIONAL_SEPARATOR = re.compile(r"^(\.?\w)+$")
