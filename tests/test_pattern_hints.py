@@ -154,3 +154,24 @@ def test_a_reported_pattern_really_backtracks_and_a_clean_one_does_not():
     assert redos_problem(bad) and not redos_problem(good)
     assert cost(bad, 20) > 8 * cost(bad, 14)
     assert cost(good, 20000) < 0.05
+
+
+def test_only_conditions_on_content_count_as_validation():
+    from secreview.rules.dataflow_hints import checked_in_function
+
+    source = (
+        "def f(a, b, c, d, e):\n"
+        "    if a:\n"
+        "        pass\n"
+        "    if b is None or len(b) > 10 or isinstance(b, str):\n"
+        "        pass\n"
+        "    if c not in ALLOWED:\n"
+        "        pass\n"
+        "    if not d.startswith('/'):\n"
+        "        pass\n"
+        "    sink(a, b, c, d, e)\n"
+        "    if e == 'x':\n"
+        "        pass\n"
+    )
+    answers = _probe(source, lambda ctx, call: [checked_in_function(ctx, arg) for arg in call.args])
+    assert answers == [[False, False, True, True, False]]  # e is tested only after the sink

@@ -334,10 +334,11 @@ def _binding_is_parameter(ctx: Context, name: str) -> bool:
 
 
 def checked_in_function(ctx: Context, node: ast.AST) -> bool:
-    """Whether a local variable used in `node` is tested by a condition earlier in the function.
+    """Whether a local variable used in `node` is validated by a condition earlier in the function.
 
     `if ".." in name: abort(400)` or `if url not in ALLOWED:` is validation a
     single-statement rule cannot judge; it stays quiet rather than guess.
+    `if name:` is not validation.
     """
     function = ctx.function
     if function is None:
@@ -355,7 +356,32 @@ def checked_in_function(ctx: Context, node: ast.AST) -> bool:
                 test = sub.test
             if test is None or getattr(sub, "lineno", line) > line:
                 continue
-            if any(isinstance(n, ast.Name) and n.id in used for n in ast.walk(test)):
+            if _validates(test, used):
+                return True
+    return False
+
+
+_NOT_VALIDATION_CALLS = frozenset({"len", "bool", "isinstance", "hasattr", "getattr", "type", "callable", "id"})
+
+
+def _mentions(node: ast.AST, names: set[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _validates(test: ast.expr, used: set[str]) -> bool:
+    """A condition that looks at a variable's content: a membership or equality test, or a
+    check such as `re.fullmatch(p, x)`, `x.startswith("/")`, `is_safe(x)`. Truthiness,
+    `is None`, `len(x)` and `isinstance(x, str)` say nothing about what the text contains."""
+    for sub in ast.walk(test):
+        if isinstance(sub, ast.Compare) and not all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
+            operands = [sub.left, *sub.comparators]
+            if any(_mentions(o, used) and not (isinstance(o, ast.Call) and name_of(o.func) in _NOT_VALIDATION_CALLS)
+                   for o in operands):
+                return True
+        if isinstance(sub, ast.Call) and name_of(sub.func) not in _NOT_VALIDATION_CALLS:
+            receiver = sub.func.value if isinstance(sub.func, ast.Attribute) else None
+            arguments = [*sub.args, *(k.value for k in sub.keywords)]
+            if any(_mentions(a, used) for a in arguments) or (receiver is not None and _mentions(receiver, used)):
                 return True
     return False
 

@@ -83,3 +83,15 @@ def shell_flag_from_constant(name):
     subprocess.Popen("convert " + name + " out.png", shell=use_shell)
     # ok: command-injection-shell
     subprocess.Popen(["convert", name, "out.png"], shell=False)
+
+
+def ping_if_given(host):
+    if host:
+        # ruleid: command-injection-shell
+        os.system("ping -c 1 " + host)
+
+
+def ping_if_valid(host):
+    if host.replace(".", "").isalnum():
+        # ok: command-injection-shell
+        os.system("ping -c 1 " + host)
