@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
-from secreview.rules.heuristics import assigned_names, in_tests, name_of, untrusted_expression
+from secreview.rules.heuristics import assigned_names, enclosing_def, in_tests, name_of, untrusted_expression
 
 
 def _guarded_against_zero(ctx: Context, divisor: ast.expr) -> bool:
@@ -74,8 +74,9 @@ def division_by_untrusted_value(node: ast.BinOp, ctx: Context) -> None:
 # -- money in binary floating point --------------------------------------------------
 
 MONEY = re.compile(
-    r"price|amount|total|balance|cost|fee|payment|charge|refund|salary|wage|money|subtotal|tax|discount|"
-    r"credit|debit|invoice|payout|deposit|withdraw|cents|currency|eur|usd|gbp",
+    r"price|amount|(sub|grand_?|order_?|cart_?|invoice_?)total|total_?(price|amount|due|cost)|balance|cost|fee|"
+    r"payment|charge|refund|salary|wage|money|tax|discount|credit|debit|invoice|payout|deposit|withdraw|cents|"
+    r"currency|eur|usd|gbp",
     re.IGNORECASE)
 _NOT_MONEY = re.compile(r"count|ratio|rate_limit|percent|pct|ms$|_ms|seconds|timeout|score|weight|"
                         r"prob|total_time|total_seconds|duration", re.IGNORECASE)
@@ -151,8 +152,11 @@ def float_for_money(node: ast.Call, ctx: Context) -> None:
         return
     if in_tests(ctx) or _only_displayed(ctx):
         return
-    hint = _money_name(name_of(argument_node)) or next(
-        (n for n in assigned_names(ctx)[:1] if _money_name(n)), None)
+    # What the value is for: its own name, or the name it is stored into (not the enclosing
+    # function's name, which says what the function is about, e.g. `estimate_statement_cost`).
+    function = enclosing_def(ctx)
+    targets = [n for n in assigned_names(ctx) if function is None or n != function.name]
+    hint = _money_name(name_of(argument_node)) or next((n for n in targets[:1] if _money_name(n)), None)
     if hint is None:
         return
     ctx.report(node, f"`{hint}` is money but is converted to a binary float; decimal amounts such as 0.10 "

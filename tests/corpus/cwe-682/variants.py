@@ -78,3 +78,20 @@ def response(handler, html):
     items = ["a", "b"]
     # ok: character-count-as-byte-length
     return struct.pack(">H", len(items))
+
+
+def estimate_statement_cost(match):
+    # ok: float-for-money
+    return {"Total cost": float(match.group(2))}
+
+
+def progress(stats):
+    # ok: float-for-money
+    total_splits = float(stats.get("totalSplits"))
+    return total_splits
+
+
+def checkout(cart):
+    # ruleid: float-for-money
+    cart_total = float(cart.get("cart_total"))
+    return cart_total
