@@ -16,6 +16,7 @@ from typing import Any
 
 from secreview import __version__, changes, git
 from secreview.analyze import Thresholds, review_text
+from secreview.analysis import taint_project
 from secreview.config import Config, ConfigError
 from secreview.baseline import Baseline
 from secreview.config import load as load_config
@@ -67,7 +68,7 @@ def review_paths(
     found = discover(names, config.exclude, config.gitignore)
     reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
     results = review_many(found.files, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
-    files = tuple(result.review for result in results)
+    files = taint_project.apply(results, config)  # cross-module taint flows, added to each sink's file
     return Review(
         files=files,
         verdicts=project_verdicts([(f.findings, f.facts) for f in files]),
@@ -80,6 +81,7 @@ def review_source(code: str, filename: str = "<string>", config: Config | None =
     """Review a string of Python source as if it were the file `filename`."""
     config = config or Config()
     file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
+    file_review = taint_project.review_source_flows(file_review, code, "", config)
     return Review(files=(file_review,), verdicts=file_review.verdicts, tool_version=__version__)
 
 

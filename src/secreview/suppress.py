@@ -67,9 +67,15 @@ def _covers(waiver: Waiver, finding: Finding) -> bool:
     return rule is not None and bool(waiver.ids & set(rule.bandit))
 
 
-def apply(findings: Iterable[Finding], source: str) -> tuple[list[Finding], list[Finding]]:
-    """Split findings into (reported, suppressed-with-reason)."""
-    by_line = waivers(source)
+def apply(findings: Iterable[Finding], source: str,
+          by_line: dict[int, list[Waiver]] | None = None) -> tuple[list[Finding], list[Finding]]:
+    """Split findings into (reported, suppressed-with-reason).
+
+    `by_line`: the file's `waivers(source)` when already known (the taint pass keeps them
+    in its per-file summary and no longer has the source); `source` is then not read.
+    """
+    if by_line is None:
+        by_line = waivers(source)
     kept: list[Finding] = []
     waived: list[Finding] = []
     for finding in findings:

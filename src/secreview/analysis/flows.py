@@ -89,6 +89,7 @@ class Project:
         self._cycle = False
         self._expand_memo: dict[tuple, Flow] = {}
         self._depth = 0
+        self._callers_index: dict[str, list[tuple[ModuleSummary, CallSite]]] | None = None
 
     # -- call resolution ----------------------------------------------------------------
     def _method(self, class_qual: str, name: str, seen: frozenset = frozenset()) -> _Fn | None:
@@ -181,7 +182,7 @@ class Project:
         self._expand_memo[memo_key] = {}  # a call whose result feeds its own argument (x = f(x) in a loop)
         module = fn.module
         call = module.calls[index]
-        caller = fn if call.caller == fn.summary.qualname else self.functions.get(call.caller, fn)
+        caller = fn if call.caller == fn.summary.qualname else self._local(module, call.caller, fn)
         callee, bound, constructor = self.target(call)
         step = Step(Location(module.path, call.line, call.column), call.description)
         flow: Flow = {}
@@ -303,22 +304,35 @@ class Project:
                                                    (*caller_steps, *before, stored, *steps)))
         return found
 
+    @staticmethod
+    def _local(module: ModuleSummary, qualname: str, default: _Fn) -> _Fn:
+        summary = module.functions.get(qualname)
+        return _Fn(module, summary) if summary is not None else default
+
+    def _callers(self) -> dict[str, list[tuple[ModuleSummary, CallSite]]]:
+        if self._callers_index is None:
+            index: dict[str, list[tuple[ModuleSummary, CallSite]]] = {}
+            for module in self.modules:
+                for call in module.calls:
+                    callee, _, _ = self.target(call)
+                    if callee is not None:
+                        index.setdefault(callee.summary.qualname, []).append((module, call))
+            self._callers_index = index
+        return self._callers_index
+
     def _param_sources(self, fn: _Fn, key: Key) -> Flow:
         """Sources the callers of `fn` pass for parameter `key` (one level up: constructors' callers)."""
         flow: Flow = {}
-        for module in self.modules:
-            for index, call in enumerate(module.calls):
-                callee, bound, constructor = self.target(call)
-                if callee is None or callee.summary.qualname != fn.summary.qualname:
-                    continue
-                caller = self.functions.get(call.caller)
-                if caller is None:
-                    continue
-                passed = cut(self.argument(call, fn.summary, key[1], bound, constructor), key[2])
-                step = Step(Location(module.path, call.line, call.column), call.description)
-                for outer, before in self.expand(passed, caller).items():
-                    if outer[0] == "s":
-                        flow.setdefault(outer, (*before, step))
+        for module, call in self._callers().get(fn.summary.qualname, ()):
+            _, bound, constructor = self.target(call)
+            summary = module.functions.get(call.caller)
+            if summary is None:
+                continue
+            passed = cut(self.argument(call, fn.summary, key[1], bound, constructor), key[2])
+            step = Step(Location(module.path, call.line, call.column), call.description)
+            for outer, before in self.expand(passed, _Fn(module, summary)).items():
+                if outer[0] == "s":
+                    flow.setdefault(outer, (*before, step))
         return flow
 
 
@@ -347,8 +361,8 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)
-    path = (source_step, *flow.steps)
-    hops = flow.steps[:-1]
+    path = _without_repeats((source_step, *flow.steps))
+    hops = path[1:-1]
     via = ""
     if hops:
         via = " through " + ", ".join(
@@ -376,3 +390,14 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
 
 def _elsewhere(step: Step, flow: TaintFlow) -> str:
     return "" if step.location.path == flow.sink_module.path else f" in {step.location.path}"
+
+
+def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """A recursive call crossed several times is one step of the path."""
+    seen: set[Step] = set()
+    kept = []
+    for step in steps:
+        if step not in seen:
+            seen.add(step)
+            kept.append(step)
+    return tuple(kept)

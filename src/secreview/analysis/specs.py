@@ -39,12 +39,12 @@ _SOURCE_KEYS = {
     "attributes": _LIST, "methods": _LIST, "any_receiver_methods": _LIST, "request_types": _LIST,
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
-    "safe_converters": _LIST, "injected_defaults": _LIST,
+    "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
-    "safe_arg": _TABLE, "subscript_stores": _LIST,
+    "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST}
 _GUARD_KEYS = {
@@ -93,6 +93,9 @@ def validate(name: str, data: dict) -> None:
         _check_table(where, source, _SOURCE_KEYS, ("label",))
         if source.get("confidence", "high") not in ("high", "medium", "low"):
             raise SpecError(f"{where}: confidence must be high, medium or low")
+        unknown = [k for k in source.get("not_for", ()) if k not in SINK_KINDS]
+        if unknown:
+            raise SpecError(f"{where}: unknown sink kinds in not_for: {', '.join(unknown)}")
     for index, sink in enumerate(data.get("sink", ())):
         where = f"{name}: sink #{index + 1}"
         _check_table(where, sink, _SINK_KEYS, ("kind",))
@@ -147,7 +150,9 @@ class SourceSpec:
     with_receiver_param: frozenset[str] = frozenset()
     safe_annotations: frozenset[str] = frozenset()
     safe_converters: frozenset[str] = frozenset()
+    slashless_converters: frozenset[str] = frozenset()
     injected_defaults: frozenset[str] = frozenset()
+    not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -169,9 +174,11 @@ class SinkSpec:
     receiver: bool = False
     only_if_true: str = ""
     unless_keyword: str = ""
+    unless_position: int = -1  # the same option passed positionally
     safe_position: int = -1
     safe_keyword: str = ""
     safe_endswith: tuple[str, ...] = ()
+    imports: tuple[str, ...] = ()  # receiver-named sinks apply only in files importing one of these
 
 
 @dataclass(frozen=True)
@@ -222,7 +229,8 @@ def _source(entry: dict) -> SourceSpec:
         decorator_qualnames=fs("decorator_qualnames"), handler_methods=fs("handler_methods"),
         view_first_param=entry.get("view_first_param", ""), param_names=fs("param_names"),
         with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
-        safe_converters=fs("safe_converters"), injected_defaults=fs("injected_defaults"),
+        safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
+        injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
     )
 
 
@@ -232,8 +240,10 @@ def _sink(entry: dict) -> SinkSpec:
         kind=entry["kind"], label=entry.get("label", entry["kind"]), args=tuple(entry.get("args", (0,))),
         keywords=tuple(entry.get("keywords", ())), receivers=frozenset(entry.get("receivers", ())),
         receiver=entry.get("receiver", False), only_if_true=entry.get("only_if_true", ""),
-        unless_keyword=entry.get("unless_keyword", ""), safe_position=safe.get("position", -1),
+        unless_keyword=entry.get("unless_keyword", ""), unless_position=entry.get("unless_position", -1),
+        safe_position=safe.get("position", -1),
         safe_keyword=safe.get("keyword", ""), safe_endswith=tuple(safe.get("endswith", ())),
+        imports=tuple(entry.get("imports", ())),
     )
 
 

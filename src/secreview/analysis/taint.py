@@ -35,8 +35,21 @@ _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 # Methods that put their arguments into the container they are called on.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault",
                        "put", "put_nowait", "push"})
+_LOOKUPS = frozenset({"get", "pop"})
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+# A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
+_FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
+_URL_KINDS = frozenset({"ssrf", "redirect"})
+_URL_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
+_REPR = ord("r")
+_PATH = frozenset({"path"})
+
+
+def fixed_origin(node: ast.expr | None) -> bool:
+    """The leading literal of a built string pins the URL's host (or keeps it on this site)."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_ORIGIN.match(node.value))
 
 
 def _join(a: frozenset, b: frozenset) -> frozenset:
@@ -182,7 +195,7 @@ class _Module:
         self.sources.append(SourceInfo(spec.label, description or _short(node), getattr(node, "lineno", 0),
                                        getattr(node, "col_offset", 0), spec.confidence))
         self.fresh[id(node)] = index
-        return frozenset({("s", index, NOCUT)})
+        return frozenset({("s", index, spec.not_for)})
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
         """`request.args` seen as part of `request.args['x']`: describe the whole expression."""
@@ -227,6 +240,7 @@ class _FunctionPass:
         self.calls: list[int] = []
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
         self.receivers: set[str] = set()  # extra request-object names (annotated parameters)
+        self.path_safe: set[str] = set()  # route variables whose converter admits no "/"
         self.self_name = ""
         self.nested: list[tuple[ast.AST, str]] = []
 
@@ -437,9 +451,27 @@ class _FunctionPass:
                 else:
                     orelse.update(other)
             return body, orelse
+        if kind is ast.Attribute and test.attr in _URL_PARTS:  # type: ignore[attr-defined]
+            key = self.url_key(test)
+            if key is not None:  # `if parts.netloc:` ... else: a relative URL on this site
+                return {}, {key: frozenset({"redirect"})}
         if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
             op = test.ops[0]  # type: ignore[attr-defined]
-            key = self.key(test.left)  # type: ignore[attr-defined]
+            left = test.left  # type: ignore[attr-defined]
+            if isinstance(left, ast.Constant) and left.value == ".." and isinstance(op, (ast.In, ast.NotIn)):
+                key = self.key(test.comparators[0])  # type: ignore[attr-defined]
+                if key is not None:
+                    clean = {key: frozenset({"path"})}
+                    return (clean, {}) if isinstance(op, ast.NotIn) else ({}, clean)
+            if isinstance(left, ast.Attribute) and left.attr in _URL_PARTS:
+                key = self.url_key(left)
+                if key is not None and (isinstance(op, (ast.In, ast.NotIn)) and
+                                        self._allow_list(test.comparators[0]) or  # type: ignore[attr-defined]
+                                        isinstance(op, (ast.Eq, ast.NotEq)) and
+                                        self.mod.names.is_constant(test.comparators[0])):  # type: ignore[attr-defined]
+                    clean = {key: _URL_KINDS}
+                    return (clean, {}) if isinstance(op, (ast.In, ast.Eq)) else ({}, clean)
+            key = self.key(left)
             if key is not None and isinstance(op, (ast.In, ast.NotIn)) and self._allow_list(test.comparators[0]):  # type: ignore[attr-defined]
                 clean = {key: frozenset({ALL})}
                 return (clean, {}) if isinstance(op, ast.In) else ({}, clean)
@@ -458,7 +490,14 @@ class _FunctionPass:
                         return {key: frozenset({"path"})}, {}
                     if func.attr in guards.content_checks:
                         return {key: frozenset({ALL})}, {}
+                    if func.attr == "startswith" and test.args and fixed_origin(test.args[0]):  # type: ignore[attr-defined]
+                        return {key: _URL_KINDS}, {}
             qual = self.mod.names.qualname(func)
+            validator = self.mod.specs.sanitiser_calls.get(qual) if qual is not None else None
+            if validator is not None and ALL not in validator and test.args:  # type: ignore[attr-defined]
+                checked = self.key(test.args[0])  # type: ignore[attr-defined]
+                if checked is not None:  # `if not url_has_allowed_host_and_scheme(target, ...):`
+                    return {checked: validator}, {}
             if qual in guards.content_check_calls and len(test.args) > 1:  # type: ignore[attr-defined]
                 pattern = test.args[0]  # type: ignore[attr-defined]
                 checked = self.key(test.args[1])  # type: ignore[attr-defined]
@@ -466,6 +505,13 @@ class _FunctionPass:
                         and pattern.value.endswith(("$", "\\Z")) or qual == "re.fullmatch" and checked is not None:
                     return {checked: frozenset({ALL})}, {}
         return {}, {}
+
+    def url_key(self, node: ast.Attribute) -> str | None:
+        """The name whose URL `node` is a part of: `parts.netloc`, `urlparse(target).netloc`."""
+        base = node.value
+        if isinstance(base, ast.Call) and base.args and self.mod.names.qualname(base.func) in _URL_PARSERS:
+            return self.key(base.args[0])
+        return self.key(base)
 
     def _allow_list(self, node: ast.expr) -> bool:
         """A fixed collection: a literal, a constant, or an UPPER_CASE name or attribute."""
@@ -570,7 +616,10 @@ class _FunctionPass:
         return taint
 
     def _binop(self, node: ast.BinOp) -> frozenset:
-        return _join(self.ev(node.left), self.ev(node.right))
+        taint = _join(self.ev(node.left), self.ev(node.right))
+        if taint and isinstance(node.op, (ast.Add, ast.Mod)) and fixed_origin(_leftmost(node)):
+            return cut(taint, _URL_KINDS)
+        return taint
 
     def _boolop(self, node: ast.BoolOp) -> frozenset:
         taint = EMPTY
@@ -590,7 +639,18 @@ class _FunctionPass:
 
     def _ifexp(self, node: ast.IfExp) -> frozenset:
         self.ev(node.test)
-        return _join(self.ev(node.body), self.ev(node.orelse))
+        body_clean, else_clean = self.guard(node.test)
+        if not body_clean and not else_clean:
+            return _join(self.ev(node.body), self.ev(node.orelse))
+        saved = self.env
+        self.env = dict(saved)
+        self.apply_clean(body_clean)
+        body = self.ev(node.body)
+        self.env = dict(saved)
+        self.apply_clean(else_clean)
+        orelse = self.ev(node.orelse)
+        self.env = saved
+        return _join(body, orelse)
 
     def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
         taint = EMPTY
@@ -611,7 +671,12 @@ class _FunctionPass:
         taint = EMPTY
         for part in node.values:
             if type(part) is ast.FormattedValue:
-                taint = _join(taint, self.ev(part.value))
+                value = self.ev(part.value)
+                if value and part.conversion == _REPR:
+                    value = cut(value, frozenset({"log"}))  # repr() escapes newlines
+                taint = _join(taint, value)
+        if taint and node.values and fixed_origin(node.values[0]):
+            return cut(taint, _URL_KINDS)
         return taint
 
     def _formatted(self, node: ast.FormattedValue) -> frozenset:
@@ -709,6 +774,9 @@ class _FunctionPass:
                 return cut(receiver, cuts) if ALL not in cuts else EMPTY
         if cuts is not None:
             return cut(everything, cuts)
+        if method in _LOOKUPS and qual is None:
+            # d.get(key, default): a value of the mapping or the default, never the key
+            return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
         if method in _MUTATORS and everything:
             key = self.key(func.value)  # type: ignore[union-attr]
@@ -750,11 +818,14 @@ class _FunctionPass:
                     keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
         if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
             return
+        if sink.imports and not any(name in self.mod.imported for name in sink.imports):
+            return
         if sink.only_if_true:
             flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
             if flag is None or self.mod.names.constant_value(flag) is not True:
                 return
-        if sink.unless_keyword and any(kw.arg == sink.unless_keyword for kw in node.keywords):
+        if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
+                                    or 0 <= sink.unless_position < len(node.args)):
             return
         if sink.safe_keyword:
             loader = node.args[sink.safe_position] if len(node.args) > sink.safe_position else \
@@ -921,9 +992,12 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             continue
         spec, call = match
         safe = set()
+        slashless = set()
         if spec.safe_converters and call.args and isinstance(call.args[0], ast.Constant) \
                 and isinstance(call.args[0].value, str):
-            safe = {name for conv, name in _FLASK_PARAM.findall(call.args[0].value) if conv in spec.safe_converters}
+            variables = _FLASK_PARAM.findall(call.args[0].value)
+            safe = {name for conv, name in variables if conv in spec.safe_converters}
+            slashless = {name for conv, name in variables if conv in spec.slashless_converters}
         defaults = _defaults(node.args)
         for param in data_params:
             annotation = _annotation_name(mod, param.annotation)
@@ -933,6 +1007,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             if param.arg in safe or annotation in spec.safe_annotations or injected or param.arg in fn.receivers:
                 continue
             found[param.arg] = spec
+            if param.arg in slashless:
+                fn.path_safe.add(param.arg)
     names = [p.arg for p in data_params]
     for spec in mod.active:
         if spec.view_first_param and names and names[0] == spec.view_first_param:
@@ -988,7 +1064,8 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     for index, param in enumerate(params):
         spec = sources.get(param.arg)
         if spec is not None:
-            fn.env[param.arg] = mod.new_source(param, spec, param.arg)
+            taint = mod.new_source(param, spec, param.arg)
+            fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
             fn.env[param.arg] = frozenset({("p", index, NOCUT)})
     if is_method:
@@ -1051,3 +1128,9 @@ def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
 def _stem(path: str) -> str:
     base = path.replace("\\", "/").rsplit("/", 1)[-1]
     return base[:-3] if base.endswith(".py") else base or "module"
+
+
+def _leftmost(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.BinOp):
+        node = node.left
+    return node

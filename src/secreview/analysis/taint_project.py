@@ -34,8 +34,15 @@ _TAINT_IDS = frozenset(TAINT_RULES.values())
 
 
 def summarise(parsed: Parsed, module: str) -> ModuleSummary:
-    """The file pass: a pure function of the parsed file and its module name."""
-    return summarise_module(parsed.path, parsed.tree, module, parsed.source)
+    """The file pass: a pure function of the parsed file and its module name.
+
+    Code nested too deeply for the recursive evaluator gets an empty summary: the
+    pattern walk recurses as deep and already reports the file as too deep to analyse.
+    """
+    try:
+        return summarise_module(parsed.path, parsed.tree, module, parsed.source)
+    except RecursionError:
+        return ModuleSummary(parsed.path, module)
 
 
 filepasses.register(PASS_NAME, PASS_VERSION, summarise)
@@ -68,11 +75,7 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
-    try:
-        summary = summarise(parsed, module)
-    except RecursionError:
-        return _with_problem(review, "code nests too deeply for the taint engine")
-    return with_flows([review], [summary], config)[0]
+    return with_flows([review], [summarise(parsed, module)], config)[0]
 
 
 def _with_problem(review: FileReview, text: str) -> FileReview:

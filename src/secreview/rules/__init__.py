@@ -27,6 +27,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     standards,
 )
 from secreview.rules.base import REGISTRY, Rule
+from secreview.analysis import taint_rules  # noqa: F401,E402 - registers the taint rules (one per sink class)
 
 
 def all_rules() -> list[Rule]:
