@@ -119,6 +119,7 @@ class Context:
         self.rule: Rule | None = None
         self.findings: list[Finding] = []
         self.facts: list[Evidence] = []
+        self.fact_state: dict[str, object] = {}  # per-file memory of fact collectors (secreview.review.facts)
         self._qualnames: dict[int, str | None] = {}
         lowered = path.replace("\\", "/").lower()
         base = lowered.rsplit("/", 1)[-1]
@@ -226,9 +227,10 @@ class Context:
         return ".".join(node.name for node in self.ancestors
                         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))
 
-    def fact(self, kind: str, node: ast.AST, text: str) -> None:
+    def fact(self, kind: str, node: ast.AST, text: str, subject: str = "") -> None:
         """Record something seen that explains a verdict (see `secreview.review`)."""
-        self.facts.append(Evidence(kind=kind, line=getattr(node, "lineno", 0), text=text, path=self.path))
+        self.facts.append(Evidence(kind=kind, line=getattr(node, "lineno", 0), text=text, path=self.path,
+                                   subject=subject))
 
 
 # -- helpers shared by many checks -------------------------------------------

@@ -1,0 +1,114 @@
+"""CWE-703 facts: what each exception handler does, and waits with or without a timeout.
+
+Kinds: `703:handler-<action>` on the `except` line, where the action is the
+strongest thing the handler does — `reraise` (bare `raise`), `raise` (raises
+another exception), `return`, `log`, `continue` (or `break`), `pass`,
+`handle` (anything else); the text lists the caught types and every action.
+`703:timeout` / `703:no-timeout` on a network call or wait; `703:checked` /
+`703:unchecked` on a subprocess whose exit status is (not) checked.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.review.facts import callee, collector, spelled
+from secreview.review.facts_resources import FETCH_CALLS
+from secreview.rules.base import Context, argument, is_true, keyword
+
+_ORDER = ("reraise", "raise", "return", "log", "continue", "pass", "handle")
+_LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "info", "debug", "critical", "log", "fail",
+                          "print_exc", "print_exception"})
+_WAIT_CALLS = FETCH_CALLS + ("socket.create_connection", "subprocess.run", "subprocess.call",
+                             "subprocess.check_call", "subprocess.check_output", "asyncio.wait_for",
+                             "asyncio.wait", "concurrent.futures.wait", "select.select")
+_WAIT_METHODS = ("wait", "communicate", "wait_for", "settimeout")
+_TIMEOUT_POSITION = {"asyncio.wait_for": 1, "select.select": 3}
+
+
+def _actions(body: list[ast.stmt]) -> set[str]:
+    """Everything a handler body does, looking into nested if/with/try blocks but not into functions."""
+    found: set[str] = set()
+    pending = list(body)
+    while pending:
+        stmt = pending.pop()
+        kind = type(stmt)
+        if kind is ast.Raise:
+            found.add("reraise" if stmt.exc is None else "raise")  # type: ignore[attr-defined]
+        elif kind is ast.Return:
+            found.add("return")
+        elif kind is ast.Pass:
+            found.add("pass")
+        elif kind in (ast.Continue, ast.Break):
+            found.add("continue")
+        elif kind is ast.Expr and isinstance(stmt.value, ast.Constant):  # type: ignore[attr-defined]
+            found.add("pass")  # a lone string or `...`
+        elif kind is ast.Expr and isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
+            func = stmt.value.func  # type: ignore[attr-defined]
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            found.add("log" if name in _LOG_METHODS or name == "print" else "handle")
+        elif kind in (ast.If, ast.With, ast.AsyncWith, ast.Try, ast.For, ast.While):
+            for name in ("body", "orelse", "finalbody"):
+                pending.extend(getattr(stmt, name, ()))
+            for handler in getattr(stmt, "handlers", ()):
+                pending.extend(handler.body)
+        else:
+            found.add("handle")
+    return found
+
+
+def caught_types(handler: ast.ExceptHandler) -> str:
+    if handler.type is None:
+        return "every exception (bare except)"
+    if isinstance(handler.type, ast.Tuple):
+        return ", ".join(spelled(t) for t in handler.type.elts)
+    return spelled(handler.type)
+
+
+@collector(id="exceptions-handler", nodes=(ast.ExceptHandler,))
+def handler(node: ast.ExceptHandler, ctx: Context) -> None:
+    actions = _actions(node.body)
+    ordered = [a for a in _ORDER if a in actions]
+    main = ordered[0] if ordered else "pass"
+    ctx.fact(f"703:handler-{main}", node, f"{caught_types(node)}: {', '.join(ordered)}")
+
+
+def _timeout(ctx: Context, node: ast.Call) -> ast.expr | None:
+    name = ctx.call_name(node) or ""
+    found = keyword(node, "timeout")
+    if found is not None:
+        return found.value
+    position = _TIMEOUT_POSITION.get(name)
+    if position is not None:
+        return argument(node, position, "timeout")
+    if isinstance(node.func, ast.Attribute) and node.func.attr in ("wait", "settimeout") and node.args:
+        return node.args[0]  # Event.wait(5), Popen.wait(5), sock.settimeout(5)
+    return None
+
+
+def _record_wait(node: ast.Call, ctx: Context) -> None:
+    limit = _timeout(ctx, node)
+    if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
+        ctx.fact("703:timeout", node, f"{callee(ctx, node)} timeout={spelled(limit)}")
+    else:
+        ctx.fact("703:no-timeout", node, callee(ctx, node))
+
+
+@collector(id="exceptions-timeout", calls=_WAIT_CALLS, methods=_WAIT_METHODS)
+def wait(node: ast.Call, ctx: Context) -> None:
+    limit = _timeout(ctx, node)
+    if limit is not None and not (isinstance(limit, ast.Constant) and limit.value is None):
+        ctx.fact("703:timeout", node, f"{callee(ctx, node)} timeout={spelled(limit)}")
+    else:
+        ctx.fact("703:no-timeout", node, callee(ctx, node))
+
+
+@collector(id="exceptions-exit-status", calls=("subprocess.run", "subprocess.call", "subprocess.check_call",
+                                               "subprocess.check_output"))
+def exit_status(node: ast.Call, ctx: Context) -> None:
+    name = ctx.call_name(node) or ""
+    check = keyword(node, "check")
+    if name.startswith("subprocess.check_") or (check is not None and is_true(check.value)):
+        ctx.fact("703:checked", node, name)
+    elif isinstance(ctx.parent, ast.Expr):
+        ctx.fact("703:unchecked", node, name)

@@ -1,0 +1,90 @@
+"""CWE-707 facts: where data from outside the program enters, and which sinks exist.
+
+Kinds: `707:source` on an attribute or call that reads request data, argv,
+stdin, the environment or a socket; `707:sink-<how>` on a call to a command,
+code, SQL, template, LDAP or XPath sink, where `how` says what it is given:
+`constant` (only constants), `argv` (an argument list, no shell),
+`parameterised` (a constant query with separate parameters) or `variable`.
+
+Sources are the single-statement approximation in `rules/heuristics.py` (the
+taint engine's specs are the stronger answer once it exposes them).
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.review.facts import callee, collector, spelled
+from secreview.rules.base import Context, is_true, keyword
+from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
+from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
+
+_REQUEST_NAMES = frozenset({"request", "req", "self.request"})
+_STREAM_SOURCES = {"argv": "sys.argv", "environ": "os.environ", "stdin": "sys.stdin", "environb": "os.environb"}
+_SOURCE_CALLS = ("input", "os.getenv", "os.getenvb", "raw_input")
+AUTH_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_staff", "is_superuser", "is_admin",
+                             "is_active", "has_perm", "has_perms"})
+_COMMAND_SINKS = SUBPROCESS_CALLS + SHELL_CALLS + tuple(
+    f"os.{name}" for name in ("execl", "execle", "execlp", "execv", "execve", "execvp", "execvpe", "spawnl",
+                              "spawnlp", "spawnv", "spawnvp", "startfile")) + ("asyncio.create_subprocess_exec",)
+_CODE_SINKS = ("eval", "exec", "compile")
+_TEMPLATE_SINKS = ("flask.render_template_string", "jinja2.Template", "django.template.Template",
+                   "mako.template.Template", "markupsafe.Markup", "flask.Markup",
+                   "django.utils.safestring.mark_safe")
+_SQL_METHODS = ("execute", "executemany", "executescript", "raw")
+_QUERY_METHODS = ("search_s", "search_ext_s", "xpath")
+SINK_CALLS = _COMMAND_SINKS + _CODE_SINKS + _TEMPLATE_SINKS + ("sqlalchemy.text",)
+
+
+@collector(id="input-attribute", nodes=(ast.Attribute,))
+def attribute(node: ast.Attribute, ctx: Context) -> None:
+    """Request data, argv, stdin, the environment (707) and authentication state read (284)."""
+    attr = node.attr
+    if attr in _REQUEST_ATTRS:
+        if isinstance(node.ctx, ast.Load) and (
+            name_of(node.value) in _REQUEST_NAMES or (ctx.qualname(node.value) or "").endswith(".request")
+        ):
+            ctx.fact("707:source", node, spelled(node))
+    elif attr in _STREAM_SOURCES:
+        if isinstance(node.ctx, ast.Load) and ctx.qualname(node) == _STREAM_SOURCES[attr]:
+            ctx.fact("707:source", node, _STREAM_SOURCES[attr])
+    elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
+        ctx.fact("284:auth-check", node, spelled(node))
+
+
+@collector(id="input-call", calls=_SOURCE_CALLS, methods=("recv", "recvfrom", "recv_into"))
+def source_call(node: ast.Call, ctx: Context) -> None:
+    ctx.fact("707:source", node, f"{callee(ctx, node)}()")
+
+
+def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:
+    if not call.args:
+        return "constant" if all(ctx.is_constant(k.value) for k in call.keywords) else "variable"
+    first = call.args[0]
+    if name in _COMMAND_SINKS and isinstance(first, (ast.List, ast.Tuple)):
+        if all(ctx.is_constant(e) for e in first.elts):
+            return "constant"
+        shell = keyword(call, "shell")
+        return "variable" if shell is not None and is_true(shell.value) else "argv"
+    if not ctx.is_constant(first):
+        return "variable"
+    if len(call.args) > 1 or any(k.arg in ("parameters", "params", "args") for k in call.keywords):
+        return "parameterised" if isinstance(call.func, ast.Attribute) and call.func.attr in _SQL_METHODS \
+            else "constant"
+    return "constant"
+
+
+@collector(id="input-sink", calls=SINK_CALLS)
+def sink_call(node: ast.Call, ctx: Context) -> None:
+    name = ctx.call_name(node) or ""
+    ctx.fact(f"707:sink-{_argument_kind(ctx, node, name)}", node, name)
+
+
+@collector(id="input-sink-method", methods=_SQL_METHODS + _QUERY_METHODS + ("from_string",))
+def sink_method(node: ast.Call, ctx: Context) -> None:
+    name = ctx.call_name(node) or ""
+    if name in SINK_CALLS:
+        return  # recorded by sink_call
+    if node.func.attr == "raw" and not node.args:  # type: ignore[attr-defined]
+        return
+    ctx.fact(f"707:sink-{_argument_kind(ctx, node, name)}", node, spelled(node.func))
