@@ -6,7 +6,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_true, keyword, rule
-from secreview.rules.dataflow_hints import request_data, spliced_origin
+from secreview.rules.dataflow_hints import built_string, call_names, request_data, spliced_origin
 from secreview.rules.heuristics import in_test_code, untrusted_expression
 
 SUBPROCESS_CALLS = (
@@ -30,10 +30,19 @@ ARGV_CALLS: dict[str, tuple[int, bool]] = {
 SHELL_PROGRAMS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox",
                             "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"})
 _SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec", "-xc"})
+# Quoting that makes a value one shell word.
+SHELL_QUOTERS = frozenset({"shlex.quote", "pipes.quote", "shlex.join"})
 # Builtins that run a string as Python code.
 CODE_EVAL_CALLS = ("eval", "exec", "compile")
 # Imports by a name the caller chooses.
 DYNAMIC_IMPORT_CALLS = ("__import__", "importlib.import_module", "importlib.__import__")
+
+
+def _quoted_for_the_shell(ctx: Context, command: ast.expr) -> bool:
+    """`"ls -l " + shlex.quote(path)`: every spliced part is quoted, so the shell sees one word each."""
+    mentions_quote = any(isinstance(n, ast.Call) and any(q in SHELL_QUOTERS for q in call_names(ctx, n))
+                         for n in ast.walk(command))
+    return mentions_quote and built_string(ctx, command, SHELL_QUOTERS) is None
 
 
 def _command_confidence(ctx: Context, command: ast.expr) -> tuple[Confidence, str] | None:
@@ -93,6 +102,8 @@ def command_injection_shell(node: ast.Call, ctx: Context) -> None:
         return
     if isinstance(command, (ast.List, ast.Tuple)):
         return  # a list with shell=True runs only its first element as the script
+    if _quoted_for_the_shell(ctx, command):
+        return
     judged = _command_confidence(ctx, command)
     if judged is None:
         return
@@ -207,7 +218,7 @@ def command_injection_shell_argv(node: ast.Call, ctx: Context) -> None:
         for flag_index in range(index + 1, len(values) - 1):
             if values[flag_index] in _SCRIPT_FLAGS:
                 script = argv[flag_index + 1]
-                if ctx.is_constant(script) or isinstance(script, ast.Starred):
+                if ctx.is_constant(script) or isinstance(script, ast.Starred) or _quoted_for_the_shell(ctx, script):
                     return
                 judged = _command_confidence(ctx, script)
                 if judged is None:

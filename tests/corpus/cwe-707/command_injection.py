@@ -95,3 +95,13 @@ def ping_if_valid(host):
     if host.replace(".", "").isalnum():
         # ok: command-injection-shell
         os.system("ping -c 1 " + host)
+
+
+def quoted_for_the_shell(path, pattern):
+    import shlex
+    # ok: command-injection-shell
+    subprocess.run("ls -l " + shlex.quote(path) + " | grep " + shlex.quote(pattern), shell=True)
+    # ruleid: command-injection-shell
+    subprocess.run("ls -l " + shlex.quote(path) + " | grep " + pattern, shell=True)
+    # ok: command-injection-shell-argv
+    subprocess.run(["sh", "-c", f"wc -l {shlex.quote(path)}"])
