@@ -175,3 +175,17 @@ def test_only_conditions_on_content_count_as_validation():
     )
     answers = _probe(source, lambda ctx, call: [checked_in_function(ctx, arg) for arg in call.args])
     assert answers == [[False, False, True, True, False]]  # e is tested only after the sink
+
+
+def test_cli_command_parameters_are_the_operators():
+    source = (
+        "import click\n"
+        "@click.command()\n"
+        "@click.option('--target')\n"
+        "def compile_messages(target):\n"
+        "    sink(target)\n"
+        "def helper(target):\n"
+        "    sink(target)\n"
+    )
+    answers = _probe(source, lambda ctx, call: spliced_origin(ctx, call.args)[0])
+    assert answers == [Confidence.LOW, Confidence.MEDIUM]

@@ -508,6 +508,22 @@ def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | Non
     return None
 
 
+_CLI_DECORATORS = frozenset({"command", "option", "argument", "group"})
+
+
+def _is_cli_command(ctx: Context) -> bool:
+    """A click/typer command (`@click.command()`, `@app.cli.command()`, `@click.option(...)`):
+    its parameters are the operator's command-line arguments, not a remote client's."""
+    function = ctx.function
+    if function is None or isinstance(function, ast.Lambda):
+        return False
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if name_of(target) in _CLI_DECORATORS:
+            return True
+    return False
+
+
 def spliced_origin(
     ctx: Context, parts: Iterable[ast.expr], neutralisers: Iterable[str] = ()
 ) -> tuple[Confidence, str] | None:
@@ -525,6 +541,8 @@ def spliced_origin(
     if in_test_code(ctx):
         return None
     parameter = _parameter_in(ctx, bundle)
+    if parameter and _is_cli_command(ctx):
+        return Confidence.LOW, f"`{parameter}` comes from the command line of whoever runs the program"
     if parameter:
         return Confidence.MEDIUM, f"`{parameter}` is passed in by the caller, so its content must be trusted"
     return Confidence.LOW, "their origin is not visible here; check that none can come from a user"
