@@ -36,6 +36,9 @@ _TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault",
                        "put", "put_nowait", "push"})
 _LOOKUPS = frozenset({"get", "pop"})
+_OPAQUE_RESULTS = frozenset({"sql"})
+_NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
+                            "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
@@ -127,6 +130,7 @@ class _Module:
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.class_sources: dict[str, list[SourceSpec]] = {}
+        self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
         self.module_env: dict[str, frozenset] = {}
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
@@ -241,6 +245,7 @@ class _FunctionPass:
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
         self.receivers: set[str] = set()  # extra request-object names (annotated parameters)
         self.path_safe: set[str] = set()  # route variables whose converter admits no "/"
+        self.safe_fields: dict[str, frozenset[str]] = {}  # parameter -> its model's numeric fields
         self.self_name = ""
         self.nested: list[tuple[ast.AST, str]] = []
 
@@ -358,6 +363,10 @@ class _FunctionPass:
 
     def _assert(self, stmt: ast.Assert) -> None:
         self.ev(stmt.test)
+
+    def _raise(self, stmt: ast.Raise) -> None:
+        if stmt.exc is not None:
+            self.ev(stmt.exc)  # `raise HTTPFound(location)` is a redirect
 
     # -- binding ----------------------------------------------------------------------
     def key(self, target: ast.expr) -> str | None:
@@ -580,6 +589,9 @@ class _FunctionPass:
                     return mod.new_source(node, spec)
         if type(value) is ast.Name:
             name = value.id
+            safe = self.safe_fields.get(name)
+            if safe is not None and attr in safe:
+                return EMPTY  # a field the model declares as a number (validated on the way in)
             key = f"{name}.{attr}"
             found = self.env.get(key)
             if found is not None:
@@ -739,9 +751,13 @@ class _FunctionPass:
             bound = own = True
         else:
             qual = mod.names.qualname(func)
-            if qual is not None and method is not None and type(func.value) is ast.Name:  # type: ignore[union-attr]
-                binding = mod.names.lookup(func.value.id)  # type: ignore[union-attr]
-                bound = binding is not None and binding.kind == "instance"
+            if qual is not None and method is not None:
+                receiver_node = func.value  # type: ignore[union-attr]
+                if type(receiver_node) is ast.Name:
+                    binding = mod.names.lookup(receiver_node.id)
+                    bound = binding is not None and binding.kind == "instance"
+                else:
+                    bound = type(receiver_node) is ast.Call  # `Archiver(x).run()`
         everything = star
         for taint in args:
             everything = _join(everything, taint)
@@ -766,6 +782,8 @@ class _FunctionPass:
         if sinks is not None:
             for sink in sinks:
                 self._check_sink(sink, node, func, args, keywords, star, receiver)
+            if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
+                return EMPTY  # rows come from the database, not from the query text
         # sanitisers
         cuts = specs.sanitiser_calls.get(qual) if qual is not None else None
         if cuts is None and method is not None:
@@ -906,6 +924,7 @@ _STATEMENTS = {
     ast.Import: _FunctionPass._import,
     ast.ImportFrom: _FunctionPass._import,
     ast.Assert: _FunctionPass._assert,
+    ast.Raise: _FunctionPass._raise,
 }
 if sys.version_info >= (3, 11):
     _STATEMENTS[ast.TryStar] = _FunctionPass._try
@@ -986,6 +1005,9 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
         for spec in mod.active:
             if annotation and annotation in spec.request_types:
                 fn.receivers.add(param.arg)
+        fields = mod.numeric_fields.get(annotation)
+        if fields:
+            fn.safe_fields[param.arg] = fields
     for decorator in node.decorator_list:
         match = _decorator_route(mod, decorator)
         if match is None:
@@ -1039,6 +1061,11 @@ def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
 
 def _class_sources(mod: _Module, node: ast.ClassDef, qual: str) -> None:
     bases = tuple(b for b in (mod.names.qualname(base) for base in node.bases) if b)
+    numeric = frozenset(stmt.target.id for stmt in node.body
+                        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                        and _annotation_name(mod, stmt.annotation) in _NUMERIC_TYPES)
+    if numeric:
+        mod.numeric_fields[qual] = numeric
     mod.classes[qual] = bases
     inherited = [spec for base in bases for spec in mod.class_sources.get(base, ())]
     direct = [spec for spec in mod.specs.sources if spec.class_bases and set(bases) & spec.class_bases]
