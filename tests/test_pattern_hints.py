@@ -189,3 +189,13 @@ def test_cli_command_parameters_are_the_operators():
     )
     answers = _probe(source, lambda ctx, call: spliced_origin(ctx, call.args)[0])
     assert answers == [Confidence.LOW, Confidence.MEDIUM]
+
+
+def test_fastapi_path_parameters_annotated_as_numbers_carry_no_text():
+    source = (
+        "@router.get('/items/{item_id}/{slug}')\n"
+        "def read(item_id: int, slug: str):\n"
+        "    sink(item_id, slug)\n"
+    )
+    answers = _probe(source, lambda ctx, call: [request_data(ctx, a) for a in call.args])
+    assert answers == [[None, "slug (from the URL route)"]]

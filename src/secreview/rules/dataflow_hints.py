@@ -42,6 +42,8 @@ _REQUEST_FACTS = frozenset({"method", "remote_addr", "scheme", "is_secure", "end
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _BRACE_PARAM = re.compile(r"\{(\w+)(?::(\w+))?\}")
 _NUMERIC_CONVERTERS = frozenset({"int", "float", "uuid"})
+# FastAPI converts path parameters by annotation: `item_id: int` cannot carry text.
+_NUMERIC_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "date", "datetime", "Decimal"})
 # Functions whose names say they validate or clean what they are given (`get_safe_redirect`,
 # `sanitize_path`, `validate_url`): a single statement cannot judge them, so it trusts them.
 _SANITISING_NAME = re.compile(r"safe|saniti[sz]|valid|clean|allow|whitelist|url_for", re.IGNORECASE)
@@ -243,8 +245,10 @@ def route_parameters(ctx: Context) -> dict[str, str]:
             found[name] = converter or "string"
         for name, converter in _BRACE_PARAM.findall(rule_text):
             found[name] = converter or "string"
-    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)}
-    return {n: c for n, c in found.items() if n in params and c not in _NUMERIC_CONVERTERS}
+    arguments = (*function.args.posonlyargs, *function.args.args, *function.args.kwonlyargs)
+    textual = {a.arg for a in arguments
+               if a.annotation is None or name_of(a.annotation) not in _NUMERIC_ANNOTATIONS}
+    return {n: c for n, c in found.items() if n in textual and c not in _NUMERIC_CONVERTERS}
 
 
 def _is_request_data(ctx: Context, node: ast.expr) -> bool:
