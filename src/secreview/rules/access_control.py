@@ -400,13 +400,34 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
                    confidence=Confidence.HIGH if strong else Confidence.MEDIUM)
 
 
+_URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://(?P<user>[^/\s:@]+):(?P<password>[^@\s/]+)@(?P<host>[^/\s:?]+)",
+                              re.IGNORECASE)
+_DSN_PASSWORD = re.compile(r"(?:^|\s)password=(?P<password>[^\s'\"]+)", re.IGNORECASE)
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+
+def _embedded_password(value: str) -> str | None:
+    """The password in `scheme://user:password@host/...` or a `... password=... ` DSN, if it is real."""
+    match = _URL_CREDENTIALS.match(value)
+    if match:
+        if match["host"].lower() in _LOCAL_HOSTS or match["user"] == match["password"]:
+            return None  # a developer's local database with its default account
+        password = match["password"]
+    else:
+        dsn = _DSN_PASSWORD.search(value)
+        if dsn is None or "host=localhost" in value:
+            return None
+        password = dsn["password"]
+    return None if looks_like_placeholder(password) or "%" in password else password
+
+
 @rule(
     id="hardcoded-password",
     name="Hard-coded password",
     cwe="259",
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    nodes=_SECRET_NODES,
+    nodes=(*_SECRET_NODES, ast.Constant),
     bandit=("B105", "B106", "B107"),
     fix="Read the password at run time from the environment or a secret store "
     "(os.environ['DB_PASSWORD'], a mounted secret file, Vault), and rotate the one in the code.",
@@ -416,9 +437,11 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     ## What it does
     Finds a string literal given to a name that says it is a password
     (`password = "..."`, `connect(password="...")`, `{"password": "..."}`,
-    default arguments, `if pwd == "..."`). Placeholders (`"changeme"`,
-    `"xxx"`, `""`, templates, environment variable names) and test code are
-    not reported.
+    default arguments, `if pwd == "..."`), and passwords inside connection
+    URLs and DSNs (`"postgresql://app:...@db.internal/app"`,
+    `"host=db password=..."`). Placeholders (`"changeme"`, `"xxx"`, `""`,
+    templates, environment variable names), local development databases
+    (`postgres:postgres@localhost`) and test code are not reported.
 
     ## Why is this bad
     A password in the source is shared with everyone who can read the
@@ -435,6 +458,13 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     db = psycopg.connect(host="db", user="app", password=os.environ["DB_PASSWORD"])
     ```
     """
+    if isinstance(node, ast.Constant):
+        value = node.value if isinstance(node.value, str) else None
+        if value and ("://" in value or "password=" in value.lower()) and not in_tests(ctx) \
+                and _embedded_password(value) is not None:
+            ctx.report(node, "this connection string carries a password in the source; anyone who can read the "
+                       "code or its history can log in.")
+        return
     _report_named_secrets(node, ctx)
 
 

@@ -114,3 +114,19 @@ def issue_token(claims):
     # ok: hardcoded-cryptographic-key
     signed = jwt.encode(claims, os.environ["JWT_KEY"], algorithm="HS256")
     return token, box, signed
+
+
+def engines(create_engine):
+    # ruleid: hardcoded-password
+    prod = create_engine("postgresql://billing:Xk3!9vQ2mL@db.prod.internal:5432/billing")
+    # ruleid: hardcoded-password
+    dsn = "host=db.prod.internal dbname=billing user=billing password=Xk3-9vQ2mL"
+    # ok: hardcoded-password
+    local = create_engine("postgresql://postgres:postgres@localhost/dev")
+    # ok: hardcoded-password
+    templated = create_engine("postgresql://billing:${DB_PASSWORD}@db.prod.internal/billing")
+    # ok: hardcoded-password
+    from_env = create_engine(os.environ["DATABASE_URL"])
+    # ok: hardcoded-password
+    docs = "https://docs.example.com/setup"
+    return prod, dsn, local, templated, from_env, docs
