@@ -64,6 +64,7 @@ _REPEATS = (_op("MAX_REPEAT"), _op("MIN_REPEAT"))
 _SUBPATTERN, _BRANCH, _IN = _op("SUBPATTERN"), _op("BRANCH"), _op("IN")
 _LITERAL, _NOT_LITERAL, _ANY = _op("LITERAL"), _op("NOT_LITERAL"), _op("ANY")
 _ASSERTS = (_op("ASSERT"), _op("ASSERT_NOT"))
+_AT = _op("AT")
 _MAXREPEAT = getattr(_sre, "MAXREPEAT", None)
 _SINGLE_CHAR_OPS = (_LITERAL, _NOT_LITERAL, _ANY, _IN)
 _MANY = 10  # `(.*a){20}`: a bounded outer repeat this large backtracks like an unbounded one
@@ -181,6 +182,8 @@ class _Analysis:
             return None
         if self._optional_overlap(body):
             return "an optional character that the next iteration can match instead"
+        if any(op == _AT and str(av) != "AT_NON_BOUNDARY" for op, av in body):
+            return None  # `(.+$\n?)*`, `(\w+\b\s?)*`: an anchor fixes where each iteration ends
         for index, item in enumerate(body):
             op, av = _unwrap(item)
             if op not in _REPEATS or av[1] != _MAXREPEAT:

@@ -73,3 +73,7 @@ BOUNDED_BUT_LARGE = re.compile(r"(.*a){20}")
 DOTTED_QUAD = re.compile(r"^(\d{1,3}\.){3}\d{1,3}$")
 # ok: regex-catastrophic-backtracking
 OPTIONAL_SEPARATOR = re.compile(r"^(\.?\w)+$")
+# ok: regex-catastrophic-backtracking
+LINES = re.compile(r"(?:(?![ ]*$).+$\n?)*", re.MULTILINE)
+# ok: regex-catastrophic-backtracking
+WORD_RUNS = re.compile(r"(\w+\b\s?)*")
