@@ -721,7 +721,15 @@ class _FunctionPass:
         return taint
 
     def _lambda(self, node: ast.Lambda) -> frozenset:
-        return EMPTY
+        """The body runs later, with the closure's values: its sinks are checked here."""
+        saved = self.env
+        self.env = dict(saved)
+        params, _, _ = _param_names(node.args)
+        for param in params:
+            self.env[param.arg] = EMPTY
+        result = self.ev(node.body)
+        self.env = saved
+        return result  # calling it is a call of an unknown function: its arguments flow through too
 
     def _call(self, node: ast.Call) -> frozenset:
         mod = self.mod

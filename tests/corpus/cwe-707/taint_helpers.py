@@ -1,4 +1,5 @@
 """Flows across function boundaries, through containers, attributes and closures."""
+import functools
 import os
 import sqlite3
 import subprocess
@@ -112,3 +113,47 @@ async def async_view():
     name = await fetch_name()
     # ruleid: taint-command-injection
     os.system("echo " + name)
+
+
+def run_keywords(**options):
+    # ruleid: taint-command-injection
+    os.system(options["cmd"])
+
+
+def run_positional(*words):
+    # ruleid: taint-command-injection
+    os.system(" ".join(words))
+
+
+def run_with_default(suffix, program="ls "):
+    # ruleid: taint-command-injection
+    os.system(program + suffix)
+
+
+def logged(func):
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+
+@logged
+def decorated(command):
+    # ruleid: taint-command-injection
+    os.system(command)
+
+
+@app.route("/arguments")
+def arguments():
+    value = request.args["v"]
+    run_keywords(cmd=value)
+    run_positional("echo", value)
+    run_with_default(value)
+    decorated(value)
+    # ruleid: taint-command-injection
+    later = lambda: os.system("echo " + value)  # noqa: E731
+    later()
+    ordered = sorted([value, "b"], key=lambda item: item.lower())
+    # ruleid: taint-command-injection
+    os.system("echo " + ordered[0])
+    run_with_default("-l")
