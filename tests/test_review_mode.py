@@ -64,6 +64,7 @@ def isolated_git(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", "/dev/null")
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user-cache"))  # the result cache stays in the test
     for role in ("AUTHOR", "COMMITTER"):
         monkeypatch.setenv(f"GIT_{role}_NAME", "Test Author")
         monkeypatch.setenv(f"GIT_{role}_EMAIL", "test@example.invalid")
@@ -530,3 +531,27 @@ def test_a_file_git_cannot_write_becomes_a_diagnostic(repo: Path, monkeypatch: p
     review = review_diff(staged=True, root=repo)
     assert review.findings == ()
     assert sorted(d.kind for d in review.all_diagnostics) == [DiagnosticKind.NOT_IN_TREE, DiagnosticKind.UNREADABLE]
+
+
+def test_cli_run_options_reach_the_analysis_and_snapshots_bypass_the_cache(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import secreview.api as api
+
+    seen: list[dict] = []
+    real = api.review_paths
+
+    def recording(paths, config=None, **options):  # type: ignore[no-untyped-def]
+        seen.append(options)
+        return real(paths, config, **options)
+
+    monkeypatch.setattr(api, "review_paths", recording)
+    (repo / "pkg" / "views.py").write_text(EVAL_ADDED)
+    commit(repo, "add calc")
+    monkeypatch.chdir(repo)
+    cache = tmp_path / "cache"
+    assert main(["review", "--diff", "HEAD~1", "--jobs", "1", "--cache-dir", str(cache), "-f", "json"]) == 1
+    assert main(["review", "--diff", "HEAD~1..HEAD", "--jobs", "1", "--cache-dir", str(cache), "-f", "json"]) == 1
+    capsys.readouterr()
+    work_tree, snapshot = seen
+    assert work_tree["jobs"] == 1 and work_tree["cache"] is not None
+    assert snapshot["jobs"] == 1 and "cache" not in snapshot

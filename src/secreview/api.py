@@ -156,6 +156,8 @@ def review_diff(
             tree = Path(temp) / "tree"
             unwritten = git.snapshot(top, tree, revision, lambda name: name.endswith((".py", ".pyw", "/.gitignore"))
                                      or name == ".gitignore" or name in names)
+            # The result cache is keyed by path: a temporary snapshot would only fill it with dead entries.
+            review_options = {k: v for k, v in review_options.items() if k != "cache"}
         full = changes.relocate(review_paths([tree], config, **review_options), tree)
         if llm is not None:
             full = _llm_on_changed_files(full, llm, config, names, tree)

@@ -276,17 +276,21 @@ def _review(args: argparse.Namespace) -> int:
     stdin = args.diff == "-"
     if stdin and sys.stdin.isatty():
         raise UsageError("--diff - reads a unified diff from stdin, e.g. `git diff HEAD~1 | secreview review --diff -`")
-    review = review_diff(
-        sys.stdin.buffer.read().decode("utf-8", "surrogateescape") if stdin else None,
-        rev_range=None if stdin or args.staged else args.diff,
-        staged=args.staged,
-        root=args.root,
-        paths=args.paths,
-        config=config,
-        include_all=args.include_all,
-        baseline=_baseline(args),
-        llm=_llm_settings(args),
-    )
+    diff = sys.stdin.buffer.read().decode("utf-8", "surrogateescape") if stdin else None
+    baseline, llm = _baseline(args), _llm_settings(args)
+    with _running(args, config, [str(start)]) as run:
+        review = review_diff(
+            diff,
+            rev_range=None if stdin or args.staged else args.diff,
+            staged=args.staged,
+            root=args.root,
+            paths=args.paths,
+            config=config,
+            include_all=args.include_all,
+            baseline=baseline,
+            llm=llm,
+            **run,
+        )
     _emit(review, args, [f.path for f in review.files])
     if review.files and not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no changed Python file could be parsed", file=sys.stderr)
