@@ -170,10 +170,18 @@ def enclosing_def(ctx: Context) -> ast.FunctionDef | ast.AsyncFunctionDef | None
 
 
 def walk_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]:
-    """Every node in a function's body, nested functions included, in source order."""
-    nodes: list[ast.AST] = []
-    for stmt in function.body:
-        nodes.extend(ast.walk(stmt))
+    """Every node in a function's body, nested functions included, in source order.
+
+    Computed once per function and kept on the node (it lives exactly as long as the
+    tree): several checks read the same body, and re-walking it was a tenth of a run.
+    Callers must not modify the list.
+    """
+    nodes: list[ast.AST] | None = getattr(function, "_secreview_body", None)
+    if nodes is None:
+        nodes = []
+        for stmt in function.body:
+            nodes.extend(ast.walk(stmt))
+        function._secreview_body = nodes  # type: ignore[union-attr]
     return nodes
 
 
