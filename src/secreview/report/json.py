@@ -10,11 +10,14 @@ from typing import Any
 from secreview.cwe import catalog
 from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
 
-SCHEMA_VERSION = "1.2"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion
+SCHEMA_VERSION = "1.3"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:
-    return {"kind": item.kind, "path": item.path, "line": item.line, "text": item.text}
+    data: dict[str, Any] = {"kind": item.kind, "path": item.path, "line": item.line, "text": item.text}
+    if item.subject:
+        data["subject"] = item.subject
+    return data
 
 
 def _verdict(verdict: PillarVerdict) -> dict[str, Any]:

@@ -110,6 +110,9 @@ def render(review: Review, *, per_file: bool = False, link_template: str | None 
             state = count_words(len(file_review.findings), "finding") if file_review.findings else (
                 "not reviewed" if file_review.diagnostics else escape(NO_DEFECTS))
             out.append(f"- {escape(file_review.path)}: {state}")
+            if file_review.reviewed:
+                out += [f"  - CWE-{v.pillar} {escape(v.name)}: {escape(v.summary)}"
+                        for v in file_review.verdicts if v.status == "clean"]
         out += ["", "</details>", ""]
     diagnostics = review.all_diagnostics
     if diagnostics:

@@ -371,7 +371,10 @@ def _notification(diagnostic: Diagnostic, descriptor_index: dict[str, int]) -> J
 
 
 def _evidence(item: Evidence) -> JSONObject:
-    return {"kind": item.kind, "line": item.line, "text": item.text, "path": item.path}
+    data: JSONObject = {"kind": item.kind, "line": item.line, "text": item.text, "path": item.path}
+    if item.subject:
+        data["subject"] = item.subject  # pairs facts, e.g. a resource with its release
+    return data
 
 
 def _verdict(verdict: PillarVerdict) -> JSONObject:

@@ -110,30 +110,34 @@ def permission_change(node: ast.Call, ctx: Context) -> None:
         return  # os.makedirs(path): default mode, not a permission decision
     value = ctx.constant_value(mode)
     shown = oct(value) if isinstance(value, int) and not isinstance(value, bool) else spelled(mode)
-    ctx.fact("284:permission", node, f"{callee(ctx, node)} (mode {shown})")
+    ctx.fact("284:permission", node, f"{callee(ctx, node)} mode={shown}")
 
 
-def _external(ctx: Context, value: ast.expr) -> bool:
-    """Read from the environment or a secrets store rather than written in the code."""
-    text = spelled(value)
-    return text.startswith(("os.environ", "os.getenv", "environ")) or (
-        (ctx.qualname(value.func) if isinstance(value, ast.Call) else "") or ""
-    ).startswith(("os.getenv", "os.environ"))
+def _credential_kind(ctx: Context, value: ast.expr) -> str | None:
+    """'literal' for a non-empty string, 'external' for a read of the environment, else None."""
+    if isinstance(value, ast.Constant):
+        return "literal" if isinstance(value.value, str) and value.value else None
+    if isinstance(value, ast.Call):
+        name = ctx.call_name(value) or ""
+        return "external" if name.startswith(("os.getenv", "os.environ")) else None
+    if isinstance(value, ast.Subscript):
+        return "external" if ctx.qualname(value.value) == "os.environ" else None  # type: ignore[arg-type]
+    return None
 
 
 @collector(id="access-credentials", nodes=(ast.Assign, ast.AnnAssign))
 def credential(node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
+    """A credential-named variable given a literal or read from the environment (cheap tests first)."""
     value = node.value
     if value is None:
         return
+    kind = _credential_kind(ctx, value)
+    if kind is None:
+        return
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     name = next((n for n in (name_of(t) for t in targets) if n and SENSITIVE.search(n)), None)
-    if name is None:
-        return
-    if isinstance(value, ast.Constant) and isinstance(value.value, str) and value.value:
-        ctx.fact("284:credential-literal", node, name)
-    elif _external(ctx, value):
-        ctx.fact("284:credential-external", node, f"{name} from {spelled(value)}")
+    if name is not None:
+        ctx.fact(f"284:credential-{kind}", node, name if kind == "literal" else f"{name} from {spelled(value)}")
 
 
 def _listener_kind(host: object) -> str:

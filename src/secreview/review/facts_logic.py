@@ -168,8 +168,12 @@ _SKIPPED_SUFFIXES = ("_type", "_count", "_len", "_length", "s_enabled", "_class"
 _OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 
 
+_ANY_SUBJECT = re.compile("|".join(f"(?:{p.pattern})" for p in (DIGEST, IDENTITY, ORIGIN, PATH)), re.IGNORECASE)
+
+
 def comparison_subject(name: str) -> str | None:
-    if not name or name.lower().endswith(_SKIPPED_SUFFIXES):
+    """'secret', 'identity', 'origin' or 'path': what a value's name says it holds (one search when none)."""
+    if not name or _ANY_SUBJECT.search(name) is None or name.lower().endswith(_SKIPPED_SUFFIXES):
         return None
     for label, pattern in (("secret", DIGEST), ("identity", IDENTITY), ("origin", ORIGIN), ("path", PATH)):
         if pattern.search(name):

@@ -147,17 +147,18 @@ def explain_664(facts: Sequence[Evidence]) -> Explanation:
         out.cited.append(release)
     out.count("resources released explicitly or by a cleanup", [a for items in paired.values() for a in items])
     by_role = (
-        ("664:acquire-with", "closed by {its} with-block", "resources closed by a with-block"),
+        ("664:acquire-with", "closed by {its} with-{block}", "resources closed by a with-block"),
         ("664:acquire-exitstack", "registered with an ExitStack", "resources registered with an ExitStack"),
         ("664:acquire-returned", "handed to the caller, which owns {it}", "resources handed to the caller"),
         ("664:acquire-passed", "passed straight to another call", "resources passed straight to another call"),
-        ("664:acquire-other", "not kept in a variable", "resources not kept in a variable"),
+        ("664:acquire-other", "used at once without being kept", "resources used at once without being kept"),
     )
     for kind, wording, phrase in by_role:
         items = _of(facts, kind)
         for noun, group in _grouped(items, lambda f: resource_noun(f.text)).items():
             one = len(group) == 1
-            text = wording.format(its="its" if one else "their", it="it" if one else "them")
+            text = wording.format(its="its" if one else "their", it="it" if one else "them",
+                                  block="block" if one else "blocks")
             parts.append(f"{_acquired_phrase(out, noun, group)} {'is' if one else 'are'} {text}")
         out.count(phrase, items)
     for noun, group in _grouped(unreleased, lambda f: resource_noun(f.text)).items():
@@ -358,7 +359,7 @@ def explain_682(facts: Sequence[Evidence]) -> Explanation:
     if total:
         pieces = []
         if fixed:
-            pieces.append(f"{len(fixed)} by constants ({out.lines(fixed)})")
+            pieces.append(f"{len(fixed)} by {'a constant' if len(fixed) == 1 else 'constants'} ({out.lines(fixed)})")
         if guarded:
             pieces.append(f"{len(guarded)} guarded against zero ({out.lines(guarded)})")
         if computed:
@@ -467,7 +468,7 @@ def explain_710(facts: Sequence[Evidence]) -> Explanation:
         count = len(imports)
         parts.append(f"{'the' if count > 1 else 'the one'} {count if count > 1 else ''}"
                      f"{' ' if count > 1 else ''}import {_plural('statement', count)} ({out.lines(imports)}) "
-                     "name no deprecated module")
+                     f"{'names' if count == 1 else 'name'} no deprecated module")
     if deprecated:
         parts.append(f"deprecated modules imported: {_listing(out, deprecated)}")
     out.count("import statements", imports)
