@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from secreview.rules.base import Context
 
@@ -240,12 +241,18 @@ def bound_sides(test: ast.expr, name: str) -> set[str]:
 
 def in_tests(ctx: Context) -> bool:
     """`in_test_code`, plus Django's `tests.py` modules and methods of `...Test`/`...TestCase` classes."""
-    if in_test_code(ctx):
+    if in_test_code(ctx) or _test_module(ctx.path):
         return True
-    base = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    if base in ("tests.py", "test.py", "testing.py"):
-        return True
-    return any(re.search(r"tests?(case)?$", cls.name, re.IGNORECASE) for cls in ctx.classes)
+    return any(_TEST_CLASS.search(cls.name) for cls in ctx.classes)
+
+
+_TEST_CLASS = re.compile(r"tests?(case)?$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def _test_module(path: str) -> bool:
+    """Asked for nearly every node, so answered once per path."""
+    return path.replace("\\", "/").rsplit("/", 1)[-1].lower() in ("tests.py", "test.py", "testing.py")
 
 
 def settings_written(node: ast.AST) -> list[tuple[str, ast.expr, ast.AST]]:
