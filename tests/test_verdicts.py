@@ -266,7 +266,7 @@ def test_resource_released_by_cleanup_and_one_not_released() -> None:
 def test_nothing_found_says_what_was_looked_for() -> None:
     review = review_source("x = 1\n", filename="a.py", config=Config())
     summaries = {v.pillar: v.summary for v in review.verdicts}
-    assert "no command, code, SQL, template, LDAP or XPath sink" in summaries["707"]
+    assert "no command, code, SQL, template, LDAP, XPath or HTML-response sink" in summaries["707"]
     assert "no exception handler" in summaries["703"]
     assert review.verdict == NO_DEFECTS
 

@@ -6,14 +6,17 @@ code, SQL, template, LDAP or XPath sink, where `how` says what it is given:
 `constant` (only constants), `argv` (an argument list, no shell),
 `parameterised` (a constant query with separate parameters) or `variable`.
 
-Sources are the single-statement approximation in `rules/heuristics.py` (the
-taint engine's specs are the stronger answer once it exposes them).
+Sources and sinks come from the taint engine's specs (`rules/specs/*.toml`,
+so the verdict and the taint checks agree on what counts), plus the
+request-object spelling of `rules/heuristics.py` for frameworks whose request
+is a parameter rather than an import.
 """
 
 from __future__ import annotations
 
 import ast
 
+from secreview.analysis.specs import load as load_specs
 from secreview.review.facts import callee, collector, spelled
 from secreview.rules.base import Context, is_true, keyword
 from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
@@ -33,21 +36,42 @@ _TEMPLATE_SINKS = ("flask.render_template_string", "jinja2.Template", "django.te
                    "django.utils.safestring.mark_safe")
 _SQL_METHODS = ("execute", "executemany", "executescript", "raw")
 _QUERY_METHODS = ("search_s", "search_ext_s", "xpath")
-SINK_CALLS = _COMMAND_SINKS + _CODE_SINKS + _TEMPLATE_SINKS + ("sqlalchemy.text",)
+_NEUTRALISATION_SINKS = frozenset({"command", "code", "sql", "template", "ldap", "xpath", "xss"})
+
+
+def _from_specs() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """(source qualnames, their last parts, sink calls, sink methods) of the taint specs' 707 kinds."""
+    try:
+        specs = load_specs()
+    except Exception:  # a broken spec file is reported by the taint checks; facts fall back to the lists here
+        return (), frozenset(), (), ()
+    sources = tuple(specs.source_qualnames)
+    calls = tuple(name for name, sinks in specs.sink_calls.items() if any(k.kind in _NEUTRALISATION_SINKS for k in sinks))
+    methods = tuple(name for name, sinks in specs.sink_methods.items()  # `.write` is every file's too
+                    if name != "write" and any(k.kind in _NEUTRALISATION_SINKS for k in sinks))
+    return sources, frozenset(q.rsplit(".", 1)[-1] for q in sources), calls, methods
+
+
+_SPEC_SOURCES, _SPEC_SOURCE_ATTRS, _SPEC_SINK_CALLS, _SPEC_SINK_METHODS = _from_specs()
+_SOURCE_CALLS = tuple(dict.fromkeys(_SOURCE_CALLS + _SPEC_SOURCES))
+_SOURCE_ATTRS = frozenset(_REQUEST_ATTRS) | _SPEC_SOURCE_ATTRS | frozenset(_STREAM_SOURCES)
+SINK_CALLS = tuple(dict.fromkeys(_COMMAND_SINKS + _CODE_SINKS + _TEMPLATE_SINKS + ("sqlalchemy.text",)
+                                 + _SPEC_SINK_CALLS))
+_SINK_METHODS = tuple(dict.fromkeys(_SQL_METHODS + _QUERY_METHODS + ("from_string",) + _SPEC_SINK_METHODS))
 
 
 @collector(id="input-attribute", nodes=(ast.Attribute,))
 def attribute(node: ast.Attribute, ctx: Context) -> None:
     """Request data, argv, stdin, the environment (707) and authentication state read (284)."""
     attr = node.attr
-    if attr in _REQUEST_ATTRS:
-        if isinstance(node.ctx, ast.Load) and (
-            name_of(node.value) in _REQUEST_NAMES or (ctx.qualname(node.value) or "").endswith(".request")
-        ):
+    if attr in _SOURCE_ATTRS:
+        if not isinstance(node.ctx, ast.Load):
+            return
+        qualname = ctx.qualname(node) or ""
+        if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values():
             ctx.fact("707:source", node, spelled(node))
-    elif attr in _STREAM_SOURCES:
-        if isinstance(node.ctx, ast.Load) and ctx.qualname(node) == _STREAM_SOURCES[attr]:
-            ctx.fact("707:source", node, _STREAM_SOURCES[attr])
+        elif attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
+            ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
         ctx.fact("284:auth-check", node, spelled(node))
 
@@ -80,7 +104,7 @@ def sink_call(node: ast.Call, ctx: Context) -> None:
     ctx.fact(f"707:sink-{_argument_kind(ctx, node, name)}", node, name)
 
 
-@collector(id="input-sink-method", methods=_SQL_METHODS + _QUERY_METHODS + ("from_string",))
+@collector(id="input-sink-method", methods=_SINK_METHODS)
 def sink_method(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     if name in SINK_CALLS:

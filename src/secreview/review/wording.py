@@ -264,7 +264,7 @@ _SINK_HOW = {
     "707:sink-parameterised": "given a constant query with separate parameters",
     "707:sink-variable": "given computed values",
 }
-_SINKS_LOOKED_FOR = "command, code, SQL, template, LDAP or XPath sink"
+_SINKS_LOOKED_FOR = "command, code, SQL, template, LDAP, XPath or HTML-response sink"
 
 
 def explain_707(facts: Sequence[Evidence]) -> Explanation:
