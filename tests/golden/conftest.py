@@ -1,0 +1,3 @@
+"""The inputs here are code for secreview to review, not tests to run."""
+
+collect_ignore_glob = ["inputs/*"]
