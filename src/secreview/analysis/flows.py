@@ -81,12 +81,12 @@ class Project:
                 fn = self.functions.get(writer)
                 if fn is not None:
                     self.fields.setdefault(field, []).append((fn, taint))
-        self._ret: dict[str, Flow] = {}
-        self._sinks: dict[str, list] = {}
-        self._prev_ret: dict[str, Flow] = {}
-        self._prev_sinks: dict[str, list] = {}
-        self._busy: set[str] = set()
-        self._cycle = False
+        self._ret: dict[tuple[str, str], Flow] = {}
+        self._sinks: dict[tuple[str, str], list] = {}
+        self._prev_ret: dict[tuple[str, str], Flow] = {}
+        self._prev_sinks: dict[tuple[str, str], list] = {}
+        self._busy: set[tuple[str, str]] = set()
+        self._guesses: list[tuple[str, tuple[str, str], frozenset]] = []  # answers given while busy
         self._expand_memo: dict[tuple, Flow] = {}
         self._depth = 0
         self._callers_index: dict[str, list[tuple[ModuleSummary, CallSite]]] | None = None
@@ -143,13 +143,14 @@ class Project:
 
     # -- return summaries ---------------------------------------------------------------
     def returns(self, fn: _Fn) -> Flow:
-        qual = fn.summary.qualname
+        qual = (fn.module.path, fn.summary.qualname)
         found = self._ret.get(qual)
         if found is not None:
             return found
         if qual in self._busy or self._depth > _MAX_DEPTH:
-            self._cycle = True
-            return self._prev_ret.get(qual, {})
+            guess = self._prev_ret.get(qual, {})
+            self._guesses.append(("ret", qual, frozenset(guess)))
+            return guess
         self._busy.add(qual)
         self._depth += 1
         try:
@@ -207,13 +208,14 @@ class Project:
 
     # -- sink summaries -----------------------------------------------------------------
     def sinks(self, fn: _Fn) -> list[tuple[Key, ModuleSummary, SinkEvent, tuple[Step, ...]]]:
-        qual = fn.summary.qualname
+        qual = (fn.module.path, fn.summary.qualname)
         found = self._sinks.get(qual)
         if found is not None:
             return found
         if qual in self._busy or self._depth > _MAX_DEPTH:
-            self._cycle = True
-            return self._prev_sinks.get(qual, [])
+            guess = self._prev_sinks.get(qual, [])
+            self._guesses.append(("sinks", qual, _sink_keys(guess)))
+            return guess
         self._busy.add(qual)
         self._depth += 1
         try:
@@ -264,13 +266,24 @@ class Project:
         """Every source-to-sink flow in the project (one per source, sink and path start)."""
         result: list[TaintFlow] = []
         for _ in range(_MAX_ROUNDS):
-            self._cycle = False
+            self._guesses = []
             self._ret, self._sinks, self._expand_memo = {}, {}, {}
             result = self._collect()
-            if not self._cycle or (self._ret == self._prev_ret and self._sinks == self._prev_sinks):
+            if self._stable():
                 break
             self._prev_ret, self._prev_sinks = self._ret, self._sinks
         return result
+
+    def _stable(self) -> bool:
+        """Every answer given for a summary still being computed matches the summary computed."""
+        for kind, qual, guessed in self._guesses:
+            if kind == "ret":
+                final = frozenset(self._ret.get(qual, {}))
+            else:
+                final = _sink_keys(self._sinks.get(qual, []))
+            if final != guessed:
+                return False
+        return True
 
     def _collect(self) -> list[TaintFlow]:
         result: list[TaintFlow] = []
@@ -401,3 +414,7 @@ def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
             seen.add(step)
             kept.append(step)
     return tuple(kept)
+
+
+def _sink_keys(entries: list) -> frozenset:
+    return frozenset((key, module.path, sink.line, sink.column, sink.kind) for key, module, sink, _ in entries)

@@ -772,6 +772,8 @@ class _FunctionPass:
         for _, taint in keywords:
             everything = _join(everything, taint)
 
+        if not everything and not receiver:
+            return self._clean_call(node, func, method, qual, args, keywords, star, bound, own)
         # sources
         if qual is not None and qual.split(".", 1)[0] in mod.source_tops:
             spec = specs.source_for(qual)
@@ -809,14 +811,35 @@ class _FunctionPass:
             if key is not None:
                 self.env[key] = _join(self.load_key(key, None), everything)
         if qual is not None and (own or not mod.external(qual)):
-            index = len(mod.calls)
-            mod.calls.append(CallSite(
-                callee=qual, caller=self.qualname, args=tuple(args), keywords=tuple(keywords), star=star,
-                receiver=receiver, bound=bound, line=node.lineno, column=node.col_offset,
-                description=_call_text(node)))
-            self.calls.append(index)
-            return frozenset({("c", index, NOCUT)})
+            return self._project_call(node, qual, args, keywords, star, receiver, bound)
         return _join(everything, receiver)
+
+    def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None,
+                    args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
+                    own: bool) -> frozenset:
+        """A call given no tainted value: only a source or a function of the project can return taint."""
+        mod = self.mod
+        if qual is not None and qual.split(".", 1)[0] in mod.source_tops:
+            spec = mod.specs.source_for(qual)
+            if spec is not None:
+                return mod.new_source(node, spec)
+        if method is not None:
+            source = self._method_source(node, func, method)  # type: ignore[arg-type]
+            if source:
+                return source
+        if qual is not None and (own or not mod.external(qual)):
+            return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
+        return EMPTY
+
+    def _project_call(self, node: ast.Call, qual: str, args: list[frozenset], keywords: list[tuple[str, frozenset]],
+                      star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
+        mod = self.mod
+        index = len(mod.calls)
+        mod.calls.append(CallSite(
+            callee=qual, caller=self.qualname, args=tuple(args), keywords=tuple(keywords), star=star,
+            receiver=receiver, bound=bound, line=node.lineno, column=node.col_offset, description=_call_text(node)))
+        self.calls.append(index)
+        return frozenset({("c", index, NOCUT)})
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""

@@ -15,6 +15,8 @@
 from __future__ import annotations
 
 import dataclasses
+import io
+import pickle
 from collections.abc import Iterable, Sequence
 
 from secreview import filepasses, suppress
@@ -29,20 +31,50 @@ from secreview.review.verdicts import file_verdicts
 from secreview.rules import select_rules
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "1"
+PASS_VERSION = "2"
 _TAINT_IDS = frozenset(TAINT_RULES.values())
 
 
-def summarise(parsed: Parsed, module: str) -> ModuleSummary:
+def summarise(parsed: Parsed, module: str) -> bytes:
     """The file pass: a pure function of the parsed file and its module name.
 
-    Code nested too deeply for the recursive evaluator gets an empty summary: the
-    pattern walk recurses as deep and already reports the file as too deep to analyse.
+    The summary travels as one pickled `bytes` object: thousands of files' summaries
+    held as live tuples and frozensets until the project pass would make every
+    garbage collection of the run walk them. Code nested too deeply for the recursive
+    evaluator gets an empty summary: the pattern walk recurses as deep and already
+    reports the file as too deep to analyse.
     """
     try:
-        return summarise_module(parsed.path, parsed.tree, module, parsed.source)
+        summary = summarise_module(parsed.path, parsed.tree, module, parsed.source)
     except RecursionError:
-        return ModuleSummary(parsed.path, module)
+        summary = ModuleSummary(parsed.path, module)
+    return pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
+
+
+class _Unpickler(pickle.Unpickler):
+    """Summaries may come from the on-disk cache: build only the summary types."""
+
+    _ALLOWED = {("secreview.analysis.summaries", name) for name in
+                ("ModuleSummary", "FunctionSummary", "CallSite", "SinkEvent", "SourceInfo")} | {
+        ("secreview.model", "Confidence"), ("secreview.suppress", "Waiver"), ("builtins", "frozenset")}
+
+    def find_class(self, module: str, name: str) -> object:
+        if (module, name) in self._ALLOWED:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a taint summary")
+
+
+def decode(payload: object) -> ModuleSummary | None:
+    """The summary a file pass produced, or None for a missing or damaged one."""
+    if isinstance(payload, ModuleSummary):
+        return payload
+    if not isinstance(payload, bytes):
+        return None
+    try:
+        value = _Unpickler(io.BytesIO(payload)).load()
+    except Exception:
+        return None
+    return value if isinstance(value, ModuleSummary) else None
 
 
 filepasses.register(PASS_NAME, PASS_VERSION, summarise)
@@ -51,7 +83,7 @@ filepasses.register(PASS_NAME, PASS_VERSION, summarise)
 def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
     """The file reviews of `results` (parallel.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
-    summaries = [r.extras.get(PASS_NAME) for r in results]  # type: ignore[attr-defined]
+    summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
     return with_flows(reviews, summaries, config)
 
 
@@ -75,7 +107,7 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
-    return with_flows([review], [summarise(parsed, module)], config)[0]
+    return with_flows([review], [decode(summarise(parsed, module))], config)[0]
 
 
 def _with_problem(review: FileReview, text: str) -> FileReview:
