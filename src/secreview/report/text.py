@@ -8,6 +8,8 @@ code is ever interpreted as markup, and colour is emitted only when asked
 from __future__ import annotations
 
 import io
+import re
+import textwrap
 
 from rich.console import Console
 from rich.text import Text
@@ -27,6 +29,8 @@ from secreview.report.common import (
     usage_text,
 )
 
+WRAP = 100  # columns of a clean pillar's verdict, the console's width
+_CITATION = re.compile(r"\b(lines?) (\d)")
 SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "cyan"}
 
 
@@ -64,10 +68,20 @@ def _clean_pillars(verdicts: tuple[PillarVerdict, ...], heading: str) -> list[Te
         return []
     lines = [Text(heading, style="bold")]
     for verdict in clean:
-        line = Text("  ")
-        line.append(f"CWE-{verdict.pillar} {verdict.name}: ", style="green")
-        line.append(neutralise(verdict.summary))
-        lines.append(line)
+        # Wrapped with a hanging indent: a verdict cites many lines and must stay readable.
+        head = f"CWE-{verdict.pillar} {verdict.name}:"
+        summary = _CITATION.sub("\\1\u00a0\\2", neutralise(verdict.summary))  # keep "line 45" on one row
+        rows = textwrap.wrap(f"{head} {summary}", width=WRAP, initial_indent="  ",
+                             subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+        rows = [row.replace("\u00a0", " ") for row in rows]
+        for index, row in enumerate(rows):
+            if index == 0:
+                line = Text("  ")
+                line.append(row[2:2 + len(head)], style="green")
+                line.append(row[2 + len(head):])
+            else:
+                line = Text(row)
+            lines.append(line)
     return lines
 
 
