@@ -270,3 +270,17 @@ def test_shipped_specs_load_and_cover_every_sink_class() -> None:
 def test_spec_validator_rejects_malformed_specs(document: dict, message: str) -> None:
     with pytest.raises(spec_module.SpecError, match=message):
         spec_module.compile_specs({"bad.toml": document})
+
+
+def test_a_foreign_pickle_in_the_summary_slot_is_refused() -> None:
+    import os
+
+    from secreview.analysis.taint_project import decode
+
+    class Boom:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("echo pwned",))
+
+    assert decode(pickle.dumps(Boom())) is None
+    assert decode(b"not a pickle") is None
+    assert decode(None) is None
