@@ -315,3 +315,13 @@ def test_json_and_sarif_carry_structured_evidence() -> None:
     assert next(p for p in pillars if p["pillar"] == "CWE-664")["evidence"] == resources["evidence"]
     schema = json.loads((TESTS.parent / "src/secreview/report/schema/report.schema.json").read_text("utf-8"))
     jsonschema.validate(data, schema)
+
+
+def test_a_file_that_cannot_be_parsed_gets_no_verdict_sentences() -> None:
+    review = review_source("def broken(:\n", filename="bad.py", config=Config())
+    (file_review,) = review.files
+    assert {v.status for v in file_review.verdicts} == {"not-reviewed"}
+    data = json.loads(renderer("json")(review))
+    assert {p["status"] for p in data["files"][0]["pillars"]} == {"not-reviewed"}
+    schema = json.loads((TESTS.parent / "src/secreview/report/schema/report.schema.json").read_text("utf-8"))
+    jsonschema.validate(data, schema)

@@ -95,7 +95,7 @@ def timeout_diagnostic(path: str) -> Diagnostic:
 
 def unreviewed(path: str, diagnostic: Diagnostic) -> FileReview:
     """The review of a file that could not be read or parsed: its diagnostic only."""
-    return FileReview(path=path, lines=0, diagnostics=(diagnostic,), verdicts=file_verdicts((), ()), reviewed=False)
+    return FileReview(path=path, lines=0, diagnostics=(diagnostic,), verdicts=file_verdicts((), (), reviewed=False), reviewed=False)
 
 
 def review_file(path: str, dispatch: Dispatch, max_bytes: int, thresholds: Thresholds = Thresholds(),
@@ -110,5 +110,5 @@ def review_text(path: str, source: str, dispatch: Dispatch, thresholds: Threshol
     parsed = parse_source(path, source)
     if isinstance(parsed, Diagnostic):
         return FileReview(path=path, lines=source.count("\n") + 1, diagnostics=(parsed,),
-                          verdicts=file_verdicts((), ()), reviewed=False)
+                          verdicts=file_verdicts((), (), reviewed=False), reviewed=False)
     return analyze(parsed, dispatch, "", thresholds)

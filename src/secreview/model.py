@@ -140,7 +140,7 @@ class PillarVerdict:
 
     pillar: str
     name: str
-    status: str  # "findings" | "clean"
+    status: str  # "findings" | "clean" | "not-reviewed" (a file that could not be read or parsed)
     summary: str
     evidence: tuple[Evidence, ...] = ()
 

@@ -60,12 +60,17 @@ def explain(pillar: str, facts: Sequence[Evidence]) -> Explanation:
     return EXPLAIN[pillar](facts)
 
 
-def file_verdicts(findings: Iterable[Finding], facts: Iterable[Evidence]) -> tuple[PillarVerdict, ...]:
+def file_verdicts(findings: Iterable[Finding], facts: Iterable[Evidence], *,
+                  reviewed: bool = True) -> tuple[PillarVerdict, ...]:
+    """The ten verdicts of one file; `reviewed=False` (unreadable, unparsable) claims nothing about it."""
+    names = catalog().pillars
+    if not reviewed:
+        return tuple(PillarVerdict(p, names[p], "not-reviewed", "not reviewed: the file could not be read or parsed")
+                     for p in PILLAR_ORDER)
     by_pillar: dict[str, list[Finding]] = {p: [] for p in PILLAR_ORDER}
     for finding in findings:
         by_pillar.setdefault(finding.pillar, []).append(finding)
     facts_by_pillar = _by_pillar(facts)
-    names = catalog().pillars
     verdicts = []
     for pillar in PILLAR_ORDER:
         found = by_pillar[pillar]
