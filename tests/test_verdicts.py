@@ -16,8 +16,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from annotations import CORPUS, corpus_files
+
 from secreview import review_paths, review_source
 from secreview.config import Config
 from secreview.model import NO_DEFECTS, Evidence, FileReview
@@ -127,7 +127,7 @@ def _holds(fact: Evidence, nodes: list[ast.AST], tree: ast.AST) -> bool:
     """Whether the nodes starting on the fact's line include the construct its kind names."""
     kind = fact.kind
     calls = [n for n in nodes if isinstance(n, ast.Call)]
-    of = lambda *types: [n for n in nodes if isinstance(n, types)]  # noqa: E731
+    of = lambda *types: [n for n in nodes if isinstance(n, types)]
     if kind.startswith("703:handler-"):
         handlers = of(ast.ExceptHandler)
         action = kind.rsplit("-", 1)[-1]

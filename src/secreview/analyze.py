@@ -95,7 +95,8 @@ def timeout_diagnostic(path: str) -> Diagnostic:
 
 def unreviewed(path: str, diagnostic: Diagnostic) -> FileReview:
     """The review of a file that could not be read or parsed: its diagnostic only."""
-    return FileReview(path=path, lines=0, diagnostics=(diagnostic,), verdicts=file_verdicts((), (), reviewed=False), reviewed=False)
+    return FileReview(path=path, lines=0, diagnostics=(diagnostic,),
+                      verdicts=file_verdicts((), (), reviewed=False), reviewed=False)
 
 
 def review_file(path: str, dispatch: Dispatch, max_bytes: int, thresholds: Thresholds = Thresholds(),

@@ -43,7 +43,7 @@ def _from_specs() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], tup
     """(source qualnames, their last parts, sink calls, sink methods) of the taint specs' 707 kinds."""
     try:
         specs = load_specs()
-    except Exception:  # a broken spec file is reported by the taint checks; facts fall back to the lists here
+    except Exception:  # noqa: BLE001 - a broken spec file is reported by the taint checks; facts use the lists here
         return (), frozenset(), (), ()
     sources = tuple(specs.source_qualnames)
     calls = tuple(name for name, sinks in specs.sink_calls.items() if any(k.kind in _NEUTRALISATION_SINKS for k in sinks))
@@ -68,9 +68,7 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
         if not isinstance(node.ctx, ast.Load):
             return
         qualname = ctx.qualname(node) or ""
-        if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values():
-            ctx.fact("707:source", node, spelled(node))
-        elif attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
+        if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
             ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
         ctx.fact("284:auth-check", node, spelled(node))

@@ -72,9 +72,7 @@ def division(node: ast.BinOp, ctx: Context) -> None:
         return  # "%s" % value is formatting
     if ctx.is_constant(right):
         ctx.fact("682:division-constant", node, spelled(right))
-    elif isinstance(right, ast.Call) and ctx.call_name(right) == "max":
-        ctx.fact("682:division-guarded", node, spelled(right))
-    elif _guard(ctx, right) is not None:
+    elif isinstance(right, ast.Call) and ctx.call_name(right) == "max" or _guard(ctx, right) is not None:
         ctx.fact("682:division-guarded", node, spelled(right))
     else:
         ctx.fact("682:division-variable", node, spelled(right))

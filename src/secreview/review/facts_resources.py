@@ -91,11 +91,9 @@ def _noun_of_factory(name: str) -> str:
     """`create_test_server` -> 'server': what a test helper says it creates."""
     stem = name.rsplit(".", 1)[-1]
     for prefix in ("create_", "make_", "_create_"):
-        if stem.startswith(prefix):
-            stem = stem[len(prefix):]
+        stem = stem.removeprefix(prefix)
     for prefix in ("test_", "fake_", "mock_"):
-        if stem.startswith(prefix):
-            stem = stem[len(prefix):]
+        stem = stem.removeprefix(prefix)
     return stem.replace("_", " ") or "resource"
 
 
