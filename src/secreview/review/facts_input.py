@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.specs import load as load_specs
-from secreview.review.facts import callee, collector, spelled
+from secreview.review.facts import collector, spelled
 from secreview.rules.base import Context, is_true, keyword
 from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
@@ -26,7 +26,7 @@ _REQUEST_NAMES = frozenset({"request", "req", "self.request"})
 _STREAM_SOURCES = {"argv": "sys.argv", "environ": "os.environ", "stdin": "sys.stdin", "environb": "os.environb"}
 _SOURCE_CALLS = ("input", "os.getenv", "os.getenvb", "raw_input")
 AUTH_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_staff", "is_superuser", "is_admin",
-                             "is_active", "has_perm", "has_perms"})
+                             "is_active"})  # permission *methods* are facts_access.auth_check's
 _COMMAND_SINKS = SUBPROCESS_CALLS + SHELL_CALLS + tuple(
     f"os.{name}" for name in ("execl", "execle", "execlp", "execv", "execve", "execvp", "execvpe", "spawnl",
                               "spawnlp", "spawnv", "spawnvp", "startfile")) + ("asyncio.create_subprocess_exec",)
@@ -54,6 +54,7 @@ def _from_specs() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], tup
 
 _SPEC_SOURCES, _SPEC_SOURCE_ATTRS, _SPEC_SINK_CALLS, _SPEC_SINK_METHODS = _from_specs()
 _SOURCE_CALLS = tuple(dict.fromkeys(_SOURCE_CALLS + _SPEC_SOURCES))
+_SOURCE_CALL_SET = frozenset(_SOURCE_CALLS)
 _SOURCE_ATTRS = frozenset(_REQUEST_ATTRS) | _SPEC_SOURCE_ATTRS | frozenset(_STREAM_SOURCES)
 SINK_CALLS = tuple(dict.fromkeys(_COMMAND_SINKS + _CODE_SINKS + _TEMPLATE_SINKS + ("sqlalchemy.text",)
                                  + _SPEC_SINK_CALLS))
@@ -68,6 +69,9 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
         if not isinstance(node.ctx, ast.Load):
             return
         qualname = ctx.qualname(node) or ""
+        parent = ctx.parent
+        if qualname in _SOURCE_CALL_SET and isinstance(parent, ast.Call) and parent.func is node:
+            return  # recorded once, by source_call
         if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
             ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
@@ -76,7 +80,7 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
 
 @collector(id="input-call", calls=_SOURCE_CALLS, methods=("recv", "recvfrom", "recv_into"))
 def source_call(node: ast.Call, ctx: Context) -> None:
-    ctx.fact("707:source", node, f"{callee(ctx, node)}()")
+    ctx.fact("707:source", node, f"{spelled(node.func)}()")
 
 
 def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:

@@ -476,7 +476,7 @@ def explain_710(facts: Sequence[Evidence]) -> Explanation:
     groups = (
         ("710:debug-off", "debug mode off", "debug settings turned off"),
         ("710:debug-external", "debug mode taken from configuration", "debug settings from configuration"),
-        ("710:debug-on", "debug mode on, outside deployable code", "debug settings turned on"),
+        ("710:debug-on", "debug mode on where the checks judge it development-only", "debug settings turned on"),
         ("710:deprecated-call", "deprecated calls", "deprecated calls"),
     )
     for kind, label, phrase in groups:
