@@ -86,7 +86,7 @@ def spell(node: ast.AST, depth: int = 4) -> str:
 def _short(node: ast.AST, limit: int = 70) -> str:
     try:
         text = ast.unparse(node)
-    except Exception:  # pragma: no cover - unparse handles what ast produces
+    except (ValueError, RecursionError):  # pragma: no cover - unparse handles what ast produces
         text = spell(node)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -135,7 +135,6 @@ class _Module:
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
         self.imported: set[str] = set()
-        self.pending: list[tuple] = []
         self._declare(tree.body, module)
         active = frozenset(self.imported)
         self.active = [s for s in specs.sources if s.active(active)]
@@ -271,7 +270,7 @@ class _FunctionPass:
         target = stmt.target
         key = self.key(target)
         if key is not None:
-            self.env[key] = _join(self.load_key(key, target), taint)
+            self.env[key] = _join(self.load_key(key), taint)
             self.resolved.discard(key)
         else:
             self.bind(target, _join(self.ev(target), taint), None)
@@ -441,7 +440,7 @@ class _FunctionPass:
         for key, cuts in clean.items():
             taint = env.get(key)
             if taint is None:
-                taint = self.load_key(key, None)
+                taint = self.load_key(key)
             env[key] = cut(taint, cuts)
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
@@ -539,7 +538,7 @@ class _FunctionPass:
         handler = _EXPRESSIONS.get(type(node))
         return handler(self, node) if handler is not None else EMPTY
 
-    def load_key(self, key: str, node: ast.expr | None) -> frozenset:
+    def load_key(self, key: str) -> frozenset:
         found = self.env.get(key)
         if found is not None:
             return found
@@ -566,7 +565,7 @@ class _FunctionPass:
         return found
 
     def _name(self, node: ast.Name) -> frozenset:
-        taint = self.load_key(node.id, node)
+        taint = self.load_key(node.id)
         if taint and next(iter(taint))[0] == "g":
             # a module-level name that is itself a source (`from sys import argv`): one atom per use
             qual = self.mod.names.qualname(node) or node.id
@@ -598,7 +597,7 @@ class _FunctionPass:
                 return found
             if name == self.self_name and self.class_qual:
                 return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
-            base = self.load_key(name, value)
+            base = self.load_key(name)
             if base:
                 if next(iter(base))[0] == "g":
                     return self._qualified_source(node) or EMPTY
@@ -809,7 +808,7 @@ class _FunctionPass:
         if method in _MUTATORS and everything:
             key = self.key(func.value)  # type: ignore[union-attr]
             if key is not None:
-                self.env[key] = _join(self.load_key(key, None), everything)
+                self.env[key] = _join(self.load_key(key), everything)
         if qual is not None and (own or not mod.external(qual)):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         return _join(everything, receiver)
@@ -959,8 +958,7 @@ _STATEMENTS = {
 }
 if sys.version_info >= (3, 11):
     _STATEMENTS[ast.TryStar] = _FunctionPass._try
-if sys.version_info >= (3, 10):
-    _STATEMENTS[ast.Match] = _FunctionPass._match
+_STATEMENTS[ast.Match] = _FunctionPass._match
 
 _EXPRESSIONS = {
     ast.Name: _FunctionPass._name,

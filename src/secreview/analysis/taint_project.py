@@ -72,7 +72,7 @@ def decode(payload: object) -> ModuleSummary | None:
         return None
     try:
         value = _Unpickler(io.BytesIO(payload)).load()
-    except Exception:
+    except Exception:  # noqa: BLE001 - a damaged or foreign summary is a missing one, as in the cache
         return None
     return value if isinstance(value, ModuleSummary) else None
 
