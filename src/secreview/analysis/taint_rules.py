@@ -118,6 +118,16 @@ _RULES = (
 )
 
 
+_TARGETS = {
+    "command": "an OS command", "sql": "the text of an SQL statement", "code": "eval/exec/compile",
+    "template": "template source", "xss": "HTML output that is not escaped", "path": "a file path",
+    "deserialization": "a deserialiser", "ssrf": "the URL of an outgoing request", "redirect": "a redirect target",
+    "xxe": "an XML parser that resolves external entities", "ldap": "an LDAP filter",
+    "xpath": "an XPath expression", "header": "an HTTP response header", "log": "the message of a log record",
+    "regex": "a regular expression",
+}
+
+
 def _carrier(doc: _Doc):  # type: ignore[no-untyped-def]
     """A documentation-only check: the engine never calls it (the rule asks for no nodes)."""
 
@@ -127,8 +137,8 @@ def _carrier(doc: _Doc):  # type: ignore[no-untyped-def]
     taint_check.__doc__ = (
         f"## What it does\nFollows data from where it enters the program (request data, command-line "
         f"arguments, the environment, sockets, ...) through assignments, containers, string building, "
-        f"calls and returns, across functions and modules, to {doc.name.lower().split(' reaches ')[-1]}: "
-        f"the sink class `{doc.kind}`. Sanitisers and guards listed in the specs cut the flow.\n\n"
+        f"calls and returns, across functions and modules, to {_TARGETS[doc.kind]} (sink class "
+        f"`{doc.kind}`), and reports the path. Sanitisers and guards listed in the specs cut the flow.\n\n"
         f"## Why is this bad\n{doc.harm} (CWE-{doc.cwe})\n\n"
         f"## Example\n```python\n{doc.example}\n```\n\n"
         f"## Use instead\n```python\n{doc.instead}\n```\n"
