@@ -58,18 +58,23 @@ def _guard(ctx: Context, divisor: ast.expr) -> ast.AST | None:
     return None
 
 
+def _numeric(ctx: Context, node: ast.expr) -> bool:
+    """Evidently a number: a numeric literal or a call of int/float/len/Decimal."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, (int, float)) and not isinstance(node.value, bool)
+    return isinstance(node, ast.Call) and ctx.call_name(node) in ("int", "float", "len", "decimal.Decimal")
+
+
 @collector(id="logic-division", nodes=(ast.BinOp,))
 def division(node: ast.BinOp, ctx: Context) -> None:
     if node.op.__class__ not in _DIVISIONS:
         return
-    left, right = node.left, node.right
+    right = node.right
     if isinstance(right, ast.Constant) and not isinstance(right.value, (int, float)) or isinstance(right, ast.JoinedStr):
         return  # `path / "name"` is not arithmetic
-    if isinstance(node.op, ast.Mod) and (
-        isinstance(left, (ast.JoinedStr, ast.Constant)) and not isinstance(getattr(left, "value", 0), (int, float))
-        or isinstance(right, (ast.Tuple, ast.Dict))
-    ):
-        return  # "%s" % value is formatting
+    if isinstance(node.op, ast.Mod) and (not _numeric(ctx, right) or isinstance(node.left, (ast.Constant, ast.JoinedStr))
+                                         and not _numeric(ctx, node.left)):
+        return  # `fmt % args` is formatting far more often than a remainder
     if ctx.is_constant(right):
         ctx.fact("682:division-constant", node, spelled(right))
     elif isinstance(right, ast.Call) and ctx.call_name(right) == "max" or _guard(ctx, right) is not None:
