@@ -360,8 +360,11 @@ def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[s
             continue
         source = flow.source_module.sources[flow.source_index]
         ident = (flow.sink_module.path, flow.sink.line, flow.sink.column, rule.id)
-        rank = (source.confidence, -len(flow.steps))
-        if ident not in best or rank > best[ident][0]:
+        # Ties go to the first source and path in a fixed order, so the flow shown never
+        # depends on set iteration order (hash seed) or on how files were split across --jobs.
+        rank = (-source.confidence, len(flow.steps), flow.source_module.path, flow.source_index,
+                tuple((s.location.path, s.location.line, s.location.column, s.description) for s in flow.steps))
+        if ident not in best or rank < best[ident][0]:
             best[ident] = (rank, flow)
     found: dict[str, list[Finding]] = {}
     for (path, *_), (_, flow) in sorted(best.items(), key=lambda item: item[0]):
