@@ -123,3 +123,25 @@ def test_reviewer_survives_pickling() -> None:
     reviewer = FileReviewer(Config(select=("CWE-78",)), 3.0, (_dispatch(Config()), None))
     copy = pickle.loads(pickle.dumps(reviewer))
     assert copy.config == reviewer.config and copy.file_timeout == 3.0 and copy._prepared is None
+
+
+def test_same_report_across_processes_hash_seeds_and_jobs(tmp_path: Path) -> None:
+    """Set order changes with the hash seed of each process; nothing in the report may follow it."""
+    import os
+    import subprocess
+    import sys
+
+    tree = make_tree(tmp_path / "t", {
+        **FILES,
+        "app/sink.py": "import os\n\ndef run(cmd):\n    os.system('echo ' + cmd)\n",
+        "app/entry.py": "import sys\nfrom app.sink import run\n\ndef main():\n    run(sys.argv[1])\n\n"
+                        "def other():\n    run(input())\n\ndef view(request):\n    run(request.args['x'])\n",
+    })
+    reports = set()
+    for seed, jobs in (("1", "1"), ("2", "2")):
+        out = tmp_path / f"report-{seed}.json"
+        subprocess.run([sys.executable, "-m", "secreview", "scan", str(tree), "--no-cache", "--jobs", jobs,
+                        "--format", "json", "--output", str(out)], env={**os.environ, "PYTHONHASHSEED": seed},
+                       check=False, timeout=120)
+        reports.add(out.read_text("utf-8"))
+    assert len(reports) == 1
