@@ -138,6 +138,9 @@ class _Module:
         self._declare(tree.body, module)
         active = frozenset(self.imported)
         self.active = [s for s in specs.sources if s.active(active)]
+        # Sources that make parameters untrusted (routes, views, handlers): most files have none.
+        self.param_sources = any(s.route_decorators or s.decorator_qualnames or s.view_first_param or s.param_names
+                                 or s.request_types for s in self.active)
         # Receiver heuristics (`request.GET`): attribute/method -> sources naming it.
         self.receiver_attrs: dict[str, list[SourceSpec]] = {}
         self.receiver_methods: dict[str, list[SourceSpec]] = {}
@@ -1116,7 +1119,8 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     names.push(node, "function")
     for param in params:
         names.bind(param.arg, Binding(kind="param", line=node.lineno))
-    sources = _source_params(mod, node, params, is_method, class_qual, fn)
+    sources = _source_params(mod, node, params, is_method, class_qual, fn) \
+        if mod.param_sources or class_qual in mod.class_sources else {}
     for index, param in enumerate(params):
         spec = sources.get(param.arg)
         if spec is not None:
