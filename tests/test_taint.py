@@ -284,3 +284,15 @@ def test_a_foreign_pickle_in_the_summary_slot_is_refused() -> None:
     assert decode(pickle.dumps(Boom())) is None
     assert decode(b"not a pickle") is None
     assert decode(None) is None
+
+
+def test_a_function_re_exported_by_a_package_is_followed(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "svc/__init__.py": "from svc.jobs import launch\n",
+        "svc/jobs.py": "import os\n\ndef launch(name):\n    os.system('run ' + name)\n",
+        "web.py": "from flask import request\nfrom svc import launch\n\ndef view():\n    launch(request.args['n'])\n",
+    })
+    review = review_paths([tmp_path], Config())
+    [finding] = [f for f in review.findings if f.rule_id == "taint-command-injection"]
+    assert finding.location.path.endswith("jobs.py") and finding.location.line == 4
+    assert [Path(s.location.path).name for s in finding.path] == ["web.py", "web.py", "jobs.py"]

@@ -71,7 +71,9 @@ class Project:
         self.functions: dict[str, _Fn] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.fields: dict[str, list[tuple[_Fn, frozenset]]] = {}
+        self.exports: dict[str, dict[str, str]] = {}
         for module in self.modules:
+            self.exports.setdefault(module.module, module.exports)
             for qualname, summary in module.functions.items():
                 self.functions.setdefault(qualname, _Fn(module, summary))
             for qualname, bases in module.classes.items():
@@ -104,15 +106,29 @@ class Project:
 
     def target(self, call: CallSite) -> tuple[_Fn | None, bool, bool]:
         """(callee, called through an instance, is a constructor) for a call site."""
-        callee = self.functions.get(call.callee)
-        if callee is not None:
-            return callee, call.bound, False
-        if call.callee in self.classes:
-            return self._method(call.callee, "__init__"), True, True
-        owner, _, name = call.callee.rpartition(".")
-        if owner in self.classes:
-            return self._method(owner, name), call.bound, False
+        qualname = call.callee
+        for _ in range(4):  # `from pkg import f` where pkg/__init__.py re-exports f from pkg.mod
+            callee = self.functions.get(qualname)
+            if callee is not None:
+                return callee, call.bound, False
+            if qualname in self.classes:
+                return self._method(qualname, "__init__"), True, True
+            owner, _, name = qualname.rpartition(".")
+            if owner in self.classes:
+                return self._method(owner, name), call.bound, False
+            qualname = self._reexported(qualname)
+            if not qualname:
+                break
         return None, False, False
+
+    def _reexported(self, qualname: str) -> str:
+        """`pkg.f` -> `pkg.mod.f` when module `pkg` imports f from pkg.mod ('' when it does not)."""
+        parts = qualname.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            exports = self.exports.get(".".join(parts[:cut]))
+            if exports and parts[cut] in exports:
+                return ".".join([exports[parts[cut]], *parts[cut + 1:]])
+        return ""
 
     @staticmethod
     def argument(call: CallSite, callee: FunctionSummary, index: int, bound: bool, constructor: bool) -> frozenset:

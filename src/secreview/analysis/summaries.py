@@ -97,3 +97,4 @@ class ModuleSummary:
     fields: tuple[tuple[str, str, frozenset], ...] = ()  # (class.attr, writing function, taint)
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class qualname -> base qualnames
     waivers: dict = field(default_factory=dict)  # suppress.waivers() of the source
+    exports: dict[str, str] = field(default_factory=dict)  # names imported at module level -> qualname (re-exports)

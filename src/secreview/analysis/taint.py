@@ -1182,7 +1182,9 @@ def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
     _run_nested(mod, top.nested, module, {}, [mod.names.module_scope])
     return ModuleSummary(
         path=path, module=module, functions=mod.functions, calls=tuple(mod.calls), sources=tuple(mod.sources),
-        fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {})
+        fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
+        exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
+                 if b.kind == "import" and b.qualname and not mod.external(b.qualname)})
 
 
 def _stem(path: str) -> str:
