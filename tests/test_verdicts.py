@@ -325,3 +325,21 @@ def test_a_file_that_cannot_be_parsed_gets_no_verdict_sentences() -> None:
     assert {p["status"] for p in data["files"][0]["pillars"]} == {"not-reviewed"}
     schema = json.loads((TESTS.parent / "src/secreview/report/schema/report.schema.json").read_text("utf-8"))
     jsonschema.validate(data, schema)
+
+
+def test_attribute_acquired_in_setup_is_released_in_teardown() -> None:
+    code = (
+        "import sqlite3\n"
+        "class DbTest:\n"
+        "    def tearDown(self):\n"
+        "        self.conn.close()\n"
+        "    def setUp(self):\n"
+        "        self.conn = sqlite3.connect(':memory:')\n"
+        "def other():\n"
+        "    conn = sqlite3.connect('x.db')\n"
+        "    return conn.cursor()\n"
+    )
+    summary = next(v.summary for v in review_source(code, filename="test_db.py", config=Config()).verdicts
+                   if v.pillar == "664")
+    assert "the connection opened on line 6 is released by self.conn.close() in tearDown on line 4" in summary
+    assert "the connection opened on line 8 is not released in this file" in summary

@@ -137,8 +137,20 @@ def lock_acquired(node: ast.Call, ctx: Context) -> None:
         ctx.fact("664:acquire", node, f"{spelled(receiver)}.acquire", key)
 
 
+_TEARDOWNS = ("tearDown", "asyncTearDown", "teardown", "close", "aclose", "__exit__", "__aexit__", "__del__", "stop",
+              "shutdown")
+
+
 def _release_kind(ctx: Context) -> str:
     return "664:release-finally" if in_finally(ctx) else "664:release"
+
+
+def _release_text(ctx: Context, call_text: str) -> str:
+    """'self.conn.close() in tearDown': where a release runs says when it runs."""
+    function = enclosing_def(ctx)
+    if function is not None and function.name.startswith(_TEARDOWNS):
+        return f"{call_text} in {function.name}"
+    return call_text
 
 
 @collector(id="resources-release", methods=RELEASE_METHODS)
@@ -146,7 +158,7 @@ def release_method(node: ast.Call, ctx: Context) -> None:
     func = node.func
     key = subject_key(ctx, func.value)  # type: ignore[attr-defined]
     if key:
-        ctx.fact(_release_kind(ctx), node, spelled(node), key)
+        ctx.fact(_release_kind(ctx), node, _release_text(ctx, spelled(node)), key)
 
 
 @collector(id="resources-release-function", calls=RELEASE_FUNCTIONS)
@@ -154,7 +166,7 @@ def release_function(node: ast.Call, ctx: Context) -> None:
     target = argument(node, 0, "path") or argument(node, 0, "fd")
     key = subject_key(ctx, target)
     if key:
-        ctx.fact(_release_kind(ctx), node, f"{ctx.call_name(node)}({spelled(target)})", key)
+        ctx.fact(_release_kind(ctx), node, _release_text(ctx, f"{ctx.call_name(node)}({spelled(target)})"), key)
 
 
 @collector(id="resources-with", nodes=(ast.withitem,))
