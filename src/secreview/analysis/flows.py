@@ -375,7 +375,7 @@ def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[s
         if rule is None:
             continue
         source = flow.source_module.sources[flow.source_index]
-        ident = (flow.sink_module.path, flow.sink.line, flow.sink.column, rule.id)
+        ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
         rank = (-source.confidence, len(flow.steps), flow.source_module.path, flow.source_index,
