@@ -343,3 +343,11 @@ def test_attribute_acquired_in_setup_is_released_in_teardown() -> None:
                    if v.pillar == "664")
     assert "the connection opened on line 6 is released by self.conn.close() in tearDown on line 4" in summary
     assert "the connection opened on line 8 is not released in this file" in summary
+
+
+def test_many_resources_are_summarised_not_listed_one_by_one() -> None:
+    code = "import socket\n" + "".join(f"def f{i}():\n    s = socket.socket()\n    s.close()\n" for i in range(200))
+    verdict = next(v for v in review_source(code, filename="many.py", config=Config()).verdicts if v.pillar == "664")
+    assert verdict.summary == ("sockets created on lines 3, 6, 9, 12 and 196 more are each released, "
+                               "on lines 4, 7, 10, 13 and 196 more")
+    assert len(verdict.evidence) == 40

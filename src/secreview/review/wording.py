@@ -17,6 +17,7 @@ from secreview.model import Evidence
 from secreview.review.facts_resources import resource_noun
 
 LINE_LIMIT = 4  # line numbers cited per group before "and N more"
+PAIRS_SPELLED_OUT = 6  # acquisition/release pairs described one by one; more are summarised per resource
 
 
 @dataclass
@@ -98,10 +99,18 @@ def _keys(fact: Evidence) -> set[str]:
     return {k for k in fact.subject.split(",") if k}
 
 
-def _release_of(acquired: Evidence, releases: Sequence[Evidence]) -> Evidence | None:
-    keys = _keys(acquired)
-    candidates = [r for r in releases if _keys(r) & keys and
-                  (r.line >= acquired.line or any(k.startswith("self.") for k in _keys(r) & keys))]
+def _releases_by_key(releases: Sequence[Evidence]) -> dict[str, list[Evidence]]:
+    index: dict[str, list[Evidence]] = {}
+    for release in releases:
+        for key in _keys(release):
+            index.setdefault(key, []).append(release)
+    return index
+
+
+def _release_of(acquired: Evidence, releases: dict[str, list[Evidence]]) -> Evidence | None:
+    """The release paired with an acquisition: same subject, later in the function (any order for self.x)."""
+    candidates = [r for key in _keys(acquired) for r in releases.get(key, ())
+                  if r.line >= acquired.line or key.startswith("self.")]
     for kind in _RELEASE_PREFERENCE:
         for release in candidates:
             if release.kind == kind:
@@ -129,7 +138,7 @@ def _acquired_phrase(out: Explanation, noun: str, items: Sequence[Evidence]) -> 
 
 def explain_664(facts: Sequence[Evidence]) -> Explanation:
     out = Explanation()
-    releases = _of(facts, "664:release", "664:release-finally", "664:release-with", "664:cleanup")
+    releases = _releases_by_key(_of(facts, "664:release", "664:release-finally", "664:release-with", "664:cleanup"))
     parts: list[str] = []
     paired: dict[tuple[str, str], list[Evidence]] = {}
     unreleased: list[Evidence] = []
@@ -139,12 +148,19 @@ def explain_664(facts: Sequence[Evidence]) -> Explanation:
             unreleased.append(acquired)
         else:
             paired.setdefault((resource_noun(acquired.text), f"{release.kind}|{release.line}"), []).append(acquired)
-    for (noun, _), items in paired.items():
-        release = _release_of(items[0], releases)
-        assert release is not None
-        verb = "is" if len(items) == 1 else "are"
-        parts.append(f"{_acquired_phrase(out, noun, items)} {verb} {_how_released(release)}")
-        out.cited.append(release)
+    if len(paired) <= PAIRS_SPELLED_OUT:
+        for (noun, _), items in paired.items():
+            release = _release_of(items[0], releases)
+            assert release is not None
+            verb = "is" if len(items) == 1 else "are"
+            parts.append(f"{_acquired_phrase(out, noun, items)} {verb} {_how_released(release)}")
+            out.cited.append(release)
+    else:  # many pairs: one clause per kind of resource, citing a few of each side
+        for noun, group in _grouped([a for items in paired.values() for a in items],
+                                    lambda f: resource_noun(f.text)).items():
+            released = [r for r in (_release_of(a, releases) for a in group) if r is not None]
+            parts.append(f"{_acquired_phrase(out, noun, group)} {'is' if len(group) == 1 else 'are each'} released, "
+                         f"on {out.lines(released)}")
     out.count("resources released explicitly or by a cleanup", [a for items in paired.values() for a in items])
     by_role = (
         ("664:acquire-with", "closed by {its} with-{block}", "resources closed by a with-block"),
