@@ -83,8 +83,13 @@ def _listing(out: Explanation, facts: Sequence[Evidence], limit: int = 3) -> str
     return _join(parts)
 
 
+SENTENCE_PARTS = 8  # clauses per verdict; a file with more gets "and N more"
+
+
 def _sentence(parts: Sequence[str]) -> str:
     parts = [p for p in parts if p]
+    if len(parts) > SENTENCE_PARTS:
+        parts = [*parts[:SENTENCE_PARTS], f"and {len(parts) - SENTENCE_PARTS} more"]
     return "; ".join(parts)
 
 
