@@ -17,6 +17,7 @@ from secreview.rules.heuristics import (
     settings_written,
     test_context_named,
     walk_body,
+    source_mentions,
 )
 
 HTTP_CLIENT_ROOTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
@@ -58,6 +59,8 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
     requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")
     ```
     """
+    if not source_mentions(ctx, "verify", "ssl="):
+        return
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if (isinstance(target, ast.Attribute) and target.attr == "verify" and is_false(node.value)
@@ -131,6 +134,8 @@ def tls_context_unverified(node: ast.Call | ast.Assign, ctx: Context) -> None:
     urllib.request.urlopen(url, context=context, timeout=10)
     ```
     """
+    if not source_mentions(ctx, "CERT_NONE", "_create_unverified_context", "_create_stdlib_context"):
+        return
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Attribute) and target.attr == "verify_mode" and _is_cert_none(ctx, node.value):
@@ -179,6 +184,8 @@ def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
     sock = context.wrap_socket(raw, server_hostname="db.internal.example")
     ```
     """
+    if not source_mentions(ctx, "check_hostname"):
+        return
     for target in node.targets:
         if isinstance(target, ast.Attribute) and target.attr == "check_hostname" and is_false(node.value):
             ctx.report(node, f"`{ast.unparse(target)} = False` accepts a certificate issued for any host name.")
@@ -219,6 +226,8 @@ def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
     ```
     """
+    if not source_mentions(ctx, "Policy", "known_hosts"):
+        return
     if in_tests(ctx):
         return
     if isinstance(node.func, ast.Attribute) and node.func.attr == "set_missing_host_key_policy":
@@ -272,9 +281,13 @@ _KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_FORMAT_MARKERS = ("AKIA", "ASIA", "PRIVATE KEY", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
+                   "_live_", "AIza")
+
+
 def known_secret_format(value: str) -> str | None:
     """What `value` is when it contains a credential in a recognisable format."""
-    if len(value) < 20 or "EXAMPLE" in value.upper():
+    if len(value) < 20 or not any(marker in value for marker in _FORMAT_MARKERS) or "EXAMPLE" in value.upper():
         return None
     for description, pattern in _KNOWN_FORMATS:
         if pattern.search(value):
@@ -342,8 +355,17 @@ def _string(node: ast.expr | None) -> str | None:
     return None
 
 
+_LAST_PAIRS: list = [None, []]  # the three secret rules run one after another on the same node
+
+
 def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, ast.AST]]:
     """(name, literal, where to report) for every name-to-literal pairing at `node`."""
+    if _LAST_PAIRS[0] is not node:
+        _LAST_PAIRS[0], _LAST_PAIRS[1] = node, _pairs_at(node, ctx)
+    return _LAST_PAIRS[1]
+
+
+def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, ast.AST]]:
     pairs: list[tuple[str, ast.expr, ast.AST]] = []
     if isinstance(node, ast.Assign):
         for target in node.targets:
@@ -380,6 +402,11 @@ def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, as
 
 
 _SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare)
+
+
+def string_literals(module: ast.Module) -> list[ast.Constant]:
+    """Every string literal of a module (one pass, for checks that read literal text wherever it is)."""
+    return [n for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 _SECRET_MESSAGES = {
     "hardcoded-password": "a password",
     "hardcoded-cryptographic-key": "a cryptographic key",
@@ -387,12 +414,20 @@ _SECRET_MESSAGES = {
 }
 
 
+_NAME_WORDS = {
+    "hardcoded-password": ("pass", "Pass", "PASS", "pwd", "PWD"),
+    "hardcoded-cryptographic-key": ("key", "Key", "KEY", "secret", "Secret", "SECRET"),
+    "hardcoded-credential": ("key", "Key", "KEY", "secret", "Secret", "SECRET", "token", "Token", "TOKEN",
+                             "credential", "Credential", "CREDENTIAL"),
+}
+
+
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    if in_tests(ctx):
-        return
+    if not source_mentions(ctx, *_NAME_WORDS[ctx.rule.id]):  # type: ignore[union-attr]
+        return  # no name in this file says it holds one
     for name, value_node, where in _named_literals(node, ctx):
         value = _string(value_node)
-        if value is None or _secret_rule(name, value) != ctx.rule.id:  # type: ignore[union-attr]
+        if value is None or _secret_rule(name, value) != ctx.rule.id or in_tests(ctx):  # type: ignore[union-attr]
             continue
         strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
         ctx.report(where, f"`{name}` is set to a literal that looks like {_SECRET_MESSAGES[ctx.rule.id]}"  # type: ignore[union-attr]
@@ -427,7 +462,7 @@ def _embedded_password(value: str) -> str | None:
     cwe="259",
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    nodes=(*_SECRET_NODES, ast.Constant),
+    nodes=(*_SECRET_NODES, ast.Module),
     bandit=("B105", "B106", "B107"),
     fix="Read the password at run time from the environment or a secret store "
     "(os.environ['DB_PASSWORD'], a mounted secret file, Vault), and rotate the one in the code.",
@@ -458,12 +493,14 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     db = psycopg.connect(host="db", user="app", password=os.environ["DB_PASSWORD"])
     ```
     """
-    if isinstance(node, ast.Constant):
-        value = node.value if isinstance(node.value, str) else None
-        if value and ("://" in value or "password=" in value.lower()) and not in_tests(ctx) \
-                and _embedded_password(value) is not None:
-            ctx.report(node, "this connection string carries a password in the source; anyone who can read the "
-                       "code or its history can log in.")
+    if isinstance(node, ast.Module):
+        if in_tests(ctx) or not (source_mentions(ctx, "://") or source_mentions(ctx, "password=", "PASSWORD=")):
+            return
+        for literal in string_literals(node):
+            value = literal.value
+            if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
+                ctx.report(literal, "this connection string carries a password in the source; anyone who can "
+                           "read the code or its history can log in.")
         return
     _report_named_secrets(node, ctx)
 
@@ -484,6 +521,8 @@ _KEY_ARGUMENTS: dict[str, tuple[int, str]] = {
 def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
     """The literal (or name bound only to a literal) in the key position of a crypto call."""
     if not isinstance(node, ast.Call):
+        return None
+    if not source_mentions(ctx, "jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography"):
         return None
     spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")
     if spec is None:
@@ -542,7 +581,7 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     cwe="798",
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
-    nodes=(*_SECRET_NODES, ast.Constant),
+    nodes=(*_SECRET_NODES, ast.Module),
     fix="Move the credential to the environment or a secret store, read it at run time, and revoke the "
     "committed one: it stays in the repository history.",
 )
@@ -570,15 +609,15 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     client = boto3.client("s3")  # credentials from the environment or an IAM role
     ```
     """
-    if isinstance(node, ast.Constant):
-        value = _string(node)
-        description = known_secret_format(value) if value else None
-        if description is None:
+    if isinstance(node, ast.Module):
+        if not source_mentions(ctx, *_FORMAT_MARKERS):
             return
-        if in_tests(ctx) and description == "a private key":
-            return  # generated fixtures for tests
-        ctx.report(node, f"this literal contains {description}; it is exposed to everyone who can read the "
-                   "code and its history.", confidence=Confidence.HIGH)
+        for literal in string_literals(node):
+            description = known_secret_format(literal.value)
+            if description is None or (description == "a private key" and in_tests(ctx)):
+                continue  # private keys in tests are generated fixtures
+            ctx.report(literal, f"this literal contains {description}; it is exposed to everyone who can read "
+                       "the code and its history.", confidence=Confidence.HIGH)
         return
     _report_named_secrets(node, ctx)
 
@@ -641,6 +680,8 @@ def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
     os.chmod("/var/run/app.sock", 0o660)  # owner and group only
     ```
     """
+    if not source_mentions(ctx, "chmod", "umask"):
+        return
     location = ctx.location(node)
     if in_tests(ctx) or any(f.rule_id == "world-writable-permissions" and f.location == location for f in ctx.findings):
         return  # `os.chmod` reaches this check both as a call and as a method named chmod
@@ -770,6 +811,8 @@ def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctio
         invoice.delete()
     ```
     """
+    if not source_mentions(ctx, "delete(", "save("):
+        return
     if not _is_view(node) or in_tests(ctx):
         return
     params = set(parameter_names(node))
@@ -854,6 +897,8 @@ def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
     ```
     """
+    if not source_mentions(ctx, "set_cookie", "SESSION_COOKIE_HTTPONLY"):
+        return
     for setting, value, where in settings_written(node):
         if setting == "SESSION_COOKIE_HTTPONLY" and is_false(value) and not test_context_named(ctx):
             ctx.report(where, "SESSION_COOKIE_HTTPONLY = False lets page scripts read the session cookie.",

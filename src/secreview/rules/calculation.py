@@ -8,7 +8,14 @@ from decimal import Decimal
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
-from secreview.rules.heuristics import assigned_names, enclosing_def, in_tests, name_of, untrusted_expression
+from secreview.rules.heuristics import (
+    assigned_names,
+    enclosing_def,
+    in_tests,
+    name_of,
+    source_mentions,
+    untrusted_expression,
+)
 
 
 def _guarded_against_zero(ctx: Context, divisor: ast.expr) -> bool:
@@ -227,6 +234,8 @@ def character_count_as_byte_length(node: ast.Call | ast.Dict | ast.Assign, ctx: 
     sock.sendall(struct.pack("!I", len(data)) + data)
     ```
     """
+    if not source_mentions(ctx, "struct", "to_bytes", "Content-Length", "content-length", "CONTENT-LENGTH"):
+        return
     candidates: list[ast.expr] = []
     if isinstance(node, ast.Call):
         name = ctx.call_name(node) or ""

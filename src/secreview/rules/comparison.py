@@ -16,6 +16,7 @@ from secreview.rules.heuristics import (
     request_text,
     untrusted_expression,
     walk_body,
+    source_mentions,
 )
 
 _NOT_SECRET_CALLS = frozenset({"len", "type", "isinstance", "bool", "int", "str.lower"})
@@ -277,6 +278,8 @@ def incompatible_type_comparison(node: ast.Compare | ast.Call, ctx: Context) -> 
         abort(403)
     ```
     """
+    if not source_mentions(ctx, "request", "compare_digest"):
+        return
     if isinstance(node, ast.Call):
         if len(node.args) != 2:
             return
@@ -425,6 +428,8 @@ def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Con
     account.balance -= amount
     ```
     """
+    if not source_mentions(ctx, "request", "argv", "input("):
+        return
     if in_tests(ctx):
         return
     nodes = walk_body(node)

@@ -15,6 +15,7 @@ from secreview.rules.heuristics import (
     same_expression,
     untrusted_expression,
     walk_body,
+    source_mentions,
 )
 
 AUTHZ = re.compile(
@@ -190,6 +191,8 @@ def check_then_use_race(node: ast.If, ctx: Context) -> None:
         ...
     ```
     """
+    if not source_mentions(ctx, "access", "exists", "isfile", "isdir"):
+        return
     if in_tests(ctx):
         return
     checked = _checked_path(ctx, node.test)
@@ -254,6 +257,8 @@ def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     delete_everything()
     ```
     """
+    if not source_mentions(ctx, "edirect"):
+        return
     call = node.value
     if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS and not in_tests(ctx):
         ctx.report(node, f"`{ast.unparse(call)}` creates a redirect response and drops it; the view goes on "
@@ -342,6 +347,8 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
     return send_file(os.path.join(UPLOADS, name))
     ```
     """
+    if not source_mentions(ctx, "unquote", "normalize", "normpath", "realpath", "abspath", "unescape", "expanduser"):
+        return
     if in_tests(ctx):
         return
     checks: list[tuple[int, str]] = []
@@ -403,6 +410,8 @@ def loop_bound_from_input(node: ast.For | ast.AsyncFor | ast.comprehension, ctx:
     codes = [secrets.token_hex(4) for _ in range(count)]
     ```
     """
+    if not source_mentions(ctx, "request", "argv", "input(", "environ", "getenv"):
+        return
     iterator = node.iter
     if not (isinstance(iterator, ast.Call) and ctx.call_name(iterator) == "range" and iterator.args):
         return

@@ -7,7 +7,7 @@ import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
-from secreview.rules.heuristics import enclosing_def, in_tests, walk_body
+from secreview.rules.heuristics import enclosing_def, in_tests, source_mentions, walk_body
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 SECURITY_CALL = re.compile(
@@ -240,6 +240,8 @@ def verification_exit_status_ignored(node: ast.Call, ctx: Context) -> None:
     install("release.tar.gz")
     ```
     """
+    if not source_mentions(ctx, "verify", "sum", "-V", "-K", "checksig"):
+        return
     check = keyword(node, "check")
     if check is not None and not is_false(check.value):
         return

@@ -272,3 +272,23 @@ def settings_written(node: ast.AST) -> list[tuple[str, ast.expr, ast.AST]]:
             and node.func.attr in ("update", "from_mapping") and name_of(node.func.value) == "config"):
         return [(kw.arg, kw.value, node) for kw in node.keywords if kw.arg]
     return []
+
+
+# One file is walked at a time per process: remembering the current file's answers is enough.
+_MENTIONS: list = [None, {}]
+
+
+def source_mentions(ctx: Context, *words: str) -> bool:
+    """Whether the file's text contains any of `words`, computed once per file and word list.
+
+    A cheap gate for checks that only matter when a file uses some API at all
+    (`urlparse`, `Crypto`, `CERT_NONE`): most files never do, and the check
+    then costs one dictionary lookup per node instead of a walk.
+    """
+    if _MENTIONS[0] is not ctx:
+        _MENTIONS[0], _MENTIONS[1] = ctx, {}
+    cache = _MENTIONS[1]
+    found = cache.get(words)
+    if found is None:
+        found = cache[words] = any(word in ctx.source for word in words)
+    return found

@@ -12,7 +12,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
-from secreview.rules.heuristics import in_tests, name_of, parameter_names, walk_body
+from secreview.rules.heuristics import in_tests, name_of, parameter_names, source_mentions, walk_body
 
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "port"})
@@ -83,6 +83,8 @@ def url_parser_mismatch(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
     return redirect(next_url)
     ```
     """
+    if not source_mentions(ctx, "urlparse", "urlsplit"):
+        return
     if in_tests(ctx):
         return
     parsed_from: dict[str, str] = {}  # name bound to a parse result -> raw URL name
@@ -213,6 +215,8 @@ def state_change_on_get(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
         Item.query.filter_by(id=item_id, owner=current_user.id).delete()
     ```
     """
+    if not source_mentions(ctx, "route", "require_", ".get(", "View"):
+        return
     if in_tests(ctx):
         return
     how = _get_only(ctx, node)
@@ -240,11 +244,12 @@ _OVERRIDE_NAMES = frozenset({
     cwe="436",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    nodes=(ast.Constant,),
+    nodes=(ast.Subscript,),
+    methods=("get", "getlist"),
     fix="Honour X-HTTP-Method-Override (or a _method field) only on POST requests, and only for the methods "
     "you expect: if environ['REQUEST_METHOD'] == 'POST' and override in ('PUT', 'PATCH', 'DELETE'): ...",
 )
-def method_override_from_any_request(node: ast.Constant, ctx: Context) -> None:
+def method_override_from_any_request(node: ast.Subscript | ast.Call, ctx: Context) -> None:
     """
     ## What it does
     Finds code that reads `X-HTTP-Method-Override`, `X-HTTP-Method`,
@@ -271,13 +276,14 @@ def method_override_from_any_request(node: ast.Constant, ctx: Context) -> None:
         environ["REQUEST_METHOD"] = method
     ```
     """
-    if not isinstance(node.value, str) or node.value.lower() not in _OVERRIDE_NAMES:
+    if not source_mentions(ctx, "ethod", "METHOD"):
         return
-    parent = ctx.parent
-    reads = isinstance(parent, ast.Subscript) and parent.slice is node and isinstance(parent.ctx, ast.Load)
-    if isinstance(parent, ast.Call) and isinstance(parent.func, ast.Attribute) and parent.func.attr in ("get", "getlist"):
-        reads = bool(parent.args) and parent.args[0] is node
-    if not reads or in_tests(ctx):
+    if isinstance(node, ast.Subscript):
+        key = node.slice if isinstance(node.ctx, ast.Load) else None
+    else:
+        key = node.args[0] if node.args else None
+    name = key.value if isinstance(key, ast.Constant) else None
+    if not isinstance(name, str) or name.lower() not in _OVERRIDE_NAMES or in_tests(ctx):
         return
     scope: list[ast.AST] = walk_body(ctx.functions[-1]) if ctx.functions and not isinstance(
         ctx.functions[-1], ast.Lambda) else list(ast.walk(ctx.tree))
@@ -286,5 +292,5 @@ def method_override_from_any_request(node: ast.Constant, ctx: Context) -> None:
                 ctx.constant_value(o) == "POST" or (isinstance(o, (ast.Tuple, ast.List, ast.Set)) and any(
                     ctx.constant_value(e) == "POST" for e in o.elts)) for o in (sub.left, *sub.comparators)):
             return
-    ctx.report(node, f"the method override {node.value!r} is honoured whatever the real method is, so a GET "
+    ctx.report(node, f"the method override {name!r} is honoured whatever the real method is, so a GET "
                "link can trigger a DELETE or PUT that CSRF checks never saw.")

@@ -20,6 +20,7 @@ from secreview.rules.heuristics import (
     settings_written,
     test_context_named,
     walk_body,
+    source_mentions,
 )
 
 FAST_HASHES = (
@@ -258,6 +259,8 @@ def weak_cipher(node: ast.Call, ctx: Context) -> None:
     ciphertext = AESGCM(key).encrypt(os.urandom(12), data, associated_data)
     ```
     """
+    if not source_mentions(ctx, "Crypto", "cryptography", "pyDes"):
+        return
     name = ctx.call_name(node) or ""
     cipher = _weak_cipher(name)
     if cipher is None:
@@ -312,6 +315,8 @@ def cipher_ecb_mode(node: ast.Call, ctx: Context) -> None:
     ciphertext, tag = cipher.encrypt_and_digest(data)
     ```
     """
+    if not source_mentions(ctx, "Crypto", "cryptography"):
+        return
     if _ecb(ctx, node):
         ctx.report(node, f"`{ast.unparse(node)}` encrypts in ECB mode: equal plaintext blocks give equal "
                    "ciphertext blocks and nothing detects tampering.")
@@ -367,6 +372,8 @@ def static_iv_or_nonce(node: ast.Call, ctx: Context) -> None:
     cipher = AES.new(key, AES.MODE_CBC, iv=iv)
     ```
     """
+    if not source_mentions(ctx, "Crypto", "cryptography"):
+        return
     name = ctx.call_name(node) or ""
     iv: ast.expr | None = None
     if name.startswith(_CIPHER_ROOTS) and name.endswith(".new"):
@@ -431,6 +438,8 @@ def short_asymmetric_key(node: ast.Call, ctx: Context) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ```
     """
+    if not source_mentions(ctx, "generate", "newkeys"):
+        return
     if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
@@ -489,6 +498,8 @@ def weak_tls_version(node: ast.Attribute, ctx: Context) -> None:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     ```
     """
+    if not source_mentions(ctx, "PROTOCOL_", "TLSv1", "SSLv", "_METHOD"):
+        return
     if not isinstance(node.ctx, ast.Load) or isinstance(ctx.parent, (ast.Compare, ast.Attribute)):
         return
     name = ctx.qualname(node) or ""
@@ -561,6 +572,8 @@ def csrf_exempt_state_change(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
         request.user.save()
     ```
     """
+    if not source_mentions(ctx, "csrf"):
+        return
     decorator = _csrf_exempt_decorator(ctx, node)
     if decorator is None or in_tests(ctx):
         return
@@ -617,6 +630,8 @@ def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     ]
     ```
     """
+    if not source_mentions(ctx, "WTF_CSRF_ENABLED", "MIDDLEWARE"):
+        return
     if test_context_named(ctx):
         return
     for name, value, where in settings_written(node):
@@ -666,6 +681,8 @@ def cookie_without_secure(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_id", sid, httponly=True, secure=True, samesite="Lax")
     ```
     """
+    if not source_mentions(ctx, "set_cookie", "COOKIE_SECURE"):
+        return
     for name, value, where in settings_written(node):
         if (name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE") and is_false(value)
                 and not test_context_named(ctx)):
@@ -827,6 +844,8 @@ def spoofable_client_address(node: ast.Subscript, ctx: Context) -> None:
         abort(403)
     ```
     """
+    if not source_mentions(ctx, "orwarded", "FORWARDED", "access_route"):
+        return
     spelled = _first_forwarded(node)
     if spelled is None:
         return
@@ -903,6 +922,8 @@ def cleartext_protocol_login(node: ast.Call, ctx: Context) -> None:
     ftp.prot_p()
     ```
     """
+    if not source_mentions(ctx, "ftplib", "smtplib", "imaplib", "poplib"):
+        return
     made = _receiver_constructor(ctx, node)
     owner = ctx.call_name(made) if made is not None else None
     protocol = _CLEARTEXT_LOGINS.get(f"{owner}.{node.func.attr}")  # type: ignore[union-attr]

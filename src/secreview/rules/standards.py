@@ -6,7 +6,13 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, is_true, keyword, rule
-from secreview.rules.heuristics import in_tests, name_of, settings_written, test_context_named
+from secreview.rules.heuristics import (
+    in_tests,
+    name_of,
+    settings_written,
+    source_mentions,
+    test_context_named,
+)
 
 
 @rule(
@@ -172,6 +178,8 @@ def werkzeug_debugger_exposed(node: ast.Call, ctx: Context) -> None:
     application = app  # errors go to the log, not to the browser
     ```
     """
+    if not source_mentions(ctx, "werkzeug"):
+        return
     if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
