@@ -296,3 +296,15 @@ def test_a_function_re_exported_by_a_package_is_followed(tmp_path: Path) -> None
     [finding] = [f for f in review.findings if f.rule_id == "taint-command-injection"]
     assert finding.location.path.endswith("jobs.py") and finding.location.line == 4
     assert [Path(s.location.path).name for s in finding.path] == ["web.py", "web.py", "jobs.py"]
+
+
+def test_a_bug_in_the_project_pass_becomes_a_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
+    from secreview.analysis import taint_project
+
+    def broken(modules, rules):  # type: ignore[no-untyped-def]
+        raise KeyError("boom")
+
+    monkeypatch.setattr(taint_project, "flow_findings", broken)
+    review = review_source("import os\nos.system(cmd)\n", "x.py")
+    assert [f.rule_id for f in review.findings] == ["command-injection-shell"]
+    assert [d.kind.value for d in review.all_diagnostics] == ["internal-error"]

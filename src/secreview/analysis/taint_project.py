@@ -97,6 +97,10 @@ def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary 
         found = flow_findings(modules, rules)
     except RecursionError:
         return tuple(_with_problem(r, "call chains too deep for the taint engine") for r in reviews)
+    except Exception as exc:  # noqa: BLE001 - a bug in the project pass must not lose the file reviews
+        problem = f"internal error in the taint project pass: {type(exc).__name__}: {exc}; please report it"
+        return tuple(_with_problem(r, problem, DiagnosticKind.INTERNAL) if i == 0 else r
+                     for i, r in enumerate(reviews))
     waivers = {m.path: m.waivers for m in modules}
     return tuple(_merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config)
                  for review in reviews)
@@ -107,11 +111,16 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
-    return with_flows([review], [decode(summarise(parsed, module))], config)[0]
+    try:
+        summary = decode(summarise(parsed, module))
+    except Exception as exc:  # noqa: BLE001 - as in the file pass: the review keeps its other findings
+        return _with_problem(review, f"internal error in the taint pass: {type(exc).__name__}: {exc}",
+                             DiagnosticKind.INTERNAL)
+    return with_flows([review], [summary], config)[0]
 
 
-def _with_problem(review: FileReview, text: str) -> FileReview:
-    problem = Diagnostic(review.path, DiagnosticKind.TOO_DEEP, f"{text}; taint findings may be incomplete")
+def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = DiagnosticKind.TOO_DEEP) -> FileReview:
+    problem = Diagnostic(review.path, kind, f"{text}; taint findings may be incomplete")
     return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
 
 
