@@ -1117,8 +1117,10 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     saved = names.scopes
     names.scopes = [*scopes]
     names.push(node, "function")
+    shadowed = names.module_scope.names
     for param in params:
-        names.bind(param.arg, Binding(kind="param", line=node.lineno))
+        if param.arg in shadowed or param.arg in BUILTINS:  # `def f(input):` is not the builtin
+            names.bind(param.arg, Binding(kind="param", line=node.lineno))
     sources = _source_params(mod, node, params, is_method, class_qual, fn) \
         if mod.param_sources or class_qual in mod.class_sources else {}
     for index, param in enumerate(params):
@@ -1127,9 +1129,9 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
             taint = mod.new_source(param, spec, param.arg)
             fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
-            fn.env[param.arg] = frozenset({("p", index, NOCUT)})
+            fn.env[param.arg] = _param_atom(index)
     if is_method:
-        fn.env[fn.self_name] = frozenset({("p", 0, NOCUT)})
+        fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
     mod.functions[qual] = FunctionSummary(
         qualname=qual, name=node.name, params=tuple(p.arg for p in params), vararg=vararg, kwarg=kwarg,
@@ -1139,6 +1141,16 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     if fn.nested:
         inner_closure = {**closure, **{k: _drop_params(v) for k, v in fn.env.items()}}
         _run_nested(mod, fn.nested, f"{qual}.<locals>", inner_closure, inner_scopes)
+
+
+_PARAM_ATOMS: list[frozenset] = []
+
+
+def _param_atom(index: int) -> frozenset:
+    """The taint of parameter `index` on entry (shared: most functions have few parameters)."""
+    while len(_PARAM_ATOMS) <= index:
+        _PARAM_ATOMS.append(frozenset({("p", len(_PARAM_ATOMS), NOCUT)}))
+    return _PARAM_ATOMS[index]
 
 
 def _drop_params(taint: frozenset) -> frozenset:
