@@ -211,3 +211,30 @@ def test_cache_object_is_usable_directly(tmp_path: Path) -> None:
     cache = Cache(tmp_path / "x.sqlite3", "fp")
     assert cache.lookup([]).hits == {}
     cache.close()
+
+
+def test_project_pass_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
+    from secreview.analysis import taint_project
+
+    calls: list[int] = []
+    original = taint_project.apply
+
+    def spy(results, config):  # type: ignore[no-untyped-def]
+        calls.append(len(results))
+        return original(results, config)
+
+    monkeypatch.setattr(taint_project, "apply", spy)
+    tree = make_tree(tmp_path / "t")
+    (tree / "pkg" / "entry.py").write_text("import sys\nfrom pkg.sink import run\n\ndef main():\n    run(sys.argv[1])\n")
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('echo ' + cmd)\n")
+    for path in tree.rglob("*.py"):
+        age(path)
+    cold, _ = _run(tree, tmp_path / "c")
+    warm, _ = _run(tree, tmp_path / "c")
+    assert len(calls) == 1 and warm == cold
+    assert any(f.path for f in cold.findings if f.rule_id.startswith("taint")), "a cross-module flow"
+    (tree / "pkg" / "entry.py").write_text("def main():\n    return 1\n")
+    edited, _ = _run(tree, tmp_path / "c")
+    assert len(calls) == 2
+    assert not any(f.rule_id.startswith("taint") for f in edited.findings)
+    assert edited == review_paths([tree], Config(gitignore=False))

@@ -25,7 +25,7 @@ from secreview.cache import Cache
 from secreview.discover import MissingPath, discover
 from secreview.engine import Dispatch
 from secreview.llm.settings import LLMSettings
-from secreview.model import Diagnostic, Review
+from secreview.model import Diagnostic, FileReview, Review
 from secreview.parse import parse_file
 from secreview.parallel import DEFAULT_FILE_TIMEOUT, FileReviewer, review_many
 from secreview.review.verdicts import project_verdicts
@@ -68,7 +68,10 @@ def review_paths(
     found = discover(names, config.exclude, config.gitignore)
     reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
     results = review_many(found.files, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
-    files = taint_project.apply(results, config)  # cross-module taint flows, added to each sink's file
+    def project_pass() -> tuple[FileReview, ...]:
+        return taint_project.apply(results, config)  # cross-module taint flows, added to each sink's file
+
+    files = cache.project(names, found.files, results, project_pass) if cache is not None else project_pass()
     return Review(
         files=files,
         verdicts=project_verdicts([(f.findings, f.facts) for f in files]),

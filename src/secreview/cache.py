@@ -17,6 +17,9 @@ reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
   (so editing a rule invalidates results even without a version bump), the
   Python version (the `ast` differs between versions), the rule selection,
   thresholds, size limit and per-file passes.
+- `projects`: per set of reviewed roots, the result of the project-level pass
+  (cross-module taint) and the key of the file set it came from, so a run
+  where nothing changed skips that pass too.
 
 Every write is one short transaction of upserts; SQLite's locking makes
 concurrent runs on the same database safe. A cache that cannot be opened,
@@ -37,7 +40,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -45,6 +48,7 @@ from pathlib import Path
 from secreview import __version__, filepasses
 from secreview.analyze import module_name
 from secreview.config import Config
+from secreview.model import FileReview
 from secreview.parallel import FileResult, content_digest
 
 SCHEMA = 1
@@ -103,11 +107,15 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the cache")
 
 
-def _loads(payload: bytes) -> FileResult | None:
+def _loads_any(payload: bytes) -> object:
     try:
-        value = _Unpickler(io.BytesIO(payload)).load()
+        return _Unpickler(io.BytesIO(payload)).load()
     except Exception:  # a damaged or foreign row is a miss, not an error
         return None
+
+
+def _loads(payload: bytes) -> FileResult | None:
+    value = _loads_any(payload)
     return value if isinstance(value, FileResult) else None
 
 
@@ -140,6 +148,8 @@ class Cache:
                     inode INTEGER NOT NULL, checked_ns INTEGER NOT NULL, digest TEXT NOT NULL);
                 CREATE TABLE IF NOT EXISTS results (
                     key TEXT PRIMARY KEY, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS projects (
+                    scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
                 """
             )
             self._prune()
@@ -230,6 +240,43 @@ class Cache:
         except sqlite3.Error as exc:
             self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
 
+    # -- project-level results -------------------------------------------------
+    def project(self, roots: Sequence[str], paths: Sequence[str], results: Sequence[FileResult],
+                compute: Callable[[], tuple[FileReview, ...]]) -> tuple[FileReview, ...]:
+        """The project pass over `results` (e.g. cross-module taint), from the cache when no file changed.
+
+        One row per reviewed set of roots holds the last project result and the key
+        of every file it was computed from; any edit, added or removed file changes
+        the key and the pass runs again (and replaces the row).
+        """
+        key = self._project_key(paths, results)
+        scope = hashlib.blake2b(f"{self.fingerprint}\0{chr(0).join(os.path.abspath(r) for r in roots)}"
+                                .encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+        if key is not None:
+            rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
+            if rows and rows[0][0] == key:
+                cached = _loads_any(rows[0][1])
+                if isinstance(cached, tuple) and all(isinstance(f, FileReview) for f in cached):
+                    return cached
+        files = compute()
+        if key is not None:
+            try:
+                with self._transaction():
+                    self._db.execute("INSERT OR REPLACE INTO projects (scope, key, payload, stored_ns) "
+                                     "VALUES (?, ?, ?, ?)",
+                                     (scope, key, pickle.dumps(files, pickle.HIGHEST_PROTOCOL), time.time_ns()))
+            except sqlite3.Error as exc:
+                self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
+        return files
+
+    def _project_key(self, paths: Sequence[str], results: Sequence[FileResult]) -> str | None:
+        digest = hashlib.blake2b(self.fingerprint.encode(), digest_size=20)
+        for path, result in zip(paths, results):
+            if not result.cacheable:
+                return None  # a file that may come out differently next time: never reuse the project
+            digest.update(f"\0{path}\0{result.digest}".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
     def _transaction(self) -> "_Transaction":
         return _Transaction(self._db)
 
@@ -242,6 +289,7 @@ class Cache:
         with self._transaction():
             self._db.execute("DELETE FROM results WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM stats WHERE checked_ns < ?", (now - MAX_AGE_NS,))
+            self._db.execute("DELETE FROM projects WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_ns', ?)", (str(now),))
 
     def _warn(self, message: str) -> None:
