@@ -20,6 +20,7 @@ and sinks, which are rare.
 from __future__ import annotations
 
 import ast
+import gc
 import re
 import sys
 from collections.abc import Iterable
@@ -563,13 +564,13 @@ class _FunctionPass:
         if found is None:
             qual = mod.names.qualname(ast.Name(id=name, ctx=ast.Load()))
             spec = mod.specs.source_qualnames.get(qual) if qual else None
-            found = frozenset({("g", name, NOCUT)}) if spec is not None else EMPTY
+            found = _GLOBAL_SOURCE if spec is not None else EMPTY
             mod.global_memo[name] = found
         return found
 
     def _name(self, node: ast.Name) -> frozenset:
         taint = self.load_key(node.id)
-        if taint and next(iter(taint))[0] == "g":
+        if taint is _GLOBAL_SOURCE:
             # a module-level name that is itself a source (`from sys import argv`): one atom per use
             qual = self.mod.names.qualname(node) or node.id
             spec = self.mod.specs.source_qualnames[qual]
@@ -602,7 +603,7 @@ class _FunctionPass:
                 return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
             base = self.load_key(name)
             if base:
-                if next(iter(base))[0] == "g":
+                if base is _GLOBAL_SOURCE:
                     return self._qualified_source(node) or EMPTY
                 return base
             if name in mod.source_roots and name not in self.env:
@@ -1144,6 +1145,8 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
 
 
 _PARAM_ATOMS: list[frozenset] = []
+# A module-level name that is itself a source (`from sys import argv`): each use becomes its own source.
+_GLOBAL_SOURCE: frozenset = frozenset({("g", "", NOCUT)})
 
 
 def _param_atom(index: int) -> frozenset:
@@ -1183,7 +1186,19 @@ def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
                      specs: Specs | None = None) -> ModuleSummary:
     """The taint summary of one parsed file (pure: no other file is read)."""
     module = module or _stem(path)
-    mod = _Module(path, tree, module, specs or load())
+    # The pass builds no reference cycles, so reference counting frees all it drops; without the
+    # cyclic collector, allocating small sets no longer triggers scans of the whole parsed tree.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _summarise(path, tree, module, source, specs or load())
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Specs) -> ModuleSummary:
+    mod = _Module(path, tree, module, specs)
     mod.lines = source.splitlines()
     top = _FunctionPass(mod, f"{module}.<module>", None, "", {})
     top.run_body(tree.body)
