@@ -181,11 +181,15 @@ HEADER = ["pillar", "labelled", "secreview TP", "FP", "FN", "precision", "recall
 
 def render(table_rows: list[list[str]], markdown: bool) -> str:
     if markdown:
-        lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADER))) + "|"]
+        rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(HEADER))) + "|"
+        lines = ["| " + " | ".join(HEADER) + " |", rule]
         lines += ["| " + " | ".join(row) + " |" for row in table_rows]
         return "\n".join(lines) + "\n"
     widths = [max(len(r[i]) for r in [HEADER, *table_rows]) for i in range(len(HEADER))]
-    fmt = lambda row: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
+
+    def fmt(row: list[str]) -> str:
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))
+
     return "\n".join([fmt(HEADER), *(fmt(r) for r in table_rows)]) + "\n"
 
 

@@ -15,9 +15,9 @@ from secreview.rules.heuristics import (
     name_of,
     parameter_names,
     settings_written,
+    source_mentions,
     test_context_named,
     walk_body,
-    source_mentions,
 )
 
 HTTP_CLIENT_ROOTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
@@ -430,8 +430,9 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
         if value is None or _secret_rule(name, value) != ctx.rule.id or in_tests(ctx):  # type: ignore[union-attr]
             continue
         strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
-        ctx.report(where, f"`{name}` is set to a literal that looks like {_SECRET_MESSAGES[ctx.rule.id]}"  # type: ignore[union-attr]
-                   " in the source; anyone who can read the code or its history has it.",
+        kind = _SECRET_MESSAGES[ctx.rule.id]  # type: ignore[union-attr]
+        ctx.report(where, f"`{name}` is set to a literal that looks like {kind} in the source; anyone who can "
+                   "read the code or its history has it.",
                    confidence=Confidence.HIGH if strong else Confidence.MEDIUM)
 
 
@@ -742,7 +743,8 @@ def _fetch_by_key(ctx: Context, call: ast.expr, params: set[str]) -> str | None:
     elif isinstance(func, ast.Attribute) and func.attr in ("get", "get_or_404") and name_of(func.value) == "query":
         model = ast.unparse(func.value)
         keys.extend(call.args[:1])
-    elif isinstance(func, ast.Attribute) and func.attr == "get" and name_of(func.value) == "session" and len(call.args) == 2:
+    elif (isinstance(func, ast.Attribute) and func.attr == "get" and name_of(func.value) == "session"
+          and len(call.args) == 2):
         model = ast.unparse(call.args[0])
         keys.append(call.args[1])
     if not model or not keys:

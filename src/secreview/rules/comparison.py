@@ -14,12 +14,13 @@ from secreview.rules.heuristics import (
     in_tests,
     name_of,
     request_text,
+    source_mentions,
     untrusted_expression,
     walk_body,
-    source_mentions,
 )
 
 _NOT_SECRET_CALLS = frozenset({"len", "type", "isinstance", "bool", "int", "str.lower"})
+_NOT_SECRET_SUFFIXES = ("_type", "_name", "_id", "_url", "_count", "_len", "_length", "type", "s_enabled")
 
 
 _CONFIRMATION = re.compile(r"\d+$|^(new|old|confirm(ation)?|again|repeat|retype|re)_?|_?(confirm(ation)?|again|repeat|"
@@ -51,7 +52,8 @@ def _secret_operand(ctx: Context, node: ast.expr) -> str | None:
     if isinstance(node, ast.Call) and (ctx.call_name(node) in _NOT_SECRET_CALLS):
         return None
     name = name_of(node)
-    if name and DIGEST.search(name) and not _MESSAGE_NAME.search(name) and not name.lower().endswith(("_type", "_name", "_id", "_url", "_count", "_len", "_length", "type", "s_enabled")):
+    if name and DIGEST.search(name) and not _MESSAGE_NAME.search(name) \
+            and not name.lower().endswith(_NOT_SECRET_SUFFIXES):
         return name
     return None
 
@@ -382,7 +384,8 @@ def permissive_host_regex(node: ast.Call, ctx: Context) -> None:
 
 # -- upper bound checked, lower bound forgotten ------------------------------------
 
-_AMOUNT = re.compile(r"amount|qty|quantity|count|points|credits|value|sum|price|total|units|number|num\b|n_", re.IGNORECASE)
+_AMOUNT = re.compile(r"amount|qty|quantity|count|points|credits|value|sum|price|total|units|number|num\b|n_",
+                     re.IGNORECASE)
 
 
 def _numeric_from_request(ctx: Context, value: ast.expr | None) -> bool:

@@ -13,9 +13,9 @@ from secreview.rules.heuristics import (
     in_tests,
     name_of,
     same_expression,
+    source_mentions,
     untrusted_expression,
     walk_body,
-    source_mentions,
 )
 
 AUTHZ = re.compile(
@@ -26,7 +26,8 @@ AUTHZ = re.compile(
 
 
 def _shape_call(node: ast.expr) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("len", "isinstance", "type")
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in ("len", "isinstance", "type"))
 
 
 def _decision_text(test: ast.expr) -> str:
@@ -108,7 +109,8 @@ def _checked_path(ctx: Context, test: ast.expr) -> tuple[str, ast.expr, bool] | 
         return "os.access", test.args[0], negated
     if name in _EXISTENCE_CHECKS and test.args:
         return name, test.args[0], negated
-    if isinstance(test.func, ast.Attribute) and test.func.attr == "exists" and not test.args and not name.startswith("os."):
+    if (isinstance(test.func, ast.Attribute) and test.func.attr == "exists" and not test.args
+            and not name.startswith("os.")):
         return "exists()", test.func.value, negated
     return None
 
@@ -142,9 +144,10 @@ def _use_of(ctx: Context, stmt: ast.stmt, path: ast.expr, creating: bool) -> ast
         if name in _PATH_USES and sub.args and same_expression(sub.args[0], path):
             if not creating or (name in ("open", "io.open") and _write_mode(ctx, sub)) or name == "os.symlink":
                 return sub
-        if (isinstance(sub.func, ast.Attribute) and same_expression(sub.func.value, path)
-                and (sub.func.attr in _WRITE_METHODS or (sub.func.attr == "open" and creating and _write_mode(ctx, sub)))):
-            return sub
+        if isinstance(sub.func, ast.Attribute) and same_expression(sub.func.value, path):
+            opens_for_writing = sub.func.attr == "open" and creating and _write_mode(ctx, sub)
+            if sub.func.attr in _WRITE_METHODS or opens_for_writing:
+                return sub
     return None
 
 
@@ -286,7 +289,8 @@ def _content_check(ctx: Context, test: ast.expr, name: str) -> bool:
         if isinstance(sub, ast.Call):
             func = sub.func
             on_name = isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == name
-            if on_name and func.attr in ("startswith", "endswith", "isalnum", "isascii", "isidentifier"):  # type: ignore[union-attr]
+            checks = ("startswith", "endswith", "isalnum", "isascii", "isidentifier")
+            if on_name and func.attr in checks:  # type: ignore[union-attr]
                 return True
             if (ctx.call_name(sub) or "").startswith("re.") and any(
                     isinstance(a, ast.Name) and a.id == name for a in sub.args):

@@ -18,9 +18,9 @@ from secreview.rules.heuristics import (
     name_of,
     sensitive_purpose,
     settings_written,
+    source_mentions,
     test_context_named,
     walk_body,
-    source_mentions,
 )
 
 FAST_HASHES = (
@@ -526,7 +526,8 @@ def _csrf_exempt_decorator(ctx: Context, function: ast.FunctionDef | ast.AsyncFu
         name = ctx.qualname(decorator) or ""
         if name == "django.views.decorators.csrf.csrf_exempt":
             return decorator
-        if isinstance(decorator, ast.Attribute) and decorator.attr == "exempt" and "csrf" in name_of(decorator.value).lower():
+        if (isinstance(decorator, ast.Attribute) and decorator.attr == "exempt"
+                and "csrf" in name_of(decorator.value).lower()):
             return decorator
     return None
 
