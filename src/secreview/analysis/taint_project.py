@@ -31,7 +31,7 @@ from secreview.review.verdicts import file_verdicts
 from secreview.rules import select_rules
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "3"
+PASS_VERSION = "4"
 _TAINT_IDS = frozenset(TAINT_RULES.values())
 
 
