@@ -92,6 +92,7 @@ class Project:
         self._expand_memo: dict[tuple, Flow] = {}
         self._depth = 0
         self._callers_index: dict[str, list[tuple[ModuleSummary, CallSite]]] | None = None
+        self._targets: dict[str, tuple[_Fn | None, bool]] = {}
 
     # -- call resolution ----------------------------------------------------------------
     def _method(self, class_qual: str, name: str, seen: frozenset = frozenset()) -> _Fn | None:
@@ -106,20 +107,28 @@ class Project:
 
     def target(self, call: CallSite) -> tuple[_Fn | None, bool, bool]:
         """(callee, called through an instance, is a constructor) for a call site."""
-        qualname = call.callee
+        found = self._targets.get(call.callee)
+        if found is None:
+            found = self._targets[call.callee] = self._resolve(call.callee)
+        callee, constructor = found
+        if callee is None:
+            return None, False, False
+        return callee, True if constructor else call.bound, constructor
+
+    def _resolve(self, qualname: str) -> tuple[_Fn | None, bool]:
         for _ in range(4):  # `from pkg import f` where pkg/__init__.py re-exports f from pkg.mod
             callee = self.functions.get(qualname)
             if callee is not None:
-                return callee, call.bound, False
+                return callee, False
             if qualname in self.classes:
-                return self._method(qualname, "__init__"), True, True
+                return self._method(qualname, "__init__"), True
             owner, _, name = qualname.rpartition(".")
             if owner in self.classes:
-                return self._method(owner, name), call.bound, False
+                return self._method(owner, name), False
             qualname = self._reexported(qualname)
             if not qualname:
                 break
-        return None, False, False
+        return None, False
 
     def _reexported(self, qualname: str) -> str:
         """`pkg.f` -> `pkg.mod.f` when module `pkg` imports f from pkg.mod ('' when it does not)."""
