@@ -246,7 +246,7 @@ def in_tests(ctx: Context) -> bool:
     return any(_TEST_CLASS.search(cls.name) for cls in ctx.classes)
 
 
-_TEST_CLASS = re.compile(r"^Test|Tests?$|TestCase$")  # `TestViews`, `ViewTests`; not `Contest`
+_TEST_CLASS = re.compile(r"^Test([A-Z_]|$)|Tests?$|TestCase$")  # `TestViews`, `ViewTests`; not `Contest`, `Testimonial`
 
 
 @lru_cache(maxsize=256)
