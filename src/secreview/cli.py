@@ -194,7 +194,7 @@ def _write(text: str, output: str | None, reviewed: Sequence[str]) -> None:
         sys.stdout.flush()
         return
     target = Path(output).resolve()
-    if any(Path(p).resolve() == target for p in reviewed):
+    if target.exists() and any(os.path.exists(p) and os.path.samefile(p, target) for p in reviewed):
         raise UsageError(f"--output {output} is one of the reviewed files; refusing to overwrite it")
     # Write beside the target, then rename: a failed run never leaves half a report.
     handle, temp = tempfile.mkstemp(dir=str(target.parent), prefix=".secreview-", suffix=".tmp")

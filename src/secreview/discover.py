@@ -78,9 +78,10 @@ class _Walker:
                 return True
         return False
 
-    def add_file(self, path: Path) -> None:
+    def add_file(self, path: Path, real: Path | None = None) -> None:
+        """`real`: the resolved path when the caller knows it (a plain entry of a resolved directory)."""
         try:
-            real = path.resolve(strict=True)
+            real = real or path.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
             kind = DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE
             self.result.diagnostics.append(Diagnostic(str(path), kind, f"cannot resolve path: {exc}"))
@@ -90,9 +91,9 @@ class _Walker:
         self.seen_files.add(real)
         self.result.files.append(str(path))
 
-    def walk(self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]]) -> None:
+    def walk(self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]], real: Path | None = None) -> None:
         try:
-            real = directory.resolve(strict=True)
+            real = real or directory.resolve(strict=True)
         except (OSError, RuntimeError) as exc:
             self.result.diagnostics.append(
                 Diagnostic(str(directory), DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE,
@@ -141,14 +142,16 @@ class _Walker:
             if is_dir:
                 if entry.name in ALWAYS_SKIPPED or self.excluded(path, True, ignores):
                     continue
-                self.walk(path, ignores)
+                # Below a resolved directory, an entry that is not a link resolves to itself: no
+                # per-entry realpath (a dozen system calls each on deep trees).
+                self.walk(path, ignores, None if is_link else real / entry.name)
             elif is_file:
                 if self.excluded(path, False, ignores):
                     continue
                 if entry.name.endswith((".py", ".pyw")) or (
                     "." not in entry.name and is_python_script(entry.path)
                 ):
-                    self.add_file(path)
+                    self.add_file(path, None if is_link else real / entry.name)
 
 
 def _is_loop(exc: BaseException) -> bool:
