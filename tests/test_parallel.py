@@ -145,3 +145,22 @@ def test_same_report_across_processes_hash_seeds_and_jobs(tmp_path: Path) -> Non
                        check=False, timeout=120)
         reports.add(out.read_text("utf-8"))
     assert len(reports) == 1
+
+
+def test_progress_bar_stays_quiet_off_a_terminal_and_for_short_runs(capsys, monkeypatch) -> None:
+    from secreview import progress
+
+    assert not progress.wanted()  # pytest's captured stderr is not a terminal
+    bar = progress.ProgressBar(50)
+    for _ in range(50):
+        bar.advance()
+    bar.close()
+    assert bar.done == 50 and capsys.readouterr().err == ""  # under a second: nothing drawn
+    monkeypatch.setattr(progress, "DELAY", 0.0)
+    monkeypatch.setattr(progress, "_REFRESH", 0.0)
+    long = progress.ProgressBar(3)
+    for _ in range(3):
+        long.advance()
+    assert long._bar is not None
+    long.close()
+    assert long._bar is None
