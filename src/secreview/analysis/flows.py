@@ -387,7 +387,7 @@ def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[s
         ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
-        rank = (-source.confidence, len(flow.steps), flow.source_module.path, flow.source_index,
+        rank = (-source.confidence, len(flow.steps), flow.source_module.path, source.line, source.column, source.label,
                 tuple((s.location.path, s.location.line, s.location.column, s.description) for s in flow.steps))
         if ident not in best or rank < best[ident][0]:
             best[ident] = (rank, flow)
