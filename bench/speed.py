@@ -197,13 +197,15 @@ def bench_corpus(name: str, root: Path, workdir: Path, args: argparse.Namespace)
         runs.append(measure("bandit", ["bandit", "-r", "-q", "-f", "json", "-o", str(out / f"{name}-bandit.json"),
                                        str(root)]))
     else:
-        runs.append(Run("bandit", 0, 0, -1, "skipped: bandit not installed (pip install '.[bench]')"))
+        runs.append(Run("bandit", 0, 0, -1, "skipped: " + ("--skip-peers" if args.skip_peers
+                                                            else "bandit not installed (pip install '.[bench]')")))
     if shutil.which("ruff") and not args.skip_peers:
         runs.append(measure("ruff --select S", ["ruff", "check", "--select", "S", "--no-cache", "--isolated",
                                                 "--exit-zero", "--output-format", "json",
                                                 "-o", str(out / f"{name}-ruff.json"), str(root)]))
     else:
-        runs.append(Run("ruff --select S", 0, 0, -1, "skipped: ruff not installed (pip install '.[bench]')"))
+        runs.append(Run("ruff --select S", 0, 0, -1, "skipped: " + ("--skip-peers" if args.skip_peers
+                                                                     else "ruff not installed (pip install '.[bench]')")))
     if args.semgrep_rules and shutil.which("semgrep") and not args.skip_peers:
         runs.append(measure("semgrep", ["semgrep", "scan", "--metrics=off", "--config", args.semgrep_rules,
                                         "--json", "-o", str(out / f"{name}-semgrep.json"), str(root)]))
