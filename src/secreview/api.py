@@ -66,12 +66,15 @@ def review_paths(
         config = load_config(Path(names[0]) if names else None)
     dispatch = _dispatch(config)
     found = discover(names, config.exclude, config.gitignore)
-    reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
-    results = review_many(found.files, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
-    def project_pass() -> tuple[FileReview, ...]:
-        return taint_project.apply(results, config)  # cross-module taint flows, added to each sink's file
+    files = cache.unchanged_project(names, found.files) if cache is not None else None
+    if files is None:  # something changed (or no cache): review what must be, then the project pass
+        reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
+        results = review_many(found.files, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
 
-    files = cache.project(names, found.files, results, project_pass) if cache is not None else project_pass()
+        def project_pass() -> tuple[FileReview, ...]:
+            return taint_project.apply(results, config)  # cross-module taint flows, added to each sink's file
+
+        files = cache.project(names, found.files, results, project_pass) if cache is not None else project_pass()
     return Review(
         files=files,
         verdicts=project_verdicts([(f.findings, f.facts) for f in files]),

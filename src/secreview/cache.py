@@ -44,6 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 from secreview import __version__, filepasses
 from secreview.analyze import module_name
@@ -136,6 +137,7 @@ class Cache:
         self.path = path
         self.fingerprint = fingerprint
         self.warnings: list[str] = []
+        self._identified: tuple[tuple[str, ...], Any] | None = None
         try:
             self._db = sqlite3.connect(str(path), timeout=10.0, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
@@ -171,29 +173,9 @@ class Cache:
     def lookup(self, paths: Sequence[str]) -> Lookup:
         """Which files have a cached result. Unchanged files (same size, mtime, inode) are not read."""
         found = Lookup()
-        absolute = [os.path.abspath(p) for p in paths]
-        rows = self._select("SELECT path, size, mtime_ns, inode, checked_ns, digest FROM stats WHERE path IN",
-                            absolute)
-        known = {row[0]: row[1:] for row in rows}
-        keys: dict[int, str] = {}
-        for index, (path, full) in enumerate(zip(paths, absolute)):
-            try:
-                status = os.stat(path)
-            except OSError:
-                found.misses.append(index)  # the review reports why it cannot be read
-                continue
-            found.sizes[index] = status.st_size
-            row = known.get(full)
-            signature = (status.st_size, status.st_mtime_ns, status.st_ino)
-            if row is not None and row[:3] == signature and status.st_mtime_ns + RACY_NS < row[3]:
-                keys[index] = self.key(path, row[4])
-                continue
-            digest = _digest_of(path)
-            if digest is None:
-                found.misses.append(index)
-                continue
-            keys[index] = self.key(path, digest)
-            found._refresh.append((full, *signature, digest))
+        digests, found.sizes, found._refresh, unreadable = self._digests(paths)
+        found.misses.extend(unreadable)  # the review reports why they cannot be read
+        keys = {index: self.key(paths[index], digest) for index, digest in digests.items()}
         payloads = dict(self._select("SELECT key, payload FROM results WHERE key IN", list(keys.values())))
         for index, key in keys.items():
             payload = payloads.get(key)
@@ -204,6 +186,41 @@ class Cache:
                 found.hits[index] = result
         found.misses.sort()
         return found
+
+    def _digests(self, paths: Sequence[str]) -> tuple[dict[int, str], dict[int, int], list, list[int]]:
+        """Content digest of each file (from `stats` when its status is unchanged), sizes, stats rows
+        to refresh, and the files that cannot be read. Remembered for the same list within a run."""
+        if self._identified is not None and self._identified[0] == tuple(paths):
+            return self._identified[1]
+        digests: dict[int, str] = {}
+        sizes: dict[int, int] = {}
+        refresh: list[tuple[str, int, int, int, str]] = []
+        unreadable: list[int] = []
+        absolute = [os.path.abspath(p) for p in paths]
+        rows = self._select("SELECT path, size, mtime_ns, inode, checked_ns, digest FROM stats WHERE path IN",
+                            absolute)
+        known = {row[0]: row[1:] for row in rows}
+        for index, (path, full) in enumerate(zip(paths, absolute)):
+            try:
+                status = os.stat(path)
+            except OSError:
+                unreadable.append(index)
+                continue
+            sizes[index] = status.st_size
+            row = known.get(full)
+            signature = (status.st_size, status.st_mtime_ns, status.st_ino)
+            if row is not None and row[:3] == signature and status.st_mtime_ns + RACY_NS < row[3]:
+                digests[index] = row[4]
+                continue
+            digest = _digest_of(path)
+            if digest is None:
+                unreadable.append(index)
+                continue
+            digests[index] = digest
+            refresh.append((full, *signature, digest))
+        answer = (digests, sizes, refresh, unreadable)
+        self._identified = (tuple(paths), answer)
+        return answer
 
     def _select(self, query: str, values: list[str]) -> list[tuple]:
         rows: list[tuple] = []
@@ -249,15 +266,11 @@ class Cache:
         of every file it was computed from; any edit, added or removed file changes
         the key and the pass runs again (and replaces the row).
         """
-        key = self._project_key(paths, results)
-        scope = hashlib.blake2b(f"{self.fingerprint}\0{chr(0).join(os.path.abspath(r) for r in roots)}"
-                                .encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
-        if key is not None:
-            rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
-            if rows and rows[0][0] == key:
-                cached = _loads_any(rows[0][1])
-                if isinstance(cached, tuple) and all(isinstance(f, FileReview) for f in cached):
-                    return cached
+        key = self._project_key(paths, [r.digest if r.cacheable else None for r in results])
+        scope = self._scope(roots)
+        cached = self._project_row(scope, key)
+        if cached is not None:
+            return cached
         files = compute()
         if key is not None:
             try:
@@ -269,12 +282,38 @@ class Cache:
                 self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
         return files
 
-    def _project_key(self, paths: Sequence[str], results: Sequence[FileResult]) -> str | None:
+    def unchanged_project(self, roots: Sequence[str], paths: Sequence[str]) -> tuple[FileReview, ...] | None:
+        """The whole project's file reviews when no file changed since the last run over `roots`.
+
+        Decided from file status and digests alone, so a run where nothing changed
+        loads one row instead of every file's result.
+        """
+        digests, _, _, unreadable = self._digests(paths)
+        if unreadable:
+            return None
+        return self._project_row(self._scope(roots), self._project_key(paths, [digests[i] for i in range(len(paths))]))
+
+    def _scope(self, roots: Sequence[str]) -> str:
+        text = f"{self.fingerprint}\0{chr(0).join(os.path.abspath(r) for r in roots)}"
+        return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
+
+    def _project_row(self, scope: str, key: str | None) -> tuple[FileReview, ...] | None:
+        if key is None:
+            return None
+        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
+        if rows and rows[0][0] == key:
+            cached = _loads_any(rows[0][1])
+            if isinstance(cached, tuple) and all(isinstance(f, FileReview) for f in cached):
+                return cached
+        return None
+
+    def _project_key(self, paths: Sequence[str], digests: Sequence[str | None]) -> str | None:
+        """None when some file may come out differently next time: then the project is never reused."""
         digest = hashlib.blake2b(self.fingerprint.encode(), digest_size=20)
-        for path, result in zip(paths, results):
-            if not result.cacheable:
-                return None  # a file that may come out differently next time: never reuse the project
-            digest.update(f"\0{path}\0{result.digest}".encode("utf-8", "surrogateescape"))
+        for path, content in zip(paths, digests):
+            if content is None:
+                return None
+            digest.update(f"\0{path}\0{content}".encode("utf-8", "surrogateescape"))
         return digest.hexdigest()
 
     def _transaction(self) -> "_Transaction":
