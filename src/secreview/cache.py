@@ -243,8 +243,12 @@ class Cache:
         for path, result in zip(paths, results):
             if not result.cacheable:
                 continue
+            try:
+                payload = pickle.dumps(result, pickle.HIGHEST_PROTOCOL)
+            except Exception:  # a per-file pass returned something that cannot be stored: just not cached
+                continue
             stats.append((os.path.abspath(path), result.size, result.mtime_ns, result.inode, result.digest, now))
-            rows.append((self.key(path, result.digest or ""), pickle.dumps(result, pickle.HIGHEST_PROTOCOL), now))
+            rows.append((self.key(path, result.digest or ""), payload, now))
         if not stats and not rows:
             return
         try:

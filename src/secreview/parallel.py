@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
@@ -124,8 +124,6 @@ class FileReviewer:
 
 
 def _with_diagnostics(review: FileReview, extra: Sequence[Diagnostic]) -> FileReview:
-    from dataclasses import replace
-
     return replace(review, diagnostics=(*review.diagnostics, *extra))
 
 
