@@ -46,11 +46,21 @@ def _class_constant(ctx: Context, node: ast.expr) -> bool:
     return False
 
 
+_NOT_TEXT = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.Compare, ast.BoolOp)
+
+
 def _secret_operand(ctx: Context, node: ast.expr) -> str | None:
     if isinstance(node, ast.Constant):
         return None
-    if isinstance(node, ast.Call) and (ctx.call_name(node) in _NOT_SECRET_CALLS):
-        return None
+    if isinstance(node, ast.Call):
+        if ctx.call_name(node) in _NOT_SECRET_CALLS:
+            return None
+        # A call is named for what it returns, and the last word says that:
+        # `hexdigest()` and `compute_signature()` return secrets, `secret_rule()` a rule.
+        head = name_of(node.func).rsplit("_", 1)[-1]
+        return name_of(node.func) if DIGEST.search(head) else None
+    if isinstance(ctx.assigned_value(node), _NOT_TEXT):
+        return None  # `signature = (size, mtime)`: a tuple of facts, not a secret string
     name = name_of(node)
     if name and DIGEST.search(name) and not _MESSAGE_NAME.search(name) \
             and not name.lower().endswith(_NOT_SECRET_SUFFIXES):

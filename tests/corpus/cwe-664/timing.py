@@ -45,3 +45,19 @@ def describe_failure(reason, REASON_NO_CSRF_COOKIE):
 def check_reset(token, user):
     # ruleid: timing-unsafe-comparison
     return token == user.reset_token
+
+
+def check_body(key, body, provided):
+    # ruleid: timing-unsafe-comparison
+    return hmac.new(key, body, "sha256").hexdigest() == provided
+
+
+def rule_for(secret_rule, value, current):
+    # ok: timing-unsafe-comparison
+    return secret_rule(value) != current.rule_id
+
+
+def unchanged(status, row):
+    signature = (status.st_size, status.st_mtime_ns)
+    # ok: timing-unsafe-comparison
+    return row[:2] == signature
