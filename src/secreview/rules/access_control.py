@@ -12,6 +12,7 @@ from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
     SENSITIVE,
     in_tests,
+    module_nodes,
     name_of,
     parameter_names,
     settings_written,
@@ -406,7 +407,7 @@ _SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef,
 
 def string_literals(module: ast.Module) -> list[ast.Constant]:
     """Every string literal of a module (one pass, for checks that read literal text wherever it is)."""
-    return [n for n in ast.walk(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return [n for n in module_nodes(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 _SECRET_MESSAGES = {
     "hardcoded-password": "a password",
     "hardcoded-cryptographic-key": "a cryptographic key",

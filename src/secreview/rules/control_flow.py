@@ -16,6 +16,7 @@ from secreview.rules.heuristics import (
     source_mentions,
     untrusted_expression,
     walk_body,
+    walk_nodes,
 )
 
 AUTHZ = re.compile(
@@ -279,10 +280,10 @@ _CANONICALISERS = {
 
 def _content_check(ctx: Context, test: ast.expr, name: str) -> bool:
     """A condition that inspects the *content* of `name` (not just emptiness or None)."""
-    for sub in ast.walk(test):
+    for sub in walk_nodes(test):
         if isinstance(sub, ast.Compare):
             names = [o for o in (sub.left, *sub.comparators)
-                     if any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(o))]
+                     if any(isinstance(n, ast.Name) and n.id == name for n in walk_nodes(o))]
             if names and (any(isinstance(op, (ast.In, ast.NotIn)) for op in sub.ops) or any(
                     isinstance(ctx.constant_value(o), str) for o in (sub.left, *sub.comparators))):
                 return True
@@ -357,7 +358,7 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
         return
     checks: list[tuple[int, str]] = []
     nodes = walk_body(node)
-    loop_names = {n.id for c in nodes if isinstance(c, (ast.comprehension, ast.For)) for n in ast.walk(c.target)
+    loop_names = {n.id for c in nodes if isinstance(c, (ast.comprehension, ast.For)) for n in walk_nodes(c.target)
                   if isinstance(n, ast.Name)}
     for stmt in nodes:
         if isinstance(stmt, ast.If) and _rejects(stmt.body):

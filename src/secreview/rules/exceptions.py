@@ -7,7 +7,7 @@ import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
-from secreview.rules.heuristics import enclosing_def, in_tests, source_mentions, walk_body
+from secreview.rules.heuristics import enclosing_def, in_tests, module_nodes, source_mentions, walk_body, walk_nodes
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 SECURITY_CALL = re.compile(
@@ -39,7 +39,7 @@ def _swallows(handler: ast.ExceptHandler) -> bool:
 
 def _security_call(body: list[ast.stmt]) -> str | None:
     for stmt in body:
-        for sub in ast.walk(stmt):
+        for sub in walk_nodes(stmt):
             if isinstance(sub, ast.Call):
                 text = ast.unparse(sub.func)
                 if SECURITY_CALL.search(text):
@@ -200,7 +200,7 @@ def _result_unused(ctx: Context, node: ast.Call) -> bool:
     if isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name):
         target = parent.targets[0].id
         function = enclosing_def(ctx)
-        scope = walk_body(function) if function is not None else list(ast.walk(ctx.tree))
+        scope = walk_body(function) if function is not None else module_nodes(ctx.tree)
         return not any(isinstance(n, ast.Name) and n.id == target and isinstance(n.ctx, ast.Load) for n in scope)
     return False
 

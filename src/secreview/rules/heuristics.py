@@ -181,9 +181,41 @@ def walk_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]
     if nodes is None:
         nodes = []
         for stmt in function.body:
-            nodes.extend(ast.walk(stmt))
+            nodes.extend(walk_nodes(stmt))
         function._secreview_body = nodes  # type: ignore[union-attr]
     return nodes
+
+
+def module_nodes(tree: ast.AST) -> list[ast.AST]:
+    """`walk_nodes(tree)` computed once per tree and kept on it (read-only for callers)."""
+    nodes: list[ast.AST] | None = getattr(tree, "_secreview_nodes", None)
+    if nodes is None:
+        nodes = walk_nodes(tree)
+        tree._secreview_nodes = nodes  # type: ignore[attr-defined]
+    return nodes
+
+
+def walk_nodes(node: ast.AST) -> list[ast.AST]:
+    """What `ast.walk(node)` yields, in the same (breadth-first) order, as a list.
+
+    `ast.walk` goes through two generators per node (`iter_child_nodes`, `iter_fields`);
+    reading `_fields` directly is about three times faster, and the rules walk a lot.
+    """
+    found = [node]
+    append = found.append
+    index = 0
+    while index < len(found):
+        current = found[index]
+        index += 1
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, ast.AST):
+                append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST):
+                        append(item)
+    return found
 
 
 def same_expression(a: ast.AST, b: ast.AST) -> bool:
@@ -216,7 +248,8 @@ def test_context_named(ctx: Context) -> bool:
 def bound_sides(test: ast.expr, name: str) -> set[str]:
     """Which bounds of `name` a condition checks: 'upper', 'lower'."""
     sides: set[str] = set()
-    for sub in ast.walk(test):
+    nodes = walk_nodes(test)
+    for sub in nodes:
         if not isinstance(sub, ast.Compare):
             continue
         operands = [sub.left, *sub.comparators]
@@ -231,7 +264,7 @@ def bound_sides(test: ast.expr, name: str) -> set[str]:
                     sides.add("upper" if flipped else "lower")
                 elif isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
                     sides.update(("upper", "lower"))
-    for sub in ast.walk(test):
+    for sub in nodes:
         if isinstance(sub, ast.Call) and name_of(sub.func) in ("min", "max", "clamp", "abs") and any(
             isinstance(a, ast.Name) and a.id == name for a in sub.args
         ):

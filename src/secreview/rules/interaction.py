@@ -12,7 +12,7 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
-from secreview.rules.heuristics import in_tests, name_of, parameter_names, source_mentions, walk_body
+from secreview.rules.heuristics import in_tests, module_nodes, name_of, parameter_names, source_mentions, walk_body
 
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "port"})
@@ -286,7 +286,7 @@ def method_override_from_any_request(node: ast.Subscript | ast.Call, ctx: Contex
     if not isinstance(name, str) or name.lower() not in _OVERRIDE_NAMES or in_tests(ctx):
         return
     scope: list[ast.AST] = walk_body(ctx.functions[-1]) if ctx.functions and not isinstance(
-        ctx.functions[-1], ast.Lambda) else list(ast.walk(ctx.tree))
+        ctx.functions[-1], ast.Lambda) else module_nodes(ctx.tree)
     for sub in scope:
         if isinstance(sub, ast.Compare) and any(
                 ctx.constant_value(o) == "POST" or (isinstance(o, (ast.Tuple, ast.List, ast.Set)) and any(

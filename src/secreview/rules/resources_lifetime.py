@@ -8,7 +8,7 @@ import re
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.dataflow_hints import LOG_METHODS, logged_values, operands
-from secreview.rules.heuristics import in_test_code, name_of
+from secreview.rules.heuristics import in_test_code, name_of, walk_nodes
 
 # Calls that return an object holding a file descriptor until closed.
 RESOURCE_OPENERS = (
@@ -45,10 +45,10 @@ _MESSAGE_SHOWS_SECRET = re.compile(r"(password|passwd|secret|token|api[_ ]?key)\
 def _release_or_escape(function: ast.AST, name: str, opened: ast.Assign) -> bool:
     """Whether `name` is closed, used in `with`, or handed to something that may keep it."""
     parents: dict[int, ast.AST] = {}
-    for parent in ast.walk(function):
+    for parent in walk_nodes(function):
         for child in ast.iter_child_nodes(parent):
             parents[id(child)] = parent
-    for node in ast.walk(function):
+    for node in walk_nodes(function):
         if isinstance(node, (ast.Global, ast.Nonlocal)) and name in node.names:
             return True
         if not (isinstance(node, ast.Name) and node.id == name) or node in opened.targets:
@@ -119,7 +119,7 @@ def unclosed_resource(node: ast.Call, ctx: Context) -> None:
     first = node.args[0] if node.args else None
     if isinstance(first, ast.Call) and name_of(first.func) in _IN_MEMORY:
         return  # ZipFile(BytesIO(data)): no descriptor to leak
-    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in ast.walk(function)):
+    if any(isinstance(n, (ast.Yield, ast.YieldFrom)) for n in walk_nodes(function)):
         return  # generators hand their state to the caller
     if _release_or_escape(function, name, parent):
         return
