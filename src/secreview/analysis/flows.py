@@ -57,6 +57,23 @@ class TaintFlow:
     steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
 
 
+def _atom_order(atom: tuple) -> tuple:
+    """A total order on atoms that does not depend on the hash seed (kind, index or field, cuts)."""
+    cuts = atom[-1]
+    return atom[0], atom[1], tuple(sorted(cuts)) if cuts else ()
+
+
+def _canonical(taint: frozenset) -> Iterable[tuple]:
+    """The atoms of `taint` in a fixed order.
+
+    A frozenset iterates in an order that follows string hashes, which change with
+    PYTHONHASHSEED. The order atoms are expanded in decides which path is kept for a
+    key (the first found) and where a recursive call is cut (memo and busy summaries
+    answer what is known so far), so the flows found would change from run to run.
+    """
+    return taint if len(taint) < 2 else sorted(taint, key=_atom_order)
+
+
 def _merge_cuts(key: Key, cuts: frozenset) -> Key:
     if not cuts:
         return key
@@ -189,7 +206,7 @@ class Project:
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
         """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
         flow: Flow = {}
-        for atom in taint:
+        for atom in _canonical(taint):
             kind = atom[0]
             if kind == "s":
                 flow.setdefault(("s", fn.module.path, atom[1], atom[2]), ())
