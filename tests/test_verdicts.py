@@ -351,3 +351,14 @@ def test_many_resources_are_summarised_not_listed_one_by_one() -> None:
     assert verdict.summary == ("sockets created on lines 3, 6, 9, 12 and 196 more are each released, "
                                "on lines 4, 7, 10, 13 and 196 more")
     assert len(verdict.evidence) == 40
+
+
+def test_files_opened_through_a_method_are_resources() -> None:
+    """`path.open()` acquires a file even when the receiver's type is unknown; webbrowser.open does not."""
+    from secreview import review_source
+
+    code = ("import webbrowser\n\ndef count(path):\n    with path.open(encoding='utf-8') as handle:\n"
+            "        return sum(1 for _ in handle)\n\nwebbrowser.open('https://example.org')\n")
+    verdict = next(v for v in review_source(code, "m.py").verdicts if v.pillar == "664")
+    assert "line 4" in verdict.summary and "with-block" in verdict.summary
+    assert all(e.line != 7 for e in verdict.evidence)

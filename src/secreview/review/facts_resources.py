@@ -103,6 +103,8 @@ def resource_noun(text: str) -> str:
         return RESOURCE_NOUN[text]
     if text.endswith(".acquire"):
         return "lock"
+    if text.endswith(".open"):
+        return "file"
     return _noun_of_factory(text)
 
 
@@ -115,6 +117,15 @@ def _record_acquisition(node: ast.Call, ctx: Context, text: str) -> None:
 @collector(id="resources", calls=tuple(RESOURCE_NOUN))
 def acquisition(node: ast.Call, ctx: Context) -> None:
     _record_acquisition(node, ctx, ctx.call_name(node) or "")
+
+
+@collector(id="resources-open-method", methods=("open",))
+def open_method(node: ast.Call, ctx: Context) -> None:
+    """`path.open()`, `archive.open(member)`: files opened through an object whose type we cannot see."""
+    name = ctx.call_name(node) or ""
+    if name in RESOURCE_NOUN or name.startswith("webbrowser."):
+        return  # a known factory (recorded by `acquisition`) or not a file at all
+    _record_acquisition(node, ctx, spelled(node.func))
 
 
 @collector(id="resources-test", nodes=(ast.Call,))
