@@ -308,3 +308,17 @@ def test_a_bug_in_the_project_pass_becomes_a_diagnostic(monkeypatch: pytest.Monk
     review = review_source("import os\nos.system(cmd)\n", "x.py")
     assert [f.rule_id for f in review.findings] == ["command-injection-shell"]
     assert [d.kind.value for d in review.all_diagnostics] == ["internal-error"]
+
+
+def test_a_project_function_named_like_a_cursor_method_is_followed_not_taken_for_a_sink(tmp_path: Path) -> None:
+    """`helpers.execute(x)` after `from app import helpers` is our own function, not DB-API `execute`."""
+    write(tmp_path, {
+        "app/__init__.py": "",
+        "app/helpers.py": "import os\n\ndef execute(first, second):\n    os.system(first + second)\n",
+        "app/views.py": ("from flask import request\nfrom app import helpers\n\n"
+                         "def view():\n    helpers.execute(request.form['a'], 'x')\n"),
+    })
+    review = review_paths([tmp_path / "app"], Config())
+    assert [(f.rule_id, Path(f.location.path).name, f.location.line) for f in review.findings] == [
+        ("taint-command-injection", "helpers.py", 4)]
+    assert [Path(s.location.path).name for s in review.findings[0].path] == ["views.py", "views.py", "helpers.py"]

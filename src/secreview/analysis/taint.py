@@ -756,6 +756,7 @@ class _FunctionPass:
         method = func.attr if type(func) is ast.Attribute else None  # type: ignore[union-attr]
         receiver = self.ev(func.value) if method is not None else EMPTY  # type: ignore[union-attr]
         bound = own = False
+        module_function = False  # `helpers.execute(...)` after `from app import helpers`: not a cursor method
         if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
                 and self.class_qual:  # type: ignore[union-attr]
             qual: str | None = f"{self.class_qual}.{method}"
@@ -767,6 +768,7 @@ class _FunctionPass:
                 if type(receiver_node) is ast.Name:
                     binding = mod.names.lookup(receiver_node.id)
                     bound = binding is not None and binding.kind == "instance"
+                    module_function = binding is not None and binding.kind == "import"
                 else:
                     bound = type(receiver_node) is ast.Call  # `Archiver(x).run()`
         everything = star
@@ -790,8 +792,8 @@ class _FunctionPass:
         sinks = None
         if qual is not None:
             sinks = specs.sink_calls.get(qual)
-        if sinks is None and method is not None:
-            sinks = specs.sink_methods.get(method)
+        if sinks is None and method is not None and not module_function:
+            sinks = specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
         if sinks is not None:
             for sink in sinks:
                 self._check_sink(sink, node, func, args, keywords, star, receiver)
