@@ -359,46 +359,59 @@ def _string(node: ast.expr | None) -> str | None:
 _LAST_PAIRS: list = [None, []]  # the three secret rules run one after another on the same node
 
 
-def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, ast.AST]]:
-    """(name, literal, where to report) for every name-to-literal pairing at `node`."""
+def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
+    """(name, literal text, where to report) for every name-to-string-literal pairing at `node`."""
     if _LAST_PAIRS[0] is not node:
         _LAST_PAIRS[0], _LAST_PAIRS[1] = node, _pairs_at(node, ctx)
     return _LAST_PAIRS[1]
 
 
-def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, ast.expr, ast.AST]]:
-    pairs: list[tuple[str, ast.expr, ast.AST]] = []
+def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
+    """Only pairings with a literal value: nothing else can be reported, and most nodes have none."""
+    pairs: list[tuple[str, str, ast.AST]] = []
     if isinstance(node, ast.Assign):
-        for target in node.targets:
-            pairs.append((name_of(target), node.value, node))
+        value = _string(node.value)
+        if value is not None:
+            for target in node.targets:
+                pairs.append((name_of(target), value, node))
     elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        pairs.append((name_of(node.target), node.value, node))
+        value = _string(node.value)
+        if value is not None:
+            pairs.append((name_of(node.target), value, node))
     elif isinstance(node, ast.Call):
-        call = ctx.call_name(node) or ""
         for kw in node.keywords:
             if kw.arg:
-                pairs.append((kw.arg, kw.value, node))
-        if call in ("os.environ.get", "os.getenv") and len(node.args) == 2:
-            pairs.append((str(ctx.constant_value(node.args[0])), node.args[1], node))
+                value = _string(kw.value)
+                if value is not None:
+                    pairs.append((kw.arg, value, node))
+        if len(node.args) == 2:
+            value = _string(node.args[1])
+            if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):
+                pairs.append((str(ctx.constant_value(node.args[0])), value, node))
     elif isinstance(node, ast.Dict):
-        for key, value in zip(node.keys, node.values):
+        for key, value_node in zip(node.keys, node.values):
             key_text = _string(key)
+            value = _string(value_node)
             if key_text is not None and value is not None:
-                pairs.append((key_text, value, value))
+                pairs.append((key_text, value, value_node))
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         args = node.args
         positional = [*args.posonlyargs, *args.args]
         for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
-            pairs.append((arg.arg, default, default))
+            value = _string(default)
+            if value is not None:
+                pairs.append((arg.arg, value, default))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            if default is not None:
-                pairs.append((arg.arg, default, default))
+            value = _string(default)
+            if value is not None:
+                pairs.append((arg.arg, value, default))
     elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
         # Only passwords: comparing a token or key name with a literal is usually parsing.
         left, right = node.left, node.comparators[0]
         for named, literal in ((left, right), (right, left)):
-            if _PASSWORD_NAME.search(name_of(named)):
-                pairs.append((name_of(named), literal, node))
+            value = _string(literal)
+            if value is not None and _PASSWORD_NAME.search(name_of(named)):
+                pairs.append((name_of(named), value, node))
     return pairs
 
 
@@ -424,11 +437,11 @@ _NAME_WORDS = {
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    if not source_mentions(ctx, *_NAME_WORDS[ctx.rule.id]):  # type: ignore[union-attr]
-        return  # no name in this file says it holds one
-    for name, value_node, where in _named_literals(node, ctx):
-        value = _string(value_node)
-        if value is None or _secret_rule(name, value) != ctx.rule.id or in_tests(ctx):  # type: ignore[union-attr]
+    pairs = _named_literals(node, ctx)
+    if not pairs or not source_mentions(ctx, *_NAME_WORDS[ctx.rule.id]):  # type: ignore[union-attr]
+        return  # no literal here, or no name in this file says it holds one
+    for name, value, where in pairs:
+        if _secret_rule(name, value) != ctx.rule.id or in_tests(ctx):  # type: ignore[union-attr]
             continue
         strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
         kind = _SECRET_MESSAGES[ctx.rule.id]  # type: ignore[union-attr]
