@@ -60,7 +60,21 @@ class Phrase:
         return _compiled(self.regex, 0)
 
     def in_lowered(self, text: str) -> bool:
-        return all(any(a in text for a in group) for group in self.anchors) and self.lower.search(text) is not None
+        for group in self.anchors:
+            if len(group) > 1 and len({a[0] for a in group}) == 1:
+                # Literals sharing a first character: one regex scan finds any of them much faster
+                # than one substring scan each (the 28 "as a model"-style anchors).
+                if _alternation(group).search(text) is None:
+                    return False
+            elif not any(a in text for a in group):
+                return False
+        return self.lower.search(text) is not None
+
+
+@cache
+def _alternation(literals: tuple[str, ...]) -> re.Pattern[str]:
+    """Matches where any of `literals` occurs (so `search` is `any(l in text for l in literals)`)."""
+    return re.compile("|".join(re.escape(literal) for literal in literals))
 
 
 @cache
@@ -111,7 +125,9 @@ class InjectionText:
 def normalise(text: str) -> str:
     """What a model would read: compatibility forms folded, invisible characters gone."""
     text = unicodedata.normalize("NFKC", text)
-    return " ".join(_ZERO_WIDTH.sub("", text).split())
+    if not text.isascii():  # every character _ZERO_WIDTH removes is outside ASCII
+        text = _ZERO_WIDTH.sub("", text)
+    return " ".join(text.split())
 
 
 @dataclass
