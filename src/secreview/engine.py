@@ -94,6 +94,8 @@ class Walker:
 
     def _check(self, node: ast.AST) -> None:
         ctx = self.ctx
+        if ctx.unresolved:
+            ctx.unresolved.clear()  # the name model may have changed since the previous node
         rules = self.dispatch.by_type.get(type(node))
         if rules:
             for item in rules:

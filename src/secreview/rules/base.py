@@ -121,6 +121,10 @@ class Context:
         self.facts: list[Evidence] = []
         self.fact_state: dict[str, object] = {}  # per-file memory of fact collectors (secreview.review.facts)
         self._qualnames: dict[int, str | None] = {}
+        # Expressions that did not resolve while the engine checks the current node; the engine
+        # empties it before each node (bindings only change between nodes), so several checks
+        # asking about the same unresolved call cost one resolution.
+        self.unresolved: set[int] = set()
         lowered = path.replace("\\", "/").lower()
         base = lowered.rsplit("/", 1)[-1]
         self.is_test = (
@@ -144,9 +148,14 @@ class Context:
         cache = self._qualnames
         found = cache.get(key)
         if found is None:
+            unresolved = self.unresolved
+            if key in unresolved:
+                return None
             found = self.names.qualname(node)
             if found is not None:
                 cache[key] = found
+            else:
+                unresolved.add(key)
         return found
 
     def call_name(self, call: ast.Call) -> str | None:
