@@ -236,8 +236,14 @@ def test_context_named(ctx: Context) -> bool:
         return True
     if any(re.search(r"test|dev|local", cls.name, re.IGNORECASE) for cls in ctx.classes):
         return True
-    stem = ctx.path.replace("\\", "/").rsplit("/", 1)[-1].lower()
-    parent = ctx.path.replace("\\", "/").rsplit("/", 2)[-2].lower() if ctx.path.count("/") else ""
+    return _test_or_dev_settings_path(ctx.path)
+
+
+@lru_cache(maxsize=256)
+def _test_or_dev_settings_path(path: str) -> bool:
+    """The path part of `test_context_named`, answered once per path."""
+    stem = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    parent = path.replace("\\", "/").rsplit("/", 2)[-2].lower() if path.count("/") else ""
     if stem in ("global_settings.py", "default_settings.py", "defaults.py"):
         return True  # a framework's documented defaults, overridden by the project's settings
     return bool(re.search(r"(^|[_.\-])(test|tests|testing|dev|develop|development|local)([_.\-]|$)", stem)) or (

@@ -119,14 +119,14 @@ def debug_setting_enabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     ALLOWED_HOSTS = ["app.example.com"]
     ```
     """
-    if test_context_named(ctx):
-        return
+    # The cheap questions about the node come first: nearly every assignment is not `... = True`.
     if isinstance(node, ast.Call):
-        for name, value, where in settings_written(node):
-            if name == "DEBUG" and is_true(value):
+        enabled = [where for name, value, where in settings_written(node) if name == "DEBUG" and is_true(value)]
+        if enabled and not test_context_named(ctx):
+            for where in enabled:
                 ctx.report(where, "config DEBUG=True turns on Flask's debugger.")
         return
-    if len(node.targets) != 1 or not is_true(node.value):
+    if len(node.targets) != 1 or not is_true(node.value) or test_context_named(ctx):
         return
     target = node.targets[0]
     if isinstance(target, ast.Name) and target.id == "DEBUG" and not ctx.functions and not ctx.classes:
