@@ -362,3 +362,25 @@ def test_files_opened_through_a_method_are_resources() -> None:
     verdict = next(v for v in review_source(code, "m.py").verdicts if v.pillar == "664")
     assert "line 4" in verdict.summary and "with-block" in verdict.summary
     assert all(e.line != 7 for e in verdict.evidence)
+
+
+def test_release_chosen_for_a_multi_name_acquisition_does_not_depend_on_the_hash_seed(tmp_path) -> None:
+    """`fd, name = mkstemp()` is released by both `os.close(fd)` and `os.unlink(name)`: the
+    sentence must cite the same one under every PYTHONHASHSEED (set order once decided it)."""
+    import os
+    import subprocess
+    import sys
+
+    source = tmp_path / "store.py"
+    source.write_text(
+        "import os\nimport tempfile\n\n\ndef save(data):\n    fd, name = tempfile.mkstemp()\n    try:\n"
+        "        os.write(fd, data)\n    finally:\n        os.close(fd)\n        os.unlink(name)\n"
+    )
+    sentences = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        done = subprocess.run([sys.executable, "-m", "secreview", "scan", str(source), "--no-cache", "--format", "json"],
+                              capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=60)
+        pillars = __import__("json").loads(done.stdout)["files"][0]["pillars"]
+        sentences.add(next(p["summary"] for p in pillars if p["pillar"] == "CWE-664"))
+    assert len(sentences) == 1, sentences
+    assert "os.close(fd) in a finally block on line 10" in sentences.pop()

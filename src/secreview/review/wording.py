@@ -115,12 +115,9 @@ def _releases_by_key(releases: Sequence[Evidence]) -> dict[str, list[Evidence]]:
 def _release_of(acquired: Evidence, releases: dict[str, list[Evidence]]) -> Evidence | None:
     """The release paired with an acquisition: same subject, later in the function (any order for self.x)."""
     candidates = [r for key in _keys(acquired) for r in releases.get(key, ())
-                  if r.line >= acquired.line or key.startswith("self.")]
-    for kind in _RELEASE_PREFERENCE:
-        for release in candidates:
-            if release.kind == kind:
-                return release
-    return None
+                  if r.kind in _RELEASE_PREFERENCE and (r.line >= acquired.line or key.startswith("self."))]
+    # A total order, so the sentence never depends on set iteration (i.e. on PYTHONHASHSEED).
+    return min(candidates, key=lambda r: (_RELEASE_PREFERENCE.index(r.kind), r.line, r.text), default=None)
 
 
 def _how_released(release: Evidence) -> str:
