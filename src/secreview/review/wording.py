@@ -93,6 +93,18 @@ def _sentence(parts: Sequence[str]) -> str:
     return "; ".join(parts)
 
 
+def _group_parts(out: Explanation, facts: Sequence[Evidence], groups: Sequence[tuple[str, str, str]],
+                 shown: int) -> list[str]:
+    """'label: cited lines' for each (kind, label, project phrase) group present, counting every group."""
+    parts: list[str] = []
+    for kind, label, phrase in groups:
+        items = _of(facts, kind)
+        if items:
+            parts.append(f"{label}: {_listing(out, items, shown)}")
+        out.count(phrase, items)
+    return parts
+
+
 # -- CWE-664 -------------------------------------------------------------------------
 
 _VERB = {"file": "opened", "connection": "opened", "process": "started", "lock": "acquired",
@@ -331,11 +343,7 @@ def explain_284(facts: Sequence[Evidence]) -> Explanation:
         ("284:listener-all", "listeners on every interface", "listeners on every interface"),
         ("284:listener", "listeners on a configured host", "listeners on a configured host"),
     )
-    for kind, label, phrase in groups:
-        items = _of(facts, kind)
-        if items:
-            parts.append(f"{label}: {_listing(out, items, 3)}")
-        out.count(phrase, items)
+    parts += _group_parts(out, facts, groups, 3)
     out.sentence = _sentence(parts) or (
         "no route handler, authorisation check, permission change, credential or listening socket")
     return out
@@ -355,11 +363,7 @@ def explain_697(facts: Sequence[Evidence]) -> Explanation:
         ("697:compare-path", "comparisons of paths", "comparisons of paths"),
         ("697:prefix", "prefix or suffix checks", "prefix or suffix checks"),
     )
-    for kind, label, phrase in groups:
-        items = _of(facts, kind)
-        if items:
-            parts.append(f"{label}: {_listing(out, items, 2)}")
-        out.count(phrase, items)
+    parts += _group_parts(out, facts, groups, 2)
     out.sentence = _sentence(parts) or "no comparison of secrets, tokens, identities, origins or paths"
     return out
 
@@ -445,11 +449,7 @@ def explain_693(facts: Sequence[Evidence]) -> Explanation:
         ("693:middleware", "security middleware", "security middleware"),
         ("693:setting", "security settings", "security settings"),
     )
-    for kind, label, phrase in groups:
-        items = _of(facts, kind)
-        if items:
-            parts.append(f"{label}: {_listing(out, items, 2)}")
-        out.count(phrase, items)
+    parts += _group_parts(out, facts, groups, 2)
     out.sentence = _sentence(parts) or (
         "no hashing, encryption, random numbers, TLS context, tokens, CSRF or security middleware")
     return out
@@ -497,11 +497,7 @@ def explain_710(facts: Sequence[Evidence]) -> Explanation:
         ("710:debug-on", "debug mode on where the checks judge it development-only", "debug settings turned on"),
         ("710:deprecated-call", "deprecated calls", "deprecated calls"),
     )
-    for kind, label, phrase in groups:
-        items = _of(facts, kind)
-        if items:
-            parts.append(f"{label}: {_listing(out, items, 2)}")
-        out.count(phrase, items)
+    parts += _group_parts(out, facts, groups, 2)
     if not any(f.kind.startswith("710:debug") for f in facts) and parts:
         parts.append("no debug setting")
     out.sentence = _sentence(parts) or "no imports, debug settings or deprecated calls"
