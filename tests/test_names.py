@@ -72,3 +72,27 @@ def test_constants_follow_assignments() -> None:
     assert not constant("import os\nA = os.environ['X']\n", "A + 'y'")
     assert constant("", "'a %s' % ('b',)")
     assert not constant("", "'a %s' % (b,)")
+
+
+def test_a_look_ahead_from_a_block_does_not_fix_a_name_for_later_checks() -> None:
+    """A rule on a function reads its body before the walk binds the local import;
+    the check at the call must still see the local binding."""
+    from secreview.rules.base import Rule
+
+    code = "import json as p\n\ndef f(data):\n    import pickle as p\n    return p.loads(data)\n"
+    tree = ast.parse(code)
+    ctx = Context("m.py", code, tree)
+    seen: dict[str, list[str | None]] = {"ahead": [], "at call": []}
+
+    def look_ahead(node, context):
+        for sub in ast.walk(node):
+            if isinstance(sub, ast.Call):
+                seen["ahead"].append(context.call_name(sub))
+
+    def at_call(node, context):
+        seen["at call"].append(context.call_name(node))
+
+    rules = [Rule("ahead", "ahead", "78", None, None, "", look_ahead, nodes=(ast.FunctionDef,)),  # type: ignore[arg-type]
+             Rule("call", "call", "78", None, None, "", at_call, nodes=(ast.Call,))]  # type: ignore[arg-type]
+    Walker(ctx, Dispatch(rules)).run()
+    assert seen == {"ahead": ["json.loads"], "at call": ["pickle.loads"]}

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     from secreview.review.facts import Collector
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BLOCKS = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
+                     ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
+                     *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
 _INERT_LEAVES = frozenset(
     [ast.Name, ast.Constant, ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal]
     + [sub for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
@@ -98,10 +101,14 @@ class Walker:
             ctx.unresolved.clear()  # the name model may have changed since the previous node
         rules = self.dispatch.by_type.get(type(node))
         if rules:
+            # A check on a block may read ahead into it, before the walk has bound the names the
+            # block binds: what it resolves then must not be remembered for the checks that run later.
+            ctx.memoise = type(node) not in _BLOCKS
             for item in rules:
                 ctx.rule = item
                 item.func(node, ctx)
             ctx.rule = None
+            ctx.memoise = True
         if self.dispatch.wants_calls and isinstance(node, ast.Call):
             name = ctx.call_name(node)
             if name is not None:

@@ -125,6 +125,7 @@ class Context:
         # empties it before each node (bindings only change between nodes), so several checks
         # asking about the same unresolved call cost one resolution.
         self.unresolved: set[int] = set()
+        self.memoise = True  # False while checks on a block run (see Walker._check)
         lowered = path.replace("\\", "/").lower()
         base = lowered.rsplit("/", 1)[-1]
         self.is_test = (
@@ -139,10 +140,10 @@ class Context:
     def qualname(self, node: ast.expr) -> str | None:
         """Qualified name of an expression, memoised per node for this file.
 
-        An unresolved name is not remembered: a check that looks ahead (a rule
-        on a function definition reading its body) asks before the walk has
-        bound the function's local imports and assignments, and must not make
-        the name unresolvable for the checks that run at the call itself.
+        A check that looks ahead (a rule on a function definition or another
+        block reading its body) asks before the walk has bound the block's
+        local imports and assignments: neither what it resolves nor what it
+        fails to resolve is remembered for the checks that run at the call itself.
         """
         key = id(node)
         cache = self._qualnames
@@ -153,7 +154,8 @@ class Context:
                 return None
             found = self.names.qualname(node)
             if found is not None:
-                cache[key] = found
+                if self.memoise:
+                    cache[key] = found
             else:
                 unresolved.add(key)
         return found
