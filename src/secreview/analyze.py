@@ -7,13 +7,13 @@ alone; `review_file` never raises for what the file contains.
 
 from __future__ import annotations
 
-import gc
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 
 from secreview import suppress
 from secreview.engine import Dispatch, FileTimeout, Walker
+from secreview.gcpause import paused_gc
 from secreview.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
 from secreview.parse import Parsed, parse_file, parse_source
 from secreview.review.verdicts import file_verdicts
@@ -61,25 +61,19 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
     """
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     diagnostics: list[Diagnostic] = []
-    # The walk allocates many short-lived objects and no cycles that need collecting before it
-    # ends, while the cyclic collector keeps re-scanning the whole tree (a sixth of a cold run).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        Walker(ctx, dispatch, deadline).run()
-    except FileTimeout:
-        diagnostics.append(timeout_diagnostic(parsed.path))
-    except RecursionError:
-        diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.TOO_DEEP,
-                                      "code nests too deeply to analyse; findings for this file may be incomplete"))
-    except Exception as exc:  # a rule bug must not stop the run or hide other files
-        rule = ctx.rule.id if ctx.rule else "engine"
-        diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.INTERNAL,
-                                      f"internal error in {rule}: {type(exc).__name__}: {exc}; "
-                                      "please report it — findings for this file may be incomplete"))
-    finally:
-        if collecting:
-            gc.enable()
+    with paused_gc():  # see secreview.gcpause
+        try:
+            Walker(ctx, dispatch, deadline).run()
+        except FileTimeout:
+            diagnostics.append(timeout_diagnostic(parsed.path))
+        except RecursionError:
+            diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.TOO_DEEP,
+                                          "code nests too deeply to analyse; findings for this file may be incomplete"))
+        except Exception as exc:  # a rule bug must not stop the run or hide other files
+            rule = ctx.rule.id if ctx.rule else "engine"
+            diagnostics.append(Diagnostic(parsed.path, DiagnosticKind.INTERNAL,
+                                          f"internal error in {rule}: {type(exc).__name__}: {exc}; "
+                                          "please report it — findings for this file may be incomplete"))
     ordered = sorted(ctx.findings, key=lambda f: f.sort_key)
     kept, waived = suppress.apply(ordered, parsed.source)
     shown = [f for f in kept if f.severity >= thresholds.min_severity and f.confidence >= thresholds.min_confidence]

@@ -17,7 +17,6 @@ deadline applies (a parse cannot be interrupted without another process).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from secreview import filepasses
 from secreview.analyze import analyze, module_name, timeout_diagnostic, unreviewed
 from secreview.config import Config
+from secreview.gcpause import paused_gc
 from secreview.model import Diagnostic, DiagnosticKind, FileReview
 from secreview.parse import parse_bytes, read_file
 
@@ -95,16 +95,8 @@ class FileReviewer:
         return self._prepared
 
     def __call__(self, path: str) -> FileResult:
-        # Parsing, the walk and the taint summary allocate millions of short-lived objects
-        # and no cycles worth collecting before the file is done; the cyclic collector
-        # would re-scan the growing tree again and again (about a sixth of a cold run).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with paused_gc():  # parse, walk and taint summary of one file (see secreview.gcpause)
             return self._review(path)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _review(self, path: str) -> FileResult:
         start = time.monotonic()

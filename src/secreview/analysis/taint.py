@@ -20,7 +20,6 @@ and sinks, which are rare.
 from __future__ import annotations
 
 import ast
-import gc
 import re
 import sys
 from collections.abc import Iterable
@@ -29,6 +28,7 @@ from secreview import suppress
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
+from secreview.gcpause import paused_gc
 
 NOCUT: frozenset = frozenset()
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -1188,15 +1188,8 @@ def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
                      specs: Specs | None = None) -> ModuleSummary:
     """The taint summary of one parsed file (pure: no other file is read)."""
     module = module or _stem(path)
-    # The pass builds no reference cycles, so reference counting frees all it drops; without the
-    # cyclic collector, allocating small sets no longer triggers scans of the whole parsed tree.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # the pass builds no reference cycles (see secreview.gcpause)
         return _summarise(path, tree, module, source, specs or load())
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Specs) -> ModuleSummary:
