@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from secreview.cwe import catalog
+from secreview.report import jsontext
 from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
 
 SCHEMA_VERSION = "1.3"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject
@@ -134,4 +135,4 @@ def to_dict(review: Review) -> dict[str, Any]:
 
 
 def render(review: Review, **_: Any) -> str:
-    return json.dumps(to_dict(review), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_dict(review), flat_lists=("files",)) + "\n"
