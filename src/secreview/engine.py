@@ -12,10 +12,10 @@ from __future__ import annotations
 import ast
 import time
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
-from secreview.analysis.names import Binding
+from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
 
 if TYPE_CHECKING:
@@ -30,6 +30,16 @@ _INERT_LEAVES = frozenset(
     + [sub for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
        for sub in base.__subclasses__()]
 )
+# Fields that never hold a node (names, numbers, flags, comments, lists of strings): not worth a getattr.
+_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "asname", "module", "level", "kind", "type_comment", "tag",
+                            "lineno", "simple", "conversion", "is_async", "kwd_attrs", "rest", "str"})
+_SCALAR_BY_TYPE = {ast.Constant: {"value"}, ast.MatchSingleton: {"value"}, ast.Global: {"names"},
+                   ast.Nonlocal: {"names"}}
+_PLAIN_VALUES = (type(None), str, bytes, bool, int, float, complex, type(...))
+_NAMED_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias, ast.ExceptHandler,
+                ast.MatchAs, ast.MatchStar, *((ast.TypeVar, ast.ParamSpec, ast.TypeVarTuple)
+                                              if hasattr(ast, "TypeVar") else ()))
+_OPERATOR_FIELDS = ("ctx", "op", "ops")  # hold only expr_context / operator / cmpop leaves
 _DEADLINE_STRIDE = 0x3FF  # look at the clock once every 1,024 nodes: cheap, and fine-grained enough
 
 
@@ -61,9 +71,31 @@ class Dispatch:
         self.by_call = dict(self.by_call)
         self.by_method = dict(self.by_method)
         self.wants_calls = bool(self.by_call or self.by_method)
+        # A call is resolved only if some check could ask for it: a qualified name ends with the
+        # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
+        self.call_suffixes = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
         # Leaves no rule asked for are not visited at all: they bind nothing and hold no
         # children, and they are about half of all nodes (every Name, Load, Constant, operator).
-        self.skipped = frozenset(t for t in _INERT_LEAVES if t not in self.by_type)
+        # So are plain values (None for an absent child, names, flags): a field `children` did not
+        # know to leave out costs a set lookup, never a wrong visit.
+        self.skipped = frozenset({*_PLAIN_VALUES, *(t for t in _INERT_LEAVES if t not in self.by_type)})
+        self._operators_skipped = all(t in self.skipped for t in _INERT_LEAVES
+                                      if issubclass(t, (ast.expr_context, ast.operator, ast.boolop, ast.unaryop,
+                                                        ast.cmpop)))
+        self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
+        self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
+
+    def children(self, node_type: type) -> tuple[str, ...]:
+        """The fields of `node_type` that may hold a node the walk must visit, in `_fields` order."""
+        fields = self.child_fields.get(node_type)
+        if fields is None:
+            scalar = set(_SCALAR_FIELDS) | _SCALAR_BY_TYPE.get(node_type, set())
+            if issubclass(node_type, _NAMED_TYPES):
+                scalar.add("name")
+            if self._operators_skipped:
+                scalar.update(_OPERATOR_FIELDS)
+            fields = self.child_fields[node_type] = tuple(f for f in node_type._fields if f not in scalar)  # type: ignore[attr-defined]
+        return fields
 
 
 class Walker:
@@ -75,6 +107,8 @@ class Walker:
         self.deadline = deadline  # time.monotonic() value after which the walk gives up (FileTimeout)
         self._count = 0
         self._skipped = dispatch.skipped
+        self._checked = dispatch.checked
+        self._child_fields = dispatch.child_fields
 
     def run(self) -> None:
         self._predeclare(self.ctx.tree.body)
@@ -95,79 +129,74 @@ class Walker:
                     self._predeclare(handler.body)
                 self._predeclare(stmt.orelse)
 
-    def _check(self, node: ast.AST) -> None:
+    def _check(self, node: ast.AST, node_type: type) -> None:
         ctx = self.ctx
-        if ctx.unresolved:
-            ctx.unresolved.clear()  # the name model may have changed since the previous node
-        rules = self.dispatch.by_type.get(type(node))
+        dispatch = self.dispatch
+        rules = dispatch.by_type.get(node_type)
         if rules:
+            if ctx.unresolved:
+                ctx.unresolved.clear()  # the name model may have changed since the previous node
             # A check on a block may read ahead into it, before the walk has bound the names the
             # block binds: what it resolves then must not be remembered for the checks that run later.
-            ctx.memoise = type(node) not in _BLOCKS
+            ctx.memoise = node_type not in _BLOCKS
             for item in rules:
                 ctx.rule = item
                 item.func(node, ctx)
             ctx.rule = None
             ctx.memoise = True
-        if self.dispatch.wants_calls and isinstance(node, ast.Call):
-            name = ctx.call_name(node)
+        if node_type is ast.Call and dispatch.wants_calls:
+            func = node.func  # type: ignore[attr-defined]
+            if func.__class__ is ast.Attribute:
+                by_method = dispatch.by_method.get(func.attr)
+                if func.attr not in dispatch.call_suffixes and not by_method:
+                    return
+            else:
+                by_method = None
+            if ctx.unresolved and not rules:
+                ctx.unresolved.clear()
+            name = ctx.call_name(node)  # type: ignore[arg-type]
             if name is not None:
-                for item in self.dispatch.by_call.get(name, ()):
+                for item in dispatch.by_call.get(name, ()):
                     ctx.rule = item
                     item.func(node, ctx)
-            if isinstance(node.func, ast.Attribute):
-                for item in self.dispatch.by_method.get(node.func.attr, ()):
-                    ctx.rule = item
-                    item.func(node, ctx)
+            for item in by_method or ():
+                ctx.rule = item
+                item.func(node, ctx)
             ctx.rule = None
 
     def visit(self, node: ast.AST) -> None:
         ctx = self.ctx
-        self._check(node)
+        node_type = type(node)
+        if node_type in self._checked:
+            self._check(node, node_type)
         self._count += 1
         if not self._count & _DEADLINE_STRIDE and self.deadline is not None and time.monotonic() > self.deadline:
             raise FileTimeout
-        names = ctx.names
-        node_type = type(node)
         if node_type in _FUNCTION_TYPES or node_type is ast.Lambda:
             self._visit_function(node)  # type: ignore[arg-type]
             return
         if node_type is ast.ClassDef:
             self._visit_class(node)  # type: ignore[arg-type]
             return
-        ctx.ancestors.append(node)
+        ancestors = ctx.ancestors
+        ancestors.append(node)
         skipped = self._skipped
         visit = self.visit
-        for field in node._fields:  # what ast.iter_child_nodes yields, in its order, minus inert leaves
+        fields = self._child_fields.get(node_type)
+        if fields is None:
+            fields = self.dispatch.children(node_type)
+        for field in fields:  # ast.iter_child_nodes order, minus inert leaves
             value = getattr(node, field, None)
             if value.__class__ is list:
                 for child in value:
-                    if child.__class__ not in skipped and isinstance(child, ast.AST):
+                    if child.__class__ not in skipped:
                         visit(child)
-            elif value.__class__ not in skipped and isinstance(value, ast.AST):
+            elif value.__class__ not in skipped:
                 visit(value)
-        ctx.ancestors.pop()
-        line = getattr(node, "lineno", 0)
-        if node_type is ast.Assign:
-            for target in node.targets:  # type: ignore[attr-defined]
-                names.bind_target(target, node.value, line)  # type: ignore[attr-defined]
-        elif node_type is ast.AnnAssign and node.value is not None:  # type: ignore[attr-defined]
-            names.bind_target(node.target, node.value, line)  # type: ignore[attr-defined]
-        elif node_type is ast.AugAssign:
-            target = node.target  # type: ignore[attr-defined]
-            if isinstance(target, ast.Name):
-                combined = ast.BinOp(left=ast.Name(id=target.id, ctx=ast.Load()), op=node.op, right=node.value)  # type: ignore[attr-defined]
-                names.bind_target(target, combined, line)
-        elif node_type is ast.NamedExpr:
-            names.bind_target(node.target, node.value, line)  # type: ignore[attr-defined]
-        elif node_type in (ast.Import, ast.ImportFrom):
-            names.bind_import(node)  # type: ignore[arg-type]
-        elif node_type in (ast.For, ast.AsyncFor):
-            names.bind_target(node.target, None, line)  # type: ignore[attr-defined]
-        elif node_type is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
-            names.bind_target(node.optional_vars, None, line)  # type: ignore[attr-defined]
-        elif node_type is ast.ExceptHandler and node.name:  # type: ignore[attr-defined]
-            names.bind(node.name, Binding(line=line))  # type: ignore[attr-defined]
+        ancestors.pop()
+        binder = _BINDERS.get(node_type)
+        if binder is not None:
+            binder(ctx.names, node)
 
     def _visit_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         ctx = self.ctx
@@ -210,3 +239,47 @@ class Walker:
         ctx.classes.pop()
         ctx.names.pop()
         ctx.ancestors.pop()
+
+
+def _bind_assign(names: NameModel, node: ast.Assign) -> None:
+    for target in node.targets:
+        names.bind_target(target, node.value, node.lineno)
+
+
+def _bind_ann_assign(names: NameModel, node: ast.AnnAssign) -> None:
+    if node.value is not None:
+        names.bind_target(node.target, node.value, node.lineno)
+
+
+def _bind_aug_assign(names: NameModel, node: ast.AugAssign) -> None:
+    target = node.target
+    if isinstance(target, ast.Name):
+        combined = ast.BinOp(left=ast.Name(id=target.id, ctx=ast.Load()), op=node.op, right=node.value)
+        names.bind_target(target, combined, node.lineno)
+
+
+def _bind_named_expr(names: NameModel, node: ast.NamedExpr) -> None:
+    names.bind_target(node.target, node.value, node.lineno)
+
+
+def _bind_loop(names: NameModel, node: ast.For | ast.AsyncFor) -> None:
+    names.bind_target(node.target, None, node.lineno)
+
+
+def _bind_with_item(names: NameModel, node: ast.withitem) -> None:
+    if node.optional_vars is not None:
+        # a withitem has no position of its own: the binding's line is unknown (0), as before
+        names.bind_target(node.optional_vars, None, getattr(node, "lineno", 0))
+
+
+def _bind_handler(names: NameModel, node: ast.ExceptHandler) -> None:
+    if node.name:
+        names.bind(node.name, Binding(line=node.lineno))
+
+
+# What each binding statement records once its children are walked (so a check on `x = f(x)` sees the old x).
+_BINDERS: dict[type, Callable[[NameModel, Any], None]] = {
+    ast.Assign: _bind_assign, ast.AnnAssign: _bind_ann_assign, ast.AugAssign: _bind_aug_assign,
+    ast.NamedExpr: _bind_named_expr, ast.Import: NameModel.bind_import, ast.ImportFrom: NameModel.bind_import,
+    ast.For: _bind_loop, ast.AsyncFor: _bind_loop, ast.withitem: _bind_with_item, ast.ExceptHandler: _bind_handler,
+}

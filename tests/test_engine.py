@@ -1,0 +1,104 @@
+"""The walk visits every node a check may ask for, in source order, whatever it leaves out for speed."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+import secreview
+from secreview.engine import Dispatch, Walker
+from secreview.rules.base import Context, Rule
+
+_ALL_NODE_TYPES = tuple(t for t in vars(ast).values()
+                        if isinstance(t, type) and issubclass(t, ast.AST) and t is not ast.AST)
+_SAMPLE = '''
+import os, sys as system
+from .pkg import name as alias
+global_value: int = 1
+x = [a for a in range(3) if a] + [*rest]
+y = {k: v for k, v in d.items()} | {**other, "key": -1}
+z = (lambda q, *args, k=1, **kw: q)(1)
+print(f"{x!r:>{width}} {y=}", not x, x is not None, 1 < x <= 2, x @ y, ~x)
+async def run(a, /, b: "str" = "s", *, c, **d) -> None:
+    async with open(a) as (f, g):
+        async for item in f:
+            await item
+    nonlocal_names = 1
+    del nonlocal_names
+class C(Base, metaclass=Meta):
+    @decorator(arg)
+    def method(self):
+        global global_value
+        try:
+            yield from self.items[1:2:3]
+        except* ValueError as error:
+            raise RuntimeError() from error
+        finally:
+            pass
+        while True:
+            break
+        match command:
+            case [1, *others] | {"k": 2, **kw} | Point(x=0, y=None) as point if point:
+                return (y := 3)
+            case None:
+                assert False, "message"
+'''
+
+
+def visited(source: str, tree: ast.Module) -> list[ast.AST]:
+    """Every node the walker hands to a check that asks for every node type."""
+    seen: list[ast.AST] = []
+    probe = Rule("probe", "probe", "78", None, None, "", lambda node, ctx: seen.append(node),  # type: ignore[arg-type]
+                 nodes=_ALL_NODE_TYPES)
+    Walker(Context("m.py", source, tree), Dispatch([probe], collectors=())).run()
+    return seen
+
+
+_PACKAGE = sorted(Path(secreview.__file__).parent.glob("*.py"))
+
+
+@pytest.mark.parametrize("source", [_SAMPLE, *(path.read_text(encoding="utf-8") for path in _PACKAGE)],
+                         ids=["sample", *(path.name for path in _PACKAGE)])
+def test_every_node_is_visited_exactly_once_when_checks_ask_for_every_type(source: str) -> None:
+    if "except*" in source and sys.version_info < (3, 11):
+        source = source.replace("except*", "except")
+    # Operators and load/store markers are shared singletons in CPython's trees: compared by type
+    # count, not identity. A function's `arguments` holder is not a node of its own to the walk: its parts are.
+    shared = (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
+    tree = ast.parse(source)
+    walked = list(ast.walk(tree))
+    seen_all = visited(source, tree)
+    seen = [n for n in seen_all if not isinstance(n, shared)]
+    expected = [n for n in walked if not isinstance(n, (*shared, ast.arguments))]
+    assert sorted(type(n).__name__ for n in seen_all if isinstance(n, shared)) == \
+        sorted(type(n).__name__ for n in walked if isinstance(n, shared))
+    assert len(seen) == len({id(n) for n in seen})
+    assert {id(n) for n in seen} == {id(n) for n in expected}
+
+
+def test_children_never_leave_out_a_field_that_can_hold_a_node() -> None:
+    dispatch = Dispatch([], collectors=())
+    for node_type in _ALL_NODE_TYPES:
+        field_types = getattr(node_type, "_field_types", None)  # Python 3.13+ documents each field's type
+        if not field_types or not getattr(node_type, "_fields", ()):
+            continue
+        for field in node_type._fields:
+            annotation = str(field_types.get(field, ""))
+            holds_node = any(name in annotation for name in ("ast.", "expr", "stmt", "pattern")) \
+                and not any(name in annotation for name in ("expr_context", "operator", "cmpop", "boolop", "unaryop"))
+            if holds_node:
+                assert field in dispatch.children(node_type), f"{node_type.__name__}.{field}"
+
+
+def test_unchecked_leaves_are_not_visited() -> None:
+    calls: list[ast.AST] = []
+    probe = Rule("probe", "probe", "78", None, None, "", lambda node, ctx: calls.append(node),  # type: ignore[arg-type]
+                 nodes=(ast.Call,))
+    source = "f(a, 'b', c.d)\n"
+    tree = ast.parse(source)
+    Walker(Context("m.py", source, tree), Dispatch([probe], collectors=())).run()
+    assert [type(n) for n in calls] == [ast.Call]
+    assert ast.Name not in Dispatch([probe], collectors=()).checked
