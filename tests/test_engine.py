@@ -102,3 +102,31 @@ def test_unchecked_leaves_are_not_visited() -> None:
     Walker(Context("m.py", source, tree), Dispatch([probe], collectors=())).run()
     assert [type(n) for n in calls] == [ast.Call]
     assert ast.Name not in Dispatch([probe], collectors=()).checked
+
+
+def test_reviewing_files_leaves_no_reference_cycles() -> None:
+    """The garbage collector is paused while files are reviewed (`secreview.gcpause`): that is only
+    sound while a review builds no reference cycles, which would otherwise pile up until it runs."""
+    import gc
+
+    from secreview.config import Config
+    from secreview.parallel import FileReviewer
+
+    corpus = sorted((Path(__file__).parent / "corpus").rglob("*.py"))
+    reviewer = FileReviewer(Config(), None)
+    reviewer(str(corpus[0]))  # first use builds the rule dispatch, which lives on
+    gc.collect()
+    for path in corpus:
+        reviewer(str(path))
+    assert gc.collect() == 0
+
+
+def test_node_lists_kept_for_checks_do_not_keep_trees_alive() -> None:
+    import gc
+
+    from secreview.rules import heuristics
+
+    gc.collect()
+    for _ in range(3):
+        heuristics.module_nodes(ast.parse("def f():\n    return [x for x in range(3)]\n"))
+    assert gc.collect() == 0

@@ -27,6 +27,7 @@ from secreview.config import Config, ConfigError
 from secreview.config import load as load_config
 from secreview.diff import ChangeError
 from secreview.discover import MissingPath
+from secreview.gcpause import paused_gc
 from secreview.llm.client import LLMError
 from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
 from secreview.model import Confidence, Diagnostic, Review, Severity
@@ -354,6 +355,11 @@ def _explain(rule_id: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    with paused_gc():  # see secreview.gcpause: a run builds no cycles, and its results are large
+        return _run(parser, args)
+
+
+def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "scan":
             return _scan(args)

@@ -5,6 +5,11 @@ objects and build no reference cycles worth collecting before they finish, so
 reference counting frees what they drop; with the cyclic collector on, those
 allocations trigger repeated scans of the whole parsed tree (about a sixth of
 a cold run). Nested pauses are fine: only the outermost one re-enables it.
+
+The command line pauses it for the whole run: the results of thousands of
+files pile up in the main process, and each collection would walk them all
+again. That is sound only while a review builds no reference cycles (a cycle
+would live until the process ends); `tests/test_engine.py` checks it.
 """
 
 from __future__ import annotations

@@ -186,13 +186,16 @@ def walk_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]
     return nodes
 
 
+# The last tree asked about and its nodes. Not kept on the tree itself: the list holds the tree, and
+# that reference cycle kept every file's whole tree alive until the cyclic garbage collector ran.
+_MODULE_NODES: list = [None, []]
+
+
 def module_nodes(tree: ast.AST) -> list[ast.AST]:
-    """`walk_nodes(tree)` computed once per tree and kept on it (read-only for callers)."""
-    nodes: list[ast.AST] | None = getattr(tree, "_secreview_nodes", None)
-    if nodes is None:
-        nodes = walk_nodes(tree)
-        tree._secreview_nodes = nodes  # type: ignore[attr-defined]
-    return nodes
+    """`walk_nodes(tree)` computed once per tree (read-only for callers)."""
+    if _MODULE_NODES[0] is not tree:
+        _MODULE_NODES[0], _MODULE_NODES[1] = tree, walk_nodes(tree)
+    return _MODULE_NODES[1]
 
 
 def walk_nodes(node: ast.AST) -> list[ast.AST]:
