@@ -64,3 +64,37 @@ def test_every_rule_has_flagged_and_safe_cases() -> None:
             (flagged if label.expected else safe).add(label.rule_id)
     missing = sorted(set(REGISTRY) - flagged) + [f"{r} (no ok twin)" for r in sorted(set(REGISTRY) - safe)]
     assert not missing, "rules without corpus cases: " + ", ".join(missing)
+
+
+def test_rules_that_skip_test_modules_never_report_there() -> None:
+    """A rule declared `tests=False` is not run on test modules at all (`Dispatch.for_file`); the
+    declaration must not hide anything: run it anyway on every corpus file, placed under `tests/`."""
+    import ast
+
+    from secreview.engine import Dispatch, Walker
+    from secreview.rules.base import Context
+
+    quiet = [r for r in REGISTRY.values() if not r.tests]
+    dispatch = Dispatch(quiet, collectors=())
+    reported = []
+    for path in FILES:
+        source = path.read_text("utf-8")
+        ctx = Context(f"tests/{path.relative_to(CORPUS).as_posix()}", source, ast.parse(source))
+        assert ctx.is_test
+        Walker(ctx, dispatch).run()
+        reported += [f"{path.name}:{f.location.line} {f.rule_id}" for f in ctx.findings]
+    assert not reported, "rules declared tests=False report in test modules: " + ", ".join(reported)
+
+
+def test_test_modules_skip_exactly_the_rules_declared_to_skip_them() -> None:
+    from secreview.engine import Dispatch
+
+    rules = list(REGISTRY.values())
+    dispatch = Dispatch(rules, collectors=())
+    assert dispatch.for_file(False) is dispatch
+    in_tests = dispatch.for_file(True)
+    ran = {item.id for table in (in_tests.by_type, in_tests.by_call, in_tests.by_method)
+           for items in table.values() for item in items}
+    everywhere = {item.id for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)
+                  for items in table.values() for item in items}
+    assert ran == everywhere - {r.id for r in rules if not r.tests}

@@ -57,6 +57,13 @@ class Dispatch:
             from secreview.review.facts import all_collectors
 
             collectors = all_collectors()
+        rules, collectors = tuple(rules), tuple(collectors)
+        self._for_tests: Dispatch | None = None
+        if any(not r.tests for r in rules):
+            self._test_parts: tuple[tuple, tuple] | None = (tuple(r for r in rules if r.tests),
+                                                            collectors)
+        else:
+            self._test_parts = None  # the same checks run everywhere
         self.by_type: dict[type, list[Rule]] = defaultdict(list)
         self.by_call: dict[str, list[Rule]] = defaultdict(list)
         self.by_method: dict[str, list[Rule]] = defaultdict(list)
@@ -84,6 +91,14 @@ class Dispatch:
                                                         ast.cmpop)))
         self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
+
+    def for_file(self, is_test: bool) -> Dispatch:
+        """The checks for one file: without those that never report in a test module, for a test module."""
+        if not is_test or self._test_parts is None:
+            return self
+        if self._for_tests is None:
+            self._for_tests = Dispatch(*self._test_parts)
+        return self._for_tests
 
     def children(self, node_type: type) -> tuple[str, ...]:
         """The fields of `node_type` that may hold a node the walk must visit, in `_fields` order."""

@@ -44,6 +44,9 @@ class Rule:
     methods: tuple[str, ...] = ()
     bandit: tuple[str, ...] = ()  # Bandit test ids this rule covers, for `# nosec B602`
     tags: tuple[str, ...] = ()
+    # False: the check never reports in a test module (`Context.is_test`), so those files skip it
+    # entirely; two thirds of a large project's code can be tests. `tests/test_corpus.py` holds it to that.
+    tests: bool = True
 
     @property
     def doc(self) -> str:
@@ -74,6 +77,7 @@ def rule(
     methods: Iterable[str] = (),
     bandit: Iterable[str] = (),
     tags: Iterable[str] = (),
+    tests: bool = True,
 ) -> Callable[[Check], Check]:
     """Register a check. The CWE must exist in the shipped catalogue."""
 
@@ -94,6 +98,7 @@ def rule(
             methods=tuple(methods),
             bandit=tuple(bandit),
             tags=tuple(tags),
+            tests=tests,
         )
         return func
 
