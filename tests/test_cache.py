@@ -214,16 +214,16 @@ def test_cache_object_is_usable_directly(tmp_path: Path) -> None:
 
 
 def test_project_pass_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatch) -> None:
-    from secreview.analysis import taint_project
+    from secreview.analysis import incremental
 
     calls: list[int] = []
-    original = taint_project.apply
+    original = incremental.review_project
 
-    def spy(results, config):  # type: ignore[no-untyped-def]
-        calls.append(len(results))
-        return original(results, config)
+    def spy(cache, roots, paths, run, config):  # type: ignore[no-untyped-def]
+        calls.append(len(paths))
+        return original(cache, roots, paths, run, config)
 
-    monkeypatch.setattr(taint_project, "apply", spy)
+    monkeypatch.setattr(incremental, "review_project", spy)
     tree = make_tree(tmp_path / "t")
     (tree / "pkg" / "entry.py").write_text("import sys\nfrom pkg.sink import run\n\ndef main():\n    run(sys.argv[1])\n")
     (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('echo ' + cmd)\n")

@@ -12,27 +12,31 @@ import dataclasses
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from secreview import __version__, changes, git
-from secreview.analyze import Thresholds, review_text
-from secreview.analysis import taint_project
+from secreview import __version__
+from secreview.analysis import taint_project  # registers the taint file pass (part of the cache fingerprint)
 from secreview.config import Config, ConfigError
-from secreview.baseline import Baseline
 from secreview.config import load as load_config
-from secreview.diff import ChangeError, parse_diff
-from secreview.cache import Cache
 from secreview.discover import MissingPath, discover
-from secreview.engine import Dispatch
-from secreview.llm.settings import LLMSettings
-from secreview.model import Diagnostic, FileReview, Review
-from secreview.parse import parse_file
-from secreview.parallel import DEFAULT_FILE_TIMEOUT, FileReviewer, review_many
-from secreview.review.verdicts import project_verdicts
-from secreview.rules import select_rules, unknown_selectors
+from secreview.model import Diagnostic, Review
+
+# The engine, the rules and review mode are imported where they are used: a run that
+# finds nothing changed in the cache needs none of them, and their import is much of it.
+if TYPE_CHECKING:
+    from secreview.analyze import Thresholds
+    from secreview.baseline import Baseline
+    from secreview.cache import Cache
+    from secreview.engine import Dispatch
+    from secreview.llm.settings import LLMSettings
+
+DEFAULT_FILE_TIMEOUT = 5.0  # seconds per file; the same as secreview.parallel.DEFAULT_FILE_TIMEOUT (tested)
 
 
 def _dispatch(config: Config) -> Dispatch:
+    from secreview.engine import Dispatch
+    from secreview.rules import select_rules, unknown_selectors
+
     unknown = unknown_selectors([*config.select, *config.ignore])
     if unknown:
         raise ConfigError(f"unknown rule or CWE in select/ignore: {', '.join(unknown)} (see `secreview rules`)")
@@ -40,6 +44,8 @@ def _dispatch(config: Config) -> Dispatch:
 
 
 def _thresholds(config: Config) -> Thresholds:
+    from secreview.analyze import Thresholds
+
     return Thresholds(config.min_severity, config.min_confidence)
 
 
@@ -64,27 +70,39 @@ def review_paths(
     names = [str(p) for p in paths]
     if config is None:
         config = load_config(Path(names[0]) if names else None)
+    if cache is not None:
+        # The selection was checked when this row was stored (the fingerprint holds it and the rules' code).
+        found = discover(names, config.exclude, config.gitignore)
+        unchanged = cache.unchanged_project(names, found.files)
+        if unchanged is not None:
+            return Review(files=unchanged.files, verdicts=unchanged.verdicts, diagnostics=tuple(found.diagnostics),
+                          tool_version=__version__)
     dispatch = _dispatch(config)
-    found = discover(names, config.exclude, config.gitignore)
-    files = cache.unchanged_project(names, found.files) if cache is not None else None
-    if files is None:  # something changed (or no cache): review what must be, then the project pass
-        reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
-        results = review_many(found.files, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
+    if cache is None:
+        found = discover(names, config.exclude, config.gitignore)
+    from secreview.parallel import FileReviewer, review_many
 
-        def project_pass() -> tuple[FileReview, ...]:
-            return taint_project.apply(results, config)  # cross-module taint flows, added to each sink's file
+    reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
 
-        files = cache.project(names, found.files, results, project_pass) if cache is not None else project_pass()
-    return Review(
-        files=files,
-        verdicts=project_verdicts([(f.findings, f.facts) for f in files]),
-        diagnostics=tuple(found.diagnostics),
-        tool_version=__version__,
-    )
+    def run(some: Sequence[str]) -> list:
+        return review_many(some, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)
+
+    if cache is not None:  # only what the edits can change is reviewed and linked again
+        from secreview.analysis.incremental import review_project
+
+        files, verdicts, _ = review_project(cache, names, found.files, run, config)
+    else:
+        from secreview.review.verdicts import project_verdicts
+
+        files = taint_project.apply(run(found.files), config)  # cross-module taint flows, added to each sink's file
+        verdicts = project_verdicts([(f.findings, f.facts) for f in files])
+    return Review(files=files, verdicts=verdicts, diagnostics=tuple(found.diagnostics), tool_version=__version__)
 
 
 def review_source(code: str, filename: str = "<string>", config: Config | None = None) -> Review:
     """Review a string of Python source as if it were the file `filename`."""
+    from secreview.analyze import review_text
+
     config = config or Config()
     file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
     file_review = taint_project.review_source_flows(file_review, code, "", config)
@@ -134,6 +152,10 @@ def review_diff(
     change is selected, so its findings are kept or counted like any other.
     `review_options` are passed on to `review_paths` (how the tree is analysed).
     """
+    from secreview import changes, git
+    from secreview.diff import parse_diff
+    from secreview.review.verdicts import project_verdicts
+
     if sum((diff is not None, rev_range is not None, staged)) != 1:
         raise ValueError("give exactly one of diff, rev_range or staged=True")
     start = Path(root) if root is not None else Path.cwd()
@@ -175,6 +197,8 @@ def review_diff(
 def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config, names: set[str],
                           tree: Path) -> Review:
     """`apply_llm` for the files a change touches (paths relative to `tree`); the rest as they were."""
+    from secreview.parse import parse_file
+
     subset = dataclasses.replace(review, files=tuple(f for f in review.files if f.path in names))
     sources = {}
     for file_review in subset.files:
@@ -189,6 +213,9 @@ def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config,
 
 def _toplevel_or(start: Path) -> Path:
     """The git work tree holding `start`, or `start` itself outside git (a diff on stdin needs no git)."""
+    from secreview import git
+    from secreview.diff import ChangeError
+
     try:
         return git.toplevel(start)
     except ChangeError:

@@ -17,9 +17,12 @@ reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
   (so editing a rule invalidates results even without a version bump), the
   Python version (the `ast` differs between versions), the rule selection,
   thresholds, size limit and per-file passes.
-- `projects`: per set of reviewed roots, the result of the project-level pass
-  (cross-module taint) and the key of the file set it came from, so a run
-  where nothing changed skips that pass too.
+- `projects`: per set of reviewed roots, the project's file reviews after the
+  project-level pass (cross-module taint) and its verdicts, with the key of the
+  file set they came from: a run where nothing changed loads this one row.
+- `links`: beside it, the record of how the project was linked
+  (`secreview.analysis.incremental.LinkState`), so a run after an edit reviews
+  the edited files and re-links only the flows the edit can change.
 
 Every write is one short transaction of upserts; SQLite's locking makes
 concurrent runs on the same database safe. A cache that cannot be opened,
@@ -40,17 +43,19 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secreview import __version__, filepasses
-from secreview.analyze import module_name
 from secreview.config import Config
-from secreview.model import FileReview
-from secreview.parallel import FileResult, content_digest
+from secreview.model import FileReview, PillarVerdict
+
+if TYPE_CHECKING:  # imported when a file must be looked up: a run where nothing changed never needs them
+    from secreview.analysis.incremental import LinkState
+    from secreview.parallel import FileResult
 
 SCHEMA = 1
 RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
@@ -116,8 +121,23 @@ def _loads_any(payload: bytes) -> object:
 
 
 def _loads(payload: bytes) -> FileResult | None:
+    from secreview.parallel import FileResult
+
     value = _loads_any(payload)
     return value if isinstance(value, FileResult) else None
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """What a run where no file changed returns as it is: every file's review and the project verdicts."""
+
+    files: tuple[FileReview, ...]
+    verdicts: tuple[PillarVerdict, ...]
+
+    @property
+    def valid(self) -> bool:
+        return isinstance(self.files, tuple) and all(isinstance(f, FileReview) for f in self.files) and \
+            isinstance(self.verdicts, tuple) and all(isinstance(v, PillarVerdict) for v in self.verdicts)
 
 
 @dataclass
@@ -152,6 +172,8 @@ class Cache:
                     key TEXT PRIMARY KEY, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS projects (
                     scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS links (
+                    scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
                 """
             )
             self._prune()
@@ -166,6 +188,8 @@ class Cache:
 
     # -- keys ----------------------------------------------------------------
     def key(self, path: str, digest: str) -> str:
+        from secreview.analyze import module_name
+
         text = f"{self.fingerprint}\0{path}\0{module_name(path)}\0{digest}"
         return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
@@ -262,32 +286,18 @@ class Cache:
             self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
 
     # -- project-level results -------------------------------------------------
-    def project(self, roots: Sequence[str], paths: Sequence[str], results: Sequence[FileResult],
-                compute: Callable[[], tuple[FileReview, ...]]) -> tuple[FileReview, ...]:
-        """The project pass over `results` (e.g. cross-module taint), from the cache when no file changed.
+    def digests(self, paths: Sequence[str]) -> list[str | None]:
+        """Each file's content digest (from `stats` when its status is unchanged); None if unreadable."""
+        digests = self._digests(paths)[0]
+        return [digests.get(i) for i in range(len(paths))]
 
-        One row per reviewed set of roots holds the last project result and the key
-        of every file it was computed from; any edit, added or removed file changes
-        the key and the pass runs again (and replaces the row).
-        """
-        key = self._project_key(paths, [r.digest if r.cacheable else None for r in results])
-        scope = self._scope(roots)
-        cached = self._project_row(scope, key)
-        if cached is not None:
-            return cached
-        files = compute()
-        if key is not None:
-            try:
-                with self._transaction():
-                    self._db.execute("INSERT OR REPLACE INTO projects (scope, key, payload, stored_ns) "
-                                     "VALUES (?, ?, ?, ?)",
-                                     (scope, key, pickle.dumps(files, pickle.HIGHEST_PROTOCOL), time.time_ns()))
-            except sqlite3.Error as exc:
-                self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
-        return files
+    def result(self, path: str, digest: str) -> FileResult | None:
+        """The cached result of one file with content `digest`, or None."""
+        rows = self._select("SELECT key, payload FROM results WHERE key IN", [self.key(path, digest)])
+        return _loads(rows[0][1]) if rows else None
 
-    def unchanged_project(self, roots: Sequence[str], paths: Sequence[str]) -> tuple[FileReview, ...] | None:
-        """The whole project's file reviews when no file changed since the last run over `roots`.
+    def unchanged_project(self, roots: Sequence[str], paths: Sequence[str]) -> ProjectRow | None:
+        """The whole project's file reviews and verdicts when no file changed since the last run over `roots`.
 
         Decided from file status and digests alone, so a run where nothing changed
         loads one row instead of every file's result.
@@ -295,21 +305,61 @@ class Cache:
         digests, _, _, unreadable = self._digests(paths)
         if unreadable:
             return None
-        return self._project_row(self._scope(roots), self._project_key(paths, [digests[i] for i in range(len(paths))]))
+        key = self._project_key(paths, [digests[i] for i in range(len(paths))])
+        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [self._scope(roots)])
+        if key is None or not rows or rows[0][0] != key:
+            return None
+        return self._row(rows[0][1])
+
+    def previous_project(self, roots: Sequence[str]) -> tuple[tuple[FileReview, ...], LinkState | None] | None:
+        """The file reviews of the last run over `roots` and the record of its link (None if not kept)."""
+        scope = self._scope(roots)
+        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
+        row = self._row(rows[0][1]) if rows else None
+        if row is None:
+            return None
+        from secreview.analysis.incremental import LinkState
+
+        links = self._select("SELECT key, payload FROM links WHERE scope IN", [scope])
+        state = _loads_any(links[0][1]) if links and links[0][0] == rows[0][0] else None
+        return row.files, state if isinstance(state, LinkState) else None
+
+    def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
+                      files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...],
+                      state: object | None) -> None:
+        """Keep a project result (and the record of its link) for the next run over `roots`.
+
+        Not kept when some file may come out differently next time (its digest is None).
+        """
+        key = self._project_key(paths, digests)
+        if key is None:
+            return
+        scope, now = self._scope(roots), time.time_ns()
+        try:
+            payload = pickle.dumps(ProjectRow(tuple(files), tuple(verdicts)), pickle.HIGHEST_PROTOCOL)
+            link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
+        except Exception:  # something that cannot be pickled: simply not kept
+            return
+        try:
+            with self._transaction():
+                self._db.execute("INSERT OR REPLACE INTO projects (scope, key, payload, stored_ns) "
+                                 "VALUES (?, ?, ?, ?)", (scope, key, payload, now))
+                if link is None:
+                    self._db.execute("DELETE FROM links WHERE scope = ?", (scope,))
+                else:
+                    self._db.execute("INSERT OR REPLACE INTO links (scope, key, payload, stored_ns) "
+                                     "VALUES (?, ?, ?, ?)", (scope, key, link, now))
+        except sqlite3.Error as exc:
+            self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
 
     def _scope(self, roots: Sequence[str]) -> str:
         text = f"{self.fingerprint}\0{chr(0).join(os.path.abspath(r) for r in roots)}"
         return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
-    def _project_row(self, scope: str, key: str | None) -> tuple[FileReview, ...] | None:
-        if key is None:
-            return None
-        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
-        if rows and rows[0][0] == key:
-            cached = _loads_any(rows[0][1])
-            if isinstance(cached, tuple) and all(isinstance(f, FileReview) for f in cached):
-                return cached
-        return None
+    @staticmethod
+    def _row(payload: bytes) -> ProjectRow | None:
+        row = _loads_any(payload)
+        return row if isinstance(row, ProjectRow) and row.valid else None
 
     def _project_key(self, paths: Sequence[str], digests: Sequence[str | None]) -> str | None:
         """None when some file may come out differently next time: then the project is never reused."""
@@ -333,6 +383,7 @@ class Cache:
             self._db.execute("DELETE FROM results WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM stats WHERE checked_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM projects WHERE stored_ns < ?", (now - MAX_AGE_NS,))
+            self._db.execute("DELETE FROM links WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_ns', ?)", (str(now),))
 
     def _warn(self, message: str) -> None:
@@ -360,6 +411,8 @@ class _Transaction:
 
 
 def _digest_of(path: str) -> str | None:
+    from secreview.parallel import content_digest
+
     try:
         with open(path, "rb") as handle:
             return content_digest(handle.read())

@@ -22,8 +22,8 @@ the same (an object built from untrusted data is untrusted), and its
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
@@ -31,7 +31,7 @@ from secreview.cwe import catalog
 from secreview.model import Confidence, Finding, Location, Step
 from secreview.rules.base import Rule
 
-_MAX_DEPTH = 60
+MAX_DEPTH = 60
 _MAX_ROUNDS = 6
 
 Key = tuple  # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts)
@@ -55,6 +55,104 @@ class TaintFlow:
     sink_module: ModuleSummary
     sink: SinkEvent
     steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What linking needs of a module to resolve names and order its functions, without its summary."""
+
+    path: str
+    module: str
+    functions: tuple[tuple[str, bool], ...]  # (qualname, has sinks or calls: its flows are collected)
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exports: dict[str, str] = field(default_factory=dict)
+    fields: tuple[tuple[str, str, frozenset], ...] = ()
+
+
+def shape_of(module: ModuleSummary) -> Shape:
+    return Shape(module.path, module.module,
+                 tuple((q, bool(f.sinks or f.calls)) for q, f in module.functions.items()),
+                 module.classes, module.exports, module.fields)
+
+
+class Unsure(Exception):
+    """A recomputation met recursion or the depth limit: its answers may depend on what ran before."""
+
+
+class Trace:
+    """What each memoised answer of a link consulted, for re-linking only what an edit can change.
+
+    Every answer (a function's return or sink summary, a call's result, a function's
+    flows) is an entry: its *facts* are what it read directly (`m:` a module's summary,
+    `r:` how a callee name resolves, `f:` the writers of a field, `c:` the callers of a
+    function), its *children* the answers it used. An entry is *unsure* when it, or an
+    answer it used, met recursion (an answer still being computed) or the depth limit:
+    its value depends on the order of the link, not only on what it consulted. `height`
+    is the longest chain of nested summaries below an entry (the depth limit is safe to
+    ignore while every chain stays under it). With `strict`, an unsure event raises
+    `Unsure` instead.
+    """
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.ids: dict[tuple, int] = {}
+        self.facts: list[set[str]] = []
+        self.children: list[set[int]] = []
+        self.unsure_ids: set[int] = set()
+        self.heights: list[int] = []
+        self._stack: list[list] = []  # [id, unsure, height]
+
+    def _id(self, key: tuple) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.facts)
+            self.facts.append(set())
+            self.children.append(set())
+            self.heights.append(0)
+        return found
+
+    def enter(self, key: tuple, fact: str) -> None:
+        ident = self._id(key)
+        if self._stack:
+            self.children[self._stack[-1][0]].add(ident)
+        self.facts[ident].add(fact)
+        self._stack.append([ident, False, 0])
+
+    def leave(self, levels: int) -> None:
+        ident, unsure, height = self._stack.pop()
+        height += levels
+        if height > self.heights[ident]:
+            self.heights[ident] = height
+        if unsure:
+            self.unsure_ids.add(ident)
+        self._merge(ident)
+
+    def use(self, key: tuple) -> None:
+        """A memoised answer was used by the entry being computed."""
+        if self._stack:
+            ident = self._id(key)
+            self.children[self._stack[-1][0]].add(ident)
+            self._merge(ident)
+
+    def _merge(self, ident: int) -> None:
+        if self._stack:
+            top = self._stack[-1]
+            if ident in self.unsure_ids:
+                top[1] = True
+            if self.heights[ident] > top[2]:
+                top[2] = self.heights[ident]
+
+    def unsure(self, key: tuple) -> None:
+        """An answer from a previous round or a cut-off stood in for `key`."""
+        if self.strict:
+            raise Unsure(repr(key))
+        if self._stack:
+            self.children[self._stack[-1][0]].add(self._id(key))
+            self._stack[-1][1] = True
+
+    def fact(self, fact: str) -> None:
+        if self._stack:
+            self.facts[self._stack[-1][0]].add(fact)
 
 
 def _atom_order(atom: tuple) -> tuple:
@@ -81,25 +179,41 @@ def _merge_cuts(key: Key, cuts: frozenset) -> Key:
 
 
 class Project:
-    """The call graph of the reviewed files and the summaries over it."""
+    """The call graph of the reviewed files and the summaries over it.
 
-    def __init__(self, modules: Iterable[ModuleSummary]) -> None:
-        self.modules = list(modules)
-        self.functions: dict[str, _Fn] = {}
+    Name resolution works on each module's `Shape` alone; a module's summary is
+    only asked for (`load`) when one of its functions is followed, so a link
+    that recomputes a few functions (see `secreview.analysis.incremental`)
+    decodes only the summaries it reads. With a `Trace`, every memoised answer
+    records what it consulted, for the same purpose.
+    """
+
+    def __init__(self, modules: Iterable[ModuleSummary] = (), *, shapes: Sequence[Shape] | None = None,
+                 load: Callable[[str], ModuleSummary] | None = None, trace: Trace | None = None) -> None:
+        if shapes is None:
+            given = list(modules)
+            known = {m.path: m for m in given}
+            shapes = [shape_of(m) for m in given]
+            load = known.__getitem__
+        assert load is not None
+        self.shapes = list(shapes)
+        self._load = load
+        self._modules: dict[str, ModuleSummary] = {}
+        self.function_paths: dict[str, str] = {}  # qualname -> path of the first module defining it
         self.classes: dict[str, tuple[str, ...]] = {}
-        self.fields: dict[str, list[tuple[_Fn, frozenset]]] = {}
         self.exports: dict[str, dict[str, str]] = {}
-        for module in self.modules:
-            self.exports.setdefault(module.module, module.exports)
-            for qualname, summary in module.functions.items():
-                self.functions.setdefault(qualname, _Fn(module, summary))
-            for qualname, bases in module.classes.items():
+        for shape in self.shapes:
+            self.exports.setdefault(shape.module, shape.exports)
+            for qualname, _ in shape.functions:
+                self.function_paths.setdefault(qualname, shape.path)
+            for qualname, bases in shape.classes.items():
                 self.classes.setdefault(qualname, bases)
-        for module in self.modules:
-            for field, writer, taint in module.fields:
-                fn = self.functions.get(writer)
-                if fn is not None:
-                    self.fields.setdefault(field, []).append((fn, taint))
+        self.fields: dict[str, list[tuple[str, frozenset]]] = {}  # field -> (writing function, taint)
+        for shape in self.shapes:
+            for field, writer, taint in shape.fields:
+                if writer in self.function_paths:
+                    self.fields.setdefault(field, []).append((writer, taint))
+        self._functions: dict[str, _Fn] = {}
         self._ret: dict[tuple[str, str], Flow] = {}
         self._sinks: dict[tuple[str, str], list] = {}
         self._prev_ret: dict[tuple[str, str], Flow] = {}
@@ -107,36 +221,73 @@ class Project:
         self._busy: set[tuple[str, str]] = set()
         self._guesses: list[tuple[str, tuple[str, str], frozenset]] = []  # answers given while busy
         self._expand_memo: dict[tuple, Flow] = {}
+        self._expanding: set[tuple] = set()
         self._depth = 0
-        self._callers_index: dict[str, list[tuple[ModuleSummary, CallSite]]] | None = None
-        self._targets: dict[str, tuple[_Fn | None, bool]] = {}
+        self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
+        self._targets: dict[str, tuple[str | None, bool]] = {}
+        self.trace = trace
+
+    # -- modules and functions ----------------------------------------------------------
+    def module(self, path: str) -> ModuleSummary:
+        found = self._modules.get(path)
+        if found is None:
+            found = self._modules[path] = self._load(path)
+        return found
+
+    def function(self, qualname: str) -> _Fn | None:
+        """The project function `qualname` (the first module defining it wins), its module loaded."""
+        found = self._functions.get(qualname)
+        if found is None:
+            path = self.function_paths.get(qualname)
+            if path is None:
+                return None
+            module = self.module(path)
+            found = self._functions[qualname] = _Fn(module, module.functions[qualname])
+        return found
+
+    def linked_functions(self) -> Iterable[tuple[str, str]]:
+        """(path, qualname) of every function whose flows `_collect` computes, in its fixed order."""
+        for shape in self.shapes:
+            for qualname, active in shape.functions:
+                if active and self.function_paths[qualname] == shape.path:
+                    yield shape.path, qualname
 
     # -- call resolution ----------------------------------------------------------------
-    def _method(self, class_qual: str, name: str, seen: frozenset = frozenset()) -> _Fn | None:
-        found = self.functions.get(f"{class_qual}.{name}")
-        if found is not None or class_qual in seen:
+    def _method(self, class_qual: str, name: str, seen: frozenset = frozenset()) -> str | None:
+        found: str | None = f"{class_qual}.{name}"
+        if found in self.function_paths:
             return found
+        if class_qual in seen:
+            return None
         for base in self.classes.get(class_qual, ()):
             found = self._method(base, name, seen | {class_qual})
             if found is not None:
                 return found
         return None
 
+    def resolved(self, callee: str) -> tuple[str | None, bool]:
+        """(qualname of the project function a call of `callee` runs, is a constructor), memoised."""
+        found = self._targets.get(callee)
+        if found is None:
+            found = self._targets[callee] = self._resolve(callee)
+        return found
+
     def target(self, call: CallSite) -> tuple[_Fn | None, bool, bool]:
         """(callee, called through an instance, is a constructor) for a call site."""
-        found = self._targets.get(call.callee)
-        if found is None:
-            found = self._targets[call.callee] = self._resolve(call.callee)
-        callee, constructor = found
-        if callee is None:
+        qualname, constructor = self.resolved(call.callee)
+        if self.trace is not None:
+            self.trace.fact("r:" + call.callee)
+        if qualname is None:
             return None, False, False
+        callee = self.function(qualname)
+        if self.trace is not None:
+            self.trace.fact("m:" + callee.module.path)  # type: ignore[union-attr]
         return callee, True if constructor else call.bound, constructor
 
-    def _resolve(self, qualname: str) -> tuple[_Fn | None, bool]:
+    def _resolve(self, qualname: str) -> tuple[str | None, bool]:
         for _ in range(4):  # `from pkg import f` where pkg/__init__.py re-exports f from pkg.mod
-            callee = self.functions.get(qualname)
-            if callee is not None:
-                return callee, False
+            if qualname in self.function_paths:
+                return qualname, False
             if qualname in self.classes:
                 return self._method(qualname, "__init__"), True
             owner, _, name = qualname.rpartition(".")
@@ -186,20 +337,29 @@ class Project:
     # -- return summaries ---------------------------------------------------------------
     def returns(self, fn: _Fn) -> Flow:
         qual = (fn.module.path, fn.summary.qualname)
+        trace = self.trace
         found = self._ret.get(qual)
         if found is not None:
+            if trace is not None:
+                trace.use(("r", *qual))
             return found
-        if qual in self._busy or self._depth > _MAX_DEPTH:
+        if qual in self._busy or self._depth > MAX_DEPTH:
             guess = self._prev_ret.get(qual, {})
             self._guesses.append(("ret", qual, frozenset(guess)))
+            if trace is not None:
+                trace.unsure(("r", *qual))
             return guess
         self._busy.add(qual)
         self._depth += 1
+        if trace is not None:
+            trace.enter(("r", *qual), "m:" + qual[0])
         try:
             flow = self.expand(fn.summary.returns, fn)
         finally:
             self._depth -= 1
             self._busy.discard(qual)
+            if trace is not None:
+                trace.leave(1)
         self._ret[qual] = flow
         return flow
 
@@ -219,10 +379,29 @@ class Project:
 
     def _call_result(self, index: int, fn: _Fn) -> Flow:
         memo_key = (fn.module.path, fn.summary.qualname, index)
+        trace = self.trace
         found = self._expand_memo.get(memo_key)
         if found is not None:
+            if trace is not None:
+                if memo_key in self._expanding:  # the answer so far of a call that feeds itself
+                    trace.unsure(("c", *memo_key))
+                else:
+                    trace.use(("c", *memo_key))
             return found
         self._expand_memo[memo_key] = {}  # a call whose result feeds its own argument (x = f(x) in a loop)
+        if trace is not None:
+            self._expanding.add(memo_key)
+            trace.enter(("c", *memo_key), "m:" + memo_key[0])
+        try:
+            flow = self._compute_call_result(index, fn)
+        finally:
+            if trace is not None:
+                self._expanding.discard(memo_key)
+                trace.leave(0)
+        self._expand_memo[memo_key] = flow
+        return flow
+
+    def _compute_call_result(self, index: int, fn: _Fn) -> Flow:
         module = fn.module
         call = module.calls[index]
         caller = fn if call.caller == fn.summary.qualname else self._local(module, call.caller, fn)
@@ -245,26 +424,34 @@ class Project:
                         flow.setdefault(inner, (*before, step, *steps))
                 else:
                     flow.setdefault(key, (*steps, step))
-        self._expand_memo[memo_key] = flow
         return flow
 
     # -- sink summaries -----------------------------------------------------------------
     def sinks(self, fn: _Fn) -> list[tuple[Key, ModuleSummary, SinkEvent, tuple[Step, ...]]]:
         qual = (fn.module.path, fn.summary.qualname)
+        trace = self.trace
         found = self._sinks.get(qual)
         if found is not None:
+            if trace is not None:
+                trace.use(("s", *qual))
             return found
-        if qual in self._busy or self._depth > _MAX_DEPTH:
+        if qual in self._busy or self._depth > MAX_DEPTH:
             guess = self._prev_sinks.get(qual, [])
             self._guesses.append(("sinks", qual, _sink_keys(guess)))
+            if trace is not None:
+                trace.unsure(("s", *qual))
             return guess
         self._busy.add(qual)
         self._depth += 1
+        if trace is not None:
+            trace.enter(("s", *qual), "m:" + qual[0])
         try:
             entries = self._compute_sinks(fn)
         finally:
             self._depth -= 1
             self._busy.discard(qual)
+            if trace is not None:
+                trace.leave(1)
         self._sinks[qual] = entries
         return entries
 
@@ -306,11 +493,19 @@ class Project:
     # -- the fixed point and the flows --------------------------------------------------
     def flows(self) -> list[TaintFlow]:
         """Every source-to-sink flow in the project (one per source, sink and path start)."""
-        result: list[TaintFlow] = []
+        return [flow for _, found in self.flows_by_function() for flow in found]
+
+    def flows_by_function(self, only: Collection[tuple[str, str]] | None = None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+        """The flows `flows` finds, grouped by the function whose sink summary holds them, in order.
+
+        `only` limits the link to those functions (path, qualname): for a recomputation
+        that must need no fixed point (see `secreview.analysis.incremental`).
+        """
+        result: list = []
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._ret, self._sinks, self._expand_memo = {}, {}, {}
-            result = self._collect()
+            result = self._collect(only)
             if self._stable():
                 break
             self._prev_ret, self._prev_sinks = self._ret, self._sinks
@@ -327,34 +522,59 @@ class Project:
                 return False
         return True
 
-    def _collect(self) -> list[TaintFlow]:
-        result: list[TaintFlow] = []
-        by_module = {m.path: m for m in self.modules}
-        for fn in self.functions.values():
-            if not fn.summary.sinks and not fn.summary.calls:
+    def _collect(self, only: Collection[tuple[str, str]] | None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+        result = []
+        trace = self.trace
+        for qual in self.linked_functions():
+            if only is not None and qual not in only:
                 continue
-            for key, sink_module, sink, steps in self.sinks(fn):
-                if key[0] == "s":
-                    result.append(TaintFlow(by_module[key[1]], key[2], sink_module, sink, steps))
-                elif key[0] == "f":
-                    result.extend(self._field_flows(key, sink_module, sink, steps))
+            fn = self.function(qual[1])
+            assert fn is not None
+            if trace is not None:
+                trace.enter(("t", *qual), "m:" + qual[0])
+            try:
+                found = self._function_flows(fn)
+            finally:
+                if trace is not None:
+                    trace.leave(0)
+            result.append((qual, found))
         return result
+
+    def _function_flows(self, fn: _Fn) -> list[TaintFlow]:
+        found: list[TaintFlow] = []
+        for key, sink_module, sink, steps in self.sinks(fn):
+            if key[0] == "s":
+                found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
+            elif key[0] == "f":
+                found.extend(self._field_flows(key, sink_module, sink, steps))
+        return found
+
+    def _source_module(self, path: str) -> ModuleSummary:
+        if self.trace is not None:
+            self.trace.fact("m:" + path)
+        return self.module(path)
 
     def _field_flows(self, key: Key, sink_module: ModuleSummary, sink: SinkEvent,
                      steps: tuple[Step, ...]) -> list[TaintFlow]:
         """`self.x` read at a sink: the sources any method of the class stored into it."""
         found = []
         field = key[1]
-        for writer, taint in self.fields.get(field, ()):
+        if self.trace is not None:
+            self.trace.fact("f:" + field)
+        for writer_name, taint in self.fields.get(field, ()):
+            writer = self.function(writer_name)
+            assert writer is not None
+            if self.trace is not None:
+                self.trace.fact("m:" + writer.module.path)
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
                 if inner[0] == "s" and sink.kind not in inner[-1]:
-                    module = next(m for m in self.modules if m.path == inner[1])
+                    module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
                         if sink.kind not in caller_key[-1]:
-                            module = next(m for m in self.modules if m.path == caller_key[1])
+                            module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
                                                    (*caller_steps, *before, stored, *steps)))
         return found
@@ -364,21 +584,28 @@ class Project:
         summary = module.functions.get(qualname)
         return _Fn(module, summary) if summary is not None else default
 
-    def _callers(self) -> dict[str, list[tuple[ModuleSummary, CallSite]]]:
-        if self._callers_index is None:
-            index: dict[str, list[tuple[ModuleSummary, CallSite]]] = {}
-            for module in self.modules:
-                for call in module.calls:
-                    callee, _, _ = self.target(call)
+    def _callers(self, qualname: str) -> list[tuple[str, int]]:
+        """The call sites (module path, call index) whose callee is the function `qualname`."""
+        if self.callers_index is None:
+            index: dict[str, list[tuple[str, int]]] = {}
+            for shape in self.shapes:
+                for position, call in enumerate(self.module(shape.path).calls):
+                    callee = self.resolved(call.callee)[0]
                     if callee is not None:
-                        index.setdefault(callee.summary.qualname, []).append((module, call))
-            self._callers_index = index
-        return self._callers_index
+                        index.setdefault(callee, []).append((shape.path, position))
+            self.callers_index = index
+        if self.trace is not None:
+            self.trace.fact("c:" + qualname)
+        return self.callers_index.get(qualname, [])
 
     def _param_sources(self, fn: _Fn, key: Key) -> Flow:
         """Sources the callers of `fn` pass for parameter `key` (one level up: constructors' callers)."""
         flow: Flow = {}
-        for module, call in self._callers().get(fn.summary.qualname, ()):
+        for path, position in self._callers(fn.summary.qualname):
+            module = self.module(path)
+            call = module.calls[position]
+            if self.trace is not None:
+                self.trace.fact("m:" + path)
             _, bound, constructor = self.target(call)
             summary = module.functions.get(call.caller)
             if summary is None:
@@ -391,12 +618,20 @@ class Project:
         return flow
 
 
+Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
+
+
 def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[str, list[Finding]]:
     """Taint findings by the path of the file that holds the sink: one per rule and sink."""
     if not rules:
         return {}
-    best: dict[tuple, tuple] = {}
-    for flow in Project(modules).flows():
+    return pick(candidates(found, rules) for _, found in Project(modules).flows_by_function())
+
+
+def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candidate]:
+    """The flows of one function as ranked findings (flows of unselected sink classes left out)."""
+    result = []
+    for flow in flows:
         rule = rules.get(flow.sink.kind)
         if rule is None:
             continue
@@ -406,11 +641,20 @@ def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[s
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
         rank = (-source.confidence, len(flow.steps), flow.source_module.path, source.line, source.column, source.label,
                 tuple((s.location.path, s.location.line, s.location.column, s.description) for s in flow.steps))
-        if ident not in best or rank < best[ident][0]:
-            best[ident] = (rank, flow)
+        result.append((ident, rank, _finding(flow, rule)))
+    return result
+
+
+def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
+    """The best candidate per rule and sink line (the first of equal ranks, in link order), by path."""
+    best: dict[tuple, tuple] = {}
+    for group in groups:
+        for ident, rank, finding in group:
+            if ident not in best or rank < best[ident][0]:
+                best[ident] = (rank, finding)
     found: dict[str, list[Finding]] = {}
-    for (path, *_), (_, flow) in sorted(best.items(), key=lambda item: item[0]):
-        found.setdefault(path, []).append(_finding(flow, rules[flow.sink.kind]))
+    for (path, *_), (_, finding) in sorted(best.items(), key=lambda item: item[0]):
+        found.setdefault(path, []).append(finding)
     return found
 
 

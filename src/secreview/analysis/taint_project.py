@@ -18,21 +18,18 @@ import dataclasses
 import io
 import pickle
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses, suppress
-from secreview.analysis.flows import findings as flow_findings
+from secreview import filepasses
 from secreview.analysis.summaries import ModuleSummary
-from secreview.analysis.taint import summarise_module
-from secreview.analysis.taint_rules import TAINT_RULES, selected
-from secreview.config import Config
 from secreview.model import Diagnostic, DiagnosticKind, FileReview, Finding
-from secreview.parse import Parsed, parse_source
-from secreview.review.verdicts import file_verdicts
-from secreview.rules import select_rules
+
+if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothing changed never needs it
+    from secreview.config import Config
+    from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
 PASS_VERSION = "4"
-_TAINT_IDS = frozenset(TAINT_RULES.values())
 
 
 def summarise(parsed: Parsed, module: str) -> bytes:
@@ -44,6 +41,8 @@ def summarise(parsed: Parsed, module: str) -> bytes:
     evaluator gets an empty summary: the pattern walk recurses as deep and already
     reports the file as too deep to analyse.
     """
+    from secreview.analysis.taint import summarise_module
+
     try:
         summary = summarise_module(parsed.path, parsed.tree, module, parsed.source)
     except RecursionError:
@@ -89,25 +88,53 @@ def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
 
 def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | None],
                config: Config) -> tuple[FileReview, ...]:
-    rules = selected(select_rules(config.select, config.ignore))
+    return link_all(reviews, summaries, config, lambda modules, rules: flow_findings(modules, rules))[0]
+
+
+def flow_findings(modules: Sequence[ModuleSummary], rules: dict[str, Any]) -> dict[str, list[Finding]]:
+    """`flows.findings`: the engine is imported when a project is linked, not with this module."""
+    from secreview.analysis.flows import findings
+
+    return findings(modules, rules)
+
+
+def taint_rules(config: Config) -> dict[str, Any]:
+    """The selected taint rules by sink class."""
+    from secreview.analysis.taint_rules import selected
+    from secreview.rules import select_rules
+
+    return selected(select_rules(config.select, config.ignore))
+
+
+def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | None], config: Config,
+             link: Any) -> tuple[tuple[FileReview, ...], Any]:
+    """The reviews with the flows `link(modules, rules)` finds, and what else it returned (or None).
+
+    `link` returns findings by path, or (findings by path, extra). A failing link costs the
+    taint findings, never the file reviews.
+    """
+    rules = taint_rules(config)
     modules = [s for s in summaries if isinstance(s, ModuleSummary)]
     if not rules or not modules:
-        return tuple(reviews)
+        return tuple(reviews), None
     try:
-        found = flow_findings(modules, rules)
+        found = link(modules, rules)
     except RecursionError:
-        return tuple(_with_problem(r, "call chains too deep for the taint engine") for r in reviews)
+        return tuple(_with_problem(r, "call chains too deep for the taint engine") for r in reviews), None
     except Exception as exc:  # noqa: BLE001 - a bug in the project pass must not lose the file reviews
         problem = f"internal error in the taint project pass: {type(exc).__name__}: {exc}; please report it"
         return tuple(_with_problem(r, problem, DiagnosticKind.INTERNAL) if i == 0 else r
-                     for i, r in enumerate(reviews))
+                     for i, r in enumerate(reviews)), None
+    found, extra = found if isinstance(found, tuple) else (found, None)
     waivers = {m.path: m.waivers for m in modules}
-    return tuple(_merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config)
-                 for review in reviews)
+    return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config)
+                 for review in reviews), extra
 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
     """`api.review_source`: the same project pass over a project of one file."""
+    from secreview.parse import parse_source
+
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
@@ -124,13 +151,19 @@ def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = Diagnost
     return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
 
 
-def _merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config) -> FileReview:
+def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config) -> FileReview:
+    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's)."""
+    from secreview import suppress
+    from secreview.analysis.taint_rules import TAINT_RULES
+    from secreview.review.verdicts import file_verdicts
+
     found = list(found)
     if not found:
         return review
+    taint_ids = frozenset(TAINT_RULES.values())
     # A waiver of the pattern finding on the same sink (line and CWE) waives the taint finding too.
     pattern_waived = {(f.location.line, f.cwe): f.suppressed for f in review.suppressed
-                      if f.rule_id not in _TAINT_IDS}
+                      if f.rule_id not in taint_ids}
     kept, waived = suppress.apply(found, "", by_line=waivers)
     still: list[Finding] = []
     for finding in kept:
@@ -141,7 +174,7 @@ def _merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: 
             still.append(finding)
     shown = [f for f in still if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
     sinks = {(f.location.line, f.cwe) for f in (*still, *waived)}
-    pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in _TAINT_IDS]
+    pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in taint_ids]
     waived_pattern = [f for f in review.suppressed if (f.location.line, f.cwe) not in sinks]
     findings = tuple(sorted((*pattern, *shown), key=lambda f: f.sort_key))
     return dataclasses.replace(

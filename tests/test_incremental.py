@@ -1,0 +1,167 @@
+"""Warm runs after an edit re-link only what the edit can change, and report exactly what a cold run reports."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from secreview import api, parallel
+from secreview.analysis import incremental
+from secreview.cache import open_cache
+from secreview.cli import main
+from secreview.config import Config
+
+PROJECT = {
+    "app/__init__.py": "from app.runner import run_command\n",  # a re-export
+    "app/runner.py": "import os\n\n\ndef run_command(command):\n    os.system(command)\n",
+    "app/helpers.py": ("from app import run_command\n\n\n"
+                       "def prepare(value):\n    return run_command('echo ' + value)\n\n\n"
+                       "def unrelated():\n    return 1\n"),
+    "app/models.py": ("import subprocess\n\n\nclass Job:\n    def __init__(self, command):\n        self.command = command\n\n"
+                      "    def start(self):\n        subprocess.call(self.command, shell=True)\n"),
+    "app/web.py": ("from flask import request\n\nfrom app import helpers\nfrom app.models import Job\n"
+                   "from app.extra import later\n\n\n"
+                   "def view():\n    helpers.prepare(request.args['q'])\n\n\n"
+                   "def job():\n    Job(request.form['cmd']).start()\n\n\n"
+                   "def pending():\n    later(request.args['x'])\n"),
+    "app/cycle.py": ("import os\nimport sys\n\n\ndef ping(value, n):\n    if n:\n        return pong(value, n - 1)\n"
+                     "    os.system(value)\n\n\ndef pong(value, n):\n    return ping(value, n)\n\n\n"
+                     "def entry():\n    ping(sys.argv[1], 3)\n"),
+    "app/quiet.py": "def add(a, b):\n    return a + b\n",
+}
+
+
+@pytest.fixture
+def relinks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """How many functions each successful incremental re-link linked again."""
+    done: list[int] = []
+    original = incremental.relink
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        relinked = original(*args, **kwargs)
+        done.append(relinked.redone)
+        return relinked
+
+    monkeypatch.setattr(incremental, "relink", spy)
+    return done
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def report(root: Path, out: Path, *options: str) -> dict:
+    status = main(["scan", str(root), "--no-gitignore", "--jobs", "1", "--format", "json", "-o", str(out), *options])
+    assert status in (0, 1)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def taint_findings(found: dict) -> list[tuple[str, int, str]]:
+    return sorted((Path(f["path"]).name, f["line"], f["rule_id"]) for f in found["findings"]
+                  if f["rule_id"].startswith("taint-"))
+
+
+def warm_equals_cold(root: Path, tmp_path: Path) -> dict:
+    warm = report(root, tmp_path / "warm.json", "--cache-dir", str(tmp_path / "cache"))
+    cold = report(root, tmp_path / "cold.json", "--no-cache")
+    assert warm == cold
+    return warm
+
+
+def test_each_kind_of_edit_gives_the_cold_report(tmp_path: Path, relinks: list[int]) -> None:
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    first = warm_equals_cold(root, tmp_path)
+    assert {("runner.py", 5, "taint-command-injection"), ("models.py", 9, "taint-command-injection"),
+            ("cycle.py", 8, "taint-command-injection")} <= set(
+        taint_findings(first)), "the re-exported sink two calls away and the field flow are found"
+    assert relinks == []  # nothing to re-link from yet
+
+    edits = [
+        # a comment only: the file is reviewed again, nothing else changes
+        ("app/quiet.py", PROJECT["app/quiet.py"] + "# a comment\n"),
+        # add a flow inside one module
+        ("app/quiet.py", "import os\nimport sys\n\n\ndef add(a, b):\n    os.system(sys.argv[1])\n    return a + b\n"),
+        # remove the sink at the end of the cross-module chain
+        ("app/runner.py", "def run_command(command):\n    return command\n"),
+        # put it back
+        ("app/runner.py", PROJECT["app/runner.py"]),
+        # the field is no longer stored
+        ("app/models.py", PROJECT["app/models.py"].replace("self.command = command", "self.command = 'ls'")),
+        # rename the function the chain goes through
+        ("app/helpers.py", PROJECT["app/helpers.py"].replace("def prepare", "def prepared")),
+        ("app/helpers.py", PROJECT["app/helpers.py"]),
+        # an edit inside the recursion cycle
+        ("app/cycle.py", PROJECT["app/cycle.py"].replace("os.system(value)", "os.popen(value)")),
+    ]
+    for name, text in edits:
+        (root / name).write_text(text, encoding="utf-8")
+        warm_equals_cold(root, tmp_path)
+    assert len(relinks) >= 5, "most single-file edits were re-linked incrementally"
+    assert relinks[0] == 0, "a comment changes no function that calls anything"
+
+    (root / "app" / "extra.py").write_text("import os\n\n\ndef later(value):\n    os.system(value)\n")  # resolves
+    added = warm_equals_cold(root, tmp_path)
+    assert ("extra.py", 5, "taint-command-injection") in taint_findings(added)
+    (root / "app" / "extra.py").unlink()  # and a module deleted
+    removed = warm_equals_cold(root, tmp_path)
+    assert ("extra.py", 5, "taint-command-injection") not in taint_findings(removed)
+
+
+def test_an_edit_far_from_every_flow_links_only_its_own_functions(tmp_path: Path, relinks: list[int]) -> None:
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    warm_equals_cold(root, tmp_path)
+    (root / "app" / "quiet.py").write_text(PROJECT["app/quiet.py"] + "\n\ndef sub(a, b):\n    return a - b\n")
+    warm_equals_cold(root, tmp_path)
+    assert relinks == [0], "neither function calls anything: nothing is linked again"
+    (root / "app" / "quiet.py").write_text(PROJECT["app/quiet.py"] + "\nimport os\nos.system(cmd)\n")
+    warm_equals_cold(root, tmp_path)
+    assert relinks[-1] <= 2
+
+
+def test_an_unsure_answer_falls_back_to_the_full_link(tmp_path: Path, relinks: list[int],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    warm_equals_cold(root, tmp_path)
+    full: list[int] = []
+    original = incremental.full_link
+    monkeypatch.setattr(incremental, "full_link", lambda *a: full.append(1) or original(*a))
+    (root / "app" / "cycle.py").write_text(PROJECT["app/cycle.py"] + "\n\ndef again(v):\n    return ping(v, 2)\n")
+    warm_equals_cold(root, tmp_path)
+    assert relinks == [] and full == [1], "ping and pong met recursion: re-linked in full"
+
+
+def test_a_changed_file_reviewed_alone_and_an_unchanged_run_reviews_nothing(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    config = Config(gitignore=False)
+
+    def run():  # type: ignore[no-untyped-def]
+        cache, warning = open_cache(tmp_path / "cache", config, [str(root)])
+        assert cache is not None, warning
+        try:
+            return api.review_paths([root], config, cache=cache)
+        finally:
+            cache.close()
+
+    cold = run()
+    seen: list[str] = []
+    original = parallel.FileReviewer.__call__
+    monkeypatch.setattr(parallel.FileReviewer, "__call__", lambda self, path: seen.append(path) or original(self, path))
+    assert run() == cold and seen == []
+    (root / "app" / "quiet.py").write_text("def add(a, b):\n    return b + a\n")
+    warm = run()
+    assert [Path(p).name for p in seen] == ["quiet.py"]
+    assert warm == api.review_paths([root], config)
+
+
+def test_api_default_file_timeout_is_the_pools() -> None:
+    assert api.DEFAULT_FILE_TIMEOUT == parallel.DEFAULT_FILE_TIMEOUT
