@@ -14,27 +14,22 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secreview import __version__
-from secreview.api import apply_llm, review_diff, review_paths
-from secreview.baseline import Baseline, BaselineError
+from secreview.api import DEFAULT_FILE_TIMEOUT, apply_llm, review_diff, review_paths
 from secreview.cache import open_cache
-from secreview.baseline import apply as apply_baseline
-from secreview.baseline import create as create_baseline
-from secreview.baseline import load as load_baseline
 from secreview.config import Config, ConfigError
 from secreview.config import load as load_config
-from secreview.diff import ChangeError
 from secreview.discover import MissingPath
 from secreview.gcpause import paused_gc
-from secreview.llm.client import LLMError
 from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
 from secreview.model import Confidence, Diagnostic, Review, Severity
-from secreview.parallel import DEFAULT_FILE_TIMEOUT, default_jobs
-from secreview.parse import parse_file
 from secreview.progress import wanted as progress_wanted
 from secreview.report import FORMATS, renderer
+
+if TYPE_CHECKING:  # baselines, diffs, the model client and the engine are imported where used (see api)
+    from secreview.baseline import Baseline
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -105,6 +100,8 @@ def _running(args: argparse.Namespace, config: Config, paths: Sequence[str]) -> 
         if warning:
             print(f"secreview: warning: {warning}", file=sys.stderr)
     try:
+        from secreview.parallel import default_jobs
+
         yield {"jobs": args.jobs or default_jobs(), "cache": cache, "file_timeout": args.file_timeout or None,
                "progress": progress_wanted(), "isolate": True}
     finally:
@@ -223,6 +220,8 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
 
 
 def _baseline(args: argparse.Namespace) -> Baseline | None:
+    from secreview.baseline import load as load_baseline
+
     return load_baseline(Path(args.baseline)) if args.baseline else None
 
 
@@ -262,6 +261,8 @@ def _scan(args: argparse.Namespace) -> int:
     if llm is not None:  # before the baseline, so the model's agreement with a baselined finding is hidden with it
         review = apply_llm(review, llm, config)
     if baseline is not None:
+        from secreview.baseline import apply as apply_baseline
+
         review = apply_baseline(review, baseline)
     _emit(review, args, [f.path for f in review.files])
     if not any(f.reviewed for f in review.files):
@@ -303,6 +304,8 @@ def _baseline_create(args: argparse.Namespace) -> int:
     config = _config(args, Path(args.paths[0]))
     with _running(args, config, args.paths) as run:
         review = review_paths(args.paths, config, **run)
+    from secreview.baseline import create as create_baseline
+
     recorded = create_baseline(review, Path(args.file))
     print(f"secreview: recorded {recorded} finding{'' if recorded == 1 else 's'} in {args.file}", file=sys.stderr)
     return EXIT_CLEAN
@@ -314,6 +317,8 @@ def _llm_prompt(args: argparse.Namespace) -> int:
 
     path = args.file
     config = load_config(Path(path), Path(args.config) if args.config else None)
+    from secreview.parse import parse_file
+
     parsed = parse_file(path, config.max_file_size)
     if isinstance(parsed, Diagnostic):
         raise UsageError(f"{path}: {parsed.kind.value}: {parsed.message}")
@@ -359,6 +364,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(parser, args)
 
 
+def _usage_errors() -> tuple[type[Exception], ...]:
+    from secreview.baseline import BaselineError
+    from secreview.diff import ChangeError
+    from secreview.llm.client import LLMError
+
+    return MissingPath, ConfigError, UsageError, BaselineError, ChangeError, LLMError
+
+
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     try:
         if args.command == "scan":
@@ -375,7 +388,7 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _explain(args.rule)
         parser.print_help(sys.stderr)
         return EXIT_ERROR
-    except (MissingPath, ConfigError, UsageError, BaselineError, ChangeError, LLMError) as exc:
+    except _usage_errors() as exc:  # evaluated only when something is raised
         print(f"secreview: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
