@@ -62,7 +62,7 @@ def review_paths(
     """Review files and directories. Raises MissingPath or ConfigError for usage errors.
 
     `jobs` worker processes review files in parallel (the review is identical
-    for any number); `cache` (`secreview.cache.open_cache`) skips unchanged
+    for any number; 0 means one per core); `cache` (`secreview.cache.open_cache`) skips unchanged
     files; `file_timeout` seconds bound each file (None: no bound); `progress`
     draws a bar on stderr for long runs; `isolate` reviews in a worker process
     even with one job, so `file_timeout` also stops a hung parse or check.
@@ -80,9 +80,10 @@ def review_paths(
     dispatch = _dispatch(config)
     if cache is None:
         found = discover(names, config.exclude, config.gitignore)
-    from secreview.parallel import FileReviewer, review_many
+    from secreview.parallel import FileReviewer, default_jobs, review_many
 
     reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
+    jobs = jobs or default_jobs()
 
     def run(some: Sequence[str]) -> list:
         return review_many(some, reviewer, jobs=jobs, cache=cache, progress=progress, isolate=isolate)

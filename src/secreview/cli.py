@@ -100,9 +100,7 @@ def _running(args: argparse.Namespace, config: Config, paths: Sequence[str]) -> 
         if warning:
             print(f"secreview: warning: {warning}", file=sys.stderr)
     try:
-        from secreview.parallel import default_jobs
-
-        yield {"jobs": args.jobs or default_jobs(), "cache": cache, "file_timeout": args.file_timeout or None,
+        yield {"jobs": args.jobs, "cache": cache, "file_timeout": args.file_timeout or None,
                "progress": progress_wanted(), "isolate": True}
     finally:
         if cache is not None:
@@ -220,9 +218,11 @@ def _config(args: argparse.Namespace, start: Path) -> Config:
 
 
 def _baseline(args: argparse.Namespace) -> Baseline | None:
+    if not args.baseline:
+        return None
     from secreview.baseline import load as load_baseline
 
-    return load_baseline(Path(args.baseline)) if args.baseline else None
+    return load_baseline(Path(args.baseline))
 
 
 def _emit(review: Review, args: argparse.Namespace, reviewed: Sequence[str]) -> None:
