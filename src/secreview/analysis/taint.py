@@ -23,6 +23,7 @@ import ast
 import re
 import sys
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from secreview import suppress
 from secreview.analysis.names import BUILTINS, Binding, NameModel
@@ -49,6 +50,9 @@ _URL_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
+# Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
+# there is one per call into the project and one per function.
+_record = tuple.__new__
 
 
 def fixed_origin(node: ast.expr | None) -> bool:
@@ -75,12 +79,14 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
 
 def spell(node: ast.AST, depth: int = 4) -> str:
     """How code spells a short name chain (`self.request.GET`), without ast.unparse."""
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and depth:
-        return f"{spell(node.value, depth - 1)}.{node.attr}"
-    if isinstance(node, ast.Call) and depth:
-        return f"{spell(node.func, depth - 1)}()"
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id  # type: ignore[attr-defined]
+    if depth:
+        if kind is ast.Attribute:
+            return f"{spell(node.value, depth - 1)}.{node.attr}"  # type: ignore[attr-defined]
+        if kind is ast.Call:
+            return f"{spell(node.func, depth - 1)}()"  # type: ignore[attr-defined]
     return "…"
 
 
@@ -94,10 +100,16 @@ def _short(node: ast.AST, limit: int = 70) -> str:
 
 
 def _call_text(node: ast.Call) -> str:
-    args = [a.id if isinstance(a, ast.Name) else "…" for a in node.args[:1]]
-    if len(node.args) > 1 or node.keywords:
-        args.append("...")
-    return f"{spell(node.func)}({', '.join(args)})"
+    """`find(owner, ...)`: the callee, the first argument if it is a name, and "..." for any more."""
+    args = node.args
+    if args:
+        first = args[0]
+        inner = first.id if type(first) is ast.Name else "…"  # type: ignore[attr-defined]
+        if len(args) > 1 or node.keywords:
+            inner += ", ..."
+    else:
+        inner = "..." if node.keywords else ""
+    return f"{spell(node.func)}({inner})"
 
 
 def _terminates(body: list[ast.stmt], terminators: frozenset[str], names: NameModel) -> bool:
@@ -123,7 +135,8 @@ class _Module:
         self.module = module
         self.specs = specs
         self.names = NameModel(module)
-        self.lines: list[str] = []
+        self.source = ""
+        self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
         self.calls: list[CallSite] = []
@@ -135,29 +148,24 @@ class _Module:
         self.module_env: dict[str, frozenset] = {}
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
+        self.call_memo: dict[str, _CallSpecs] = {}
         self.imported: set[str] = set()
         self._declare(tree.body, module)
-        active = frozenset(self.imported)
-        self.active = [s for s in specs.sources if s.active(active)]
-        # Sources that make parameters untrusted (routes, views, handlers): most files have none.
-        self.param_sources = any(s.route_decorators or s.decorator_qualnames or s.view_first_param or s.param_names
-                                 or s.request_types for s in self.active)
-        # Receiver heuristics (`request.GET`): attribute/method -> sources naming it.
-        self.receiver_attrs: dict[str, list[SourceSpec]] = {}
-        self.receiver_methods: dict[str, list[SourceSpec]] = {}
-        self.any_methods: dict[str, SourceSpec] = {}
-        for source in self.active:
-            if source.class_bases:
-                continue
-            for attr in source.attributes:
-                self.receiver_attrs.setdefault(attr, []).append(source)
-            for method in source.methods:
-                self.receiver_methods.setdefault(method, []).append(source)
-            for method in source.any_receiver_methods:
-                self.any_methods.setdefault(method, source)
+        index = _index(specs, frozenset(self.imported))
+        self.active = index.active
+        self.param_sources = index.param_sources
+        self.request_types = index.request_types
+        self.route_specs = index.route_specs
+        self.param_specs = index.param_specs
+        self.receiver_attrs = index.receiver_attrs
+        self.receiver_methods = index.receiver_methods
+        self.any_methods = index.any_methods
+        self.source_methods = index.source_methods
+        self.source_tops = index.source_tops
+        # Top-level packages whose calls leave the project: every call site asks, so one set lookup.
+        self.external_tops = index.external_tops - {self.top}
         # Module-level names through which a qualified-name source can be reached.
-        self.source_roots = self._source_roots()
-        self.source_tops = frozenset(q.split(".", 1)[0] for q in specs.source_qualnames)
+        self.source_roots = self._source_roots(index.source_prefixes, index.bare_sources)
 
     def _declare(self, body: list[ast.stmt], prefix: str) -> None:
         """Bind module-level imports, functions and classes (and see what is imported)."""
@@ -178,24 +186,33 @@ class _Module:
                     self._declare(handler.body, prefix)
                 self._declare(stmt.orelse, prefix)
 
-    def _source_roots(self) -> frozenset[str]:
+    def _source_roots(self, prefixes: frozenset[str], bare: frozenset[str]) -> frozenset[str]:
         roots = set()
-        qualnames = self.specs.source_qualnames
-        prefixes = {q.split(".", 1)[0] for q in qualnames}
         for name, binding in self.names.module_scope.names.items():
             if binding.kind == "import" and binding.qualname and binding.qualname.split(".", 1)[0] in prefixes:
                 roots.add(name)
-        return frozenset(roots | {n for n in qualnames if "." not in n})
+        return frozenset(roots | bare)
 
     def external(self, qualname: str) -> bool:
         """A call that certainly leaves the project (standard library, builtin, a spec'd library)."""
-        top = qualname.split(".", 1)[0]
-        if top == self.top:
-            return False
-        return top in _STDLIB or top in BUILTINS or top in _library_tops(self.specs)
+        return qualname.partition(".")[0] in self.external_tops
+
+    def call_specs(self, qualname: str) -> _CallSpecs:
+        """What the specs say of a call to `qualname` here (memoised: a module calls few distinct names)."""
+        found = self.call_memo.get(qualname)
+        if found is None:
+            specs = self.specs
+            source = specs.source_for(qualname) if qualname.split(".", 1)[0] in self.source_tops else None
+            found = _CallSpecs(source, specs.sink_calls.get(qualname), specs.sanitiser_calls.get(qualname),
+                               self.external(qualname))
+            self.call_memo[qualname] = found
+        return found
 
     def line_text(self, line: int) -> str:
-        return self.lines[line - 1].strip() if 0 < line <= len(self.lines) else ""
+        if self._lines is None:  # split only for the rare file with a sink
+            self._lines = self.source.splitlines()
+        lines = self._lines
+        return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
     def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
         index = len(self.sources)
@@ -214,19 +231,74 @@ class _Module:
         return taint
 
 
-_LIBRARY_TOPS: dict[int, frozenset[str]] = {}
+class _CallSpecs(NamedTuple):
+    """The specs' entries for one called qualified name."""
+
+    source: SourceSpec | None  # the call (or the object it is a method of) is a source
+    sinks: list[SinkSpec] | None
+    cuts: frozenset[str] | None  # the sink classes it sanitises
+    external: bool  # it certainly leaves the project
 
 
-def _library_tops(specs: Specs) -> frozenset[str]:
-    key = id(specs)
-    found = _LIBRARY_TOPS.get(key)
-    if found is None:
-        names = [*specs.sink_calls, *specs.source_qualnames, *specs.sanitiser_calls]
+class _Index:
+    """The specs as the pass asks them for one set of active sources.
+
+    Built once per distinct set (files importing the same frameworks share one)
+    instead of once per module.
+    """
+
+    def __init__(self, specs: Specs, active: list[SourceSpec]) -> None:
+        self.active = active
+        # Sources that make parameters untrusted (routes, views, handlers): most files have none.
+        self.param_sources = any(s.route_decorators or s.decorator_qualnames or s.view_first_param or s.param_names
+                                 or s.request_types for s in active)
+        self.request_types = frozenset().union(*(s.request_types for s in active))
+        self.route_specs = [s for s in active if s.route_decorators or s.decorator_qualnames]
+        self.param_specs = [s for s in active if s.view_first_param or s.param_names]
+        # Receiver heuristics (`request.GET`): attribute/method -> sources naming it.
+        self.receiver_attrs: dict[str, list[SourceSpec]] = {}
+        self.receiver_methods: dict[str, list[SourceSpec]] = {}
+        self.any_methods: dict[str, SourceSpec] = {}
+        for source in active:
+            if source.class_bases:
+                continue
+            for attr in source.attributes:
+                self.receiver_attrs.setdefault(attr, []).append(source)
+            for method in source.methods:
+                self.receiver_methods.setdefault(method, []).append(source)
+            for method in source.any_receiver_methods:
+                self.any_methods.setdefault(method, source)
+        # Methods `_method_source` can turn into a source outside a source class (most methods cannot).
+        self.source_methods = frozenset(self.receiver_methods) | frozenset(self.any_methods)
+        qualnames = specs.source_qualnames
+        self.source_tops = self.source_prefixes = frozenset(q.split(".", 1)[0] for q in qualnames)
+        self.bare_sources = frozenset(n for n in qualnames if "." not in n)
+        # Top-level names of the standard library, the builtins and every library the specs name.
+        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls]
         for source in specs.sources:
             names.extend(source.imports)
             names.extend(source.request_types)
-        found = frozenset(n.split(".", 1)[0] for n in names)
-        _LIBRARY_TOPS[key] = found
+        self.external_tops = _STDLIB | BUILTINS | frozenset(n.split(".", 1)[0] for n in names)
+
+
+_UNKNOWN_CALL = _CallSpecs(None, None, None, True)
+# id(specs) -> (specs, {imported top-level names or active sources -> index}); the specs are kept
+# so that their id is not reused.
+_INDEXES: dict[int, tuple[Specs, dict[frozenset[str] | tuple[SourceSpec, ...], _Index]]] = {}
+
+
+def _index(specs: Specs, imported: frozenset[str]) -> _Index:
+    entry = _INDEXES.get(id(specs))
+    if entry is None or entry[0] is not specs:
+        entry = _INDEXES[id(specs)] = (specs, {})
+    known = entry[1]
+    found = known.get(imported)
+    if found is None:
+        active = [s for s in specs.sources if s.active(imported)]
+        found = known.get(tuple(active))
+        if found is None:
+            found = known[tuple(active)] = _Index(specs, active)
+        known[imported] = found
     return found
 
 
@@ -251,6 +323,10 @@ class _FunctionPass:
         self.safe_fields: dict[str, frozenset[str]] = {}  # parameter -> its model's numeric fields
         self.self_name = ""
         self.nested: list[tuple[ast.AST, str]] = []
+        # `x = f(a)` asks for f's qualified name in `_call`, `_is_resolved_path` and `bind`: the answer
+        # of `_call` is kept for its node until the name model next changes (see `_names_changed`).
+        self.last_call: ast.Call | None = None
+        self.last_qual: str | None = None
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
@@ -363,6 +439,13 @@ class _FunctionPass:
     def _import(self, stmt: ast.Import | ast.ImportFrom) -> None:
         if self.node is not None:
             self.mod.names.bind_import(stmt)
+            self.last_call = None
+
+    def call_qualname(self, call: ast.Call) -> str | None:
+        """`names.qualname(call.func)`, reused from `_call` when no binding changed since."""
+        if call is self.last_call:
+            return self.last_qual
+        return self.mod.names.qualname(call.func)
 
     def _assert(self, stmt: ast.Assert) -> None:
         self.ev(stmt.test)
@@ -394,8 +477,10 @@ class _FunctionPass:
                 qual = self.mod.names.qualname(value.func)  # type: ignore[attr-defined]
                 if qual is not None and "." in qual:
                     self.mod.names.bind(name, Binding(qual, kind="instance"))
+                    self.last_call = None
                 elif self.node is not None and name in self.mod.names.scopes[-1].names:
                     self.mod.names.scopes[-1].names.pop(name)
+                    self.last_call = None
         elif kind is ast.Attribute:
             base = target.value  # type: ignore[attr-defined]
             if isinstance(base, ast.Name):
@@ -436,7 +521,7 @@ class _FunctionPass:
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr in guards.path_resolver_methods:
             return True
-        qual = self.mod.names.qualname(func)
+        qual = self.call_qualname(value)
         return qual is not None and qual in guards.path_resolvers
 
     def apply_clean(self, clean: dict[str, frozenset]) -> None:
@@ -539,7 +624,7 @@ class _FunctionPass:
 
     # -- expressions ------------------------------------------------------------------
     def ev(self, node: ast.expr) -> frozenset:
-        handler = _EXPRESSIONS.get(type(node))
+        handler = _expression_handler(type(node))
         return handler(self, node) if handler is not None else EMPTY
 
     def load_key(self, key: str) -> frozenset:
@@ -569,6 +654,9 @@ class _FunctionPass:
         return found
 
     def _name(self, node: ast.Name) -> frozenset:
+        taint = self.env.get(node.id)
+        if taint is not None and taint is not _GLOBAL_SOURCE:  # a local: the common case, without load_key
+            return taint
         taint = self.load_key(node.id)
         if taint is _GLOBAL_SOURCE:
             # a module-level name that is itself a source (`from sys import argv`): one atom per use
@@ -736,7 +824,6 @@ class _FunctionPass:
 
     def _call(self, node: ast.Call) -> frozenset:
         mod = self.mod
-        specs = mod.specs
         func = node.func
         star = EMPTY
         args: list[frozenset] = []
@@ -763,6 +850,8 @@ class _FunctionPass:
             bound = own = True
         else:
             qual = mod.names.qualname(func)
+            self.last_call = node
+            self.last_qual = qual
             if qual is not None and method is not None:
                 receiver_node = func.value  # type: ignore[union-attr]
                 if type(receiver_node) is ast.Name:
@@ -771,6 +860,7 @@ class _FunctionPass:
                     module_function = binding is not None and binding.kind == "import"
                 else:
                     bound = type(receiver_node) is ast.Call  # `Archiver(x).run()`
+        known = mod.call_specs(qual) if qual is not None else _UNKNOWN_CALL
         everything = star
         for taint in args:
             everything = _join(everything, taint)
@@ -778,31 +868,27 @@ class _FunctionPass:
             everything = _join(everything, taint)
 
         if not everything and not receiver:
-            return self._clean_call(node, func, method, qual, args, keywords, star, bound, own)
+            return self._clean_call(node, func, method, qual, known, args, keywords, star, bound, own)
         # sources
-        if qual is not None and qual.split(".", 1)[0] in mod.source_tops:
-            spec = specs.source_for(qual)
-            if spec is not None:
-                return self._call_source(node, func, receiver, spec)
-        if method is not None:
+        if known.source is not None:
+            return self._call_source(node, func, receiver, known.source)
+        if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
         # sinks
-        sinks = None
-        if qual is not None:
-            sinks = specs.sink_calls.get(qual)
+        sinks = known.sinks
         if sinks is None and method is not None and not module_function:
-            sinks = specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
+            sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
         if sinks is not None:
             for sink in sinks:
                 self._check_sink(sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
                 return EMPTY  # rows come from the database, not from the query text
         # sanitisers
-        cuts = specs.sanitiser_calls.get(qual) if qual is not None else None
+        cuts = known.cuts
         if cuts is None and method is not None:
-            cuts = specs.sanitiser_methods.get(method)
+            cuts = mod.specs.sanitiser_methods.get(method)
             if cuts is not None:
                 return cut(receiver, cuts) if ALL not in cuts else EMPTY
         if cuts is not None:
@@ -815,24 +901,22 @@ class _FunctionPass:
             key = self.key(func.value)  # type: ignore[union-attr]
             if key is not None:
                 self.env[key] = _join(self.load_key(key), everything)
-        if qual is not None and (own or not mod.external(qual)):
+        if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         return _join(everything, receiver)
 
-    def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None,
+    def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
                     own: bool) -> frozenset:
         """A call given no tainted value: only a source or a function of the project can return taint."""
         mod = self.mod
-        if qual is not None and qual.split(".", 1)[0] in mod.source_tops:
-            spec = mod.specs.source_for(qual)
-            if spec is not None:
-                return mod.new_source(node, spec)
-        if method is not None:
+        if known.source is not None:
+            return mod.new_source(node, known.source)
+        if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
-        if qual is not None and (own or not mod.external(qual)):
+        if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
         return EMPTY
 
@@ -840,9 +924,8 @@ class _FunctionPass:
                       star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
         mod = self.mod
         index = len(mod.calls)
-        mod.calls.append(CallSite(
-            callee=qual, caller=self.qualname, args=tuple(args), keywords=tuple(keywords), star=star,
-            receiver=receiver, bound=bound, line=node.lineno, column=node.col_offset, description=_call_text(node)))
+        mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
+                                            node.lineno, node.col_offset, _call_text(node))))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
 
@@ -993,6 +1076,7 @@ _EXPRESSIONS = {
     ast.DictComp: _FunctionPass._comprehension,
     ast.Lambda: _FunctionPass._lambda,
 }
+_expression_handler = _EXPRESSIONS.get  # bound once: `ev` runs for nearly every expression node
 
 
 # -- functions: parameters, sources among them, nesting -----------------------------------
@@ -1014,7 +1098,7 @@ def _decorator_route(mod: _Module, decorator: ast.expr) -> tuple[SourceSpec, ast
         return None
     func = decorator.func
     qual = mod.names.qualname(func)
-    for spec in mod.active:
+    for spec in mod.route_specs:
         if isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
             return spec, decorator
         if qual is not None and qual in spec.decorator_qualnames:
@@ -1036,14 +1120,15 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
     found: dict[str, SourceSpec] = {}
     data_params = params[1:] if is_method else params
     for param in data_params:
+        if param.annotation is None:
+            continue
         annotation = _annotation_name(mod, param.annotation)
-        for spec in mod.active:
-            if annotation and annotation in spec.request_types:
-                fn.receivers.add(param.arg)
+        if annotation and annotation in mod.request_types:
+            fn.receivers.add(param.arg)
         fields = mod.numeric_fields.get(annotation)
         if fields:
             fn.safe_fields[param.arg] = fields
-    for decorator in node.decorator_list:
+    for decorator in node.decorator_list if mod.route_specs else ():
         match = _decorator_route(mod, decorator)
         if match is None:
             continue
@@ -1067,7 +1152,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             if param.arg in slashless:
                 fn.path_safe.add(param.arg)
     names = [p.arg for p in data_params]
-    for spec in mod.active:
+    for spec in mod.param_specs:
         if spec.view_first_param and names and names[0] == spec.view_first_param:
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
@@ -1136,9 +1221,8 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     if is_method:
         fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
-    mod.functions[qual] = FunctionSummary(
-        qualname=qual, name=node.name, params=tuple(p.arg for p in params), vararg=vararg, kwarg=kwarg,
-        returns=fn.returns, sinks=tuple(fn.sinks), calls=tuple(fn.calls), line=node.lineno)
+    mod.functions[qual] = _record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
+                                                    fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno))
     inner_scopes = names.scopes
     names.scopes = saved
     if fn.nested:
@@ -1194,7 +1278,7 @@ def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
 
 def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Specs) -> ModuleSummary:
     mod = _Module(path, tree, module, specs)
-    mod.lines = source.splitlines()
+    mod.source = source
     top = _FunctionPass(mod, f"{module}.<module>", None, "", {})
     top.run_body(tree.body)
     mod.module_env = {k: _drop_params(v) for k, v in top.env.items()}
