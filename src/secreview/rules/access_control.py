@@ -20,6 +20,7 @@ from secreview.rules.heuristics import (
     test_context_named,
     walk_body,
 )
+from secreview.rules.literals import literal_may_contain
 
 HTTP_CLIENT_ROOTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send"})
@@ -349,65 +350,84 @@ def _secret_rule(name: str, value: str) -> str | None:
 
 
 def _string(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Constant) and isinstance(node.value, bytes):
-        return node.value.decode("latin-1")
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, bytes):
+            return value.decode("latin-1")
     return None
 
 
-_LAST_PAIRS: list = [None, []]  # the three secret rules run one after another on the same node
+# The three secret rules run one after another on the same node: the first to ask works out
+# which rule each name-to-literal pairing there belongs to, the other two read the answer.
+_LAST_SECRETS: list = [None, ()]
 
 
-def _named_literals(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
-    """(name, literal text, where to report) for every name-to-string-literal pairing at `node`."""
-    if _LAST_PAIRS[0] is not node:
-        _LAST_PAIRS[0], _LAST_PAIRS[1] = node, _pairs_at(node, ctx)
-    return _LAST_PAIRS[1]
+def _secrets_at(node: ast.AST, ctx: Context) -> tuple[tuple[str, str, str, ast.AST], ...]:
+    """(rule id, name, literal text, where to report) for every pairing at `node` a secret rule reports."""
+    if _LAST_SECRETS[0] is not node:
+        found: tuple[tuple[str, str, str, ast.AST], ...] = ()
+        pairs = _pairs_at(node, ctx)
+        if pairs:
+            found = tuple((rule_id, name, value, where) for name, value, where in pairs
+                          if (rule_id := _secret_rule(name, value)) is not None)
+        _LAST_SECRETS[0], _LAST_SECRETS[1] = node, found
+    return _LAST_SECRETS[1]
 
 
 def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
-    """Only pairings with a literal value: nothing else can be reported, and most nodes have none."""
+    """(name, literal text, where to report) for every name-to-string-literal pairing at `node`.
+
+    Only pairings with a literal value: nothing else can be reported, and most nodes have none,
+    so each branch looks for a literal before anything else.
+    """
     pairs: list[tuple[str, str, ast.AST]] = []
-    if isinstance(node, ast.Assign):
-        value = _string(node.value)
-        if value is not None:
-            for target in node.targets:
-                pairs.append((name_of(target), value, node))
-    elif isinstance(node, ast.AnnAssign) and node.value is not None:
-        value = _string(node.value)
-        if value is not None:
-            pairs.append((name_of(node.target), value, node))
-    elif isinstance(node, ast.Call):
-        for kw in node.keywords:
-            if kw.arg:
+    kind = node.__class__
+    if kind is ast.Call:
+        for kw in node.keywords:  # type: ignore[attr-defined]
+            if kw.arg and isinstance(kw.value, ast.Constant):
                 value = _string(kw.value)
                 if value is not None:
                     pairs.append((kw.arg, value, node))
-        if len(node.args) == 2:
-            value = _string(node.args[1])
-            if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):
-                pairs.append((str(ctx.constant_value(node.args[0])), value, node))
-    elif isinstance(node, ast.Dict):
-        for key, value_node in zip(node.keys, node.values):
-            key_text = _string(key)
-            value = _string(value_node)
-            if key_text is not None and value is not None:
-                pairs.append((key_text, value, value_node))
-    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        args = node.args
-        positional = [*args.posonlyargs, *args.args]
-        for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
-            value = _string(default)
+        args = node.args  # type: ignore[attr-defined]
+        if len(args) == 2 and isinstance(args[1], ast.Constant):
+            value = _string(args[1])
+            if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):  # type: ignore[arg-type]
+                pairs.append((str(ctx.constant_value(args[0])), value, node))
+    elif kind is ast.Assign:
+        if isinstance(node.value, ast.Constant):  # type: ignore[attr-defined]
+            value = _string(node.value)  # type: ignore[attr-defined]
             if value is not None:
-                pairs.append((arg.arg, value, default))
+                for target in node.targets:  # type: ignore[attr-defined]
+                    pairs.append((name_of(target), value, node))
+    elif kind is ast.Dict:
+        for key, value_node in zip(node.keys, node.values):  # type: ignore[attr-defined]
+            if isinstance(value_node, ast.Constant) and isinstance(key, ast.Constant):
+                key_text = _string(key)
+                value = _string(value_node)
+                if key_text is not None and value is not None:
+                    pairs.append((key_text, value, value_node))
+    elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+        args = node.args  # type: ignore[attr-defined]
+        if args.defaults:
+            positional = [*args.posonlyargs, *args.args]
+            for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+                value = _string(default)
+                if value is not None:
+                    pairs.append((arg.arg, value, default))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
             value = _string(default)
             if value is not None:
                 pairs.append((arg.arg, value, default))
-    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
+    elif kind is ast.AnnAssign:
+        if node.value is not None:  # type: ignore[attr-defined]
+            value = _string(node.value)  # type: ignore[attr-defined]
+            if value is not None:
+                pairs.append((name_of(node.target), value, node))  # type: ignore[attr-defined]
+    elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):  # type: ignore[attr-defined]
         # Only passwords: comparing a token or key name with a literal is usually parsing.
-        left, right = node.left, node.comparators[0]
+        left, right = node.left, node.comparators[0]  # type: ignore[attr-defined]
         for named, literal in ((left, right), (right, left)):
             value = _string(literal)
             if value is not None and _PASSWORD_NAME.search(name_of(named)):
@@ -421,6 +441,8 @@ _SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef,
 def string_literals(module: ast.Module) -> list[ast.Constant]:
     """Every string literal of a module (one pass, for checks that read literal text wherever it is)."""
     return [n for n in module_nodes(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
 _SECRET_MESSAGES = {
     "hardcoded-password": "a password",
     "hardcoded-cryptographic-key": "a cryptographic key",
@@ -437,14 +459,13 @@ _NAME_WORDS = {
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    pairs = _named_literals(node, ctx)
-    if not pairs or not source_mentions(ctx, *_NAME_WORDS[ctx.rule.id]):  # type: ignore[union-attr]
-        return  # no literal here, or no name in this file says it holds one
-    for name, value, where in pairs:
-        if _secret_rule(name, value) != ctx.rule.id or in_tests(ctx):  # type: ignore[union-attr]
-            continue
+    rule_id = ctx.rule.id  # type: ignore[union-attr]
+    mine = [found for found in _secrets_at(node, ctx) if found[0] == rule_id]
+    if not mine or not source_mentions(ctx, *_NAME_WORDS[rule_id]) or in_tests(ctx):
+        return  # no literal of this rule here, no name in this file says it holds one, or test code
+    kind = _SECRET_MESSAGES[rule_id]
+    for _, name, value, where in mine:
         strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
-        kind = _SECRET_MESSAGES[ctx.rule.id]  # type: ignore[union-attr]
         ctx.report(where, f"`{name}` is set to a literal that looks like {kind} in the source; anyone who can "
                    "read the code or its history has it.",
                    confidence=Confidence.HIGH if strong else Confidence.MEDIUM)
@@ -454,6 +475,7 @@ _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://(?P<user>[^/\s:@]+):(?P<pa
                               re.IGNORECASE)
 _DSN_PASSWORD = re.compile(r"(?:^|\s)password=(?P<password>[^\s'\"]+)", re.IGNORECASE)
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+_CONNECTION_NEEDLES = ("://", "password=")  # what a literal with an embedded password contains (any case)
 
 
 def _embedded_password(value: str) -> str | None:
@@ -511,6 +533,8 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     if isinstance(node, ast.Module):
         if in_tests(ctx) or not (source_mentions(ctx, "://") or source_mentions(ctx, "password=", "PASSWORD=")):
             return
+        if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
+            return  # the file mentions them only in comments: no literal to walk the tree for
         for literal in string_literals(node):
             value = literal.value
             if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
@@ -535,12 +559,10 @@ _KEY_ARGUMENTS: dict[str, tuple[int, str]] = {
 
 def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
     """The literal (or name bound only to a literal) in the key position of a crypto call."""
-    if not isinstance(node, ast.Call):
+    if node.__class__ is not ast.Call:
         return None
-    if not source_mentions(ctx, "jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography"):
-        return None
-    spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")
-    if spec is None:
+    spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")  # type: ignore[arg-type]
+    if spec is None or not source_mentions(ctx, "jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography"):
         return None
     key = argument(node, *spec)
     value = ctx.constant_value(key) if key is not None else None
@@ -625,7 +647,7 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if not source_mentions(ctx, *_FORMAT_MARKERS):
+        if not source_mentions(ctx, *_FORMAT_MARKERS) or not literal_may_contain(ctx.source, _FORMAT_MARKERS):
             return
         for literal in string_literals(node):
             description = known_secret_format(literal.value)
