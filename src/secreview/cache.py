@@ -133,11 +133,14 @@ class ProjectRow:
 
     files: tuple[FileReview, ...]
     verdicts: tuple[PillarVerdict, ...]
+    digests: tuple[str, ...] = ()  # of each file reviewed, for the next run to see which changed
+    found: dict = field(default_factory=dict)  # the cross-module taint findings, by path
 
     @property
     def valid(self) -> bool:
         return isinstance(self.files, tuple) and all(isinstance(f, FileReview) for f in self.files) and \
-            isinstance(self.verdicts, tuple) and all(isinstance(v, PillarVerdict) for v in self.verdicts)
+            isinstance(self.verdicts, tuple) and all(isinstance(v, PillarVerdict) for v in self.verdicts) and \
+            isinstance(self.digests, tuple) and isinstance(self.found, dict)
 
 
 @dataclass
@@ -311,8 +314,8 @@ class Cache:
             return None
         return self._row(rows[0][1])
 
-    def previous_project(self, roots: Sequence[str]) -> tuple[tuple[FileReview, ...], LinkState | None] | None:
-        """The file reviews of the last run over `roots` and the record of its link (None if not kept)."""
+    def previous_project(self, roots: Sequence[str]) -> tuple[ProjectRow, LinkState | None] | None:
+        """The last run over `roots` and the record of the last full link (None if not kept)."""
         scope = self._scope(roots)
         rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
         row = self._row(rows[0][1]) if rows else None
@@ -321,13 +324,13 @@ class Cache:
         from secreview.analysis.incremental import LinkState
 
         links = self._select("SELECT key, payload FROM links WHERE scope IN", [scope])
-        state = _loads_any(links[0][1]) if links and links[0][0] == rows[0][0] else None
-        return row.files, state if isinstance(state, LinkState) else None
+        state = _loads_any(links[0][1]) if links else None
+        return row, state if isinstance(state, LinkState) else None
 
     def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
-                      files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...],
-                      state: object | None) -> None:
-        """Keep a project result (and the record of its link) for the next run over `roots`.
+                      files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...], found: dict,
+                      state: object | None, full: bool = True) -> None:
+        """Keep a project result for the next run over `roots`, and after a `full` link its record `state`.
 
         Not kept when some file may come out differently next time (its digest is None).
         """
@@ -336,7 +339,8 @@ class Cache:
             return
         scope, now = self._scope(roots), time.time_ns()
         try:
-            payload = pickle.dumps(ProjectRow(tuple(files), tuple(verdicts)), pickle.HIGHEST_PROTOCOL)
+            row = ProjectRow(tuple(files), tuple(verdicts), tuple(digests), found)  # type: ignore[arg-type]
+            payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
             link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
         except Exception:  # something that cannot be pickled: simply not kept
             return
@@ -344,7 +348,9 @@ class Cache:
             with self._transaction():
                 self._db.execute("INSERT OR REPLACE INTO projects (scope, key, payload, stored_ns) "
                                  "VALUES (?, ?, ?, ?)", (scope, key, payload, now))
-                if link is None:
+                if not full:
+                    pass  # the record of the last full link stays: the next run re-links against it
+                elif link is None:
                     self._db.execute("DELETE FROM links WHERE scope = ?", (scope,))
                 else:
                     self._db.execute("INSERT OR REPLACE INTO links (scope, key, payload, stored_ns) "

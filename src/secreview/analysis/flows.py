@@ -225,6 +225,11 @@ class Project:
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
         self._targets: dict[str, tuple[str | None, bool]] = {}
+        # Callee names whose resolution read more than the names they start with (a re-export
+        # or a base class): an edit anywhere may change it. Every other name's resolution reads
+        # only names under its own dotted prefixes, which only modules named by a prefix define.
+        self.indirect: set[str] = set()
+        self._indirect = False
         self.trace = trace
 
     # -- modules and functions ----------------------------------------------------------
@@ -259,7 +264,10 @@ class Project:
             return found
         if class_qual in seen:
             return None
-        for base in self.classes.get(class_qual, ()):
+        bases = self.classes.get(class_qual, ())
+        if bases:
+            self._indirect = True
+        for base in bases:
             found = self._method(base, name, seen | {class_qual})
             if found is not None:
                 return found
@@ -269,7 +277,10 @@ class Project:
         """(qualname of the project function a call of `callee` runs, is a constructor), memoised."""
         found = self._targets.get(callee)
         if found is None:
+            self._indirect = False
             found = self._targets[callee] = self._resolve(callee)
+            if self._indirect:
+                self.indirect.add(callee)
         return found
 
     def target(self, call: CallSite) -> tuple[_Fn | None, bool, bool]:
@@ -296,6 +307,7 @@ class Project:
             qualname = self._reexported(qualname)
             if not qualname:
                 break
+            self._indirect = True
         return None, False
 
     def _reexported(self, qualname: str) -> str:

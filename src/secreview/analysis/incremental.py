@@ -40,29 +40,38 @@ Target = tuple  # (qualname or None, constructor, path of the defining module or
 
 @dataclass
 class LinkState:
-    """What the next run needs to re-link only what an edit changes (pickled with the project row)."""
+    """The record of the last full link of a project, kept beside its cached result.
+
+    It is written by a full link only: a run after an edit re-links against it every
+    module edited since (its `digests` say which), reads it and leaves it as it is. After
+    `REBASE_AFTER` edited modules, a full link writes a new one.
+    """
 
     paths: tuple[str, ...]
     digests: tuple[str, ...]
+    modules: tuple[str, ...]  # each path's module name: a package's __init__.py added elsewhere changes it
     shapes: dict[str, Shape]  # path -> shape, for the files with a summary
     candidates: dict[tuple[str, str], list]  # (path, qualname) -> that function's flows as flows.Candidate
-    found: dict[str, list[Finding]]  # the taint findings picked, by the sink's path
     targets: dict[str, Target]  # every callee name of the project -> what it resolves to
+    indirect: set[str]  # callee names resolved through a re-export or a base class (see Project.indirect)
     sites: dict[str, list[tuple[str, int]]]  # callee name -> its call sites (path, call index), in link order
     fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (writer, writer's path, taint)
-    keys: dict[tuple, int]  # trace entry -> id
+    keys: dict[tuple, int]  # trace entry -> id (ids in insertion order)
     facts: dict[str, list[int]]  # fact -> ids of the entries that read it
     parents: list[list[int]]  # id -> ids of the entries that used it
     unsure: set[int] = field(default_factory=set)
     heights: list[int] = field(default_factory=list)
 
 
+REBASE_AFTER = 32  # modules edited since the last full link; beyond that, link in full again
+
+
 @dataclass
 class Relinked:
-    """The outcome of a link: findings by path and the state for the next run."""
+    """The outcome of a link: findings by path, and the record for the next runs (full links only)."""
 
     found: dict[str, list[Finding]]
-    state: LinkState
+    state: LinkState | None
     redone: int  # functions linked afresh (all of them for a full link)
 
 
@@ -71,16 +80,23 @@ class Relinked:
 def full_link(paths: Sequence[str], digests: Sequence[str], modules: Sequence[ModuleSummary],
               rules: dict[str, Any]) -> Relinked:
     """Link every module, recording what each answer consulted."""
+    from secreview.analyze import module_name
+
     trace = Trace()
     project = Project(modules, trace=trace)
     groups = project.flows_by_function()
     candidates = {qual: flows.candidates(found, rules) for qual, found in groups}
     found = flows.pick(candidates[qual] for qual, _ in groups)
     state = LinkState(
-        paths=tuple(paths), digests=tuple(digests), shapes={s.path: s for s in project.shapes},
-        candidates={q: c for q, c in candidates.items() if c}, found=found,
-        targets={}, sites={}, fields=_fields(project), keys={}, facts={}, parents=[])
-    _index_calls(project, state, [s.path for s in project.shapes])
+        paths=tuple(paths), digests=tuple(digests), modules=tuple(module_name(p) for p in paths),
+        shapes={s.path: s for s in project.shapes}, candidates={q: c for q, c in candidates.items() if c},
+        targets={}, indirect=set(), sites={}, fields=_fields(project), keys={}, facts={}, parents=[])
+    for shape in project.shapes:
+        for position, call in enumerate(project.module(shape.path).calls):
+            state.sites.setdefault(call.callee, []).append((shape.path, position))
+            if call.callee not in state.targets:
+                state.targets[call.callee] = _target(project, call.callee)
+    state.indirect = set(project.indirect)
     _absorb(state, trace)
     return Relinked(found, state, len(groups))
 
@@ -95,34 +111,18 @@ def _target(project: Project, callee: str) -> Target:
     return qualname, constructor, project.function_paths.get(qualname) if qualname else None
 
 
-def _index_calls(project: Project, state: LinkState, paths: Iterable[str]) -> None:
-    """Add the call sites of `paths` (in link order) and their callees' resolution to `state`."""
-    for path in paths:
-        for position, call in enumerate(project.module(path).calls):
-            state.sites.setdefault(call.callee, []).append((path, position))
-            if call.callee not in state.targets:
-                state.targets[call.callee] = _target(project, call.callee)
-
-
 def _absorb(state: LinkState, trace: Trace) -> None:
-    """Add a trace's entries to the state's record (an entry linked again gets its new height)."""
-    ids = [0] * len(trace.facts)
-    for key, local in trace.ids.items():
-        ident = state.keys.get(key)
-        if ident is None:
-            ident = state.keys[key] = len(state.parents)
-            state.parents.append([])
-            state.heights.append(0)
-        ids[local] = ident
-    for local, ident in enumerate(ids):
-        state.heights[ident] = trace.heights[local]
-        for fact in trace.facts[local]:
-            readers = state.facts.setdefault(fact, [])
-            if not readers or readers[-1] != ident:
-                readers.append(ident)
-        for child in trace.children[local]:
-            state.parents[ids[child]].append(ident)
-    state.unsure.update(ids[local] for local in trace.unsure_ids)
+    """The trace's entries as the state's record: facts read and, per entry, the entries that used it."""
+    state.keys = dict(trace.ids)
+    state.heights = list(trace.heights)
+    state.unsure = set(trace.unsure_ids)
+    state.parents = [[] for _ in trace.facts]
+    for ident, children in enumerate(trace.children):
+        for child in children:
+            state.parents[child].append(ident)
+    for ident, facts in enumerate(trace.facts):
+        for fact in facts:
+            state.facts.setdefault(fact, []).append(ident)
 
 
 # -- the re-link -----------------------------------------------------------------------
@@ -131,11 +131,14 @@ class Fallback(Exception):
     """The re-link cannot be sure to match the full link: link everything."""
 
 
-def relink(state: LinkState, paths: Sequence[str], digests: Sequence[str], changed: dict[str, ModuleSummary | None],
-           load: Callable[[str], ModuleSummary], rules: dict[str, Any]) -> Relinked:
-    """Re-link after the modules `changed` (path -> new summary) were edited; raises Fallback when unsure.
+def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSummary | None],
+           before: Callable[[str], ModuleSummary], load: Callable[[str], ModuleSummary],
+           rules: dict[str, Any]) -> Relinked:
+    """Re-link the last full link (`state`) after the modules `changed` (path -> summary now) were edited.
 
-    `load(path)` gives the summary of an unchanged module (decoded on demand).
+    `before(path)` gives a changed module's summary at the full link, `load(path)` an unchanged
+    module's summary. Raises Fallback when the result could differ from a full link. The state
+    is used up: it is changed in place to describe the project as it is now.
     """
     if tuple(paths) != state.paths or max(state.heights, default=0) > flows.MAX_DEPTH:
         raise Fallback("the set of files changed, or chains of calls are near the depth limit")
@@ -158,99 +161,96 @@ def relink(state: LinkState, paths: Sequence[str], digests: Sequence[str], chang
 
     trace = Trace(strict=True)
     project = Project(shapes=shapes, load=summary_of, trace=trace)
-    old_sites = {name: list(sites) for name, sites in state.sites.items()}
-    old_targets = dict(state.targets)
+    names = {state.shapes[p].module for p in changed if p in state.shapes}
+    names |= {s.module for s in changed.values() if s is not None}
+    old_callees = {call.callee for path in changed if path in state.shapes for call in before(path).calls}
+    new_callees = {call.callee for s in changed.values() if s is not None for call in s.calls}
+    moved = _resolve_again(state, project, names, new_callees)
     facts = {f"m:{path}" for path in changed}
-    facts |= _changed_resolutions(state, project)
+    facts |= {f"r:{callee}" for callee in moved}
     facts |= {f"f:{name}" for name in _changed_fields(state.fields, _fields(project))}
-    _replace_calls(state, project, changed)
-    facts |= {f"c:{q}" for q in _changed_callers(old_sites, old_targets, state, changed)}
+    callers = {target[0] for callee in old_callees | new_callees | moved.keys()
+               for target in (moved.get(callee, (None,)), state.targets.get(callee)) if target and target[0]}
+    facts |= {f"c:{qualname}" for qualname in callers}
+    _replace_sites(state, changed, old_callees)
     redo = _affected(state, facts)
     redo.update(qual for qual in project.linked_functions() if qual[0] in changed)
-    project.callers_index = _callers_index(state, paths)
+    project.callers_index = _Callers(state, paths)
     try:
         groups = dict(project.flows_by_function(redo))
     except Unsure as exc:
         raise Fallback(f"recursion met while re-linking: {exc}") from None
     if max(trace.heights, default=0) > flows.MAX_DEPTH:
         raise Fallback("a chain of calls near the depth limit")
-    candidates = {}
+    candidates = []
     for qual in project.linked_functions():
-        if qual in groups:
-            found = flows.candidates(groups[qual], rules)
-        else:
-            found = state.candidates.get(qual, [])
+        found = flows.candidates(groups[qual], rules) if qual in groups else state.candidates.get(qual)
         if found:
-            candidates[qual] = found
-    picked = flows.pick(candidates.values())
-    state.paths, state.digests = tuple(paths), tuple(digests)
-    state.shapes = {s.path: s for s in shapes}
-    state.candidates, state.found, state.fields = candidates, picked, _fields(project)
-    _absorb(state, trace)
-    return Relinked(picked, state, len(groups))
+            candidates.append(found)
+    return Relinked(flows.pick(candidates), None, len(groups))
 
 
-def _changed_resolutions(state: LinkState, project: Project) -> set[str]:
-    """`r:` facts of the callee names that resolve differently now (and their new resolution kept)."""
-    facts = set()
-    for callee, before in state.targets.items():
+def _resolve_again(state: LinkState, project: Project, names: set[str], new_callees: set[str]) -> dict[str, Target]:
+    """Callee names that resolve otherwise now -> what they resolved to before (the state gets the new).
+
+    Only names an edited module can answer are resolved again: those under an edited
+    module's name, those resolved through a re-export or a base class, and new ones.
+    """
+    prefixes = tuple(f"{name}." for name in names)
+    again = {callee for callee in state.targets if callee in names or callee.startswith(prefixes)}
+    moved = {}
+    for callee in again | state.indirect | new_callees:
         now = _target(project, callee)
+        before = state.targets.get(callee)
         if now != before:
-            facts.add(f"r:{callee}")
+            if before is not None:
+                moved[callee] = before
             state.targets[callee] = now
-    return facts
+    state.indirect |= project.indirect
+    return moved
 
 
 def _changed_fields(before: dict[str, list], now: dict[str, list]) -> set[str]:
     return {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
 
 
-def _replace_calls(state: LinkState, project: Project, changed: dict[str, ModuleSummary | None]) -> None:
+def _replace_sites(state: LinkState, changed: dict[str, ModuleSummary | None], old_callees: set[str]) -> None:
     """The call sites of the changed modules, as they are now (the others keep their place)."""
-    for name in list(state.sites):
-        kept = [site for site in state.sites[name] if site[0] not in changed]
+    for callee in old_callees:
+        kept = [site for site in state.sites.get(callee, ()) if site[0] not in changed]
         if kept:
-            state.sites[name] = kept
+            state.sites[callee] = kept
         else:
-            del state.sites[name]
+            state.sites.pop(callee, None)
     order = {path: position for position, path in enumerate(state.paths)}
     touched = set()
     for path, summary in changed.items():
-        if summary is None:
-            continue
-        for position, call in enumerate(summary.calls):
+        for position, call in enumerate(summary.calls if summary is not None else ()):
             state.sites.setdefault(call.callee, []).append((path, position))
             touched.add(call.callee)
-            if call.callee not in state.targets:
-                state.targets[call.callee] = _target(project, call.callee)
-    for name in touched:
-        state.sites[name].sort(key=lambda site: (order[site[0]], site[1]))
+    for callee in touched:
+        state.sites[callee].sort(key=lambda site: (order[site[0]], site[1]))
 
 
-def _changed_callers(old_sites: dict[str, list], old_targets: dict[str, Target], state: LinkState,
-                     changed: dict[str, ModuleSummary | None]) -> set[str]:
-    """The functions whose list of call sites may differ: `c:` facts."""
-    qualnames = set()
-    for callee in old_sites.keys() | state.sites.keys():
-        before, now = old_targets.get(callee), state.targets.get(callee)
-        moved = before != now
-        if moved or any(site[0] in changed for site in old_sites.get(callee, ())) or \
-                any(site[0] in changed for site in state.sites.get(callee, ())):
-            qualnames.update(t[0] for t in (before, now) if t is not None and t[0] is not None)
-    return qualnames
+class _Callers:
+    """`Project.callers_index` over the state's call sites, worked out per function when asked."""
 
+    def __init__(self, state: LinkState, paths: Sequence[str]) -> None:
+        self.state = state
+        self.order = {path: position for position, path in enumerate(paths)}
+        self.by_target: dict[str, list[str]] = {}
+        for callee, target in state.targets.items():
+            if target[0] is not None:
+                self.by_target.setdefault(target[0], []).append(callee)
+        self.memo: dict[str, list[tuple[str, int]]] = {}
 
-def _callers_index(state: LinkState, paths: Sequence[str]) -> dict[str, list[tuple[str, int]]]:
-    """`Project.callers_index` from the state's call sites: qualname -> sites in link order."""
-    order = {path: position for position, path in enumerate(paths)}
-    index: dict[str, list[tuple[str, int]]] = {}
-    for callee, sites in state.sites.items():
-        qualname = state.targets[callee][0]
-        if qualname is not None:
-            index.setdefault(qualname, []).extend(sites)
-    for sites in index.values():
-        sites.sort(key=lambda site: (order[site[0]], site[1]))
-    return index
+    def get(self, qualname: str, default: list | None = None) -> list[tuple[str, int]]:
+        found = self.memo.get(qualname)
+        if found is None:
+            found = [site for callee in self.by_target.get(qualname, ()) for site in self.state.sites.get(callee, ())]
+            found.sort(key=lambda site: (self.order[site[0]], site[1]))
+            self.memo[qualname] = found
+        return found
 
 
 def _affected(state: LinkState, facts: set[str]) -> set[tuple[str, str]]:
@@ -265,11 +265,8 @@ def _affected(state: LinkState, facts: set[str]) -> set[tuple[str, str]]:
                 todo.append(parent)
     if seen & state.unsure:
         raise Fallback("an answer to redo met recursion in the full link")
-    wanted = set()
-    for key, ident in state.keys.items():
-        if key[0] == "t" and ident in seen:
-            wanted.add((key[1], key[2]))
-    return wanted
+    keys = list(state.keys)  # ids are given in insertion order
+    return {(key[1], key[2]) for key in (keys[ident] for ident in seen) if key[0] == "t"}
 
 
 # -- a run with the cache -------------------------------------------------------------
@@ -279,8 +276,8 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
     """(file reviews, project verdicts, how the project was linked) for a run with `cache`.
 
     `run(paths)` reviews files (from the cache where it can), as `parallel.review_many`.
-    The link is "incremental" when only what the edits can change was linked again,
-    else "full"; the result is stored for the next run either way.
+    The link is "incremental" when only what the edits since the last full link can
+    change was linked again, else "full" (and its record is kept for the next runs).
     """
     from secreview.review.verdicts import project_verdicts
 
@@ -297,9 +294,9 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
     if outcome is None:
         mode = "full"
         outcome = _full(paths, run, config)
-    files, digests, state = outcome
+    files, digests, found, state = outcome
     verdicts = project_verdicts([(f.findings, f.facts) for f in files])
-    cache.store_project(roots, paths, digests, files, verdicts, state)
+    cache.store_project(roots, paths, digests, files, verdicts, found, state, full=mode == "full")
     return files, verdicts, mode
 
 
@@ -312,10 +309,12 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
 
     def link(modules: Sequence[ModuleSummary], rules: dict[str, Any]) -> tuple:
         linked = full_link(paths, [d or "" for d in digests], modules, rules)
-        return linked.found, linked.state
+        return linked.found, linked
 
-    files, state = taint_project.link_all([r.review for r in results], summaries, config, link)
-    return files, digests, state if None not in digests else None
+    files, linked = taint_project.link_all([r.review for r in results], summaries, config, link)
+    if linked is None or None in digests:
+        return files, digests, {}, None
+    return files, digests, linked.found, linked.state
 
 
 def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callable[[Sequence[str]], list],
@@ -323,49 +322,44 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
     from secreview.analysis import taint_project
     from secreview.analyze import module_name
 
-    files, state = previous
-    if state is None or tuple(paths) != state.paths or len(files) != len(paths):
-        raise Fallback("no record of the last link, or other files")
+    row, state = previous
+    if state is None or tuple(paths) != state.paths or len(row.files) != len(paths) or \
+            len(row.digests) != len(paths) or tuple(module_name(p) for p in paths) != state.modules:
+        raise Fallback("no record of the last full link, or other files or modules")
     rules = taint_project.taint_rules(config)
     if not rules:
         raise Fallback("no taint rule selected")
     digests = cache.digests(paths)
-    todo = [i for i, digest in enumerate(digests) if digest is None or digest != state.digests[i]]
-    for path in paths:
-        shape = state.shapes.get(path)
-        if shape is not None and shape.module != module_name(path):
-            raise Fallback(f"{path} is another module now")
-    fresh = run([paths[i] for i in todo]) if todo else []
-    results = dict(zip((paths[i] for i in todo), fresh))
-    if any(not r.cacheable for r in fresh) or len(fresh) != len(todo):
-        raise Fallback("a file could not be reviewed completely")
+    if None in digests:
+        raise Fallback("a file cannot be read")
+    since_full = [path for path, now, then in zip(paths, digests, state.digests) if now != then]
+    if len(since_full) > REBASE_AFTER:
+        raise Fallback("many files edited since the last full link")
+    since_last = {path for path, now, then in zip(paths, digests, row.digests) if now != then}
+    results = dict(zip(since_full, run(since_full))) if since_full else {}
+    if any(not r.cacheable or r.digest != now for r, now in
+           zip(results.values(), (d for p, d in zip(paths, digests) if p in results))):
+        raise Fallback("a file could not be reviewed completely, or changed while it was read")
     changed = {path: taint_project.decode(r.extras.get(taint_project.PASS_NAME)) for path, r in results.items()}
-    now = {path: r.digest for path, r in results.items()}
-    digests = [now.get(path, state.digests[i]) for i, path in enumerate(paths)]
-    by_path = dict(zip(paths, digests))
+    full_digest = dict(zip(paths, state.digests))
+    digest_now = dict(zip(paths, digests))
 
-    def cached(path: str) -> Any:
-        found = cache.result(path, by_path[path])
+    def summary(path: str, digest: str) -> ModuleSummary:
+        result = cache.result(path, digest)
+        found = taint_project.decode(result.extras.get(taint_project.PASS_NAME)) if result is not None else None
         if found is None:
-            raise Fallback(f"no cached result for {path}")
+            raise Fallback(f"no cached summary for {path}")
         return found
 
-    def load(path: str) -> ModuleSummary:
-        summary = taint_project.decode(cached(path).extras.get(taint_project.PASS_NAME))
-        if summary is None:
-            raise Fallback(f"no summary for {path}")
-        return summary
-
-    before = state.found
-    relinked = relink(state, paths, digests, changed, load, rules)
-    merged = list(files)
+    relinked = relink(state, paths, changed, lambda path: summary(path, full_digest[path]),
+                      lambda path: summary(path, digest_now[path]), rules)
+    merged = list(row.files)
     for i, path in enumerate(paths):
         found = relinked.found.get(path, [])
-        if path in results or before.get(path, []) != found:
-            if path in results:
-                review, summary = results[path].review, changed[path]
-            else:
-                result = cached(path)
-                review, summary = result.review, taint_project.decode(result.extras.get(taint_project.PASS_NAME))
-            merged[i] = taint_project.merge(review, found, summary.waivers if summary else {}, config)
-    return tuple(merged), digests, relinked.state
+        if path in since_last or row.found.get(path, []) != found:
+            result = results[path] if path in results else cache.result(path, digest_now[path])
+            if result is None:
+                raise Fallback(f"no cached review of {path}")
+            module = taint_project.decode(result.extras.get(taint_project.PASS_NAME))
+            merged[i] = taint_project.merge(result.review, found, module.waivers if module else {}, config)
+    return tuple(merged), digests, relinked.found, None
