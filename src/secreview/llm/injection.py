@@ -61,14 +61,23 @@ class Phrase:
 
     def in_lowered(self, text: str) -> bool:
         for group in self.anchors:
-            if len(group) > 1 and len({a[0] for a in group}) == 1:
+            for literals in _by_first_character(group):
                 # Literals sharing a first character: one regex scan finds any of them much faster
-                # than one substring scan each (the 28 "as a model"-style anchors).
-                if _alternation(group).search(text) is None:
-                    return False
-            elif not any(a in text for a in group):
+                # than one substring scan each (the 28 "as a model"-style anchors, "note to"/"note for").
+                if (_alternation(literals).search(text) is not None if len(literals) > 1
+                        else literals[0] in text):
+                    break
+            else:
                 return False
         return self.lower.search(text) is not None
+
+
+@cache
+def _by_first_character(literals: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    groups: dict[str, list[str]] = {}
+    for literal in literals:
+        groups.setdefault(literal[0], []).append(literal)
+    return tuple(tuple(group) for group in groups.values())
 
 
 @cache
@@ -84,7 +93,8 @@ def _compiled(regex: str, flags: int) -> re.Pattern[str]:
 
 PHRASES: tuple[Phrase, ...] = (
     Phrase("tells the model to drop its instructions",
-           rf"\b(?:{'|'.join(_VERBS)})\s+{_PRIOR}\s+{_INSTRUCTIONS}\b", (_VERBS, _PRIORS, _INSTRUCTION_WORDS)),
+           rf"\b(?:{'|'.join(_VERBS)})\s+{_PRIOR}\s+{_INSTRUCTIONS}\b",
+           (_VERBS, tuple(f"{prior} {word}" for prior in _PRIORS for word in _INSTRUCTION_WORDS))),
     Phrase("asks for an empty report",
            r"\b(?:report|flag|find|mention|output|return|say)\s+(?:that\s+there\s+are\s+)?no\s+"
            r"(?:security\s+)?(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|problems?|bugs?|cwes?)\b",
@@ -92,7 +102,9 @@ PHRASES: tuple[Phrase, ...] = (
     Phrase("asks not to report",
            r"\bdo\s*n[o']t\s+(?:report|flag|mention|list)\s+(?:this|these|that|any|the)\b[^.\n]{0,40}?"
            r"\b(?:defects?|vulnerabilit(?:y|ies)|issues?|findings?|lines?|code|function)\b",
-           (("t report", "t flag", "t mention", "t list"),)),
+           (("t report", "t flag", "t mention", "t list"),
+            tuple(f"do{space}n{o}t {verb}" for space in ("", " ") for o in "o'"
+                  for verb in ("report", "flag", "mention", "list")))),
     Phrase("reassigns the reader's role",
            rf"\byou\s+are\s+now\s+(?:an?\s+|the\s+|in\s+)?(?:\w+\s+){{0,2}}?"
            rf"(?:{_AI}|dan|developer mode|jailbroken|unrestricted)\b", (("you are now",),)),
