@@ -125,18 +125,21 @@ def _credential_kind(ctx: Context, value: ast.expr) -> str | None:
     return None
 
 
+_CREDENTIAL_VALUES = frozenset({ast.Constant, ast.Call, ast.Subscript})
+
+
 @collector(id="access-credentials", nodes=(ast.Assign, ast.AnnAssign))
 def credential(node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
     """A credential-named variable given a literal or read from the environment (cheap tests first)."""
     value = node.value
-    if value is None:
-        return
-    kind = _credential_kind(ctx, value)
-    if kind is None:
-        return
+    if value.__class__ not in _CREDENTIAL_VALUES:
+        return  # no value, or one `_credential_kind` cannot place
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
     name = next((n for n in (name_of(t) for t in targets) if n and SENSITIVE.search(n)), None)
-    if name is not None:
+    if name is None:
+        return  # asked before the value's kind, which may resolve a call's name
+    kind = _credential_kind(ctx, value)  # type: ignore[arg-type]
+    if kind is not None:
         ctx.fact(f"284:credential-{kind}", node, name if kind == "literal" else f"{name} from {spelled(value)}")
 
 

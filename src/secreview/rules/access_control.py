@@ -12,6 +12,7 @@ from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
     SENSITIVE,
     in_tests,
+    mention_gate,
     module_nodes,
     name_of,
     parameter_names,
@@ -24,6 +25,13 @@ from secreview.rules.literals import literal_may_contain
 
 HTTP_CLIENT_ROOTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send"})
+
+
+_MENTIONS_VERIFY = mention_gate("verify", "ssl=")
+_MENTIONS_UNVERIFIED = mention_gate("CERT_NONE", "_create_unverified_context", "_create_stdlib_context")
+_MENTIONS_CHECK_HOSTNAME = mention_gate("check_hostname")
+_MENTIONS_HTTPONLY = mention_gate("set_cookie", "SESSION_COOKIE_HTTPONLY")
+_MENTIONS_WRITES = mention_gate("delete(", "save(")
 
 
 @rule(
@@ -61,7 +69,12 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
     requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")
     ```
     """
-    if not source_mentions(ctx, "verify", "ssl="):
+    if node.__class__ is ast.Call:
+        if not node.keywords:  # type: ignore[union-attr]
+            return  # verify=/ssl= is always a keyword argument
+    elif not is_false(node.value):
+        return  # only `... = False` turns verification off
+    if not _MENTIONS_VERIFY(ctx):
         return
     if isinstance(node, ast.Assign):
         for target in node.targets:
@@ -136,7 +149,7 @@ def tls_context_unverified(node: ast.Call | ast.Assign, ctx: Context) -> None:
     urllib.request.urlopen(url, context=context, timeout=10)
     ```
     """
-    if not source_mentions(ctx, "CERT_NONE", "_create_unverified_context", "_create_stdlib_context"):
+    if not _MENTIONS_UNVERIFIED(ctx):
         return
     if isinstance(node, ast.Assign):
         for target in node.targets:
@@ -186,7 +199,7 @@ def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
     sock = context.wrap_socket(raw, server_hostname="db.internal.example")
     ```
     """
-    if not source_mentions(ctx, "check_hostname"):
+    if not is_false(node.value) or not _MENTIONS_CHECK_HOSTNAME(ctx):
         return
     for target in node.targets:
         if isinstance(target, ast.Attribute) and target.attr == "check_hostname" and is_false(node.value):
@@ -849,7 +862,7 @@ def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctio
         invoice.delete()
     ```
     """
-    if not source_mentions(ctx, "delete(", "save("):
+    if not _MENTIONS_WRITES(ctx):
         return
     if not _is_view(node) or in_tests(ctx):
         return
@@ -935,7 +948,7 @@ def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
     ```
     """
-    if not source_mentions(ctx, "set_cookie", "SESSION_COOKIE_HTTPONLY"):
+    if not _MENTIONS_HTTPONLY(ctx):
         return
     for setting, value, where in settings_written(node):
         if setting == "SESSION_COOKIE_HTTPONLY" and is_false(value) and not test_context_named(ctx):

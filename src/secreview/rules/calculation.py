@@ -12,8 +12,8 @@ from secreview.rules.heuristics import (
     assigned_names,
     enclosing_def,
     in_tests,
+    mention_gate,
     name_of,
-    source_mentions,
     untrusted_expression,
 )
 
@@ -29,6 +29,9 @@ def _guarded_against_zero(ctx: Context, divisor: ast.expr) -> bool:
                 if handler.type is not None and "ZeroDivisionError" in ast.unparse(handler.type):
                     return True
     return False
+
+
+_MENTIONS_LENGTHS = mention_gate("struct", "to_bytes", "Content-Length", "content-length", "CONTENT-LENGTH")
 
 
 @rule(
@@ -234,7 +237,9 @@ def character_count_as_byte_length(node: ast.Call | ast.Dict | ast.Assign, ctx: 
     sock.sendall(struct.pack("!I", len(data)) + data)
     ```
     """
-    if not source_mentions(ctx, "struct", "to_bytes", "Content-Length", "content-length", "CONTENT-LENGTH"):
+    if node.__class__ is ast.Assign and not any(t.__class__ is ast.Subscript for t in node.targets):  # type: ignore[union-attr]
+        return  # only `headers["Content-Length"] = ...` is an assignment this checks
+    if not _MENTIONS_LENGTHS(ctx):
         return
     candidates: list[ast.expr] = []
     if isinstance(node, ast.Call):

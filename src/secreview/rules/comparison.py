@@ -12,9 +12,9 @@ from secreview.rules.heuristics import (
     assigned_names,
     bound_sides,
     in_tests,
+    mention_gate,
     name_of,
     request_text,
-    source_mentions,
     untrusted_expression,
     walk_body,
 )
@@ -66,6 +66,10 @@ def _secret_operand(ctx: Context, node: ast.expr) -> str | None:
             and not name.lower().endswith(_NOT_SECRET_SUFFIXES):
         return name
     return None
+
+
+_MENTIONS_REQUEST_OR_DIGEST = mention_gate("request", "compare_digest")
+_MENTIONS_INPUT = mention_gate("request", "argv", "input(")
 
 
 @rule(
@@ -290,7 +294,7 @@ def incompatible_type_comparison(node: ast.Compare | ast.Call, ctx: Context) -> 
         abort(403)
     ```
     """
-    if not source_mentions(ctx, "request", "compare_digest"):
+    if not _MENTIONS_REQUEST_OR_DIGEST(ctx):
         return
     if isinstance(node, ast.Call):
         if len(node.args) != 2:
@@ -441,16 +445,19 @@ def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Con
     account.balance -= amount
     ```
     """
-    if not source_mentions(ctx, "request", "argv", "input("):
+    if not _MENTIONS_INPUT(ctx):
         return
     if in_tests(ctx):
         return
     nodes = walk_body(node)
     candidates: dict[str, ast.Assign] = {}
     for sub in nodes:
-        if (isinstance(sub, ast.Assign) and len(sub.targets) == 1 and isinstance(sub.targets[0], ast.Name)
-                and _numeric_from_request(ctx, sub.value) and _AMOUNT.search(sub.targets[0].id)):
-            candidates[sub.targets[0].id] = sub
+        # The name and the call first: resolving the call's name is the costly part.
+        if (sub.__class__ is ast.Assign and len(sub.targets) == 1  # type: ignore[attr-defined]
+                and isinstance(sub.targets[0], ast.Name) and isinstance(sub.value, ast.Call)  # type: ignore[attr-defined]
+                and _AMOUNT.search(sub.targets[0].id)  # type: ignore[attr-defined]
+                and _numeric_from_request(ctx, sub.value)):  # type: ignore[attr-defined]
+            candidates[sub.targets[0].id] = sub  # type: ignore[attr-defined]
     for name, assign in candidates.items():
         sides: set[str] = set()
         upper_check: ast.AST | None = None

@@ -11,6 +11,7 @@ from secreview.rules.heuristics import (
     bound_sides,
     enclosing_def,
     in_tests,
+    mention_gate,
     name_of,
     same_expression,
     source_mentions,
@@ -41,6 +42,11 @@ def _decision_text(test: ast.expr) -> str:
     if isinstance(test, (ast.Name, ast.Attribute, ast.Constant)):
         return ast.unparse(test)
     return " ".join(_decision_text(child) for child in ast.iter_child_nodes(test) if isinstance(child, ast.expr))
+
+
+_MENTIONS_FILE_CHECKS = mention_gate("access", "exists", "isfile", "isdir")
+_MENTIONS_REDIRECT = mention_gate("edirect")
+_MENTIONS_INPUT = mention_gate("request", "argv", "input(", "environ", "getenv")
 
 
 @rule(
@@ -195,7 +201,7 @@ def check_then_use_race(node: ast.If, ctx: Context) -> None:
         ...
     ```
     """
-    if not source_mentions(ctx, "access", "exists", "isfile", "isdir"):
+    if not _MENTIONS_FILE_CHECKS(ctx):
         return
     if in_tests(ctx):
         return
@@ -261,7 +267,7 @@ def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     delete_everything()
     ```
     """
-    if not source_mentions(ctx, "edirect"):
+    if not _MENTIONS_REDIRECT(ctx):
         return
     call = node.value
     if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS and not in_tests(ctx):
@@ -358,18 +364,21 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
         return
     checks: list[tuple[int, str]] = []
     nodes = walk_body(node)
-    loop_names = {n.id for c in nodes if isinstance(c, (ast.comprehension, ast.For)) for n in walk_nodes(c.target)
-                  if isinstance(n, ast.Name)}
+    loop_names: set[str] | None = None
     for stmt in nodes:
-        if isinstance(stmt, ast.If) and _rejects(stmt.body):
-            for name in _names_outside_comprehensions(stmt.test):
-                if _content_check(ctx, stmt.test, name):
-                    checks.append((stmt.lineno, name))
-        elif isinstance(stmt, ast.Call):
-            position = _CANONICALISERS.get(ctx.call_name(stmt) or "")
+        kind = stmt.__class__
+        if kind is ast.If and _rejects(stmt.body):  # type: ignore[attr-defined]
+            for name in _names_outside_comprehensions(stmt.test):  # type: ignore[attr-defined]
+                if _content_check(ctx, stmt.test, name):  # type: ignore[attr-defined]
+                    checks.append((stmt.lineno, name))  # type: ignore[attr-defined]
+        elif kind is ast.Call and checks:  # a call before any check cannot be reported
+            position = _CANONICALISERS.get(ctx.call_name(stmt) or "")  # type: ignore[arg-type]
             if position is None or len(stmt.args) <= position or not isinstance(stmt.args[position], ast.Name):
                 continue
             value = stmt.args[position].id
+            if loop_names is None:
+                loop_names = {n.id for c in nodes if isinstance(c, (ast.comprehension, ast.For))
+                              for n in walk_nodes(c.target) if isinstance(n, ast.Name)}
             if value in loop_names:
                 continue
             earlier = [line for line, name in checks if name == value and line < stmt.lineno]
@@ -415,7 +424,7 @@ def loop_bound_from_input(node: ast.For | ast.AsyncFor | ast.comprehension, ctx:
     codes = [secrets.token_hex(4) for _ in range(count)]
     ```
     """
-    if not source_mentions(ctx, "request", "argv", "input(", "environ", "getenv"):
+    if not _MENTIONS_INPUT(ctx):
         return
     iterator = node.iter
     if not (isinstance(iterator, ast.Call) and ctx.call_name(iterator) == "range" and iterator.args):

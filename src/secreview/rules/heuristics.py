@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 from secreview.rules.base import Context
@@ -334,3 +335,17 @@ def source_mentions(ctx: Context, *words: str) -> bool:
     if found is None:
         found = cache[words] = any(word in ctx.source for word in words)
     return found
+
+
+def mention_gate(*words: str) -> Callable[[Context], bool]:
+    """`source_mentions(ctx, *words)` as a function of the file alone, for a gate asked about nearly
+    every node (every call, assignment or attribute): it keeps the current file's answer itself, at
+    about half the cost of `source_mentions` per question."""
+    last: list = [None, False]  # the file asked about last, and the answer
+
+    def mentioned(ctx: Context) -> bool:
+        if last[0] is not ctx:
+            last[0], last[1] = ctx, any(word in ctx.source for word in words)
+        return last[1]
+
+    return mentioned

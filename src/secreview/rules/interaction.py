@@ -12,7 +12,15 @@ import ast
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
-from secreview.rules.heuristics import in_tests, module_nodes, name_of, parameter_names, source_mentions, walk_body
+from secreview.rules.heuristics import (
+    in_tests,
+    mention_gate,
+    module_nodes,
+    name_of,
+    parameter_names,
+    source_mentions,
+    walk_body,
+)
 
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "port"})
@@ -41,6 +49,9 @@ def _parsed_name(ctx: Context, node: ast.expr) -> str | None:
         raw = node.args[0]
         return raw.id if isinstance(raw, ast.Name) else None
     return None
+
+
+_MENTIONS_METHOD = mention_gate("ethod", "METHOD")
 
 
 @rule(
@@ -276,7 +287,7 @@ def method_override_from_any_request(node: ast.Subscript | ast.Call, ctx: Contex
         environ["REQUEST_METHOD"] = method
     ```
     """
-    if not source_mentions(ctx, "ethod", "METHOD"):
+    if not _MENTIONS_METHOD(ctx):
         return
     if isinstance(node, ast.Subscript):
         key = node.slice if isinstance(node.ctx, ast.Load) else None

@@ -254,6 +254,12 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
     response.headers["Content-Disposition"] = f"attachment; filename={secure_filename(name)}"
     ```
     """
+    if node.__class__ is ast.Assign:
+        if not any(target.__class__ is ast.Subscript for target in node.targets):  # type: ignore[attr-defined]
+            return  # what follows sets a header only through a subscript
+    elif not (isinstance(node.func, ast.Attribute) and node.func.attr in HEADER_METHODS  # type: ignore[attr-defined]
+              or name_of(node.func) == WSGI_START_RESPONSE):  # type: ignore[attr-defined]
+        return  # nor any other call: the cheap part of the checks below, asked first
     if in_test_code(ctx):
         return  # fixtures and test servers are not deployed code
     value: ast.expr | None = None

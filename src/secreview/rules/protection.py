@@ -14,6 +14,7 @@ from secreview.rules.heuristics import (
     assigned_names,
     enclosing_def,
     in_tests,
+    mention_gate,
     mentions,
     name_of,
     sensitive_purpose,
@@ -211,6 +212,8 @@ _HAZMAT_ALGORITHMS = ("cryptography.hazmat.primitives.ciphers.algorithms.",
 _WEAK_HAZMAT = {"TripleDES": "Triple DES", "ARC4": "RC4", "Blowfish": "Blowfish", "IDEA": "IDEA",
                 "CAST5": "CAST5", "SEED": "SEED", "RC2": "RC2"}
 _HAZMAT_MODES = "cryptography.hazmat.primitives.ciphers.modes."
+_MENTIONS_CIPHERS = mention_gate("Crypto", "cryptography", "pyDes")
+_MENTIONS_CRYPTO = mention_gate("Crypto", "cryptography")
 
 
 def _weak_cipher(name: str) -> str | None:
@@ -259,7 +262,7 @@ def weak_cipher(node: ast.Call, ctx: Context) -> None:
     ciphertext = AESGCM(key).encrypt(os.urandom(12), data, associated_data)
     ```
     """
-    if not source_mentions(ctx, "Crypto", "cryptography", "pyDes"):
+    if not _MENTIONS_CIPHERS(ctx):
         return
     name = ctx.call_name(node) or ""
     cipher = _weak_cipher(name)
@@ -315,7 +318,7 @@ def cipher_ecb_mode(node: ast.Call, ctx: Context) -> None:
     ciphertext, tag = cipher.encrypt_and_digest(data)
     ```
     """
-    if not source_mentions(ctx, "Crypto", "cryptography"):
+    if not _MENTIONS_CRYPTO(ctx):
         return
     if _ecb(ctx, node):
         ctx.report(node, f"`{ast.unparse(node)}` encrypts in ECB mode: equal plaintext blocks give equal "
@@ -372,7 +375,7 @@ def static_iv_or_nonce(node: ast.Call, ctx: Context) -> None:
     cipher = AES.new(key, AES.MODE_CBC, iv=iv)
     ```
     """
-    if not source_mentions(ctx, "Crypto", "cryptography"):
+    if not _MENTIONS_CRYPTO(ctx):
         return
     name = ctx.call_name(node) or ""
     iv: ast.expr | None = None
@@ -403,6 +406,7 @@ _KEY_GENERATORS = {
     "paramiko.DSSKey.generate": (0, "bits", 2048, "DSA"),
     "rsa.newkeys": (0, "nbits", 2048, "RSA"),
 }
+_MENTIONS_KEY_GENERATION = mention_gate("generate", "newkeys")
 _WEAK_CURVES = ("SECP192R1", "SECT163K1", "SECT163R2", "SECP160R1", "SECT193R1")
 
 
@@ -438,7 +442,7 @@ def short_asymmetric_key(node: ast.Call, ctx: Context) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ```
     """
-    if not source_mentions(ctx, "generate", "newkeys"):
+    if not _MENTIONS_KEY_GENERATION(ctx):
         return
     if in_tests(ctx):
         return
@@ -462,6 +466,10 @@ _OLD_PROTOCOLS = {
     "ssl.TLSVersion.TLSv1_1": "TLS 1.1", "OpenSSL.SSL.SSLv2_METHOD": "SSL 2", "OpenSSL.SSL.SSLv3_METHOD": "SSL 3",
     "OpenSSL.SSL.TLSv1_METHOD": "TLS 1.0", "OpenSSL.SSL.TLSv1_1_METHOD": "TLS 1.1",
 }
+
+
+_OLD_PROTOCOL_ATTRS = frozenset(name.rsplit(".", 1)[-1] for name in _OLD_PROTOCOLS)
+_MENTIONS_PROTOCOLS = mention_gate("PROTOCOL_", "TLSv1", "SSLv", "_METHOD")
 
 
 @rule(
@@ -498,7 +506,9 @@ def weak_tls_version(node: ast.Attribute, ctx: Context) -> None:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     ```
     """
-    if not source_mentions(ctx, "PROTOCOL_", "TLSv1", "SSLv", "_METHOD"):
+    if node.attr not in _OLD_PROTOCOL_ATTRS:
+        return  # a qualified name ends with the attribute's own name: cheaper to ask first
+    if not _MENTIONS_PROTOCOLS(ctx):
         return
     if not isinstance(node.ctx, ast.Load) or isinstance(ctx.parent, (ast.Compare, ast.Attribute)):
         return
@@ -807,6 +817,9 @@ def _first_forwarded(node: ast.AST) -> str | None:
     return None
 
 
+_MENTIONS_FORWARDED = mention_gate("orwarded", "FORWARDED", "access_route")
+
+
 @rule(
     id="spoofable-client-address",
     name="Client address for an access decision taken from X-Forwarded-For",
@@ -845,7 +858,7 @@ def spoofable_client_address(node: ast.Subscript, ctx: Context) -> None:
         abort(403)
     ```
     """
-    if not source_mentions(ctx, "orwarded", "FORWARDED", "access_route"):
+    if not _MENTIONS_FORWARDED(ctx):
         return
     spelled = _first_forwarded(node)
     if spelled is None:
