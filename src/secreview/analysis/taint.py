@@ -323,10 +323,10 @@ class _FunctionPass:
         self.safe_fields: dict[str, frozenset[str]] = {}  # parameter -> its model's numeric fields
         self.self_name = ""
         self.nested: list[tuple[ast.AST, str]] = []
-        # `x = f(a)` asks for f's qualified name in `_call`, `_is_resolved_path` and `bind`: the answer
-        # of `_call` is kept for its node until the name model next changes (see `_names_changed`).
-        self.last_call: ast.Call | None = None
-        self.last_qual: str | None = None
+        # What each bare name means here (`binding`, `resolve`), asked again and again for
+        # the receivers of calls: kept until this pass rebinds the name (see `rebound`).
+        self.bindings: dict[str, Binding | None] = {}
+        self.quals: dict[str, str | None] = {}
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
@@ -439,13 +439,39 @@ class _FunctionPass:
     def _import(self, stmt: ast.Import | ast.ImportFrom) -> None:
         if self.node is not None:
             self.mod.names.bind_import(stmt)
-            self.last_call = None
+            self.bindings.clear()
+            self.quals.clear()
 
-    def call_qualname(self, call: ast.Call) -> str | None:
-        """`names.qualname(call.func)`, reused from `_call` when no binding changed since."""
-        if call is self.last_call:
-            return self.last_qual
-        return self.mod.names.qualname(call.func)
+    # -- names ------------------------------------------------------------------------
+    def resolve(self, node: ast.expr) -> str | None:
+        """`names.qualname(node)`, with what a bare name means memoised (the same objects are returned)."""
+        kind = type(node)
+        if kind is ast.Attribute:
+            base = self.resolve(node.value)  # type: ignore[attr-defined]
+            return None if base is None else f"{base}.{node.attr}"  # type: ignore[attr-defined]
+        if kind is ast.Name:
+            name = node.id  # type: ignore[attr-defined]
+            quals = self.quals
+            if name in quals:
+                return quals[name]
+            qual = quals[name] = self.mod.names.qualname(node)
+            return qual
+        if kind is ast.Call:
+            return self.resolve(node.func)  # type: ignore[attr-defined]
+        return None
+
+    def binding(self, name: str) -> Binding | None:
+        """`names.lookup(name)`, memoised like `resolve`."""
+        bindings = self.bindings
+        if name in bindings:
+            return bindings[name]
+        binding = bindings[name] = self.mod.names.lookup(name)
+        return binding
+
+    def rebound(self, name: str) -> None:
+        """This pass changed what `name` means in the name model: forget what was memoised."""
+        self.bindings.pop(name, None)
+        self.quals.pop(name, None)
 
     def _assert(self, stmt: ast.Assert) -> None:
         self.ev(stmt.test)
@@ -474,13 +500,13 @@ class _FunctionPass:
             else:
                 self.resolved.discard(name)
             if type(value) is ast.Call:
-                qual = self.mod.names.qualname(value.func)  # type: ignore[attr-defined]
+                qual = self.resolve(value.func)  # type: ignore[attr-defined]
                 if qual is not None and "." in qual:
                     self.mod.names.bind(name, Binding(qual, kind="instance"))
-                    self.last_call = None
+                    self.rebound(name)
                 elif self.node is not None and name in self.mod.names.scopes[-1].names:
                     self.mod.names.scopes[-1].names.pop(name)
-                    self.last_call = None
+                    self.rebound(name)
         elif kind is ast.Attribute:
             base = target.value  # type: ignore[attr-defined]
             if isinstance(base, ast.Name):
@@ -521,7 +547,7 @@ class _FunctionPass:
         func = value.func
         if isinstance(func, ast.Attribute) and func.attr in guards.path_resolver_methods:
             return True
-        qual = self.call_qualname(value)
+        qual = self.resolve(func)
         return qual is not None and qual in guards.path_resolvers
 
     def apply_clean(self, clean: dict[str, frozenset]) -> None:
@@ -589,7 +615,7 @@ class _FunctionPass:
                         return {key: frozenset({ALL})}, {}
                     if func.attr == "startswith" and test.args and fixed_origin(test.args[0]):  # type: ignore[attr-defined]
                         return {key: _URL_KINDS}, {}
-            qual = self.mod.names.qualname(func)
+            qual = self.resolve(func)
             validator = self.mod.specs.sanitiser_calls.get(qual) if qual is not None else None
             if validator is not None and ALL not in validator and test.args:  # type: ignore[attr-defined]
                 checked = self.key(test.args[0])  # type: ignore[attr-defined]
@@ -606,7 +632,7 @@ class _FunctionPass:
     def url_key(self, node: ast.Attribute) -> str | None:
         """The name whose URL `node` is a part of: `parts.netloc`, `urlparse(target).netloc`."""
         base = node.value
-        if isinstance(base, ast.Call) and base.args and self.mod.names.qualname(base.func) in _URL_PARSERS:
+        if isinstance(base, ast.Call) and base.args and self.resolve(base.func) in _URL_PARSERS:
             return self.key(base.args[0])
         return self.key(base)
 
@@ -660,7 +686,7 @@ class _FunctionPass:
         taint = self.load_key(node.id)
         if taint is _GLOBAL_SOURCE:
             # a module-level name that is itself a source (`from sys import argv`): one atom per use
-            qual = self.mod.names.qualname(node) or node.id
+            qual = self.resolve(node) or node.id
             spec = self.mod.specs.source_qualnames[qual]
             return self.mod.new_source(node, spec)
         return taint
@@ -705,7 +731,7 @@ class _FunctionPass:
         return EMPTY
 
     def _qualified_source(self, node: ast.expr) -> frozenset:
-        qual = self.mod.names.qualname(node)
+        qual = self.resolve(node)
         if qual is None:
             return EMPTY
         spec = self.mod.specs.source_for(qual)
@@ -828,14 +854,18 @@ class _FunctionPass:
         star = EMPTY
         args: list[frozenset] = []
         for arg in node.args:
-            if type(arg) is ast.Starred:
-                star = _join(star, self.ev(arg.value))
+            kind = type(arg)
+            if kind is ast.Starred:
+                star = _join(star, self.ev(arg.value))  # type: ignore[attr-defined]
                 args.append(EMPTY)
-            else:
-                args.append(self.ev(arg))
+            else:  # `self.ev(arg)`, inlined: calls hold a third of all expressions
+                handler = _expression_handler(kind)
+                args.append(handler(self, arg) if handler is not None else EMPTY)
         keywords: list[tuple[str, frozenset]] = []
         for kw in node.keywords:
-            taint = self.ev(kw.value)
+            value = kw.value
+            handler = _expression_handler(type(value))
+            taint = handler(self, value) if handler is not None else EMPTY
             if kw.arg is None:
                 star = _join(star, taint)
             else:
@@ -849,13 +879,11 @@ class _FunctionPass:
             qual: str | None = f"{self.class_qual}.{method}"
             bound = own = True
         else:
-            qual = mod.names.qualname(func)
-            self.last_call = node
-            self.last_qual = qual
+            qual = self.resolve(func)
             if qual is not None and method is not None:
                 receiver_node = func.value  # type: ignore[union-attr]
                 if type(receiver_node) is ast.Name:
-                    binding = mod.names.lookup(receiver_node.id)
+                    binding = self.binding(receiver_node.id)
                     bound = binding is not None and binding.kind == "instance"
                     module_function = binding is not None and binding.kind == "import"
                 else:
