@@ -22,7 +22,7 @@ the same (an object built from untrusted data is untrusted), and its
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
@@ -69,6 +69,30 @@ class Shape:
     fields: tuple[tuple[str, str, frozenset], ...] = ()
 
 
+@dataclass
+class Index:
+    """The names of a project, for resolving calls without any module's summary."""
+
+    function_paths: dict[str, str]  # function qualname -> path of the first module defining it
+    classes: dict[str, tuple[str, ...]]  # class qualname -> base qualnames (the first module's)
+    exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
+    fields: dict[str, list[tuple[int, str, frozenset]]]  # field -> (module position, writer, taint) in order
+
+
+def index_of(shapes: Sequence[Shape]) -> Index:
+    index = Index({}, {}, {}, {})
+    for shape in shapes:
+        index.exports.setdefault(shape.module, shape.exports)
+        for qualname, _ in shape.functions:
+            index.function_paths.setdefault(qualname, shape.path)
+        for qualname, bases in shape.classes.items():
+            index.classes.setdefault(qualname, bases)
+    for position, shape in enumerate(shapes):
+        for field, writer, taint in shape.fields:
+            index.fields.setdefault(field, []).append((position, writer, taint))
+    return index
+
+
 def shape_of(module: ModuleSummary) -> Shape:
     return Shape(module.path, module.module,
                  tuple((q, bool(f.sinks or f.calls)) for q, f in module.functions.items()),
@@ -83,9 +107,9 @@ class Trace:
     """What each memoised answer of a link consulted, for re-linking only what an edit can change.
 
     Every answer (a function's return or sink summary, a call's result, a function's
-    flows) is an entry: its *facts* are what it read directly (`m:` a module's summary,
-    `r:` how a callee name resolves, `f:` the writers of a field, `c:` the callers of a
-    function), its *children* the answers it used. An entry is *unsure* when it, or an
+    flows) is an entry: its *facts* are what it read directly (("m", path) a module's
+    summary, ("r", name) how a callee name resolves, ("f", field) the writers of a field,
+    ("c", qualname) the callers of a function), its *children* the answers it used. An entry is *unsure* when it, or an
     answer it used, met recursion (an answer still being computed) or the depth limit:
     its value depends on the order of the link, not only on what it consulted. `height`
     is the longest chain of nested summaries below an entry (the depth limit is safe to
@@ -96,7 +120,7 @@ class Trace:
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
         self.ids: dict[tuple, int] = {}
-        self.facts: list[set[str]] = []
+        self.facts: list[set[tuple[str, str]]] = []
         self.children: list[set[int]] = []
         self.unsure_ids: set[int] = set()
         self.heights: list[int] = []
@@ -111,7 +135,7 @@ class Trace:
             self.heights.append(0)
         return found
 
-    def enter(self, key: tuple, fact: str) -> None:
+    def enter(self, key: tuple, fact: tuple[str, str]) -> None:
         ident = self._id(key)
         if self._stack:
             self.children[self._stack[-1][0]].add(ident)
@@ -150,7 +174,7 @@ class Trace:
             self.children[self._stack[-1][0]].add(self._id(key))
             self._stack[-1][1] = True
 
-    def fact(self, fact: str) -> None:
+    def fact(self, fact: tuple[str, str]) -> None:
         if self._stack:
             self.facts[self._stack[-1][0]].add(fact)
 
@@ -188,31 +212,28 @@ class Project:
     records what it consulted, for the same purpose.
     """
 
-    def __init__(self, modules: Iterable[ModuleSummary] = (), *, shapes: Sequence[Shape] | None = None,
+    def __init__(self, modules: Iterable[ModuleSummary] = (), *, index: Index | None = None,
                  load: Callable[[str], ModuleSummary] | None = None, trace: Trace | None = None) -> None:
-        if shapes is None:
+        """Link `modules`, or the modules an `index` describes (summaries from `load(path)`)."""
+        self.shapes: list[Shape] = []
+        if index is None:
             given = list(modules)
             known = {m.path: m for m in given}
-            shapes = [shape_of(m) for m in given]
+            self.shapes = [shape_of(m) for m in given]
+            index = index_of(self.shapes)
             load = known.__getitem__
         assert load is not None
-        self.shapes = list(shapes)
+        self.index = index
         self._load = load
         self._modules: dict[str, ModuleSummary] = {}
-        self.function_paths: dict[str, str] = {}  # qualname -> path of the first module defining it
-        self.classes: dict[str, tuple[str, ...]] = {}
-        self.exports: dict[str, dict[str, str]] = {}
-        for shape in self.shapes:
-            self.exports.setdefault(shape.module, shape.exports)
-            for qualname, _ in shape.functions:
-                self.function_paths.setdefault(qualname, shape.path)
-            for qualname, bases in shape.classes.items():
-                self.classes.setdefault(qualname, bases)
+        self.function_paths = index.function_paths  # qualname -> path of the first module defining it
+        self.classes = index.classes
+        self.exports = index.exports
         self.fields: dict[str, list[tuple[str, frozenset]]] = {}  # field -> (writing function, taint)
-        for shape in self.shapes:
-            for field, writer, taint in shape.fields:
-                if writer in self.function_paths:
-                    self.fields.setdefault(field, []).append((writer, taint))
+        for field, records in index.fields.items():
+            writers = [(writer, taint) for _, writer, taint in records if writer in self.function_paths]
+            if writers:
+                self.fields[field] = writers
         self._functions: dict[str, _Fn] = {}
         self._ret: dict[tuple[str, str], Flow] = {}
         self._sinks: dict[tuple[str, str], list] = {}
@@ -225,11 +246,11 @@ class Project:
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
         self._targets: dict[str, tuple[str | None, bool]] = {}
-        # Callee names whose resolution read more than the names they start with (a re-export
-        # or a base class): an edit anywhere may change it. Every other name's resolution reads
-        # only names under its own dotted prefixes, which only modules named by a prefix define.
-        self.indirect: set[str] = set()
-        self._indirect = False
+        # Resolving a name looks up the name and the names it starts with (its owner, its
+        # packages), which only the modules named by one of them define; a re-export or a base
+        # class leads to other names: `indirect` keeps those (callee -> the other names looked up).
+        self.indirect: dict[str, tuple[str, ...]] = {}
+        self._looked: list[str] = []
         self.trace = trace
 
     # -- modules and functions ----------------------------------------------------------
@@ -260,14 +281,12 @@ class Project:
     # -- call resolution ----------------------------------------------------------------
     def _method(self, class_qual: str, name: str, seen: frozenset = frozenset()) -> str | None:
         found: str | None = f"{class_qual}.{name}"
+        self._looked.append(found)
         if found in self.function_paths:
             return found
         if class_qual in seen:
             return None
-        bases = self.classes.get(class_qual, ())
-        if bases:
-            self._indirect = True
-        for base in bases:
+        for base in self.classes.get(class_qual, ()):
             found = self._method(base, name, seen | {class_qual})
             if found is not None:
                 return found
@@ -277,26 +296,28 @@ class Project:
         """(qualname of the project function a call of `callee` runs, is a constructor), memoised."""
         found = self._targets.get(callee)
         if found is None:
-            self._indirect = False
+            self._looked = []
             found = self._targets[callee] = self._resolve(callee)
-            if self._indirect:
-                self.indirect.add(callee)
+            roots = tuple(name for name in self._looked if not (name == callee or callee.startswith(name + ".")))
+            if roots:
+                self.indirect[callee] = roots
         return found
 
     def target(self, call: CallSite) -> tuple[_Fn | None, bool, bool]:
         """(callee, called through an instance, is a constructor) for a call site."""
         qualname, constructor = self.resolved(call.callee)
         if self.trace is not None:
-            self.trace.fact("r:" + call.callee)
+            self.trace.fact(("r", call.callee))
         if qualname is None:
             return None, False, False
         callee = self.function(qualname)
         if self.trace is not None:
-            self.trace.fact("m:" + callee.module.path)  # type: ignore[union-attr]
+            self.trace.fact(("m", callee.module.path))  # type: ignore[union-attr]
         return callee, True if constructor else call.bound, constructor
 
     def _resolve(self, qualname: str) -> tuple[str | None, bool]:
         for _ in range(4):  # `from pkg import f` where pkg/__init__.py re-exports f from pkg.mod
+            self._looked.append(qualname)  # it, its owner and the packages it is in are looked up
             if qualname in self.function_paths:
                 return qualname, False
             if qualname in self.classes:
@@ -307,7 +328,6 @@ class Project:
             qualname = self._reexported(qualname)
             if not qualname:
                 break
-            self._indirect = True
         return None, False
 
     def _reexported(self, qualname: str) -> str:
@@ -364,7 +384,7 @@ class Project:
         self._busy.add(qual)
         self._depth += 1
         if trace is not None:
-            trace.enter(("r", *qual), "m:" + qual[0])
+            trace.enter(("r", *qual), ("m", qual[0]))
         try:
             flow = self.expand(fn.summary.returns, fn)
         finally:
@@ -403,7 +423,7 @@ class Project:
         self._expand_memo[memo_key] = {}  # a call whose result feeds its own argument (x = f(x) in a loop)
         if trace is not None:
             self._expanding.add(memo_key)
-            trace.enter(("c", *memo_key), "m:" + memo_key[0])
+            trace.enter(("c", *memo_key), ("m", memo_key[0]))
         try:
             flow = self._compute_call_result(index, fn)
         finally:
@@ -456,7 +476,7 @@ class Project:
         self._busy.add(qual)
         self._depth += 1
         if trace is not None:
-            trace.enter(("s", *qual), "m:" + qual[0])
+            trace.enter(("s", *qual), ("m", qual[0]))
         try:
             entries = self._compute_sinks(fn)
         finally:
@@ -507,11 +527,11 @@ class Project:
         """Every source-to-sink flow in the project (one per source, sink and path start)."""
         return [flow for _, found in self.flows_by_function() for flow in found]
 
-    def flows_by_function(self, only: Collection[tuple[str, str]] | None = None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+    def flows_by_function(self, only: Sequence[tuple[str, str]] | None = None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
         """The flows `flows` finds, grouped by the function whose sink summary holds them, in order.
 
-        `only` limits the link to those functions (path, qualname): for a recomputation
-        that must need no fixed point (see `secreview.analysis.incremental`).
+        `only` limits the link to those functions (path, qualname), in that order: for a
+        recomputation that must need no fixed point (see `secreview.analysis.incremental`).
         """
         result: list = []
         for _ in range(_MAX_ROUNDS):
@@ -534,16 +554,15 @@ class Project:
                 return False
         return True
 
-    def _collect(self, only: Collection[tuple[str, str]] | None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+    def _collect(self, only: Sequence[tuple[str, str]] | None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
         result = []
         trace = self.trace
-        for qual in self.linked_functions():
-            if only is not None and qual not in only:
-                continue
+        for qual in self.linked_functions() if only is None else only:
             fn = self.function(qual[1])
-            assert fn is not None
+            if fn is None or fn.module.path != qual[0] or not (fn.summary.sinks or fn.summary.calls):
+                continue  # only: no longer a function whose flows are collected
             if trace is not None:
-                trace.enter(("t", *qual), "m:" + qual[0])
+                trace.enter(("t", *qual), ("m", qual[0]))
             try:
                 found = self._function_flows(fn)
             finally:
@@ -563,7 +582,7 @@ class Project:
 
     def _source_module(self, path: str) -> ModuleSummary:
         if self.trace is not None:
-            self.trace.fact("m:" + path)
+            self.trace.fact(("m", path))
         return self.module(path)
 
     def _field_flows(self, key: Key, sink_module: ModuleSummary, sink: SinkEvent,
@@ -572,12 +591,12 @@ class Project:
         found = []
         field = key[1]
         if self.trace is not None:
-            self.trace.fact("f:" + field)
+            self.trace.fact(("f", field))
         for writer_name, taint in self.fields.get(field, ()):
             writer = self.function(writer_name)
             assert writer is not None
             if self.trace is not None:
-                self.trace.fact("m:" + writer.module.path)
+                self.trace.fact(("m", writer.module.path))
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
                 if inner[0] == "s" and sink.kind not in inner[-1]:
@@ -607,7 +626,7 @@ class Project:
                         index.setdefault(callee, []).append((shape.path, position))
             self.callers_index = index
         if self.trace is not None:
-            self.trace.fact("c:" + qualname)
+            self.trace.fact(("c", qualname))
         return self.callers_index.get(qualname, [])
 
     def _param_sources(self, fn: _Fn, key: Key) -> Flow:
@@ -617,7 +636,7 @@ class Project:
             module = self.module(path)
             call = module.calls[position]
             if self.trace is not None:
-                self.trace.fact("m:" + path)
+                self.trace.fact(("m", path))
             _, bound, constructor = self.target(call)
             summary = module.functions.get(call.caller)
             if summary is None:

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.analysis import flows
-from secreview.analysis.flows import Project, Shape, Trace, Unsure, shape_of
+from secreview.analysis.flows import Index, Project, Shape, Trace, Unsure
 from secreview.analysis.summaries import ModuleSummary
 from secreview.model import Finding
 
@@ -43,27 +43,29 @@ class LinkState:
     """The record of the last full link of a project, kept beside its cached result.
 
     It is written by a full link only: a run after an edit re-links against it every
-    module edited since (its `digests` say which), reads it and leaves it as it is. After
+    module edited since (its `digests` say which), and leaves it as it is. After
     `REBASE_AFTER` edited modules, a full link writes a new one.
     """
 
     paths: tuple[str, ...]
     digests: tuple[str, ...]
     modules: tuple[str, ...]  # each path's module name: a package's __init__.py added elsewhere changes it
-    shapes: dict[str, Shape]  # path -> shape, for the files with a summary
-    candidates: dict[tuple[str, str], list]  # (path, qualname) -> that function's flows as flows.Candidate
+    index: Index  # the project's names, as the link resolved calls
+    shadowed: set[str]  # function and class qualnames, and module names, that more than one module defines
+    summarised: set[str]  # paths of the modules with a summary
+    candidates: dict[tuple[str, str], tuple[tuple[int, int], list]]  # (path, qualname) -> (link order, flows)
     targets: dict[str, Target]  # every callee name of the project -> what it resolves to
-    indirect: set[str]  # callee names resolved through a re-export or a base class (see Project.indirect)
-    sites: dict[str, list[tuple[str, int]]]  # callee name -> its call sites (path, call index), in link order
-    fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (writer, writer's path, taint)
-    keys: dict[tuple, int]  # trace entry -> id (ids in insertion order)
-    facts: dict[str, list[int]]  # fact -> ids of the entries that read it
+    indirect: dict[str, tuple[str, ...]]  # callee -> other names its resolution looked up (Project.indirect)
+    sites: dict[str, list[int]]  # callee name -> its call sites (path position << 20 | call index), in order
+    tops: dict[int, tuple[str, str]]  # trace id -> the linked function (path, qualname) it is the flows of
+    facts: dict[tuple[str, str], list[int]]  # fact -> ids of the entries that read it
     parents: list[list[int]]  # id -> ids of the entries that used it
     unsure: set[int] = field(default_factory=set)
-    heights: list[int] = field(default_factory=list)
+    height: int = 0  # the longest chain of nested summaries
 
 
 REBASE_AFTER = 32  # modules edited since the last full link; beyond that, link in full again
+_SITE_BITS = 20  # call index bits of a site
 
 
 @dataclass
@@ -85,20 +87,35 @@ def full_link(paths: Sequence[str], digests: Sequence[str], modules: Sequence[Mo
     trace = Trace()
     project = Project(modules, trace=trace)
     groups = project.flows_by_function()
+    position = {path: i for i, path in enumerate(paths)}
+    order = {}
+    for shape in project.shapes:
+        for rank, (qualname, _) in enumerate(shape.functions):
+            order[(shape.path, qualname)] = (position[shape.path], rank)
     candidates = {qual: flows.candidates(found, rules) for qual, found in groups}
     found = flows.pick(candidates[qual] for qual, _ in groups)
     state = LinkState(
         paths=tuple(paths), digests=tuple(digests), modules=tuple(module_name(p) for p in paths),
-        shapes={s.path: s for s in project.shapes}, candidates={q: c for q, c in candidates.items() if c},
-        targets={}, indirect=set(), sites={}, fields=_fields(project), keys={}, facts={}, parents=[])
+        index=project.index, shadowed=_shadowed(project.shapes), summarised={s.path for s in project.shapes},
+        candidates={q: (order[q], c) for q, c in candidates.items() if c},
+        targets={}, indirect={}, sites={}, tops={}, facts={}, parents=[])
     for shape in project.shapes:
-        for position, call in enumerate(project.module(shape.path).calls):
-            state.sites.setdefault(call.callee, []).append((shape.path, position))
+        for index, call in enumerate(project.module(shape.path).calls):
+            state.sites.setdefault(call.callee, []).append(position[shape.path] << _SITE_BITS | index)
             if call.callee not in state.targets:
                 state.targets[call.callee] = _target(project, call.callee)
-    state.indirect = set(project.indirect)
+    state.indirect = dict(project.indirect)
     _absorb(state, trace)
     return Relinked(found, state, len(groups))
+
+
+def _shadowed(shapes: Sequence[Shape]) -> set[str]:
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for shape in shapes:
+        for name in (shape.module, *(q for q, _ in shape.functions), *shape.classes):
+            (twice if name in seen else seen).add(name)
+    return twice
 
 
 def _fields(project: Project) -> dict[str, list[tuple[str, str, frozenset]]]:
@@ -112,9 +129,9 @@ def _target(project: Project, callee: str) -> Target:
 
 
 def _absorb(state: LinkState, trace: Trace) -> None:
-    """The trace's entries as the state's record: facts read and, per entry, the entries that used it."""
-    state.keys = dict(trace.ids)
-    state.heights = list(trace.heights)
+    """The trace as the state's record: facts read and, per entry, the entries that used it."""
+    state.tops = {ident: (key[1], key[2]) for key, ident in trace.ids.items() if key[0] == "t"}
+    state.height = max(trace.heights, default=0)
     state.unsure = set(trace.unsure_ids)
     state.parents = [[] for _ in trace.facts]
     for ident, children in enumerate(trace.children):
@@ -140,16 +157,13 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
     module's summary. Raises Fallback when the result could differ from a full link. The state
     is used up: it is changed in place to describe the project as it is now.
     """
-    if tuple(paths) != state.paths or max(state.heights, default=0) > flows.MAX_DEPTH:
+    if tuple(paths) != state.paths or state.height > flows.MAX_DEPTH:
         raise Fallback("the set of files changed, or chains of calls are near the depth limit")
-    shapes = []
-    for path in paths:
-        if path in changed:
-            summary = changed[path]
-            if summary is not None:
-                shapes.append(shape_of(summary))
-        elif path in state.shapes:
-            shapes.append(state.shapes[path])
+    old = {path: before(path) for path in changed if path in state.summarised}
+    old_fields = _fields(Project(index=state.index, load=load))
+    position = {path: i for i, path in enumerate(paths)}
+    for path in changed:
+        _reindex(state, position[path], old.get(path), changed[path])
 
     def summary_of(path: str) -> ModuleSummary:
         if path in changed:
@@ -160,53 +174,107 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
         return load(path)
 
     trace = Trace(strict=True)
-    project = Project(shapes=shapes, load=summary_of, trace=trace)
-    names = {state.shapes[p].module for p in changed if p in state.shapes}
-    names |= {s.module for s in changed.values() if s is not None}
-    old_callees = {call.callee for path in changed if path in state.shapes for call in before(path).calls}
+    project = Project(index=state.index, load=summary_of, trace=trace)
+    names = {s.module for s in (*old.values(), *changed.values()) if s is not None}
+    old_callees = {call.callee for summary in old.values() for call in summary.calls}
     new_callees = {call.callee for s in changed.values() if s is not None for call in s.calls}
     moved = _resolve_again(state, project, names, new_callees)
-    facts = {f"m:{path}" for path in changed}
-    facts |= {f"r:{callee}" for callee in moved}
-    facts |= {f"f:{name}" for name in _changed_fields(state.fields, _fields(project))}
+    facts = {("m", path) for path in changed}
+    facts |= {("r", callee) for callee in moved}
+    facts |= {("f", name) for name in _changed_fields(old_fields, _fields(project))}
     callers = {target[0] for callee in old_callees | new_callees | moved.keys()
-               for target in (moved.get(callee, (None,)), state.targets.get(callee)) if target and target[0]}
-    facts |= {f"c:{qualname}" for qualname in callers}
-    _replace_sites(state, changed, old_callees)
+               for target in (moved.get(callee), state.targets.get(callee)) if target and target[0]}
+    facts |= {("c", qualname) for qualname in callers}
+    _replace_sites(state, {position[p] for p in changed}, changed, old_callees, position)
     redo = _affected(state, facts)
-    redo.update(qual for qual in project.linked_functions() if qual[0] in changed)
+    for path, summary in changed.items():
+        for qualname, function in (summary.functions.items() if summary is not None else ()):
+            if function.sinks or function.calls:
+                redo.add((path, qualname))
+    order = _order(state, redo, project, position)
     project.callers_index = _Callers(state, paths)
     try:
-        groups = dict(project.flows_by_function(redo))
+        groups = dict(project.flows_by_function(sorted(redo, key=order.__getitem__)))
     except Unsure as exc:
         raise Fallback(f"recursion met while re-linking: {exc}") from None
     if max(trace.heights, default=0) > flows.MAX_DEPTH:
         raise Fallback("a chain of calls near the depth limit")
-    candidates = []
-    for qual in project.linked_functions():
-        found = flows.candidates(groups[qual], rules) if qual in groups else state.candidates.get(qual)
-        if found:
-            candidates.append(found)
-    return Relinked(flows.pick(candidates), None, len(groups))
+    kept = [entry for qual, entry in state.candidates.items() if qual not in redo]
+    kept += [(order[qual], found) for qual, found in
+             ((q, flows.candidates(g, rules)) for q, g in groups.items()) if found]
+    kept.sort(key=lambda entry: entry[0])
+    return Relinked(flows.pick(found for _, found in kept), None, len(groups))
+
+
+def _reindex(state: LinkState, position: int, old: ModuleSummary | None, new: ModuleSummary | None) -> None:
+    """Replace a module's names in the index (Fallback when another module defines one of them too)."""
+    index = state.index
+    for summary, keep in ((old, False), (new, True)):
+        if summary is None:
+            continue
+        names = [summary.module, *summary.functions, *summary.classes]
+        if any(name in state.shadowed for name in names):
+            raise Fallback(f"{summary.path} defines a name another module defines too")
+        if keep:
+            if any(q in index.function_paths for q in summary.functions) or \
+                    any(q in index.classes for q in summary.classes) or summary.module in index.exports:
+                raise Fallback(f"{summary.path} now defines a name another module defines")
+            index.exports[summary.module] = summary.exports
+            index.function_paths.update((q, summary.path) for q in summary.functions)
+            index.classes.update(summary.classes)
+        else:
+            index.exports.pop(summary.module, None)
+            for qualname in summary.functions:
+                index.function_paths.pop(qualname, None)
+            for qualname in summary.classes:
+                index.classes.pop(qualname, None)
+        for name in {f for f, _, _ in summary.fields}:
+            records = [r for r in index.fields.get(name, ()) if r[0] != position]
+            if keep:
+                records += [(position, writer, taint) for f, writer, taint in summary.fields if f == name]
+                records.sort(key=lambda record: record[0])
+            if records:
+                index.fields[name] = records
+            else:
+                index.fields.pop(name, None)
+
+
+def _order(state: LinkState, redo: set[tuple[str, str]], project: Project,
+           position: dict[str, int]) -> dict[tuple[str, str], tuple[int, int]]:
+    """Where each function to link again stands in the link order (module, then place in the module)."""
+    ranks: dict[str, dict[str, int]] = {}
+    order = {}
+    for path, qualname in redo:
+        rank = ranks.get(path)
+        if rank is None:
+            rank = ranks[path] = {q: i for i, q in enumerate(project.module(path).functions)} \
+                if project.function_paths.get(qualname) == path else {}
+        order[(path, qualname)] = (position[path], rank.get(qualname, -1))
+    return order
 
 
 def _resolve_again(state: LinkState, project: Project, names: set[str], new_callees: set[str]) -> dict[str, Target]:
     """Callee names that resolve otherwise now -> what they resolved to before (the state gets the new).
 
-    Only names an edited module can answer are resolved again: those under an edited
-    module's name, those resolved through a re-export or a base class, and new ones.
+    Only names an edited module can answer are resolved again: those whose resolution
+    looked up a name that an edited module's name is, or starts (`Project.indirect`), and new ones.
     """
     prefixes = tuple(f"{name}." for name in names)
-    again = {callee for callee in state.targets if callee in names or callee.startswith(prefixes)}
+
+    def edited(name: str) -> bool:
+        return name in names or name.startswith(prefixes)
+
+    again = {callee for callee in state.targets if edited(callee)}
+    again |= {callee for callee, others in state.indirect.items() if any(edited(name) for name in others)}
     moved = {}
-    for callee in again | state.indirect | new_callees:
+    for callee in again | new_callees:
         now = _target(project, callee)
         before = state.targets.get(callee)
         if now != before:
             if before is not None:
                 moved[callee] = before
             state.targets[callee] = now
-    state.indirect |= project.indirect
+    state.indirect.update(project.indirect)
     return moved
 
 
@@ -214,22 +282,22 @@ def _changed_fields(before: dict[str, list], now: dict[str, list]) -> set[str]:
     return {name for name in before.keys() | now.keys() if before.get(name) != now.get(name)}
 
 
-def _replace_sites(state: LinkState, changed: dict[str, ModuleSummary | None], old_callees: set[str]) -> None:
+def _replace_sites(state: LinkState, edited: set[int], changed: dict[str, ModuleSummary | None],
+                   old_callees: set[str], position: dict[str, int]) -> None:
     """The call sites of the changed modules, as they are now (the others keep their place)."""
     for callee in old_callees:
-        kept = [site for site in state.sites.get(callee, ()) if site[0] not in changed]
+        kept = [site for site in state.sites.get(callee, ()) if site >> _SITE_BITS not in edited]
         if kept:
             state.sites[callee] = kept
         else:
             state.sites.pop(callee, None)
-    order = {path: position for position, path in enumerate(state.paths)}
     touched = set()
     for path, summary in changed.items():
-        for position, call in enumerate(summary.calls if summary is not None else ()):
-            state.sites.setdefault(call.callee, []).append((path, position))
+        for index, call in enumerate(summary.calls if summary is not None else ()):
+            state.sites.setdefault(call.callee, []).append(position[path] << _SITE_BITS | index)
             touched.add(call.callee)
     for callee in touched:
-        state.sites[callee].sort(key=lambda site: (order[site[0]], site[1]))
+        state.sites[callee].sort()
 
 
 class _Callers:
@@ -237,7 +305,7 @@ class _Callers:
 
     def __init__(self, state: LinkState, paths: Sequence[str]) -> None:
         self.state = state
-        self.order = {path: position for position, path in enumerate(paths)}
+        self.paths = paths
         self.by_target: dict[str, list[str]] = {}
         for callee, target in state.targets.items():
             if target[0] is not None:
@@ -247,13 +315,13 @@ class _Callers:
     def get(self, qualname: str, default: list | None = None) -> list[tuple[str, int]]:
         found = self.memo.get(qualname)
         if found is None:
-            found = [site for callee in self.by_target.get(qualname, ()) for site in self.state.sites.get(callee, ())]
-            found.sort(key=lambda site: (self.order[site[0]], site[1]))
-            self.memo[qualname] = found
+            sites = sorted(site for callee in self.by_target.get(qualname, ()) for site in self.state.sites.get(callee, ()))
+            mask = (1 << _SITE_BITS) - 1
+            found = self.memo[qualname] = [(self.paths[site >> _SITE_BITS], site & mask) for site in sites]
         return found
 
 
-def _affected(state: LinkState, facts: set[str]) -> set[tuple[str, str]]:
+def _affected(state: LinkState, facts: set[tuple[str, str]]) -> set[tuple[str, str]]:
     """The linked functions whose answers used a changed fact; Fallback if one of those was unsure."""
     todo = [ident for fact in facts for ident in state.facts.get(fact, ())]
     seen = set(todo)
@@ -265,8 +333,7 @@ def _affected(state: LinkState, facts: set[str]) -> set[tuple[str, str]]:
                 todo.append(parent)
     if seen & state.unsure:
         raise Fallback("an answer to redo met recursion in the full link")
-    keys = list(state.keys)  # ids are given in insertion order
-    return {(key[1], key[2]) for key in (keys[ident] for ident in seen) if key[0] == "t"}
+    return {state.tops[ident] for ident in seen if ident in state.tops}
 
 
 # -- a run with the cache -------------------------------------------------------------
