@@ -135,12 +135,27 @@ class ProjectRow:
     verdicts: tuple[PillarVerdict, ...]
     digests: tuple[str, ...] = ()  # of each file reviewed, for the next run to see which changed
     found: dict = field(default_factory=dict)  # the cross-module taint findings, by path
+    pickled: tuple[bytes, ...] = field(default=(), compare=False, repr=False)  # each file as stored
 
-    @property
-    def valid(self) -> bool:
-        return isinstance(self.files, tuple) and all(isinstance(f, FileReview) for f in self.files) and \
-            isinstance(self.verdicts, tuple) and all(isinstance(v, PillarVerdict) for v in self.verdicts) and \
-            isinstance(self.digests, tuple) and isinstance(self.found, dict)
+
+@dataclass(frozen=True)
+class _StoredProject:
+    """A `ProjectRow` as stored: each file pickled on its own, so a run after an edit re-pickles only
+    the reviews that changed."""
+
+    files: tuple[bytes, ...]
+    verdicts: tuple[PillarVerdict, ...]
+    digests: tuple[str, ...]
+    found: dict
+
+    def decoded(self) -> ProjectRow | None:
+        if not (isinstance(self.files, tuple) and isinstance(self.verdicts, tuple) and isinstance(self.digests, tuple)
+                and isinstance(self.found, dict) and all(isinstance(v, PillarVerdict) for v in self.verdicts)):
+            return None
+        files = tuple(_loads_any(blob) if isinstance(blob, bytes) else None for blob in self.files)
+        if not all(isinstance(f, FileReview) for f in files):
+            return None
+        return ProjectRow(files, self.verdicts, self.digests, self.found, self.files)  # type: ignore[arg-type]
 
 
 @dataclass
@@ -329,17 +344,21 @@ class Cache:
 
     def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
                       files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...], found: dict,
-                      state: object | None, full: bool = True) -> None:
+                      state: object | None, full: bool = True, previous: ProjectRow | None = None) -> None:
         """Keep a project result for the next run over `roots`, and after a `full` link its record `state`.
 
-        Not kept when some file may come out differently next time (its digest is None).
+        Not kept when some file may come out differently next time (its digest is None). A file
+        review that is the very object of the `previous` row keeps its stored bytes.
         """
         key = self._project_key(paths, digests)
         if key is None:
             return
         scope, now = self._scope(roots), time.time_ns()
         try:
-            row = ProjectRow(tuple(files), tuple(verdicts), tuple(digests), found)  # type: ignore[arg-type]
+            old = previous.files if previous is not None and len(previous.pickled) == len(previous.files) else ()
+            blobs = tuple(previous.pickled[i] if i < len(old) and review is old[i]  # type: ignore[union-attr]
+                          else pickle.dumps(review, pickle.HIGHEST_PROTOCOL) for i, review in enumerate(files))
+            row = _StoredProject(blobs, tuple(verdicts), tuple(digests), found)  # type: ignore[arg-type]
             payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
             link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
         except Exception:  # something that cannot be pickled: simply not kept
@@ -365,7 +384,7 @@ class Cache:
     @staticmethod
     def _row(payload: bytes) -> ProjectRow | None:
         row = _loads_any(payload)
-        return row if isinstance(row, ProjectRow) and row.valid else None
+        return row.decoded() if isinstance(row, _StoredProject) else None
 
     def _project_key(self, paths: Sequence[str], digests: Sequence[str | None]) -> str | None:
         """None when some file may come out differently next time: then the project is never reused."""

@@ -363,7 +363,8 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
         outcome = _full(paths, run, config)
     files, digests, found, state = outcome
     verdicts = project_verdicts([(f.findings, f.facts) for f in files])
-    cache.store_project(roots, paths, digests, files, verdicts, found, state, full=mode == "full")
+    cache.store_project(roots, paths, digests, files, verdicts, found, state, full=mode == "full",
+                        previous=previous[0] if previous is not None else None)
     return files, verdicts, mode
 
 
