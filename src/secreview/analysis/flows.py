@@ -124,7 +124,8 @@ class Trace:
         self.children: list[set[int]] = []
         self.unsure_ids: set[int] = set()
         self.heights: list[int] = []
-        self._stack: list[list] = []  # [id, unsure, height]
+        self._stack: list[list] = []  # per entry being computed: [id, unsure, height, its facts, its children]
+        self._top: list | None = None  # the last of the stack (every call of a link asks for it)
 
     def _id(self, key: tuple) -> int:
         found = self.ids.get(key)
@@ -137,13 +138,16 @@ class Trace:
 
     def enter(self, key: tuple, fact: tuple[str, str]) -> None:
         ident = self._id(key)
-        if self._stack:
-            self.children[self._stack[-1][0]].add(ident)
-        self.facts[ident].add(fact)
-        self._stack.append([ident, False, 0])
+        if self._top is not None:
+            self._top[4].add(ident)
+        facts = self.facts[ident]
+        facts.add(fact)
+        self._top = [ident, False, 0, facts, self.children[ident]]
+        self._stack.append(self._top)
 
     def leave(self, levels: int) -> None:
-        ident, unsure, height = self._stack.pop()
+        ident, unsure, height, _, _ = self._stack.pop()
+        self._top = self._stack[-1] if self._stack else None
         height += levels
         if height > self.heights[ident]:
             self.heights[ident] = height
@@ -153,14 +157,14 @@ class Trace:
 
     def use(self, key: tuple) -> None:
         """A memoised answer was used by the entry being computed."""
-        if self._stack:
+        if self._top is not None:
             ident = self._id(key)
-            self.children[self._stack[-1][0]].add(ident)
+            self._top[4].add(ident)
             self._merge(ident)
 
     def _merge(self, ident: int) -> None:
-        if self._stack:
-            top = self._stack[-1]
+        top = self._top
+        if top is not None:
             if ident in self.unsure_ids:
                 top[1] = True
             if self.heights[ident] > top[2]:
@@ -170,13 +174,13 @@ class Trace:
         """An answer from a previous round or a cut-off stood in for `key`."""
         if self.strict:
             raise Unsure(repr(key))
-        if self._stack:
-            self.children[self._stack[-1][0]].add(self._id(key))
-            self._stack[-1][1] = True
+        if self._top is not None:
+            self._top[4].add(self._id(key))
+            self._top[1] = True
 
     def fact(self, fact: tuple[str, str]) -> None:
-        if self._stack:
-            self.facts[self._stack[-1][0]].add(fact)
+        if self._top is not None:
+            self._top[3].add(fact)
 
 
 def _atom_order(atom: tuple) -> tuple:
@@ -242,6 +246,7 @@ class Project:
         self._busy: set[tuple[str, str]] = set()
         self._guesses: list[tuple[str, tuple[str, str], frozenset]] = []  # answers given while busy
         self._expand_memo: dict[tuple, Flow] = {}
+        self._param_memo: dict[tuple, Flow] = {}
         self._expanding: set[tuple] = set()
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
@@ -307,13 +312,10 @@ class Project:
         """(callee, called through an instance, is a constructor) for a call site."""
         qualname, constructor = self.resolved(call.callee)
         if self.trace is not None:
-            self.trace.fact(("r", call.callee))
+            self.trace.fact(("r", call.callee))  # the callee's summary is read only in its own entries
         if qualname is None:
             return None, False, False
-        callee = self.function(qualname)
-        if self.trace is not None:
-            self.trace.fact(("m", callee.module.path))  # type: ignore[union-attr]
-        return callee, True if constructor else call.bound, constructor
+        return self.function(qualname), True if constructor else call.bound, constructor
 
     def _resolve(self, qualname: str) -> tuple[str | None, bool]:
         for _ in range(4):  # `from pkg import f` where pkg/__init__.py re-exports f from pkg.mod
@@ -536,7 +538,7 @@ class Project:
         result: list = []
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
-            self._ret, self._sinks, self._expand_memo = {}, {}, {}
+            self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
             result = self._collect(only)
             if self._stable():
                 break
@@ -630,7 +632,29 @@ class Project:
         return self.callers_index.get(qualname, [])
 
     def _param_sources(self, fn: _Fn, key: Key) -> Flow:
-        """Sources the callers of `fn` pass for parameter `key` (one level up: constructors' callers)."""
+        """Sources the callers of `fn` pass for parameter `key` (one level up: constructors' callers).
+
+        Asked only between functions' links (never while a summary is being computed), so
+        every answer it reads is final and the same question always gets the same answer:
+        memoised for the round (a field's writers are asked about once per sink reading it).
+        """
+        memo_key = (fn.module.path, fn.summary.qualname, key)
+        found = self._param_memo.get(memo_key)
+        trace = self.trace
+        if found is not None:
+            if trace is not None:
+                trace.use(("p", *memo_key))
+            return found
+        if trace is not None:
+            trace.enter(("p", *memo_key), ("m", memo_key[0]))
+        try:
+            found = self._param_memo[memo_key] = self._compute_param_sources(fn, key)
+        finally:
+            if trace is not None:
+                trace.leave(0)
+        return found
+
+    def _compute_param_sources(self, fn: _Fn, key: Key) -> Flow:
         flow: Flow = {}
         for path, position in self._callers(fn.summary.qualname):
             module = self.module(path)
