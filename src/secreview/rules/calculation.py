@@ -115,6 +115,7 @@ def _only_displayed(ctx: Context) -> bool:
 
 @rule(
     id="float-for-money",
+    tests=False,
     name="Money held in a binary float",
     cwe="1339",
     severity=Severity.MEDIUM,

@@ -74,6 +74,7 @@ _MENTIONS_INPUT = mention_gate("request", "argv", "input(")
 
 @rule(
     id="timing-unsafe-comparison",
+    tests=False,
     name="Secret compared with == (timing side channel)",
     cwe="208",
     severity=Severity.MEDIUM,
@@ -409,6 +410,7 @@ def _numeric_from_request(ctx: Context, value: ast.expr | None) -> bool:
 
 @rule(
     id="missing-minimum-check",
+    tests=False,
     name="Amount from input checked against a maximum but not a minimum",
     cwe="839",
     severity=Severity.HIGH,

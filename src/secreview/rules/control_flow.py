@@ -51,6 +51,7 @@ _MENTIONS_INPUT = mention_gate("request", "argv", "input(", "environ", "getenv")
 
 @rule(
     id="assert-used-for-authorisation",
+    tests=False,
     name="assert used to enforce authorisation",
     cwe="617",
     severity=Severity.HIGH,
@@ -160,6 +161,7 @@ def _use_of(ctx: Context, stmt: ast.stmt, path: ast.expr, creating: bool) -> ast
 
 @rule(
     id="check-then-use-race",
+    tests=False,
     name="File checked, then used: time-of-check to time-of-use race",
     cwe="367",
     severity=Severity.MEDIUM,
@@ -234,6 +236,7 @@ _REDIRECTS = frozenset({
 
 @rule(
     id="redirect-not-returned",
+    tests=False,
     name="Redirect built but not returned",
     cwe="698",
     severity=Severity.HIGH,
@@ -320,6 +323,7 @@ def _rejects(body: list[ast.stmt]) -> bool:
 
 @rule(
     id="validate-before-canonicalise",
+    tests=False,
     name="Input validated before it is decoded or normalised",
     cwe="180",
     severity=Severity.HIGH,
@@ -392,6 +396,7 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
 
 @rule(
     id="loop-bound-from-input",
+    tests=False,
     name="Loop count taken from the request without a limit",
     cwe="834",
     severity=Severity.MEDIUM,

@@ -109,6 +109,7 @@ _VERDICT_QUALNAMES = ("passlib.", "pyotp.")
 
 @rule(
     id="security-verdict-ignored",
+    tests=False,
     name="Result of a security check discarded",
     cwe="252",
     severity=Severity.HIGH,

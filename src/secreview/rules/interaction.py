@@ -56,6 +56,7 @@ _MENTIONS_METHOD = mention_gate("ethod", "METHOD")
 
 @rule(
     id="url-parser-mismatch",
+    tests=False,
     name="URL checked with urllib.parse, then used raw by another parser",
     cwe="436",
     severity=Severity.HIGH,
@@ -190,6 +191,7 @@ def _destructive(node: ast.AST) -> str | None:
 
 @rule(
     id="state-change-on-get",
+    tests=False,
     name="GET handler that deletes or creates data",
     cwe="650",
     severity=Severity.MEDIUM,
@@ -251,6 +253,7 @@ _OVERRIDE_NAMES = frozenset({
 
 @rule(
     id="method-override-from-any-request",
+    tests=False,
     name="HTTP method override honoured on any request",
     cwe="436",
     severity=Severity.MEDIUM,

@@ -232,6 +232,7 @@ def command_injection_shell_argv(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="dynamic-import-from-request",
+    tests=False,
     name="Module imported by a name taken from a request",
     cwe="470",
     severity=Severity.HIGH,

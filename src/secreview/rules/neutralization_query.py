@@ -122,6 +122,7 @@ def xpath_injection(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="regex-injection",
+    tests=False,
     name="Regular expression built from request data",
     cwe="1333",
     severity=Severity.MEDIUM,

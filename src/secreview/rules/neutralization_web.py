@@ -51,6 +51,7 @@ _REPR_FORMATTED = re.compile(r"\.(args|form|values|json|cookies|headers|files|vi
 
 @rule(
     id="template-injection",
+    tests=False,
     name="Template source built from data (server-side template injection)",
     cwe="1336",
     severity=Severity.HIGH,
@@ -107,6 +108,7 @@ def template_injection(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="xss-mark-safe",
+    tests=False,
     name="Data marked as safe HTML without escaping",
     cwe="79",
     severity=Severity.HIGH,
@@ -156,6 +158,7 @@ def xss_mark_safe(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="jinja-autoescape-disabled",
+    tests=False,
     name="Jinja2 environment without HTML autoescaping",
     cwe="79",
     severity=Severity.MEDIUM,
@@ -218,6 +221,7 @@ def _header_target(ctx: Context, target: ast.expr) -> bool:
 
 @rule(
     id="header-injection",
+    tests=False,
     name="Response header set from request data",
     cwe="113",
     severity=Severity.MEDIUM,
@@ -292,6 +296,7 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
 
 @rule(
     id="log-injection",
+    tests=False,
     name="Request data written to a log unescaped",
     cwe="117",
     severity=Severity.LOW,

@@ -93,6 +93,7 @@ _UNIQUENESS_ONLY = re.compile(r"^c?nonce$|^salt$|tokeni[sz]", re.IGNORECASE)
 
 @rule(
     id="weak-hash-for-security",
+    tests=False,
     name="MD5 or SHA-1 used for a security purpose",
     cwe="328",
     severity=Severity.MEDIUM,
@@ -412,6 +413,7 @@ _WEAK_CURVES = ("SECP192R1", "SECT163K1", "SECT163R2", "SECP160R1", "SECT193R1")
 
 @rule(
     id="short-asymmetric-key",
+    tests=False,
     name="RSA/DSA key shorter than 2048 bits or a curve under 224 bits",
     cwe="326",
     severity=Severity.HIGH,
@@ -544,6 +546,7 @@ def _csrf_exempt_decorator(ctx: Context, function: ast.FunctionDef | ast.AsyncFu
 
 @rule(
     id="csrf-exempt-state-change",
+    tests=False,
     name="CSRF protection removed from a view that changes state",
     cwe="352",
     severity=Severity.HIGH,
@@ -602,6 +605,7 @@ _SESSION_MIDDLEWARE = ("django.contrib.sessions.middleware.SessionMiddleware",
 
 @rule(
     id="csrf-protection-disabled",
+    tests=False,
     name="CSRF protection switched off for the application",
     cwe="352",
     severity=Severity.HIGH,
@@ -660,6 +664,7 @@ def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
 
 @rule(
     id="cookie-without-secure",
+    tests=False,
     name="Session cookie sent over plain HTTP",
     cwe="614",
     severity=Severity.MEDIUM,
@@ -750,6 +755,7 @@ def _jwt_problem(ctx: Context, node: ast.Call) -> str | None:
 
 @rule(
     id="jwt-signature-not-verified",
+    tests=False,
     name="JWT decoded without verifying its signature",
     cwe="347",
     severity=Severity.HIGH,
@@ -902,6 +908,7 @@ def _receiver_constructor(ctx: Context, call: ast.Call) -> ast.Call | None:
 
 @rule(
     id="cleartext-protocol-login",
+    tests=False,
     name="Password sent over a cleartext protocol",
     cwe="319",
     severity=Severity.HIGH,

@@ -40,6 +40,7 @@ UNPACK_ARCHIVE_CALLS = ("shutil.unpack_archive",)
 
 @rule(
     id="path-traversal",
+    tests=False,
     name="File path built from request data",
     cwe="22",
     severity=Severity.HIGH,
@@ -103,6 +104,7 @@ def _is_tar(ctx: Context, receiver: ast.expr) -> bool:
 
 @rule(
     id="tar-extract-unfiltered",
+    tests=False,
     name="tarfile extraction without a filter",
     cwe="22",
     severity=Severity.HIGH,

@@ -74,6 +74,7 @@ def _release_or_escape(function: ast.AST, name: str, opened: ast.Assign) -> bool
 
 @rule(
     id="unclosed-resource",
+    tests=False,
     name="File or socket opened outside `with` and never closed",
     cwe="775",
     severity=Severity.LOW,
@@ -149,6 +150,7 @@ def _secret_spelling(ctx: Context, value: ast.expr) -> str | None:
 
 @rule(
     id="secret-in-log",
+    tests=False,
     name="Password, token or key written to a log",
     cwe="532",
     severity=Severity.MEDIUM,

@@ -77,6 +77,7 @@ def http_client_call(ctx: Context, node: ast.Call) -> str | None:
 
 @rule(
     id="ssrf-request-url",
+    tests=False,
     name="Server-side request to a URL taken from the request",
     cwe="918",
     severity=Severity.HIGH,
@@ -129,6 +130,7 @@ def ssrf_request_url(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="open-redirect",
+    tests=False,
     name="Redirect to a URL taken from the request",
     cwe="601",
     severity=Severity.MEDIUM,
@@ -192,6 +194,7 @@ def _all_interfaces(ctx: Context, value: ast.expr | None) -> str | None:
 
 @rule(
     id="bind-all-interfaces",
+    tests=False,
     name="Server bound to all network interfaces",
     cwe="1327",
     severity=Severity.LOW,
@@ -247,6 +250,7 @@ def bind_all_interfaces(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="http-request-without-timeout",
+    tests=False,
     name="HTTP request that can wait forever",
     cwe="1088",
     severity=Severity.MEDIUM,

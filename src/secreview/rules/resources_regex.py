@@ -257,6 +257,7 @@ def _flags(ctx: Context, node: ast.expr | None) -> int | None:
 
 @rule(
     id="regex-catastrophic-backtracking",
+    tests=False,
     name="Regular expression with exponential backtracking (ReDoS)",
     cwe="1333",
     severity=Severity.MEDIUM,

@@ -42,6 +42,7 @@ def _constant_true(ctx: Context, node: ast.expr | None) -> bool:
 
 @rule(
     id="xml-external-entities",
+    tests=False,
     name="XML parser that resolves external entities",
     cwe="611",
     severity=Severity.HIGH,
@@ -110,6 +111,7 @@ def xml_external_entities(node: ast.Call, ctx: Context) -> None:
 
 @rule(
     id="xml-entity-expansion",
+    tests=False,
     name="Request data parsed with a standard-library XML parser",
     cwe="776",
     severity=Severity.LOW,

@@ -17,6 +17,7 @@ from secreview.rules.heuristics import (
 
 @rule(
     id="debug-mode-enabled",
+    tests=False,
     name="Web application run with the debugger enabled",
     cwe="489",
     severity=Severity.HIGH,
@@ -81,6 +82,7 @@ def _allows_any_host(ctx: Context) -> bool:
 
 @rule(
     id="debug-setting-enabled",
+    tests=False,
     name="DEBUG = True in deployable settings",
     cwe="489",
     severity=Severity.MEDIUM,
@@ -147,6 +149,7 @@ def debug_setting_enabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
 
 @rule(
     id="werkzeug-debugger-exposed",
+    tests=False,
     name="Werkzeug interactive debugger enabled",
     cwe="489",
     severity=Severity.HIGH,
