@@ -403,8 +403,10 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
                 value = _string(kw.value)
                 if value is not None:
                     pairs.append((kw.arg, value, node))
-        args = node.args  # type: ignore[attr-defined]
-        if len(args) == 2 and isinstance(args[1], ast.Constant):
+        args, func = node.args, node.func  # type: ignore[attr-defined]
+        # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
+        if (len(args) == 2 and isinstance(args[1], ast.Constant)
+                and (func.__class__ is not ast.Attribute or func.attr in ("get", "getenv"))):
             value = _string(args[1])
             if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):  # type: ignore[arg-type]
                 pairs.append((str(ctx.constant_value(args[0])), value, node))
@@ -472,8 +474,11 @@ _NAME_WORDS = {
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
+    secrets = _secrets_at(node, ctx)
+    if not secrets:
+        return  # nearly every node
     rule_id = ctx.rule.id  # type: ignore[union-attr]
-    mine = [found for found in _secrets_at(node, ctx) if found[0] == rule_id]
+    mine = [found for found in secrets if found[0] == rule_id]
     if not mine or not source_mentions(ctx, *_NAME_WORDS[rule_id]) or in_tests(ctx):
         return  # no literal of this rule here, no name in this file says it holds one, or test code
     kind = _SECRET_MESSAGES[rule_id]
@@ -570,12 +575,15 @@ _KEY_ARGUMENTS: dict[str, tuple[int, str]] = {
 }
 
 
+_MENTIONS_KEY_APIS = mention_gate("jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography")
+
+
 def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
     """The literal (or name bound only to a literal) in the key position of a crypto call."""
-    if node.__class__ is not ast.Call:
+    if node.__class__ is not ast.Call or not _MENTIONS_KEY_APIS(ctx):
         return None
     spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")  # type: ignore[arg-type]
-    if spec is None or not source_mentions(ctx, "jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography"):
+    if spec is None:
         return None
     key = argument(node, *spec)
     value = ctx.constant_value(key) if key is not None else None

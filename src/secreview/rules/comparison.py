@@ -10,6 +10,7 @@ from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     DIGEST,
     assigned_names,
+    body_statements,
     bound_sides,
     in_tests,
     mention_gate,
@@ -451,15 +452,15 @@ def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Con
         return
     if in_tests(ctx):
         return
-    nodes = walk_body(node)
     candidates: dict[str, ast.Assign] = {}
-    for sub in nodes:
+    for sub in body_statements(node):  # the assignments; the whole body only once one qualifies
         # The name and the call first: resolving the call's name is the costly part.
         if (sub.__class__ is ast.Assign and len(sub.targets) == 1  # type: ignore[attr-defined]
                 and isinstance(sub.targets[0], ast.Name) and isinstance(sub.value, ast.Call)  # type: ignore[attr-defined]
                 and _AMOUNT.search(sub.targets[0].id)  # type: ignore[attr-defined]
                 and _numeric_from_request(ctx, sub.value)):  # type: ignore[attr-defined]
             candidates[sub.targets[0].id] = sub  # type: ignore[attr-defined]
+    nodes = walk_body(node) if candidates else []
     for name, assign in candidates.items():
         sides: set[str] = set()
         upper_check: ast.AST | None = None

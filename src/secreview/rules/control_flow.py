@@ -8,6 +8,7 @@ import re
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
+    body_statements,
     bound_sides,
     enclosing_def,
     in_tests,
@@ -366,6 +367,10 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
         return
     if in_tests(ctx):
         return
+    if not any(stmt.__class__ is ast.If and _rejects(stmt.body) and any(  # type: ignore[attr-defined]
+            _content_check(ctx, stmt.test, name) for name in _names_outside_comprehensions(stmt.test))  # type: ignore[attr-defined]
+            for stmt in body_statements(node)):
+        return  # no check to come before a transformation: the whole body need not be walked
     checks: list[tuple[int, str]] = []
     nodes = walk_body(node)
     loop_names: set[str] | None = None

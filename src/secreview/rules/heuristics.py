@@ -187,6 +187,32 @@ def walk_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]
     return nodes
 
 
+_STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def body_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.stmt]:
+    """The statements of `walk_body(function)` (those of nested blocks, functions and classes too), in
+    no particular order, without visiting a single expression: about a tenth of the nodes.
+
+    A check that reports only around some kind of statement (an assignment, an `if`) asks this
+    first and walks the whole body only where one is found. Kept on the node like `walk_body`.
+    """
+    found: list[ast.stmt] | None = getattr(function, "_secreview_statements", None)
+    if found is None:
+        found = []
+        pending: list[ast.AST] = list(function.body)
+        while pending:
+            node = pending.pop()
+            if isinstance(node, ast.stmt):
+                found.append(node)
+            for name in _STATEMENT_LISTS:  # an except handler or match case holds statements too
+                block = getattr(node, name, None)
+                if block:
+                    pending.extend(block)
+        function._secreview_statements = found  # type: ignore[union-attr]
+    return found
+
+
 # The last tree asked about and its nodes. Not kept on the tree itself: the list holds the tree, and
 # that reference cycle kept every file's whole tree alive until the cyclic garbage collector ran.
 _MODULE_NODES: list = [None, []]
