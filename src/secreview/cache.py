@@ -361,7 +361,7 @@ class Cache:
             row = _StoredProject(blobs, tuple(verdicts), tuple(digests), found)  # type: ignore[arg-type]
             payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
             link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
-        except Exception:  # something that cannot be pickled: simply not kept
+        except Exception:  # noqa: BLE001 - something that cannot be pickled: simply not kept
             return
         try:
             with self._transaction():

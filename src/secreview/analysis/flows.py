@@ -76,7 +76,7 @@ class Index:
     function_paths: dict[str, str]  # function qualname -> path of the first module defining it
     classes: dict[str, tuple[str, ...]]  # class qualname -> base qualnames (the first module's)
     exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
-    fields: dict[str, list[tuple[int, str, frozenset]]]  # field -> (module position, writer, taint) in order
+    fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (recording module's path, writer, taint)
 
 
 def index_of(shapes: Sequence[Shape]) -> Index:
@@ -87,9 +87,9 @@ def index_of(shapes: Sequence[Shape]) -> Index:
             index.function_paths.setdefault(qualname, shape.path)
         for qualname, bases in shape.classes.items():
             index.classes.setdefault(qualname, bases)
-    for position, shape in enumerate(shapes):
-        for field, writer, taint in shape.fields:
-            index.fields.setdefault(field, []).append((position, writer, taint))
+    for shape in shapes:
+        for name, writer, taint in shape.fields:
+            index.fields.setdefault(name, []).append((shape.path, writer, taint))
     return index
 
 
@@ -149,8 +149,7 @@ class Trace:
         ident, unsure, height, _, _ = self._stack.pop()
         self._top = self._stack[-1] if self._stack else None
         height += levels
-        if height > self.heights[ident]:
-            self.heights[ident] = height
+        self.heights[ident] = max(self.heights[ident], height)
         if unsure:
             self.unsure_ids.add(ident)
         self._merge(ident)
@@ -167,8 +166,7 @@ class Trace:
         if top is not None:
             if ident in self.unsure_ids:
                 top[1] = True
-            if self.heights[ident] > top[2]:
-                top[2] = self.heights[ident]
+            top[2] = max(top[2], self.heights[ident])
 
     def unsure(self, key: tuple) -> None:
         """An answer from a previous round or a cut-off stood in for `key`."""
@@ -234,10 +232,10 @@ class Project:
         self.classes = index.classes
         self.exports = index.exports
         self.fields: dict[str, list[tuple[str, frozenset]]] = {}  # field -> (writing function, taint)
-        for field, records in index.fields.items():
+        for name, records in index.fields.items():
             writers = [(writer, taint) for _, writer, taint in records if writer in self.function_paths]
             if writers:
-                self.fields[field] = writers
+                self.fields[name] = writers
         self._functions: dict[str, _Fn] = {}
         self._ret: dict[tuple[str, str], Flow] = {}
         self._sinks: dict[tuple[str, str], list] = {}

@@ -26,7 +26,7 @@ when the set of files changed. Correctness first: the fallback is the full link.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,8 +162,8 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
     old = {path: before(path) for path in changed if path in state.summarised}
     old_fields = _fields(Project(index=state.index, load=load))
     position = {path: i for i, path in enumerate(paths)}
-    for path in changed:
-        _reindex(state, position[path], old.get(path), changed[path])
+    for path, summary in changed.items():
+        _reindex(state, position, old.get(path), summary)
 
     def summary_of(path: str) -> ModuleSummary:
         if path in changed:
@@ -206,7 +206,8 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
     return Relinked(flows.pick(found for _, found in kept), None, len(groups))
 
 
-def _reindex(state: LinkState, position: int, old: ModuleSummary | None, new: ModuleSummary | None) -> None:
+def _reindex(state: LinkState, position: dict[str, int], old: ModuleSummary | None,
+             new: ModuleSummary | None) -> None:
     """Replace a module's names in the index (Fallback when another module defines one of them too)."""
     index = state.index
     for summary, keep in ((old, False), (new, True)):
@@ -229,10 +230,10 @@ def _reindex(state: LinkState, position: int, old: ModuleSummary | None, new: Mo
             for qualname in summary.classes:
                 index.classes.pop(qualname, None)
         for name in {f for f, _, _ in summary.fields}:
-            records = [r for r in index.fields.get(name, ()) if r[0] != position]
+            records = [r for r in index.fields.get(name, ()) if r[0] != summary.path]
             if keep:
-                records += [(position, writer, taint) for f, writer, taint in summary.fields if f == name]
-                records.sort(key=lambda record: record[0])
+                records += [(summary.path, writer, taint) for f, writer, taint in summary.fields if f == name]
+                records.sort(key=lambda record: position[record[0]])
             if records:
                 index.fields[name] = records
             else:
