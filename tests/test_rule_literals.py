@@ -27,6 +27,8 @@ def _holds(source: str) -> bool:
     'URL = "postgres\\072//app:pw@db"\n',
     'URL = "postgres\\N{COLON}//app:pw@db"\n',
     'URL = "postgres:\\\n//app:pw@db"\n',
+    'URL = ("postgres:"  # the scheme\n       r"//app:pw@db")\n',
+    'URL = "postgres:" \\\n    "//app:pw@db"\n',
     'URL = f"postgres://{user}:pw@db"\n',
     'URL = f"postgres:" "//{user}"\n',
     'x = f"{password=}"\n',
@@ -40,6 +42,8 @@ def test_a_literal_holding_the_needle_is_never_missed(source: str) -> None:
 @pytest.mark.parametrize("source", [
     "# Licensed under https://www.apache.org/licenses/LICENSE-2.0\n#\nimport os\nx = 'a\\n'\n",
     "#!/usr/bin/env python\n# password=hunter2 in a comment\n\ndef f():\n    return {'port': 1}\n",
+    "# https://example.org\nSCHEMES = ('tcp', 'udp', 'http:')  # strings that end with a start of a needle\n",
+    "# https://example.org\nx = 1 + \\\n    2\ny = 'a\\n'\n",
 ])
 def test_needles_only_in_comments_or_outside_literals_are_ruled_out(source: str) -> None:
     assert not _holds(source)

@@ -9,9 +9,10 @@ the licence header or another comment.
 A literal's value is made of the text of its tokens, except for what escapes spell, so a
 literal whose value contains a needle needs, outside the leading comment block, the needle
 itself, an escape that can spell any character (`\\x..`, `\\u....`, `\\U........`, `\\N{...}`,
-octal, a backslash-newline), or a token ending with the start of the needle just before its
-closing quote (the needle split across implicitly concatenated tokens: `"postgres:" "//..."`).
-When none of these is in the source, no literal can hold the needle.
+octal), or the needle split: its start ending one token of an implicit concatenation
+(`"postgres:" "//..."`, the next token's quote after nothing but spaces, line ends and
+comments) or a line inside the string, before a backslash-newline. When none of these
+is in the source, no literal can hold the needle.
 """
 
 from __future__ import annotations
@@ -21,15 +22,23 @@ from functools import lru_cache
 
 # Blank and comment-only lines at the top of a file (licence header, coding line): no token is there.
 _LEADING_COMMENTS = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*")
-# Escapes that can stand for a needle character (`\n`, `\t`, `\\`, `\'` cannot).
-_SPELLING_ESCAPE = re.compile(r"\\[xuUN0-7\r\n]")
+# Escapes that can spell any character, a needle's too (`\\n`, `\\t`, `\\'` and the like cannot).
+_SPELLING_ESCAPE = re.compile(r"\\[xuUN0-7]")
+# What follows the end of a needle's start when the needle is split: the closing quote of one token of an
+# implicit concatenation and the next token's prefix and opening quote, with spaces, line ends, comments
+# and backslash-newlines between; or a backslash-newline inside the string itself.
+_SPLIT = r"(?:[\"'](?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*)*[A-Za-z]{0,2}[\"']|\\(?:\r\n|\r|\n))"
+
+
+@lru_cache(maxsize=64)
+def _split_after(start: str) -> re.Pattern[str]:
+    return re.compile(re.escape(start) + _SPLIT)
 
 
 @lru_cache(maxsize=16)
-def _traces(needles: tuple[str, ...]) -> tuple[str, ...]:
-    """The needles, and each proper start of one followed by a closing quote."""
-    ends = {f"{needle[:end]}{quote}" for needle in needles for end in range(1, len(needle)) for quote in "\"'"}
-    return (*needles, *sorted(ends))
+def _starts(needles: tuple[str, ...]) -> tuple[str, ...]:
+    """Each proper start of a needle (where a split needle's first token ends)."""
+    return tuple(sorted({needle[:end] for needle in needles for end in range(1, len(needle))}))
 
 
 def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> bool:
@@ -41,4 +50,11 @@ def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool
     if ignore_case:
         text = text.lower()
         needles = tuple(needle.lower() for needle in needles)
-    return any(trace in text for trace in _traces(needles))
+    if any(needle in text for needle in needles):
+        return True
+    for start in _starts(needles):
+        # Substring tests first: a needle's start followed by a quote or a backslash is itself rare.
+        if ((f"{start}\"" in text or f"{start}'" in text or f"{start}\\" in text)
+                and _split_after(start).search(text)):
+            return True
+    return False
