@@ -208,6 +208,7 @@ def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
 
 @rule(
     id="ssh-host-key-not-verified",
+    tests=False,
     name="SSH client accepts unknown host keys",
     cwe="295",
     severity=Severity.HIGH,
@@ -513,6 +514,7 @@ def _embedded_password(value: str) -> str | None:
 
 @rule(
     id="hardcoded-password",
+    tests=False,
     name="Hard-coded password",
     cwe="259",
     severity=Severity.HIGH,
@@ -594,6 +596,7 @@ def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
 
 @rule(
     id="hardcoded-cryptographic-key",
+    tests=False,
     name="Hard-coded cryptographic or signing key",
     cwe="321",
     severity=Severity.HIGH,
@@ -704,6 +707,7 @@ def _mode(ctx: Context, node: ast.expr | None) -> int | None:
 
 @rule(
     id="world-writable-permissions",
+    tests=False,
     name="File made writable by every user",
     cwe="732",
     severity=Severity.HIGH,
@@ -829,6 +833,7 @@ def _mutation_of(node: ast.AST, target: str) -> str | None:
 
 @rule(
     id="object-access-without-authorisation",
+    tests=False,
     name="Object fetched by id and changed with no ownership or permission check",
     cwe="639",
     severity=Severity.HIGH,
@@ -925,6 +930,7 @@ def session_cookie_name(ctx: Context, call: ast.Call) -> str | None:
 
 @rule(
     id="cookie-without-httponly",
+    tests=False,
     name="Session cookie readable by JavaScript",
     cwe="1004",
     severity=Severity.MEDIUM,
