@@ -1,27 +1,32 @@
 """Re-link a project after an edit: redo only the taint flows the edit can change.
 
 The full link (`secreview.analysis.flows.Project`) runs with a `Trace`, which
-records for every memoised answer what it consulted: module summaries (`m:`),
-how callee names resolve (`r:`), which functions write a field (`f:`) and who
-calls a function (`c:`), and which other answers it used. That record, the
-ranked candidate findings of every linked function and the module shapes are
-kept beside the project's cached result (`LinkState`).
+records for every memoised answer what it consulted: module summaries ("m"),
+how callee names resolve ("r"), which functions write a field ("f") and who
+calls a function ("c"), and which other answers it used. That record, the
+ranked candidate findings of every linked function and the project's names
+(`flows.Index`) are kept beside the project's cached result (`LinkState`),
+written by full links only.
 
-On the next run, only the modules whose content changed are reviewed again.
-The facts those edits change are worked out exactly: the changed modules'
-summaries, every callee name whose resolution differs, every field whose
-writers differ, every function whose call sites differ. The functions whose
-answers reach a changed fact through the record are linked again, in a
-fresh link that loads only the summaries it reads; every other function keeps
-its cached candidates, and the final pick per (path, line, rule) ranks them
-exactly as the full link does.
+On a later run, only the files edited since the last run are reviewed again,
+and the project is re-linked against the last full link's record with every
+module edited since then. What those edits change is worked out exactly: the
+edited modules' summaries, every callee name whose resolution differs (only
+names whose resolution looked up a name an edited module defines are resolved
+again), every field whose writers differ, every function whose call sites
+differ. The functions whose answers reach a changed fact through the record are
+linked again, in a fresh link that decodes only the summaries it reads; every
+other function keeps its recorded candidates, and the final pick per (path,
+line, rule) ranks them exactly as the full link does.
 
 That is only sound when an answer does not depend on the order of the link.
 Answers that met recursion (the fixed point answers with values from a previous
 round) or the depth limit do; so the re-link falls back to the full link when
 any answer it must redo was such an answer, when the fresh link meets one
-(`flows.Unsure`), when a chain of summaries could reach the depth limit, or
-when the set of files changed. Correctness first: the fallback is the full link.
+(`flows.Unsure`), when a chain of summaries could reach the depth limit, when a
+name an edited module defines is defined by another module too, when the set of
+files or their module names changed, or after `REBASE_AFTER` edited modules.
+Correctness first: the fallback is the full link.
 """
 
 from __future__ import annotations
