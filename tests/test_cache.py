@@ -238,3 +238,29 @@ def test_project_pass_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatc
     assert len(calls) == 2
     assert not any(f.rule_id.startswith("taint") for f in edited.findings)
     assert edited == review_paths([tree], Config(gitignore=False))
+
+
+@pytest.mark.parametrize("table", ["projects", "links"])
+@pytest.mark.parametrize("payload", [b"garbage", "evil"])
+def test_damaged_project_or_link_rows_are_misses(tmp_path: Path, table: str, payload: object) -> None:
+    """A project row or link record that cannot be read (or would run code) costs a full link, not the run."""
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    tree = make_tree(tmp_path / "t")
+    (tree / "pkg" / "entry.py").write_text("import sys\nfrom pkg.sink import run\n\ndef main():\n    run(sys.argv[1])\n")
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('echo ' + cmd)\n")
+    _run(tree, tmp_path / "c")
+    db = sqlite3.connect(str(tmp_path / "c" / f"results-v{cache_module.SCHEMA}.sqlite3"))
+    blob = pickle.dumps(Evil()) if payload == "evil" else payload
+    with db:
+        assert db.execute(f"UPDATE {table} SET payload = ?", (blob,)).rowcount == 1
+    db.close()
+    (tree / "pkg" / "c.py").write_text("def ok():\n    return 2\n")
+    edited, _ = _run(tree, tmp_path / "c")
+    assert edited == review_paths([tree], Config(gitignore=False))
+    assert any(f.rule_id.startswith("taint") for f in edited.findings)
+    again, _ = _run(tree, tmp_path / "c")  # and the rows are whole again
+    assert again == edited
+    assert not (tmp_path / "pwned").exists()
