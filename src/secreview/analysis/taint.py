@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
@@ -202,10 +202,10 @@ class _Module:
         found = self.call_memo.get(qualname)
         if found is None:
             specs = self.specs
-            source = specs.source_for(qualname) if qualname.split(".", 1)[0] in self.source_tops else None
-            found = _CallSpecs(source, specs.sink_calls.get(qualname), specs.sanitiser_calls.get(qualname),
-                               self.external(qualname))
-            self.call_memo[qualname] = found
+            top = qualname.partition(".")[0]
+            source = specs.source_for(qualname) if top in self.source_tops else None
+            found = self.call_memo[qualname] = _record(_CallSpecs, (
+                source, specs.sink_calls.get(qualname), specs.sanitiser_calls.get(qualname), top in self.external_tops))
         return found
 
     def line_text(self, line: int) -> str:
@@ -305,13 +305,18 @@ def _index(specs: Specs, imported: frozenset[str]) -> _Index:
 class _FunctionPass:
     """Forward taint over one function body (or the module body)."""
 
+    # One pass per function: slots make creating, reading and dropping them cheaper.
+    __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
+                 "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
+                 "quals")
+
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
         self.mod = mod
         self.qualname = qualname
         self.node = node
         self.class_qual = class_qual
-        self.class_sources = mod.class_sources.get(class_qual, []) if class_qual else []
+        self.class_sources: Sequence[SourceSpec] = mod.class_sources.get(class_qual, ()) if class_qual else ()
         self.closure = closure
         self.env: dict[str, frozenset] = {}
         self.returns: frozenset = EMPTY
@@ -331,13 +336,14 @@ class _FunctionPass:
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
         for stmt in body:
-            handler = _STATEMENTS.get(type(stmt))
+            handler = _statement_handler(type(stmt))
             if handler is not None:
                 handler(self, stmt)
 
     def _assign(self, stmt: ast.Assign) -> None:
         value = stmt.value
-        taint = self.ev(value)
+        handler = _expression_handler(type(value))  # `self.ev(value)`, inlined on this hot path
+        taint = handler(self, value) if handler is not None else EMPTY
         for target in stmt.targets:
             self.bind(target, taint, value)
 
@@ -356,7 +362,10 @@ class _FunctionPass:
             self.bind(target, _join(self.ev(target), taint), None)
 
     def _expr(self, stmt: ast.Expr) -> None:
-        self.ev(stmt.value)
+        value = stmt.value
+        handler = _expression_handler(type(value))  # `self.ev(value)`, inlined on this hot path
+        if handler is not None:
+            handler(self, value)
 
     def _return(self, stmt: ast.Return) -> None:
         if stmt.value is not None:
@@ -495,12 +504,15 @@ class _FunctionPass:
         if kind is ast.Name:
             name = target.id  # type: ignore[attr-defined]
             env[name] = taint
-            if value is not None and self._is_resolved_path(value):
-                self.resolved.add(name)
-            else:
+            if type(value) is not ast.Call:
                 self.resolved.discard(name)
-            if type(value) is ast.Call:
-                qual = self.resolve(value.func)  # type: ignore[attr-defined]
+            else:
+                func = value.func  # type: ignore[attr-defined]
+                qual = self.resolve(func)
+                if self._is_resolved_path(func, qual):
+                    self.resolved.add(name)
+                else:
+                    self.resolved.discard(name)
                 if qual is not None and "." in qual:
                     self.mod.names.bind(name, Binding(qual, kind="instance"))
                     self.rebound(name)
@@ -540,14 +552,11 @@ class _FunctionPass:
         elif kind is ast.Starred:
             self.bind(target.value, taint, None)  # type: ignore[attr-defined]
 
-    def _is_resolved_path(self, value: ast.expr) -> bool:
-        if not isinstance(value, ast.Call):
-            return False
+    def _is_resolved_path(self, func: ast.expr, qual: str | None) -> bool:
+        """A call of `func` (resolved to `qual`) returns a canonical path (`os.path.realpath`, `.resolve()`)."""
         guards = self.mod.specs.guards
-        func = value.func
-        if isinstance(func, ast.Attribute) and func.attr in guards.path_resolver_methods:
+        if type(func) is ast.Attribute and func.attr in guards.path_resolver_methods:  # type: ignore[attr-defined]
             return True
-        qual = self.resolve(func)
         return qual is not None and qual in guards.path_resolvers
 
     def apply_clean(self, clean: dict[str, frozenset]) -> None:
@@ -870,8 +879,13 @@ class _FunctionPass:
                 star = _join(star, taint)
             else:
                 keywords.append((kw.arg, taint))
-        method = func.attr if type(func) is ast.Attribute else None  # type: ignore[union-attr]
-        receiver = self.ev(func.value) if method is not None else EMPTY  # type: ignore[union-attr]
+        if type(func) is ast.Attribute:
+            method: str | None = func.attr  # type: ignore[attr-defined]
+            handler = _expression_handler(type(func.value))  # type: ignore[attr-defined]
+            receiver = handler(self, func.value) if handler is not None else EMPTY  # type: ignore[attr-defined]
+        else:
+            method = None
+            receiver = EMPTY
         bound = own = False
         module_function = False  # `helpers.execute(...)` after `from app import helpers`: not a cursor method
         if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
@@ -890,8 +904,11 @@ class _FunctionPass:
                     bound = type(receiver_node) is ast.Call  # `Archiver(x).run()`
         known = mod.call_specs(qual) if qual is not None else _UNKNOWN_CALL
         everything = star
-        for taint in args:
-            everything = _join(everything, taint)
+        for taint in args:  # `everything = _join(everything, taint)`, inlined
+            if not everything:
+                everything = taint
+            elif taint and taint is not everything:
+                everything = everything | taint
         for _, taint in keywords:
             everything = _join(everything, taint)
 
@@ -1076,6 +1093,7 @@ _STATEMENTS = {
 if sys.version_info >= (3, 11):
     _STATEMENTS[ast.TryStar] = _FunctionPass._try
 _STATEMENTS[ast.Match] = _FunctionPass._match
+_statement_handler = _STATEMENTS.get
 
 _EXPRESSIONS = {
     ast.Name: _FunctionPass._name,
@@ -1185,7 +1203,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
-        if spec.param_names and spec.with_receiver_param & set(names):
+        if spec.param_names and not spec.with_receiver_param.isdisjoint(names):
             for name in names:
                 if name in spec.param_names:
                     found.setdefault(name, spec)
