@@ -28,6 +28,7 @@ HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "opti
 
 
 _MENTIONS_VERIFY = mention_gate("verify", "ssl=")
+_VERIFY_KEYWORDS = frozenset({"verify", "ssl", "verify_ssl"})
 _MENTIONS_UNVERIFIED = mention_gate("CERT_NONE", "_create_unverified_context", "_create_stdlib_context")
 _MENTIONS_CHECK_HOSTNAME = mention_gate("check_hostname")
 _MENTIONS_HTTPONLY = mention_gate("set_cookie", "SESSION_COOKIE_HTTPONLY")
@@ -70,8 +71,8 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
     ```
     """
     if node.__class__ is ast.Call:
-        if not node.keywords:  # type: ignore[union-attr]
-            return  # verify=/ssl= is always a keyword argument
+        if not any(kw.arg in _VERIFY_KEYWORDS and is_false(kw.value) for kw in node.keywords):  # type: ignore[union-attr]
+            return  # only verify=/ssl=/verify_ssl=False is reported: asked before the call's name
     elif not is_false(node.value):
         return  # only `... = False` turns verification off
     if not _MENTIONS_VERIFY(ctx):
@@ -479,7 +480,7 @@ _NAME_WORDS = {
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    secrets = _secrets_at(node, ctx)
+    secrets = _LAST_SECRETS[1] if _LAST_SECRETS[0] is node else _secrets_at(node, ctx)
     if not secrets:
         return  # nearly every node
     rule_id = ctx.rule.id  # type: ignore[union-attr]
