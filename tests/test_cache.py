@@ -264,3 +264,18 @@ def test_damaged_project_or_link_rows_are_misses(tmp_path: Path, table: str, pay
     again, _ = _run(tree, tmp_path / "c")  # and the rows are whole again
     assert again == edited
     assert not (tmp_path / "pwned").exists()
+
+
+def test_a_touched_file_is_hashed_once_then_trusted_again(tmp_path: Path, monkeypatch) -> None:
+    """A run where nothing changed re-records the status of a file it had to hash (git's racy-clean rule)."""
+    tree = make_tree(tmp_path / "t")
+    for path in tree.rglob("*.py"):
+        age(path)
+    _run(tree, tmp_path / "c")
+    age(tree / "pkg" / "a.py", 30)  # same content, another (old enough) timestamp
+    hashed: list[str] = []
+    original = cache_module._digest_of
+    monkeypatch.setattr(cache_module, "_digest_of", lambda path: hashed.append(path) or original(path))
+    first, _ = _run(tree, tmp_path / "c")
+    second, _ = _run(tree, tmp_path / "c")
+    assert [Path(p).name for p in hashed] == ["a.py"] and first == second

@@ -318,16 +318,21 @@ class Cache:
         """The whole project's file reviews and verdicts when no file changed since the last run over `roots`.
 
         Decided from file status and digests alone, so a run where nothing changed
-        loads one row instead of every file's result.
+        loads one row instead of every file's result. Files whose status could not be
+        trusted (touched, or written just before they were read) get their status
+        recorded again, so the next run does not read them again.
         """
-        digests, _, _, unreadable = self._digests(paths)
+        digests, _, refresh, unreadable = self._digests(paths)
         if unreadable:
             return None
         key = self._project_key(paths, [digests[i] for i in range(len(paths))])
         rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [self._scope(roots)])
         if key is None or not rows or rows[0][0] != key:
             return None
-        return self._row(rows[0][1])
+        row = self._row(rows[0][1])
+        if row is not None and refresh:
+            self.store([], [], Lookup(_refresh=refresh))
+        return row
 
     def previous_project(self, roots: Sequence[str]) -> tuple[ProjectRow, LinkState | None] | None:
         """The last run over `roots` and the record of the last full link (None if not kept)."""
