@@ -205,7 +205,3 @@ def test_a_changed_file_reviewed_alone_and_an_unchanged_run_reviews_nothing(tmp_
     warm = run()
     assert [Path(p).name for p in seen] == ["quiet.py"]
     assert warm == api.review_paths([root], config)
-
-
-def test_api_default_file_timeout_is_the_pools() -> None:
-    assert api.DEFAULT_FILE_TIMEOUT == parallel.DEFAULT_FILE_TIMEOUT

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from secreview import __version__
 from secreview.analysis import taint_project  # registers the taint file pass (part of the cache fingerprint)
-from secreview.config import Config, ConfigError
+from secreview.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
 from secreview.config import load as load_config
 from secreview.discover import MissingPath, discover
 from secreview.model import Diagnostic, Review
@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from secreview.engine import Dispatch
     from secreview.llm.settings import LLMSettings
 
-DEFAULT_FILE_TIMEOUT = 5.0  # seconds per file; the same as secreview.parallel.DEFAULT_FILE_TIMEOUT (tested)
 
 
 def _dispatch(config: Config) -> Dispatch:

@@ -28,6 +28,9 @@ else:  # pragma: no cover - exercised on Python 3.10 in CI
     import tomli as tomllib
 
 
+DEFAULT_FILE_TIMEOUT = 5.0  # seconds per file (`--file-timeout`); the largest real modules we know take well under one
+
+
 class ConfigError(Exception):
     """The configuration file or an option is invalid (exit status 2)."""
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from secreview import filepasses
 from secreview.analyze import analyze, module_name, timeout_diagnostic, unreviewed
-from secreview.config import Config
+from secreview.config import DEFAULT_FILE_TIMEOUT, Config
 from secreview.gcpause import paused_gc
 from secreview.model import Diagnostic, DiagnosticKind, FileReview
 from secreview.parse import parse_bytes, read_file
@@ -40,7 +40,6 @@ from secreview.parse import parse_bytes, read_file
 if TYPE_CHECKING:
     from secreview.cache import Cache
 
-DEFAULT_FILE_TIMEOUT = 5.0  # seconds; the largest real modules we know take well under one
 _GRACE = 2.0  # a worker is killed at twice its budget plus this: the walk normally stops itself first
 
 
