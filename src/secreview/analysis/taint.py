@@ -282,23 +282,20 @@ class _Index:
 
 
 _UNKNOWN_CALL = _CallSpecs(None, None, None, True)
-# id(specs) -> (specs, {imported top-level names or active sources -> index}); the specs are kept
-# so that their id is not reused.
-_INDEXES: dict[int, tuple[Specs, dict[frozenset[str] | tuple[SourceSpec, ...], _Index]]] = {}
+# The specs last indexed, and their indexes by active sources: few distinct sets of active sources exist
+# (one per mix of imported frameworks). A run uses one Specs object; another one replaces the cache.
+_INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
 
 
 def _index(specs: Specs, imported: frozenset[str]) -> _Index:
-    entry = _INDEXES.get(id(specs))
-    if entry is None or entry[0] is not specs:
-        entry = _INDEXES[id(specs)] = (specs, {})
-    known = entry[1]
-    found = known.get(imported)
+    global _INDEXES
+    if _INDEXES[0] is not specs:
+        _INDEXES = (specs, {})
+    known = _INDEXES[1]
+    active = tuple(s for s in specs.sources if s.active(imported))
+    found = known.get(active)
     if found is None:
-        active = [s for s in specs.sources if s.active(imported)]
-        found = known.get(tuple(active))
-        if found is None:
-            found = known[tuple(active)] = _Index(specs, active)
-        known[imported] = found
+        found = known[active] = _Index(specs, list(active))
     return found
 
 
@@ -1139,11 +1136,11 @@ def _param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:
     return params, vararg, kwarg
 
 
-def _decorator_route(mod: _Module, decorator: ast.expr) -> tuple[SourceSpec, ast.Call] | None:
+def _decorator_route(mod: _Module, decorator: ast.expr, fn: _FunctionPass) -> tuple[SourceSpec, ast.Call] | None:
     if not isinstance(decorator, ast.Call):
         return None
     func = decorator.func
-    qual = mod.names.qualname(func)
+    qual = fn.resolve(func)  # memoised: test modules stack many `@mock.patch(...)` decorators
     for spec in mod.route_specs:
         if isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
             return spec, decorator
@@ -1175,7 +1172,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
         if fields:
             fn.safe_fields[param.arg] = fields
     for decorator in node.decorator_list if mod.route_specs else ():
-        match = _decorator_route(mod, decorator)
+        match = _decorator_route(mod, decorator, fn)
         if match is None:
             continue
         spec, call = match
