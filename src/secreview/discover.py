@@ -64,6 +64,8 @@ class _Walker:
         return any(real == root or root in real.parents for root in self.real_roots)
 
     def excluded(self, path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+        if self.exclude is None and not ignores:
+            return False
         if self.exclude is not None:
             text = path.as_posix() + ("/" if is_dir else "")
             if self.exclude.match_file(text) or self.exclude.match_file(path.name + ("/" if is_dir else "")):
@@ -117,7 +119,7 @@ class _Walker:
                 Diagnostic(str(directory), DiagnosticKind.UNREADABLE, f"cannot list directory: {exc.strerror or exc}"))
             return
         for entry in entries:
-            path = Path(entry.path)
+            name = entry.name
             try:
                 is_link = entry.is_symlink()
                 is_dir = entry.is_dir()  # follows links
@@ -129,6 +131,9 @@ class _Walker:
                 else:
                     self.result.diagnostics.append(Diagnostic(entry.path, DiagnosticKind.UNREADABLE, str(exc)))
                 continue
+            if is_file and not is_dir and not name.endswith((".py", ".pyw")) and "." in name:
+                continue  # not Python by name, and not a possible script: most entries of a tree
+            path = Path(entry.path)
             if is_link:
                 try:
                     target = path.resolve(strict=True)
@@ -140,7 +145,7 @@ class _Walker:
                 if not self.inside_roots(target):
                     continue  # never leave the trees the user named
             if is_dir:
-                if entry.name in ALWAYS_SKIPPED or self.excluded(path, True, ignores):
+                if name in ALWAYS_SKIPPED or self.excluded(path, True, ignores):
                     continue
                 # Below a resolved directory, an entry that is not a link resolves to itself: no
                 # per-entry realpath (a dozen system calls each on deep trees).
@@ -148,9 +153,7 @@ class _Walker:
             elif is_file:
                 if self.excluded(path, False, ignores):
                     continue
-                if entry.name.endswith((".py", ".pyw")) or (
-                    "." not in entry.name and is_python_script(entry.path)
-                ):
+                if name.endswith((".py", ".pyw")) or is_python_script(entry.path):
                     self.add_file(path, None if is_link else real / entry.name)
 
 
