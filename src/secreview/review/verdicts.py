@@ -93,6 +93,8 @@ def _project_summary(pillar: str, files: Sequence[Sequence[Evidence]]) -> tuple[
     """'across 12 files: 30 resources closed by a with-block (e.g. a.py:3, b.py:9); ...'."""
     totals: dict[str, list[Evidence]] = {}
     for facts in files:
+        if not facts:
+            continue  # no facts, nothing to tally (most files, for most pillars)
         for phrase, items in explain(pillar, facts).tally:
             totals.setdefault(phrase, []).extend(items)
     count = len(files)
