@@ -53,3 +53,13 @@ def test_needles_only_in_comments_or_outside_literals_are_ruled_out(source: str)
 def test_case_sensitive_needles() -> None:
     assert not literal_may_contain('x = "akia0000"\n', ("AKIA",))
     assert literal_may_contain('x = "AK" "IA0000"\n', ("AKIA",))
+
+
+def test_a_comment_of_many_hashes_after_a_needle_start_takes_linear_time() -> None:
+    """A comment between two tokens is matched whole: `# # # ...` once took exponential time."""
+    import time
+
+    source = 'x = "postgres:"  #' + " #" * 4000 + "\ny = 1\n"
+    started = time.perf_counter()
+    assert not literal_may_contain("# https://example.org\n" + source, NEEDLES, ignore_case=True)
+    assert time.perf_counter() - started < 1.0

@@ -27,7 +27,8 @@ _SPELLING_ESCAPE = re.compile(r"\\[xuUN0-7]")
 # What follows the end of a needle's start when the needle is split: the closing quote of one token of an
 # implicit concatenation and the next token's prefix and opening quote, with spaces, line ends, comments
 # and backslash-newlines between; or a backslash-newline inside the string itself.
-_SPLIT = r"(?:[\"'](?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*)*[A-Za-z]{0,2}[\"']|\\(?:\r\n|\r|\n))"
+# (A comment is matched with its line end, so that text can be split into these pieces only one way.)
+_SPLIT = r"(?:[\"'](?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*[\r\n])*[A-Za-z]{0,2}[\"']|\\(?:\r\n|\r|\n))"
 
 
 @lru_cache(maxsize=64)
