@@ -17,7 +17,6 @@ from secreview.rules.heuristics import (
     name_of,
     parameter_names,
     settings_written,
-    source_mentions,
     test_context_named,
     walk_body,
 )
@@ -207,6 +206,8 @@ def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
             ctx.report(node, f"`{ast.unparse(target)} = False` accepts a certificate issued for any host name.")
 
 
+_MENTIONS_HOST_KEY_POLICY = mention_gate("Policy", "known_hosts")
+
 @rule(
     id="ssh-host-key-not-verified",
     tests=False,
@@ -243,7 +244,7 @@ def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
     ```
     """
-    if not source_mentions(ctx, "Policy", "known_hosts"):
+    if not _MENTIONS_HOST_KEY_POLICY(ctx):
         return
     if in_tests(ctx):
         return
@@ -474,6 +475,8 @@ _NAME_WORDS = {
                              "credential", "Credential", "CREDENTIAL"),
 }
 
+_NAME_GATES = {rule_id: mention_gate(*words) for rule_id, words in _NAME_WORDS.items()}
+
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
     secrets = _LAST_SECRETS[1] if _LAST_SECRETS[0] is node else _secrets_at(node, ctx)
@@ -481,7 +484,7 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
         return  # nearly every node
     rule_id = ctx.rule.id  # type: ignore[union-attr]
     mine = [found for found in secrets if found[0] == rule_id]
-    if not mine or not source_mentions(ctx, *_NAME_WORDS[rule_id]) or in_tests(ctx):
+    if not mine or not _NAME_GATES[rule_id](ctx) or in_tests(ctx):
         return  # no literal of this rule here, no name in this file says it holds one, or test code
     kind = _SECRET_MESSAGES[rule_id]
     for _, name, value, where in mine:
@@ -512,6 +515,8 @@ def _embedded_password(value: str) -> str | None:
         password = dsn["password"]
     return None if looks_like_placeholder(password) or "%" in password else password
 
+
+_MENTIONS_CONNECTION_PASSWORD = mention_gate("://", "password=", "PASSWORD=")
 
 @rule(
     id="hardcoded-password",
@@ -552,7 +557,7 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if in_tests(ctx) or not (source_mentions(ctx, "://") or source_mentions(ctx, "password=", "PASSWORD=")):
+        if in_tests(ctx) or not _MENTIONS_CONNECTION_PASSWORD(ctx):
             return
         if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
             return  # the file mentions them only in comments: no literal to walk the tree for
@@ -637,6 +642,8 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     _report_named_secrets(node, ctx)
 
 
+_MENTIONS_FORMAT_MARKER = mention_gate(*_FORMAT_MARKERS)
+
 @rule(
     id="hardcoded-credential",
     name="Hard-coded API key, token or secret",
@@ -672,7 +679,7 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if not source_mentions(ctx, *_FORMAT_MARKERS):  # rare: reading all literals costs less than ruling them out
+        if not _MENTIONS_FORMAT_MARKER(ctx):  # rare: reading all literals costs less than ruling them out
             return
         for literal in string_literals(node):
             description = known_secret_format(literal.value)
@@ -705,6 +712,8 @@ def _mode(ctx: Context, node: ast.expr | None) -> int | None:
             return left | right
     return None
 
+
+_MENTIONS_PERMISSIONS = mention_gate("chmod", "umask")
 
 @rule(
     id="world-writable-permissions",
@@ -743,7 +752,7 @@ def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
     os.chmod("/var/run/app.sock", 0o660)  # owner and group only
     ```
     """
-    if not source_mentions(ctx, "chmod", "umask"):
+    if not _MENTIONS_PERMISSIONS(ctx):
         return
     location = ctx.location(node)
     if in_tests(ctx) or any(f.rule_id == "world-writable-permissions" and f.location == location for f in ctx.findings):

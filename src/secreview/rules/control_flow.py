@@ -15,7 +15,6 @@ from secreview.rules.heuristics import (
     mention_gate,
     name_of,
     same_expression,
-    source_mentions,
     untrusted_expression,
     walk_body,
     walk_nodes,
@@ -322,6 +321,8 @@ def _rejects(body: list[ast.stmt]) -> bool:
         isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and name_of(s.value.func) == "abort") for s in body)
 
 
+_MENTIONS_CANONICALISE = mention_gate("unquote", "normalize", "normpath", "realpath", "abspath", "unescape", "expanduser")
+
 @rule(
     id="validate-before-canonicalise",
     tests=False,
@@ -363,7 +364,7 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
     return send_file(os.path.join(UPLOADS, name))
     ```
     """
-    if not source_mentions(ctx, "unquote", "normalize", "normpath", "realpath", "abspath", "unescape", "expanduser"):
+    if not _MENTIONS_CANONICALISE(ctx):
         return
     if in_tests(ctx):
         return

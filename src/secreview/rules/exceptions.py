@@ -7,7 +7,7 @@ import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
-from secreview.rules.heuristics import enclosing_def, in_tests, module_nodes, source_mentions, walk_body, walk_nodes
+from secreview.rules.heuristics import enclosing_def, in_tests, mention_gate, module_nodes, walk_body, walk_nodes
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 SECURITY_CALL = re.compile(
@@ -210,6 +210,8 @@ def _result_unused(ctx: Context, node: ast.Call) -> bool:
     return False
 
 
+_MENTIONS_VERIFICATION = mention_gate("verify", "sum", "-V", "-K", "checksig")
+
 @rule(
     id="verification-exit-status-ignored",
     name="Exit status of a signature or checksum verification ignored",
@@ -245,7 +247,7 @@ def verification_exit_status_ignored(node: ast.Call, ctx: Context) -> None:
     install("release.tar.gz")
     ```
     """
-    if not source_mentions(ctx, "verify", "sum", "-V", "-K", "checksig"):
+    if not _MENTIONS_VERIFICATION(ctx):
         return
     check = keyword(node, "check")
     if check is not None and not is_false(check.value):

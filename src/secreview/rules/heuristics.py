@@ -343,30 +343,11 @@ def settings_written(node: ast.AST) -> list[tuple[str, ast.expr, ast.AST]]:
     return []
 
 
-# One file is walked at a time per process: remembering the current file's answers is enough.
-_MENTIONS: list = [None, {}]
-
-
-def source_mentions(ctx: Context, *words: str) -> bool:
-    """Whether the file's text contains any of `words`, computed once per file and word list.
-
-    A cheap gate for checks that only matter when a file uses some API at all
-    (`urlparse`, `Crypto`, `CERT_NONE`): most files never do, and the check
-    then costs one dictionary lookup per node instead of a walk.
-    """
-    if _MENTIONS[0] is not ctx:
-        _MENTIONS[0], _MENTIONS[1] = ctx, {}
-    cache = _MENTIONS[1]
-    found = cache.get(words)
-    if found is None:
-        found = cache[words] = any(word in ctx.source for word in words)
-    return found
-
-
 def mention_gate(*words: str) -> Callable[[Context], bool]:
-    """`source_mentions(ctx, *words)` as a function of the file alone, for a gate asked about nearly
-    every node (every call, assignment or attribute): it keeps the current file's answer itself, at
-    about half the cost of `source_mentions` per question."""
+    """Whether the file's text contains any of `words`: a cheap gate for checks that only matter when a
+    file uses some API at all (`urlparse`, `Crypto`, `CERT_NONE`). Made once per check at import; it keeps
+    the current file's answer (one file is walked at a time per process), so asking it about every
+    node costs an identity test."""
     last: list = [None, False]  # the file asked about last, and the answer
 
     def mentioned(ctx: Context) -> bool:

@@ -18,7 +18,6 @@ from secreview.rules.heuristics import (
     module_nodes,
     name_of,
     parameter_names,
-    source_mentions,
     walk_body,
 )
 
@@ -53,6 +52,8 @@ def _parsed_name(ctx: Context, node: ast.expr) -> str | None:
 
 _MENTIONS_METHOD = mention_gate("ethod", "METHOD")
 
+
+_MENTIONS_URL_PARSER = mention_gate("urlparse", "urlsplit")
 
 @rule(
     id="url-parser-mismatch",
@@ -95,7 +96,7 @@ def url_parser_mismatch(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
     return redirect(next_url)
     ```
     """
-    if not source_mentions(ctx, "urlparse", "urlsplit"):
+    if not _MENTIONS_URL_PARSER(ctx):
         return
     if in_tests(ctx):
         return
@@ -189,6 +190,8 @@ def _destructive(node: ast.AST) -> str | None:
     return None
 
 
+_MENTIONS_VIEWS = mention_gate("route", "require_", ".get(", "View")
+
 @rule(
     id="state-change-on-get",
     tests=False,
@@ -228,7 +231,7 @@ def state_change_on_get(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
         Item.query.filter_by(id=item_id, owner=current_user.id).delete()
     ```
     """
-    if not source_mentions(ctx, "route", "require_", ".get(", "View"):
+    if not _MENTIONS_VIEWS(ctx):
         return
     if in_tests(ctx):
         return

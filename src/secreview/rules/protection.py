@@ -19,7 +19,6 @@ from secreview.rules.heuristics import (
     name_of,
     sensitive_purpose,
     settings_written,
-    source_mentions,
     test_context_named,
     walk_body,
 )
@@ -544,6 +543,8 @@ def _csrf_exempt_decorator(ctx: Context, function: ast.FunctionDef | ast.AsyncFu
     return None
 
 
+_MENTIONS_CSRF = mention_gate("csrf")
+
 @rule(
     id="csrf-exempt-state-change",
     tests=False,
@@ -586,7 +587,7 @@ def csrf_exempt_state_change(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
         request.user.save()
     ```
     """
-    if not source_mentions(ctx, "csrf"):
+    if not _MENTIONS_CSRF(ctx):
         return
     decorator = _csrf_exempt_decorator(ctx, node)
     if decorator is None or in_tests(ctx):
@@ -602,6 +603,8 @@ _CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
 _SESSION_MIDDLEWARE = ("django.contrib.sessions.middleware.SessionMiddleware",
                        "django.contrib.auth.middleware.AuthenticationMiddleware")
 
+
+_MENTIONS_CSRF_SETTINGS = mention_gate("WTF_CSRF_ENABLED", "MIDDLEWARE")
 
 @rule(
     id="csrf-protection-disabled",
@@ -645,7 +648,7 @@ def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     ]
     ```
     """
-    if not source_mentions(ctx, "WTF_CSRF_ENABLED", "MIDDLEWARE"):
+    if not _MENTIONS_CSRF_SETTINGS(ctx):
         return
     if test_context_named(ctx):
         return
@@ -661,6 +664,8 @@ def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
 
 # -- cookies without Secure ------------------------------------------------------
 
+
+_MENTIONS_COOKIE_SECURE = mention_gate("set_cookie", "COOKIE_SECURE")
 
 @rule(
     id="cookie-without-secure",
@@ -697,7 +702,7 @@ def cookie_without_secure(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_id", sid, httponly=True, secure=True, samesite="Lax")
     ```
     """
-    if not source_mentions(ctx, "set_cookie", "COOKIE_SECURE"):
+    if not _MENTIONS_COOKIE_SECURE(ctx):
         return
     for name, value, where in settings_written(node):
         if (name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE") and is_false(value)
@@ -906,6 +911,8 @@ def _receiver_constructor(ctx: Context, call: ast.Call) -> ast.Call | None:
     return None
 
 
+_MENTIONS_CLEARTEXT_LOGIN = mention_gate("ftplib", "smtplib", "imaplib", "poplib")
+
 @rule(
     id="cleartext-protocol-login",
     tests=False,
@@ -943,7 +950,7 @@ def cleartext_protocol_login(node: ast.Call, ctx: Context) -> None:
     ftp.prot_p()
     ```
     """
-    if not source_mentions(ctx, "ftplib", "smtplib", "imaplib", "poplib"):
+    if not _MENTIONS_CLEARTEXT_LOGIN(ctx):
         return
     made = _receiver_constructor(ctx, node)
     owner = ctx.call_name(made) if made is not None else None

@@ -8,9 +8,9 @@ from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, is_true, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,
+    mention_gate,
     name_of,
     settings_written,
-    source_mentions,
     test_context_named,
 )
 
@@ -147,6 +147,8 @@ def debug_setting_enabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
         ctx.report(node, f"`{ast.unparse(target)} = True` turns on Flask's debugger.")
 
 
+_MENTIONS_WERKZEUG = mention_gate("werkzeug")
+
 @rule(
     id="werkzeug-debugger-exposed",
     tests=False,
@@ -181,7 +183,7 @@ def werkzeug_debugger_exposed(node: ast.Call, ctx: Context) -> None:
     application = app  # errors go to the log, not to the browser
     ```
     """
-    if not source_mentions(ctx, "werkzeug"):
+    if not _MENTIONS_WERKZEUG(ctx):
         return
     if in_tests(ctx):
         return
