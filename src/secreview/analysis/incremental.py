@@ -411,8 +411,8 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
         raise Fallback("many files edited since the last full link")
     since_last = {path for path, now, then in zip(paths, digests, row.digests) if now != then}
     results = dict(zip(since_full, run(since_full))) if since_full else {}
-    if any(not r.cacheable or r.digest != now for r, now in
-           zip(results.values(), (d for p, d in zip(paths, digests) if p in results))):
+    read_now = (d for p, d in zip(paths, digests) if p in results)
+    if any(not r.cacheable or r.digest != now for r, now in zip(results.values(), read_now)):  # secreview: ignore[timing-unsafe-comparison] content hashes of local files, not secrets
         raise Fallback("a file could not be reviewed completely, or changed while it was read")
     changed = {path: taint_project.decode(r.extras.get(taint_project.PASS_NAME)) for path, r in results.items()}
     full_digest = dict(zip(paths, state.digests))

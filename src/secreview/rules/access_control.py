@@ -505,7 +505,8 @@ def _embedded_password(value: str) -> str | None:
     """The password in `scheme://user:password@host/...` or a `... password=... ` DSN, if it is real."""
     match = _URL_CREDENTIALS.match(value)
     if match:
-        if match["host"].lower() in _LOCAL_HOSTS or match["user"] == match["password"]:
+        user_is_password = match["user"] == match["password"]  # secreview: ignore[timing-unsafe-comparison] reviewed source text, not a login
+        if match["host"].lower() in _LOCAL_HOSTS or user_is_password:
             return None  # a developer's local database with its default account
         password = match["password"]
     else:
