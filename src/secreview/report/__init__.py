@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from secreview.model import Review
 
-FORMATS = ("text", "markdown", "json", "sarif")
+FORMATS = ("text", "markdown", "json", "sarif", "html")
 
 
 def renderer(name: str) -> Callable[..., str]:
@@ -19,6 +19,8 @@ def renderer(name: str) -> Callable[..., str]:
         from secreview.report.json import render
     elif name == "sarif":
         from secreview.report.sarif import render
+    elif name == "html":
+        from secreview.report.html import render
     else:
         raise ValueError(f"unknown format {name!r}; choose from {', '.join(FORMATS)}")
     return render
