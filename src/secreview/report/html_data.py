@@ -12,17 +12,18 @@ messages thousands of times):
      "files":      [[path, lines, findings, reviewed (0/1), [[pillar, status, summary], ...]], ...],
      "findings":   [finding, ...],
      "suppressed": [finding, ...],
-     "code":       {path: {line: text, ...}, ...}}
+     "code":       {path: [[first line, text, text, ...], ...], ...}}
 
-A finding is {"p": path, "l": line, "e": last line, "sev": 1-4, "conf": 1-3,
-"rule": rule id, "name": rule name, "cwe": "78", "cweTitle": title,
-"pillar": "707", "msg": message, "fix": fix, "ex": [[first, last], ...]
-(the excerpt's line ranges), "flow": [[path, line, description], ...]} plus,
-only when they apply, "llm": 1, "pre": 1 (pre-existing), "notes": [text, ...]
-and "why" (the suppression's reason). Paths, rule ids, names, titles,
-messages, fixes, descriptions, statuses and summaries are indexes into
-`strings`; a `code` key is a path's index written as a JSON key. `code` holds
-the lines the excerpts and flow steps show, each once per file.
+A finding is {"p": path, "l": line, "sev": 1-4, "conf": 1-3, "rule": rule id,
+"name": rule name, "cwe": "78", "cweTitle": title, "pillar": "707",
+"msg": message, "fix": fix, "ex": [[first, last], ...] (the excerpt's line
+ranges)} plus, only when they apply, "e": last flagged line (when not "l"),
+"flow": [[path, line, description], ...], "llm": 1, "pre": 1 (pre-existing),
+"notes": [text, ...] and "why" (the suppression's reason). Paths, rule ids,
+names, titles, messages, fixes, descriptions, statuses and summaries are
+indexes into `strings`; a `code` key is a path's index written as a JSON key.
+`code` holds the lines the excerpts and flow steps show, each once per file,
+as runs of consecutive lines.
 """
 
 from __future__ import annotations
@@ -67,13 +68,13 @@ class _Strings:
 
 
 def _clip(text: str) -> str:
-    text = neutralise(text)
     return text if len(text) <= MAX_LINE else text[:MAX_LINE] + " …"
 
 
 class _Payload:
     def __init__(self) -> None:
         self.strings = _Strings()
+        self.cwe_titles: dict[str, int] = {}
         self.wanted: dict[str, set[int]] = defaultdict(set)  # path -> lines to put in `code`
         self.flagged: dict[str, list[Finding]] = defaultdict(list)  # path -> its findings (to check the file)
 
@@ -83,13 +84,16 @@ class _Payload:
         self.flagged[loc.path].append(finding)
         self.wanted[loc.path].update(n for first, last in ranges for n in range(first, last + 1))
         data: dict[str, Any] = {
-            "p": s(loc.path), "l": loc.line, "e": max(loc.line, loc.end_line),
-            "sev": int(finding.severity), "conf": int(finding.confidence),
+            "p": s(loc.path), "l": loc.line, "sev": int(finding.severity), "conf": int(finding.confidence),
             "rule": s(finding.rule_id), "name": s(finding.rule_name or finding.rule_id),
-            "cwe": finding.cwe, "cweTitle": s(cwe_title(finding.cwe)), "pillar": finding.pillar,
+            "cwe": finding.cwe, "cweTitle": self._cwe_title(finding.cwe), "pillar": finding.pillar,
             "msg": s(finding.message), "fix": s(finding.fix), "ex": ranges,
-            "flow": [self._step(step.location.path, step.location.line, step.description) for step in finding.path],
         }
+        if loc.end_line > loc.line:
+            data["e"] = loc.end_line
+        if finding.path:
+            data["flow"] = [self._step(step.location.path, step.location.line, step.description)
+                            for step in finding.path]
         if finding.source != "static":
             data["llm"] = 1
         if finding.preexisting:
@@ -100,22 +104,41 @@ class _Payload:
             data["why"] = s(finding.suppressed)
         return data
 
+    def _cwe_title(self, cwe: str) -> int:
+        found = self.cwe_titles.get(cwe)
+        if found is None:
+            found = self.cwe_titles[cwe] = self.strings(cwe_title(cwe))
+        return found
+
     def _step(self, path: str, line: int, description: str) -> list[int]:
         self.wanted[path].add(line)
         return [self.strings(path), line, self.strings(description)]
 
-    def code(self, root: str, sources: Mapping[str, str] | None) -> dict[str, dict[int, str]]:
+    def code(self, root: str, sources: Mapping[str, str] | None) -> dict[str, list[list[Any]]]:
         """The wanted lines of each file, read once per file; the flagged lines alone if it cannot be read."""
-        out: dict[str, dict[int, str]] = {}
+        out: dict[str, list[list[Any]]] = {}
         for path, wanted in self.wanted.items():
             findings = self.flagged.get(path, ())
             lines = reviewed_lines(read_text(path, root, sources), findings)
             if lines is not None:
-                table = {n: _clip(lines[n - 1]) for n in sorted(wanted) if 0 < n <= len(lines)}
+                table = {n: lines[n - 1] for n in wanted if 0 < n <= len(lines)}
             else:
-                table = {f.location.line: _clip(f.source_line) for f in findings if f.source_line}
-            out[str(self.strings(path))] = table
+                table = {f.location.line: f.source_line for f in findings if f.source_line}
+            out[str(self.strings(path))] = _runs(table)
         return out
+
+
+def _runs(table: dict[int, str]) -> list[list[Any]]:
+    """{3: a, 4: b, 9: c} -> [[3, a, b], [9, c]]: consecutive lines without a number each."""
+    runs: list[list[Any]] = []
+    previous = -1
+    for n in sorted(table):
+        if n != previous + 1:
+            runs.append([n])
+        runs[-1].append(_clip(table[n]))
+        previous = n
+    # One neutralise per run, not per line: the lines hold no line break, so they join and split back.
+    return [[run[0], *neutralise("\n".join(run[1:])).split("\n")] for run in runs]
 
 
 def _files(review: Review, strings: _Strings) -> list[list[Any]]:

@@ -53,16 +53,27 @@
     return line;
   }
 
+  const codeTables = new Map(); // path -> Map(line -> text), made from data.code's runs when first needed
+  function codeOf(path) {
+    let table = codeTables.get(path);
+    if (!table) {
+      table = new Map();
+      for (const [first, ...texts] of data.code[path] || []) texts.forEach((text, i) => table.set(first + i, text));
+      codeTables.set(path, table);
+    }
+    return table;
+  }
+
   function excerpt(f) {
-    const table = data.code[f.p] || {};
+    const table = codeOf(f.p), last = f.e || f.l;
     const pre = el("pre", "code");
     let previous = 0;
-    for (const [first, last] of f.ex) {
-      for (let n = first; n <= last; n++) {
-        const text = table[n];
+    for (const [first, end] of f.ex) {
+      for (let n = first; n <= end; n++) {
+        const text = table.get(n);
         if (text === undefined) continue;
         if (previous && n > previous + 1) pre.append(el("span", "gap", "⋯"));
-        pre.append(codeLine(n, text, n >= f.l && n <= f.e));
+        pre.append(codeLine(n, text, n >= f.l && n <= last));
         previous = n;
       }
     }
@@ -70,10 +81,10 @@
   }
 
   function flow(f) {
-    if (!f.flow.length) return null;
+    if (!f.flow) return null;
     const steps = el("ol", "flow");
     for (const [path, line, description] of f.flow) {
-      const text = (data.code[path] || {})[line];
+      const text = codeOf(path).get(line);
       steps.append(el("li", null, rich(S[description]), " ", el("span", "where", S[path] + ":" + line),
         text === undefined ? null : el("pre", "code", codeLine(line, text, false))));
     }
@@ -274,14 +285,16 @@
             pillar: state.get("cat") || "", rule: state.get("rule") || "", file: state.get("file") || "", pages: pages};
   }
 
+  function refilter() { apply(); saveState(); }
   let typing = 0;
-  form.addEventListener("input", (event) => {
+  form.addEventListener("input", (event) => { // the file box, as it is typed in
+    if (event.target.name !== "file") return;
     clearTimeout(typing);
-    const delay = event.target.name === "file" ? 200 : 0;
-    typing = setTimeout(() => { apply(); saveState(); }, delay);
+    typing = setTimeout(refilter, 200);
   });
-  form.addEventListener("submit", (event) => event.preventDefault());
-  form.addEventListener("reset", () => setTimeout(() => { apply(); saveState(); }, 0));
+  form.addEventListener("change", (event) => { if (event.target.name !== "file") refilter(); });
+  form.addEventListener("submit", (event) => { event.preventDefault(); clearTimeout(typing); refilter(); });
+  form.addEventListener("reset", () => setTimeout(refilter, 0)); // after the form has its defaults back
   document.addEventListener("click", (event) => {
     const target = event.target.closest && event.target.closest("[data-show-pillar]");
     if (!target) return;
