@@ -25,14 +25,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-import browser  # noqa: E402
+import browser
 
-from secreview import review_paths  # noqa: E402
-from secreview.cache import open_cache  # noqa: E402
-from secreview.config import Config  # noqa: E402
-from secreview.model import Location, Review, Severity  # noqa: E402
-from secreview.report.html import render  # noqa: E402
-from secreview.report.source_lines import read_text, split_lines  # noqa: E402
+from secreview import review_paths
+from secreview.cache import open_cache
+from secreview.config import Config
+from secreview.model import Location, Review, Severity
+from secreview.report.html import render
+from secreview.report.source_lines import read_text, split_lines
 
 STDLIB = "/root/.pyenv/versions/3.11.7/lib/python3.11"
 

@@ -105,7 +105,7 @@ def write(root: Path) -> Path:
 
 def data_block(page: str) -> dict[str, Any]:
     """The JSON the report's script renders."""
-    match = re.search(r'<script type="application/json" id="secreview-data">(.*?)</script>', page, re.S)
+    match = re.search(r'<script type="application/json" id="secreview-data">(.*?)</script>', page, re.DOTALL)
     assert match is not None
     return json.loads(match.group(1))
 

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import browser
+import pytest
 from html_project import BROKEN_NAME, FINDINGS, HOSTILE_NAME, PAYLOAD, write
+
 from secreview import review_paths
 from secreview.report import renderer
 
@@ -105,7 +105,7 @@ def test_renders_every_part_and_takes_a_screenshot(page: Any, tmp_path: Path) ->
 
 def test_no_script_from_the_reviewed_code_runs(page: Any) -> None:
     page.find_element("css selector", "input[name=file]").send_keys("onerror")
-    (hostile, spread) = filtered(page, 2)
+    (_, spread) = filtered(page, 2)
     assert page.execute_script("return window.pwned") is None
     assert page.title.startswith("secreview: ") and "pwned" not in page.title
     assert page.execute_script("return document.querySelectorAll('img, svg, iframe').length") == 0

@@ -17,11 +17,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-
 from html_project import BROKEN_NAME, FINDINGS, HOSTILE_NAME, PAYLOAD, SEVERITIES, Elements, data_block, write
+
 from secreview import review_paths, review_source
 from secreview.cli import main
-from secreview.model import ChangeScope, Review
+from secreview.model import ChangeScope, Disagreement, Review, SecondOpinion
 from secreview.report import renderer
 from secreview.report.html_data import KEPT, excerpt_ranges
 
@@ -82,7 +82,7 @@ def test_self_contained_with_a_strict_policy_that_names_the_inline_script_and_st
 def test_reviewed_code_and_file_names_never_become_markup(page: str, review: Review) -> None:
     elements = Elements(page)
     assert len(elements.named("script")) == 2 and not elements.named("img") and not elements.named("svg")
-    block = re.search(r'id="secreview-data">(.*?)</script>', page, re.S)
+    block = re.search(r'id="secreview-data">(.*?)</script>', page, re.DOTALL)
     assert block is not None and "<" not in block.group(1)  # nothing in the data can end its block
     data = data_block(page)
     code = _code(data, next(fr.path for fr in review.files if fr.path.endswith(HOSTILE_NAME)))
@@ -206,3 +206,19 @@ def test_a_clean_review_says_so(tmp_path: Path) -> None:
     page = render(review_source("x = 1\n", "c.py"))
     assert "No security defects are detected in the code</p>" in page
     assert data_block(page)["findings"] == []
+
+
+def test_a_second_opinion_is_listed_and_its_findings_are_marked(tmp_path: Path) -> None:
+    review = review_source("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n", "a.py")
+    (static,) = review.findings
+    model = replace(static, source="llm", rule_id="llm-cwe-78", notes=("<b>a note</b>",), preexisting=True)
+    opinion = SecondOpinion(model="model<i>", prompt_version="3", disagreements=(
+        Disagreement("a.py", 5, "model-only", "78", "llm-cwe-78", "<script>window.pwned = 1</script>"),))
+    files = (replace(review.files[0], findings=(static, model)),)
+    page = render(replace(review, files=files, second_opinion=opinion))
+    first, second = data_block(page)["findings"]
+    assert "llm" not in first and "pre" not in first and "notes" not in first
+    assert (second["llm"], second["pre"], second["notes"]) == (1, 1, ["<b>a note</b>"])
+    assert "&lt;script&gt;window.pwned = 1&lt;/script&gt;" in page and "model&lt;i&gt;" in page
+    assert len(Elements(page).named("script")) == 2 and not Elements(page).named("i")
+    assert f'id="rule-{static.rule_id}"' in page and 'id="rule-llm-cwe-78"' not in page  # the model's has no doc
