@@ -166,7 +166,8 @@ def test_file_sections_open_with_their_verdicts(page: Any) -> None:
     assert "not reviewed" in files[0].text
     many = files[2]
     assert "74 findings" in many.text
-    many.find_element("css selector", "summary").click()
+    many.find_element("css selector", "summary").click()  # drawn on the toggle event, which comes a moment later
+    wait(page, "return document.querySelectorAll('#files-list ul.verdicts > li').length", 10)
     verdicts = many.find_elements("css selector", "ul.verdicts > li")
     assert len(verdicts) == 10 and verdicts[0].text.startswith("CWE-284 Improper Access Control: ")
     many.find_element("css selector", "button.show-file").click()

@@ -110,14 +110,17 @@ def _categories(review: Review) -> str:
 
 
 def _filters(review: Review) -> str:
-    findings = review.findings
+    """The filter controls, each choice with its count of findings (suppressed ones can be chosen too)."""
+    findings, suppressed = review.findings, review.suppressed
     severities = Counter(f.severity for f in findings)
     boxes = "".join(f'<label><input type="checkbox" name="sev" value="{int(s)}" checked> {s.label} '
                     f'({severities[s]:,})</label>' for s in sorted(Severity, reverse=True))
     pillars = Counter(f.pillar for f in findings)
+    pillars.update({f.pillar: 0 for f in suppressed})
     pillar_options = "".join(f'<option value="{esc(p)}">{esc(pillar_title(p))} ({n:,})</option>'
                              for p, n in sorted(pillars.items()))
     rules = Counter(f.rule_id for f in findings)
+    rules.update({f.rule_id: 0 for f in suppressed})
     rule_options = "".join(f'<option value="{esc(r)}">{esc(r)} ({n:,})</option>' for r, n in sorted(rules.items()))
     return (
         '<form id="filters" class="filters" role="search" aria-label="filter findings" autocomplete="off">\n'
