@@ -26,7 +26,8 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis.names import BUILTINS, Binding, NameModel
+from secreview.analysis import neutralisers
+from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.gcpause import paused_gc
@@ -50,6 +51,8 @@ _URL_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
+_REDIRECT = frozenset({"redirect"})
+_SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
 # there is one per call into the project and one per function.
 _record = tuple.__new__
@@ -75,6 +78,13 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
     if ALL in cuts:
         return EMPTY
     return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
+
+
+def mark(taint: frozenset, marks: frozenset) -> frozenset:
+    """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
+    if not taint:
+        return taint
+    return frozenset((a[0], a[1], neutralisers.complete(a[2] | marks)) for a in taint)
 
 
 def spell(node: ast.AST, depth: int = 4) -> str:
@@ -141,6 +151,7 @@ class _Module:
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
+        self.cleared: set[tuple[int, str]] = set()  # (line, sink class) proven safe: see ModuleSummary.cleared
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.class_sources: dict[str, list[SourceSpec]] = {}
@@ -454,7 +465,7 @@ class _FunctionPass:
         kind = type(node)
         if kind is ast.Attribute:
             base = self.resolve(node.value)  # type: ignore[attr-defined]
-            return None if base is None else f"{base}.{node.attr}"  # type: ignore[attr-defined]
+            return None if base is None else member(base, node.attr)  # type: ignore[attr-defined]
         if kind is ast.Name:
             name = node.id  # type: ignore[attr-defined]
             quals = self.quals
@@ -463,6 +474,10 @@ class _FunctionPass:
             qual = quals[name] = self.mod.names.qualname(node)
             return qual
         if kind is ast.Call:
+            looked_up = getattr_member(node)  # type: ignore[arg-type]
+            if looked_up is not None and self.binding("getattr") is None:
+                base = self.resolve(looked_up[0])
+                return None if base is None else member(base, looked_up[1])
             return self.resolve(node.func)  # type: ignore[attr-defined]
         return None
 
@@ -752,8 +767,14 @@ class _FunctionPass:
 
     def _binop(self, node: ast.BinOp) -> frozenset:
         taint = _join(self.ev(node.left), self.ev(node.right))
-        if taint and isinstance(node.op, (ast.Add, ast.Mod)) and fixed_origin(_leftmost(node)):
-            return cut(taint, _URL_KINDS)
+        if taint:
+            op = type(node.op)
+            if op is ast.Mod and neutralisers.percent_repr_only(node):
+                taint = cut(taint, neutralisers.LINE_BREAK_SINKS)  # `"user %r" % name`
+            if (op is ast.Add or op is ast.Mod) and fixed_origin(_leftmost(node)):
+                return cut(taint, _URL_KINDS)
+            if op is ast.Add and neutralisers.local_path(node):
+                return cut(taint, _REDIRECT)
         return taint
 
     def _boolop(self, node: ast.BoolOp) -> frozenset:
@@ -808,7 +829,7 @@ class _FunctionPass:
             if type(part) is ast.FormattedValue:
                 value = self.ev(part.value)
                 if value and part.conversion == _REPR:
-                    value = cut(value, frozenset({"log"}))  # repr() escapes newlines
+                    value = cut(value, neutralisers.LINE_BREAK_SINKS)  # repr() escapes CR, LF
                 taint = _join(taint, value)
         if taint and node.values and fixed_origin(node.values[0]):
             return cut(taint, _URL_KINDS)
@@ -945,6 +966,14 @@ class _FunctionPass:
                 self.env[key] = _join(self.load_key(key), everything)
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
+        if method == "replace":  # `s.replace("\n", "\\n")`: removes one character
+            marks = neutralisers.replace_marks(node)
+            if marks:
+                return _join(mark(receiver, marks), everything)
+        elif qual in _SUBSTITUTIONS:  # `re.sub(r"[\r\n]", "", s)`
+            marks = neutralisers.substitution_marks(qual, node)
+            if marks:
+                return _join(mark(args[2], marks), _join(args[0], args[1]))
         return _join(everything, receiver)
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
@@ -1025,6 +1054,10 @@ class _FunctionPass:
 
     def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
         line = getattr(node, "lineno", 0)
+        kind = sink.kind
+        if all(kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
+            self.mod.cleared.add((line, kind))
+            return
         self.sinks.append(SinkEvent(
             kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
             end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
@@ -1333,7 +1366,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
         path=path, module=module, functions=mod.functions, calls=tuple(mod.calls), sources=tuple(mod.sources),
         fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
-                 if b.kind == "import" and b.qualname and not mod.external(b.qualname)})
+                 if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
+        cleared=tuple(sorted(mod.cleared)))
 
 
 def _stem(path: str) -> str:

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "4"
+PASS_VERSION = "5"
 
 
 def summarise(parsed: Parsed, module: str) -> bytes:
@@ -127,8 +127,9 @@ def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | 
                      for i, r in enumerate(reviews)), None
     found, extra = found if isinstance(found, tuple) else (found, None)
     waivers = {m.path: m.waivers for m in modules}
-    return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config)
-                 for review in reviews), extra
+    cleared = {m.path: m.cleared for m in modules if m.cleared}
+    return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config,
+                       cleared.get(review.path, ())) for review in reviews), extra
 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
@@ -151,13 +152,21 @@ def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = Diagnost
     return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
 
 
-def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config) -> FileReview:
-    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's)."""
+def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config,
+          cleared: Iterable[tuple[int, str]] = ()) -> FileReview:
+    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's).
+
+    `cleared` (line, sink class) are sinks the taint pass proved safe: a pattern finding of
+    that class's CWE on that line defers to the flow and is dropped.
+    """
     from secreview import suppress
-    from secreview.analysis.taint_rules import TAINT_RULES
+    from secreview.analysis.taint_rules import TAINT_RULES, cwe_of
     from secreview.review.verdicts import file_verdicts
 
     found = list(found)
+    safe = {(line, cwe_of(kind)) for line, kind in cleared}
+    if safe:
+        review = _without_pattern(review, safe)
     if not found:
         return review
     taint_ids = frozenset(TAINT_RULES.values())
@@ -184,3 +193,13 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         below_threshold=review.below_threshold + len(still) - len(shown),
         verdicts=file_verdicts(findings, review.facts),
     )
+
+
+def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]]) -> FileReview:
+    """The review without pattern findings on sinks the taint pass proved safe ((line, CWE) in `safe`)."""
+    from secreview.review.verdicts import file_verdicts
+
+    kept = tuple(f for f in review.findings if (f.location.line, f.cwe) not in safe)
+    if len(kept) == len(review.findings):
+        return review
+    return dataclasses.replace(review, findings=kept, verdicts=file_verdicts(kept, review.facts))

@@ -152,6 +152,12 @@ for _doc in _RULES:
          fix=_doc.fix, tags=(TAG, _doc.kind))(_carrier(_doc))
 
 TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
+_CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
+
+
+def cwe_of(kind: str) -> str | None:
+    """The CWE of the taint rule for sink class `kind` (None for a class without a rule)."""
+    return _CWES.get(kind)
 
 
 def selected(rules: list[Rule] | None = None) -> dict[str, Rule]:
