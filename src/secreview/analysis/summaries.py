@@ -99,3 +99,4 @@ class ModuleSummary:
     # Sinks the pass proved safe: every value reaching them neutralised for their class, or a constant
     # on every feasible path. A pattern rule of the same CWE defers to this on that line.
     cleared: tuple[tuple[int, str], ...] = ()  # (line, sink class)
+    dead: tuple[tuple[int, int], ...] = ()  # (first line, last line) of code no feasible path reaches

@@ -127,9 +127,9 @@ def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | 
                      for i, r in enumerate(reviews)), None
     found, extra = found if isinstance(found, tuple) else (found, None)
     waivers = {m.path: m.waivers for m in modules}
-    cleared = {m.path: m.cleared for m in modules if m.cleared}
+    proven = {m.path: (m.cleared, m.dead) for m in modules if m.cleared or m.dead}
     return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config,
-                       cleared.get(review.path, ())) for review in reviews), extra
+                       *proven.get(review.path, ((), ()))) for review in reviews), extra
 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
@@ -153,20 +153,21 @@ def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = Diagnost
 
 
 def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config,
-          cleared: Iterable[tuple[int, str]] = ()) -> FileReview:
+          cleared: Iterable[tuple[int, str]] = (), dead: Sequence[tuple[int, int]] = ()) -> FileReview:
     """A file's review with the taint findings whose sink is in it (`waivers`: its summary's).
 
-    `cleared` (line, sink class) are sinks the taint pass proved safe: a pattern finding of
-    that class's CWE on that line defers to the flow and is dropped.
+    Pattern rules beside a taint rule defer to the flow: a pattern finding of a taint rule's
+    CWE is dropped on a sink the taint pass proved safe (`cleared`: line, sink class) and in
+    code no feasible path reaches (`dead`: line ranges).
     """
     from secreview import suppress
-    from secreview.analysis.taint_rules import TAINT_RULES, cwe_of
+    from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
     from secreview.review.verdicts import file_verdicts
 
     found = list(found)
-    safe = {(line, cwe_of(kind)) for line, kind in cleared}
-    if safe:
-        review = _without_pattern(review, safe)
+    safe = {(line, cwe) for line, kind in cleared if (cwe := cwe_of(kind)) in TAINT_CWES}
+    if safe or dead:
+        review = _without_pattern(review, safe, dead)
     if not found:
         return review
     taint_ids = frozenset(TAINT_RULES.values())
@@ -195,11 +196,19 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     )
 
 
-def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]]) -> FileReview:
-    """The review without pattern findings on sinks the taint pass proved safe ((line, CWE) in `safe`)."""
+def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]],
+                     dead: Sequence[tuple[int, int]]) -> FileReview:
+    """The review without pattern findings of a taint rule's CWE on proven-safe sinks or in dead code."""
+    from secreview.analysis.taint_rules import TAINT_CWES
     from secreview.review.verdicts import file_verdicts
 
-    kept = tuple(f for f in review.findings if (f.location.line, f.cwe) not in safe)
+    def deferred(finding: Finding) -> bool:
+        line = finding.location.line
+        if (line, finding.cwe) in safe:
+            return True
+        return finding.cwe in TAINT_CWES and any(start <= line <= end for start, end in dead)
+
+    kept = tuple(f for f in review.findings if not deferred(f))
     if len(kept) == len(review.findings):
         return review
     return dataclasses.replace(review, findings=kept, verdicts=file_verdicts(kept, review.facts))
