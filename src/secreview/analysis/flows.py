@@ -245,6 +245,7 @@ class Project:
         self._guesses: list[tuple[str, tuple[str, str], frozenset]] = []  # answers given while busy
         self._expand_memo: dict[tuple, Flow] = {}
         self._param_memo: dict[tuple, Flow] = {}
+        self._position_memo: dict[tuple, Flow] = {}
         self._expanding: set[tuple] = set()
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
@@ -395,6 +396,19 @@ class Project:
         self._ret[qual] = flow
         return flow
 
+    def _callee_returns(self, callee: _Fn, position: int) -> Flow:
+        """What a call returns: all of it, or one element when every return is a tuple (`x, y = f()`)."""
+        at = callee.summary.returns_at
+        if position < 0 or position >= len(at):
+            return self.returns(callee)
+        self.returns(callee)  # the whole summary, for its fixed point and its trace entry
+        memo_key = (callee.module.path, callee.summary.qualname, position)
+        found = self._position_memo.get(memo_key)
+        if found is None:
+            found = self._position_memo[memo_key] = {}  # recursion: answered empty while computed
+            found = self._position_memo[memo_key] = self.expand(at[position], callee)
+        return found
+
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
         """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
         flow: Flow = {}
@@ -449,7 +463,7 @@ class Project:
             for key, steps in self.expand(everything, caller).items():
                 flow.setdefault(key, steps)
         else:
-            for key, steps in self.returns(callee).items():
+            for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
                     passed = self.argument(call, callee.summary, key[1], bound, constructor)
                     for inner, before in self.expand(cut(passed, key[2]), caller).items():
@@ -537,6 +551,7 @@ class Project:
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
+            self._position_memo = {}
             result = self._collect(only)
             if self._stable():
                 break

@@ -41,7 +41,7 @@ _COMPARE: dict[type, Callable[[object, object], object]] = {
 }
 # Node types a constant assignment may have on its right: `x = 3`, `LIMIT = 4 * 1024`, `y = x`.
 FOLDABLE = frozenset({ast.Constant, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.Name, ast.IfExp,
-                      ast.JoinedStr})
+                      ast.JoinedStr, ast.Subscript})
 
 Lookup = Callable[[str], object]  # a name -> its constant value, or UNKNOWN
 Resolve = Callable[[ast.expr], "str | None"]  # an attribute or name -> its qualified name
@@ -116,6 +116,23 @@ def fold(node: ast.expr, lookup: Lookup, resolve: Resolve) -> object:
         if test is UNKNOWN:
             return UNKNOWN
         return fold(node.body if test else node.orelse, lookup, resolve)  # type: ignore[attr-defined]
+    if kind is ast.Subscript:  # `d["safe"]`, `argv[0]`: a container entry known to hold a constant
+        container, index = node.value, node.slice  # type: ignore[attr-defined]
+        if type(container) in (ast.List, ast.Tuple) and type(index) is ast.Constant and type(index.value) is int:  # type: ignore[attr-defined]
+            elements = container.elts  # type: ignore[attr-defined]
+            position = index.value  # type: ignore[attr-defined]
+            if -len(elements) <= position < len(elements) and not any(type(e) is ast.Starred for e in elements):
+                return fold(elements[position], lookup, resolve)  # `["echo", x][0]`
+            return UNKNOWN
+        key = _entry(container, index)
+        return UNKNOWN if key is None else lookup(key)
+    if kind is ast.Call:  # `d.get("safe")`
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr == "get" and len(node.args) in (1, 2) \
+                and not node.keywords:  # type: ignore[attr-defined]
+            key = _entry(func.value, node.args[0])  # type: ignore[attr-defined]
+            return UNKNOWN if key is None else lookup(key)
+        return UNKNOWN
     if kind is ast.JoinedStr:  # f"echo {name}" with a known name
         parts = []
         for part in node.values:  # type: ignore[attr-defined]
@@ -136,6 +153,13 @@ def fold(node: ast.expr, lookup: Lookup, resolve: Resolve) -> object:
             return UNKNOWN
         return tuple(values)  # only ever the right side of `in`
     return UNKNOWN
+
+
+def _entry(container: ast.expr, key: ast.expr) -> str | None:
+    """The environment name of `container[key]` for a local container and a literal key (see containers)."""
+    if type(container) is ast.Name and type(key) is ast.Constant and isinstance(key.value, (str, int, bytes)):  # type: ignore[attr-defined]
+        return f"{container.id}[{key.value!r}]"  # type: ignore[attr-defined]
+    return None
 
 
 def _bool_op(node: ast.BoolOp, lookup: Lookup, resolve: Resolve) -> object:

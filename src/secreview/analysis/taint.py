@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import control, folding, neutralisers
+from secreview.analysis import containers, control, folding, neutralisers
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
@@ -309,7 +309,7 @@ class _FunctionPass:
     # One pass per function: slots make creating, reading and dropping them cheaper.
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
-                 "quals", "loops", "tries", "exits", "consts")
+                 "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -325,6 +325,9 @@ class _FunctionPass:
         self.tries: list[dict | None] = []  # per enclosing try: the state at the raises inside it
         self.exits: dict[str, frozenset] | None = None  # the states where paths ended (return, raise)
         self.consts: set[str] = set()  # names that held a constant on some path (their "=name" entries)
+        self.parts: dict[str, set[str]] = {}  # container name -> its per-key entries now (see containers)
+        self.part_keys: set[str] = set()  # every per-key entry ever made (for merging paths)
+        self.returns_at: list[frozenset] | None = []  # per position of returned tuples; None: not all tuples
         self.sinks: list[SinkEvent] = []
         self.calls: list[int] = []
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
@@ -356,7 +359,15 @@ class _FunctionPass:
 
     def _assign(self, stmt: ast.Assign) -> None:
         value = stmt.value
-        handler = _expression_handler(type(value))  # `self.ev(value)`, inlined on this hot path
+        kind = type(value)
+        if (kind is ast.Dict or kind is ast.List or kind is ast.Tuple) and type(stmt.targets[0]) is ast.Name:
+            taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
+            for target in stmt.targets:
+                self.bind(target, taint, value)
+                if type(target) is ast.Name:
+                    containers.assign(self, target.id, entries)  # type: ignore[attr-defined]
+            return
+        handler = _expression_handler(kind)  # `self.ev(value)`, inlined on this hot path
         taint = handler(self, value) if handler is not None else EMPTY
         for target in stmt.targets:
             self.bind(target, taint, value)
@@ -395,8 +406,16 @@ class _FunctionPass:
         return last in guards.terminator_tails and self.resolve(func) in guards.terminators
 
     def _return(self, stmt: ast.Return) -> None:
-        if stmt.value is not None:
-            self.returns = _join(self.returns, self.ev(stmt.value))
+        value = stmt.value
+        if value is not None:
+            if type(value) is ast.Tuple and self.returns_at is not None:  # `return name, 3`
+                taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
+                self.returns_at = containers.join_positions(self.returns_at, [e[1] for e in entries],
+                                                            len(value.elts))  # type: ignore[attr-defined]
+            else:
+                taint = self.ev(value)
+                self.returns_at = None
+            self.returns = _join(self.returns, taint)
         control.end_path(self)
 
     def _function_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -476,6 +495,8 @@ class _FunctionPass:
             elif "=" + name in env:
                 env["=" + name] = folding.VARIES
             env[name] = taint
+            if name in self.parts:
+                containers.forget(self, name)
             if name in BUILTINS and self.binding(name) is None:  # `input = ...`: the local, not the builtin
                 self.mod.names.bind(name, Binding(kind="unknown", line=getattr(target, "lineno", 0)))
                 self.rebound(name)
@@ -515,17 +536,45 @@ class _FunctionPass:
             key = self.key(container)
             if key is not None and taint:
                 env[key] = _join(env.get(key, EMPTY), taint)
+            containers.store(self, target, taint, value)  # type: ignore[arg-type]
         elif kind is ast.Tuple or kind is ast.List:
             elements = target.elts  # type: ignore[attr-defined]
+            plain = not any(type(e) is ast.Starred for e in elements)
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elements) \
-                and not any(isinstance(e, ast.Starred) for e in elements) else None
+                and plain else None
+            parts = None
+            if plain and taint:
+                if type(value) is ast.Name:
+                    parts = containers.unpack(self, value.id, len(elements))  # type: ignore[union-attr]
+                elif type(value) is ast.Call:
+                    parts = self._projections(taint, len(elements))  # `x, y = f()`
             for index, element in enumerate(elements):
                 if values is not None:
                     self.bind(element, self.ev(values[index]) if taint else EMPTY, values[index])
                 else:
-                    self.bind(element, taint, None)
+                    self.bind(element, parts[index] if parts is not None else taint, None)
+                    if parts is not None and type(element) is ast.Name and type(value) is ast.Name:
+                        constant = containers.constant_of(self, value.id, index)  # type: ignore[union-attr]
+                        if constant is not None:  # `program, fmt = pair` with pair[0] a constant
+                            env["=" + element.id] = constant  # type: ignore[attr-defined]
+                            self.consts.add(element.id)  # type: ignore[attr-defined]
         elif kind is ast.Starred:
             self.bind(target.value, taint, None)  # type: ignore[attr-defined]
+
+    def _projections(self, taint: frozenset, count: int) -> list[frozenset] | None:
+        """`x, y = f(...)` of a project call: one call site per element, linked to f's `returns_at`."""
+        if len(taint) != 1:
+            return None
+        atom = next(iter(taint))
+        if atom[0] != "c" or atom[2]:
+            return None
+        calls = self.mod.calls
+        site = calls[atom[1]]
+        found = []
+        for position in range(count):
+            found.append(frozenset({("c", len(calls), NOCUT)}))
+            calls.append(site._replace(position=position))
+        return found
 
     def _is_resolved_path(self, func: ast.expr, qual: str | None) -> bool:
         """A call of `func` (resolved to `qual`) returns a canonical path (`os.path.realpath`, `.resolve()`)."""
@@ -722,10 +771,19 @@ class _FunctionPass:
         return self.mod.new_source(node, spec) if spec is not None else EMPTY
 
     def _subscript(self, node: ast.Subscript) -> frozenset:
+        value = node.value
+        if type(value) is ast.List or type(value) is ast.Tuple:
+            element = containers.literal_element(self, node)  # `[a, b][0]`
+            if element is not None:
+                return element
         self.ev(node.slice)
-        taint = self.ev(node.value)
+        taint = self.ev(value)
         if taint:
-            return self.mod.widen_source(node.value, node, taint)
+            if self.parts:
+                found = containers.load(self, node, taint)  # `d["safe"]`
+                if found is not taint:
+                    return found
+            return self.mod.widen_source(value, node, taint)
         return taint
 
     def _binop(self, node: ast.BinOp) -> frozenset:
@@ -852,6 +910,11 @@ class _FunctionPass:
         else:
             method = None
             receiver = EMPTY
+        if self.parts and method is not None and type(func.value) is ast.Name \
+                and func.value.id in self.parts:  # type: ignore[attr-defined]
+            result = containers.method(self, node, func.value.id, method, args, receiver)  # type: ignore[attr-defined]
+            if result is not None:  # `d.get("k")`, `lst.append(v)`, `lst.pop()`
+                return result
         bound = own = False
         module_function = False  # `helpers.execute(...)` after `from app import helpers`: not a cursor method
         if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
@@ -935,8 +998,9 @@ class _FunctionPass:
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
-        if known.sinks is not None:
-            self._constant_sink(node, known.sinks)
+        sinks = known.sinks if method is None or known.sinks is not None else mod.specs.sink_methods.get(method)
+        if sinks is not None:
+            self._constant_sink(node, sinks)
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
         return EMPTY
@@ -946,7 +1010,7 @@ class _FunctionPass:
         mod = self.mod
         index = len(mod.calls)
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
-                                            node.lineno, node.col_offset, _call_text(node))))
+                                            node.lineno, node.col_offset, _call_text(node), -1)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
 
@@ -1000,22 +1064,47 @@ class _FunctionPass:
         if sink.receiver:
             taint = _join(taint, receiver)
         if taint:
+            if all(sink.kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
+                if self._rest_constant(node, sink):
+                    self.mod.cleared.add((node.lineno, sink.kind))
+                return
             self.record_sink(sink, taint, node, _short(node))
+        else:
+            self._constant_sink(node, (sink,))
 
-    def _constant_sink(self, node: ast.Call, sinks: list[SinkSpec]) -> None:
-        """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`)."""
+    def _constant_sink(self, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
+        """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
+
+        Every argument must be known, not only the sink's: a pattern rule of the same CWE may
+        judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
+        """
+        if node.args or node.keywords:
+            if self._rest_constant(node, None):
+                for sink in sinks:
+                    self.mod.cleared.add((node.lineno, sink.kind))
+
+    def _rest_constant(self, node: ast.Call, sink: SinkSpec | None) -> bool:
+        """Every argument of the call other than the sink's own ones folds to a constant."""
         lookup = control.known(self)
-        for sink in sinks:
-            values = [node.args[i] for i in sink.args if i < len(node.args)]
-            values.extend(kw.value for kw in node.keywords if kw.arg in sink.keywords)
-            if values and all(folding.fold(v, lookup, self.resolve) is not folding.UNKNOWN for v in values):
-                self.mod.cleared.add((node.lineno, sink.kind))
+        resolve = self.resolve
+        for position, arg in enumerate(node.args):
+            if sink is not None and position in sink.args:
+                continue
+            if type(arg) is ast.Starred or folding.fold(arg, lookup, resolve) is folding.UNKNOWN:
+                return False
+        for keyword in node.keywords:
+            if sink is not None and keyword.arg in sink.keywords:
+                continue
+            if keyword.arg is None or folding.fold(keyword.value, lookup, resolve) is folding.UNKNOWN:
+                return False
+        return True
 
     def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
         line = getattr(node, "lineno", 0)
         kind = sink.kind
         if all(kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
-            self.mod.cleared.add((line, kind))
+            if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
+                self.mod.cleared.add((line, kind))
             return
         self.sinks.append(SinkEvent(
             kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
@@ -1228,7 +1317,8 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
         fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
     mod.functions[qual] = _record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
-                                                    fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno))
+                                                    fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno,
+                                                    tuple(fn.returns_at or ())))
     inner_scopes = names.scopes
     names.scopes = saved
     if fn.nested:
