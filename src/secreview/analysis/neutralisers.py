@@ -13,7 +13,9 @@ sink classes it neutralises, so the taint pass can cut exactly those.
 A replacement removes one character at a time, and code often removes CR and
 LF in two statements. The first one leaves a *partial* mark on the value
 (`~lf` or `~cr`, never a sink class); the second completes it, and only then
-are log and header injection cut (`complete`).
+are log and header injection cut (`complete`). Path checks work the same way:
+a `..` check and an absolute-path check are each half of keeping a joined path
+inside its directory.
 """
 
 from __future__ import annotations
@@ -21,11 +23,14 @@ from __future__ import annotations
 import ast
 import re
 
-# Marks a rewrite leaves on a value: line feeds removed, carriage returns removed.
+# Marks a rewrite leaves on a value: line feeds removed, carriage returns removed; and the marks
+# of path checks (secreview.analysis.guards): no ".." segment, not an absolute path.
 LF, CR = "~lf", "~cr"
+DOTDOT, ABSOLUTE = "~dotdot", "~abs"
 # Sinks that CR and LF (and nothing else) make dangerous: forged log lines, response splitting.
 LINE_BREAK_SINKS = frozenset({"log", "header"})
-_BOTH = frozenset({LF, CR})
+# Partial marks that together neutralise sinks.
+_COMPLETE = ((frozenset({LF, CR}), LINE_BREAK_SINKS), (frozenset({DOTDOT, ABSOLUTE}), frozenset({"path"})))
 # `%r` (and `%a`) format with repr(), which escapes every control character; numeric conversions
 # of a string raise instead of formatting it (`%c` does not: it formats a one-character string).
 _SAFE_CONVERSIONS = frozenset("raiduoxXeEfFgG%")
@@ -40,8 +45,9 @@ _LOCAL_PATH_STRIP = frozenset("/\\\t\n\r")
 
 def complete(cuts: frozenset) -> frozenset:
     """`cuts` with the sinks a full set of partial marks neutralises."""
-    if _BOTH <= cuts:
-        return cuts | LINE_BREAK_SINKS
+    for marks, sinks in _COMPLETE:
+        if marks <= cuts:
+            cuts = cuts | sinks
     return cuts
 
 

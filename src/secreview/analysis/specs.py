@@ -2,7 +2,9 @@
 
 One spec file per framework or library says where untrusted data enters
 (`[[source]]`), where it does harm (`[[sink]]`), what neutralises it
-(`[[sanitiser]]`) and which checks guard a branch (`[guards]`). The files are
+(`[[sanitiser]]`: a call whose *result* is safe for some sinks), which boolean
+checks guard the branch where they hold (`[[validator]]`) and which other
+checks guard a branch (`[guards]`). The files are
 read once per process and checked against the small schema below, so a typo in
 a key or a sink class fails loudly at load time instead of silently matching
 nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled
@@ -47,13 +49,14 @@ _SINK_KEYS = {
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST}
+_VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
     "content_checks": _LIST, "content_check_calls": _LIST,
 }
 _SAFE_ARG_KEYS = {"position": "integer", "keyword": _STR, "endswith": _LIST}
 _TOP_KEYS = {"source": "array of tables", "sink": "array of tables", "sanitiser": "array of tables",
-             "guards": _TABLE}
+             "validator": "array of tables", "guards": _TABLE}
 
 
 def _type_ok(value: object, expected: str) -> bool:
@@ -105,12 +108,13 @@ def validate(name: str, data: dict) -> None:
             _check_table(f"{where}: safe_arg", sink["safe_arg"], _SAFE_ARG_KEYS, ("position", "keyword", "endswith"))
         for ref in sink.get("constants", ()):
             _constant(where, ref)
-    for index, sanitiser in enumerate(data.get("sanitiser", ())):
-        where = f"{name}: sanitiser #{index + 1}"
-        _check_table(where, sanitiser, _SANITISER_KEYS, ("cuts",))
-        unknown = [c for c in sanitiser["cuts"] if c != ALL and c not in SINK_KINDS]
-        if unknown:
-            raise SpecError(f"{where}: unknown sink kinds in cuts: {', '.join(unknown)}")
+    for table, keys in (("sanitiser", _SANITISER_KEYS), ("validator", _VALIDATOR_KEYS)):
+        for index, entry in enumerate(data.get(table, ())):
+            where = f"{name}: {table} #{index + 1}"
+            _check_table(where, entry, keys, ("cuts",))
+            unknown = [c for c in entry["cuts"] if c != ALL and c not in SINK_KINDS]
+            if unknown:
+                raise SpecError(f"{where}: unknown sink kinds in cuts: {', '.join(unknown)}")
     if "guards" in data:
         _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
 
@@ -204,6 +208,9 @@ class Specs:
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_labels: dict[str, str] = field(default_factory=dict)
+    # Boolean checks that guard the branch where they hold (`if url_has_allowed_host_and_scheme(u):`):
+    # qualname -> the sink classes they clear there. Their results are booleans (a sanitiser of "*").
+    validator_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
 
@@ -278,6 +285,11 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.sanitiser_labels.setdefault(qualname, entry.get("label", "a sanitiser"))
             for method in entry.get("methods", ()):
                 specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
+        for entry in data.get("validator", ()):
+            for qualname in entry.get("calls", ()):
+                specs.validator_calls[qualname] = specs.validator_calls.get(qualname, frozenset()) | \
+                    frozenset(entry["cuts"])
+                specs.sanitiser_calls[qualname] = frozenset({ALL})
         for key, values in data.get("guards", {}).items():
             guards.setdefault(key, set()).update(values)
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)

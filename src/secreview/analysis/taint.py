@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import containers, control, folding, neutralisers
+from secreview.analysis import containers, control, folding, guards, neutralisers
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
@@ -46,8 +46,6 @@ _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
 _FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
 _URL_KINDS = frozenset({"ssrf", "redirect"})
-_URL_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
-_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -510,7 +508,7 @@ class _FunctionPass:
                 else:
                     self.resolved.discard(name)
                 if qual is not None and "." in qual:
-                    self.mod.names.bind(name, Binding(qual, kind="instance"))
+                    self.mod.names.bind(name, Binding(qual, kind="instance", expr=value))
                     self.rebound(name)
                 elif self.node is not None and name in self.mod.names.scopes[-1].names:
                     self.mod.names.scopes[-1].names.pop(name)
@@ -589,97 +587,11 @@ class _FunctionPass:
             taint = env.get(key)
             if taint is None:
                 taint = self.load_key(key)
-            env[key] = cut(taint, cuts)
+            env[key] = mark(taint, cuts) if ALL not in cuts else cut(taint, cuts)
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
-        """Names a test proves safe in its true branch and in its false branch."""
-        kind = type(test)
-        if kind is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
-            body, orelse = self.guard(test.operand)  # type: ignore[attr-defined]
-            return orelse, body
-        if kind is ast.BoolOp:
-            body: dict[str, frozenset] = {}
-            orelse: dict[str, frozenset] = {}
-            for value in test.values:  # type: ignore[attr-defined]
-                then, other = self.guard(value)
-                if isinstance(test.op, ast.And):  # type: ignore[attr-defined]
-                    body.update(then)
-                else:
-                    orelse.update(other)
-            return body, orelse
-        if kind is ast.Attribute and test.attr in _URL_PARTS:  # type: ignore[attr-defined]
-            key = self.url_key(test)
-            if key is not None:  # `if parts.netloc:` ... else: a relative URL on this site
-                return {}, {key: frozenset({"redirect"})}
-        if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
-            op = test.ops[0]  # type: ignore[attr-defined]
-            left = test.left  # type: ignore[attr-defined]
-            if isinstance(left, ast.Constant) and left.value == ".." and isinstance(op, (ast.In, ast.NotIn)):
-                key = self.key(test.comparators[0])  # type: ignore[attr-defined]
-                if key is not None:
-                    clean = {key: frozenset({"path"})}
-                    return (clean, {}) if isinstance(op, ast.NotIn) else ({}, clean)
-            if isinstance(left, ast.Attribute) and left.attr in _URL_PARTS:
-                key = self.url_key(left)
-                if key is not None and (isinstance(op, (ast.In, ast.NotIn)) and
-                                        self._allow_list(test.comparators[0]) or  # type: ignore[attr-defined]
-                                        isinstance(op, (ast.Eq, ast.NotEq)) and
-                                        self.mod.names.is_constant(test.comparators[0])):  # type: ignore[attr-defined]
-                    clean = {key: _URL_KINDS}
-                    return (clean, {}) if isinstance(op, (ast.In, ast.Eq)) else ({}, clean)
-            key = self.key(left)
-            if key is not None and isinstance(op, (ast.In, ast.NotIn)) and self._allow_list(test.comparators[0]):  # type: ignore[attr-defined]
-                clean = {key: frozenset({ALL})}
-                return (clean, {}) if isinstance(op, ast.In) else ({}, clean)
-            if key is not None and isinstance(op, (ast.Eq, ast.NotEq)) and \
-                    self.mod.names.is_constant(test.comparators[0]):  # type: ignore[attr-defined]
-                clean = {key: frozenset({ALL})}
-                return (clean, {}) if isinstance(op, ast.Eq) else ({}, clean)
-            return {}, {}
-        if kind is ast.Call:
-            guards = self.mod.specs.guards
-            func = test.func  # type: ignore[attr-defined]
-            if isinstance(func, ast.Attribute):
-                key = self.key(func.value)
-                if key is not None:
-                    if func.attr in guards.path_checks and key in self.resolved:
-                        return {key: frozenset({"path"})}, {}
-                    if func.attr in guards.content_checks:
-                        return {key: frozenset({ALL})}, {}
-                    if func.attr == "startswith" and test.args and fixed_origin(test.args[0]):  # type: ignore[attr-defined]
-                        return {key: _URL_KINDS}, {}
-            qual = self.resolve(func)
-            validator = self.mod.specs.sanitiser_calls.get(qual) if qual is not None else None
-            if validator is not None and ALL not in validator and test.args:  # type: ignore[attr-defined]
-                checked = self.key(test.args[0])  # type: ignore[attr-defined]
-                if checked is not None:  # `if not url_has_allowed_host_and_scheme(target, ...):`
-                    return {checked: validator}, {}
-            if qual in guards.content_check_calls and len(test.args) > 1:  # type: ignore[attr-defined]
-                pattern = test.args[0]  # type: ignore[attr-defined]
-                checked = self.key(test.args[1])  # type: ignore[attr-defined]
-                if checked is not None and isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) \
-                        and pattern.value.endswith(("$", "\\Z")) or qual == "re.fullmatch" and checked is not None:
-                    return {checked: frozenset({ALL})}, {}
-        return {}, {}
-
-    def url_key(self, node: ast.Attribute) -> str | None:
-        """The name whose URL `node` is a part of: `parts.netloc`, `urlparse(target).netloc`."""
-        base = node.value
-        if isinstance(base, ast.Call) and base.args and self.resolve(base.func) in _URL_PARSERS:
-            return self.key(base.args[0])
-        return self.key(base)
-
-    def _allow_list(self, node: ast.expr) -> bool:
-        """A fixed collection: a literal, a constant, or an UPPER_CASE name or attribute."""
-        if isinstance(node, (ast.Set, ast.Tuple, ast.List, ast.Dict)):
-            return self.mod.names.is_constant(node) or isinstance(node, ast.Dict)
-        if isinstance(node, ast.Name):
-            return node.id.isupper() or self.mod.names.is_constant(node)
-        if isinstance(node, ast.Attribute):
-            return node.attr.isupper()
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "keys":
-            return self._allow_list(node.func.value)
-        return False
+        """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
+        return guards.guard(self, test)
 
     # -- expressions ------------------------------------------------------------------
     def ev(self, node: ast.expr) -> frozenset:
