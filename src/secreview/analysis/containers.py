@@ -243,3 +243,18 @@ def join_positions(known: list[frozenset], taints: list[frozenset], count: int) 
     if len(known) != count:
         return None
     return [join(a, b) for a, b in zip(known, taints)]
+
+
+def iteration_parts(fn: _FunctionPass, iterable: ast.expr, target: ast.expr, taint: frozenset) -> list | None:
+    """`for i, x in enumerate(xs)`: the index is a number, only `x` carries `xs`; `for a, b in zip(p, q)`:
+    each name gets its own sequence. None when the target is not unpacked from one of those."""
+    if type(target) is not ast.Tuple or type(iterable) is not ast.Call or not taint:
+        return None
+    count = len(target.elts)  # type: ignore[attr-defined]
+    name = fn.resolve(iterable.func)  # type: ignore[attr-defined]
+    args = iterable.args  # type: ignore[attr-defined]
+    if name == "enumerate" and count == 2 and len(args) == 1:
+        return [EMPTY, taint]
+    if name == "zip" and count == len(args) and not any(type(a) is ast.Starred for a in args):
+        return [fn.ev(a) for a in args]
+    return None

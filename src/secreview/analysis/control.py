@@ -147,7 +147,7 @@ def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
     _forget_constants(fn)
     before = fn.env
     fn.env = dict(before)  # type: ignore[arg-type]
-    fn.bind(stmt.target, taint, None)
+    fn.bind_each(stmt.target, stmt.iter, taint)
     _loop_body(fn, stmt, before)
 
 

@@ -25,6 +25,8 @@ import ast
 import operator
 from collections.abc import Callable
 
+from secreview.analysis.neutralisers import numeric_format
+
 UNKNOWN = object()  # the value of an expression that does not fold
 VARIES: frozenset = frozenset({("k", "", UNKNOWN)})  # a name that may hold a non-constant
 _TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
@@ -219,3 +221,35 @@ def match_case(subject: object, pattern: ast.pattern, lookup: Lookup, resolve: R
             return True
         return False if all(r is False for r in results) else UNKNOWN
     return UNKNOWN
+
+
+def harmless(node: ast.expr, lookup: Lookup, resolve: Resolve, no_text: Callable[[str], bool]) -> bool:
+    """`node` holds no text from outside the program on any feasible path: it folds to a constant,
+    or it is built only from constants and results that carry no text (`len(x)`, `int(x)`: the
+    calls `no_text` accepts), with `str()`, `+`, `%` and f-strings."""
+    if fold(node, lookup, resolve) is not UNKNOWN:
+        return True
+    kind = type(node)
+    if kind is ast.Call:
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr == "format" and type(func.value) is ast.Constant:
+            return all(harmless(a, lookup, resolve, no_text) for a in (  # `"echo {}".format(len(x))`
+                *node.args, *(k.value for k in node.keywords)))  # type: ignore[attr-defined]
+        name = resolve(func)
+        if name is None:
+            return False
+        if no_text(name):
+            return True
+        args = node.args  # type: ignore[attr-defined]
+        return name == "str" and len(args) == 1 and not node.keywords and harmless(args[0], lookup, resolve, no_text)  # type: ignore[attr-defined]
+    if kind is ast.BinOp and numeric_format(node):  # type: ignore[arg-type]
+        return True  # `"%d" % value` is digits, or a TypeError
+    if kind is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):  # type: ignore[attr-defined]
+        right = node.right  # type: ignore[attr-defined]
+        parts = right.elts if type(right) is ast.Tuple else [right]  # type: ignore[attr-defined]
+        return harmless(node.left, lookup, resolve, no_text) and all(  # type: ignore[attr-defined]
+            harmless(p, lookup, resolve, no_text) for p in parts)
+    if kind is ast.JoinedStr:
+        return all(type(p) is ast.Constant or harmless(p.value, lookup, resolve, no_text)  # type: ignore[attr-defined]
+                   for p in node.values)  # type: ignore[attr-defined]
+    return False

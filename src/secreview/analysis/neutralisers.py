@@ -34,6 +34,7 @@ _COMPLETE = ((frozenset({LF, CR}), LINE_BREAK_SINKS), (frozenset({DOTDOT, ABSOLU
 # `%r` (and `%a`) format with repr(), which escapes every control character; numeric conversions
 # of a string raise instead of formatting it (`%c` does not: it formats a one-character string).
 _SAFE_CONVERSIONS = frozenset("raiduoxXeEfFgG%")
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
 _SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Characters a browser ignores or reads as "/" right after the leading slash of a Location:
@@ -110,6 +111,15 @@ def percent_repr_only(node: ast.BinOp) -> bool:
         return False
     conversions = _PERCENT_SPEC.findall(text)
     return bool(conversions) and all(c in _SAFE_CONVERSIONS for c in conversions)
+
+
+def numeric_format(node: ast.BinOp) -> bool:
+    """`"%d items" % value`: a literal format whose every conversion makes a number (or raises)."""
+    text = _constant_str(node.left)
+    if text is None or not isinstance(node.op, ast.Mod):
+        return False
+    conversions = [c for c in _PERCENT_SPEC.findall(text) if c != "%"]
+    return bool(conversions) and all(c in _NUMERIC_CONVERSIONS for c in conversions)
 
 
 def local_path(node: ast.BinOp) -> bool:

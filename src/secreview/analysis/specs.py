@@ -3,8 +3,10 @@
 One spec file per framework or library says where untrusted data enters
 (`[[source]]`), where it does harm (`[[sink]]`), what neutralises it
 (`[[sanitiser]]`: a call whose *result* is safe for some sinks), which boolean
-checks guard the branch where they hold (`[[validator]]`) and which other
-checks guard a branch (`[guards]`). The files are
+checks guard the branch where they hold (`[[validator]]`), which calls carry
+data into the object they are called on (`[[propagator]]`) and which other
+checks guard a branch (`[guards]`). A call the specs do not name passes the
+taint of its arguments and receiver to its result. The files are
 read once per process and checked against the small schema below, so a typo in
 a key or a sink class fails loudly at load time instead of silently matching
 nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled
@@ -48,15 +50,16 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
 }
-_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST}
+_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
+_PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
     "content_checks": _LIST, "content_check_calls": _LIST,
 }
 _SAFE_ARG_KEYS = {"position": "integer", "keyword": _STR, "endswith": _LIST}
 _TOP_KEYS = {"source": "array of tables", "sink": "array of tables", "sanitiser": "array of tables",
-             "validator": "array of tables", "guards": _TABLE}
+             "validator": "array of tables", "propagator": "array of tables", "guards": _TABLE}
 
 
 def _type_ok(value: object, expected: str) -> bool:
@@ -115,6 +118,11 @@ def validate(name: str, data: dict) -> None:
             unknown = [c for c in entry["cuts"] if c != ALL and c not in SINK_KINDS]
             if unknown:
                 raise SpecError(f"{where}: unknown sink kinds in cuts: {', '.join(unknown)}")
+    for index, entry in enumerate(data.get("propagator", ())):
+        where = f"{name}: propagator #{index + 1}"
+        _check_table(where, entry, _PROPAGATOR_KEYS, ("into",))
+        if entry["into"] != "receiver":
+            raise SpecError(f"{where}: into must be \"receiver\"")
     if "guards" in data:
         _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
 
@@ -207,10 +215,17 @@ class Specs:
     subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Methods that sanitise only when called on an attribute of one of these names
+    # (`Model.objects.get(...)`): method -> (attribute names, sink classes cut, on the call's whole result).
+    owned_methods: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     sanitiser_labels: dict[str, str] = field(default_factory=dict)
     # Boolean checks that guard the branch where they hold (`if url_has_allowed_host_and_scheme(u):`):
     # qualname -> the sink classes they clear there. Their results are booleans (a sanitiser of "*").
     validator_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Calls and methods that put their arguments into the object they are called on
+    # (`buf.write(value)`, `items.append(value)`): [[propagator]] with into = "receiver".
+    into_receiver_calls: frozenset[str] = frozenset()
+    into_receiver_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
 
@@ -283,13 +298,21 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
             for qualname in entry.get("calls", ()):
                 specs.sanitiser_calls[qualname] = specs.sanitiser_calls.get(qualname, frozenset()) | cuts
                 specs.sanitiser_labels.setdefault(qualname, entry.get("label", "a sanitiser"))
+            owners = frozenset(entry.get("on_attributes", ()))
             for method in entry.get("methods", ()):
-                specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
+                if owners:
+                    known = specs.owned_methods.get(method, (frozenset(), frozenset()))
+                    specs.owned_methods[method] = (known[0] | owners, known[1] | cuts)
+                else:
+                    specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
         for entry in data.get("validator", ()):
             for qualname in entry.get("calls", ()):
                 specs.validator_calls[qualname] = specs.validator_calls.get(qualname, frozenset()) | \
                     frozenset(entry["cuts"])
                 specs.sanitiser_calls[qualname] = frozenset({ALL})
+        for entry in data.get("propagator", ()):
+            specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
+            specs.into_receiver_methods |= frozenset(entry.get("methods", ()))
         for key, values in data.get("guards", {}).items():
             guards.setdefault(key, set()).update(values)
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)

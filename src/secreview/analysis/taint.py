@@ -34,9 +34,6 @@ from secreview.gcpause import paused_gc
 
 NOCUT: frozenset = frozenset()
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-# Methods that put their arguments into the container they are called on.
-_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault",
-                       "put", "put_nowait", "push"})
 _LOOKUPS = frozenset({"get", "pop"})
 _OPAQUE_RESULTS = frozenset({"sql"})
 _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
@@ -574,6 +571,15 @@ class _FunctionPass:
             calls.append(site._replace(position=position))
         return found
 
+    def bind_each(self, target: ast.expr, iterable: ast.expr, taint: frozenset) -> None:
+        """Bind the target of a `for` (or a comprehension) to what iterating `iterable` yields."""
+        parts = containers.iteration_parts(self, iterable, target, taint)
+        if parts is None:
+            self.bind(target, taint, None)
+        else:
+            for element, part in zip(target.elts, parts):  # type: ignore[attr-defined]
+                self.bind(element, part, None)
+
     def _is_resolved_path(self, func: ast.expr, qual: str | None) -> bool:
         """A call of `func` (resolved to `qual`) returns a canonical path (`os.path.realpath`, `.resolve()`)."""
         guards = self.mod.specs.guards
@@ -772,7 +778,7 @@ class _FunctionPass:
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> frozenset:
         saved = dict(self.env)
         for generator in node.generators:
-            self.bind(generator.target, self.ev(generator.iter), None)
+            self.bind_each(generator.target, generator.iter, self.ev(generator.iter))
             for condition in generator.ifs:
                 self.ev(condition)
         if isinstance(node, ast.DictComp):
@@ -821,7 +827,8 @@ class _FunctionPass:
             receiver = handler(self, func.value) if handler is not None else EMPTY  # type: ignore[attr-defined]
         else:
             method = None
-            receiver = EMPTY
+            # A local callable holding data (`greet = functools.partial(fmt, name)`) passes it on.
+            receiver = self.env.get(func.id, EMPTY) if type(func) is ast.Name else EMPTY  # type: ignore[attr-defined, union-attr]
         if self.parts and method is not None and type(func.value) is ast.Name \
                 and func.value.id in self.parts:  # type: ignore[attr-defined]
             result = containers.method(self, node, func.value.id, method, args, receiver)  # type: ignore[attr-defined]
@@ -874,6 +881,9 @@ class _FunctionPass:
         # sanitisers
         cuts = known.cuts
         if cuts is None and method is not None:
+            owners = mod.specs.owned_methods.get(method)  # `Model.objects.get(pk=value)`: a stored row
+            if owners is not None and type(func.value) is ast.Attribute and func.value.attr in owners[0]:  # type: ignore[attr-defined]
+                return cut(_join(receiver, everything), owners[1]) if ALL not in owners[1] else EMPTY
             cuts = mod.specs.sanitiser_methods.get(method)
             if cuts is not None:
                 return cut(receiver, cuts) if ALL not in cuts else EMPTY
@@ -883,7 +893,7 @@ class _FunctionPass:
             # d.get(key, default): a value of the mapping or the default, never the key
             return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
-        if method in _MUTATORS and everything:
+        if everything and (method in mod.specs.into_receiver_methods or qual in mod.specs.into_receiver_calls):
             key = self.key(func.value)  # type: ignore[union-attr]
             if key is not None:
                 self.env[key] = _join(self.load_key(key), everything)
@@ -996,18 +1006,24 @@ class _FunctionPass:
                     self.mod.cleared.add((node.lineno, sink.kind))
 
     def _rest_constant(self, node: ast.Call, sink: SinkSpec | None) -> bool:
-        """Every argument of the call other than the sink's own ones folds to a constant."""
+        """Every argument of the call other than the sink's own ones holds no text from outside."""
         lookup = control.known(self)
         resolve = self.resolve
+        sanitisers = self.mod.specs.sanitiser_calls
+
+        def no_text(name: str) -> bool:  # `len(x)`, `int(x)`: a sanitiser of every sink returns no text
+            cuts = sanitisers.get(name)
+            return cuts is not None and ALL in cuts
+
         for position, arg in enumerate(node.args):
             if sink is not None and position in sink.args:
                 continue
-            if type(arg) is ast.Starred or folding.fold(arg, lookup, resolve) is folding.UNKNOWN:
+            if type(arg) is ast.Starred or not folding.harmless(arg, lookup, resolve, no_text):
                 return False
         for keyword in node.keywords:
             if sink is not None and keyword.arg in sink.keywords:
                 continue
-            if keyword.arg is None or folding.fold(keyword.value, lookup, resolve) is folding.UNKNOWN:
+            if keyword.arg is None or not folding.harmless(keyword.value, lookup, resolve, no_text):
                 return False
         return True
 
