@@ -13,6 +13,9 @@ position reads), one environment entry per constant key or position:
   a rebinding of the name, a key that is not a constant) forgets the entries,
   and reads fall back to the union: never less taint than there may be.
 * A list's known length is the entry `lst[len]`, holding `("n", length)`.
+* `d[*]` holds what a constant key without an entry of its own reads: nothing for a
+  literal built here, what the container held before for one filled from elsewhere
+  (`session["role"] = value` does not make `session["visits"]` that value).
 * An entry that holds a constant also has its `"="` entry (`=d['safe']`), as a name does
   (see `secreview.analysis.folding`): `os.system(d["safe"])` is then a sink given a constant.
 * Two paths merge (`control.merge_states`): an entry present on one path only
@@ -36,6 +39,7 @@ if TYPE_CHECKING:
 
 _KEY_TYPES = (str, int, bytes, bool)
 _LENGTH = "[len]"
+_REST = "[*]"  # the values under keys with no entry of their own (see `store`)
 # Methods whose effect on a container's entries this module does not follow: forget them.
 _FORGETTING = frozenset({"update", "insert", "extend", "clear", "remove", "reverse", "sort", "popitem",
                          "appendleft", "extendleft", "discard", "__setitem__", "__delitem__"})
@@ -119,10 +123,13 @@ def evaluate_literal(fn: _FunctionPass, value: ast.Dict | ast.List | ast.Tuple) 
     return total, entries
 
 
-def assign(fn: _FunctionPass, name: str, entries: list) -> None:
-    """After `name = literal` is bound: its entries (from `evaluate_literal`)."""
+def assign(fn: _FunctionPass, name: str, entries: list, complete: bool) -> None:
+    """After `name = literal` is bound: its entries (from `evaluate_literal`); with `complete`,
+    every key is among them, so a key not there reads nothing but the default."""
     for key, taint, element in entries:
         _set(fn, name, name + _LENGTH if key is _LENGTH else part(name, key), taint, element)
+    if complete:
+        _set(fn, name, name + _REST, EMPTY)
 
 
 def unpack(fn: _FunctionPass, name: str, count: int) -> list[frozenset] | None:
@@ -153,6 +160,8 @@ def load(fn: _FunctionPass, node: ast.Subscript, base: frozenset) -> frozenset:
             return base
         key += length
     found = fn.env.get(part(name, key))  # type: ignore[union-attr]
+    if found is None:
+        found = fn.env.get(name + _REST)  # type: ignore[union-attr]
     return base if found is None else found
 
 
@@ -179,6 +188,8 @@ def store(fn: _FunctionPass, target: ast.Subscript, taint: frozenset, value: ast
     if key is None or type(key) is int and key < 0:
         forget(fn, name)
     else:
+        if name not in fn.parts and fn.env is not None:  # the first entry: the rest is what was there
+            _set(fn, name, name + _REST, fn.load_key(name))
         _set(fn, name, part(name, key), taint, value)
 
 
@@ -200,6 +211,8 @@ def method(fn: _FunctionPass, node: ast.Call, name: str, method_name: str, args:
             return join(receiver, default)
         entry = part(name, key)
         found = fn.env.get(entry)  # type: ignore[union-attr]
+        if found is None and method_name != "setdefault":
+            found = fn.env.get(name + _REST)  # type: ignore[union-attr]
         if method_name == "setdefault":
             result = found if found is not None else default
             if found is None:

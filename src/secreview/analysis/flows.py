@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from secreview.analysis.specs import neutralised
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -507,7 +508,7 @@ class Project:
         module = fn.module
 
         def add(key: Key, sink_module: ModuleSummary, sink: SinkEvent, steps: tuple[Step, ...]) -> None:
-            if sink.kind in key[-1]:
+            if neutralised(sink.kind, key[-1]):
                 return  # neutralised for this sink class on the way
             ident = (key, sink_module.path, sink.line, sink.column, sink.kind)
             if ident not in seen:
@@ -614,12 +615,12 @@ class Project:
                 self.trace.fact(("m", writer.module.path))
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
-                if inner[0] == "s" and sink.kind not in inner[-1]:
+                if inner[0] == "s" and not neutralised(sink.kind, inner[-1]):
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
-                        if sink.kind not in caller_key[-1]:
+                        if not neutralised(sink.kind, caller_key[-1]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
                                                    (*caller_steps, *before, stored, *steps)))

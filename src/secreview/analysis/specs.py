@@ -28,8 +28,16 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from secreview.model import Confidence
 
 SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-              "xxe", "ldap", "xpath", "header", "log", "regex")
+              "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust")
 ALL = "*"
+# A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
+# also keeps an existence check (`os.path.exists(path)`) there.
+_COVERED_BY = {"path_oracle": "path"}
+
+
+def neutralised(kind: str, cuts: frozenset) -> bool:
+    """Whether a value carrying `cuts` is safe for sinks of class `kind`."""
+    return kind in cuts or _COVERED_BY.get(kind, kind) in cuts
 
 
 class SpecError(ValueError):
@@ -44,11 +52,13 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
+    "returns_html": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
+    "shell_argv": _BOOL, "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
@@ -165,6 +175,7 @@ class SourceSpec:
     slashless_converters: frozenset[str] = frozenset()
     injected_defaults: frozenset[str] = frozenset()
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
+    returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -191,6 +202,9 @@ class SinkSpec:
     safe_keyword: str = ""
     safe_endswith: tuple[str, ...] = ()
     imports: tuple[str, ...] = ()  # receiver-named sinks apply only in files importing one of these
+    or_keywords: tuple[str, ...] = ()  # ... or in calls passing one of these keywords (ldap3 `search`)
+    shell_argv: bool = False  # the sink is the script of a shell run from an argument vector (analysis.argv)
+    content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
 
 
 @dataclass(frozen=True)
@@ -212,7 +226,8 @@ class Specs:
     source_qualnames: dict[str, SourceSpec] = field(default_factory=dict)
     sink_calls: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
-    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)
+    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's attribute name
+    subscript_qualnames: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's qualified name
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # Methods that sanitise only when called on an attribute of one of these names
@@ -254,6 +269,7 @@ def _source(entry: dict) -> SourceSpec:
         with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
+        returns_html=entry.get("returns_html", False),
     )
 
 
@@ -266,7 +282,9 @@ def _sink(entry: dict) -> SinkSpec:
         unless_keyword=entry.get("unless_keyword", ""), unless_position=entry.get("unless_position", -1),
         safe_position=safe.get("position", -1),
         safe_keyword=safe.get("keyword", ""), safe_endswith=tuple(safe.get("endswith", ())),
-        imports=tuple(entry.get("imports", ())),
+        imports=tuple(entry.get("imports", ())), or_keywords=tuple(entry.get("or_keywords", ())),
+        shell_argv=entry.get("shell_argv", False),
+        content_type_keywords=tuple(entry.get("content_type_keywords", ())),
     )
 
 
@@ -293,6 +311,8 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.sink_methods.setdefault(method, []).append(sink)
             for attribute in entry.get("subscript_stores", ()):
                 specs.subscript_stores[attribute] = sink
+            for qualname in entry.get("subscript_qualnames", ()):
+                specs.subscript_qualnames[qualname] = sink
         for entry in data.get("sanitiser", ()):
             cuts = frozenset(entry["cuts"])
             for qualname in entry.get("calls", ()):

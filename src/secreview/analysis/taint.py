@@ -26,9 +26,9 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import containers, control, folding, guards, neutralisers
+from secreview.analysis import argv, containers, control, folding, guards, neutralisers, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load, neutralised
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.gcpause import paused_gc
 
@@ -304,7 +304,8 @@ class _FunctionPass:
     # One pass per function: slots make creating, reading and dropping them cheaper.
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
-                 "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at")
+                 "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
+                 "texts")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -323,6 +324,8 @@ class _FunctionPass:
         self.parts: dict[str, set[str]] = {}  # container name -> its per-key entries now (see containers)
         self.part_keys: set[str] = set()  # every per-key entry ever made (for merging paths)
         self.returns_at: list[frozenset] | None = []  # per position of returned tuples; None: not all tuples
+        self.html_view = False  # a handler whose returned str is an HTML body (see views)
+        self.texts: set[str] = set()  # in an html view: names last bound to text built by the code
         self.sinks: list[SinkEvent] = []
         self.calls: list[int] = []
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
@@ -360,7 +363,8 @@ class _FunctionPass:
             for target in stmt.targets:
                 self.bind(target, taint, value)
                 if type(target) is ast.Name:
-                    containers.assign(self, target.id, entries)  # type: ignore[attr-defined]
+                    containers.assign(self, target.id, entries,  # type: ignore[attr-defined]
+                                      kind is ast.Dict and len(entries) == len(value.keys))  # type: ignore[attr-defined]
             return
         handler = _expression_handler(kind)  # `self.ev(value)`, inlined on this hot path
         taint = handler(self, value) if handler is not None else EMPTY
@@ -402,6 +406,8 @@ class _FunctionPass:
 
     def _return(self, stmt: ast.Return) -> None:
         value = stmt.value
+        if value is not None and self.html_view:
+            views.returned(self, stmt)
         if value is not None:
             if type(value) is ast.Tuple and self.returns_at is not None:  # `return name, 3`
                 taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
@@ -492,6 +498,8 @@ class _FunctionPass:
             env[name] = taint
             if name in self.parts:
                 containers.forget(self, name)
+            if self.html_view:
+                views.bound(self, name, value)
             if name in BUILTINS and self.binding(name) is None:  # `input = ...`: the local, not the builtin
                 self.mod.names.bind(name, Binding(kind="unknown", line=getattr(target, "lineno", 0)))
                 self.rebound(name)
@@ -524,14 +532,18 @@ class _FunctionPass:
         elif kind is ast.Subscript:
             container = target.value  # type: ignore[attr-defined]
             self.ev(target.slice)  # type: ignore[attr-defined]
-            if isinstance(container, ast.Attribute):
-                sink = self.mod.specs.subscript_stores.get(container.attr)
-                if sink is not None and taint:
+            if taint:
+                specs = self.mod.specs
+                kind = type(container)
+                sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
+                    specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
+                if sink is not None and (not sink.receivers or kind is ast.Name
+                                         or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
                     self.record_sink(sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
+            containers.store(self, target, taint, value)  # type: ignore[arg-type]
             key = self.key(container)
             if key is not None and taint:
                 env[key] = _join(env.get(key, EMPTY), taint)
-            containers.store(self, target, taint, value)  # type: ignore[arg-type]
         elif kind is ast.Tuple or kind is ast.List:
             elements = target.elts  # type: ignore[attr-defined]
             plain = not any(type(e) is ast.Starred for e in elements)
@@ -962,7 +974,13 @@ class _FunctionPass:
                     keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
         if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
             return
-        if sink.imports and not any(name in self.mod.imported for name in sink.imports):
+        if sink.imports and not any(name in self.mod.imported for name in sink.imports) and not (
+                sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords)):
+            return
+        if sink.content_type_keywords and self._not_html(node, sink.content_type_keywords):
+            return  # `Response(body, mimetype="application/json")`
+        if sink.shell_argv:
+            self._shell_script(sink, node, func)
             return
         if sink.only_if_true:
             flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
@@ -986,13 +1004,31 @@ class _FunctionPass:
         if sink.receiver:
             taint = _join(taint, receiver)
         if taint:
-            if all(sink.kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
+            if all(neutralised(sink.kind, atom[2]) for atom in taint):  # neutralised on every way in
                 if self._rest_constant(node, sink):
                     self.mod.cleared.add((node.lineno, sink.kind))
                 return
             self.record_sink(sink, taint, node, _short(node))
         else:
             self._constant_sink(node, (sink,))
+
+    def _not_html(self, node: ast.Call, keywords: tuple[str, ...]) -> bool:
+        """The call sets a constant content type that is not HTML."""
+        lookup = control.known(self)
+        for keyword in node.keywords:
+            if keyword.arg in keywords:
+                value = folding.fold(keyword.value, lookup, self.resolve)
+                return isinstance(value, str) and "html" not in value.lower()
+        return False
+
+    def _shell_script(self, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+        """`subprocess.run(["sh", "-c", script])`: the script is the sink (see `secreview.analysis.argv`)."""
+        lookup = control.known(self)
+        found = argv.script_argument(node, self.resolve(func), lambda n: folding.fold(n, lookup, self.resolve))
+        if found is not None and type(found[2]) is not ast.Starred:
+            taint = self.ev(found[2])
+            if taint:
+                self.record_sink(sink, taint, node, _short(node))
 
     def _constant_sink(self, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
         """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
@@ -1030,7 +1066,7 @@ class _FunctionPass:
     def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
         line = getattr(node, "lineno", 0)
         kind = sink.kind
-        if all(kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
+        if all(neutralised(kind, atom[2]) for atom in taint):  # neutralised for this sink on every way in
             if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
                 self.mod.cleared.add((line, kind))
             return
@@ -1156,6 +1192,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
         if match is None:
             continue
         spec, call = match
+        if spec.returns_html:
+            fn.html_view = True
         safe = set()
         slashless = set()
         if spec.safe_converters and call.args and isinstance(call.args[0], ast.Constant) \
