@@ -518,8 +518,9 @@ class Project:
         for sink in fn.summary.sinks:
             sink_step = Step(Location(module.path, sink.line, sink.column, sink.end_line, sink.end_column),
                              sink.description)
+            local = tuple(Step(Location(module.path, line, column), text) for line, column, text in sink.steps)
             for key, steps in self.expand(sink.taint, fn).items():
-                add(key, module, sink, (*steps, sink_step))
+                add(key, module, sink, (*steps, *_after(local, steps), sink_step))
         for index in fn.summary.calls:
             call = module.calls[index]
             callee, bound, constructor = self.target(call)
@@ -732,7 +733,7 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)
-    path = _without_repeats((source_step, *flow.steps))
+    path = _without_repeats((source_step, *(s for s in flow.steps if not _same_line(s, source_step))))
     hops = path[1:-1]
     via = ""
     if hops:
@@ -759,6 +760,12 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     )
 
 
+def _same_line(step: Step, source: Step) -> bool:
+    """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
+    return step.location.path == source.location.path and step.location.line == source.location.line \
+        and source.description in step.description
+
+
 def _elsewhere(step: Step, flow: TaintFlow) -> str:
     return "" if step.location.path == flow.sink_module.path else f" in {step.location.path}"
 
@@ -772,6 +779,15 @@ def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
             seen.add(step)
             kept.append(step)
     return tuple(kept)
+
+
+def _after(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The local steps that come after the last call step of the same file (those before it are
+    how arguments were built for an earlier call, not how this value got here)."""
+    if not local or not steps:
+        return local
+    last = steps[-1].location
+    return tuple(s for s in local if s.location.path != last.path or s.location.line >= last.line)
 
 
 def _sink_keys(entries: list) -> frozenset:

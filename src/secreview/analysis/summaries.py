@@ -53,6 +53,7 @@ class SinkEvent(NamedTuple):
     end_column: int
     description: str  # "conn.execute(sql)"
     line_text: str
+    steps: tuple[tuple[int, int, str], ...] = ()  # (line, column, text): assignments on the way, in this function
 
 
 class CallSite(NamedTuple):

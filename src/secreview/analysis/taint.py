@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import argv, containers, control, folding, guards, neutralisers, views
+from secreview.analysis import argv, containers, control, folding, guards, neutralisers, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load, neutralised
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
@@ -305,7 +305,7 @@ class _FunctionPass:
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts")
+                 "texts", "defs", "current")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -326,6 +326,8 @@ class _FunctionPass:
         self.returns_at: list[frozenset] | None = []  # per position of returned tuples; None: not all tuples
         self.html_view = False  # a handler whose returned str is an HTML body (see views)
         self.texts: set[str] = set()  # in an html view: names last bound to text built by the code
+        self.defs = steps.Defs()  # the statement that last tainted each name, for the path of a finding
+        self.current: ast.AST | None = None  # the statement being run (what `defs` records)
         self.sinks: list[SinkEvent] = []
         self.calls: list[int] = []
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
@@ -348,6 +350,7 @@ class _FunctionPass:
                 return
             handler = _statement_handler(type(stmt))
             if handler is not None:
+                self.current = stmt
                 handler(self, stmt)
 
     @staticmethod
@@ -382,6 +385,8 @@ class _FunctionPass:
         if key is not None:
             self.env[key] = _join(self.load_key(key), taint)
             self.resolved.discard(key)
+            if taint:
+                self.defs.note(key, stmt)
         else:
             self.bind(target, _join(self.ev(target), taint), None)
 
@@ -496,6 +501,8 @@ class _FunctionPass:
             elif "=" + name in env:
                 env["=" + name] = folding.VARIES
             env[name] = taint
+            if taint and self.current is not None:
+                self.defs.note(name, self.current)
             if name in self.parts:
                 containers.forget(self, name)
             if self.html_view:
@@ -541,6 +548,8 @@ class _FunctionPass:
                                          or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
                     self.record_sink(sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
+            if taint and type(container) is ast.Name and self.current is not None:
+                self.defs.note(container.id, self.current)  # type: ignore[attr-defined]
             key = self.key(container)
             if key is not None and taint:
                 env[key] = _join(env.get(key, EMPTY), taint)
@@ -1073,7 +1082,8 @@ class _FunctionPass:
         self.sinks.append(SinkEvent(
             kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
             end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
-            description=description, line_text=self.mod.line_text(line)))
+            description=description, line_text=self.mod.line_text(line),
+            steps=self.defs.leading_to(node, line)))
 
 
 def _value_text(value: ast.expr | None) -> str:
