@@ -52,7 +52,7 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
-    "returns_html": _BOOL,
+    "returns_html": _BOOL, "server_keys": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -176,6 +176,7 @@ class SourceSpec:
     injected_defaults: frozenset[str] = frozenset()
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
     returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
+    server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -269,7 +270,7 @@ def _source(entry: dict) -> SourceSpec:
         with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
-        returns_html=entry.get("returns_html", False),
+        returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
     )
 
 

@@ -123,6 +123,7 @@ class _Module:
         self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
+        self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -218,12 +219,22 @@ class _Module:
         self.sources.append(SourceInfo(spec.label, description or _short(node), getattr(node, "lineno", 0),
                                        getattr(node, "col_offset", 0), spec.confidence))
         self.fresh[id(node)] = index
+        if spec.server_keys:
+            self.server_keys[index] = spec.server_keys
         return frozenset({("s", index, spec.not_for)})
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
-        """`request.args` seen as part of `request.args['x']`: describe the whole expression."""
+        """`request.args` seen as part of `request.args['x']`: describe the whole expression.
+
+        A key the server itself fills (`request.META["CSRF_COOKIE"]`, the spec's `server_keys`)
+        is not request data.
+        """
         index = self.fresh.get(id(inner))
         if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
+            keys = self.server_keys.get(index)
+            if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
+                    and outer.slice.value in keys:  # type: ignore[attr-defined]
+                return EMPTY
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, _short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index

@@ -14,6 +14,7 @@ from lxml import etree
 from werkzeug.utils import secure_filename
 
 from .directory import connect
+from .models import Article
 
 app = Flask(__name__)
 UPLOADS = "/srv/uploads"
@@ -145,4 +146,18 @@ def django_remember(request):
     request.session["theme"] = request.GET["theme"]
     # ok: taint-trust-boundary
     request.session["theme_set"] = True
+    # ok: taint-trust-boundary
+    request.session["csrf_seen"] = request.META["CSRF_COOKIE"]
     return HttpResponse("ok")
+
+
+def django_note(request):
+    note = request.GET.get("note", "")
+    # ok: taint-xss
+    return HttpResponse("Note: " + note, content_type="text/plain; charset=utf-8")
+
+
+def django_article(request, slug):
+    article = Article.objects.get(slug=slug)
+    # ok: taint-xss
+    return HttpResponse(article.rendered_body)
