@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from secreview.analysis.specs import neutralised
+from secreview.analysis.steps import NOTE
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -763,7 +764,7 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
 def _same_line(step: Step, source: Step) -> bool:
     """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
     return step.location.path == source.location.path and step.location.line == source.location.line \
-        and source.description in step.description
+        and source.description in step.description and NOTE not in step.description
 
 
 def _elsewhere(step: Step, flow: TaintFlow) -> str:

@@ -16,6 +16,8 @@ check only clears a value for the sinks it really protects:
 * a check of a URL's host (`urlsplit(u).netloc` empty or allow-listed) clears
   redirects and outgoing requests; a check of its scheme alone clears nothing
   (`https://evil.example/` has an allowed scheme);
+* rejecting a quote (`if "'" in name: abort(400)`) keeps the value inside an XPath
+  string literal;
 * a validator call from the specs (`url_has_allowed_host_and_scheme(u, ...)`)
   clears the sinks it names. A sanitiser is not a validator: `if quote(x):`
   says nothing about `x`, and neither do `os.path.exists(x)` or `x.startswith("a")`.
@@ -46,6 +48,11 @@ _HOST_PARTS = frozenset({"netloc", "hostname", "host"})
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _PATH = frozenset({"path"})
 _REGEX_METHODS = frozenset({"fullmatch", "match"})
+# A value without this quote cannot end a string literal delimited by it. XPath 1.0 literals have no
+# escapes, so code spells them with one kind of quote ('...' by far the most often): a value that
+# holds no "'" stays inside `//user[name='{value}']`. (SQL is not listed: a trailing backslash
+# escapes the closing quote in MySQL.)
+_QUOTE_CHECKS = {"'": frozenset({"xpath"})}
 # Strings that hold a sink's metacharacters: a pattern that matches none of them (as a whole value)
 # keeps them out. Each string is also tried with letters around it, as values are seldom only that.
 REGEX_PROBES: dict[str, tuple[str, ...]] = {
@@ -114,6 +121,9 @@ def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
     if membership and type(left) is ast.Constant and left.value == "..":  # `if ".." in name:`
         key = fn.key(right)
         return _NONE if key is None else _branches({key: frozenset({DOTDOT})}, not positive)
+    if membership and type(left) is ast.Constant and left.value in _QUOTE_CHECKS:  # `if "'" in name: reject`
+        key = fn.key(right)
+        return _NONE if key is None else _branches({key: _QUOTE_CHECKS[left.value]}, not positive)
     if type(left) is ast.Attribute and left.attr in _HOST_PARTS:  # `urlsplit(u).netloc in ALLOWED_HOSTS`
         key = url_key(fn, left)
         if key is not None and (membership and allow_list(fn, right) or equality and names.is_constant(right)):

@@ -29,6 +29,7 @@ LF, CR = "~lf", "~cr"
 DOTDOT, ABSOLUTE = "~dotdot", "~abs"
 # Sinks that CR and LF (and nothing else) make dangerous: forged log lines, response splitting.
 LINE_BREAK_SINKS = frozenset({"log", "header"})
+_XPATH = frozenset({"xpath"})
 # Partial marks that together neutralise sinks.
 _COMPLETE = ((frozenset({LF, CR}), LINE_BREAK_SINKS), (frozenset({DOTDOT, ABSOLUTE}), frozenset({"path"})))
 # `%r` (and `%a`) format with repr(), which escapes every control character; numeric conversions
@@ -60,14 +61,34 @@ def _constant_str(node: ast.expr | None) -> str | None:
 
 
 def _removes(old: str, new: str) -> frozenset:
-    """The marks of replacing `old` by `new` everywhere: a line break removed, and none added back."""
-    if "\n" in new or "\r" in new or len(old) != 1:
+    """The marks of replacing `old` by `new` everywhere: a line break removed, and none added back;
+    a single quote replaced by what holds none (`"&apos;"`), so an XPath literal cannot be closed."""
+    if len(old) != 1:
+        return frozenset()
+    if old == "'" and "'" not in new:
+        return _XPATH
+    if "\n" in new or "\r" in new:
         return frozenset()
     if old == "\n":
         return frozenset({LF})
     if old == "\r":
         return frozenset({CR})
     return frozenset()
+
+
+def insufficient(call: ast.Call) -> str:
+    """Why a rewrite that looks like neutralising is not enough ('' when it is not one of those)."""
+    func = call.func
+    if type(func) is not ast.Attribute or not call.args:
+        return ""
+    first = _constant_str(call.args[0])
+    if func.attr == "replace" and first in ("../", "..\\", "..") and len(call.args) == 2:
+        return "removing it once leaves '....//' as '../'"
+    if func.attr == "replace" and first in ("\n", "\r") and len(call.args) == 2:
+        return "one of CR and LF is left"
+    if func.attr in ("lstrip", "strip") and first == "/":
+        return "'/\\\\evil.example' still starts with a slash and a backslash, another host to browsers"
+    return ""
 
 
 def replace_marks(call: ast.Call) -> frozenset:

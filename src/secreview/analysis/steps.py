@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.neutralisers import insufficient
+
 _MAX_STEPS = 8
+NOTE = " (not enough: "  # how a step's text says a rewrite on it does not neutralise
 _TEXT = 60
 
 
@@ -83,4 +86,18 @@ def _describe(statement: ast.AST) -> str:
     except (ValueError, RecursionError):  # pragma: no cover - unparse handles what ast produces
         return "…"
     text = " ".join(text.split())
-    return text if len(text) <= _TEXT else text[: _TEXT - 1] + "…"
+    text = text if len(text) <= _TEXT else text[: _TEXT - 1] + "…"
+    why = _insufficient(statement)
+    return f"{text}{NOTE}{why})" if why else text
+
+
+def _insufficient(statement: ast.AST) -> str:
+    """A rewrite on this line that looks like neutralising but is not (see neutralisers.insufficient)."""
+    value = _value_of(statement)
+    while type(value) is ast.Call:
+        why = insufficient(value)  # type: ignore[arg-type]
+        if why:
+            return why
+        func = value.func  # type: ignore[attr-defined]
+        value = func.value if type(func) is ast.Attribute else None
+    return ""
