@@ -717,16 +717,32 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
 
 
 def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
-    """The best candidate per rule and sink line (the first of equal ranks, in link order), by path."""
+    """The best candidate per rule and sink line (the first of equal ranks, in link order), by path.
+
+    A file-existence or metadata check (`taint-path-oracle`) is only worth a finding when nothing
+    worse is done with the same value: a source that also reaches another taint sink (the read
+    that follows the check, a command) is reported there, not again at each check.
+    """
+    groups = list(groups)
+    worse = {_source_of(finding) for group in groups for _, _, finding in group if finding.rule_id != _ORACLE}
     best: dict[tuple, tuple] = {}
     for group in groups:
         for ident, rank, finding in group:
+            if finding.rule_id == _ORACLE and _source_of(finding) in worse:
+                continue
             if ident not in best or rank < best[ident][0]:
                 best[ident] = (rank, finding)
     found: dict[str, list[Finding]] = {}
     for (path, *_), (_, finding) in sorted(best.items(), key=lambda item: item[0]):
         found.setdefault(path, []).append(finding)
     return found
+
+
+_ORACLE = "taint-path-oracle"
+
+
+def _source_of(finding: Finding) -> Location:
+    return finding.path[0].location
 
 
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:

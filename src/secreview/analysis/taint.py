@@ -1056,10 +1056,9 @@ class _FunctionPass:
         Every argument must be known, not only the sink's: a pattern rule of the same CWE may
         judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
         """
-        if node.args or node.keywords:
-            if self._rest_constant(node, None):
-                for sink in sinks:
-                    self.mod.cleared.add((node.lineno, sink.kind))
+        if (node.args or node.keywords) and self._rest_constant(node, None):
+            for sink in sinks:
+                self.mod.cleared.add((node.lineno, sink.kind))
 
     def _rest_constant(self, node: ast.Call, sink: SinkSpec | None) -> bool:
         """Every argument of the call other than the sink's own ones holds no text from outside."""
