@@ -40,8 +40,10 @@ class Scope:
 class NameModel:
     """Scopes and bindings for one module, updated as the visitor walks."""
 
-    def __init__(self, module: str = "") -> None:
+    def __init__(self, module: str = "", path: str = "") -> None:
         self.module = module
+        # A package's __init__.py is the package itself: `from .x import y` there means `module.x.y`.
+        self.package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
         self.scopes: list[Scope] = [Scope(None, "module")]
 
     # -- scopes -------------------------------------------------------------
@@ -101,9 +103,9 @@ class NameModel:
         module = node.module or ""
         if not node.level:
             return module
-        package = self.module.split(".")
-        # `self.module` names this module; its package is everything but the last part.
-        package = package[: max(0, len(package) - node.level)]
+        package = self.package.split(".")
+        # Level 1 is this module's package, each further level one package up.
+        package = package[: max(0, len(package) - node.level + 1)]
         parts = [p for p in package if p] + ([module] if module else [])
         return ".".join(parts) if parts else "." * node.level + module
 

@@ -118,7 +118,7 @@ class _Module:
         self.path = path
         self.module = module
         self.specs = specs
-        self.names = NameModel(module)
+        self.names = NameModel(module, path)
         self.source = ""
         self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
