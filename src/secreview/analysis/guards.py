@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
 from secreview.analysis.specs import ALL, SINK_KINDS
+from secreview.analysis.values import fixed_origin
 
 if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
@@ -158,7 +159,7 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
                 return {key: _ALL}, {}
             if method == "startswith" and test.args and _absolute_prefix(test.args[0]):
                 return {}, {key: frozenset({ABSOLUTE})}  # `if p.startswith("/"): reject`
-            if method == "startswith" and test.args and _fixed_origin(test.args[0]):
+            if method == "startswith" and test.args and fixed_origin(test.args[0]):
                 return {key: _URL_KINDS}, {}
         if method in _REGEX_METHODS and test.args:  # `NAME_RE.fullmatch(x)`
             checked = fn.key(test.args[0])
@@ -232,14 +233,6 @@ def _absolute_prefix(node: ast.expr) -> bool:
     if type(node) is ast.Tuple:
         return any(_absolute_prefix(e) for e in node.elts)  # type: ignore[attr-defined]
     return _literal(node) in ("/", "\\")
-
-
-_FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
-
-
-def _fixed_origin(node: ast.expr) -> bool:
-    text = _literal(node)
-    return text is not None and bool(_FIXED_ORIGIN.match(text))
 
 
 def _common_path(fn: _FunctionPass, call: ast.Call) -> str | None:

@@ -37,7 +37,7 @@ _COMPLETE = ((frozenset({LF, CR}), LINE_BREAK_SINKS), (frozenset({DOTDOT, ABSOLU
 _SAFE_CONVERSIONS = frozenset("raiduoxXeEfFgG%")
 _NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
-_SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
+SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Characters a browser ignores or reads as "/" right after the leading slash of a Location:
 # "/\\evil.com" is "//evil.com" (a host) to browsers, and the URL parser removes tabs and line
 # breaks anywhere, so "/\t/evil.com" is too. A value whose leading characters from this set are
@@ -108,7 +108,7 @@ def substitution_marks(qualname: str | None, call: ast.Call) -> frozenset:
     The pattern is compiled and tried on a single CR and a single LF: a pattern that
     matches each of them on its own replaces every one of them in the text.
     """
-    if qualname not in _SUBSTITUTIONS or len(call.args) < 3 or call.keywords:
+    if qualname not in SUBSTITUTIONS or len(call.args) < 3 or call.keywords:
         return frozenset()
     pattern, repl = _constant_str(call.args[0]), _constant_str(call.args[1])
     if pattern is None or repl is None or "\\" in repl or "\n" in repl or "\r" in repl:

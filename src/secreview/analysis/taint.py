@@ -26,10 +26,11 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import argv, containers, control, folding, guards, neutralisers, steps, views
+from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load, neutralised
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
+from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
 from secreview.gcpause import paused_gc
 
 NOCUT: frozenset = frozenset()
@@ -40,75 +41,16 @@ _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decima
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
-# A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
-_FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
-_SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
 # there is one per call into the project and one per function.
 _record = tuple.__new__
 
 
-def fixed_origin(node: ast.expr | None) -> bool:
-    """The leading literal of a built string pins the URL's host (or keeps it on this site)."""
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_ORIGIN.match(node.value))
-
-
 _join = control.join
-
-
-def cut(taint: frozenset, cuts: frozenset) -> frozenset:
-    """The taint after a sanitiser that neutralises the sink classes `cuts`."""
-    if not taint or not cuts:
-        return taint
-    if ALL in cuts:
-        return EMPTY
-    return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
-
-
-def mark(taint: frozenset, marks: frozenset) -> frozenset:
-    """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
-    if not taint:
-        return taint
-    return frozenset((a[0], a[1], neutralisers.complete(a[2] | marks)) for a in taint)
-
-
-def spell(node: ast.AST, depth: int = 4) -> str:
-    """How code spells a short name chain (`self.request.GET`), without ast.unparse."""
-    kind = type(node)
-    if kind is ast.Name:
-        return node.id  # type: ignore[attr-defined]
-    if depth:
-        if kind is ast.Attribute:
-            return f"{spell(node.value, depth - 1)}.{node.attr}"  # type: ignore[attr-defined]
-        if kind is ast.Call:
-            return f"{spell(node.func, depth - 1)}()"  # type: ignore[attr-defined]
-    return "…"
-
-
-def _short(node: ast.AST, limit: int = 70) -> str:
-    try:
-        text = ast.unparse(node)
-    except (ValueError, RecursionError):  # pragma: no cover - unparse handles what ast produces
-        text = spell(node)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _call_text(node: ast.Call) -> str:
-    """`find(owner, ...)`: the callee, the first argument if it is a name, and "..." for any more."""
-    args = node.args
-    if args:
-        first = args[0]
-        inner = first.id if type(first) is ast.Name else "…"  # type: ignore[attr-defined]
-        if len(args) > 1 or node.keywords:
-            inner += ", ..."
-    else:
-        inner = "..." if node.keywords else ""
-    return f"{spell(node.func)}({inner})"
 
 
 class _Module:
@@ -216,7 +158,7 @@ class _Module:
 
     def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
         index = len(self.sources)
-        self.sources.append(SourceInfo(spec.label, description or _short(node), getattr(node, "lineno", 0),
+        self.sources.append(SourceInfo(spec.label, description or short(node), getattr(node, "lineno", 0),
                                        getattr(node, "col_offset", 0), spec.confidence))
         self.fresh[id(node)] = index
         if spec.server_keys:
@@ -236,7 +178,7 @@ class _Module:
                     and outer.slice.value in keys:  # type: ignore[attr-defined]
                 return EMPTY
             old = self.sources[index]
-            self.sources[index] = SourceInfo(old.label, _short(outer), old.line, old.column, old.confidence)
+            self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index
         return taint
 
@@ -557,7 +499,7 @@ class _FunctionPass:
                     specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
                 if sink is not None and (not sink.receivers or kind is ast.Name
                                          or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
-                    self.record_sink(sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
+                    sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
                 self.defs.note(container.id, self.current)  # type: ignore[attr-defined]
@@ -907,7 +849,7 @@ class _FunctionPass:
             sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
         if sinks is not None:
             for sink in sinks:
-                self._check_sink(sink, node, func, args, keywords, star, receiver)
+                sink_events.check(self, sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
                 return EMPTY  # rows come from the database, not from the query text
         # sanitisers
@@ -935,7 +877,7 @@ class _FunctionPass:
             marks = neutralisers.replace_marks(node)
             if marks:
                 return _join(mark(receiver, marks), everything)
-        elif qual in _SUBSTITUTIONS:  # `re.sub(r"[\r\n]", "", s)`
+        elif qual in neutralisers.SUBSTITUTIONS:  # `re.sub(r"[\r\n]", "", s)`
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
@@ -954,7 +896,7 @@ class _FunctionPass:
                 return source
         sinks = known.sinks if method is None or known.sinks is not None else mod.specs.sink_methods.get(method)
         if sinks is not None:
-            self._constant_sink(node, sinks)
+            sink_events.constant(self, node, sinks)
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
         return EMPTY
@@ -964,7 +906,7 @@ class _FunctionPass:
         mod = self.mod
         index = len(mod.calls)
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
-                                            node.lineno, node.col_offset, _call_text(node), -1)))
+                                            node.lineno, node.col_offset, call_text(node), -1)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
 
@@ -989,111 +931,6 @@ class _FunctionPass:
         if spec is not None:
             return mod.new_source(node, spec)
         return EMPTY
-
-    def _check_sink(self, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
-                    keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
-        if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
-            return
-        if sink.imports and not any(name in self.mod.imported for name in sink.imports) and not (
-                sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords)):
-            return
-        if sink.content_type_keywords and self._not_html(node, sink.content_type_keywords):
-            return  # `Response(body, mimetype="application/json")`
-        if sink.shell_argv:
-            self._shell_script(sink, node, func)
-            return
-        if sink.only_if_true:
-            flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
-            if flag is None or self.mod.names.constant_value(flag) is not True:
-                return
-        if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
-                                    or 0 <= sink.unless_position < len(node.args)):
-            return
-        if sink.safe_keyword:
-            loader = node.args[sink.safe_position] if len(node.args) > sink.safe_position else \
-                next((kw.value for kw in node.keywords if kw.arg == sink.safe_keyword), None)
-            if loader is not None and spell(loader).endswith(sink.safe_endswith):
-                return
-        taint = star
-        for position in sink.args:
-            if position < len(args):
-                taint = _join(taint, args[position])
-        for name, value in keywords:
-            if name in sink.keywords:
-                taint = _join(taint, value)
-        if sink.receiver:
-            taint = _join(taint, receiver)
-        if taint:
-            if all(neutralised(sink.kind, atom[2]) for atom in taint):  # neutralised on every way in
-                if self._rest_constant(node, sink):
-                    self.mod.cleared.add((node.lineno, sink.kind))
-                return
-            self.record_sink(sink, taint, node, _short(node))
-        else:
-            self._constant_sink(node, (sink,))
-
-    def _not_html(self, node: ast.Call, keywords: tuple[str, ...]) -> bool:
-        """The call sets a constant content type that is not HTML."""
-        lookup = control.known(self)
-        for keyword in node.keywords:
-            if keyword.arg in keywords:
-                value = folding.fold(keyword.value, lookup, self.resolve)
-                return isinstance(value, str) and "html" not in value.lower()
-        return False
-
-    def _shell_script(self, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
-        """`subprocess.run(["sh", "-c", script])`: the script is the sink (see `secreview.analysis.argv`)."""
-        lookup = control.known(self)
-        found = argv.script_argument(node, self.resolve(func), lambda n: folding.fold(n, lookup, self.resolve))
-        if found is not None and type(found[2]) is not ast.Starred:
-            taint = self.ev(found[2])
-            if taint:
-                self.record_sink(sink, taint, node, _short(node))
-
-    def _constant_sink(self, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
-        """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
-
-        Every argument must be known, not only the sink's: a pattern rule of the same CWE may
-        judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
-        """
-        if (node.args or node.keywords) and self._rest_constant(node, None):
-            for sink in sinks:
-                self.mod.cleared.add((node.lineno, sink.kind))
-
-    def _rest_constant(self, node: ast.Call, sink: SinkSpec | None) -> bool:
-        """Every argument of the call other than the sink's own ones holds no text from outside."""
-        lookup = control.known(self)
-        resolve = self.resolve
-        sanitisers = self.mod.specs.sanitiser_calls
-
-        def no_text(name: str) -> bool:  # `len(x)`, `int(x)`: a sanitiser of every sink returns no text
-            cuts = sanitisers.get(name)
-            return cuts is not None and ALL in cuts
-
-        for position, arg in enumerate(node.args):
-            if sink is not None and position in sink.args:
-                continue
-            if type(arg) is ast.Starred or not folding.harmless(arg, lookup, resolve, no_text):
-                return False
-        for keyword in node.keywords:
-            if sink is not None and keyword.arg in sink.keywords:
-                continue
-            if keyword.arg is None or not folding.harmless(keyword.value, lookup, resolve, no_text):
-                return False
-        return True
-
-    def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
-        line = getattr(node, "lineno", 0)
-        kind = sink.kind
-        if all(neutralised(kind, atom[2]) for atom in taint):  # neutralised for this sink on every way in
-            if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
-                self.mod.cleared.add((line, kind))
-            return
-        self.sinks.append(SinkEvent(
-            kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
-            end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
-            description=description, line_text=self.mod.line_text(line),
-            steps=self.defs.leading_to(node, line)))
 
 
 def _value_text(value: ast.expr | None) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 from typing import TYPE_CHECKING
 
+from secreview.analysis import sink_events
 from secreview.analysis.specs import SinkSpec
 
 if TYPE_CHECKING:
@@ -71,12 +72,12 @@ def returned(fn: _FunctionPass, stmt: ast.Return) -> None:
     if body is not None and is_text(fn, body):
         taint = fn.ev(body)
         if taint:
-            fn.record_sink(BODY, taint, stmt, f"return {_text(body)}")
+            sink_events.record(fn, BODY, taint, stmt, f"return {_text(body)}")
     if headers is not None:
         for header_value in headers.values:  # type: ignore[attr-defined]
             taint = fn.ev(header_value)
             if taint:
-                fn.record_sink(HEADER, taint, header_value, f"return …, {{…: {_text(header_value)}}}")
+                sink_events.record(fn, HEADER, taint, header_value, f"return …, {{…: {_text(header_value)}}}")
 
 
 def _text(node: ast.expr) -> str:
