@@ -39,6 +39,7 @@ _LOOKUPS = frozenset({"get", "pop"})
 _OPAQUE_RESULTS = frozenset({"sql"})
 _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
+_GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
@@ -129,10 +130,14 @@ class _Module:
         self.dead.append((first.lineno, last.end_lineno or last.lineno))
 
     def declared_global(self) -> frozenset[str]:
-        """Names some function declares `global` (rebinds): asked only when a test folds a module constant."""
+        """Names some function declares `global` (rebinds): asked only when a test folds a module constant.
+
+        The tree is walked only when a line of the source starts with `global` (few files have one).
+        """
         if self._globals is None:
             self._globals = frozenset(name for node in ast.walk(self.tree) if type(node) is ast.Global
-                                      for name in node.names)  # type: ignore[attr-defined]
+                                      for name in node.names) \
+                if not self.source or _GLOBAL_STATEMENT.search(self.source) else frozenset()  # type: ignore[attr-defined]
         return self._globals
 
     def external(self, qualname: str) -> bool:
