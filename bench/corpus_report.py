@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -206,7 +207,42 @@ def main(argv: list[str] | None = None) -> int:
     annotated = sum(len(v) for v in all_labels.values())
     sys.stdout.write(f"\n{files} corpus files, {annotated} annotations "
                      f"({sum(table.positives.values())} labelled defects).\n")
+    sys.stdout.write("\n" + render_capabilities(capabilities(all_labels), args.markdown))
     return 0
+
+
+_CAPABILITY = re.compile(r"^\s*#\s*capability:\s*([\w\-, ]+?)\s*$")
+
+
+def capabilities(all_labels: dict[str, list[Label]]) -> dict[str, list[int]]:
+    """Capability -> [flagged cases, safe twins]: every label after a `# capability: NAME` comment
+    (until the next one) in a corpus file counts for that capability of the data-flow engine."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for relative, file_labels in all_labels.items():
+        marks: list[tuple[int, list[str]]] = []
+        for number, text in enumerate((CORPUS / relative).read_text("utf-8").splitlines(), start=1):
+            match = _CAPABILITY.match(text)
+            if match:
+                marks.append((number, [c.strip() for c in match.group(1).split(",") if c.strip()]))
+        for label in file_labels:
+            current: list[str] = []
+            for line, names in marks:
+                if line < label.line:
+                    current = names
+            for name in current:
+                counts[name][0 if label.expected else 1] += 1
+    return dict(sorted(counts.items()))
+
+
+def render_capabilities(counts: dict[str, list[int]], markdown: bool) -> str:
+    header = ["data-flow capability", "flagged cases", "safe twins"]
+    table_rows = [[name, str(flagged), str(safe)] for name, (flagged, safe) in counts.items()]
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|---|---:|---:|"]
+        return "\n".join([*lines, *("| " + " | ".join(r) + " |" for r in table_rows)]) + "\n"
+    widths = [max(len(r[i]) for r in [header, *table_rows]) for i in range(3)]
+    return "\n".join("  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+                     for r in [header, *table_rows]) + "\n"
 
 
 if __name__ == "__main__":

@@ -66,3 +66,54 @@ def test_an_existence_check_does_not_clear_a_command() -> None:
                 os.system("gzip '%s'" % name)
     """
     assert findings(code) == [("command-injection-shell", 4)]
+
+
+def test_a_source_reached_through_a_helper_in_another_module_is_request_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from secreview import review_paths
+
+    (tmp_path / "web.py").write_text(textwrap.dedent("""\
+        from django.http import HttpRequest
+
+        def params(request: HttpRequest):
+            return request.GET
+        """))
+    (tmp_path / "views.py").write_text(textwrap.dedent("""\
+        from django.db import connection
+        from django.http import HttpResponse
+        from web import params
+
+        def search(request):
+            query = params(request)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT * FROM items WHERE name = '%s'" % query["q"])
+            return HttpResponse("ok")
+        """))
+    review = review_paths([tmp_path], Config())
+    found = [(f.rule_id, Path(f.location.path).name, f.location.line) for f in review.findings
+             if f.rule_id.startswith("taint-")]
+    assert found == [("taint-sql-injection", "views.py", 8)]
+
+
+def test_the_path_says_why_a_rewrite_is_not_enough() -> None:
+    code = """\
+        from flask import request
+        def view():
+            name = request.args["name"].replace("../", "")
+            return open("/srv/files/" + name).read()
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    [finding] = [f for f in review.findings if f.rule_id == "taint-path-traversal"]
+    assert "removing it once leaves '....//' as '../'" in finding.message
+
+
+def test_a_pattern_finding_on_a_sink_the_flow_proves_constant_defers_to_it() -> None:
+    code = """\
+        import os
+        def run(kind):
+            commands = {"disk": "df -h", "load": "uptime"}
+            os.system(commands["disk"])
+            os.system(commands[kind])
+    """
+    assert findings(code) == [("command-injection-shell", 5)]

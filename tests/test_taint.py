@@ -71,6 +71,8 @@ def test_flow_from_a_route_in_one_module_to_a_helper_in_another(tmp_path: Path) 
     assert steps == [
         ("app.py", 10, "request.form['owner']"),
         ("app.py", 12, "find_items(owner, ...)"),
+        # the assignment that built the query is a step of the path too
+        ("repo.py", 6, 'sql = f"SELECT * FROM items WHERE owner = \'{owner}\' LIMIT {…'),
         ("repo.py", 7, "conn.execute(sql)"),
     ]
     assert "app.py" in finding.message
@@ -217,7 +219,7 @@ def test_sarif_carries_the_path_as_a_code_flow(tmp_path: Path) -> None:
     results = [r for r in sarif["runs"][0]["results"] if r["ruleId"] == "taint-sql-injection"]
     [flow] = results[0]["codeFlows"]
     locations = flow["threadFlows"][0]["locations"]
-    assert [loc["location"]["physicalLocation"]["region"]["startLine"] for loc in locations] == [10, 12, 7]
+    assert [loc["location"]["physicalLocation"]["region"]["startLine"] for loc in locations] == [10, 12, 6, 7]
 
 
 def test_taint_rules_are_registered_and_documented() -> None:

@@ -64,11 +64,14 @@ def merge(a: Env | None, b: Env | None) -> Env | None:
 def merge_states(fn: _FunctionPass, a: Env | None, b: Env | None) -> Env | None:
     """`merge` for two paths of `fn`: a constant known on one path only is not known after both."""
     merged = merge(a, b)
-    if fn.consts and a is not None and b is not None and a is not b:
+    if a is not None and b is not None and a is not b:
         for name in fn.consts:
             key = "=" + name
             if (key in a) != (key in b):
                 merged[key] = folding.VARIES  # type: ignore[index]
+        for key in fn.part_keys:  # a container entry one path did not know: read the union instead
+            if (key in a) != (key in b):
+                merged.pop(key, None)  # type: ignore[union-attr]
     return merged
 
 
@@ -96,8 +99,8 @@ def known(fn: _FunctionPass) -> folding.Lookup:
         entry = env.get("=" + name)
         if entry is not None:
             return folding.single(entry)
-        if name in env or name in fn.closure or fn.node is None:
-            return folding.UNKNOWN
+        if name in env or name in fn.closure or fn.node is None or "[" in name:
+            return folding.UNKNOWN  # (a module-level container's entries may change in any function)
         value = folding.single(mod.module_env.get("=" + name))
         if value is not folding.UNKNOWN and name in mod.declared_global():
             return folding.UNKNOWN
@@ -144,7 +147,7 @@ def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
     _forget_constants(fn)
     before = fn.env
     fn.env = dict(before)  # type: ignore[arg-type]
-    fn.bind(stmt.target, taint, None)
+    fn.bind_each(stmt.target, stmt.iter, taint)
     _loop_body(fn, stmt, before)
 
 

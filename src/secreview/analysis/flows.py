@@ -26,6 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from secreview.analysis.modules import Namespaces
+from secreview.analysis.specs import neutralised
+from secreview.analysis.steps import NOTE
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -252,6 +254,7 @@ class Project:
         self._guesses: list[tuple[str, tuple[str, str], frozenset]] = []  # answers given while busy
         self._expand_memo: dict[tuple, Flow] = {}
         self._param_memo: dict[tuple, Flow] = {}
+        self._position_memo: dict[tuple, Flow] = {}
         self._expanding: set[tuple] = set()
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
@@ -402,6 +405,19 @@ class Project:
         self._ret[qual] = flow
         return flow
 
+    def _callee_returns(self, callee: _Fn, position: int) -> Flow:
+        """What a call returns: all of it, or one element when every return is a tuple (`x, y = f()`)."""
+        at = callee.summary.returns_at
+        if position < 0 or position >= len(at):
+            return self.returns(callee)
+        self.returns(callee)  # the whole summary, for its fixed point and its trace entry
+        memo_key = (callee.module.path, callee.summary.qualname, position)
+        found = self._position_memo.get(memo_key)
+        if found is None:
+            found = self._position_memo[memo_key] = {}  # recursion: answered empty while computed
+            found = self._position_memo[memo_key] = self.expand(at[position], callee)
+        return found
+
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
         """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
         flow: Flow = {}
@@ -456,7 +472,7 @@ class Project:
             for key, steps in self.expand(everything, caller).items():
                 flow.setdefault(key, steps)
         else:
-            for key, steps in self.returns(callee).items():
+            for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
                     passed = self.argument(call, callee.summary, key[1], bound, constructor)
                     for inner, before in self.expand(cut(passed, key[2]), caller).items():
@@ -500,7 +516,7 @@ class Project:
         module = fn.module
 
         def add(key: Key, sink_module: ModuleSummary, sink: SinkEvent, steps: tuple[Step, ...]) -> None:
-            if sink.kind in key[-1]:
+            if neutralised(sink.kind, key[-1]):
                 return  # neutralised for this sink class on the way
             ident = (key, sink_module.path, sink.line, sink.column, sink.kind)
             if ident not in seen:
@@ -510,8 +526,9 @@ class Project:
         for sink in fn.summary.sinks:
             sink_step = Step(Location(module.path, sink.line, sink.column, sink.end_line, sink.end_column),
                              sink.description)
+            local = tuple(Step(Location(module.path, line, column), text) for line, column, text in sink.steps)
             for key, steps in self.expand(sink.taint, fn).items():
-                add(key, module, sink, (*steps, sink_step))
+                add(key, module, sink, (*steps, *_after(local, steps), sink_step))
         for index in fn.summary.calls:
             call = module.calls[index]
             callee, bound, constructor = self.target(call)
@@ -544,6 +561,7 @@ class Project:
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
+            self._position_memo = {}
             result = self._collect(only)
             if self._stable():
                 break
@@ -606,12 +624,12 @@ class Project:
                 self.trace.fact(("m", writer.module.path))
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
-                if inner[0] == "s" and sink.kind not in inner[-1]:
+                if inner[0] == "s" and not neutralised(sink.kind, inner[-1]):
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
-                        if sink.kind not in caller_key[-1]:
+                        if not neutralised(sink.kind, caller_key[-1]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
                                                    (*caller_steps, *before, stored, *steps)))
@@ -706,10 +724,19 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
 
 
 def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
-    """The best candidate per rule and sink line (the first of equal ranks, in link order), by path."""
+    """The best candidate per rule and sink line (the first of equal ranks, in link order), by path.
+
+    A file-existence or metadata check (`taint-path-oracle`) is only worth a finding when nothing
+    worse is done with the same value: a source that also reaches another taint sink (the read
+    that follows the check, a command) is reported there, not again at each check.
+    """
+    groups = list(groups)
+    worse = {_source_of(finding) for group in groups for _, _, finding in group if finding.rule_id != _ORACLE}
     best: dict[tuple, tuple] = {}
     for group in groups:
         for ident, rank, finding in group:
+            if finding.rule_id == _ORACLE and _source_of(finding) in worse:
+                continue
             if ident not in best or rank < best[ident][0]:
                 best[ident] = (rank, finding)
     found: dict[str, list[Finding]] = {}
@@ -718,12 +745,19 @@ def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
     return found
 
 
+_ORACLE = "taint-path-oracle"
+
+
+def _source_of(finding: Finding) -> Location:
+    return finding.path[0].location
+
+
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     source = flow.source_module.sources[flow.source_index]
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)
-    path = _without_repeats((source_step, *flow.steps))
+    path = _without_repeats((source_step, *(s for s in flow.steps if not _same_line(s, source_step))))
     hops = path[1:-1]
     via = ""
     if hops:
@@ -750,6 +784,12 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     )
 
 
+def _same_line(step: Step, source: Step) -> bool:
+    """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
+    return step.location.path == source.location.path and step.location.line == source.location.line \
+        and source.description in step.description and NOTE not in step.description
+
+
 def _elsewhere(step: Step, flow: TaintFlow) -> str:
     return "" if step.location.path == flow.sink_module.path else f" in {step.location.path}"
 
@@ -763,6 +803,15 @@ def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
             seen.add(step)
             kept.append(step)
     return tuple(kept)
+
+
+def _after(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The local steps that come after the last call step of the same file (those before it are
+    how arguments were built for an earlier call, not how this value got here)."""
+    if not local or not steps:
+        return local
+    last = steps[-1].location
+    return tuple(s for s in local if s.location.path != last.path or s.location.line >= last.line)
 
 
 def _sink_keys(entries: list) -> frozenset:

@@ -25,6 +25,8 @@ import ast
 import operator
 from collections.abc import Callable
 
+from secreview.analysis.neutralisers import numeric_format
+
 UNKNOWN = object()  # the value of an expression that does not fold
 VARIES: frozenset = frozenset({("k", "", UNKNOWN)})  # a name that may hold a non-constant
 _TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
@@ -41,7 +43,7 @@ _COMPARE: dict[type, Callable[[object, object], object]] = {
 }
 # Node types a constant assignment may have on its right: `x = 3`, `LIMIT = 4 * 1024`, `y = x`.
 FOLDABLE = frozenset({ast.Constant, ast.UnaryOp, ast.BinOp, ast.BoolOp, ast.Compare, ast.Name, ast.IfExp,
-                      ast.JoinedStr})
+                      ast.JoinedStr, ast.Subscript})
 
 Lookup = Callable[[str], object]  # a name -> its constant value, or UNKNOWN
 Resolve = Callable[[ast.expr], "str | None"]  # an attribute or name -> its qualified name
@@ -116,6 +118,23 @@ def fold(node: ast.expr, lookup: Lookup, resolve: Resolve) -> object:
         if test is UNKNOWN:
             return UNKNOWN
         return fold(node.body if test else node.orelse, lookup, resolve)  # type: ignore[attr-defined]
+    if kind is ast.Subscript:  # `d["safe"]`, `argv[0]`: a container entry known to hold a constant
+        container, index = node.value, node.slice  # type: ignore[attr-defined]
+        if type(container) in (ast.List, ast.Tuple) and type(index) is ast.Constant and type(index.value) is int:  # type: ignore[attr-defined]
+            elements = container.elts  # type: ignore[attr-defined]
+            position = index.value  # type: ignore[attr-defined]
+            if -len(elements) <= position < len(elements) and not any(type(e) is ast.Starred for e in elements):
+                return fold(elements[position], lookup, resolve)  # `["echo", x][0]`
+            return UNKNOWN
+        key = _entry(container, index)
+        return UNKNOWN if key is None else lookup(key)
+    if kind is ast.Call:  # `d.get("safe")`
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr == "get" and len(node.args) in (1, 2) \
+                and not node.keywords:  # type: ignore[attr-defined]
+            key = _entry(func.value, node.args[0])  # type: ignore[attr-defined]
+            return UNKNOWN if key is None else lookup(key)
+        return UNKNOWN
     if kind is ast.JoinedStr:  # f"echo {name}" with a known name
         parts = []
         for part in node.values:  # type: ignore[attr-defined]
@@ -136,6 +155,13 @@ def fold(node: ast.expr, lookup: Lookup, resolve: Resolve) -> object:
             return UNKNOWN
         return tuple(values)  # only ever the right side of `in`
     return UNKNOWN
+
+
+def _entry(container: ast.expr, key: ast.expr) -> str | None:
+    """The environment name of `container[key]` for a local container and a literal key (see containers)."""
+    if type(container) is ast.Name and type(key) is ast.Constant and isinstance(key.value, (str, int, bytes)):  # type: ignore[attr-defined]
+        return f"{container.id}[{key.value!r}]"  # type: ignore[attr-defined]
+    return None
 
 
 def _bool_op(node: ast.BoolOp, lookup: Lookup, resolve: Resolve) -> object:
@@ -195,3 +221,35 @@ def match_case(subject: object, pattern: ast.pattern, lookup: Lookup, resolve: R
             return True
         return False if all(r is False for r in results) else UNKNOWN
     return UNKNOWN
+
+
+def harmless(node: ast.expr, lookup: Lookup, resolve: Resolve, no_text: Callable[[str], bool]) -> bool:
+    """`node` holds no text from outside the program on any feasible path: it folds to a constant,
+    or it is built only from constants and results that carry no text (`len(x)`, `int(x)`: the
+    calls `no_text` accepts), with `str()`, `+`, `%` and f-strings."""
+    if fold(node, lookup, resolve) is not UNKNOWN:
+        return True
+    kind = type(node)
+    if kind is ast.Call:
+        func = node.func  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr == "format" and type(func.value) is ast.Constant:
+            return all(harmless(a, lookup, resolve, no_text) for a in (  # `"echo {}".format(len(x))`
+                *node.args, *(k.value for k in node.keywords)))  # type: ignore[attr-defined]
+        name = resolve(func)
+        if name is None:
+            return False
+        if no_text(name):
+            return True
+        args = node.args  # type: ignore[attr-defined]
+        return name == "str" and len(args) == 1 and not node.keywords and harmless(args[0], lookup, resolve, no_text)  # type: ignore[attr-defined]
+    if kind is ast.BinOp and numeric_format(node):  # type: ignore[arg-type]
+        return True  # `"%d" % value` is digits, or a TypeError
+    if kind is ast.BinOp and type(node.op) in (ast.Add, ast.Mod):  # type: ignore[attr-defined]
+        right = node.right  # type: ignore[attr-defined]
+        parts = right.elts if type(right) is ast.Tuple else [right]  # type: ignore[attr-defined]
+        return harmless(node.left, lookup, resolve, no_text) and all(  # type: ignore[attr-defined]
+            harmless(p, lookup, resolve, no_text) for p in parts)
+    if kind is ast.JoinedStr:
+        return all(type(p) is ast.Constant or harmless(p.value, lookup, resolve, no_text)  # type: ignore[attr-defined]
+                   for p in node.values)  # type: ignore[attr-defined]
+    return False

@@ -13,7 +13,9 @@ sink classes it neutralises, so the taint pass can cut exactly those.
 A replacement removes one character at a time, and code often removes CR and
 LF in two statements. The first one leaves a *partial* mark on the value
 (`~lf` or `~cr`, never a sink class); the second completes it, and only then
-are log and header injection cut (`complete`).
+are log and header injection cut (`complete`). Path checks work the same way:
+a `..` check and an absolute-path check are each half of keeping a joined path
+inside its directory.
 """
 
 from __future__ import annotations
@@ -21,16 +23,21 @@ from __future__ import annotations
 import ast
 import re
 
-# Marks a rewrite leaves on a value: line feeds removed, carriage returns removed.
+# Marks a rewrite leaves on a value: line feeds removed, carriage returns removed; and the marks
+# of path checks (secreview.analysis.guards): no ".." segment, not an absolute path.
 LF, CR = "~lf", "~cr"
+DOTDOT, ABSOLUTE = "~dotdot", "~abs"
 # Sinks that CR and LF (and nothing else) make dangerous: forged log lines, response splitting.
 LINE_BREAK_SINKS = frozenset({"log", "header"})
-_BOTH = frozenset({LF, CR})
+_XPATH = frozenset({"xpath"})
+# Partial marks that together neutralise sinks.
+_COMPLETE = ((frozenset({LF, CR}), LINE_BREAK_SINKS), (frozenset({DOTDOT, ABSOLUTE}), frozenset({"path"})))
 # `%r` (and `%a`) format with repr(), which escapes every control character; numeric conversions
 # of a string raise instead of formatting it (`%c` does not: it formats a one-character string).
 _SAFE_CONVERSIONS = frozenset("raiduoxXeEfFgG%")
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
 _PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
-_SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
+SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Characters a browser ignores or reads as "/" right after the leading slash of a Location:
 # "/\\evil.com" is "//evil.com" (a host) to browsers, and the URL parser removes tabs and line
 # breaks anywhere, so "/\t/evil.com" is too. A value whose leading characters from this set are
@@ -40,8 +47,9 @@ _LOCAL_PATH_STRIP = frozenset("/\\\t\n\r")
 
 def complete(cuts: frozenset) -> frozenset:
     """`cuts` with the sinks a full set of partial marks neutralises."""
-    if _BOTH <= cuts:
-        return cuts | LINE_BREAK_SINKS
+    for marks, sinks in _COMPLETE:
+        if marks <= cuts:
+            cuts = cuts | sinks
     return cuts
 
 
@@ -53,14 +61,34 @@ def _constant_str(node: ast.expr | None) -> str | None:
 
 
 def _removes(old: str, new: str) -> frozenset:
-    """The marks of replacing `old` by `new` everywhere: a line break removed, and none added back."""
-    if "\n" in new or "\r" in new or len(old) != 1:
+    """The marks of replacing `old` by `new` everywhere: a line break removed, and none added back;
+    a single quote replaced by what holds none (`"&apos;"`), so an XPath literal cannot be closed."""
+    if len(old) != 1:
+        return frozenset()
+    if old == "'" and "'" not in new:
+        return _XPATH
+    if "\n" in new or "\r" in new:
         return frozenset()
     if old == "\n":
         return frozenset({LF})
     if old == "\r":
         return frozenset({CR})
     return frozenset()
+
+
+def insufficient(call: ast.Call) -> str:
+    """Why a rewrite that looks like neutralising is not enough ('' when it is not one of those)."""
+    func = call.func
+    if type(func) is not ast.Attribute or not call.args:
+        return ""
+    first = _constant_str(call.args[0])
+    if func.attr == "replace" and first in ("../", "..\\", "..") and len(call.args) == 2:
+        return "removing it once leaves '....//' as '../'"
+    if func.attr == "replace" and first in ("\n", "\r") and len(call.args) == 2:
+        return "one of CR and LF is left"
+    if func.attr in ("lstrip", "strip") and first == "/":
+        return "'/\\\\evil.example' still starts with a slash and a backslash, another host to browsers"
+    return ""
 
 
 def replace_marks(call: ast.Call) -> frozenset:
@@ -80,7 +108,7 @@ def substitution_marks(qualname: str | None, call: ast.Call) -> frozenset:
     The pattern is compiled and tried on a single CR and a single LF: a pattern that
     matches each of them on its own replaces every one of them in the text.
     """
-    if qualname not in _SUBSTITUTIONS or len(call.args) < 3 or call.keywords:
+    if qualname not in SUBSTITUTIONS or len(call.args) < 3 or call.keywords:
         return frozenset()
     pattern, repl = _constant_str(call.args[0]), _constant_str(call.args[1])
     if pattern is None or repl is None or "\\" in repl or "\n" in repl or "\r" in repl:
@@ -104,6 +132,15 @@ def percent_repr_only(node: ast.BinOp) -> bool:
         return False
     conversions = _PERCENT_SPEC.findall(text)
     return bool(conversions) and all(c in _SAFE_CONVERSIONS for c in conversions)
+
+
+def numeric_format(node: ast.BinOp) -> bool:
+    """`"%d items" % value`: a literal format whose every conversion makes a number (or raises)."""
+    text = _constant_str(node.left)
+    if text is None or not isinstance(node.op, ast.Mod):
+        return False
+    conversions = [c for c in _PERCENT_SPEC.findall(text) if c != "%"]
+    return bool(conversions) and all(c in _NUMERIC_CONVERSIONS for c in conversions)
 
 
 def local_path(node: ast.BinOp) -> bool:

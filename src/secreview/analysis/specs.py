@@ -2,7 +2,11 @@
 
 One spec file per framework or library says where untrusted data enters
 (`[[source]]`), where it does harm (`[[sink]]`), what neutralises it
-(`[[sanitiser]]`) and which checks guard a branch (`[guards]`). The files are
+(`[[sanitiser]]`: a call whose *result* is safe for some sinks), which boolean
+checks guard the branch where they hold (`[[validator]]`), which calls carry
+data into the object they are called on (`[[propagator]]`) and which other
+checks guard a branch (`[guards]`). A call the specs do not name passes the
+taint of its arguments and receiver to its result. The files are
 read once per process and checked against the small schema below, so a typo in
 a key or a sink class fails loudly at load time instead of silently matching
 nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled
@@ -24,8 +28,16 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from secreview.model import Confidence
 
 SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-              "xxe", "ldap", "xpath", "header", "log", "regex")
+              "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust")
 ALL = "*"
+# A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
+# also keeps an existence check (`os.path.exists(path)`) there.
+_COVERED_BY = {"path_oracle": "path"}
+
+
+def neutralised(kind: str, cuts: frozenset) -> bool:
+    """Whether a value carrying `cuts` is safe for sinks of class `kind`."""
+    return kind in cuts or _COVERED_BY.get(kind, kind) in cuts
 
 
 class SpecError(ValueError):
@@ -40,20 +52,24 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
+    "returns_html": _BOOL, "server_keys": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
+    "shell_argv": _BOOL, "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
 }
-_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST}
+_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
+_VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
+_PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
     "content_checks": _LIST, "content_check_calls": _LIST,
 }
 _SAFE_ARG_KEYS = {"position": "integer", "keyword": _STR, "endswith": _LIST}
 _TOP_KEYS = {"source": "array of tables", "sink": "array of tables", "sanitiser": "array of tables",
-             "guards": _TABLE}
+             "validator": "array of tables", "propagator": "array of tables", "guards": _TABLE}
 
 
 def _type_ok(value: object, expected: str) -> bool:
@@ -105,12 +121,18 @@ def validate(name: str, data: dict) -> None:
             _check_table(f"{where}: safe_arg", sink["safe_arg"], _SAFE_ARG_KEYS, ("position", "keyword", "endswith"))
         for ref in sink.get("constants", ()):
             _constant(where, ref)
-    for index, sanitiser in enumerate(data.get("sanitiser", ())):
-        where = f"{name}: sanitiser #{index + 1}"
-        _check_table(where, sanitiser, _SANITISER_KEYS, ("cuts",))
-        unknown = [c for c in sanitiser["cuts"] if c != ALL and c not in SINK_KINDS]
-        if unknown:
-            raise SpecError(f"{where}: unknown sink kinds in cuts: {', '.join(unknown)}")
+    for table, keys in (("sanitiser", _SANITISER_KEYS), ("validator", _VALIDATOR_KEYS)):
+        for index, entry in enumerate(data.get(table, ())):
+            where = f"{name}: {table} #{index + 1}"
+            _check_table(where, entry, keys, ("cuts",))
+            unknown = [c for c in entry["cuts"] if c != ALL and c not in SINK_KINDS]
+            if unknown:
+                raise SpecError(f"{where}: unknown sink kinds in cuts: {', '.join(unknown)}")
+    for index, entry in enumerate(data.get("propagator", ())):
+        where = f"{name}: propagator #{index + 1}"
+        _check_table(where, entry, _PROPAGATOR_KEYS, ("into",))
+        if entry["into"] != "receiver":
+            raise SpecError(f"{where}: into must be \"receiver\"")
     if "guards" in data:
         _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
 
@@ -153,6 +175,8 @@ class SourceSpec:
     slashless_converters: frozenset[str] = frozenset()
     injected_defaults: frozenset[str] = frozenset()
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
+    returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
+    server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -179,6 +203,9 @@ class SinkSpec:
     safe_keyword: str = ""
     safe_endswith: tuple[str, ...] = ()
     imports: tuple[str, ...] = ()  # receiver-named sinks apply only in files importing one of these
+    or_keywords: tuple[str, ...] = ()  # ... or in calls passing one of these keywords (ldap3 `search`)
+    shell_argv: bool = False  # the sink is the script of a shell run from an argument vector (analysis.argv)
+    content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
 
 
 @dataclass(frozen=True)
@@ -200,10 +227,21 @@ class Specs:
     source_qualnames: dict[str, SourceSpec] = field(default_factory=dict)
     sink_calls: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
-    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)
+    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's attribute name
+    subscript_qualnames: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's qualified name
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Methods that sanitise only when called on an attribute of one of these names
+    # (`Model.objects.get(...)`): method -> (attribute names, sink classes cut, on the call's whole result).
+    owned_methods: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
     sanitiser_labels: dict[str, str] = field(default_factory=dict)
+    # Boolean checks that guard the branch where they hold (`if url_has_allowed_host_and_scheme(u):`):
+    # qualname -> the sink classes they clear there. Their results are booleans (a sanitiser of "*").
+    validator_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Calls and methods that put their arguments into the object they are called on
+    # (`buf.write(value)`, `items.append(value)`): [[propagator]] with into = "receiver".
+    into_receiver_calls: frozenset[str] = frozenset()
+    into_receiver_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
 
@@ -232,6 +270,7 @@ def _source(entry: dict) -> SourceSpec:
         with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
+        returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
     )
 
 
@@ -244,7 +283,9 @@ def _sink(entry: dict) -> SinkSpec:
         unless_keyword=entry.get("unless_keyword", ""), unless_position=entry.get("unless_position", -1),
         safe_position=safe.get("position", -1),
         safe_keyword=safe.get("keyword", ""), safe_endswith=tuple(safe.get("endswith", ())),
-        imports=tuple(entry.get("imports", ())),
+        imports=tuple(entry.get("imports", ())), or_keywords=tuple(entry.get("or_keywords", ())),
+        shell_argv=entry.get("shell_argv", False),
+        content_type_keywords=tuple(entry.get("content_type_keywords", ())),
     )
 
 
@@ -271,13 +312,28 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.sink_methods.setdefault(method, []).append(sink)
             for attribute in entry.get("subscript_stores", ()):
                 specs.subscript_stores[attribute] = sink
+            for qualname in entry.get("subscript_qualnames", ()):
+                specs.subscript_qualnames[qualname] = sink
         for entry in data.get("sanitiser", ()):
             cuts = frozenset(entry["cuts"])
             for qualname in entry.get("calls", ()):
                 specs.sanitiser_calls[qualname] = specs.sanitiser_calls.get(qualname, frozenset()) | cuts
                 specs.sanitiser_labels.setdefault(qualname, entry.get("label", "a sanitiser"))
+            owners = frozenset(entry.get("on_attributes", ()))
             for method in entry.get("methods", ()):
-                specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
+                if owners:
+                    known = specs.owned_methods.get(method, (frozenset(), frozenset()))
+                    specs.owned_methods[method] = (known[0] | owners, known[1] | cuts)
+                else:
+                    specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
+        for entry in data.get("validator", ()):
+            for qualname in entry.get("calls", ()):
+                specs.validator_calls[qualname] = specs.validator_calls.get(qualname, frozenset()) | \
+                    frozenset(entry["cuts"])
+                specs.sanitiser_calls[qualname] = frozenset({ALL})
+        for entry in data.get("propagator", ()):
+            specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
+            specs.into_receiver_methods |= frozenset(entry.get("methods", ()))
         for key, values in data.get("guards", {}).items():
             guards.setdefault(key, set()).update(values)
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)

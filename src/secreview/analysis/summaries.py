@@ -10,7 +10,8 @@ the set of sink classes a sanitiser has already neutralised on the way:
 
     ("s", index, cuts)   data from the module's source number `index`
     ("p", index, cuts)   the value of the enclosing function's parameter `index`
-    ("c", index, cuts)   whatever the module's call site number `index` returns
+    ("c", index, cuts)   whatever the module's call site number `index` returns (one element of it
+                         when the site is a projection, `CallSite.position`)
     ("f", qualname, cuts) whatever any method stored in `self.<attr>` of a class
 
 Parameter and call atoms are resolved later, against the callers' arguments
@@ -52,6 +53,7 @@ class SinkEvent(NamedTuple):
     end_column: int
     description: str  # "conn.execute(sql)"
     line_text: str
+    steps: tuple[tuple[int, int, str], ...] = ()  # (line, column, text): assignments on the way, in this function
 
 
 class CallSite(NamedTuple):
@@ -67,6 +69,7 @@ class CallSite(NamedTuple):
     line: int
     column: int
     description: str  # "find_items(owner, ...)"
+    position: int = -1  # `x, y = f()`: the element of the returned tuple this site stands for (-1: all)
 
 
 class FunctionSummary(NamedTuple):
@@ -81,6 +84,8 @@ class FunctionSummary(NamedTuple):
     sinks: tuple[SinkEvent, ...]
     calls: tuple[int, ...]  # indices into ModuleSummary.calls
     line: int
+    # Per position when every return is a tuple literal of one length (`return name, 3`), else ().
+    returns_at: tuple[frozenset, ...] = ()
 
 
 @dataclass(frozen=True)

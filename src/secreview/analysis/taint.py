@@ -26,94 +26,32 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import control, folding, neutralisers
+from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
+from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
 from secreview.gcpause import paused_gc
 
 NOCUT: frozenset = frozenset()
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-# Methods that put their arguments into the container they are called on.
-_MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault",
-                       "put", "put_nowait", "push"})
 _LOOKUPS = frozenset({"get", "pop"})
 _OPAQUE_RESULTS = frozenset({"sql"})
 _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
+_GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
-# A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
-_FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
 _URL_KINDS = frozenset({"ssrf", "redirect"})
-_URL_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
-_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
-_SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
 # there is one per call into the project and one per function.
 _record = tuple.__new__
 
 
-def fixed_origin(node: ast.expr | None) -> bool:
-    """The leading literal of a built string pins the URL's host (or keeps it on this site)."""
-    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_ORIGIN.match(node.value))
-
-
 _join = control.join
-
-
-def cut(taint: frozenset, cuts: frozenset) -> frozenset:
-    """The taint after a sanitiser that neutralises the sink classes `cuts`."""
-    if not taint or not cuts:
-        return taint
-    if ALL in cuts:
-        return EMPTY
-    return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
-
-
-def mark(taint: frozenset, marks: frozenset) -> frozenset:
-    """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
-    if not taint:
-        return taint
-    return frozenset((a[0], a[1], neutralisers.complete(a[2] | marks)) for a in taint)
-
-
-def spell(node: ast.AST, depth: int = 4) -> str:
-    """How code spells a short name chain (`self.request.GET`), without ast.unparse."""
-    kind = type(node)
-    if kind is ast.Name:
-        return node.id  # type: ignore[attr-defined]
-    if depth:
-        if kind is ast.Attribute:
-            return f"{spell(node.value, depth - 1)}.{node.attr}"  # type: ignore[attr-defined]
-        if kind is ast.Call:
-            return f"{spell(node.func, depth - 1)}()"  # type: ignore[attr-defined]
-    return "…"
-
-
-def _short(node: ast.AST, limit: int = 70) -> str:
-    try:
-        text = ast.unparse(node)
-    except (ValueError, RecursionError):  # pragma: no cover - unparse handles what ast produces
-        text = spell(node)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _call_text(node: ast.Call) -> str:
-    """`find(owner, ...)`: the callee, the first argument if it is a name, and "..." for any more."""
-    args = node.args
-    if args:
-        first = args[0]
-        inner = first.id if type(first) is ast.Name else "…"  # type: ignore[attr-defined]
-        if len(args) > 1 or node.keywords:
-            inner += ", ..."
-    else:
-        inner = "..." if node.keywords else ""
-    return f"{spell(node.func)}({inner})"
 
 
 class _Module:
@@ -128,6 +66,7 @@ class _Module:
         self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
+        self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -191,10 +130,14 @@ class _Module:
         self.dead.append((first.lineno, last.end_lineno or last.lineno))
 
     def declared_global(self) -> frozenset[str]:
-        """Names some function declares `global` (rebinds): asked only when a test folds a module constant."""
+        """Names some function declares `global` (rebinds): asked only when a test folds a module constant.
+
+        The tree is walked only when a line of the source starts with `global` (few files have one).
+        """
         if self._globals is None:
             self._globals = frozenset(name for node in ast.walk(self.tree) if type(node) is ast.Global
-                                      for name in node.names)  # type: ignore[attr-defined]
+                                      for name in node.names) \
+                if not self.source or _GLOBAL_STATEMENT.search(self.source) else frozenset()  # type: ignore[attr-defined]
         return self._globals
 
     def external(self, qualname: str) -> bool:
@@ -220,17 +163,27 @@ class _Module:
 
     def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
         index = len(self.sources)
-        self.sources.append(SourceInfo(spec.label, description or _short(node), getattr(node, "lineno", 0),
+        self.sources.append(SourceInfo(spec.label, description or short(node), getattr(node, "lineno", 0),
                                        getattr(node, "col_offset", 0), spec.confidence))
         self.fresh[id(node)] = index
+        if spec.server_keys:
+            self.server_keys[index] = spec.server_keys
         return frozenset({("s", index, spec.not_for)})
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
-        """`request.args` seen as part of `request.args['x']`: describe the whole expression."""
+        """`request.args` seen as part of `request.args['x']`: describe the whole expression.
+
+        A key the server itself fills (`request.META["CSRF_COOKIE"]`, the spec's `server_keys`)
+        is not request data.
+        """
         index = self.fresh.get(id(inner))
         if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
+            keys = self.server_keys.get(index)
+            if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
+                    and outer.slice.value in keys:  # type: ignore[attr-defined]
+                return EMPTY
             old = self.sources[index]
-            self.sources[index] = SourceInfo(old.label, _short(outer), old.line, old.column, old.confidence)
+            self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index
         return taint
 
@@ -309,7 +262,8 @@ class _FunctionPass:
     # One pass per function: slots make creating, reading and dropping them cheaper.
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
-                 "quals", "loops", "tries", "exits", "consts")
+                 "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
+                 "texts", "defs", "current")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -325,6 +279,13 @@ class _FunctionPass:
         self.tries: list[dict | None] = []  # per enclosing try: the state at the raises inside it
         self.exits: dict[str, frozenset] | None = None  # the states where paths ended (return, raise)
         self.consts: set[str] = set()  # names that held a constant on some path (their "=name" entries)
+        self.parts: dict[str, set[str]] = {}  # container name -> its per-key entries now (see containers)
+        self.part_keys: set[str] = set()  # every per-key entry ever made (for merging paths)
+        self.returns_at: list[frozenset] | None = []  # per position of returned tuples; None: not all tuples
+        self.html_view = False  # a handler whose returned str is an HTML body (see views)
+        self.texts: set[str] = set()  # in an html view: names last bound to text built by the code
+        self.defs = steps.Defs()  # the statement that last tainted each name, for the path of a finding
+        self.current: ast.AST | None = None  # the statement being run (what `defs` records)
         self.sinks: list[SinkEvent] = []
         self.calls: list[int] = []
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
@@ -347,6 +308,7 @@ class _FunctionPass:
                 return
             handler = _statement_handler(type(stmt))
             if handler is not None:
+                self.current = stmt
                 handler(self, stmt)
 
     @staticmethod
@@ -356,7 +318,16 @@ class _FunctionPass:
 
     def _assign(self, stmt: ast.Assign) -> None:
         value = stmt.value
-        handler = _expression_handler(type(value))  # `self.ev(value)`, inlined on this hot path
+        kind = type(value)
+        if (kind is ast.Dict or kind is ast.List or kind is ast.Tuple) and type(stmt.targets[0]) is ast.Name:
+            taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
+            for target in stmt.targets:
+                self.bind(target, taint, value)
+                if type(target) is ast.Name:
+                    containers.assign(self, target.id, entries,  # type: ignore[attr-defined]
+                                      kind is ast.Dict and len(entries) == len(value.keys))  # type: ignore[attr-defined]
+            return
+        handler = _expression_handler(kind)  # `self.ev(value)`, inlined on this hot path
         taint = handler(self, value) if handler is not None else EMPTY
         for target in stmt.targets:
             self.bind(target, taint, value)
@@ -372,6 +343,8 @@ class _FunctionPass:
         if key is not None:
             self.env[key] = _join(self.load_key(key), taint)
             self.resolved.discard(key)
+            if taint:
+                self.defs.note(key, stmt)
         else:
             self.bind(target, _join(self.ev(target), taint), None)
 
@@ -395,8 +368,18 @@ class _FunctionPass:
         return last in guards.terminator_tails and self.resolve(func) in guards.terminators
 
     def _return(self, stmt: ast.Return) -> None:
-        if stmt.value is not None:
-            self.returns = _join(self.returns, self.ev(stmt.value))
+        value = stmt.value
+        if value is not None and self.html_view:
+            views.returned(self, stmt)
+        if value is not None:
+            if type(value) is ast.Tuple and self.returns_at is not None:  # `return name, 3`
+                taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
+                self.returns_at = containers.join_positions(self.returns_at, [e[1] for e in entries],
+                                                            len(value.elts))  # type: ignore[attr-defined]
+            else:
+                taint = self.ev(value)
+                self.returns_at = None
+            self.returns = _join(self.returns, taint)
         control.end_path(self)
 
     def _function_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -476,6 +459,12 @@ class _FunctionPass:
             elif "=" + name in env:
                 env["=" + name] = folding.VARIES
             env[name] = taint
+            if taint and self.current is not None:
+                self.defs.note(name, self.current)
+            if name in self.parts:
+                containers.forget(self, name)
+            if self.html_view:
+                views.bound(self, name, value)
             if name in BUILTINS and self.binding(name) is None:  # `input = ...`: the local, not the builtin
                 self.mod.names.bind(name, Binding(kind="unknown", line=getattr(target, "lineno", 0)))
                 self.rebound(name)
@@ -489,7 +478,7 @@ class _FunctionPass:
                 else:
                     self.resolved.discard(name)
                 if qual is not None and "." in qual:
-                    self.mod.names.bind(name, Binding(qual, kind="instance"))
+                    self.mod.names.bind(name, Binding(qual, kind="instance", expr=value))
                     self.rebound(name)
                 elif self.node is not None and name in self.mod.names.scopes[-1].names:
                     self.mod.names.scopes[-1].names.pop(name)
@@ -508,24 +497,67 @@ class _FunctionPass:
         elif kind is ast.Subscript:
             container = target.value  # type: ignore[attr-defined]
             self.ev(target.slice)  # type: ignore[attr-defined]
-            if isinstance(container, ast.Attribute):
-                sink = self.mod.specs.subscript_stores.get(container.attr)
-                if sink is not None and taint:
-                    self.record_sink(sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
+            if taint:
+                specs = self.mod.specs
+                kind = type(container)
+                sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
+                    specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
+                if sink is not None and (not sink.receivers or kind is ast.Name
+                                         or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+                    sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
+            containers.store(self, target, taint, value)  # type: ignore[arg-type]
+            if taint and type(container) is ast.Name and self.current is not None:
+                self.defs.note(container.id, self.current)  # type: ignore[attr-defined]
             key = self.key(container)
             if key is not None and taint:
                 env[key] = _join(env.get(key, EMPTY), taint)
         elif kind is ast.Tuple or kind is ast.List:
             elements = target.elts  # type: ignore[attr-defined]
+            plain = not any(type(e) is ast.Starred for e in elements)
             values = value.elts if isinstance(value, (ast.Tuple, ast.List)) and len(value.elts) == len(elements) \
-                and not any(isinstance(e, ast.Starred) for e in elements) else None
+                and plain else None
+            parts = None
+            if plain and taint:
+                if type(value) is ast.Name:
+                    parts = containers.unpack(self, value.id, len(elements))  # type: ignore[union-attr]
+                elif type(value) is ast.Call:
+                    parts = self._projections(taint, len(elements))  # `x, y = f()`
             for index, element in enumerate(elements):
                 if values is not None:
                     self.bind(element, self.ev(values[index]) if taint else EMPTY, values[index])
                 else:
-                    self.bind(element, taint, None)
+                    self.bind(element, parts[index] if parts is not None else taint, None)
+                    if parts is not None and type(element) is ast.Name and type(value) is ast.Name:
+                        constant = containers.constant_of(self, value.id, index)  # type: ignore[union-attr]
+                        if constant is not None:  # `program, fmt = pair` with pair[0] a constant
+                            env["=" + element.id] = constant  # type: ignore[attr-defined]
+                            self.consts.add(element.id)  # type: ignore[attr-defined]
         elif kind is ast.Starred:
             self.bind(target.value, taint, None)  # type: ignore[attr-defined]
+
+    def _projections(self, taint: frozenset, count: int) -> list[frozenset] | None:
+        """`x, y = f(...)` of a project call: one call site per element, linked to f's `returns_at`."""
+        if len(taint) != 1:
+            return None
+        atom = next(iter(taint))
+        if atom[0] != "c" or atom[2]:
+            return None
+        calls = self.mod.calls
+        site = calls[atom[1]]
+        found = []
+        for position in range(count):
+            found.append(frozenset({("c", len(calls), NOCUT)}))
+            calls.append(site._replace(position=position))
+        return found
+
+    def bind_each(self, target: ast.expr, iterable: ast.expr, taint: frozenset) -> None:
+        """Bind the target of a `for` (or a comprehension) to what iterating `iterable` yields."""
+        parts = containers.iteration_parts(self, iterable, target, taint)
+        if parts is None:
+            self.bind(target, taint, None)
+        else:
+            for element, part in zip(target.elts, parts):  # type: ignore[attr-defined]
+                self.bind(element, part, None)
 
     def _is_resolved_path(self, func: ast.expr, qual: str | None) -> bool:
         """A call of `func` (resolved to `qual`) returns a canonical path (`os.path.realpath`, `.resolve()`)."""
@@ -540,97 +572,11 @@ class _FunctionPass:
             taint = env.get(key)
             if taint is None:
                 taint = self.load_key(key)
-            env[key] = cut(taint, cuts)
+            env[key] = mark(taint, cuts) if ALL not in cuts else cut(taint, cuts)
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
-        """Names a test proves safe in its true branch and in its false branch."""
-        kind = type(test)
-        if kind is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
-            body, orelse = self.guard(test.operand)  # type: ignore[attr-defined]
-            return orelse, body
-        if kind is ast.BoolOp:
-            body: dict[str, frozenset] = {}
-            orelse: dict[str, frozenset] = {}
-            for value in test.values:  # type: ignore[attr-defined]
-                then, other = self.guard(value)
-                if isinstance(test.op, ast.And):  # type: ignore[attr-defined]
-                    body.update(then)
-                else:
-                    orelse.update(other)
-            return body, orelse
-        if kind is ast.Attribute and test.attr in _URL_PARTS:  # type: ignore[attr-defined]
-            key = self.url_key(test)
-            if key is not None:  # `if parts.netloc:` ... else: a relative URL on this site
-                return {}, {key: frozenset({"redirect"})}
-        if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
-            op = test.ops[0]  # type: ignore[attr-defined]
-            left = test.left  # type: ignore[attr-defined]
-            if isinstance(left, ast.Constant) and left.value == ".." and isinstance(op, (ast.In, ast.NotIn)):
-                key = self.key(test.comparators[0])  # type: ignore[attr-defined]
-                if key is not None:
-                    clean = {key: frozenset({"path"})}
-                    return (clean, {}) if isinstance(op, ast.NotIn) else ({}, clean)
-            if isinstance(left, ast.Attribute) and left.attr in _URL_PARTS:
-                key = self.url_key(left)
-                if key is not None and (isinstance(op, (ast.In, ast.NotIn)) and
-                                        self._allow_list(test.comparators[0]) or  # type: ignore[attr-defined]
-                                        isinstance(op, (ast.Eq, ast.NotEq)) and
-                                        self.mod.names.is_constant(test.comparators[0])):  # type: ignore[attr-defined]
-                    clean = {key: _URL_KINDS}
-                    return (clean, {}) if isinstance(op, (ast.In, ast.Eq)) else ({}, clean)
-            key = self.key(left)
-            if key is not None and isinstance(op, (ast.In, ast.NotIn)) and self._allow_list(test.comparators[0]):  # type: ignore[attr-defined]
-                clean = {key: frozenset({ALL})}
-                return (clean, {}) if isinstance(op, ast.In) else ({}, clean)
-            if key is not None and isinstance(op, (ast.Eq, ast.NotEq)) and \
-                    self.mod.names.is_constant(test.comparators[0]):  # type: ignore[attr-defined]
-                clean = {key: frozenset({ALL})}
-                return (clean, {}) if isinstance(op, ast.Eq) else ({}, clean)
-            return {}, {}
-        if kind is ast.Call:
-            guards = self.mod.specs.guards
-            func = test.func  # type: ignore[attr-defined]
-            if isinstance(func, ast.Attribute):
-                key = self.key(func.value)
-                if key is not None:
-                    if func.attr in guards.path_checks and key in self.resolved:
-                        return {key: frozenset({"path"})}, {}
-                    if func.attr in guards.content_checks:
-                        return {key: frozenset({ALL})}, {}
-                    if func.attr == "startswith" and test.args and fixed_origin(test.args[0]):  # type: ignore[attr-defined]
-                        return {key: _URL_KINDS}, {}
-            qual = self.resolve(func)
-            validator = self.mod.specs.sanitiser_calls.get(qual) if qual is not None else None
-            if validator is not None and ALL not in validator and test.args:  # type: ignore[attr-defined]
-                checked = self.key(test.args[0])  # type: ignore[attr-defined]
-                if checked is not None:  # `if not url_has_allowed_host_and_scheme(target, ...):`
-                    return {checked: validator}, {}
-            if qual in guards.content_check_calls and len(test.args) > 1:  # type: ignore[attr-defined]
-                pattern = test.args[0]  # type: ignore[attr-defined]
-                checked = self.key(test.args[1])  # type: ignore[attr-defined]
-                if checked is not None and isinstance(pattern, ast.Constant) and isinstance(pattern.value, str) \
-                        and pattern.value.endswith(("$", "\\Z")) or qual == "re.fullmatch" and checked is not None:
-                    return {checked: frozenset({ALL})}, {}
-        return {}, {}
-
-    def url_key(self, node: ast.Attribute) -> str | None:
-        """The name whose URL `node` is a part of: `parts.netloc`, `urlparse(target).netloc`."""
-        base = node.value
-        if isinstance(base, ast.Call) and base.args and self.resolve(base.func) in _URL_PARSERS:
-            return self.key(base.args[0])
-        return self.key(base)
-
-    def _allow_list(self, node: ast.expr) -> bool:
-        """A fixed collection: a literal, a constant, or an UPPER_CASE name or attribute."""
-        if isinstance(node, (ast.Set, ast.Tuple, ast.List, ast.Dict)):
-            return self.mod.names.is_constant(node) or isinstance(node, ast.Dict)
-        if isinstance(node, ast.Name):
-            return node.id.isupper() or self.mod.names.is_constant(node)
-        if isinstance(node, ast.Attribute):
-            return node.attr.isupper()
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "keys":
-            return self._allow_list(node.func.value)
-        return False
+        """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
+        return guards.guard(self, test)
 
     # -- expressions ------------------------------------------------------------------
     def ev(self, node: ast.expr) -> frozenset:
@@ -722,10 +668,19 @@ class _FunctionPass:
         return self.mod.new_source(node, spec) if spec is not None else EMPTY
 
     def _subscript(self, node: ast.Subscript) -> frozenset:
+        value = node.value
+        if type(value) is ast.List or type(value) is ast.Tuple:
+            element = containers.literal_element(self, node)  # `[a, b][0]`
+            if element is not None:
+                return element
         self.ev(node.slice)
-        taint = self.ev(node.value)
+        taint = self.ev(value)
         if taint:
-            return self.mod.widen_source(node.value, node, taint)
+            if self.parts:
+                found = containers.load(self, node, taint)  # `d["safe"]`
+                if found is not taint:
+                    return found
+            return self.mod.widen_source(value, node, taint)
         return taint
 
     def _binop(self, node: ast.BinOp) -> frozenset:
@@ -802,7 +757,7 @@ class _FunctionPass:
     def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> frozenset:
         saved = dict(self.env)
         for generator in node.generators:
-            self.bind(generator.target, self.ev(generator.iter), None)
+            self.bind_each(generator.target, generator.iter, self.ev(generator.iter))
             for condition in generator.ifs:
                 self.ev(condition)
         if isinstance(node, ast.DictComp):
@@ -851,7 +806,13 @@ class _FunctionPass:
             receiver = handler(self, func.value) if handler is not None else EMPTY  # type: ignore[attr-defined]
         else:
             method = None
-            receiver = EMPTY
+            # A local callable holding data (`greet = functools.partial(fmt, name)`) passes it on.
+            receiver = self.env.get(func.id, EMPTY) if type(func) is ast.Name else EMPTY  # type: ignore[attr-defined, union-attr]
+        if self.parts and method is not None and type(func.value) is ast.Name \
+                and func.value.id in self.parts:  # type: ignore[attr-defined]
+            result = containers.method(self, node, func.value.id, method, args, receiver)  # type: ignore[attr-defined]
+            if result is not None:  # `d.get("k")`, `lst.append(v)`, `lst.pop()`
+                return result
         bound = own = False
         module_function = False  # `helpers.execute(...)` after `from app import helpers`: not a cursor method
         if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
@@ -893,12 +854,15 @@ class _FunctionPass:
             sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
         if sinks is not None:
             for sink in sinks:
-                self._check_sink(sink, node, func, args, keywords, star, receiver)
+                sink_events.check(self, sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
                 return EMPTY  # rows come from the database, not from the query text
         # sanitisers
         cuts = known.cuts
         if cuts is None and method is not None:
+            owners = mod.specs.owned_methods.get(method)  # `Model.objects.get(pk=value)`: a stored row
+            if owners is not None and type(func.value) is ast.Attribute and func.value.attr in owners[0]:  # type: ignore[attr-defined]
+                return cut(_join(receiver, everything), owners[1]) if ALL not in owners[1] else EMPTY
             cuts = mod.specs.sanitiser_methods.get(method)
             if cuts is not None:
                 return cut(receiver, cuts) if ALL not in cuts else EMPTY
@@ -908,7 +872,7 @@ class _FunctionPass:
             # d.get(key, default): a value of the mapping or the default, never the key
             return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
-        if method in _MUTATORS and everything:
+        if everything and (method in mod.specs.into_receiver_methods or qual in mod.specs.into_receiver_calls):
             key = self.key(func.value)  # type: ignore[union-attr]
             if key is not None:
                 self.env[key] = _join(self.load_key(key), everything)
@@ -918,7 +882,7 @@ class _FunctionPass:
             marks = neutralisers.replace_marks(node)
             if marks:
                 return _join(mark(receiver, marks), everything)
-        elif qual in _SUBSTITUTIONS:  # `re.sub(r"[\r\n]", "", s)`
+        elif qual in neutralisers.SUBSTITUTIONS:  # `re.sub(r"[\r\n]", "", s)`
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
@@ -935,8 +899,9 @@ class _FunctionPass:
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
-        if known.sinks is not None:
-            self._constant_sink(node, known.sinks)
+        sinks = known.sinks if method is None or known.sinks is not None else mod.specs.sink_methods.get(method)
+        if sinks is not None:
+            sink_events.constant(self, node, sinks)
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
         return EMPTY
@@ -946,7 +911,7 @@ class _FunctionPass:
         mod = self.mod
         index = len(mod.calls)
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
-                                            node.lineno, node.col_offset, _call_text(node))))
+                                            node.lineno, node.col_offset, call_text(node), -1)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
 
@@ -971,56 +936,6 @@ class _FunctionPass:
         if spec is not None:
             return mod.new_source(node, spec)
         return EMPTY
-
-    def _check_sink(self, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
-                    keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
-        if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
-            return
-        if sink.imports and not any(name in self.mod.imported for name in sink.imports):
-            return
-        if sink.only_if_true:
-            flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
-            if flag is None or self.mod.names.constant_value(flag) is not True:
-                return
-        if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
-                                    or 0 <= sink.unless_position < len(node.args)):
-            return
-        if sink.safe_keyword:
-            loader = node.args[sink.safe_position] if len(node.args) > sink.safe_position else \
-                next((kw.value for kw in node.keywords if kw.arg == sink.safe_keyword), None)
-            if loader is not None and spell(loader).endswith(sink.safe_endswith):
-                return
-        taint = star
-        for position in sink.args:
-            if position < len(args):
-                taint = _join(taint, args[position])
-        for name, value in keywords:
-            if name in sink.keywords:
-                taint = _join(taint, value)
-        if sink.receiver:
-            taint = _join(taint, receiver)
-        if taint:
-            self.record_sink(sink, taint, node, _short(node))
-
-    def _constant_sink(self, node: ast.Call, sinks: list[SinkSpec]) -> None:
-        """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`)."""
-        lookup = control.known(self)
-        for sink in sinks:
-            values = [node.args[i] for i in sink.args if i < len(node.args)]
-            values.extend(kw.value for kw in node.keywords if kw.arg in sink.keywords)
-            if values and all(folding.fold(v, lookup, self.resolve) is not folding.UNKNOWN for v in values):
-                self.mod.cleared.add((node.lineno, sink.kind))
-
-    def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
-        line = getattr(node, "lineno", 0)
-        kind = sink.kind
-        if all(kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
-            self.mod.cleared.add((line, kind))
-            return
-        self.sinks.append(SinkEvent(
-            kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
-            end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
-            description=description, line_text=self.mod.line_text(line)))
 
 
 def _value_text(value: ast.expr | None) -> str:
@@ -1139,6 +1054,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
         if match is None:
             continue
         spec, call = match
+        if spec.returns_html:
+            fn.html_view = True
         safe = set()
         slashless = set()
         if spec.safe_converters and call.args and isinstance(call.args[0], ast.Constant) \
@@ -1228,7 +1145,8 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
         fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
     mod.functions[qual] = _record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
-                                                    fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno))
+                                                    fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno,
+                                                    tuple(fn.returns_at or ())))
     inner_scopes = names.scopes
     names.scopes = saved
     if fn.nested:

@@ -109,6 +109,21 @@ _RULES = (
          'log.info(f"login failed for {request.form[\'user\']}")',
          'log.info("login failed for %r", request.form["user"])',
          "Keep the message constant and pass data as arguments (logged with %r, which escapes newlines)."),
+    _Doc("path_oracle", "taint-path-oracle", "Untrusted data chooses a file whose existence or metadata is revealed",
+         "22", Severity.LOW,
+         "`../` or an absolute path in the data probes for files outside the intended directory: whether they "
+         "exist, their size and times. Less than reading them, but it maps the server and confirms targets.",
+         'if os.path.exists(os.path.join(UPLOADS, request.args["file"])):\n    return "taken"',
+         'name = secure_filename(request.args["file"])\nif os.path.exists(os.path.join(UPLOADS, name)):\n'
+         '    return "taken"',
+         "Reduce the name with werkzeug.utils.secure_filename() or os.path.basename(), or resolve the path and "
+         "check it is_relative_to() the base directory, before asking about the file."),
+    _Doc("trust", "taint-trust-boundary", "Request data is stored in the server-side session", "501", Severity.LOW,
+         "The session is read later as if the server had put it there: code that trusts a session value "
+         "(a role, a user id, a redirect target) trusts whatever the request said.",
+         'session["next"] = request.args["next"]',
+         'session["next"] = url_for("index") if not is_local(request.args["next"]) else request.args["next"]',
+         "Validate the value before storing it in the session, or store only values the server computed."),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -124,7 +139,8 @@ _TARGETS = {
     "deserialization": "a deserialiser", "ssrf": "the URL of an outgoing request", "redirect": "a redirect target",
     "xxe": "an XML parser that resolves external entities", "ldap": "an LDAP filter",
     "xpath": "an XPath expression", "header": "an HTTP response header", "log": "the message of a log record",
-    "regex": "a regular expression",
+    "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
+    "trust": "the server-side session",
 }
 
 

@@ -4,33 +4,16 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.argv import ARGV_CALL_NAMES, ARGV_CALLS, SUBPROCESS_CALLS, script_argument
 from secreview.analysis.names import getattr_member
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_true, keyword, rule
 from secreview.rules.dataflow_hints import built_string, call_names, request_data, spliced_origin
 from secreview.rules.heuristics import in_test_code, untrusted_expression
 
-SUBPROCESS_CALLS = (
-    "subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call",
-    "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput",
-)
+__all__ = ["ARGV_CALL_NAMES", "SHELL_CALLS", "SUBPROCESS_CALLS"]  # also named by the taint specs
 SHELL_CALLS = ("os.system", "os.popen", "commands.getoutput", "commands.getstatusoutput",
                "asyncio.create_subprocess_shell", "subprocess.getoutput", "subprocess.getstatusoutput")
-# Calls that run a program from an argument vector: (call, index of the first argv element,
-# whether argv is one list argument rather than the remaining positional arguments).
-ARGV_CALLS: dict[str, tuple[int, bool]] = {
-    **{name: (0, True) for name in SUBPROCESS_CALLS if "getoutput" not in name and "getstatus" not in name},
-    "asyncio.create_subprocess_exec": (0, False),
-    **{f"os.exec{suffix}": (0, False) for suffix in ("l", "lp", "le", "lpe")},
-    **{f"os.exec{suffix}": (1, True) for suffix in ("v", "vp", "ve", "vpe")},
-    **{f"os.spawn{suffix}": (1, False) for suffix in ("l", "lp", "le", "lpe")},
-    **{f"os.spawn{suffix}": (2, True) for suffix in ("v", "vp", "ve", "vpe")},
-    "os.posix_spawn": (1, True),
-    "os.posix_spawnp": (1, True),
-}
-SHELL_PROGRAMS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox",
-                            "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"})
-_SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec", "-xc"})
 # Quoting that makes a value one shell word.
 SHELL_QUOTERS = frozenset({"shlex.quote", "pipes.quote", "shlex.join"})
 # Builtins that run a string as Python code.
@@ -166,15 +149,6 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     )
 
 
-def _argv(node: ast.Call, start: int, as_list: bool) -> list[ast.expr] | None:
-    if as_list:
-        vector = node.args[start] if len(node.args) > start else argument(node, 0, "args")
-        if isinstance(vector, (ast.List, ast.Tuple)):
-            return list(vector.elts)
-        return None
-    return list(node.args[start:])
-
-
 @rule(
     id="command-injection-shell-argv",
     name="Shell started with -c and a non-constant script",
@@ -208,27 +182,18 @@ def command_injection_shell_argv(node: ast.Call, ctx: Context) -> None:
     subprocess.run(["grep", "-r", "--", pattern, "/srv/data"], check=True)
     ```
     """
-    start, as_list = ARGV_CALLS[ctx.call_name(node) or ""]
-    argv = _argv(node, start, as_list)
-    if not argv:
+    found = script_argument(node, ctx.call_name(node), ctx.constant_value)
+    if found is None:
         return
-    values = [ctx.constant_value(item) for item in argv]
-    for index, value in enumerate(values):
-        if not (isinstance(value, str) and value.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] in SHELL_PROGRAMS):
-            continue
-        for flag_index in range(index + 1, len(values) - 1):
-            if values[flag_index] in _SCRIPT_FLAGS:
-                script = argv[flag_index + 1]
-                if ctx.is_constant(script) or isinstance(script, ast.Starred) or _quoted_for_the_shell(ctx, script):
-                    return
-                judged = _command_confidence(ctx, script)
-                if judged is None:
-                    return
-                confidence, why = judged
-                ctx.report(node, f"{ctx.call_name(node)}() hands `{ast.unparse(script)}` to "
-                           f"{value} {values[flag_index]} as a shell script; {why}.", confidence=confidence)
-                return
+    program, flag, script = found
+    if ctx.is_constant(script) or isinstance(script, ast.Starred) or _quoted_for_the_shell(ctx, script):
         return
+    judged = _command_confidence(ctx, script)
+    if judged is None:
+        return
+    confidence, why = judged
+    ctx.report(node, f"{ctx.call_name(node)}() hands `{ast.unparse(script)}` to "
+               f"{program} {flag} as a shell script; {why}.", confidence=confidence)
 
 
 @rule(

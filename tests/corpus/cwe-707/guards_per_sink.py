@@ -42,6 +42,8 @@ def run_allowed_tool(tool):
 @app.route("/archive")
 def archive():
     name = request.args["name"]
+    # The same value reaches a shell below: the existence check is not reported apart.
+    # ok: taint-path-oracle
     if os.path.isfile(name):
         # ruleid: taint-command-injection
         subprocess.run("tar czf /tmp/out.tgz " + name, shell=True)

@@ -20,8 +20,8 @@ def main():
     options = parser.parse_args()
     # ruleid: taint-command-injection
     os.system(f"scp build.tgz {options.target}:/srv")
-    # ok: taint-command-injection
-    # ruleid: command-injection-shell
+    # A number on every path: the pattern rule defers to the flow.
+    # ok: taint-command-injection, command-injection-shell
     os.system("make -j" + str(int(os.environ.get("JOBS", "4"))))
 
 

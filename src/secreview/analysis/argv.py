@@ -1,0 +1,63 @@
+"""Programs run from an argument vector, and the shell script hidden in one.
+
+`subprocess.run(["sh", "-c", script])` runs no shell of its own (no
+`shell=True`), yet the program it runs *is* a shell, and `script` is parsed
+for `;`, `|` and `$()` all the same. The pattern rule `command-injection-shell-argv`
+and the taint pass (`[[sink]] shell_argv = true`) both ask `script_argument`
+which element of an argument vector is such a script.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+SUBPROCESS_CALLS = (
+    "subprocess.call", "subprocess.run", "subprocess.Popen", "subprocess.check_call",
+    "subprocess.check_output", "subprocess.getoutput", "subprocess.getstatusoutput",
+)
+# Calls that run a program from an argument vector: (call, index of the first argv element,
+# whether argv is one list argument rather than the remaining positional arguments).
+ARGV_CALLS: dict[str, tuple[int, bool]] = {
+    **{name: (0, True) for name in SUBPROCESS_CALLS if "getoutput" not in name and "getstatus" not in name},
+    "asyncio.create_subprocess_exec": (0, False),
+    **{f"os.exec{suffix}": (0, False) for suffix in ("l", "lp", "le", "lpe")},
+    **{f"os.exec{suffix}": (1, True) for suffix in ("v", "vp", "ve", "vpe")},
+    **{f"os.spawn{suffix}": (1, False) for suffix in ("l", "lp", "le", "lpe")},
+    **{f"os.spawn{suffix}": (2, True) for suffix in ("v", "vp", "ve", "vpe")},
+    "os.posix_spawn": (1, True),
+    "os.posix_spawnp": (1, True),
+}
+ARGV_CALL_NAMES = tuple(ARGV_CALLS)
+SHELL_PROGRAMS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "csh", "tcsh", "fish", "ash", "busybox",
+                            "cmd", "cmd.exe", "powershell", "powershell.exe", "pwsh"})
+SCRIPT_FLAGS = frozenset({"-c", "/c", "/C", "-Command", "-command", "-lc", "-ec", "-xc"})
+
+
+def vector(node: ast.Call, start: int, as_list: bool) -> list[ast.expr] | None:
+    """The argument vector a call runs, when it is written out (a list literal or inline arguments)."""
+    if as_list:
+        found = node.args[start] if len(node.args) > start else next(
+            (k.value for k in node.keywords if k.arg == "args"), None) if start == 0 else None
+        return list(found.elts) if isinstance(found, (ast.List, ast.Tuple)) else None
+    return list(node.args[start:])
+
+
+def script_argument(node: ast.Call, qualname: str | None,
+                    value_of: Callable[[ast.expr], object]) -> tuple[str, str, ast.expr] | None:
+    """(shell, flag, script) when the call runs a shell with a script flag (`["bash", "-c", script]`)."""
+    found = ARGV_CALLS.get(qualname or "")
+    if found is None:
+        return None
+    argv = vector(node, *found)
+    if not argv:
+        return None
+    values = [value_of(item) for item in argv]
+    for index, value in enumerate(values):
+        if not (isinstance(value, str) and value.rsplit("/", 1)[-1].rsplit("\\", 1)[-1] in SHELL_PROGRAMS):
+            continue
+        for flag_index in range(index + 1, len(values) - 1):
+            if values[flag_index] in SCRIPT_FLAGS:
+                return value, values[flag_index], argv[flag_index + 1]  # type: ignore[return-value]
+        return None
+    return None

@@ -1,0 +1,271 @@
+"""Barrier guards: which names a test proves safe, for which sinks, in which branch.
+
+`if x not in ALLOWED: abort(400)` makes `x` safe for every sink after the
+`if` (the other branch ends the path, see `secreview.analysis.control`); a
+check only clears a value for the sinks it really protects:
+
+* membership in a fixed collection, equality with a constant, `x.isdigit()`
+  and a regular expression that must match the whole value and admits none of
+  a sink's metacharacters (`REGEX_PROBES`, tried on the compiled pattern) clear
+  the sinks whose metacharacters the value cannot hold;
+* a containment check of a resolved path (`resolved.is_relative_to(base)`,
+  `os.path.commonpath([base, resolved]) == base`) clears path sinks;
+* a `..` check and an absolute-path check each leave a partial mark; both
+  together clear path sinks (`os.path.join(base, "/etc/passwd")` is
+  "/etc/passwd": a `..` check alone does not keep a joined path inside `base`);
+* a check of a URL's host (`urlsplit(u).netloc` empty or allow-listed) clears
+  redirects and outgoing requests; a check of its scheme alone clears nothing
+  (`https://evil.example/` has an allowed scheme);
+* rejecting a quote (`if "'" in name: abort(400)`) keeps the value inside an XPath
+  string literal;
+* a validator call from the specs (`url_has_allowed_host_and_scheme(u, ...)`)
+  clears the sinks it names. A sanitiser is not a validator: `if quote(x):`
+  says nothing about `x`, and neither do `os.path.exists(x)` or `x.startswith("a")`.
+
+`guard` answers `(true-branch cuts, false-branch cuts)`, each a map from an
+environment key (`name`, `obj.attr`) to the sink classes (or partial marks,
+see `secreview.analysis.neutralisers`) it clears.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
+from secreview.analysis.specs import ALL, SINK_KINDS
+from secreview.analysis.values import fixed_origin
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint import _FunctionPass
+
+Clean = dict  # environment key -> frozenset of sink classes (or partial marks) it clears
+_NONE: tuple[Clean, Clean] = ({}, {})
+_ALL = frozenset({ALL})
+_URL_KINDS = frozenset({"ssrf", "redirect"})
+_HOST_PARTS = frozenset({"netloc", "hostname", "host"})
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
+_PATH = frozenset({"path"})
+_REGEX_METHODS = frozenset({"fullmatch", "match"})
+# A value without this quote cannot end a string literal delimited by it. XPath 1.0 literals have no
+# escapes, so code spells them with one kind of quote ('...' by far the most often): a value that
+# holds no "'" stays inside `//user[name='{value}']`. (SQL is not listed: a trailing backslash
+# escapes the closing quote in MySQL.)
+_QUOTE_CHECKS = {"'": frozenset({"xpath"})}
+# Strings that hold a sink's metacharacters: a pattern that matches none of them (as a whole value)
+# keeps them out. Each string is also tried with letters around it, as values are seldom only that.
+REGEX_PROBES: dict[str, tuple[str, ...]] = {
+    "command": (";", "|", "&", "$(", "`", "\n", "<", ">", "'", '"', "\\", "*", "?"),
+    "sql": ("'", '"', ";", "-- ", "\\", " ", "/*"),
+    "code": ("(", ")", ".", "'", '"', " ", "_", "\n", ";", "["),
+    "template": ("{", "}", "%", "<", "$", "#"),
+    "xss": ("<", ">", '"', "'", "&", "`", ":", "("),
+    "path": ("..", "/", "\\", "\x00", ":"),
+    "ssrf": ("/", "@", ":", "\\", "#", "%"),
+    "redirect": ("/", "\\", ":", "@", "%", "\t"),
+    "ldap": ("*", "(", ")", "\\", "\x00", "|", "&", "="),
+    "xpath": ("'", '"', "[", "]", "/", "(", "|", "="),
+    "header": ("\r", "\n"),
+    "log": ("\r", "\n"),
+    "regex": (".", "*", "+", "?", "(", "[", "{", "|", "\\", "^", "$"),
+    "deserialization": ("\x80", "c", "(", "\n", "."),
+    "xxe": ("<", "!", "&", "%"),
+}
+
+
+def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
+    """What `test` proves in its true branch and in its false branch."""
+    kind = type(test)
+    if kind is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
+        body, orelse = guard(fn, test.operand)  # type: ignore[attr-defined]
+        return orelse, body
+    if kind is ast.BoolOp:
+        return _bool_op(fn, test)  # type: ignore[arg-type]
+    if kind is ast.Attribute:
+        if test.attr in _HOST_PARTS:  # type: ignore[attr-defined]
+            key = url_key(fn, test)  # type: ignore[arg-type]
+            if key is not None:  # `if parts.netloc:` ... else: a URL without a host, on this site
+                return {}, {key: frozenset({"redirect"})}
+        return _NONE
+    if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
+        return _compare(fn, test)  # type: ignore[arg-type]
+    if kind is ast.Call:
+        return _call(fn, test)  # type: ignore[arg-type]
+    return _NONE
+
+
+def _bool_op(fn: _FunctionPass, test: ast.BoolOp) -> tuple[Clean, Clean]:
+    """`a and b`: both hold in the true branch; `a or b`: neither holds in the false branch."""
+    is_and = isinstance(test.op, ast.And)
+    found: Clean = {}
+    for value in test.values:
+        then, other = guard(fn, value)
+        for key, cuts in (then if is_and else other).items():
+            found[key] = found.get(key, frozenset()) | cuts
+    return (found, {}) if is_and else ({}, found)
+
+
+def _branches(clean: Clean, holds_when_true: bool) -> tuple[Clean, Clean]:
+    return (clean, {}) if holds_when_true else ({}, clean)
+
+
+def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
+    op = test.ops[0]
+    left = test.left
+    right = test.comparators[0]
+    names = fn.mod.names
+    membership = isinstance(op, (ast.In, ast.NotIn))
+    equality = isinstance(op, (ast.Eq, ast.NotEq))
+    positive = isinstance(op, (ast.In, ast.Eq))
+    if membership and type(left) is ast.Constant and left.value == "..":  # `if ".." in name:`
+        key = fn.key(right)
+        return _NONE if key is None else _branches({key: frozenset({DOTDOT})}, not positive)
+    if membership and type(left) is ast.Constant and left.value in _QUOTE_CHECKS:  # `if "'" in name: reject`
+        key = fn.key(right)
+        return _NONE if key is None else _branches({key: _QUOTE_CHECKS[left.value]}, not positive)
+    if type(left) is ast.Attribute and left.attr in _HOST_PARTS:  # `urlsplit(u).netloc in ALLOWED_HOSTS`
+        key = url_key(fn, left)
+        if key is not None and (membership and allow_list(fn, right) or equality and names.is_constant(right)):
+            return _branches({key: _URL_KINDS}, positive)
+        return _NONE
+    if type(left) is ast.Call and equality:  # `os.path.commonpath([base, resolved]) == base`
+        key = _common_path(fn, left)
+        return _NONE if key is None else _branches({key: _PATH}, positive)
+    if type(left) is ast.Subscript and equality and _absolute_prefix(right) and type(left.slice) is ast.Constant \
+            and left.slice.value == 0:  # `if p[0] == "/": reject`
+        key = fn.key(left.value)
+        return _NONE if key is None else _branches({key: frozenset({ABSOLUTE})}, not positive)
+    key = fn.key(left)
+    if key is None:
+        return _NONE
+    if membership and allow_list(fn, right) or equality and names.is_constant(right):
+        return _branches({key: _ALL}, positive)
+    return _NONE
+
+
+def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
+    mod = fn.mod
+    guards = mod.specs.guards
+    func = test.func
+    if type(func) is ast.Attribute:
+        method = func.attr
+        key = fn.key(func.value)
+        if key is not None:
+            if method in guards.path_checks and key in fn.resolved:  # `resolved.is_relative_to(base)`
+                return {key: _PATH}, {}
+            if method in guards.content_checks:  # `x.isdigit()`
+                return {key: _ALL}, {}
+            if method == "startswith" and test.args and _absolute_prefix(test.args[0]):
+                return {}, {key: frozenset({ABSOLUTE})}  # `if p.startswith("/"): reject`
+            if method == "startswith" and test.args and fixed_origin(test.args[0]):
+                return {key: _URL_KINDS}, {}
+        if method in _REGEX_METHODS and test.args:  # `NAME_RE.fullmatch(x)`
+            checked = fn.key(test.args[0])
+            pattern = _compiled_pattern(fn, func.value)
+            if checked is not None and pattern is not None:
+                return _regex_guard(checked, pattern, method == "fullmatch")
+    qual = fn.resolve(func)
+    if qual is None:
+        return _NONE
+    cuts = mod.specs.validator_calls.get(qual)
+    if cuts is not None and test.args:  # `if not url_has_allowed_host_and_scheme(target, ...):`
+        checked = fn.key(test.args[0])
+        return ({checked: cuts}, {}) if checked is not None else _NONE
+    if qual in ("os.path.isabs", "posixpath.isabs", "ntpath.isabs") and test.args:
+        checked = fn.key(test.args[0])
+        return ({}, {checked: frozenset({ABSOLUTE})}) if checked is not None else _NONE
+    if qual in mod.specs.guards.content_check_calls and len(test.args) > 1:  # `re.fullmatch(r"[a-z]+", x)`
+        checked = fn.key(test.args[1])
+        pattern = _literal(test.args[0])
+        if checked is not None and pattern is not None:
+            return _regex_guard(checked, pattern, qual.endswith("fullmatch"))
+    return _NONE
+
+
+def _regex_guard(key: str, pattern: str, whole: bool) -> tuple[Clean, Clean]:
+    """A value that matched `pattern` (the whole of it, or from the start when not `whole`)."""
+    if not whole and not pattern.endswith(("$", "\\Z")):
+        return _NONE  # `re.match(r"[a-z]+", x)` checks only how the value starts
+    cuts = regex_cuts(pattern, whole)
+    return ({key: cuts}, {}) if cuts else _NONE
+
+
+@lru_cache(maxsize=512)
+def regex_cuts(pattern: str, whole: bool = True) -> frozenset[str]:
+    """The sink classes whose metacharacters no value matching `pattern` can hold.
+
+    `$` also matches before a final newline (`re.match(r"[a-z]+$", "ls\\n")` succeeds), so a
+    `match` anchored with `$` lets one trailing newline through: log and header sinks stay.
+    """
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return frozenset()
+    cuts = set()
+    for kind, probes in REGEX_PROBES.items():
+        if not any(compiled.fullmatch(text) for probe in probes for text in (probe, f"a{probe}", f"{probe}a",
+                                                                               f"a{probe}a", f"1{probe}1")):
+            cuts.add(kind)
+    if not whole and not pattern.endswith("\\Z"):
+        cuts -= {"log", "header"}
+    return _ALL if len(cuts) == len(SINK_KINDS) else frozenset(cuts)
+
+
+def _compiled_pattern(fn: _FunctionPass, node: ast.expr) -> str | None:
+    """The pattern of a name bound to `re.compile("...")` (at module level or in the function)."""
+    if type(node) is not ast.Name:
+        return None
+    binding = fn.binding(node.id)  # type: ignore[attr-defined]
+    expr = binding.expr if binding is not None else None
+    if type(expr) is ast.Call and expr.args and binding.qualname in ("re.compile", "regex.compile"):  # type: ignore[union-attr]
+        return _literal(expr.args[0])  # type: ignore[union-attr]
+    return None
+
+
+def _literal(node: ast.expr) -> str | None:
+    return node.value if type(node) is ast.Constant and isinstance(node.value, str) else None  # type: ignore[attr-defined]
+
+
+def _absolute_prefix(node: ast.expr) -> bool:
+    """`"/"`, or a tuple of such prefixes (`("/", "\\\\")`)."""
+    if type(node) is ast.Tuple:
+        return any(_absolute_prefix(e) for e in node.elts)  # type: ignore[attr-defined]
+    return _literal(node) in ("/", "\\")
+
+
+def _common_path(fn: _FunctionPass, call: ast.Call) -> str | None:
+    """`os.path.commonpath([base, resolved])`: the resolved name it checks (None: not that)."""
+    if fn.resolve(call.func) not in ("os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"):
+        return None
+    if len(call.args) != 1 or type(call.args[0]) not in (ast.List, ast.Tuple):
+        return None
+    for element in call.args[0].elts:  # type: ignore[attr-defined]
+        key = fn.key(element)
+        if key is not None and key in fn.resolved:
+            return key
+    return None
+
+
+def url_key(fn: _FunctionPass, node: ast.Attribute) -> str | None:
+    """The name whose URL `node` is a part of: `parts.netloc`, `urlparse(target).netloc`."""
+    base = node.value
+    if type(base) is ast.Call and base.args and fn.resolve(base.func) in _URL_PARSERS:  # type: ignore[attr-defined]
+        return fn.key(base.args[0])  # type: ignore[attr-defined]
+    return fn.key(base)
+
+
+def allow_list(fn: _FunctionPass, node: ast.expr) -> bool:
+    """A fixed collection: a literal, a constant, or an UPPER_CASE name or attribute."""
+    names = fn.mod.names
+    kind = type(node)
+    if kind in (ast.Set, ast.Tuple, ast.List, ast.Dict):
+        return kind is ast.Dict or names.is_constant(node)
+    if kind is ast.Name:
+        return node.id.isupper() or names.is_constant(node)  # type: ignore[attr-defined]
+    if kind is ast.Attribute:
+        return node.attr.isupper()  # type: ignore[attr-defined]
+    if kind is ast.Call and type(node.func) is ast.Attribute and node.func.attr == "keys":  # type: ignore[attr-defined]
+        return allow_list(fn, node.func.value)  # type: ignore[attr-defined]
+    return False

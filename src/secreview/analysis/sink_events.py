@@ -1,0 +1,144 @@
+"""Sink calls in the per-function taint pass: which argument is dangerous, and whether it is safe.
+
+`check` applies one `[[sink]]` spec to a call: the options that turn it off
+(`only_if_true`, `unless_keyword`, a safe loader, a non-HTML content type),
+the shell script of an argument vector (`secreview.analysis.argv`), and the
+taint of the positions and keywords that matter. `record` keeps a sink event
+(with the steps that built its value, `secreview.analysis.steps`), or, when
+every value is neutralised for the sink, notes it as *cleared*; `constant`
+notes a sink given only values with no text from outside. Cleared sinks let a
+pattern finding of the same CWE defer to the flow (`taint_project.merge`).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from secreview.analysis import argv, control, folding
+from secreview.analysis.control import join
+from secreview.analysis.specs import ALL, SinkSpec, neutralised
+from secreview.analysis.summaries import SinkEvent
+from secreview.analysis.values import short, spell
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint import _FunctionPass
+
+
+def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
+          keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
+    """A call of a spec'd sink: record the taint of its dangerous arguments (or that they are safe)."""
+    if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
+        return
+    if sink.imports and not any(name in fn.mod.imported for name in sink.imports) and not (
+            sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords)):
+        return
+    if sink.content_type_keywords and _not_html(fn, node, sink.content_type_keywords):
+        return  # `Response(body, mimetype="application/json")`
+    if sink.shell_argv:
+        _shell_script(fn, sink, node, func)
+        return
+    if sink.only_if_true:
+        flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
+        if flag is None or fn.mod.names.constant_value(flag) is not True:
+            return
+    if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
+                                or 0 <= sink.unless_position < len(node.args)):
+        return
+    if sink.safe_keyword:
+        loader = node.args[sink.safe_position] if len(node.args) > sink.safe_position else \
+            next((kw.value for kw in node.keywords if kw.arg == sink.safe_keyword), None)
+        if loader is not None and spell(loader).endswith(sink.safe_endswith):
+            return
+    taint = star
+    for position in sink.args:
+        if position < len(args):
+            taint = join(taint, args[position])
+    for name, value in keywords:
+        if name in sink.keywords:
+            taint = join(taint, value)
+    if sink.receiver:
+        taint = join(taint, receiver)
+    if taint:
+        if all(neutralised(sink.kind, atom[2]) for atom in taint):  # neutralised on every way in
+            if _rest_constant(fn, node, sink):
+                fn.mod.cleared.add((node.lineno, sink.kind))
+            return
+        record(fn, sink, taint, node, short(node))
+    else:
+        constant(fn, node, (sink,))
+
+
+
+def _not_html(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> bool:
+    """The call sets a constant content type that is not HTML."""
+    lookup = control.known(fn)
+    for keyword in node.keywords:
+        if keyword.arg in keywords:
+            value = folding.fold(keyword.value, lookup, fn.resolve)
+            return isinstance(value, str) and "html" not in value.lower()
+    return False
+
+
+
+def _shell_script(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+    """`subprocess.run(["sh", "-c", script])`: the script is the sink (see `secreview.analysis.argv`)."""
+    lookup = control.known(fn)
+    found = argv.script_argument(node, fn.resolve(func), lambda n: folding.fold(n, lookup, fn.resolve))
+    if found is not None and type(found[2]) is not ast.Starred:
+        taint = fn.ev(found[2])
+        if taint:
+            record(fn, sink, taint, node, short(node))
+
+
+
+def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
+    """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
+
+    Every argument must be known, not only the sink's: a pattern rule of the same CWE may
+    judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
+    """
+    if (node.args or node.keywords) and _rest_constant(fn, node, None):
+        for sink in sinks:
+            fn.mod.cleared.add((node.lineno, sink.kind))
+
+
+
+def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> bool:
+    """Every argument of the call other than the sink's own ones holds no text from outside."""
+    lookup = control.known(fn)
+    resolve = fn.resolve
+    sanitisers = fn.mod.specs.sanitiser_calls
+
+    def no_text(name: str) -> bool:  # `len(x)`, `int(x)`: a sanitiser of every sink returns no text
+        cuts = sanitisers.get(name)
+        return cuts is not None and ALL in cuts
+
+    for position, arg in enumerate(node.args):
+        if sink is not None and position in sink.args:
+            continue
+        if type(arg) is ast.Starred or not folding.harmless(arg, lookup, resolve, no_text):
+            return False
+    for keyword in node.keywords:
+        if sink is not None and keyword.arg in sink.keywords:
+            continue
+        if keyword.arg is None or not folding.harmless(keyword.value, lookup, resolve, no_text):
+            return False
+    return True
+
+
+
+def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
+    """A sink event with the path steps that led to it, unless every value is neutralised for it."""
+    line = getattr(node, "lineno", 0)
+    kind = sink.kind
+    if all(neutralised(kind, atom[2]) for atom in taint):  # neutralised for this sink on every way in
+        if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
+            fn.mod.cleared.add((line, kind))
+        return
+    fn.sinks.append(SinkEvent(
+        kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
+        end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
+        description=description, line_text=fn.mod.line_text(line),
+        steps=fn.defs.leading_to(node, line)))

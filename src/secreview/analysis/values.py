@@ -1,0 +1,73 @@
+"""Small shared helpers of the taint pass: cutting and marking taint, spelling code for messages.
+
+Kept apart from `secreview.analysis.taint` so that the modules the pass uses
+(guards, containers, sink checks, views) share one copy without importing the pass.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from secreview.analysis import neutralisers
+from secreview.analysis.specs import ALL
+from secreview.analysis.summaries import EMPTY
+
+# A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
+_FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
+
+
+def fixed_origin(node: ast.expr | None) -> bool:
+    """The leading literal of a built string pins the URL's host (or keeps it on this site)."""
+    return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_ORIGIN.match(node.value))
+
+
+def cut(taint: frozenset, cuts: frozenset) -> frozenset:
+    """The taint after a sanitiser that neutralises the sink classes `cuts`."""
+    if not taint or not cuts:
+        return taint
+    if ALL in cuts:
+        return EMPTY
+    return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
+
+
+def mark(taint: frozenset, marks: frozenset) -> frozenset:
+    """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
+    if not taint:
+        return taint
+    return frozenset((a[0], a[1], neutralisers.complete(a[2] | marks)) for a in taint)
+
+
+def spell(node: ast.AST, depth: int = 4) -> str:
+    """How code spells a short name chain (`self.request.GET`), without ast.unparse."""
+    kind = type(node)
+    if kind is ast.Name:
+        return node.id  # type: ignore[attr-defined]
+    if depth:
+        if kind is ast.Attribute:
+            return f"{spell(node.value, depth - 1)}.{node.attr}"  # type: ignore[attr-defined]
+        if kind is ast.Call:
+            return f"{spell(node.func, depth - 1)}()"  # type: ignore[attr-defined]
+    return "…"
+
+
+def short(node: ast.AST, limit: int = 70) -> str:
+    try:
+        text = ast.unparse(node)
+    except (ValueError, RecursionError):  # pragma: no cover - unparse handles what ast produces
+        text = spell(node)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def call_text(node: ast.Call) -> str:
+    """`find(owner, ...)`: the callee, the first argument if it is a name, and "..." for any more."""
+    args = node.args
+    if args:
+        first = args[0]
+        inner = first.id if type(first) is ast.Name else "…"  # type: ignore[attr-defined]
+        if len(args) > 1 or node.keywords:
+            inner += ", ..."
+    else:
+        inner = "..." if node.keywords else ""
+    return f"{spell(node.func)}({inner})"

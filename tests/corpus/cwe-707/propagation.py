@@ -1,0 +1,102 @@
+"""Data keeps its taint through the standard library: streams, parsers, str methods, iteration."""
+# capability: propagation
+import base64
+import configparser
+import functools
+import io
+import itertools
+import json
+import os
+import shlex
+import subprocess
+from collections import deque
+from urllib.parse import unquote
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/stream")
+def stream():
+    buf = io.StringIO()
+    buf.write("echo ")
+    buf.write(request.args["msg"])
+    # ruleid: taint-command-injection
+    os.system(buf.getvalue())
+    quoted = io.StringIO()
+    quoted.write("echo ")
+    quoted.write(shlex.quote(request.args["msg"]))
+    # ok: taint-command-injection
+    os.system(quoted.getvalue())
+    return "ok"
+
+
+@app.route("/config")
+def config():
+    cfg = configparser.ConfigParser()
+    cfg.read_string(request.get_data(as_text=True))
+    # ruleid: taint-command-injection
+    os.system(cfg.get("tool", "command"))
+    # ok: taint-command-injection
+    os.system("echo " + shlex.quote(cfg.get("tool", "command")))
+    return "ok"
+
+
+@app.route("/encodings")
+def encodings():
+    raw = request.args["blob"]
+    text = base64.b64decode(raw).decode("utf-8")
+    # ruleid: taint-command-injection
+    os.system("echo " + text.strip().lower())
+    payload = json.loads(unquote(request.args["json"]))
+    # ruleid: taint-command-injection
+    os.system("echo {}".format(payload["name"]))
+    # ok: taint-command-injection
+    os.system("echo " + shlex.quote(payload["name"]))
+    return "ok"
+
+
+@app.route("/iteration")
+def iteration():
+    names = request.args.getlist("name")
+    # ruleid: taint-command-injection
+    os.system("echo " + " ".join(sorted(n.upper() for n in names)))
+    # ruleid: taint-command-injection
+    os.system("echo " + " ".join(map(str.strip, reversed(names))))
+    for index, name in enumerate(names):
+        # ruleid: taint-command-injection
+        os.system(f"echo {index} {name}")
+    pairs = list(zip(["a", "b"], names))
+    # ruleid: taint-command-injection
+    os.system("echo " + pairs[0][1])
+    # ruleid: taint-command-injection
+    os.system("echo " + " ".join(itertools.chain(["x"], filter(None, names))))
+    for index, _ in enumerate(names):
+        # ok: taint-command-injection
+        os.system("echo %d" % index)
+    return "ok"
+
+
+@app.route("/queues")
+def queues():
+    pending = deque()
+    pending.append(request.args["job"])
+    # ruleid: taint-command-injection
+    os.system(pending.popleft())
+    jobs = ["uptime"]
+    jobs.extend(request.args.getlist("job"))
+    # ruleid: taint-command-injection
+    os.system(jobs.pop())
+    return "ok"
+
+
+@app.route("/callables")
+def callables():
+    shout = lambda s: s.upper() + "!"  # noqa: E731
+    # ruleid: taint-command-injection
+    os.system("echo " + shout(request.args["m"]))
+    greet = functools.partial("echo {} {}".format, request.args["m"])
+    # ruleid: taint-command-injection
+    subprocess.run(greet("there"), shell=True)
+    return "ok"
