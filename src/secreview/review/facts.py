@@ -70,6 +70,8 @@ def all_collectors() -> list[Collector]:
         facts_logic,
         facts_protection,
         facts_resources,
+        facts_tests,
+        facts_waits,
     )
 
     return list(_COLLECTORS)

@@ -3,8 +3,10 @@
 Kinds: `707:source` on an attribute or call that reads request data, argv,
 stdin, the environment or a socket; `707:sink-<how>` on a call to a command,
 code, SQL, template, LDAP or XPath sink, where `how` says what it is given:
-`constant` (only constants), `argv` (an argument list, no shell),
-`parameterised` (a constant query with separate parameters) or `variable`.
+`constant` (only constants), `argv` (an argument list, no shell; also
+`processutils.execute(*cmd)`),
+`parameterised` (a constant query with separate parameters) or `variable`;
+`707:privileged` on a call into `nova.privsep` (run as root by the daemon).
 
 Sources and sinks come from the taint engine's specs (`rules/specs/*.toml`,
 so the verdict and the taint checks agree on what counts), plus the
@@ -17,9 +19,10 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.specs import load as load_specs
-from secreview.review.facts import collector, spelled
+from secreview.review.facts import collector, enclosing_def, spelled
+from secreview.review.facts_access import def_subject
 from secreview.rules.base import Context, is_true, keyword
-from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
+from secreview.rules.heuristics import _REQUEST_ATTRS, mention_gate, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
 
 _REQUEST_NAMES = frozenset({"request", "req", "self.request"})
@@ -30,6 +33,10 @@ AUTH_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_staff", "is
 _COMMAND_SINKS = SUBPROCESS_CALLS + SHELL_CALLS + tuple(
     f"os.{name}" for name in ("execl", "execle", "execlp", "execv", "execve", "execvp", "execvpe", "spawnl",
                               "spawnlp", "spawnv", "spawnvp", "startfile")) + ("asyncio.create_subprocess_exec",)
+# oslo.concurrency runs its positional arguments as one argument list, like execv.
+ARGV_SINKS = ("oslo_concurrency.processutils.execute", "oslo_concurrency.processutils.trycmd",
+              "nova.utils.execute")
+_COMMAND_SINKS += ARGV_SINKS
 _CODE_SINKS = ("eval", "exec", "compile")
 _TEMPLATE_SINKS = ("flask.render_template_string", "jinja2.Template", "django.template.Template",
                    "mako.template.Template", "markupsafe.Markup", "flask.Markup",
@@ -75,7 +82,7 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
         if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
             ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
-        ctx.fact("284:auth-check", node, spelled(node))
+        ctx.fact("284:auth-check", node, spelled(node), def_subject(enclosing_def(ctx)))
 
 
 @collector(id="input-call", calls=_SOURCE_CALLS, methods=("recv", "recvfrom", "recv_into"))
@@ -87,6 +94,11 @@ def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:
     if not call.args:
         return "constant" if all(ctx.is_constant(k.value) for k in call.keywords) else "variable"
     first = call.args[0]
+    if name in ARGV_SINKS:
+        shell = keyword(call, "shell")
+        if shell is not None and is_true(shell.value):
+            return "variable"
+        return "constant" if all(ctx.is_constant(a) for a in call.args) else "argv"
     if name in _COMMAND_SINKS and isinstance(first, (ast.List, ast.Tuple)):
         if all(ctx.is_constant(e) for e in first.elts):
             return "constant"
@@ -94,16 +106,30 @@ def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:
         return "variable" if shell is not None and is_true(shell.value) else "argv"
     if not ctx.is_constant(first):
         return "variable"
-    if len(call.args) > 1 or any(k.arg in ("parameters", "params", "args") for k in call.keywords):
-        return "parameterised" if isinstance(call.func, ast.Attribute) and call.func.attr in _SQL_METHODS \
-            else "constant"
-    return "constant"
+    rest = [*call.args[1:], *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _SQL_METHODS and (
+            len(call.args) > 1 or any(k.arg in ("parameters", "params", "args") for k in call.keywords)):
+        return "parameterised"
+    return "constant" if all(ctx.is_constant(a) for a in rest) else "variable"
 
 
 @collector(id="input-sink", calls=SINK_CALLS)
 def sink_call(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     ctx.fact(f"707:sink-{_argument_kind(ctx, node, name)}", node, name)
+
+
+_MENTIONS_PRIVSEP = mention_gate("privsep")
+
+
+@collector(id="input-privsep", nodes=(ast.Call,))
+def privileged_call(node: ast.Call, ctx: Context) -> None:
+    """A call into `nova.privsep`: the function runs as root in the privsep daemon."""
+    if not _MENTIONS_PRIVSEP(ctx) or ctx.names.module.startswith("nova.privsep"):
+        return  # the privsep package's own calls are its implementation
+    name = ctx.call_name(node) or ""
+    if name.startswith("nova.privsep."):
+        ctx.fact("707:privileged", node, name)
 
 
 @collector(id="input-sink-method", methods=_SINK_METHODS)
