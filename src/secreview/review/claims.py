@@ -159,9 +159,14 @@ def _module_constants(tree: ast.AST) -> set[str]:
                 assigned.setdefault((alias.asname or alias.name).split(".")[0], True)
         elif isinstance(node, ast.Assign):
             for target in node.targets:
-                if isinstance(target, ast.Name):
-                    literal = isinstance(node.value, (ast.Constant, ast.List, ast.Tuple))
-                    assigned[target.id] = assigned.get(target.id, True) and literal
+                pairs = [(target, node.value)]
+                if isinstance(target, ast.Tuple) and isinstance(node.value, ast.Tuple) and \
+                        len(target.elts) == len(node.value.elts):
+                    pairs = list(zip(target.elts, node.value.elts))
+                for name, value in pairs:
+                    if isinstance(name, ast.Name):
+                        literal = isinstance(value, (ast.Constant, ast.List, ast.Tuple))
+                        assigned[name.id] = assigned.get(name.id, True) and literal
     return {name for name, literal in assigned.items() if literal}
 
 
@@ -402,12 +407,12 @@ _CALL_KINDS = ("664:acquire", "664:deserialise", "664:path", "664:fetch", "664:h
 
 def verify_file(tree: ast.AST, path: str, findings: Sequence[Finding], facts: Sequence[Evidence]) -> list[str]:
     """Every claim of the file's clean verdicts that its tree does not support, as readable problems."""
-    from secreview.review.verdicts import PILLAR_ORDER, explain, facts_by_pillar, test_reason
+    from secreview.review.verdicts import PILLAR_ORDER, explain, facts_by_pillar, why_test_code
 
     verifier = Verifier(tree, path)
     flagged = {f.pillar for f in findings}
     grouped = facts_by_pillar(facts)
-    test = test_reason(grouped.get("file", ()))
+    test = why_test_code(grouped.get("file", ()))
     problems: list[str] = []
     for pillar in PILLAR_ORDER:
         if pillar not in flagged:

@@ -90,27 +90,47 @@ def source_call(node: ast.Call, ctx: Context) -> None:
     ctx.fact("707:source", node, f"{spelled(node.func)}()")
 
 
+def literal(ctx: Context, node: ast.expr | None) -> bool:
+    """A value fixed in the source: a literal, a container or concatenation of literals, or a name last
+    given a plain literal. Stricter than the name model's constants, because "given only constants" is
+    said of a sink: `parts = ["ls"]; parts.append(arg); " ".join(parts)` is not one."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(literal(ctx, e) for e in node.elts)
+    if isinstance(node, ast.JoinedStr):
+        return all(literal(ctx, v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return literal(ctx, node.left) and literal(ctx, node.right)
+    if isinstance(node, ast.Starred):
+        return literal(ctx, node.value)
+    if isinstance(node, (ast.Name, ast.Attribute)) and ctx.is_constant(node):
+        value = ctx.assigned_value(node)
+        return value is None or isinstance(value, ast.Constant)  # an imported constant, or a plain literal
+    return False
+
+
 def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:
     if not call.args:
-        return "constant" if all(ctx.is_constant(k.value) for k in call.keywords) else "variable"
+        return "constant" if all(literal(ctx, k.value) for k in call.keywords) else "variable"
     first = call.args[0]
     if name in ARGV_SINKS:
         shell = keyword(call, "shell")
         if shell is not None and is_true(shell.value):
             return "variable"
-        return "constant" if all(ctx.is_constant(a) for a in call.args) else "argv"
+        return "constant" if all(literal(ctx, a) for a in call.args) else "argv"
     if name in _COMMAND_SINKS and isinstance(first, (ast.List, ast.Tuple)):
-        if all(ctx.is_constant(e) for e in first.elts):
+        if all(literal(ctx, e) for e in first.elts):
             return "constant"
         shell = keyword(call, "shell")
         return "variable" if shell is not None and is_true(shell.value) else "argv"
-    if not ctx.is_constant(first):
+    if not literal(ctx, first):
         return "variable"
     rest = [*call.args[1:], *(k.value for k in call.keywords)]
     if isinstance(call.func, ast.Attribute) and call.func.attr in _SQL_METHODS and (
             len(call.args) > 1 or any(k.arg in ("parameters", "params", "args") for k in call.keywords)):
         return "parameterised"
-    return "constant" if all(ctx.is_constant(a) for a in rest) else "variable"
+    return "constant" if all(literal(ctx, a) for a in rest) else "variable"
 
 
 @collector(id="input-sink", calls=SINK_CALLS)

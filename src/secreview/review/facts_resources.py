@@ -93,7 +93,7 @@ FETCH_CALLS = tuple(f"{lib}.{verb}" for lib in ("requests", "httpx")
 def _noun_of_factory(name: str) -> str:
     """`create_test_server` -> 'server': what a test helper says it creates."""
     stem = name.rsplit(".", 1)[-1]
-    for prefix in ("create_", "make_", "_create_"):
+    for prefix in ("create_", "make_", "_create_", "post_"):
         stem = stem.removeprefix(prefix)
     for prefix in ("test_", "fake_", "mock_"):
         stem = stem.removeprefix(prefix)

@@ -34,10 +34,10 @@ SERVICE_HELPERS = frozenset({"start_service", "start_compute", "_start_compute",
                              "_start_compute_service", "start_compute_service"})
 WAIT_HELPER_PREFIXES = ("wait_for_", "_wait_for_", "wait_until", "_wait_until", "wait_till", "_wait_till",
                         "poll_", "_poll_")
-TEST_RESOURCE_PREFIXES = ("create_", "_create_")
+TEST_RESOURCE_PREFIXES = ("create_", "_create_", "post_")
 # Words that make a `create_*` helper something other than a server-side test resource.
 _NOT_RESOURCES = frozenset({"autospec", "mock", "patch", "context", "manager", "fake", "stub", "app", "request",
-                            "response", "engine"})
+                            "response", "engine", "action"})
 
 
 def test_module_reason(path: str) -> str:
@@ -92,7 +92,7 @@ def test_call(node: ast.Call, ctx: Context) -> None:
     elif attr.startswith(WAIT_HELPER_PREFIXES) and _self_call(func):
         ctx.fact("703:wait-helper", node, attr)
     elif attr.startswith(TEST_RESOURCE_PREFIXES) and _self_call(func) and isinstance(ctx.parent, ast.Assign):
-        stem = attr.removeprefix("_").removeprefix("create_")
+        stem = attr.removeprefix("_").removeprefix("create_").removeprefix("post_")
         words = stem.split("_")
         if stem and len(words) <= 2 and not _NOT_RESOURCES.intersection(words):
             _, keys, _ = value_role(ctx)

@@ -55,7 +55,7 @@ def _evidence(cited: Sequence[Evidence], facts: Sequence[Evidence]) -> tuple[Evi
     return tuple(sorted(chosen, key=lambda f: (f.path, f.line, f.kind)))
 
 
-def test_reason(facts: Iterable[Evidence]) -> str:
+def why_test_code(facts: Iterable[Evidence]) -> str:
     """Why the file of these facts is test code ('' for product code), from its `file:test` fact."""
     return next((f.text for f in facts if f.kind == "file:test"), "")
 
@@ -76,7 +76,7 @@ def file_verdicts(findings: Iterable[Finding], facts: Iterable[Evidence], *,
     for finding in findings:
         by_pillar.setdefault(finding.pillar, []).append(finding)
     grouped = facts_by_pillar(facts)
-    test = test_reason(grouped.get("file", ()))
+    test = why_test_code(grouped.get("file", ()))
     verdicts = []
     for pillar in PILLAR_ORDER:
         found = by_pillar[pillar]
@@ -128,7 +128,7 @@ def project_verdicts(files: Sequence[tuple[Sequence[Finding], Sequence[Evidence]
     for finding in findings:
         by_pillar.setdefault(finding.pillar, []).append(finding)
     per_file = [facts_by_pillar(evidence) for _, evidence in files]
-    tests = [test_reason(grouped.get("file", ())) for grouped in per_file]
+    tests = [why_test_code(grouped.get("file", ())) for grouped in per_file]
     names = catalog().pillars
     verdicts = []
     for pillar in PILLAR_ORDER:

@@ -192,6 +192,14 @@ def explain_664(facts: Sequence[Evidence], test: str = "") -> Explanation:
             parts.append(f"{_acquired_phrase(out, noun, group)} {'is' if one else 'are'} {text}")
         out.count(phrase, items)
     parts += _unreleased(out, unreleased)
+    used = {release_of(a, releases) for items in paired.values() for a in items}
+    cleanups = [c for c in of(facts, "664:cleanup") if c not in used and not c.text.endswith("stopall")]
+    if cleanups:
+        n = len(cleanups)
+        parts.append(f"{n} {plural('cleanup', n)} ({_names(cleanups)}) registered on {out.lines(cleanups)}, "
+                     f"which {'runs' if n == 1 else 'run'} when the test ends" if out.test else
+                     f"{n} {plural('cleanup', n)} ({_names(cleanups)}) registered on {out.lines(cleanups)}")
+    out.count("other cleanups registered", cleanups)
     out.count("resources not released in their file", unreleased)
     fixtures = of(facts, "664:fixture")
     if fixtures:
