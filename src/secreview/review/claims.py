@@ -69,6 +69,10 @@ class Tree:
                 for alias in node.names:
                     if alias.asname:
                         self.aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute):
+                for target in node.targets:  # `real_makedirs = os.makedirs`
+                    if isinstance(target, ast.Name):
+                        self.aliases[target.id] = node.value.attr
 
     def nodes(self, line: int, *types: type) -> list[ast.AST]:
         found = self.at.get(line, [])
@@ -254,6 +258,13 @@ class Verifier:
             return function is not None and function.lineno <= other.line <= (function.end_lineno or 0)
         if relation == "expires-into":
             return self._expires(fact, other)
+        if relation == "delegates-to":  # the handler's body calls self.<method>
+            function = self._def(fact)
+            return (function is not None and function.lineno <= other.line <= (function.end_lineno or 0)
+                    and any(_spelling(c.func) == f"self.{other.text}" for c in self.tree.calls(other.line)))
+        if relation == "calls":  # the call names the method defined on that line
+            method = self._def(other)
+            return method is not None and method.name == fact.text and bool(self.tree.calls_named(fact.line, fact.text))
         return False
 
     def _bound_names(self, acquired: Evidence) -> set[str]:
@@ -338,6 +349,8 @@ _CONSTRUCTS: dict[str, Callable[[Verifier, Evidence], bool]] = {
     "284:route-protected": Verifier._route,
     "284:authz-decorator": lambda v, f: v._def(f) is not None and bool(v._def(f).decorator_list),  # type: ignore[union-attr]
     "693:csrf-exempt": lambda v, f: v._def(f) is not None,
+    "284:checking-method": lambda v, f: v._def(f) is not None,
+    "284:delegate": lambda v, f: any(_spelling(c.func) == f"self.{f.text}" for c in v.tree.calls(f.line)),
     "284:authz-class": lambda v, f: bool(v.tree.nodes(f.line, ast.ClassDef)),
     "284:auth-check": lambda v, f: bool(v.tree.calls_named(f.line, named(f.text))) or any(
         isinstance(n, ast.Attribute) and n.attr == named(f.text) for n in v.tree.nodes(f.line)),

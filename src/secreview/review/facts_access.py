@@ -14,7 +14,10 @@ the `def` line; `284:authz-class` (a class-based view with an access mixin or
 `permission_classes`); `284:auth-check` (a call or attribute that checks a
 permission, a policy or the login state, see also facts_input.attribute;
 subject `def@<line>` of the function it is in, to pair it with a handler);
-`284:credential-option` (an oslo.config option declared `secret=True`); `284:permission` (chmod, umask, a creation mode);
+`284:credential-option` (an oslo.config option declared `secret=True`);
+`284:checking-method` (on the `def` of a method with such a check) and
+`284:delegate` (a `self.<method>(...)` call in an unauthorised route handler),
+so that a handler that delegates to a checking method is said to be; `284:permission` (chmod, umask, a creation mode);
 `284:credential-literal` / `284:credential-external` (a credential-named
 variable given a string literal / read from the environment);
 `284:listener-local` / `284:listener-all` / `284:listener` (a server bound to
@@ -140,13 +143,15 @@ def _handler_class(ctx: Context, node: ast.ClassDef) -> tuple[str, frozenset[str
 
 def _class_handler(ctx: Context, node: ast.FunctionDef | ast.AsyncFunctionDef, names: list[str]) -> str | None:
     """The label of a method that handles requests for its class, if it does ('' outside such classes)."""
-    if not ctx.classes or ctx.parent is not ctx.classes[-1] or node.name.startswith("_"):
+    if not ctx.classes or ctx.parent is not ctx.classes[-1]:
         return None  # only methods defined right in the class body handle its requests
     found = ctx.fact_state.get("handler-classes", {}).get(ctx.classes[-1].lineno)  # type: ignore[union-attr]
     if found is None:
         return None
     label, methods, _ = found
-    if node.name in methods or label.startswith("wsgi") and any(n.startswith(_CONTROLLER_DECORATORS) for n in names):
+    if label.startswith("wsgi") and any(n.startswith(_CONTROLLER_DECORATORS) for n in names):
+        return label  # `@wsgi.action('reboot') def _action_reboot(...)` is routed by its decorator
+    if node.name in methods:
         return label
     if label == "DRF view" and any(n.split("(")[0].endswith("action") for n in names):
         return label
@@ -177,7 +182,9 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
         kind = "284:route-protected" if auth else "284:route"
         ctx.fact(kind, node, f"{node.name} (@{route}{', @' + auth[0] if auth else ''})", def_subject(node))
     elif auth:
-        ctx.fact("284:authz-decorator", node, f"{node.name} (@{auth[0]})")
+        ctx.fact("284:authz-decorator", node, f"{node.name} (@{auth[0]})", def_subject(node))
+    if (label is not None or route is not None) and not auth:
+        ctx.fact_state.setdefault("route-handlers", set()).add(node.lineno)  # type: ignore[union-attr]
     exempt = next((n for n in names if n.endswith("csrf_exempt")), None)
     if exempt is not None:
         ctx.fact("693:csrf-exempt", node, f"{node.name} (@{exempt})")
@@ -203,9 +210,21 @@ def view_class(node: ast.ClassDef, ctx: Context) -> None:
         table[node.lineno] = (*handler, class_auth)  # type: ignore[index]
 
 
+def record_check(ctx: Context, node: ast.AST, text: str) -> None:
+    """A permission, policy or login check, tied to its function; the first in a method also names the
+    method (`284:checking-method`), so a handler that calls it can be said to be authorised by it."""
+    function = enclosing_def(ctx)
+    ctx.fact("284:auth-check", node, text, def_subject(function))
+    if function is not None and ctx.classes:
+        named: set[int] = ctx.fact_state.setdefault("checking-methods", set())  # type: ignore[assignment]
+        if function.lineno not in named:
+            named.add(function.lineno)
+            ctx.fact("284:checking-method", function, function.name, def_subject(function))
+
+
 @collector(id="access-checks", methods=AUTH_CHECK_METHODS)
 def auth_check(node: ast.Call, ctx: Context) -> None:
-    ctx.fact("284:auth-check", node, f"{spelled(node.func)}()", def_subject(enclosing_def(ctx)))
+    record_check(ctx, node, f"{spelled(node.func)}()")
 
 
 @collector(id="access-policy", methods=POLICY_METHODS)
@@ -214,7 +233,21 @@ def policy_check(node: ast.Call, ctx: Context) -> None:
     receiver = node.func.value  # type: ignore[attr-defined]
     if not node.args or not _POLICY_RECEIVER.search(spelled(receiver)):
         return
-    ctx.fact("284:auth-check", node, f"{spelled(node.func)}()", def_subject(enclosing_def(ctx)))
+    record_check(ctx, node, f"{spelled(node.func)}()")
+
+
+@collector(id="access-delegation", nodes=(ast.Call,))
+def delegation(node: ast.Call, ctx: Context) -> None:
+    """`self._delete(...)` in a route handler: the handler may be authorised by the method it calls."""
+    handlers = ctx.fact_state.get("route-handlers")
+    if not handlers:
+        return
+    func = node.func
+    if func.__class__ is not ast.Attribute or name_of(func.value) != "self":  # type: ignore[attr-defined]
+        return
+    function = enclosing_def(ctx)
+    if function is not None and function.lineno in handlers:  # type: ignore[operator]
+        ctx.fact("284:delegate", node, func.attr, def_subject(function))  # type: ignore[attr-defined]
 
 
 @collector(id="access-secret-options", calls=SECRET_OPTIONS)

@@ -19,8 +19,8 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.specs import load as load_specs
-from secreview.review.facts import collector, enclosing_def, spelled
-from secreview.review.facts_access import def_subject
+from secreview.review.facts import collector, spelled
+from secreview.review.facts_access import record_check
 from secreview.rules.base import Context, is_true, keyword
 from secreview.rules.heuristics import _REQUEST_ATTRS, mention_gate, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
@@ -82,7 +82,7 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
         if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
             ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
-        ctx.fact("284:auth-check", node, spelled(node), def_subject(enclosing_def(ctx)))
+        record_check(ctx, node, spelled(node))
 
 
 @collector(id="input-call", calls=_SOURCE_CALLS, methods=("recv", "recvfrom", "recv_into"))

@@ -32,7 +32,8 @@ def _routes(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
     checks = grouped(of(facts, "284:auth-check"), lambda f: f.subject)
     open_routes = of(facts, "284:route")
     checked = [r for r in open_routes if r.subject in checks]
-    unchecked = [r for r in open_routes if r.subject not in checks]
+    delegated = _delegations(facts, [r for r in open_routes if r.subject not in checks], checks)
+    unchecked = [r for r in open_routes if r.subject not in checks and r not in delegated]
     if checked:
         described = []
         for route in checked[:HANDLERS_SPELLED_OUT]:
@@ -43,6 +44,19 @@ def _routes(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
         parts.append(f"route handlers that check authorisation in their body: "
                      f"{join(described + ([f'{rest} more'] if rest > 0 else []))}")
     out.count("route handlers with an authorisation check in their body", checked)
+    if delegated:
+        described = []
+        for route, (call, method) in list(delegated.items())[:HANDLERS_SPELLED_OUT]:
+            check = checks[method.subject][0]
+            out.relate("delegates-to", route, call)
+            out.relate("calls", call, method)
+            out.relate("authorised-by", method, check)
+            described.append(f"{_name(route)} (line {route.line}) through self.{call.text} (line {call.line}), "
+                             f"whose body calls {check.text} on line {check.line}")
+        rest = len(delegated) - len(described)
+        parts.append(f"route handlers authorised by a method they call: "
+                     f"{join(described + ([f'{rest} more'] if rest > 0 else []))}")
+    out.count("route handlers authorised by a method they call", list(delegated))
     if unchecked:
         where = ("in test code they serve the test only" if out.test else
                  "not reported, since nothing in this file says they must be private: their access control, "
@@ -51,11 +65,48 @@ def _routes(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
                      f"{listing(out, unchecked, 3)}; {where}")
     out.count("route handlers with no authorisation of their own", unchecked)
     used = {c.line for r in checked for c in checks[r.subject]}
+    used |= {checks[method.subject][0].line for _, method in delegated.values()}
+    parts += _decorated(out, facts, checks, used)
     others = [c for c in of(facts, "284:auth-check") if c.line not in used]
     if others:
         parts.append(f"permission, policy or login checks: {listing(out, others, 3)}")
     out.count("permission, policy or login checks", others)
     return parts
+
+
+def _delegations(facts: Sequence[Evidence], routes: Sequence[Evidence],
+                 checks: dict[str, list[Evidence]]) -> dict[Evidence, tuple[Evidence, Evidence]]:
+    """Route handlers with no check of their own that call a method of this file which checks:
+    route -> (the `self.method(...)` call, the method's `284:checking-method` fact)."""
+    methods = {f.text: f for f in of(facts, "284:checking-method") if f.subject in checks}
+    calls = grouped(of(facts, "284:delegate"), lambda f: f.subject)
+    found: dict[Evidence, tuple[Evidence, Evidence]] = {}
+    for route in routes:
+        call = next((c for c in calls.get(route.subject, ()) if c.text in methods), None)
+        if call is not None:
+            found[route] = (call, methods[call.text])
+    return found
+
+
+def _decorated(out: Explanation, facts: Sequence[Evidence], checks: dict[str, list[Evidence]],
+               used: set[int]) -> list[str]:
+    """Functions with an authorisation decorator, each with the checks in its own body."""
+    decorated = of(facts, "284:authz-decorator")
+    if not decorated:
+        return []
+    described = []
+    for function in decorated[:HANDLERS_SPELLED_OUT]:
+        inside = checks.get(function.subject, [])[:1]
+        out.cited.append(function)
+        if inside:
+            out.relate("authorised-by", function, inside[0])
+            used.add(inside[0].line)
+            described.append(f"{function.text} (line {function.line}, and {inside[0].text} on line {inside[0].line})")
+        else:
+            described.append(f"{function.text} (line {function.line})")
+    rest = len(decorated) - len(described)
+    out.count("authorisation decorators", decorated)
+    return [f"functions with an authorisation decorator: {join(described + ([f'{rest} more'] if rest > 0 else []))}"]
 
 
 def _credentials(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
@@ -79,7 +130,6 @@ def explain_284(facts: Sequence[Evidence], test: str = "") -> Explanation:
     out = Explanation(test)
     parts = _routes(out, facts)
     groups = (
-        ("284:authz-decorator", "functions with an authorisation decorator", "authorisation decorators"),
         ("284:authz-class", "views with an access mixin or permission classes", "access-controlled views"),
         ("284:permission", "permission changes", "permission changes"),
         ("284:credential-external", "credentials read from the environment", "credentials read from the environment"),
