@@ -262,7 +262,10 @@ def secret_option(node: ast.Call, ctx: Context) -> None:
 @collector(id="access-permissions", calls=PERMISSION_CALLS, methods=("chmod",))
 def permission_change(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
-    mode = argument(node, _MODE_POSITION[name], "mode") if name in PERMISSION_CALLS else argument(node, 0, "mode")
+    if name in PERMISSION_CALLS:
+        mode = argument(node, _MODE_POSITION[name], "mode")
+    else:  # `Path.chmod(mode)`, or a helper `chmod(path, mode)` such as nova.privsep.path.chmod
+        mode = argument(node, 1 if len(node.args) > 1 else 0, "mode")
     if mode is None and name not in ("os.umask", "os.chmod"):
         return  # os.makedirs(path): default mode, not a permission decision
     value = ctx.constant_value(mode)

@@ -59,6 +59,7 @@ RESOURCE_NOUN: dict[str, str] = {
     "tempfile.mkdtemp": "temporary directory",
     **{name: "server" for name in _SERVER},
     "os.open": "file descriptor",
+    "mmap.mmap": "memory map",
 }
 RELEASE_METHODS = ("close", "aclose", "release", "shutdown", "server_close", "terminate", "kill", "cleanup",
                    "disconnect", "quit", "dispose", "communicate", "wait", "stop", "__exit__", "__aexit__")

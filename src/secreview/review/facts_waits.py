@@ -91,7 +91,7 @@ def _bound(loop: ast.While | ast.For, statements: list[ast.stmt]) -> str:
             stop = iterated.args[0] if len(iterated.args) == 1 else None
             if isinstance(stop, ast.Constant) and isinstance(stop.value, int):
                 return f"at most {stop.value} attempts"
-            return f"one try per value of {spelled(iterated, 40)}"
+            return f"one try per value of range({', '.join(spelled(a, 20) for a in iterated.args)})"
         if name in _ENDLESS:
             return ""
         return f"one try per item of {spelled(iterated, 40)}"

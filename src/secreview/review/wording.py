@@ -27,8 +27,9 @@ def explain_697(facts: Sequence[Evidence], test: str = "") -> Explanation:
     parts: list[str] = []
     groups = (
         ("697:constant-time", "constant-time comparisons", "constant-time comparisons"),
-        ("697:compare-secret", "comparisons involving secret-named values, none of two computed values where timing "
-         "would leak a secret", "comparisons of secret-named values"),
+        ("697:compare-secret", "comparisons involving secret-named values, none of a secret with a guess by the timing "
+         "check's measure (a literal, a class marker or a confirmation value is on one side)",
+         "comparisons of secret-named values"),
         ("697:compare-identity", "comparisons of identities", "comparisons of identities"),
         ("697:compare-origin", "comparisons of URLs, hosts or origins", "comparisons of URLs, hosts or origins"),
         ("697:compare-path", "comparisons of paths", "comparisons of paths"),
@@ -56,8 +57,8 @@ def explain_682(facts: Sequence[Evidence], test: str = "") -> Explanation:
         if guarded:
             pieces.append(f"{len(guarded)} guarded against zero ({out.lines(guarded)})")
         if computed:
-            noun = "a computed value" if len(computed) == 1 else "computed values"
-            pieces.append(f"{len(computed)} by {noun}, {listing(out, computed, 2)}")
+            noun = "a value the program holds" if len(computed) == 1 else "values the program holds"
+            pieces.append(f"{len(computed)} by {noun}, none converted from input: {listing(out, computed, 2)}")
         parts.append(f"{total} {plural('division', total)}: {join(pieces)}")
     inputs = of(facts, "682:input-number")
     if inputs:

@@ -112,8 +112,9 @@ def _timeouts(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
         parts.append(f"waits on the program's own processes or threads without a timeout, which end when "
                      f"those do: {listing(out, local, 2)}")
     if network:
-        parts.append(f"network calls without a timeout: {listing(out, network, 2)} (a missing timeout is "
-                     "judged under CWE-664, resource exhaustion)")
+        why = ("in test code a hang fails the test run, not the product" if out.test else
+               "they wait as long as the process's default socket timeout allows")
+        parts.append(f"network calls without a timeout: {listing(out, network, 2)}; {why}")
     out.count("network calls and waits with a timeout", limited)
     out.count("network calls and waits without a timeout", unlimited)
     checked, unchecked = of(facts, "703:checked"), of(facts, "703:unchecked")

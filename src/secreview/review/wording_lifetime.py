@@ -67,7 +67,8 @@ def _acquired_phrase(out: Explanation, noun: str, items: Sequence[Evidence]) -> 
 def _names(items: Sequence[Evidence]) -> str:
     names = list(dict.fromkeys(f.text.rsplit(".", 1)[-1] for f in items))
     shown = names[:SHOWN_NAMES]
-    return join(shown + ([f"{len(names) - len(shown)} other kinds"] if len(names) > len(shown) else []))
+    rest = len(names) - len(shown)
+    return join(shown + ([f"{rest} other {'kind' if rest == 1 else 'kinds'}"] if rest > 0 else []))
 
 
 def _test_setup(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
@@ -86,7 +87,12 @@ def _test_setup(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
         parts.append(f"{n} {plural('service', n)} started with the test base's {helpers} on {out.lines(services)}")
     out.count("services started by a test base helper", services)
     decorators = of(facts, "664:patch-decorator")
-    for subject, items in grouped(decorators, lambda f: f.subject).items():
+    functions = grouped(decorators, lambda f: f.subject)
+    if len(functions) > 2:
+        n = len(decorators)
+        parts.append(f"{n} mock.patch decorators on {len(functions)} test methods ({out.lines(decorators)}), "
+                     "each undone when its method returns")
+    for items in functions.values() if len(functions) <= 2 else ():
         function = items[0].text.rsplit(" on ", 1)[-1]
         n = len(items)
         parts.append(f"{n} mock.patch {plural('decorator', n)} on {function} ({out.lines(items)}), "
