@@ -300,3 +300,71 @@ def test_release_chosen_for_a_multi_name_acquisition_does_not_depend_on_the_hash
         sentences.add(next(p["summary"] for p in pillars if p["pillar"] == "CWE-664"))
     assert len(sentences) == 1, sentences
     assert "os.close(fd) in a finally block on line 10" in sentences.pop()
+
+
+# -- fluent in test code and in the frameworks ----------------------------------------------
+
+
+def _summary(code: str, filename: str, pillar: str) -> str:
+    return next(v.summary for v in review_source(code, filename=filename, config=Config()).verdicts
+                if v.pillar == pillar)
+
+
+def test_mock_patch_decorators_are_never_routes_and_are_undone_when_the_test_returns() -> None:
+    code = ("from unittest import mock\nimport unittest\n\n\nclass T(unittest.TestCase):\n"
+            "    @mock.patch('pkg.mod.get')\n    @mock.patch.object(unittest, 'main')\n"
+            "    def test_x(self, m1, m2):\n        self.assertTrue(m1)\n")
+    assert "no route handler" in _summary(code, "tests/test_x.py", "284")
+    assert "2 mock.patch decorators on test_x (lines 6 and 7), undone when test_x returns" in \
+        _summary(code, "tests/test_x.py", "664")
+
+
+def test_a_handler_that_fails_the_test_is_said_to_and_an_unbounded_wait_is_judged() -> None:
+    test = ("import time\n\n\nclass T:\n    def test_x(self):\n        try:\n            self.api.go()\n"
+            "        except Exception as ex:\n            self.fail(ex)\n        while not self.api.done():\n"
+            "            time.sleep(1)\n")
+    summary = _summary(test, "tests/test_x.py", "703")
+    assert summary.startswith("test code: the one handler (Exception, line 8) turns the exception into a test failure")
+    assert "wait loops with no bound in view: until not self.api.done() (line 10); in test code" in summary
+    product = test.replace("self.fail(ex)", "log(ex)").replace("class T", "class Poller").replace("test_x", "run")
+    summary = _summary(product, "poller.py", "703")
+    assert not summary.startswith("test code") and "logs and carries on" in summary
+    assert "a hang rather than an exposure unless input decides that state" in summary
+
+
+def test_a_wait_bounded_by_attempts_then_failing_is_said_with_both_lines() -> None:
+    code = ("import time\n\n\nclass T:\n    def wait(self):\n        for _ in range(5):\n"
+            "            if self.ready():\n                return\n            time.sleep(1)\n"
+            "        raise TimeoutError('not ready')\n")
+    assert ("wait loop bounded: line 6 (at most 5 attempts, then raises TimeoutError() on line 10)"
+            in _summary(code, "waiter.py", "703"))
+
+
+def test_controller_actions_cite_their_policy_check_and_an_unchecked_one_is_judged() -> None:
+    code = ("from nova.api.openstack import wsgi\n\n\nclass Ctl(wsgi.Controller):\n"
+            "    @wsgi.expected_errors(404)\n    def show(self, req, id):\n"
+            "        context = req.environ['nova.context']\n        context.can('os:show', target={})\n"
+            "        return {'id': id}\n\n    @wsgi.action('ping')\n    def _ping(self, req, id, body):\n"
+            "        return None\n\n    def _helper(self):\n        return 1\n")
+    summary = _summary(code, "nova/api/openstack/compute/ctl.py", "284")
+    assert "route handlers that check authorisation in their body: Ctl.show (line 6, context.can() on line 8)" in summary
+    assert "no authorisation decorator, dependency or check in their body: Ctl._ping (wsgi.Controller action) " \
+           "(line 12); not reported, since nothing in this file says they must be private" in summary
+    assert "_helper" not in summary
+
+
+def test_decorators_route_only_on_routing_objects_or_url_rules() -> None:
+    code = ("from flask import Flask\nimport cache\n\napp = Flask(__name__)\n\n\n@app.get('/items')\n"
+            "def items():\n    return []\n\n\n@cache.get('items')\ndef cached():\n    return []\n")
+    summary = _summary(code, "app.py", "284")
+    assert "items (@app.get('/items')) (line 8)" in summary and "cached" not in summary
+
+
+def test_openstack_idioms_in_the_facts() -> None:
+    code = ("from oslo_concurrency import processutils\nfrom oslo_config import cfg\nimport nova.privsep.fs\n\n"
+            "OPTS = [cfg.StrOpt('db_password', secret=True)]\n\n\ndef resize(path, size):\n"
+            "    processutils.execute('qemu-img', 'resize', path, size)\n    nova.privsep.fs.chown(path, 0)\n")
+    summary = _summary(code, "nova/virt/disk.py", "707")
+    assert "oslo_concurrency.processutils.execute (line 9) is given an argument list without a shell" in summary
+    assert "privileged operation run through nova.privsep: nova.privsep.fs.chown (line 10)" in summary
+    assert "'db_password' (cfg.StrOpt) (line 5)" in _summary(code, "nova/virt/disk.py", "284")
