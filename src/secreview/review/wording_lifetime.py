@@ -229,20 +229,16 @@ def _data_handling(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
                      f"object deserialisers, none given data the checks trace to an attacker: {listing(out, objects)}")
     out.count("data-only deserialiser calls", plain)
     out.count("object deserialiser calls", objects)
-    fixed, computed = of(facts, "664:path-constant"), of(facts, "664:path")
-    if fixed:
-        parts.append(f"path operations on constant paths ({out.lines(fixed)})")
-    if computed:
-        parts.append(f"path operations on computed paths, none traced to input: {listing(out, computed)}")
-    out.count("path operations on constant paths", fixed)
-    out.count("path operations on computed paths", computed)
-    fixed_urls, urls = of(facts, "664:fetch-constant"), of(facts, "664:fetch")
-    if fixed_urls:
-        parts.append(f"requests to constant URLs ({out.lines(fixed_urls)})")
-    if urls:
-        parts.append(f"requests to computed URLs, none traced to input: {listing(out, urls)}")
-    out.count("outgoing requests to constant URLs", fixed_urls)
-    out.count("outgoing requests to computed URLs", urls)
+    targets = (("664:path-constant", "664:path", "path operations on {} paths", "path operations on {} paths"),
+               ("664:fetch-constant", "664:fetch", "requests to {} URLs", "outgoing requests to {} URLs"))
+    for constant_kind, computed_kind, label, phrase in targets:
+        fixed, computed = of(facts, constant_kind), of(facts, computed_kind)
+        if fixed:
+            parts.append(f"{label.format('constant')} ({out.lines(fixed)})")
+        if computed:
+            parts.append(f"{label.format('computed')}, none traced to input: {listing(out, computed)}")
+        out.count(phrase.format("constant"), fixed)
+        out.count(phrase.format("computed"), computed)
     masked = of(facts, "664:log-masked")
     if masked:
         parts.append(f"secrets masked before logging with {listing(out, masked)}")
