@@ -325,7 +325,7 @@ def test_a_handler_that_fails_the_test_is_said_to_and_an_unbounded_wait_is_judge
             "            time.sleep(1)\n")
     summary = _summary(test, "tests/test_x.py", "703")
     assert summary.startswith("test code: the one handler (Exception, line 8) turns the exception into a test failure")
-    assert "wait loops with no bound in view: until not self.api.done() (line 10); in test code" in summary
+    assert "wait loops with no bound in view: while not self.api.done() (line 10); in test code" in summary
     product = test.replace("self.fail(ex)", "log(ex)").replace("class T", "class Poller").replace("test_x", "run")
     summary = _summary(product, "poller.py", "703")
     assert not summary.startswith("test code") and "logs and carries on" in summary

@@ -258,6 +258,11 @@ class Verifier:
             return function is not None and function.lineno <= other.line <= (function.end_lineno or 0)
         if relation == "expires-into":
             return self._expires(fact, other)
+        if relation == "only-raises":
+            function = self._def(fact)
+            body = [s for s in (function.body if function else []) if not (
+                isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+            return len(body) == 1 and isinstance(body[0], ast.Raise)
         if relation == "delegates-to":  # the handler's body calls self.<method>
             function = self._def(fact)
             return (function is not None and function.lineno <= other.line <= (function.end_lineno or 0)
@@ -350,6 +355,7 @@ _CONSTRUCTS: dict[str, Callable[[Verifier, Evidence], bool]] = {
     "284:authz-decorator": lambda v, f: v._def(f) is not None and bool(v._def(f).decorator_list),  # type: ignore[union-attr]
     "693:csrf-exempt": lambda v, f: v._def(f) is not None,
     "284:checking-method": lambda v, f: v._def(f) is not None,
+    "284:route-refusing": lambda v, f: v._def(f) is not None,
     "284:delegate": lambda v, f: any(_spelling(c.func) == f"self.{f.text}" for c in v.tree.calls(f.line)),
     "284:authz-class": lambda v, f: bool(v.tree.nodes(f.line, ast.ClassDef)),
     "284:auth-check": lambda v, f: bool(v.tree.calls_named(f.line, named(f.text))) or any(

@@ -15,7 +15,8 @@ the `def` line; `284:authz-class` (a class-based view with an access mixin or
 permission, a policy or the login state, see also facts_input.attribute;
 subject `def@<line>` of the function it is in, to pair it with a handler);
 `284:credential-option` (an oslo.config option declared `secret=True`);
-`284:checking-method` (on the `def` of a method with such a check) and
+`284:route-refusing` (beside a handler fact: its body only raises, as a
+removed endpoint's does); `284:checking-method` (on the `def` of a method with such a check) and
 `284:delegate` (a `self.<method>(...)` call in an unauthorised route handler),
 so that a handler that delegates to a checking method is said to be; `284:permission` (chmod, umask, a creation mode);
 `284:credential-literal` / `284:credential-external` (a credential-named
@@ -158,6 +159,13 @@ def _class_handler(ctx: Context, node: ast.FunctionDef | ast.AsyncFunctionDef, n
     return None
 
 
+def _only_raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The body is one `raise` (after a docstring): a removed or refused endpoint, nothing to authorise."""
+    body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
+        node.body[0].value, ast.Constant) else node.body
+    return len(body) == 1 and isinstance(body[0], ast.Raise)
+
+
 def def_subject(node: ast.AST | None) -> str:
     """'def@12': the function a handler fact and the checks in its body share."""
     return f"def@{node.lineno}" if node is not None else ""  # type: ignore[attr-defined]
@@ -183,6 +191,8 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
         ctx.fact(kind, node, f"{node.name} (@{route}{', @' + auth[0] if auth else ''})", def_subject(node))
     elif auth:
         ctx.fact("284:authz-decorator", node, f"{node.name} (@{auth[0]})", def_subject(node))
+    if (label is not None or route is not None) and not auth and _only_raises(node):
+        ctx.fact("284:route-refusing", node, node.name, def_subject(node))
     if (label is not None or route is not None) and not auth:
         ctx.fact_state.setdefault("route-handlers", set()).add(node.lineno)  # type: ignore[union-attr]
     exempt = next((n for n in names if n.endswith("csrf_exempt")), None)

@@ -144,7 +144,7 @@ def polling_loop(node: ast.While | ast.For, ctx: Context) -> None:
     bound = _bound(node, statements)
     if not bound:
         test = spelled(node.test, 50) if isinstance(node, ast.While) else spelled(node.iter, 50)
-        ctx.fact("703:poll-unbounded", node, f"until {test}" if isinstance(node, ast.While) else f"over {test}",
+        ctx.fact("703:poll-unbounded", node, f"while {test}" if isinstance(node, ast.While) else f"over {test}",
                  owner)
         return
     ctx.fact("703:poll-bounded", node, bound, owner)

@@ -33,7 +33,9 @@ def _routes(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
     open_routes = of(facts, "284:route")
     checked = [r for r in open_routes if r.subject in checks]
     delegated = _delegations(facts, [r for r in open_routes if r.subject not in checks], checks)
-    unchecked = [r for r in open_routes if r.subject not in checks and r not in delegated]
+    refusing = {f.subject for f in of(facts, "284:route-refusing")}
+    removed = [r for r in open_routes if r.subject in refusing]
+    unchecked = [r for r in open_routes if r.subject not in checks and r not in delegated and r not in removed]
     if checked:
         described = []
         for route in checked[:HANDLERS_SPELLED_OUT]:
@@ -57,13 +59,20 @@ def _routes(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
         parts.append(f"route handlers authorised by a method they call: "
                      f"{join(described + ([f'{rest} more'] if rest > 0 else []))}")
     out.count("route handlers authorised by a method they call", list(delegated))
+    if removed:
+        parts.append(f"route handlers that only raise an error, as removed endpoints do, so there is nothing to "
+                     f"authorise: {listing(out, removed, 3)}")
+        for route in removed:
+            out.relations.append(("only-raises", route, route))
+    out.count("route handlers that only raise an error", removed)
     if unchecked:
         where = ("in test code they serve the test only" if out.test else
                  "not reported, since nothing in this file says they must be private: their access control, "
                  "if any, lies in middleware, the router or the code they call")
         parts.append(f"route handlers with no authorisation decorator, dependency or check in their body: "
                      f"{listing(out, unchecked, 3)}; {where}")
-    out.count("route handlers with no authorisation of their own", unchecked)
+    out.count("route handlers with no authorisation of their own, not reported: nothing marks them private",
+              unchecked)
     used = {c.line for r in checked for c in checks[r.subject]}
     used |= {checks[method.subject][0].line for _, method in delegated.values()}
     parts += _decorated(out, facts, checks, used)
@@ -179,8 +188,8 @@ def explain_707(facts: Sequence[Evidence], test: str = "") -> Explanation:
     if privileged:
         n = len(grouped(privileged, lambda f: f.text))
         parts.append(f"privileged {plural('operation', n)} run through nova.privsep: {listing(out, privileged, 3)}; "
-                     "they run as root, and the sinks inside them are judged in the privsep module's own "
-                     "verdict, where the taint checks follow these arguments")
+                     "they run as root, and what reaches a command, path or file inside them is judged in "
+                     "the privsep module's own verdict")
     out.count("places where input enters", sources)
     for kind, how in _SINK_HOW.items():
         out.count(f"sinks {how}", of(sinks, kind))

@@ -115,7 +115,7 @@ def _test_setup(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
     overrides = of(facts, "664:config-override")
     if overrides:
         parts.append(f"configuration overridden for the test with self.flags on {out.lines(overrides)}")
-    out.count("configuration overrides in tests", overrides)
+    out.count("configuration overrides", overrides)
     return parts
 
 
@@ -128,6 +128,7 @@ def _unreleased(out: Explanation, unreleased: Sequence[Evidence]) -> list[str]:
             parts.append(f"{_acquired_phrase(out, noun, group)} {'is' if one else 'are'} not released in this "
                          f"file, which in test code can only leave {'it' if one else 'them'} to outlive the test, "
                          "not the product")
+        out.count("resources not released in their file, which can only outlive their test", list(unreleased))
         return parts
     kept = [f for f in unreleased if any(k.startswith("self.") for k in _keys(f))]
     local = [f for f in unreleased if f not in kept and any("@" in k and k.split("@")[1] != "0" for k in _keys(f))]
@@ -142,6 +143,9 @@ def _unreleased(out: Explanation, unreleased: Sequence[Evidence]) -> list[str]:
         parts.append(f"{_acquired_phrase(out, noun, group)} {'is' if one else 'are'} not released explicitly; "
                      f"CPython frees {'it' if one else 'them'} when the function's last reference goes, "
                      "so this is a leak only on other interpreters or while a traceback keeps the frame")
+    out.count("resources kept on an object, which lives as long as they do", kept)
+    out.count("resources left for reference counting to free when their function returns", local)
+    out.count("resources kept at module level for the life of the process", module)
     for noun, group in grouped(module, lambda f: resource_noun(f.text)).items():
         one = len(group) == 1
         parts.append(f"{_acquired_phrase(out, noun, group)} at module level {'is' if one else 'are'} kept for "
@@ -206,7 +210,6 @@ def explain_664(facts: Sequence[Evidence], test: str = "") -> Explanation:
                      f"which {'runs' if n == 1 else 'run'} when the test ends" if out.test else
                      f"{n} {plural('cleanup', n)} ({_names(cleanups)}) registered on {out.lines(cleanups)}")
     out.count("other cleanups registered", cleanups)
-    out.count("resources not released in their file", unreleased)
     fixtures = of(facts, "664:fixture")
     if fixtures:
         one = len(fixtures) == 1
