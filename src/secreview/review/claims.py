@@ -87,6 +87,8 @@ class Tree:
         if isinstance(func, ast.Name):
             return self.aliases.get(func.id, func.id)
         if isinstance(func, ast.Call):
+            if self.last_name(func.func) == "getattr" and len(func.args) == 2 and isinstance(func.args[1], ast.Constant):
+                return str(func.args[1].value)  # getattr(builtins, "eval")(...) calls eval
             return self.last_name(func.func)
         return ""
 
