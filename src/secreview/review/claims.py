@@ -69,10 +69,14 @@ class Tree:
                 for alias in node.names:
                     if alias.asname:
                         self.aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]
-            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.Attribute):
-                for target in node.targets:  # `real_makedirs = os.makedirs`
-                    if isinstance(target, ast.Name):
-                        self.aliases[target.id] = node.value.attr
+            elif isinstance(node, ast.Assign):
+                for target in node.targets:  # `real_makedirs = os.makedirs`, `opener, path = open, name`
+                    pairs = zip(target.elts, node.value.elts) if isinstance(target, ast.Tuple) and isinstance(
+                        node.value, ast.Tuple) else [(target, node.value)]
+                    for name, value in pairs:
+                        if isinstance(name, ast.Name) and isinstance(value, (ast.Attribute, ast.Name)):
+                            self.aliases.setdefault(name.id, value.attr if isinstance(value, ast.Attribute)
+                                                    else value.id)
 
     def nodes(self, line: int, *types: type) -> list[ast.AST]:
         found = self.at.get(line, [])
@@ -228,14 +232,25 @@ class Verifier:
         calls = self.tree.calls_named(fact.line, named(fact.text))
         how = fact.kind.rsplit("-", 1)[-1]
         if how == "constant":
-            return any(all(_constantish(a, self.constants) for a in (*c.args, *(k.value for k in c.keywords)))
-                       for c in calls)
+            return any(all(_constantish(a, self.constants | self._local_literals(c))
+                           for a in (*c.args, *(k.value for k in c.keywords))) for c in calls)
         if how == "argv":
             return any(c.args and (isinstance(c.args[0], (ast.List, ast.Tuple)) or named(fact.text) == "execute"
                                    or named(fact.text) == "trycmd") for c in calls)
         if how == "parameterised":
             return any(len(c.args) > 1 or c.keywords for c in calls)
         return bool(calls)
+
+    def _local_literals(self, call: ast.Call) -> set[str]:
+        """Names whose last assignment before the call, in the functions around it, is a plain literal."""
+        functions = [a for a in self.tree.ancestors(call) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))]
+        last: dict[str, tuple[int, bool]] = {}
+        for node in ast.walk(functions[-1]) if functions else ():  # the outermost: closures see its names
+            if isinstance(node, ast.Assign) and node.lineno < call.lineno:
+                for target in node.targets:
+                    if isinstance(target, ast.Name) and node.lineno >= last.get(target.id, (0, False))[0]:
+                        last[target.id] = (node.lineno, _constantish(node.value, self.constants))
+        return {name for name, (_, literal) in last.items() if literal}
 
     def _def(self, fact: Evidence) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
         name = named(fact.text)

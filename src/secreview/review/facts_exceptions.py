@@ -18,7 +18,7 @@ from secreview.review.facts_resources import FETCH_CALLS
 from secreview.rules.base import Context, argument, is_true, keyword
 from secreview.rules.heuristics import name_of
 
-_ORDER = ("reraise", "raise", "fail", "return", "log", "continue", "pass", "handle")
+_ORDER = ("reraise", "raise", "fail", "return", "log", "continue", "handle", "pass")  # `pass` only if nothing else
 _LOG_METHODS = frozenset({"exception", "error", "warning", "warn", "info", "debug", "critical", "log",
                           "print_exc", "print_exception"})
 _WAIT_CALLS = tuple(c for c in FETCH_CALLS if c != "urllib.request.Request") + ("socket.create_connection", "subprocess.run", "subprocess.call",
