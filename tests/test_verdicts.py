@@ -368,3 +368,14 @@ def test_openstack_idioms_in_the_facts() -> None:
     assert "oslo_concurrency.processutils.execute (line 9) is given an argument list without a shell" in summary
     assert "privileged operation run through nova.privsep: nova.privsep.fs.chown (line 10)" in summary
     assert "'db_password' (cfg.StrOpt) (line 5)" in _summary(code, "nova/virt/disk.py", "284")
+
+
+def test_fixture_blocks_and_falcon_responders() -> None:
+    test = ("import fixtures\n\n\nclass T:\n    def test_x(self):\n        with fixtures.TempDir() as tmp:\n"
+            "            self.assertTrue(tmp.path)\n")
+    assert "1 fixture (TempDir) used as a context manager on line 6, cleaned up when its block exits" in \
+        _summary(test, "tests/test_x.py", "664")
+    app = ("import falcon\n\n\nclass Things:\n    def on_get(self, req, resp):\n        resp.media = []\n\n"
+           "    def helper(self):\n        return 1\n")
+    summary = _summary(app, "things.py", "284")
+    assert "Things.on_get (Falcon responder) (line 5)" in summary and "helper" not in summary

@@ -395,6 +395,8 @@ _CONSTRUCTS: dict[str, Callable[[Verifier, Evidence], bool]] = {
     "664:patch-with": lambda v, f: any("patch" in _spelling(c.func) and any(
         isinstance(p, ast.withitem) for p in v.tree.ancestors(c)) for c in v.tree.calls(f.line)),
     "664:patch-started": lambda v, f: bool(v.tree.calls_named(f.line, "start")),
+    "664:fixture-with": lambda v, f: any(v.tree.last_name(c.func) == f.text and any(
+        isinstance(p, ast.withitem) for p in v.tree.ancestors(c)) for c in v.tree.calls(f.line)),
     "664:service": lambda v, f: bool(v.tree.calls_named(f.line, named(f.text))),
     "664:config-override": lambda v, f: bool(v.tree.calls_named(f.line, "flags")),
     "664:log-masked": lambda v, f: bool(v.tree.calls_named(f.line, named(f.text))),

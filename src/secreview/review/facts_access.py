@@ -5,7 +5,8 @@ object made by an application or router factory (or given a URL rule), a
 routing framework's own decorator (DRF `api_view`/`action`, Pyramid
 `view_config`, Pecan `expose`), or a request method of a framework's handler
 class (Django and DRF views, Tornado and aiohttp handlers, Pecan REST
-controllers, OpenStack `wsgi.Controller` actions). `mock.patch` never routes.
+controllers, OpenStack `wsgi.Controller` actions, Falcon `on_<method>`
+responders). `mock.patch` never routes.
 
 Kinds: `284:route-protected` / `284:route` (a route handler with / without an
 authorisation decorator, dependency or access-controlled view class; subject
@@ -36,7 +37,7 @@ import re
 from secreview.review.facts import callee, collector, enclosing_def, spelled
 from secreview.review.facts_resources import RESOURCE_NOUN
 from secreview.rules.base import Context, argument, is_true, keyword
-from secreview.rules.heuristics import SENSITIVE, name_of
+from secreview.rules.heuristics import SENSITIVE, mention_gate, name_of
 
 AUTH_DECORATOR = re.compile(
     r"login_required|permission_required|user_passes_test|requires?_auth|auth_required|jwt_required|"
@@ -129,8 +130,15 @@ def _auth_dependency(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None
     return None
 
 
+_FALCON_RESPONDERS = frozenset(f"on_{verb}" for verb in _HTTP)
+_MENTIONS_FALCON = mention_gate("falcon")
+
+
 def _handler_class(ctx: Context, node: ast.ClassDef) -> tuple[str, frozenset[str]] | None:
     """(label, handler method names) when the class is a framework's request handler."""
+    if _MENTIONS_FALCON(ctx) and any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                     and s.name in _FALCON_RESPONDERS for s in node.body):
+        return "Falcon responder", _FALCON_RESPONDERS  # Falcon routes to a resource's on_<method>
     for base in node.bases:
         name = ctx.qualname(base) or ""
         text = spelled(base)

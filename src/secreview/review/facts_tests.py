@@ -11,7 +11,7 @@ product leaks, and the verdict has to say so *because* of these facts.
 Kinds: `file:test` (line 0: the module is test code; the text says why);
 `664:fixture-use` (a `useFixture` call), `664:patch-decorator` (a
 `mock.patch...` decorator; subject `def@<line>` of the decorated function),
-`664:patch-with` (`with mock.patch...:`), `664:patch-started`
+`664:patch-with` (`with mock.patch...:`), `664:fixture-with` (`with SomeFixture():`), `664:patch-started`
 (`mock.patch(...).start()`; a patcher bound to a name is a `664:acquire` that
 its `stop()` releases), `664:service` (a service start
 helper), `664:config-override` (`self.flags(...)`), and test resources
@@ -106,6 +106,17 @@ def use_fixture(node: ast.Call, ctx: Context) -> None:
     shown = spelled(fixture.func if isinstance(fixture, ast.Call) else fixture)
     _, keys, _ = value_role(ctx)
     ctx.fact("664:fixture-use", node, shown, ",".join(keys))
+
+
+@collector(id="tests-fixture-with", nodes=(ast.withitem,))
+def fixture_block(node: ast.withitem, ctx: Context) -> None:
+    """`with fixtures.TempDir() as tmp:`: a fixture used as a context manager is cleaned up when the block exits."""
+    expr = node.context_expr
+    if not ctx.is_test or not isinstance(expr, ast.Call):
+        return
+    name = ctx.call_name(expr) or spelled(expr.func)
+    if name.startswith("fixtures.") or name.endswith("Fixture"):
+        ctx.fact("664:fixture-with", expr, name.rsplit(".", 1)[-1])
 
 
 @collector(id="tests-patch", calls=PATCHERS)

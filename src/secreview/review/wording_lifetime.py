@@ -80,6 +80,12 @@ def _test_setup(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
         parts.append(f"{n} {plural('fixture', n)} ({_names(fixtures)}) installed with useFixture on "
                      f"{out.lines(fixtures)}, which the test framework cleans up when the test ends")
     out.count("fixtures installed with useFixture", fixtures)
+    blocks = of(facts, "664:fixture-with")
+    if blocks:
+        n = len(blocks)
+        parts.append(f"{n} {plural('fixture', n)} ({_names(blocks)}) used as a context manager on "
+                     f"{out.lines(blocks)}, cleaned up when {'its block exits' if n == 1 else 'each block exits'}")
+    out.count("fixtures used as a context manager", blocks)
     services = of(facts, "664:service")
     if services:
         n = len(services)
