@@ -97,6 +97,10 @@ def _timeout(ctx: Context, node: ast.Call) -> ast.expr | None:
         return argument(node, position, "timeout")
     if isinstance(node.func, ast.Attribute) and node.func.attr in ("wait", "settimeout") and node.args:
         return node.args[0]  # Event.wait(5), Popen.wait(5), sock.settimeout(5)
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    if isinstance(receiver, ast.Call):  # `timer.start(interval=1, timeout=60).wait()`: the started wait is bounded
+        started = keyword(receiver, "timeout")
+        return started.value if started is not None else None
     return None
 
 

@@ -181,7 +181,7 @@ IDENTITY = re.compile(r"user|owner|role|\buid|account|tenant|group|admin|email|a
                       re.IGNORECASE)
 ORIGIN = re.compile(r"origin|referr?er|host|domain|url|\buri|redirect|netloc|scheme|^next$", re.IGNORECASE)
 PATH = re.compile(r"path|^file$|^file_?name|_?file$|dir$|directory|folder", re.IGNORECASE)  # not file_gid, file_format
-_SKIPPED_SUFFIXES = ("_type", "_count", "_len", "_length", "s_enabled", "_class", "_format")
+_SKIPPED_SUFFIXES = ("_type", "_count", "_len", "_length", "s_enabled", "_class", "_format", "_fields", "_arch")
 _OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 
 
