@@ -58,7 +58,9 @@ class Tree:
         self.root = tree
         self.at: dict[int, list[ast.AST]] = {}
         self.parent: dict[int, ast.AST] = {}
-        self.aliases: dict[str, str] = {}  # local name -> imported name (`from yaml import load as yload`)
+        # local name -> what it may stand for, dotted (`from yaml import load as yload`, `opener = os.open`,
+        # `kind, nuker = "file", os.unlink`): every target seen, as one name can be bound in several places
+        self.aliases: dict[str, set[str]] = {}
         for node in ast.walk(tree):
             line = getattr(node, "lineno", None)
             if line is not None:
@@ -68,15 +70,14 @@ class Tree:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
                     if alias.asname:
-                        self.aliases[alias.asname] = alias.name.rsplit(".", 1)[-1]
+                        self.aliases.setdefault(alias.asname, set()).add(alias.name)
             elif isinstance(node, ast.Assign):
-                for target in node.targets:  # `real_makedirs = os.makedirs`, `opener, path = open, name`
+                for target in node.targets:
                     pairs = zip(target.elts, node.value.elts) if isinstance(target, ast.Tuple) and isinstance(
                         node.value, ast.Tuple) else [(target, node.value)]
                     for name, value in pairs:
                         if isinstance(name, ast.Name) and isinstance(value, (ast.Attribute, ast.Name)):
-                            self.aliases.setdefault(name.id, value.attr if isinstance(value, ast.Attribute)
-                                                    else value.id)
+                            self.aliases.setdefault(name.id, set()).add(_spelling(value))
 
     def nodes(self, line: int, *types: type) -> list[ast.AST]:
         found = self.at.get(line, [])
@@ -85,25 +86,32 @@ class Tree:
     def calls(self, line: int) -> list[ast.Call]:
         return self.nodes(line, ast.Call)  # type: ignore[return-value]
 
-    def last_name(self, func: ast.expr) -> str:
-        if isinstance(func, ast.Attribute):
-            return func.attr
-        if isinstance(func, ast.Name):
-            return self.aliases.get(func.id, func.id)
+    def spellings(self, func: ast.expr) -> set[str]:
+        """How the callee is written, and what an alias of that name may stand for."""
+        written = _spelling(func)
+        return {written, *self.aliases.get(written, ())}
+
+    def names(self, func: ast.expr) -> set[str]:
+        """The last names the callee may have: `os.unlink` for `nuker` bound to it, `eval` for getattr(b, "eval")."""
         if isinstance(func, ast.Call):
-            if self.last_name(func.func) == "getattr" and len(func.args) == 2 and isinstance(func.args[1], ast.Constant):
-                return str(func.args[1].value)  # getattr(builtins, "eval")(...) calls eval
-            return self.last_name(func.func)
-        return ""
+            if "getattr" in self.names(func.func) and len(func.args) == 2 and isinstance(func.args[1], ast.Constant):
+                return {str(func.args[1].value)}
+            return self.names(func.func)
+        return {spelled.rsplit(".", 1)[-1] for spelled in self.spellings(func)}
 
     def calls_named(self, line: int, name: str) -> list[ast.Call]:
-        return [c for c in self.calls(line) if self.last_name(c.func) == name]
+        """Calls on the line of `name`, as written or through an alias."""
+        return [c for c in self.calls(line) if name in self.names(c.func)]
 
     def ancestors(self, node: ast.AST) -> Iterable[ast.AST]:
         current = self.parent.get(id(node))
         while current is not None:
             yield current
             current = self.parent.get(id(current))
+
+
+def _written(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
 
 
 def named(text: str) -> str:
@@ -147,6 +155,8 @@ def _constantish(node: ast.AST | None, constants: set[str]) -> bool:
         return True
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         return all(_constantish(e, constants) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(_constantish(k, constants) and _constantish(v, constants) for k, v in zip(node.keys, node.values))
     if isinstance(node, ast.JoinedStr):
         return all(_constantish(v.value if isinstance(v, ast.FormattedValue) else v, constants) for v in node.values)
     if isinstance(node, ast.Name):
@@ -221,7 +231,7 @@ class Verifier:
         if action == "raise":
             return any(isinstance(n, ast.Raise) and n.exc is not None for n in inside)
         if action == "fail":
-            return any(isinstance(n, ast.Call) and self.tree.last_name(n.func) == "fail" for n in inside)
+            return any(isinstance(n, ast.Call) and "fail" in self.tree.names(n.func) for n in inside)
         if action == "return":
             return any(isinstance(n, ast.Return) for n in inside)
         if action == "pass":
@@ -382,20 +392,20 @@ _CONSTRUCTS: dict[str, Callable[[Verifier, Evidence], bool]] = {
     "664:release-finally": lambda v, f: any(_in_finally(v.tree, c) for c in v.tree.calls_named(f.line, named(f.text))),
     "664:release-with": lambda v, f: any(isinstance(w, (ast.With, ast.AsyncWith)) and any(
         i.context_expr.lineno == f.line for i in w.items) for n in v.tree.nodes(f.line) for w in v.tree.ancestors(n)),
-    "664:cleanup": lambda v, f: any(v.tree.last_name(c.func) in (
+    "664:cleanup": lambda v, f: any(not v.tree.names(c.func).isdisjoint((
         "addCleanup", "addAsyncCleanup", "addClassCleanup", "callback", "push_async_callback", "addfinalizer",
-        "register", "finalize") for c in v.tree.calls(f.line)),
-    "664:fixture": lambda v, f: any(any(v.tree.last_name(d) == "fixture" for d in d_.decorator_list)  # type: ignore[attr-defined]
+        "register", "finalize")) for c in v.tree.calls(f.line)),
+    "664:fixture": lambda v, f: any(any("fixture" in v.tree.names(d) for d in d_.decorator_list)  # type: ignore[attr-defined]
                                     and any(isinstance(y, (ast.Yield, ast.YieldFrom)) for y in ast.walk(d_))
                                     for d_ in v.tree.nodes(f.line, ast.FunctionDef, ast.AsyncFunctionDef)),
     "664:fixture-use": lambda v, f: bool(v.tree.calls_named(f.line, "useFixture")),
     "664:patch-decorator": lambda v, f: any(
-        "patch" in _spelling(c.func) and any(c in getattr(p, "decorator_list", ()) for p in v.tree.ancestors(c))
+        "patch" in " ".join(v.tree.spellings(c.func)) and any(c in getattr(p, "decorator_list", ()) for p in v.tree.ancestors(c))
         for c in v.tree.calls(f.line)),
-    "664:patch-with": lambda v, f: any("patch" in _spelling(c.func) and any(
+    "664:patch-with": lambda v, f: any("patch" in " ".join(v.tree.spellings(c.func)) and any(
         isinstance(p, ast.withitem) for p in v.tree.ancestors(c)) for c in v.tree.calls(f.line)),
     "664:patch-started": lambda v, f: bool(v.tree.calls_named(f.line, "start")),
-    "664:fixture-with": lambda v, f: any(v.tree.last_name(c.func) == f.text and any(
+    "664:fixture-with": lambda v, f: any(f.text in v.tree.names(c.func) and any(
         isinstance(p, ast.withitem) for p in v.tree.ancestors(c)) for c in v.tree.calls(f.line)),
     "664:service": lambda v, f: bool(v.tree.calls_named(f.line, named(f.text))),
     "664:config-override": lambda v, f: bool(v.tree.calls_named(f.line, "flags")),

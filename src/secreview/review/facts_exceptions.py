@@ -62,6 +62,8 @@ def _actions(body: list[ast.stmt], in_test: bool) -> set[str]:
         elif kind is ast.Expr and isinstance(stmt.value, ast.Call):  # type: ignore[attr-defined]
             found.add(_call_action(stmt.value, in_test))  # type: ignore[attr-defined]
         elif kind in (ast.If, ast.With, ast.AsyncWith, ast.Try, ast.For, ast.While):
+            if kind in (ast.For, ast.While):
+                found.add("handle")  # a loop is work done about the exception, whatever its body
             for name in ("body", "orelse", "finalbody"):
                 pending.extend(getattr(stmt, name, ()))
             for handler in getattr(stmt, "handlers", ()):

@@ -96,14 +96,18 @@ def literal(ctx: Context, node: ast.expr | None) -> bool:
     said of a sink: `parts = ["ls"]; parts.append(arg); " ".join(parts)` is not one."""
     if node is None or isinstance(node, ast.Constant):
         return True
-    if isinstance(node, (ast.List, ast.Tuple)):
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
         return all(literal(ctx, e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(literal(ctx, k) and literal(ctx, v) for k, v in zip(node.keys, node.values))
     if isinstance(node, ast.JoinedStr):
         return all(literal(ctx, v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values)
     if isinstance(node, ast.BinOp):
         return literal(ctx, node.left) and literal(ctx, node.right)
     if isinstance(node, ast.Starred):
         return literal(ctx, node.value)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr.isupper():
+        return True  # a module's constant: subprocess.PIPE, os.O_RDONLY
     if isinstance(node, (ast.Name, ast.Attribute)) and ctx.is_constant(node):
         value = ctx.assigned_value(node)
         return value is None or isinstance(value, ast.Constant)  # an imported constant, or a plain literal
@@ -120,7 +124,7 @@ def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:
             return "variable"
         return "constant" if all(literal(ctx, a) for a in call.args) else "argv"
     if name in _COMMAND_SINKS and isinstance(first, (ast.List, ast.Tuple)):
-        if all(literal(ctx, e) for e in first.elts):
+        if all(literal(ctx, e) for e in (*first.elts, *call.args[1:], *(k.value for k in call.keywords))):
             return "constant"
         shell = keyword(call, "shell")
         return "variable" if shell is not None and is_true(shell.value) else "argv"

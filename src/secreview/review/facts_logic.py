@@ -113,9 +113,16 @@ def recursion(node: ast.Call, ctx: Context) -> None:
     else:
         return
     function = enclosing_def(ctx)
-    if function is not None and function.name == name and (
-            func.__class__ is ast.Name or _is_method(function, func.value)):  # type: ignore[attr-defined]
-        ctx.fact("691:recursion", node, f"{name}()", str(function.lineno))
+    if function is None or function.name != name:
+        return
+    if func.__class__ is ast.Name:
+        binding = ctx.names.lookup(name)
+        in_class = bool(ctx.classes) and any(s is function for s in ctx.classes[-1].body)
+        if in_class or binding is None or binding.kind != "def":
+            return  # a method's own name is not in scope in its body; `close = self._close` rebinds it
+    elif not _is_method(function, func.value):  # type: ignore[attr-defined]
+        return
+    ctx.fact("691:recursion", node, f"{name}()", str(function.lineno))
 
 
 def _is_method(function: ast.FunctionDef | ast.AsyncFunctionDef, receiver: ast.expr) -> bool:

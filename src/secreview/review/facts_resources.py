@@ -208,7 +208,7 @@ def _cleanup_keys(ctx: Context, call: ast.Call) -> list[str]:
 @collector(id="resources-cleanup", methods=CLEANUP_METHODS, calls=CLEANUP_FUNCTIONS)
 def cleanup(node: ast.Call, ctx: Context) -> None:
     if isinstance(node.func, ast.Attribute) and node.func.attr in CLEANUP_METHODS or (
-        ctx.call_name(node) in CLEANUP_FUNCTIONS
+        ctx.call_name(node) in CLEANUP_FUNCTIONS and spelled(node.func).endswith(("register", "finalize"))
     ):
         ctx.fact("664:cleanup", node, spelled(node.args[0]) if node.args else spelled(node.func),
                  ",".join(_cleanup_keys(ctx, node)))
