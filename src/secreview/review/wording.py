@@ -82,7 +82,8 @@ def explain_691(facts: Sequence[Evidence], test: str = "") -> Explanation:
     groups = (
         ("691:assert", "asserts outside tests, none about access", "asserts outside tests"),
         ("691:assert-test", "asserts in test code", "asserts in test code"),
-        ("691:recursion", "recursive calls", "recursive calls"),
+        ("691:recursion", "recursive calls, which at worst Python stops at its recursion limit with a "
+         "RecursionError", "recursive calls"),
         ("691:loop-forever-break", "`while True` loops that break out", "`while True` loops with an exit"),
         ("691:loop-forever", "`while True` loops without a break, which only an exception or the end of the process "
          "stops, as in a worker or server loop", "`while True` loops without a break"),
