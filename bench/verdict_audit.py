@@ -25,11 +25,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from speed import prepare_sdist  # noqa: E402 - the bench directory is not a package
+from speed import prepare_sdist
 
-from secreview import review_paths  # noqa: E402
-from secreview.config import Config  # noqa: E402
-from secreview.review.claims import cited_lines, verify_file  # noqa: E402
+from secreview import review_paths
+from secreview.config import Config
+from secreview.review.claims import cited_lines, verify_file
 
 PINNED = {"nova": "nova==34.0.0", "django": "django==5.1"}
 # (project, path inside the sdist, test code?): chosen for the idioms the verdicts must read well —

@@ -18,7 +18,6 @@ from secreview.review.wording_access import explain_284, explain_707
 from secreview.review.wording_errors import explain_703
 from secreview.review.wording_lifetime import explain_664
 
-
 # -- CWE-697 -------------------------------------------------------------------------
 
 
@@ -27,8 +26,8 @@ def explain_697(facts: Sequence[Evidence], test: str = "") -> Explanation:
     parts: list[str] = []
     groups = (
         ("697:constant-time", "constant-time comparisons", "constant-time comparisons"),
-        ("697:compare-secret", "comparisons involving secret-named values, none of a secret with a guess by the timing "
-         "check's measure (a literal, a class marker or a confirmation value is on one side)",
+        ("697:compare-secret", ("comparisons involving secret-named values, none of a secret with a guess by the timing "
+         "check's measure (a literal, a class marker or a confirmation value is on one side)"),
          "comparisons of secret-named values"),
         ("697:compare-identity", "comparisons of identities", "comparisons of identities"),
         ("697:compare-origin", "comparisons of URLs, hosts or origins", "comparisons of URLs, hosts or origins"),
@@ -82,15 +81,15 @@ def explain_691(facts: Sequence[Evidence], test: str = "") -> Explanation:
     groups = (
         ("691:assert", "asserts outside tests, none about access", "asserts outside tests"),
         ("691:assert-test", "asserts in test code", "asserts in test code"),
-        ("691:recursion", "recursive calls, which at worst Python stops at its recursion limit with a "
-         "RecursionError", "recursive calls"),
+        ("691:recursion", ("recursive calls, which at worst Python stops at its recursion limit with a "
+         "RecursionError"), "recursive calls"),
         ("691:loop-forever-break", "`while True` loops that break out", "`while True` loops with an exit"),
-        ("691:loop-forever", "`while True` loops without a break, which only an exception or the end of the process "
-         "stops, as in a worker or server loop", "`while True` loops without a break"),
+        ("691:loop-forever", ("`while True` loops without a break, which only an exception or the end of the process "
+         "stops, as in a worker or server loop"), "`while True` loops without a break"),
         ("691:loop-on-input", "loops over input, each as long as the input itself", "loops over input"),
         ("691:check", "path existence or access checks", "path checks"),
-        ("691:use-after-check", "uses of a path after checking it, none writing to a shared directory such as /tmp "
-         "where another user could swap the path in between", "uses of a path after checking it"),
+        ("691:use-after-check", ("uses of a path after checking it, none writing to a shared directory such as /tmp "
+         "where another user could swap the path in between"), "uses of a path after checking it"),
     )
     if test:  # in a test, an assert is how the test states what must hold
         groups = tuple(("691:assert-test", "asserts, each checking what the test expects", phrase)
