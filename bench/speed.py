@@ -82,15 +82,22 @@ def prepare_stdlib(workdir: Path) -> Path:
     return target
 
 
-def prepare_sdist(workdir: Path, name: str) -> Path:
+def prepare_sdist(workdir: Path, name: str, requirement: str | None = None) -> Path:
+    """Download (once) and unpack an sdist; `requirement` ("nova==34.0.0") pins the version, else SDISTS'."""
     downloads = workdir / "downloads"
     downloads.mkdir(parents=True, exist_ok=True)
-    requirement = SDISTS[name]
-    archives = [p for p in downloads.glob("*.tar.gz") if p.name.lower().startswith(name)]
+    requirement = requirement or SDISTS[name]
+    version = requirement.partition("==")[2]
+
+    def matching() -> list[Path]:
+        return [p for p in downloads.glob("*.tar.gz") if p.name.lower().startswith(name)
+                and (not version or p.name.lower() == f"{name}-{version}.tar.gz")]
+
+    archives = matching()
     if not archives:
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
                         "-d", str(downloads), requirement], check=True)
-        archives = [p for p in downloads.glob("*.tar.gz") if p.name.lower().startswith(name)]
+        archives = matching()
     archive = sorted(archives)[-1]
     target = workdir / "corpora" / archive.name[: -len(".tar.gz")]
     if not target.is_dir():

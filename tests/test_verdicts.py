@@ -11,7 +11,6 @@ from __future__ import annotations
 import ast
 import json
 import os
-import re
 from pathlib import Path
 
 import jsonschema
@@ -22,6 +21,9 @@ from secreview import review_paths, review_source
 from secreview.config import Config
 from secreview.model import NO_DEFECTS, Evidence, FileReview
 from secreview.report import renderer
+from secreview.review.claims import Verifier, cited_lines, verify_file
+from secreview.review.sentences import Explanation
+from secreview.review.verdicts import PILLAR_ORDER, explain, facts_by_pillar, why_test_code
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"
@@ -81,126 +83,7 @@ def test_two_clean_files_read_differently() -> None:
                    for v in file_review.verdicts)
 
 
-# -- every cited line holds the construct its fact names ------------------------------
-
-_CALL_KINDS = re.compile(
-    r"^(664:(acquire|deserialise|path|fetch)|703:(timeout|no-timeout|checked|unchecked)|707:sink|284:permission|"
-    r"284:listener|435:parser|693:(hash|kdf|hmac|cipher|random|tls|jwt|csrf$)|697:(prefix|constant-time)|"
-    r"682:input-number|691:(recursion|check|use-after-check)|710:deprecated-call)")
-
-
-_ALIASES: dict[str, str] = {}  # local name -> imported name, for the file being checked
-
-
-def _aliases(tree: ast.AST) -> dict[str, str]:
-    """`from yaml import load as yload` -> {'yload': 'load'}: what an imported alias really calls."""
-    found = {}
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            for alias in node.names:
-                if alias.asname:
-                    found[alias.asname] = alias.name.rsplit(".", 1)[-1]
-    return found
-
-
-def _last_name(func: ast.expr) -> str:
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    if isinstance(func, ast.Name):
-        return _ALIASES.get(func.id, func.id)
-    if isinstance(func, ast.Call):
-        if _last_name(func.func) == "getattr" and len(func.args) == 2 and isinstance(func.args[1], ast.Constant):
-            return str(func.args[1].value)  # getattr(builtins, "eval")(...) calls eval
-        return _last_name(func.func)
-    return ""
-
-
-def _named_callee(text: str) -> str:
-    """'sock.close()' -> 'close', 'requests.get timeout=10' -> 'get', 'os.remove(path)' -> 'remove'."""
-    return text.split(" ")[0].split("(")[0].rsplit(".", 1)[-1]
-
-
-def _in_finally(tree: ast.AST, line: int) -> bool:
-    return any(isinstance(node, ast.Try) and any(s.lineno <= line <= (s.end_lineno or s.lineno) for s in node.finalbody)
-               for node in ast.walk(tree))
-
-
-def _holds(fact: Evidence, nodes: list[ast.AST], tree: ast.AST) -> bool:
-    """Whether the nodes starting on the fact's line include the construct its kind names."""
-    kind = fact.kind
-    calls = [n for n in nodes if isinstance(n, ast.Call)]
-    of = lambda *types: [n for n in nodes if isinstance(n, types)]
-    if kind.startswith("703:handler-"):
-        handlers = of(ast.ExceptHandler)
-        action = kind.rsplit("-", 1)[-1]
-        if action == "reraise":
-            return any(isinstance(s, ast.Raise) and s.exc is None for h in handlers for s in ast.walk(h))
-        if action == "return":
-            return any(isinstance(s, ast.Return) for h in handlers for s in ast.walk(h))
-        if action == "pass":
-            return any(all(isinstance(s, (ast.Pass, ast.Expr)) for s in h.body) for h in handlers)
-        return bool(handlers)
-    if kind in ("664:release", "664:release-finally"):
-        found = any(_last_name(c.func) == _named_callee(fact.text) for c in calls)
-        return found and (kind == "664:release" or _in_finally(tree, fact.line))
-    if kind == "664:release-with":
-        return any(isinstance(n, (ast.Name, ast.Attribute)) for n in nodes) and any(
-            isinstance(w, (ast.With, ast.AsyncWith)) and any(i.context_expr.lineno == fact.line for i in w.items)
-            for w in ast.walk(tree))
-    if kind == "664:cleanup":
-        return any(_last_name(c.func) in ("addCleanup", "addAsyncCleanup", "addClassCleanup", "callback",
-                                          "push_async_callback", "addfinalizer", "register", "finalize")
-                   for c in calls)
-    if kind == "664:fixture":
-        return any(any(_last_name(d) == "fixture" for d in f.decorator_list)
-                   and any(isinstance(y, (ast.Yield, ast.YieldFrom)) for y in ast.walk(f))
-                   for f in of(ast.FunctionDef, ast.AsyncFunctionDef))
-    if kind == "707:source":
-        name = _named_callee(fact.text)
-        return any(isinstance(n, ast.Attribute) and n.attr == name for n in nodes) or any(
-            _last_name(c.func) == name for c in calls)
-    if kind == "707:sink-argv":
-        return any(c.args and isinstance(c.args[0], (ast.List, ast.Tuple)) for c in calls)
-    if kind in ("284:route", "284:route-protected", "284:authz-decorator", "693:csrf-exempt"):
-        return any(f.decorator_list and f.name == fact.text.split(" ")[0]
-                   for f in of(ast.FunctionDef, ast.AsyncFunctionDef))
-    if kind == "284:authz-class":
-        return bool(of(ast.ClassDef))
-    if kind == "284:auth-check":
-        name = _named_callee(fact.text)
-        return any(isinstance(n, ast.Attribute) and n.attr == name for n in nodes)
-    if kind.startswith(("284:credential", "693:setting")):
-        return bool(of(ast.Assign, ast.AnnAssign))
-    if kind == "693:middleware":
-        return bool(calls) or any(isinstance(n, ast.Constant) and fact.text in str(n.value) for n in nodes)
-    if kind.startswith("697:compare-"):
-        return bool(of(ast.Compare))
-    if kind.startswith("682:division-"):
-        return any(isinstance(b.op, (ast.Div, ast.FloorDiv, ast.Mod)) for b in of(ast.BinOp))
-    if kind.startswith("691:assert"):
-        return bool(of(ast.Assert))
-    if kind.startswith("691:loop-forever"):
-        return bool(of(ast.While))
-    if kind == "691:loop-on-input":
-        return bool(of(ast.For, ast.AsyncFor))
-    if kind.startswith("710:import"):
-        return bool(of(ast.Import, ast.ImportFrom))
-    if kind.startswith("710:debug-"):
-        return bool(of(ast.Assign) or calls)
-    if _CALL_KINDS.match(kind):
-        return any(_last_name(c.func) == _named_callee(fact.text) for c in calls)
-    raise AssertionError(f"no construct known for fact kind {kind}")
-
-
-_CITED = re.compile(r"\blines? (\d+(?:(?:, | and )\d+)*)")
-
-
-def cited_lines(summary: str) -> set[int]:
-    """Line numbers a sentence cites ('lines 3, 8 and 12', not the count in 'and 2 more')."""
-    numbers: set[int] = set()
-    for match in _CITED.finditer(re.sub(r" and \d+ more", "", summary)):
-        numbers.update(int(n) for n in re.split(r", | and ", match.group(1)))
-    return numbers
+# -- every claim holds: the verifier the product runs under --verify-verdicts ------------
 
 
 def _reviewed_files() -> list[tuple[str, str]]:
@@ -208,33 +91,26 @@ def _reviewed_files() -> list[tuple[str, str]]:
     return files + [(p.name, p.read_text("utf-8")) for p in CLEAN_INPUTS]
 
 
-def test_every_cited_line_holds_the_named_construct() -> None:
+def test_every_claim_and_every_listed_fact_holds_in_the_code() -> None:
+    """Over the corpus and the golden inputs: sentences cite only their facts' lines, each fact's
+    construct is on its line, each asserted relation holds, and every fact listed as evidence too."""
     problems: list[str] = []
-    facts_seen = 0
+    facts_seen = relations = 0
     for name, source in _reviewed_files():
         tree = ast.parse(source)
-        _ALIASES.clear()
-        _ALIASES.update(_aliases(tree))
-        at_line: dict[int, list[ast.AST]] = {}
-        for node in ast.walk(tree):
-            if hasattr(node, "lineno"):
-                at_line.setdefault(node.lineno, []).append(node)
-        line_count = len(source.splitlines())
         file_review = _review_from(name, source)
+        problems += verify_file(tree, name, file_review.findings, file_review.facts)
+        verifier = Verifier(tree, name)
         for verdict in file_review.verdicts:
-            evidence_lines = {e.line for e in verdict.evidence}
-            if verdict.status == "clean":
-                missing = cited_lines(verdict.summary) - evidence_lines
-                if missing:
-                    problems.append(f"{name} CWE-{verdict.pillar}: cites lines {sorted(missing)} without evidence")
             for fact in verdict.evidence:
                 facts_seen += 1
                 assert fact.kind.startswith(f"{verdict.pillar}:"), (name, fact)
-                if not 1 <= fact.line <= line_count:
-                    problems.append(f"{name}:{fact.line}: {fact.kind} cites a line outside the file")
-                elif not _holds(fact, at_line.get(fact.line, []), tree):
+                if not verifier.holds(fact):
                     problems.append(f"{name}:{fact.line}: no {fact.kind} construct for {fact.text!r}")
-    assert facts_seen > 200
+        grouped = facts_by_pillar(file_review.facts)
+        relations += sum(len(explain(p, grouped[p], why_test_code(grouped.get("file", ()))).relations)
+                         for p in PILLAR_ORDER)
+    assert facts_seen > 200 and relations > 10, (facts_seen, relations)
     assert not problems, "\n".join(problems)
 
 
@@ -244,6 +120,44 @@ def _review_from(name: str, source: str) -> FileReview:
 
 def test_cited_lines_parser() -> None:
     assert cited_lines("closed on line 5; lines 3, 8 and 12 and 4 more; lines 20 and 21") == {3, 5, 8, 12, 20, 21}
+
+
+def test_the_verifier_rejects_claims_the_code_contradicts() -> None:
+    """A wording or collector bug must fail: each false claim below is caught, and the true twin passes."""
+    code = ("import threading\nimport time\n\n\nclass T:\n    def setUp(self):\n        self.lock = threading.Lock()\n"
+            "        self.other = threading.Lock()\n\n    def test_a(self):\n        for _ in range(5):\n"
+            "            time.sleep(1)\n        self.other.release()\n")
+    tree = ast.parse(code)
+    verifier = Verifier(tree, "tests/test_t.py")
+    acquired = Evidence("664:acquire", 7, "threading.Lock", "t.py", "self.lock@5")
+    wrong_release = Evidence("664:release", 13, "self.other.release()", "t.py", "self.other@5")
+    assert not verifier.related("released-by", acquired, wrong_release)
+    right = Evidence("664:acquire", 8, "threading.Lock", "t.py", "self.other@5")
+    assert verifier.related("released-by", right, wrong_release)
+    assert verifier.holds(Evidence("703:poll-bounded", 11, "at most 5 attempts", "t.py"))
+    assert not verifier.holds(Evidence("703:poll-bounded", 11, "at most 10 attempts", "t.py"))
+    assert not verifier.holds(Evidence("664:release-finally", 13, "self.other.release()", "t.py"))
+    out = Explanation(sentence="the lock acquired on line 9 is released on line 13",
+                      cited=[right, wrong_release])
+    assert any("cites lines [9]" in p for p in verifier.check("664", out))
+    out = Explanation(test="x", sentence="test code: nothing")
+    assert Verifier(tree, "app/models.py").check("664", out)
+    assert not Verifier(tree, "tests/test_t.py").check("664", out)
+
+
+def test_verify_verdicts_runs_at_run_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under SECREVIEW_VERIFY_VERDICTS a false claim is a diagnostic; a true verdict adds none."""
+    from secreview.review import claims
+
+    source = tmp_path / "tests" / "test_x.py"
+    source.parent.mkdir()
+    source.write_text((INPUTS / "test_functional_wait.py").read_text("utf-8"), "utf-8")
+    monkeypatch.setenv(claims.VERIFY_ENV, "1")
+    assert not review_paths([source], Config()).files[0].diagnostics
+    monkeypatch.setattr(claims.Verifier, "holds", lambda self, fact: fact.kind != "664:fixture-use")
+    diagnostics = review_paths([source], Config()).files[0].diagnostics
+    assert diagnostics and all("verdict claim not supported" in d.message for d in diagnostics)
+    assert any("664:fixture-use" in d.message for d in diagnostics)
 
 
 # -- content of sentences --------------------------------------------------------------
@@ -386,3 +300,82 @@ def test_release_chosen_for_a_multi_name_acquisition_does_not_depend_on_the_hash
         sentences.add(next(p["summary"] for p in pillars if p["pillar"] == "CWE-664"))
     assert len(sentences) == 1, sentences
     assert "os.close(fd) in a finally block on line 10" in sentences.pop()
+
+
+# -- fluent in test code and in the frameworks ----------------------------------------------
+
+
+def _summary(code: str, filename: str, pillar: str) -> str:
+    return next(v.summary for v in review_source(code, filename=filename, config=Config()).verdicts
+                if v.pillar == pillar)
+
+
+def test_mock_patch_decorators_are_never_routes_and_are_undone_when_the_test_returns() -> None:
+    code = ("from unittest import mock\nimport unittest\n\n\nclass T(unittest.TestCase):\n"
+            "    @mock.patch('pkg.mod.get')\n    @mock.patch.object(unittest, 'main')\n"
+            "    def test_x(self, m1, m2):\n        self.assertTrue(m1)\n")
+    assert "no route handler" in _summary(code, "tests/test_x.py", "284")
+    assert "2 mock.patch decorators on test_x (lines 6 and 7), undone when test_x returns" in \
+        _summary(code, "tests/test_x.py", "664")
+
+
+def test_a_handler_that_fails_the_test_is_said_to_and_an_unbounded_wait_is_judged() -> None:
+    test = ("import time\n\n\nclass T:\n    def test_x(self):\n        try:\n            self.api.go()\n"
+            "        except Exception as ex:\n            self.fail(ex)\n        while not self.api.done():\n"
+            "            time.sleep(1)\n")
+    summary = _summary(test, "tests/test_x.py", "703")
+    assert summary.startswith("test code: the one handler (Exception, line 8) turns the exception into a test failure")
+    assert "wait loops with no bound in view: while not self.api.done() (line 10); in test code" in summary
+    product = test.replace("self.fail(ex)", "log(ex)").replace("class T", "class Poller").replace("test_x", "run")
+    summary = _summary(product, "poller.py", "703")
+    assert not summary.startswith("test code") and "logs and carries on" in summary
+    assert "a hang rather than an exposure unless input decides that state" in summary
+
+
+def test_a_wait_bounded_by_attempts_then_failing_is_said_with_both_lines() -> None:
+    code = ("import time\n\n\nclass T:\n    def wait(self):\n        for _ in range(5):\n"
+            "            if self.ready():\n                return\n            time.sleep(1)\n"
+            "        raise TimeoutError('not ready')\n")
+    assert ("wait loop bounded: line 6 (at most 5 attempts, then raises TimeoutError() on line 10)"
+            in _summary(code, "waiter.py", "703"))
+
+
+def test_controller_actions_cite_their_policy_check_and_an_unchecked_one_is_judged() -> None:
+    code = ("from nova.api.openstack import wsgi\n\n\nclass Ctl(wsgi.Controller):\n"
+            "    @wsgi.expected_errors(404)\n    def show(self, req, id):\n"
+            "        context = req.environ['nova.context']\n        context.can('os:show', target={})\n"
+            "        return {'id': id}\n\n    @wsgi.action('ping')\n    def _ping(self, req, id, body):\n"
+            "        return None\n\n    def _helper(self):\n        return 1\n")
+    summary = _summary(code, "nova/api/openstack/compute/ctl.py", "284")
+    assert "route handlers that check authorisation in their body: Ctl.show (line 6, context.can() on line 8)" in summary
+    assert "no authorisation decorator, dependency or check in their body: Ctl._ping (wsgi.Controller action) " \
+           "(line 12); not reported, since nothing in this file says they must be private" in summary
+    assert "_helper" not in summary
+
+
+def test_decorators_route_only_on_routing_objects_or_url_rules() -> None:
+    code = ("from flask import Flask\nimport cache\n\napp = Flask(__name__)\n\n\n@app.get('/items')\n"
+            "def items():\n    return []\n\n\n@cache.get('items')\ndef cached():\n    return []\n")
+    summary = _summary(code, "app.py", "284")
+    assert "items (@app.get('/items')) (line 8)" in summary and "cached" not in summary
+
+
+def test_openstack_idioms_in_the_facts() -> None:
+    code = ("from oslo_concurrency import processutils\nfrom oslo_config import cfg\nimport nova.privsep.fs\n\n"
+            "OPTS = [cfg.StrOpt('db_password', secret=True)]\n\n\ndef resize(path, size):\n"
+            "    processutils.execute('qemu-img', 'resize', path, size)\n    nova.privsep.fs.chown(path, 0)\n")
+    summary = _summary(code, "nova/virt/disk.py", "707")
+    assert "oslo_concurrency.processutils.execute (line 9) is given an argument list without a shell" in summary
+    assert "privileged operation run through nova.privsep: nova.privsep.fs.chown (line 10)" in summary
+    assert "'db_password' (cfg.StrOpt) (line 5)" in _summary(code, "nova/virt/disk.py", "284")
+
+
+def test_fixture_blocks_and_falcon_responders() -> None:
+    test = ("import fixtures\n\n\nclass T:\n    def test_x(self):\n        with fixtures.TempDir() as tmp:\n"
+            "            self.assertTrue(tmp.path)\n")
+    assert "1 fixture (TempDir) used as a context manager on line 6, cleaned up when its block exits" in \
+        _summary(test, "tests/test_x.py", "664")
+    app = ("import falcon\n\n\nclass Things:\n    def on_get(self, req, resp):\n        resp.media = []\n\n"
+           "    def helper(self):\n        return 1\n")
+    summary = _summary(app, "things.py", "284")
+    assert "Things.on_get (Falcon responder) (line 5)" in summary and "helper" not in summary

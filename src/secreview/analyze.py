@@ -16,6 +16,7 @@ from secreview.engine import Dispatch, FileTimeout, Walker
 from secreview.gcpause import paused_gc
 from secreview.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
 from secreview.parse import Parsed, parse_file, parse_source
+from secreview.review.claims import verify_file, verifying
 from secreview.review.verdicts import file_verdicts
 from secreview.rules.base import Context
 
@@ -78,6 +79,9 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
     kept, waived = suppress.apply(ordered, parsed.source)
     shown = [f for f in kept if f.severity >= thresholds.min_severity and f.confidence >= thresholds.min_confidence]
     lines = parsed.source.count("\n") + (0 if parsed.source.endswith("\n") or not parsed.source else 1)
+    if verifying():  # --verify-verdicts: every claim of the verdicts is checked against the tree
+        diagnostics += [Diagnostic(parsed.path, DiagnosticKind.INTERNAL, f"verdict claim not supported: {problem}")
+                        for problem in verify_file(parsed.tree, parsed.path, shown, ctx.facts)]
     return FileReview(
         path=parsed.path,
         lines=lines,

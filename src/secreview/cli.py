@@ -27,6 +27,7 @@ from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
 from secreview.model import Confidence, Diagnostic, Review, Severity
 from secreview.progress import wanted as progress_wanted
 from secreview.report import FORMATS, renderer
+from secreview.review.claims import VERIFY_ENV
 
 if TYPE_CHECKING:  # baselines, diffs, the model client and the engine are imported where used (see api)
     from secreview.baseline import Baseline
@@ -87,6 +88,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--file-timeout", type=float, default=DEFAULT_FILE_TIMEOUT, metavar="SECONDS",
                         help=f"stop reviewing a file after SECONDS with a diagnostic (default: {DEFAULT_FILE_TIMEOUT:g}; "
                              "0: no limit)")
+    parser.add_argument("--verify-verdicts", action="store_true",
+                        help="check every claim of the verdict sentences against the code; a claim that does not "
+                             "hold becomes an internal-error diagnostic (a debugging aid; implies --no-cache)")
 
 
 @contextmanager
@@ -95,7 +99,9 @@ def _running(args: argparse.Namespace, config: Config, paths: Sequence[str]) -> 
     if args.jobs < 0 or args.file_timeout < 0:
         raise UsageError("--jobs and --file-timeout must be 0 or more")
     cache = None
-    if not args.no_cache:
+    if args.verify_verdicts:
+        os.environ[VERIFY_ENV] = "1"  # read by every worker process as it reviews its files
+    if not args.no_cache and not args.verify_verdicts:
         cache, warning = open_cache(args.cache_dir, config, paths)
         if warning:
             print(f"secreview: warning: {warning}", file=sys.stderr)

@@ -47,7 +47,8 @@ def collector(
 
     def register(func: CollectorFunc) -> CollectorFunc:
         by_name = frozenset(calls)
-        _COLLECTORS.append(Collector(f"facts:{id}", func, tuple(nodes), tuple(calls)))
+        _COLLECTORS.append(Collector(f"facts:{id}", _not_on_instances(func) if calls else func, tuple(nodes),
+                                     tuple(calls)))
         if methods:
             # A call can match both a qualified name and a method name (`os.chmod` and
             # `.chmod`); the method entry leaves those to the qualified-name entry.
@@ -61,6 +62,21 @@ def collector(
     return register
 
 
+def _not_on_instances(func: CollectorFunc) -> CollectorFunc:
+    """`cx = sqlite3.connect(...); cx("select 1")` calls the connection, not `sqlite3.connect` again: the name
+    model resolves an instance to the call that made it, which is right for `cx.execute` and wrong here."""
+
+    def collect(node: ast.AST, ctx: Context) -> None:
+        target = node.func  # type: ignore[attr-defined]
+        if target.__class__ is ast.Name:
+            binding = ctx.names.lookup(target.id)  # type: ignore[attr-defined]
+            if binding is not None and binding.kind == "instance":
+                return
+        func(node, ctx)
+
+    return collect
+
+
 def all_collectors() -> list[Collector]:
     """Every collector; importing the per-pillar modules registers them."""
     from secreview.review import (  # noqa: F401 - imported to register their collectors
@@ -70,6 +86,8 @@ def all_collectors() -> list[Collector]:
         facts_logic,
         facts_protection,
         facts_resources,
+        facts_tests,
+        facts_waits,
     )
 
     return list(_COLLECTORS)

@@ -1,11 +1,25 @@
 """CWE-284 facts: handlers and their authorisation, permission changes, credentials, listeners.
 
+A route handler is recognised only from real routing: a decorator on an
+object made by an application or router factory (or given a URL rule), a
+routing framework's own decorator (DRF `api_view`/`action`, Pyramid
+`view_config`, Pecan `expose`), or a request method of a framework's handler
+class (Django and DRF views, Tornado and aiohttp handlers, Pecan REST
+controllers, OpenStack `wsgi.Controller` actions, Falcon `on_<method>`
+responders). `mock.patch` never routes.
+
 Kinds: `284:route-protected` / `284:route` (a route handler with / without an
-authorisation decorator or dependency) and `284:authz-decorator` (another
-function with one), all on the `def` line; `284:authz-class` (a class-based
-view with an access mixin or `permission_classes`); `284:auth-check` (a call or
-attribute that checks a permission or the login state, see also
-facts_input.attribute); `284:permission` (chmod, umask, a creation mode);
+authorisation decorator, dependency or access-controlled view class; subject
+`def@<line>`) and `284:authz-decorator` (another function with one), all on
+the `def` line; `284:authz-class` (a class-based view with an access mixin or
+`permission_classes`); `284:auth-check` (a call or attribute that checks a
+permission, a policy or the login state, see also facts_input.attribute;
+subject `def@<line>` of the function it is in, to pair it with a handler);
+`284:credential-option` (an oslo.config option declared `secret=True`);
+`284:route-refusing` (beside a handler fact: its body only raises, as a
+removed endpoint's does); `284:checking-method` (on the `def` of a method with such a check) and
+`284:delegate` (a `self.<method>(...)` call in an unauthorised route handler),
+so that a handler that delegates to a checking method is said to be; `284:permission` (chmod, umask, a creation mode);
 `284:credential-literal` / `284:credential-external` (a credential-named
 variable given a string literal / read from the environment);
 `284:listener-local` / `284:listener-all` / `284:listener` (a server bound to
@@ -20,10 +34,10 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.review.facts import callee, collector, spelled
+from secreview.review.facts import callee, collector, enclosing_def, spelled
 from secreview.review.facts_resources import RESOURCE_NOUN
-from secreview.rules.base import Context, argument, keyword
-from secreview.rules.heuristics import SENSITIVE, name_of
+from secreview.rules.base import Context, argument, is_true, keyword
+from secreview.rules.heuristics import SENSITIVE, mention_gate, name_of
 
 AUTH_DECORATOR = re.compile(
     r"login_required|permission_required|user_passes_test|requires?_auth|auth_required|jwt_required|"
@@ -33,11 +47,37 @@ AUTH_DECORATOR = re.compile(
     re.IGNORECASE,
 )
 AUTH_DEPENDENCY = re.compile(r"current_user|auth|token|verify|permission|login", re.IGNORECASE)
-ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "delete", "patch", "api_route", "websocket", "view"})
-ROUTE_NAMES = frozenset({"api_view", "route", "view_config"})
+ROUTE_ATTRS = frozenset({"route", "get", "post", "put", "delete", "patch", "head", "options", "api_route",
+                         "websocket", "view"})
+# What routing objects are made by: a decorator on one of these declares a route.
+APP_FACTORIES = frozenset({
+    "flask.Flask", "flask.Blueprint", "quart.Quart", "quart.Blueprint", "fastapi.FastAPI", "fastapi.APIRouter",
+    "fastapi.routing.APIRouter", "starlette.applications.Starlette", "starlette.routing.Router",
+    "aiohttp.web.RouteTableDef", "sanic.Sanic", "sanic.Blueprint", "bottle.Bottle", "ninja.NinjaAPI", "ninja.Router",
+})
+ROUTE_DECORATORS = frozenset({"rest_framework.decorators.api_view", "rest_framework.decorators.action",
+                              "pyramid.view.view_config", "pecan.expose", "bottle.route", "bottle.get",
+                              "bottle.post", "bottle.put", "bottle.delete"})
+ROUTE_NAMES = frozenset({"api_view", "view_config"})  # unresolved, yet unambiguous
+_NOT_ROUTING = ("unittest.mock.", "mock.")
+# Class-based handlers: (base qualname prefix or spelled suffix, label, handler method names).
+_HTTP = frozenset({"get", "post", "put", "patch", "delete", "head", "options"})
+_VIEWSET = _HTTP | {"list", "retrieve", "create", "update", "partial_update", "destroy"}
+_CONTROLLER_ACTIONS = frozenset({"index", "show", "create", "update", "delete", "detail"})
+_CONTROLLER_DECORATORS = ("wsgi.response", "wsgi.expected_errors", "wsgi.action", "validation.schema",
+                          "validation.query_schema", "validation.response_body_schema", "wsgi.api_version")
+HANDLER_CLASSES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("django.views.", "Django view", _HTTP),
+    ("rest_framework.", "DRF view", _VIEWSET),
+    ("tornado.web.RequestHandler", "Tornado handler", _HTTP),
+    ("aiohttp.web.View", "aiohttp view", _HTTP),
+    ("pecan.rest.RestController", "Pecan controller", _HTTP | {"get_all", "get_one"}),
+)
 AUTH_CHECK_METHODS = ("has_perm", "has_perms", "has_permission", "has_object_permission", "check_permission",
                       "check_permissions", "check_object_permissions", "check_password", "verify_password",
                       "authenticate", "is_authorized", "require_permission", "check_access")
+POLICY_METHODS = ("can", "authorize", "enforce")  # oslo.policy: context.can, policy.authorize, enforcer.enforce
+_POLICY_RECEIVER = re.compile(r"context|ctxt|policy|policies|enforcer", re.IGNORECASE)
 _MIXINS = re.compile(r"LoginRequired|PermissionRequired|UserPassesTest|AccessMixin|IsAuthenticated", re.IGNORECASE)
 PERMISSION_CALLS = ("os.chmod", "os.fchmod", "os.lchmod", "os.umask", "os.makedirs", "os.mkdir", "os.open",
                     "os.mkfifo")
@@ -45,17 +85,39 @@ _MODE_POSITION = {"os.chmod": 1, "os.fchmod": 1, "os.lchmod": 1, "os.umask": 0, 
                   "os.open": 2, "os.mkfifo": 1}
 _LOOPBACK = ("127.", "localhost", "::1")
 _ALL_INTERFACES = ("0.0.0.0", "", "::")
+SECRET_OPTIONS = tuple(f"oslo_config.cfg.{kind}" for kind in ("Opt", "StrOpt", "URIOpt", "DictOpt", "ListOpt"))
 
 
 def _decorator_name(node: ast.expr) -> str:
-    return spelled(node.func if isinstance(node, ast.Call) else node)
+    """`permission_required('app.change')`: the decorator with its first constant argument, if any."""
+    if isinstance(node, ast.Call):
+        first = node.args[0] if node.args else None
+        shown = f"({first.value!r})" if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
+        return spelled(node.func) + shown
+    return spelled(node)
 
 
-def _is_route(decorator: ast.expr) -> bool:
+def _routing_object(ctx: Context, receiver: ast.expr) -> bool:
+    """`app` in `@app.get(...)` was made by an application or router factory, in this file."""
+    value = ctx.assigned_value(receiver)
+    return isinstance(value, ast.Call) and ctx.call_name(value) in APP_FACTORIES
+
+
+def _is_route(ctx: Context, decorator: ast.expr) -> bool:
+    """A decorator that declares a route: on a routing object, or a routing framework's own decorator."""
     target = decorator.func if isinstance(decorator, ast.Call) else decorator
-    if isinstance(target, ast.Attribute):
-        return target.attr in ROUTE_ATTRS and isinstance(decorator, ast.Call) and name_of(target.value) != "self"
-    return isinstance(target, ast.Name) and target.id in ROUTE_NAMES
+    name = ctx.qualname(target) or ""
+    if name.startswith(_NOT_ROUTING):
+        return False  # `@mock.patch(...)` patches; it never routes
+    if name in ROUTE_DECORATORS or isinstance(target, ast.Name) and target.id in ROUTE_NAMES:
+        return True
+    if not (isinstance(target, ast.Attribute) and target.attr in ROUTE_ATTRS and isinstance(decorator, ast.Call)):
+        return False
+    if _routing_object(ctx, target.value):
+        return True
+    rule = decorator.args[0] if decorator.args else next(
+        (k.value for k in decorator.keywords if k.arg in ("rule", "path")), None)
+    return isinstance(rule, ast.Constant) and isinstance(rule.value, str) and rule.value.startswith("/")
 
 
 def _auth_dependency(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
@@ -68,18 +130,79 @@ def _auth_dependency(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None
     return None
 
 
+_FALCON_RESPONDERS = frozenset(f"on_{verb}" for verb in _HTTP)
+_MENTIONS_FALCON = mention_gate("falcon")
+
+
+def _handler_class(ctx: Context, node: ast.ClassDef) -> tuple[str, frozenset[str]] | None:
+    """(label, handler method names) when the class is a framework's request handler."""
+    if _MENTIONS_FALCON(ctx) and any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                                     and s.name in _FALCON_RESPONDERS for s in node.body):
+        return "Falcon responder", _FALCON_RESPONDERS  # Falcon routes to a resource's on_<method>
+    for base in node.bases:
+        name = ctx.qualname(base) or ""
+        text = spelled(base)
+        if name.endswith("wsgi.Controller") or text.endswith("wsgi.Controller"):
+            return "wsgi.Controller action", _CONTROLLER_ACTIONS
+        for prefix, label, methods in HANDLER_CLASSES:
+            if name.startswith(prefix):
+                return label, methods
+    return None
+
+
+def _class_handler(ctx: Context, node: ast.FunctionDef | ast.AsyncFunctionDef, names: list[str]) -> str | None:
+    """The label of a method that handles requests for its class, if it does ('' outside such classes)."""
+    if not ctx.classes or ctx.parent is not ctx.classes[-1]:
+        return None  # only methods defined right in the class body handle its requests
+    found = ctx.fact_state.get("handler-classes", {}).get(ctx.classes[-1].lineno)  # type: ignore[union-attr]
+    if found is None:
+        return None
+    label, methods, _ = found
+    if label.startswith("wsgi") and any(n.startswith(_CONTROLLER_DECORATORS) for n in names):
+        return label  # `@wsgi.action('reboot') def _action_reboot(...)` is routed by its decorator
+    if node.name in methods:
+        return label
+    if label == "DRF view" and any(n.split("(")[0].endswith("action") for n in names):
+        return label
+    return None
+
+
+def _only_raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The body is one `raise` (after a docstring): a removed or refused endpoint, nothing to authorise."""
+    body = node.body[1:] if node.body and isinstance(node.body[0], ast.Expr) and isinstance(
+        node.body[0].value, ast.Constant) else node.body
+    return len(body) == 1 and isinstance(body[0], ast.Raise)
+
+
+def def_subject(node: ast.AST | None) -> str:
+    """'def@12': the function a handler fact and the checks in its body share."""
+    return f"def@{node.lineno}" if node is not None else ""  # type: ignore[attr-defined]
+
+
 @collector(id="access-handlers", nodes=(ast.FunctionDef, ast.AsyncFunctionDef))
 def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
-    if not node.decorator_list and not node.args.defaults:
-        return
+    if not node.decorator_list and not node.args.defaults and "handler-classes" not in ctx.fact_state:
+        return  # nothing declares it a handler or authorises it (most functions)
     names = [_decorator_name(d) for d in node.decorator_list]
     auth = [n for n in names if AUTH_DECORATOR.search(n)] or ([dep] if (dep := _auth_dependency(node)) else [])
-    route = next((names[i] for i, d in enumerate(node.decorator_list) if _is_route(d)), None)
-    if route is not None:
+    route = next((names[i] for i, d in enumerate(node.decorator_list) if _is_route(ctx, d)), None)
+    owner = ctx.classes[-1] if ctx.classes else None
+    label = _class_handler(ctx, node, names) if route is None else None
+    if label is not None:
+        class_auth = ctx.fact_state["handler-classes"][owner.lineno][2]  # type: ignore[index,union-attr]
+        auth = auth or ([class_auth] if class_auth else [])
+        name = f"{owner.name}.{node.name}"  # type: ignore[union-attr]
+        ctx.fact("284:route-protected" if auth else "284:route", node,
+                 f"{name} ({label}{', ' + auth[0] if auth else ''})", def_subject(node))
+    elif route is not None:
         kind = "284:route-protected" if auth else "284:route"
-        ctx.fact(kind, node, f"{node.name} (@{route}{', @' + auth[0] if auth else ''})")
+        ctx.fact(kind, node, f"{node.name} (@{route}{', @' + auth[0] if auth else ''})", def_subject(node))
     elif auth:
-        ctx.fact("284:authz-decorator", node, f"{node.name} (@{auth[0]})")
+        ctx.fact("284:authz-decorator", node, f"{node.name} (@{auth[0]})", def_subject(node))
+    if (label is not None or route is not None) and not auth and _only_raises(node):
+        ctx.fact("284:route-refusing", node, node.name, def_subject(node))
+    if (label is not None or route is not None) and not auth:
+        ctx.fact_state.setdefault("route-handlers", set()).add(node.lineno)  # type: ignore[union-attr]
     exempt = next((n for n in names if n.endswith("csrf_exempt")), None)
     if exempt is not None:
         ctx.fact("693:csrf-exempt", node, f"{node.name} (@{exempt})")
@@ -87,25 +210,80 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
 
 @collector(id="access-classes", nodes=(ast.ClassDef,))
 def view_class(node: ast.ClassDef, ctx: Context) -> None:
+    class_auth = ""
     for base in node.bases:
         if _MIXINS.search(spelled(base)):
-            ctx.fact("284:authz-class", node, f"{node.name} ({spelled(base)})")
-            return
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign) and any(name_of(t) == "permission_classes" for t in stmt.targets):
-            ctx.fact("284:authz-class", node, f"{node.name} (permission_classes)")
-            return
+            class_auth = f"{spelled(base)}"
+            break
+    else:
+        for stmt in node.body:
+            if isinstance(stmt, ast.Assign) and any(name_of(t) == "permission_classes" for t in stmt.targets):
+                class_auth = "permission_classes"
+                break
+    if class_auth:
+        ctx.fact("284:authz-class", node, f"{node.name} ({class_auth})")
+    handler = _handler_class(ctx, node)
+    if handler is not None:
+        table = ctx.fact_state.setdefault("handler-classes", {})
+        table[node.lineno] = (*handler, class_auth)  # type: ignore[index]
+
+
+def record_check(ctx: Context, node: ast.AST, text: str) -> None:
+    """A permission, policy or login check, tied to its function; the first in a method also names the
+    method (`284:checking-method`), so a handler that calls it can be said to be authorised by it."""
+    function = enclosing_def(ctx)
+    ctx.fact("284:auth-check", node, text, def_subject(function))
+    if function is not None and ctx.classes:
+        named: set[int] = ctx.fact_state.setdefault("checking-methods", set())  # type: ignore[assignment]
+        if function.lineno not in named:
+            named.add(function.lineno)
+            ctx.fact("284:checking-method", function, function.name, def_subject(function))
 
 
 @collector(id="access-checks", methods=AUTH_CHECK_METHODS)
 def auth_check(node: ast.Call, ctx: Context) -> None:
-    ctx.fact("284:auth-check", node, f"{spelled(node.func)}()")
+    record_check(ctx, node, f"{spelled(node.func)}()")
+
+
+@collector(id="access-policy", methods=POLICY_METHODS)
+def policy_check(node: ast.Call, ctx: Context) -> None:
+    """oslo.policy checks in a body: `context.can(...)`, `policy.authorize(...)`, `enforcer.enforce(...)`."""
+    receiver = node.func.value  # type: ignore[attr-defined]
+    if not node.args or not _POLICY_RECEIVER.search(spelled(receiver)):
+        return
+    record_check(ctx, node, f"{spelled(node.func)}()")
+
+
+@collector(id="access-delegation", nodes=(ast.Call,))
+def delegation(node: ast.Call, ctx: Context) -> None:
+    """`self._delete(...)` in a route handler: the handler may be authorised by the method it calls."""
+    handlers = ctx.fact_state.get("route-handlers")
+    if not handlers:
+        return
+    func = node.func
+    if func.__class__ is not ast.Attribute or name_of(func.value) != "self":  # type: ignore[attr-defined]
+        return
+    function = enclosing_def(ctx)
+    if function is not None and function.lineno in handlers:  # type: ignore[operator]
+        ctx.fact("284:delegate", node, func.attr, def_subject(function))  # type: ignore[attr-defined]
+
+
+@collector(id="access-secret-options", calls=SECRET_OPTIONS)
+def secret_option(node: ast.Call, ctx: Context) -> None:
+    """An oslo.config option declared `secret=True`: oslo.config masks its value when it logs the options."""
+    secret = keyword(node, "secret")
+    name = ctx.constant_value(argument(node, 0, "name"))
+    if secret is not None and is_true(secret.value) and isinstance(name, str):
+        ctx.fact("284:credential-option", node, f"{name!r} ({spelled(node.func)})")
 
 
 @collector(id="access-permissions", calls=PERMISSION_CALLS, methods=("chmod",))
 def permission_change(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
-    mode = argument(node, _MODE_POSITION[name], "mode") if name in PERMISSION_CALLS else argument(node, 0, "mode")
+    if name in PERMISSION_CALLS:
+        mode = argument(node, _MODE_POSITION[name], "mode")
+    else:  # `Path.chmod(mode)`, or a helper `chmod(path, mode)` such as nova.privsep.path.chmod
+        mode = argument(node, 1 if len(node.args) > 1 else 0, "mode")
     if mode is None and name not in ("os.umask", "os.chmod"):
         return  # os.makedirs(path): default mode, not a permission decision
     value = ctx.constant_value(mode)

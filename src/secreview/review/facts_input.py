@@ -3,8 +3,10 @@
 Kinds: `707:source` on an attribute or call that reads request data, argv,
 stdin, the environment or a socket; `707:sink-<how>` on a call to a command,
 code, SQL, template, LDAP or XPath sink, where `how` says what it is given:
-`constant` (only constants), `argv` (an argument list, no shell),
-`parameterised` (a constant query with separate parameters) or `variable`.
+`constant` (only constants), `argv` (an argument list, no shell; also
+`processutils.execute(*cmd)`),
+`parameterised` (a constant query with separate parameters) or `variable`;
+`707:privileged` on a call into `nova.privsep` (run as root by the daemon).
 
 Sources and sinks come from the taint engine's specs (`rules/specs/*.toml`,
 so the verdict and the taint checks agree on what counts), plus the
@@ -18,8 +20,9 @@ import ast
 
 from secreview.analysis.specs import load as load_specs
 from secreview.review.facts import collector, spelled
+from secreview.review.facts_access import record_check
 from secreview.rules.base import Context, is_true, keyword
-from secreview.rules.heuristics import _REQUEST_ATTRS, name_of
+from secreview.rules.heuristics import _REQUEST_ATTRS, mention_gate, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
 
 _REQUEST_NAMES = frozenset({"request", "req", "self.request"})
@@ -30,6 +33,10 @@ AUTH_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_staff", "is
 _COMMAND_SINKS = SUBPROCESS_CALLS + SHELL_CALLS + tuple(
     f"os.{name}" for name in ("execl", "execle", "execlp", "execv", "execve", "execvp", "execvpe", "spawnl",
                               "spawnlp", "spawnv", "spawnvp", "startfile")) + ("asyncio.create_subprocess_exec",)
+# oslo.concurrency runs its positional arguments as one argument list, like execv.
+ARGV_SINKS = ("oslo_concurrency.processutils.execute", "oslo_concurrency.processutils.trycmd",
+              "nova.utils.execute")
+_COMMAND_SINKS += ARGV_SINKS
 _CODE_SINKS = ("eval", "exec", "compile")
 _TEMPLATE_SINKS = ("flask.render_template_string", "jinja2.Template", "django.template.Template",
                    "mako.template.Template", "markupsafe.Markup", "flask.Markup",
@@ -75,7 +82,7 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
         if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
             ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
-        ctx.fact("284:auth-check", node, spelled(node))
+        record_check(ctx, node, spelled(node))
 
 
 @collector(id="input-call", calls=_SOURCE_CALLS, methods=("recv", "recvfrom", "recv_into"))
@@ -83,27 +90,70 @@ def source_call(node: ast.Call, ctx: Context) -> None:
     ctx.fact("707:source", node, f"{spelled(node.func)}()")
 
 
+def literal(ctx: Context, node: ast.expr | None) -> bool:
+    """A value fixed in the source: a literal, a container or concatenation of literals, or a name last
+    given a plain literal. Stricter than the name model's constants, because "given only constants" is
+    said of a sink: `parts = ["ls"]; parts.append(arg); " ".join(parts)` is not one."""
+    if node is None or isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(literal(ctx, e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(literal(ctx, k) and literal(ctx, v) for k, v in zip(node.keys, node.values))
+    if isinstance(node, ast.JoinedStr):
+        return all(literal(ctx, v.value if isinstance(v, ast.FormattedValue) else v) for v in node.values)
+    if isinstance(node, ast.BinOp):
+        return literal(ctx, node.left) and literal(ctx, node.right)
+    if isinstance(node, ast.Starred):
+        return literal(ctx, node.value)
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.attr.isupper():
+        return True  # a module's constant: subprocess.PIPE, os.O_RDONLY
+    if isinstance(node, (ast.Name, ast.Attribute)) and ctx.is_constant(node):
+        value = ctx.assigned_value(node)
+        return value is None or isinstance(value, ast.Constant)  # an imported constant, or a plain literal
+    return False
+
+
 def _argument_kind(ctx: Context, call: ast.Call, name: str) -> str:
     if not call.args:
-        return "constant" if all(ctx.is_constant(k.value) for k in call.keywords) else "variable"
+        return "constant" if all(literal(ctx, k.value) for k in call.keywords) else "variable"
     first = call.args[0]
+    if name in ARGV_SINKS:
+        shell = keyword(call, "shell")
+        if shell is not None and is_true(shell.value):
+            return "variable"
+        return "constant" if all(literal(ctx, a) for a in call.args) else "argv"
     if name in _COMMAND_SINKS and isinstance(first, (ast.List, ast.Tuple)):
-        if all(ctx.is_constant(e) for e in first.elts):
+        if all(literal(ctx, e) for e in (*first.elts, *call.args[1:], *(k.value for k in call.keywords))):
             return "constant"
         shell = keyword(call, "shell")
         return "variable" if shell is not None and is_true(shell.value) else "argv"
-    if not ctx.is_constant(first):
+    if not literal(ctx, first):
         return "variable"
-    if len(call.args) > 1 or any(k.arg in ("parameters", "params", "args") for k in call.keywords):
-        return "parameterised" if isinstance(call.func, ast.Attribute) and call.func.attr in _SQL_METHODS \
-            else "constant"
-    return "constant"
+    rest = [*call.args[1:], *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute) and call.func.attr in _SQL_METHODS and (
+            len(call.args) > 1 or any(k.arg in ("parameters", "params", "args") for k in call.keywords)):
+        return "parameterised"
+    return "constant" if all(literal(ctx, a) for a in rest) else "variable"
 
 
 @collector(id="input-sink", calls=SINK_CALLS)
 def sink_call(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     ctx.fact(f"707:sink-{_argument_kind(ctx, node, name)}", node, name)
+
+
+_MENTIONS_PRIVSEP = mention_gate("privsep")
+
+
+@collector(id="input-privsep", nodes=(ast.Call,))
+def privileged_call(node: ast.Call, ctx: Context) -> None:
+    """A call into `nova.privsep`: the function runs as root in the privsep daemon."""
+    if not _MENTIONS_PRIVSEP(ctx) or ctx.is_test or ctx.names.module.startswith("nova.privsep"):
+        return  # the privsep package's own calls are its implementation; tests call mocks of it
+    name = ctx.call_name(node) or ""
+    if name.startswith("nova.privsep.") and not name.rsplit(".", 1)[-1].startswith(("assert_", "called")):
+        ctx.fact("707:privileged", node, name)
 
 
 @collector(id="input-sink-method", methods=_SINK_METHODS)

@@ -58,6 +58,10 @@ def _guard(ctx: Context, divisor: ast.expr) -> ast.AST | None:
     return None
 
 
+def _spelled_call(node: ast.expr) -> str:
+    return spelled(node.func) if isinstance(node, ast.Call) else ""
+
+
 def _numeric(ctx: Context, node: ast.expr) -> bool:
     """Evidently a number: a numeric literal or a call of int/float/len/Decimal."""
     if isinstance(node, ast.Constant):
@@ -72,6 +76,9 @@ def division(node: ast.BinOp, ctx: Context) -> None:
     right = node.right
     if isinstance(right, ast.Constant) and not isinstance(right.value, (int, float)) or isinstance(right, ast.JoinedStr):
         return  # `path / "name"` is not arithmetic
+    if isinstance(node.op, ast.Div) and (PATH.search(name_of(node.left)) or PATH.search(name_of(right))
+                                         or _spelled_call(node.left).endswith("Path")):
+        return  # `root_directory / name`: pathlib joins paths with `/`
     if isinstance(node.op, ast.Mod) and (not _numeric(ctx, right) or isinstance(node.left, (ast.Constant, ast.JoinedStr))
                                          and not _numeric(ctx, node.left)):
         return  # `fmt % args` is formatting far more often than a remainder
@@ -106,8 +113,22 @@ def recursion(node: ast.Call, ctx: Context) -> None:
     else:
         return
     function = enclosing_def(ctx)
-    if function is not None and function.name == name:
-        ctx.fact("691:recursion", node, f"{name}()", str(function.lineno))
+    if function is None or function.name != name:
+        return
+    if func.__class__ is ast.Name:
+        binding = ctx.names.lookup(name)
+        in_class = bool(ctx.classes) and any(s is function for s in ctx.classes[-1].body)
+        if in_class or binding is None or binding.kind != "def":
+            return  # a method's own name is not in scope in its body; `close = self._close` rebinds it
+    elif not _is_method(function, func.value):  # type: ignore[attr-defined]
+        return
+    ctx.fact("691:recursion", node, f"{name}()", str(function.lineno))
+
+
+def _is_method(function: ast.FunctionDef | ast.AsyncFunctionDef, receiver: ast.expr) -> bool:
+    """`self.f()` recurses only in a method whose first parameter is that `self` (not in a nested `def f`)."""
+    params = function.args.posonlyargs + function.args.args
+    return bool(params) and params[0].arg == name_of(receiver)
 
 
 def _breaks(body: list[ast.stmt]) -> bool:
@@ -166,8 +187,8 @@ def path_use(node: ast.Call, ctx: Context) -> None:
 IDENTITY = re.compile(r"user|owner|role|\buid|account|tenant|group|admin|email|author|member|principal",
                       re.IGNORECASE)
 ORIGIN = re.compile(r"origin|referr?er|host|domain|url|\buri|redirect|netloc|scheme|^next$", re.IGNORECASE)
-PATH = re.compile(r"path|file|dir$|directory|folder", re.IGNORECASE)
-_SKIPPED_SUFFIXES = ("_type", "_count", "_len", "_length", "s_enabled", "_class")
+PATH = re.compile(r"path|^file$|^file_?name|_?file$|dir$|directory|folder", re.IGNORECASE)  # not file_gid, file_format
+_SKIPPED_SUFFIXES = ("_type", "_count", "_len", "_length", "s_enabled", "_class", "_format", "_fields", "_arch")
 _OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
 
 

@@ -92,7 +92,8 @@ _PARSERS: dict[str, str] = {
     **{n: "HTML" for n in ("html.parser.HTMLParser", "bs4.BeautifulSoup", "lxml.html.fromstring",
                            "html5lib.parse", "bleach.clean")},
     **{n: "JSON" for n in ("json.loads", "json.load", "simplejson.loads", "orjson.loads", "ujson.loads",
-                           "rapidjson.loads")},
+                           "rapidjson.loads", "oslo_serialization.jsonutils.loads",
+                           "oslo_serialization.jsonutils.load")},
 }
 
 

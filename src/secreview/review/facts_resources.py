@@ -6,9 +6,12 @@ Kinds recorded (the line is always the call's, or the `def` of a fixture):
 `664:acquire-other`; `664:release` (a close-like method or function),
 `664:release-finally` (the same inside a `finally:` block), `664:release-with`
 (`with existing:`), `664:cleanup` (`addCleanup`, `atexit.register`, ...),
-`664:fixture` (a pytest fixture that yields: teardown after the yield);
+`664:fixture` (a pytest fixture that yields: teardown after the yield),
+`664:handover` (a descriptor or socket given to `os.fdopen`/`wrap_socket`,
+which own it from then on; subject: what was given);
 `664:deserialise-plain` / `664:deserialise-object`; `664:path` /
-`664:path-constant`; `664:fetch` / `664:fetch-constant`.
+`664:path-constant`; `664:fetch` / `664:fetch-constant`; `664:log-masked`
+(`strutils.mask_password`, which masks credentials in text before it is logged).
 """
 
 from __future__ import annotations
@@ -56,9 +59,10 @@ RESOURCE_NOUN: dict[str, str] = {
     "tempfile.mkdtemp": "temporary directory",
     **{name: "server" for name in _SERVER},
     "os.open": "file descriptor",
+    "mmap.mmap": "memory map",
 }
 RELEASE_METHODS = ("close", "aclose", "release", "shutdown", "server_close", "terminate", "kill", "cleanup",
-                   "disconnect", "quit", "dispose", "communicate", "wait", "__exit__", "__aexit__")
+                   "disconnect", "quit", "dispose", "communicate", "wait", "stop", "__exit__", "__aexit__")
 RELEASE_FUNCTIONS = ("os.close", "os.remove", "os.unlink", "os.rmdir", "shutil.rmtree")
 CLEANUP_METHODS = ("addCleanup", "addAsyncCleanup", "addClassCleanup", "callback", "push_async_callback",
                    "addfinalizer")
@@ -68,7 +72,7 @@ _PLAIN_FORMATS = ("json.load", "json.loads", "tomllib.load", "tomllib.loads", "t
                   "csv.DictReader", "ast.literal_eval", "configparser.ConfigParser",
                   "defusedxml.ElementTree.parse", "defusedxml.ElementTree.fromstring",
                   "defusedxml.minidom.parse", "defusedxml.minidom.parseString", "defusedxml.lxml.parse",
-                  "defusedxml.lxml.fromstring")
+                  "defusedxml.lxml.fromstring", "oslo_serialization.jsonutils.load", "oslo_serialization.jsonutils.loads")
 _OBJECT_FORMATS = ("pickle.load", "pickle.loads", "pickle.Unpickler", "_pickle.load", "_pickle.loads",
                    "cPickle.load", "cPickle.loads", "dill.load", "dill.loads", "marshal.load", "marshal.loads",
                    "jsonpickle.decode", "jsonpickle.loads", "pandas.read_pickle", "joblib.load", "yaml.load",
@@ -90,7 +94,7 @@ FETCH_CALLS = tuple(f"{lib}.{verb}" for lib in ("requests", "httpx")
 def _noun_of_factory(name: str) -> str:
     """`create_test_server` -> 'server': what a test helper says it creates."""
     stem = name.rsplit(".", 1)[-1]
-    for prefix in ("create_", "make_", "_create_"):
+    for prefix in ("create_", "make_", "_create_", "post_"):
         stem = stem.removeprefix(prefix)
     for prefix in ("test_", "fake_", "mock_"):
         stem = stem.removeprefix(prefix)
@@ -101,6 +105,8 @@ def resource_noun(text: str) -> str:
     """What an acquisition fact's text (the call) acquires: 'file', 'socket', 'server', ..."""
     if text in RESOURCE_NOUN:
         return RESOURCE_NOUN[text]
+    if text.startswith("mock.patch"):
+        return "patch"
     if text.endswith(".acquire"):
         return "lock"
     if text.endswith(".open"):
@@ -108,10 +114,17 @@ def resource_noun(text: str) -> str:
     return _noun_of_factory(text)
 
 
+HANDOVERS = ("os.fdopen", "socket.fromfd", "ssl.wrap_socket")  # take over the descriptor or socket they are given
+
+
 def _record_acquisition(node: ast.Call, ctx: Context, text: str) -> None:
     role, keys, _ = value_role(ctx)
     kind = "664:acquire" if role == "bound" else f"664:acquire-{role}"
     ctx.fact(kind, node, text, ",".join(keys))
+    if text in HANDOVERS:
+        given = subject_key(ctx, node.args[0]) if node.args else ""
+        if given:
+            ctx.fact("664:handover", node, text, given)
 
 
 @collector(id="resources", calls=tuple(RESOURCE_NOUN))
@@ -126,18 +139,6 @@ def open_method(node: ast.Call, ctx: Context) -> None:
     if name in RESOURCE_NOUN or name.startswith("webbrowser."):
         return  # a known factory (recorded by `acquisition`) or not a file at all
     _record_acquisition(node, ctx, spelled(node.func))
-
-
-@collector(id="resources-test", nodes=(ast.Call,))
-def test_resource(node: ast.Call, ctx: Context) -> None:
-    """Servers, volumes, users... created by a test's `create_*` helpers and bound to a name."""
-    if not ctx.is_test:
-        return
-    func = node.func
-    attr = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-    if not attr.startswith(("create_", "make_", "_create_")) or not isinstance(ctx.parent, ast.Assign):
-        return
-    _record_acquisition(node, ctx, spelled(func))
 
 
 @collector(id="resources-lock", methods=("acquire",))
@@ -207,7 +208,7 @@ def _cleanup_keys(ctx: Context, call: ast.Call) -> list[str]:
 @collector(id="resources-cleanup", methods=CLEANUP_METHODS, calls=CLEANUP_FUNCTIONS)
 def cleanup(node: ast.Call, ctx: Context) -> None:
     if isinstance(node.func, ast.Attribute) and node.func.attr in CLEANUP_METHODS or (
-        ctx.call_name(node) in CLEANUP_FUNCTIONS
+        ctx.call_name(node) in CLEANUP_FUNCTIONS and spelled(node.func).endswith(("register", "finalize"))
     ):
         ctx.fact("664:cleanup", node, spelled(node.args[0]) if node.args else spelled(node.func),
                  ",".join(_cleanup_keys(ctx, node)))
@@ -248,3 +249,12 @@ def fetch(node: ast.Call, ctx: Context) -> None:
     url = argument(node, 1, "url") if (ctx.call_name(node) or "").endswith(".request") else argument(node, 0, "url")
     kind = "664:fetch-constant" if url is not None and ctx.is_constant(url) else "664:fetch"
     ctx.fact(kind, node, callee(ctx, node))
+
+
+MASKERS = ("oslo_utils.strutils.mask_password", "oslo_utils.strutils.mask_dict_password")
+
+
+@collector(id="resources-masking", calls=MASKERS)
+def masked(node: ast.Call, ctx: Context) -> None:
+    """oslo.utils' masking of passwords, tokens and keys in text or a dict, typically before logging it."""
+    ctx.fact("664:log-masked", node, (ctx.call_name(node) or "").removeprefix("oslo_utils."))

@@ -35,7 +35,7 @@ def pillar_of_fact(fact: Evidence) -> str:
     return fact.kind.split(":", 1)[0]
 
 
-def _by_pillar(facts: Iterable[Evidence]) -> dict[str, list[Evidence]]:
+def facts_by_pillar(facts: Iterable[Evidence]) -> dict[str, list[Evidence]]:
     grouped: dict[str, list[Evidence]] = {p: [] for p in PILLAR_ORDER}
     for fact in facts:
         grouped.setdefault(pillar_of_fact(fact), []).append(fact)
@@ -55,9 +55,14 @@ def _evidence(cited: Sequence[Evidence], facts: Sequence[Evidence]) -> tuple[Evi
     return tuple(sorted(chosen, key=lambda f: (f.path, f.line, f.kind)))
 
 
-def explain(pillar: str, facts: Sequence[Evidence]) -> Explanation:
-    """The explanation of one pillar for one file's facts."""
-    return EXPLAIN[pillar](facts)
+def why_test_code(facts: Iterable[Evidence]) -> str:
+    """Why the file of these facts is test code ('' for product code), from its `file:test` fact."""
+    return next((f.text for f in facts if f.kind == "file:test"), "")
+
+
+def explain(pillar: str, facts: Sequence[Evidence], test: str = "") -> Explanation:
+    """The explanation of one pillar for one file's facts; `test` says why the file is test code."""
+    return EXPLAIN[pillar](facts, test)
 
 
 def file_verdicts(findings: Iterable[Finding], facts: Iterable[Evidence], *,
@@ -70,16 +75,17 @@ def file_verdicts(findings: Iterable[Finding], facts: Iterable[Evidence], *,
     by_pillar: dict[str, list[Finding]] = {p: [] for p in PILLAR_ORDER}
     for finding in findings:
         by_pillar.setdefault(finding.pillar, []).append(finding)
-    facts_by_pillar = _by_pillar(facts)
+    grouped = facts_by_pillar(facts)
+    test = why_test_code(grouped.get("file", ()))
     verdicts = []
     for pillar in PILLAR_ORDER:
         found = by_pillar[pillar]
-        pillar_facts = facts_by_pillar[pillar]
+        pillar_facts = grouped[pillar]
         if found:
             verdicts.append(PillarVerdict(pillar, names[pillar], "findings", _findings_summary(found),
                                           _evidence((), pillar_facts)))
         else:
-            explanation = explain(pillar, pillar_facts)
+            explanation = explain(pillar, pillar_facts, test)
             verdicts.append(PillarVerdict(pillar, names[pillar], "clean", explanation.sentence,
                                           _evidence(explanation.cited, pillar_facts)))
     return tuple(verdicts)
@@ -89,13 +95,13 @@ def _where(fact: Evidence) -> str:
     return f"{fact.path}:{fact.line}" if fact.path else f"line {fact.line}"
 
 
-def _project_summary(pillar: str, files: Sequence[Sequence[Evidence]]) -> tuple[str, list[Evidence]]:
+def _project_summary(pillar: str, files: Sequence[tuple[Sequence[Evidence], str]]) -> tuple[str, list[Evidence]]:
     """'across 12 files: 30 resources closed by a with-block (e.g. a.py:3, b.py:9); ...'."""
     totals: dict[str, list[Evidence]] = {}
-    for facts in files:
+    for facts, test in files:
         if not facts:
             continue  # no facts, nothing to tally (most files, for most pillars)
-        for phrase, items in explain(pillar, facts).tally:
+        for phrase, items in explain(pillar, facts, test).tally:
             totals.setdefault(phrase, []).extend(items)
     count = len(files)
     scope = f"{count} file" if count == 1 else f"{count} files"
@@ -121,13 +127,14 @@ def project_verdicts(files: Sequence[tuple[Sequence[Finding], Sequence[Evidence]
     by_pillar: dict[str, list[Finding]] = {p: [] for p in PILLAR_ORDER}
     for finding in findings:
         by_pillar.setdefault(finding.pillar, []).append(finding)
-    per_file = [_by_pillar(evidence) for _, evidence in files]
+    per_file = [facts_by_pillar(evidence) for _, evidence in files]
+    tests = [why_test_code(grouped.get("file", ())) for grouped in per_file]
     names = catalog().pillars
     verdicts = []
     for pillar in PILLAR_ORDER:
         if by_pillar[pillar]:
             verdicts.append(PillarVerdict(pillar, names[pillar], "findings", _findings_summary(by_pillar[pillar])))
             continue
-        summary, cited = _project_summary(pillar, [grouped[pillar] for grouped in per_file])
+        summary, cited = _project_summary(pillar, [(grouped[pillar], tests[i]) for i, grouped in enumerate(per_file)])
         verdicts.append(PillarVerdict(pillar, names[pillar], "clean", summary, tuple(cited)))
     return tuple(verdicts)
