@@ -175,6 +175,7 @@ def _parser() -> argparse.ArgumentParser:
     llm_prompt.add_argument("file", metavar="FILE")
     llm_prompt.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
 
+    commands.add_parser("lsp", help="run the language server on stdin/stdout (needs the secreview[lsp] extra)")
     commands.add_parser("rules", help="list every rule with its CWE, pillar and severity")
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="RULE")
@@ -370,6 +371,14 @@ def _llm_prompt(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _lsp() -> int:
+    try:
+        from secreview.lsp.server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs pygls: pip install 'secreview[lsp]' ({exc})") from None
+    return serve()
+
+
 def _rules() -> int:
     from secreview.rules import all_rules
 
@@ -399,6 +408,8 @@ def _explain(rule_id: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "lsp":  # a long-lived server: the cyclic collector stays on
+        return _run(parser, args)
     with paused_gc():  # see secreview.gcpause: a run builds no cycles, and its results are large
         return _run(parser, args)
 
@@ -421,6 +432,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _baseline_create(args)
         if args.command == "llm":
             return _llm_prompt(args)
+        if args.command == "lsp":
+            return _lsp()
         if args.command == "rules":
             return _rules()
         if args.command == "explain":
