@@ -15,11 +15,9 @@ from pygls.workspace import PositionCodec
 from secreview.fixes import Fix
 from secreview.fixes.text import Edit, Pos, SourceText
 from secreview.model import Finding, Location, Severity
+from secreview.report import rules_doc
 
 SOURCE = "secreview"
-# Each rule's documentation: one section per rule id in docs/rules.md of the project (`secreview explain` prints
-# the same text offline). A section anchor is the rule id, which never changes once a rule is published.
-RULE_DOCS = "https://github.com/secreview/secreview/blob/main/docs/rules.md#{rule_id}"
 
 _SEVERITY = {
     Severity.CRITICAL: types.DiagnosticSeverity.Error,
@@ -84,7 +82,7 @@ def diagnostic(finding: Finding, positions: Positions, other_file: dict[str, str
         message=f"{finding.message}\nFix: {finding.fix}",
         severity=_SEVERITY[finding.severity],
         code=code(finding),
-        code_description=types.CodeDescription(href=RULE_DOCS.format(rule_id=finding.rule_id)),
+        code_description=types.CodeDescription(href=rule_docs.url(finding.rule_id)),
         source=SOURCE,
         related_information=related or None,
         data={"rule_id": finding.rule_id, "line": finding.location.line},
