@@ -82,7 +82,7 @@ def diagnostic(finding: Finding, positions: Positions, other_file: dict[str, str
         message=f"{finding.message}\nFix: {finding.fix}",
         severity=_SEVERITY[finding.severity],
         code=code(finding),
-        code_description=types.CodeDescription(href=rule_docs.url(finding.rule_id)),
+        code_description=types.CodeDescription(href=rules_doc.url(finding.rule_id)),
         source=SOURCE,
         related_information=related or None,
         data={"rule_id": finding.rule_id, "line": finding.location.line},

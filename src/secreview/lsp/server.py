@@ -65,7 +65,12 @@ class SecreviewServer(LanguageServer):
         await asyncio.sleep(delay)
         snapshot = {uri: (doc.version, doc.source) for uri, doc in self.workspace.text_documents.items()
                     if _is_python(doc.uri, doc.language_id)}
-        results = await asyncio.get_running_loop().run_in_executor(self.reviewer, self.review, snapshot)
+        try:
+            results = await asyncio.get_running_loop().run_in_executor(self.reviewer, self.review, snapshot)
+        except Exception as exc:  # noqa: BLE001 - the server outlives a failed review, and says why
+            self.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Error, message=f"secreview: review failed: {type(exc).__name__}: {exc}"))
+            return
         for uri, (published, diagnostics) in results.items():
             current = self.workspace.text_documents.get(uri)
             if current is None:
