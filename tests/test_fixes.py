@@ -11,8 +11,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from annotations import CORPUS, corpus_files
+
 from secreview import review_source
 from secreview.cli import main
 from secreview.config import Config

@@ -18,10 +18,10 @@ import pytest
 pytest.importorskip("pygls", reason="the language server needs the secreview[lsp] extra")
 pytest_lsp = pytest.importorskip("pytest_lsp")
 
-from lsprotocol import types  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
 
-from secreview.fixes.text import Edit, Pos, apply  # noqa: E402
+from secreview.fixes.text import Edit, Pos, apply
 
 CACHE = tempfile.mkdtemp(prefix="secreview-lsp-test-")  # the server's result cache, not the user's
 HELPERS = 'import subprocess\n\n\ndef archive(name):\n    subprocess.run("tar czf " + name, shell=True)\n'

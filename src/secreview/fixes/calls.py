@@ -132,8 +132,8 @@ def tar_data_filter(site: Site) -> Result:
         edit = site.text.replace(given.value, '"data"')
     else:
         return None
-    return ('Extract with filter="data" (Python 3.12, or 3.8.17/3.9.17/3.10.12/3.11.4 and later): members '
-            "that would land outside the destination, links out of it and device files are refused.", (edit,))
+    return (('Extract with filter="data" (Python 3.12, or 3.8.17/3.9.17/3.10.12/3.11.4 and later): members '
+             "that would land outside the destination, links out of it and device files are refused."), (edit,))
 
 
 # -- randomness --------------------------------------------------------------------------
@@ -188,8 +188,8 @@ def defusedxml_parser(site: Site) -> Result:
     if reference is None:
         return None
     prefix, imports = reference
-    return (f"Parse with {target[0]}.{function} (the defusedxml package), which refuses entity expansion "
-            "and external entities.", (site.text.replace(call.func, f"{prefix}.{function}"), *imports))
+    return ((f"Parse with {target[0]}.{function} (the defusedxml package), which refuses entity expansion "
+             "and external entities."), (site.text.replace(call.func, f"{prefix}.{function}"), *imports))
 
 
 # -- comparison --------------------------------------------------------------------------

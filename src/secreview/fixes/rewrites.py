@@ -180,8 +180,8 @@ def named_temporary_file(site: Site) -> Result:
     opened = ", ".join(["delete=False", *arguments])
     new = (f"with {prefix}.NamedTemporaryFile({opened}) as {_HANDLE}:{text.newline}"
            f"{indent}{step}{name} = {_HANDLE}.name")
-    return ("Create the file at once with tempfile.NamedTemporaryFile(delete=False) and use its name: no other "
-            "process can create or replace it first.", (Edit(start, end, new), *imports))
+    return (("Create the file at once with tempfile.NamedTemporaryFile(delete=False) and use its name: no other "
+             "process can create or replace it first."), (Edit(start, end, new), *imports))
 
 
 def _names_in(scope: ast.AST) -> set[str]:

@@ -14,6 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
@@ -109,7 +110,7 @@ def apply(text: str, edits: Iterable[Edit]) -> str:
     """The text with every edit made (identical edits count once). Raises ValueError when edits overlap."""
     source = SourceText(text)
     unique: Sequence[Edit] = sorted(set(edits))
-    for first, second in zip(unique, unique[1:]):
+    for first, second in pairwise(unique):
         if overlaps(first, second):
             raise ValueError(f"edits overlap at line {second.start.line}")
     out = text
