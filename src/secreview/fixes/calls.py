@@ -33,11 +33,7 @@ def _retarget(site: Site, call: ast.Call, module: str, name: str) -> tuple[Edit,
     func = call.func
     if isinstance(func, ast.Attribute) and site.qualname(func.value) == module:
         return (site.replace_attribute_name(func, name),)
-    reference = site.module_reference(module)
-    if reference is None:
-        return None
-    prefix, imports = reference
-    return (site.text.replace(func, f"{prefix}.{name}"), *imports)
+    return site.replace_using(func, module, f"{{module}}.{name}")
 
 
 # -- deserialisation ---------------------------------------------------------------------
@@ -154,12 +150,8 @@ def secrets_module(site: Site) -> Result:
         replacement = "randbelow"
     if replacement is None or any(isinstance(a, ast.Starred) for a in call.args):
         return None
-    reference = site.module_reference("secrets")
-    if reference is None:
-        return None
-    prefix, imports = reference
-    return (f"Use secrets.{replacement}, which draws from the operating system's CSPRNG.",
-            (site.text.replace(call.func, f"{prefix}.{replacement}"), *imports))
+    edits = site.replace_using(call.func, "secrets", f"{{module}}.{replacement}")
+    return (f"Use secrets.{replacement}, which draws from the operating system's CSPRNG.", edits) if edits else None
 
 
 # -- XML ---------------------------------------------------------------------------------
@@ -184,12 +176,9 @@ def defusedxml_parser(site: Site) -> Result:
     target = _DEFUSED.get(module)
     if target is None or function not in target[1]:
         return None
-    reference = site.module_reference(target[0])
-    if reference is None:
-        return None
-    prefix, imports = reference
+    edits = site.replace_using(call.func, target[0], f"{{module}}.{function}")
     return ((f"Parse with {target[0]}.{function} (the defusedxml package), which refuses entity expansion "
-             "and external entities."), (site.text.replace(call.func, f"{prefix}.{function}"), *imports))
+             "and external entities."), edits) if edits else None
 
 
 # -- comparison --------------------------------------------------------------------------

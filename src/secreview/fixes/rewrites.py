@@ -21,12 +21,9 @@ def _from_environment(site: Site, flag: ast.AST, variable: str) -> Result:
     """Replace the constant True `flag` with `os.environ.get(VARIABLE) == "1"`."""
     if not _is_constant(flag, True):
         return None
-    reference = site.module_reference("os")
-    if reference is None:
-        return None
-    prefix, imports = reference
-    return (f'Read the switch from the environment ({variable}=1 turns it on); it is off unless set.',
-            (site.text.replace(flag, f'{prefix}.environ.get("{variable}") == "1"'), *imports))
+    edits = site.replace_using(flag, "os", f'{{module}}.environ.get("{variable}") == "1"')
+    return (f"Read the switch from the environment ({variable}=1 turns it on); it is off unless set.",
+            edits) if edits else None
 
 
 @fixer("debug-mode-enabled")

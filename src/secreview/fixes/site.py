@@ -72,6 +72,15 @@ class Site:
         end = self.text.end(func)
         return Edit(Pos(end.line, end.column - len(func.attr)), end, name)
 
+    def replace_using(self, node: ast.AST, module: str, text: str) -> tuple[Edit, ...] | None:
+        """Replace `node` with `text`, in which `{module}` stands for how this file names `module`
+        (an import line is added if need be); None where no import can be added safely."""
+        reference = self.module_reference(module)
+        if reference is None:
+            return None
+        prefix, imports = reference
+        return (self.text.replace(node, text.replace("{module}", prefix)), *imports)
+
     def module_reference(self, module: str) -> tuple[str, tuple[Edit, ...]] | None:
         """How this file can name `module`: an existing `import module [as x]`, or a new import line.
 
