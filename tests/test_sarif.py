@@ -437,3 +437,26 @@ def test_output_is_deterministic() -> None:
     assert first == render(review)
     assert first == render(secreview.review_source(MANY_RULES + SUPPRESSED, filename="pkg/app.py"))
     assert first.endswith("\n") and first.startswith('{\n  "$schema"')
+
+
+def test_a_finding_with_a_mechanical_fix_carries_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = "import yaml\n\n\ndef read(text):\n    return yaml.load(text, Loader=yaml.Loader)  # config\n"
+    (tmp_path / "conf.py").write_text(source)
+    monkeypatch.chdir(tmp_path)
+    (result,) = run_of(sarif(secreview.review_paths(["conf.py"])))["results"]
+    (fix,) = result["fixes"]
+    assert "safe_load" in fix["description"]["text"]
+    (change,) = fix["artifactChanges"]
+    assert change["artifactLocation"] == {"uri": "conf.py", "uriBaseId": "%SRCROOT%"}
+    lines = source.splitlines(keepends=True)
+
+    def offset(line: int, column: int) -> int:  # SARIF lines and code-point columns are 1-based
+        return sum(len(x) for x in lines[:line - 1]) + column - 1
+
+    fixed = source
+    for replacement in reversed(change["replacements"]):  # regions of the file as reviewed
+        region = replacement["deletedRegion"]
+        start = offset(region["startLine"], region["startColumn"])
+        end = offset(region["endLine"], region["endColumn"])
+        fixed = fixed[:start] + replacement.get("insertedContent", {}).get("text", "") + fixed[end:]
+    assert fixed == source.replace("yaml.load(text, Loader=yaml.Loader)", "yaml.safe_load(text)")

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -96,6 +97,43 @@ def review_paths(
 
         files = taint_project.apply(run(found.files), config)  # cross-module taint flows, added to each sink's file
         verdicts = project_verdicts([(f.findings, f.facts) for f in files])
+    return Review(files=files, verdicts=verdicts, diagnostics=tuple(found.diagnostics), tool_version=__version__)
+
+
+def review_buffers(
+    root: str | Path,
+    buffers: Mapping[str, str],
+    config: Config | None = None,
+    *,
+    cache: Cache | None = None,
+    file_timeout: float | None = DEFAULT_FILE_TIMEOUT,
+) -> Review:
+    """`review_paths([root])` where some files' text is given instead of read: an editor's unsaved buffers.
+
+    `buffers` maps absolute paths to text. Every other file under `root` is read from disk
+    (through `cache`, so only files edited on disk are reviewed again), and the taint link
+    runs over all of them, so a flow from a buffer into a saved file (or back) is found.
+    A buffer under `root` that discovery skips (excluded, ignored) is not reviewed; one
+    outside `root`, or not yet saved, is.
+    """
+    from secreview.parallel import FileReviewer, review_many
+    from secreview.review.verdicts import project_verdicts
+
+    top = os.path.abspath(root)
+    if config is None:
+        config = load_config(Path(top))
+    found = discover([top], config.exclude, config.gitignore)
+    on_disk = [os.path.abspath(p) for p in found.files]
+    listed = set(on_disk)
+    wanted = {path: text for path, text in buffers.items()
+              if path in listed or not os.path.exists(path) or os.path.commonpath([top, path]) != top}
+    reviewer = FileReviewer(config, file_timeout, (_dispatch(config), _thresholds(config)))
+    unopened = [p for p in on_disk if p not in wanted]
+    results = dict(zip(unopened, review_many(unopened, reviewer, cache=cache)))
+    results.update((path, reviewer.review_text(path, text)) for path, text in wanted.items())
+    ordered = [results[p] for p in (*on_disk, *sorted(wanted.keys() - listed))]
+    files = taint_project.apply(ordered, config)
+    verdicts = project_verdicts([(f.findings, f.facts) for f in files])
     return Review(files=files, verdicts=verdicts, diagnostics=tuple(found.diagnostics), tool_version=__version__)
 
 

@@ -146,6 +146,11 @@ def _parser() -> argparse.ArgumentParser:
 
     scan = commands.add_parser("scan", help="review files and directories")
     scan.add_argument("paths", nargs="+", metavar="PATH", help="files or directories to review")
+    fixing = scan.add_mutually_exclusive_group()
+    fixing.add_argument("--fix", action="store_true",
+                        help="apply the mechanical fixes in place, then report what remains")
+    fixing.add_argument("--diff", action="store_true",
+                        help="print the mechanical fixes as a unified diff instead of the report; write nothing")
     _add_shared_options(scan)
 
     review = commands.add_parser(
@@ -176,6 +181,7 @@ def _parser() -> argparse.ArgumentParser:
     llm_prompt.add_argument("file", metavar="FILE")
     llm_prompt.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
 
+    commands.add_parser("lsp", help="run the language server on stdin/stdout (needs the secreview[lsp] extra)")
     commands.add_parser("rules", help="list every rule with its CWE, pillar and severity")
     explain = commands.add_parser("explain", help="print a rule's documentation")
     explain.add_argument("rule", metavar="RULE")
@@ -262,20 +268,54 @@ def _scan(args: argparse.Namespace) -> int:
     config = _config(args, Path(args.paths[0]))
     baseline = _baseline(args)
     llm = _llm_settings(args)
-    with _running(args, config, args.paths) as run:
-        review = review_paths(args.paths, config, **run)
-    if llm is not None:  # before the baseline, so the model's agreement with a baselined finding is hidden with it
-        review = apply_llm(review, llm, config)
-    if baseline is not None:
-        from secreview.baseline import apply as apply_baseline
 
-        review = apply_baseline(review, baseline)
+    def scan() -> Review:
+        with _running(args, config, args.paths) as run:
+            review = review_paths(args.paths, config, **run)
+        if llm is not None:  # before the baseline, so the model's agreement with a baselined finding is hidden with it
+            review = apply_llm(review, llm, config)
+        if baseline is not None:
+            from secreview.baseline import apply as apply_baseline
+
+            review = apply_baseline(review, baseline)
+        return review
+
+    review = scan()
+    if args.diff:
+        return _show_fixes(review, args)
+    if args.fix and _apply_fixes(review):
+        review = scan()  # report what the fixes left
     _emit(review, args, [f.path for f in review.files])
     if not any(f.reviewed for f in review.files):
         print("secreview: nothing reviewable: no Python file could be parsed" if review.files
               else "secreview: no Python files found under the given paths", file=sys.stderr)
         return EXIT_ERROR
     return EXIT_FINDINGS if review.findings else EXIT_CLEAN
+
+
+def _show_fixes(review: Review, args: argparse.Namespace) -> int:
+    """--diff: the fixes as a unified diff; nothing is written. Exit 1 when there is something to fix."""
+    from secreview.fixes.files import plan, unified_diff
+
+    planned = plan(review)
+    _write(unified_diff(planned), args.output, [f.path for f in review.files])
+    return EXIT_FINDINGS if planned else EXIT_CLEAN
+
+
+def _apply_fixes(review: Review) -> int:
+    """--fix: write the fixes (each file atomically, only if it still parses); the number of findings fixed."""
+    from secreview.fixes.files import plan, write
+
+    fixed = files = 0
+    for item in plan(review):
+        problem = write(item)
+        if problem:
+            print(f"secreview: warning: {problem}", file=sys.stderr)
+        else:
+            fixed, files = fixed + len(item.applied), files + 1
+    print(f"secreview: fixed {fixed} finding{'' if fixed == 1 else 's'} in {files} file{'' if files == 1 else 's'}",
+          file=sys.stderr)
+    return fixed
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -337,6 +377,14 @@ def _llm_prompt(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _lsp() -> int:
+    try:
+        from secreview.lsp.server import main as serve
+    except ImportError as exc:
+        raise UsageError(f"the language server needs pygls: pip install 'secreview[lsp]' ({exc})") from None
+    return serve()
+
+
 def _rules() -> int:
     from secreview.rules import all_rules
 
@@ -366,6 +414,8 @@ def _explain(rule_id: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "lsp":  # a long-lived server: the cyclic collector stays on
+        return _run(parser, args)
     with paused_gc():  # see secreview.gcpause: a run builds no cycles, and its results are large
         return _run(parser, args)
 
@@ -388,6 +438,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _baseline_create(args)
         if args.command == "llm":
             return _llm_prompt(args)
+        if args.command == "lsp":
+            return _lsp()
         if args.command == "rules":
             return _rules()
         if args.command == "explain":

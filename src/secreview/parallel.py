@@ -35,7 +35,7 @@ from secreview.analyze import analyze, module_name, timeout_diagnostic, unreview
 from secreview.config import DEFAULT_FILE_TIMEOUT, Config
 from secreview.gcpause import paused_gc
 from secreview.model import Diagnostic, DiagnosticKind, FileReview
-from secreview.parse import parse_bytes, read_file
+from secreview.parse import Parsed, parse_bytes, parse_source, read_file
 
 if TYPE_CHECKING:
     from secreview.cache import Cache
@@ -100,14 +100,23 @@ class FileReviewer:
     def _review(self, path: str) -> FileResult:
         start = time.monotonic()
         deadline = start + self.file_timeout if self.file_timeout else None
-        dispatch, thresholds = self._dispatch_and_thresholds()
         read = read_file(path, self.config.max_file_size)
         if isinstance(read, Diagnostic):
             return FileResult(unreviewed(path, read))
         data, status = read
         stamp = {"digest": content_digest(data), "size": status.st_size, "mtime_ns": status.st_mtime_ns,
                  "inode": status.st_ino}
-        parsed = parse_bytes(path, data, self.config.max_file_size)
+        return self._review_parsed(path, parse_bytes(path, data, self.config.max_file_size), stamp, deadline)
+
+    def review_text(self, path: str, text: str) -> FileResult:
+        """Review `text` as the file `path` (an editor's unsaved buffer); not cacheable (no digest)."""
+        deadline = time.monotonic() + self.file_timeout if self.file_timeout else None
+        with paused_gc():
+            return self._review_parsed(path, parse_source(path, text), {}, deadline)
+
+    def _review_parsed(self, path: str, parsed: Parsed | Diagnostic, stamp: dict[str, Any],
+                       deadline: float | None) -> FileResult:
+        dispatch, thresholds = self._dispatch_and_thresholds()
         if isinstance(parsed, Diagnostic):
             return FileResult(unreviewed(path, parsed), **stamp)
         if deadline is not None and time.monotonic() > deadline:  # the parse alone used the budget

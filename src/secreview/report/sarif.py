@@ -14,7 +14,9 @@ What such a service needs, and so what this reporter guarantees:
 * suppressed findings are reported with an `inSource` suppression and their
   justification instead of being dropped, so the waiver can be audited;
 * files that could not be reviewed appear as tool execution notifications, so
-  "no results" is never mistaken for "reviewed and clean".
+  "no results" is never mistaken for "reviewed and clean";
+* a finding with a mechanical fix (`secreview.fixes`) carries it as a `fix`
+  whose replacements a code-scanning UI can offer to apply.
 
 The output is deterministic for a given review and working directory: no
 timestamps, no GUIDs, and every list in a fixed order.
@@ -24,8 +26,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from secreview.cwe import catalog
@@ -45,6 +48,9 @@ from secreview.model import (
 from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprints
 from secreview.rules import all_rules
 from secreview.rules.base import Rule
+
+if TYPE_CHECKING:
+    from secreview.fixes import Fix
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -319,7 +325,23 @@ def _step(step: Step) -> JSONObject:
     return {"location": location}
 
 
-def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy, identity: str) -> JSONObject:
+def _fix(fix: Fix) -> JSONObject:
+    """A SARIF `fix`: the edits as replacements of regions of the file as it was reviewed."""
+    replacements = []
+    for edit in sorted(fix.edits):
+        replacement: JSONObject = {"deletedRegion": {
+            "startLine": edit.start.line, "startColumn": edit.start.column + 1,
+            "endLine": edit.end.line, "endColumn": edit.end.column + 1}}
+        if edit.text:
+            replacement["insertedContent"] = {"text": edit.text}
+        replacements.append(replacement)
+    return {"description": {"text": fix.description},
+            "artifactChanges": [{"artifactLocation": _artifact_location(fix.finding.location.path),
+                                 "replacements": replacements}]}
+
+
+def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy, identity: str,
+            fix: Fix | None = None) -> JSONObject:
     # `ast` columns count UTF-8 bytes; only on an ASCII line are they also the
     # character columns SARIF means, so elsewhere the region is whole lines.
     exact_columns = finding.source_line.isascii()
@@ -335,6 +357,8 @@ def _result(finding: Finding, rule_index: int, taxonomy: _Taxonomy, identity: st
         result["codeFlows"] = [{"threadFlows": [{"locations": [_step(s) for s in finding.path]}]}]
     if finding.suppressed is not None:
         result["suppressions"] = [{"kind": "inSource", "justification": finding.suppressed}]
+    if fix is not None:
+        result["fixes"] = [_fix(fix)]
     result["taxa"] = taxonomy.references(finding.cwe, finding.pillar)
     result["properties"] = {
         "cwe": f"CWE-{finding.cwe}",
@@ -413,10 +437,18 @@ def _uses_srcroot(node: object) -> bool:
 # -- the log ---------------------------------------------------------------------
 
 
-def sarif_log(review: Review) -> JSONObject:
-    """The SARIF log as a JSON-ready dict (for callers that post-process it)."""
+def sarif_log(review: Review, fixes: Mapping[Finding, Fix] | None = None) -> JSONObject:
+    """The SARIF log as a JSON-ready dict (for callers that post-process it).
+
+    `fixes`: the mechanical fix of each finding that has one (`secreview.fixes`); by default
+    they are made from the reviewed files as they are on disk now.
+    """
     from secreview import __version__
 
+    if fixes is None:
+        from secreview.fixes.files import review_fixes
+
+        fixes = review_fixes(review)
     version = review.tool_version or __version__
     rules = all_rules()
     reported = sorted((*review.findings, *review.suppressed), key=lambda f: f.sort_key)
@@ -455,7 +487,7 @@ def sarif_log(review: Review) -> JSONObject:
             }
         ],
         "taxonomies": [taxonomy.component()],
-        "results": [_result(f, rule_index[f.rule_id], taxonomy, identity)
+        "results": [_result(f, rule_index[f.rule_id], taxonomy, identity, fixes.get(f))
                     for f, identity in zip(reported, fingerprints(reported))],
         "columnKind": "unicodeCodePoints",
         "properties": {
@@ -487,9 +519,9 @@ def sarif_log(review: Review) -> JSONObject:
     return {"$schema": SCHEMA_URI, "version": SARIF_VERSION, "runs": [run]}
 
 
-def render(review: Review) -> str:
+def render(review: Review, fixes: Mapping[Finding, Fix] | None = None) -> str:
     """The review as a SARIF 2.1.0 log (JSON, 2-space indent, ASCII-safe)."""
-    return json.dumps(sarif_log(review), indent=2) + "\n"
+    return json.dumps(sarif_log(review, fixes), indent=2) + "\n"
 
 
 __all__ = ["render", "sarif_log"]
