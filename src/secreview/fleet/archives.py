@@ -197,10 +197,10 @@ class _Writer:
                 relative = member_path(info.filename)
                 if relative is None:
                     continue
-                mode = info.external_attr >> 16
+                kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the archiver did not record a Unix mode
                 if info.is_dir():
                     self.directory(relative)
-                elif mode and not stat.S_ISREG(mode):  # a symbolic link or special file made on Unix
+                elif kind and kind != stat.S_IFREG:  # a symbolic link or special file made on Unix
                     self.skipped += 1
                 else:
                     with bundle.open(info) as handle:

@@ -49,6 +49,7 @@ class Record:
     key: str | None = None
     reports: dict[str, str] = field(default_factory=dict)
     files: int = 0
+    cached: int = 0
     lines: int = 0
     findings: int = 0
     by_severity: dict[str, int] = field(default_factory=lambda: {s.label: 0 for s in reversed(Severity)})

@@ -116,6 +116,8 @@ class Prepared:
     seconds: float  # spent here, on the driver
     cache: Cache | None = None
     lookup: Lookup | None = None
+    cached: int = 0  # results found in the per-file cache
+
 
     @property
     def size(self) -> int:
@@ -224,7 +226,7 @@ class DirectoryInput:
                                    status.st_ino))
         self._reads = None
         return Prepared(self.project, config, paths, done, todo, diagnostics, time.monotonic() - self.started,
-                        cache, lookup)
+                        cache, lookup, len(lookup.hits) if lookup is not None else 0)
 
     def _discovered(self) -> tuple[Config, list[str], list[str], tuple[Diagnostic, ...]]:
         if self._found is None:

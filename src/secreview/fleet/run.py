@@ -248,7 +248,8 @@ class _Fleet:
             remove_reports(self.options.output_dir, project.name)
             return Record.failed(project, ERROR, self._failure(exc), **timing)
         review = result.review
-        record = Record(project.name, project.given, project.kind, OK, key=running.key, **timing)
+        record = Record(project.name, project.given, project.kind, OK, key=running.key, cached=prepared.cached,
+                        **timing)
         record.count(review)
         record.ran(result.tasks)
         if not any(f.reviewed for f in review.files):
