@@ -6,6 +6,7 @@ import io
 import os
 import stat
 import tarfile
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -60,7 +61,25 @@ def test_sdist_unpacks_regular_files_and_directories_only(tmp_path: Path) -> Non
     assert not any(p.is_symlink() for p in into.rglob("*"))
     mode = (into / "pkg-1.0/pkg/mod.py").stat().st_mode
     assert stat.S_IMODE(mode) == 0o600  # our mode, never the archive's (no setuid, no world-writable)
-    assert archives.review_root(into) == into / "pkg-1.0"
+    assert result.root == "pkg-1.0" and archives.review_root(into, result) == into / "pkg-1.0"
+
+
+def test_only_what_a_review_reads_is_written(tmp_path: Path) -> None:
+    archive = make_tar(tmp_path / "odd.tar.gz", [regular("odd-1.0/pkg/mod.py"), regular("odd-1.0/docs/index.rst"),
+                                                 regular("odd-1.0/bin/tool"), regular("setup.cfg")])
+    into = tmp_path / "out"
+    into.mkdir()
+    result = unpack(archive, into, wanted=lambda name: name.endswith(".py") or "." not in name)
+    assert listing(into) == ["odd-1.0", "odd-1.0/bin", "odd-1.0/bin/tool", "odd-1.0/pkg", "odd-1.0/pkg/mod.py"]
+    assert result.root is None  # two top-level entries, though one was not written
+    assert archives.review_root(into, result) == into
+
+    data = make_tar(tmp_path / "data-1.0.tar.gz", [regular("data-1.0/notes.txt")])
+    into = tmp_path / "data"
+    into.mkdir()
+    result = unpack(data, into, wanted=lambda name: name.endswith(".py"))
+    assert (result.files, result.root, listing(into)) == (0, "data-1.0", [])
+    assert archives.review_root(into, result) == into / "data-1.0" and (into / "data-1.0").is_dir()
 
 
 @pytest.mark.parametrize("name", ["../evil.py", "pkg/../../evil.py", "/tmp/evil.py", "C:/evil.py"])
@@ -102,7 +121,7 @@ def test_zip_traversal_and_symlinks(tmp_path: Path) -> None:
     result = unpack(wheel, into)
     assert (result.files, result.skipped) == (2, 1)
     assert listing(into) == ["pkg", "pkg-1.0.dist-info", "pkg-1.0.dist-info/RECORD", "pkg/__init__.py"]
-    assert archives.review_root(into) == into  # several top-level entries: the whole of it
+    assert archives.review_root(into, result) == into  # several top-level entries: the whole of it
 
 
 def test_bombs_are_refused_before_their_data_is_read(tmp_path: Path) -> None:
@@ -216,7 +235,8 @@ def test_archive_paths_are_member_names_and_config_comes_from_the_archive(tmp_pa
     assert [(f.path, f.module) for f in prepared.todo if f.path.endswith("main.py")] == [
         ("app-1.0/app/main.py", "app.main")]
     assert prepared.config.exclude == ("skip/",)
-    assert not list(Path(os.environ.get("TMPDIR", "/tmp")).glob("secreview-fleet-*/app-1.0"))  # removed
+    archives.removed()
+    assert not list(Path(tempfile.gettempdir()).glob("secreview-fleet-*/app-1.0"))  # removed
 
 
 def test_unreadable_or_unsafe_projects_are_project_errors(tmp_path: Path) -> None:

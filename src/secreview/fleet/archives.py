@@ -30,7 +30,8 @@ import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
@@ -68,6 +69,7 @@ class Limits:
 class Unpacked:
     files: int  # regular files written
     skipped: int  # links and special files left out
+    root: str | None  # the archive's only top-level entry when it is a directory (every sdist), else None
 
 
 def is_archive(name: str) -> bool:
@@ -83,13 +85,20 @@ def stem(name: str) -> str:
     return name
 
 
-def unpack(archive: Path, into: Path, limits: Limits = Limits()) -> Unpacked:
-    """Unpack `archive` into the existing empty directory `into`. Raises ArchiveError."""
+def unpack(archive: Path, into: Path, limits: Limits = Limits(), wanted: Callable[[str], bool] | None = None
+           ) -> Unpacked:
+    """Unpack `archive` into the existing empty directory `into`. Raises ArchiveError.
+
+    `wanted(file name)` says which regular files to write (all by default).
+    Directories are made where a file is written (an empty directory changes
+    nothing a review reads, and each costs a system call to make and remove).
+    """
     try:
         size = archive.stat().st_size
+        writer = _Writer(into, size, limits, wanted)
         if archive.name.lower().endswith(ZIP_SUFFIXES):
-            return _Writer(into, size, limits).zip(archive)
-        return _Writer(into, size, limits).tar(archive)
+            return writer.zip(archive)
+        return writer.tar(archive)
     except ArchiveError:
         raise
     except _READ_ERRORS as exc:
@@ -113,8 +122,11 @@ def member_path(name: str) -> PurePosixPath | None:
 
 
 class _Writer:
-    def __init__(self, into: Path, archive_size: int, limits: Limits) -> None:
+    def __init__(self, into: Path, archive_size: int, limits: Limits, wanted: Callable[[str], bool] | None) -> None:
         self.into = into.resolve()
+        self.wanted = wanted
+        self.made: set[Path] = set()  # directories made so far
+        self.tops: dict[str, bool] = {}  # top-level entry -> whether it is a directory
         self.archive_size = max(archive_size, 1)
         self.limits = limits
         self.declared = 0
@@ -140,13 +152,21 @@ class _Writer:
                                f"{self.limits.max_ratio:g}; refusing (archive bomb?)")
 
     # -- writing -----------------------------------------------------------------------------------------
-    def directory(self, relative: PurePosixPath) -> None:
-        target = self._target(relative)
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    def place(self, name: str, is_dir: bool) -> PurePosixPath | None:
+        """A member's relative path (None for the archive's root itself), noting its top-level entry."""
+        relative = member_path(name)
+        if relative is not None:
+            top = relative.parts[0]
+            self.tops[top] = self.tops.get(top, False) or is_dir or len(relative.parts) > 1
+        return relative
 
     def file(self, relative: PurePosixPath, source: IO[bytes]) -> None:
+        if self.wanted is not None and not self.wanted(relative.name):
+            return
         target = self._target(relative)
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if target.parent not in self.made:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            self.made.add(target.parent)
         if target.is_dir():
             raise ArchiveError(f"member {relative.as_posix()!r} is both a directory and a file")
         target.unlink(missing_ok=True)  # a repeated member replaces the earlier one, as tar does
@@ -161,6 +181,11 @@ class _Writer:
                 out.write(chunk)
         self.files += 1
 
+    def result(self) -> Unpacked:
+        tops = list(self.tops.items())
+        root = tops[0][0] if len(tops) == 1 and tops[0][1] else None
+        return Unpacked(self.files, self.skipped, root)
+
     def _target(self, relative: PurePosixPath) -> Path:
         target = self.into.joinpath(*relative.parts)
         # Defence in depth: with `..` refused and no link ever created, this cannot fail.
@@ -173,12 +198,10 @@ class _Writer:
         with tarfile.open(archive, "r:*") as tar:
             for member in _tar_members(tar):
                 self.count(member.size if member.isfile() else 0)
-                relative = member_path(member.name)
-                if relative is None:
+                relative = self.place(member.name, member.isdir())
+                if relative is None or member.isdir():
                     continue
-                if member.isdir():
-                    self.directory(relative)
-                elif member.isfile():  # regular files only (REGTYPE, AREGTYPE, CONTTYPE)
+                if member.isfile():  # regular files only (REGTYPE, AREGTYPE, CONTTYPE)
                     handle = tar.extractfile(member)
                     if handle is None:  # pragma: no cover - isfile() members always have data
                         continue
@@ -186,7 +209,7 @@ class _Writer:
                         self.file(relative, handle)
                 else:  # symbolic and hard links, devices, FIFOs
                     self.skipped += 1
-        return Unpacked(self.files, self.skipped)
+        return self.result()
 
     def zip(self, archive: Path) -> Unpacked:
         with zipfile.ZipFile(archive) as bundle:
@@ -194,18 +217,16 @@ class _Writer:
             for info in infos:  # every bound is checked on the central directory before any data is read
                 self.count(0 if info.is_dir() else info.file_size)
             for info in infos:
-                relative = member_path(info.filename)
-                if relative is None:
+                relative = self.place(info.filename, info.is_dir())
+                if relative is None or info.is_dir():
                     continue
                 kind = stat.S_IFMT(info.external_attr >> 16)  # 0 when the archiver did not record a Unix mode
-                if info.is_dir():
-                    self.directory(relative)
-                elif kind and kind != stat.S_IFREG:  # a symbolic link or special file made on Unix
+                if kind and kind != stat.S_IFREG:  # a symbolic link or special file made on Unix
                     self.skipped += 1
                 else:
                     with bundle.open(info) as handle:
                         self.file(relative, handle)
-        return Unpacked(self.files, self.skipped)
+        return self.result()
 
 
 def _tar_members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
@@ -217,17 +238,34 @@ def _tar_members(tar: tarfile.TarFile) -> Iterator[tarfile.TarInfo]:
         yield member
 
 
-def review_root(into: Path) -> Path:
+def review_root(into: Path, unpacked: Unpacked) -> Path:
     """What to review in an unpacked archive: its one top-level directory (every sdist), else all of it.
 
     The first is what `secreview scan TOP` reviews where the archive was unpacked, with
-    TOP's own pyproject.toml; the second what `secreview scan .` reviews in it.
+    TOP's own pyproject.toml; the second what `secreview scan .` reviews in it. Decided on
+    every member, written or not (TOP is made if none of its files was written).
     """
-    entries = list(into.iterdir())
-    if len(entries) == 1 and entries[0].is_dir():
-        return entries[0]
-    return into
+    if unpacked.root is None:
+        return into
+    top = into / unpacked.root
+    top.mkdir(mode=0o700, exist_ok=True)
+    return top
+
+
+_remover: ThreadPoolExecutor | None = None
+_removals: list[Future[None]] = []
 
 
 def remove(directory: Path) -> None:
-    shutil.rmtree(directory, ignore_errors=True)
+    """Remove an unpacked archive in the background: on some file systems removing a few hundred
+    directories takes seconds, which the driver need not wait for (`removed` waits)."""
+    global _remover
+    if _remover is None:
+        _remover = ThreadPoolExecutor(max_workers=1, thread_name_prefix="secreview-remove")
+    _removals.append(_remover.submit(shutil.rmtree, directory, ignore_errors=True))
+
+
+def removed() -> None:
+    """Wait until every directory given to `remove` is gone."""
+    while _removals:
+        _removals.pop().result()

@@ -59,6 +59,7 @@ class Record:
     diagnostics: int = 0
     seconds: float = 0.0
     prepare_seconds: float = 0.0
+    write_seconds: float = 0.0
     worker: dict[str, Any] | None = None
     tasks: list[dict[str, Any]] = field(default_factory=list)
 

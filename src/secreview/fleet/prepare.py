@@ -36,7 +36,7 @@ from secreview.analyze import module_name, unreviewed
 from secreview.cache import fingerprint, open_cache
 from secreview.config import Config, ConfigError
 from secreview.config import load as load_config
-from secreview.discover import MissingPath, discover
+from secreview.discover import MissingPath, discover, may_be_python
 from secreview.fleet import archives
 from secreview.fleet.projects import ARCHIVE, Project
 from secreview.model import Diagnostic
@@ -270,8 +270,8 @@ class ArchiveInput:
             into = temp / (archives.stem(os.path.basename(self.project.given)) or "archive")
             into.mkdir()
             try:
-                archives.unpack(Path(self.project.given), into, self.limits)
-                root = archives.review_root(into)
+                unpacked = archives.unpack(Path(self.project.given), into, self.limits, _read_by_review)
+                root = archives.review_root(into, unpacked)
                 config = self.source.for_archive(root)
             except (archives.ArchiveError, ConfigError) as exc:
                 raise ProjectError(str(exc)) from exc
@@ -290,6 +290,12 @@ class ArchiveInput:
         finally:
             archives.remove(temp)
         return Prepared(self.project, config, paths, done, todo, diagnostics, time.monotonic() - self.started)
+
+
+def _read_by_review(name: str) -> bool:
+    """The files of an archive that a review can read: what discovery may pick, and its configuration.
+    The rest (documentation, data, C sources) is not written to disk at all."""
+    return may_be_python(name) or name in (".gitignore", "pyproject.toml")
 
 
 def _relative(path: str, base: str) -> str:

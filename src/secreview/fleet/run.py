@@ -180,6 +180,7 @@ class _Fleet:
                 bar.close()
             if self.caches is not None:
                 self.caches.close()
+            archives.removed()  # no unpacked archive outlives the run
             data = self._write_summary(force=True)
             write_index(self.options.output_dir, data)
         return FleetResult(data, self.caches.warnings if self.caches is not None else [])
@@ -209,6 +210,11 @@ class _Fleet:
             prepared = source.prepare()
         except ProjectError as exc:
             return Record.failed(project, ERROR, str(exc), prepare_seconds=round(time.monotonic() - begun, 4))
+        except Exception as exc:  # noqa: BLE001 - a bug met on one project must not stop the others
+            if os.environ.get("SECREVIEW_DEBUG"):
+                raise
+            return Record.failed(project, ERROR, f"internal error on the driver: {type(exc).__name__}: {exc}",
+                                 prepare_seconds=round(time.monotonic() - begun, 4))
         ray = self.ray
         config = self.configs.get(prepared.config)
         if config is None:
@@ -224,7 +230,9 @@ class _Fleet:
             refs = [self.review_batch.remote(self.shipment, config, batch) for batch in batches]
             final = self.link.remote(self.shipment, config, done, diagnostics, total, keep, *refs)
             refs.append(final)
-        return _Running(prepared, key, final, refs, time.monotonic(), prepared.size)
+        size = prepared.size
+        prepared.todo = []  # the bytes are in the object store now: the driver keeps no copy
+        return _Running(prepared, key, final, refs, time.monotonic(), size)
 
     def _reusable(self, project: Project, key: str | None) -> Record | None:
         """The previous run's record when this project is unchanged and its reports are still there."""
@@ -258,10 +266,12 @@ class _Fleet:
                              else "nothing reviewable: no Python files found")
         if any(d.kind in _TRANSIENT for d in review.all_diagnostics):
             record.key = None  # may come out differently next time: never reused
+        writing = time.monotonic()
         record.reports = write_reports(self.options.output_dir, project.name, review)
         if prepared.cache is not None and result.fresh:
             prepared.cache.store([prepared.paths[i] for i, _ in result.fresh], [r for _, r in result.fresh],
                                  prepared.lookup)
+        record.write_seconds = round(time.monotonic() - writing, 4)
         return record
 
     def _failure(self, exc: BaseException) -> str:
