@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 from secreview.engine import Dispatch, Walker
 from secreview.rules.base import Context
 
 
-def resolve(code: str) -> dict[str, str | None]:
+def resolve(code: str, path: str = "pkg/mod.py", module: str = "pkg.mod") -> dict[str, str | None]:
     """Qualified name of every call's callee, as seen at that point of the walk."""
     tree = ast.parse(code)
-    ctx = Context("m.py", code, tree, module="pkg.mod")
+    ctx = Context(path, code, tree, module=module)
     seen: dict[str, str | None] = {}
 
     class Probe:
@@ -39,6 +40,32 @@ def test_imports_and_aliases_resolve() -> None:
     assert seen["sibling.f"] == "pkg.sibling.f"
     assert seen["thing"] == "up.thing"
     assert seen["eval"] == "eval"
+
+
+def test_relative_imports_in_a_package_init_start_from_the_package_itself() -> None:
+    code = "from . import sibling\nfrom .web import Handler\nfrom ..up import thing\nsibling.f()\nHandler()\nthing()\n"
+    in_init = resolve(code, "top/pkg/__init__.py", "top.pkg")
+    assert in_init == {"sibling.f": "top.pkg.sibling.f", "Handler": "top.pkg.web.Handler", "thing": "top.up.thing"}
+    in_module = resolve(code, "top/pkg/mod.py", "top.pkg.mod")
+    assert in_module == in_init, "a module of the package sees the same names"
+    assert resolve(code, "top/pkg/sub/mod.py", "top.pkg.sub.mod")["Handler"] == "top.pkg.sub.web.Handler"
+
+
+def test_a_handler_in_the_frameworks_own_package_is_a_handler(tmp_path: Path) -> None:
+    """Tornado's own package: handlers that subclass RequestHandler through a relative import
+    in the package's __init__.py, or defined beside it, read request data."""
+    from secreview import api
+
+    package = tmp_path / "tornado"
+    package.mkdir()
+    (package / "web.py").write_text(
+        "import os\n\n\nclass RequestHandler:\n    pass\n\n\n"
+        "class ShellHandler(RequestHandler):\n    def get(self, arg):\n        os.system('echo ' + arg)\n")
+    (package / "__init__.py").write_text(
+        "import os\n\nfrom .web import RequestHandler\n\n\n"
+        "class RunHandler(RequestHandler):\n    def get(self):\n        os.system('echo ' + self.get_argument('x'))\n")
+    found = {(Path(f.location.path).name, f.location.line, f.rule_id) for f in api.review_paths([tmp_path]).findings}
+    assert found == {("web.py", 10, "taint-command-injection"), ("__init__.py", 8, "taint-command-injection")}
 
 
 def test_shadowed_builtin_is_not_the_builtin() -> None:

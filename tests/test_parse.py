@@ -61,6 +61,47 @@ def test_python2_code_is_named_as_such() -> None:
     assert "Python 2" in result.message
 
 
+PYTHON2 = [  # (source, the line of the first evidence, what it is)
+    ("try:\n    f()\nexcept TypeError, exc:\n    log(exc)\n", 3, "except with a comma"),
+    ("def f():\n    return 1\n\nif x:\n    print x, y\n", 5, "print statement"),
+    ("import sys\nprint >>sys.stderr, 'no'\nx = `y`\n", 2, "print statement"),  # line 2 parses in Python 3
+    ("def f(code):\n    exec code in {}\n", 2, "exec statement"),
+    ("x = `y`\n", 1, "backticks"),
+    ("if a <> b:\n    pass\n", 1, "<> operator"),
+    ("import os\nos.chmod(p, 0700)\n", 2, "octal"),
+    ("n = 10L\n", 1, "long integer"),
+    ("s = ur'\\d+'\n", 1, "ur'' string"),
+    ("def f():\n    raise ValueError, 'bad'\n", 2, "raise with a comma"),
+    # a Python 2 file whose first parse error is the ambiguous except, with a print statement later
+    ("try:\n    f()\nexcept ValueError, TypeError:\n    pass\nprint 'x'\n", 5, "print statement"),
+    # strings and comments do not count: the evidence is the real statement
+    ("s = 'print x  `y` 0700'  # exec code\nif a: print a\n", 2, "print statement"),
+]
+
+
+@pytest.mark.parametrize("code, line, what", PYTHON2)
+def test_python2_is_told_by_the_whole_file_with_the_evidence_line(code: str, line: int, what: str) -> None:
+    result = parse_bytes("a.py", code.encode())
+    assert kind_of(result) is DiagnosticKind.SYNTAX, code
+    assert result.message.startswith("Python 2 code: not reviewed"), result.message
+    assert result.line == line and what in result.message, result.message
+    assert code.splitlines()[line - 1].strip()[:20] in result.message
+
+
+NOT_PYTHON2 = [  # Python 3 that fails to parse for another reason: no Python 2 evidence to find
+    "print(x)\nprint\nexec(code)\nx = 0o700\ns = rb'x'\nraise ValueError('a, b')\ndef broken(:\n",
+    "print in items\nprint - 1\nexec if a else b\ndef broken(:\n",  # still expressions in Python 3
+    "try:\n    f()\nexcept (ValueError, TypeError) as exc:\n    pass\ndef broken(:\n",
+]
+
+
+@pytest.mark.parametrize("code", NOT_PYTHON2)
+def test_python3_with_a_syntax_error_is_not_called_python2(code: str) -> None:
+    result = parse_bytes("a.py", code.encode())
+    assert kind_of(result) is DiagnosticKind.SYNTAX
+    assert "Python 2" not in result.message, result.message
+
+
 def test_deep_nesting_is_a_diagnostic() -> None:
     result = parse_bytes("a.py", ("x = " + "(" * 5000 + "1" + ")" * 5000 + "\n").encode())
     assert kind_of(result) is DiagnosticKind.TOO_DEEP

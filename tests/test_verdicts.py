@@ -109,6 +109,8 @@ def _last_name(func: ast.expr) -> str:
     if isinstance(func, ast.Name):
         return _ALIASES.get(func.id, func.id)
     if isinstance(func, ast.Call):
+        if _last_name(func.func) == "getattr" and len(func.args) == 2 and isinstance(func.args[1], ast.Constant):
+            return str(func.args[1].value)  # getattr(builtins, "eval")(...) calls eval
         return _last_name(func.func)
     return ""
 

@@ -5,9 +5,11 @@ Decoding follows PEP 263 and PEP 3120 exactly as the interpreter does
 that cannot be reviewed yields a `Diagnostic` for that file alone; nothing
 here raises for bad input.
 
-When a file fails to parse, we check whether it uses syntax from a newer
-Python than the one secreview runs on, so the user is told to run secreview
-under that Python instead of reading a bare "invalid syntax".
+When a file fails to parse, we check whether it is Python 2 code
+(`secreview.python2`, from the whole file) or uses syntax from a newer Python
+than the one secreview runs on, so the user is told which, and for newer
+syntax to run secreview under that Python, instead of reading a bare
+"invalid syntax".
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import warnings
 from dataclasses import dataclass
 
 from secreview.model import Diagnostic, DiagnosticKind
+from secreview.python2 import python2_evidence
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
@@ -128,6 +131,12 @@ def _syntax_diagnostic(path: str, source: str, exc: SyntaxError) -> Diagnostic:
     message = exc.msg or "invalid syntax"
     if "too many nested" in message or "too many statically nested" in message:
         return Diagnostic(path, DiagnosticKind.TOO_DEEP, f"nesting too deep for the Python parser: {message}", line_no)
+    evidence = python2_evidence(source)  # not CPython's "Missing parentheses" hint: `print - 1` gets it too
+    if evidence is not None:
+        quoted = lines[evidence.line - 1].strip() if 0 < evidence.line <= len(lines) else ""
+        return Diagnostic(path, DiagnosticKind.SYNTAX,
+                          f"Python 2 code: not reviewed (line {evidence.line}: {evidence.what}, `{quoted[:80]}`); "
+                          "secreview reviews Python 3 code only", evidence.line)
     running = sys.version_info[:2]
     for version, feature, pattern, where in _NEWER_FEATURES:
         if version <= running:
@@ -142,18 +151,4 @@ def _syntax_diagnostic(path: str, source: str, exc: SyntaxError) -> Diagnostic:
                 f"install and run secreview under Python {need} or newer to review this file",
                 line_no,
             )
-    if "Missing parentheses in call to" in message or _looks_like_python2(line):
-        return Diagnostic(
-            path,
-            DiagnosticKind.SYNTAX,
-            f"Python 2 syntax ({message}); secreview reviews Python 3 code only",
-            line_no,
-        )
     return Diagnostic(path, DiagnosticKind.SYNTAX, f"syntax error: {message}", line_no)
-
-
-_PY2 = re.compile(r"^\s*(print\s+[^(=\s]|exec\s+['\"]|raise\s+\w+\s*,)|\bur['\"]|\b0[0-7]+L?\b|`")
-
-
-def _looks_like_python2(line: str) -> bool:
-    return bool(_PY2.search(line))

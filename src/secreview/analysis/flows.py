@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from secreview.analysis.modules import Namespaces
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -77,10 +78,11 @@ class Index:
     classes: dict[str, tuple[str, ...]]  # class qualname -> base qualnames (the first module's)
     exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
     fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (recording module's path, writer, taint)
+    namespaces: Namespaces = field(default_factory=Namespaces)  # how the summaries were renamed for the link
 
 
-def index_of(shapes: Sequence[Shape]) -> Index:
-    index = Index({}, {}, {}, {})
+def index_of(shapes: Sequence[Shape], namespaces: Namespaces = Namespaces()) -> Index:
+    index = Index({}, {}, {}, {}, namespaces)
     for shape in shapes:
         index.exports.setdefault(shape.module, shape.exports)
         for qualname, _ in shape.functions:
@@ -216,13 +218,18 @@ class Project:
 
     def __init__(self, modules: Iterable[ModuleSummary] = (), *, index: Index | None = None,
                  load: Callable[[str], ModuleSummary] | None = None, trace: Trace | None = None) -> None:
-        """Link `modules`, or the modules an `index` describes (summaries from `load(path)`)."""
+        """Link `modules`, or the modules an `index` describes (`load(path)`: summaries renamed as its namespaces say).
+
+        Modules that share a dotted name get names of their own first (`secreview.analysis.modules`).
+        """
         self.shapes: list[Shape] = []
         if index is None:
             given = list(modules)
+            namespaces = Namespaces.of((m.path, m.module) for m in given)
+            given = [namespaces.apply(m) for m in given]
             known = {m.path: m for m in given}
             self.shapes = [shape_of(m) for m in given]
-            index = index_of(self.shapes)
+            index = index_of(self.shapes, namespaces)
             load = known.__getitem__
         assert load is not None
         self.index = index

@@ -164,7 +164,9 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
     """
     if tuple(paths) != state.paths or state.height > flows.MAX_DEPTH:
         raise Fallback("the set of files changed, or chains of calls are near the depth limit")
-    old = {path: before(path) for path in changed if path in state.summarised}
+    rename = state.index.namespaces.apply  # the same files and module names: the full link's renaming holds
+    changed = {path: rename(summary) if summary is not None else None for path, summary in changed.items()}
+    old = {path: rename(before(path)) for path in changed if path in state.summarised}
     old_fields = _fields(Project(index=state.index, load=load))
     position = {path: i for i, path in enumerate(paths)}
     for path, summary in changed.items():
@@ -176,7 +178,7 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
             if found is None:
                 raise Fallback(f"no summary for {path}")
             return found
-        return load(path)
+        return rename(load(path))
 
     trace = Trace(strict=True)
     project = Project(index=state.index, load=summary_of, trace=trace)
@@ -435,5 +437,6 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
             if result is None:
                 raise Fallback(f"no cached review of {path}")
             module = taint_project.decode(result.extras.get(taint_project.PASS_NAME))
-            merged[i] = taint_project.merge(result.review, found, module.waivers if module else {}, config)
+            merged[i] = taint_project.merge(result.review, found, module.waivers if module else {}, config,
+                                            module.cleared if module else (), module.dead if module else ())
     return tuple(merged), digests, relinked.found, None

@@ -40,8 +40,10 @@ class Scope:
 class NameModel:
     """Scopes and bindings for one module, updated as the visitor walks."""
 
-    def __init__(self, module: str = "") -> None:
+    def __init__(self, module: str = "", path: str = "") -> None:
         self.module = module
+        # A package's __init__.py is the package itself: `from .x import y` there means `module.x.y`.
+        self.package = module if path.endswith("__init__.py") else module.rpartition(".")[0]
         self.scopes: list[Scope] = [Scope(None, "module")]
 
     # -- scopes -------------------------------------------------------------
@@ -101,9 +103,9 @@ class NameModel:
         module = node.module or ""
         if not node.level:
             return module
-        package = self.module.split(".")
-        # `self.module` names this module; its package is everything but the last part.
-        package = package[: max(0, len(package) - node.level)]
+        package = self.package.split(".")
+        # Level 1 is this module's package, each further level one package up.
+        package = package[: max(0, len(package) - node.level + 1)]
         parts = [p for p in package if p] + ([module] if module else [])
         return ".".join(parts) if parts else "." * node.level + module
 
@@ -143,6 +145,8 @@ class NameModel:
         if isinstance(node, ast.Name):
             binding = self.lookup(node.id)
             if binding is None:
+                if node.id == "__builtins__":
+                    return "builtins"
                 return node.id if node.id in BUILTINS else None
             if binding.kind in ("import", "alias", "instance"):
                 return binding.qualname
@@ -151,8 +155,12 @@ class NameModel:
             base = self.qualname(node.value)
             if base is None:
                 return None
-            return f"{base}.{node.attr}"
+            return member(base, node.attr)
         if isinstance(node, ast.Call):
+            looked_up = getattr_member(node) if self.lookup("getattr") is None else None
+            if looked_up is not None:  # `getattr(builtins, "eval")` is `builtins.eval`, that is `eval`
+                base = self.qualname(looked_up[0])
+                return None if base is None else member(base, looked_up[1])
             # `requests.Session().get` resolves as a method of the class.
             return self.qualname(node.func)
         return None
@@ -207,6 +215,21 @@ class NameModel:
 
     def is_constant(self, node: ast.expr | None) -> bool:
         return self.constant_value(node) is not NOT_CONSTANT
+
+
+def member(base: str, attr: str) -> str:
+    """The qualified name of `base.attr`: a builtin reached through the `builtins` module is the builtin."""
+    return attr if base == "builtins" else f"{base}.{attr}"
+
+
+def getattr_member(node: ast.Call) -> tuple[ast.expr, str] | None:
+    """(object, attribute) of `getattr(obj, "name")` with a literal name, else None."""
+    func = node.func
+    if type(func) is ast.Name and func.id == "getattr" and len(node.args) == 2 and not node.keywords:
+        name = node.args[1]
+        if type(name) is ast.Constant and isinstance(name.value, str):
+            return node.args[0], name.value
+    return None
 
 
 class _Sentinel:

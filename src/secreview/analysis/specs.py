@@ -189,6 +189,7 @@ class Guards:
     path_checks: frozenset[str] = frozenset()
     content_checks: frozenset[str] = frozenset()
     content_check_calls: frozenset[str] = frozenset()
+    terminator_tails: frozenset[str] = frozenset()  # last parts of dotted terminators (`_exit` of os._exit)
 
 
 @dataclass
@@ -279,7 +280,8 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.sanitiser_methods[method] = specs.sanitiser_methods.get(method, frozenset()) | cuts
         for key, values in data.get("guards", {}).items():
             guards.setdefault(key, set()).update(values)
-    specs.guards = Guards(**{key: frozenset(values) for key, values in guards.items()})
+    tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)
+    specs.guards = Guards(**{key: frozenset(values) for key, values in guards.items()}, terminator_tails=tails)
     return specs
 
 

@@ -96,3 +96,7 @@ class ModuleSummary:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class qualname -> base qualnames
     waivers: dict = field(default_factory=dict)  # suppress.waivers() of the source
     exports: dict[str, str] = field(default_factory=dict)  # names imported at module level -> qualname (re-exports)
+    # Sinks the pass proved safe: every value reaching them neutralised for their class, or a constant
+    # on every feasible path. A pattern rule of the same CWE defers to this on that line.
+    cleared: tuple[tuple[int, str], ...] = ()  # (line, sink class)
+    dead: tuple[tuple[int, int], ...] = ()  # (first line, last line) of code no feasible path reaches

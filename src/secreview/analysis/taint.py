@@ -26,14 +26,14 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis.names import BUILTINS, Binding, NameModel
+from secreview.analysis import control, folding, neutralisers
+from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.gcpause import paused_gc
 
 NOCUT: frozenset = frozenset()
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_TERMINAL = (ast.Return, ast.Raise, ast.Continue, ast.Break)
 # Methods that put their arguments into the container they are called on.
 _MUTATORS = frozenset({"append", "extend", "insert", "add", "update", "appendleft", "extendleft", "setdefault",
                        "put", "put_nowait", "push"})
@@ -50,6 +50,8 @@ _URL_PARTS = frozenset({"netloc", "hostname", "host", "scheme"})
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
+_REDIRECT = frozenset({"redirect"})
+_SUBSTITUTIONS = frozenset({"re.sub", "re.subn", "regex.sub", "regex.subn"})
 # Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
 # there is one per call into the project and one per function.
 _record = tuple.__new__
@@ -60,12 +62,7 @@ def fixed_origin(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_ORIGIN.match(node.value))
 
 
-def _join(a: frozenset, b: frozenset) -> frozenset:
-    if not a:
-        return b
-    if not b or a is b:
-        return a
-    return a | b
+_join = control.join
 
 
 def cut(taint: frozenset, cuts: frozenset) -> frozenset:
@@ -75,6 +72,13 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
     if ALL in cuts:
         return EMPTY
     return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
+
+
+def mark(taint: frozenset, marks: frozenset) -> frozenset:
+    """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
+    if not taint:
+        return taint
+    return frozenset((a[0], a[1], neutralisers.complete(a[2] | marks)) for a in taint)
 
 
 def spell(node: ast.AST, depth: int = 4) -> str:
@@ -112,21 +116,6 @@ def _call_text(node: ast.Call) -> str:
     return f"{spell(node.func)}({inner})"
 
 
-def _terminates(body: list[ast.stmt], terminators: frozenset[str], names: NameModel) -> bool:
-    """The branch cannot fall through: it ends in return/raise/continue/break or abort()/exit()."""
-    if not body:
-        return False
-    last = body[-1]
-    if isinstance(last, _TERMINAL):
-        return True
-    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
-        name = names.qualname(last.value.func) or spell(last.value.func)
-        return name in terminators or name.rsplit(".", 1)[-1] in terminators
-    if isinstance(last, ast.If):
-        return _terminates(last.body, terminators, names) and _terminates(last.orelse, terminators, names)
-    return False
-
-
 class _Module:
     """State shared by the function passes of one module."""
 
@@ -134,13 +123,17 @@ class _Module:
         self.path = path
         self.module = module
         self.specs = specs
-        self.names = NameModel(module)
+        self.names = NameModel(module, path)
         self.source = ""
         self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
+        self.tree = tree
+        self._globals: frozenset[str] | None = None
+        self.cleared: set[tuple[int, str]] = set()  # (line, sink class) proven safe: see ModuleSummary.cleared
+        self.dead: list[tuple[int, int]] = []  # line ranges no feasible path reaches
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
         self.class_sources: dict[str, list[SourceSpec]] = {}
@@ -192,6 +185,17 @@ class _Module:
             if binding.kind == "import" and binding.qualname and binding.qualname.split(".", 1)[0] in prefixes:
                 roots.add(name)
         return frozenset(roots | bare)
+
+    def unreachable(self, first: ast.stmt, last: ast.stmt) -> None:
+        """Statements `first` to `last` run on no feasible path (their sinks cannot be reached)."""
+        self.dead.append((first.lineno, last.end_lineno or last.lineno))
+
+    def declared_global(self) -> frozenset[str]:
+        """Names some function declares `global` (rebinds): asked only when a test folds a module constant."""
+        if self._globals is None:
+            self._globals = frozenset(name for node in ast.walk(self.tree) if type(node) is ast.Global
+                                      for name in node.names)  # type: ignore[attr-defined]
+        return self._globals
 
     def external(self, qualname: str) -> bool:
         """A call that certainly leaves the project (standard library, builtin, a spec'd library)."""
@@ -305,7 +309,7 @@ class _FunctionPass:
     # One pass per function: slots make creating, reading and dropping them cheaper.
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
-                 "quals")
+                 "quals", "loops", "tries", "exits", "consts")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -315,8 +319,12 @@ class _FunctionPass:
         self.class_qual = class_qual
         self.class_sources: Sequence[SourceSpec] = mod.class_sources.get(class_qual, ()) if class_qual else ()
         self.closure = closure
-        self.env: dict[str, frozenset] = {}
+        self.env: dict[str, frozenset] | None = {}  # None: this point is unreachable (see control)
         self.returns: frozenset = EMPTY
+        self.loops: list[list] = []  # per enclosing loop: [state at its breaks, state at its continues]
+        self.tries: list[dict | None] = []  # per enclosing try: the state at the raises inside it
+        self.exits: dict[str, frozenset] | None = None  # the states where paths ended (return, raise)
+        self.consts: set[str] = set()  # names that held a constant on some path (their "=name" entries)
         self.sinks: list[SinkEvent] = []
         self.calls: list[int] = []
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
@@ -332,10 +340,19 @@ class _FunctionPass:
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
+        """Run statements in order until the path ends (the environment becomes None)."""
         for stmt in body:
+            if self.env is None:  # after return/raise/break/continue/abort(): not reachable this way
+                self.mod.unreachable(stmt, body[-1])  # type: ignore[index]
+                return
             handler = _statement_handler(type(stmt))
             if handler is not None:
                 handler(self, stmt)
+
+    @staticmethod
+    def statement(stmt: ast.stmt):  # type: ignore[no-untyped-def]
+        """The handler of a statement (for `secreview.analysis.control`)."""
+        return _statement_handler(type(stmt))
 
     def _assign(self, stmt: ast.Assign) -> None:
         value = stmt.value
@@ -363,76 +380,24 @@ class _FunctionPass:
         handler = _expression_handler(type(value))  # `self.ev(value)`, inlined on this hot path
         if handler is not None:
             handler(self, value)
+            if type(value) is ast.Call and self._never_returns(value.func):  # type: ignore[attr-defined]
+                control.end_path(self)
+
+    def _never_returns(self, func: ast.expr) -> bool:
+        """`abort(400)`, `sys.exit()`, `self.abort()`: a call the spec's guards name as a terminator."""
+        kind = type(func)
+        last = func.attr if kind is ast.Attribute else func.id if kind is ast.Name else None  # type: ignore[attr-defined]
+        if last is None:
+            return False
+        guards = self.mod.specs.guards
+        if last in guards.terminators:
+            return True
+        return last in guards.terminator_tails and self.resolve(func) in guards.terminators
 
     def _return(self, stmt: ast.Return) -> None:
         if stmt.value is not None:
             self.returns = _join(self.returns, self.ev(stmt.value))
-
-    def _if(self, stmt: ast.If) -> None:
-        self.ev(stmt.test)
-        body_clean, else_clean = self.guard(stmt.test)
-        terminators = self.mod.specs.guards.terminators
-        before = self.env
-        self.env = dict(before)
-        self.apply_clean(body_clean)
-        self.run_body(stmt.body)
-        after_body = self.env
-        self.env = dict(before)
-        self.apply_clean(else_clean)
-        self.run_body(stmt.orelse)
-        after_else = self.env
-        names = self.mod.names
-        if _terminates(stmt.body, terminators, names):
-            self.env = after_else
-        elif stmt.orelse and _terminates(stmt.orelse, terminators, names):
-            self.env = after_body
-        else:
-            self.env = _merge(after_body, after_else)
-
-    def _loop(self, stmt: ast.For | ast.AsyncFor) -> None:
-        taint = self.ev(stmt.iter)
-        before = self.env
-        self.env = dict(before)
-        self.bind(stmt.target, taint, None)
-        self.run_body(stmt.body)
-        self.run_body(stmt.orelse)
-        self.env = _merge(before, self.env)
-
-    def _while(self, stmt: ast.While) -> None:
-        self.ev(stmt.test)
-        before = self.env
-        self.env = dict(before)
-        self.run_body(stmt.body)
-        self.run_body(stmt.orelse)
-        self.env = _merge(before, self.env)
-
-    def _with(self, stmt: ast.With | ast.AsyncWith) -> None:
-        for item in stmt.items:
-            taint = self.ev(item.context_expr)
-            if item.optional_vars is not None:
-                self.bind(item.optional_vars, taint, None)
-        self.run_body(stmt.body)
-
-    def _try(self, stmt: ast.Try) -> None:
-        self.run_body(stmt.body)
-        for handler in stmt.handlers:
-            if handler.name:
-                self.env.pop(handler.name, None)
-            self.run_body(handler.body)
-        self.run_body(stmt.orelse)
-        self.run_body(stmt.finalbody)
-
-    def _match(self, stmt: ast.stmt) -> None:
-        subject = self.ev(stmt.subject)  # type: ignore[attr-defined]
-        before = self.env
-        merged = before
-        for case in stmt.cases:  # type: ignore[attr-defined]
-            self.env = dict(before)
-            for name in _capture_names(case.pattern):
-                self.env[name] = subject
-            self.run_body(case.body)
-            merged = _merge(merged, self.env)
-        self.env = merged
+        control.end_path(self)
 
     def _function_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
         for decorator in stmt.decorator_list:
@@ -454,7 +419,7 @@ class _FunctionPass:
         kind = type(node)
         if kind is ast.Attribute:
             base = self.resolve(node.value)  # type: ignore[attr-defined]
-            return None if base is None else f"{base}.{node.attr}"  # type: ignore[attr-defined]
+            return None if base is None else member(base, node.attr)  # type: ignore[attr-defined]
         if kind is ast.Name:
             name = node.id  # type: ignore[attr-defined]
             quals = self.quals
@@ -463,6 +428,10 @@ class _FunctionPass:
             qual = quals[name] = self.mod.names.qualname(node)
             return qual
         if kind is ast.Call:
+            looked_up = getattr_member(node)  # type: ignore[arg-type]
+            if looked_up is not None and self.binding("getattr") is None:
+                base = self.resolve(looked_up[0])
+                return None if base is None else member(base, looked_up[1])
             return self.resolve(node.func)  # type: ignore[attr-defined]
         return None
 
@@ -482,9 +451,6 @@ class _FunctionPass:
     def _assert(self, stmt: ast.Assert) -> None:
         self.ev(stmt.test)
 
-    def _raise(self, stmt: ast.Raise) -> None:
-        if stmt.exc is not None:
-            self.ev(stmt.exc)  # `raise HTTPFound(location)` is a redirect
 
     # -- binding ----------------------------------------------------------------------
     def key(self, target: ast.expr) -> str | None:
@@ -500,7 +466,19 @@ class _FunctionPass:
         kind = type(target)
         if kind is ast.Name:
             name = target.id  # type: ignore[attr-defined]
+            if value is not None and type(value) in folding.FOLDABLE:  # `LIMIT = 4`: known to `if`/`while`
+                constant = folding.fold(value, control.known(self), self.resolve)
+                if constant is not folding.UNKNOWN:  # (a path without this assignment: control.merge_states)
+                    env["=" + name] = folding.atoms(constant)
+                    self.consts.add(name)
+                elif "=" + name in env:
+                    env["=" + name] = folding.VARIES
+            elif "=" + name in env:
+                env["=" + name] = folding.VARIES
             env[name] = taint
+            if name in BUILTINS and self.binding(name) is None:  # `input = ...`: the local, not the builtin
+                self.mod.names.bind(name, Binding(kind="unknown", line=getattr(target, "lineno", 0)))
+                self.rebound(name)
             if type(value) is not ast.Call:
                 self.resolved.discard(name)
             else:
@@ -752,8 +730,14 @@ class _FunctionPass:
 
     def _binop(self, node: ast.BinOp) -> frozenset:
         taint = _join(self.ev(node.left), self.ev(node.right))
-        if taint and isinstance(node.op, (ast.Add, ast.Mod)) and fixed_origin(_leftmost(node)):
-            return cut(taint, _URL_KINDS)
+        if taint:
+            op = type(node.op)
+            if op is ast.Mod and neutralisers.percent_repr_only(node):
+                taint = cut(taint, neutralisers.LINE_BREAK_SINKS)  # `"user %r" % name`
+            if (op is ast.Add or op is ast.Mod) and fixed_origin(_leftmost(node)):
+                return cut(taint, _URL_KINDS)
+            if op is ast.Add and neutralisers.local_path(node):
+                return cut(taint, _REDIRECT)
         return taint
 
     def _boolop(self, node: ast.BoolOp) -> frozenset:
@@ -771,21 +755,6 @@ class _FunctionPass:
     def _unary(self, node: ast.UnaryOp) -> frozenset:
         taint = self.ev(node.operand)
         return EMPTY if isinstance(node.op, ast.Not) else taint
-
-    def _ifexp(self, node: ast.IfExp) -> frozenset:
-        self.ev(node.test)
-        body_clean, else_clean = self.guard(node.test)
-        if not body_clean and not else_clean:
-            return _join(self.ev(node.body), self.ev(node.orelse))
-        saved = self.env
-        self.env = dict(saved)
-        self.apply_clean(body_clean)
-        body = self.ev(node.body)
-        self.env = dict(saved)
-        self.apply_clean(else_clean)
-        orelse = self.ev(node.orelse)
-        self.env = saved
-        return _join(body, orelse)
 
     def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
         taint = EMPTY
@@ -808,7 +777,7 @@ class _FunctionPass:
             if type(part) is ast.FormattedValue:
                 value = self.ev(part.value)
                 if value and part.conversion == _REPR:
-                    value = cut(value, frozenset({"log"}))  # repr() escapes newlines
+                    value = cut(value, neutralisers.LINE_BREAK_SINKS)  # repr() escapes CR, LF
                 taint = _join(taint, value)
         if taint and node.values and fixed_origin(node.values[0]):
             return cut(taint, _URL_KINDS)
@@ -945,6 +914,14 @@ class _FunctionPass:
                 self.env[key] = _join(self.load_key(key), everything)
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
+        if method == "replace":  # `s.replace("\n", "\\n")`: removes one character
+            marks = neutralisers.replace_marks(node)
+            if marks:
+                return _join(mark(receiver, marks), everything)
+        elif qual in _SUBSTITUTIONS:  # `re.sub(r"[\r\n]", "", s)`
+            marks = neutralisers.substitution_marks(qual, node)
+            if marks:
+                return _join(mark(args[2], marks), _join(args[0], args[1]))
         return _join(everything, receiver)
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
@@ -958,6 +935,8 @@ class _FunctionPass:
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
+        if known.sinks is not None:
+            self._constant_sink(node, known.sinks)
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
         return EMPTY
@@ -1023,8 +1002,21 @@ class _FunctionPass:
         if taint:
             self.record_sink(sink, taint, node, _short(node))
 
+    def _constant_sink(self, node: ast.Call, sinks: list[SinkSpec]) -> None:
+        """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`)."""
+        lookup = control.known(self)
+        for sink in sinks:
+            values = [node.args[i] for i in sink.args if i < len(node.args)]
+            values.extend(kw.value for kw in node.keywords if kw.arg in sink.keywords)
+            if values and all(folding.fold(v, lookup, self.resolve) is not folding.UNKNOWN for v in values):
+                self.mod.cleared.add((node.lineno, sink.kind))
+
     def record_sink(self, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
         line = getattr(node, "lineno", 0)
+        kind = sink.kind
+        if all(kind in atom[2] for atom in taint):  # neutralised for this sink on every way in
+            self.mod.cleared.add((line, kind))
+            return
         self.sinks.append(SinkEvent(
             kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
             end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
@@ -1035,61 +1027,32 @@ def _value_text(value: ast.expr | None) -> str:
     return spell(value) if value is not None else "…"
 
 
-def _merge(a: dict[str, frozenset], b: dict[str, frozenset]) -> dict[str, frozenset]:
-    """The state after either of two branches: every name may hold either taint."""
-    if a is b:
-        return a
-    merged = dict(a)
-    for key, taint in b.items():
-        old = merged.get(key)
-        if old is None:
-            merged[key] = taint
-        elif old is not taint:
-            merged[key] = _join(old, taint)
-    return merged
-
-
-def _capture_names(pattern: ast.AST) -> list[str]:
-    names = []
-    stack = [pattern]
-    while stack:
-        item = stack.pop()
-        name = getattr(item, "name", None)
-        if isinstance(name, str):
-            names.append(name)
-        rest = getattr(item, "rest", None)
-        if isinstance(rest, str):
-            names.append(rest)
-        for child in ast.iter_child_nodes(item):
-            if isinstance(child, ast.pattern):
-                stack.append(child)
-    return names
-
-
 _STATEMENTS = {
     ast.Assign: _FunctionPass._assign,
     ast.AnnAssign: _FunctionPass._ann_assign,
     ast.AugAssign: _FunctionPass._aug_assign,
     ast.Expr: _FunctionPass._expr,
     ast.Return: _FunctionPass._return,
-    ast.If: _FunctionPass._if,
-    ast.For: _FunctionPass._loop,
-    ast.AsyncFor: _FunctionPass._loop,
-    ast.While: _FunctionPass._while,
-    ast.With: _FunctionPass._with,
-    ast.AsyncWith: _FunctionPass._with,
-    ast.Try: _FunctionPass._try,
+    ast.If: control.if_,
+    ast.For: control.for_,
+    ast.AsyncFor: control.for_,
+    ast.While: control.while_,
+    ast.With: control.with_,
+    ast.AsyncWith: control.with_,
+    ast.Try: control.try_,
+    ast.Match: control.match_,
+    ast.Break: control.break_,
+    ast.Continue: control.continue_,
+    ast.Raise: control.raise_,
     ast.FunctionDef: _FunctionPass._function_def,
     ast.AsyncFunctionDef: _FunctionPass._function_def,
     ast.ClassDef: _FunctionPass._class_def,
     ast.Import: _FunctionPass._import,
     ast.ImportFrom: _FunctionPass._import,
     ast.Assert: _FunctionPass._assert,
-    ast.Raise: _FunctionPass._raise,
 }
 if sys.version_info >= (3, 11):
-    _STATEMENTS[ast.TryStar] = _FunctionPass._try
-_STATEMENTS[ast.Match] = _FunctionPass._match
+    _STATEMENTS[ast.TryStar] = control.try_
 _statement_handler = _STATEMENTS.get
 
 _EXPRESSIONS = {
@@ -1101,7 +1064,7 @@ _EXPRESSIONS = {
     ast.BoolOp: _FunctionPass._boolop,
     ast.Compare: _FunctionPass._compare,
     ast.UnaryOp: _FunctionPass._unary,
-    ast.IfExp: _FunctionPass._ifexp,
+    ast.IfExp: control.if_exp,
     ast.Tuple: _FunctionPass._sequence,
     ast.List: _FunctionPass._sequence,
     ast.Set: _FunctionPass._sequence,
@@ -1269,7 +1232,7 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     inner_scopes = names.scopes
     names.scopes = saved
     if fn.nested:
-        inner_closure = {**closure, **{k: _drop_params(v) for k, v in fn.env.items()}}
+        inner_closure = {**closure, **{k: _drop_params(v) for k, v in control.final_state(fn).items()}}
         _run_nested(mod, fn.nested, f"{qual}.<locals>", inner_closure, inner_scopes)
 
 
@@ -1324,7 +1287,7 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
     mod.source = source
     top = _FunctionPass(mod, f"{module}.<module>", None, "", {})
     top.run_body(tree.body)
-    mod.module_env = {k: _drop_params(v) for k, v in top.env.items()}
+    mod.module_env = {k: _drop_params(v) for k, v in control.final_state(top).items()}
     mod.functions[top.qualname] = FunctionSummary(
         qualname=top.qualname, name="<module>", params=(), vararg=-1, kwarg=-1, returns=EMPTY,
         sinks=tuple(top.sinks), calls=tuple(top.calls), line=1)
@@ -1333,7 +1296,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
         path=path, module=module, functions=mod.functions, calls=tuple(mod.calls), sources=tuple(mod.sources),
         fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
-                 if b.kind == "import" and b.qualname and not mod.external(b.qualname)})
+                 if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
+        cleared=tuple(sorted(mod.cleared)), dead=tuple(sorted(set(mod.dead))))
 
 
 def _stem(path: str) -> str:

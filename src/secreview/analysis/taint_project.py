@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "4"
+PASS_VERSION = "5"
 
 
 def summarise(parsed: Parsed, module: str) -> bytes:
@@ -127,8 +127,9 @@ def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | 
                      for i, r in enumerate(reviews)), None
     found, extra = found if isinstance(found, tuple) else (found, None)
     waivers = {m.path: m.waivers for m in modules}
-    return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config)
-                 for review in reviews), extra
+    proven = {m.path: (m.cleared, m.dead) for m in modules if m.cleared or m.dead}
+    return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config,
+                       *proven.get(review.path, ((), ()))) for review in reviews), extra
 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
@@ -151,13 +152,22 @@ def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = Diagnost
     return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
 
 
-def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config) -> FileReview:
-    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's)."""
+def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config,
+          cleared: Iterable[tuple[int, str]] = (), dead: Sequence[tuple[int, int]] = ()) -> FileReview:
+    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's).
+
+    Pattern rules beside a taint rule defer to the flow: a pattern finding of a taint rule's
+    CWE is dropped on a sink the taint pass proved safe (`cleared`: line, sink class) and in
+    code no feasible path reaches (`dead`: line ranges).
+    """
     from secreview import suppress
-    from secreview.analysis.taint_rules import TAINT_RULES
+    from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
     from secreview.review.verdicts import file_verdicts
 
     found = list(found)
+    safe = {(line, cwe) for line, kind in cleared if (cwe := cwe_of(kind)) in TAINT_CWES}
+    if safe or dead:
+        review = _without_pattern(review, safe, dead)
     if not found:
         return review
     taint_ids = frozenset(TAINT_RULES.values())
@@ -184,3 +194,21 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         below_threshold=review.below_threshold + len(still) - len(shown),
         verdicts=file_verdicts(findings, review.facts),
     )
+
+
+def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]],
+                     dead: Sequence[tuple[int, int]]) -> FileReview:
+    """The review without pattern findings of a taint rule's CWE on proven-safe sinks or in dead code."""
+    from secreview.analysis.taint_rules import TAINT_CWES
+    from secreview.review.verdicts import file_verdicts
+
+    def deferred(finding: Finding) -> bool:
+        line = finding.location.line
+        if (line, finding.cwe) in safe:
+            return True
+        return finding.cwe in TAINT_CWES and any(start <= line <= end for start, end in dead)
+
+    kept = tuple(f for f in review.findings if not deferred(f))
+    if len(kept) == len(review.findings):
+        return review
+    return dataclasses.replace(review, findings=kept, verdicts=file_verdicts(kept, review.facts))

@@ -152,6 +152,15 @@ for _doc in _RULES:
          fix=_doc.fix, tags=(TAG, _doc.kind))(_carrier(_doc))
 
 TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
+_CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
+# Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
+# pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind != "regex")
+
+
+def cwe_of(kind: str) -> str | None:
+    """The CWE of the taint rule for sink class `kind` (None for a class without a rule)."""
+    return _CWES.get(kind)
 
 
 def selected(rules: list[Rule] | None = None) -> dict[str, Rule]:

@@ -19,6 +19,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     prompt_injection,
     protection,
     resources,
+    resources_exposure,
     resources_files,
     resources_lifetime,
     resources_network,

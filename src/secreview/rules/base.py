@@ -117,7 +117,7 @@ class Context:
         self.source = source
         self.lines = source.splitlines()
         self.tree = tree
-        self.names = NameModel(module)
+        self.names = NameModel(module, path)
         self.ancestors: list[ast.AST] = []
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
         self.classes: list[ast.ClassDef] = []

@@ -337,12 +337,16 @@ def _binding_is_parameter(ctx: Context, name: str) -> bool:
     return binding is not None and binding.kind == "param"
 
 
-def checked_in_function(ctx: Context, node: ast.AST) -> bool:
+def checked_in_function(ctx: Context, node: ast.AST, injection: bool = False) -> bool:
     """Whether a local variable used in `node` is validated by a condition earlier in the function.
 
     `if ".." in name: abort(400)` or `if url not in ALLOWED:` is validation a
     single-statement rule cannot judge; it stays quiet rather than guess.
-    `if name:` is not validation.
+    `if name:` is not validation, and neither is a check that only tells a fact
+    about the value (`os.path.exists(name)`: a file's existence says nothing of
+    the characters in its name). With `injection`, the value is spliced into
+    code or a command, where a prefix, suffix or search check (`startswith`,
+    `find`) leaves the rest of the text free, so those do not count either.
     """
     function = ctx.function
     if function is None:
@@ -360,29 +364,38 @@ def checked_in_function(ctx: Context, node: ast.AST) -> bool:
                 test = sub.test
             if test is None or getattr(sub, "lineno", line) > line:
                 continue
-            if _validates(test, used):
+            if _validates(test, used, _NOT_INJECTION_VALIDATION if injection else _NOT_VALIDATION_CALLS):
                 return True
     return False
 
 
-_NOT_VALIDATION_CALLS = frozenset({"len", "bool", "isinstance", "hasattr", "getattr", "type", "callable", "id"})
+# Calls that tell a fact about a value, not what its text may contain.
+_NOT_VALIDATION_CALLS = frozenset({
+    "len", "bool", "isinstance", "hasattr", "getattr", "type", "callable", "id",
+    # existence and metadata of the file a name points to (os.path.*, pathlib.Path.*)
+    "exists", "lexists", "isfile", "isdir", "islink", "ismount", "getsize", "getmtime", "getatime", "getctime",
+    "is_file", "is_dir", "is_symlink", "stat", "lstat", "access",
+})
+# For text spliced into code or a command: a prefix, suffix or search check leaves the rest free.
+_NOT_INJECTION_VALIDATION = _NOT_VALIDATION_CALLS | {"startswith", "endswith", "find", "rfind", "index", "rindex",
+                                                     "count"}
 
 
 def _mentions(node: ast.AST, names: set[str]) -> bool:
     return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
 
 
-def _validates(test: ast.expr, used: set[str]) -> bool:
+def _validates(test: ast.expr, used: set[str], not_validation: frozenset[str]) -> bool:
     """A condition that looks at a variable's content: a membership or equality test, or a
     check such as `re.fullmatch(p, x)`, `x.startswith("/")`, `is_safe(x)`. Truthiness,
     `is None`, `len(x)` and `isinstance(x, str)` say nothing about what the text contains."""
     for sub in ast.walk(test):
         if isinstance(sub, ast.Compare) and not all(isinstance(op, (ast.Is, ast.IsNot)) for op in sub.ops):
             operands = [sub.left, *sub.comparators]
-            if any(_mentions(o, used) and not (isinstance(o, ast.Call) and name_of(o.func) in _NOT_VALIDATION_CALLS)
+            if any(_mentions(o, used) and not (isinstance(o, ast.Call) and name_of(o.func) in not_validation)
                    for o in operands):
                 return True
-        if isinstance(sub, ast.Call) and name_of(sub.func) not in _NOT_VALIDATION_CALLS:
+        if isinstance(sub, ast.Call) and name_of(sub.func) not in not_validation:
             receiver = sub.func.value if isinstance(sub.func, ast.Attribute) else None
             arguments = [*sub.args, *(k.value for k in sub.keywords)]
             if any(_mentions(a, used) for a in arguments) or (receiver is not None and _mentions(receiver, used)):
@@ -537,7 +550,7 @@ def spliced_origin(
     (attributes, loop variables, results of calls), and None in test code unless the parts
     are request data (tests build SQL and HTML from their own fixtures)."""
     bundle = ast.Tuple(elts=list(parts), ctx=ast.Load())
-    if checked_in_function(ctx, bundle):
+    if checked_in_function(ctx, bundle, injection=True):
         return None  # `if column not in ALLOWED: raise`: validated in a way this rule cannot judge
     origin = request_data(ctx, bundle, neutralisers)
     if origin:

@@ -17,7 +17,7 @@ SECURITY_CALL = re.compile(
 )
 
 
-def _is_broad(ctx: Context, handler: ast.ExceptHandler) -> bool:
+def is_broad(ctx: Context, handler: ast.ExceptHandler) -> bool:
     if handler.type is None:
         return True
     types = handler.type.elts if isinstance(handler.type, ast.Tuple) else [handler.type]
@@ -91,7 +91,7 @@ def security_exception_swallowed(node: ast.Try, ctx: Context) -> None:
     if call is None:
         return
     for handler in node.handlers:
-        if _is_broad(ctx, handler) and _swallows(handler):
+        if is_broad(ctx, handler) and _swallows(handler):
             ctx.report(handler, f"the exception raised by {call}() is caught and ignored on line "
                        f"{handler.lineno}, so a failed check lets execution continue as if it had passed.")
 

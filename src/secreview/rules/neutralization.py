@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.names import getattr_member
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_true, keyword, rule
 from secreview.rules.dataflow_hints import built_string, call_names, request_data, spliced_origin
@@ -147,7 +148,7 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     total = ast.literal_eval(request.args["expr"])
     ```
     """
-    if not node.args or isinstance(node.func, ast.Call):
+    if not node.args or isinstance(node.func, ast.Call) and getattr_member(node.func) is None:
         return  # `eval(x)(y)` resolves as a call to eval; the inner call is the one to judge
     code = node.args[0]
     if ctx.is_constant(code):

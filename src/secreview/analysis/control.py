@@ -1,0 +1,318 @@
+"""Branches, loops and exits in the per-function taint pass: only paths the program can take.
+
+The pass (`secreview.analysis.taint._FunctionPass`) keeps one environment, a
+map from names to taint, and runs statements in order. This module holds the
+statements that split or end a path:
+
+* `return`, `raise`, `break`, `continue` and a call that never returns
+  (`abort(400)`, `sys.exit()`, the spec's `[guards] terminators`) end the path:
+  the environment becomes `None` (unreachable), and the statements after them
+  in the same block are not run. `break` and `continue` first hand their
+  environment to the innermost loop, which merges it into the state after the
+  loop (`break`) or at its head (`continue`): a value assigned just before a
+  `break` inside an `if` reaches the code after the loop.
+* `if`, `while`, conditional expressions and `match` ask
+  `secreview.analysis.folding` for the value of their test first; a test that
+  folds runs only the live branch.
+* `try`: a handler may start anywhere in the body, so it starts from the merge of
+  the states after each statement of the body; `finally` runs on every way out.
+* A merge keeps every way a name may be tainted (`merge`); an unreachable
+  branch contributes nothing.
+
+Every path that ends is also merged into the function's *exit state*, which
+nested functions (closures) and the module's globals are read from.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from secreview.analysis import folding
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint import _FunctionPass
+
+Env = dict  # name (or "obj.attr", "=name", ...) -> frozenset of atoms
+
+
+def join(a: frozenset, b: frozenset) -> frozenset:
+    """The taint of a value that is either `a` or `b`."""
+    if not a:
+        return b
+    if not b or a is b:
+        return a
+    return a | b
+
+
+def merge(a: Env | None, b: Env | None) -> Env | None:
+    """The state after either of two paths: every name may hold either taint (None: unreachable)."""
+    if a is None:
+        return b
+    if b is None or a is b:
+        return a
+    merged = dict(a)
+    for key, taint in b.items():
+        old = merged.get(key)
+        if old is None:
+            merged[key] = taint
+        elif old is not taint:
+            merged[key] = join(old, taint)
+    return merged
+
+
+def merge_states(fn: _FunctionPass, a: Env | None, b: Env | None) -> Env | None:
+    """`merge` for two paths of `fn`: a constant known on one path only is not known after both."""
+    merged = merge(a, b)
+    if fn.consts and a is not None and b is not None and a is not b:
+        for name in fn.consts:
+            key = "=" + name
+            if (key in a) != (key in b):
+                merged[key] = folding.VARIES  # type: ignore[index]
+    return merged
+
+
+def end_path(fn: _FunctionPass) -> None:
+    """The path ends here (return, raise, a call that never returns)."""
+    if fn.env is not None:
+        fn.exits = merge(fn.exits, fn.env)
+    fn.env = None
+
+
+def final_state(fn: _FunctionPass) -> Env:
+    """Every value a name may hold when the function has run (for closures and module globals)."""
+    return merge(fn.exits, fn.env) or {}
+
+
+def known(fn: _FunctionPass) -> folding.Lookup:
+    """A name -> its constant here: a local constant, else a module constant the name is not shadowing.
+
+    A module-level name that some function rebinds (`global RUNNING`) is not a constant.
+    """
+    env = fn.env or {}
+    mod = fn.mod
+
+    def lookup(name: str) -> object:
+        entry = env.get("=" + name)
+        if entry is not None:
+            return folding.single(entry)
+        if name in env or name in fn.closure or fn.node is None:
+            return folding.UNKNOWN
+        value = folding.single(mod.module_env.get("=" + name))
+        if value is not folding.UNKNOWN and name in mod.declared_global():
+            return folding.UNKNOWN
+        return value
+
+    return lookup
+
+
+def _forget_constants(fn: _FunctionPass) -> None:
+    """At a loop's head: a constant may be reassigned later in the body, for the next iteration."""
+    env = fn.env
+    if env is not None:
+        for name in fn.consts:
+            if "=" + name in env:
+                env["=" + name] = folding.VARIES
+
+
+def test_value(fn: _FunctionPass, test: ast.expr) -> object:
+    return folding.fold(test, known(fn), fn.resolve)
+
+
+# -- statements ---------------------------------------------------------------------------
+def if_(fn: _FunctionPass, stmt: ast.If) -> None:
+    value = test_value(fn, stmt.test)
+    if value is not folding.UNKNOWN:  # `if TYPE_CHECKING:`, `if DEBUG:`: only the live branch runs
+        _dead(fn, stmt.orelse if value else stmt.body)
+        fn.run_body(stmt.body if value else stmt.orelse)
+        return
+    fn.ev(stmt.test)
+    body_clean, else_clean = fn.guard(stmt.test)
+    before = fn.env
+    fn.env = dict(before)  # type: ignore[arg-type]
+    fn.apply_clean(body_clean)
+    fn.run_body(stmt.body)
+    after_body = fn.env
+    fn.env = dict(before)  # type: ignore[arg-type]
+    fn.apply_clean(else_clean)
+    fn.run_body(stmt.orelse)
+    fn.env = merge_states(fn, after_body, fn.env)
+
+
+def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
+    taint = fn.ev(stmt.iter)
+    _forget_constants(fn)
+    before = fn.env
+    fn.env = dict(before)  # type: ignore[arg-type]
+    fn.bind(stmt.target, taint, None)
+    _loop_body(fn, stmt, before)
+
+
+def while_(fn: _FunctionPass, stmt: ast.While) -> None:
+    _forget_constants(fn)
+    value = test_value(fn, stmt.test)
+    if value is not folding.UNKNOWN and not value:  # `while False:` never runs its body
+        _dead(fn, stmt.body)
+        fn.run_body(stmt.orelse)
+        return
+    fn.ev(stmt.test)
+    before = fn.env
+    fn.env = dict(before)  # type: ignore[arg-type]
+    if value is folding.UNKNOWN:
+        fn.apply_clean(fn.guard(stmt.test)[0])
+        _loop_body(fn, stmt, before)
+    else:  # `while True:` ends only through a break (or a return)
+        _loop_body(fn, stmt, None)
+
+
+def _dead(fn: _FunctionPass, body: list[ast.stmt]) -> None:
+    if body:
+        fn.mod.unreachable(body[0], body[-1])
+
+
+def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None) -> None:
+    """Run a loop body once; the state after the loop merges every way out of it."""
+    fn.loops.append([None, None])  # [state at break, state at continue]
+    try:
+        fn.run_body(stmt.body)
+    finally:
+        breaks, continues = fn.loops.pop()
+    # The loop ends normally (and runs its else clause) before the first iteration or after any.
+    fn.env = merge_states(fn, before, merge_states(fn, fn.env, continues))
+    if stmt.orelse and fn.env is not None:
+        fn.run_body(stmt.orelse)
+    fn.env = merge_states(fn, fn.env, breaks)
+
+
+def break_(fn: _FunctionPass, stmt: ast.Break) -> None:
+    if fn.loops and fn.env is not None:
+        fn.loops[-1][0] = merge(fn.loops[-1][0], fn.env)
+    fn.env = None
+
+
+def continue_(fn: _FunctionPass, stmt: ast.Continue) -> None:
+    if fn.loops and fn.env is not None:
+        fn.loops[-1][1] = merge(fn.loops[-1][1], fn.env)
+    fn.env = None
+
+
+def with_(fn: _FunctionPass, stmt: ast.With | ast.AsyncWith) -> None:
+    for item in stmt.items:
+        taint = fn.ev(item.context_expr)
+        if item.optional_vars is not None:
+            fn.bind(item.optional_vars, taint, None)
+    fn.run_body(stmt.body)
+
+
+def raise_(fn: _FunctionPass, stmt: ast.Raise) -> None:
+    if stmt.exc is not None:
+        fn.ev(stmt.exc)  # `raise HTTPFound(location)` is a redirect
+    if fn.tries and fn.env is not None:
+        fn.tries[-1] = merge(fn.tries[-1], fn.env)  # an enclosing handler may start from here
+    end_path(fn)
+
+
+def try_(fn: _FunctionPass, stmt: ast.Try) -> None:
+    before = fn.env
+    fn.env = dict(before)  # type: ignore[arg-type]
+    anywhere = before  # the state a handler may start from: after any statement of the body
+    fn.tries.append(None)
+    try:
+        for inner in stmt.body:
+            handler = fn.statement(inner)
+            if handler is not None:
+                handler(fn, inner)
+            anywhere = merge(anywhere, fn.env)
+            if fn.env is None:
+                break
+    finally:
+        anywhere = merge(anywhere, fn.tries.pop())
+    if stmt.orelse and fn.env is not None:
+        fn.run_body(stmt.orelse)
+    after = fn.env
+    for handler_node in stmt.handlers:
+        fn.env = dict(anywhere) if anywhere is not None else None
+        if fn.env is not None and handler_node.name:
+            fn.env.pop(handler_node.name, None)
+        fn.run_body(handler_node.body)
+        after = merge_states(fn, after, fn.env)
+    if stmt.finalbody:
+        # `finally` runs on every way out, including the paths that return or raise.
+        fn.env = dict(merge(after, anywhere) or {}) if anywhere is not None else None
+        fn.run_body(stmt.finalbody)
+        if after is None:
+            fn.env = None
+    else:
+        fn.env = after
+
+
+def match_(fn: _FunctionPass, stmt: ast.Match) -> None:
+    lookup = known(fn)
+    subject_value = folding.fold(stmt.subject, lookup, fn.resolve)
+    subject = fn.ev(stmt.subject)
+    before = fn.env
+    merged: Env | None = None
+    exhaustive = False
+    for case in stmt.cases:
+        matched = folding.UNKNOWN if subject_value is folding.UNKNOWN else \
+            folding.match_case(subject_value, case.pattern, lookup, fn.resolve)
+        if matched is False:
+            _dead(fn, case.body)  # a case that cannot match a known subject is dead
+            continue
+        fn.env = dict(before)  # type: ignore[arg-type]
+        for name in capture_names(case.pattern):
+            fn.env[name] = subject
+        if case.guard is not None:
+            fn.ev(case.guard)
+        fn.run_body(case.body)
+        merged = merge_states(fn, merged, fn.env)
+        if matched is True and case.guard is None:
+            exhaustive = True  # the first case that surely matches: the later ones never run
+            for later in stmt.cases[stmt.cases.index(case) + 1:]:
+                _dead(fn, later.body)
+            break
+        if subject_value is folding.UNKNOWN and case.guard is None and _irrefutable(case.pattern):
+            exhaustive = True
+            break
+    fn.env = merged if exhaustive else merge_states(fn, merged, before)
+
+
+def _irrefutable(pattern: ast.pattern) -> bool:
+    return isinstance(pattern, ast.MatchAs) and pattern.pattern is None
+
+
+def capture_names(pattern: ast.AST) -> list[str]:
+    names = []
+    stack = [pattern]
+    while stack:
+        item = stack.pop()
+        name = getattr(item, "name", None)
+        if isinstance(name, str):
+            names.append(name)
+        rest = getattr(item, "rest", None)
+        if isinstance(rest, str):
+            names.append(rest)
+        for child in ast.iter_child_nodes(item):
+            if isinstance(child, ast.pattern):
+                stack.append(child)
+    return names
+
+
+def if_exp(fn: _FunctionPass, node: ast.IfExp) -> frozenset:
+    value = test_value(fn, node.test)
+    if value is not folding.UNKNOWN:
+        return fn.ev(node.body if value else node.orelse)
+    fn.ev(node.test)
+    body_clean, else_clean = fn.guard(node.test)
+    if not body_clean and not else_clean:
+        return join(fn.ev(node.body), fn.ev(node.orelse))
+    saved = fn.env
+    fn.env = dict(saved)  # type: ignore[arg-type]
+    fn.apply_clean(body_clean)
+    body = fn.ev(node.body)
+    fn.env = dict(saved)  # type: ignore[arg-type]
+    fn.apply_clean(else_clean)
+    orelse = fn.ev(node.orelse)
+    fn.env = saved
+    return join(body, orelse)
+
