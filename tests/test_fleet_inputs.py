@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+import sys
 import tarfile
 import tempfile
 import zipfile
@@ -253,3 +254,13 @@ def test_unreadable_or_unsafe_projects_are_project_errors(tmp_path: Path) -> Non
     (tmp_path / "conf/pyproject.toml").write_text("[tool.secreview]\nselect = ['no-such-rule']\n")
     with pytest.raises(ProjectError, match="unknown rule"):
         DirectoryInput(projects([str(tmp_path / "conf")])[0], ConfigSource(), None).key()
+
+
+def test_without_ray_the_command_says_how_to_get_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from secreview.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as if it were not installed
+    (tmp_path / "p").mkdir()
+    assert main(["fleet", str(tmp_path / "p"), "-d", str(tmp_path / "out")]) == 2
+    assert "secreview fleet needs Ray: pip install 'secreview[fleet]'" in capsys.readouterr().err

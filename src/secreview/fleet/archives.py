@@ -16,7 +16,8 @@ hostile input:
 * files are created with `O_EXCL | O_NOFOLLOW` and our own modes (no setuid
   bit, no owner, no time stamps from the archive).
 
-Only regular files and directories come out, which is all a review reads. Every
+Only regular files come out (those the caller wants: a review reads Python
+files and their configuration), in the directories they need. Every
 problem (a corrupt or truncated archive, a bound exceeded, a member that cannot
 be written) raises `ArchiveError` with a one-line reason, recorded for that
 project alone.
