@@ -20,7 +20,7 @@ from secreview.analysis import taint_project  # registers the taint file pass (p
 from secreview.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
 from secreview.config import load as load_config
 from secreview.discover import MissingPath, discover
-from secreview.model import Diagnostic, Review
+from secreview.model import Diagnostic, FileReview, PillarVerdict, Review
 
 # The engine, the rules and review mode are imported where they are used: a run that
 # finds nothing changed in the cache needs none of them, and their import is much of it.
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from secreview.cache import Cache
     from secreview.engine import Dispatch
     from secreview.llm.settings import LLMSettings
+    from secreview.parallel import FileResult
 
 
 
@@ -93,10 +94,7 @@ def review_paths(
 
         files, verdicts, _ = review_project(cache, names, found.files, run, config)
     else:
-        from secreview.review.verdicts import project_verdicts
-
-        files = taint_project.apply(run(found.files), config)  # cross-module taint flows, added to each sink's file
-        verdicts = project_verdicts([(f.findings, f.facts) for f in files])
+        files, verdicts = link_project(run(found.files), config)
     return Review(files=files, verdicts=verdicts, diagnostics=tuple(found.diagnostics), tool_version=__version__)
 
 
@@ -135,6 +133,20 @@ def review_buffers(
     files = taint_project.apply(ordered, config)
     verdicts = project_verdicts([(f.findings, f.facts) for f in files])
     return Review(files=files, verdicts=verdicts, diagnostics=tuple(found.diagnostics), tool_version=__version__)
+
+
+def link_project(results: Sequence[FileResult], config: Config) -> tuple[tuple[FileReview, ...],
+                                                                          tuple[PillarVerdict, ...]]:
+    """The project pass over every file's result (in discovery order), with no cache.
+
+    The cross-module taint flows are added to the review of each sink's file, and the
+    project verdicts are built from all of them. `secreview fleet` runs it on a worker
+    after a project's file batches.
+    """
+    from secreview.review.verdicts import project_verdicts
+
+    files = taint_project.apply(results, config)
+    return files, project_verdicts([(f.findings, f.facts) for f in files])
 
 
 def review_source(code: str, filename: str = "<string>", config: Config | None = None) -> Review:

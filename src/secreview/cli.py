@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from secreview import __version__
 from secreview.api import DEFAULT_FILE_TIMEOUT, apply_llm, review_diff, review_paths
+from secreview.atomic import write_text
 from secreview.cache import open_cache
 from secreview.config import Config, ConfigError
 from secreview.config import load as load_config
@@ -175,6 +175,23 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("paths", nargs="*", default=["."], metavar="PATH", help="files or directories to review")
     _add_shared_options(create, report=False)
 
+    fleet = commands.add_parser(
+        "fleet", help="review many projects on Ray: directories, source archives, @FILE lists",
+        description="Review each PROJECT (a directory, a .tar.gz/.tgz/.zip/.whl source archive, or @FILE naming one "
+                    "per line) as `secreview scan` would, on a local Ray or a Ray cluster; write DIR/<name>.json and "
+                    ".sarif per project, DIR/summary.json and DIR/index.html. Needs `pip install 'secreview[fleet]'`.")
+    fleet.add_argument("projects", nargs="+", metavar="PROJECT", help="directory, source archive or @FILE")
+    fleet.add_argument("-d", "--output-dir", required=True, metavar="DIR", help="where the reports and summary go")
+    fleet.add_argument("--address", metavar="ADDR",
+                       help="join this Ray cluster (auto, ray://host:10001); default: a local Ray for this run")
+    fleet.add_argument("--project-timeout", type=float, metavar="SECONDS",
+                       help="record a project as timed out after SECONDS (default: no limit)")
+    fleet.add_argument("--retries", type=int, default=3, metavar="N",
+                       help="times Ray retries a task whose worker died (default: 3)")
+    fleet.add_argument("--force", action="store_true",
+                       help="review every project again, even those unchanged since the last run into DIR")
+    _add_shared_options(fleet, report=False)
+
     llm = commands.add_parser("llm", help="language-model second opinion: inspect what would be sent")
     llm_commands = llm.add_subparsers(dest="llm_command", metavar="ACTION", required=True)
     llm_prompt = llm_commands.add_parser("prompt", help="print the exact prompt(s) --llm would send for FILE")
@@ -204,29 +221,26 @@ def _write(text: str, output: str | None, reviewed: Sequence[str]) -> None:
     target = Path(output).resolve()
     if target.exists() and any(os.path.exists(p) and os.path.samefile(p, target) for p in reviewed):
         raise UsageError(f"--output {output} is one of the reviewed files; refusing to overwrite it")
-    # Write beside the target, then rename: a failed run never leaves half a report.
-    handle, temp = tempfile.mkstemp(dir=str(target.parent), prefix=".secreview-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text(target, text)
 
 
 def _config(args: argparse.Namespace, start: Path) -> Config:
     """[tool.secreview] from the nearest pyproject.toml (or --config), overridden by the shared options."""
     config = load_config(start, Path(args.config) if args.config else None)
-    return config.merged(
-        exclude=tuple(args.exclude or ()),
-        select=_csv(args.select),
-        ignore=_csv(args.ignore),
-        min_severity=Severity.parse(args.min_severity) if args.min_severity else None,
-        min_confidence=Confidence.parse(args.min_confidence) if args.min_confidence else None,
-        max_file_size=args.max_file_size,
-        gitignore=False if args.no_gitignore else None,
-    )
+    return config.merged(**_overrides(args))
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """The shared options given, as `Config.merged` takes them (None or () where not given)."""
+    return {
+        "exclude": tuple(args.exclude or ()),
+        "select": _csv(args.select),
+        "ignore": _csv(args.ignore),
+        "min_severity": Severity.parse(args.min_severity) if args.min_severity else None,
+        "min_confidence": Confidence.parse(args.min_confidence) if args.min_confidence else None,
+        "max_file_size": args.max_file_size,
+        "gitignore": False if args.no_gitignore else None,
+    }
 
 
 def _baseline(args: argparse.Namespace) -> Baseline | None:
@@ -357,6 +371,39 @@ def _baseline_create(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def _fleet(args: argparse.Namespace) -> int:
+    """Review many projects on Ray; one line per failed project and a total on stdout (the reports are files)."""
+    from secreview.fleet.prepare import ConfigSource
+    from secreview.fleet.run import FleetOptions, run_fleet
+
+    if args.jobs < 0 or args.file_timeout < 0 or args.retries < 0 or (args.project_timeout or 1) <= 0:
+        raise UsageError("--jobs, --file-timeout and --retries must be 0 or more, --project-timeout more than 0")
+    if args.address and args.jobs:
+        raise UsageError("--jobs sets the cores of the local Ray; with --address the cluster has its own")
+    output = Path(args.output_dir)
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output-dir {output} is not a directory")
+    source = ConfigSource(Path(args.config) if args.config else None, _overrides(args))
+    source.base()  # --config and the rule selection are checked before anything starts
+    options = FleetOptions(output, source, address=args.address, cpus=args.jobs,
+                           project_timeout=args.project_timeout, file_timeout=args.file_timeout or None,
+                           force=args.force, retries=args.retries, cache=not args.no_cache,
+                           cache_dir=args.cache_dir, progress=progress_wanted())
+    result = run_fleet(args.projects, options)
+    for warning in result.warnings:
+        print(f"secreview: warning: {warning}", file=sys.stderr)
+    summary = result.summary
+    for record in summary["projects"]:
+        if record["status"] != "ok":
+            print(f"{record['status']}: {record['name']} ({record['project']}): {record['reason']}")
+    totals = summary["totals"]
+    severities = ", ".join(f"{n} {label}" for label, n in totals["by_severity"].items() if n)
+    print(f"{totals['projects']} projects: {totals['ok']} ok ({totals['reused']} unchanged since the last run), "
+          f"{totals['error']} error, {totals['timeout']} timeout; {totals['findings']} findings"
+          + (f" ({severities})" if severities else "") + f"; see {output / 'index.html'}")
+    return EXIT_FINDINGS if result.findings else EXIT_CLEAN
+
+
 def _llm_prompt(args: argparse.Namespace) -> int:
     """Print what --llm would send for one file, for audit (no request is made)."""
     from secreview.llm.prompt import build_prompts
@@ -423,9 +470,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _usage_errors() -> tuple[type[Exception], ...]:
     from secreview.baseline import BaselineError
     from secreview.diff import ChangeError
+    from secreview.fleet.projects import ProjectListError
+    from secreview.fleet.run import FleetUnavailable
     from secreview.llm.client import LLMError
 
-    return MissingPath, ConfigError, UsageError, BaselineError, ChangeError, LLMError
+    return MissingPath, ConfigError, UsageError, BaselineError, ChangeError, LLMError, ProjectListError, FleetUnavailable
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -436,6 +485,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
             return _review(args)
         if args.command == "baseline":
             return _baseline_create(args)
+        if args.command == "fleet":
+            return _fleet(args)
         if args.command == "llm":
             return _llm_prompt(args)
         if args.command == "lsp":

@@ -37,6 +37,11 @@ class Discovery:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+def may_be_python(name: str) -> bool:
+    """Whether the walk looks at a file of this name: `.py`/`.pyw`, or no extension (a possible script)."""
+    return name.endswith((".py", ".pyw")) or "." not in name
+
+
 def is_python_script(path: str) -> bool:
     """A file without `.py` whose first line is a python shebang."""
     try:
@@ -131,7 +136,7 @@ class _Walker:
                 else:
                     self.result.diagnostics.append(Diagnostic(entry.path, DiagnosticKind.UNREADABLE, str(exc)))
                 continue
-            if is_file and not is_dir and not name.endswith((".py", ".pyw")) and "." in name:
+            if is_file and not is_dir and not may_be_python(name):
                 continue  # not Python by name, and not a possible script: most entries of a tree
             path = Path(entry.path)
             if is_link:

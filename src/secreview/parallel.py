@@ -98,30 +98,40 @@ class FileReviewer:
             return self._review(path)
 
     def _review(self, path: str) -> FileResult:
-        start = time.monotonic()
-        deadline = start + self.file_timeout if self.file_timeout else None
         read = read_file(path, self.config.max_file_size)
         if isinstance(read, Diagnostic):
             return FileResult(unreviewed(path, read))
         data, status = read
-        stamp = {"digest": content_digest(data), "size": status.st_size, "mtime_ns": status.st_mtime_ns,
-                 "inode": status.st_ino}
-        return self._review_parsed(path, parse_bytes(path, data, self.config.max_file_size), stamp, deadline)
+        return self.review_bytes(path, data, module_name(path), status.st_size, status.st_mtime_ns, status.st_ino)
+
+    def review_bytes(self, path: str, data: bytes, module: str, size: int = -1, mtime_ns: int = -1,
+                     inode: int = -1) -> FileResult:
+        """Review `data` as the file `path` of module `module`, without touching the file system.
+
+        What `secreview fleet` workers run: the bytes were read where the project lives,
+        maybe on another machine. `size`, `mtime_ns` and `inode` are the file's status when
+        it was read, for the cache.
+        """
+        deadline = self._deadline()
+        stamp = {"digest": content_digest(data), "size": size, "mtime_ns": mtime_ns, "inode": inode}
+        return self._review_parsed(path, module, parse_bytes(path, data, self.config.max_file_size), stamp, deadline)
 
     def review_text(self, path: str, text: str) -> FileResult:
         """Review `text` as the file `path` (an editor's unsaved buffer); not cacheable (no digest)."""
-        deadline = time.monotonic() + self.file_timeout if self.file_timeout else None
+        deadline = self._deadline()
         with paused_gc():
-            return self._review_parsed(path, parse_source(path, text), {}, deadline)
+            return self._review_parsed(path, module_name(path), parse_source(path, text), {}, deadline)
 
-    def _review_parsed(self, path: str, parsed: Parsed | Diagnostic, stamp: dict[str, Any],
+    def _deadline(self) -> float | None:
+        return time.monotonic() + self.file_timeout if self.file_timeout else None
+
+    def _review_parsed(self, path: str, module: str, parsed: Parsed | Diagnostic, stamp: dict[str, Any],
                        deadline: float | None) -> FileResult:
         dispatch, thresholds = self._dispatch_and_thresholds()
         if isinstance(parsed, Diagnostic):
             return FileResult(unreviewed(path, parsed), **stamp)
         if deadline is not None and time.monotonic() > deadline:  # the parse alone used the budget
             return FileResult(unreviewed(path, timeout_diagnostic(path)), **stamp)
-        module = module_name(path)
         review = analyze(parsed, dispatch, module, thresholds, deadline)
         extras: dict[str, Any] = {}
         problems: list[Diagnostic] = []
@@ -220,8 +230,13 @@ def review_files(
 
 
 def _guarded(reviewer: FileReviewer, path: str) -> FileResult:
+    return guarded(path, lambda: reviewer(path))
+
+
+def guarded(path: str, review: Callable[[], FileResult]) -> FileResult:
+    """`review()` of the file `path`, or the file's diagnostic when it raises."""
     try:
-        return reviewer(path)
+        return review()
     except RecursionError:
         return FileResult(unreviewed(path, Diagnostic(path, DiagnosticKind.TOO_DEEP,
                                                       "nesting too deep to analyse; not reviewed")))
