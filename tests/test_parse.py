@@ -92,6 +92,7 @@ NOT_PYTHON2 = [  # Python 3 that fails to parse for another reason: no Python 2 
     "print(x)\nprint\nexec(code)\nx = 0o700\ns = rb'x'\nraise ValueError('a, b')\ndef broken(:\n",
     "print in items\nprint - 1\nexec if a else b\ndef broken(:\n",  # still expressions in Python 3
     "try:\n    f()\nexcept (ValueError, TypeError) as exc:\n    pass\ndef broken(:\n",
+    "x = 00\ny = 0\nz = a < b > c\ndef broken(:\n",  # zeros alone are a Python 3 literal
 ]
 
 

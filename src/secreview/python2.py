@@ -14,6 +14,7 @@ of evidence is shown to the user, so a wrong guess is easy to see.
 from __future__ import annotations
 
 import io
+import re
 import tokenize
 from typing import NamedTuple
 
@@ -21,6 +22,7 @@ _STATEMENT_START = frozenset({tokenize.NEWLINE, tokenize.NL, tokenize.INDENT, to
 _ABUTTING_PREFIXES = frozenset({"ur", "uR", "Ur", "UR"})
 # After `print` at the start of a statement, these still make a Python 3 expression (`print in x`).
 _EXPRESSION_WORDS = frozenset({"in", "is", "and", "or", "if", "else", "for", "not"})
+_OLD_OCTAL = re.compile(r"0+[1-7][0-7]*\Z")  # `0700`; `0` and `00` are valid Python 3
 _VALUE_TOKENS = frozenset({tokenize.NAME, tokenize.STRING, tokenize.NUMBER})
 
 
@@ -57,16 +59,18 @@ def _evidence_at(tokens: list[tokenize.TokenInfo], position: int, statement_star
     token = tokens[position]
     after = tokens[position + 1] if position + 1 < len(tokens) else None
     abutting = after is not None and after.start == token.end
-    if token.type == tokenize.ERRORTOKEN and token.string == "`":
+    # Python 3.12+ tokenizes `0700`, `<>` and a backtick as one NUMBER/OP token each; older
+    # tokenizers split them (`0` then `700`, `<` then `>`, an ERRORTOKEN backtick).
+    if token.string == "`" and token.type in (tokenize.ERRORTOKEN, tokenize.OP):
         return "backticks for repr()"
     if token.type == tokenize.NUMBER:
-        if abutting and after.type == tokenize.NUMBER and token.string == "0":
+        if abutting and after.type == tokenize.NUMBER and token.string == "0" or _OLD_OCTAL.match(token.string):
             return "an octal literal without 0o"
         if abutting and after.type == tokenize.NAME and after.string in ("L", "l") and token.string[-1:].isdigit():
             return "a long integer literal (L suffix)"
         return None
     if token.type == tokenize.OP:
-        if token.string == "<" and abutting and after.string == ">":
+        if token.string == "<>" or token.string == "<" and abutting and after.string == ">":
             return "the <> operator"
         return None
     if token.type != tokenize.NAME or after is None:
