@@ -28,6 +28,10 @@ FIXED_RULES = {
     "taint-command-injection", "insecure-tempfile-mktemp",
 }
 
+# Rules the engine reports only when the same value reaches no worse sink (a file-existence oracle
+# next to a command injection): fixing the worse sink uncovers them, which is not a finding the fix adds.
+UNCOVERED_BY_A_FIX = {"taint-path-oracle"}
+
 
 def _review(text: str, name: str):
     return review_source(text, filename=name, config=Config())
@@ -77,7 +81,8 @@ def test_fix_removes_its_finding_and_nothing_else_changes(name: str, text: str, 
     before = Counter((f.rule_id, f.location.line) for f in _review(text, name).findings)
     after = Counter((f.rule_id, old_line[f.location.line]) for f in _review(fixed, name).findings)
     before[(fix.finding.rule_id, fix.finding.location.line)] -= 1
-    assert after == +before, "the fix must remove exactly its own finding and add none"
+    uncovered = Counter({key: n for key, n in (after - before).items() if key[0] in UNCOVERED_BY_A_FIX})
+    assert after - uncovered == +before, "the fix must remove exactly its own finding and add none"
 
 
 def test_all_fixes_of_a_file_apply_together() -> None:
