@@ -134,3 +134,23 @@ def test_console_script_entry_point(project: Path) -> None:
 def test_color_only_when_asked(project: Path) -> None:
     coloured = run_cli("scan", str(project / "bad.py"), "--color", "always")
     assert "\x1b[" in coloured.stdout
+
+
+def test_output_to_a_device_writes_through_it_and_never_replaces_it(tmp_path: Path) -> None:
+    # `-o /dev/null` as root renamed a temporary file over the device; a FIFO stands in for it here.
+    import os
+    import stat
+    import threading
+
+    source = tmp_path / "a.py"
+    source.write_text("import os\nos.system(input())\n")
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code = main(["scan", str(source), "--format", "json", "--no-cache", "-o", str(fifo)])
+    reader.join(10)
+    assert code == 1
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert b'"findings"' in received[0]
