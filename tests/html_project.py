@@ -31,7 +31,7 @@ def archive():
     name = request.args["name"]
     target = f"/srv/backups/{name}.tgz"
     subprocess.run(f"tar czf {target} /srv/data", shell=True)
-    return target
+    return "started"
 
 
 def legacy(cmd):

@@ -145,10 +145,10 @@ def test_mixed_projects_failures_summary_and_index(fleet_dir: Path, tmp_path: Pa
 
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{n}.{s}" for n in ("webapp", "lib-1.0", "clean", "tool-2.0-py3-none-any", "empty", "syntax")
-         for s in ("json", "sarif")] + ["index.html", "summary.json"])
+         for s in ("json", "sarif", "html")] + ["index.html", "summary.json"])
     index = (out / "index.html").read_text()
     for name in ("webapp", "lib-1.0", "clean"):
-        assert f'href="{name}.sarif"' in index and f'href="{name}.json"' in index
+        assert all(f'href="{name}.{s}"' in index for s in ("sarif", "json", "html"))
     assert "unsafe member" in index and "5 error" in index
     assert json.loads((out / "summary.json").read_text()) == summary
 
@@ -197,7 +197,7 @@ def test_a_second_run_skips_unchanged_projects(fleet_dir: Path, tmp_path: Path,
     out, cache = tmp_path / "out", str(tmp_path / "cache")
     first = by_name(fleet(out, "svc", archive, str(fleet_dir / "empty"), cache=True, cache_dir=cache))
     kept = [p for p in out.iterdir() if p.name.startswith(("svc.", "lib-1.0."))]
-    assert len(kept) == 4
+    assert len(kept) == 6  # json, sarif and html of each
     stamps = {p.name: p.stat().st_mtime_ns for p in kept}
     reports = {p.name: p.read_bytes() for p in kept}
 

@@ -91,7 +91,7 @@ def test_renders_every_part_and_takes_a_screenshot(page: Any, tmp_path: Path) ->
         ["10", "11", "12", "13", "14"]
     steps = first.find_elements("css selector", "ol.flow > li")
     assert [step.find_element("css selector", ".where").text.rsplit("/", 1)[-1] for step in steps] == \
-        ["app.py:10", "app.py:12"]
+        ["app.py:10", "app.py:11", "app.py:12"]  # source, the f-string step, the sink
     assert first.find_element("css selector", ".fix").text.startswith("Fix: ")
     assert first.find_element("css selector", "a.rule").get_attribute("href").endswith("#rule-taint-command-injection")
     suppressed = page.find_element("id", "suppressed-list").text
