@@ -140,3 +140,20 @@ def test_code_too_deep_for_the_walker_is_a_diagnostic_and_others_are_reviewed(tm
     review = review_paths([tmp_path], Config())
     assert [d.kind for d in review.all_diagnostics] == [DiagnosticKind.TOO_DEEP]
     assert [f.rule_id for f in review.findings] == ["command-injection-shell"]
+
+
+@pytest.mark.parametrize("separator", ["\x0c", "\x0b", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"])
+def test_a_finding_quotes_its_own_line_when_the_file_holds_characters_splitlines_breaks_at(separator: str) -> None:
+    # The tokenizer reads these as ordinary characters (a form feed is whitespace, the others may sit
+    # in a comment); str.splitlines() breaks lines at them, which shifted every quoted line after one.
+    from secreview.api import review_source
+
+    code = f"import os\n# {separator} a comment\ndef run(cmd):\n    os.system(cmd)\n"
+    review = review_source(code, "f.py")
+    assert [(f.location.line, f.source_line) for f in review.findings] == [(4, "os.system(cmd)")]
+
+
+def test_split_lines_counts_lines_as_the_parser_does() -> None:
+    from secreview.parse import split_lines
+
+    assert split_lines("a\r\nb\rc\nd\x0ce") == ["a", "b", "c", "d\x0ce"]

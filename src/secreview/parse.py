@@ -112,6 +112,17 @@ def parse_file(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Parsed | Diagno
 
 # -- newer-syntax detection ----------------------------------------------------
 
+# Line breaks as the Python tokenizer (and so `ast` line numbers) counts them;
+# str.splitlines() also breaks at form feeds, \x1c-\x1e, NEL and U+2028/9, which
+# the tokenizer reads as ordinary characters, so its line N is not ast's line N.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def split_lines(text: str) -> list[str]:
+    """`text` as a list of lines numbered like `ast` numbers them (line N is item N-1)."""
+    return _LINE_BREAK.split(text)
+
+
 # (minimum version, feature, pattern on the offending line or message)
 _NEWER_FEATURES: tuple[tuple[tuple[int, int], str, re.Pattern[str], str], ...] = (
     ((3, 12), "a PEP 695 type alias (`type X = ...`)", re.compile(r"^\s*type\s+\w+\s*(\[.*\])?\s*="), "line"),
@@ -126,7 +137,7 @@ _NEWER_FEATURES: tuple[tuple[tuple[int, int], str, re.Pattern[str], str], ...] =
 
 def _syntax_diagnostic(path: str, source: str, exc: SyntaxError) -> Diagnostic:
     line_no = exc.lineno or 0
-    lines = source.splitlines()
+    lines = split_lines(source)
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else (exc.text or "")
     message = exc.msg or "invalid syntax"
     if "too many nested" in message or "too many statically nested" in message:

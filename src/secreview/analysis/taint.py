@@ -32,6 +32,7 @@ from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
 from secreview.gcpause import paused_gc
+from secreview.parse import split_lines
 
 NOCUT: frozenset = frozenset()
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -157,7 +158,7 @@ class _Module:
 
     def line_text(self, line: int) -> str:
         if self._lines is None:  # split only for the rare file with a sink
-            self._lines = self.source.splitlines()
+            self._lines = split_lines(self.source)
         lines = self._lines
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 

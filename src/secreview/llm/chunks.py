@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from secreview.parse import split_lines
+
 _CONTEXT_TYPES = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)
 _UNIT_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 _MAX_CONTEXT_STATEMENT = 5  # a 300-line dict literal is not "context"
@@ -80,7 +82,7 @@ def _units(body: list[ast.stmt], limit: int, context: frozenset[int]) -> list[tu
 
 def split(source: str, tree: ast.Module | None, max_lines: int) -> list[Chunk]:
     """The parts of a file, in order; one part holding every line when the file is short."""
-    total = len(source.splitlines()) or 1
+    total = (len(split_lines(source)) - source.endswith(("\n", "\r"))) or 1
     if total <= max_lines or tree is None or not tree.body:
         return [Chunk(0, 1, tuple(range(1, total + 1)), (1, total))]
     shared = frozenset(_context_lines(tree.body))

@@ -25,6 +25,7 @@ from secreview.cwe import catalog
 from secreview.llm.parse import Answer, Defect
 from secreview.llm.prompt import Prompt
 from secreview.model import Confidence, Disagreement, FileReview, Finding, Location, PillarVerdict
+from secreview.parse import split_lines
 from secreview.review.verdicts import PILLAR_ORDER, file_verdicts
 
 MODEL_CONFIDENCE_CAP = Confidence.MEDIUM
@@ -84,7 +85,7 @@ def merge_file(
 ) -> tuple[FileReview, list[Disagreement], tuple[PillarVerdict, ...]]:
     """The file's review with the model's additions, the disagreements, and the model's pillar verdicts."""
     path = file_review.path
-    lines = source.splitlines()
+    lines = split_lines(source)
     static = list(file_review.findings)
     notes: dict[int, list[str]] = {}  # index into `static` -> notes to add
     disagreements: list[Disagreement] = []

@@ -24,6 +24,7 @@ from importlib import resources
 from secreview.cwe import catalog
 from secreview.llm.chunks import Chunk, split
 from secreview.model import FileReview, Finding
+from secreview.parse import split_lines
 from secreview.report.common import neutralise
 from secreview.review.verdicts import PILLAR_ORDER, pillar_of_fact
 
@@ -91,7 +92,7 @@ def _finding_json(ident: str, finding: Finding) -> dict[str, object]:
 
 def build_prompt(path: str, source: str, file_review: FileReview, chunk: Chunk) -> Prompt:
     """The system and user messages for one part."""
-    lines = source.splitlines()
+    lines = split_lines(source)
     shown = {n: shown_line(lines[n - 1]) for n in chunk.lines if 0 < n <= len(lines)}
     static = tuple((f"S{i}", f) for i, f in enumerate(
         (f for f in file_review.findings if chunk.covers(f.location.line)), start=1))

@@ -15,21 +15,12 @@ otherwise the report falls back to the flagged lines alone.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping
 
 from secreview.model import Diagnostic, Finding
-from secreview.parse import decode, read_file
+from secreview.parse import decode, read_file, split_lines
 
-# Line breaks as the Python tokenizer (and so `ast` line numbers) counts them;
-# str.splitlines() would also break at form feeds and other separators.
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 READ_LIMIT = 64 * 1024 * 1024  # bytes; larger files are never reviewed with the default limits
-
-
-def split_lines(text: str) -> list[str]:
-    """`text` as a list of lines numbered like `ast` numbers them (line N is item N-1)."""
-    return _LINE_BREAK.split(text)
 
 
 def read_text(path: str, root: str = "", sources: Mapping[str, str] | None = None) -> str | None:
@@ -49,14 +40,8 @@ def reviewed_lines(text: str | None, findings: Iterable[Finding]) -> list[str] |
     if text is None:
         return None
     lines = split_lines(text)
-    legacy: list[str] | None = None
     for finding in findings:
         line, expected = finding.location.line, finding.source_line
-        if not expected or (0 < line <= len(lines) and lines[line - 1].strip() == expected):
-            continue
-        # The analysis takes the flagged line from str.splitlines(), which also breaks at form
-        # feeds: in such a file its source_line is another line of the same text, not a stale file.
-        legacy = text.splitlines() if legacy is None else legacy
-        if not (0 < line <= len(legacy) and legacy[line - 1].strip() == expected):
+        if expected and not (0 < line <= len(lines) and lines[line - 1].strip() == expected):
             return None
     return lines

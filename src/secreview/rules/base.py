@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from secreview.analysis.names import NameModel
 from secreview.cwe import catalog
 from secreview.model import Confidence, Evidence, Finding, Location, Severity, Step
+from secreview.parse import split_lines
 
 Check = Callable[[ast.AST, "Context"], None]
 
@@ -115,7 +116,7 @@ class Context:
     def __init__(self, path: str, source: str, tree: ast.Module, module: str = "") -> None:
         self.path = path
         self.source = source
-        self.lines = source.splitlines()
+        self.lines = split_lines(source)
         self.tree = tree
         self.names = NameModel(module, path)
         self.ancestors: list[ast.AST] = []
