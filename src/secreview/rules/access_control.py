@@ -842,6 +842,33 @@ def _mutation_of(node: ast.AST, target: str) -> str | None:
     return None
 
 
+_AUTHORISING_MEMBERS = frozenset({"permission_required", "permission_classes", "test_func", "has_permission",
+                                  "get_permission_required", "has_object_permission"})
+
+
+def _class_authorises(ctx: Context, function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """The view class around a method checks permissions before the method runs.
+
+    Django's PermissionRequiredMixin (with `permission_required`) and UserPassesTestMixin (with
+    `test_func`) refuse the request in `dispatch`; DRF checks `permission_classes`. That is the
+    decorator `@permission_required` written on the class, so it counts the same; LoginRequiredMixin
+    alone, like `@login_required`, proves who the user is, not what they may change.
+    """
+    if not ctx.classes or not any(stmt is function for stmt in ctx.classes[-1].body):
+        return False
+    cls = ctx.classes[-1]
+    if any(re.search(r"PermissionRequired|UserPassesTest|PermissionMixin", ast.unparse(base)) for base in cls.bases):
+        return True
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _AUTHORISING_MEMBERS:
+            return True
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
+                name_of(t) in _AUTHORISING_MEMBERS for t in (stmt.targets if isinstance(stmt, ast.Assign) else
+                                                             [stmt.target])):
+            return True
+    return False
+
+
 @rule(
     id="object-access-without-authorisation",
     tests=False,
@@ -862,7 +889,9 @@ def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctio
     `get_object_or_404(Model, pk=pk)`, `Model.query.get_or_404(id)`,
     `db.session.get(Model, id)`) and then delete or save it, without any
     reference to the current user, an owner, a permission or a
-    permission-checking decorator. `@login_required` alone is not a check:
+    permission-checking decorator, or a view class that checks permissions
+    before its methods run (PermissionRequiredMixin, UserPassesTestMixin,
+    DRF `permission_classes`). `@login_required` alone is not a check:
     it proves who the user is, not that the object is theirs.
 
     ## Why is this bad
@@ -917,7 +946,7 @@ def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctio
             remaining = remaining.replace(text, text.replace(fetched[name_of(part.targets[0])][0], ""))
         else:
             remaining = remaining.replace(text, "")
-    if _AUTHZ_TEXT.search(remaining):
+    if _AUTHZ_TEXT.search(remaining) or _class_authorises(ctx, node):
         return
     for call, target, action in acts:
         model = fetched[target][0]

@@ -1,7 +1,9 @@
 """Objects fetched by a client-chosen id and changed without an ownership check (CWE-639)."""
 from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin, UserPassesTestMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import get_object_or_404 as fetch
+from django.views import View
 from flask import Flask, abort
 from flask_login import current_user
 
@@ -74,3 +76,33 @@ def delete_aliased(request, post_id):
     # ruleid: object-access-without-authorisation
     post.delete()
     return redirect("invoices")
+
+
+class PublishInvoiceView(PermissionRequiredMixin, View):
+    permission_required = "billing.change_invoice"
+
+    def post(self, request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk)
+        invoice.published = True
+        # ok: object-access-without-authorisation
+        invoice.save()
+        return redirect("invoices")
+
+
+class ArchiveInvoiceView(UserPassesTestMixin, View):
+    def test_func(self):
+        return self.request.user.is_staff
+
+    def post(self, request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk)
+        # ok: object-access-without-authorisation
+        invoice.delete()
+        return redirect("invoices")
+
+
+class DeleteInvoiceView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        invoice = get_object_or_404(Invoice, pk=pk)
+        # ruleid: object-access-without-authorisation
+        invoice.delete()
+        return redirect("invoices")
