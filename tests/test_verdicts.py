@@ -379,3 +379,29 @@ def test_fixture_blocks_and_falcon_responders() -> None:
            "    def helper(self):\n        return 1\n")
     summary = _summary(app, "things.py", "284")
     assert "Things.on_get (Falcon responder) (line 5)" in summary and "helper" not in summary
+
+
+def test_comparisons_are_judged_by_their_operator_not_by_the_names_they_compare() -> None:
+    """CWE-697: `availability_zone == host_zone` is an exact comparison, not a 'comparison of hosts';
+    each form is said with what it lets through, and the verifier holds the sentence to the operator."""
+    code = ("ALLOWED = {'a.example'}\n\n\ndef check(availability_zone, host_zone, hostname, path, seen, user):\n"
+            "    same = availability_zone == host_zone\n    listed = hostname in ALLOWED\n"
+            "    part = path in '/srv/data'\n    again = user is seen\n    return same, listed, part, again\n")
+    review = review_source(code, filename="zones.py", config=Config())
+    summary = next(v for v in review.verdicts if v.pillar == "697").summary
+    assert "hosts" not in summary and "identities" not in summary, summary
+    assert "exact comparisons (== or !=), which only the whole value passes" in summary
+    assert "availability_zone == host_zone (line 5)" in summary
+    assert "membership tests against a collection (in), which only a listed value passes: hostname in ALLOWED (line 6)" \
+        in summary
+    assert "substring tests (in a string), which pass for any part of the string" in summary
+    assert "identity tests (is) between objects, none against a literal: user is seen (line 8)" in summary
+    tree = ast.parse(code)
+    file_review = review.files[0]
+    assert not verify_file(tree, "zones.py", file_review.findings, file_review.facts)
+    verifier = Verifier(tree, "zones.py")
+    assert verifier.holds(Evidence("697:compare-origin", 6, "hostname in ALLOWED", "zones.py", "membership"))
+    assert not verifier.holds(Evidence("697:compare-origin", 6, "hostname in ALLOWED", "zones.py", "exact"))
+    assert not verifier.holds(Evidence("697:compare-path", 7, "path in '/srv/data'", "zones.py", "membership"))
+    assert not verifier.holds(Evidence("697:compare-identity", 5, "availability_zone == host_zone", "zones.py",
+                                       "identity"))

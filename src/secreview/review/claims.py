@@ -423,6 +423,29 @@ _CONSTRUCTS: dict[str, Callable[[Verifier, Evidence], bool]] = {
 }
 
 
+_FORM_OPS: dict[str, tuple[type, ...]] = {"exact": (ast.Eq, ast.NotEq), "membership": (ast.In, ast.NotIn),
+                                          "substring": (ast.In, ast.NotIn), "identity": (ast.Is, ast.IsNot)}
+
+
+def _compared_as_said(verifier: Verifier, fact: Evidence) -> bool:
+    """A comparison on the line whose operator is the form the sentence judges ('exact': == or !=, ...);
+    'substring' and 'membership' also need the right side to be, or not be, a string literal."""
+    ops = _FORM_OPS.get(fact.subject)
+    for node in verifier.tree.nodes(fact.line, ast.Compare):
+        if ops is None:
+            return not fact.subject  # a fact recorded without its form claims only a comparison
+        if not isinstance(node.ops[0], ops):  # type: ignore[attr-defined]
+            continue
+        right = node.comparators[0]  # type: ignore[attr-defined]
+        text = isinstance(right, ast.JoinedStr) or isinstance(right, ast.Constant) and isinstance(right.value, str)
+        if fact.subject not in ("substring", "membership") or text == (fact.subject == "substring"):
+            return True
+    return False
+
+
+_CONSTRUCTS.update({f"697:compare-{what}": _compared_as_said for what in ("secret", "identity", "origin", "path")})
+
+
 def _bounded_as_said(loop: ast.AST, text: str) -> bool:
     """'at most 10 attempts' is `for … in range(10)`; 'bounded by X' is a comparison X in the loop."""
     attempts = re.match(r"at most (\d+) attempts", text)

@@ -9,8 +9,9 @@ call of the enclosing function by name; `691:loop-forever` /
 `691:loop-on-input` on a `for` over input; `691:check` (an existence or
 access check of a path) and `691:use-after-check` (the same path used later
 in the same function).
-697: `697:compare-<what>` on a comparison involving a secret, an identity,
-an origin or a path; `697:prefix` on startswith/endswith of such a value;
+697: `697:compare-<what>` on a comparison involving a value whose name says
+it is a secret, an identity, an origin or a path, with the comparison's form
+(`comparison_form`: exact, membership, substring, identity) as its subject; `697:prefix` on startswith/endswith of such a value;
 `697:constant-time` on hmac/secrets.compare_digest.
 """
 
@@ -214,7 +215,20 @@ def comparison(node: ast.Compare, ctx: Context) -> None:
     left = node.left
     label = comparison_subject(name_of(left)) or comparison_subject(name_of(right))
     if label:
-        ctx.fact(f"697:compare-{label}", node, f"{spelled(left, 30)} {op} {spelled(right, 30)}")
+        ctx.fact(f"697:compare-{label}", node, f"{spelled(left, 30)} {op} {spelled(right, 30)}",
+                 comparison_form(node.ops[0], right))
+
+
+def comparison_form(op: ast.cmpop, right: ast.expr) -> str:
+    """How much of a value a comparison looks at, from its operator: what the CWE-697 verdict judges.
+
+    'exact' (== / !=: the whole value), 'membership' (in / not in a collection: one of the listed values),
+    'substring' (in / not in a string: any part of it) or 'identity' (is / is not: the same object).
+    """
+    if isinstance(op, (ast.In, ast.NotIn)):
+        text = isinstance(right, ast.JoinedStr) or isinstance(right, ast.Constant) and isinstance(right.value, str)
+        return "substring" if text else "membership"
+    return "identity" if isinstance(op, (ast.Is, ast.IsNot)) else "exact"
 
 
 @collector(id="logic-prefix", methods=("startswith", "endswith"))

@@ -21,21 +21,38 @@ from secreview.review.wording_lifetime import explain_664
 # -- CWE-697 -------------------------------------------------------------------------
 
 
+# What each form of comparison lets through, judged from its operator (`facts_logic.comparison_form`), never from
+# the names of what it compares: (form, label, project phrase).
+_COMPARISON_FORMS = (
+    ("exact", "exact comparisons (== or !=), which only the whole value passes, never a prefix or a look-alike",
+     "exact comparisons"),
+    ("membership", "membership tests against a collection (in), which only a listed value passes",
+     "membership tests against a collection"),
+    ("substring", "substring tests (in a string), which pass for any part of the string: use them only where any "
+     "part is acceptable", "substring tests"),
+    ("identity", "identity tests (is) between objects, none against a literal", "identity tests"),
+)
+
+
 def explain_697(facts: Sequence[Evidence], test: str = "") -> Explanation:
     out = Explanation(test)
     parts: list[str] = []
     groups = (
         ("697:constant-time", "constant-time comparisons", "constant-time comparisons"),
-        ("697:compare-secret", ("comparisons involving secret-named values, none of a secret with a guess by the timing "
-         "check's measure (a literal, a class marker or a confirmation value is on one side)"),
-         "comparisons of secret-named values"),
-        ("697:compare-identity", "comparisons of identities", "comparisons of identities"),
-        ("697:compare-origin", "comparisons of URLs, hosts or origins", "comparisons of URLs, hosts or origins"),
-        ("697:compare-path", "comparisons of paths", "comparisons of paths"),
-        ("697:prefix", "prefix or suffix checks, none that the partial-comparison checks judge a host or origin match",
-         "prefix or suffix checks"),
+        ("697:compare-secret", ("comparisons of values named as secrets (token, digest, password…), none of such a "
+         "value with a guess by the timing check's measure (a literal, a class marker or a confirmation value is "
+         "on one side)"), "comparisons of secret-named values"),
     )
     parts += group_parts(out, facts, groups, 2)
+    compared = [f for f in of(facts, "697:compare-identity", "697:compare-origin", "697:compare-path")]
+    for form, label, phrase in _COMPARISON_FORMS:
+        items = [f for f in compared if f.subject == form]
+        if items:
+            parts.append(f"{label}: {listing(out, items, 2)}")
+        out.count(phrase, items)
+    parts += group_parts(out, facts, (
+        ("697:prefix", "prefix or suffix checks, none that the partial-comparison checks judge a host or origin match",
+         "prefix or suffix checks"),), 2)
     return out.finish(parts, "no comparison of secrets, tokens, identities, origins or paths")
 
 
