@@ -60,6 +60,7 @@ class Reply:
     body: str = ""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
+    overlap: float = 0.0  # hold the reply up to this long until two requests have been in flight at once
 
 
 def chat(content: str, prompt_tokens: int = 100, completion_tokens: int = 20) -> Reply:
@@ -78,7 +79,7 @@ class ChatServer:
     def __init__(self) -> None:
         self.script: list[Reply] = []
         self.requests: list[dict[str, Any]] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()  # guards the fields below; notified when a request arrives
         self.in_flight = 0
         self.peak = 0
         owner = self
@@ -95,6 +96,9 @@ class ChatServer:
                     reply = owner.script.pop(0) if owner.script else Reply(599, "script exhausted")
                     owner.in_flight += 1
                     owner.peak = max(owner.peak, owner.in_flight)
+                    owner.lock.notify_all()
+                    if reply.overlap:  # a client that sends in parallel overlaps here however slow the machine
+                        owner.lock.wait_for(lambda: owner.peak > 1, timeout=reply.overlap)
                 try:
                     if reply.delay:
                         time.sleep(reply.delay)
@@ -485,15 +489,17 @@ def test_answers_are_cached_by_prompt_version_model_and_code(app: Path, server: 
 
 
 def test_concurrency_limit(tmp_path: Path, server: ChatServer) -> None:
+    """Each reply waits for a second request to arrive (up to `overlap`), so overlapping requests are seen
+    on a busy machine too: with a limit of 1 none may come while one waits, with 4 one must."""
     for index in range(4):
         (tmp_path / f"m{index}.py").write_text(f"VALUE = {index}\n", encoding="utf-8")
     empty = answer()
     review = secreview.review_paths([str(tmp_path)])
-    server.script = [Reply(body=chat(empty).body, delay=0.15) for _ in range(4)]
+    server.script = [Reply(body=chat(empty).body, overlap=0.3) for _ in range(4)]
     apply_llm(review, settings(server, tmp_path, concurrency=1, use_cache=False))
-    assert server.peak == 1
+    assert server.peak == 1 and len(server.requests) == 4
     server.peak = 0
-    server.script = [Reply(body=chat(empty).body, delay=0.15) for _ in range(4)]
+    server.script = [Reply(body=chat(empty).body, overlap=10.0) for _ in range(4)]
     apply_llm(review, settings(server, tmp_path, concurrency=4, use_cache=False))
     assert server.peak >= 2
 

@@ -26,6 +26,8 @@ from secreview.fixes.text import Edit, Pos, apply
 CACHE = tempfile.mkdtemp(prefix="secreview-lsp-test-")  # the server's result cache, not the user's
 HELPERS = 'import subprocess\n\n\ndef archive(name):\n    subprocess.run("tar czf " + name, shell=True)\n'
 VIEWS_ON_DISK = "from helpers import archive\n"
+NET = ('import socket\n\nimport requests\n\n\ndef fetch(url):\n    return requests.get(url)\n\n\ndef serve():\n'
+       '    sock = socket.socket()\n    sock.bind(("0.0.0.0", 8080))\n    return sock\n')
 VIEWS_EDITED = ('from flask import Flask, request\nfrom helpers import archive\n\napp = Flask(__name__)\n\n\n'
                 '@app.route("/archive")\ndef make_archive():\n    archive(request.args["name"])\n    return "ok"\n')
 
@@ -72,6 +74,7 @@ async def test_diagnostics_cross_file_flows_code_actions_and_shutdown(client: La
         workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="ws")]))
     assert result.server_info.name == "secreview"
     assert result.capabilities.code_action_provider
+    assert result.capabilities.text_document_sync.save  # clients send didSave, which reviews at once
 
     helpers, views = (workspace / "helpers.py").as_uri(), (workspace / "views.py").as_uri()
     client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
@@ -123,6 +126,22 @@ async def test_diagnostics_cross_file_flows_code_actions_and_shutdown(client: La
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         text_document=types.VersionedTextDocumentIdentifier(uri=helpers, version=2),
         content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)]))
+    assert await _diagnostics(client, helpers, lambda d: not d) == []
+
+    # Medium findings are warnings and low ones information (high and critical: errors, above).
+    net = (workspace / "net.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=net, language_id="python", version=1, text=NET)))
+    found = await _diagnostics(client, net, lambda d: len(d) == 2)
+    assert sorted((str(d.code), d.severity) for d in found) == [
+        ("bind-all-interfaces (CWE-1327)", types.DiagnosticSeverity.Information),
+        ("http-request-without-timeout (CWE-1088)", types.DiagnosticSeverity.Warning)]
+
+    # Saving reviews without waiting for typing to stop: the fixed helpers, now on disk, publish again.
+    (workspace / "helpers.py").write_text(fixed)
+    client.diagnostics.pop(helpers, None)
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(
+        uri=helpers)))
     assert await _diagnostics(client, helpers, lambda d: not d) == []
 
     await client.shutdown_session()

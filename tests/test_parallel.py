@@ -80,6 +80,9 @@ class _Hangs(FileReviewer):
     """Hangs (as a pathological parse would) on files named hang.py; a worker must be killed."""
 
     def __call__(self, path: str) -> FileResult:
+        # Import the rules before the file's budget starts: a worker started by forkserver on a busy machine
+        # can take longer than the test's half-second budget to import them, which would time out a.py too.
+        self._dispatch_and_thresholds()
         if path.endswith("hang.py"):
             time.sleep(600)
         return super().__call__(path)
@@ -98,7 +101,8 @@ class _Dies(FileReviewer):
 
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_hung_worker_is_killed_and_the_run_goes_on(tmp_path: Path, jobs: int, monkeypatch) -> None:
-    monkeypatch.setattr(parallel, "_GRACE", 0.0)
+    # Killed at twice the budget plus the grace: 3.5 s, room for a worker process to start on a busy machine.
+    monkeypatch.setattr(parallel, "_GRACE", 2.5)
     tree = make_tree(tmp_path, {"a.py": "import os\nos.system(x)\n", "hang.py": "x = 1\n", "z.py": "eval(x)\n"})
     paths = [str(tree / n) for n in ("a.py", "hang.py", "z.py")]
     start = time.monotonic()
