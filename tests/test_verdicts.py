@@ -405,3 +405,31 @@ def test_comparisons_are_judged_by_their_operator_not_by_the_names_they_compare(
     assert not verifier.holds(Evidence("697:compare-path", 7, "path in '/srv/data'", "zones.py", "membership"))
     assert not verifier.holds(Evidence("697:compare-identity", 5, "availability_zone == host_zone", "zones.py",
                                        "identity"))
+
+
+def test_permission_changes_and_path_checks_are_said_with_their_judgement() -> None:
+    """A permission change says what it lets other users do; a path check says whether its path is used
+    after it (a bare list of either would be reassurance without a judgement)."""
+    code = ("import os\n\n\ndef store(path, mode, base):\n    fd = os.open(path, os.O_WRONLY, 0o644)\n"
+            "    os.makedirs(base, 0o777)\n    os.chmod(path, mode)\n    old = os.umask(0)\n    os.umask(old)\n"
+            "    if os.path.exists(base):\n        return fd\n    if os.path.isfile(path):\n"
+            "        os.remove(path)\n    return fd\n")
+    review = review_source(code, filename="store.py", config=Config())
+    summaries = {v.pillar: v.summary for v in review.verdicts}
+    assert "permission changes that let no other user write: os.open mode=0o644 (line 5)" in summaries["284"]
+    assert "creation modes with write for other users, which the process umask (0o022 by default) narrows" \
+        in summaries["284"] and "os.makedirs mode=0o777 (line 6)" in summaries["284"]
+    assert "permission changes with a mode computed at run time" in summaries["284"]
+    assert "umask calls whose old value is kept, the idiom that reads the umask to set it back: " \
+           "os.umask mode=0o0 (line 8)" in summaries["284"]
+    assert ("path existence or access checks not followed, in their function, by open(), os.remove(), "
+            "shutil.move() or another standard call acting on that path, so no such use can act on a stale answer: "
+            "os.path.exists(base) (line 10)") in summaries["691"]
+    assert "checks followed by a use of the same path: os.path.isfile(path) (line 12)" in summaries["691"]
+    file_review = review.files[0]
+    tree = ast.parse(code)
+    assert not verify_file(tree, "store.py", file_review.findings, file_review.facts)
+    verifier = Verifier(tree, "store.py")
+    assert not verifier.holds(Evidence("284:permission", 5, "os.open mode=0o644", "store.py", "open"))
+    assert not verifier.holds(Evidence("284:permission", 7, "os.chmod mode=mode", "store.py", "private"))
+    assert verifier.holds(Evidence("284:permission", 6, "os.makedirs mode=0o777", "store.py", "umask-narrows"))

@@ -446,6 +446,29 @@ def _compared_as_said(verifier: Verifier, fact: Evidence) -> bool:
 _CONSTRUCTS.update({f"697:compare-{what}": _compared_as_said for what in ("secret", "identity", "origin", "path")})
 
 
+def _permission_as_said(verifier: Verifier, fact: Evidence) -> bool:
+    """The call is on the line, and a literal mode in the text is one the judgement fits (no write for others
+    when it says 'private', a umask that masks it...); 'computed' means the line holds no literal mode."""
+    from secreview.review.facts_access import permission_judgement
+
+    calls = verifier.tree.calls_named(fact.line, named(fact.text))
+    literal = re.search(r"mode=(0o[0-7]+)$", fact.text)
+    if not calls or (literal is None) != (fact.subject == "computed"):
+        return False
+    if literal is None:
+        return True
+    mode = int(literal[1], 8)
+    modes = {n.value for c in calls for n in ast.walk(c) if isinstance(n, ast.Constant) and n.value == mode}
+    call = fact.text.split(" ")[0]
+    statement = any(isinstance(verifier.tree.parent.get(id(c)), ast.Expr) for c in calls)
+    named_mode = any(isinstance(a, (ast.Name, ast.Attribute, ast.BinOp)) for c in calls
+                     for a in (*c.args, *(k.value for k in c.keywords)))  # a constant bound to a name
+    return (bool(modes) or named_mode) and permission_judgement(call, mode, statement) == fact.subject
+
+
+_CONSTRUCTS["284:permission"] = _permission_as_said
+
+
 def _bounded_as_said(loop: ast.AST, text: str) -> bool:
     """'at most 10 attempts' is `for … in range(10)`; 'bounded by X' is a comparison X in the loop."""
     attempts = re.match(r"at most (\d+) attempts", text)
@@ -471,7 +494,7 @@ _STATEMENT_KINDS_TYPES: tuple[tuple[str, tuple[type, ...]], ...] = (
 )
 _STATEMENT_KINDS = tuple(prefix for prefix, _ in _STATEMENT_KINDS_TYPES)
 _CALL_KINDS = ("664:acquire", "664:deserialise", "664:path", "664:fetch", "664:handover", "703:timeout",
-               "703:no-timeout", "703:checked", "703:unchecked", "284:permission", "284:listener", "435:parser",
+               "703:no-timeout", "703:checked", "703:unchecked", "284:listener", "435:parser",
                "693:", "697:prefix", "697:constant-time", "682:input-number", "691:recursion", "691:check",
                "691:use-after-check", "710:deprecated-call")
 

@@ -287,8 +287,26 @@ def permission_change(node: ast.Call, ctx: Context) -> None:
     if mode is None and name not in ("os.umask", "os.chmod"):
         return  # os.makedirs(path): default mode, not a permission decision
     value = ctx.constant_value(mode)
-    shown = oct(value) if isinstance(value, int) and not isinstance(value, bool) else spelled(mode)
-    ctx.fact("284:permission", node, f"{callee(ctx, node)} mode={shown}")
+    known = isinstance(value, int) and not isinstance(value, bool)
+    shown = oct(value) if known else spelled(mode)
+    ctx.fact("284:permission", node, f"{callee(ctx, node)} mode={shown}",
+             permission_judgement(name, value if known else None, isinstance(ctx.parent, ast.Expr)))
+
+
+def permission_judgement(call: str, mode: int | None, statement: bool) -> str:
+    """What a permission change lets other users do, for the CWE-284 verdict (the fact's subject).
+
+    'private': other users get no write (a umask that masks it); 'umask-narrows': a creation mode with write
+    for others, which the process umask still narrows (os.open, os.mkdir: not chmod); 'umask-read': a umask
+    whose old value is kept, the idiom that reads the umask and sets it back; 'computed': a mode not known here.
+    """
+    if mode is None:
+        return "computed"
+    if call == "os.umask":
+        return "private" if mode & 0o002 else "umask-read" if not statement else "open"
+    if not mode & 0o002:
+        return "private"
+    return "umask-narrows" if call in ("os.open", "os.makedirs", "os.mkdir", "os.mkfifo") else "open"
 
 
 def _credential_kind(ctx: Context, value: ast.expr) -> str | None:

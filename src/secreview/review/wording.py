@@ -104,15 +104,23 @@ def explain_691(facts: Sequence[Evidence], test: str = "") -> Explanation:
         ("691:loop-forever", ("`while True` loops without a break, which only an exception or the end of the process "
          "stops, as in a worker or server loop"), "`while True` loops without a break"),
         ("691:loop-on-input", "loops over input, each as long as the input itself", "loops over input"),
-        ("691:check", "path existence or access checks", "path checks"),
+        ("691:check", ("path existence or access checks not followed, in their function, by open(), os.remove(), "
+         "shutil.move() or another standard call acting on that path, so no such use can act on a stale answer"),
+         "path checks with no use after them"),
+        ("691:check-used", "path existence or access checks followed by a use of the same path",
+         "path checks followed by a use"),
         ("691:use-after-check", ("uses of a path after checking it, none writing to a shared directory such as /tmp "
          "where another user could swap the path in between"), "uses of a path after checking it"),
     )
     if test:  # in a test, an assert is how the test states what must hold
         groups = tuple(("691:assert-test", "asserts, each checking what the test expects", phrase)
                        if kind == "691:assert-test" else (kind, label, phrase) for kind, label, phrase in groups)
+    used = {f.subject for f in of(facts, "691:use-after-check")}
+    checks = of(facts, "691:check")
     for kind, label, phrase in groups:
         items = of(facts, kind)
+        if kind.startswith("691:check"):  # a check is judged by whether its path is used after it
+            items = [f for f in checks if (f.subject in used) == (kind == "691:check-used")]
         if items:
             shown = out.lines(items) if kind.startswith("691:assert") else listing(out, items, 2)
             parts.append(f"{len(items)} {plural('assert', len(items))}{label[len('asserts'):]} ({shown})"

@@ -135,15 +135,41 @@ def _credentials(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
     return parts
 
 
+# What each permission change lets other users do (`facts_access.permission_judgement`): (judgement, label, phrase).
+_PERMISSION_JUDGEMENTS = (
+    ("private", "permission changes that let no other user write", "permission changes private to owner or group"),
+    ("umask-narrows", "creation modes with write for other users, which the process umask (0o022 by default) "
+     "narrows before the file exists", "creation modes narrowed by the umask"),
+    ("umask-read", "umask calls whose old value is kept, the idiom that reads the umask to set it back",
+     "umask reads"),
+    ("computed", "permission changes with a mode computed at run time (a setting or a parameter), which this file "
+     "does not fix and the world-writable check judges only as literals", "permission changes with computed modes"),
+    ("open", "permission changes that let other users write, in test code or in a form the world-writable check "
+     "does not report", "permission changes open to other users"),
+)
+
+
+def _permissions(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
+    """Permission changes, each group said with what it lets other users do."""
+    changes = of(facts, "284:permission")
+    parts = []
+    for judgement, label, phrase in _PERMISSION_JUDGEMENTS:
+        items = [f for f in changes if f.subject == judgement]
+        if items:
+            parts.append(f"{label}: {listing(out, items, 3)}")
+        out.count(phrase, items)
+    return parts
+
+
 def explain_284(facts: Sequence[Evidence], test: str = "") -> Explanation:
     out = Explanation(test)
     parts = _routes(out, facts)
     groups = (
         ("284:authz-class", "views with an access mixin or permission classes", "access-controlled views"),
-        ("284:permission", "permission changes", "permission changes"),
         ("284:credential-external", "credentials read from the environment", "credentials read from the environment"),
     )
     parts += group_parts(out, facts, groups, 3)
+    parts += _permissions(out, facts)
     parts += _credentials(out, facts)
     listeners = (
         ("284:listener-local", "listeners on loopback only", "listeners on loopback only"),
