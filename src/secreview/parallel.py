@@ -123,6 +123,9 @@ class FileReviewer:
             return self._review_parsed(path, module_name(path), parse_source(path, text), {}, deadline)
 
     def _deadline(self) -> float | None:
+        # A fresh worker imports the rules before its first file: that is the process's cost, not the file's,
+        # and on a busy machine it alone could use a short budget (the file would then time out unread).
+        self._dispatch_and_thresholds()
         return time.monotonic() + self.file_timeout if self.file_timeout else None
 
     def _review_parsed(self, path: str, module: str, parsed: Parsed | Diagnostic, stamp: dict[str, Any],
