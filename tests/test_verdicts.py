@@ -433,3 +433,15 @@ def test_permission_changes_and_path_checks_are_said_with_their_judgement() -> N
     assert not verifier.holds(Evidence("284:permission", 5, "os.open mode=0o644", "store.py", "open"))
     assert not verifier.holds(Evidence("284:permission", 7, "os.chmod mode=mode", "store.py", "private"))
     assert verifier.holds(Evidence("284:permission", 6, "os.makedirs mode=0o777", "store.py", "umask-narrows"))
+
+
+def test_webob_wsgify_handlers_are_routes() -> None:
+    """OpenStack's WSGI applications are webob handlers: `@webob.dec.wsgify` declares one (a method too)."""
+    code = ("import webob.dec\nimport webob.exc\n\n\nclass Versions:\n    @webob.dec.wsgify\n"
+            "    def __call__(self, req):\n        if not req.environ['nova.context'].is_admin:\n"
+            "            raise webob.exc.HTTPForbidden()\n        return webob.Response(body=b'ok')\n\n\n"
+            "@webob.dec.wsgify(RequestClass=webob.Request)\ndef status(req):\n    return webob.Response(body=b'up')\n")
+    summary = _summary(code, "nova/api/versions.py", "284")
+    assert "route handlers that check authorisation in their body: __call__ (line 7" in summary
+    assert "no authorisation decorator, dependency or check in their body: status (@webob.dec.wsgify) (line 14)" \
+        in summary

@@ -57,7 +57,8 @@ APP_FACTORIES = frozenset({
 })
 ROUTE_DECORATORS = frozenset({"rest_framework.decorators.api_view", "rest_framework.decorators.action",
                               "pyramid.view.view_config", "pecan.expose", "bottle.route", "bottle.get",
-                              "bottle.post", "bottle.put", "bottle.delete"})
+                              "bottle.post", "bottle.put", "bottle.delete",
+                              "webob.dec.wsgify"})  # a WSGI application taking a webob Request (OpenStack)
 ROUTE_NAMES = frozenset({"api_view", "view_config"})  # unresolved, yet unambiguous
 _NOT_ROUTING = ("unittest.mock.", "mock.")
 # Class-based handlers: (base qualname prefix or spelled suffix, label, handler method names).
