@@ -445,3 +445,12 @@ def test_webob_wsgify_handlers_are_routes() -> None:
     assert "route handlers that check authorisation in their body: __call__ (line 7" in summary
     assert "no authorisation decorator, dependency or check in their body: status (@webob.dec.wsgify) (line 14)" \
         in summary
+
+
+def test_a_path_check_said_to_have_no_use_after_it_is_verified() -> None:
+    code = "import os\n\n\ndef clean(path):\n    if os.path.exists(path):\n        os.remove(path)\n"
+    verifier = Verifier(ast.parse(code), "clean.py")
+    check = Evidence("691:check", 5, "os.path.exists(path)", "clean.py", "path@4")
+    assert not verifier.related("not-used-after", check, check)
+    other = ast.parse(code.replace("os.remove(path)", "print(path)"))
+    assert Verifier(other, "clean.py").related("not-used-after", check, check)

@@ -294,10 +294,27 @@ class Verifier:
             function = self._def(fact)
             return (function is not None and function.lineno <= other.line <= (function.end_lineno or 0)
                     and any(_spelling(c.func) == f"self.{other.text}" for c in self.tree.calls(other.line)))
+        if relation == "not-used-after":  # a path check whose path no later call in its function acts on
+            return self._not_used_after(fact)
         if relation == "calls":  # the call names the method defined on that line
             method = self._def(other)
             return method is not None and method.name == fact.text and bool(self.tree.calls_named(fact.line, fact.text))
         return False
+
+    def _not_used_after(self, check: Evidence) -> bool:
+        """No call after the check, in the function around it, opens, moves or removes the path it checked."""
+        from secreview.review.facts_logic import USE_CALLS
+
+        uses = {name.rsplit(".", 1)[-1] for name in USE_CALLS}
+        calls = [c for c in self.tree.calls_named(check.line, named(check.text)) if c.args]
+        if not calls:
+            return False
+        checked = _spelling(calls[0].args[0])
+        scope = next((a for a in self.tree.ancestors(calls[0]) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                     self.tree.root)
+        return not any(isinstance(n, ast.Call) and n.lineno > check.line and self.tree.names(n.func) & uses
+                       and any(_spelling(a) == checked for a in (*n.args, *(k.value for k in n.keywords)))
+                       for n in ast.walk(scope))
 
     def _bound_names(self, acquired: Evidence) -> set[str]:
         """What an acquisition is bound to (`self.conn`, `fd`, `name`), as spelled in the code."""

@@ -122,7 +122,11 @@ def explain_691(facts: Sequence[Evidence], test: str = "") -> Explanation:
         if kind.startswith("691:check"):  # a check is judged by whether its path is used after it
             items = [f for f in checks if (f.subject in used) == (kind == "691:check-used")]
         if items:
+            before = len(out.cited)
             shown = out.lines(items) if kind.startswith("691:assert") else listing(out, items, 2)
+            if kind == "691:check":  # each check said to have no use after it is a claim the verifier re-checks
+                for fact in dict.fromkeys(out.cited[before:]):
+                    out.relate("not-used-after", fact, fact)
             parts.append(f"{len(items)} {plural('assert', len(items))}{label[len('asserts'):]} ({shown})"
                          if kind.startswith("691:assert") else f"{label}: {shown}")
         out.count(phrase, items)
