@@ -28,8 +28,8 @@ _COMPARISON_FORMS = (
      "exact comparisons"),
     ("membership", "membership tests against a collection (in), which only a listed value passes",
      "membership tests against a collection"),
-    ("substring", "substring tests (in a string), which pass for any part of the string: use them only where any "
-     "part is acceptable", "substring tests"),
+    ("substring", ("substring tests (in a string), which pass for any part of the string: use them only where any "
+     "part is acceptable"), "substring tests"),
     ("identity", "identity tests (is) between objects, none against a literal", "identity tests"),
 )
 

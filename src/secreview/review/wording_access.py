@@ -138,14 +138,14 @@ def _credentials(out: Explanation, facts: Sequence[Evidence]) -> list[str]:
 # What each permission change lets other users do (`facts_access.permission_judgement`): (judgement, label, phrase).
 _PERMISSION_JUDGEMENTS = (
     ("private", "permission changes that let no other user write", "permission changes private to owner or group"),
-    ("umask-narrows", "creation modes with write for other users, which the process umask (0o022 by default) "
-     "narrows before the file exists", "creation modes narrowed by the umask"),
+    ("umask-narrows", ("creation modes with write for other users, which the process umask (0o022 by default) "
+     "narrows before the file exists"), "creation modes narrowed by the umask"),
     ("umask-read", "umask calls whose old value is kept, the idiom that reads the umask to set it back",
      "umask reads"),
-    ("computed", "permission changes with a mode computed at run time (a setting or a parameter), which this file "
-     "does not fix and the world-writable check judges only as literals", "permission changes with computed modes"),
-    ("open", "permission changes that let other users write, in test code or in a form the world-writable check "
-     "does not report", "permission changes open to other users"),
+    ("computed", ("permission changes with a mode computed at run time (a setting or a parameter), which this file "
+     "does not fix and the world-writable check judges only as literals"), "permission changes with computed modes"),
+    ("open", ("permission changes that let other users write, in test code or in a form the world-writable check "
+     "does not report"), "permission changes open to other users"),
 )
 
 
