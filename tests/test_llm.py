@@ -102,6 +102,10 @@ class ChatServer:
                 try:
                     if reply.delay:
                         time.sleep(reply.delay)
+                finally:  # answered from here on: the client may send its next request before this thread runs on
+                    with owner.lock:
+                        owner.in_flight -= 1
+                try:
                     data = reply.body.encode("utf-8")
                     self.send_response(reply.status)
                     self.send_header("Content-Type", "application/json")
@@ -112,9 +116,6 @@ class ChatServer:
                     self.wfile.write(data)
                 except (BrokenPipeError, ConnectionResetError):  # the client gave up (time-out test)
                     pass
-                finally:
-                    with owner.lock:
-                        owner.in_flight -= 1
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
@@ -500,7 +501,7 @@ def test_concurrency_limit(tmp_path: Path, server: ChatServer) -> None:
     assert server.peak == 1 and len(server.requests) == 4
     server.peak = 0
     server.script = [Reply(body=chat(empty).body, overlap=10.0) for _ in range(4)]
-    apply_llm(review, settings(server, tmp_path, concurrency=4, use_cache=False))
+    apply_llm(review, settings(server, tmp_path, concurrency=4, use_cache=False, timeout=30.0))
     assert server.peak >= 2
 
 
