@@ -356,3 +356,19 @@ def test_command_line_exit_status_and_output(fleet_dir: Path, tmp_path: Path, mo
     (tmp_path / "file").write_text("")
     assert main(["fleet", "clean", "-d", str(tmp_path / "file")]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+def test_address_joins_a_running_cluster(fleet_dir: Path, tmp_path: Path) -> None:
+    """`--address auto` in another process joins the cluster this module started (no Ray of its own)."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "joined"
+    done = subprocess.run([sys.executable, "-m", "secreview", "fleet", "clean", "webapp", "-d", str(out), "--no-cache",
+                           "--address", "auto"], cwd=fleet_dir, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "RAY_ADDRESS": ""})
+    assert done.returncode == 1, done.stderr  # webapp's flow is a finding
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["ray"]["address"] == "auto"
+    assert {p["name"]: p["status"] for p in summary["projects"]} == {"clean": "ok", "webapp": "ok"}
+    assert {p["worker"]["node"] for p in summary["projects"]} <= {n["NodeID"] for n in ray.nodes()}
