@@ -364,8 +364,9 @@ def test_address_joins_a_running_cluster(fleet_dir: Path, tmp_path: Path) -> Non
     import sys
 
     out = tmp_path / "joined"
-    done = subprocess.run([sys.executable, "-m", "secreview", "fleet", "clean", "webapp", "-d", str(out), "--no-cache",
-                           "--address", "auto"], cwd=fleet_dir, capture_output=True, text=True, timeout=300, check=False,
+    command = [sys.executable, "-m", "secreview", "fleet", "clean", "webapp", "-d", str(out), "--no-cache",
+               "--address", "auto"]
+    done = subprocess.run(command, cwd=fleet_dir, capture_output=True, text=True, timeout=300, check=False,
                           env={**os.environ, "RAY_ADDRESS": ""})
     assert done.returncode == 1, done.stderr  # webapp's flow is a finding
     summary = json.loads((out / "summary.json").read_text())

@@ -392,8 +392,8 @@ def test_comparisons_are_judged_by_their_operator_not_by_the_names_they_compare(
     assert "hosts" not in summary and "identities" not in summary, summary
     assert "exact comparisons (== or !=), which only the whole value passes" in summary
     assert "availability_zone == host_zone (line 5)" in summary
-    assert "membership tests against a collection (in), which only a listed value passes: hostname in ALLOWED (line 6)" \
-        in summary
+    assert ("membership tests against a collection (in), which only a listed value passes: "
+            "hostname in ALLOWED (line 6)") in summary
     assert "substring tests (in a string), which pass for any part of the string" in summary
     assert "identity tests (is) between objects, none against a literal: user is seen (line 8)" in summary
     tree = ast.parse(code)

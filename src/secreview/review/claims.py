@@ -310,8 +310,8 @@ class Verifier:
         if not calls:
             return False
         checked = _spelling(calls[0].args[0])
-        scope = next((a for a in self.tree.ancestors(calls[0]) if isinstance(a, (ast.FunctionDef, ast.AsyncFunctionDef))),
-                     self.tree.root)
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+        scope = next((a for a in self.tree.ancestors(calls[0]) if isinstance(a, functions)), self.tree.root)
         return not any(isinstance(n, ast.Call) and n.lineno > check.line and self.tree.names(n.func) & uses
                        and any(_spelling(a) == checked for a in (*n.args, *(k.value for k in n.keywords)))
                        for n in ast.walk(scope))

@@ -11,8 +11,9 @@ access check of a path) and `691:use-after-check` (the same path used later
 in the same function).
 697: `697:compare-<what>` on a comparison involving a value whose name says
 it is a secret, an identity, an origin or a path, with the comparison's form
-(`comparison_form`: exact, membership, substring, identity) as its subject; `697:prefix` on startswith/endswith of such a value;
-`697:constant-time` on hmac/secrets.compare_digest.
+(`comparison_form`: exact, membership, substring, identity) as its subject;
+`697:prefix` on startswith/endswith of such a value; `697:constant-time` on
+hmac/secrets.compare_digest.
 """
 
 from __future__ import annotations
