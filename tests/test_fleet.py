@@ -117,9 +117,28 @@ def assert_same_as_scan(out: Path, name: str, target: str, tmp: Path) -> None:
 def test_mixed_projects_failures_summary_and_index(fleet_dir: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(fleet_dir)
+    from secreview import progress
+
+    bars: list[tuple[int, str, list[str]]] = []
+
+    class Counting(progress.ProgressBar):  # what the bar is told; drawing it is rich's job
+        def __init__(self, total: int, description: str = "reviewing") -> None:
+            super().__init__(total, description)
+            bars.append((total, description, []))
+
+        def advance(self) -> None:
+            bars[-1][2].append("advance")
+            super().advance()
+
+        def close(self) -> None:
+            bars[-1][2].append("close")
+            super().close()
+
+    monkeypatch.setattr(progress, "ProgressBar", Counting)
     out = tmp_path / "out"
     summary = fleet(out, "webapp", "lib-1.0.tar.gz", "@more.txt", "empty", "syntax", "evil-0.1.tar.gz",
                     "broken-1.0.tar.gz", "missing", progress=True)
+    assert bars == [(9, "projects", ["advance"] * 9 + ["close"])]  # one bar, counting the nine projects
     jsonschema.validate(summary, SCHEMA)
     projects = by_name(summary)
     assert list(projects) == ["webapp", "lib-1.0", "clean", "tool-2.0-py3-none-any", "empty", "syntax", "evil-0.1",
