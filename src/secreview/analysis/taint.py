@@ -264,7 +264,7 @@ class _FunctionPass:
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current")
+                 "texts", "defs", "current", "partials")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -299,6 +299,8 @@ class _FunctionPass:
         # the receivers of calls: kept until this pass rebinds the name (see `rebound`).
         self.bindings: dict[str, Binding | None] = {}
         self.quals: dict[str, str | None] = {}
+        # `run = functools.partial(subprocess.run, shell=True)`: name -> the call it stands for
+        self.partials: dict[str, ast.Call] = {}
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
@@ -469,11 +471,15 @@ class _FunctionPass:
             if name in BUILTINS and self.binding(name) is None:  # `input = ...`: the local, not the builtin
                 self.mod.names.bind(name, Binding(kind="unknown", line=getattr(target, "lineno", 0)))
                 self.rebound(name)
+            if self.partials:
+                self.partials.pop(name, None)
             if type(value) is not ast.Call:
                 self.resolved.discard(name)
             else:
                 func = value.func  # type: ignore[attr-defined]
                 qual = self.resolve(func)
+                if qual == "functools.partial" and value.args:  # type: ignore[attr-defined]
+                    self.partials[name] = self._partial(value)  # type: ignore[arg-type]
                 if self._is_resolved_path(func, qual):
                     self.resolved.add(name)
                 else:
@@ -779,9 +785,35 @@ class _FunctionPass:
         self.env = saved
         return result  # calling it is a call of an unknown function: its arguments flow through too
 
+    def _partial(self, value: ast.Call) -> ast.Call:
+        """The call a `functools.partial(f, a, k=v)` stands for, `f(a, k=v)`; a partial of a partial is composed.
+
+        Stored calls never name a partial, so applying one is a single substitution.
+        """
+        stored = self._applied(value, ast.Call(value, [], []))
+        inner = stored.func
+        if type(inner) is ast.Name and inner.id in self.partials:  # type: ignore[attr-defined]
+            stored = self._applied(self.partials[inner.id], stored)  # type: ignore[attr-defined]
+        return stored
+
+    def _applied(self, held: ast.Call, call: ast.Call) -> ast.Call:
+        """The call `call` makes through the partial `held` (`functools.partial(f, a)(b)` is `f(a, b)`).
+
+        `held` is a `functools.partial(...)` call, or the call such a partial stands
+        for, as stored when it was bound (`_partial`).
+        """
+        inner, args = held.func, held.args
+        if self.resolve(inner) == "functools.partial":
+            inner, args = args[0], args[1:]
+        applied = ast.Call(inner, [*args, *call.args], [*held.keywords, *call.keywords])
+        return ast.copy_location(applied, call)
+
     def _call(self, node: ast.Call) -> frozenset:
         mod = self.mod
         func = node.func
+        if self.partials and type(func) is ast.Name and func.id in self.partials:  # type: ignore[attr-defined]
+            node = self._applied(self.partials[func.id], node)  # type: ignore[attr-defined]
+            func = node.func
         star = EMPTY
         args: list[frozenset] = []
         for arg in node.args:
