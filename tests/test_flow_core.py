@@ -117,3 +117,41 @@ def test_a_pattern_finding_on_a_sink_the_flow_proves_constant_defers_to_it() -> 
             os.system(commands[kind])
     """
     assert findings(code) == [("command-injection-shell", 5)]
+
+
+def _path(code: str, rule_id: str) -> list[tuple[int, str]]:
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    [finding] = [f for f in review.findings if f.rule_id == rule_id]
+    return [(step.location.line, step.description) for step in finding.path]
+
+
+def test_the_path_names_a_check_the_value_went_past_on_another_branch() -> None:
+    code = """\
+        import os
+        from flask import request
+        ALLOWED = {"a", "b"}
+        def view():
+            name = request.args["name"]
+            if request.args.get("strict"):
+                if name not in ALLOWED:
+                    return "bad"
+            os.system("echo " + name)
+    """
+    path = _path(code, "taint-command-injection")
+    assert (7, "past the check `name not in ALLOWED` (not on this path)") in path
+    assert [line for line, _ in path] == [5, 7, 9]
+
+
+def test_the_path_names_no_check_that_does_not_protect_that_sink_or_came_before_the_value() -> None:
+    code = """\
+        import os
+        from flask import request
+        def view(name):
+            if name not in {"a", "b"}:
+                return "bad"
+            name = request.args["name"]
+            if os.path.exists(name):
+                os.system("echo " + name)
+    """
+    path = _path(code, "taint-command-injection")
+    assert not [text for _, text in path if text.startswith("past the check")]

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import neutralised
-from secreview.analysis.steps import NOTE
+from secreview.analysis.steps import NOTE, PAST
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -752,6 +752,11 @@ def _source_of(finding: Finding) -> Location:
     return finding.path[0].location
 
 
+def _quoted(description: str) -> str:
+    """A step's code in backticks; a step that is a sentence about a check (steps.PAST) as it is."""
+    return description if description.startswith(PAST) else f"`{description}`"
+
+
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     source = flow.source_module.sources[flow.source_index]
     sink = flow.sink
@@ -761,8 +766,8 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     hops = path[1:-1]
     via = ""
     if hops:
-        via = " through " + ", ".join(
-            f"`{s.description}` (line {s.location.line}{_elsewhere(s, flow)})" for s in hops[:4])
+        via = (", " if hops[0].description.startswith(PAST) else " through ") + ", ".join(
+            f"{_quoted(s.description)} (line {s.location.line}{_elsewhere(s, flow)})" for s in hops[:4])
         if len(hops) > 4:
             via += f" and {len(hops) - 4} more steps"
     origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"

@@ -583,7 +583,11 @@ class _FunctionPass:
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
         """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
-        return guards.guard(self, test)
+        proved = guards.guard(self, test)
+        for clean in proved:
+            for key, cuts in clean.items():  # (for the path of a finding that goes past it)
+                self.defs.check(key, test, cuts)
+        return proved
 
     # -- expressions ------------------------------------------------------------------
     def ev(self, node: ast.expr) -> frozenset:
