@@ -155,3 +155,31 @@ def test_the_path_names_no_check_that_does_not_protect_that_sink_or_came_before_
     """
     path = _path(code, "taint-command-injection")
     assert not [text for _, text in path if text.startswith("past the check")]
+
+
+def test_the_path_lists_the_callers_steps_before_a_call_that_carries_the_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from secreview import review_paths
+
+    (tmp_path / "tasks.py").write_text(textwrap.dedent("""\
+        import os
+
+        def archive(folder):
+            command = "tar czf backup.tgz " + folder
+            os.system(command)
+        """))
+    (tmp_path / "views.py").write_text(textwrap.dedent("""\
+        from flask import request
+        from tasks import archive
+
+        def backup():
+            options = {"folder": request.args["folder"], "mode": "full"}
+            target = options["folder"].strip()
+            archive(target)
+            return "ok"
+        """))
+    review = review_paths([tmp_path], Config())
+    [finding] = [f for f in review.findings if f.rule_id == "taint-command-injection"]
+    path = [(Path(step.location.path).name, step.location.line) for step in finding.path]
+    assert path == [("views.py", 5), ("views.py", 6), ("views.py", 7), ("tasks.py", 4), ("tasks.py", 5)]

@@ -538,12 +538,13 @@ class Project:
             if not inner:
                 continue
             step = Step(Location(module.path, call.line, call.column), call.description)
+            local = tuple(Step(Location(module.path, line, column), text) for line, column, text in call.steps)
             for key, sink_module, sink, steps in inner:
                 if key[0] != "p":
                     continue
                 passed = cut(self.argument(call, callee.summary, key[1], bound, constructor), key[2])
                 for outer, before in self.expand(passed, fn).items():
-                    add(outer, sink_module, sink, (*before, step, *steps))
+                    add(outer, sink_module, sink, (*before, *_after(local, before), step, *steps))
         return entries
 
     # -- the fixed point and the flows --------------------------------------------------

@@ -70,6 +70,7 @@ class CallSite(NamedTuple):
     column: int
     description: str  # "find_items(owner, ...)"
     position: int = -1  # `x, y = f()`: the element of the returned tuple this site stands for (-1: all)
+    steps: tuple[tuple[int, int, str], ...] = ()  # how the caller built the tainted arguments (steps.Defs)
 
 
 class FunctionSummary(NamedTuple):

@@ -947,8 +947,10 @@ class _FunctionPass:
                       star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
         mod = self.mod
         index = len(mod.calls)
+        built = self.defs.leading_to(node, node.lineno) if self.defs.found and (
+            star or receiver or any(args) or any(taint for _, taint in keywords)) else ()
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
-                                            node.lineno, node.col_offset, call_text(node), -1)))
+                                            node.lineno, node.col_offset, call_text(node), -1, built)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
 
