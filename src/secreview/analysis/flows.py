@@ -538,11 +538,11 @@ class Project:
             if not inner:
                 continue
             step = Step(Location(module.path, call.line, call.column), call.description)
-            local = tuple(Step(Location(module.path, line, column), text) for line, column, text in call.steps)
             for key, sink_module, sink, steps in inner:
                 if key[0] != "p":
                     continue
                 passed = cut(self.argument(call, callee.summary, key[1], bound, constructor), key[2])
+                local = _argument_steps(module.path, call, callee.summary, key[1], bound) if call.steps else ()
                 for outer, before in self.expand(passed, fn).items():
                     add(outer, sink_module, sink, (*before, *_after(local, before), step, *steps))
         return entries
@@ -809,6 +809,23 @@ def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
             seen.add(step)
             kept.append(step)
     return tuple(kept)
+
+
+def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool) -> tuple[Step, ...]:
+    """The caller's steps that built what `call` passes for the callee's parameter `index` (see `argument`)."""
+    position = index - 1 if bound else index
+    name = callee.params[index] if index < len(callee.params) else ""
+    wanted: set[int | str | None] = set()
+    if bound and index == 0:
+        wanted.add(None)
+    elif index == callee.vararg:
+        wanted.update(range(position, len(call.args)))
+    elif index == callee.kwarg:
+        wanted.update(key for key, _ in call.keywords if key not in callee.params)
+    else:
+        wanted.update((position, name))
+    found = {(line, column): text for marker, built in call.steps if marker in wanted for line, column, text in built}
+    return tuple(Step(Location(path, line, column), text) for (line, column), text in sorted(found.items()))
 
 
 def _after(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]:

@@ -31,10 +31,12 @@ _TEXT = 60
 class Defs:
     """Per function: name -> the statements that made it tainted, in the order they ran."""
 
-    __slots__ = ("found", "checks")
+    __slots__ = ("found", "checks", "_seen")
 
     def __init__(self) -> None:
         self.found: dict[str, list[ast.AST]] = {}
+        # statement -> (its text, the names its value reads): call sites ask for the same ones often
+        self._seen: dict[ast.AST, tuple[str, list[str]]] = {}
         self.checks: dict[str, list[tuple[ast.expr, frozenset]]] = {}  # name -> (test, sinks it clears)
 
     def check(self, name: str, test: ast.expr, cleared: frozenset) -> None:
@@ -87,8 +89,11 @@ class Defs:
             passed = self._check_between(item[0], at, item[1], kind) if kind and self.checks else None
             if passed is not None:
                 picked[(passed.lineno, passed.col_offset)] = f"{PAST}`{_short(passed)}` (not on this path)"
-            picked[(at, getattr(statement, "col_offset", 0))] = _describe(statement)
-            pending.extend((name, at) for name in _names(_value_of(statement)))
+            known = self._seen.get(statement)
+            if known is None:
+                known = self._seen[statement] = (_describe(statement), _names(_value_of(statement)))
+            picked[(at, getattr(statement, "col_offset", 0))] = known[0]
+            pending.extend((name, at) for name in known[1])
         return tuple((at, column, text) for (at, column), text in sorted(picked.items()))
 
 

@@ -947,12 +947,34 @@ class _FunctionPass:
                       star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
         mod = self.mod
         index = len(mod.calls)
-        built = self.defs.leading_to(node, node.lineno) if self.defs.found and (
-            star or receiver or any(args) or any(taint for _, taint in keywords)) else ()
+        built = self._argument_steps(node, args, keywords, receiver) if self.defs.found else ()
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
                                             node.lineno, node.col_offset, call_text(node), -1, built)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
+
+    def _argument_steps(self, node: ast.Call, args: list[frozenset], keywords: list[tuple[str, frozenset]],
+                        receiver: frozenset) -> tuple:
+        """Per argument holding data read in this function (its position, keyword or None for the receiver):
+        the steps that built it.
+
+        Only data read here ("s" atoms): a parameter passed on is in nearly every call of a
+        project, and walking back for each cost more than the rest of the pass; the steps of a
+        function the value only passes through are not listed (those before a sink are).
+        """
+        line = node.lineno
+        leading_to = self.defs.leading_to
+        built: list = []
+        for position, taint in enumerate(args):
+            if taint and _read_here(taint):
+                built.append((position, leading_to(node.args[position], line)))
+        if keywords:
+            values = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
+            built.extend((name, leading_to(values[name], line)) for name, taint in keywords
+                         if taint and _read_here(taint))
+        if receiver and type(node.func) is ast.Attribute and _read_here(receiver):
+            built.append((None, leading_to(node.func.value, line)))  # type: ignore[attr-defined]
+        return tuple(entry for entry in built if entry[1])
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
@@ -1196,6 +1218,14 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
 _PARAM_ATOMS: list[frozenset] = []
 # A module-level name that is itself a source (`from sys import argv`): each use becomes its own source.
 _GLOBAL_SOURCE: frozenset = frozenset({("g", "", NOCUT)})
+
+
+def _read_here(taint: frozenset) -> bool:
+    """The value holds data from a source read in this module (not only parameters or call results)."""
+    for atom in taint:
+        if atom[0] == "s":
+            return True
+    return False
 
 
 def _param_atom(index: int) -> frozenset:
