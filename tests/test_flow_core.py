@@ -183,3 +183,21 @@ def test_the_path_lists_the_callers_steps_before_a_call_that_carries_the_value(t
     [finding] = [f for f in review.findings if f.rule_id == "taint-command-injection"]
     path = [(Path(step.location.path).name, step.location.line) for step in finding.path]
     assert path == [("views.py", 5), ("views.py", 6), ("views.py", 7), ("tasks.py", 4), ("tasks.py", 5)]
+
+
+def test_a_not_enough_note_is_shown_only_for_the_sink_it_is_about() -> None:
+    code = """\
+        from flask import Flask, redirect, request
+        app = Flask(__name__)
+        @app.route("/go")
+        def go():
+            wanted = request.args["next"]
+            target = wanted.lstrip("/")
+            if request.args.get("show"):
+                return "<p>" + target + "</p>"
+            return redirect(target)
+    """
+    texts = {rule: " ".join(text for _, text in _path(code, rule)) for rule in ("taint-open-redirect", "taint-xss")}
+    assert "another host to browsers" in texts["taint-open-redirect"]
+    assert "target = wanted.lstrip('/')" in texts["taint-xss"]
+    assert "not enough" not in texts["taint-xss"]

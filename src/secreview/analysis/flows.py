@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import neutralised
-from secreview.analysis.steps import NOTE, PAST
+from secreview.analysis.steps import NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -542,7 +542,8 @@ class Project:
                 if key[0] != "p":
                     continue
                 passed = cut(self.argument(call, callee.summary, key[1], bound, constructor), key[2])
-                local = _argument_steps(module.path, call, callee.summary, key[1], bound) if call.steps else ()
+                local = _argument_steps(module.path, call, callee.summary, key[1], bound, sink.kind) \
+                    if call.steps else ()
                 for outer, before in self.expand(passed, fn).items():
                     add(outer, sink_module, sink, (*before, *_after(local, before), step, *steps))
         return entries
@@ -811,7 +812,8 @@ def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
     return tuple(kept)
 
 
-def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool) -> tuple[Step, ...]:
+def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool,
+                    kind: str) -> tuple[Step, ...]:
     """The caller's steps that built what `call` passes for the callee's parameter `index` (see `argument`)."""
     position = index - 1 if bound else index
     name = callee.params[index] if index < len(callee.params) else ""
@@ -824,7 +826,8 @@ def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: i
         wanted.update(key for key, _ in call.keywords if key not in callee.params)
     else:
         wanted.update((position, name))
-    found = {(line, column): text for marker, built in call.steps if marker in wanted for line, column, text in built}
+    found = {(line, column): for_sink(text, kind) for marker, built in call.steps if marker in wanted
+             for line, column, text in built}
     return tuple(Step(Location(path, line, column), text) for (line, column), text in sorted(found.items()))
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.neutralisers import insufficient
+from secreview.analysis.neutralisers import insufficient, reason_applies
 from secreview.analysis.specs import ALL
 
 _MAX_STEPS = 8
@@ -92,9 +92,17 @@ class Defs:
             known = self._seen.get(statement)
             if known is None:
                 known = self._seen[statement] = (_describe(statement), _names(_value_of(statement)))
-            picked[(at, getattr(statement, "col_offset", 0))] = known[0]
+            picked[(at, getattr(statement, "col_offset", 0))] = for_sink(known[0], kind)
             pending.extend((name, at) for name in known[1])
         return tuple((at, column, text) for (at, column), text in sorted(picked.items()))
+
+
+def for_sink(text: str, kind: str) -> str:
+    """A step's text for a sink of class `kind`: without a "not enough" note about another class."""
+    at = text.find(NOTE) if kind else -1
+    if at < 0 or reason_applies(text[at + len(NOTE):-1], kind):
+        return text
+    return text[:at]
 
 
 def _names(node: ast.AST | None) -> list[str]:
