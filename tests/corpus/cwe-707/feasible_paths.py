@@ -157,16 +157,6 @@ def next_iteration():
     return "ok"
 
 
-@app.route("/next-iteration-quoted")
-def next_iteration_quoted():
-    command = "echo start"
-    for _ in range(3):
-        # ok: taint-command-injection
-        os.system(command)
-        command = "echo " + shlex.quote(request.args["step"])
-    return "ok"
-
-
 @app.route("/next-iteration-while")
 def next_iteration_while():
     command, rounds = "echo start", 0
@@ -178,12 +168,17 @@ def next_iteration_while():
     return "ok"
 
 
-@app.route("/next-iteration-other-name")
-def next_iteration_other_name():
-    command = "echo start"
-    for _ in range(3):
+@app.route("/next-iteration-safe")
+def next_iteration_safe():
+    command, label = "echo start", ""
+    while not label:
         # ok: taint-command-injection
         os.system(command)
+        command = "echo " + shlex.quote(request.args["step"])
+        label = request.args.get("label", "x")
+    for _ in range(3):
+        # ok: taint-command-injection
+        subprocess.run(command, shell=True, check=False)
         label = request.args["step"]
         command = "echo round"
     return label
