@@ -201,3 +201,22 @@ def test_a_not_enough_note_is_shown_only_for_the_sink_it_is_about() -> None:
     assert "another host to browsers" in texts["taint-open-redirect"]
     assert "target = wanted.lstrip('/')" in texts["taint-xss"]
     assert "not enough" not in texts["taint-xss"]
+
+
+def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_constant() -> None:
+    import ast
+
+    from secreview.analysis.taint import summarise_module
+
+    code = textwrap.dedent("""\
+        import os
+        def run(steps):
+            command = "echo start"
+            for step in steps:
+                os.system(command)
+                command = "echo " + step
+            os.system("echo done")
+    """)
+    summary = summarise_module("app.py", ast.parse(code), "app", code)
+    assert (5, "command") not in summary.cleared  # pattern rules would defer to a wrong proof
+    assert (7, "command") in summary.cleared

@@ -159,7 +159,8 @@ def next_iteration():
 
 @app.route("/next-iteration-while")
 def next_iteration_while():
-    command, rounds = "echo start", 0
+    command = "echo start"
+    rounds = 0
     while rounds < 3:
         # ruleid: taint-command-injection
         subprocess.run(command, shell=True, check=False)
@@ -170,7 +171,8 @@ def next_iteration_while():
 
 @app.route("/next-iteration-safe")
 def next_iteration_safe():
-    command, label = "echo start", ""
+    command = "echo start"
+    label = ""
     while not label:
         # ok: taint-command-injection
         os.system(command)
