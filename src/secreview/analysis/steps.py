@@ -31,7 +31,7 @@ _TEXT = 60
 class Defs:
     """Per function: name -> the statements that made it tainted, in the order they ran."""
 
-    __slots__ = ("found", "checks", "_seen")
+    __slots__ = ("_seen", "checks", "found")
 
     def __init__(self) -> None:
         self.found: dict[str, list[ast.AST]] = {}
