@@ -117,3 +117,106 @@ def test_a_pattern_finding_on_a_sink_the_flow_proves_constant_defers_to_it() -> 
             os.system(commands[kind])
     """
     assert findings(code) == [("command-injection-shell", 5)]
+
+
+def _path(code: str, rule_id: str) -> list[tuple[int, str]]:
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    [finding] = [f for f in review.findings if f.rule_id == rule_id]
+    return [(step.location.line, step.description) for step in finding.path]
+
+
+def test_the_path_names_a_check_the_value_went_past_on_another_branch() -> None:
+    code = """\
+        import os
+        from flask import request
+        ALLOWED = {"a", "b"}
+        def view():
+            name = request.args["name"]
+            if request.args.get("strict"):
+                if name not in ALLOWED:
+                    return "bad"
+            os.system("echo " + name)
+    """
+    path = _path(code, "taint-command-injection")
+    assert (7, "past the check `name not in ALLOWED` (not on this path)") in path
+    assert [line for line, _ in path] == [5, 7, 9]
+
+
+def test_the_path_names_no_check_that_does_not_protect_that_sink_or_came_before_the_value() -> None:
+    code = """\
+        import os
+        from flask import request
+        def view(name):
+            if name not in {"a", "b"}:
+                return "bad"
+            name = request.args["name"]
+            if os.path.exists(name):
+                os.system("echo " + name)
+    """
+    path = _path(code, "taint-command-injection")
+    assert not [text for _, text in path if text.startswith("past the check")]
+
+
+def test_the_path_lists_the_callers_steps_before_a_call_that_carries_the_value(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from secreview import review_paths
+
+    (tmp_path / "tasks.py").write_text(textwrap.dedent("""\
+        import os
+
+        def archive(folder):
+            command = "tar czf backup.tgz " + folder
+            os.system(command)
+        """))
+    (tmp_path / "views.py").write_text(textwrap.dedent("""\
+        from flask import request
+        from tasks import archive
+
+        def backup():
+            options = {"folder": request.args["folder"], "mode": "full"}
+            target = options["folder"].strip()
+            archive(target)
+            return "ok"
+        """))
+    review = review_paths([tmp_path], Config())
+    [finding] = [f for f in review.findings if f.rule_id == "taint-command-injection"]
+    path = [(Path(step.location.path).name, step.location.line) for step in finding.path]
+    assert path == [("views.py", 5), ("views.py", 6), ("views.py", 7), ("tasks.py", 4), ("tasks.py", 5)]
+
+
+def test_a_not_enough_note_is_shown_only_for_the_sink_it_is_about() -> None:
+    code = """\
+        from flask import Flask, redirect, request
+        app = Flask(__name__)
+        @app.route("/go")
+        def go():
+            wanted = request.args["next"]
+            target = wanted.lstrip("/")
+            if request.args.get("show"):
+                return "<p>" + target + "</p>"
+            return redirect(target)
+    """
+    texts = {rule: " ".join(text for _, text in _path(code, rule)) for rule in ("taint-open-redirect", "taint-xss")}
+    assert "another host to browsers" in texts["taint-open-redirect"]
+    assert "target = wanted.lstrip('/')" in texts["taint-xss"]
+    assert "not enough" not in texts["taint-xss"]
+
+
+def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_constant() -> None:
+    import ast
+
+    from secreview.analysis.taint import summarise_module
+
+    code = textwrap.dedent("""\
+        import os
+        def run(steps):
+            command = "echo start"
+            for step in steps:
+                os.system(command)
+                command = "echo " + step
+            os.system("echo done")
+    """)
+    summary = summarise_module("app.py", ast.parse(code), "app", code)
+    assert (5, "command") not in summary.cleared  # pattern rules would defer to a wrong proof
+    assert (7, "command") in summary.cleared

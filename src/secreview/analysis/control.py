@@ -163,7 +163,7 @@ def while_(fn: _FunctionPass, stmt: ast.While) -> None:
     fn.env = dict(before)  # type: ignore[arg-type]
     if value is folding.UNKNOWN:
         fn.apply_clean(fn.guard(stmt.test)[0])
-        _loop_body(fn, stmt, before)
+        _loop_body(fn, stmt, before, stmt.test)
     else:  # `while True:` ends only through a break (or a return)
         _loop_body(fn, stmt, None)
 
@@ -173,18 +173,51 @@ def _dead(fn: _FunctionPass, body: list[ast.stmt]) -> None:
         fn.mod.unreachable(body[0], body[-1])
 
 
-def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None) -> None:
-    """Run a loop body once; the state after the loop merges every way out of it."""
-    fn.loops.append([None, None])  # [state at break, state at continue]
+def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None,
+               test: ast.expr | None = None) -> None:
+    """Run a loop body, twice when needed; the state after the loop merges every way out of it.
+
+    The second run starts from the state at the head of the next iteration: a
+    value assigned late in the body (`cmd = request.args["c"]` after
+    `os.system(cmd)`) reaches the code before it from the second iteration on.
+    It runs only when a name bound before the loop gained taint in the body, so
+    most loops still run once; two runs do not reach a fixed point for chains
+    that pass a value through several names across iterations.
+    """
+    start = None if fn.env is None else dict(fn.env)  # (the body updates the environment in place)
+    breaks, continues = _run_iteration(fn, stmt, None, None)
+    back = merge_states(fn, fn.env, continues)  # the state at the head of the next iteration
+    if start is not None and back is not None and _gained(start, back):
+        fn.env = merge_states(fn, start, back)
+        if test is not None:  # `while ok(x):` clears `x` again for the body
+            fn.apply_clean(fn.guard(test)[0])
+        breaks, continues = _run_iteration(fn, stmt, breaks, continues)
+        back = merge_states(fn, fn.env, continues)
+    # The loop ends normally (and runs its else clause) before the first iteration or after any.
+    fn.env = merge_states(fn, before, back)
+    if stmt.orelse and fn.env is not None:
+        fn.run_body(stmt.orelse)
+    fn.env = merge_states(fn, fn.env, breaks)
+
+
+def _run_iteration(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, breaks: Env | None,
+                   continues: Env | None) -> tuple[Env | None, Env | None]:
+    """Run the body once; the states at its `break`s and `continue`s, merged with those given."""
+    fn.loops.append([breaks, continues])
     try:
         fn.run_body(stmt.body)
     finally:
         breaks, continues = fn.loops.pop()
-    # The loop ends normally (and runs its else clause) before the first iteration or after any.
-    fn.env = merge_states(fn, before, merge_states(fn, fn.env, continues))
-    if stmt.orelse and fn.env is not None:
-        fn.run_body(stmt.orelse)
-    fn.env = merge_states(fn, fn.env, breaks)
+    return breaks, continues
+
+
+def _gained(start: Env, back: Env) -> bool:
+    """A name bound before the body holds taint at the end of it that it did not hold at the start."""
+    for key, taint in start.items():
+        later = back.get(key)
+        if later is not None and later is not taint and taint.issuperset(later) is False:
+            return True
+    return False
 
 
 def break_(fn: _FunctionPass, stmt: ast.Break) -> None:

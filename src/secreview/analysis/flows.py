@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import neutralised
-from secreview.analysis.steps import NOTE
+from secreview.analysis.steps import NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.cwe import catalog
@@ -542,8 +542,10 @@ class Project:
                 if key[0] != "p":
                     continue
                 passed = cut(self.argument(call, callee.summary, key[1], bound, constructor), key[2])
+                local = _argument_steps(module.path, call, callee.summary, key[1], bound, sink.kind) \
+                    if call.steps else ()
                 for outer, before in self.expand(passed, fn).items():
-                    add(outer, sink_module, sink, (*before, step, *steps))
+                    add(outer, sink_module, sink, (*before, *_after(local, before), step, *steps))
         return entries
 
     # -- the fixed point and the flows --------------------------------------------------
@@ -752,6 +754,11 @@ def _source_of(finding: Finding) -> Location:
     return finding.path[0].location
 
 
+def _quoted(description: str) -> str:
+    """A step's code in backticks; a step that is a sentence about a check (steps.PAST) as it is."""
+    return description if description.startswith(PAST) else f"`{description}`"
+
+
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     source = flow.source_module.sources[flow.source_index]
     sink = flow.sink
@@ -761,8 +768,8 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     hops = path[1:-1]
     via = ""
     if hops:
-        via = " through " + ", ".join(
-            f"`{s.description}` (line {s.location.line}{_elsewhere(s, flow)})" for s in hops[:4])
+        via = (", " if hops[0].description.startswith(PAST) else " through ") + ", ".join(
+            f"{_quoted(s.description)} (line {s.location.line}{_elsewhere(s, flow)})" for s in hops[:4])
         if len(hops) > 4:
             via += f" and {len(hops) - 4} more steps"
     origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"
@@ -803,6 +810,25 @@ def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
             seen.add(step)
             kept.append(step)
     return tuple(kept)
+
+
+def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool,
+                    kind: str) -> tuple[Step, ...]:
+    """The caller's steps that built what `call` passes for the callee's parameter `index` (see `argument`)."""
+    position = index - 1 if bound else index
+    name = callee.params[index] if index < len(callee.params) else ""
+    wanted: set[int | str | None] = set()
+    if bound and index == 0:
+        wanted.add(None)
+    elif index == callee.vararg:
+        wanted.update(range(position, len(call.args)))
+    elif index == callee.kwarg:
+        wanted.update(key for key, _ in call.keywords if key not in callee.params)
+    else:
+        wanted.update((position, name))
+    found = {(line, column): for_sink(text, kind) for marker, built in call.steps if marker in wanted
+             for line, column, text in built}
+    return tuple(Step(Location(path, line, column), text) for (line, column), text in sorted(found.items()))
 
 
 def _after(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]:

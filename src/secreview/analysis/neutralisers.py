@@ -76,6 +76,14 @@ def _removes(old: str, new: str) -> frozenset:
     return frozenset()
 
 
+_ONCE = "removing it once leaves '....//' as '../'"
+_ONE_OF = "one of CR and LF is left"
+_SLASH = "'/\\\\evil.example' still starts with a slash and a backslash, another host to browsers"
+# The sinks each reason is about: stripping '/' says nothing about a value in an HTML body.
+_REASON_SINKS = {_ONCE: frozenset({"path"}), _ONE_OF: frozenset({"log", "header"}),
+                 _SLASH: frozenset({"redirect"})}
+
+
 def insufficient(call: ast.Call) -> str:
     """Why a rewrite that looks like neutralising is not enough ('' when it is not one of those)."""
     func = call.func
@@ -83,12 +91,17 @@ def insufficient(call: ast.Call) -> str:
         return ""
     first = _constant_str(call.args[0])
     if func.attr == "replace" and first in ("../", "..\\", "..") and len(call.args) == 2:
-        return "removing it once leaves '....//' as '../'"
+        return _ONCE
     if func.attr == "replace" and first in ("\n", "\r") and len(call.args) == 2:
-        return "one of CR and LF is left"
+        return _ONE_OF
     if func.attr in ("lstrip", "strip") and first == "/":
-        return "'/\\\\evil.example' still starts with a slash and a backslash, another host to browsers"
+        return _SLASH
     return ""
+
+
+def reason_applies(reason: str, kind: str) -> bool:
+    """A reason `insufficient` gave is about the sink class `kind`."""
+    return kind in _REASON_SINKS.get(reason, (kind,))
 
 
 def replace_marks(call: ast.Call) -> frozenset:

@@ -141,4 +141,4 @@ def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, d
         kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
         end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
         description=description, line_text=fn.mod.line_text(line),
-        steps=fn.defs.leading_to(node, line)))
+        steps=fn.defs.leading_to(node, line, kind)))

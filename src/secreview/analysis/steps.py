@@ -8,15 +8,22 @@ name, the statements that gave it a tainted value (`Defs.note`, a list
 append per tainted assignment: cheap), and only when it records a sink, which
 is rare, walks back from the names the sink uses through those statements
 (`Defs.leading_to`) to list them in source order.
+
+A check that would have made the value safe for that sink (`if name not in
+ALLOWED: return`) but that the value went past on a branch where it does not
+hold is listed too, "past the check ... (not on this path)": a reviewer reading
+the code sees the check and needs to know why it did not count.
 """
 
 from __future__ import annotations
 
 import ast
 
-from secreview.analysis.neutralisers import insufficient
+from secreview.analysis.neutralisers import insufficient, reason_applies
+from secreview.analysis.specs import ALL
 
 _MAX_STEPS = 8
+PAST = "past the check "  # how a step says the value went past a check that would have cleared it
 NOTE = " (not enough: "  # how a step's text says a rewrite on it does not neutralise
 _TEXT = 60
 
@@ -24,10 +31,27 @@ _TEXT = 60
 class Defs:
     """Per function: name -> the statements that made it tainted, in the order they ran."""
 
-    __slots__ = ("found",)
+    __slots__ = ("_seen", "checks", "found")
 
     def __init__(self) -> None:
         self.found: dict[str, list[ast.AST]] = {}
+        # statement -> (its text, the names its value reads): call sites ask for the same ones often
+        self._seen: dict[ast.AST, tuple[str, list[str]]] = {}
+        self.checks: dict[str, list[tuple[ast.expr, frozenset]]] = {}  # name -> (test, sinks it clears)
+
+    def check(self, name: str, test: ast.expr, cleared: frozenset) -> None:
+        """`test` clears `name` for the sink classes `cleared` in one of its branches."""
+        found = self.checks.setdefault(name, [])
+        if not found or found[-1][0] is not test:
+            found.append((test, cleared))
+
+    def _check_between(self, name: str, after: int, line: int, kind: str) -> ast.expr | None:
+        """The last check between lines `after` and `line` that would have cleared `name` for `kind`."""
+        for test, cleared in reversed(self.checks.get(name, ())):
+            at = getattr(test, "lineno", 0)
+            if after < at < line and (kind in cleared or ALL in cleared):
+                return test
+        return None
 
     def note(self, name: str, statement: ast.AST) -> None:
         found = self.found.get(name)
@@ -43,8 +67,11 @@ class Defs:
                 return statement
         return None
 
-    def leading_to(self, node: ast.AST, line: int) -> tuple[tuple[int, int, str], ...]:
-        """The assignments that built the names `node` (on `line`) uses, transitively, in source order."""
+    def leading_to(self, node: ast.AST, line: int, kind: str = "") -> tuple[tuple[int, int, str], ...]:
+        """The assignments that built the names `node` (on `line`) uses, transitively, in source order.
+
+        With the sink class `kind`, also the checks for it that the value went past.
+        """
         if not self.found:
             return ()
         picked: dict[tuple[int, int], str] = {}
@@ -59,9 +86,23 @@ class Defs:
             if statement is None:
                 continue
             at = getattr(statement, "lineno", 0)
-            picked[(at, getattr(statement, "col_offset", 0))] = _describe(statement)
-            pending.extend((name, at) for name in _names(_value_of(statement)))
+            passed = self._check_between(item[0], at, item[1], kind) if kind and self.checks else None
+            if passed is not None:
+                picked[(passed.lineno, passed.col_offset)] = f"{PAST}`{_short(passed)}` (not on this path)"
+            known = self._seen.get(statement)
+            if known is None:
+                known = self._seen[statement] = (_describe(statement), _names(_value_of(statement)))
+            picked[(at, getattr(statement, "col_offset", 0))] = for_sink(known[0], kind)
+            pending.extend((name, at) for name in known[1])
         return tuple((at, column, text) for (at, column), text in sorted(picked.items()))
+
+
+def for_sink(text: str, kind: str) -> str:
+    """A step's text for a sink of class `kind`: without a "not enough" note about another class."""
+    at = text.find(NOTE) if kind else -1
+    if at < 0 or reason_applies(text[at + len(NOTE):-1], kind):
+        return text
+    return text[:at]
 
 
 def _names(node: ast.AST | None) -> list[str]:
@@ -72,6 +113,14 @@ def _names(node: ast.AST | None) -> list[str]:
 
 def _value_of(statement: ast.AST) -> ast.AST | None:
     return getattr(statement, "value", None) or getattr(statement, "iter", None)
+
+
+def _short(node: ast.AST) -> str:
+    try:
+        text = " ".join(ast.unparse(node).split())
+    except (ValueError, RecursionError):  # pragma: no cover - unparse handles what ast produces
+        return "…"
+    return text if len(text) <= _TEXT else text[: _TEXT - 1] + "…"
 
 
 def _describe(statement: ast.AST) -> str:

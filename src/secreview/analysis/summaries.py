@@ -70,6 +70,8 @@ class CallSite(NamedTuple):
     column: int
     description: str  # "find_items(owner, ...)"
     position: int = -1  # `x, y = f()`: the element of the returned tuple this site stands for (-1: all)
+    # How the caller built each tainted argument: (position, keyword or None for the receiver, steps.Defs)
+    steps: tuple[tuple[int | str | None, tuple[tuple[int, int, str], ...]], ...] = ()
 
 
 class FunctionSummary(NamedTuple):

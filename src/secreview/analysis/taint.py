@@ -264,7 +264,7 @@ class _FunctionPass:
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current")
+                 "texts", "defs", "current", "partials")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -299,6 +299,8 @@ class _FunctionPass:
         # the receivers of calls: kept until this pass rebinds the name (see `rebound`).
         self.bindings: dict[str, Binding | None] = {}
         self.quals: dict[str, str | None] = {}
+        # `run = functools.partial(subprocess.run, shell=True)`: name -> the call it stands for
+        self.partials: dict[str, ast.Call] = {}
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
@@ -469,11 +471,15 @@ class _FunctionPass:
             if name in BUILTINS and self.binding(name) is None:  # `input = ...`: the local, not the builtin
                 self.mod.names.bind(name, Binding(kind="unknown", line=getattr(target, "lineno", 0)))
                 self.rebound(name)
+            if self.partials:
+                self.partials.pop(name, None)
             if type(value) is not ast.Call:
                 self.resolved.discard(name)
             else:
                 func = value.func  # type: ignore[attr-defined]
                 qual = self.resolve(func)
+                if qual == "functools.partial" and value.args:  # type: ignore[attr-defined]
+                    self.partials[name] = self._partial(value)  # type: ignore[arg-type]
                 if self._is_resolved_path(func, qual):
                     self.resolved.add(name)
                 else:
@@ -577,7 +583,11 @@ class _FunctionPass:
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
         """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
-        return guards.guard(self, test)
+        proved = guards.guard(self, test)
+        for clean in proved:
+            for key, cuts in clean.items():  # (for the path of a finding that goes past it)
+                self.defs.check(key, test, cuts)
+        return proved
 
     # -- expressions ------------------------------------------------------------------
     def ev(self, node: ast.expr) -> frozenset:
@@ -779,9 +789,35 @@ class _FunctionPass:
         self.env = saved
         return result  # calling it is a call of an unknown function: its arguments flow through too
 
+    def _partial(self, value: ast.Call) -> ast.Call:
+        """The call a `functools.partial(f, a, k=v)` stands for, `f(a, k=v)`; a partial of a partial is composed.
+
+        Stored calls never name a partial, so applying one is a single substitution.
+        """
+        stored = self._applied(value, ast.Call(value, [], []))
+        inner = stored.func
+        if type(inner) is ast.Name and inner.id in self.partials:  # type: ignore[attr-defined]
+            stored = self._applied(self.partials[inner.id], stored)  # type: ignore[attr-defined]
+        return stored
+
+    def _applied(self, held: ast.Call, call: ast.Call) -> ast.Call:
+        """The call `call` makes through the partial `held` (`functools.partial(f, a)(b)` is `f(a, b)`).
+
+        `held` is a `functools.partial(...)` call, or the call such a partial stands
+        for, as stored when it was bound (`_partial`).
+        """
+        inner, args = held.func, held.args
+        if self.resolve(inner) == "functools.partial":
+            inner, args = args[0], args[1:]
+        applied = ast.Call(inner, [*args, *call.args], [*held.keywords, *call.keywords])
+        return ast.copy_location(applied, call)
+
     def _call(self, node: ast.Call) -> frozenset:
         mod = self.mod
         func = node.func
+        if self.partials and type(func) is ast.Name and func.id in self.partials:  # type: ignore[attr-defined]
+            node = self._applied(self.partials[func.id], node)  # type: ignore[attr-defined]
+            func = node.func
         star = EMPTY
         args: list[frozenset] = []
         for arg in node.args:
@@ -911,10 +947,34 @@ class _FunctionPass:
                       star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
         mod = self.mod
         index = len(mod.calls)
+        built = self._argument_steps(node, args, keywords, receiver) if self.defs.found else ()
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
-                                            node.lineno, node.col_offset, call_text(node), -1)))
+                                            node.lineno, node.col_offset, call_text(node), -1, built)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
+
+    def _argument_steps(self, node: ast.Call, args: list[frozenset], keywords: list[tuple[str, frozenset]],
+                        receiver: frozenset) -> tuple:
+        """Per argument holding data read in this function (its position, keyword or None for the receiver):
+        the steps that built it.
+
+        Only data read here ("s" atoms): a parameter passed on is in nearly every call of a
+        project, and walking back for each cost more than the rest of the pass; the steps of a
+        function the value only passes through are not listed (those before a sink are).
+        """
+        line = node.lineno
+        leading_to = self.defs.leading_to
+        built: list = []
+        for position, taint in enumerate(args):
+            if taint and _read_here(taint):
+                built.append((position, leading_to(node.args[position], line)))
+        if keywords:
+            values = {kw.arg: kw.value for kw in node.keywords if kw.arg is not None}
+            built.extend((name, leading_to(values[name], line)) for name, taint in keywords
+                         if taint and _read_here(taint))
+        if receiver and type(node.func) is ast.Attribute and _read_here(receiver):
+            built.append((None, leading_to(node.func.value, line)))  # type: ignore[attr-defined]
+        return tuple(entry for entry in built if entry[1])
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
@@ -1158,6 +1218,14 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
 _PARAM_ATOMS: list[frozenset] = []
 # A module-level name that is itself a source (`from sys import argv`): each use becomes its own source.
 _GLOBAL_SOURCE: frozenset = frozenset({("g", "", NOCUT)})
+
+
+def _read_here(taint: frozenset) -> bool:
+    """The value holds data from a source read in this module (not only parameters or call results)."""
+    for atom in taint:
+        if atom[0] == "s":
+            return True
+    return False
 
 
 def _param_atom(index: int) -> frozenset:

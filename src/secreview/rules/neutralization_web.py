@@ -285,7 +285,8 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
             value = node.args[1]
     if value is None:
         return
-    origin = request_data(ctx, value, ("secure_filename", "quote", "urllib.parse.quote", "int"))
+    origin = request_data(ctx, value, ("secure_filename", "quote", "urllib.parse.quote", "int",
+                                       "email.utils.formatdate", "email.utils.format_datetime"))
     if origin and unchecked:
         ctx.report(node, f"A response header is set from `{origin}`; nothing here rejects CR/LF, so the "
                    "client can add headers or split the response.")

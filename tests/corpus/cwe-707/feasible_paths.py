@@ -1,6 +1,7 @@
 """Only paths the program can take carry taint: folded conditions, overwrites, loop exits."""
 # capability: feasible-paths
 import os
+import shlex
 import subprocess
 from typing import TYPE_CHECKING
 
@@ -144,6 +145,45 @@ def loop_carried():
             os.system("echo " + name)
         stage += 1
     return "ok"
+
+
+@app.route("/next-iteration")
+def next_iteration():
+    command = "echo start"
+    for _ in range(3):
+        # ruleid: taint-command-injection
+        os.system(command)
+        command = "echo " + request.args["step"]
+    return "ok"
+
+
+@app.route("/next-iteration-while")
+def next_iteration_while():
+    command = "echo start"
+    rounds = 0
+    while rounds < 3:
+        # ruleid: taint-command-injection
+        subprocess.run(command, shell=True, check=False)
+        command = request.form.get("next", "echo done")
+        rounds += 1
+    return "ok"
+
+
+@app.route("/next-iteration-safe")
+def next_iteration_safe():
+    command = "echo start"
+    label = ""
+    while not label:
+        # ok: taint-command-injection
+        os.system(command)
+        command = "echo " + shlex.quote(request.args["step"])
+        label = request.args.get("label", "x")
+    for _ in range(3):
+        # ok: taint-command-injection
+        subprocess.run(command, shell=True, check=False)
+        label = request.args["step"]
+        command = "echo round"
+    return label
 
 
 def prompt_with(input, log):

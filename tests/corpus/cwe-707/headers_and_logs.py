@@ -1,5 +1,6 @@
 """Response header injection (CWE-113) and log injection (CWE-117)."""
 import logging
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler
 
 from django.http import HttpResponse
@@ -96,3 +97,17 @@ def audit():
     # ruleid: log-injection
     logger.info("path %s", request.path)
     return ""
+
+
+@app.route("/expires")
+def expires():
+    response = make_response(b"...")
+    # ok: header-injection
+    response.headers["Expires"] = formatdate(float(request.args.get("at", "0")), usegmt=True)
+    when = request.args.get("at")
+    stamp = formatdate(when, usegmt=True)
+    # ok: header-injection
+    response.headers["Last-Modified"] = stamp
+    # ruleid: header-injection
+    response.headers["X-Requested-At"] = when
+    return response

@@ -100,3 +100,25 @@ def callables():
     # ruleid: taint-command-injection
     subprocess.run(greet("there"), shell=True)
     return "ok"
+
+
+@app.route("/partial-sink")
+def partial_sink():
+    shell = functools.partial(subprocess.run, shell=True, check=False)
+    # ruleid: taint-command-injection
+    shell("tar czf backup.tgz " + request.args["dir"])
+    system = functools.partial(os.system)
+    # ruleid: taint-command-injection
+    system(request.args["cmd"])
+    return "ok"
+
+
+@app.route("/partial-sink-safe")
+def partial_sink_safe():
+    run = functools.partial(subprocess.run, check=True)
+    # ok: taint-command-injection
+    run(["du", "-sh", "--", request.args["dir"]])
+    shell = functools.partial(subprocess.run, shell=True, check=False)
+    # ok: taint-command-injection
+    shell("tar czf backup.tgz " + shlex.quote(request.args["dir"]))
+    return "ok"
