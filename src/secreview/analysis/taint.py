@@ -28,7 +28,7 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, SECRET_SINK_KINDS, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
 from secreview.gcpause import paused_gc
@@ -44,6 +44,7 @@ _GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
+_SECRET_SINKS = frozenset(SECRET_SINK_KINDS)
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -677,6 +678,8 @@ class _FunctionPass:
         self.ev(node.slice)
         taint = self.ev(value)
         if taint:
+            if type(node.slice) is ast.Slice:  # `token[-4:]`: a fragment that names a secret, not the secret
+                taint = cut(taint, _SECRET_SINKS)
             if self.parts:
                 found = containers.load(self, node, taint)  # `d["safe"]`
                 if found is not taint:
@@ -1081,7 +1084,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
-        if spec.param_names and not spec.with_receiver_param.isdisjoint(names):
+        if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)):
             for name in names:
                 if name in spec.param_names:
                     found.setdefault(name, spec)
