@@ -28,9 +28,9 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
-from secreview.analysis.specs import ALL, SECRET_SINK_KINDS, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
-from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
+from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
 from secreview.gcpause import paused_gc
 from secreview.parse import split_lines
 
@@ -44,7 +44,6 @@ _GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
-_SECRET_SINKS = frozenset(SECRET_SINK_KINDS)
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -679,7 +678,7 @@ class _FunctionPass:
         taint = self.ev(value)
         if taint:
             if type(node.slice) is ast.Slice:  # `token[-4:]`: a fragment that names a secret, not the secret
-                taint = cut(taint, _SECRET_SINKS)
+                taint = cut(taint, SECRET_SINKS)
             if self.parts:
                 found = containers.load(self, node, taint)  # `d["safe"]`
                 if found is not taint:
@@ -890,7 +889,7 @@ class _FunctionPass:
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
-        return _join(everything, receiver)
+        return _join(outside_result(everything, qual, method), receiver)
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,

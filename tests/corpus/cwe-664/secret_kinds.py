@@ -4,6 +4,7 @@ A secret is a value made by `secrets`, `os.urandom`, `hmac`, a key derivation, `
 loaded private key, followed through assignments and calls. Identifiers that only describe a
 secret (`secret_uuid`, `token_loc`, `digest_size`) are not secrets.
 """
+import base64
 import getpass
 import hashlib
 import hmac
@@ -81,3 +82,31 @@ def connect(host, password, connection_info):
     LOG.debug("connecting with %s", strutils.mask_password(connection_info))
     # ok: secret-in-log
     LOG.debug("connecting with %s", strutils.mask_dict_password({"password": password}))
+
+
+def store_encryption_secret(key_manager, context):
+    secret = base64.b64encode(os.urandom(32))
+    # ruleid: secret-in-log
+    LOG.debug("storing %s", secret.decode())
+    # What a key manager returns for a stored secret is its identifier, not the secret.
+    secret_uuid = key_manager.store(context, secret)
+    # ok: secret-in-log
+    LOG.debug("Stored secret with UUID %s", secret_uuid)
+    return secret_uuid
+
+
+def spawn(kind, func, *args):
+    # ok: secret-in-log
+    LOG.debug("spawning a %s task", kind)
+    return func(*args)
+
+
+def rebuild(instance, admin_password):
+    # `*args` might land in any parameter: the password is followed only where it certainly goes.
+    spawn("rebuild", print, instance, admin_password)
+    items = {"key": instance, "admin_password": admin_password}
+    for name, value in items.items():
+        # ok: secret-in-log
+        LOG.debug("injecting %s", name)
+        # ruleid: secret-in-log
+        LOG.debug("injecting %s", value)
