@@ -32,7 +32,7 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log",)
+SECRET_SINK_KINDS = ("secret_log", "secret_compare")
 SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS
 VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS), "secret": frozenset(UNTRUSTED_SINK_KINDS)}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""

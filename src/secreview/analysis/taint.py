@@ -44,6 +44,7 @@ _GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
+_EQUALITY = (ast.Eq, ast.NotEq)
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -705,9 +706,14 @@ class _FunctionPass:
         return taint
 
     def _compare(self, node: ast.Compare) -> frozenset:
-        self.ev(node.left)
-        for comparator in node.comparators:
-            self.ev(comparator)
+        left = self.ev(node.left)
+        if len(node.comparators) == 1:
+            right = self.ev(node.comparators[0])
+            if left and right and type(node.ops[0]) in _EQUALITY:
+                sink_events.comparison(self, node, left, right)
+        else:
+            for comparator in node.comparators:
+                self.ev(comparator)
         return EMPTY  # a boolean carries no text
 
     def _unary(self, node: ast.UnaryOp) -> frozenset:

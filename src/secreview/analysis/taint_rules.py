@@ -138,6 +138,21 @@ _RULES = (
                 "(`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, `hashlib.pbkdf2_hmac`/`scrypt`, "
                 "`getpass.getpass`, loaded private keys, Django's `settings.SECRET_KEY`; `secret_uuid` or "
                 "`token_loc` are not secrets). Evidence needed: such an origin, and a path from it"),
+    _Doc("secret_compare", "timing-unsafe-comparison", "Secret compared with == (timing side channel)", "208",
+         Severity.MEDIUM,
+         "`==` on strings and bytes stops at the first differing byte, so response times reveal how much of "
+         "a guess is right; an attacker can recover a MAC or token byte by byte.",
+         'expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()\nif expected != request.headers["X-Sig"]:\n'
+         '    abort(403)',
+         'expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()\n'
+         'if not hmac.compare_digest(expected, request.headers["X-Sig"]):\n    abort(403)',
+         "Compare secrets in constant time: hmac.compare_digest(expected, provided) (or secrets.compare_digest).",
+         origin="Follows secret material, judged by where the value was made and never by its name "
+                "(`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, `hashlib.pbkdf2_hmac`/`scrypt`, a "
+                "fast hash of one of them, loaded private keys, Django's `settings.SECRET_KEY`; a MAC address, "
+                "an error code, `digest_size` or `token_loc` are not secrets). Evidence needed: such an origin, a "
+                "path from it to one side of `==`/`!=`, and data on the other side (a parameter, request data, a "
+                "call's result), not a constant"),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -155,6 +170,7 @@ _TARGETS = {
     "xpath": "an XPath expression", "header": "an HTTP response header", "log": "the message of a log record",
     "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
     "trust": "the server-side session", "secret_log": "a log record (message or arguments)",
+    "secret_compare": "an `==` or `!=` comparison with data",
 }
 
 
@@ -185,7 +201,7 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
-TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log"))
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log", "secret_compare"))
 
 
 def cwe_of(kind: str) -> str | None:
