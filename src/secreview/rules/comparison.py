@@ -74,6 +74,7 @@ _FILE_SUFFIX = re.compile(
 
 @rule(
     id="partial-host-comparison",
+    tests=False,
     name="Host or origin checked with a suffix/prefix match",
     cwe="187",
     severity=Severity.HIGH,
@@ -87,7 +88,8 @@ def partial_host_comparison(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds host, origin, domain or URL values checked with
     `.endswith("example.com")` (no leading dot) or
-    `.startswith("https://example.com")` (no trailing slash).
+    `.startswith("https://example.com")` (no trailing slash). Test code
+    (a URL mock dispatching on fixed URLs) is not reported.
 
     ## Why is this bad
     `"evil-example.com".endswith("example.com")` is true, and so is
@@ -105,8 +107,8 @@ def partial_host_comparison(node: ast.Call, ctx: Context) -> None:
     if host == "example.com" or host.endswith(".example.com"):
     ```
     """
-    if not isinstance(node.func, ast.Attribute) or len(node.args) != 1:
-        return
+    if not isinstance(node.func, ast.Attribute) or len(node.args) != 1 or in_tests(ctx):
+        return  # a test's URL mock dispatching on fixed URLs trusts no host
     pattern = ctx.constant_value(node.args[0])
     if not isinstance(pattern, str):
         return

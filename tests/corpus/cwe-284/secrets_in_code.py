@@ -130,3 +130,14 @@ def engines(create_engine):
     # ok: hardcoded-password
     docs = "https://docs.example.com/setup"
     return prod, dsn, local, templated, from_env, docs
+
+
+# A fake user table holds password *hashes*: they log nobody in.
+FAKE_USERS = {
+    "alice": {
+        # ok: hardcoded-password
+        "hashed_password": "$2b$12$EixZaYVK1fsbw1ZfbX3OXePaWxn96p36WQoeG6Lruj3vjPGga31lW",
+        # ruleid: hardcoded-password
+        "password": "Tr0ub4dor&3x",
+    },
+}
