@@ -344,6 +344,8 @@ def looks_like_placeholder(value: str) -> bool:
         return True
     if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and SENSITIVE.search(text):
         return True  # a field or setting name such as "new_password" or "api-key"
+    if "(?:" in text or "[^" in text:
+        return True  # a regular expression (`qtoken = '(?:"[^"]+"|\\w+)'`): a token's *shape*
     return bool(_PASSWORD_HASH.match(text))
 
 

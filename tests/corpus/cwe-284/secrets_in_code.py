@@ -141,3 +141,9 @@ FAKE_USERS = {
         "password": "Tr0ub4dor&3x",
     },
 }
+
+# A regular expression for a quoted token names its shape, not a token.
+# ok: hardcoded-credential
+qtoken = '(?:"[^"]+"|[A-Za-z0-9_]+?)'
+# ruleid: hardcoded-credential
+api_token = "ghp_x7Kq2LmN9pR4sT6vW8yZ0aB3cD5eF7gH1jK2"
