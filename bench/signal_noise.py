@@ -44,6 +44,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from speed import non_blank_lines  # bench/ is on sys.path when this script runs
+
 PROJECTS: dict[str, str] = {
     "nova": "nova==34.0.0",
     "django": "Django==5.1",
@@ -107,33 +109,21 @@ def fetch(workdir: Path, requirement: str) -> Path:
             if hasattr(tarfile, "data_filter"):
                 tar.extractall(src, filter="data")
             else:  # pragma: no cover - Python without PEP 706
-                tar.extractall(src)  # noqa: S202 - a pinned sdist from PyPI
+                tar.extractall(src)  # a pinned sdist from PyPI, on a Python without the data filter
     return src / top
 
 
 def review(top: Path, secreview: str, report: Path) -> dict[str, Any]:
     """Run secreview on `top` from its parent directory, so report paths start with the top's name."""
     done = subprocess.run([secreview, "scan", top.name, "--no-gitignore", "--format", "json",
-                           "-o", str(report)], cwd=top.parent, capture_output=True, text=True)
+                           "-o", str(report)], cwd=top.parent, capture_output=True, text=True, check=False)
     if done.returncode not in (0, 1):
         raise SystemExit(f"secreview failed on {top.name} ({done.returncode}): {done.stderr[-2000:]}")
     return json.loads(report.read_text(encoding="utf-8"))
 
 
-def non_blank_lines(paths: Iterable[Path]) -> int:
-    """Lines with anything but whitespace, over the reviewed files (the rates' denominator)."""
-    total = 0
-    for path in paths:
-        try:
-            with open(path, "rb") as handle:
-                total += sum(1 for line in handle if line.strip())
-        except OSError:
-            pass
-    return total
-
-
-def reviewed_files(report: Mapping[str, Any], base: Path) -> list[Path]:
-    return [base / entry["path"] for entry in report.get("files", ())]
+def reviewed_files(report: Mapping[str, Any], base: Path) -> list[str]:
+    return [str(base / entry["path"]) for entry in report.get("files", ())]
 
 
 # -- rates -------------------------------------------------------------------------------------
@@ -191,7 +181,7 @@ def load_readings(path: Path) -> dict[str, dict[str, str]]:
         return {}
     data = json.loads(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a JSON object keyed by fingerprint")
+        raise TypeError(f"{path}: expected a JSON object keyed by fingerprint")
     for key, reading in data.items():
         if not isinstance(reading, dict) or reading.get("verdict") not in VERDICTS:
             raise ValueError(f"{path}: {key}: verdict must be one of {', '.join(VERDICTS)}")
@@ -253,9 +243,9 @@ def format_tally(result: Mapping[str, Any]) -> str:
 
     o = result["overall"]
     share = result["real_or_debatable_share"]
-    out = [f"sample {result['sample']}, unread {result['unread']} ({100 * result['unread_share']:.0f}%); "
-           f"read: {o['real']} real, {o['debatable']} debatable, {o['wrong']} wrong"
-           + (f"; real or debatable {100 * share:.0f}%" if share is not None else "")]
+    head = (f"sample {result['sample']}, unread {result['unread']} ({100 * result['unread_share']:.0f}%); "
+            f"read: {o['real']} real, {o['debatable']} debatable, {o['wrong']} wrong")
+    out = [head + (f"; real or debatable {100 * share:.0f}%" if share is not None else "")]
     for axis in ("rule", "project", "confidence"):
         out += ["", f"per {axis}:"] + [row(k, c) for k, c in result[axis].items()]
     if result["rules_more_wrong_than_right"]:
@@ -288,7 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         top = fetch(workdir, PROJECTS[project])
         report = review(top, args.secreview, workdir / "reports" / f"{project}.json")
         findings[project] = report["findings"]
-        lines[project] = non_blank_lines(reviewed_files(report, top.parent))
+        lines[project] = non_blank_lines(reviewed_files(report, top.parent))  # the rates' denominator
         entries += sample(project, report["findings"], args.per_project, args.seed)
     table = rates(findings, lines)
     print(format_rates(table))

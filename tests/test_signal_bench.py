@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 _PATH = Path(__file__).resolve().parents[1] / "bench" / "signal_noise.py"
+sys.path.insert(0, str(_PATH.parent))  # as when the script runs: it shares bench/speed.py's line count
 _SPEC = importlib.util.spec_from_file_location("signal_noise", _PATH)
 assert _SPEC and _SPEC.loader
 bench = importlib.util.module_from_spec(_SPEC)
@@ -52,7 +53,8 @@ def test_fetch_unpacks_a_downloaded_archive_once_without_the_network(tmp_path: P
 
 def test_non_blank_lines_skip_whitespace_only_lines_and_missing_files(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n\n   \n\ty = 2\n")
-    assert bench.non_blank_lines([tmp_path / "a.py", tmp_path / "gone.py"]) == 2
+    assert bench.non_blank_lines([str(tmp_path / "a.py"), str(tmp_path / "gone.py")]) == 2
+    assert bench.reviewed_files({"files": [{"path": "p/a.py"}]}, tmp_path) == [str(tmp_path / "p" / "a.py")]
 
 
 def test_rates_are_per_10k_non_blank_lines_per_rule_and_project() -> None:
