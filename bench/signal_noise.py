@@ -228,8 +228,8 @@ def normalise(path: Path) -> None:
 # -- printing ----------------------------------------------------------------------------------
 
 def format_rates(table: Mapping[str, Any]) -> str:
-    out = [f"{table['findings']} findings in {table['lines']} non-blank lines: "
-           f"{table['per_10k']:.2f} per 10k", "", "per project:"]
+    total = f"{table['findings']} findings in {table['lines']} non-blank lines: {table['per_10k']:.2f} per 10k"
+    out = [total, "", "per project:"]
     out += [f"  {p:<14} {r['findings']:>5} findings {r['lines']:>8} lines {r['per_10k']:>7.2f} /10k"
             for p, r in table["projects"].items()]
     out += ["", "per rule (all projects):"]
