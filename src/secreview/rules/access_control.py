@@ -606,9 +606,11 @@ def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
         return None
     key = argument(node, *spec)
     value = ctx.constant_value(key) if key is not None else None
-    if isinstance(value, (str, bytes)) and value:
-        return key
-    return None
+    if not (isinstance(value, (str, bytes)) and value):
+        return None
+    if isinstance(key, ast.Name) and isinstance(value, str) and _secret_rule(key.id, value):
+        return None  # `jwt.encode(claims, SECRET_KEY)`: reported once, where SECRET_KEY gets its literal
+    return key
 
 
 @rule(

@@ -147,3 +147,20 @@ FAKE_USERS = {
 qtoken = '(?:"[^"]+"|[A-Za-z0-9_]+?)'
 # ruleid: hardcoded-credential
 api_token = "ghp_x7Kq2LmN9pR4sT6vW8yZ0aB3cD5eF7gH1jK2"
+
+
+def issue_session(claims):
+    import jwt
+    # SECRET_KEY's literal is reported once, where it is assigned (line 8), not at every use.
+    # ok: hardcoded-cryptographic-key
+    return jwt.encode(claims, SECRET_KEY, algorithm="HS256")
+
+
+SIGNING = "k3J9x!vQ2m#Lw8zR5tY0pA7s"
+
+
+def issue_signed(claims):
+    import jwt
+    # A name that does not say it is a key: the use is where the literal shows as one.
+    # ruleid: hardcoded-cryptographic-key
+    return jwt.encode(claims, SIGNING, algorithm="HS256")
