@@ -48,8 +48,8 @@ def load(path):
         return yaml.load(handle)
 
 
-def check(token, expected_token):
-    return token == expected_token
+def check(path):
+    handle = open(path)
 
 
 def listen():
@@ -94,7 +94,7 @@ def spread(arg):
 
 FILES = {"app.py": APP, "many.py": MANY, HOSTILE_NAME: HOSTILE, BROKEN_NAME: f"def broken(:  # {PAYLOAD}\n"}
 FINDINGS = 1 + 74 + 2  # app.py's flow, many.py, the two shell calls in the hostile file
-SEVERITIES = {"critical": 1, "high": 73, "medium": 2, "low": 1}
+SEVERITIES = {"critical": 1, "high": 73, "medium": 1, "low": 2}
 
 
 def write(root: Path) -> Path:

@@ -26,9 +26,6 @@ PILLAR_MODULES = {
 }
 # Rules kept beside the checks they share code with although the catalogue files their CWE elsewhere.
 MODULE_EXCEPTIONS = {
-    # CWE-208 (observable timing) is filed under CWE-664, but the check is a comparison of secrets
-    # and shares the comparison module's operand heuristics.
-    "timing-unsafe-comparison": "comparison",
     # CWE-470 and CWE-1333 are filed under CWE-664, but both checks find request data spliced into
     # something that is then interpreted (a module name, a regex) and share the injection sinks.
     "dynamic-import-from-request": "neutralization",

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis import control, folding
 from secreview.analysis.control import join
 from secreview.analysis.summaries import EMPTY
+from secreview.analysis.values import SECRET_SINKS, cut
 
 if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
@@ -270,4 +271,9 @@ def iteration_parts(fn: _FunctionPass, iterable: ast.expr, target: ast.expr, tai
         return [EMPTY, taint]
     if name == "zip" and count == len(args) and not any(type(a) is ast.Starred for a in args):
         return [fn.ev(a) for a in args]
+    func = iterable.func  # type: ignore[attr-defined]
+    if count == 2 and not args and type(func) is ast.Attribute and func.attr == "items":  # type: ignore[attr-defined]
+        # `for key, value in d.items()`: request data may choose keys, but a key is never a secret
+        # held as a value (`{"admin_password": password}` logs the name, not the password).
+        return [cut(taint, SECRET_SINKS), taint]
     return None

@@ -30,6 +30,7 @@ from secreview.analysis.specs import neutralised
 from secreview.analysis.steps import NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
+from secreview.analysis.values import SECRET_SINKS, outside_result
 from secreview.cwe import catalog
 from secreview.model import Confidence, Finding, Location, Step
 from secreview.rules.base import Rule
@@ -357,6 +358,9 @@ class Project:
         position = index - 1 if bound else index
         name = callee.params[index] if index < len(callee.params) else ""
         taint = call.star
+        if taint and index != callee.vararg and index != callee.kwarg:
+            # `*args` may land in any parameter: a secret is followed only where it certainly goes.
+            taint = cut(taint, SECRET_SINKS)
         if index == callee.vararg:
             for value in call.args[position:]:
                 taint = taint | value if value else taint
@@ -464,11 +468,14 @@ class Project:
         step = Step(Location(module.path, call.line, call.column), call.description)
         flow: Flow = {}
         if callee is None or constructor:
-            everything = call.star | call.receiver
+            everything = call.star
             for value in call.args:
                 everything = everything | value
             for _, value in call.keywords:
                 everything = everything | value
+            if callee is None:  # it leaves the project: a secret given to it is not what it returns
+                everything = outside_result(everything, call.callee, call.callee.rpartition(".")[2])
+            everything = everything | call.receiver
             for key, steps in self.expand(everything, caller).items():
                 flow.setdefault(key, steps)
         else:

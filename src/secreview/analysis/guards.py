@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
-from secreview.analysis.specs import ALL, SINK_KINDS
+from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
 
 if TYPE_CHECKING:
@@ -210,7 +210,7 @@ def regex_cuts(pattern: str, whole: bool = True) -> frozenset[str]:
             cuts.add(kind)
     if not whole and not pattern.endswith("\\Z"):
         cuts -= {"log", "header"}
-    return _ALL if len(cuts) == len(SINK_KINDS) else frozenset(cuts)
+    return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else frozenset(cuts)
 
 
 def _compiled_pattern(fn: _FunctionPass, node: ast.expr) -> str | None:

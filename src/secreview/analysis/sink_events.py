@@ -129,6 +129,35 @@ def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> 
 
 
 
+_COMPARISON = SinkSpec(kind="secret_compare", label="an == comparison, which stops at the first difference")
+
+
+def comparison(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
+    """`expected == provided`: a sink for secret material when the other side also holds data.
+
+    Which side is the secret is the engine's question (the kind travels in the atoms, so only
+    secret atoms survive to a `secret_compare` sink); the other side must carry data too (a
+    parameter, a call's result, request data): a secret compared with a constant or with
+    nothing from outside leaks nothing to an attacker who cannot choose the guess.
+    """
+    secret_left, secret_right = _live(left, "secret_compare"), _live(right, "secret_compare")
+    if secret_left and secret_right:
+        return  # two values that may both be secrets the program made (a password typed twice): no guess
+    if secret_left:
+        record(fn, _COMPARISON, left, node, short(node))
+    elif secret_right:
+        record(fn, _COMPARISON, right, node, short(node))
+
+
+def _live(taint: frozenset, kind: str) -> bool:
+    """Holds a value that may be secret here: a source's, a call's result or a field, not yet cut.
+
+    Not a parameter alone: every comparison of two parameters would become an event of the
+    summary (a secret handed to a function that compares it is a miss, for now).
+    """
+    return any(atom[0] != "p" and not neutralised(kind, atom[2]) for atom in taint)
+
+
 def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
     """A sink event with the path steps that led to it, unless every value is neutralised for it."""
     line = getattr(node, "lineno", 0)

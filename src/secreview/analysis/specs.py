@@ -27,8 +27,15 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 
 from secreview.model import Confidence
 
-SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-              "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust")
+UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
+                        "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust")
+# Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
+# material written to a log. A source says which kind its values are (`kind = "secret"`); a value
+# reaches only the sinks of its kind, because its atoms start cut for every other sink class.
+SECRET_SINK_KINDS = ("secret_log", "secret_compare")
+SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS
+VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS), "secret": frozenset(UNTRUSTED_SINK_KINDS)}
+"""Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
 ALL = "*"
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
 # also keeps an existence check (`os.path.exists(path)`) there.
@@ -52,7 +59,7 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
-    "returns_html": _BOOL, "server_keys": _LIST,
+    "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -109,6 +116,8 @@ def validate(name: str, data: dict) -> None:
         _check_table(where, source, _SOURCE_KEYS, ("label",))
         if source.get("confidence", "high") not in ("high", "medium", "low"):
             raise SpecError(f"{where}: confidence must be high, medium or low")
+        if source.get("kind", "untrusted") not in VALUE_KINDS:
+            raise SpecError(f"{where}: kind must be one of {', '.join(VALUE_KINDS)}")
         unknown = [k for k in source.get("not_for", ()) if k not in SINK_KINDS]
         if unknown:
             raise SpecError(f"{where}: unknown sink kinds in not_for: {', '.join(unknown)}")
@@ -175,6 +184,7 @@ class SourceSpec:
     slashless_converters: frozenset[str] = frozenset()
     injected_defaults: frozenset[str] = frozenset()
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
+    kind: str = "untrusted"  # the value kind it makes (VALUE_KINDS): data from outside, or secret material
     returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
 
@@ -269,7 +279,8 @@ def _source(entry: dict) -> SourceSpec:
         view_first_param=entry.get("view_first_param", ""), param_names=fs("param_names"),
         with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
-        injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
+        injected_defaults=fs("injected_defaults"),
+        not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
     )
 

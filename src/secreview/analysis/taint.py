@@ -30,7 +30,7 @@ from secreview.analysis import containers, control, folding, guards, neutraliser
 from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
-from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
+from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
 from secreview.gcpause import paused_gc
 from secreview.parse import split_lines
 
@@ -44,6 +44,7 @@ _GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
+_EQUALITY = (ast.Eq, ast.NotEq)
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -687,6 +688,8 @@ class _FunctionPass:
         self.ev(node.slice)
         taint = self.ev(value)
         if taint:
+            if type(node.slice) is ast.Slice:  # `token[-4:]`: a fragment that names a secret, not the secret
+                taint = cut(taint, SECRET_SINKS)
             if self.parts:
                 found = containers.load(self, node, taint)  # `d["safe"]`
                 if found is not taint:
@@ -713,9 +716,14 @@ class _FunctionPass:
         return taint
 
     def _compare(self, node: ast.Compare) -> frozenset:
-        self.ev(node.left)
-        for comparator in node.comparators:
-            self.ev(comparator)
+        left = self.ev(node.left)
+        if len(node.comparators) == 1:
+            right = self.ev(node.comparators[0])
+            if left and right and type(node.ops[0]) in _EQUALITY:
+                sink_events.comparison(self, node, left, right)
+        else:
+            for comparator in node.comparators:
+                self.ev(comparator)
         return EMPTY  # a boolean carries no text
 
     def _unary(self, node: ast.UnaryOp) -> frozenset:
@@ -923,7 +931,7 @@ class _FunctionPass:
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
-        return _join(everything, receiver)
+        return _join(outside_result(everything, qual, method), receiver)
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
@@ -1141,7 +1149,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
-        if spec.param_names and not spec.with_receiver_param.isdisjoint(names):
+        if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)):
             for name in names:
                 if name in spec.param_names:
                     found.setdefault(name, spec)

@@ -31,6 +31,8 @@ class _Doc:
     example: str
     instead: str
     fix: str
+    origin: str = ("Follows data from where it enters the program (request data, command-line arguments, the "
+                   "environment, sockets, ...)")
 
 
 _RULES = (
@@ -124,6 +126,33 @@ _RULES = (
          'session["next"] = request.args["next"]',
          'session["next"] = url_for("index") if not is_local(request.args["next"]) else request.args["next"]',
          "Validate the value before storing it in the session, or store only values the server computed."),
+    _Doc("secret_log", "secret-in-log", "Password, token or key written to a log", "532", Severity.MEDIUM,
+         "Logs are copied to files, collectors, tickets and dashboards, kept for months and read by many more "
+         "people than the credential store: a secret in a log is a leaked secret.",
+         'token = secrets.token_urlsafe(32)\nlogger.info("reset token for %s: %s", user, token)',
+         'logger.info("reset token for %s issued (ends %s)", user, token[-4:])',
+         "Log that a credential was used, not the credential: an identifier, the last four characters, or a "
+         "hash such as hashlib.sha256(token.encode()).hexdigest()[:8]; mask text that may hold one "
+         "(oslo_utils.strutils.mask_password).",
+         origin="Follows secret material, judged by where the value was made and never by its name "
+                "(`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, `hashlib.pbkdf2_hmac`/`scrypt`, "
+                "`getpass.getpass`, loaded private keys, Django's `settings.SECRET_KEY`; `secret_uuid` or "
+                "`token_loc` are not secrets). Evidence needed: such an origin, and a path from it"),
+    _Doc("secret_compare", "timing-unsafe-comparison", "Secret compared with == (timing side channel)", "208",
+         Severity.MEDIUM,
+         "`==` on strings and bytes stops at the first differing byte, so response times reveal how much of "
+         "a guess is right; an attacker can recover a MAC or token byte by byte.",
+         'expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()\nif expected != request.headers["X-Sig"]:\n'
+         '    abort(403)',
+         'expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()\n'
+         'if not hmac.compare_digest(expected, request.headers["X-Sig"]):\n    abort(403)',
+         "Compare secrets in constant time: hmac.compare_digest(expected, provided) (or secrets.compare_digest).",
+         origin="Follows secret material, judged by where the value was made and never by its name "
+                "(`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, `hashlib.pbkdf2_hmac`/`scrypt`, a "
+                "fast hash of one of them, loaded private keys, Django's `settings.SECRET_KEY`; a MAC address, "
+                "an error code, `digest_size` or `token_loc` are not secrets). Evidence needed: such an origin, a "
+                "path from it to one side of `==`/`!=`, and data on the other side (a parameter, request data, a "
+                "call's result), not a constant"),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -140,7 +169,8 @@ _TARGETS = {
     "xxe": "an XML parser that resolves external entities", "ldap": "an LDAP filter",
     "xpath": "an XPath expression", "header": "an HTTP response header", "log": "the message of a log record",
     "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
-    "trust": "the server-side session",
+    "trust": "the server-side session", "secret_log": "a log record (message or arguments)",
+    "secret_compare": "an `==` or `!=` comparison with data",
 }
 
 
@@ -151,8 +181,7 @@ def _carrier(doc: _Doc):  # type: ignore[no-untyped-def]
         return None
 
     taint_check.__doc__ = (
-        f"## What it does\nFollows data from where it enters the program (request data, command-line "
-        f"arguments, the environment, sockets, ...) through assignments, containers, string building, "
+        f"## What it does\n{doc.origin} through assignments, containers, string building, "
         f"calls and returns, across functions and modules, to {_TARGETS[doc.kind]} (sink class "
         f"`{doc.kind}`), and reports the path. Sanitisers and guards listed in the specs cut the flow.\n\n"
         f"## Why is this bad\n{doc.harm} (CWE-{doc.cwe})\n\n"
@@ -171,7 +200,8 @@ TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
 _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
-TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind != "regex")
+# Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log", "secret_compare"))
 
 
 def cwe_of(kind: str) -> str | None:

@@ -10,7 +10,7 @@ import ast
 import re
 
 from secreview.analysis import neutralisers
-from secreview.analysis.specs import ALL
+from secreview.analysis.specs import ALL, SECRET_SINK_KINDS
 from secreview.analysis.summaries import EMPTY
 
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
@@ -29,6 +29,30 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
     if ALL in cuts:
         return EMPTY
     return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
+
+
+SECRET_SINKS = frozenset(SECRET_SINK_KINDS)
+# Calls outside the project whose result is their argument's text, re-encoded: a secret stays one.
+_SECRET_CARRIERS = frozenset({
+    "str", "bytes", "bytearray", "repr", "format", "base64.b64encode", "base64.urlsafe_b64encode",
+    "base64.b32encode", "base64.b16encode", "base64.encodebytes", "binascii.hexlify", "binascii.b2a_hex",
+    "binascii.b2a_base64", "codecs.encode", "json.dumps", "oslo_serialization.base64.encode_as_text",
+    "oslo_serialization.base64.encode_as_bytes"})
+_SECRET_CARRYING_METHODS = frozenset({"join", "format", "format_map"})
+
+
+def outside_result(args: frozenset, qual: str | None, method: str | None) -> frozenset:
+    """What the arguments of a call outside the project give its result.
+
+    Data from outside stays in it (a call the specs do not name passes taint on), but a secret
+    does not: `key_manager.store(context, secret)` returns an identifier, not the secret. The
+    secret kind passes only through calls that re-encode their argument's text (`str`, base64,
+    `"".join`, `.format`). Methods called on the secret itself (`token.encode()`) keep it: that
+    is the receiver's taint, not an argument's.
+    """
+    if not args or qual in _SECRET_CARRIERS or method in _SECRET_CARRYING_METHODS:
+        return args
+    return cut(args, SECRET_SINKS)
 
 
 def mark(taint: frozenset, marks: frozenset) -> frozenset:

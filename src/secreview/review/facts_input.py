@@ -52,7 +52,7 @@ def _from_specs() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], tup
         specs = load_specs()
     except Exception:  # noqa: BLE001 - a broken spec file is reported by the taint checks; facts use the lists here
         return (), frozenset(), (), ()
-    sources = tuple(specs.source_qualnames)
+    sources = tuple(q for q, spec in specs.source_qualnames.items() if spec.kind == "untrusted")  # not secrets
     calls = tuple(name for name, sinks in specs.sink_calls.items() if any(k.kind in _NEUTRALISATION_SINKS for k in sinks))
     methods = tuple(name for name, sinks in specs.sink_methods.items()  # `.write` is every file's too
                     if name != "write" and any(k.kind in _NEUTRALISATION_SINKS for k in sinks))

@@ -344,7 +344,15 @@ def looks_like_placeholder(value: str) -> bool:
         return True
     if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and SENSITIVE.search(text):
         return True  # a field or setting name such as "new_password" or "api-key"
-    return False
+    if "(?:" in text or "[^" in text:
+        return True  # a regular expression (`qtoken = '(?:"[^"]+"|\\w+)'`): a token's *shape*
+    return bool(_PASSWORD_HASH.match(text))
+
+
+# A stored password *hash* (bcrypt, argon2, crypt(3), passlib/Django formats) logs nobody in: it is
+# what a user table holds, and a fixture's fake user table is full of them.
+_PASSWORD_HASH = re.compile(r"\$(2[abxy]?|argon2(id|i|d)|[156]|pbkdf2(-sha\d+)?|scrypt)\$\S{20,}$|"
+                            r"(pbkdf2_sha\d+|argon2|bcrypt(_sha256)?|scrypt)\$\S{20,}$")
 
 
 def _secret_rule(name: str, value: str) -> str | None:
@@ -539,8 +547,10 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     default arguments, `if pwd == "..."`), and passwords inside connection
     URLs and DSNs (`"postgresql://app:...@db.internal/app"`,
     `"host=db password=..."`). Placeholders (`"changeme"`, `"xxx"`, `""`,
-    templates, environment variable names), local development databases
-    (`postgres:postgres@localhost`) and test code are not reported.
+    templates, environment variable names), stored password hashes
+    (`"$2b$12$..."`, `"pbkdf2_sha256$..."`: what a user table holds), local
+    development databases (`postgres:postgres@localhost`) and test code are
+    not reported.
 
     ## Why is this bad
     A password in the source is shared with everyone who can read the
@@ -596,9 +606,11 @@ def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
         return None
     key = argument(node, *spec)
     value = ctx.constant_value(key) if key is not None else None
-    if isinstance(value, (str, bytes)) and value:
-        return key
-    return None
+    if not (isinstance(value, (str, bytes)) and value):
+        return None
+    if isinstance(key, ast.Name) and isinstance(value, str) and _secret_rule(key.id, value):
+        return None  # `jwt.encode(claims, SECRET_KEY)`: reported once, where SECRET_KEY gets its literal
+    return key
 
 
 @rule(

@@ -106,6 +106,17 @@ def rule(
     return register
 
 
+_TEST_DIRS = ("/tests/", "/test/", "/t/unit/", "/t/integration/")  # `t/unit`: celery's and Perl's layout
+
+
+def is_test_path(path: str) -> bool:
+    """A test module by its path: fixtures, mocks and fixed secrets are normal there (rules share this)."""
+    lowered = path.replace("\\", "/").lower()
+    base = lowered.rsplit("/", 1)[-1]
+    return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
+            or any(part in f"/{lowered}" for part in _TEST_DIRS))
+
+
 class Context:
     """What a check may ask about the file, and how it reports.
 
@@ -132,15 +143,7 @@ class Context:
         # asking about the same unresolved call cost one resolution.
         self.unresolved: set[int] = set()
         self.memoise = True  # False while checks on a block run (see Walker._check)
-        lowered = path.replace("\\", "/").lower()
-        base = lowered.rsplit("/", 1)[-1]
-        self.is_test = (
-            base.startswith("test_")
-            or base.endswith("_test.py")
-            or base == "conftest.py"
-            or "/tests/" in f"/{lowered}"
-            or "/test/" in f"/{lowered}"
-        )
+        self.is_test = is_test_path(path)
 
     # -- questions ----------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:

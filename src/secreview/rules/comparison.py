@@ -8,118 +8,18 @@ import re
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
-    DIGEST,
     assigned_names,
     body_statements,
     bound_sides,
     in_tests,
     mention_gate,
-    name_of,
     request_text,
     untrusted_expression,
     walk_body,
 )
 
-_NOT_SECRET_CALLS = frozenset({"len", "type", "isinstance", "bool", "int", "str.lower"})
-_NOT_SECRET_SUFFIXES = ("_type", "_name", "_id", "_url", "_count", "_len", "_length", "type", "s_enabled")
-
-
-_CONFIRMATION = re.compile(r"\d+$|^(new|old|confirm(ation)?|again|repeat|retype|re)_?|_?(confirm(ation)?|again|repeat|"
-                           r"retype|check)$", re.IGNORECASE)
-_MESSAGE_NAME = re.compile(r"^(reason|msg|message|error|err|label|field|header|param)_|_(reason|msg|message|error|"
-                           r"label|field|header|param|marker)$", re.IGNORECASE)
-
-
-def _confirmation_pair(left: ast.expr, right: ast.expr) -> bool:
-    """`password1 != password2`, `password != confirm_password`: a user typing the same secret twice."""
-    a, b = name_of(left), name_of(right)
-    return bool(a and b and a != b and _CONFIRMATION.sub("", a).lower() == _CONFIRMATION.sub("", b).lower())
-
-
-def _class_constant(ctx: Context, node: ast.expr) -> bool:
-    """`self.reset_url_token` where the class body sets it to a literal: a marker, not a secret."""
-    if not (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls")):
-        return False
-    for cls in ctx.classes:
-        for stmt in cls.body:
-            if isinstance(stmt, ast.Assign) and any(name_of(t) == node.attr for t in stmt.targets):
-                return isinstance(stmt.value, ast.Constant)
-    return False
-
-
-_NOT_TEXT = (ast.Tuple, ast.List, ast.Set, ast.Dict, ast.ListComp, ast.SetComp, ast.DictComp, ast.Compare, ast.BoolOp)
-
-
-def _secret_operand(ctx: Context, node: ast.expr) -> str | None:
-    if isinstance(node, ast.Constant):
-        return None
-    if isinstance(node, ast.Call):
-        if ctx.call_name(node) in _NOT_SECRET_CALLS:
-            return None
-        # A call is named for what it returns, and the last word says that:
-        # `hexdigest()` and `compute_signature()` return secrets, `secret_rule()` a rule.
-        head = name_of(node.func).rsplit("_", 1)[-1]
-        return name_of(node.func) if DIGEST.search(head) else None
-    if isinstance(ctx.assigned_value(node), _NOT_TEXT):
-        return None  # `signature = (size, mtime)`: a tuple of facts, not a secret string
-    name = name_of(node)
-    if name and DIGEST.search(name) and not _MESSAGE_NAME.search(name) \
-            and not name.lower().endswith(_NOT_SECRET_SUFFIXES):
-        return name
-    return None
-
-
 _MENTIONS_REQUEST_OR_DIGEST = mention_gate("request", "compare_digest")
 _MENTIONS_INPUT = mention_gate("request", "argv", "input(")
-
-
-@rule(
-    id="timing-unsafe-comparison",
-    tests=False,
-    name="Secret compared with == (timing side channel)",
-    cwe="208",
-    severity=Severity.MEDIUM,
-    confidence=Confidence.MEDIUM,
-    nodes=(ast.Compare,),
-    fix="Compare secrets in constant time: hmac.compare_digest(expected, provided) "
-    "(or secrets.compare_digest).",
-)
-def timing_unsafe_comparison(node: ast.Compare, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds `==` and `!=` between a value that holds a secret, token, digest or
-    signature (judged by its name) and another non-constant value. A
-    password compared with its confirmation (`password1 != password2`) and
-    markers set to a literal in the class body are not reported.
-
-    ## Why is this bad
-    `==` on strings stops at the first differing byte, so response times
-    reveal how much of a guess is right; an attacker can recover a MAC or
-    token byte by byte (CWE-208).
-
-    ## Example
-    ```python
-    if request.headers["X-Signature"] == expected_signature:
-    ```
-
-    ## Use instead
-    ```python
-    if hmac.compare_digest(request.headers["X-Signature"], expected_signature):
-    ```
-    """
-    if len(node.ops) != 1 or not isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
-        return
-    left, right = node.left, node.comparators[0]
-    if ctx.is_constant(left) or ctx.is_constant(right) or in_tests(ctx) or _confirmation_pair(left, right):
-        return
-    if _class_constant(ctx, left) or _class_constant(ctx, right):
-        return
-    secret = _secret_operand(ctx, left) or _secret_operand(ctx, right)
-    if secret is None:
-        return
-    ctx.report(node, f"`{ast.unparse(node)}` compares `{secret}` with ==, whose running time "
-               "reveals how many leading characters match.")
-
 
 _HOSTISH = re.compile(r"host|origin|domain|netloc|referr?er|url|uri|redirect|email|server|site", re.IGNORECASE)
 
@@ -174,6 +74,7 @@ _FILE_SUFFIX = re.compile(
 
 @rule(
     id="partial-host-comparison",
+    tests=False,
     name="Host or origin checked with a suffix/prefix match",
     cwe="187",
     severity=Severity.HIGH,
@@ -187,7 +88,8 @@ def partial_host_comparison(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds host, origin, domain or URL values checked with
     `.endswith("example.com")` (no leading dot) or
-    `.startswith("https://example.com")` (no trailing slash).
+    `.startswith("https://example.com")` (no trailing slash). Test code
+    (a URL mock dispatching on fixed URLs) is not reported.
 
     ## Why is this bad
     `"evil-example.com".endswith("example.com")` is true, and so is
@@ -205,8 +107,8 @@ def partial_host_comparison(node: ast.Call, ctx: Context) -> None:
     if host == "example.com" or host.endswith(".example.com"):
     ```
     """
-    if not isinstance(node.func, ast.Attribute) or len(node.args) != 1:
-        return
+    if not isinstance(node.func, ast.Attribute) or len(node.args) != 1 or in_tests(ctx):
+        return  # a test's URL mock dispatching on fixed URLs trusts no host
     pattern = ctx.constant_value(node.args[0])
     if not isinstance(pattern, str):
         return

@@ -90,6 +90,9 @@ def fast_hash_for_password(node: ast.Call, ctx: Context) -> None:
 _UNIQUENESS_ONLY = re.compile(r"^c?nonce$|^salt$|tokeni[sz]", re.IGNORECASE)
 
 
+_RANDOM_BYTES = ("os.urandom", "secrets.", "uuid.uuid4")
+
+
 @rule(
     id="weak-hash-for-security",
     tests=False,
@@ -152,6 +155,8 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
         data = argument(node, 0, "string")
     if name != "hmac.new" and _password_hint(node, ctx):
         return  # fast-hash-for-password reports this with the more specific CWE
+    if isinstance(data, ast.Call) and (ctx.call_name(data) or "").startswith(_RANDOM_BYTES):
+        return  # `sha1(os.urandom(64)).hexdigest()`: a random marker; nothing to collide with
     hint = (mentions(data, SENSITIVE) if data is not None else None) or sensitive_purpose(ctx)
     if hint is not None and _UNIQUENESS_ONLY.search(hint):
         hint = None  # a nonce, salt or tokenizer needs uniqueness, not collision resistance

@@ -1,13 +1,13 @@
-"""CWE-664 across an object's lifetime: handles never released, secrets kept in logs."""
+"""CWE-664 across an object's lifetime: handles never released.
+
+Secrets kept in logs (secret-in-log) are a flow of secret material: `rules/specs/secrets.toml`."""
 
 from __future__ import annotations
 
 import ast
-import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
-from secreview.rules.dataflow_hints import LOG_METHODS, logged_values, operands
 from secreview.rules.heuristics import in_test_code, name_of, walk_nodes
 
 # Calls that return an object holding a file descriptor until closed.
@@ -23,24 +23,6 @@ _BORROWING_CALLS = frozenset({
     "next", "isinstance", "hasattr", "yaml.safe_load", "yaml.safe_dump", "yaml.dump", "tomllib.load",
     "csv.reader", "csv.writer", "csv.DictReader", "csv.DictWriter", "enumerate", "list", "sorted",
 })
-
-# Names that say a value is a credential; and suffixes that say it only describes one.
-LOGGED_SECRET = re.compile(
-    r"passw|passwd|\bpwd\b|passphrase|secret|token|api_?key|private_?key|access_?key|credential|"
-    r"session_?(id|key)|auth_?code|\botp\b|bearer|cookie",
-    re.IGNORECASE,
-)
-_DESCRIBES_SECRET = re.compile(
-    r"(_id|_ids|_name|_type|_url|_uri|_path|_file|_len|_length|_count|_expiry|_expires|_expiration|_at|_ttl|"
-    r"_set|_enabled|_required|_field|_header|_prefix|_policy|_endpoint|_label|_scope|_hint|_error|_valid|"
-    r"_format|_version|_source)$|^(is|has|should|use|num|len|max|min)_|^n_|tokeniz",
-    re.IGNORECASE,
-)
-# Values a message about a credential may show without showing the credential.
-_NOT_A_SECRET_VALUE = re.compile(r"^(e|ex|exc|err|error|exception|reason|response|resp|status|user|username)$|"
-                                 r"_error$|_exc$|_id$|_name$", re.IGNORECASE)
-_MESSAGE_SHOWS_SECRET = re.compile(r"(password|passwd|secret|token|api[_ ]?key)\s*[=:]\s*(%[sr]|\{)", re.IGNORECASE)
-
 
 def _release_or_escape(function: ast.AST, name: str, opened: ast.Assign) -> bool:
     """Whether `name` is closed, used in `with`, or handed to something that may keep it."""
@@ -126,74 +108,3 @@ def unclosed_resource(node: ast.Call, ctx: Context) -> None:
         return
     ctx.report(node, f"`{name}` = {ctx.call_name(node)}(...) is never closed in `{function.name}()`; "
                "the descriptor stays open until garbage collection.")
-
-
-def _secret_spelling(ctx: Context, value: ast.expr) -> str | None:
-    """A logged expression that is itself a credential, judged by its name."""
-    candidates: list[ast.expr]
-    if isinstance(value, ast.JoinedStr):
-        candidates = [v.value for v in value.values if isinstance(v, ast.FormattedValue)]
-    elif isinstance(value, ast.BinOp):
-        candidates = list(operands(value))
-    else:
-        candidates = [value]
-    for candidate in candidates:
-        if not isinstance(candidate, (ast.Name, ast.Attribute, ast.Subscript)) or ctx.is_constant(candidate):
-            continue
-        if isinstance(candidate, ast.Subscript) and isinstance(candidate.slice, ast.Slice):
-            continue  # token[-4:]: a recognisable fragment, which is the advice
-        name = name_of(candidate)
-        if name and LOGGED_SECRET.search(name) and not _DESCRIBES_SECRET.search(name):
-            return ast.unparse(candidate)
-    return None
-
-
-@rule(
-    id="secret-in-log",
-    tests=False,
-    name="Password, token or key written to a log",
-    cwe="532",
-    severity=Severity.MEDIUM,
-    confidence=Confidence.MEDIUM,
-    methods=LOG_METHODS,
-    fix="Log that a credential was used, not the credential: an identifier, the last four characters, "
-    "or a hash such as hashlib.sha256(token.encode()).hexdigest()[:8].",
-)
-def secret_in_log(node: ast.Call, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds logging calls that put a password, token, API key, session id or
-    other credential (judged by the variable's name or by a message such as
-    `"password=%s"`) into the log record.
-
-    ## Why is this bad
-    Logs are copied to files, log collectors, support tickets and
-    dashboards, kept for months and read by many more people than the
-    credential store. A secret in a log is a leaked secret (CWE-532).
-
-    ## Example
-    ```python
-    logger.debug("authenticating with token %s", api_token)
-    ```
-
-    ## Use instead
-    ```python
-    logger.debug("authenticating with token ending %s", api_token[-4:])
-    ```
-    """
-    if in_test_code(ctx):
-        return  # fixtures and test servers are not deployed code
-    values = logged_values(ctx, node)
-    if not values:
-        return
-    message = ctx.constant_value(values[0])
-    for value in values:
-        secret = _secret_spelling(ctx, value)
-        if secret:
-            ctx.report(node, f"`{secret}` is written to the log, where everyone who reads logs can see it.")
-            return
-    if isinstance(message, str) and _MESSAGE_SHOWS_SECRET.search(message) and any(
-        isinstance(v, (ast.Name, ast.Attribute, ast.Subscript)) and not ctx.is_constant(v)
-        and not _NOT_A_SECRET_VALUE.search(name_of(v)) for v in values[1:]
-    ):
-        ctx.report(node, f"The log message {message!r} prints a credential's value.")

@@ -130,3 +130,37 @@ def engines(create_engine):
     # ok: hardcoded-password
     docs = "https://docs.example.com/setup"
     return prod, dsn, local, templated, from_env, docs
+
+
+# A fake user table holds password *hashes*: they log nobody in.
+FAKE_USERS = {
+    "alice": {
+        # ok: hardcoded-password
+        "hashed_password": "$2b$12$EixZaYVK1fsbw1ZfbX3OXePaWxn96p36WQoeG6Lruj3vjPGga31lW",
+        # ruleid: hardcoded-password
+        "password": "Tr0ub4dor&3x",
+    },
+}
+
+# A regular expression for a quoted token names its shape, not a token.
+# ok: hardcoded-credential
+qtoken = '(?:"[^"]+"|[A-Za-z0-9_]+?)'
+# ruleid: hardcoded-credential
+api_token = "ghp_x7Kq2LmN9pR4sT6vW8yZ0aB3cD5eF7gH1jK2"
+
+
+def issue_session(claims):
+    import jwt
+    # SECRET_KEY's literal is reported once, where it is assigned (line 8), not at every use.
+    # ok: hardcoded-cryptographic-key
+    return jwt.encode(claims, SECRET_KEY, algorithm="HS256")
+
+
+SIGNING = "k3J9x!vQ2m#Lw8zR5tY0pA7s"
+
+
+def issue_signed(claims):
+    import jwt
+    # A name that does not say it is a key: the use is where the literal shows as one.
+    # ruleid: hardcoded-cryptographic-key
+    return jwt.encode(claims, SIGNING, algorithm="HS256")

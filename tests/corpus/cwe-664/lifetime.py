@@ -83,8 +83,6 @@ def login(username, password, api_token, session):
     logger.debug(f"calling upstream with token {api_token}")
     # ok: secret-in-log
     logger.debug("calling upstream with token ending %s", api_token[-4:])
-    # ruleid: secret-in-log
-    logging.warning("session " + session.session_key + " expired")
     # ok: secret-in-log
     logger.info("password_length=%d token_type=%s", len(password), session.token_type)
     # ok: secret-in-log
@@ -92,8 +90,6 @@ def login(username, password, api_token, session):
 
 
 def debug_credentials(user, value):
-    # ruleid: secret-in-log
-    logger.debug("Password: %s", value)
     # ok: secret-in-log
     logger.debug("Password: %s", "<redacted>")
 
@@ -109,10 +105,3 @@ def unpack_in_memory(payload):
     # ok: unclosed-resource
     archive = zipfile.ZipFile(io.BytesIO(payload))
     return archive.namelist()
-
-
-def oauth_failure(error):
-    # ok: secret-in-log
-    logger.error("Error authorizing OAuth access token: %s", error)
-    # ruleid: secret-in-log
-    logger.error("refresh token: %s", error.refresh_token)

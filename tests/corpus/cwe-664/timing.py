@@ -1,18 +1,46 @@
-"""Secrets compared in variable time (CWE-208)."""
+"""Secrets compared in variable time (CWE-208), judged by where the secret was made, not its name."""
+import hashlib
 import hmac
+import os
+import secrets
+
+WEBHOOK_KEY = os.environ.get("WEBHOOK_KEY", "").encode()
 
 
-def check_webhook(request, expected_signature):
+def expected_signature(body):
+    return hmac.new(WEBHOOK_KEY, body, hashlib.sha256).hexdigest()
+
+
+def check_webhook(request):
     provided = request.headers["X-Signature"]
     # ruleid: timing-unsafe-comparison
-    if provided == expected_signature:
-        return True
+    if expected_signature(request.data) != provided:
+        return False
     # ok: timing-unsafe-comparison
-    return hmac.compare_digest(provided, expected_signature)
+    return hmac.compare_digest(expected_signature(request.data), provided)
+
+
+def check_body(key, body, provided):
+    # ruleid: timing-unsafe-comparison
+    return hmac.new(key, body, "sha256").hexdigest() == provided
+
+
+class OneTimeCode:
+    def __init__(self):
+        self.code = secrets.token_hex(4)
+
+    def matches(self, typed):
+        # ruleid: timing-unsafe-comparison
+        return typed == self.code
+
+    def matches_safely(self, typed):
+        # ok: timing-unsafe-comparison
+        return secrets.compare_digest(typed, self.code)
 
 
 def check_api_key(api_key, stored):
-    # ruleid: timing-unsafe-comparison
+    # Names alone are no evidence: where either value comes from is unknown here.
+    # ok: timing-unsafe-comparison
     return api_key != stored
 
 
@@ -29,35 +57,54 @@ def passwords_match(password1, password2):
     return password1 == password2
 
 
-class PasswordResetView:
-    reset_url_token = "set-password"
-
-    def dispatch(self, token):
-        # ok: timing-unsafe-comparison
-        return token == self.reset_url_token
-
-
-def describe_failure(reason, REASON_NO_CSRF_COOKIE):
+def proxy_path(path):
+    token_loc = path.find("token=")
     # ok: timing-unsafe-comparison
-    return reason == REASON_NO_CSRF_COOKIE
+    if token_loc != -1:
+        return path[token_loc:]
+    return None
 
 
-def check_reset(token, user):
-    # ruleid: timing-unsafe-comparison
-    return token == user.reset_token
-
-
-def check_body(key, body, provided):
-    # ruleid: timing-unsafe-comparison
-    return hmac.new(key, body, "sha256").hexdigest() == provided
-
-
-def rule_for(secret_rule, value, current):
+def same_port(device, vif):
     # ok: timing-unsafe-comparison
-    return secret_rule(value) != current.rule_id
+    return device.mac == vif.address
 
 
-def unchanged(status, row):
-    signature = (status.st_size, status.st_mtime_ns)
+def cache_entry_valid(entry, digest_size):
     # ok: timing-unsafe-comparison
-    return row[:2] == signature
+    return len(entry) == digest_size
+
+
+def same_file(path, known_digest):
+    with open(path, "rb") as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    # A content hash of a local file is no secret: an integrity check, not an authenticity one.
+    # ok: timing-unsafe-comparison
+    return digest == known_digest
+
+
+def fresh_token_is_not_empty():
+    token = secrets.token_urlsafe(16)
+    # ok: timing-unsafe-comparison
+    return token != ""
+
+
+def confirm_new_password():
+    import getpass
+    password = getpass.getpass()
+    again = getpass.getpass("Password (again): ")
+    # The user types the same secret twice: no guess of an attacker's is compared.
+    # ok: timing-unsafe-comparison
+    return password == again
+
+
+def _typed(prompt="Password: "):
+    import getpass
+    return getpass.getpass(prompt)
+
+
+def change_password():
+    first = _typed()
+    second = _typed("Password (again): ")
+    # ok: timing-unsafe-comparison
+    return first != second

@@ -49,3 +49,10 @@ def cache_key(url):
 def sign_properly(secret, payload):
     # ok: weak-hash-for-security
     return hmac.new(secret, payload, hashlib.sha256).hexdigest()
+
+
+def omit_placeholder():
+    import os
+    # A digest of random bytes is a random marker: there is nothing for a collision to forge.
+    # ok: weak-hash-for-security
+    return "__omit_place_holder__%s" % hashlib.sha1(os.urandom(64)).hexdigest()
