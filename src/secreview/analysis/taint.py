@@ -630,7 +630,7 @@ class _FunctionPass:
         if candidates or self.class_sources:
             receiver = spell(value, 2)
             for spec in candidates or ():
-                if receiver in spec.receivers or receiver in self.receivers:
+                if (receiver in spec.receivers or receiver in self.receivers) and not self._foreign(value, spec):
                     return mod.new_source(node, spec)
             for spec in self.class_sources:
                 if attr in spec.attributes and receiver in spec.receivers:
@@ -922,13 +922,21 @@ class _FunctionPass:
             return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 
+    def _foreign(self, receiver: ast.expr, spec: SourceSpec) -> bool:
+        """The receiver is an import of another framework's object (`from flask import request` in a
+        file that imports Django too): a source named after its receiver belongs to its own framework."""
+        if type(receiver) is not ast.Name or not spec.imports:
+            return False
+        qual = self.resolve(receiver)
+        return qual is not None and "." in qual and qual.split(".", 1)[0] not in spec.imports
+
     def _method_source(self, node: ast.Call, func: ast.Attribute, method: str) -> frozenset:
         mod = self.mod
         candidates = mod.receiver_methods.get(method)
         if candidates or self.class_sources:
             receiver = spell(func.value, 2)
             for spec in candidates or ():
-                if receiver in spec.receivers or receiver in self.receivers:
+                if (receiver in spec.receivers or receiver in self.receivers) and not self._foreign(func.value, spec):
                     return mod.new_source(node, spec)
             for spec in self.class_sources:
                 if method in spec.methods and receiver in spec.receivers:
