@@ -111,6 +111,7 @@ def to_dict(review: Review) -> dict[str, Any]:
             "diagnostics": len(review.all_diagnostics),
             "preexisting": review.preexisting,
             "baselined": review.baselined,
+            "in_tests": review.in_tests,
         },
         "change": None if review.change is None else {
             "description": review.change.description,

@@ -106,6 +106,18 @@ def rule(
     return register
 
 
+
+def is_test_path(path: str) -> bool:
+    """A test module by its path: `test_*.py`, `*_test.py`, `conftest.py` or under `tests/`/`test/`.
+
+    Rules with `tests=False` skip these files, and taint flows whose sink is in one are
+    counted, not listed, unless `--include-tests` (request data in a test view is the test's own).
+    """
+    lowered = path.replace("\\", "/").lower()
+    base = lowered.rsplit("/", 1)[-1]
+    return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
+            or "/tests/" in f"/{lowered}" or "/test/" in f"/{lowered}")
+
 class Context:
     """What a check may ask about the file, and how it reports.
 
@@ -132,15 +144,7 @@ class Context:
         # asking about the same unresolved call cost one resolution.
         self.unresolved: set[int] = set()
         self.memoise = True  # False while checks on a block run (see Walker._check)
-        lowered = path.replace("\\", "/").lower()
-        base = lowered.rsplit("/", 1)[-1]
-        self.is_test = (
-            base.startswith("test_")
-            or base.endswith("_test.py")
-            or base == "conftest.py"
-            or "/tests/" in f"/{lowered}"
-            or "/test/" in f"/{lowered}"
-        )
+        self.is_test = is_test_path(path)
 
     # -- questions ----------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:
