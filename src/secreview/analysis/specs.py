@@ -52,7 +52,7 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
-    "returns_html": _BOOL, "server_keys": _LIST,
+    "returns_html": _BOOL, "server_keys": _LIST, "view_methods": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -168,6 +168,10 @@ class SourceSpec:
     decorator_qualnames: frozenset[str] = frozenset()
     handler_methods: frozenset[str] = frozenset()
     view_first_param: str = ""
+    # Methods with `view_first_param` that are views ("*_view": by suffix, "!name": except this one);
+    # other methods taking the request (middleware hooks, ModelAdmin.response_add) get the
+    # framework's objects, not URL parts.
+    view_methods: frozenset[str] = frozenset()
     param_names: frozenset[str] = frozenset()
     with_receiver_param: frozenset[str] = frozenset()
     safe_annotations: frozenset[str] = frozenset()
@@ -271,6 +275,7 @@ def _source(entry: dict) -> SourceSpec:
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
+        view_methods=fs("view_methods"),
     )
 
 

@@ -1085,7 +1085,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
                 fn.path_safe.add(param.arg)
     names = [p.arg for p in data_params]
     for spec in mod.param_specs:
-        if spec.view_first_param and names and names[0] == spec.view_first_param:
+        if spec.view_first_param and names and names[0] == spec.view_first_param \
+                and (not is_method or _is_view_method(node.name, spec.view_methods)):
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
@@ -1099,6 +1100,12 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
                 for param in data_params:
                     found.setdefault(param.arg, spec)
     return found
+
+
+def _is_view_method(name: str, view_methods: frozenset[str]) -> bool:
+    """`name` is one of `view_methods`, or ends with the suffix of a `*suffix` entry and is not a `!name` one."""
+    return not view_methods or name in view_methods or f"!{name}" not in view_methods and any(
+        entry[0] == "*" and name.endswith(entry[1:]) for entry in view_methods)
 
 
 def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
