@@ -181,12 +181,19 @@ class _Module:
         if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
             keys = self.server_keys.get(index)
             if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
-                    and outer.slice.value in keys:  # type: ignore[attr-defined]
+                    and _server_key(outer.slice.value, keys):  # type: ignore[attr-defined]
                 return EMPTY
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index
         return taint
+
+
+def _server_key(key: object, keys: frozenset[str]) -> bool:
+    """`key` is one the server fills: listed, or dotted where the spec lists "*.*" (PEP 3333 leaves
+    dotted environ keys to servers and middleware: `nova.context`, `keystone.token_info`; the
+    client's headers arrive as `HTTP_*`)."""
+    return isinstance(key, str) and (key in keys or "*.*" in keys and "." in key)
 
 
 class _CallSpecs(NamedTuple):
