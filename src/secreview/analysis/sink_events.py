@@ -149,6 +149,9 @@ def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, d
         if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
             fn.mod.cleared.add((line, kind))
         return
+    specs = fn.mod.specs
+    if fn.qualname in specs.sink_calls or fn.qualname in specs.sanitiser_calls:
+        return  # the body of mark_safe or escape itself (scanning Django): the finding is its caller's
     fn.sinks.append(SinkEvent(
         kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
         end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
