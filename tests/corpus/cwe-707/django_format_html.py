@@ -2,6 +2,8 @@
 only its format string is HTML marked safe."""
 from django.contrib import messages
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 
 def saved(request):
@@ -15,3 +17,15 @@ def saved(request):
     parts = [request.POST["title"]]
     # ruleid: taint-xss
     messages.error(request, format_html(*parts))
+
+
+def added_message(item):
+    msg = _("The item was added.")
+    msg += " " + _("You may edit it again below.")
+    # ok: xss-mark-safe
+    first = format_html(msg, name=item.name)
+    note = "<b>Added</b> "
+    note += item.name
+    # ruleid: xss-mark-safe
+    second = mark_safe(note)
+    return first, second
