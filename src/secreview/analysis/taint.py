@@ -76,6 +76,9 @@ class _Module:
         self.dead: list[tuple[int, int]] = []  # line ranges no feasible path reaches
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
+        # "Class.method" for every method a class of this module defines: `self.execute(...)` there is
+        # the class's own method (Django's BaseCommand.execute), not a DB-API cursor's.
+        self.own_methods: set[str] = set()
         self.class_sources: dict[str, list[SourceSpec]] = {}
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
         self.module_env: dict[str, frozenset] = {}
@@ -858,7 +861,7 @@ class _FunctionPass:
                 return source
         # sinks
         sinks = known.sinks
-        if sinks is None and method is not None and not module_function:
+        if sinks is None and method is not None and not module_function and not (own and qual in mod.own_methods):
             sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
         if sinks is not None:
             for sink in sinks:
@@ -1208,6 +1211,7 @@ def _run_nested(mod: _Module, nested: list[tuple[ast.AST, str]], prefix: str, cl
 
 def _run_class(mod: _Module, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
     _class_sources(mod, node, qual)
+    mod.own_methods.update(f"{qual}.{stmt.name}" for stmt in node.body if isinstance(stmt, _FUNCTIONS))
     for stmt in node.body:
         if isinstance(stmt, _FUNCTIONS):
             _run_function(mod, stmt, f"{qual}.{stmt.name}", qual, closure, scopes)
