@@ -52,7 +52,7 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
-    "returns_html": _BOOL, "server_keys": _LIST, "view_methods": _LIST,
+    "returns_html": _BOOL, "server_keys": _LIST, "view_methods": _LIST, "operator": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -180,6 +180,9 @@ class SourceSpec:
     injected_defaults: frozenset[str] = frozenset()
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
     returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
+    # The person running the program types or sets it (argv, a terminal, the environment): code it
+    # reaches is a deliberate feature (a shell's -c, PYTHONSTARTUP, a REPL), not an injection.
+    operator: bool = False
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
 
     def active(self, imported: frozenset[str]) -> bool:
@@ -275,7 +278,7 @@ def _source(entry: dict) -> SourceSpec:
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
-        view_methods=fs("view_methods"),
+        view_methods=fs("view_methods"), operator=entry.get("operator", False),
     )
 
 
