@@ -63,6 +63,8 @@ def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True)
                         help="report only at or above this confidence")
     parser.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files with a diagnostic")
     parser.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
+    parser.add_argument("--include-tests", action="store_true",
+                        help="list data flows into sinks in test code (by default they are only counted)")
     parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
     _add_run_options(parser)
     if not report:
@@ -240,6 +242,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
         "min_confidence": Confidence.parse(args.min_confidence) if args.min_confidence else None,
         "max_file_size": args.max_file_size,
         "gitignore": False if args.no_gitignore else None,
+        "include_tests": True if getattr(args, "include_tests", False) else None,
     }
 
 

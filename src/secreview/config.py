@@ -44,6 +44,7 @@ class Config:
     min_confidence: Confidence = Confidence.LOW
     max_file_size: int = DEFAULT_MAX_BYTES
     gitignore: bool = True
+    include_tests: bool = False  # list taint flows whose sink is in test code (counted otherwise)
     source: str | None = field(default=None, compare=False)
 
     def merged(self, **options: Any) -> "Config":
@@ -62,6 +63,7 @@ _KEYS = {
     "min-confidence": "min_confidence",
     "max-file-size": "max_file_size",
     "gitignore": "gitignore",
+    "include-tests": "include_tests",
 }
 
 
@@ -111,7 +113,7 @@ def _convert(path: Path, key: str, attr: str, value: Any) -> Any:
             if not isinstance(value, int) or value <= 0:
                 raise TypeError("a positive integer")
             return value
-        if attr == "gitignore":
+        if attr in ("gitignore", "include_tests"):
             if not isinstance(value, bool):
                 raise TypeError("true or false")
             return value

@@ -269,7 +269,12 @@ def _bind_ann_assign(names: NameModel, node: ast.AnnAssign) -> None:
 def _bind_aug_assign(names: NameModel, node: ast.AugAssign) -> None:
     target = node.target
     if isinstance(target, ast.Name):
-        combined = ast.BinOp(left=ast.Name(id=target.id, ctx=ast.Load()), op=node.op, right=node.value)
+        # `msg += x` is `msg = <what msg held> + x`: with the earlier value spelled out, a check
+        # following `msg` sees `_("Saved.") + " " + _("Edit it below.")`, not `msg` referring to itself.
+        previous = names.lookup(target.id)
+        left = previous.expr if previous is not None and previous.expr is not None \
+            else ast.Name(id=target.id, ctx=ast.Load())
+        combined = ast.BinOp(left=left, op=node.op, right=node.value)
         names.bind_target(target, combined, node.lineno)
 
 

@@ -160,6 +160,7 @@ class FileReview:
     reviewed: bool = True  # False when the file could not be read or parsed
     preexisting: int = 0  # review mode: findings already in the file before the change (listed only with --all)
     baselined: int = 0  # findings hidden because a baseline file records them
+    in_tests: int = 0  # taint flows into a sink in test code, counted not listed (`--include-tests` lists them)
 
 
 @dataclass(frozen=True)
@@ -237,6 +238,10 @@ class Review:
     @property
     def below_threshold(self) -> int:
         return sum(fr.below_threshold for fr in self.files)
+
+    @property
+    def in_tests(self) -> int:
+        return sum(fr.in_tests for fr in self.files)
 
     @property
     def lines(self) -> int:

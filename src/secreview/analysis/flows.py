@@ -24,15 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from secreview.analysis.modules import Namespaces
-from secreview.analysis.specs import neutralised
+from secreview.analysis.specs import load, neutralised
 from secreview.analysis.steps import NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
 from secreview.cwe import catalog
-from secreview.model import Confidence, Finding, Location, Step
+from secreview.model import Confidence, Finding, Location, Severity, Step
 from secreview.rules.base import Rule
 
 MAX_DEPTH = 60
@@ -782,13 +783,18 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"
     message = (f"{source.label[:1].upper()}{source.label[1:]} `{source.description}` (line {source.line}{origin}) reaches "
                f"{sink.label} in `{sink.description}` on line {sink.line}{via}.")
+    severity = rule.severity
+    if sink.kind == "code" and source.label in _operator_labels():
+        severity = Severity.LOW
+        message += (" Running code its operator supplies (a shell's -c, a startup file, a REPL) is a feature "
+                    "by design; it matters only if someone else can set this input.")
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
         cwe=rule.cwe,
         pillar=weakness.primary_pillar,
         secondary_pillars=weakness.secondary_pillars,
-        severity=rule.severity,
+        severity=severity,
         confidence=min(source.confidence, Confidence.HIGH),
         location=Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column),
         source_line=sink.line_text,
@@ -796,6 +802,12 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         fix=rule.fix,
         path=path,
     )
+
+
+@lru_cache(maxsize=1)
+def _operator_labels() -> frozenset[str]:
+    """Labels of the sources the program's own operator controls (specs: `operator = true`)."""
+    return frozenset(spec.label for spec in load().sources if spec.operator)
 
 
 def _same_line(step: Step, source: Step) -> bool:

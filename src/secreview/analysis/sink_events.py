@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis import argv, control, folding
 from secreview.analysis.control import join
 from secreview.analysis.specs import ALL, SinkSpec, neutralised
-from secreview.analysis.summaries import SinkEvent
+from secreview.analysis.summaries import EMPTY, SinkEvent
 from secreview.analysis.values import short, spell
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
             next((kw.value for kw in node.keywords if kw.arg == sink.safe_keyword), None)
         if loader is not None and spell(loader).endswith(sink.safe_endswith):
             return
-    taint = star
+    taint = star if star and _star_reaches(node, sink) else EMPTY
     for position in sink.args:
         if position < len(args):
             taint = join(taint, args[position])
@@ -69,6 +69,18 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     else:
         constant(fn, node, (sink,))
 
+
+
+def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
+    """`*parts` or `**values` may fill one of the sink's own parameters.
+
+    `*parts` does only from its own position on; `**values` only for a sink that names its
+    keywords: `format_html(msg, **values)` passes the values to be escaped, not the format.
+    """
+    if sink.keywords and any(kw.arg is None for kw in node.keywords):
+        return True
+    last = max(sink.args, default=-1)
+    return any(type(arg) is ast.Starred for arg in node.args[:last + 1])
 
 
 def _not_html(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> bool:
@@ -166,6 +178,9 @@ def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, d
         if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
             fn.mod.cleared.add((line, kind))
         return
+    specs = fn.mod.specs
+    if fn.qualname in specs.sink_calls or fn.qualname in specs.sanitiser_calls:
+        return  # the body of mark_safe or escape itself (scanning Django): the finding is its caller's
     fn.sinks.append(SinkEvent(
         kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
         end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,

@@ -59,7 +59,7 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
-    "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR,
+    "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -177,6 +177,10 @@ class SourceSpec:
     decorator_qualnames: frozenset[str] = frozenset()
     handler_methods: frozenset[str] = frozenset()
     view_first_param: str = ""
+    # Methods with `view_first_param` that are views ("*_view": by suffix, "!name": except this one);
+    # other methods taking the request (middleware hooks, ModelAdmin.response_add) get the
+    # framework's objects, not URL parts.
+    view_methods: frozenset[str] = frozenset()
     param_names: frozenset[str] = frozenset()
     with_receiver_param: frozenset[str] = frozenset()
     safe_annotations: frozenset[str] = frozenset()
@@ -186,6 +190,9 @@ class SourceSpec:
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
     kind: str = "untrusted"  # the value kind it makes (VALUE_KINDS): data from outside, or secret material
     returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
+    # The person running the program types or sets it (argv, a terminal, the environment): code it
+    # reaches is a deliberate feature (a shell's -c, PYTHONSTARTUP, a REPL), not an injection.
+    operator: bool = False
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
 
     def active(self, imported: frozenset[str]) -> bool:
@@ -282,6 +289,7 @@ def _source(entry: dict) -> SourceSpec:
         injected_defaults=fs("injected_defaults"),
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
+        view_methods=fs("view_methods"), operator=entry.get("operator", False),
     )
 
 

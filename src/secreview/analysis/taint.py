@@ -77,6 +77,9 @@ class _Module:
         self.dead: list[tuple[int, int]] = []  # line ranges no feasible path reaches
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
+        # "Class.method" for every method a class of this module defines: `self.execute(...)` there is
+        # the class's own method (Django's BaseCommand.execute), not a DB-API cursor's.
+        self.own_methods: set[str] = set()
         self.class_sources: dict[str, list[SourceSpec]] = {}
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
         self.module_env: dict[str, frozenset] = {}
@@ -182,12 +185,19 @@ class _Module:
         if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
             keys = self.server_keys.get(index)
             if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
-                    and outer.slice.value in keys:  # type: ignore[attr-defined]
+                    and _server_key(outer.slice.value, keys):  # type: ignore[attr-defined]
                 return EMPTY
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index
         return taint
+
+
+def _server_key(key: object, keys: frozenset[str]) -> bool:
+    """`key` is one the server fills: listed, or dotted where the spec lists "*.*" (PEP 3333 leaves
+    dotted environ keys to servers and middleware: `nova.context`, `keystone.token_info`; the
+    client's headers arrive as `HTTP_*`)."""
+    return isinstance(key, str) and (key in keys or "*.*" in keys and "." in key)
 
 
 class _CallSpecs(NamedTuple):
@@ -641,7 +651,7 @@ class _FunctionPass:
         if candidates or self.class_sources:
             receiver = spell(value, 2)
             for spec in candidates or ():
-                if receiver in spec.receivers or receiver in self.receivers:
+                if (receiver in spec.receivers or receiver in self.receivers) and not self._foreign(value, spec):
                     return mod.new_source(node, spec)
             for spec in self.class_sources:
                 if attr in spec.attributes and receiver in spec.receivers:
@@ -895,7 +905,7 @@ class _FunctionPass:
                 return source
         # sinks
         sinks = known.sinks
-        if sinks is None and method is not None and not module_function:
+        if sinks is None and method is not None and not module_function and not (own and qual in mod.own_methods):
             sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
         if sinks is not None:
             for sink in sinks:
@@ -990,13 +1000,21 @@ class _FunctionPass:
             return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 
+    def _foreign(self, receiver: ast.expr, spec: SourceSpec) -> bool:
+        """The receiver is an import of another framework's object (`from flask import request` in a
+        file that imports Django too): a source named after its receiver belongs to its own framework."""
+        if type(receiver) is not ast.Name or not spec.imports:
+            return False
+        qual = self.resolve(receiver)
+        return qual is not None and "." in qual and qual.split(".", 1)[0] not in spec.imports
+
     def _method_source(self, node: ast.Call, func: ast.Attribute, method: str) -> frozenset:
         mod = self.mod
         candidates = mod.receiver_methods.get(method)
         if candidates or self.class_sources:
             receiver = spell(func.value, 2)
             for spec in candidates or ():
-                if receiver in spec.receivers or receiver in self.receivers:
+                if (receiver in spec.receivers or receiver in self.receivers) and not self._foreign(func.value, spec):
                     return mod.new_source(node, spec)
             for spec in self.class_sources:
                 if method in spec.methods and receiver in spec.receivers:
@@ -1145,7 +1163,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
                 fn.path_safe.add(param.arg)
     names = [p.arg for p in data_params]
     for spec in mod.param_specs:
-        if spec.view_first_param and names and names[0] == spec.view_first_param:
+        if spec.view_first_param and names and names[0] == spec.view_first_param \
+                and (not is_method or _is_view_method(node.name, spec.view_methods)):
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
@@ -1159,6 +1178,12 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
                 for param in data_params:
                     found.setdefault(param.arg, spec)
     return found
+
+
+def _is_view_method(name: str, view_methods: frozenset[str]) -> bool:
+    """`name` is one of `view_methods`, or ends with the suffix of a `*suffix` entry and is not a `!name` one."""
+    return not view_methods or name in view_methods or f"!{name}" not in view_methods and any(
+        entry[0] == "*" and name.endswith(entry[1:]) for entry in view_methods)
 
 
 def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
@@ -1262,6 +1287,7 @@ def _run_nested(mod: _Module, nested: list[tuple[ast.AST, str]], prefix: str, cl
 
 def _run_class(mod: _Module, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
     _class_sources(mod, node, qual)
+    mod.own_methods.update(f"{qual}.{stmt.name}" for stmt in node.body if isinstance(stmt, _FUNCTIONS))
     for stmt in node.body:
         if isinstance(stmt, _FUNCTIONS):
             _run_function(mod, stmt, f"{qual}.{stmt.name}", qual, closure, scopes)

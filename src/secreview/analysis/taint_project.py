@@ -163,6 +163,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     from secreview import suppress
     from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
     from secreview.review.verdicts import file_verdicts
+    from secreview.rules.base import is_test_path
 
     found = list(found)
     safe = {(line, cwe) for line, kind in cleared if (cwe := cwe_of(kind)) in TAINT_CWES}
@@ -183,6 +184,9 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         else:
             still.append(finding)
     shown = [f for f in still if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    in_tests = 0
+    if shown and not config.include_tests and is_test_path(review.path):
+        in_tests, shown = len(shown), []  # a test view echoing its test client's data attacks nobody
     sinks = {(f.location.line, f.cwe) for f in (*still, *waived)}
     pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in taint_ids]
     waived_pattern = [f for f in review.suppressed if (f.location.line, f.cwe) not in sinks]
@@ -191,7 +195,8 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         review,
         findings=findings,
         suppressed=tuple(sorted((*waived_pattern, *waived), key=lambda f: f.sort_key)),
-        below_threshold=review.below_threshold + len(still) - len(shown),
+        below_threshold=review.below_threshold + len(still) - len(shown) - in_tests,
+        in_tests=review.in_tests + in_tests,
         verdicts=file_verdicts(findings, review.facts),
     )
 

@@ -11,7 +11,7 @@ from secreview.cwe import catalog
 from secreview.report import jsontext
 from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
 
-SCHEMA_VERSION = "1.3"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject
+SCHEMA_VERSION = "1.4"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject; 1.4: summary.in_tests
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:
@@ -111,6 +111,7 @@ def to_dict(review: Review) -> dict[str, Any]:
             "diagnostics": len(review.all_diagnostics),
             "preexisting": review.preexisting,
             "baselined": review.baselined,
+            "in_tests": review.in_tests,
         },
         "change": None if review.change is None else {
             "description": review.change.description,

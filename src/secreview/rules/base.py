@@ -110,7 +110,11 @@ _TEST_DIRS = ("/tests/", "/test/", "/t/unit/", "/t/integration/")  # `t/unit`: c
 
 
 def is_test_path(path: str) -> bool:
-    """A test module by its path: fixtures, mocks and fixed secrets are normal there (rules share this)."""
+    """A test module by its path: `test_*.py`, `*_test.py`, `conftest.py` or under a test directory.
+
+    Rules with `tests=False` skip these files, and taint flows whose sink is in one are
+    counted, not listed, unless `--include-tests` (request data in a test view is the test's own).
+    """
     lowered = path.replace("\\", "/").lower()
     base = lowered.rsplit("/", 1)[-1]
     return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from secreview.analysis.specs import ALL, load as load_specs
 from secreview.model import Confidence
 from secreview.rules.base import Context
 from secreview.rules.heuristics import _REQUEST_ATTRS, in_test_code, name_of
@@ -85,6 +86,15 @@ def call_names(ctx: Context, call: ast.Call) -> tuple[str, ...]:
     return tuple(names)
 
 
+def carries_no_text(ctx: Context, call: ast.Call) -> bool:
+    """The call returns a value that holds none of its input's text (a number, a date, a digest):
+    the sanitisers of every sink class in the taint specs (`sanitisers.toml`), one list for both layers."""
+    specs = load_specs()
+    if any(ALL in specs.sanitiser_calls.get(name, ()) for name in call_names(ctx, call)):
+        return True
+    return isinstance(call.func, ast.Attribute) and ALL in specs.sanitiser_methods.get(call.func.attr, ())
+
+
 def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: int = _DEPTH) -> bool:
     """A part that cannot carry attacker-chosen text: a constant, a number, an escaped or
     quoted value, a translated literal, or a local variable assigned one of those."""
@@ -95,7 +105,7 @@ def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: 
         return assigned is not None and assigned is not node and _neutral(ctx, assigned, neutralisers, depth - 1)
     if isinstance(node, ast.Call):
         names = call_names(ctx, node)
-        if any(n in NUMERIC_CALLS or n in neutralisers for n in names):
+        if any(n in NUMERIC_CALLS or n in neutralisers for n in names) or carries_no_text(ctx, node):
             return True
         bare = name_of(node.func).lower()
         if "quote" in bare or "escape" in bare:
@@ -301,7 +311,7 @@ def _find_request_data(
         return ast.unparse(node)  # the whole `request.args["n"]` / `request.args.get("n")` reads better
     if isinstance(node, ast.Call) and (
         any(n in NUMERIC_CALLS or n in safe for n in call_names(ctx, node))
-        or _SANITISING_NAME.search(name_of(node.func))
+        or _SANITISING_NAME.search(name_of(node.func)) or carries_no_text(ctx, node)
     ):
         return None
     if _lookup_in_constant_table(node):

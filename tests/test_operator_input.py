@@ -1,0 +1,49 @@
+"""Code the program's operator supplies (stdin, argv, the environment) reaching exec/eval is a
+deliberate feature (a shell's -c, PYTHONSTARTUP): low severity with a by-design message; code
+from the network stays critical."""
+
+from __future__ import annotations
+
+import textwrap
+
+from secreview import review_source
+from secreview.model import Severity
+
+SHELL = textwrap.dedent("""\
+    import os
+    import sys
+
+
+    def handle(options):
+        if options.get("command"):
+            exec(sys.argv[2])
+        exec(sys.stdin.read(), globals())
+        startup = os.environ.get("PYTHONSTARTUP_CODE")
+        exec(startup)
+""")
+
+VIEW = textwrap.dedent("""\
+    from django.http import HttpResponse
+
+
+    def run(request):
+        exec(request.POST["code"])
+        return HttpResponse("ok")
+""")
+
+
+def code_findings(code: str, path: str):  # type: ignore[no-untyped-def]
+    return [f for f in review_source(code, path).findings if f.rule_id == "taint-code-injection"]
+
+
+def test_operator_input_is_a_low_by_design_finding() -> None:
+    found = code_findings(SHELL, "app/shell.py")
+    assert [f.location.line for f in found] == [7, 8, 10]
+    assert {f.severity for f in found} == {Severity.LOW}
+    assert all("by design" in f.message for f in found)
+
+
+def test_network_input_stays_critical() -> None:
+    found = code_findings(VIEW, "app/views.py")
+    assert [(f.location.line, f.severity) for f in found] == [(5, Severity.CRITICAL)]
+    assert "by design" not in found[0].message
