@@ -4,7 +4,8 @@
 `shell=True`), yet the program it runs *is* a shell, and `script` is parsed
 for `;`, `|` and `$()` all the same. The pattern rule `command-injection-shell-argv`
 and the taint pass (`[[sink]] shell_argv = true`) both ask `script_argument`
-which element of an argument vector is such a script.
+which element of an argument vector is such a script; `program_argument` says
+which expression names the program itself (`[[sink]] argv_program = true`).
 """
 
 from __future__ import annotations
@@ -41,6 +42,27 @@ def vector(node: ast.Call, start: int, as_list: bool) -> list[ast.expr] | None:
             (k.value for k in node.keywords if k.arg == "args"), None) if start == 0 else None
         return list(found.elts) if isinstance(found, (ast.List, ast.Tuple)) else None
     return list(node.args[start:])
+
+
+def program_argument(node: ast.Call, qualname: str | None) -> ast.expr | None:
+    """The expression naming the program a call runs, when it is written out.
+
+    `os.exec*` and `os.posix_spawn*` take the path first; `os.spawn*` take the mode first
+    and the path after it (`os.spawnlp(os.P_WAIT, prog, ...)`); `subprocess.*` run the
+    first element of their argument vector, or `executable=` when given. A vector held in
+    a variable is not read: its other elements are arguments, not the program.
+    """
+    found = ARGV_CALLS.get(qualname or "")
+    if found is None:
+        return None
+    if qualname in SUBPROCESS_CALLS:
+        executable = next((k.value for k in node.keywords if k.arg == "executable"), None)
+        if executable is not None:
+            return executable
+        argv = vector(node, *found)
+        return argv[0] if argv else None
+    position = 1 if (qualname or "").startswith("os.spawn") else 0
+    return node.args[position] if len(node.args) > position else None
 
 
 def script_argument(node: ast.Call, qualname: str | None,

@@ -39,6 +39,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     if sink.shell_argv:
         _shell_script(fn, sink, node, func)
         return
+    if sink.argv_program:
+        _program(fn, sink, node, func)
+        return
     if sink.only_if_true:
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
         if flag is None or fn.mod.names.constant_value(flag) is not True:
@@ -88,6 +91,16 @@ def _shell_script(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.e
     found = argv.script_argument(node, fn.resolve(func), lambda n: folding.fold(n, lookup, fn.resolve))
     if found is not None and type(found[2]) is not ast.Starred:
         taint = fn.ev(found[2])
+        if taint:
+            record(fn, sink, taint, node, short(node))
+
+
+
+def _program(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+    """`os.spawnlp(os.P_WAIT, prog, ...)`, `subprocess.run([prog, ...])`: the program is the sink."""
+    program = argv.program_argument(node, fn.resolve(func))
+    if program is not None and type(program) is not ast.Starred:
+        taint = fn.ev(program)
         if taint:
             record(fn, sink, taint, node, short(node))
 

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
-from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
+from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import call_text, cut, fixed_origin, mark, short, spell
@@ -416,7 +416,10 @@ class _FunctionPass:
             if looked_up is not None and self.binding("getattr") is None:
                 base = self.resolve(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
-            return self.resolve(node.func)  # type: ignore[attr-defined]
+            called = self.resolve(node.func)  # type: ignore[attr-defined]
+            if called is not None and node.args:  # type: ignore[attr-defined]
+                return dynamic_import(node, called) or called  # type: ignore[arg-type]
+            return called
         return None
 
     def binding(self, name: str) -> Binding | None:
@@ -1015,16 +1018,28 @@ def _param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:
     return params, vararg, kwarg
 
 
-def _decorator_route(mod: _Module, decorator: ast.expr, fn: _FunctionPass) -> tuple[SourceSpec, ast.Call] | None:
-    if not isinstance(decorator, ast.Call):
+def _decorator_route(mod: _Module, decorator: ast.expr,
+                     fn: _FunctionPass) -> tuple[SourceSpec, ast.Call | None] | None:
+    """The source spec a decorator makes its function's parameters: `@app.route(...)`, `@app.task`.
+
+    A bare decorator (`@shared_task`, `@app.task`) registers the function as a called one does,
+    but only by its qualified name: a bare `@x.get` is no route.
+    """
+    kind = type(decorator)
+    call: ast.Call | None = None
+    if kind is ast.Call:
+        call = decorator  # type: ignore[assignment]
+        func = call.func  # type: ignore[union-attr]
+    elif kind is ast.Attribute or kind is ast.Name:
+        func = decorator
+    else:
         return None
-    func = decorator.func
     qual = fn.resolve(func)  # memoised: test modules stack many `@mock.patch(...)` decorators
     for spec in mod.route_specs:
-        if isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
-            return spec, decorator
+        if call is not None and isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
+            return spec, call
         if qual is not None and qual in spec.decorator_qualnames:
-            return spec, decorator
+            return spec, call
     return None
 
 
@@ -1059,7 +1074,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             fn.html_view = True
         safe = set()
         slashless = set()
-        if spec.safe_converters and call.args and isinstance(call.args[0], ast.Constant) \
+        if spec.safe_converters and call is not None and call.args and isinstance(call.args[0], ast.Constant) \
                 and isinstance(call.args[0].value, str):
             variables = _FLASK_PARAM.findall(call.args[0].value)
             safe = {name for conv, name in variables if conv in spec.safe_converters}
