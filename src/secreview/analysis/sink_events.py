@@ -16,7 +16,7 @@ import ast
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from secreview.analysis import argv, control, folding
+from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
 from secreview.analysis.specs import ALL, SinkSpec, neutralised
 from secreview.analysis.summaries import SinkEvent
@@ -41,6 +41,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
         return
     if sink.argv_program:
         _program(fn, sink, node, func)
+        return
+    if sink.unescaped_variables:
+        _unescaped_context(fn, sink, node, keywords)
         return
     if sink.only_if_true:
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
@@ -103,6 +106,24 @@ def _program(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) 
         taint = fn.ev(program)
         if taint:
             record(fn, sink, taint, node, short(node))
+
+
+
+def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
+                       keywords: list[tuple[str, frozenset]]) -> None:
+    """`render_template_string("{{ n|safe }}", n=value)`: the values the template does not escape."""
+    if not node.args:
+        return
+    source = folding.fold(node.args[0], control.known(fn), fn.resolve)
+    if not isinstance(source, str):
+        return
+    names = templates.unescaped_variables(source)
+    taint: frozenset = frozenset()
+    for name, value in keywords:
+        if name in names:
+            taint = join(taint, value)
+    if taint:
+        record(fn, sink, taint, node, short(node))
 
 
 

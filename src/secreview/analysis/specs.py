@@ -58,7 +58,8 @@ _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
-    "shell_argv": _BOOL, "argv_program": _BOOL, "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
+    "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL,
+    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
@@ -206,6 +207,7 @@ class SinkSpec:
     or_keywords: tuple[str, ...] = ()  # ... or in calls passing one of these keywords (ldap3 `search`)
     shell_argv: bool = False  # the sink is the script of a shell run from an argument vector (analysis.argv)
     argv_program: bool = False  # the sink is the program an argument vector runs (analysis.argv)
+    unescaped_variables: bool = False  # context values an inline template renders unescaped (analysis.templates)
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
 
 
@@ -287,6 +289,7 @@ def _sink(entry: dict) -> SinkSpec:
         imports=tuple(entry.get("imports", ())), or_keywords=tuple(entry.get("or_keywords", ())),
         shell_argv=entry.get("shell_argv", False),
         argv_program=entry.get("argv_program", False),
+        unescaped_variables=entry.get("unescaped_variables", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
     )
 

@@ -18,6 +18,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     neutralization_web,
     prompt_injection,
     protection,
+    protection_transport,
     resources,
     resources_exposure,
     resources_files,

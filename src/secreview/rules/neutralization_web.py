@@ -171,8 +171,9 @@ def xss_mark_safe(node: ast.Call, ctx: Context) -> None:
 def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     """
     ## What it does
-    Finds `jinja2.Environment()` created without `autoescape=` or with
-    `autoescape=False`. (Flask's own environment escapes `.html` templates;
+    Finds `jinja2.Environment()` created without `autoescape=`, with
+    `autoescape=False`, or with `select_autoescape([...])` listing extensions
+    that leave out `.html`. (Flask's own environment escapes `.html` templates;
     this is about environments the code creates itself.)
 
     ## Why is this bad
@@ -195,6 +196,12 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     if in_test_code(ctx):
         return  # fixtures and test servers are not deployed code
     setting = keyword(node, "autoescape")
+    if setting is not None and isinstance(setting.value, ast.Call):
+        missed = _html_not_selected(ctx, setting.value)
+        if missed is not None:
+            ctx.report(node, f"jinja2.Environment() with {missed}: .html templates are rendered without "
+                       "escaping.", confidence=Confidence.MEDIUM)
+        return
     if setting is not None and not (is_false(setting.value) or ctx.constant_value(setting.value) is False):
         return
     if any(isinstance(k.value, ast.Dict) or k.arg is None for k in node.keywords):
@@ -206,6 +213,27 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     state = "autoescape=False" if setting is not None else "no autoescape= (the default is off)"
     ctx.report(node, f"jinja2.Environment() with {state}: values rendered into HTML are not escaped.",
                confidence=Confidence.MEDIUM if html else Confidence.LOW)
+
+
+def _html_not_selected(ctx: Context, call: ast.Call) -> str | None:
+    """`select_autoescape(["xml"])` whose listed extensions leave out HTML: how the code spelled it.
+
+    Its default (`enabled_extensions=("html", "htm", "xml")`) covers HTML, so only a
+    constant list without "html" or "htm" is reported.
+    """
+    if ctx.call_name(call) not in ("jinja2.select_autoescape", "jinja2.utils.select_autoescape"):
+        return None
+    listed = argument(call, 0, "enabled_extensions")
+    if listed is None:
+        return None
+    if not isinstance(listed, (ast.List, ast.Tuple)):
+        return None
+    extensions = [ctx.constant_value(element) for element in listed.elts]
+    if not all(isinstance(e, str) for e in extensions):
+        return None
+    if any(e.lower().lstrip(".") in ("html", "htm") for e in extensions):
+        return None
+    return f"select_autoescape({list(extensions)!r})"
 
 
 def _header_target(ctx: Context, target: ast.expr) -> bool:
