@@ -29,12 +29,12 @@ def _plain_host(ctx: Context, url: ast.expr | None) -> str | None:
     """The host of a URL written as a constant `http://` (or an f-string that starts so)."""
     if url is None:
         return None
-    if isinstance(url, ast.JoinedStr):
-        head = url.values[0] if url.values else None
-        text = head.value if isinstance(head, ast.Constant) and isinstance(head.value, str) else None
-    else:
-        value = ctx.constant_value(url)
-        text = value if isinstance(value, str) else None
+    value = ctx.constant_value(url)
+    text = value if isinstance(value, str) else None
+    if text is None and isinstance(url, ast.JoinedStr) and url.values:  # f"http://host/{path}"
+        head = url.values[0]
+        head_value = ctx.constant_value(head.value if isinstance(head, ast.FormattedValue) else head)
+        text = head_value if isinstance(head_value, str) else None
     if text is None:
         return None
     match = _PLAIN_URL.match(text)
