@@ -8,6 +8,7 @@ from secreview.cwe import catalog
 from secreview.rules import (  # noqa: F401 - imported to register their rules
     access_control,
     calculation,
+    calculation_float,
     comparison,
     control_flow,
     exceptions,
