@@ -26,6 +26,20 @@ if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
 
 
+def applicable(fn: _FunctionPass, sinks: list[SinkSpec] | None, node: ast.Call) -> list[SinkSpec] | None:
+    """The sinks a method name may be in this file: those gated by imports only where the file imports them.
+
+    A sink by method name alone (`conn.run(sql)` of pg8000) must not stand for a project method of the
+    same name elsewhere: a sink with an opaque result hides the call from the project's summaries.
+    """
+    if not sinks:
+        return None
+    imported = fn.mod.imported
+    found = [sink for sink in sinks if not sink.imports or any(name in imported for name in sink.imports) or (
+        sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords))]
+    return found or None
+
+
 def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
           keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
     """A call of a spec'd sink: record the taint of its dangerous arguments (or that they are safe)."""

@@ -855,7 +855,7 @@ class _FunctionPass:
         # sinks
         sinks = known.sinks
         if sinks is None and method is not None and not module_function:
-            sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
+            sinks = sink_events.applicable(self, mod.specs.sink_methods.get(method), node)  # duck-typed: `cursor.execute`
         if sinks is not None:
             for sink in sinks:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
@@ -903,7 +903,8 @@ class _FunctionPass:
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
-        sinks = known.sinks if method is None or known.sinks is not None else mod.specs.sink_methods.get(method)
+        sinks = known.sinks if method is None or known.sinks is not None else \
+            sink_events.applicable(self, mod.specs.sink_methods.get(method), node)
         if sinks is not None:
             sink_events.constant(self, node, sinks)
         if qual is not None and (own or not known.external):
