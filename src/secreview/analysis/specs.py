@@ -52,7 +52,7 @@ _SOURCE_KEYS = {
     "class_bases": _LIST, "route_decorators": _LIST, "decorator_qualnames": _LIST, "handler_methods": _LIST,
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
-    "returns_html": _BOOL, "server_keys": _LIST,
+    "returns_html": _BOOL, "server_keys": _LIST, "not_inside": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -178,6 +178,7 @@ class SourceSpec:
     not_for: frozenset[str] = frozenset()  # sink classes this source is expected to reach (a CLI names files)
     returns_html: bool = False  # a str the handler returns is the HTML body (Flask: text/html by default)
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
+    not_inside: frozenset[str] = frozenset()  # top-level packages (the framework itself) where it is no source
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -274,6 +275,7 @@ def _source(entry: dict) -> SourceSpec:
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"), not_for=fs("not_for"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
+        not_inside=fs("not_inside"),
     )
 
 

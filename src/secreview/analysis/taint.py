@@ -84,7 +84,7 @@ class _Module:
         self.call_memo: dict[str, _CallSpecs] = {}
         self.imported: set[str] = set()
         self._declare(tree.body, module)
-        index = _index(specs, frozenset(self.imported))
+        index = _index(specs, frozenset(self.imported), self.top)
         self.active = index.active
         self.param_sources = index.param_sources
         self.request_types = index.request_types
@@ -245,12 +245,17 @@ _UNKNOWN_CALL = _CallSpecs(None, None, None, True)
 _INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
 
 
-def _index(specs: Specs, imported: frozenset[str]) -> _Index:
+def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
+    """The index of the sources active in a module of package `top` that imports `imported`.
+
+    A source with `not_inside` is not active in the framework's own package: inside `pyramid`,
+    `request.path_info` is the framework routing a request, and its checks are what the spec trusts.
+    """
     global _INDEXES
     if _INDEXES[0] is not specs:
         _INDEXES = (specs, {})
     known = _INDEXES[1]
-    active = tuple(s for s in specs.sources if s.active(imported))
+    active = tuple(s for s in specs.sources if s.active(imported) and top not in s.not_inside)
     found = known.get(active)
     if found is None:
         found = known[active] = _Index(specs, list(active))
