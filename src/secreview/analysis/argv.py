@@ -5,7 +5,9 @@
 for `;`, `|` and `$()` all the same. The pattern rule `command-injection-shell-argv`
 and the taint pass (`[[sink]] shell_argv = true`) both ask `script_argument`
 which element of an argument vector is such a script; `program_argument` says
-which expression names the program itself (`[[sink]] argv_program = true`).
+which expression names the program itself (`[[sink]] argv_program = true`), and
+`option_arguments` which elements a program such as git or curl may take for its
+own options (`[[sink]] argv_options = true`, argument injection).
 """
 
 from __future__ import annotations
@@ -63,6 +65,40 @@ def program_argument(node: ast.Call, qualname: str | None) -> ast.expr | None:
         return argv[0] if argv else None
     position = 1 if (qualname or "").startswith("os.spawn") else 0
     return node.args[position] if len(node.args) > position else None
+
+
+# Programs with options that run commands or write files of the caller's choosing: git --upload-pack
+# and -c core.sshCommand, ssh -oProxyCommand, scp -S, rsync -e, curl -o/-K, wget -O/--use-askpass,
+# tar --to-command/--checkpoint-action, zip -TT, find -exec, sendmail -X, hg --config.
+OPTION_PROGRAMS = frozenset({"git", "ssh", "scp", "sftp", "rsync", "curl", "wget", "tar", "zip", "unzip", "find",
+                             "sendmail", "hg", "svn"})
+
+
+def option_arguments(node: ast.Call, qualname: str | None,
+                     value_of: Callable[[ast.expr], object]) -> list[ast.expr]:
+    """Elements of a written-out argument vector that an option-sensitive program may read as options.
+
+    Only vectors that start with the program (`subprocess.*`, `asyncio.create_subprocess_exec`)
+    and name one of `OPTION_PROGRAMS` as a constant; elements after a `--` are operands, and an
+    element with constant text before the value (`f"--branch={b}"`, `"https://" + host`) cannot
+    start with "-".
+    """
+    if qualname not in SUBPROCESS_CALLS and qualname != "asyncio.create_subprocess_exec":
+        return []
+    found = ARGV_CALLS.get(qualname or "")
+    argv = vector(node, *found) if found is not None else None
+    if not argv:
+        return []
+    program = value_of(argv[0])
+    if not (isinstance(program, str) and program.rsplit("/", 1)[-1] in OPTION_PROGRAMS):
+        return []
+    options: list[ast.expr] = []
+    for element in argv[1:]:
+        if value_of(element) == "--":
+            break
+        if type(element) in (ast.Name, ast.Subscript, ast.Attribute, ast.Call):
+            options.append(element)
+    return options
 
 
 def script_argument(node: ast.Call, qualname: str | None,

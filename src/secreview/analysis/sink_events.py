@@ -59,6 +59,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     if sink.unescaped_variables:
         _unescaped_context(fn, sink, node, keywords)
         return
+    if sink.argv_options:
+        _options(fn, sink, node, func)
+        return
     if sink.only_if_true:
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
         if flag is None or fn.mod.names.constant_value(flag) is not True:
@@ -120,6 +123,17 @@ def _program(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) 
         taint = fn.ev(program)
         if taint:
             record(fn, sink, taint, node, short(node))
+
+
+
+def _options(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+    """`subprocess.run(["git", "clone", url])`: a value git may read as one of its options."""
+    lookup = control.known(fn)
+    taint: frozenset = frozenset()
+    for element in argv.option_arguments(node, fn.resolve(func), lambda n: folding.fold(n, lookup, fn.resolve)):
+        taint = join(taint, fn.ev(element))
+    if taint:
+        record(fn, sink, taint, node, short(node))
 
 
 
