@@ -13,6 +13,7 @@ own options (`[[sink]] argv_options = true`, argument injection).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable
 
 SUBPROCESS_CALLS = (
@@ -92,13 +93,22 @@ def option_arguments(node: ast.Call, qualname: str | None,
     program = value_of(argv[0])
     if not (isinstance(program, str) and program.rsplit("/", 1)[-1] in OPTION_PROGRAMS):
         return []
+    tar = program.rsplit("/", 1)[-1] == "tar"
     options: list[ast.expr] = []
+    previous: object = None
     for element in argv[1:]:
-        if value_of(element) == "--":
+        value = value_of(element)
+        if value == "--":
             break
-        if type(element) in (ast.Name, ast.Subscript, ast.Attribute, ast.Call):
+        # tar's f (in "czf", "-xf", "-f") takes the next word as the archive name, whatever it starts with.
+        archive = tar and isinstance(previous, str) and _TAR_FILE_OPTION.fullmatch(previous) is not None
+        if type(element) in (ast.Name, ast.Subscript, ast.Attribute, ast.Call) and not archive:
             options.append(element)
+        previous = value
     return options
+
+
+_TAR_FILE_OPTION = re.compile(r"-?[A-Za-z]*f")
 
 
 def script_argument(node: ast.Call, qualname: str | None,

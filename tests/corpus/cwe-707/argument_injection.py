@@ -50,6 +50,9 @@ def archive():
     name = request.args["name"]
     # ruleid: taint-argument-injection
     subprocess.run(["tar", "czf", "/tmp/out.tgz", name], check=True)
+    # tar's f takes the next word as the archive name: not read as an option.
+    # ok: taint-argument-injection
+    subprocess.run(["tar", "czf", name, "/srv/data"], check=True)
     # An echo takes no dangerous options: not an option-sensitive program.
     # ok: taint-argument-injection
     subprocess.run(["echo", name], check=True)
