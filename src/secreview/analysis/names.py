@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
@@ -160,7 +161,7 @@ class NameModel:
                 return None
             return member(base, node.attr)
         if isinstance(node, ast.Call):
-            looked_up = getattr_member(node) if self.lookup("getattr") is None else None
+            looked_up = getattr_member(node, self.constant_value) if self.lookup("getattr") is None else None
             if looked_up is not None:  # `getattr(builtins, "eval")` is `builtins.eval`, that is `eval`
                 base = self.qualname(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
@@ -252,13 +253,24 @@ def dynamic_import(node: ast.Call, called: str | None) -> str | None:
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
 
 
-def getattr_member(node: ast.Call) -> tuple[ast.expr, str] | None:
-    """(object, attribute) of `getattr(obj, "name")` with a literal name, else None."""
+def getattr_member(node: ast.Call, constant_of: Callable[[ast.expr], object] | None = None,
+                   ) -> tuple[ast.expr, str] | None:
+    """(object, attribute) of `getattr(obj, "name")` with a constant name, else None.
+
+    `constant_of` reads a name bound to a constant (`NAME = "system"; getattr(os, NAME)`);
+    without it only a literal counts.
+    """
     func = node.func
     if type(func) is ast.Name and func.id == "getattr" and len(node.args) == 2 and not node.keywords:
         name = node.args[1]
-        if type(name) is ast.Constant and isinstance(name.value, str):
-            return node.args[0], name.value
+        if type(name) is ast.Constant:
+            value = name.value
+        elif constant_of is not None and type(name) is ast.Name:
+            value = constant_of(name)
+        else:
+            return None
+        if isinstance(value, str):
+            return node.args[0], value
     return None
 
 

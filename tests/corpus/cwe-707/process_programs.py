@@ -65,3 +65,16 @@ def dynamic():
     # ok: taint-command-injection
     __import__("os.path").path.exists(command)
     return "ok"
+
+
+RUNNER = "system"
+
+
+@app.route("/named")
+def named():
+    # A module-level constant name: the pattern rule resolves it; the flow pass does not read module constants.
+    # ruleid: command-injection-shell
+    getattr(os, RUNNER)(request.args["cmd"])
+    # ok: taint-command-injection
+    getattr(os, "getcwd")()
+    return "ok"
