@@ -3,7 +3,7 @@ from django.db import connection
 from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -58,3 +58,13 @@ def cancel_order(request, order_id: int):
     order.status = "cancelled"
     order.save()
     return JsonResponse({"status": order.status})
+
+
+def tags(request):
+    tag_names = request.GET.getlist("tag")
+    label = request.GET.get("label", "")
+    # ruleid: taint-xss
+    bad = format_html_join("\n", "<li>" + label + ": {}</li>", ((t,) for t in tag_names))
+    # ok: taint-xss
+    good = format_html_join("\n", "<li>{}: {}</li>", ((label, t) for t in tag_names))
+    return render(request, "tags.html", {"bad": bad, "good": good})
