@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 _SAFE_FILTERED = re.compile(r"{{-?\s*([A-Za-z_]\w*)[^{}]*?\|\s*safe\b")
-_AUTOESCAPE_OFF = re.compile(r"{%-?\s*autoescape\s+false\s*-?%}(.*?)(?:{%-?\s*endautoescape\s*-?%}|$)", re.S)
+_AUTOESCAPE_OFF = re.compile(r"{%-?\s*autoescape\s+false\s*-?%}(.*?)(?:{%-?\s*endautoescape\s*-?%}|$)", re.DOTALL)
 _VARIABLE = re.compile(r"{{-?\s*([A-Za-z_]\w*)")
 
 
