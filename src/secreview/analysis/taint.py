@@ -152,8 +152,12 @@ class _Module:
             specs = self.specs
             top = qualname.partition(".")[0]
             source = specs.source_for(qualname) if top in self.source_tops else None
+            sinks = specs.sink_calls.get(qualname)
+            if sinks is None and qualname in self.classes:  # `class Html(SafeString)` of this module
+                sinks = [sink for base in self.classes[qualname] for sink in specs.sink_calls.get(base, ())
+                         if sink.subclasses] or None
             found = self.call_memo[qualname] = _record(_CallSpecs, (
-                source, specs.sink_calls.get(qualname), specs.sanitiser_calls.get(qualname), top in self.external_tops))
+                source, sinks, specs.sanitiser_calls.get(qualname), top in self.external_tops))
         return found
 
     def line_text(self, line: int) -> str:

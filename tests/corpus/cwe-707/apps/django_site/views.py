@@ -4,7 +4,7 @@ from django.db.models.expressions import RawSQL
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.html import escape, format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -68,3 +68,16 @@ def tags(request):
     # ok: taint-xss
     good = format_html_join("\n", "<li>{}: {}</li>", ((label, t) for t in tag_names))
     return render(request, "tags.html", {"bad": bad, "good": good})
+
+
+class Fragment(SafeString):
+    """HTML the shop's own code assembled."""
+
+
+def note(request):
+    text = request.GET.get("note", "")
+    # ruleid: taint-xss
+    marked = Fragment(text)
+    # ok: taint-xss
+    escaped = Fragment(escape(text))
+    return render(request, "note.html", {"marked": marked, "escaped": escaped})
