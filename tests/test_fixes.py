@@ -30,7 +30,9 @@ FIXED_RULES = {
 
 # Rules the engine reports only when the same value reaches no worse sink (a file-existence oracle
 # next to a command injection): fixing the worse sink uncovers them, which is not a finding the fix adds.
-UNCOVERED_BY_A_FIX = {"taint-path-oracle"}
+# Argument injection too: `tar czf out.tgz {path}` run by a shell took `--to-command=...` as an option
+# as well; the argument list the fix writes only makes that visible to the argv sink.
+UNCOVERED_BY_A_FIX = {"taint-path-oracle", "taint-argument-injection"}
 
 
 def _review(text: str, name: str):

@@ -179,6 +179,21 @@ def test_resource_released_by_cleanup_and_one_not_released() -> None:
     assert "the socket created on line 6 is not released in this file" in verdict.summary
 
 
+def test_pyramid_view_permission_is_its_authorisation() -> None:
+    code = (
+        "from pyramid.security import NO_PERMISSION_REQUIRED\n"
+        "from pyramid.view import view_config\n\n\n"
+        "@view_config(route_name='edit', permission='edit', renderer='json')\n"
+        "def edit(request):\n    return {}\n\n\n"
+        "@view_config(route_name='open', permission=NO_PERMISSION_REQUIRED, renderer='json')\n"
+        "def open_view(request):\n    return {}\n"
+    )
+    review = review_source(code, filename="views.py", config=Config())
+    summary = " ".join(next(v for v in review.verdicts if v.pillar == "284").summary.split())
+    assert "authorised where they are declared: edit (@view_config, @view_config(permission='edit'))" in summary
+    assert "no authorisation decorator, dependency or check in their body: open_view (@view_config)" in summary
+
+
 def test_nothing_found_says_what_was_looked_for() -> None:
     review = review_source("x = 1\n", filename="a.py", config=Config())
     summaries = {v.pillar: v.summary for v in review.verdicts}

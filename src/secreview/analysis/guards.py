@@ -17,7 +17,8 @@ check only clears a value for the sinks it really protects:
   redirects and outgoing requests; a check of its scheme alone clears nothing
   (`https://evil.example/` has an allowed scheme);
 * rejecting a quote (`if "'" in name: abort(400)`) keeps the value inside an XPath
-  string literal;
+  string literal, and rejecting a leading dash (`if v.startswith("-"): abort(400)`) keeps
+  it from being read as a program's option;
 * a validator call from the specs (`url_has_allowed_host_and_scheme(u, ...)`)
   clears the sinks it names. A sanitiser is not a validator: `if quote(x):`
   says nothing about `x`, and neither do `os.path.exists(x)` or `x.startswith("a")`.
@@ -48,6 +49,7 @@ _URL_KINDS = frozenset({"ssrf", "redirect"})
 _HOST_PARTS = frozenset({"netloc", "hostname", "host"})
 _URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit", "urlparse.urlparse", "urlparse.urlsplit"})
 _PATH = frozenset({"path"})
+_ARGUMENT = frozenset({"argument"})
 _REGEX_METHODS = frozenset({"fullmatch", "match"})
 # A value without this quote cannot end a string literal delimited by it. XPath 1.0 literals have no
 # escapes, so code spells them with one kind of quote ('...' by far the most often): a value that
@@ -72,7 +74,10 @@ REGEX_PROBES: dict[str, tuple[str, ...]] = {
     "regex": (".", "*", "+", "?", "(", "[", "{", "|", "\\", "^", "$"),
     "deserialization": ("\x80", "c", "(", "\n", "."),
     "xxe": ("<", "!", "&", "%"),
+    "argument": ("-",),
 }
+# Kinds harmed only by a value that starts with the probe (an option): their probes get no text before.
+_LEADING_ONLY = frozenset({"argument"})
 
 
 def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
@@ -159,6 +164,8 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
                 return {key: _ALL}, {}
             if method == "startswith" and test.args and _absolute_prefix(test.args[0]):
                 return {}, {key: frozenset({ABSOLUTE})}  # `if p.startswith("/"): reject`
+            if method == "startswith" and test.args and _literal(test.args[0]) == "-":
+                return {}, {key: _ARGUMENT}  # `if value.startswith("-"): reject`
             if method == "startswith" and test.args and fixed_origin(test.args[0]):
                 return {key: _URL_KINDS}, {}
         if method in _REGEX_METHODS and test.args:  # `NAME_RE.fullmatch(x)`
@@ -205,8 +212,11 @@ def regex_cuts(pattern: str, whole: bool = True) -> frozenset[str]:
         return frozenset()
     cuts = set()
     for kind, probes in REGEX_PROBES.items():
-        if not any(compiled.fullmatch(text) for probe in probes for text in (probe, f"a{probe}", f"{probe}a",
-                                                                               f"a{probe}a", f"1{probe}1")):
+        if kind in _LEADING_ONLY:
+            texts = [text for probe in probes for text in (probe, f"{probe}a", f"{probe}1", f"{probe}{probe}a")]
+        else:
+            texts = [text for probe in probes for text in (probe, f"a{probe}", f"{probe}a", f"a{probe}a", f"1{probe}1")]
+        if not any(compiled.fullmatch(text) for text in texts):
             cuts.add(kind)
     if not whole and not pattern.endswith("\\Z"):
         cuts -= {"log", "header"}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 BUILTINS = frozenset(dir(builtins))
@@ -134,6 +135,9 @@ class NameModel:
             if qual is not None:
                 return Binding(qual, kind="alias", line=line, expr=value)
         if isinstance(value, ast.Call):
+            module = self.imported_module(value)
+            if module is not None:  # `os_ = importlib.import_module("os")` is `import os as os_`
+                return Binding(module, kind="alias", line=line, expr=value)
             qual = self.qualname(value.func)
             if qual is not None and "." in qual:
                 return Binding(qual, kind="instance", line=line, expr=value)
@@ -157,13 +161,20 @@ class NameModel:
                 return None
             return member(base, node.attr)
         if isinstance(node, ast.Call):
-            looked_up = getattr_member(node) if self.lookup("getattr") is None else None
+            looked_up = getattr_member(node, self.constant_value) if self.lookup("getattr") is None else None
             if looked_up is not None:  # `getattr(builtins, "eval")` is `builtins.eval`, that is `eval`
                 base = self.qualname(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
+            module = self.imported_module(node)
+            if module is not None:  # `importlib.import_module("os")` is the module `os`
+                return module
             # `requests.Session().get` resolves as a method of the class.
             return self.qualname(node.func)
         return None
+
+    def imported_module(self, node: ast.Call) -> str | None:
+        """The module a dynamic import of a constant name returns (`dynamic_import`), else None."""
+        return dynamic_import(node, self.qualname(node.func)) if node.args else None
 
     def constant_value(self, node: ast.expr | None) -> object:
         """The compile-time value of an expression, or NOT_CONSTANT.
@@ -222,13 +233,44 @@ def member(base: str, attr: str) -> str:
     return attr if base == "builtins" else f"{base}.{attr}"
 
 
-def getattr_member(node: ast.Call) -> tuple[ast.expr, str] | None:
-    """(object, attribute) of `getattr(obj, "name")` with a literal name, else None."""
+def dynamic_import(node: ast.Call, called: str | None) -> str | None:
+    """The module that `called(node.args...)` returns when it is a dynamic import of a constant name.
+
+    `importlib.import_module("os.path")` returns `os.path`; `__import__("os.path")` returns
+    the top package `os` unless a `fromlist` is given, so only its one-argument form is read.
+    Resolving these like `import` statements keeps `importlib.import_module("os").system(cmd)`
+    from hiding a sink; a relative name depends on a package this pass does not follow.
+    """
+    if called not in _DYNAMIC_IMPORTS or len(node.args) != 1 or node.keywords:
+        return None
+    name = node.args[0]
+    if type(name) is not ast.Constant or not isinstance(name.value, str) or not name.value \
+            or name.value.startswith("."):
+        return None
+    return name.value if called == "importlib.import_module" else name.value.split(".", 1)[0]
+
+
+_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
+
+
+def getattr_member(node: ast.Call, constant_of: Callable[[ast.expr], object] | None = None,
+                   ) -> tuple[ast.expr, str] | None:
+    """(object, attribute) of `getattr(obj, "name")` with a constant name, else None.
+
+    `constant_of` reads a name bound to a constant (`NAME = "system"; getattr(os, NAME)`);
+    without it only a literal counts.
+    """
     func = node.func
     if type(func) is ast.Name and func.id == "getattr" and len(node.args) == 2 and not node.keywords:
         name = node.args[1]
-        if type(name) is ast.Constant and isinstance(name.value, str):
-            return node.args[0], name.value
+        if type(name) is ast.Constant:
+            value = name.value
+        elif constant_of is not None and type(name) is ast.Name:
+            value = constant_of(name)
+        else:
+            return None
+        if isinstance(value, str):
+            return node.args[0], value
     return None
 
 

@@ -16,7 +16,7 @@ import ast
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from secreview.analysis import argv, control, folding
+from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
 from secreview.analysis.specs import ALL, SinkSpec, neutralised
 from secreview.analysis.summaries import EMPTY, SinkEvent
@@ -24,6 +24,20 @@ from secreview.analysis.values import short, spell
 
 if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
+
+
+def applicable(fn: _FunctionPass, sinks: list[SinkSpec] | None, node: ast.Call) -> list[SinkSpec] | None:
+    """The sinks a method name may be in this file: those gated by imports only where the file imports them.
+
+    A sink by method name alone (`conn.run(sql)` of pg8000) must not stand for a project method of the
+    same name elsewhere: a sink with an opaque result hides the call from the project's summaries.
+    """
+    if not sinks:
+        return None
+    imported = fn.mod.imported
+    found = [sink for sink in sinks if not sink.imports or any(name in imported for name in sink.imports) or (
+        sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords))]
+    return found or None
 
 
 def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
@@ -38,6 +52,15 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
         return  # `Response(body, mimetype="application/json")`
     if sink.shell_argv:
         _shell_script(fn, sink, node, func)
+        return
+    if sink.argv_program:
+        _program(fn, sink, node, func)
+        return
+    if sink.unescaped_variables:
+        _unescaped_context(fn, sink, node, keywords)
+        return
+    if sink.argv_options:
+        _options(fn, sink, node, func)
         return
     if sink.only_if_true:
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
@@ -102,6 +125,45 @@ def _shell_script(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.e
         taint = fn.ev(found[2])
         if taint:
             record(fn, sink, taint, node, short(node))
+
+
+
+def _program(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+    """`os.spawnlp(os.P_WAIT, prog, ...)`, `subprocess.run([prog, ...])`: the program is the sink."""
+    program = argv.program_argument(node, fn.resolve(func))
+    if program is not None and type(program) is not ast.Starred:
+        taint = fn.ev(program)
+        if taint:
+            record(fn, sink, taint, node, short(node))
+
+
+
+def _options(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+    """`subprocess.run(["git", "clone", url])`: a value git may read as one of its options."""
+    lookup = control.known(fn)
+    taint: frozenset = frozenset()
+    for element in argv.option_arguments(node, fn.resolve(func), lambda n: folding.fold(n, lookup, fn.resolve)):
+        taint = join(taint, fn.ev(element))
+    if taint:
+        record(fn, sink, taint, node, short(node))
+
+
+
+def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
+                       keywords: list[tuple[str, frozenset]]) -> None:
+    """`render_template_string("{{ n|safe }}", n=value)`: the values the template does not escape."""
+    if not node.args:
+        return
+    source = folding.fold(node.args[0], control.known(fn), fn.resolve)
+    if not isinstance(source, str):
+        return
+    names = templates.unescaped_variables(source)
+    taint: frozenset = frozenset()
+    for name, value in keywords:
+        if name in names:
+            taint = join(taint, value)
+    if taint:
+        record(fn, sink, taint, node, short(node))
 
 
 

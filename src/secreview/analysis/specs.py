@@ -28,7 +28,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from secreview.model import Confidence
 
 UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-                        "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust")
+                        "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust", "argument")
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
@@ -60,12 +60,14 @@ _SOURCE_KEYS = {
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
+    "not_inside": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
-    "shell_argv": _BOOL, "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
+    "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
+    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
@@ -194,6 +196,7 @@ class SourceSpec:
     # reaches is a deliberate feature (a shell's -c, PYTHONSTARTUP, a REPL), not an injection.
     operator: bool = False
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
+    not_inside: frozenset[str] = frozenset()  # top-level packages (the framework itself) where it is no source
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -222,6 +225,10 @@ class SinkSpec:
     imports: tuple[str, ...] = ()  # receiver-named sinks apply only in files importing one of these
     or_keywords: tuple[str, ...] = ()  # ... or in calls passing one of these keywords (ldap3 `search`)
     shell_argv: bool = False  # the sink is the script of a shell run from an argument vector (analysis.argv)
+    argv_program: bool = False  # the sink is the program an argument vector runs (analysis.argv)
+    unescaped_variables: bool = False  # context values an inline template renders unescaped (analysis.templates)
+    argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
+    subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
 
 
@@ -289,7 +296,7 @@ def _source(entry: dict) -> SourceSpec:
         injected_defaults=fs("injected_defaults"),
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
-        view_methods=fs("view_methods"), operator=entry.get("operator", False),
+        view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
     )
 
 
@@ -304,6 +311,10 @@ def _sink(entry: dict) -> SinkSpec:
         safe_keyword=safe.get("keyword", ""), safe_endswith=tuple(safe.get("endswith", ())),
         imports=tuple(entry.get("imports", ())), or_keywords=tuple(entry.get("or_keywords", ())),
         shell_argv=entry.get("shell_argv", False),
+        argv_program=entry.get("argv_program", False),
+        unescaped_variables=entry.get("unescaped_variables", False),
+        argv_options=entry.get("argv_options", False),
+        subclasses=entry.get("subclasses", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
     )
 

@@ -27,7 +27,7 @@ from typing import NamedTuple
 
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
-from secreview.analysis.names import BUILTINS, Binding, NameModel, getattr_member, member
+from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
@@ -88,7 +88,7 @@ class _Module:
         self.call_memo: dict[str, _CallSpecs] = {}
         self.imported: set[str] = set()
         self._declare(tree.body, module)
-        index = _index(specs, frozenset(self.imported))
+        index = _index(specs, frozenset(self.imported), self.top)
         self.active = index.active
         self.param_sources = index.param_sources
         self.request_types = index.request_types
@@ -156,8 +156,12 @@ class _Module:
             specs = self.specs
             top = qualname.partition(".")[0]
             source = specs.source_for(qualname) if top in self.source_tops else None
+            sinks = specs.sink_calls.get(qualname)
+            if sinks is None and qualname in self.classes:  # `class Html(SafeString)` of this module
+                sinks = [sink for base in self.classes[qualname] for sink in specs.sink_calls.get(base, ())
+                         if sink.subclasses] or None
             found = self.call_memo[qualname] = _record(_CallSpecs, (
-                source, specs.sink_calls.get(qualname), specs.sanitiser_calls.get(qualname), top in self.external_tops))
+                source, sinks, specs.sanitiser_calls.get(qualname), top in self.external_tops))
         return found
 
     def line_text(self, line: int) -> str:
@@ -256,12 +260,17 @@ _UNKNOWN_CALL = _CallSpecs(None, None, None, True)
 _INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
 
 
-def _index(specs: Specs, imported: frozenset[str]) -> _Index:
+def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
+    """The index of the sources active in a module of package `top` that imports `imported`.
+
+    A source with `not_inside` is not active in the framework's own package: inside `pyramid`,
+    `request.path_info` is the framework routing a request, and its checks are what the spec trusts.
+    """
     global _INDEXES
     if _INDEXES[0] is not specs:
         _INDEXES = (specs, {})
     known = _INDEXES[1]
-    active = tuple(s for s in specs.sources if s.active(imported))
+    active = tuple(s for s in specs.sources if s.active(imported) and top not in s.not_inside)
     found = known.get(active)
     if found is None:
         found = known[active] = _Index(specs, list(active))
@@ -429,7 +438,10 @@ class _FunctionPass:
             if looked_up is not None and self.binding("getattr") is None:
                 base = self.resolve(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
-            return self.resolve(node.func)  # type: ignore[attr-defined]
+            called = self.resolve(node.func)  # type: ignore[attr-defined]
+            if called is not None and node.args:  # type: ignore[attr-defined]
+                return dynamic_import(node, called) or called  # type: ignore[arg-type]
+            return called
         return None
 
     def binding(self, name: str) -> Binding | None:
@@ -906,7 +918,8 @@ class _FunctionPass:
         # sinks
         sinks = known.sinks
         if sinks is None and method is not None and not module_function and not (own and qual in mod.own_methods):
-            sinks = mod.specs.sink_methods.get(method)  # duck-typed: `cursor.execute`, whatever the cursor is
+            # duck-typed: `cursor.execute`, whatever the cursor is
+            sinks = sink_events.applicable(self, mod.specs.sink_methods.get(method), node)
         if sinks is not None:
             for sink in sinks:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
@@ -954,7 +967,8 @@ class _FunctionPass:
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
                 return source
-        sinks = known.sinks if method is None or known.sinks is not None else mod.specs.sink_methods.get(method)
+        sinks = known.sinks if method is None or known.sinks is not None else \
+            sink_events.applicable(self, mod.specs.sink_methods.get(method), node)
         if sinks is not None:
             sink_events.constant(self, node, sinks)
         if qual is not None and (own or not known.external):
@@ -1101,16 +1115,28 @@ def _param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:
     return params, vararg, kwarg
 
 
-def _decorator_route(mod: _Module, decorator: ast.expr, fn: _FunctionPass) -> tuple[SourceSpec, ast.Call] | None:
-    if not isinstance(decorator, ast.Call):
+def _decorator_route(mod: _Module, decorator: ast.expr,
+                     fn: _FunctionPass) -> tuple[SourceSpec, ast.Call | None] | None:
+    """The source spec a decorator makes its function's parameters: `@app.route(...)`, `@app.task`.
+
+    A bare decorator (`@shared_task`, `@app.task`) registers the function as a called one does,
+    but only by its qualified name: a bare `@x.get` is no route.
+    """
+    kind = type(decorator)
+    call: ast.Call | None = None
+    if kind is ast.Call:
+        call = decorator  # type: ignore[assignment]
+        func = call.func  # type: ignore[union-attr]
+    elif kind is ast.Attribute or kind is ast.Name:
+        func = decorator
+    else:
         return None
-    func = decorator.func
     qual = fn.resolve(func)  # memoised: test modules stack many `@mock.patch(...)` decorators
     for spec in mod.route_specs:
-        if isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
-            return spec, decorator
+        if call is not None and isinstance(func, ast.Attribute) and func.attr in spec.route_decorators:
+            return spec, call
         if qual is not None and qual in spec.decorator_qualnames:
-            return spec, decorator
+            return spec, call
     return None
 
 
@@ -1145,7 +1171,7 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             fn.html_view = True
         safe = set()
         slashless = set()
-        if spec.safe_converters and call.args and isinstance(call.args[0], ast.Constant) \
+        if spec.safe_converters and call is not None and call.args and isinstance(call.args[0], ast.Constant) \
                 and isinstance(call.args[0].value, str):
             variables = _FLASK_PARAM.findall(call.args[0].value)
             safe = {name for conv, name in variables if conv in spec.safe_converters}

@@ -153,6 +153,14 @@ _RULES = (
                 "an error code, `digest_size` or `token_loc` are not secrets). Evidence needed: such an origin, a "
                 "path from it to one side of `==`/`!=`, and data on the other side (a parameter, request data, a "
                 "call's result), not a constant"),
+    _Doc("argument", "taint-argument-injection", "Untrusted data may be read as an option of a command", "88",
+         Severity.MEDIUM,
+         "A value starting with `-` becomes an option of git, ssh, curl or tar: `--upload-pack=cmd`, "
+         "`-oProxyCommand=cmd` or `--to-command=cmd` run commands; `-o file` overwrites files.",
+         'subprocess.run(["git", "clone", request.form["repo"], "/srv/checkout"], check=True)',
+         'subprocess.run(["git", "clone", "--", request.form["repo"], "/srv/checkout"], check=True)',
+         "Put `--` before values from outside (git, tar, rsync and curl all honour it), or reject values "
+         "that start with '-'."),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -169,8 +177,8 @@ _TARGETS = {
     "xxe": "an XML parser that resolves external entities", "ldap": "an LDAP filter",
     "xpath": "an XPath expression", "header": "an HTTP response header", "log": "the message of a log record",
     "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
-    "trust": "the server-side session", "secret_log": "a log record (message or arguments)",
-    "secret_compare": "an `==` or `!=` comparison with data",
+    "trust": "the server-side session", "argument": "the arguments of an option-sensitive program",
+    "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
 }
 
 

@@ -61,6 +61,7 @@ class Tree:
         # local name -> what it may stand for, dotted (`from yaml import load as yload`, `opener = os.open`,
         # `kind, nuker = "file", os.unlink`): every target seen, as one name can be bound in several places
         self.aliases: dict[str, set[str]] = {}
+        self.constants: dict[str, set[str]] = {}  # name -> the strings assigned to it
         for node in ast.walk(tree):
             line = getattr(node, "lineno", None)
             if line is not None:
@@ -78,6 +79,9 @@ class Tree:
                     for name, value in pairs:
                         if isinstance(name, ast.Name) and isinstance(value, (ast.Attribute, ast.Name)):
                             self.aliases.setdefault(name.id, set()).add(_spelling(value))
+                        elif isinstance(name, ast.Name) and isinstance(value, ast.Constant) \
+                                and isinstance(value.value, str):  # `NAME = "system"` for getattr(os, NAME)
+                            self.constants.setdefault(name.id, set()).add(value.value)
 
     def nodes(self, line: int, *types: type) -> list[ast.AST]:
         found = self.at.get(line, [])
@@ -94,8 +98,12 @@ class Tree:
     def names(self, func: ast.expr) -> set[str]:
         """The last names the callee may have: `os.unlink` for `nuker` bound to it, `eval` for getattr(b, "eval")."""
         if isinstance(func, ast.Call):
-            if "getattr" in self.names(func.func) and len(func.args) == 2 and isinstance(func.args[1], ast.Constant):
-                return {str(func.args[1].value)}
+            if "getattr" in self.names(func.func) and len(func.args) == 2:
+                attribute = func.args[1]
+                if isinstance(attribute, ast.Constant):
+                    return {str(attribute.value)}
+                if isinstance(attribute, ast.Name) and attribute.id in self.constants:
+                    return set(self.constants[attribute.id])
             return self.names(func.func)
         return {spelled.rsplit(".", 1)[-1] for spelled in self.spellings(func)}
 

@@ -175,6 +175,20 @@ def _only_raises(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return len(body) == 1 and isinstance(body[0], ast.Raise)
 
 
+def _view_permission(decorator: ast.expr) -> str:
+    """`@view_config(..., permission="edit")`: Pyramid's security policy checks it before the view runs.
+
+    `NO_PERMISSION_REQUIRED` (or None) is the opposite: the view is open even under a default permission.
+    """
+    if not isinstance(decorator, ast.Call) or not spelled(decorator.func).endswith("view_config"):
+        return ""
+    given = next((k.value for k in decorator.keywords if k.arg == "permission"), None)
+    if given is None or (isinstance(given, ast.Constant) and given.value is None) \
+            or spelled(given).endswith("NO_PERMISSION_REQUIRED"):
+        return ""
+    return f"view_config(permission={ast.unparse(given)})"
+
+
 def def_subject(node: ast.AST | None) -> str:
     """'def@12': the function a handler fact and the checks in its body share."""
     return f"def@{node.lineno}" if node is not None else ""  # type: ignore[attr-defined]
@@ -185,7 +199,8 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
     if not node.decorator_list and not node.args.defaults and "handler-classes" not in ctx.fact_state:
         return  # nothing declares it a handler or authorises it (most functions)
     names = [_decorator_name(d) for d in node.decorator_list]
-    auth = [n for n in names if AUTH_DECORATOR.search(n)] or ([dep] if (dep := _auth_dependency(node)) else [])
+    auth = [n for n in names if AUTH_DECORATOR.search(n)] or ([dep] if (dep := _auth_dependency(node)) else []) \
+        or [p for d in node.decorator_list if (p := _view_permission(d))]
     route = next((names[i] for i, d in enumerate(node.decorator_list) if _is_route(ctx, d)), None)
     owner = ctx.classes[-1] if ctx.classes else None
     label = _class_handler(ctx, node, names) if route is None else None

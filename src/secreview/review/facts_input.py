@@ -54,8 +54,10 @@ def _from_specs() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], tup
         return (), frozenset(), (), ()
     sources = tuple(q for q, spec in specs.source_qualnames.items() if spec.kind == "untrusted")  # not secrets
     calls = tuple(name for name, sinks in specs.sink_calls.items() if any(k.kind in _NEUTRALISATION_SINKS for k in sinks))
-    methods = tuple(name for name, sinks in specs.sink_methods.items()  # `.write` is every file's too
-                    if name != "write" and any(k.kind in _NEUTRALISATION_SINKS for k in sinks))
+    # `.write` is every file's too; a method that is a sink only where a library is imported (`run` of
+    # pg8000, `fetch` of asyncpg) is no evidence of one elsewhere (`app.run()`).
+    methods = tuple(name for name, sinks in specs.sink_methods.items()
+                    if name != "write" and any(k.kind in _NEUTRALISATION_SINKS and not k.imports for k in sinks))
     return sources, frozenset(q.rsplit(".", 1)[-1] for q in sources), calls, methods
 
 

@@ -8,6 +8,7 @@ from secreview.cwe import catalog
 from secreview.rules import (  # noqa: F401 - imported to register their rules
     access_control,
     calculation,
+    calculation_float,
     comparison,
     control_flow,
     exceptions,
@@ -18,6 +19,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     neutralization_web,
     prompt_injection,
     protection,
+    protection_transport,
     resources,
     resources_exposure,
     resources_files,

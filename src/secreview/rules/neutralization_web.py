@@ -18,7 +18,7 @@ from secreview.rules.dataflow_hints import (
     request_data,
     spliced_origin,
 )
-from secreview.rules.heuristics import in_test_code, name_of
+from secreview.rules.heuristics import in_test_code, mention_gate, name_of
 
 # Constructors and functions that compile their argument as template *source*.
 TEMPLATE_SOURCE_CALLS = (
@@ -171,8 +171,9 @@ def xss_mark_safe(node: ast.Call, ctx: Context) -> None:
 def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     """
     ## What it does
-    Finds `jinja2.Environment()` created without `autoescape=` or with
-    `autoescape=False`. (Flask's own environment escapes `.html` templates;
+    Finds `jinja2.Environment()` created without `autoescape=`, with
+    `autoescape=False`, or with `select_autoescape([...])` listing extensions
+    that leave out `.html`. (Flask's own environment escapes `.html` templates;
     this is about environments the code creates itself.)
 
     ## Why is this bad
@@ -195,6 +196,12 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     if in_test_code(ctx):
         return  # fixtures and test servers are not deployed code
     setting = keyword(node, "autoescape")
+    if setting is not None and isinstance(setting.value, ast.Call):
+        missed = _html_not_selected(ctx, setting.value)
+        if missed is not None:
+            ctx.report(node, f"jinja2.Environment() with {missed}: .html templates are rendered without "
+                       "escaping.", confidence=Confidence.MEDIUM)
+        return
     if setting is not None and not (is_false(setting.value) or ctx.constant_value(setting.value) is False):
         return
     if any(isinstance(k.value, ast.Dict) or k.arg is None for k in node.keywords):
@@ -206,6 +213,89 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     state = "autoescape=False" if setting is not None else "no autoescape= (the default is off)"
     ctx.report(node, f"jinja2.Environment() with {state}: values rendered into HTML are not escaped.",
                confidence=Confidence.MEDIUM if html else Confidence.LOW)
+
+
+_DJANGO_ENGINES = ("django.template.Engine", "django.template.engine.Engine")
+_MENTIONS_DJANGO_ENGINE = mention_gate("Engine(")
+_MENTIONS_DJANGO_TEMPLATES = mention_gate("DjangoTemplates")
+
+
+@rule(
+    id="django-autoescape-disabled",
+    tests=False,
+    name="Django template engine with autoescaping turned off",
+    cwe="79",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.Call, ast.Dict),
+    fix="Leave autoescape at its default (True); mark the few trusted fragments with format_html() or "
+    "{% autoescape off %} around constant markup only.",
+)
+def django_autoescape_disabled(node: ast.Call | ast.Dict, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds `django.template.Engine(autoescape=False)` and a `TEMPLATES` entry
+    for `DjangoTemplates` whose `OPTIONS` set `"autoescape": False`.
+
+    ## Why is this bad
+    With autoescaping off every `{{ value }}` of every template of that engine
+    is inserted as markup: one user-controlled field anywhere is stored or
+    reflected script (CWE-79). Engines that render plain text (e-mails,
+    configuration files) are the exception, which a reviewer confirms.
+
+    ## Example
+    ```python
+    TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",
+                  "OPTIONS": {"autoescape": False}}]
+    ```
+
+    ## Use instead
+    ```python
+    TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates",
+                  "OPTIONS": {"context_processors": [...]}}]
+    ```
+    """
+    if isinstance(node, ast.Call):
+        if not _MENTIONS_DJANGO_ENGINE(ctx) or not keyword(node, "autoescape") \
+                or ctx.call_name(node) not in _DJANGO_ENGINES or in_test_code(ctx):
+            return
+        setting = keyword(node, "autoescape")
+        if setting is not None and ctx.constant_value(setting.value) is False:
+            ctx.report(node, "django.template.Engine(autoescape=False): its templates insert every value "
+                       "unescaped.")
+        return
+    if not _MENTIONS_DJANGO_TEMPLATES(ctx) or in_test_code(ctx):
+        return
+    entries = {ctx.constant_value(k): v for k, v in zip(node.keys, node.values) if k is not None}
+    if "DjangoTemplates" not in str(ctx.constant_value(entries.get("BACKEND"))):
+        return
+    options = entries.get("OPTIONS")
+    if isinstance(options, ast.Dict):
+        for key, value in zip(options.keys, options.values):
+            if key is not None and ctx.constant_value(key) == "autoescape" and ctx.constant_value(value) is False:
+                ctx.report(key, "TEMPLATES sets OPTIONS['autoescape'] = False for DjangoTemplates: every "
+                           "template inserts values unescaped.")
+
+
+def _html_not_selected(ctx: Context, call: ast.Call) -> str | None:
+    """`select_autoescape(["xml"])` whose listed extensions leave out HTML: how the code spelled it.
+
+    Its default (`enabled_extensions=("html", "htm", "xml")`) covers HTML, so only a
+    constant list without "html" or "htm" is reported.
+    """
+    if ctx.call_name(call) not in ("jinja2.select_autoescape", "jinja2.utils.select_autoescape"):
+        return None
+    listed = argument(call, 0, "enabled_extensions")
+    if listed is None:
+        return None
+    if not isinstance(listed, (ast.List, ast.Tuple)):
+        return None
+    extensions = [ctx.constant_value(element) for element in listed.elts]
+    if not all(isinstance(e, str) for e in extensions):
+        return None
+    if any(e.lower().lstrip(".") in ("html", "htm") for e in extensions):
+        return None
+    return f"select_autoescape({list(extensions)!r})"
 
 
 def _header_target(ctx: Context, target: ast.expr) -> bool:
