@@ -15,7 +15,7 @@ from secreview.engine import Dispatch, Walker
 from secreview.model import Confidence
 from secreview.rules.base import Context, Rule
 from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
-from secreview.rules.resources_regex import redos_problem
+from secreview.analysis.redos import analyse, redos_problem
 
 
 def _probe(source: str, ask) -> list:
@@ -199,3 +199,46 @@ def test_fastapi_path_parameters_annotated_as_numbers_carry_no_text():
     )
     answers = _probe(source, lambda ctx, call: [request_data(ctx, a) for a in call.args])
     assert answers == [[None, "slug (from the URL route)"]]
+
+
+@pytest.mark.parametrize("pattern, scanning, degree", [
+    (r"^(.*)=(.*);$", False, 2), (r"\d+\d*x", False, 2), (r"\s*;\s*$", True, 2), (r"[a-z]*[a-z0-9]*!", False, 2),
+    (r"[a-z]*[a-z0-9]*!", True, 3), (r"^\d*\d*\d*$", False, 3),
+])
+def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
+    found = analyse(pattern, scanning=scanning)
+    assert found is not None and found.degree == degree and not found.exponential
+
+
+@pytest.mark.parametrize("pattern, scanning", [
+    (r"\d+\d*", False), (r"(\w+)=(\w+);$", False), (r"^([^=]*)=([^;]*);$", False), (r"\s*;\s*$", False),
+    (r"^\s+$", True), (r"[a-z]+x", False),
+])
+def test_linear_patterns_have_no_degree(pattern, scanning):
+    assert analyse(pattern, scanning=scanning) is None
+
+
+def _seconds(pattern: str, subject: str, scanning: bool) -> float:
+    start = time.perf_counter()
+    (re.search if scanning else re.match)(pattern, subject)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("pattern, scanning", [
+    (r"^(.*)=(.*);$", False), (r"\d+\d*x", False), (r"\s*;\s*$", True), (r"[a-z]*[a-z0-9]*!", False),
+])
+def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
+    """The attack string the analysis gives is checked against `re` itself, with a time bound."""
+    found = analyse(pattern, scanning=scanning)
+    assert found is not None
+    small = min(_seconds(pattern, found.attack(1000), scanning) for _ in range(3))
+    large = min(_seconds(pattern, found.attack(4000), scanning) for _ in range(3))
+    assert large > 6 * small  # linear would be 4x; quadratic is 16x
+    assert large < 5.0  # and the test itself stays bounded
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$"])
+def test_an_exponential_attack_string_blows_up(pattern):
+    found = analyse(pattern)
+    assert found is not None and found.exponential
+    assert _seconds(pattern, found.attack(18), True) > 6 * _seconds(pattern, found.attack(12), True)
