@@ -15,6 +15,8 @@ import re
 from secreview.rules.base import Context
 
 _MAX_TEXT = 5000  # a longer pattern is data, not a hand-written pattern
+# Helpers that turn a str pattern into bytes (py2/3 compatibility layers): the pattern is unchanged.
+_ENCODERS = frozenset({"tobytes", "to_bytes", "force_bytes", "ensure_bytes", "b"})
 
 
 def pattern_text(ctx: Context, node: ast.expr | None, depth: int = 0) -> str | None:
@@ -51,6 +53,8 @@ def _folded(ctx: Context, node: ast.expr, depth: int) -> str | None:
             return None if args is None else left % tuple(args)
         except (TypeError, ValueError, KeyError):
             return None
+    if isinstance(node, ast.Call) and _name(node.func) in _ENCODERS and len(node.args) == 1 and not node.keywords:
+        return pattern_text(ctx, node.args[0], depth)  # `tobytes("^...$")`: the same pattern as bytes
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.keywords:
         name = ctx.qualname(node.func) or ""
         if name == "re.escape" and len(node.args) == 1:
@@ -73,6 +77,10 @@ def _folded(ctx: Context, node: ast.expr, depth: int) -> str | None:
                 args = _texts(ctx, items.elts, depth)
                 return None if args is None else owner.join(args)
     return None
+
+
+def _name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
 
 
 def _texts(ctx: Context, nodes: list[ast.expr], depth: int) -> list[str] | None:

@@ -261,17 +261,30 @@ class _Analysis:
         if any(op == _AT and str(av) != "AT_NON_BOUNDARY" for op, av in body):
             return None  # `(.+$\n?)*`, `(\w+\b\s?)*`: an anchor fixes where each iteration ends
         for index, item in enumerate(body):
-            op, av = _unwrap(item)
-            if op not in _REPEATS or av[1] != _MAXREPEAT:
-                continue
-            inner = self.first_chars(av[2])
-            if not inner:
-                continue
-            others = body[:index] + body[index + 1:]
-            separators = [item for item in others if self.min_width([item]) > 0]
-            if all(self.first_chars([item]) & inner for item in separators):
-                return "a repeated group whose inner repeat can take over its neighbours' characters"
+            others = [o for o in body[:index] + body[index + 1:] if self.min_width([o]) > 0]
+            for repeat, siblings in self._unbounded_within(item):
+                inner = self.first_chars(repeat[2])
+                separators = others + siblings
+                if inner and all(self.first_chars([o]) & inner for o in separators):
+                    return "a repeated group whose inner repeat can take over its neighbours' characters"
         return None
+
+    def _unbounded_within(self, item: Item) -> list[tuple[Any, list[Item]]]:
+        """Unbounded repeats that `item` is or holds one optional group down, each with the mandatory
+        items beside it in that group: `\\w+`, and `X+` in `(X+V)?` (waitress's header-value shape)."""
+        op, av = _unwrap(item)
+        if op in _REPEATS and av[1] == _MAXREPEAT:
+            return [(av, [])]
+        if not (op in _REPEATS and av[1] == 1 and len(av[2]) == 1 and av[2][0][0] == _SUBPATTERN):
+            return []
+        group = list(av[2][0][1][-1])
+        found = []
+        for index, inner in enumerate(group):
+            inner_op, inner_av = _unwrap(inner)
+            if inner_op in _REPEATS and inner_av[1] == _MAXREPEAT:
+                siblings = [o for o in group[:index] + group[index + 1:] if self.min_width([o]) > 0]
+                found.append((inner_av, siblings))
+        return found
 
     def _optional_overlap(self, body: list[Item]) -> bool:
         """`(aa?)+`, `(a|aa)+` (parsed as `a(?:|a)`): one mandatory character and optional

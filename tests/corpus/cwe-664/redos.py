@@ -136,3 +136,17 @@ def version_list(text):
 def version_list_fixed(text):
     # ok: regex-polynomial-backtracking
     return re.match(f"^{HEX}*$", text)
+
+
+VCHAR = r"\x21-\x7e"
+FIELD_CONTENT = "[" + VCHAR + "]([ \t" + VCHAR + "]+[" + VCHAR + "]){,1}"
+
+
+def tobytes(text):
+    return text.encode("latin-1")
+
+
+# ruleid: regex-catastrophic-backtracking
+HEADER_VALUE = re.compile(tobytes("^(" + FIELD_CONTENT + "){0,}$"))
+# ok: regex-catastrophic-backtracking
+HEADER_VALUE_FIXED = re.compile(tobytes("^[" + VCHAR + "]+([ \t]+[" + VCHAR + "]+)*$"))
