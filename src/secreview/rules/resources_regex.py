@@ -29,6 +29,7 @@ _FLAGS_POSITION = {"compile": 1, "search": 2, "match": 2, "fullmatch": 2, "finda
 # Where each `re` function (pattern first) takes the subject; a compiled pattern's method takes it one earlier.
 _SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                      "sub": 2, "subn": 2}
+_LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
 _SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
 
 def _flags(ctx: Context, node: ast.expr | None) -> int | None:
@@ -171,6 +172,8 @@ def _exposed(ctx: Context, subject: ast.expr | None) -> bool:
         return False
     arguments = function.args
     names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} - {"self", "cls"}
+    if names & _LINT_PARAMETERS:
+        return False  # a flake8 check: flake8 passes it the project's own source lines by these names
     return subject.id in names and ctx.assigned_value(subject) is None
 
 
@@ -195,9 +198,10 @@ def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, expo
     if found.exponential:
         severity = Severity.HIGH if exposed else Severity.MEDIUM
         confidence = Confidence.MEDIUM
-    else:
-        severity = Severity.MEDIUM
-        confidence = Confidence.MEDIUM if "adjacent" in found.reason else Confidence.LOW
+    elif "adjacent" in found.reason:
+        severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
+    else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
+        severity, confidence = Severity.LOW, Confidence.LOW
     who = " and is applied to a parameter of a public function" if exposed else ""
     ctx.report(node, f"The pattern {pattern!r} has {found.reason}{who}; matching {found.shown()} takes "
                f"{found.cost} time.", severity=severity, confidence=confidence, rule_id=rule_id)

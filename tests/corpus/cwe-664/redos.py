@@ -150,3 +150,8 @@ def tobytes(text):
 HEADER_VALUE = re.compile(tobytes("^(" + FIELD_CONTENT + "){0,}$"))
 # ok: regex-catastrophic-backtracking
 HEADER_VALUE_FIXED = re.compile(tobytes("^[" + VCHAR + "]+([ \t]+[" + VCHAR + "]+)*$"))
+
+
+def no_session_check(logical_line, filename):
+    # ok: regex-polynomial-backtracking
+    return PAIR.match(logical_line)  # a flake8 check: the line is the project's own source
