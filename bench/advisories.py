@@ -91,20 +91,24 @@ def fetch(package: str, version: str, workdir: Path) -> Path | None:
         return target
     download = workdir / "downloads" / f"{package}-{version}"
     download.mkdir(parents=True, exist_ok=True)
-    if not any(download.iterdir()):
+    for kind in ("--no-binary", "--only-binary"):  # the source release; its wheel when its setup.py no longer runs
+        if any(download.iterdir()):
+            break
         result = subprocess.run([sys.executable, "-m", "pip", "download", "-q", "--no-deps",
-                                 "--no-binary", ":all:", f"{package}=={version}", "-d", str(download)],
+                                 kind, ":all:", f"{package}=={version}", "-d", str(download)],
                                 capture_output=True, text=True, timeout=600, check=False)
-        if result.returncode != 0 and not any(download.iterdir()):
+    else:
+        if not any(download.iterdir()):
             print(f"  {package} {version}: download failed: {result.stderr.strip()[-200:]}", file=sys.stderr)
             return None
     archive = next(iter(sorted(download.iterdir())))
     target.mkdir(parents=True, exist_ok=True)
-    if archive.suffix == ".zip":
+    if archive.suffix in (".zip", ".whl"):
         with zipfile.ZipFile(archive) as zipped:
             for info in zipped.infolist():
                 if info.filename.endswith(".py") and ".." not in info.filename and not info.filename.startswith("/"):
-                    zipped.extract(info, target)
+                    # a wheel has no top folder: give it one, as an sdist has
+                    zipped.extract(info, target / "wheel" if archive.suffix == ".whl" else target)
     else:
         with tarfile.open(archive) as tar:
             tar.extractall(target, members=[m for m in tar.getmembers() if m.name.endswith(".py") and m.isfile()],
