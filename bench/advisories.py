@@ -14,7 +14,7 @@ advisory:
 Packages kept aside to check results independently are never in the table
 (see `KEPT_ASIDE`); a test-free run needs the network to the package index.
 
-    python bench/advisories.py --workdir /work/bench/advisories [--only Django]
+    python bench/advisories.py --workdir /work/bench/advisories [--only Django] [--python OTHER/bin/python]
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from pathlib import Path
 
 from secreview.cwe.catalog import catalog
 
+REVIEWER = sys.executable  # the interpreter whose secreview reviews (`--python` compares another build)
 NEAR = 5  # lines either side of a changed line that still count as "at the fix"
 KEPT_ASIDE = frozenset({"urllib3", "requests", "aiohttp", "pillow", "jinja2", "jinja", "werkzeug", "jupyter_server",
                         "setuptools", "gitpython", "twisted", "scrapy", "starlette", "nltk", "pyjwt", "paramiko",
@@ -80,7 +81,7 @@ ADVISORIES = [
     Advisory("CVE-2022-34749", "mistune", "2.0.2", "2.0.3", "mistune/plugins/table.py", "1333"),
     Advisory("CVE-2023-40587", "pyramid", "2.0.1", "2.0.2", "pyramid/static.py", "22"),
     Advisory("CVE-2018-1000164", "gunicorn", "19.7.1", "19.8.0", "gunicorn/http/wsgi.py", "93"),
-    Advisory("CVE-2021-41945", "httpx", "0.22.0", "0.23.0", "httpx/_urls.py", "20"),
+    Advisory("CVE-2024-39614", "Django", "5.0.6", "5.0.7", "django/utils/translation/trans_real.py", "400"),
 ]
 
 
@@ -145,7 +146,7 @@ def review(paths: list[Path]) -> list[dict]:
     """secreview's findings for these files, every severity and confidence."""
     if not paths:
         return []
-    result = subprocess.run([sys.executable, "-m", "secreview", "scan", *map(str, paths), "--format", "json",
+    result = subprocess.run([REVIEWER, "-m", "secreview", "scan", *map(str, paths), "--format", "json",
                              "--no-cache", "--no-gitignore", "--min-severity", "low", "--min-confidence", "low",
                              "--jobs", "1"], capture_output=True, text=True, check=False)
     try:
@@ -168,7 +169,7 @@ def judge(advisory: Advisory, workdir: Path) -> dict:
     old_files, new_files = python_files(old_root), python_files(new_root)
     pairs = {name: (old_files[name], new_files[name]) for name in old_files.keys() & new_files.keys()
              if name.endswith(advisory.file) or name == advisory.file}
-    pillar = catalog().weakness(advisory.cwe).primary_pillar
+    pillar = "CWE-" + catalog().weakness(advisory.cwe).primary_pillar.removeprefix("CWE-")
     found_rules: set[str] = set()
     fixed_rules: set[str] = set()
     for old, new in pairs.values():
@@ -191,7 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/work/bench/advisories"))
     parser.add_argument("--only", help="only the advisories of this package")
     parser.add_argument("--json", type=Path, help="also write the rows here")
+    parser.add_argument("--python", help="review with the secreview installed for this interpreter")
     args = parser.parse_args(argv)
+    global REVIEWER
+    REVIEWER = args.python or sys.executable
     assert not {a.package.lower() for a in ADVISORIES} & KEPT_ASIDE, "a kept-aside package is in the table"
     args.workdir.mkdir(parents=True, exist_ok=True)
     rows = [judge(a, args.workdir) for a in ADVISORIES if not args.only or a.package.lower() == args.only.lower()]

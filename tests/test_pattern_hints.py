@@ -125,6 +125,7 @@ def test_leading_text_reads_the_literal_prefix():
     r"(a+)+$", r"^(\w+\s?)*$", r"(\s*\w+)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$", r"(a|\w|-x)+",
     r"^(a|aa)+$", r"^(aa?)+$", r"(.*a){20}", r"^(\w)(([-.]|_+)?(\w+))*@",
     r"^([!-~]([ \t!-~]+[!-~]){,1}){0,}$",  # an unbounded repeat one optional group down (header values)
+    r"((\r\n|\r|\n)+) *$",  # \r\n is one iteration or two
 ])
 def test_redos_shapes_are_found(pattern):
     assert redos_problem(pattern)
@@ -238,7 +239,8 @@ def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
     assert large < 5.0  # and the test itself stays bounded
 
 
-@pytest.mark.parametrize("pattern", [r"(a+)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$"])
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$",
+                                     r"((\r\n|\r|\n)+) *$"])
 def test_an_exponential_attack_string_blows_up(pattern):
     found = analyse(pattern)
     assert found is not None and found.exponential

@@ -71,6 +71,7 @@ _MANY = 10  # `(.*a){20}`: a bounded outer repeat this large backtracks like an 
 
 class _Analysis:
     def __init__(self, flags: int) -> None:
+        self.pump = ""  # the ambiguous run an alternation finding found, when it knows one
         self.ignorecase = bool(flags & re.IGNORECASE)
         self.dotall = bool(flags & re.DOTALL)
 
@@ -144,7 +145,7 @@ class _Analysis:
                 if high == _MAXREPEAT or high >= _MANY:
                     problem = self._ambiguous(list(body))
                     if problem:
-                        return problem, before, _pick(self.first_chars(body))
+                        return problem, before, self.pump or _pick(self.first_chars(body))
                 found = self.find(list(body), before)
             elif op == _SUBPATTERN:
                 found = self.find(list(av[-1]), before)
@@ -240,17 +241,17 @@ class _Analysis:
         if len(body) == 1 and body[0][0] == _BRANCH:
             alternatives = [list(a) for a in body[0][1][1]]
             single_chars = _SINGLE_CHAR_OPS
-            for first in alternatives:
-                if len(first) != 1 or first[0][0] not in single_chars:
+            singles = [a for a in alternatives if len(a) == 1 and a[0][0] in single_chars]
+            for second in alternatives:
+                # `(a|a)`, `(a|\\w|-x)`, `(a|aa)`, `(\\r\\n|\\r|\\n)`: another branch is a run of characters
+                # that the single-character branches also match, one iteration per character.
+                if not second or any(op not in single_chars for op, _ in second):
                     continue
-                chars = self.first_chars(first)
-                for second in alternatives:
-                    # `(a|a)`, `(a|\w|-x)`, `(a|aa)`: the other branch is a run of characters the
-                    # single-character branch can also match, one iteration per character.
-                    if second is first or not second or any(op not in single_chars for op, _ in second):
-                        continue
-                    if all(self.first_chars([item]) & chars for item in second):
-                        return "alternatives that match the same characters inside a repeat"
+                others = set().union(*(self.first_chars(a) for a in singles if a is not second))
+                run = [self.first_chars([item]) & others for item in second]
+                if all(run):
+                    self.pump = "".join(_pick(chars) for chars in run)
+                    return "alternatives that match the same characters inside a repeat"
             for alternative in alternatives:
                 problem = self._ambiguous(alternative)
                 if problem:

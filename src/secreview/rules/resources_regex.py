@@ -24,11 +24,13 @@ from secreview.rules.neutralization_query import REGEX_CALLS
 __all__ = ["redos_problem"]  # kept here for callers that imported it from the rule
 
 # Where each `re` function takes its flags, counting from 0.
-_FLAGS_POSITION = {"compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2, "finditer": 2,
+_FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2, "finditer": 2,
                    "split": 3, "sub": 4, "subn": 4}
 # Where each `re` function (pattern first) takes the subject; a compiled pattern's method takes it one earlier.
 _SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                      "sub": 2, "subn": 2}
+# Functions that compile their first argument as a pattern: `re.compile` and documented lazy wrappers.
+_COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
 _LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
 _SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
 
@@ -56,7 +58,7 @@ def _flags(ctx: Context, node: ast.expr | None) -> int | None:
     cwe="1333",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    calls=REGEX_CALLS,
+    calls=REGEX_CALLS + _COMPILERS[1:],
     fix="Remove the ambiguity: make the separator mandatory ((\\w+\\s)*\\w*), merge the nested "
     "quantifiers (\\w+ instead of (\\w+)+), use atomic groups or possessive quantifiers ((?>...), ++ "
     "from Python 3.11), or bound the input length before matching.",
@@ -141,7 +143,7 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     if in_test_code(ctx) or not isinstance(node.func, ast.Attribute) or not isinstance(node.func.value, ast.Name):
         return
     compiled = ctx.assigned_value(node.func.value)
-    if not isinstance(compiled, ast.Call) or ctx.call_name(compiled) != "re.compile":
+    if not isinstance(compiled, ast.Call) or ctx.call_name(compiled) not in _COMPILERS:
         return
     method = node.func.attr
     subject = _subject(node, _SUBJECT_POSITION[method] - 1)

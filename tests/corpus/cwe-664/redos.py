@@ -155,3 +155,11 @@ HEADER_VALUE_FIXED = re.compile(tobytes("^[" + VCHAR + "]+([ \t]+[" + VCHAR + "]
 def no_session_check(logical_line, filename):
     # ok: regex-polynomial-backtracking
     return PAIR.match(logical_line)  # a flake8 check: the line is the project's own source
+
+
+from django.utils.regex_helper import _lazy_re_compile  # noqa: E402
+
+# ruleid: regex-catastrophic-backtracking
+LINE_BREAKS = _lazy_re_compile(r"((\r\n|\r|\n)+) *$")
+# ok: regex-catastrophic-backtracking
+LINE_BREAKS_FIXED = _lazy_re_compile(r"((\r|\n)+) *$")
