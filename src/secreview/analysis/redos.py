@@ -136,23 +136,27 @@ class _Analysis:
         return total
 
     # -- the exponential shapes ---------------------------------------------
-    def find(self, items: list[Item], prefix: str = "") -> tuple[str, str, str] | None:
-        """(why, prefix, pump) of the first exponential repeat in `items`; `prefix` leads to them."""
+    def find(self, items: list[Item], prefix: str = "", tail_fails: bool = False) -> tuple[str, str, str] | None:
+        """(why, prefix, pump) of the first exponential repeat in `items`; `prefix` leads to them.
+
+        A repeat counts only when a match can still fail after it (`tail_fails`: what follows
+        `items` can fail): `(a+)+` alone under `search` succeeds on its first, greedy try."""
         for index, (op, av) in enumerate(items):
             before = prefix + self.sample(items[:index])
+            fails_after = tail_fails or self.can_fail(items[index + 1:])
             if op in _REPEATS:
                 low, high, body = av
-                if high == _MAXREPEAT or high >= _MANY:
+                if (high == _MAXREPEAT or high >= _MANY) and (fails_after or (low >= 2 and self.min_width(body))):
                     problem = self._ambiguous(list(body))
                     if problem:
                         return problem, before, self.pump or _pick(self.first_chars(body))
-                found = self.find(list(body), before)
+                found = self.find(list(body), before, fails_after)
             elif op == _SUBPATTERN:
-                found = self.find(list(av[-1]), before)
+                found = self.find(list(av[-1]), before, fails_after)
             elif op == _BRANCH:
-                found = next((p for p in (self.find(list(a), before) for a in av[1]) if p), None)
+                found = next((p for p in (self.find(list(a), before, fails_after) for a in av[1]) if p), None)
             elif op in _ASSERTS:
-                found = self.find(list(av[1]), before)
+                found = self.find(list(av[1]), before, fails_after)
             else:
                 found = None  # possessive repeats and atomic groups cannot backtrack into themselves
             if found:
@@ -160,7 +164,7 @@ class _Analysis:
         return None
 
     # -- the polynomial shapes ----------------------------------------------
-    def chain(self, items: list[Item], scanning: bool) -> Backtracking | None:
+    def chain(self, items: list[Item], scanning: bool, whole: bool = False) -> Backtracking | None:
         """The costliest chain of overlapping unbounded repeats at the top level of `items`."""
         best: Backtracking | None = None
         anchored = bool(items) and items[0][0] == _AT and str(items[0][1]) in _START_ANCHORS
@@ -191,7 +195,7 @@ class _Analysis:
             if degree < 2:
                 continue
             rest = items[index:]
-            suffix = self._failing(rest, chars)
+            suffix = self._failing(rest, chars, whole)
             if suffix is None:
                 continue
             pump = _pick(chars)
@@ -211,11 +215,13 @@ class _Analysis:
             return None
         return {c for c in _SAMPLE if self._matches(inner_op, inner_av, c)}
 
-    def _failing(self, rest: list[Item], pumped: set[str]) -> str | None:
+    def can_fail(self, rest: list[Item]) -> bool:
+        """Can `rest` fail to match after a run, so that the matcher backtracks into it?"""
+        return self.min_width(rest) > 0 or any(op == _AT and str(av) in _END_ANCHORS for op, av in rest)
+
+    def _failing(self, rest: list[Item], pumped: set[str], whole: bool = False) -> str | None:
         """A character that makes `rest` fail after the pumped run, or None when `rest` cannot fail."""
-        can_fail = self.min_width(rest) > 0 or any(
-            op == _AT and str(av) in _END_ANCHORS for op, av in rest)
-        if not can_fail:
+        if not (whole or self.can_fail(rest)):
             return None  # `\\d+\\d*` alone: the greedy first try succeeds
         following = self.first_chars(rest)
         return next((c for c in _SUFFIXES if c not in pumped and c not in following), None)
@@ -357,12 +363,13 @@ def _pick(chars: set[str]) -> str:
     return next((c for c in _PREFERRED if c in chars), min(chars) if chars else "a")
 
 
-def analyse(pattern: str, flags: int = 0, *, scanning: bool = False) -> Backtracking | None:
+def analyse(pattern: str, flags: int = 0, *, scanning: bool = False, whole: bool = False) -> Backtracking | None:
     """The worst backtracking `pattern` allows, or None (also when it cannot be analysed).
 
     `scanning` is true for the functions that retry the pattern at every position
     (`search`, `findall`, `finditer`, `sub`, `subn`, `split`), which adds one degree
-    to a chain at the start of an unanchored pattern.
+    to a chain at the start of an unanchored pattern; `whole` for `fullmatch`, where the end
+    of the subject can always fail the match.
     """
     if len(pattern) > _MAX_PATTERN:
         return None
@@ -370,12 +377,12 @@ def analyse(pattern: str, flags: int = 0, *, scanning: bool = False) -> Backtrac
         parsed = _sre.parse(pattern, flags)
         analysis = _Analysis(flags | getattr(parsed.state, "flags", 0))
         items = list(parsed)
-        found = analysis.find(items)
+        found = analysis.find(items, tail_fails=whole)
         if found:
             problem, prefix, pump = found
             follow = "!" if pump != "!" else "\x00"
             return Backtracking(EXPONENTIAL, problem, prefix, pump, follow)
-        return analysis.chain(items, scanning)
+        return analysis.chain(items, scanning, whole)
     except Exception:  # noqa: BLE001 - private API, invalid patterns, deep recursion: no answer
         return None
 

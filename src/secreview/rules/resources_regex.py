@@ -153,7 +153,7 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     flags = _flags(ctx, argument(compiled, 1, "flags"))
     if pattern is None or flags is None:
         return
-    found = analyse(pattern, flags, scanning=method in _SCANNING)
+    found = analyse(pattern, flags, scanning=method in _SCANNING, whole=method == "fullmatch")
     if found is None or found.exponential:
         return  # exponential: reported where the pattern is compiled
     _report(ctx, node, pattern, found, exposed=True)
@@ -189,7 +189,7 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
     if flags is None or (subject is not None and ctx.is_constant(subject)):
         return  # unknown flags, or a pattern applied to a constant
     exposed = _exposed(ctx, subject)
-    found = analyse(pattern, flags, scanning=function in _SCANNING)
+    found = analyse(pattern, flags, scanning=function in _SCANNING, whole=function == "fullmatch")
     if found is None or not (found.exponential or exposed):
         return
     _report(ctx, node, pattern, found, exposed)
