@@ -15,7 +15,7 @@ from secreview.engine import Dispatch, Walker
 from secreview.model import Confidence
 from secreview.rules.base import Context, Rule
 from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
-from secreview.rules.resources_regex import redos_problem
+from secreview.analysis.redos import analyse, redos_problem
 
 
 def _probe(source: str, ask) -> list:
@@ -122,8 +122,10 @@ def test_leading_text_reads_the_literal_prefix():
 
 
 @pytest.mark.parametrize("pattern", [
-    r"(a+)+$", r"^(\w+\s?)*$", r"(\s*\w+)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$", r"(a|\w|-x)+",
+    r"(a+)+$", r"^(\w+\s?)*$", r"(\s*\w+)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$", r"(a|\w|-x)+$",
     r"^(a|aa)+$", r"^(aa?)+$", r"(.*a){20}", r"^(\w)(([-.]|_+)?(\w+))*@",
+    r"^([!-~]([ \t!-~]+[!-~]){,1}){0,}$",  # an unbounded repeat one optional group down (header values)
+    r"((\r\n|\r|\n)+) *$",  # \r\n is one iteration or two
 ])
 def test_redos_shapes_are_found(pattern):
     assert redos_problem(pattern)
@@ -131,14 +133,20 @@ def test_redos_shapes_are_found(pattern):
 
 @pytest.mark.parametrize("pattern", [
     r"^(\d+\.)+\d+$", r"^[a-z]+(-[a-z]+)*$", r"(\w|\d)+", r"(?>a+)+$", r'"([^"\\]|\\.)*"', r"\d+(,\d+)*",
-    r"(a|ab)*c", r"^(ab?)+$", r"^(\.?\w)+$", r"(\d{1,3}\.){3}", "(unclosed", "a" * 6000,
+    r"(a|ab)*c", r"^(ab?)+$", r'("[^"]*"(,"[^"]*")?)*$', r"^(\.?\w)+$", r"(\d{1,3}\.){3}", "(unclosed", "a" * 6000,
 ])
 def test_linear_or_unparsable_patterns_are_not(pattern):
     assert redos_problem(pattern) is None
 
 
+def test_an_ambiguous_repeat_counts_only_where_the_match_can_still_fail():
+    """`(a+)+` under search succeeds on its greedy first try; under fullmatch the end can fail it."""
+    assert analyse(r"(a+)+") is None and analyse(r"^x(\|[^\s:]+)*(\s+.*)?\s*") is None
+    assert analyse(r"(a+)+", whole=True) and analyse(r"^x(\|[^\s:]+)*(\s+.*)?\s*$")
+
+
 def test_verbose_flag_changes_what_is_parsed():
-    pattern = "( a + ) +"
+    pattern = "( a + ) + $"
     assert redos_problem(pattern) is None  # literal spaces separate the runs
     assert redos_problem(pattern, re.VERBOSE)
 
@@ -199,3 +207,48 @@ def test_fastapi_path_parameters_annotated_as_numbers_carry_no_text():
     )
     answers = _probe(source, lambda ctx, call: [request_data(ctx, a) for a in call.args])
     assert answers == [[None, "slug (from the URL route)"]]
+
+
+@pytest.mark.parametrize("pattern, scanning, degree", [
+    (r"^(.*)=(.*);$", False, 2), (r"\d+\d*x", False, 2), (r"\s*;\s*$", True, 2), (r"[a-z]*[a-z0-9]*!", False, 2),
+    (r"[a-z]*[a-z0-9]*!", True, 3), (r"^\d*\d*\d*$", False, 3),
+])
+def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
+    found = analyse(pattern, scanning=scanning)
+    assert found is not None and found.degree == degree and not found.exponential
+
+
+@pytest.mark.parametrize("pattern, scanning", [
+    (r"\d+\d*", False), (r"(\w+)=(\w+);$", False), (r"^([^=]*)=([^;]*);$", False), (r"\s*;\s*$", False),
+    (r"^\s+$", True), (r"[a-z]+x", False),
+])
+def test_linear_patterns_have_no_degree(pattern, scanning):
+    assert analyse(pattern, scanning=scanning) is None
+
+
+def _seconds(pattern: str, subject: str, scanning: bool) -> float:
+    start = time.perf_counter()
+    (re.search if scanning else re.match)(pattern, subject)
+    return time.perf_counter() - start
+
+
+@pytest.mark.parametrize("pattern, scanning", [
+    (r"^(.*)=(.*);$", False), (r"\d+\d*x", False), (r"\s*;\s*$", True), (r"[a-z]*[a-z0-9]*!", False),
+])
+def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
+    """The attack string the analysis gives is checked against `re` itself, with a time bound."""
+    found = analyse(pattern, scanning=scanning)
+    assert found is not None
+    small = min(_seconds(pattern, found.attack(1000), scanning) for _ in range(3))
+    large = min(_seconds(pattern, found.attack(4000), scanning) for _ in range(3))
+    assert large > 6 * small  # linear would be 4x; quadratic is 16x
+    assert large < 5.0  # and the test itself stays bounded
+
+
+@pytest.mark.parametrize("pattern", [r"(a+)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$",
+                                     r"((\r\n|\r|\n)+) *$"])
+def test_an_exponential_attack_string_blows_up(pattern):
+    found = analyse(pattern)
+    assert found is not None and found.exponential
+    small = min(_seconds(pattern, found.attack(12), True) for _ in range(3))
+    assert min(_seconds(pattern, found.attack(18), True) for _ in range(3)) > 6 * small  # 2^6 = 64x

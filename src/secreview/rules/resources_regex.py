@@ -1,242 +1,38 @@
-"""CWE-1333: regular expressions whose backtracking can take exponential time.
+"""CWE-1333: regular expressions whose backtracking takes exponential or polynomial time.
 
-The detector reads the parse tree of the `re` module's own parser (private:
-`re._parser` from 3.11, `sre_parse` before), so it sees the pattern exactly
-as `re` does. Any surprise from that private API means no finding, never a
-crash. It looks for the shapes that make a backtracking matcher try
-exponentially many ways to match a string:
-
-* an unbounded repeat inside an unbounded repeat, where nothing mandatory
-  and disjoint separates the iterations: `(a+)+`, `(.*)*`, `(\\w+\\s?)*`
-  (but not `(\\d+\\.)+`, whose `.` must separate the runs of digits);
-* an unbounded repeat of alternatives that can match the same character:
-  `(a|\\w|-x)+` (`(\\w|\\d)+` is merged into one character set by the
-  parser, so it never reaches the matcher as an alternation);
-* a repeated group of one character and optional characters it also
-  matches: `(aa?)+`, and `(a|aa)+`, which the parser turns into `a(?:|a)`.
-
-A bounded outer repeat of ten or more (`(.*a){20}`) counts as unbounded.
-It does not attempt polynomial (quadratic) blow-ups; those need a subject
-much longer than the ones that make the exponential shapes hang.
+The analysis itself is `secreview.analysis.redos` (on `re`'s own parser); the
+pattern text is folded from constants by `secreview.analysis.pattern_text`.
+Severity follows exposure: an exponential pattern is reported where it is
+compiled or used; a polynomial one only where it is applied to a parameter of
+a public function (a library's caller controls it), since quadratic cost needs
+long input that only an exposed value can bring. A pattern applied to a
+constant is not a finding.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable
-from typing import Any
 
+from secreview.analysis.pattern_text import pattern_text
+from secreview.analysis.redos import Backtracking, analyse, redos_problem
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.heuristics import in_test_code
 from secreview.rules.neutralization_query import REGEX_CALLS
 
-try:  # pragma: no cover - which branch runs depends on the Python version
-    import re._parser as _sre  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - Python 3.10
-    import sre_parse as _sre  # type: ignore[no-redef]
+__all__ = ["redos_problem"]  # kept here for callers that imported it from the rule
 
 # Where each `re` function takes its flags, counting from 0.
-_FLAGS_POSITION = {"compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2, "finditer": 2,
+_FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2, "finditer": 2,
                    "split": 3, "sub": 4, "subn": 4}
-_MAX_PATTERN = 5000  # longer literals are data, not hand-written patterns
-_SAMPLE = [chr(c) for c in range(128)] + ["\u00a0", "\u00e9", "\u0660", "\u4e00", "\u2028"]
-_CATEGORIES: dict[str, Callable[[str], bool]] = {
-    "CATEGORY_DIGIT": lambda c: bool(re.match(r"\d", c)),
-    "CATEGORY_NOT_DIGIT": lambda c: not re.match(r"\d", c),
-    "CATEGORY_SPACE": lambda c: bool(re.match(r"\s", c)),
-    "CATEGORY_NOT_SPACE": lambda c: not re.match(r"\s", c),
-    "CATEGORY_WORD": lambda c: bool(re.match(r"\w", c)),
-    "CATEGORY_NOT_WORD": lambda c: not re.match(r"\w", c),
-    "CATEGORY_LINEBREAK": lambda c: c == "\n",
-    "CATEGORY_NOT_LINEBREAK": lambda c: c != "\n",
-}
-
-Item = tuple[Any, Any]
-
-
-def _op(name: str) -> object:
-    return getattr(_sre, name, object())  # a fresh object never equals a real opcode
-
-
-_REPEATS = (_op("MAX_REPEAT"), _op("MIN_REPEAT"))
-_SUBPATTERN, _BRANCH, _IN = _op("SUBPATTERN"), _op("BRANCH"), _op("IN")
-_LITERAL, _NOT_LITERAL, _ANY = _op("LITERAL"), _op("NOT_LITERAL"), _op("ANY")
-_ASSERTS = (_op("ASSERT"), _op("ASSERT_NOT"))
-_AT = _op("AT")
-_MAXREPEAT = getattr(_sre, "MAXREPEAT", None)
-_SINGLE_CHAR_OPS = (_LITERAL, _NOT_LITERAL, _ANY, _IN)
-_MANY = 10  # `(.*a){20}`: a bounded outer repeat this large backtracks like an unbounded one
-
-
-class _Analysis:
-    def __init__(self, flags: int) -> None:
-        self.ignorecase = bool(flags & re.IGNORECASE)
-        self.dotall = bool(flags & re.DOTALL)
-
-    # -- what a single position can match ---------------------------------
-    def _matches(self, op: object, av: Any, ch: str) -> bool:
-        if op == _LITERAL:
-            return ch == chr(av) or (self.ignorecase and ch.lower() == chr(av).lower())
-        if op == _NOT_LITERAL:
-            return ch != chr(av)
-        if op == _ANY:
-            return self.dotall or ch != "\n"
-        if op == _IN:
-            negate = any(str(sub_op) == "NEGATE" for sub_op, _ in av)
-            hit = any(self._in_item(sub_op, sub_av, ch) for sub_op, sub_av in av if str(sub_op) != "NEGATE")
-            return hit != negate
-        return True  # anything else: assume it may match, which only errs towards reporting less
-
-    def _in_item(self, op: object, av: Any, ch: str) -> bool:
-        name = str(op)
-        if name == "RANGE":
-            low, high = av
-            return low <= ord(ch) <= high or (self.ignorecase and any(
-                low <= ord(c) <= high for c in (ch.lower(), ch.upper())))
-        if name == "CATEGORY":
-            return _CATEGORIES.get(str(av), lambda c: True)(ch)
-        return self._matches(op, av, ch)
-
-    def first_chars(self, items: Iterable[Item]) -> set[str]:
-        """Sample characters that can start a match of the sequence `items`."""
-        found: set[str] = set()
-        for op, av in items:
-            if op in _REPEATS:
-                found |= self.first_chars(av[2])
-                if av[0] > 0:
-                    return found
-            elif op == _SUBPATTERN:
-                found |= self.first_chars(av[-1])
-                if self.min_width([(op, av)]) > 0:
-                    return found
-            elif op == _BRANCH:
-                for alternative in av[1]:
-                    found |= self.first_chars(alternative)
-                return found
-            elif op in (_LITERAL, _NOT_LITERAL, _ANY, _IN):
-                found |= {c for c in _SAMPLE if self._matches(op, av, c)}
-                return found
-            else:
-                continue  # anchors, lookarounds: zero width
-        return found
-
-    def min_width(self, items: Iterable[Item]) -> int:
-        total = 0
-        for op, av in items:
-            if op in _REPEATS:
-                total += av[0] * self.min_width(av[2])
-            elif op == _SUBPATTERN:
-                total += self.min_width(av[-1])
-            elif op == _BRANCH:
-                total += min((self.min_width(a) for a in av[1]), default=0)
-            elif op in (_LITERAL, _NOT_LITERAL, _ANY, _IN):
-                total += 1
-        return total
-
-    # -- the two exponential shapes -----------------------------------------
-    def find(self, items: list[Item]) -> str | None:
-        for op, av in items:
-            if op in _REPEATS:
-                low, high, body = av
-                if high == _MAXREPEAT or high >= _MANY:
-                    problem = self._ambiguous(list(body))
-                    if problem:
-                        return problem
-                found = self.find(list(body))
-            elif op == _SUBPATTERN:
-                found = self.find(list(av[-1]))
-            elif op == _BRANCH:
-                found = next((p for p in (self.find(list(a)) for a in av[1]) if p), None)
-            elif op in _ASSERTS:
-                found = self.find(list(av[1]))
-            else:
-                found = None  # possessive repeats and atomic groups cannot backtrack into themselves
-            if found:
-                return found
-        return None
-
-    def _ambiguous(self, body: list[Item]) -> str | None:
-        """Can one string be split into iterations of `body` in more than one way?"""
-        while len(body) == 1 and body[0][0] == _SUBPATTERN:
-            body = list(body[0][1][-1])
-        if len(body) == 1 and body[0][0] == _BRANCH:
-            alternatives = [list(a) for a in body[0][1][1]]
-            single_chars = _SINGLE_CHAR_OPS
-            for first in alternatives:
-                if len(first) != 1 or first[0][0] not in single_chars:
-                    continue
-                chars = self.first_chars(first)
-                for second in alternatives:
-                    # `(a|a)`, `(a|\w|-x)`, `(a|aa)`: the other branch is a run of characters the
-                    # single-character branch can also match, one iteration per character.
-                    if second is first or not second or any(op not in single_chars for op, _ in second):
-                        continue
-                    if all(self.first_chars([item]) & chars for item in second):
-                        return "alternatives that match the same characters inside a repeat"
-            for alternative in alternatives:
-                problem = self._ambiguous(alternative)
-                if problem:
-                    return problem
-            return None
-        if self._optional_overlap(body):
-            return "an optional character that the next iteration can match instead"
-        if any(op == _AT and str(av) != "AT_NON_BOUNDARY" for op, av in body):
-            return None  # `(.+$\n?)*`, `(\w+\b\s?)*`: an anchor fixes where each iteration ends
-        for index, item in enumerate(body):
-            op, av = _unwrap(item)
-            if op not in _REPEATS or av[1] != _MAXREPEAT:
-                continue
-            inner = self.first_chars(av[2])
-            if not inner:
-                continue
-            others = body[:index] + body[index + 1:]
-            separators = [item for item in others if self.min_width([item]) > 0]
-            if all(self.first_chars([item]) & inner for item in separators):
-                return "a repeated group whose inner repeat can take over its neighbours' characters"
-        return None
-
-    def _optional_overlap(self, body: list[Item]) -> bool:
-        """`(aa?)+`, `(a|aa)+` (parsed as `a(?:|a)`): one mandatory character and optional
-        ones it also matches, so a run of it splits into iterations in many ways."""
-        mandatory: list[Item] = []
-        optional: list[list[Item]] = []
-        for item in body:
-            op, av = _unwrap(item)
-            if op in _SINGLE_CHAR_OPS:
-                mandatory.append((op, av))
-            elif op in _REPEATS and av[0] == 0 and av[1] == 1 and all(o in _SINGLE_CHAR_OPS for o, _ in av[2]):
-                optional.append(list(av[2]))
-            elif op == _BRANCH and any(not a for a in av[1]) and all(
-                    all(o in _SINGLE_CHAR_OPS for o, _ in a) for a in av[1]):
-                optional.extend(list(a) for a in av[1] if a)
-            else:
-                return False
-        if len(mandatory) != 1 or not optional:
-            return False
-        chars = self.first_chars(mandatory)
-        return all(self.first_chars([item]) & chars for alternative in optional for item in alternative)
-
-
-def _unwrap(item: Item) -> Item:
-    """A group holding one item is that item: `([a-z]+)` is the repeat inside it."""
-    while item[0] == _SUBPATTERN and len(item[1][-1]) == 1:
-        item = item[1][-1][0]
-    return item
-
-
-def redos_problem(pattern: str, flags: int = 0) -> str | None:
-    """Why `pattern` can backtrack exponentially, or None (also when it cannot be analysed)."""
-    if len(pattern) > _MAX_PATTERN:
-        return None
-    try:
-        parsed = _sre.parse(pattern, flags)
-        analysis = _Analysis(flags | getattr(parsed.state, "flags", 0))
-        return analysis.find(list(parsed))
-    except Exception:  # noqa: BLE001 - private API, invalid patterns, deep recursion: no finding
-        return None
-
+# Where each `re` function (pattern first) takes the subject; a compiled pattern's method takes it one earlier.
+_SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
+                     "sub": 2, "subn": 2}
+# Functions that compile their first argument as a pattern: `re.compile` and documented lazy wrappers.
+_COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
+_LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
+_SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
 
 def _flags(ctx: Context, node: ast.expr | None) -> int | None:
     """Value of a flags expression made of `re.X | re.I ...`; None when not known."""
@@ -262,7 +58,7 @@ def _flags(ctx: Context, node: ast.expr | None) -> int | None:
     cwe="1333",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    calls=REGEX_CALLS,
+    calls=REGEX_CALLS + _COMPILERS[1:],
     fix="Remove the ambiguity: make the separator mandatory ((\\w+\\s)*\\w*), merge the nested "
     "quantifiers (\\w+ instead of (\\w+)+), use atomic groups or possessive quantifiers ((?>...), ++ "
     "from Python 3.11), or bound the input length before matching.",
@@ -295,20 +91,119 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
     """
     if in_test_code(ctx):
         return  # fixtures and test servers are not deployed code
-    pattern = ctx.constant_value(argument(node, 0, "pattern"))
-    if isinstance(pattern, bytes):
-        pattern = pattern.decode("latin-1")
-    if not isinstance(pattern, str):
-        return
     function = (ctx.call_name(node) or "").rsplit(".", 1)[-1]
     flags_node = keyword(node, "flags")
     position = _FLAGS_POSITION.get(function, 99)
     if flags_node is None and len(node.args) > position:
         flags_node = node.args[position]
-    flags = _flags(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
-    if flags is None:
+    _review(ctx, node, argument(node, 0, "pattern"), flags_node, function,
+            _subject(node, _SUBJECT_POSITION.get(function)))
+
+
+@rule(
+    id="regex-polynomial-backtracking",
+    tests=False,
+    name="Regular expression with polynomial backtracking applied to a caller's value (ReDoS)",
+    cwe="1333",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    methods=tuple(_SUBJECT_POSITION),
+    fix="Make the repeats disjoint (a mandatory separator none of them matches: ^([^=]*)=(.*)$), "
+    "anchor the search or match from the start of a bounded window, strip with str.rstrip() instead of "
+    "re.sub(r'\\s+$', ...), or bound the input length before matching.",
+)
+def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds a constant pattern (given to `re.search(...)` and the like, or
+    compiled as `NAME = re.compile(...)`) whose `search`/`match`/`sub`/... is applied to a parameter of a
+    public function, when the pattern's backtracking is polynomial: two or
+    more adjacent unbounded repeats that match the same characters
+    (`^(.*)=(.*);$`, `\\d+\\d*x`), or an unanchored search that starts with an
+    unbounded repeat followed by something that can fail (`\\s*;\\s*$`).
+    A direct `re.search(PATTERN, param)` of the same shapes is reported too.
+
+    ## Why is this bad
+    A library's caller decides what reaches its public functions. n^2 steps
+    for a 100 KB header or form field is minutes of CPU for one request
+    (CWE-1333); many published advisories are this shape.
+
+    ## Example
+    ```python
+    PAIR = re.compile(r"^(.*)=(.*);$")
+    def parse(line):
+        return PAIR.match(line)
+    ```
+
+    ## Use instead
+    ```python
+    PAIR = re.compile(r"^([^=]*)=([^;]*);$")
+    ```
+    """
+    if in_test_code(ctx) or not isinstance(node.func, ast.Attribute) or not isinstance(node.func.value, ast.Name):
         return
-    problem = redos_problem(pattern, flags)
-    if problem:
-        ctx.report(node, f"The pattern {pattern!r} has {problem}; a non-matching input of a few dozen "
-                   "characters makes matching take exponential time.")
+    compiled = ctx.assigned_value(node.func.value)
+    if not isinstance(compiled, ast.Call) or ctx.call_name(compiled) not in _COMPILERS:
+        return
+    method = node.func.attr
+    subject = _subject(node, _SUBJECT_POSITION[method] - 1)
+    if not _exposed(ctx, subject):
+        return
+    pattern = pattern_text(ctx, argument(compiled, 0, "pattern"))
+    flags = _flags(ctx, argument(compiled, 1, "flags"))
+    if pattern is None or flags is None:
+        return
+    found = analyse(pattern, flags, scanning=method in _SCANNING, whole=method == "fullmatch")
+    if found is None or found.exponential:
+        return  # exponential: reported where the pattern is compiled
+    _report(ctx, node, pattern, found, exposed=True)
+
+
+def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
+    if position is None:
+        return None
+    return argument(node, position, "string")
+
+
+def _exposed(ctx: Context, subject: ast.expr | None) -> bool:
+    """Is `subject` a parameter of the enclosing public function (one a library's caller controls)?"""
+    function = ctx.function
+    if not isinstance(subject, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    if function.name.startswith("_") and not function.name.startswith("__"):
+        return False
+    arguments = function.args
+    names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} - {"self", "cls"}
+    if names & _LINT_PARAMETERS:
+        return False  # a flake8 check: flake8 passes it the project's own source lines by these names
+    return subject.id in names and ctx.assigned_value(subject) is None
+
+
+def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_node: ast.AST | None,
+            function: str, subject: ast.expr | None) -> None:
+    """Analyse the pattern of one `re` call and report it by its cost and exposure."""
+    pattern = pattern_text(ctx, pattern_node)
+    if pattern is None:
+        return
+    flags = _flags(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
+    if flags is None or (subject is not None and ctx.is_constant(subject)):
+        return  # unknown flags, or a pattern applied to a constant
+    exposed = _exposed(ctx, subject)
+    found = analyse(pattern, flags, scanning=function in _SCANNING, whole=function == "fullmatch")
+    if found is None or not (found.exponential or exposed):
+        return
+    _report(ctx, node, pattern, found, exposed)
+
+
+def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: bool) -> None:
+    rule_id = None if found.exponential else "regex-polynomial-backtracking"
+    if found.exponential:
+        severity = Severity.HIGH if exposed else Severity.MEDIUM
+        confidence = Confidence.MEDIUM
+    elif "adjacent" in found.reason:
+        severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
+    else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
+        severity, confidence = Severity.LOW, Confidence.LOW
+    who = " and is applied to a parameter of a public function" if exposed else ""
+    ctx.report(node, f"The pattern {pattern!r} has {found.reason}{who}; matching {found.shown()} takes "
+               f"{found.cost} time.", severity=severity, confidence=confidence, rule_id=rule_id)

@@ -43,7 +43,7 @@ def verbose(text):
 def verbose_safe(text):
     # ok: regex-catastrophic-backtracking
     return re.search(r"""
-        \w+ ( \s \w+ )*   # a space between words
+        ^ \w+ ( \s \w+ )*   # a space between words
         $
     """, text, flags=re.X | re.IGNORECASE)
 
@@ -77,3 +77,89 @@ OPTIONAL_SEPARATOR = re.compile(r"^(\.?\w)+$")
 LINES = re.compile(r"(?:(?![ ]*$).+$\n?)*", re.MULTILINE)
 # ok: regex-catastrophic-backtracking
 WORD_RUNS = re.compile(r"(\w+\b\s?)*")
+
+
+# Polynomial backtracking matters where a caller's value meets the pattern.
+PAIR = re.compile(r"^(.*)=(.*);$")
+PAIR_FIXED = re.compile(r"^([^=]*)=([^;]*);$")
+HEX = "[0-9a-f]"
+TOKEN = re.compile(HEX + "+" + HEX + "*x")  # folded from a module constant
+TOKEN_FIXED = re.compile(HEX + "+x")
+WORDS_OR = re.compile("|".join(["a+", "b+"]) + "[ab]*!")
+
+
+def parse_pair(line):
+    # ruleid: regex-polynomial-backtracking
+    return PAIR.match(line)
+
+
+def parse_pair_fixed(line):
+    # ok: regex-polynomial-backtracking
+    return PAIR_FIXED.match(line)
+
+
+def parse_token(value):
+    # ruleid: regex-polynomial-backtracking
+    return TOKEN.search(value)
+
+
+def parse_token_fixed(value):
+    # ok: regex-polynomial-backtracking
+    return TOKEN_FIXED.match(value)  # anchored: no retry from every position
+
+
+def _private_parse(line):
+    # ok: regex-polynomial-backtracking
+    return PAIR.match(line)  # not a public function: its callers are reviewed instead
+
+
+def parse_constant():
+    # ok: regex-polynomial-backtracking
+    return PAIR.match("a=b;")
+
+
+def strip_header(value):
+    # ruleid: regex-polynomial-backtracking
+    return re.sub(r"\s*;\s*$", "", value)
+
+
+def strip_header_fixed(value):
+    # ok: regex-polynomial-backtracking
+    return value.rstrip().removesuffix(";").rstrip()
+
+
+def version_list(text):
+    # ruleid: regex-polynomial-backtracking
+    return re.match(f"^{HEX}*{HEX}*$", text)
+
+
+def version_list_fixed(text):
+    # ok: regex-polynomial-backtracking
+    return re.match(f"^{HEX}*$", text)
+
+
+VCHAR = r"\x21-\x7e"
+FIELD_CONTENT = "[" + VCHAR + "]([ \t" + VCHAR + "]+[" + VCHAR + "]){,1}"
+
+
+def tobytes(text):
+    return text.encode("latin-1")
+
+
+# ruleid: regex-catastrophic-backtracking
+HEADER_VALUE = re.compile(tobytes("^(" + FIELD_CONTENT + "){0,}$"))
+# ok: regex-catastrophic-backtracking
+HEADER_VALUE_FIXED = re.compile(tobytes("^[" + VCHAR + "]+([ \t]+[" + VCHAR + "]+)*$"))
+
+
+def no_session_check(logical_line, filename):
+    # ok: regex-polynomial-backtracking
+    return PAIR.match(logical_line)  # a flake8 check: the line is the project's own source
+
+
+from django.utils.regex_helper import _lazy_re_compile  # noqa: E402
+
+# ruleid: regex-catastrophic-backtracking
+LINE_BREAKS = _lazy_re_compile(r"((\r\n|\r|\n)+) *$")
+# ok: regex-catastrophic-backtracking
+LINE_BREAKS_FIXED = _lazy_re_compile(r"((\r|\n)+) *$")
