@@ -279,3 +279,16 @@ def test_a_touched_file_is_hashed_once_then_trusted_again(tmp_path: Path, monkey
     first, _ = _run(tree, tmp_path / "c")
     second, _ = _run(tree, tmp_path / "c")
     assert [Path(p).name for p in hashed] == ["a.py"] and first == second
+
+
+def test_an_edit_to_a_taint_spec_changes_the_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A sanitiser added to rules/specs/sanitisers.toml changes findings: a cache that kept the old
+    # results reported a flow the new spec clears until --no-cache.
+    package = tmp_path / "secreview"
+    (package / "rules" / "specs").mkdir(parents=True)
+    (package / "rules" / "specs" / "sanitisers.toml").write_text('[[sanitiser]]\nlabel = "a"\n')
+    monkeypatch.setattr(cache_module, "_PACKAGE", package)
+    config = cache_module.Config()
+    before = fingerprint(config)
+    (package / "rules" / "specs" / "sanitisers.toml").write_text('[[sanitiser]]\nlabel = "b"\n')
+    assert fingerprint(config) != before

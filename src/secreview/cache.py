@@ -62,6 +62,8 @@ RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are no
 MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000  # rows older than this are pruned (once a day)
 _BATCH = 500  # SQLite host parameters per statement, well under every build's limit
 _PACKAGE = Path(__file__).resolve().parent
+# What decides a result: the code, the CWE catalogue (.json) and the taint specs (rules/specs/*.toml).
+_CODE_SUFFIXES = (".py", ".json", ".toml")
 
 
 class CacheUnavailable(Exception):
@@ -75,10 +77,10 @@ def default_directory() -> Path:
 
 
 def _code_digest() -> str:
-    """A digest of secreview's own code and data: any edit to a rule changes it."""
+    """A digest of secreview's own code and data: any edit to a rule or to a spec changes it."""
     digest = hashlib.blake2b(digest_size=16)
     for path in sorted(_PACKAGE.rglob("*")):
-        if path.suffix in (".py", ".json") and path.is_file():
+        if path.suffix in _CODE_SUFFIXES and path.is_file():
             digest.update(path.relative_to(_PACKAGE).as_posix().encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

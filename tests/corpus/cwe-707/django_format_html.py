@@ -1,7 +1,8 @@
 """Django format_html escapes the values it formats in, passed by position or by `**mapping`;
 only its format string is HTML marked safe."""
 from django.contrib import messages
-from django.utils.html import format_html
+from django.http import HttpResponse
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -29,3 +30,21 @@ def added_message(item):
     # ruleid: xss-mark-safe
     second = mark_safe(note)
     return first, second
+
+
+def greeting(request):
+    name = request.GET["name"]
+    # ok: taint-xss
+    return HttpResponse(format_html("<p>Hello, <b>{}</b></p>", name))
+
+
+def greeting_formatted_first(request):
+    name = request.GET["name"]
+    # ruleid: taint-xss
+    return HttpResponse("<p>Hello, <b>{}</b></p>".format(name))
+
+
+def tag_list(request):
+    tags = request.GET.getlist("tag")
+    # ok: taint-xss
+    return HttpResponse(format_html_join("\n", "<li>{}</li>", ((t,) for t in tags)))
