@@ -220,3 +220,22 @@ def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_const
     summary = summarise_module("app.py", ast.parse(code), "app", code)
     assert (5, "command") not in summary.cleared  # pattern rules would defer to a wrong proof
     assert (7, "command") in summary.cleared
+
+
+def test_partials_that_name_no_function_are_reviewed_without_an_internal_error() -> None:
+    # CPython's test_inspect: `partial(partial, ...)` stands for a bare `partial()`, and
+    # `partial(*parts)` names no callable; applying either raised IndexError in the taint pass.
+    code = textwrap.dedent("""
+        import functools, os
+        from flask import request
+
+        def view(parts):
+            nested = functools.partial(functools.partial)
+            nested()
+            starred = functools.partial(*parts)
+            starred(request.args["x"])
+            os.system(request.args["cmd"])
+    """)
+    review = review_source(code, "app.py")
+    assert review.diagnostics == ()
+    assert [f.rule_id for f in review.findings] == ["taint-command-injection"]

@@ -837,7 +837,9 @@ class _FunctionPass:
         for, as stored when it was bound (`_partial`).
         """
         inner, args = held.func, held.args
-        if self.resolve(inner) == "functools.partial":
+        # `partial(partial)` stands for a bare `partial()`, and `partial(*fs)` names no function:
+        # only a first positional argument is the wrapped callable.
+        if args and type(args[0]) is not ast.Starred and self.resolve(inner) == "functools.partial":
             inner, args = args[0], args[1:]
         applied = ast.Call(inner, [*args, *call.args], [*held.keywords, *call.keywords])
         return ast.copy_location(applied, call)
