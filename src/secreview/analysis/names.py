@@ -135,10 +135,10 @@ class NameModel:
             if qual is not None:
                 return Binding(qual, kind="alias", line=line, expr=value)
         if isinstance(value, ast.Call):
-            module = self.imported_module(value)
+            qual = self.qualname(value.func)
+            module = dynamic_import(value, qual) if value.args else None
             if module is not None:  # `os_ = importlib.import_module("os")` is `import os as os_`
                 return Binding(module, kind="alias", line=line, expr=value)
-            qual = self.qualname(value.func)
             if qual is not None and "." in qual:
                 return Binding(qual, kind="instance", line=line, expr=value)
         return Binding(line=line, expr=value)
@@ -165,16 +165,11 @@ class NameModel:
             if looked_up is not None:  # `getattr(builtins, "eval")` is `builtins.eval`, that is `eval`
                 base = self.qualname(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
-            module = self.imported_module(node)
-            if module is not None:  # `importlib.import_module("os")` is the module `os`
-                return module
-            # `requests.Session().get` resolves as a method of the class.
-            return self.qualname(node.func)
+            # `requests.Session().get` resolves as a method of the class, and
+            # `importlib.import_module("os")` is the module `os` (`dynamic_import`).
+            called = self.qualname(node.func)
+            return (dynamic_import(node, called) if node.args else None) or called
         return None
-
-    def imported_module(self, node: ast.Call) -> str | None:
-        """The module a dynamic import of a constant name returns (`dynamic_import`), else None."""
-        return dynamic_import(node, self.qualname(node.func)) if node.args else None
 
     def constant_value(self, node: ast.expr | None) -> object:
         """The compile-time value of an expression, or NOT_CONSTANT.

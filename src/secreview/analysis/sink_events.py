@@ -13,7 +13,7 @@ pattern finding of the same CWE defer to the flow (`taint_project.merge`).
 from __future__ import annotations
 
 import ast
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from secreview.analysis import argv, control, folding, templates
@@ -119,34 +119,22 @@ def _not_html(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> b
 
 def _shell_script(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`subprocess.run(["sh", "-c", script])`: the script is the sink (see `secreview.analysis.argv`)."""
-    lookup = control.known(fn)
-    found = argv.script_argument(node, fn.resolve(func), lambda n: folding.fold(n, lookup, fn.resolve))
+    found = argv.script_argument(node, fn.resolve(func), _value_of(fn))
     if found is not None and type(found[2]) is not ast.Starred:
-        taint = fn.ev(found[2])
-        if taint:
-            record(fn, sink, taint, node, short(node))
-
+        _record_joined(fn, sink, node, (fn.ev(found[2]),))
 
 
 def _program(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`os.spawnlp(os.P_WAIT, prog, ...)`, `subprocess.run([prog, ...])`: the program is the sink."""
     program = argv.program_argument(node, fn.resolve(func))
     if program is not None and type(program) is not ast.Starred:
-        taint = fn.ev(program)
-        if taint:
-            record(fn, sink, taint, node, short(node))
-
+        _record_joined(fn, sink, node, (fn.ev(program),))
 
 
 def _options(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`subprocess.run(["git", "clone", url])`: a value git may read as one of its options."""
-    lookup = control.known(fn)
-    taint: frozenset = frozenset()
-    for element in argv.option_arguments(node, fn.resolve(func), lambda n: folding.fold(n, lookup, fn.resolve)):
-        taint = join(taint, fn.ev(element))
-    if taint:
-        record(fn, sink, taint, node, short(node))
-
+    elements = argv.option_arguments(node, fn.resolve(func), _value_of(fn))
+    _record_joined(fn, sink, node, (fn.ev(element) for element in elements))
 
 
 def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
@@ -158,13 +146,22 @@ def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
     if not isinstance(source, str):
         return
     names = templates.unescaped_variables(source)
-    taint: frozenset = frozenset()
-    for name, value in keywords:
-        if name in names:
-            taint = join(taint, value)
+    _record_joined(fn, sink, node, (value for name, value in keywords if name in names))
+
+
+def _value_of(fn: _FunctionPass) -> Callable[[ast.expr], object]:
+    """What an expression holds on every feasible path here (`folding.UNKNOWN` when it varies)."""
+    lookup = control.known(fn)
+    return lambda node: folding.fold(node, lookup, fn.resolve)
+
+
+def _record_joined(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, taints: Iterable[frozenset]) -> None:
+    """One event at the call for the values that reach the sink's position, if any holds taint."""
+    taint: frozenset = EMPTY
+    for value in taints:
+        taint = join(taint, value)
     if taint:
         record(fn, sink, taint, node, short(node))
-
 
 
 def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
