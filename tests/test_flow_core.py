@@ -239,3 +239,42 @@ def test_partials_that_name_no_function_are_reviewed_without_an_internal_error()
     review = review_source(code, "app.py")
     assert review.diagnostics == ()
     assert [f.rule_id for f in review.findings] == ["taint-command-injection"]
+
+
+def test_a_library_call_nobody_modelled_passes_data_on_with_lower_confidence_and_says_so() -> None:
+    code = FLASK + """
+    import markdown
+
+    @app.route("/a")
+    def a():
+        page = markdown.markdown(request.args["t"])
+        return "<div>" + page + "</div>"
+
+    @app.route("/b")
+    def b():
+        return "<div>" + request.args["t"].strip().title() + "</div>"
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    by_line = {f.location.line: f for f in review.findings if f.rule_id == "taint-xss"}
+    assert set(by_line) == {12, 16}
+    unmodelled, modelled = by_line[12], by_line[16]
+    assert unmodelled.confidence.label == "medium" and modelled.confidence.label == "high"
+    assert "`markdown.markdown` is not modelled" in unmodelled.message
+    assert any("not modelled" in step.description for step in unmodelled.path)
+    assert "not modelled" not in modelled.message
+
+
+def test_a_standard_library_call_no_spec_names_returns_none_of_its_arguments() -> None:
+    code = FLASK + """
+    import datetime, os, re, time
+
+    @app.route("/a")
+    def a():
+        day = request.args["d"]
+        os.system("echo " + str(datetime.datetime.strptime(day, "%Y-%m-%d")))
+        os.system("echo " + str(time.strptime(day, "%Y")))
+        os.system("echo " + os.path.join("/srv", day))
+        os.system("echo " + re.compile(day).pattern)
+    """
+    flagged = [line for rule, line in findings(code) if rule == "taint-command-injection"]
+    assert flagged == [14, 15]  # the joined path and the compiled pattern's text

@@ -14,9 +14,11 @@ carries it, the sink). Recursion is handled by a fixed point: a summary asked
 for while it is being computed answers with its value from the previous round,
 and rounds repeat until no summary changes.
 
-Calls the project does not define (libraries) pass taint from their
-arguments and receiver to their result; a class called as a constructor does
-the same (an object built from untrusted data is untrusted), and its
+Calls the project does not define (libraries the specs do not name) are
+assumed to pass taint from their arguments and receiver to their result, and
+the value remembers each such call (`specs.UNMODELLED`): the finding names it
+and its confidence drops one level. A class called as a constructor passes
+taint on too (an object built from untrusted data is untrusted), and its
 `__init__` is followed for sinks like any method.
 """
 
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from secreview.analysis.modules import Namespaces
-from secreview.analysis.specs import load, neutralised
+from secreview.analysis.specs import UNMODELLED, load, neutralised, unmodelled
 from secreview.analysis.steps import NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
@@ -60,6 +62,7 @@ class TaintFlow:
     sink_module: ModuleSummary
     sink: SinkEvent
     steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
+    unmodelled: tuple[str, ...] = ()  # calls no spec models that the value was assumed to pass through
 
 
 @dataclass(frozen=True)
@@ -477,8 +480,10 @@ class Project:
             if callee is None:  # it leaves the project: a secret given to it is not what it returns
                 everything = outside_result(everything, call.callee, call.callee.rpartition(".")[2])
             everything = everything | call.receiver
+            # A library the specs do not name: assumed to pass its data on, which the finding will say.
+            marker = frozenset({UNMODELLED + call.callee}) if callee is None else EMPTY
             for key, steps in self.expand(everything, caller).items():
-                flow.setdefault(key, steps)
+                flow.setdefault(_merge_cuts(key, marker), steps)
         else:
             for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
@@ -610,7 +615,8 @@ class Project:
         found: list[TaintFlow] = []
         for key, sink_module, sink, steps in self.sinks(fn):
             if key[0] == "s":
-                found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
+                found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps,
+                                       unmodelled(key[-1])))
             elif key[0] == "f":
                 found.extend(self._field_flows(key, sink_module, sink, steps))
         return found
@@ -636,13 +642,15 @@ class Project:
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
                 if inner[0] == "s" and not neutralised(sink.kind, inner[-1]):
                     module = self._source_module(inner[1])
-                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
+                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
+                                           unmodelled(inner[-1])))
                 elif inner[0] == "p":
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
                         if not neutralised(sink.kind, caller_key[-1]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
-                                                   (*caller_steps, *before, stored, *steps)))
+                                                   (*caller_steps, *before, stored, *steps),
+                                                   unmodelled(caller_key[-1])))
         return found
 
     @staticmethod
@@ -727,7 +735,8 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
         ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
-        rank = (-source.confidence, len(flow.steps), flow.source_module.path, source.line, source.column, source.label,
+        rank = (-_confidence(source.confidence, flow), len(flow.steps), flow.source_module.path, source.line,
+                source.column, source.label,
                 tuple((s.location.path, s.location.line, s.location.column, s.description) for s in flow.steps))
         result.append((ident, rank, _finding(flow, rule)))
     return result
@@ -764,7 +773,11 @@ def _source_of(finding: Finding) -> Location:
 
 def _quoted(description: str) -> str:
     """A step's code in backticks; a step that is a sentence about a check (steps.PAST) as it is."""
-    return description if description.startswith(PAST) else f"`{description}`"
+    if description.startswith(PAST):
+        return description
+    if description.endswith(_UNMODELLED_NOTE):
+        return f"`{description[:-len(_UNMODELLED_NOTE)]}`{_UNMODELLED_NOTE}"
+    return f"`{description}`"
 
 
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
@@ -772,7 +785,8 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)
-    path = _without_repeats((source_step, *(s for s in flow.steps if not _same_line(s, source_step))))
+    steps = _noting_unmodelled(flow.steps, flow.unmodelled) if flow.unmodelled else flow.steps
+    path = _without_repeats((source_step, *(s for s in steps if not _same_line(s, source_step))))
     hops = path[1:-1]
     via = ""
     if hops:
@@ -783,6 +797,10 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"
     message = (f"{source.label[:1].upper()}{source.label[1:]} `{source.description}` (line {source.line}{origin}) reaches "
                f"{sink.label} in `{sink.description}` on line {sink.line}{via}.")
+    if flow.unmodelled:
+        names = ", ".join(f"`{name}`" for name in flow.unmodelled[:3])
+        message += (f" {names} {'is' if len(flow.unmodelled) == 1 else 'are'} not modelled: assumed to pass the "
+                    "data on (confidence lowered).")
     severity = rule.severity
     if sink.kind == "code" and source.label in _operator_labels():
         severity = Severity.LOW
@@ -795,13 +813,30 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         pillar=weakness.primary_pillar,
         secondary_pillars=weakness.secondary_pillars,
         severity=severity,
-        confidence=min(source.confidence, Confidence.HIGH),
+        confidence=_confidence(source.confidence, flow),
         location=Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column),
         source_line=sink.line_text,
         message=message,
         fix=rule.fix,
         path=path,
     )
+
+
+def _confidence(source: Confidence, flow: TaintFlow) -> Confidence:
+    """The source's confidence, one level lower when the value went through a call nobody modelled."""
+    confidence = min(source, Confidence.HIGH)
+    return Confidence(max(confidence - 1, Confidence.LOW)) if flow.unmodelled else confidence
+
+
+_UNMODELLED_NOTE = " (not modelled: assumed to pass the data on)"
+
+
+def _noting_unmodelled(steps: tuple[Step, ...], names: tuple[str, ...]) -> tuple[Step, ...]:
+    """The steps (the sink's last) with a note on those that call one of `names` (by its last part)."""
+    calls = tuple(f"{name.rpartition('.')[2]}(" for name in names)
+    return tuple(Step(s.location, s.description + _UNMODELLED_NOTE)
+                 if i < len(steps) - 1 and any(c in s.description for c in calls) else s
+                 for i, s in enumerate(steps))
 
 
 @lru_cache(maxsize=1)
@@ -813,7 +848,8 @@ def _operator_labels() -> frozenset[str]:
 def _same_line(step: Step, source: Step) -> bool:
     """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
     return step.location.path == source.location.path and step.location.line == source.location.line \
-        and source.description in step.description and NOTE not in step.description
+        and source.description in step.description and NOTE not in step.description \
+        and _UNMODELLED_NOTE not in step.description
 
 
 def _elsewhere(step: Step, flow: TaintFlow) -> str:

@@ -48,8 +48,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     if sink.imports and not any(name in fn.mod.imported for name in sink.imports) and not (
             sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords)):
         return
-    if sink.content_type_keywords and _not_html(fn, node, sink.content_type_keywords):
-        return  # `Response(body, mimetype="application/json")`
+    if sink.content_type_keywords and _html(_declared_type(fn, node, sink.content_type_keywords),
+                                            sink.html_when_declared) is False:
+        return  # `Response(body, mimetype="application/json")`, aiohttp's `web.Response(text=body)`
     if sink.shell_argv:
         _shell_script(fn, sink, node, func)
         return
@@ -106,14 +107,20 @@ def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
     return any(type(arg) is ast.Starred for arg in node.args[:last + 1])
 
 
-def _not_html(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> bool:
-    """The call sets a constant content type that is not HTML."""
-    lookup = control.known(fn)
+def _declared_type(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> object:
+    """The content type the call sets: a constant, `folding.UNKNOWN` when computed, None when not given."""
     for keyword in node.keywords:
         if keyword.arg in keywords:
-            value = folding.fold(keyword.value, lookup, fn.resolve)
-            return isinstance(value, str) and "html" not in value.lower()
-    return False
+            return folding.fold(keyword.value, control.known(fn), fn.resolve)
+    return None
+
+
+def _html(declared: object, only_when_declared: bool) -> bool | None:
+    """Whether the body is HTML: False for a constant type that is not HTML, and for no constant type
+    where HTML must be declared (aiohttp's `text=` is text/plain by default); None when it may be."""
+    if isinstance(declared, str):
+        return "html" in declared.lower()
+    return False if only_when_declared else None
 
 
 

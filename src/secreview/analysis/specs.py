@@ -4,9 +4,15 @@ One spec file per framework or library says where untrusted data enters
 (`[[source]]`), where it does harm (`[[sink]]`), what neutralises it
 (`[[sanitiser]]`: a call whose *result* is safe for some sinks), which boolean
 checks guard the branch where they hold (`[[validator]]`), which calls carry
-data into the object they are called on (`[[propagator]]`) and which other
-checks guard a branch (`[guards]`). A call the specs do not name passes the
-taint of its arguments and receiver to its result. The files are
+data into the object they are called on or into their result (`[[propagator]]`,
+`into = "receiver"` / `"result"`) and which other checks guard a branch
+(`[guards]`). What a call the specs do not name returns is the taint pass's
+rule, not a catch-all of the specs: a call of the standard library or a builtin
+that no propagator names returns none of its arguments' data (its result is a
+number, a flag, an object of its own); any other call outside the project (a
+library, a callable the pass cannot name) is assumed to pass its arguments and
+receiver on, and says so in the finding, whose confidence drops one level
+(`UNMODELLED`). The files are
 read once per process and checked against the small schema below, so a typo in
 a key or a sink class fails loudly at load time instead of silently matching
 nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled
@@ -37,9 +43,17 @@ SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS
 VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS), "secret": frozenset(UNTRUSTED_SINK_KINDS)}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
 ALL = "*"
+# How an atom's cuts remember that the value went through a call nobody modelled (a library the
+# specs do not name): "~unmodelled:<name>", never a sink class (see `unmodelled`).
+UNMODELLED = "~unmodelled:"
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
 # also keeps an existence check (`os.path.exists(path)`) there.
 _COVERED_BY = {"path_oracle": "path"}
+
+
+def unmodelled(cuts: frozenset) -> tuple[str, ...]:
+    """The calls, by name, that a value with these cuts went through unmodelled (sorted)."""
+    return tuple(sorted(c[len(UNMODELLED):] for c in cuts if c.startswith(UNMODELLED))) if cuts else ()
 
 
 def neutralised(kind: str, cuts: frozenset) -> bool:
@@ -67,11 +81,12 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
-    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
+    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "html_when_declared": _BOOL,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
-_PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR}
+_PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR, "args": _INT_LIST,
+                    "keywords": _LIST}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
     "content_checks": _LIST, "content_check_calls": _LIST,
@@ -142,8 +157,10 @@ def validate(name: str, data: dict) -> None:
     for index, entry in enumerate(data.get("propagator", ())):
         where = f"{name}: propagator #{index + 1}"
         _check_table(where, entry, _PROPAGATOR_KEYS, ("into",))
-        if entry["into"] != "receiver":
-            raise SpecError(f"{where}: into must be \"receiver\"")
+        if entry["into"] not in ("receiver", "result"):
+            raise SpecError(f"{where}: into must be \"receiver\" or \"result\"")
+        if entry["into"] == "receiver" and ("args" in entry or "keywords" in entry):
+            raise SpecError(f"{where}: args and keywords are for into = \"result\"")
     if "guards" in data:
         _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
 
@@ -230,6 +247,9 @@ class SinkSpec:
     argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
+    # ... and, for a response whose default type is not HTML (aiohttp's text/plain), a sink only when a
+    # constant HTML type is given there
+    html_when_declared: bool = False
 
 
 @dataclass(frozen=True)
@@ -266,6 +286,11 @@ class Specs:
     # (`buf.write(value)`, `items.append(value)`): [[propagator]] with into = "receiver".
     into_receiver_calls: frozenset[str] = frozenset()
     into_receiver_methods: frozenset[str] = frozenset()
+    # Calls whose result carries their arguments' data ([[propagator]] with into = "result"):
+    # qualname -> (the positions that do, None for all; the keywords that do), and methods whose
+    # result carries their receiver's and arguments' data (`s.strip()`, `"".join(parts)`).
+    result_calls: dict[str, tuple[tuple[int, ...] | None, frozenset[str]]] = field(default_factory=dict)
+    result_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
 
@@ -316,6 +341,7 @@ def _sink(entry: dict) -> SinkSpec:
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
+        html_when_declared=entry.get("html_when_declared", False),
     )
 
 
@@ -362,6 +388,12 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                     frozenset(entry["cuts"])
                 specs.sanitiser_calls[qualname] = frozenset({ALL})
         for entry in data.get("propagator", ()):
+            if entry["into"] == "result":
+                positions = tuple(entry["args"]) if "args" in entry else None
+                for qualname in entry.get("calls", ()):
+                    specs.result_calls[qualname] = (positions, frozenset(entry.get("keywords", ())))
+                specs.result_methods |= frozenset(entry.get("methods", ()))
+                continue
             specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
             specs.into_receiver_methods |= frozenset(entry.get("methods", ()))
         for key, values in data.get("guards", {}).items():

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, UNMODELLED, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
 from secreview.gcpause import paused_gc
@@ -247,7 +247,7 @@ class _Index:
         self.source_tops = self.source_prefixes = frozenset(q.split(".", 1)[0] for q in qualnames)
         self.bare_sources = frozenset(n for n in qualnames if "." not in n)
         # Top-level names of the standard library, the builtins and every library the specs name.
-        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls]
+        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls, *specs.result_calls]
         for source in specs.sources:
             names.extend(source.imports)
             names.extend(source.request_types)
@@ -956,7 +956,39 @@ class _FunctionPass:
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
-        return _join(outside_result(everything, qual, method), receiver)
+        return self._outside(func, qual, method, args, keywords, star, receiver, everything)
+
+    def _outside(self, func: ast.expr, qual: str | None, method: str | None, args: list[frozenset],
+                 keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset,
+                 everything: frozenset) -> frozenset:
+        """What a call outside the project returns of the data it is given (rules/specs/propagation.toml).
+
+        A propagator names what the result holds (every argument, some positions, the
+        receiver of a method). A call of the standard library or a builtin that no spec
+        names returns none of it: its result is a number, a flag or an object of its own
+        (`hashlib.sha256(x)`, `re.compile(x)`, `datetime.strptime(x, f)`). Any other call
+        (a library the specs do not know, a callable held in a variable) is assumed to
+        pass everything on, and the value remembers the call as not modelled.
+        """
+        specs = self.mod.specs
+        passed = specs.result_calls.get(qual) if qual is not None else None
+        if passed is not None:
+            positions, names = passed
+            if positions is not None:
+                everything = star
+                for position in positions:
+                    if position < len(args):
+                        everything = _join(everything, args[position])
+                for name, taint in keywords:
+                    if name in names:
+                        everything = _join(everything, taint)
+            return _join(outside_result(everything, qual, method), receiver)
+        if method is not None and method in specs.result_methods or type(func) is ast.Lambda:
+            return _join(outside_result(everything, qual, method), receiver)
+        if qual is not None and (qual.partition(".")[0] in _STDLIB or qual in BUILTINS):
+            return EMPTY
+        taint = _join(outside_result(everything, qual, method), receiver)
+        return cut(taint, frozenset({UNMODELLED + (qual or spell(func))})) if taint else taint
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,

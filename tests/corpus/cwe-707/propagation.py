@@ -2,16 +2,21 @@
 # capability: propagation
 import base64
 import configparser
+import datetime
 import functools
+import hashlib
 import io
 import itertools
 import json
 import os
+import re
 import shlex
 import subprocess
 from collections import deque
 from urllib.parse import unquote
 
+import bleach
+import markdown
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -122,3 +127,40 @@ def partial_sink_safe():
     # ok: taint-command-injection
     shell("tar czf backup.tgz " + shlex.quote(request.args["dir"]))
     return "ok"
+
+
+@app.route("/no-text-back")
+def no_text_back():
+    # Standard-library calls no propagator names return none of their arguments' text.
+    when = datetime.datetime.strptime(request.args["day"], "%Y-%m-%d")
+    # ok: taint-xss
+    return "<p>Booked for " + str(when) + "</p>"
+
+
+@app.route("/no-text-back-digest")
+def no_text_back_digest():
+    digest = hashlib.sha256(request.args["name"].encode()).digest()
+    # ok: taint-xss
+    return "<code>" + base64.b64encode(digest).decode() + "</code>"
+
+
+@app.route("/kept-inside")
+def kept_inside():
+    # ... but an object that keeps its input gives it back: a compiled pattern's .pattern.
+    # ruleid: taint-regex-injection
+    pattern = re.compile(request.args["p"])
+    # ruleid: taint-xss
+    return "<p>Searching for " + pattern.pattern + "</p>"
+
+
+@app.route("/library")
+def library():
+    # A library the specs do not model is assumed to pass its data on (with lower confidence).
+    # ruleid: taint-xss
+    return "<div>" + markdown.markdown(request.args["text"]) + "</div>"
+
+
+@app.route("/library-cleaned")
+def library_cleaned():
+    # ok: taint-xss
+    return "<div>" + bleach.clean(markdown.markdown(request.args["text"])) + "</div>"
