@@ -278,3 +278,68 @@ def test_a_standard_library_call_no_spec_names_returns_none_of_its_arguments() -
     """
     flagged = [line for rule, line in findings(code) if rule == "taint-command-injection"]
     assert flagged == [14, 15]  # the joined path and the compiled pattern's text
+
+
+def test_the_path_lists_a_step_from_an_earlier_iteration_of_the_loop() -> None:
+    code = FLASK + """
+    import os
+
+    @app.route("/a")
+    def a():
+        command = "uptime"
+        for _ in range(3):
+            os.system(command)
+            command = "echo " + request.args["c"]
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    (finding,) = [f for f in review.findings if f.rule_id == "taint-command-injection"]
+    assert finding.location.line == 13
+    steps = [(s.location.line, s.description) for s in finding.path]
+    assert (14, "command = 'echo ' + request.args['c'] (on an earlier iteration of the loop)") in steps
+    assert "(on an earlier iteration of the loop) (line 14)" in finding.message
+
+
+def test_a_loop_sink_whose_argument_is_reassigned_later_in_the_body_is_not_given_only_constants() -> None:
+    code = textwrap.dedent("""\
+        import os
+        import subprocess
+
+        def run(steps):
+            command = "uptime"
+            for step in steps:
+                os.system(command)
+                command = "echo " + step
+
+        def report():
+            command = "uptime"
+            for _ in range(3):
+                os.system(command)
+    """)
+    (review,) = review_source(code, filename="jobs.py", config=Config()).files
+    sinks = {fact.line: fact.kind for fact in review.facts if fact.kind.startswith("707:sink-")}
+    assert sinks == {7: "707:sink-variable", 13: "707:sink-constant"}
+    verdict = next(v for v in review.verdicts if v.pillar.endswith("707"))
+    assert "given computed values" in verdict.summary and "given only constants" in verdict.summary
+
+
+def test_a_loop_body_runs_until_its_head_state_stops_growing() -> None:
+    import ast
+
+    from secreview.analysis.taint import summarise_module
+
+    code = textwrap.dedent("""\
+        import os, sys
+        def run():
+            a = b = c = d = "ls"
+            for _ in range(9):
+                os.system(a)
+                os.system(d)
+                a = b
+                b = c
+                c = d
+                d = sys.argv[1]
+    """)
+    summary = summarise_module("app.py", ast.parse(code), "app", code)
+    sinks = sorted({event.line for fn in summary.functions.values() for event in fn.sinks})
+    assert sinks == [5, 6]  # a needs four runs of the body, d two
+    assert len(summary.sources) == 1  # the source met on every run is one source

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED, load, neutralised, unmodelled
-from secreview.analysis.steps import NOTE, PAST, for_sink
+from secreview.analysis.steps import EARLIER, NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
@@ -775,8 +775,9 @@ def _quoted(description: str) -> str:
     """A step's code in backticks; a step that is a sentence about a check (steps.PAST) as it is."""
     if description.startswith(PAST):
         return description
-    if description.endswith(_UNMODELLED_NOTE):
-        return f"`{description[:-len(_UNMODELLED_NOTE)]}`{_UNMODELLED_NOTE}"
+    for note in (_UNMODELLED_NOTE, EARLIER):
+        if description.endswith(note):
+            return f"`{description[:-len(note)]}`{note}"
     return f"`{description}`"
 
 
@@ -849,7 +850,7 @@ def _same_line(step: Step, source: Step) -> bool:
     """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
     return step.location.path == source.location.path and step.location.line == source.location.line \
         and source.description in step.description and NOTE not in step.description \
-        and _UNMODELLED_NOTE not in step.description
+        and _UNMODELLED_NOTE not in step.description and EARLIER not in step.description
 
 
 def _elsewhere(step: Step, flow: TaintFlow) -> str:

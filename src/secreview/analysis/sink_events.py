@@ -7,7 +7,10 @@ taint of the positions and keywords that matter. `record` keeps a sink event
 (with the steps that built its value, `secreview.analysis.steps`), or, when
 every value is neutralised for the sink, notes it as *cleared*; `constant`
 notes a sink given only values with no text from outside. Cleared sinks let a
-pattern finding of the same CWE defer to the flow (`taint_project.merge`).
+pattern finding of the same CWE defer to the flow (`taint_project.merge`). A
+sink line is cleared only when every evaluation of it proved it safe: a loop
+body runs more than once, and a later run may find data where the first found
+a constant (`unsafe` keeps the lines some evaluation did not prove).
 """
 
 from __future__ import annotations
@@ -86,8 +89,7 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
         taint = join(taint, receiver)
     if taint:
         if all(neutralised(sink.kind, atom[2]) for atom in taint):  # neutralised on every way in
-            if _rest_constant(fn, node, sink):
-                fn.mod.cleared.add((node.lineno, sink.kind))
+            (fn.mod.cleared if _rest_constant(fn, node, sink) else fn.mod.unsafe).add((node.lineno, sink.kind))
             return
         record(fn, sink, taint, node, short(node))
     else:
@@ -177,9 +179,10 @@ def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> No
     Every argument must be known, not only the sink's: a pattern rule of the same CWE may
     judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
     """
-    if (node.args or node.keywords) and _rest_constant(fn, node, None):
+    if node.args or node.keywords:
+        proven = fn.mod.cleared if _rest_constant(fn, node, None) else fn.mod.unsafe
         for sink in sinks:
-            fn.mod.cleared.add((node.lineno, sink.kind))
+            proven.add((node.lineno, sink.kind))
 
 
 
@@ -244,6 +247,8 @@ def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, d
         if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
             fn.mod.cleared.add((line, kind))
         return
+    fn.mod.unsafe.add((line, kind))
+    fn.mod.varies.add(line)
     specs = fn.mod.specs
     if fn.qualname in specs.sink_calls or fn.qualname in specs.sanitiser_calls:
         return  # the body of mark_safe or escape itself (scanning Django): the finding is its caller's

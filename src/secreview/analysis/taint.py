@@ -68,12 +68,21 @@ class _Module:
         self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
+        # A loop body may run several times (secreview.analysis.control): a source or a call into the
+        # project met again keeps its atom, so the state at the loop's head stops growing. By id(node):
+        # `kept` holds the nodes the pass builds itself (partial applications) so that no id is reused.
+        self.made: dict[int, int] = {}  # id(node) -> index of the source made there
+        self.sites: dict[int, int] = {}  # id(node) -> index of the call site recorded there
+        self.projected: dict[int, list[int]] = {}  # call site -> the sites of its projections (`x, y = f()`)
+        self.kept: list[ast.AST] = []
         self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
         self._globals: frozenset[str] | None = None
         self.cleared: set[tuple[int, str]] = set()  # (line, sink class) proven safe: see ModuleSummary.cleared
+        self.unsafe: set[tuple[int, str]] = set()  # ... and not proven by some evaluation (a loop's next run)
+        self.varies: set[int] = set()  # lines of sinks some evaluation found given data: ModuleSummary.varies
         self.dead: list[tuple[int, int]] = []  # line ranges no feasible path reaches
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
@@ -171,7 +180,10 @@ class _Module:
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
     def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
-        index = len(self.sources)
+        index = self.made.get(id(node))
+        if index is not None:  # met again in a loop body's next run
+            return frozenset({("s", index, spec.not_for)})
+        index = self.made[id(node)] = len(self.sources)
         self.sources.append(SourceInfo(spec.label, description or short(node), getattr(node, "lineno", 0),
                                        getattr(node, "col_offset", 0), spec.confidence))
         self.fresh[id(node)] = index
@@ -574,8 +586,13 @@ class _FunctionPass:
             return None
         calls = self.mod.calls
         site = calls[atom[1]]
+        made = self.mod.projected.get(atom[1])
+        if made is not None and len(made) == count:  # met again in a loop body's next run
+            return [frozenset({("c", index, NOCUT)}) for index in made]
         found = []
+        made = self.mod.projected[atom[1]] = []
         for position in range(count):
+            made.append(len(calls))
             found.append(frozenset({("c", len(calls), NOCUT)}))
             calls.append(site._replace(position=position))
         return found
@@ -842,6 +859,7 @@ class _FunctionPass:
         if args and type(args[0]) is not ast.Starred and self.resolve(inner) == "functools.partial":
             inner, args = args[0], args[1:]
         applied = ast.Call(inner, [*args, *call.args], [*held.keywords, *call.keywords])
+        self.mod.kept.append(applied)  # its id names the sources and calls made at it (see `_Module.made`)
         return ast.copy_location(applied, call)
 
     def _call(self, node: ast.Call) -> frozenset:
@@ -1012,7 +1030,13 @@ class _FunctionPass:
     def _project_call(self, node: ast.Call, qual: str, args: list[frozenset], keywords: list[tuple[str, frozenset]],
                       star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
         mod = self.mod
-        index = len(mod.calls)
+        index = mod.sites.get(id(node))
+        if index is not None:  # met again in a loop body's next run: one site, given what every run gave
+            built = self._argument_steps(node, args, keywords, receiver) \
+                if self.defs.found and not mod.calls[index].steps else ()
+            _widen_site(mod, index, args, keywords, star, receiver, built)
+            return frozenset({("c", index, NOCUT)})
+        index = mod.sites[id(node)] = len(mod.calls)
         built = self._argument_steps(node, args, keywords, receiver) if self.defs.found else ()
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
                                             node.lineno, node.col_offset, call_text(node), -1, built)))
@@ -1071,6 +1095,22 @@ class _FunctionPass:
         if spec is not None:
             return mod.new_source(node, spec)
         return EMPTY
+
+
+def _widen_site(mod: _Module, index: int, args: list[frozenset], keywords: list[tuple[str, frozenset]],
+                star: frozenset, receiver: frozenset, built: tuple) -> None:
+    """The call site `index` (and its projections) passes what it passed before or what it is given now."""
+    site = mod.calls[index]
+    old_args = site.args
+    joined_args = tuple(_join(old_args[i], args[i]) if i < len(old_args) else args[i] for i in range(len(args)))
+    given = dict(keywords)
+    joined_keywords = tuple((name, _join(taint, given.get(name, EMPTY))) for name, taint in site.keywords)
+    widened = site._replace(args=joined_args, keywords=joined_keywords, star=_join(site.star, star),
+                            receiver=_join(site.receiver, receiver), steps=site.steps or built)
+    if widened != site:
+        mod.calls[index] = widened
+        for position, projection in enumerate(mod.projected.get(index, ())):
+            mod.calls[projection] = widened._replace(position=position)
 
 
 def _value_text(value: ast.expr | None) -> str:
@@ -1378,7 +1418,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
         fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
-        cleared=tuple(sorted(mod.cleared)), dead=tuple(sorted(set(mod.dead))))
+        cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
+        varies=tuple(sorted(mod.varies)))
 
 
 def _stem(path: str) -> str:
