@@ -173,6 +173,33 @@ def _record_joined(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, taints: It
         record(fn, sink, taint, node, short(node))
 
 
+def constant_store(fn: _FunctionPass, target: ast.Subscript, value: ast.expr | None, sink: SinkSpec) -> None:
+    """A store sink (`response.headers["Expires"] = formatdate(t)`) given no data: proven safe when its
+    value holds no text from outside on any feasible path (constants, results of no-text sanitisers,
+    names a check cleared for every sink: `if lang not in LANGS: abort(400)`)."""
+    if value is None:
+        return
+    line = target.lineno
+    if _harmless(fn, value, fn.checked):
+        fn.mod.cleared.add((line, sink.kind))
+    else:
+        fn.mod.unsafe.add((line, sink.kind))
+
+
+def _harmless(fn: _FunctionPass, node: ast.expr, checked: set[str] | frozenset[str] = frozenset()) -> bool:
+    """`folding.harmless` with the spec's sanitisers of every sink as the calls whose result has no text,
+    and the `checked` names as constants (what they hold passed a check that admits no data)."""
+    sanitisers = fn.mod.specs.sanitiser_calls
+
+    def no_text(name: str) -> bool:  # `len(x)`, `int(x)`: a sanitiser of every sink returns no text
+        cuts = sanitisers.get(name)
+        return cuts is not None and ALL in cuts
+
+    known = control.known(fn)
+    lookup = known if not checked else lambda name: "" if name in checked else known(name)
+    return folding.harmless(node, lookup, fn.resolve, no_text)
+
+
 def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
     """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
 
@@ -188,23 +215,15 @@ def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> No
 
 def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> bool:
     """Every argument of the call other than the sink's own ones holds no text from outside."""
-    lookup = control.known(fn)
-    resolve = fn.resolve
-    sanitisers = fn.mod.specs.sanitiser_calls
-
-    def no_text(name: str) -> bool:  # `len(x)`, `int(x)`: a sanitiser of every sink returns no text
-        cuts = sanitisers.get(name)
-        return cuts is not None and ALL in cuts
-
     for position, arg in enumerate(node.args):
         if sink is not None and position in sink.args:
             continue
-        if type(arg) is ast.Starred or not folding.harmless(arg, lookup, resolve, no_text):
+        if type(arg) is ast.Starred or not _harmless(fn, arg):
             return False
     for keyword in node.keywords:
         if sink is not None and keyword.arg in sink.keywords:
             continue
-        if keyword.arg is None or not folding.harmless(keyword.value, lookup, resolve, no_text):
+        if keyword.arg is None or not _harmless(fn, keyword.value):
             return False
     return True
 

@@ -403,6 +403,13 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
     return specs
 
 
+@lru_cache(maxsize=None)
+def neutralisers_for(kind: str) -> tuple[str, ...]:
+    """Qualified names of the spec'd sanitisers whose result is safe for sinks of class `kind`: the one
+    list a pattern rule beside a taint rule asks, so the two never disagree on what neutralises."""
+    return tuple(sorted(name for name, cuts in load().sanitiser_calls.items() if neutralised(kind, cuts) or ALL in cuts))
+
+
 @lru_cache(maxsize=1)
 def load() -> Specs:
     """The shipped specs, read and validated once per process."""

@@ -296,7 +296,7 @@ class _FunctionPass:
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current", "partials")
+                 "texts", "defs", "current", "partials", "checked")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -333,6 +333,9 @@ class _FunctionPass:
         self.quals: dict[str, str | None] = {}
         # `run = functools.partial(subprocess.run, shell=True)`: name -> the call it stands for
         self.partials: dict[str, ast.Call] = {}
+        # Names whose data a check cleared for every sink (`if lang not in LANGS: abort(400)`) and that
+        # were not rebound since: a store of one holds no data from outside (sink_events.constant_store).
+        self.checked: set[str] = set()
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
@@ -497,6 +500,8 @@ class _FunctionPass:
             elif "=" + name in env:
                 env["=" + name] = folding.VARIES
             env[name] = taint
+            if self.checked:
+                self.checked.discard(name)
             if taint and self.current is not None:
                 self.defs.note(name, self.current)
             if name in self.parts:
@@ -539,14 +544,16 @@ class _FunctionPass:
         elif kind is ast.Subscript:
             container = target.value  # type: ignore[attr-defined]
             self.ev(target.slice)  # type: ignore[attr-defined]
-            if taint:
-                specs = self.mod.specs
-                kind = type(container)
-                sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
-                    specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
-                if sink is not None and (not sink.receivers or kind is ast.Name
-                                         or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+            specs = self.mod.specs
+            kind = type(container)
+            sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
+                specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name and taint else None  # type: ignore[attr-defined]
+            if sink is not None and (not sink.receivers or kind is ast.Name
+                                     or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+                if taint:
                     sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
+                else:  # `response.headers["Expires"] = formatdate(t)`: what the pattern rule defers to
+                    sink_events.constant_store(self, target, value, sink)  # type: ignore[arg-type]
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
                 self.defs.note(container.id, self.current)  # type: ignore[attr-defined]
@@ -619,7 +626,12 @@ class _FunctionPass:
             taint = env.get(key)
             if taint is None:
                 taint = self.load_key(key)
-            env[key] = mark(taint, cuts) if ALL not in cuts else cut(taint, cuts)
+            if ALL not in cuts:
+                env[key] = mark(taint, cuts)
+            else:
+                env[key] = cut(taint, cuts)
+                if taint:
+                    self.checked.add(key)
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
         """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
