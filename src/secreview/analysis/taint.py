@@ -75,6 +75,7 @@ class _Module:
         self.sites: dict[int, int] = {}  # id(node) -> index of the call site recorded there
         self.projected: dict[int, list[int]] = {}  # call site -> the sites of its projections (`x, y = f()`)
         self.kept: list[ast.AST] = []
+        self.applied: dict[tuple[int, int], ast.Call] = {}  # (id(partial), id(call)) -> the call it makes
         self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
@@ -853,7 +854,9 @@ class _FunctionPass:
 
         Stored calls never name a partial, so applying one is a single substitution.
         """
-        stored = self._applied(value, ast.Call(value, [], []))
+        bare = ast.Call(value, [], [])
+        self.mod.kept.append(bare)  # alive while the pass runs: no later node takes its id (see `_applied`)
+        stored = self._applied(value, bare)
         inner = stored.func
         if type(inner) is ast.Name and inner.id in self.partials:  # type: ignore[attr-defined]
             stored = self._applied(self.partials[inner.id], stored)  # type: ignore[attr-defined]
@@ -865,6 +868,9 @@ class _FunctionPass:
         `held` is a `functools.partial(...)` call, or the call such a partial stands
         for, as stored when it was bound (`_partial`).
         """
+        made = self.mod.applied.get((id(held), id(call)))
+        if made is not None:  # the same application met again (a loop body's next run): the same node
+            return made
         inner, args = held.func, held.args
         # `partial(partial)` stands for a bare `partial()`, and `partial(*fs)` names no function:
         # only a first positional argument is the wrapped callable.
@@ -872,6 +878,7 @@ class _FunctionPass:
             inner, args = args[0], args[1:]
         applied = ast.Call(inner, [*args, *call.args], [*held.keywords, *call.keywords])
         self.mod.kept.append(applied)  # its id names the sources and calls made at it (see `_Module.made`)
+        self.mod.applied[(id(held), id(call))] = applied
         return ast.copy_location(applied, call)
 
     def _call(self, node: ast.Call) -> frozenset:
@@ -879,6 +886,9 @@ class _FunctionPass:
         func = node.func
         if self.partials and type(func) is ast.Name and func.id in self.partials:  # type: ignore[attr-defined]
             node = self._applied(self.partials[func.id], node)  # type: ignore[attr-defined]
+            func = node.func
+        elif type(func) is ast.Call and func.args and self.resolve(func.func) == "functools.partial":  # type: ignore[attr-defined]
+            node = self._applied(func, node)  # type: ignore[arg-type]  # `partial(f, a)(b)` is `f(a, b)`
             func = node.func
         star = EMPTY
         args: list[frozenset] = []
@@ -909,7 +919,7 @@ class _FunctionPass:
             receiver = self.env.get(func.id, EMPTY) if type(func) is ast.Name else EMPTY  # type: ignore[attr-defined, union-attr]
         if self.parts and method is not None and type(func.value) is ast.Name \
                 and func.value.id in self.parts:  # type: ignore[attr-defined]
-            result = containers.method(self, node, func.value.id, method, args, receiver)  # type: ignore[attr-defined]
+            result = containers.method(self, node, func.value.id, method, args, receiver, keywords)  # type: ignore[attr-defined]
             if result is not None:  # `d.get("k")`, `lst.append(v)`, `lst.pop()`
                 return result
         bound = own = False

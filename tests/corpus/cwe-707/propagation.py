@@ -164,3 +164,12 @@ def library():
 def library_cleaned():
     # ok: taint-xss
     return "<div>" + bleach.clean(markdown.markdown(request.args["text"])) + "</div>"
+
+
+@app.route("/partial-called-at-once")
+def partial_called_at_once():
+    # ruleid: taint-command-injection
+    os.system(functools.partial("echo {} {}".format, request.args["m"])("there"))
+    # ok: taint-command-injection
+    os.system(functools.partial("echo {} {}".format, shlex.quote(request.args["m"]))("there"))
+    return "ok"
