@@ -480,10 +480,11 @@ class Project:
             if callee is None:  # it leaves the project: a secret given to it is not what it returns
                 everything = outside_result(everything, call.callee, call.callee.rpartition(".")[2])
             everything = everything | call.receiver
-            # A library the specs do not name: assumed to pass its data on, which the finding will say.
+            # A library the specs do not name: assumed to pass its data on, which the finding will say
+            # (the first such call a value goes through is the one named).
             marker = frozenset({UNMODELLED + call.callee}) if callee is None else EMPTY
             for key, steps in self.expand(everything, caller).items():
-                flow.setdefault(_merge_cuts(key, marker), steps)
+                flow.setdefault(_merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
         else:
             for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
@@ -645,7 +646,13 @@ class Project:
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
                                            unmodelled(inner[-1])))
                 elif inner[0] == "p":
-                    for caller_key, caller_steps in self._param_sources(writer, inner).items():
+                    # asked without the unmodelled calls the value went through (fewer distinct questions),
+                    # which the answer then carries again
+                    calls = frozenset(c for c in inner[-1] if c.startswith(UNMODELLED))
+                    asked = (*inner[:-1], inner[-1] - calls) if calls else inner
+                    for caller_key, caller_steps in self._param_sources(writer, asked).items():
+                        caller_key = _merge_cuts(caller_key, calls) if calls and not unmodelled(caller_key[-1]) \
+                            else caller_key
                         if not neutralised(sink.kind, caller_key[-1]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,

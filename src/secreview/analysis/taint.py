@@ -28,9 +28,10 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
-from secreview.analysis.specs import ALL, UNMODELLED, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
-from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
+from secreview.analysis.values import (SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell,
+                                       through_unmodelled)
 from secreview.gcpause import paused_gc
 from secreview.parse import split_lines
 
@@ -1028,7 +1029,7 @@ class _FunctionPass:
         if qual is not None and (qual.partition(".")[0] in _STDLIB or qual in BUILTINS):
             return EMPTY
         taint = _join(outside_result(everything, qual, method), receiver)
-        return cut(taint, frozenset({UNMODELLED + (qual or spell(func))})) if taint else taint
+        return through_unmodelled(taint, qual or spell(func))
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
@@ -1437,7 +1438,7 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
     _run_nested(mod, top.nested, module, {}, [mod.names.module_scope])
     return ModuleSummary(
         path=path, module=module, functions=mod.functions, calls=tuple(mod.calls), sources=tuple(mod.sources),
-        fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
+        fields=tuple(dict.fromkeys(mod.fields)), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
         cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
