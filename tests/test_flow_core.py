@@ -203,12 +203,18 @@ def test_a_not_enough_note_is_shown_only_for_the_sink_it_is_about() -> None:
     assert "not enough" not in texts["taint-xss"]
 
 
-def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_constant() -> None:
+def summary_of(code: str):  # type: ignore[no-untyped-def]
+    """The taint pass's summary of one file (what the engine proves before any linking)."""
     import ast
 
     from secreview.analysis.taint import summarise_module
 
-    code = textwrap.dedent("""\
+    code = textwrap.dedent(code)
+    return summarise_module("app.py", ast.parse(code), "app", code)
+
+
+def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_constant() -> None:
+    summary = summary_of("""\
         import os
         def run(steps):
             command = "echo start"
@@ -217,7 +223,6 @@ def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_const
                 command = "echo " + step
             os.system("echo done")
     """)
-    summary = summarise_module("app.py", ast.parse(code), "app", code)
     assert (5, "command") not in summary.cleared  # pattern rules would defer to a wrong proof
     assert (7, "command") in summary.cleared
 
@@ -323,11 +328,7 @@ def test_a_loop_sink_whose_argument_is_reassigned_later_in_the_body_is_not_given
 
 
 def test_a_loop_body_runs_until_its_head_state_stops_growing() -> None:
-    import ast
-
-    from secreview.analysis.taint import summarise_module
-
-    code = textwrap.dedent("""\
+    summary = summary_of("""\
         import os, sys
         def run():
             a = b = c = d = "ls"
@@ -339,7 +340,6 @@ def test_a_loop_body_runs_until_its_head_state_stops_growing() -> None:
                 c = d
                 d = sys.argv[1]
     """)
-    summary = summarise_module("app.py", ast.parse(code), "app", code)
     sinks = sorted({event.line for fn in summary.functions.values() for event in fn.sinks})
     assert sinks == [5, 6]  # a needs four runs of the body, d two
     assert len(summary.sources) == 1  # the source met on every run is one source

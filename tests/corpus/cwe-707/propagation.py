@@ -12,6 +12,7 @@ import os
 import re
 import shlex
 import subprocess
+import tempfile
 from collections import deque
 from urllib.parse import unquote
 
@@ -173,3 +174,19 @@ def partial_called_at_once():
     # ok: taint-command-injection
     os.system(functools.partial("echo {} {}".format, shlex.quote(request.args["m"]))("there"))
     return "ok"
+
+
+@app.route("/temp-name")
+def temp_name():
+    # A temporary file's name holds the suffix it was given (a propagator with its positions).
+    tmp = tempfile.NamedTemporaryFile("w+", suffix=request.args["ext"], delete=False)
+    # ruleid: taint-xss
+    return "<p>Saved to " + tmp.name + "</p>"
+
+
+@app.route("/temp-name-safe")
+def temp_name_safe():
+    tmp = tempfile.NamedTemporaryFile("w+", suffix=".txt", delete=False)
+    tmp.write(request.args["text"])
+    # ok: taint-xss
+    return "<p>Saved to " + tmp.name + "</p>"
