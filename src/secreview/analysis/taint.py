@@ -383,6 +383,7 @@ class _FunctionPass:
         if key is not None:
             self.env[key] = _join(self.load_key(key), taint)
             self.resolved.discard(key)
+            self.checked.discard(key)
             if taint:
                 self.defs.note(key, stmt)
         else:
@@ -536,6 +537,8 @@ class _FunctionPass:
             base = target.value  # type: ignore[attr-defined]
             if isinstance(base, ast.Name):
                 env[f"{base.id}.{target.attr}"] = taint  # type: ignore[attr-defined]
+                if self.checked:
+                    self.checked.discard(f"{base.id}.{target.attr}")  # type: ignore[attr-defined]
                 if base.id == self.self_name and self.class_qual:
                     if taint:
                         self.mod.fields.append((f"{self.class_qual}.{target.attr}", self.qualname, taint))  # type: ignore[attr-defined]
