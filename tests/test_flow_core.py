@@ -343,3 +343,16 @@ def test_a_loop_body_runs_until_its_head_state_stops_growing() -> None:
     sinks = sorted({event.line for fn in summary.functions.values() for event in fn.sinks})
     assert sinks == [5, 6]  # a needs four runs of the body, d two
     assert len(summary.sources) == 1  # the source met on every run is one source
+
+
+def test_a_call_the_pass_cannot_resolve_is_named_as_such() -> None:
+    code = FLASK + """
+    @app.route("/a")
+    def a(service):
+        page = service.render(request.args["t"])
+        return "<div>" + page + "</div>"
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    (finding,) = [f for f in review.findings if f.rule_id == "taint-xss"]
+    assert "`service.render` could not be resolved: assumed to pass the data on" in finding.message
+    assert finding.confidence.label == "medium"

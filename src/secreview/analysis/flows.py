@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from secreview.analysis.modules import Namespaces
-from secreview.analysis.specs import UNMODELLED, load, neutralised, unmodelled
+from secreview.analysis.specs import UNMODELLED, UNRESOLVED, load, neutralised, unmodelled
 from secreview.analysis.steps import EARLIER, NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint import cut
@@ -805,10 +805,10 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"
     message = (f"{source.label[:1].upper()}{source.label[1:]} `{source.description}` (line {source.line}{origin}) reaches "
                f"{sink.label} in `{sink.description}` on line {sink.line}{via}.")
-    if flow.unmodelled:
-        names = ", ".join(f"`{name}`" for name in flow.unmodelled[:3])
-        message += (f" {names} {'is' if len(flow.unmodelled) == 1 else 'are'} not modelled: assumed to pass the "
-                    "data on (confidence lowered).")
+    if flow.unmodelled:  # (an atom names the first such call: one, but a field's writers may add another)
+        name = flow.unmodelled[0]
+        what = f"`{name[1:]}` could not be resolved" if name.startswith(UNRESOLVED) else f"`{name}` is not modelled"
+        message += f" {what}: assumed to pass the data on (confidence lowered)."
     severity = rule.severity
     if sink.kind == "code" and source.label in _operator_labels():
         severity = Severity.LOW
@@ -841,7 +841,7 @@ _UNMODELLED_NOTE = " (not modelled: assumed to pass the data on)"
 
 def _noting_unmodelled(steps: tuple[Step, ...], names: tuple[str, ...]) -> tuple[Step, ...]:
     """The steps (the sink's last) with a note on those that call one of `names` (by its last part)."""
-    calls = tuple(f"{name.rpartition('.')[2]}(" for name in names)
+    calls = tuple(f"{name.lstrip(UNRESOLVED).rpartition('.')[2]}(" for name in names)
     return tuple(Step(s.location, s.description + _UNMODELLED_NOTE)
                  if i < len(steps) - 1 and any(c in s.description for c in calls) else s
                  for i, s in enumerate(steps))

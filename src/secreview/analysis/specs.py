@@ -46,6 +46,7 @@ ALL = "*"
 # How an atom's cuts remember that the value went through a call nobody modelled (a library the
 # specs do not name): "~unmodelled:<name>", never a sink class (see `unmodelled`).
 UNMODELLED = "~unmodelled:"
+UNRESOLVED = "?"  # before the name: a call the pass could not resolve (`self.api.get(x)`), not a library's
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
 # also keeps an existence check (`os.path.exists(path)`) there.
 _COVERED_BY = {"path_oracle": "path"}

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, UNRESOLVED, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import (SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell,
                                        through_unmodelled)
@@ -1032,7 +1032,7 @@ class _FunctionPass:
         if qual is not None and (qual.partition(".")[0] in _STDLIB or qual in BUILTINS):
             return EMPTY
         taint = _join(outside_result(everything, qual, method), receiver)
-        return through_unmodelled(taint, qual or spell(func))
+        return through_unmodelled(taint, qual or UNRESOLVED + spell(func))
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
