@@ -270,6 +270,7 @@ class Project:
         self.indirect: dict[str, tuple[str, ...]] = {}
         self._looked: list[str] = []
         self.trace = trace
+        self._project_tops: frozenset[str] | None = None  # top-level packages of the project's modules
 
     # -- modules and functions ----------------------------------------------------------
     def module(self, path: str) -> ModuleSummary:
@@ -482,7 +483,7 @@ class Project:
             everything = everything | call.receiver
             # A library the specs do not name: assumed to pass its data on, which the finding will say
             # (the first such call a value goes through is the one named).
-            marker = frozenset({UNMODELLED + call.callee}) if callee is None else EMPTY
+            marker = frozenset({UNMODELLED + self._unmodelled_name(call.callee)}) if callee is None else EMPTY
             for key, steps in self.expand(everything, caller).items():
                 flow.setdefault(_merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
         else:
@@ -494,6 +495,14 @@ class Project:
                 else:
                     flow.setdefault(key, (*steps, step))
         return flow
+
+    def _unmodelled_name(self, callee: str) -> str:
+        """How a finding names a call that runs no project function: a library's, or (in a package of
+        the project) one the link could not resolve (`UNRESOLVED`)."""
+        tops = self._project_tops
+        if tops is None:
+            tops = self._project_tops = frozenset(module.partition(".")[0] for module in self.exports)
+        return UNRESOLVED + callee if callee.partition(".")[0] in tops else callee
 
     # -- sink summaries -----------------------------------------------------------------
     def sinks(self, fn: _Fn) -> list[tuple[Key, ModuleSummary, SinkEvent, tuple[Step, ...]]]:
