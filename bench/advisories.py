@@ -82,6 +82,12 @@ ADVISORIES = [
     Advisory("CVE-2023-40587", "pyramid", "2.0.1", "2.0.2", "pyramid/static.py", "22"),
     Advisory("CVE-2018-1000164", "gunicorn", "19.7.1", "19.8.0", "gunicorn/http/wsgi.py", "93"),
     Advisory("CVE-2024-39614", "Django", "5.0.6", "5.0.7", "django/utils/translation/trans_real.py", "400"),
+    # Path containment (issue 14): string containment checks, archive members, download names.
+    Advisory("CVE-2022-35918", "streamlit", "1.11.0", "1.11.1", "streamlit/components/v1/components.py",
+             "22"),
+    Advisory("CVE-2020-10691", "ansible", "2.9.6", "2.9.7", "lib/ansible/galaxy/collection.py", "22"),
+    Advisory("CVE-2022-44900", "py7zr", "0.20.0", "0.20.2", "py7zr/py7zr.py", "22"),
+    Advisory("CVE-2021-40978", "mkdocs", "1.2.2", "1.2.3", "mkdocs/livereload/__init__.py", "22"),
 ]
 
 

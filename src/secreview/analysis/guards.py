@@ -35,6 +35,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from secreview.analysis import containment
 from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
@@ -136,7 +137,7 @@ def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
             return _branches({key: _URL_KINDS}, positive)
         return _NONE
     if type(left) is ast.Call and equality:  # `os.path.commonpath([base, resolved]) == base`
-        key = _common_path(fn, left)
+        key = _common_path(fn, left, fn.key(right))
         return _NONE if key is None else _branches({key: _PATH}, positive)
     if type(left) is ast.Subscript and equality and _absolute_prefix(right) and type(left.slice) is ast.Constant \
             and left.slice.value == 0:  # `if p[0] == "/": reject`
@@ -158,7 +159,8 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
         method = func.attr
         key = fn.key(func.value)
         if key is not None:
-            if method in guards.path_checks and key in fn.resolved:  # `resolved.is_relative_to(base)`
+            if method in guards.path_checks and key in fn.resolved \
+                    and (method != "startswith" or _separated(fn, test)):  # `resolved.is_relative_to(base)`
                 return {key: _PATH}, {}
             if method in guards.content_checks:  # `x.isdigit()`
                 return {key: _ALL}, {}
@@ -189,6 +191,15 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
         if checked is not None and pattern is not None:
             return _regex_guard(checked, pattern, qual.endswith("fullmatch"))
     return _NONE
+
+
+def _separated(fn: _FunctionPass, test: ast.Call) -> bool:
+    """`resolved.startswith(base + os.sep)`: a base with a trailing separator (without one, a sibling
+    directory `/srv/app2` passes a check against `/srv/app`: see `secreview.analysis.containment`)."""
+    if len(test.args) != 1:
+        return False
+    value_of = containment.assignments_before(fn.node, test.lineno, fn.mod.tree)
+    return containment.separator_terminated(test.args[0], fn.resolve, value_of)
 
 
 def _regex_guard(key: str, pattern: str, whole: bool) -> tuple[Clean, Clean]:
@@ -245,15 +256,19 @@ def _absolute_prefix(node: ast.expr) -> bool:
     return _literal(node) in ("/", "\\")
 
 
-def _common_path(fn: _FunctionPass, call: ast.Call) -> str | None:
-    """`os.path.commonpath([base, resolved])`: the resolved name it checks (None: not that)."""
+def _common_path(fn: _FunctionPass, call: ast.Call, base: str | None) -> str | None:
+    """`os.path.commonpath([base, resolved]) == base`: the resolved name it checks (None: not that).
+
+    `base` (the compared side) is resolved too when the code canonicalised the directory first
+    (`dest = os.path.realpath(dest)`): the checked name is the other element.
+    """
     if fn.resolve(call.func) not in ("os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"):
         return None
     if len(call.args) != 1 or type(call.args[0]) not in (ast.List, ast.Tuple):
         return None
     for element in call.args[0].elts:  # type: ignore[attr-defined]
         key = fn.key(element)
-        if key is not None and key in fn.resolved:
+        if key is not None and key != base and key in fn.resolved:
             return key
     return None
 
