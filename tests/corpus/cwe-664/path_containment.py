@@ -288,3 +288,29 @@ def save_attachments_basename(raw, folder):
         if filename:
             # ok: taint-path-traversal
             urllib.request.urlretrieve("file:///dev/null", os.path.join(folder, os.path.basename(filename)))
+
+
+def untar_members_one_by_one(archive, dest):
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            # ruleid: tar-extract-unfiltered
+            tar.extract(member, dest)
+
+
+def untar_members_checked(archive, dest):
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            if ".." in member.name.split("/") or os.path.isabs(member.name):
+                raise ValueError(member.name)
+            # ok: tar-extract-unfiltered
+            tar.extract(member, dest)
+
+
+def unpack_zip_bundle(dest):
+    # ok: tar-extract-unfiltered
+    shutil.unpack_archive("bundle.zip", dest)
+
+
+def unpack_any_bundle(upload, dest):
+    # ruleid: tar-extract-unfiltered
+    shutil.unpack_archive(upload, dest)
