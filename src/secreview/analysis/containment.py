@@ -8,11 +8,10 @@ holds, so a sibling directory whose name begins with the base's passes.
 the path is normalised compares text that still holds `..`:
 `"/srv/app/../../etc/passwd".startswith("/srv/app/")` holds.
 
-The taint pass's guards (`secreview.analysis.guards`) ask `separator_terminated`
-before a `startswith` counts as a guard; the pattern rule
-`path-containment-string-check` (`secreview.rules.resources_containment`) asks
-the same questions to report the weak check itself, with the reason. Both give a
-way to look a name up (`value_of`), so the predicates work in either walk.
+The pattern rule `path-containment-string-check`
+(`secreview.rules.resources_containment`) asks these questions to report the
+weak check itself, with the reason. The predicates take a way to look a name up
+(`value_of`), so they work in any walk over a tree.
 """
 
 from __future__ import annotations
@@ -130,13 +129,13 @@ def path_like(node: ast.expr, resolve: Resolve, value_of: ValueOf) -> bool:
 def startswith_weakness(subject: ast.expr, base: ast.expr, resolve: Resolve, value_of: ValueOf) -> str:
     """Why `subject.startswith(base)` does not keep `subject` inside `base` ('' when it does, or when it is
     no containment check of a path that this can tell)."""
+    if type(base) is ast.Tuple or _text(base) in _SEPARATOR_TEXT:
+        return ""  # `p.startswith(("/", "\\"))`: an absolute-path test, not containment
     state = normalised(subject, resolve, value_of)
     if state is None:
         return ""
     if state is False:
         return UNNORMALISED
-    if type(base) is ast.Tuple or _text(base) in _SEPARATOR_TEXT:
-        return ""  # `p.startswith(("/", "\\"))`: an absolute-path test, not containment
     constant = _text(base)
     if constant is not None and "/" not in constant and "\\" not in constant:
         return ""  # `p.startswith("http")`: not a directory
@@ -157,7 +156,11 @@ def assignments_before(scope: ast.AST | None, line: int, module: ast.AST | None 
             return None
         found = _last_assignment(scope, wanted, node, line)
         if found is None and module is not None and module is not scope:
-            found = _last_assignment(module, wanted, node, 1 << 30)  # `BASE = ...`, `self.root = ...` in __init__
+            # `BASE = ...` at module level; `self.root = ...` in any method (__init__)
+            where = module if type(node) is ast.Attribute else ast.Module(body=[
+                stmt for stmt in module.body if type(stmt) in (ast.Assign, ast.AnnAssign, ast.AugAssign)],  # type: ignore[attr-defined]
+                type_ignores=[])
+            found = _last_assignment(where, wanted, node, 1 << 30)
         return found
 
     return value_of

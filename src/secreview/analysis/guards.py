@@ -35,7 +35,6 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from secreview.analysis import containment
 from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
@@ -159,8 +158,9 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
         method = func.attr
         key = fn.key(func.value)
         if key is not None:
-            if method in guards.path_checks and key in fn.resolved \
-                    and (method != "startswith" or _separated(fn, test)):  # `resolved.is_relative_to(base)`
+            if method in guards.path_checks and key in fn.resolved:  # `resolved.is_relative_to(base)`
+                # (`resolved.startswith(base)` without a trailing separator lets a sibling directory through:
+                # rule path-containment-string-check reports that check itself, once, with the reason.)
                 return {key: _PATH}, {}
             if method in guards.content_checks:  # `x.isdigit()`
                 return {key: _ALL}, {}
@@ -191,15 +191,6 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
         if checked is not None and pattern is not None:
             return _regex_guard(checked, pattern, qual.endswith("fullmatch"))
     return _NONE
-
-
-def _separated(fn: _FunctionPass, test: ast.Call) -> bool:
-    """`resolved.startswith(base + os.sep)`: a base with a trailing separator (without one, a sibling
-    directory `/srv/app2` passes a check against `/srv/app`: see `secreview.analysis.containment`)."""
-    if len(test.args) != 1:
-        return False
-    value_of = containment.assignments_before(fn.node, test.lineno, fn.mod.tree)
-    return containment.separator_terminated(test.args[0], fn.resolve, value_of)
 
 
 def _regex_guard(key: str, pattern: str, whole: bool) -> tuple[Clean, Clean]:

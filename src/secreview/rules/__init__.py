@@ -24,6 +24,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     resources_containment,
     resources_exposure,
     resources_files,
+    resources_library_paths,
     resources_lifetime,
     resources_network,
     resources_regex,

@@ -164,13 +164,45 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
             return  # `url.startswith("https://")`: not a check of a path against its base
         if why == containment.SIBLING and ctx.is_constant(node.args[0]):
             return  # `real.startswith("/dev")`: a deny-list of a system tree, not a base directory
+        if not _gate(ctx):
+            return  # `if p.startswith(d): locale_dir = d; break`: choosing among directories, not refusing
         if why:
             severity = Severity.HIGH if why == containment.UNNORMALISED else Severity.MEDIUM
-            ctx.report(node, f"`{_short(node)}` is a containment check {why}.", severity=severity)
+            ctx.report(node, f"`{short_text(node)}` is a containment check {why}.", severity=severity)
         return
     if ctx.call_name(node) in containment.COMMON_PREFIX and _compared(ctx, node):
-        ctx.report(node, f"`{_short(node)}` is a containment check: {containment.PREFIX}.",
+        ctx.report(node, f"`{short_text(node)}` is a containment check: {containment.PREFIX}.",
                    confidence=Confidence.HIGH)
+
+
+def _gate(ctx: Context) -> bool:
+    """The check refuses something: it is returned or asserted (a predicate such as `is_within(base, p)`),
+    or it is the test of an `if` with a branch that raises, returns, continues or aborts."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.Return, ast.Assert)):
+            return True
+        if isinstance(ancestor, (ast.If, ast.While)):
+            return any(_refuses(stmt) for stmt in (*ancestor.body, *ancestor.orelse))
+        if isinstance(ancestor, ast.stmt):
+            return False
+    return False
+
+
+_TERMINATORS = frozenset({"abort", "exit", "_exit", "fail", "error"})
+
+
+def _refuses(stmt: ast.stmt) -> bool:
+    """`raise`, `continue`, `abort(403)`, or a `return` of nothing or a constant (`return None`, `return
+    False`); `return path` after a match is choosing, not refusing."""
+    if isinstance(stmt, (ast.Raise, ast.Continue)):
+        return True
+    if isinstance(stmt, ast.Return):
+        return stmt.value is None or isinstance(stmt.value, ast.Constant)
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and _name(stmt.value.func) in _TERMINATORS
+
+
+def _name(node: ast.expr) -> str:
+    return node.attr if type(node) is ast.Attribute else node.id if type(node) is ast.Name else ""  # type: ignore[attr-defined]
 
 
 def _mentions_base(subject: ast.expr, base: ast.expr, value_of: containment.ValueOf) -> bool:
@@ -198,9 +230,10 @@ def _compared(ctx: Context, call: ast.Call) -> bool:
     return False
 
 
-def _short(node: ast.AST) -> str:
+def short_text(node: ast.AST, limit: int = 80) -> str:
+    """`node` as one line of source, cut to `limit` characters."""
     text = " ".join(ast.unparse(node).split())
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 @rule(
@@ -263,7 +296,7 @@ def strip_once(node: ast.Call, ctx: Context) -> None:
         return  # `while "../" in name: name = name.replace("../", "")`: repeated until none is left
     left = [probe for probe in _PROBES if _climbs(rewrite(probe))]
     if left:
-        ctx.report(node, f"`{_short(node)}` removes the sequence once: {_ONCE} ({left[0]!r} becomes "
+        ctx.report(node, f"`{short_text(node)}` removes the sequence once: {_ONCE} ({left[0]!r} becomes "
                    f"{rewrite(left[0])!r}).")
 
 

@@ -176,9 +176,9 @@ def _member_checked(ctx: Context, member: ast.expr) -> bool:
         return False
     dotdot = absolute = False
     for node in walk_body(function):
-        if type(node) is ast.Compare and _mentions_name(node, member.id):
+        if type(node) is ast.Compare and mentions_name(node, member.id):
             dotdot = dotdot or any(type(side) is ast.Constant and side.value == ".." for side in (node.left,))
-        elif type(node) is ast.Call and _mentions_name(node, member.id):
+        elif type(node) is ast.Call and mentions_name(node, member.id):
             name = ctx.call_name(node) or ""
             func = node.func
             absolute = absolute or name.endswith(".isabs") or (
@@ -187,7 +187,8 @@ def _member_checked(ctx: Context, member: ast.expr) -> bool:
     return dotdot and absolute
 
 
-def _mentions_name(node: ast.AST, name: str) -> bool:
+def mentions_name(node: ast.AST, name: str) -> bool:
+    """`name` is read somewhere in `node`."""
     return any(type(n) is ast.Name and n.id == name for n in ast.walk(node))  # type: ignore[attr-defined]
 
 

@@ -97,6 +97,21 @@ def is_system_file(path):
     return os.path.realpath(path).startswith("/proc")
 
 
+def find_locale_dir(directory, locale_paths):
+    for path in locale_paths:
+        # ok: path-containment-string-check
+        if os.path.abspath(directory).startswith(os.path.dirname(path)):
+            return path
+    return None
+
+
+def url_prefix(url):
+    # ok: path-containment-string-check
+    if not url.startswith("/"):
+        url = "/" + url
+    return url
+
+
 def scheme_check(base, name):
     url = base + "/" + name
     # ok: path-containment-string-check
@@ -194,7 +209,7 @@ def unzip_sibling_checked(archive, dest):
             # ruleid: path-containment-string-check
             if not target.startswith(dest):
                 raise ValueError(name)
-            # ruleid: taint-path-traversal
+            # ok: taint-path-traversal
             with open(target, "wb") as out:
                 out.write(bundle.read(name))
 
@@ -314,3 +329,50 @@ def unpack_zip_bundle(dest):
 def unpack_any_bundle(upload, dest):
     # ruleid: tar-extract-unfiltered
     shutil.unpack_archive(upload, dest)
+
+
+class BlobStore:
+    """A public storage class: callers give names, the store chooses the directory."""
+
+    def __init__(self, root):
+        self.root = root
+
+    def save(self, name, data):
+        # ruleid: library-path-parameter
+        with open(os.path.join(self.root, name), "wb") as out:
+            out.write(data)
+
+    def save_checked(self, name, data):
+        path = os.path.realpath(os.path.join(self.root, name))
+        if os.path.commonpath([self.root, path]) != self.root:
+            raise ValueError(name)
+        # ok: library-path-parameter
+        with open(path, "wb") as out:
+            out.write(data)
+
+    def save_basename(self, name, data):
+        # ok: library-path-parameter
+        with open(os.path.join(self.root, os.path.basename(name)), "wb") as out:
+            out.write(data)
+
+    def remove(self, key):
+        target = Path(self.root) / f"{key}.blob"
+        # ruleid: library-path-parameter
+        shutil.move(target, os.path.join(self.root, "trash"))
+
+    def read(self, name):
+        # ok: library-path-parameter
+        with open(os.path.join(self.root, name), "rb") as handle:
+            return handle.read()
+
+    def _write_internal(self, name, data):
+        # ok: library-path-parameter
+        with open(os.path.join(self.root, name), "wb") as out:
+            out.write(data)
+
+
+def write_report(path, text):
+    """The caller chooses the whole path: its own business."""
+    # ok: library-path-parameter
+    with open(path, "w") as out:
+        out.write(text)
