@@ -105,8 +105,11 @@ def _writes(ctx: Context, call: ast.Call) -> bool:
 
 
 def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+    """The parameters that are names: one called `path`, `*_path` or `*dir` is a path by its contract
+    (`write_sys(path)`: "relative or absolute"), which its caller chooses whole."""
     args = function.args
-    return frozenset(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)) - {"self", "cls"}
+    return frozenset(a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+                     if a.arg not in ("self", "cls") and "path" not in a.arg and not a.arg.endswith("dir"))
 
 
 def _joined_parameter(ctx: Context, path: ast.expr, params: frozenset[str],

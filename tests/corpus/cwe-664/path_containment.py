@@ -376,3 +376,28 @@ def write_report(path, text):
     # ok: library-path-parameter
     with open(path, "w") as out:
         out.write(text)
+
+
+def write_sys(path, data):
+    """Writes under /sys; `path` is relative or absolute by contract."""
+    # ok: library-path-parameter
+    with open(os.path.join("/sys", path), mode="w") as handle:
+        handle.write(data)
+
+
+class Unpacker:
+    @staticmethod
+    def _copy_permissions(mode, filename):
+        # ok: taint-path-traversal
+        os.chmod(filename, mode)
+
+    def unpack(self, archive, dest):
+        dest = os.path.realpath(dest)
+        with tarfile.open(archive) as tar:
+            for member in tar.getmembers():
+                target = os.path.realpath(os.path.join(dest, member.name))
+                if os.path.commonpath([dest, target]) != dest:
+                    continue
+                # ok: tar-extract-unfiltered
+                tar.extract(member, dest, filter="data")
+                self._copy_permissions(member.mode, target)
