@@ -28,11 +28,15 @@ NORMALISERS = frozenset({"os.path.realpath", "os.path.abspath", "os.path.normpat
                          "ntpath.normpath", "os.readlink"})
 NORMALISING_METHODS = frozenset({"resolve", "absolute", "realpath", "abspath", "normpath"})
 JOINS = frozenset({"os.path.join", "posixpath.join", "ntpath.join"})
+_PATH_CLASSES = frozenset({"pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "pathlib.PurePosixPath"})
+# pathlib's containment tests compare components, but lexically: `Path("/a/../etc").relative_to("/a")` holds.
+LEXICAL_CHECKS = frozenset({"relative_to", "is_relative_to"})
 COMMON_PREFIX = frozenset({"os.path.commonprefix", "posixpath.commonprefix", "ntpath.commonprefix"})
 _DEPTH = 4
 SIBLING = "compared as strings: '/srv/app2/x' passes a check against '/srv/app' (the base has no trailing separator)"
-UNNORMALISED = ("checked before normalisation: '/srv/app/../../etc/passwd' starts with '/srv/app/'; resolve "
-                "(os.path.realpath) first, then compare")
+UNNORMALISED = ("checked before normalisation: '/srv/app/../../etc/passwd' starts with '/srv/app/' (and "
+                "Path('/srv/app/../../etc/passwd').relative_to('/srv/app') succeeds); resolve "
+                "(os.path.realpath, Path.resolve) first, then compare")
 PREFIX = ("os.path.commonprefix() compares characters, not path components: commonprefix(['/srv/app', "
           "'/srv/app2/x']) is '/srv/app', so a sibling directory passes")
 
@@ -105,8 +109,10 @@ def normalised(node: ast.expr, resolve: Resolve, value_of: ValueOf, depth: int =
         qual = resolve(func)
         if qual in NORMALISERS or type(func) is ast.Attribute and func.attr in NORMALISING_METHODS:  # type: ignore[attr-defined]
             return True
-        if qual in JOINS:
+        if qual in JOINS or type(func) is ast.Attribute and func.attr == "joinpath":  # type: ignore[attr-defined]
             return False
+        if qual in _PATH_CLASSES:  # `Path(os.path.join(base, name))`: as normal as its text
+            return normalised(node.args[0], resolve, value_of, depth - 1) if node.args else None  # type: ignore[attr-defined]
         if qual in ("str", "bytes", "os.fsencode", "os.fsdecode") or (
                 type(func) is ast.Name and func.id.startswith("to_")):  # type: ignore[attr-defined]
             return normalised(node.args[0], resolve, value_of, depth - 1) if node.args else None  # type: ignore[attr-defined]
@@ -124,6 +130,12 @@ def normalised(node: ast.expr, resolve: Resolve, value_of: ValueOf, depth: int =
 def path_like(node: ast.expr, resolve: Resolve, value_of: ValueOf) -> bool:
     """A value the code built or canonicalised as a path (so a `startswith` on it is a containment check)."""
     return normalised(node, resolve, value_of) is not None
+
+
+def lexical_weakness(subject: ast.expr, resolve: Resolve, value_of: ValueOf) -> str:
+    """Why `subject.relative_to(base)` / `is_relative_to(base)` does not contain `subject` ('' when it does):
+    pathlib compares the parts as written, `..` included, so the path must be resolved first."""
+    return UNNORMALISED if normalised(subject, resolve, value_of) is False else ""
 
 
 def startswith_weakness(subject: ast.expr, base: ast.expr, resolve: Resolve, value_of: ValueOf) -> str:

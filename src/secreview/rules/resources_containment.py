@@ -117,7 +117,7 @@ def _value_of(ctx: Context, line: int):  # type: ignore[no-untyped-def]
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     calls=tuple(containment.COMMON_PREFIX),
-    methods=("startswith",),
+    methods=("startswith", *containment.LEXICAL_CHECKS),
     fix="Resolve both paths, then compare components: real = os.path.realpath(os.path.join(base, name)); "
     "os.path.commonpath([base, real]) == base (or Path(real).is_relative_to(base), or "
     "real.startswith(base + os.sep)).",
@@ -128,7 +128,9 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
     Finds containment checks of a path that compare text instead of path
     components: `os.path.commonprefix([...])` compared with the base,
     `real.startswith(base)` where `base` has no trailing separator, and
-    `startswith` on a joined path that was not normalised first.
+    `startswith`, `relative_to` or `is_relative_to` on a joined path that
+    was not normalised first (pathlib compares the parts as written, `..`
+    included).
 
     ## Why is this bad
     `commonprefix` compares characters: `commonprefix(["/srv/app",
@@ -155,6 +157,15 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
     if in_test_code(ctx):
         return
     func = node.func
+    if type(func) is ast.Attribute and func.attr in containment.LEXICAL_CHECKS:
+        if len(node.args) != 1 or func.attr == "is_relative_to" and not _gate(ctx):
+            return  # (relative_to raises: it always refuses)
+        value_of = _value_of(ctx, node.lineno)
+        if containment.lexical_weakness(func.value, ctx.qualname, value_of) \
+                and _mentions_base(func.value, node.args[0], value_of):
+            ctx.report(node, f"`{short_text(node)}` is a containment check {containment.UNNORMALISED}.",
+                       severity=Severity.HIGH)
+        return
     if type(func) is ast.Attribute and func.attr == "startswith":
         if len(node.args) != 1:
             return

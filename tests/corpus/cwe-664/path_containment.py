@@ -401,3 +401,24 @@ class Unpacker:
                 # ok: tar-extract-unfiltered
                 tar.extract(member, dest, filter="data")
                 self._copy_permissions(member.mode, target)
+
+
+def extract_entry(archive_dir, entry_name, data):
+    target = Path(archive_dir).joinpath(entry_name)
+    try:
+        # ruleid: path-containment-string-check
+        target.relative_to(archive_dir)
+    except ValueError:
+        raise ValueError(entry_name) from None
+    target.write_bytes(data)
+
+
+def extract_entry_resolved(archive_dir, entry_name, data):
+    base = Path(archive_dir).resolve()
+    target = base.joinpath(entry_name).resolve()
+    try:
+        # ok: path-containment-string-check
+        target.relative_to(base)
+    except ValueError:
+        raise ValueError(entry_name) from None
+    target.write_bytes(data)
