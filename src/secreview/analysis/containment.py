@@ -34,7 +34,7 @@ LEXICAL_CHECKS = frozenset({"relative_to", "is_relative_to"})
 COMMON_PREFIX = frozenset({"os.path.commonprefix", "posixpath.commonprefix", "ntpath.commonprefix"})
 _DEPTH = 4
 SIBLING = "compared as strings: '/srv/app2/x' passes a check against '/srv/app' (the base has no trailing separator)"
-UNNORMALISED = ("checked before normalisation: '/srv/app/../../etc/passwd' starts with '/srv/app/' (and "
+UNNORMALISED = ("made before normalisation: '/srv/app/../../etc/passwd' starts with '/srv/app/' (and "
                 "Path('/srv/app/../../etc/passwd').relative_to('/srv/app') succeeds); resolve "
                 "(os.path.realpath, Path.resolve) first, then compare")
 PREFIX = ("os.path.commonprefix() compares characters, not path components: commonprefix(['/srv/app', "

@@ -163,7 +163,7 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
         value_of = _value_of(ctx, node.lineno)
         if containment.lexical_weakness(func.value, ctx.qualname, value_of) \
                 and _mentions_base(func.value, node.args[0], value_of):
-            ctx.report(node, f"`{short_text(node)}` is a containment check {containment.UNNORMALISED}.",
+            ctx.report(node, f"The containment check `{short_text(node)}` is {containment.UNNORMALISED}.",
                        severity=Severity.HIGH)
         return
     if type(func) is ast.Attribute and func.attr == "startswith":
@@ -179,7 +179,7 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
             return  # `if p.startswith(d): locale_dir = d; break`: choosing among directories, not refusing
         if why:
             severity = Severity.HIGH if why == containment.UNNORMALISED else Severity.MEDIUM
-            ctx.report(node, f"`{short_text(node)}` is a containment check {why}.", severity=severity)
+            ctx.report(node, f"The containment check `{short_text(node)}` is {why}.", severity=severity)
         return
     if ctx.call_name(node) in containment.COMMON_PREFIX and _compared(ctx, node):
         ctx.report(node, f"`{short_text(node)}` is a containment check: {containment.PREFIX}.",

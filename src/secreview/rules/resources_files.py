@@ -120,15 +120,20 @@ def tar_extract_unfiltered(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds `TarFile.extractall()`/`extract()` and `shutil.unpack_archive()`
     called without `filter=` (or with `filter='fully_trusted'`), unless a
-    `members=` selection is passed to `extractall`.
+    `members=` selection is passed to `extractall`, the member given to
+    `extract` was checked for `..` and an absolute name in the function, or
+    `unpack_archive` unpacks a zip file. Writing members by hand
+    (`open(os.path.join(dest, member.name), "wb")`) is followed by the taint
+    rule: member names are a source there.
 
     ## Why is this bad
     Without a filter, tar members named `../../etc/cron.d/x` or `/abs/path`,
     symbolic links pointing outside, and device files are extracted as
     written: extracting an archive from a user overwrites files anywhere the
     process can write (CWE-22, "tar slip"). `filter='data'` refuses all of
-    them and becomes the default only in Python 3.14. (`zipfile` is not
-    reported: it strips `..` and leading slashes itself.)
+    them and becomes the default only in Python 3.14. (`zipfile`'s own
+    `extract`/`extractall` are not reported: they strip `..` and leading
+    slashes themselves.)
 
     ## Example
     ```python
