@@ -105,7 +105,8 @@ def _absolute_prefix(node: ast.expr) -> bool:
     return type(node) is ast.Constant and node.value in ("/", "\\", b"/", b"\\")  # type: ignore[attr-defined]
 
 
-def _value_of(ctx: Context, line: int):  # type: ignore[no-untyped-def]
+def _value_of(ctx: Context, line: int) -> containment.ValueOf:
+    """What names meant before `line` in this function (or at module level, or as `self.x` in a method)."""
     return containment.assignments_before(ctx.function, line, ctx.tree)
 
 
@@ -330,7 +331,7 @@ def _in_repeat_loop(ctx: Context) -> bool:
     confidence=Confidence.MEDIUM,
     calls=tuple(containment.JOINS),
     fix="Check the result, not the parts: real = os.path.realpath(os.path.join(base, name)); then "
-    "os.path.commonpath([base, real]) == base. Decode before checking, and reject absolute names too.",
+    "os.path.commonpath([base, real]) == base; or reject absolute names as well as `..`.",
 )
 def join_unchecked_part(node: ast.Call, ctx: Context) -> None:
     """
