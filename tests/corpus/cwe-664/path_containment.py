@@ -385,12 +385,14 @@ def write_sys(path, data):
         handle.write(data)
 
 
-class Unpacker:
+class BaseUnpacker:
     @staticmethod
     def _copy_permissions(mode, filename):
         # ok: taint-path-traversal
         os.chmod(filename, mode)
 
+
+class Unpacker(BaseUnpacker):
     def unpack(self, archive, dest):
         dest = os.path.realpath(dest)
         with tarfile.open(archive) as tar:
