@@ -6,8 +6,11 @@ the caller's business and nothing is reported. When it takes a *name* and puts i
 under a directory it chose itself (`open(os.path.join(self.root, name), "wb")`),
 the function promises a file inside that directory, and keeping that promise is
 its job: callers pass names they got from requests, archives and responses
-(Babel's `localedata.load(name)`, a storage backend's `save(name, data)`). The
-finding has low confidence: nothing here shows where callers get their names.
+(a storage backend's `save(name, data)`; a downloader's `fetch(url, folder)` that
+names the file after the URL's path). The finding has low confidence: nothing
+here shows where callers get their names. Reads are left out: a read under the
+library's directory discloses less, and most are templates and data the library
+ships (Babel's `localedata.load(name)` read a pickle this way: a miss, on purpose).
 """
 
 from __future__ import annotations
@@ -27,6 +30,11 @@ _OPENERS = frozenset({"open", "io.open", "codecs.open"})
 # Reading a directory listing or metadata reveals less than reading or writing a file: not reported here.
 _LISTINGS = frozenset({"os.listdir", "os.scandir", "os.makedirs", "os.mkdir"})
 _DEPTH = 3
+# Where a joined name is written, moved or removed: the pattern rules' path sinks and a download's target.
+_SINKS: dict[str, tuple[int, ...]] = {**{name: at for name, at in FILE_PATH_SINKS.items() if name not in _LISTINGS},
+                                      "urllib.request.urlretrieve": (1,)}
+_URL_PARSERS = frozenset({"urllib.parse.urlparse", "urllib.parse.urlsplit"})
+_URL_DECODERS = frozenset({"urllib.parse.unquote", "urllib.parse.unquote_plus", "urllib.request.url2pathname"})
 
 
 @rule(
@@ -36,7 +44,7 @@ _DEPTH = 3
     cwe="22",
     severity=Severity.MEDIUM,
     confidence=Confidence.LOW,
-    calls=tuple(name for name in FILE_PATH_SINKS if name not in _LISTINGS),
+    calls=tuple(_SINKS),
     fix="Reduce the name to one component (os.path.basename) or resolve the joined path and check it stays "
     "under the directory: real = os.path.realpath(os.path.join(base, name)); "
     "os.path.commonpath([base, real]) == base.",
@@ -78,7 +86,7 @@ def library_path_parameter(node: ast.Call, ctx: Context) -> None:
             or function.name.startswith("_") or any(c.name.startswith("_") for c in ctx.classes):
         return
     qual = ctx.call_name(node) or ""
-    positions = FILE_PATH_SINKS.get(qual, (0,))
+    positions = _SINKS.get(qual, (0,))
     if qual in _OPENERS and not _writes(ctx, node):
         return  # a read under the library's directory: the caller chose to read it (less than a write)
     params = _parameters(function)
@@ -92,7 +100,9 @@ def library_path_parameter(node: ast.Call, ctx: Context) -> None:
         if checked_in_function(ctx, param):
             return
         doing = "opened for writing" if qual in _OPENERS else f"passed to {qual}()"
-        ctx.report(node, f"`{param.id}`, a parameter of the public function `{function.name}()`, is joined under "
+        what = "a file name taken from" if _url_parameter(param, frozenset({param.id})) else ""
+        ctx.report(node, f"{what and what + ' '}`{param.id}`, a parameter of the public function `{function.name}()`, "
+                   "is joined under "
                    f"`{short_text(base, 50)}` and {doing} without a check: a caller that passes on a name from a request, "
                    "an archive or a response ('../../x', '/etc/x') reaches files outside that directory.")
         return
@@ -130,9 +140,35 @@ def _joined_parameter(ctx: Context, path: ast.expr, params: frozenset[str],
     else:
         return None
     for part in parts:
-        param = _bare_parameter(ctx, part, params)
+        param = _bare_parameter(ctx, part, params) or _url_name(ctx, part, params, _DEPTH)
         if param is not None and not mentions_name(base, param.id):
             return param, base
+    return None
+
+
+def _url_name(ctx: Context, part: ast.expr, params: frozenset[str], depth: int) -> ast.Name | None:
+    """A file name made from a URL parameter that can still hold a separator or `..`: the URL's path
+    (`urlsplit(url).path`: '/../../x' joined is absolute), or any piece of it URL-decoded afterwards
+    (`unquote(url.split("/")[-1])`: '..%2f..%2fx' becomes '../../x')."""
+    if depth <= 0:
+        return None
+    kind = type(part)
+    if kind is ast.Name:
+        value = ctx.assigned_value(part)
+        return _url_name(ctx, value, params, depth - 1) if value is not None and value is not part else None
+    if kind is ast.Attribute and part.attr == "path" and type(part.value) is ast.Call \
+            and ctx.call_name(part.value) in _URL_PARSERS and part.value.args:  # type: ignore[attr-defined]
+        return _url_parameter(part.value.args[0], params)  # type: ignore[attr-defined]
+    if kind is ast.Call and ctx.call_name(part) in _URL_DECODERS and part.args:  # type: ignore[attr-defined]
+        return _url_parameter(part.args[0], params) or _url_name(ctx, part.args[0], params, depth - 1)  # type: ignore[attr-defined]
+    return None
+
+
+def _url_parameter(node: ast.AST, params: frozenset[str]) -> ast.Name | None:
+    """The URL parameter (`url`, `download_uri`, `link`) somewhere in `node`."""
+    for name in ast.walk(node):
+        if type(name) is ast.Name and name.id in params and any(w in name.id.lower() for w in ("url", "uri", "link")):  # type: ignore[attr-defined]
+            return name  # type: ignore[return-value]
     return None
 
 

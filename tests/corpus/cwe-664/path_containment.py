@@ -424,3 +424,25 @@ def extract_entry_resolved(archive_dir, entry_name, data):
     except ValueError:
         raise ValueError(entry_name) from None
     target.write_bytes(data)
+
+
+def fetch_to(url, folder):
+    """Downloads `url` into `folder`, named after the URL."""
+    name = urllib.parse.unquote(url.rsplit("/", 1)[-1])
+    with urllib.request.urlopen(url, timeout=30) as response:
+        # ruleid: library-path-parameter
+        with open(os.path.join(folder, name), "wb") as out:
+            shutil.copyfileobj(response, out)
+
+
+def fetch_to_url_path(url, folder):
+    # ruleid: library-path-parameter
+    urllib.request.urlretrieve(url, os.path.join(folder, urllib.parse.urlsplit(url).path))
+
+
+def fetch_to_basename(url, folder):
+    name = os.path.basename(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
+    with urllib.request.urlopen(url, timeout=30) as response:
+        # ok: library-path-parameter
+        with open(os.path.join(folder, name), "wb") as out:
+            shutil.copyfileobj(response, out)
