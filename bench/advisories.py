@@ -8,7 +8,8 @@ two releases, and each side's changed files are reviewed. It prints, per
 advisory:
 
 * found: the vulnerable release has a finding in the advisory's CWE-1000
-  pillar within `NEAR` lines of a line the fix changed;
+  pillar within `NEAR` lines of a line the fix changed (at the finding's line or
+  at a step of its data flow);
 * silent: the fixed release has no finding of those rules near its changed lines.
 
 Packages kept aside to check results independently are never in the table
@@ -163,7 +164,10 @@ def review(paths: list[Path]) -> list[dict]:
 
 
 def near(finding: dict, lines: set[int]) -> bool:
-    return any(abs(finding["line"] - line) <= NEAR for line in lines)
+    """The finding is at a changed line, or its data flow passes one in the same file (pip's fix changed
+    where the Content-Disposition name is read, ten lines above the `open` the flow ends at)."""
+    at = [finding["line"], *(step["line"] for step in finding.get("flow", ()) if step.get("path") == finding["path"])]
+    return any(abs(spot - line) <= NEAR for spot in at for line in lines)
 
 
 def judge(advisory: Advisory, workdir: Path) -> dict:
