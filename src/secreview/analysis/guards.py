@@ -4,6 +4,7 @@
 `if` (the other branch ends the path, see `secreview.analysis.control`); a
 check only clears a value for the sinks it really protects:
 
+* a bare name that is false (`if not name: ...`) holds an empty value, which carries no text;
 * membership in a fixed collection, equality with a constant, `x.isdigit()`
   and a regular expression that must match the whole value and admits none of
   a sink's metacharacters (`REGEX_PROBES`, tried on the compiled pattern) clear
@@ -88,6 +89,9 @@ def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
         return orelse, body
     if kind is ast.BoolOp:
         return _bool_op(fn, test)  # type: ignore[arg-type]
+    if kind is ast.Name:  # `if name:` ... else: an empty string or None, which carries no text
+        key = fn.key(test)
+        return ({}, {key: _ALL}) if key is not None else _NONE
     if kind is ast.Attribute:
         if test.attr in _HOST_PARTS:  # type: ignore[attr-defined]
             key = url_key(fn, test)  # type: ignore[arg-type]

@@ -446,3 +446,19 @@ def fetch_to_basename(url, folder):
         # ok: library-path-parameter
         with open(os.path.join(folder, name), "wb") as out:
             shutil.copyfileobj(response, out)
+
+
+def _disposition_name_sanitised(header, default):
+    _, params = cgi.parse_header(header)
+    filename = params.get("filename")
+    if filename:
+        filename = os.path.basename(filename)
+    return filename or default
+
+
+def save_download_sanitised(response, folder):
+    """The name is reduced where it is read; an empty one falls back to the default."""
+    name = _disposition_name_sanitised(response.headers.get("content-disposition", ""), "download")
+    # ok: taint-path-traversal
+    with open(os.path.join(folder, name), "wb") as out:
+        out.write(response.content)
