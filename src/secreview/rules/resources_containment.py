@@ -65,17 +65,23 @@ def _checks(ctx: Context, function: ast.FunctionDef | ast.AsyncFunctionDef) -> _
                 name = _tested_name(node.args[0])  # type: ignore[attr-defined]
                 if name is not None:
                     found.absolute.add(name)
-            elif type(func) is ast.Attribute and func.attr in ("startswith", "lstrip", "strip"):
-                name = _tested_name(func.value)
-                strips = func.attr != "startswith" and node.args and "/" in str(ctx.constant_value(node.args[0]))  # type: ignore[attr-defined]
-                if name is not None and (strips or func.attr == "startswith" and node.args
-                                         and _absolute_prefix(node.args[0])):  # type: ignore[attr-defined]
-                    found.absolute.add(name)
-                elif func.attr == "startswith" and node.args and containment.separator_terminated(
-                        node.args[0], ctx.qualname, lambda _: None):  # type: ignore[attr-defined]
-                    found.contained = True
+            elif type(func) is ast.Attribute and func.attr in ("startswith", "lstrip", "strip") and node.args:  # type: ignore[attr-defined]
+                _prefix_test(ctx, func, node.args[0], found)  # type: ignore[attr-defined]
     function._secreview_path_checks = found  # type: ignore[union-attr]
     return found
+
+
+def _prefix_test(ctx: Context, func: ast.Attribute, argument: ast.expr, found: _Checks) -> None:
+    """`name.startswith("/")` or `name.lstrip("/")` deals with absolute names;
+    `real.startswith(base + os.sep)` is a containment check."""
+    name = _tested_name(func.value)
+    if func.attr == "startswith":
+        if name is not None and _absolute_prefix(argument):
+            found.absolute.add(name)
+        elif containment.separator_terminated(argument, ctx.qualname, lambda _: None):
+            found.contained = True
+    elif name is not None and "/" in str(ctx.constant_value(argument)):
+        found.absolute.add(name)
 
 
 _STRING_METHODS = frozenset({"split", "rsplit", "lower", "strip", "lstrip", "rstrip", "replace", "encode", "decode",
@@ -292,7 +298,7 @@ def strip_once(node: ast.Call, ctx: Context) -> None:
         old, new = ctx.constant_value(node.args[0]), ctx.constant_value(node.args[1])
         if not isinstance(old, str) or not isinstance(new, str) or ".." not in old:
             return
-        rewrite = (lambda text: text.replace(old, new))  # noqa: E731
+        rewrite = (lambda text: text.replace(old, new))
     elif ctx.call_name(node) in _SUBSTITUTIONS and len(node.args) >= 3 and not node.keywords:
         pattern, new = ctx.constant_value(node.args[0]), ctx.constant_value(node.args[1])
         if not isinstance(pattern, str) or not isinstance(new, str) or ".." not in pattern.replace("\\", ""):
@@ -301,7 +307,7 @@ def strip_once(node: ast.Call, ctx: Context) -> None:
             compiled = re.compile(pattern)
         except (re.error, RecursionError, OverflowError):
             return
-        rewrite = (lambda text: compiled.sub(new, text))  # noqa: E731
+        rewrite = (lambda text: compiled.sub(new, text))
     else:
         return
     if _in_repeat_loop(ctx):
