@@ -184,6 +184,8 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
             return  # `real.startswith("/dev")`: a deny-list of a system tree, not a base directory
         if not _gate(ctx):
             return  # `if p.startswith(d): locale_dir = d; break`: choosing among directories, not refusing
+        if why == containment.SIBLING and _separator_after(ctx, func.value):
+            return  # `not p.startswith(d) or p[len(d)] != os.sep`: the next character is checked too
         if why:
             severity = Severity.HIGH if why == containment.UNNORMALISED else Severity.MEDIUM
             ctx.report(node, f"The containment check `{short_text(node)}` is {why}.", severity=severity)
@@ -207,6 +209,19 @@ def _gate(ctx: Context) -> bool:
 
 
 _TERMINATORS = frozenset({"abort", "exit", "_exit", "fail", "error"})
+
+
+def _separator_after(ctx: Context, subject: ast.expr) -> bool:
+    """The same test compares a character of `subject` with a separator (distlib's `p[plen] != os.sep`)."""
+    wanted = ast.dump(subject)
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, ast.stmt):
+            return False
+        if isinstance(ancestor, ast.BoolOp):
+            return any(type(n) is ast.Compare and type(n.left) is ast.Subscript and ast.dump(n.left.value) == wanted
+                       and any(containment.is_separator(c, ctx.qualname) for c in n.comparators)
+                       for n in ast.walk(ancestor))
+    return False
 
 
 def _refuses(stmt: ast.stmt) -> bool:

@@ -462,3 +462,13 @@ def save_download_sanitised(response, folder):
     # ok: taint-path-traversal
     with open(os.path.join(folder, name), "wb") as out:
         out.write(response.content)
+
+
+def unarchive_checked(dest_dir, name):
+    dest_dir = os.path.abspath(dest_dir)
+    plen = len(dest_dir)
+    target = os.path.abspath(os.path.join(dest_dir, name))
+    # ok: path-containment-string-check
+    if not target.startswith(dest_dir) or target[plen] != os.sep:
+        raise ValueError(name)
+    return target
