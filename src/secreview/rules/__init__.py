@@ -21,6 +21,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     protection,
     protection_transport,
     resources,
+    resources_bounds,
     resources_exposure,
     resources_files,
     resources_lifetime,

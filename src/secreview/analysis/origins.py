@@ -1,0 +1,112 @@
+"""Where a value a library handles came from, as far as one function tells: for bound checks.
+
+The resource-bound rules (`secreview.rules.resources_bounds`) report a decompression or a
+read only when its input comes from outside the program: a parameter of a public function
+(a library's caller decides what it is), bytes read from a socket, an HTTP response or a
+request body, or the contents of a file. These questions are local: they follow a name to
+the expression last assigned to it, a few steps deep, as the other single-function hints do.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.rules.base import Context
+from secreview.rules.dataflow_hints import _parameter_in
+
+_DEPTH = 4
+# Methods that return bytes received from a peer or read from a stream.
+READ_METHODS = frozenset({"read", "recv", "recvfrom", "recv_into", "readexactly", "readuntil", "read1",
+                          "readall", "sock_recv", "iter_content", "getvalue"})
+# Attributes of a response or request object that hold its whole body.
+BODY_ATTRIBUTES = frozenset({"content", "body", "data", "raw_data", "stream"})
+# Files the program opens by name: what they hold is the program's own (its cache, its data files).
+_LOCAL_FILES = frozenset({"open", "io.open", "codecs.open", "pathlib.Path.open", "os.fdopen"})
+# Calls that wrap bytes without changing where they came from.
+_WRAPPERS = frozenset({"io.BytesIO", "io.BufferedReader", "memoryview", "bytes", "bytearray"})
+
+
+def producer(ctx: Context, node: ast.expr, depth: int = _DEPTH) -> str | None:
+    """The qualified name of the call that made `node`'s object, through names and method chains:
+    `resp = conn.getresponse()` with `conn = http.client.HTTPConnection(h)` gives
+    'http.client.HTTPConnection.getresponse'. None when not known."""
+    if depth <= 0:
+        return None
+    if isinstance(node, ast.Call):
+        name = ctx.call_name(node)
+        if name is None and isinstance(node.func, ast.Attribute):
+            base = producer(ctx, node.func.value, depth - 1)
+            return f"{base}.{node.func.attr}" if base else None
+        return name
+    if isinstance(node, ast.Name):
+        for ancestor in reversed(ctx.ancestors):
+            if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+                for item in ancestor.items:
+                    var = item.optional_vars
+                    if isinstance(var, ast.Name) and var.id == node.id:
+                        return producer(ctx, item.context_expr, depth - 1)
+        assigned = ctx.assigned_value(node)
+        if assigned is not None and assigned is not node:
+            return producer(ctx, assigned, depth - 1)
+        return ctx.qualname(node)
+    if isinstance(node, ast.Attribute):
+        return ctx.qualname(node)
+    return None
+
+
+def public_parameter(ctx: Context, node: ast.expr) -> str | None:
+    """The parameter of the enclosing public function whose value reaches `node`, if any.
+
+    A function whose name starts with `_` is the module's own; its callers are checked instead."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    if function.name.startswith("_") and not function.name.startswith("__"):
+        return None
+    return _parameter_in(ctx, node)
+
+
+def read_origin(ctx: Context, node: ast.expr | None, depth: int = _DEPTH) -> str | None:
+    """How `node` was read from outside, in words (`resp.read()`), or None.
+
+    Follows names to what was last assigned to them, `BytesIO(x)` and slices to `x`,
+    and `b"".join(chunks)` to nothing (a join of a list is not followed)."""
+    if node is None or depth <= 0:
+        return None
+    if isinstance(node, ast.Name):
+        assigned = ctx.assigned_value(node)
+        if assigned is not None and assigned is not node:
+            return read_origin(ctx, assigned, depth - 1)
+        return None
+    if isinstance(node, ast.Await):
+        return read_origin(ctx, node.value, depth)
+    if isinstance(node, ast.Subscript):
+        return read_origin(ctx, node.value, depth - 1)
+    if isinstance(node, ast.Call):
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in READ_METHODS:
+            if (producer(ctx, func.value) or "") in _LOCAL_FILES:
+                return None  # the program's own file (a cache, a fixture): its name is checked at open()
+            return f"{ast.unparse(node)[:60]}"
+        if (ctx.call_name(node) or "") in _WRAPPERS and node.args:
+            return read_origin(ctx, node.args[0], depth - 1)
+        return None
+    if isinstance(node, ast.Attribute) and node.attr in BODY_ATTRIBUTES:
+        return ast.unparse(node)[:60]
+    return None
+
+
+def outside_origin(ctx: Context, node: ast.expr | None) -> str | None:
+    """Words for where `node` comes from when it is not the program's own: a public parameter
+    or bytes read from a stream, socket or response. None otherwise."""
+    if node is None or ctx.is_constant(node):
+        return None
+    while isinstance(node, ast.Call) and (ctx.call_name(node) or "") in _WRAPPERS and node.args:
+        node = node.args[0]
+    parameter = public_parameter(ctx, node)
+    if parameter:
+        return f"the parameter `{parameter}` of the public function {ctx.function.name}()"  # type: ignore[union-attr]
+    read = read_origin(ctx, node)
+    if read:
+        return f"data read by `{read}`"
+    return None
