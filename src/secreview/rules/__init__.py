@@ -26,6 +26,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     resources_files,
     resources_lifetime,
     resources_network,
+    resources_redirects,
     resources_regex,
     resources_xml,
     standards,

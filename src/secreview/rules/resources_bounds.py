@@ -232,13 +232,11 @@ _ADDERS = frozenset({"append", "add", "extend", "insert", "appendleft", "setdefa
 def _loop_stream(ctx: Context, loop: ast.While | ast.For) -> ast.expr | None:
     """The stream a loop reads from: `for line in fp` or a `fp.readline()` in a `while` body, when it is
     a peer's stream or a parameter (a parser handed the connection's file)."""
-    candidates: list[ast.expr] = []
-    if isinstance(loop, ast.For):
-        candidates.append(loop.iter)
-    else:
-        candidates += [n.func.value for n in _own_nodes(loop) if isinstance(n, ast.Call)
-                       and isinstance(n.func, ast.Attribute) and n.func.attr in _READ_CALLS]
-    for stream in candidates:
+    if isinstance(loop, ast.For):  # `for line in self.rfile`: only a stream known to be a peer's
+        return loop.iter if peer_stream(ctx, loop.iter) else None
+    readers = [n.func.value for n in _own_nodes(loop) if isinstance(n, ast.Call)
+               and isinstance(n.func, ast.Attribute) and n.func.attr in _READ_CALLS]
+    for stream in readers:
         if peer_stream(ctx, stream) or (isinstance(stream, ast.Name) and _is_parameter(ctx, stream.id)):
             return stream
     return None
