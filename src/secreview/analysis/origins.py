@@ -22,6 +22,8 @@ READ_METHODS = frozenset({"read", "recv", "recvfrom", "recv_into", "readexactly"
 BODY_ATTRIBUTES = frozenset({"content", "body", "data", "raw_data", "stream"})
 # Files the program opens by name: what they hold is the program's own (its cache, its data files).
 _LOCAL_FILES = frozenset({"open", "io.open", "codecs.open", "pathlib.Path.open", "os.fdopen"})
+# String methods whose result is the receiver's text, changed in case or whitespace.
+_TEXT_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "decode", "encode", "title"})
 # Calls that wrap bytes without changing where they came from.
 _WRAPPERS = frozenset({"io.BytesIO", "io.BufferedReader", "memoryview", "bytes", "bytearray"})
 
@@ -64,6 +66,21 @@ def public_parameter(ctx: Context, node: ast.expr) -> str | None:
     if function.name.startswith("_") and not function.name.startswith("__"):
         return None
     return _parameter_in(ctx, node)
+
+
+def parameter_text(ctx: Context, node: ast.expr) -> str | None:
+    """Like `public_parameter`, but only the parameter's own text: the parameter itself or a string
+    method or `str()` of it (`text.lower()`), not an attribute or item of it (`response.headers[...]`
+    is what the program set on an object it was handed, not what its caller wrote)."""
+    inner = node
+    while isinstance(inner, ast.Call) and inner.args[:1] and isinstance(inner.func, ast.Name) \
+            and inner.func.id in ("str", "bytes"):
+        inner = inner.args[0]
+    while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr in _TEXT_METHODS:
+        inner = inner.func.value
+    if not isinstance(inner, ast.Name):
+        return None
+    return public_parameter(ctx, inner)
 
 
 def read_origin(ctx: Context, node: ast.expr | None, depth: int = _DEPTH) -> str | None:

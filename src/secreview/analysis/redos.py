@@ -205,6 +205,66 @@ class _Analysis:
                 best = Backtracking(degree, reason, self.sample(items[:start]), pump, suffix)
         return best
 
+    def leading_scan(self, items: list[Item]) -> Backtracking | None:
+        """Under a search: a way to start a match — an alternative, or the body of a group or of a
+        repeat that must run once — that reads up to a few mandatory characters and then an unbounded
+        repeat of characters including them, followed by something that can fail: `<.*?>`,
+        `(?:\\w+|&.*?;)+`. A run of the leading character makes each start position scan to the end of
+        the text: quadratic (Django CVE-2019-14232). The top-level shape without a lead is `chain`'s."""
+        if items and items[0][0] == _AT and str(items[0][1]) in _START_ANCHORS:
+            return None
+        for lead, chars, rest, rivals in self._starts(items, [], nested=False, rivals=[]):
+            lead_chars = [self.first_chars([item]) for item in lead]
+            if not all(c & chars for c in lead_chars):
+                continue
+            pump = "".join(_pick(c & chars) for c in lead_chars) or _pick(chars)
+            following = self.first_chars(rest)
+            if not self.can_fail(rest) or set(pump) & following:
+                continue
+            if any(pump[0] in self.first_chars(r) and self.unbounded_width(r) for r in rivals):
+                continue  # `<.*?>|\S+`: another way to start takes the whole run at once
+            suffix = next((c for c in _SUFFIXES if c not in chars and c not in following), "")
+            return Backtracking(2, "an unbounded repeat after a short mandatory start, retried at every position "
+                                "of a search", "", pump, suffix)
+        return None
+
+    def _starts(self, items: list[Item], tail: list[Item], nested: bool,
+                rivals: list[list[Item]]) -> Iterable[tuple[list[Item], set[str], list[Item], list[list[Item]]]]:
+        """(lead, characters of the unbounded repeat after it, what follows, the other alternatives met
+        on the way) for each way `items` can start a match, through groups, alternatives and repeats that
+        must run at least once."""
+        lead: list[Item] = []
+        for index, item in enumerate(items):
+            op, av = item
+            if op in _SINGLE_CHAR_OPS and len(lead) < 3:
+                lead.append(item)
+                continue
+            rest = list(items[index + 1:]) + tail
+            chars = self._unbounded_chars(item)
+            if chars and (lead or nested):
+                yield lead, chars, rest, rivals
+            elif not lead and op == _SUBPATTERN:
+                yield from self._starts(list(av[-1]), rest, nested, rivals)
+            elif not lead and op == _BRANCH:
+                alternatives = [list(a) for a in av[1]]
+                for alternative in alternatives:
+                    others = [a + rest for a in alternatives if a is not alternative]
+                    yield from self._starts(alternative, rest, True, rivals + others)
+            elif not lead and op in _REPEATS and av[0] >= 1 and not chars:
+                yield from self._starts(list(av[2]), [], True, rivals)  # the first iteration's failure fails it
+            return
+
+    def unbounded_width(self, items: Iterable[Item]) -> bool:
+        """Can `items` match an unbounded number of characters?"""
+        for op, av in items:
+            if op in _REPEATS and (av[1] == _MAXREPEAT and self.min_width(av[2]) > 0 or self.unbounded_width(av[2])):
+                return True
+            if op == _SUBPATTERN and self.unbounded_width(av[-1]):
+                return True
+            if op == _BRANCH and any(self.unbounded_width(a) for a in av[1]):
+                return True
+        return False
+
     def _unbounded_chars(self, item: Item) -> set[str] | None:
         """Characters an unbounded repeat of one character position matches (`\\s*`, `(.+)`), else None."""
         op, av = _unwrap(item)
@@ -382,7 +442,10 @@ def analyse(pattern: str, flags: int = 0, *, scanning: bool = False, whole: bool
             problem, prefix, pump = found
             follow = "!" if pump != "!" else "\x00"
             return Backtracking(EXPONENTIAL, problem, prefix, pump, follow)
-        return analysis.chain(items, scanning, whole)
+        found_chain = analysis.chain(items, scanning, whole)
+        if found_chain is None and scanning:
+            return analysis.leading_scan(items)
+        return found_chain
     except Exception:  # noqa: BLE001 - private API, invalid patterns, deep recursion: no answer
         return None
 

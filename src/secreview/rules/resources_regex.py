@@ -14,10 +14,12 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.origins import parameter_text, read_origin
 from secreview.analysis.pattern_text import pattern_text
 from secreview.analysis.redos import Backtracking, analyse, redos_problem
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
+from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
 from secreview.rules.neutralization_query import REGEX_CALLS
 
@@ -147,7 +149,8 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
         return
     method = node.func.attr
     subject = _subject(node, _SUBJECT_POSITION[method] - 1)
-    if not _exposed(ctx, subject):
+    exposed = _exposed(ctx, subject)
+    if not exposed:
         return
     pattern = pattern_text(ctx, argument(compiled, 0, "pattern"))
     flags = _flags(ctx, argument(compiled, 1, "flags"))
@@ -156,7 +159,7 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     found = analyse(pattern, flags, scanning=method in _SCANNING, whole=method == "fullmatch")
     if found is None or found.exponential:
         return  # exponential: reported where the pattern is compiled
-    _report(ctx, node, pattern, found, exposed=True)
+    _report(ctx, node, pattern, found, exposed)
 
 
 def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
@@ -165,18 +168,25 @@ def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
     return argument(node, position, "string")
 
 
-def _exposed(ctx: Context, subject: ast.expr | None) -> bool:
-    """Is `subject` a parameter of the enclosing public function (one a library's caller controls)?"""
+def _exposed(ctx: Context, subject: ast.expr | None) -> str:
+    """Who controls `subject`, in words for the message ('' when nobody outside the program):
+    a parameter of the enclosing public function (a library's caller), request data, or bytes read
+    from a socket, response or request body (`secreview.analysis.origins`)."""
+    if subject is None or ctx.is_constant(subject):
+        return ""
     function = ctx.function
-    if not isinstance(subject, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    if function.name.startswith("_") and not function.name.startswith("__"):
-        return False
-    arguments = function.args
-    names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} - {"self", "cls"}
-    if names & _LINT_PARAMETERS:
-        return False  # a flake8 check: flake8 passes it the project's own source lines by these names
-    return subject.id in names and ctx.assigned_value(subject) is None
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = function.args
+        names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+        if names & _LINT_PARAMETERS:
+            return ""  # a flake8 check: flake8 passes it the project's own source lines by these names
+    if parameter_text(ctx, subject):
+        return " and is applied to a parameter of a public function"
+    request = request_data(ctx, subject)
+    if request:
+        return f" and is applied to request data (`{request}`)"
+    read = read_origin(ctx, subject)
+    return f" and is applied to data read by `{read}`" if read else ""
 
 
 def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_node: ast.AST | None,
@@ -195,7 +205,7 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
     _report(ctx, node, pattern, found, exposed)
 
 
-def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: bool) -> None:
+def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
     rule_id = None if found.exponential else "regex-polynomial-backtracking"
     if found.exponential:
         severity = Severity.HIGH if exposed else Severity.MEDIUM
@@ -204,6 +214,5 @@ def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, expo
         severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
     else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
         severity, confidence = Severity.LOW, Confidence.LOW
-    who = " and is applied to a parameter of a public function" if exposed else ""
-    ctx.report(node, f"The pattern {pattern!r} has {found.reason}{who}; matching {found.shown()} takes "
+    ctx.report(node, f"The pattern {pattern!r} has {found.reason}{exposed}; matching {found.shown()} takes "
                f"{found.cost} time.", severity=severity, confidence=confidence, rule_id=rule_id)
