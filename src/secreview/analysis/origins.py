@@ -105,6 +105,8 @@ def read_origin(ctx: Context, node: ast.expr | None, depth: int = _DEPTH) -> str
             if (producer(ctx, func.value) or "") in _LOCAL_FILES:
                 return None  # the program's own file (a cache, a fixture): its name is checked at open()
             return f"{ast.unparse(node)[:60]}"
+        if isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS:
+            return read_origin(ctx, func.value, depth - 1)  # `sock.recv(n).decode()`
         if (ctx.call_name(node) or "") in _WRAPPERS and node.args:
             return read_origin(ctx, node.args[0], depth - 1)
         return None

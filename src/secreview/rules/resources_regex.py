@@ -16,6 +16,7 @@ import re
 
 from secreview.analysis.origins import parameter_text, read_origin
 from secreview.analysis.pattern_text import pattern_text
+from secreview.analysis.regex_uses import parameter_uses
 from secreview.analysis.redos import Backtracking, analyse, redos_problem
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
@@ -34,6 +35,8 @@ _SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "fin
 # Functions that compile their first argument as a pattern: `re.compile` and documented lazy wrappers.
 _COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
 _LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
+# The compiling functions, by the last part of their name as `function` holds it.
+_COMPILED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _COMPILERS)
 _SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
 
 def _flags(ctx: Context, node: ast.expr | None) -> int | None:
@@ -100,6 +103,8 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
         flags_node = node.args[position]
     _review(ctx, node, argument(node, 0, "pattern"), flags_node, function,
             _subject(node, _SUBJECT_POSITION.get(function)))
+    if function in _COMPILED_NAMES:
+        _review_helper_uses(ctx, node, flags_node)
 
 
 @rule(
@@ -203,6 +208,29 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
     if found is None or not (found.exponential or exposed):
         return
     _report(ctx, node, pattern, found, exposed)
+
+
+def _review_helper_uses(ctx: Context, node: ast.Call, flags_node: ast.AST | None) -> None:
+    """`NAME = re.compile(P)` at module or class level, applied to a parameter where the use-site rule does
+    not judge it: in a private helper or through a local alias. Reported here, where P is written."""
+    parent = ctx.parent
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)
+            and not isinstance(ctx.function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
+        return
+    pattern = pattern_text(ctx, argument(node, 0, "pattern"))
+    flags = _flags(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
+    if pattern is None or flags is None:
+        return
+    for use in parameter_uses(ctx.tree, parent.targets[0].id):
+        if not (use.aliased or use.function.startswith("_")) or use.function.startswith("__"):
+            continue  # a public function's parameter used by name: reported at the use
+        found = analyse(pattern, flags, scanning=use.method in _SCANNING, whole=use.method == "fullmatch")
+        if found is None or found.exponential:
+            continue  # exponential: reported by the compile check itself
+        ctx.report(node, f"The pattern {pattern!r} has {found.reason}; {use.function}() applies it to its parameter "
+                   f"`{use.parameter}` (line {use.line}), and matching {found.shown()} takes {found.cost} time.",
+                   severity=Severity.LOW, confidence=Confidence.LOW, rule_id="regex-polynomial-backtracking")
+        return
 
 
 def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
