@@ -82,6 +82,18 @@ ADVISORIES = [
     Advisory("CVE-2023-40587", "pyramid", "2.0.1", "2.0.2", "pyramid/static.py", "22"),
     Advisory("CVE-2018-1000164", "gunicorn", "19.7.1", "19.8.0", "gunicorn/http/wsgi.py", "93"),
     Advisory("CVE-2024-39614", "Django", "5.0.6", "5.0.7", "django/utils/translation/trans_real.py", "400"),
+    # Unbounded resources, credentials and redirects, more ReDoS (issue 14, second session).
+    Advisory("CVE-2025-55197", "pypdf", "5.9.0", "6.0.0", "pypdf/filters.py", "409"),
+    Advisory("CVE-2023-24580", "Django", "4.1.6", "4.1.7", "django/http/multipartparser.py", "400"),
+    Advisory("CVE-2018-14574", "Django", "2.0.7", "2.0.8", "django/middleware/common.py", "601"),
+    Advisory("CVE-2020-26215", "notebook", "6.1.4", "6.1.5", "notebook/base/handlers.py", "601"),
+    Advisory("CVE-2019-10255", "notebook", "5.7.5", "5.7.6", "notebook/auth/login.py", "601"),
+    Advisory("CVE-2022-24737", "httpie", "3.0.2", "3.1.0", "httpie/client.py", "200"),
+    Advisory("CVE-2020-6817", "bleach", "3.1.0", "3.1.1", "bleach/sanitizer.py", "1333"),
+    Advisory("CVE-2020-29651", "py", "1.9.0", "1.10.0", "py/_path/svnwc.py", "1333"),
+    Advisory("CVE-2021-26813", "markdown2", "2.3.10", "2.4.0", "markdown2.py", "1333"),
+    Advisory("CVE-2021-32837", "mechanize", "0.4.5", "0.4.6", "mechanize/_urllib2_fork.py", "1333"),
+    Advisory("CVE-2021-46823", "python-ldap", "3.3.1", "3.4.0", "ldap/schema/tokenizer.py", "1333"),
 ]
 
 
