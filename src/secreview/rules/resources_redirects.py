@@ -12,9 +12,11 @@ them. Clients that got this wrong are a long series of advisories.
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
+from secreview.rules.dataflow_hints import leading_text
 from secreview.rules.heuristics import in_test_code
 
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
@@ -171,3 +173,134 @@ def redirect_credentials_forwarded(node: ast.FunctionDef | ast.AsyncFunctionDef,
         ctx.report(send, f"{node.name}() follows the Location header and sends the previous request's headers to "
                    "the new URL with no comparison of scheme, host and port: Authorization, Proxy-Authorization "
                    "and Cookie go to whatever host the redirect names.")
+
+
+# The request's own path as a server library sees it: http.server's `self.path`, WSGI's environ keys.
+_OWN_PATH_ATTRIBUTES = frozenset({"path", "raw_requestline", "requestline"})
+_OWN_PATH_KEYS = frozenset({"PATH_INFO", "REQUEST_URI", "RAW_URI", "SCRIPT_NAME"})
+# Ways to make a path start with exactly one "/": collapse or escape leading slashes, or reject "//".
+_LEADING_SLASH_FIXES = frozenset({"escape_leading_slashes", "lstrip", "strip"})
+# A value that starts with a literal "/segment" or "scheme://host/" stays on a known site.
+_FIXED_START = re.compile(r"^(/[^/\\]|[a-zA-Z][\w+.-]*://[^/?#]+[/?#])")
+
+
+def _own_path(ctx: Context, node: ast.AST, depth: int = 4) -> str | None:
+    """The spelling of the request's own path inside `node` (`self.path`, `environ["PATH_INFO"]`),
+    following local names to what was assigned to them."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Attribute) and sub.attr in _OWN_PATH_ATTRIBUTES and isinstance(sub.value, ast.Name) \
+                and sub.value.id == "self" and ctx.classes:
+            return ast.unparse(sub)
+        if isinstance(sub, (ast.Subscript, ast.Call)):
+            key = sub.slice if isinstance(sub, ast.Subscript) else (sub.args[0] if sub.args else None)
+            if isinstance(key, ast.Constant) and key.value in _OWN_PATH_KEYS:
+                return ast.unparse(sub)
+        if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load) and depth > 0:
+            assigned = ctx.assigned_value(sub)
+            if assigned is not None and assigned is not sub:
+                found = _own_path(ctx, assigned, depth - 1)
+                if found:
+                    return found
+    return None
+
+
+def _collapses(node: ast.AST) -> bool:
+    """`p.lstrip("/")`, `p.strip("/")` or `escape_leading_slashes(p)` somewhere in `node`."""
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            first = sub.args[0] if sub.args else None
+            if name == "escape_leading_slashes" or (
+                    name in _LEADING_SLASH_FIXES and isinstance(first, ast.Constant) and "/" in str(first.value)):
+                return True
+    return False
+
+
+def _leading_slashes_handled(scope: ast.AST, value_names: set[str]) -> bool:
+    """The path is made to start with one slash before it reaches Location: a test of `startswith("//")`,
+    or an assignment to `self.path` or to a name the Location value is built from that collapses the
+    leading slashes (`self.path = "/" + self.path.lstrip("/")`)."""
+    for node in ast.walk(scope):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "startswith" \
+                and node.args and isinstance(node.args[0], ast.Constant) and str(node.args[0].value).startswith("//"):
+            return True
+        if isinstance(node, ast.Assign) and _collapses(node.value) and any(
+                ast.unparse(t) == "self.path" or (isinstance(t, ast.Name) and t.id in value_names)
+                for t in node.targets):
+            return True
+    return False
+
+
+def _value_names(ctx: Context, node: ast.AST, depth: int = 4) -> set[str]:
+    """Local names the value is built from, through what was assigned to them."""
+    names: set[str] = set()
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name) and sub.id not in names:
+            names.add(sub.id)
+            assigned = ctx.assigned_value(sub)
+            if depth > 0 and assigned is not None and assigned is not sub:
+                names |= _value_names(ctx, assigned, depth - 1)
+    return names
+
+
+def _location_value(node: ast.Call) -> ast.expr | None:
+    """The value of a `Location` header set by `send_header("Location", v)` or `("Location", v)` in a call."""
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in ("send_header", "add_header", "putheader") \
+            and len(node.args) >= 2 and isinstance(node.args[0], ast.Constant) \
+            and str(node.args[0].value).lower() == "location":
+        return node.args[1]
+    return None
+
+
+@rule(
+    id="redirect-own-path-leading-slashes",
+    tests=False,
+    name="Redirect to the request's own path without collapsing leading slashes",
+    cwe="601",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    methods=("send_header", "add_header", "putheader"),
+    fix="Make the path start with exactly one slash before it goes into Location: "
+    "path = '/' + path.lstrip('/') (or reject paths that start with '//'), as http.server does since "
+    "CVE-2021-28861 and Django's escape_leading_slashes().",
+)
+def redirect_own_path_leading_slashes(node: ast.Call, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds a `Location` header built from the request's own path — `self.path`
+    of an `http.server` handler, `environ["PATH_INFO"]` or `REQUEST_URI` of a
+    WSGI app — with a slash appended or another part changed (the "add a
+    trailing slash" redirect of a file or directory server), when nothing in
+    the handler collapses leading slashes or rejects a path starting `//`.
+
+    ## Why is this bad
+    A request for `//evil.example/` redirects to `//evil.example//`, which a
+    browser reads as a URL on another host: a link to the trusted server
+    sends its users to the attacker's site (CWE-601; CPython CVE-2021-28861,
+    Django CVE-2018-14574).
+
+    ## Example
+    ```python
+    self.send_header("Location", self.path + "/")
+    ```
+
+    ## Use instead
+    ```python
+    self.send_header("Location", "/" + self.path.lstrip("/") + "/")
+    ```
+    """
+    if in_test_code(ctx):
+        return
+    value = _location_value(node)
+    if value is None:
+        return
+    origin = _own_path(ctx, value)
+    if origin is None or _FIXED_START.match(leading_text(ctx, value)):
+        return  # "/static" + self.path: a path below a fixed first segment
+    scope = ctx.classes[-1] if ctx.classes else ctx.function
+    if scope is None or _leading_slashes_handled(scope, _value_names(ctx, value)) or _collapses(value):
+        return
+    ctx.report(node, f"The Location header is built from the request's own path `{origin}`; nothing collapses its "
+               "leading slashes, so a request for `//evil.example/` redirects the browser to another host.")
