@@ -11,11 +11,11 @@ import time
 
 import pytest
 
+from secreview.analysis.redos import analyse, redos_problem
 from secreview.engine import Dispatch, Walker
 from secreview.model import Confidence
 from secreview.rules.base import Context, Rule
 from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
-from secreview.analysis.redos import analyse, redos_problem
 
 
 def _probe(source: str, ask) -> list:
@@ -260,8 +260,8 @@ def test_an_exponential_attack_string_blows_up(pattern):
 def test_a_leading_scan_is_quadratic_under_repeated_search_even_when_each_match_succeeds():
     """`<.*?>|(.)` matches one character at each `<`, after scanning to the end for a `>`: a truncator
     that searches from each match's end (Django's Truncator) pays n^2 / 2 steps."""
-    pattern = re.compile(r"<.*?>|(.)", re.S)
-    found = analyse(pattern.pattern, re.S, scanning=True)
+    pattern = re.compile(r"<.*?>|(.)", re.DOTALL)
+    found = analyse(pattern.pattern, re.DOTALL, scanning=True)
     assert found is not None and found.degree == 2
 
     def walk(n: int) -> float:

@@ -8,11 +8,11 @@ app = Flask(__name__)
 
 # An HTML-aware truncator: the patterns are written here and applied in a private helper.
 # ruleid: regex-polynomial-backtracking
-TAG_OR_WORD = re.compile(r"<.*?>|((?:\w[-\w]*|&.*?;)+)", re.S)
+TAG_OR_WORD = re.compile(r"<.*?>|((?:\w[-\w]*|&.*?;)+)", re.DOTALL)
 # ruleid: regex-polynomial-backtracking
-TAG_OR_CHAR = re.compile(r"<.*?>|(.)", re.S)
+TAG_OR_CHAR = re.compile(r"<.*?>|(.)", re.DOTALL)
 # ok: regex-polynomial-backtracking
-TAG_OR_WORD_FIXED = re.compile(r"<[^<>]*>|([^<>\s]+)", re.S)
+TAG_OR_WORD_FIXED = re.compile(r"<[^<>]*>|([^<>\s]+)", re.DOTALL)
 
 
 class Truncator:
