@@ -102,8 +102,9 @@ def read_origin(ctx: Context, node: ast.expr | None, depth: int = _DEPTH) -> str
     if isinstance(node, ast.Call):
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr in READ_METHODS:
-            if (producer(ctx, func.value) or "") in _LOCAL_FILES:
-                return None  # the program's own file (a cache, a fixture): its name is checked at open()
+            made_by = producer(ctx, func.value) or ""
+            if made_by in _LOCAL_FILES or made_by.startswith("sys.stdin"):
+                return None  # the program's own file (a cache, a fixture), or its operator's terminal
             return f"{ast.unparse(node)[:60]}"
         if isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS:
             return read_origin(ctx, func.value, depth - 1)  # `sock.recv(n).decode()`

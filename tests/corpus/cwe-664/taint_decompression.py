@@ -1,4 +1,6 @@
 """A Flask endpoint taking compressed uploads: the request body reaches decompression in a helper."""
+import os
+import sys
 import zlib
 
 from flask import Flask, abort, request
@@ -35,3 +37,11 @@ def upload_bounded():
 def upload_direct():
     # ruleid: taint-decompression-bomb
     return {"size": len(zlib.decompress(request.data))}
+
+
+def unpack_cli():
+    """A command-line tool inflates what its operator pipes in or names: not a peer's data."""
+    # ok: taint-decompression-bomb, decompression-unbounded
+    sys.stdout.buffer.write(zlib.decompress(sys.stdin.buffer.read()))
+    # ok: taint-decompression-bomb
+    return zlib.decompress(os.environ["PACKED_SETTINGS"].encode("latin-1"))
