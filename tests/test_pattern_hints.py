@@ -213,6 +213,7 @@ def test_fastapi_path_parameters_annotated_as_numbers_carry_no_text():
     (r"^(.*)=(.*);$", False, 2), (r"\d+\d*x", False, 2), (r"\s*;\s*$", True, 2), (r"[a-z]*[a-z0-9]*!", False, 2),
     (r"[a-z]*[a-z0-9]*!", True, 3), (r"^\d*\d*\d*$", False, 3),
     (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True, 2), (r"(?:\w[-\w]*|&.*?;)+", True, 2), (r"<[^>]+?>|(.)", True, 2),
+    (r"\s*(\d+)\s*(\S+) (.*)", False, 2), (r"-\*-\s*([^\r\n]*?)\s*-\*-", True, 3),
 ])
 def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
     found = analyse(pattern, scanning=scanning)
@@ -223,6 +224,8 @@ def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
     (r"\d+\d*", False), (r"(\w+)=(\w+);$", False), (r"^([^=]*)=([^;]*);$", False), (r"\s*;\s*$", False),
     (r"^\s+$", True), (r"[a-z]+x", False),
     (r"<.*?>|\S+", True), (r"<[^<>]*>|([^<>\s]+)", True), (r"^<.*?>", True), (r"<.*?<", True), (r"<.*?>", False),
+    (r"\s*(\d+)\s+(\S+) (.*)", False), (r"-\*-\s*(?:(\S[^\r\n]*?)([\r\n]\s*)?)?-\*-", True),
+    (r"'(?:[^'\\]|\\.)*'(?!\w)", True),
 ])
 def test_linear_patterns_have_no_degree(pattern, scanning):
     assert analyse(pattern, scanning=scanning) is None
@@ -236,7 +239,7 @@ def _seconds(pattern: str, subject: str, scanning: bool) -> float:
 
 @pytest.mark.parametrize("pattern, scanning", [
     (r"^(.*)=(.*);$", False), (r"\d+\d*x", False), (r"\s*;\s*$", True), (r"[a-z]*[a-z0-9]*!", False),
-    (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True), (r"(?:\w[-\w]*|&.*?;)+", True),
+    (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True), (r"(?:\w[-\w]*|&.*?;)+", True), (r"\s*(\d+)\s*(\S+) (.*)", False),
 ])
 def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
     """The attack string the analysis gives is checked against `re` itself, with a time bound."""
@@ -249,7 +252,7 @@ def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$",
-                                     r"((\r\n|\r|\n)+) *$"])
+                                     r"((\r\n|\r|\n)+) *$", r"'(?:[^'\\]|\\\\|\\.)*?'(?!\w)"])
 def test_an_exponential_attack_string_blows_up(pattern):
     found = analyse(pattern)
     assert found is not None and found.exponential

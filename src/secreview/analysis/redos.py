@@ -186,6 +186,9 @@ class _Analysis:
                         index += 1
                         continue
                     break
+                if more is not None and not chars & more and op in _REPEATS and av[0] == 0:
+                    index += 1  # `\d+\s*\S+`: a disjoint repeat that may match nothing joins its neighbours
+                    continue
                 if not more or not chars & more:
                     break
                 chars &= more
@@ -318,6 +321,12 @@ class _Analysis:
                 if all(run):
                     self.pump = "".join(_pick(chars) for chars in run)
                     return "alternatives that match the same characters inside a repeat"
+            for first, second in _pairs([a for a in alternatives if a and all(op in single_chars for op, _ in a)]):
+                # `(?:\\\\|\\.)`: two runs of one length that match the same text, one iteration each way
+                run = [self.first_chars([x]) & self.first_chars([y]) for x, y in zip(first, second)]
+                if len(first) == len(second) and all(run):
+                    self.pump = "".join(_pick(chars) for chars in run)
+                    return "alternatives that match the same characters inside a repeat"
             for alternative in alternatives:
                 problem = self._ambiguous(alternative)
                 if problem:
@@ -373,6 +382,13 @@ class _Analysis:
             return False
         chars = self.first_chars(mandatory)
         return all(self.first_chars([item]) & chars for alternative in optional for item in alternative)
+
+
+def _pairs(items: list[list[Item]]) -> Iterable[tuple[list[Item], list[Item]]]:
+    """Each unordered pair of distinct alternatives."""
+    for index, first in enumerate(items):
+        for second in items[index + 1:]:
+            yield first, second
 
 
 def _unwrap(item: Item) -> Item:

@@ -20,6 +20,9 @@ SUBJECT_POSITION = {"search": 0, "match": 0, "fullmatch": 0, "findall": 0, "find
                     "sub": 1, "subn": 1}
 
 
+_TEXT_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "decode", "encode"})
+
+
 @dataclass(frozen=True)
 class Use:
     """`regex.search(text, pos)` on line `line` of `function`, whose parameter `parameter` is the subject."""
@@ -36,13 +39,44 @@ def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} - {"self", "cls"}
 
 
-def _subject_name(node: ast.expr | None) -> str | None:
-    """`text`, `str(text)`, `text.lower()`: the name whose text is matched."""
-    while isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name) and node.func.id == "str":
-        node = node.args[0]
-    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("lower", "strip"):
-        node = node.func.value
-    return node.id if isinstance(node, ast.Name) else None
+def _subject_name(node: ast.expr | None, local: dict[str, ast.expr], params: set[str], depth: int = 3) -> str | None:
+    """The parameter whose text is matched: `text`, `str(text)`, `text.lower()`, `text[:8192]`, or a
+    local name assigned once from one of those (`head = text[:SIZE]`)."""
+    while True:
+        if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name) and node.func.id == "str":
+            node = node.args[0]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TEXT_METHODS:
+            node = node.func.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            node = node.value
+        else:
+            break
+    if not isinstance(node, ast.Name):
+        return None
+    if node.id in params:
+        return node.id
+    assigned = local.get(node.id)
+    return _subject_name(assigned, local, params, depth - 1) if assigned is not None and depth > 0 else None
+
+
+def _single_assignments(function: ast.AST) -> dict[str, ast.expr]:
+    """Local names assigned exactly once in `function`, with their value."""
+    seen: dict[str, ast.expr] = {}
+    twice: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            (twice.add(name) if name in seen else seen.__setitem__(name, node.value))
+    return {name: value for name, value in seen.items() if name not in twice}
+
+
+def _receiver(node: ast.expr) -> str | None:
+    """`NAME`, or `NAME` of `self.NAME` / `cls.NAME` (a pattern compiled in the class body)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+        return node.attr
+    return None
 
 
 def _aliases(function: ast.AST, name: str) -> set[str]:
@@ -64,15 +98,17 @@ def parameter_uses(tree: ast.Module, name: str) -> Iterator[Use]:
         if not params:
             continue
         aliases = _aliases(function, name)
+        local: dict[str, ast.expr] | None = None
         for node in ast.walk(function):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in SUBJECT_POSITION and isinstance(node.func.value, ast.Name)):
+                    and node.func.attr in SUBJECT_POSITION):
                 continue
-            receiver = node.func.value.id
+            receiver = _receiver(node.func.value)
             if receiver != name and receiver not in aliases:
                 continue
             position = SUBJECT_POSITION[node.func.attr]
             subject = node.args[position] if len(node.args) > position else None
-            parameter = _subject_name(subject)
-            if parameter in params:
+            local = _single_assignments(function) if local is None else local
+            parameter = _subject_name(subject, local, params)
+            if parameter is not None:
                 yield Use(function.name, node.lineno, node.func.attr, parameter, receiver != name)

@@ -67,3 +67,38 @@ class PairHandler(BaseHTTPRequestHandler):
         found_fixed = PAIR_FIXED.match(body)
         self.send_response(200 if found and found_fixed else 400)
         self.end_headers()
+
+
+class ModeLine:
+    """An editor mode line (`-*- mode: python -*-`) read from the head of a document."""
+
+    # ruleid: regex-polynomial-backtracking
+    ONE_LINER = re.compile(r"-\*-\s*([^\r\n]*?)\s*-\*-")
+    # ok: regex-polynomial-backtracking
+    ONE_LINER_FIXED = re.compile(r"-\*-\s*(?:(\S[^\r\n]*?)([\r\n]\s*)?)?-\*-")
+
+    def _variables(self, text):
+        head = text[:8192]
+        found = self.ONE_LINER.search(head)
+        return found.group(1) if found else None
+
+    def _variables_fixed(self, text):
+        head = text[:8192]
+        found = self.ONE_LINER_FIXED.search(head)
+        return found.group(1) if found else None
+
+
+# A schema tokenizer: a quoted string whose escapes two alternatives can both spell.
+# ruleid: regex-catastrophic-backtracking
+QUOTED_TOKEN = re.compile(r"('(?:[^'\\]|\\\\|\\.)*?'(?!\w))").findall
+# ok: regex-catastrophic-backtracking
+QUOTED_TOKEN_FIXED = re.compile(r"('(?:[^'\\]|\\.)*'(?!\w))").findall
+# A version string: digits, optional spaces, then a word; the optional spaces join the two runs.
+# ruleid: regex-polynomial-backtracking
+BLAME_LINE = re.compile(r"\s*(\d+)\s*(\S+) (.*)")
+# ok: regex-polynomial-backtracking
+BLAME_LINE_FIXED = re.compile(r"\s*(\d+)\s+(\S+) (.*)")
+
+
+def _blame(line):
+    return BLAME_LINE.match(line), BLAME_LINE_FIXED.match(line)
