@@ -41,19 +41,24 @@ def producer(ctx: Context, node: ast.expr, depth: int = _DEPTH) -> str | None:
             return f"{base}.{node.func.attr}" if base else None
         return name
     if isinstance(node, ast.Name):
-        for ancestor in reversed(ctx.ancestors):
-            if isinstance(ancestor, (ast.With, ast.AsyncWith)):
-                for item in ancestor.items:
-                    var = item.optional_vars
-                    if isinstance(var, ast.Name) and var.id == node.id:
-                        return producer(ctx, item.context_expr, depth - 1)
-        assigned = ctx.assigned_value(node)
-        if assigned is not None and assigned is not node:
-            return producer(ctx, assigned, depth - 1)
-        return ctx.qualname(node)
+        made = made_from(ctx, node)
+        return producer(ctx, made, depth - 1) if made is not None else ctx.qualname(node)
     if isinstance(node, ast.Attribute):
         return ctx.qualname(node)
     return None
+
+
+def made_from(ctx: Context, name: ast.Name) -> ast.expr | None:
+    """What `name` holds: the context expression of an enclosing `with X as name`, else what was
+    last assigned to it; None when neither is seen."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.With, ast.AsyncWith)):
+            for item in ancestor.items:
+                var = item.optional_vars
+                if isinstance(var, ast.Name) and var.id == name.id:
+                    return item.context_expr
+    assigned = ctx.assigned_value(name)
+    return assigned if assigned is not name else None
 
 
 def public_parameter(ctx: Context, node: ast.expr) -> str | None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.analysis.origins import outside_origin, producer
+from secreview.analysis.origins import made_from, outside_origin, producer
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import report_once
@@ -133,15 +133,8 @@ def producer_call(ctx: Context, node: ast.expr, depth: int = 3) -> ast.Call | No
     if isinstance(node, ast.Call) or depth <= 0:
         return node if isinstance(node, ast.Call) else None
     if isinstance(node, ast.Name):
-        for ancestor in reversed(ctx.ancestors):
-            if isinstance(ancestor, (ast.With, ast.AsyncWith)):
-                for item in ancestor.items:
-                    var = item.optional_vars
-                    if isinstance(var, ast.Name) and var.id == node.id:
-                        return producer_call(ctx, item.context_expr, depth - 1)
-        assigned = ctx.assigned_value(node)
-        if assigned is not None and assigned is not node:
-            return producer_call(ctx, assigned, depth - 1)
+        made = made_from(ctx, node)
+        return producer_call(ctx, made, depth - 1) if made is not None else None
     return None
 
 
