@@ -89,7 +89,7 @@ ADVISORIES = [
     Advisory("CVE-2020-26215", "notebook", "6.1.4", "6.1.5", "notebook/base/handlers.py", "601"),
     Advisory("CVE-2019-10255", "notebook", "5.7.5", "5.7.6", "notebook/auth/login.py", "601"),
     Advisory("CVE-2022-24737", "httpie", "3.0.2", "3.1.0", "httpie/client.py", "200"),
-    Advisory("CVE-2020-6817", "bleach", "3.1.1", "3.1.2", "bleach/sanitizer.py", "1333"),
+    Advisory("CVE-2020-6817", "bleach", "3.1.3", "3.1.4", "bleach/sanitizer.py", "1333"),
     Advisory("CVE-2020-29651", "py", "1.9.0", "1.10.0", "py/_path/svnwc.py", "1333"),
     Advisory("CVE-2021-26813", "markdown2", "2.3.10", "2.4.0", "markdown2.py", "1333"),
     Advisory("CVE-2021-32837", "mechanize", "0.4.5", "0.4.6", "mechanize/_urllib2_fork.py", "1333"),
@@ -169,7 +169,10 @@ def review(paths: list[Path]) -> list[dict]:
 
 
 def near(finding: dict, lines: set[int]) -> bool:
-    return any(abs(finding["line"] - line) <= NEAR for line in lines)
+    """Within NEAR lines of a changed line; a finding on a call that spans lines (a multi-line
+    re.compile) counts by its whole span."""
+    first, last = finding["line"], max(finding.get("end_line") or finding["line"], finding["line"])
+    return any(first - NEAR <= line <= last + NEAR for line in lines)
 
 
 def judge(advisory: Advisory, workdir: Path) -> dict:
