@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 try:  # pragma: no cover - which branch runs depends on the Python version
@@ -136,20 +137,23 @@ class _Analysis:
         return total
 
     # -- the exponential shapes ---------------------------------------------
-    def find(self, items: list[Item], prefix: str = "", tail_fails: bool = False) -> tuple[str, str, str] | None:
-        """(why, prefix, pump) of the first exponential repeat in `items`; `prefix` leads to them.
+    def find(self, items: list[Item], prefix: tuple[list[Item], ...] = (),
+             tail_fails: bool = False) -> tuple[str, str, str] | None:
+        """(why, prefix, pump) of the first exponential repeat in `items`; `prefix` (the item runs
+        before them, sampled only when a problem is found: sampling is the costly part) leads to them.
 
         A repeat counts only when a match can still fail after it (`tail_fails`: what follows
         `items` can fail): `(a+)+` alone under `search` succeeds on its first, greedy try."""
         for index, (op, av) in enumerate(items):
-            before = prefix + self.sample(items[:index])
+            before = (*prefix, items[:index])
             fails_after = tail_fails or self.can_fail(items[index + 1:])
             if op in _REPEATS:
                 low, high, body = av
                 if (high == _MAXREPEAT or high >= _MANY) and (fails_after or (low >= 2 and self.min_width(body))):
                     problem = self._ambiguous(list(body))
                     if problem:
-                        return problem, before, self.pump or _pick(self.first_chars(body))
+                        lead = "".join(self.sample(run) for run in before)
+                        return problem, lead, self.pump or _pick(self.first_chars(body))
                 found = self.find(list(body), before, fails_after)
             elif op == _SUBPATTERN:
                 found = self.find(list(av[-1]), before, fails_after)
@@ -439,9 +443,11 @@ def _pick(chars: set[str]) -> str:
     return next((c for c in _PREFERRED if c in chars), min(chars) if chars else "a")
 
 
+@lru_cache(maxsize=2048)
 def analyse(pattern: str, flags: int = 0, *, scanning: bool = False, whole: bool = False) -> Backtracking | None:
     """The worst backtracking `pattern` allows, or None (also when it cannot be analysed).
 
+    Memoised: one pattern is compiled in one place and used in several (each use asks again).
     `scanning` is true for the functions that retry the pattern at every position
     (`search`, `findall`, `finditer`, `sub`, `subn`, `split`), which adds one degree
     to a chain at the start of an unanchored pattern; `whole` for `fullmatch`, where the end

@@ -79,36 +79,73 @@ def _receiver(node: ast.expr) -> str | None:
     return None
 
 
-def _aliases(function: ast.AST, name: str) -> set[str]:
-    """Local names bound to an expression that may be the compiled name: `regex = NAME if w else OTHER`."""
-    found = set()
-    for node in ast.walk(function):
-        if isinstance(node, ast.Assign) and isinstance(node.value, (ast.IfExp, ast.BoolOp)) and any(
-                isinstance(n, ast.Name) and n.id == name for n in ast.walk(node.value)):
-            found |= {t.id for t in node.targets if isinstance(t, ast.Name)}
-    return found
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class _Index:
+    """One walk of a module: pattern-method calls by receiver name, and alias assignments, each with
+    the innermost function holding it."""
+
+    calls: dict[str, list[tuple[Function, ast.Call]]]
+    aliases: list[tuple[Function, str, frozenset[str]]]  # (function, alias, names its value mentions)
+
+
+class _Indexer(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.index = _Index({}, [])
+        self.stack: list[Function] = []
+
+    def visit_FunctionDef(self, node: Function) -> None:
+        self.stack.append(node)
+        self.generic_visit(node)
+        self.stack.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.stack and isinstance(node.func, ast.Attribute) and node.func.attr in SUBJECT_POSITION:
+            receiver = _receiver(node.func.value)
+            if receiver:
+                self.index.calls.setdefault(receiver, []).append((self.stack[-1], node))
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        # `regex = NAME if words else OTHER`: the local may be the compiled name
+        if self.stack and isinstance(node.value, (ast.IfExp, ast.BoolOp)):
+            names = frozenset(n.id for n in ast.walk(node.value) if isinstance(n, ast.Name))
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.index.aliases.append((self.stack[-1], target.id, names))
+        self.generic_visit(node)
+
+
+_LAST: list[tuple[ast.Module, _Index]] = []  # the index of the module being reviewed (one file at a time)
+
+
+def _index(tree: ast.Module) -> _Index:
+    if not _LAST or _LAST[0][0] is not tree:
+        indexer = _Indexer()
+        indexer.visit(tree)
+        _LAST[:] = [(tree, indexer.index)]
+    return _LAST[0][1]
 
 
 def parameter_uses(tree: ast.Module, name: str) -> Iterator[Use]:
     """Each use of the compiled `name` (or a local alias of it) on a parameter of the enclosing function."""
-    for function in ast.walk(tree):
-        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
+    index = _index(tree)
+    sites = [(function, call, False) for function, call in index.calls.get(name, ())]
+    for function, alias, names in index.aliases:
+        if name in names:
+            sites += [(f, call, True) for f, call in index.calls.get(alias, ()) if f is function]
+    locals_of: dict[int, dict[str, ast.expr]] = {}
+    for function, call, aliased in sites:
         params = _parameters(function)
-        if not params:
+        position = SUBJECT_POSITION[call.func.attr]  # type: ignore[union-attr]
+        subject = call.args[position] if len(call.args) > position else None
+        if not params or subject is None:
             continue
-        aliases = _aliases(function, name)
-        local: dict[str, ast.expr] | None = None
-        for node in ast.walk(function):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in SUBJECT_POSITION):
-                continue
-            receiver = _receiver(node.func.value)
-            if receiver != name and receiver not in aliases:
-                continue
-            position = SUBJECT_POSITION[node.func.attr]
-            subject = node.args[position] if len(node.args) > position else None
-            local = _single_assignments(function) if local is None else local
-            parameter = _subject_name(subject, local, params)
-            if parameter is not None:
-                yield Use(function.name, node.lineno, node.func.attr, parameter, receiver != name)
+        local = locals_of.setdefault(id(function), _single_assignments(function))
+        parameter = _subject_name(subject, local, params)
+        if parameter is not None:
+            yield Use(function.name, call.lineno, call.func.attr, parameter, aliased)  # type: ignore[union-attr]

@@ -141,11 +141,10 @@ def producer_call(ctx: Context, node: ast.expr, depth: int = 3) -> ast.Call | No
 def peer_stream(ctx: Context, receiver: ast.expr) -> str | None:
     """Words for a stream whose bytes a peer sends (`self.rfile`, `environ["wsgi.input"]`, a response
     of urlopen()/getresponse(), a socket's makefile()), or None."""
-    text = ast.unparse(receiver)
     if isinstance(receiver, ast.Attribute) and receiver.attr in _REQUEST_STREAMS:
-        return f"the request body `{text}`"
+        return f"the request body `{ast.unparse(receiver)}`"
     if isinstance(receiver, ast.Subscript) and ctx.constant_value(receiver.slice) == "wsgi.input":
-        return f"the request body `{text}`"
+        return f"the request body `{ast.unparse(receiver)}`"
     if isinstance(receiver, ast.Name):
         assigned = ctx.assigned_value(receiver)
         if assigned is not None and assigned is not receiver and not isinstance(assigned, ast.Call):
@@ -154,10 +153,10 @@ def peer_stream(ctx: Context, receiver: ast.expr) -> str | None:
                 or (isinstance(assigned, ast.Call) and isinstance(assigned.func, ast.Attribute)
                     and assigned.func.attr == "get" and assigned.args
                     and ctx.constant_value(assigned.args[0]) == "wsgi.input"):
-            return f"the request body `{text}`"
+            return f"the request body `{ast.unparse(receiver)}`"
     made_by = producer(ctx, receiver) or ""
     if made_by in _PEER_STREAMS or made_by.rsplit(".", 1)[-1] in _PEER_METHODS:
-        return f"the response or socket stream `{text}` ({made_by}())"
+        return f"the response or socket stream `{ast.unparse(receiver)}` ({made_by}())"
     return None
 
 

@@ -21,6 +21,7 @@ from secreview.rules.heuristics import in_test_code
 
 _CREDENTIAL_HEADERS = ("authorization", "proxy-authorization", "cookie")
 _LOCATION = "location"
+_LOCATION_TEXT = re.compile(r"""["'][Ll]ocation["']""")  # the header's name as a literal, on some line
 _HEADER_READERS = frozenset({"get", "getheader", "get_all", "getlist", "__getitem__"})
 # URL parts and what of the origin each compares (a urlsplit()/urlparse() result or httpx/yarl URL).
 _PARTS = {"scheme": {"scheme"}, "hostname": {"host"}, "host": {"host"}, "netloc": {"host", "port"},
@@ -148,8 +149,8 @@ def redirect_credentials_forwarded(node: ast.FunctionDef | ast.AsyncFunctionDef,
         resp = self.send("GET", url, headers=headers)
     ```
     """
-    if in_test_code(ctx):
-        return
+    if in_test_code(ctx) or not any(_LOCATION_TEXT.search(line) for line in ctx.lines[node.lineno - 1:node.end_lineno]):
+        return  # no Location header read here: the common case, decided on the text alone
     targets = _redirect_names(node)
     if not targets:
         return
