@@ -149,11 +149,10 @@ def peer_stream(ctx: Context, receiver: ast.expr) -> str | None:
         assigned = ctx.assigned_value(receiver)
         if assigned is not None and assigned is not receiver and not isinstance(assigned, ast.Call):
             return peer_stream(ctx, assigned)
-        if isinstance(assigned, ast.Call) and (ctx.call_name(assigned) or "").endswith("environ.get") \
-                or (isinstance(assigned, ast.Call) and isinstance(assigned.func, ast.Attribute)
-                    and assigned.func.attr == "get" and assigned.args
-                    and ctx.constant_value(assigned.args[0]) == "wsgi.input"):
-            return f"the request body `{ast.unparse(receiver)}`"
+        if (isinstance(assigned, ast.Call) and isinstance(assigned.func, ast.Attribute)
+                and assigned.func.attr == "get" and assigned.args
+                and ctx.constant_value(assigned.args[0]) == "wsgi.input"):
+            return f"the request body `{ast.unparse(receiver)}`"  # stream = environ.get("wsgi.input")
     made_by = producer(ctx, receiver) or ""
     if made_by in _PEER_STREAMS or made_by.rsplit(".", 1)[-1] in _PEER_METHODS:
         return f"the response or socket stream `{ast.unparse(receiver)}` ({made_by}())"

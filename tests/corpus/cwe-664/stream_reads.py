@@ -95,6 +95,14 @@ def wsgi_echo(environ, start_response):
     return [body]
 
 
+def wsgi_upload(environ, start_response):
+    stream = environ.get("wsgi.input")
+    # ruleid: read-unbounded
+    body = stream.read()
+    start_response("204 No Content", [])
+    return [body[:0]]
+
+
 def wsgi_echo_bounded(environ, start_response):
     length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
     # ok: read-unbounded
