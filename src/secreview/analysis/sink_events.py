@@ -94,6 +94,34 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
 
 
 
+def by_keyword(fn: _FunctionPass, node: ast.Call, func: ast.expr, args: list[frozenset],
+               keywords: list[tuple[str, frozenset]], receiver: frozenset) -> None:
+    """The sinks a call's keywords name whatever is called (`any_call_keywords`: `password=`, `salt=`).
+
+    Each sink once per call, however many of its keywords are passed; `**values` fills none of
+    them (what it holds is not known by name).
+    """
+    table = fn.mod.specs.keyword_sinks
+    found: list[SinkSpec] = []
+    for name, taint in keywords:
+        if taint:
+            for sink in table.get(name, ()):
+                if sink not in found:
+                    found.append(sink)
+    for sink in found:
+        check(fn, sink, node, func, args, keywords, EMPTY, receiver)
+
+
+def by_name(fn: _FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
+    """A value stored in a name a spec lists (`assigned_names`: `session_id = ...`, `user.password = ...`)."""
+    table = fn.mod.specs.name_sinks
+    for target in stmt.targets:
+        kind = type(target)
+        name = target.id if kind is ast.Name else target.attr if kind is ast.Attribute else None  # type: ignore[attr-defined]
+        for sink in table.get(name, ()) if name is not None else ():
+            record(fn, sink, taint, stmt, short(stmt))
+
+
 def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
     """`*parts` or `**values` may fill one of the sink's own parameters.
 

@@ -33,8 +33,20 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
 SECRET_SINK_KINDS = ("secret_log", "secret_compare")
-SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS
-VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS), "secret": frozenset(UNTRUSTED_SINK_KINDS)}
+# Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
+# token, password, salt, nonce or key, a cookie or session value.
+RANDOM_SINK_KINDS = ("random_secret",)
+SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS
+# A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
+# summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
+# once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
+_KIND_REACHES = {
+    "untrusted": frozenset(UNTRUSTED_SINK_KINDS),
+    "secret": frozenset(SECRET_SINK_KINDS),
+    "weak_random": frozenset(RANDOM_SINK_KINDS),
+    "untrusted_secret": frozenset(UNTRUSTED_SINK_KINDS) | frozenset(SECRET_SINK_KINDS),
+}
+VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
 ALL = "*"
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
@@ -67,7 +79,8 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
-    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
+    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
+    "assigned_names": _LIST, "confidence": _STR,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
@@ -128,6 +141,8 @@ def validate(name: str, data: dict) -> None:
         _check_table(where, sink, _SINK_KEYS, ("kind",))
         if sink["kind"] not in SINK_KINDS:
             raise SpecError(f"{where}: unknown sink kind {sink['kind']!r} (known: {', '.join(SINK_KINDS)})")
+        if sink.get("confidence", "high") not in ("high", "medium", "low"):
+            raise SpecError(f"{where}: confidence must be high, medium or low")
         if "safe_arg" in sink:
             _check_table(f"{where}: safe_arg", sink["safe_arg"], _SAFE_ARG_KEYS, ("position", "keyword", "endswith"))
         for ref in sink.get("constants", ()):
@@ -230,6 +245,7 @@ class SinkSpec:
     argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
+    confidence: Confidence = Confidence.HIGH  # at most this sure of a finding here (a sink judged by a name: low)
 
 
 @dataclass(frozen=True)
@@ -253,6 +269,12 @@ class Specs:
     sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
     subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's attribute name
     subscript_qualnames: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's qualified name
+    # Sinks by keyword on any call (`any_call_keywords`: the `password=` or `salt=` argument of whatever
+    # is called): keyword -> the sinks naming it. An API's parameter name says what it takes.
+    keyword_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    # Sinks by the name a value is stored in (`assigned_names`: `session_id = ...`, `user.password = ...`):
+    # the weakest evidence, for a value whose use is otherwise unknown; such sinks say so in their label.
+    name_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # Methods that sanitise only when called on an attribute of one of these names
@@ -302,9 +324,11 @@ def _source(entry: dict) -> SourceSpec:
 
 def _sink(entry: dict) -> SinkSpec:
     safe = entry.get("safe_arg", {})
+    by_keyword = tuple(entry.get("any_call_keywords", ()))  # a keyword sink takes no position unless it says so
     return SinkSpec(
-        kind=entry["kind"], label=entry.get("label", entry["kind"]), args=tuple(entry.get("args", (0,))),
-        keywords=tuple(entry.get("keywords", ())), receivers=frozenset(entry.get("receivers", ())),
+        kind=entry["kind"], label=entry.get("label", entry["kind"]),
+        args=tuple(entry.get("args", () if by_keyword else (0,))),
+        keywords=tuple(entry.get("keywords", ())) + by_keyword, receivers=frozenset(entry.get("receivers", ())),
         receiver=entry.get("receiver", False), only_if_true=entry.get("only_if_true", ""),
         unless_keyword=entry.get("unless_keyword", ""), unless_position=entry.get("unless_position", -1),
         safe_position=safe.get("position", -1),
@@ -316,6 +340,7 @@ def _sink(entry: dict) -> SinkSpec:
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
+        confidence=Confidence.parse(entry.get("confidence", "high")),
     )
 
 
@@ -344,6 +369,10 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.subscript_stores[attribute] = sink
             for qualname in entry.get("subscript_qualnames", ()):
                 specs.subscript_qualnames[qualname] = sink
+            for keyword in entry.get("any_call_keywords", ()):
+                specs.keyword_sinks.setdefault(keyword, []).append(sink)
+            for assigned in entry.get("assigned_names", ()):
+                specs.name_sinks.setdefault(assigned, []).append(sink)
         for entry in data.get("sanitiser", ()):
             cuts = frozenset(entry["cuts"])
             for qualname in entry.get("calls", ()):

@@ -354,6 +354,8 @@ class _FunctionPass:
         taint = handler(self, value) if handler is not None else EMPTY
         for target in stmt.targets:
             self.bind(target, taint, value)
+        if taint and self.mod.specs.name_sinks:  # `session_id = ...`: a use known only by its name
+            sink_events.by_name(self, stmt, taint)
 
     def _ann_assign(self, stmt: ast.AnnAssign) -> None:
         if stmt.value is not None:
@@ -912,6 +914,8 @@ class _FunctionPass:
             return self._clean_call(node, func, method, qual, known, args, keywords, star, bound, own)
         # sources
         if known.source is not None:
+            if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
+                self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
             return self._call_source(node, func, receiver, known.source)
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
@@ -927,6 +931,8 @@ class _FunctionPass:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
                 return EMPTY  # rows come from the database, not from the query text
+        if keywords and mod.specs.keyword_sinks:  # `password=`, `salt=` of any call
+            sink_events.by_keyword(self, node, func, args, keywords, receiver)
         # sanitisers
         cuts = known.cuts
         if cuts is None and method is not None:
@@ -1009,6 +1015,15 @@ class _FunctionPass:
         if receiver and type(node.func) is ast.Attribute and _read_here(receiver):
             built.append((None, leading_to(node.func.value, line)))  # type: ignore[attr-defined]
         return tuple(entry for entry in built if entry[1])
+
+    def _source_call_sinks(self, node: ast.Call, func: ast.expr, args: list[frozenset],
+                           keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset,
+                           sinks: list[SinkSpec] | None) -> None:
+        """A source that is also a sink for what it is given (`hmac.new(key, ...)` takes a key and makes a MAC)."""
+        for sink in sinks or ():
+            sink_events.check(self, sink, node, func, args, keywords, star, receiver)
+        if keywords and self.mod.specs.keyword_sinks:
+            sink_events.by_keyword(self, node, func, args, keywords, receiver)
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""

@@ -153,6 +153,22 @@ _RULES = (
                 "an error code, `digest_size` or `token_loc` are not secrets). Evidence needed: such an origin, a "
                 "path from it to one side of `==`/`!=`, and data on the other side (a parameter, request data, a "
                 "call's result), not a constant"),
+    _Doc("random_secret", "insecure-random-for-secret", "Predictable random value used as a secret", "338",
+         Severity.HIGH,
+         "The random module's Mersenne Twister is recovered from 624 outputs (numpy's generators and uuid1 "
+         "are as predictable): every past and future token, password, salt or session id it made is known.",
+         'token = "".join(random.choice(ALPHABET) for _ in range(32))\n'
+         'response.set_cookie("session", token, secure=True, httponly=True)',
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("session", token, secure=True, httponly=True)',
+         "Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(16), secrets.choice(alphabet) or "
+         "secrets.randbelow(n) (random.SystemRandom draws from the same CSPRNG).",
+         origin="Follows predictable values, judged by where they were made (every `random.*` function and "
+                "`random.Random` instance, `numpy.random`, `uuid.uuid1`; not `random.SystemRandom` or `secrets`). "
+                "Evidence needed: a path from such a value to a use that needs it unguessable: a credential "
+                "keyword of any call (`password=`, `token=`, `salt=`, `nonce=`, `session_id=`), the key, IV, "
+                "nonce or salt of a crypto API, a cookie value; a value only stored in a name such as "
+                "`session_id` is reported at low confidence, and only when it reaches none of these. Jitter, "
+                "sampling and shuffles reach none"),
     _Doc("argument", "taint-argument-injection", "Untrusted data may be read as an option of a command", "88",
          Severity.MEDIUM,
          "A value starting with `-` becomes an option of git, ssh, curl or tar: `--upload-pack=cmd`, "
@@ -179,6 +195,7 @@ _TARGETS = {
     "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
     "trust": "the server-side session", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
+    "random_secret": "a use that needs an unguessable value",
 }
 
 
@@ -209,7 +226,8 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
-TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log", "secret_compare"))
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items()
+                       if kind not in ("regex", "secret_log", "secret_compare", "random_secret"))
 
 
 def cwe_of(kind: str) -> str | None:

@@ -28,11 +28,6 @@ FAST_HASHES = (
     "hashlib.sha512", "hashlib.sha3_256", "hashlib.sha3_512", "hashlib.blake2b", "hashlib.blake2s",
     "hashlib.new",
 )
-RANDOM_CALLS = (
-    "random.random", "random.randint", "random.randrange", "random.choice", "random.choices",
-    "random.sample", "random.getrandbits", "random.uniform", "random.randbytes",
-    "numpy.random.randint", "numpy.random.choice", "numpy.random.bytes",
-)
 
 
 def _password_hint(node: ast.Call, ctx: Context) -> str | None:
@@ -165,46 +160,6 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     if hint is None:
         return
     ctx.report(node, f"{algorithm} protects `{hint}`; collisions in {algorithm} are practical, so it can be forged.")
-
-
-@rule(
-    id="insecure-random-for-secret",
-    name="random module used for a secret",
-    cwe="338",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    calls=RANDOM_CALLS,
-    bandit=("B311",),
-    fix="Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(16), "
-    "secrets.choice(alphabet) or secrets.randbelow(n).",
-)
-def insecure_random_for_secret(node: ast.Call, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds values from `random` (a Mersenne Twister) that become tokens,
-    passwords, salts, nonces, session ids or one-time codes, judged from the
-    variable, keyword or function that receives them. `random` for a shuffle
-    or a simulation is fine and is not reported.
-
-    ## Why is this bad
-    The generator's state can be recovered from 624 outputs, after which
-    every past and future "secret" is known (CWE-338).
-
-    ## Example
-    ```python
-    reset_token = "".join(random.choice(ALPHABET) for _ in range(32))
-    ```
-
-    ## Use instead
-    ```python
-    reset_token = secrets.token_urlsafe(32)
-    ```
-    """
-    purpose = sensitive_purpose(ctx)
-    if purpose is None:
-        return
-    ctx.report(node, f"{ctx.call_name(node)}() produces `{purpose}`, but the random module is predictable; "
-               "an attacker who sees some outputs can compute the rest.")
 
 
 # -- ciphers, modes, IVs and key sizes -----------------------------------------
