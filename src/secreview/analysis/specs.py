@@ -36,7 +36,9 @@ SECRET_SINK_KINDS = ("secret_log", "secret_compare")
 # Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
 # token, password, salt, nonce or key, a cookie or session value.
 RANDOM_SINK_KINDS = ("random_secret",)
-SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS
+# A password (a secret a person chose: guessable, so it needs a slow, salted hash) given to a fast digest.
+PASSWORD_SINK_KINDS = ("password_hash",)
+SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
 # once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
@@ -44,6 +46,7 @@ _KIND_REACHES = {
     "untrusted": frozenset(UNTRUSTED_SINK_KINDS),
     "secret": frozenset(SECRET_SINK_KINDS),
     "weak_random": frozenset(RANDOM_SINK_KINDS),
+    "password": frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS),
     "untrusted_secret": frozenset(UNTRUSTED_SINK_KINDS) | frozenset(SECRET_SINK_KINDS),
 }
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
@@ -72,7 +75,7 @@ _SOURCE_KEYS = {
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
-    "not_inside": _LIST,
+    "not_inside": _LIST, "in_functions": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -212,6 +215,7 @@ class SourceSpec:
     operator: bool = False
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
     not_inside: frozenset[str] = frozenset()  # top-level packages (the framework itself) where it is no source
+    in_functions: frozenset[str] = frozenset()  # `param_names` only of functions of these names (`set_password`)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -319,6 +323,7 @@ def _source(entry: dict) -> SourceSpec:
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
+        in_functions=fs("in_functions"),
     )
 
 

@@ -1211,7 +1211,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
-        if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)):
+        if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)) \
+                and (not spec.in_functions or node.name in spec.in_functions):
             for name in names:
                 if name in spec.param_names:
                     found.setdefault(name, spec)

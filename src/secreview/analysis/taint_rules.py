@@ -169,6 +169,19 @@ _RULES = (
                 "nonce or salt of a crypto API, a cookie value; a value only stored in a name such as "
                 "`session_id` is reported at low confidence, and only when it reaches none of these. Jitter, "
                 "sampling and shuffles reach none"),
+    _Doc("password_hash", "fast-hash-for-password", "Password hashed with a fast digest", "916", Severity.HIGH,
+         "Fast digests (MD5, SHA-1, SHA-256, ...) let whoever obtains the hashes try billions of guesses a second "
+         "on a GPU; people choose guessable passwords, so most of them fall.",
+         'def set_password(self, raw_password):\n    self.pw_hash = hashlib.sha256(raw_password.encode()).hexdigest()',
+         'def set_password(self, raw_password):\n    self.pw_hash = argon2.PasswordHasher().hash(raw_password)',
+         "Store passwords with a slow, salted KDF: hashlib.scrypt, hashlib.pbkdf2_hmac with at least 600,000 "
+         "iterations, argon2-cffi's PasswordHasher, bcrypt, or your framework's password hasher.",
+         origin="Follows passwords, judged by where the value comes from (`getpass.getpass`, the password "
+                "parameter of `check_password`, `set_password`, `make_password`, `authenticate`, `create_user` "
+                "and their project overrides; a parameter only named `password` counts at low confidence and "
+                "the finding says so). Evidence needed: a path from such a value to the data of a fast digest "
+                "(`hashlib.md5/sha1/sha256/...`, `hashlib.new`); a key-derivation function on the way "
+                "(`pbkdf2_hmac`, `scrypt`, bcrypt, argon2) makes a key, not a password"),
     _Doc("argument", "taint-argument-injection", "Untrusted data may be read as an option of a command", "88",
          Severity.MEDIUM,
          "A value starting with `-` becomes an option of git, ssh, curl or tar: `--upload-pack=cmd`, "
@@ -196,6 +209,7 @@ _TARGETS = {
     "trust": "the server-side session", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
+    "password_hash": "the data of a fast digest",
 }
 
 
@@ -227,7 +241,7 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
 TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items()
-                       if kind not in ("regex", "secret_log", "secret_compare", "random_secret"))
+                       if kind not in ("regex", "secret_log", "secret_compare", "random_secret", "password_hash"))
 
 
 def cwe_of(kind: str) -> str | None:

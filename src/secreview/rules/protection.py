@@ -39,49 +39,6 @@ def _password_hint(node: ast.Call, ctx: Context) -> str | None:
     return (mentions(data, PASSWORD) if data is not None else None) or sensitive_purpose(ctx, PASSWORD)
 
 
-@rule(
-    id="fast-hash-for-password",
-    name="Password hashed with a fast digest",
-    cwe="916",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    calls=FAST_HASHES,
-    bandit=("B303", "B324"),
-    fix="Store passwords with a slow, salted KDF: hashlib.scrypt, hashlib.pbkdf2_hmac with at least "
-    "600,000 iterations, argon2-cffi's PasswordHasher, or your framework's password hasher.",
-)
-def fast_hash_for_password(node: ast.Call, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds a password (by the names of the data hashed, the variable that
-    receives the digest, or the enclosing function) hashed with a fast digest
-    such as MD5, SHA-1 or SHA-256.
-
-    ## Why is this bad
-    Fast digests let an attacker who obtains the hashes try billions of
-    guesses a second on a GPU; MD5 and SHA-1 are also broken (CWE-916).
-
-    ## Example
-    ```python
-    record.pw_hash = hashlib.sha256(password.encode()).hexdigest()
-    ```
-
-    ## Use instead
-    ```python
-    record.pw_hash = argon2.PasswordHasher().hash(password)
-    ```
-    """
-    if is_false(getattr(keyword(node, "usedforsecurity"), "value", None)):
-        return
-    hint = _password_hint(node, ctx)
-    if hint is None:
-        return
-    name = ctx.call_name(node) or ""
-    algorithm = name.rsplit(".", 1)[-1] if name != "hashlib.new" else "hashlib.new"
-    ctx.report(node, f"`{hint}` is hashed with {algorithm}, a fast digest: stolen hashes can be "
-               "brute-forced at billions of guesses per second.")
-
-
 _UNIQUENESS_ONLY = re.compile(r"^c?nonce$|^salt$|tokeni[sz]", re.IGNORECASE)
 
 
@@ -149,7 +106,7 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
         algorithm = name.rsplit(".", 1)[-1].upper()
         data = argument(node, 0, "string")
     if name != "hmac.new" and _password_hint(node, ctx):
-        return  # fast-hash-for-password reports this with the more specific CWE
+        return  # a password: fast-hash-for-password (CWE-916) follows it from where it comes from
     if isinstance(data, ast.Call) and (ctx.call_name(data) or "").startswith(_RANDOM_BYTES):
         return  # `sha1(os.urandom(64)).hexdigest()`: a random marker; nothing to collide with
     hint = (mentions(data, SENSITIVE) if data is not None else None) or sensitive_purpose(ctx)

@@ -1,0 +1,148 @@
+"""Value kinds as flow states: what the spec forms for kinds say, and that a value reaches only its kind's sinks.
+
+The kinds (untrusted data, secret material, weak randomness, passwords) share the one taint
+engine: a kind is the set of sink classes its atoms are not cut for. These tests check the spec
+forms the kinds need (sinks by keyword on any call, by assigned name, on calls that are also
+sources, `in_functions` parameter sources, a sink's confidence) and the kinds' separation.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from secreview import review_source
+from secreview.analysis import specs as spec_module
+from secreview.config import Config
+from secreview.model import Confidence
+
+
+def findings(code: str, rule_id: str) -> list:
+    review = review_source(textwrap.dedent(code), "app.py", Config())
+    return [f for f in review.findings if f.rule_id == rule_id]
+
+
+def test_every_kind_reaches_only_its_own_sink_classes() -> None:
+    reach = {kind: set(spec_module.SINK_KINDS) - cuts for kind, cuts in spec_module.VALUE_KINDS.items()}
+    assert reach["untrusted"] == set(spec_module.UNTRUSTED_SINK_KINDS)
+    assert reach["weak_random"] == {"random_secret"}
+    assert reach["password"] == {"secret_log", "secret_compare", "password_hash"}
+    assert reach["untrusted_secret"] == set(spec_module.UNTRUSTED_SINK_KINDS) | {"secret_log", "secret_compare"}
+
+
+def test_a_keyword_sink_applies_to_any_call_and_only_to_its_keywords() -> None:
+    code = """\
+        import random
+
+        def invite(users, name):
+            code = str(random.randint(0, 10**6))
+            users.create(name, password=code)
+            users.create(name, note=code)
+        """
+    [finding] = findings(code, "insecure-random-for-secret")
+    assert finding.location.line == 5
+    assert "by its keyword" in finding.message and finding.confidence is Confidence.HIGH
+
+
+def test_a_keyword_given_by_double_star_is_no_keyword_sink() -> None:
+    code = """\
+        import random
+
+        def invite(users, name):
+            users.create(name, **{"password": str(random.random())})
+        """
+    assert findings(code, "insecure-random-for-secret") == []
+
+
+def test_a_name_sink_is_low_confidence_and_gives_way_to_any_other_use() -> None:
+    alone = """\
+        import random
+
+        def new_session():
+            session_id = random.getrandbits(128)
+            return session_id
+        """
+    [finding] = findings(alone, "insecure-random-for-secret")
+    assert finding.confidence is Confidence.LOW and "known only by this name" in finding.message
+    used = alone.replace("return session_id", "return open_session(token=session_id)")
+    [finding] = findings(used, "insecure-random-for-secret")
+    assert finding.location.line == 5 and finding.confidence is Confidence.HIGH
+
+
+def test_a_source_call_is_also_checked_as_a_sink() -> None:
+    code = """\
+        import hashlib
+        import hmac
+        import random
+
+        def sign(body):
+            key = random.randbytes(32)
+            return hmac.new(key, body, hashlib.sha256).hexdigest()
+        """
+    [finding] = findings(code, "insecure-random-for-secret")
+    assert finding.location.line == 7 and "the key of a MAC" in finding.message
+
+
+def test_system_random_and_secrets_are_no_weak_randomness() -> None:
+    code = """\
+        import random
+        import secrets
+
+        def invite(users, name):
+            users.create(name, password=str(random.SystemRandom().random()))
+            users.create(name, password=secrets.token_urlsafe(12))
+        """
+    assert findings(code, "insecure-random-for-secret") == []
+
+
+def test_in_functions_limits_a_parameter_source_to_functions_of_those_names() -> None:
+    code = """\
+        import hashlib
+
+        class Account:
+            def set_password(self, raw_password):
+                self.digest = hashlib.md5(raw_password.encode()).hexdigest()
+
+            def fingerprint(self, raw_password):
+                return hashlib.md5(raw_password.encode()).hexdigest()
+        """
+    by_line = {f.location.line: f.confidence for f in findings(code, "fast-hash-for-password")}
+    # The API's parameter is a password; the same name elsewhere is judged by its name only.
+    assert by_line == {5: Confidence.HIGH, 8: Confidence.LOW}
+
+
+def test_a_key_derivation_on_the_way_makes_a_key_not_a_password() -> None:
+    code = """\
+        import getpass
+        import hashlib
+
+        def enrol(store):
+            entered = getpass.getpass()
+            key = hashlib.pbkdf2_hmac("sha256", entered.encode(), b"salt-from-elsewhere", 600_000)
+            store["k"] = hashlib.sha256(key).hexdigest()
+            store["fast"] = hashlib.sha256(entered.encode()).hexdigest()
+        """
+    assert [f.location.line for f in findings(code, "fast-hash-for-password")] == [8]
+
+
+@pytest.mark.parametrize(("document", "message"), [
+    ({"sink": [{"kind": "random_secret", "any_call_keywords": "password"}]}, "must be a list of strings"),
+    ({"sink": [{"kind": "random_secret", "assigned_names": ["token"], "confidence": "sure"}]}, "confidence must be"),
+    ({"source": [{"label": "x", "kind": "lukewarm"}]}, "kind must be one of"),
+    ({"source": [{"label": "x", "in_functions": "set_password"}]}, "must be a list of strings"),
+])
+def test_the_kind_spec_forms_are_validated(document: dict, message: str) -> None:
+    with pytest.raises(spec_module.SpecError, match=message):
+        spec_module.compile_specs({"bad.toml": document})
+
+
+def test_keyword_and_name_sinks_are_indexed_with_their_confidence() -> None:
+    specs = spec_module.compile_specs({"k.toml": {"sink": [
+        {"kind": "random_secret", "label": "kw", "any_call_keywords": ["salt"]},
+        {"kind": "random_secret", "label": "nm", "assigned_names": ["salt"], "confidence": "low"},
+    ]}})
+    [keyword] = specs.keyword_sinks["salt"]
+    [name] = specs.name_sinks["salt"]
+    assert keyword.args == () and keyword.keywords == ("salt",) and keyword.confidence is Confidence.HIGH
+    assert name.confidence is Confidence.LOW
