@@ -27,8 +27,9 @@ def test_every_kind_reaches_only_its_own_sink_classes() -> None:
     reach = {kind: set(spec_module.SINK_KINDS) - cuts for kind, cuts in spec_module.VALUE_KINDS.items()}
     assert reach["untrusted"] == set(spec_module.UNTRUSTED_SINK_KINDS)
     assert reach["weak_random"] == {"random_secret"}
-    assert reach["password"] == {"secret_log", "secret_compare", "password_hash"}
-    assert reach["untrusted_secret"] == set(spec_module.UNTRUSTED_SINK_KINDS) | {"secret_log", "secret_compare"}
+    assert reach["secret"] == {"secret_log", "secret_compare", "secret_error"}
+    assert reach["password"] == reach["secret"] | {"password_hash"}
+    assert reach["untrusted_secret"] == set(spec_module.UNTRUSTED_SINK_KINDS) | reach["secret"]
 
 
 def test_a_keyword_sink_applies_to_any_call_and_only_to_its_keywords() -> None:

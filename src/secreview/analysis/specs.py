@@ -32,7 +32,7 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log", "secret_compare")
+SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error")
 # Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
 # token, password, salt, nonce or key, a cookie or session value.
 RANDOM_SINK_KINDS = ("random_secret",)

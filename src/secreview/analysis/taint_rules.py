@@ -153,6 +153,21 @@ _RULES = (
                 "an error code, `digest_size` or `token_loc` are not secrets). Evidence needed: such an origin, a "
                 "path from it to one side of `==`/`!=`, and data on the other side (a parameter, request data, a "
                 "call's result), not a constant"),
+    _Doc("secret_error", "secret-in-exception", "Password, token or key written into an exception message", "209",
+         Severity.MEDIUM,
+         "Exception messages end up in tracebacks, error pages, API error bodies, crash reports and logs, "
+         "read by people (and sometimes clients) who must never see the credential.",
+         'expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()\n'
+         'if not hmac.compare_digest(expected, given):\n'
+         '    raise PermissionError(f"bad signature {given}, expected {expected}")',
+         'if not hmac.compare_digest(expected, given):\n    raise PermissionError("bad signature")',
+         "Say what failed, not the secret: drop the value, or show an identifier or the last four characters; "
+         "mask text that may hold one (oslo_utils.strutils.mask_password).",
+         origin="Follows secret material and passwords, judged by where the value was made and never by its "
+                "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, derived keys, `getpass`, "
+                "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
+                "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
+                "exception (or a class of the module deriving from one)"),
     _Doc("random_secret", "insecure-random-for-secret", "Predictable random value used as a secret", "338",
          Severity.HIGH,
          "The random module's Mersenne Twister is recovered from 624 outputs (numpy's generators and uuid1 "
@@ -209,6 +224,7 @@ _TARGETS = {
     "trust": "the server-side session", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
+    "secret_error": "an exception message",
     "password_hash": "the data of a fast digest",
 }
 
@@ -241,7 +257,8 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
 TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items()
-                       if kind not in ("regex", "secret_log", "secret_compare", "random_secret", "password_hash"))
+                       if kind not in ("regex", "secret_log", "secret_compare", "secret_error", "random_secret",
+                                       "password_hash"))
 
 
 def cwe_of(kind: str) -> str | None:
