@@ -147,3 +147,54 @@ def test_keyword_and_name_sinks_are_indexed_with_their_confidence() -> None:
     [name] = specs.name_sinks["salt"]
     assert keyword.args == () and keyword.keywords == ("salt",) and keyword.confidence is Confidence.HIGH
     assert name.confidence is Confidence.LOW
+
+
+def test_a_credential_header_is_request_data_and_a_secret_at_once() -> None:
+    code = """\
+        import logging
+        import subprocess
+
+        from flask import Flask, abort, request
+
+        from app.models import Client
+
+        app = Flask(__name__)
+        log = logging.getLogger(__name__)
+
+        @app.route("/hook")
+        def hook():
+            auth = request.headers.get("Authorization", "")
+            agent = request.headers.get("User-Agent", "")
+            log.info("call from %r with %r", agent, auth)
+            scheme, _, token = auth.partition(" ")
+            if scheme.lower() != "bearer":
+                abort(401)
+            if token != Client.stored_token(request.args["id"]):
+                abort(403)
+            subprocess.run("echo " + auth, shell=True)
+        """
+    review = review_source(textwrap.dedent(code), "app.py", Config())
+    lines = {(f.rule_id, f.location.line) for f in review.findings}
+    assert ("secret-in-log", 15) in lines  # the Authorization header, not the User-Agent
+    assert ("timing-unsafe-comparison", 19) in lines and ("timing-unsafe-comparison", 17) not in lines
+    assert ("taint-command-injection", 21) in lines  # still request data for the injection sinks
+    [logged] = [f for f in review.findings if f.rule_id == "secret-in-log"]
+    assert "a credential the client sends" in logged.message and "Authorization" in logged.message
+
+
+def test_a_header_that_carries_no_credential_is_no_secret() -> None:
+    code = """\
+        import logging
+
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        log = logging.getLogger(__name__)
+
+        @app.route("/")
+        def index():
+            log.info("agent %r", request.headers["User-Agent"])
+            return "ok"
+        """
+    review = review_source(textwrap.dedent(code), "app.py", Config())
+    assert not [f for f in review.findings if f.rule_id == "secret-in-log"]

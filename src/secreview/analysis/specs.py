@@ -75,7 +75,7 @@ _SOURCE_KEYS = {
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
-    "not_inside": _LIST, "in_functions": _LIST,
+    "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -216,6 +216,9 @@ class SourceSpec:
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
     not_inside: frozenset[str] = frozenset()  # top-level packages (the framework itself) where it is no source
     in_functions: frozenset[str] = frozenset()  # `param_names` only of functions of these names (`set_password`)
+    # Keys of it (lower case) whose values are also credentials (`headers["Authorization"]`): request data
+    # and a secret at once, the kind "untrusted_secret" (see `both_kinds`).
+    secret_keys: frozenset[str] = frozenset()
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -305,6 +308,12 @@ class Specs:
         return found
 
 
+def both_kinds(spec: SourceSpec) -> frozenset[str]:
+    """The cuts of a value of `spec` that is also a credential: it reaches the sinks of its own kind and the
+    secret ones (an `Authorization` header is request data to an SQL query and a secret to a log)."""
+    return (spec.not_for - VALUE_KINDS[spec.kind]) | VALUE_KINDS["untrusted_secret"]
+
+
 def _source(entry: dict) -> SourceSpec:
     def fs(key: str) -> frozenset[str]:
         return frozenset(entry.get(key, ()))
@@ -323,7 +332,7 @@ def _source(entry: dict) -> SourceSpec:
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
-        in_functions=fs("in_functions"),
+        in_functions=fs("in_functions"), secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
 
 

@@ -28,7 +28,7 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, both_kinds, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
 from secreview.gcpause import paused_gc
@@ -69,6 +69,8 @@ class _Module:
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
         self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
+        # source index -> (keys of it that hold a credential, the cuts of a value of both kinds)
+        self.secret_keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -177,6 +179,8 @@ class _Module:
         self.fresh[id(node)] = index
         if spec.server_keys:
             self.server_keys[index] = spec.server_keys
+        if spec.secret_keys:
+            self.secret_keys[index] = (spec.secret_keys, both_kinds(spec))
         return frozenset({("s", index, spec.not_for)})
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
@@ -194,7 +198,19 @@ class _Module:
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index
+            secret = self.secret_keys.get(index)
+            if secret is not None and _named_key(outer) in secret[0]:  # `request.headers["Authorization"]`
+                self.sources[index] = SourceInfo(f"{old.label}, a credential the client sends", short(outer),
+                                                 old.line, old.column, old.confidence)
+                return frozenset({("s", index, secret[1])})
         return taint
+
+
+def _named_key(outer: ast.AST) -> str:
+    """The constant key `outer` reads, lower-cased: `headers["Authorization"]`, `META.get("HTTP_AUTHORIZATION")`."""
+    kind = type(outer)
+    key = outer.slice if kind is ast.Subscript else outer.args[0] if kind is ast.Call and outer.args else None  # type: ignore[attr-defined]
+    return key.value.lower() if type(key) is ast.Constant and isinstance(key.value, str) else ""  # type: ignore[attr-defined]
 
 
 def _server_key(key: object, keys: frozenset[str]) -> bool:
@@ -743,7 +759,7 @@ class _FunctionPass:
         left = self.ev(node.left)
         if len(node.comparators) == 1:
             right = self.ev(node.comparators[0])
-            if left and right and type(node.ops[0]) in _EQUALITY:
+            if (left or right) and type(node.ops[0]) in _EQUALITY:
                 sink_events.comparison(self, node, left, right)
         else:
             for comparator in node.comparators:
@@ -946,6 +962,8 @@ class _FunctionPass:
             return cut(everything, cuts)
         if method in _LOOKUPS and qual is None:
             # d.get(key, default): a value of the mapping or the default, never the key
+            if receiver and len(receiver) == 1 and mod.secret_keys:  # `request.META.get("HTTP_AUTHORIZATION")`
+                receiver = mod.widen_source(func.value, node, receiver)  # type: ignore[union-attr]
             return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
         if everything and (method in mod.specs.into_receiver_methods or qual in mod.specs.into_receiver_calls):
