@@ -27,7 +27,7 @@ def test_every_kind_reaches_only_its_own_sink_classes() -> None:
     reach = {kind: set(spec_module.SINK_KINDS) - cuts for kind, cuts in spec_module.VALUE_KINDS.items()}
     assert reach["untrusted"] == set(spec_module.UNTRUSTED_SINK_KINDS)
     assert reach["weak_random"] == {"random_secret"}
-    assert reach["secret"] == {"secret_log", "secret_compare", "secret_error"}
+    assert reach["secret"] == {"secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly"}
     assert reach["password"] == reach["secret"] | {"password_hash"}
     assert reach["untrusted_secret"] == set(spec_module.UNTRUSTED_SINK_KINDS) | reach["secret"]
 
@@ -198,3 +198,20 @@ def test_a_header_that_carries_no_credential_is_no_secret() -> None:
         """
     review = review_source(textwrap.dedent(code), "app.py", Config())
     assert not [f for f in review.findings if f.rule_id == "secret-in-log"]
+
+
+@pytest.mark.parametrize(("flags", "reported"), [
+    ("", {"secret-cookie-without-secure", "secret-cookie-without-httponly"}),
+    ("secure=False, httponly=True", {"secret-cookie-without-secure"}),
+    ("secure=settings_secure, httponly=True", set()),  # not known to be False: the setting decides
+    ("**COOKIE_FLAGS", set()),  # the flags may be in the mapping
+])
+def test_unless_true_judges_the_flag_a_cookie_is_given(flags: str, reported: set) -> None:
+    code = f"""\
+        import secrets
+
+        def remember(response, settings_secure, COOKIE_FLAGS):
+            response.set_cookie("keep", secrets.token_urlsafe(32), {flags})
+        """
+    review = review_source(textwrap.dedent(code), "app.py", Config())
+    assert {f.rule_id for f in review.findings if f.rule_id.startswith("secret-cookie")} == reported

@@ -66,6 +66,8 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
         if flag is None or fn.mod.names.constant_value(flag) is not True:
             return
+    if sink.unless_true and _set_or_unknown(fn, node, sink.unless_true):
+        return
     if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
                                 or 0 <= sink.unless_position < len(node.args)):
         return
@@ -92,6 +94,16 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     else:
         constant(fn, node, (sink,))
 
+
+
+def _set_or_unknown(fn: _FunctionPass, node: ast.Call, name: str) -> bool:
+    """The call passes keyword `name` as anything but the constant False, or may pass it in `**options`."""
+    for kw in node.keywords:
+        if kw.arg is None:
+            return True
+        if kw.arg == name:
+            return fn.mod.names.constant_value(kw.value) is not False
+    return False
 
 
 def by_keyword(fn: _FunctionPass, node: ast.Call, func: ast.expr, args: list[frozenset],

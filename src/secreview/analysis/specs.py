@@ -32,7 +32,7 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error")
+SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly")
 # Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
 # token, password, salt, nonce or key, a cookie or session value.
 RANDOM_SINK_KINDS = ("random_secret",)
@@ -83,7 +83,7 @@ _SINK_KEYS = {
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
-    "assigned_names": _LIST, "confidence": _STR,
+    "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
@@ -253,6 +253,7 @@ class SinkSpec:
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
     confidence: Confidence = Confidence.HIGH  # at most this sure of a finding here (a sink judged by a name: low)
+    unless_true: str = ""  # no sink when this keyword is given and not the constant False (`secure=True`)
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,7 @@ def _sink(entry: dict) -> SinkSpec:
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
-        confidence=Confidence.parse(entry.get("confidence", "high")),
+        confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),
     )
 
 

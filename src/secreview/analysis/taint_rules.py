@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from secreview.analysis.specs import UNTRUSTED_SINK_KINDS
 from secreview.model import Confidence, Severity
 from secreview.rules.base import REGISTRY, Context, Rule, rule
 
@@ -168,6 +169,33 @@ _RULES = (
                 "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
                 "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
                 "exception (or a class of the module deriving from one)"),
+    _Doc("cookie_secure", "secret-cookie-without-secure", "Cookie holding a secret sent over plain HTTP", "614",
+         Severity.MEDIUM,
+         "Without Secure the browser also sends the cookie over plain HTTP, where anyone on the network can "
+         "read the secret it holds and replay it.",
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, httponly=True)',
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, httponly=True, secure=True, '
+         'samesite="Lax")',
+         "Set cookies that hold a token, session or signature with secure=True (and httponly=True, "
+         "samesite='Lax').",
+         origin="Follows secret material, judged by where the value was made and never by the cookie's "
+                "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, signed or derived values, "
+                "loaded keys, a credential the client sent). Evidence needed: a path from such a value to the "
+                "value of `set_cookie`/`set_signed_cookie`, and the flag missing or False (the frameworks' "
+                "default is False)"),
+    _Doc("cookie_httponly", "secret-cookie-without-httponly", "Cookie holding a secret readable by page scripts",
+         "1004", Severity.MEDIUM,
+         "Any script on the page, including one injected through an XSS bug, can read the cookie and send "
+         "the secret it holds to an attacker.",
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, secure=True)',
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, secure=True, httponly=True)',
+         "Set cookies that hold a token, session or signature with httponly=True (only a CSRF cookie that "
+         "scripts must read is an exception).",
+         origin="Follows secret material, judged by where the value was made and never by the cookie's "
+                "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, signed or derived values, "
+                "loaded keys, a credential the client sent). Evidence needed: a path from such a value to the "
+                "value of `set_cookie`/`set_signed_cookie`, and the flag missing or False (the frameworks' "
+                "default is False)"),
     _Doc("random_secret", "insecure-random-for-secret", "Predictable random value used as a secret", "338",
          Severity.HIGH,
          "The random module's Mersenne Twister is recovered from 624 outputs (numpy's generators and uuid1 "
@@ -225,6 +253,7 @@ _TARGETS = {
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
     "secret_error": "an exception message",
+    "cookie_secure": "a cookie without the Secure flag", "cookie_httponly": "a cookie without the HttpOnly flag",
     "password_hash": "the data of a fast digest",
 }
 
@@ -256,9 +285,9 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
-TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items()
-                       if kind not in ("regex", "secret_log", "secret_compare", "secret_error", "random_secret",
-                                       "password_hash"))
+# Nor the rules of value kinds (secrets, weak randomness, passwords): a value proven not to be a secret
+# says nothing of what a pattern rule judges (a whole mapping logged, a cookie named `session`).
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind in UNTRUSTED_SINK_KINDS and kind != "regex")
 
 
 def cwe_of(kind: str) -> str | None:
