@@ -6,7 +6,17 @@ One spec file per framework or library says where untrusted data enters
 checks guard the branch where they hold (`[[validator]]`), which calls carry
 data into the object they are called on (`[[propagator]]`) and which other
 checks guard a branch (`[guards]`). A call the specs do not name passes the
-taint of its arguments and receiver to its result. The files are
+taint of its arguments and receiver to its result.
+
+Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
+untrusted data, secret material, a password, weak randomness, or a credential the client sends,
+`untrusted_secret`, which is both request data and a secret), and a value reaches only the sink
+classes of its kind. Sinks of a kind are often named by what a parameter *is*, not by the
+function: `any_call_keywords` (the `password=` or `salt=` argument of whatever is called),
+`assigned_names` (a store into `session_id = ...`: the weakest evidence, with a low `confidence`),
+`unless_true` (a cookie without `secure=True`). A source's `secret_keys` make some keys of it a
+credential (`headers["Authorization"]`), and `in_functions` limits `param_names` to functions of
+those names (the `raw_password` of `set_password`). The files are
 read once per process and checked against the small schema below, so a typo in
 a key or a sink class fails loudly at load time instead of silently matching
 nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled

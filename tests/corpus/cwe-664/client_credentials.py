@@ -27,11 +27,12 @@ def invoices():
 
 @app.route("/api/payments")
 def payments():
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    parts = request.headers.get("Authorization", "").split(" ", 1)
     # ok: timing-unsafe-comparison
-    if scheme.lower() != "bearer" or not token:
+    if len(parts) != 2 or parts[0].lower() != "bearer":
         abort(401)
-    client = ApiClient.query.filter_by(name=request.args["client"]).first_or_404()
+    token = parts[1]
+    client = ApiClient.query.get_or_404(request.args["client"])
     # ok: timing-unsafe-comparison
     if not hmac.compare_digest(token.encode(), client.api_token.encode()):
         abort(403)
