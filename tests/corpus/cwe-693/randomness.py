@@ -136,3 +136,23 @@ def sample_rows(rows):
     # ok: insecure-random-for-secret
     picked = random.sample(rows, 10)
     return picked
+
+
+def _reset_link(user, code):
+    return f"https://shop.example/reset/{user.pk}/{code}/"
+
+
+def send_reset(user):
+    from django.core.mail import send_mail
+    code = "%06d" % random.randrange(10**6)
+    user.reset_codes.create(code=code)
+    # ruleid: insecure-random-for-secret
+    send_mail("Reset your password", f"Open {_reset_link(user, code)}", None, [user.email])
+
+
+def send_reset_safely(user):
+    from django.core.mail import send_mail
+    code = "%06d" % secrets.randbelow(10**6)
+    user.reset_codes.create(code=code)
+    # ok: insecure-random-for-secret
+    send_mail("Reset your password", f"Open {_reset_link(user, code)}", None, [user.email])
