@@ -199,3 +199,16 @@ def test_unless_true_judges_the_flag_a_cookie_is_given(flags: str, reported: set
         """
     review = review_source(textwrap.dedent(code), "app.py", Config())
     assert {f.rule_id for f in review.findings if f.rule_id.startswith("secret-cookie")} == reported
+
+
+def test_the_type_of_a_secret_is_not_the_secret() -> None:
+    code = """\
+        import getpass
+
+        def ask():
+            entered = getpass.getpass()
+            if not isinstance(entered, str):
+                raise TypeError(f"expected str, not {entered.__class__.__name__}")
+            raise ValueError(f"rejected {entered}")
+        """
+    assert [f.location.line for f in findings(code, "secret-in-exception")] == [7]

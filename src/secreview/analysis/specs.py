@@ -85,7 +85,7 @@ _SOURCE_KEYS = {
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
-    "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST,
+    "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -229,6 +229,9 @@ class SourceSpec:
     # Keys of it (lower case) whose values are also credentials (`headers["Authorization"]`): request data
     # and a secret at once, the kind "untrusted_secret" (see `both_kinds`).
     secret_keys: frozenset[str] = frozenset()
+    # A call that is a source only when its arguments hold no data: `random.Random(seed)` seeded with a value
+    # the caller supplies is reproducible on purpose (its output is as secret as the seed, which is followed).
+    unless_given_data: bool = False
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -343,7 +346,8 @@ def _source(entry: dict) -> SourceSpec:
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
-        in_functions=fs("in_functions"), secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
+        in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
+        secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
 
 

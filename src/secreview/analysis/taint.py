@@ -45,6 +45,8 @@ _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _EQUALITY = (ast.Eq, ast.NotEq)
+# What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
+_TYPE_ATTRIBUTES = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -677,6 +679,8 @@ class _FunctionPass:
         mod = self.mod
         attr = node.attr
         value = node.value
+        if attr in _TYPE_ATTRIBUTES:
+            return EMPTY
         candidates = mod.receiver_attrs.get(attr)
         if candidates or self.class_sources:
             receiver = spell(value, 2)
@@ -929,7 +933,7 @@ class _FunctionPass:
         if not everything and not receiver:
             return self._clean_call(node, func, method, qual, known, args, keywords, star, bound, own)
         # sources
-        if known.source is not None:
+        if known.source is not None and not (known.source.unless_given_data and everything):
             if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
                 self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
             return self._call_source(node, func, receiver, known.source)

@@ -156,3 +156,17 @@ def send_reset_safely(user):
     user.reset_codes.create(code=code)
     # ok: insecure-random-for-secret
     send_mail("Reset your password", f"Open {_reset_link(user, code)}", None, [user.email])
+
+
+def reproducible_password(users, name, seed):
+    # Identical seeds give identical passwords, on purpose (a deployment tool's `seed=` option):
+    # the password is as secret as the seed the operator chose.
+    rng = random.Random(seed)
+    # ok: insecure-random-for-secret
+    return users.create_user(name, password="".join(rng.choice(ALPHABET) for _ in range(20)))
+
+
+def clock_seeded_password(users, name):
+    rng = random.Random(int(time.time()))
+    # ruleid: insecure-random-for-secret
+    return users.create_user(name, password="".join(rng.choice(ALPHABET) for _ in range(20)))
