@@ -86,6 +86,7 @@ _SOURCE_KEYS = {
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
     "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
+    "into_argument": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -232,6 +233,7 @@ class SourceSpec:
     # A call that is a source only when its arguments hold no data: `random.Random(seed)` seeded with a value
     # the caller supplies is reproducible on purpose (its output is as secret as the seed, which is followed).
     unless_given_data: bool = False
+    into_argument: bool = False  # the call makes its first argument a value of its kind (`random.shuffle(items)`)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -347,6 +349,7 @@ def _source(entry: dict) -> SourceSpec:
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
+        into_argument=entry.get("into_argument", False),
         secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
 

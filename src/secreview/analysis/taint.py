@@ -936,7 +936,7 @@ class _FunctionPass:
         if known.source is not None and not (known.source.unless_given_data and everything):
             if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
                 self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
-            return self._call_source(node, func, receiver, known.source)
+            return self._into_argument(node, known.source, self._call_source(node, func, receiver, known.source))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
@@ -992,7 +992,7 @@ class _FunctionPass:
         """A call given no tainted value: only a source or a function of the project can return taint."""
         mod = self.mod
         if known.source is not None:
-            return mod.new_source(node, known.source)
+            return self._into_argument(node, known.source, mod.new_source(node, known.source))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
@@ -1046,6 +1046,14 @@ class _FunctionPass:
             sink_events.check(self, sink, node, func, args, keywords, star, receiver)
         if keywords and self.mod.specs.keyword_sinks:
             sink_events.by_keyword(self, node, func, args, keywords, receiver)
+
+    def _into_argument(self, node: ast.Call, spec: SourceSpec, made: frozenset) -> frozenset:
+        """`random.shuffle(chars)`: the source's value is its first argument, changed in place."""
+        if spec.into_argument and node.args:
+            key = self.key(node.args[0])
+            if key is not None:
+                self.env[key] = _join(self.load_key(key), made)
+        return made
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""

@@ -170,3 +170,31 @@ def clock_seeded_password(users, name):
     rng = random.Random(int(time.time()))
     # ruleid: insecure-random-for-secret
     return users.create_user(name, password="".join(rng.choice(ALPHABET) for _ in range(20)))
+
+
+def generated_password(users, name):
+    chars = [random.choice(string.ascii_lowercase), random.choice(string.digits)]
+    chars += [random.choice(ALPHABET) for _ in range(14)]
+    # ruleid: insecure-random-for-secret
+    return users.create_user(name, password="".join(chars))
+
+
+def shuffled_password(users, name, alphabet_chars):
+    chars = list(alphabet_chars)
+    random.shuffle(chars)
+    # ruleid: insecure-random-for-secret
+    return users.create_user(name, password="".join(chars[:16]))
+
+
+def shuffled_password_safely(users, name, alphabet_chars):
+    chars = list(alphabet_chars)
+    random.SystemRandom().shuffle(chars)
+    # ok: insecure-random-for-secret
+    return users.create_user(name, password="".join(chars[:16]))
+
+
+def shuffled_playlist(player, songs):
+    queue = list(songs)
+    random.shuffle(queue)
+    # ok: insecure-random-for-secret
+    return player.play(queue, token=player.session_token)
