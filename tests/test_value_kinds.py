@@ -132,6 +132,9 @@ def test_a_key_derivation_on_the_way_makes_a_key_not_a_password() -> None:
     ({"sink": [{"kind": "random_secret", "assigned_names": ["token"], "confidence": "sure"}]}, "confidence must be"),
     ({"source": [{"label": "x", "kind": "lukewarm"}]}, "kind must be one of"),
     ({"source": [{"label": "x", "in_functions": "set_password"}]}, "must be a list of strings"),
+    ({"source": [{"label": "x", "into_argument": "yes"}]}, "must be a boolean"),
+    ({"source": [{"label": "x", "unless_given_data": 1}]}, "must be a boolean"),
+    ({"sink": [{"kind": "cookie_secure", "unless_true": ["secure"]}]}, "must be a string"),
 ])
 def test_the_kind_spec_forms_are_validated(document: dict, message: str) -> None:
     with pytest.raises(spec_module.SpecError, match=message):
