@@ -215,3 +215,30 @@ def test_the_type_of_a_secret_is_not_the_secret() -> None:
             raise ValueError(f"rejected {entered}")
         """
     assert [f.location.line for f in findings(code, "secret-in-exception")] == [7]
+
+
+def test_the_random_fix_is_at_the_flows_start_and_never_partial() -> None:
+    from secreview.fixes import fixes_for
+
+    one = """\
+        import random
+
+        def invite(users, name):
+            code = "%06d" % random.randrange(10**6)
+            return users.create(name, password=code)
+        """
+    several = """\
+        import random
+
+        def invite(users, name):
+            code = random.choice("abc") + random.choice("123")
+            return users.create(name, password=code)
+        """
+    for code, offered in ((one, True), (several, False)):
+        text = textwrap.dedent(code)
+        found = findings(code, "insecure-random-for-secret")
+        assert [f.location.line for f in found] == [5]  # at the use, not at the random call
+        fixes = fixes_for("app.py", text, found)
+        assert bool(fixes) is offered
+        if offered:
+            assert any("randbelow" in edit.text for edit in fixes[0].edits)

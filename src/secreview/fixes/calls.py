@@ -148,6 +148,17 @@ def _source_call(site: Site) -> ast.Call | None:
                  and node.lineno == start.line and node.col_offset == start.column), None)
 
 
+def _more_random(site: Site, call: ast.Call) -> bool:
+    """Another call of the random module in the same function: changing one call would leave the value
+    made of predictable parts (`[random.choice(lower), random.choice(digits), ...]`), so no fix."""
+    for node in ast.walk(site.enclosing_scope(call)):
+        if isinstance(node, ast.Call) and node is not call:
+            name = site.qualname(node.func) or ""
+            if name.startswith("random.") and not name.startswith("random.SystemRandom"):
+                return True
+    return False
+
+
 @fixer("insecure-random-for-secret")
 def secrets_module(site: Site) -> Result:
     """`random.choice(seq)` -> `secrets.choice(seq)`, `random.getrandbits(n)` -> `secrets.randbits(n)`,
@@ -162,7 +173,7 @@ def secrets_module(site: Site) -> Result:
     replacement = _SECRETS.get(name)
     if name == "random.randrange" and len(call.args) == 1:
         replacement = "randbelow"
-    if replacement is None or any(isinstance(a, ast.Starred) for a in call.args):
+    if replacement is None or any(isinstance(a, ast.Starred) for a in call.args) or _more_random(site, call):
         return None
     edits = site.replace_using(call.func, "secrets", f"{{module}}.{replacement}")
     return (f"Use secrets.{replacement}, which draws from the operating system's CSPRNG.", edits) if edits else None
