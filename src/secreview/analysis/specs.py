@@ -70,7 +70,7 @@ _SINK_KEYS = {
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
-_VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
+_VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "keyword": _STR}
 _PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
@@ -262,6 +262,8 @@ class Specs:
     # Boolean checks that guard the branch where they hold (`if url_has_allowed_host_and_scheme(u):`):
     # qualname -> the sink classes they clear there. Their results are booleans (a sanitiser of "*").
     validator_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    # validator qualname -> the keyword that passes the checked value when it is not positional
+    validator_keywords: dict[str, str] = field(default_factory=dict)
     # Calls and methods that put their arguments into the object they are called on
     # (`buf.write(value)`, `items.append(value)`): [[propagator]] with into = "receiver".
     into_receiver_calls: frozenset[str] = frozenset()
@@ -361,6 +363,8 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.validator_calls[qualname] = specs.validator_calls.get(qualname, frozenset()) | \
                     frozenset(entry["cuts"])
                 specs.sanitiser_calls[qualname] = frozenset({ALL})
+                if "keyword" in entry:
+                    specs.validator_keywords[qualname] = entry["keyword"]
         for entry in data.get("propagator", ()):
             specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
             specs.into_receiver_methods |= frozenset(entry.get("methods", ()))
