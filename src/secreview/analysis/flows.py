@@ -34,7 +34,7 @@ from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
 from secreview.cwe import catalog
 from secreview.model import Confidence, Finding, Location, Severity, Step
-from secreview.rules.base import Rule
+from secreview.rules.base import Rule, is_test_path
 
 MAX_DEPTH = 60
 _MAX_ROUNDS = 6
@@ -260,6 +260,8 @@ class Project:
         self._expanding: set[tuple] = set()
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
+        # path -> (its summary, guessed view source -> its function)
+        self._view_sources: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}
         self._targets: dict[str, tuple[str | None, bool]] = {}
         # Resolving a name looks up the name and the names it starts with (its owner, its
         # packages), which only the modules named by one of them define; a re-export or a base
@@ -610,7 +612,8 @@ class Project:
         found: list[TaintFlow] = []
         for key, sink_module, sink, steps in self.sinks(fn):
             if key[0] == "s":
-                found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
+                if not self._helper_parameter(key[1], key[2]):
+                    found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
             elif key[0] == "f":
                 found.extend(self._field_flows(key, sink_module, sink, steps))
         return found
@@ -634,12 +637,14 @@ class Project:
                 self.trace.fact(("m", writer.module.path))
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
-                if inner[0] == "s" and not neutralised(sink.kind, inner[-1]):
+                if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
+                        and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
-                        if not neutralised(sink.kind, caller_key[-1]):
+                        if not neutralised(sink.kind, caller_key[-1]) \
+                                and not self._helper_parameter(caller_key[1], caller_key[2]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
                                                    (*caller_steps, *before, stored, *steps)))
@@ -663,6 +668,24 @@ class Project:
         if self.trace is not None:
             self.trace.fact(("c", qualname))
         return self.callers_index.get(qualname, [])
+
+    def _helper_parameter(self, path: str, index: int) -> bool:
+        """Source `index` of module `path` is a parameter of a function that only looks like a view
+        (`def render(request, template_name, context=None)`) and that code of the project outside
+        its tests calls: a helper, whose parameters hold what its callers pass (linked as such).
+
+        A view is registered in a URL configuration, not called; tests call views directly, so
+        their calls do not count.
+        """
+        if self.trace is not None:
+            self.trace.fact(("m", path))
+        module = self.module(path)
+        known = self._view_sources.get(path)
+        if known is None or known[0] is not module:
+            known = self._view_sources[path] = (module, {
+                index: qualname for qualname, summary in module.functions.items() for index in summary.view_sources})
+        qualname = known[1].get(index) if known[1] else None
+        return qualname is not None and any(not is_test_path(caller) for caller, _ in self._callers(qualname))
 
     def _param_sources(self, fn: _Fn, key: Key) -> Flow:
         """Sources the callers of `fn` pass for parameter `key` (one level up: constructors' callers).

@@ -1211,8 +1211,12 @@ def _annotation_name(mod: _Module, annotation: ast.expr | None) -> str:
 
 
 def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, params: list[ast.arg],
-                   is_method: bool, class_qual: str, fn: _FunctionPass) -> dict[str, SourceSpec]:
-    """Parameters the framework fills from the request (route variables, view kwargs, handler args)."""
+                   is_method: bool, class_qual: str, fn: _FunctionPass, guessed: set[str]) -> dict[str, SourceSpec]:
+    """Parameters the framework fills from the request (route variables, view kwargs, handler args).
+
+    `guessed` receives the parameters that are sources only because of the function's signature
+    (`view_first_param`): the link drops them when the project calls the function (a helper).
+    """
     found: dict[str, SourceSpec] = {}
     data_params = params[1:] if is_method else params
     for param in data_params:
@@ -1254,8 +1258,10 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
         if spec.view_first_param and names and names[0] == spec.view_first_param \
                 and (not is_method or _is_view_method(node.name, spec.view_methods)):
             for param in data_params[1:]:
-                if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
-                    found.setdefault(param.arg, spec)
+                if _annotation_name(mod, param.annotation) not in spec.safe_annotations \
+                        and param.arg not in found:
+                    found[param.arg] = spec
+                    guessed.add(param.arg)
         if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)):
             for name in names:
                 if name in spec.param_names:
@@ -1314,12 +1320,17 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     for param in params:
         if param.arg in shadowed or param.arg in BUILTINS:  # `def f(input):` is not the builtin
             names.bind(param.arg, Binding(kind="param", line=node.lineno))
-    sources = _source_params(mod, node, params, is_method, class_qual, fn) \
+    guessed: set[str] = set()
+    sources = _source_params(mod, node, params, is_method, class_qual, fn, guessed) \
         if mod.param_sources or class_qual in mod.class_sources else {}
+    view_sources = []
     for index, param in enumerate(params):
         spec = sources.get(param.arg)
         if spec is not None:
             taint = mod.new_source(param, spec, param.arg)
+            if param.arg in guessed:  # a helper's parameter if the project calls it: its callers' value too
+                view_sources.append(len(mod.sources) - 1)
+                taint = taint | cut(_param_atom(index), spec.not_for - SECRET_SINKS)
             fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
             fn.env[param.arg] = _param_atom(index)
@@ -1328,7 +1339,7 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     fn.run_body(node.body)
     mod.functions[qual] = _record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
                                                     fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno,
-                                                    tuple(fn.returns_at or ())))
+                                                    tuple(fn.returns_at or ()), tuple(view_sources)))
     inner_scopes = names.scopes
     names.scopes = saved
     if fn.nested:
