@@ -811,6 +811,10 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         severity = Severity.LOW
         message += (" Running code its operator supplies (a shell's -c, a startup file, a REPL) is a feature "
                     "by design; it matters only if someone else can set this input.")
+    elif sink.label in _program_labels() and source.label in _operator_labels():
+        severity = Severity.LOW
+        message += (" Running a program found where its operator's environment or command line says (as a "
+                    "PATH lookup does) is a feature by design; it matters only if someone else can set this input.")
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -831,6 +835,12 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
 def _operator_labels() -> frozenset[str]:
     """Labels of the sources the program's own operator controls (specs: `operator = true`)."""
     return frozenset(spec.label for spec in load().sources if spec.operator)
+
+
+@lru_cache(maxsize=1)
+def _program_labels() -> frozenset[str]:
+    """Labels of the sinks that choose the program to run (specs: `argv_program = true`)."""
+    return frozenset(sink.label for sinks in load().sink_calls.values() for sink in sinks if sink.argv_program)
 
 
 def _same_line(step: Step, source: Step) -> bool:
