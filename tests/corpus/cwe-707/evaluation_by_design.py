@@ -1,0 +1,33 @@
+"""What is evaluation: compile(..., ast.PyCF_ONLY_AST) only parses; running a profile script the
+user keeps in their home directory, or the code a management command's -c option names, is a
+feature by design (reported at low severity, see tests/test_evaluation_features.py)."""
+import ast
+import os
+import sys
+
+from django.core.management import BaseCommand
+
+
+def syntax_tree(source, filename):
+    # ok: code-injection-eval
+    return compile(source, filename, "exec", ast.PyCF_ONLY_AST)
+
+
+def compiled(source, filename):
+    # ruleid: code-injection-eval
+    return compile(source, filename, "exec")
+
+
+def read_profile(class_name, namespace):
+    home = os.environ.get("HOME", os.curdir)
+    profile = os.path.join(home, ".%s.py" % class_name)
+    if os.path.isfile(profile):
+        # ruleid: code-injection-eval
+        exec(open(profile).read(), namespace)
+
+
+class Command(BaseCommand):
+    def handle(self, **options):
+        if options["command"]:
+            # ruleid: code-injection-eval
+            exec(options["command"], globals())
