@@ -164,3 +164,10 @@ def issue_signed(claims):
     # A name that does not say it is a key: the use is where the literal shows as one.
     # ruleid: hardcoded-cryptographic-key
     return jwt.encode(claims, SIGNING, algorithm="HS256")
+
+
+# A mapping of operation names to their API labels: each value spells its own key.
+# ok: hardcoded-credential
+CREDENTIAL_OPERATIONS = {"new_credentials": "NewCredentials", "rotate_credentials": "RotateCredentials"}
+# ruleid: hardcoded-credential
+SERVICE_CREDENTIALS = {"new_credentials": "Zq8vLr2mKx9Tb4Wn"}
