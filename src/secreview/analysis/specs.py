@@ -67,7 +67,7 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
-    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
+    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "unless_imports": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "keyword": _STR}
@@ -230,6 +230,9 @@ class SinkSpec:
     argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
+    # A framework imported by the file that neutralises this sink itself (Django's response headers
+    # refuse CR/LF): the receiver-named sink does not apply there.
+    unless_imports: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -318,6 +321,7 @@ def _sink(entry: dict) -> SinkSpec:
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
+        unless_imports=frozenset(entry.get("unless_imports", ())),
     )
 
 

@@ -541,7 +541,8 @@ class _FunctionPass:
                 sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
                     specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
                 if sink is not None and (not sink.receivers or kind is ast.Name
-                                         or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+                                         or spell(container.value, 2) in sink.receivers) \
+                        and sink.unless_imports.isdisjoint(self.mod.imported):  # type: ignore[attr-defined]
                     sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
