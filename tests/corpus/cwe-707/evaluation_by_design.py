@@ -18,6 +18,16 @@ def compiled(source, filename):
     return compile(source, filename, "exec")
 
 
+def parse_startup_file():
+    # ok: taint-code-injection
+    return compile(os.environ["STARTUP_CODE"], "<startup>", "exec", flags=ast.PyCF_ONLY_AST)
+
+
+def compile_startup_file():
+    # ruleid: taint-code-injection
+    return compile(os.environ["STARTUP_CODE"], "<startup>", "exec")
+
+
 def read_profile(class_name, namespace):
     home = os.environ.get("HOME", os.curdir)
     profile = os.path.join(home, ".%s.py" % class_name)
