@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secreview.model import Confidence, Severity
+from secreview.rules import yaml_loaders
 from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
@@ -17,9 +18,6 @@ PICKLE_LOADS = (
 )
 TORCH_LOADS = ("torch.load",)
 NUMPY_LOADS = ("numpy.load",)
-SAFE_YAML_LOADERS = frozenset(
-    {"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader"}
-)
 
 
 @rule(
@@ -104,10 +102,8 @@ def yaml_unsafe_load(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     if name in ("yaml.load", "yaml.load_all"):
         loader = argument(node, 1, "Loader")
-        if loader is not None:
-            loader_name = ctx.qualname(loader) or ""
-            if loader_name in SAFE_YAML_LOADERS or loader_name.endswith(("SafeLoader", "BaseLoader")):
-                return
+        if loader is not None and yaml_loaders.is_safe_loader(ctx, loader):
+            return
     ctx.report(node, f"{name}() can construct arbitrary Python objects from YAML tags; "
                "a crafted document runs code when it is loaded.")
 
