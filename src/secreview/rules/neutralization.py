@@ -135,7 +135,7 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     if not node.args or isinstance(node.func, ast.Call) and getattr_member(node.func) is None:
         return  # `eval(x)(y)` resolves as a call to eval; the inner call is the one to judge
     code = node.args[0]
-    if ctx.is_constant(code) or evaluation.only_parses(node, ctx):
+    if ctx.is_constant(code) or evaluation.only_parses(node, ctx) or evaluation.imports_module(node, ctx):
         return
     if isinstance(code, ast.Call) and ctx.call_name(code) == "compile":
         return  # reported on the compile() itself

@@ -2,6 +2,7 @@
 user keeps in their home directory, or the code a management command's -c option names, is a
 feature by design (reported at low severity, see tests/test_evaluation_features.py)."""
 import ast
+import cmd
 import os
 import sys
 
@@ -41,3 +42,30 @@ class Command(BaseCommand):
         if options["command"]:
             # ruleid: code-injection-eval
             exec(options["command"], globals())
+
+
+class Console(cmd.Cmd):
+    def do_eval(self, args):
+        # ruleid: code-injection-eval
+        print(eval(args, {}))
+
+    def do_exec(self, args):
+        # ruleid: code-injection-eval
+        code = compile(args + "\n", "<stdin>", "single")
+        # ruleid: code-injection-eval
+        exec(code, {})
+
+
+class ModuleLoader:
+    def __init__(self, source):
+        self.source = source
+
+    def exec_module(self, module):
+        # ok: code-injection-eval
+        code = compile(self.source, module.__name__, "exec")
+        # ok: code-injection-eval
+        exec(code, module.__dict__)
+
+    def run_snippet(self, namespace):
+        # ruleid: code-injection-eval
+        exec(self.source, namespace)
