@@ -812,6 +812,11 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         severity = Severity.LOW
         message += (" Running code its operator supplies (a shell's -c, a startup file, a REPL) is a feature "
                     "by design; it matters only if someone else can set this input.")
+    elif sink.kind == "deserialization" and source.label in _operator_labels():
+        severity = Severity.LOW
+        message += (" Unpickling what its operator supplies runs only code the operator could run anyway (a "
+                    "parent process feeding its helper through stdin, a file named on the command line); it "
+                    "matters only if someone else can set this input.")
     elif sink.label in _program_labels() and source.label in _operator_labels():
         severity = Severity.LOW
         message += (" Running a program found where its operator's environment or command line says (as a "
