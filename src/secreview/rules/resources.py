@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 
 from secreview.model import Confidence, Severity
-from secreview.rules import yaml_loaders
+from secreview.rules import process_memory, yaml_loaders
 from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
@@ -58,6 +58,8 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
         return  # a literal, or a file at a fixed path the program writes itself
     if isinstance(data, ast.Call) and (ctx.call_name(data) or "").endswith("dumps"):
         return  # pickle.loads(pickle.dumps(obj)): a deep copy of the program's own object
+    if data is not None and process_memory.from_process_memory(ctx, data):
+        return  # bytes the program pickled into its own in-memory store
     origin = request_data(ctx, data) if data is not None else None
     if origin:
         ctx.report(node, f"{ctx.call_name(node)}() deserialises `{origin}`, which the client sends: "
