@@ -26,8 +26,8 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import (containers, control, flags, folding, guards, neutralisers, sink_events, steps,
-                                url_query, views)
+from secreview.analysis import (containers, control, flags, folding, guards, neutralisers, restores, sink_events,
+                                steps, url_query, views)
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
@@ -542,7 +542,8 @@ class _FunctionPass:
                     specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
                 if sink is not None and (not sink.receivers or kind is ast.Name
                                          or spell(container.value, 2) in sink.receivers) \
-                        and sink.unless_imports.isdisjoint(self.mod.imported):  # type: ignore[attr-defined]
+                        and sink.unless_imports.isdisjoint(self.mod.imported) \
+                        and not restores.own_value(self, container, value):  # type: ignore[attr-defined]
                     sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
