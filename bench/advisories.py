@@ -8,7 +8,8 @@ two releases, and each side's changed files are reviewed. It prints, per
 advisory:
 
 * found: the vulnerable release has a finding in the advisory's CWE-1000
-  pillar within `NEAR` lines of a line the fix changed;
+  pillar within `NEAR` lines of a line the fix changed (at the finding's line or
+  at a step of its data flow);
 * silent: the fixed release has no finding of those rules near its changed lines.
 
 Packages kept aside to check results independently are never in the table
@@ -82,6 +83,12 @@ ADVISORIES = [
     Advisory("CVE-2023-40587", "pyramid", "2.0.1", "2.0.2", "pyramid/static.py", "22"),
     Advisory("CVE-2018-1000164", "gunicorn", "19.7.1", "19.8.0", "gunicorn/http/wsgi.py", "93"),
     Advisory("CVE-2024-39614", "Django", "5.0.6", "5.0.7", "django/utils/translation/trans_real.py", "400"),
+    # Path containment (issue 14): string containment checks, archive members, download names.
+    Advisory("CVE-2022-35918", "streamlit", "1.11.0", "1.11.1", "streamlit/components/v1/components.py",
+             "22"),
+    Advisory("CVE-2020-10691", "ansible", "2.9.6", "2.9.7", "lib/ansible/galaxy/collection.py", "22"),
+    Advisory("CVE-2022-44900", "py7zr", "0.20.0", "0.20.2", "py7zr/py7zr.py", "22"),
+    Advisory("CVE-2021-40978", "mkdocs", "1.2.2", "1.2.3", "mkdocs/livereload/__init__.py", "22"),
 ]
 
 
@@ -157,7 +164,10 @@ def review(paths: list[Path]) -> list[dict]:
 
 
 def near(finding: dict, lines: set[int]) -> bool:
-    return any(abs(finding["line"] - line) <= NEAR for line in lines)
+    """The finding is at a changed line, or its data flow passes one in the same file (pip's fix changed
+    where the Content-Disposition name is read, ten lines above the `open` the flow ends at)."""
+    at = [finding["line"], *(step["line"] for step in finding.get("flow", ()) if step.get("path") == finding["path"])]
+    return any(abs(spot - line) <= NEAR for spot in at for line in lines)
 
 
 def judge(advisory: Advisory, workdir: Path) -> dict:
