@@ -89,6 +89,18 @@ ADVISORIES = [
     Advisory("CVE-2020-10691", "ansible", "2.9.6", "2.9.7", "lib/ansible/galaxy/collection.py", "22"),
     Advisory("CVE-2022-44900", "py7zr", "0.20.0", "0.20.2", "py7zr/py7zr.py", "22"),
     Advisory("CVE-2021-40978", "mkdocs", "1.2.2", "1.2.3", "mkdocs/livereload/__init__.py", "22"),
+    # Unbounded resources, credentials and redirects, more ReDoS (issue 14, second session).
+    Advisory("CVE-2025-55197", "pypdf", "5.9.0", "6.0.0", "pypdf/filters.py", "409"),
+    Advisory("CVE-2023-24580", "Django", "4.1.6", "4.1.7", "django/http/multipartparser.py", "400"),
+    Advisory("CVE-2018-14574", "Django", "2.0.7", "2.0.8", "django/middleware/common.py", "601"),
+    Advisory("CVE-2020-26215", "notebook", "6.1.4", "6.1.5", "notebook/base/handlers.py", "601"),
+    Advisory("CVE-2019-10255", "notebook", "5.7.5", "5.7.6", "notebook/auth/login.py", "601"),
+    Advisory("CVE-2022-24737", "httpie", "3.0.2", "3.1.0", "httpie/client.py", "200"),
+    Advisory("CVE-2020-6817", "bleach", "3.1.3", "3.1.4", "bleach/sanitizer.py", "1333"),
+    Advisory("CVE-2020-29651", "py", "1.9.0", "1.10.0", "py/_path/svnwc.py", "1333"),
+    Advisory("CVE-2021-26813", "markdown2", "2.3.10", "2.4.0", "markdown2.py", "1333"),
+    Advisory("CVE-2021-32837", "mechanize", "0.4.5", "0.4.6", "mechanize/_urllib2_fork.py", "1333"),
+    Advisory("CVE-2021-46823", "python-ldap", "3.3.1", "3.4.0", "ldap/schema/tokenizer.py", "1333"),
 ]
 
 
@@ -164,10 +176,13 @@ def review(paths: list[Path]) -> list[dict]:
 
 
 def near(finding: dict, lines: set[int]) -> bool:
-    """The finding is at a changed line, or its data flow passes one in the same file (pip's fix changed
-    where the Content-Disposition name is read, ten lines above the `open` the flow ends at)."""
-    at = [finding["line"], *(step["line"] for step in finding.get("flow", ()) if step.get("path") == finding["path"])]
-    return any(abs(spot - line) <= NEAR for spot in at for line in lines)
+    """The finding (a multi-line call by its whole span: a re.compile spanning lines) is within NEAR
+    lines of a changed line, or its data flow passes one in the same file (pip's fix changed where the
+    Content-Disposition name is read, ten lines above the `open` the flow ends at)."""
+    first, last = finding["line"], max(finding.get("end_line") or finding["line"], finding["line"])
+    spans = [(first, last), *((step["line"], step["line"]) for step in finding.get("flow", ())
+                              if step.get("path") == finding["path"])]
+    return any(start - NEAR <= line <= end + NEAR for start, end in spans for line in lines)
 
 
 def judge(advisory: Advisory, workdir: Path) -> dict:
