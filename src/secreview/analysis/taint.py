@@ -26,8 +26,19 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import (containers, control, flags, folding, guards, neutralisers, restores, sink_events,
-                                steps, url_query, views)
+from secreview.analysis import (
+    containers,
+    control,
+    flags,
+    folding,
+    guards,
+    neutralisers,
+    restores,
+    sink_events,
+    steps,
+    url_query,
+    views,
+)
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
