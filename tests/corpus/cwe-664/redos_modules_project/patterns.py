@@ -1,0 +1,10 @@
+"""Pattern text kept as constants; nothing here is compiled, so nothing here is reported."""
+
+# ok: regex-catastrophic-backtracking
+NESTED_WORDS = r"^(\w+\s?)*$"
+WORDS_FIXED = r"^\w+(\s\w+)*$"
+# ok: regex-polynomial-backtracking
+KEY_VALUE = r"^(.*)=(.*);$"
+LINEAR_KEY_VALUE = r"^([^=]*)=([^;]*);$"
+NAME = r"[A-Za-z_]\w*"
+DOTTED = NAME + r"(?:\." + NAME + ")*"
