@@ -77,6 +77,9 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
     alternation whose branches match the same character (`(a|\\w|-x)+`).
     Python already merges all-single-character alternations such as
     `(\\w|\\d)+` into one character set, so those are not reported.
+    A pattern kept as a constant in another module of the project
+    (`re.compile(patterns.WORDS)`) is analysed too, and reported here, at
+    the use, naming the module that defines it.
 
     ## Why is this bad
     Python's `re` backtracks. When a match fails, it tries every way of
@@ -129,6 +132,7 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     (`^(.*)=(.*);$`, `\\d+\\d*x`), or an unanchored search that starts with an
     unbounded repeat followed by something that can fail (`\\s*;\\s*$`).
     A direct `re.search(PATTERN, param)` of the same shapes is reported too.
+    So is a pattern imported from another module of the project.
 
     ## Why is this bad
     A library's caller decides what reaches its public functions. n^2 steps
