@@ -88,7 +88,8 @@ filepasses.register(PASS_NAME, PASS_VERSION, collect)
 
 
 def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
-    """Module-level `NAME = <pattern text>` with a quantifier, and names a package imports from its own modules."""
+    """Module-level `NAME = <pattern text>` with a quantifier, and the upper-case names (constants by
+    convention; keeping every imported name would make a record of nearly every module) it imports."""
     from secreview.analysis.pattern_text import pattern_text
 
     names = ctx.names
@@ -100,7 +101,7 @@ def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
             for alias in stmt.names:
                 bound = alias.asname or alias.name
                 qual = ctx.qualname(ast.Name(id=bound, ctx=ast.Load()))
-                if qual and alias.name != "*" and qual != f"{ctx.names.module}.{bound}":
+                if bound.isupper() and qual and qual != f"{ctx.names.module}.{bound}":
                     aliases[bound] = qual
         elif isinstance(stmt, ast.Import):
             names.bind_import(stmt)
