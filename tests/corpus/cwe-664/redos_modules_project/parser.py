@@ -3,7 +3,7 @@ import re
 
 from . import patterns
 from .grammar import TOKEN_LIST, TOKEN_LIST_FIXED
-from .patterns import DOTTED, KEY_VALUE, LINEAR_KEY_VALUE, NESTED_WORDS, WORDS_FIXED
+from .patterns import DOTTED, KEY_VALUE, LINEAR_KEY_VALUE, NESTED_WORDS, VERB_LIST, WORD_CHOICES, WORDS_FIXED
 
 # ruleid: regex-catastrophic-backtracking
 WORDS = re.compile(NESTED_WORDS)
@@ -47,3 +47,13 @@ def token_list_fixed(text):
 def qualified_name(text):
     # ok: regex-polynomial-backtracking
     return QUALIFIED.fullmatch(text)
+
+
+def word_choices(text):
+    # ruleid: regex-catastrophic-backtracking
+    return re.fullmatch(WORD_CHOICES, text)
+
+
+def verb_list(text):
+    # ok: regex-catastrophic-backtracking, regex-polynomial-backtracking
+    return re.fullmatch(VERB_LIST, text)
