@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from annotations import CORPUS, corpus_files, corpus_review, labels
+
 from secreview.rules import REGISTRY
 
 FILES = corpus_files()

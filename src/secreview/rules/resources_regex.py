@@ -248,8 +248,8 @@ def judged(pattern: str, found: Backtracking, exposed: str, origin: str = "") ->
         severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
     else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
         severity, confidence = Severity.LOW, Confidence.LOW
-    return (rule_id, f"The pattern {pattern!r}{origin} has {found.reason}{exposed}; matching {found.shown()} takes "
-            f"{found.cost} time.", severity, confidence)
+    message = f"The pattern {pattern!r}{origin} has {found.reason}{exposed}; matching {found.shown()} takes {found.cost} time."
+    return rule_id, message, severity, confidence
 
 
 def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
