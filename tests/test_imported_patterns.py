@@ -24,7 +24,8 @@ PROJECT = {
                      "def pair(line):\n    return re.match(grammar.KEY_VALUE, line)\n\n\n"
                      "def words(text):\n    return LINEAR_RE.match(text), re.split(patterns.SEP, text)\n"),
     "lib/quiet.py": "def add(a, b):\n    return a + b\n",
-    "tests/test_parse.py": "import re\n\nfrom lib.patterns import PAIR\n\n\ndef test_pair(line):\n    re.match(PAIR, line)\n",
+    "tests/test_parse.py": ("import re\n\nfrom lib.patterns import PAIR\n\n\n"
+                            "def test_pair(line):\n    re.match(PAIR, line)\n"),
 }
 
 
@@ -104,7 +105,8 @@ def test_unknown_names_and_constants_are_not_findings(tmp_path: Path) -> None:
     write(root, {
         "app/__init__.py": "",
         "app/use.py": ("import re\n\nfrom elsewhere import PATTERN\nfrom app.defs import PAIR, missing\n\n\n"
-                       "def f(text):\n    return re.match(PATTERN, text), re.match(missing, text), re.match(PAIR, 'a=b;')\n"),
+                       "def f(text):\n    return re.match(PATTERN, text), re.match(missing, text), "
+                       "re.match(PAIR, 'a=b;')\n"),
         "app/defs.py": 'PAIR = r"^(.*)=(.*);$"\n',
     })
     assert same_every_way(root, tmp_path) == []

@@ -157,7 +157,8 @@ def _dispatch() -> Any:
         from secreview.rules.resources_regex import COMPILERS, SUBJECT_POSITION
 
         check = Rule(id=PASS_NAME, name="uses of imported patterns", cwe="1333", severity=Severity.MEDIUM,
-                     confidence=Confidence.MEDIUM, fix="", func=_record, calls=REGEX_CALLS + COMPILERS[1:], methods=tuple(SUBJECT_POSITION), tests=False)
+                     confidence=Confidence.MEDIUM, fix="", func=_record, calls=REGEX_CALLS + COMPILERS[1:],
+                     methods=tuple(SUBJECT_POSITION), tests=False)
         _DISPATCH.append(Dispatch([check], collectors=()))
     return _DISPATCH[0]
 

@@ -27,7 +27,8 @@ from secreview.rules.neutralization_query import REGEX_CALLS
 __all__ = ["redos_problem"]  # kept here for callers that imported it from the rule
 
 # Where each `re` function takes its flags, counting from 0.
-FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2, "finditer": 2,
+FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2,
+                  "finditer": 2,
                    "split": 3, "sub": 4, "subn": 4}
 # Where each `re` function (pattern first) takes the subject; a compiled pattern's method takes it one earlier.
 SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
@@ -248,7 +249,8 @@ def judged(pattern: str, found: Backtracking, exposed: str, origin: str = "") ->
         severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
     else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
         severity, confidence = Severity.LOW, Confidence.LOW
-    message = f"The pattern {pattern!r}{origin} has {found.reason}{exposed}; matching {found.shown()} takes {found.cost} time."
+    message = (f"The pattern {pattern!r}{origin} has {found.reason}{exposed}; "
+               f"matching {found.shown()} takes {found.cost} time.")
     return rule_id, message, severity, confidence
 
 
