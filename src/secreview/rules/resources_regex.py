@@ -28,8 +28,7 @@ __all__ = ["redos_problem"]  # kept here for callers that imported it from the r
 
 # Where each `re` function takes its flags, counting from 0.
 FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2,
-                  "finditer": 2,
-                   "split": 3, "sub": 4, "subn": 4}
+                  "finditer": 2, "split": 3, "sub": 4, "subn": 4}
 # Where each `re` function (pattern first) takes the subject; a compiled pattern's method takes it one earlier.
 SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                      "sub": 2, "subn": 2}
