@@ -226,6 +226,14 @@ def constant_store(fn: _FunctionPass, target: ast.Subscript, value: ast.expr | N
         fn.mod.unsafe.add((line, sink.kind))
 
 
+def no_text(fn: _FunctionPass, call: ast.Call) -> bool:
+    """The call is a sanitiser of every sink (`int(x)`, `len(x)`, `uuid.UUID(x)`): its result holds no
+    text, so a name bound to it is as harmless to a sink as a constant."""
+    qual = fn.resolve(call.func)
+    cuts = fn.mod.specs.sanitiser_calls.get(qual) if qual is not None else None
+    return cuts is not None and ALL in cuts
+
+
 def _harmless(fn: _FunctionPass, node: ast.expr, checked: set[str] | frozenset[str] = frozenset()) -> bool:
     """`folding.harmless` with the spec's sanitisers of every sink as the calls whose result has no text,
     and the `checked` names as constants (what they hold passed a check that admits no data)."""
@@ -258,12 +266,12 @@ def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> 
     for position, arg in enumerate(node.args):
         if sink is not None and position in sink.args:
             continue
-        if type(arg) is ast.Starred or not _harmless(fn, arg):
+        if type(arg) is ast.Starred or not _harmless(fn, arg, fn.checked):
             return False
     for keyword in node.keywords:
         if sink is not None and keyword.arg in sink.keywords:
             continue
-        if keyword.arg is None or not _harmless(fn, keyword.value):
+        if keyword.arg is None or not _harmless(fn, keyword.value, fn.checked):
             return False
     return True
 

@@ -541,6 +541,8 @@ class _FunctionPass:
             env[name] = taint
             if self.checked:
                 self.checked.discard(name)
+            if value is not None and type(value) is ast.Call and sink_events.no_text(self, value):
+                self.checked.add(name)  # `count = int(request.args["n"])`: a number, whatever the input was
             if taint and self.current is not None:
                 self.defs.note(name, self.current)
             if self.flag_facts:

@@ -114,3 +114,16 @@ def own_absolute_url(request):
 def absolute_url_of_input(request):
     # ruleid: taint-open-redirect
     return HttpResponseRedirect(request.build_absolute_uri(request.GET["next"]))
+
+
+def resolved_name(request):
+    from django.shortcuts import resolve_url
+    # resolve_url() returns a string that is no view name but holds "/" or "." as it is: "//evil.example".
+    # ruleid: taint-open-redirect
+    return HttpResponseRedirect(resolve_url(request.GET["next"]))
+
+
+def reversed_name(request):
+    # reverse() only answers for a route of the site (NoReverseMatch otherwise).
+    # ok: taint-open-redirect
+    return HttpResponseRedirect(reverse(request.GET["view"]))

@@ -46,3 +46,18 @@ def dunder_import():
     name = request.form["module"]
     # ruleid: dynamic-import-from-request
     return __import__(name)
+
+
+def archive_literal():
+    import subprocess
+    # literal_eval runs no code, but the string literal it parses comes back whole to the shell.
+    name = ast.literal_eval(request.args["name"])
+    # ruleid: taint-command-injection
+    return subprocess.run(f"tar czf /tmp/{name}.tgz /srv/data", shell=True)
+
+
+def archive_literal_number():
+    import subprocess
+    count = int(ast.literal_eval(request.args["count"]))
+    # ok: taint-command-injection
+    return subprocess.run(f"tar czf /tmp/backup-{count}.tgz /srv/data", shell=True)
