@@ -434,15 +434,19 @@ class _FunctionPass:
             qual = quals[name] = self.mod.names.qualname(node)
             return qual
         if kind is ast.Call:
-            looked_up = getattr_member(node)  # type: ignore[arg-type]
+            looked_up = getattr_member(node, self.constant_text)  # type: ignore[arg-type]
             if looked_up is not None and self.binding("getattr") is None:
                 base = self.resolve(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
             called = self.resolve(node.func)  # type: ignore[attr-defined]
             if called is not None and node.args:  # type: ignore[attr-defined]
-                return dynamic_import(node, called) or called  # type: ignore[arg-type]
+                return dynamic_import(node, called, self.constant_text) or called  # type: ignore[arg-type]
             return called
         return None
+
+    def constant_text(self, node: ast.expr) -> object:
+        """What a name holds on every feasible path here (`NAME = "system"; getattr(os, NAME)`)."""
+        return folding.fold(node, control.known(self), self.resolve)
 
     def binding(self, name: str) -> Binding | None:
         """`names.lookup(name)`, memoised like `resolve`."""
@@ -507,7 +511,11 @@ class _FunctionPass:
                     self.resolved.add(name)
                 else:
                     self.resolved.discard(name)
-                if qual is not None and "." in qual:
+                module = dynamic_import(value, qual, self.constant_text) if value.args else None  # type: ignore[attr-defined]
+                if module is not None:  # `runner = importlib.import_module(NAME)` is `import NAME as runner`
+                    self.mod.names.bind(name, Binding(module, kind="alias", expr=value))
+                    self.rebound(name)
+                elif qual is not None and "." in qual:
                     self.mod.names.bind(name, Binding(qual, kind="instance", expr=value))
                     self.rebound(name)
                 elif self.node is not None and name in self.mod.names.scopes[-1].names:
