@@ -67,6 +67,7 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
+    "django_context": _BOOL,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
@@ -229,6 +230,7 @@ class SinkSpec:
     unescaped_variables: bool = False  # context values an inline template renders unescaped (analysis.templates)
     argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
+    django_context: bool = False  # `Template(src).render(Context({...}))`: values src shows unescaped
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
 
 
@@ -315,6 +317,7 @@ def _sink(entry: dict) -> SinkSpec:
         unescaped_variables=entry.get("unescaped_variables", False),
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
+        django_context=entry.get("django_context", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
     )
 

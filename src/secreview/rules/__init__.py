@@ -19,6 +19,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     neutralization_web,
     prompt_injection,
     protection,
+    protection_settings,
     protection_transport,
     resources,
     resources_exposure,
