@@ -26,10 +26,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from secreview.analysis import library
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import load, neutralised
 from secreview.analysis.steps import NOTE, PAST, for_sink
-from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
+from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
 from secreview.cwe import catalog
@@ -60,6 +61,12 @@ class TaintFlow:
     sink_module: ModuleSummary
     sink: SinkEvent
     steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
+    parameter: SourceInfo | None = None  # the source is a public function's parameter (analysis.library)
+
+    @property
+    def source(self) -> SourceInfo:
+        """Where the data entered: a source of the source module, or a library API parameter."""
+        return self.parameter or self.source_module.sources[self.source_index]
 
 
 @dataclass(frozen=True)
@@ -613,6 +620,8 @@ class Project:
                 found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
             elif key[0] == "f":
                 found.extend(self._field_flows(key, sink_module, sink, steps))
+            elif sink.kind in library.KINDS:  # a parameter: the caller's data, if this is library API
+                found.extend(_library_flow(fn, key[1], sink_module, sink, steps))
         return found
 
     def _source_module(self, path: str) -> ModuleSummary:
@@ -638,6 +647,8 @@ class Project:
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
+                    if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]):
+                        found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
                         if not neutralised(sink.kind, caller_key[-1]):
                             module = self._source_module(caller_key[1])
@@ -706,6 +717,13 @@ class Project:
         return flow
 
 
+def _library_flow(fn: _Fn, index: int, sink_module: ModuleSummary, sink: SinkEvent,
+                  steps: tuple[Step, ...]) -> list[TaintFlow]:
+    """Parameter `index` of `fn` reaching a sink of the library model, when `fn` is public API."""
+    parameter = library.parameter_source(fn.summary, fn.module.module, fn.module.path, index)
+    return [] if parameter is None else [TaintFlow(fn.module, -1, sink_module, sink, steps, parameter)]
+
+
 Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
 
 
@@ -723,7 +741,7 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
         rule = rules.get(flow.sink.kind)
         if rule is None:
             continue
-        source = flow.source_module.sources[flow.source_index]
+        source = flow.source
         ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
@@ -768,7 +786,7 @@ def _quoted(description: str) -> str:
 
 
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
-    source = flow.source_module.sources[flow.source_index]
+    source = flow.source
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)

@@ -35,7 +35,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
+from secreview.analysis.neutralisers import ABSOLUTE, CR, DOTDOT, LF, LINE_BREAK_SINKS
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
 
@@ -56,6 +56,9 @@ _REGEX_METHODS = frozenset({"fullmatch", "match"})
 # holds no "'" stays inside `//user[name='{value}']`. (SQL is not listed: a trailing backslash
 # escapes the closing quote in MySQL.)
 _QUOTE_CHECKS = {"'": frozenset({"xpath"})}
+# `if "\r" in value or "\n" in value: raise ...`: each check leaves half of the line-break mark
+# (neutralisers.complete joins them), as removing each with replace() does.
+_LINE_BREAKS = {"\n": frozenset({LF}), "\r": frozenset({CR}), b"\n": frozenset({LF}), b"\r": frozenset({CR})}
 # Strings that hold a sink's metacharacters: a pattern that matches none of them (as a whole value)
 # keeps them out. Each string is also tried with letters around it, as values are seldom only that.
 REGEX_PROBES: dict[str, tuple[str, ...]] = {
@@ -70,6 +73,7 @@ REGEX_PROBES: dict[str, tuple[str, ...]] = {
     "ldap": ("*", "(", ")", "\\", "\x00", "|", "&", "="),
     "xpath": ("'", '"', "[", "]", "/", "(", "|", "="),
     "header": ("\r", "\n"),
+    "crlf": ("\r", "\n"),
     "log": ("\r", "\n"),
     "regex": (".", "*", "+", "?", "(", "[", "{", "|", "\\", "^", "$"),
     "deserialization": ("\x80", "c", "(", "\n", "."),
@@ -127,6 +131,9 @@ def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
     if membership and type(left) is ast.Constant and left.value == "..":  # `if ".." in name:`
         key = fn.key(right)
         return _NONE if key is None else _branches({key: frozenset({DOTDOT})}, not positive)
+    if membership and type(left) is ast.Constant and left.value in _LINE_BREAKS:  # `if "\n" in v: raise`
+        key = fn.key(right)
+        return _NONE if key is None else _branches({key: _LINE_BREAKS[left.value]}, not positive)
     if membership and type(left) is ast.Constant and left.value in _QUOTE_CHECKS:  # `if "'" in name: reject`
         key = fn.key(right)
         return _NONE if key is None else _branches({key: _QUOTE_CHECKS[left.value]}, not positive)
@@ -219,7 +226,7 @@ def regex_cuts(pattern: str, whole: bool = True) -> frozenset[str]:
         if not any(compiled.fullmatch(text) for text in texts):
             cuts.add(kind)
     if not whole and not pattern.endswith("\\Z"):
-        cuts -= {"log", "header"}
+        cuts -= LINE_BREAK_SINKS
     return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else frozenset(cuts)
 
 

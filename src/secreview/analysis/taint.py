@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import containers, control, folding, guards, neutralisers, sink_events, steps, views
+from secreview.analysis import containers, control, folding, framing, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
@@ -728,7 +728,10 @@ class _FunctionPass:
         return taint
 
     def _binop(self, node: ast.BinOp) -> frozenset:
-        taint = _join(self.ev(node.left), self.ev(node.right))
+        if framing.binop_framed(node):  # `"%s: %s\r\n" % (name, value)`: a protocol line
+            taint = framing.evaluate_binop(self, node)
+        else:
+            taint = _join(self.ev(node.left), self.ev(node.right))
         if taint:
             op = type(node.op)
             if op is ast.Mod and neutralisers.percent_repr_only(node):
@@ -777,14 +780,18 @@ class _FunctionPass:
 
     def _joined(self, node: ast.JoinedStr) -> frozenset:
         taint = EMPTY
+        parts = []
         for part in node.values:
             if type(part) is ast.FormattedValue:
                 value = self.ev(part.value)
                 if value and part.conversion == _REPR:
                     value = cut(value, neutralisers.LINE_BREAK_SINKS)  # repr() escapes CR, LF
+                parts.append(value)
                 taint = _join(taint, value)
-        if taint and node.values and fixed_origin(node.values[0]):
-            return cut(taint, _URL_KINDS)
+        if taint:
+            framing.joined(self, node, parts)  # f"{name}: {value}\r\n": a protocol line
+            if node.values and fixed_origin(node.values[0]):
+                return cut(taint, _URL_KINDS)
         return taint
 
     def _formatted(self, node: ast.FormattedValue) -> frozenset:
@@ -964,6 +971,8 @@ class _FunctionPass:
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
+        elif method is not None and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
+            framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
         return _join(outside_result(everything, qual, method), receiver)
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,

@@ -1,0 +1,62 @@
+"""The library threat model: a public function's parameters are its callers' data.
+
+Most advisories in Python are filed against libraries, whose code never reads
+`request.args`: what an attacker sends arrives as the arguments of the
+library's public functions (a header value handed to a server's response
+object, a reason phrase, an e-mail address handed to an SMTP client). Any
+argument of any public function is far too wide a source for most sinks, so
+this model is kept to the sinks where a library is expected to refuse what
+would break its protocol whoever calls it: lines framed by CR LF (HTTP status
+and header lines, SMTP commands: sink class `crlf`) and HTTP response
+headers (`header`). A check that rejects CR and LF on the way, or a rewrite
+that removes them, clears the flow as it clears request data.
+
+What counts as *public API* (decided per function, so it needs no project
+metadata and works the same on an application, whose public helpers the model
+then also covers, at low confidence):
+
+* a function or method whose name and whose enclosing classes' names do not
+  start with `_` (a constructor, `__init__`, is public when its class is);
+* not nested in another function (`<locals>`), not module-level code;
+* in a file that is not test code (`tests/`, `test_*.py`, `conftest.py`);
+* any parameter except the `self`/`cls` of a method.
+
+Flows from such a parameter are linked like any other (`secreview.analysis.flows`):
+a public function that hands the value to a private helper which writes the
+line is reported at the line, with the public function's parameter as source.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from secreview.analysis.summaries import FunctionSummary, SourceInfo
+from secreview.model import Confidence
+from secreview.rules.base import is_test_path
+
+KINDS = frozenset({"crlf", "header"})
+"""Sink classes a public function's parameters are followed to."""
+LABEL = "argument of a public function (library API)"
+_RECEIVERS = frozenset({"self", "cls", "mcs", "metacls"})
+
+
+@lru_cache(maxsize=4096)
+def public(qualname: str, module: str, path: str) -> bool:
+    """`qualname` (in `module`, file `path`) is a function of the package's public API."""
+    if "<" in qualname or not qualname.startswith(module + ".") or is_test_path(path):
+        return False
+    parts = qualname[len(module) + 1:].split(".")
+    *owners, name = parts
+    if any(part.startswith("_") for part in owners):
+        return False
+    return not name.startswith("_") or name == "__init__"
+
+
+def parameter_source(summary: FunctionSummary, module: str, path: str, index: int) -> SourceInfo | None:
+    """The source a parameter of a public function is, or None (a private function, `self`)."""
+    if index >= len(summary.params) or not public(summary.qualname, module, path):
+        return None
+    name = summary.params[index]
+    if index == 0 and name in _RECEIVERS and "." in summary.qualname[len(module) + 1:]:
+        return None
+    return SourceInfo(LABEL, f"{name} of {summary.name}()", summary.line, 0, Confidence.LOW)
