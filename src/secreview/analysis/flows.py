@@ -647,7 +647,8 @@ class Project:
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
-                    if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]):
+                    if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]) \
+                            and library.stored_as_given(taint, inner[1]):
                         found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
                         if not neutralised(sink.kind, caller_key[-1]):
