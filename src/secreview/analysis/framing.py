@@ -1,4 +1,4 @@
-"""Protocol lines built in code: text framed by CR LF is a sink for what is put into it.
+"""Text built in code whose constant part says what it is: CR LF framed lines and HTML markup.
 
 HTTP status and header lines, request lines, SMTP commands and e-mail headers
 are lines ended by CR LF; a value holding CR or LF that is formatted into one
@@ -17,26 +17,49 @@ A value placed after a blank line (`\\r\\n\\r\\n`) in the same text is a message
 body, not a header: it is not part of the sink. A lone `\\n` frames nothing
 (plain text). Who may send such values is the source's question: request data,
 sockets, and for libraries their public functions' parameters (`analysis.library`).
+
+The same shapes with an HTML element in the constant text (`"<li><a href='%s'>%s</a></li>" % (n, n)`)
+build markup: class `markup` (CWE-79). Its only source is a file name read from a directory
+listing (a listing page of a file server, a documentation index): request data is judged
+where the page is sent (class `xss`), and a library's parameters are not followed there (a
+public helper that formats HTML from its arguments leaves escaping to its caller by design).
+A numeric conversion formats no markup; `%r` does.
 """
 
 from __future__ import annotations
 
 import ast
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, NamedTuple
 
 from secreview.analysis import sink_events
 from secreview.analysis.specs import SinkSpec
 from secreview.analysis.summaries import EMPTY
-from secreview.analysis.values import short
+from secreview.analysis.values import cut, short
 
 if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
 
-SINK = SinkSpec(kind="crlf", label="a protocol line framed by CR LF")
+class TextSink(NamedTuple):
+    """A kind of text the constant part of a string building identifies."""
+
+    spec: SinkSpec
+    marker: Callable[[str], bool]  # the constant text says the string is one of these
+    safe: frozenset[str]  # %-conversions that cannot format the sink's metacharacters
+    body: str  # after this in the constant text, values are a message body ('' when none)
+
+
+_TAG = re.compile(r"<(?:a|li|ul|ol|p|div|span|td|tr|th|table|tbody|img|b|i|em|strong|h[1-6]|pre|code|option|"
+                  r"select|input|form|button|label|title|script|style|link|body|html|dt|dd|dl|small|tt|"
+                  r"br|hr|nav|section|article)[\s>/]", re.IGNORECASE)
+CRLF = TextSink(SinkSpec(kind="crlf", label="a protocol line framed by CR LF"), lambda text: "\r\n" in text,
+                frozenset("diouxXeEfFgGra"), "\r\n\r\n")
+MARKUP = TextSink(SinkSpec(kind="markup", label="HTML markup built by string formatting"),
+                  lambda text: "<" in text and _TAG.search(text) is not None, frozenset("diouxXeEfFgG"), "")
+_SINKS = (CRLF, MARKUP)
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
-# Conversions that cannot format a line break: numbers (or an error), and repr() which escapes it.
-_NO_LINE_BREAK = frozenset("diouxXeEfFgGra")
+_NUMERIC_SPEC = frozenset("dxXobeEfFgGn%")
 
 
 def _text(node: ast.expr) -> str | None:
@@ -50,80 +73,94 @@ def _text(node: ast.expr) -> str | None:
     return None
 
 
-def framed(text: str | None) -> bool:
-    return text is not None and "\r\n" in text
+def _matching(*texts: str | None) -> tuple[TextSink, ...]:
+    return tuple(sink for sink in _SINKS if any(t is not None and sink.marker(t) for t in texts))
 
 
 def binop_framed(node: ast.BinOp) -> bool:
-    """A `%` with a CR LF format, or a `+` with a CR LF constant operand (cheap: asked for every BinOp)."""
+    """A `%` with a marked format, or a `+` with a marked constant operand (cheap: asked for every BinOp)."""
     op = type(node.op)
     if op is ast.Mod:
-        return framed(_text(node.left))
-    return op is ast.Add and (framed(_text(node.left)) or framed(_text(node.right)))
+        return bool(_matching(_text(node.left)))
+    return op is ast.Add and bool(_matching(_text(node.left), _text(node.right)))
 
 
 def evaluate_binop(fn: _FunctionPass, node: ast.BinOp) -> frozenset:
-    """The taint of a framed `%` or `+` (its operands evaluated once), recording the framed values."""
+    """The taint of a marked `%` or `+` (its operands evaluated once), recording the sunk values."""
     if type(node.op) is ast.Add:
         left, right = fn.ev(node.left), fn.ev(node.right)
-        body = "\r\n\r\n" in (_text(node.left) or "")  # `"...\r\n\r\n" + body`: the body is no header
-        _record(fn, node, left if body else left | right)
-        return left | right
+        head = _text(node.left) or ""
+        matched = _matching(_text(node.left), _text(node.right))
+        for sink in matched:
+            _record(fn, sink, node, left if sink.body and sink.body in head else left | right)
+        return _built(left | right, matched)
     text = _text(node.left) or ""
-    head = text.split("\r\n\r\n", 1)[0]
     conversions = [c for c in _CONVERSION.findall(text) if c != "%"]
-    in_head = len([c for c in _CONVERSION.findall(head) if c != "%"])
     right = node.right
-    if type(right) is ast.Tuple and len(right.elts) == len(conversions) \
-            and not any(type(e) is ast.Starred for e in right.elts):  # type: ignore[attr-defined]
-        whole = sunk = EMPTY
-        for index, (element, conversion) in enumerate(zip(right.elts, conversions)):  # type: ignore[attr-defined]
-            taint = fn.ev(element)
-            whole = whole | taint
-            if index < in_head and conversion not in _NO_LINE_BREAK:
-                sunk = sunk | taint
-        _record(fn, node, sunk)
-        return whole
-    taint = fn.ev(right)
-    if in_head and not all(c in _NO_LINE_BREAK for c in conversions):
-        _record(fn, node, taint)
-    return taint
+    per_element = type(right) is ast.Tuple and len(right.elts) == len(conversions) \
+        and not any(type(e) is ast.Starred for e in right.elts)  # type: ignore[attr-defined]
+    values = [fn.ev(e) for e in right.elts] if per_element else [fn.ev(right)]  # type: ignore[attr-defined]
+    for sink in _matching(text):
+        head = text.split(sink.body, 1)[0] if sink.body else text
+        in_head = len([c for c in _CONVERSION.findall(head) if c != "%"])
+        sunk = EMPTY
+        if per_element:
+            for index, (taint, conversion) in enumerate(zip(values, conversions)):
+                if index < in_head and conversion not in sink.safe:
+                    sunk = sunk | taint
+        elif in_head and not all(c in sink.safe for c in conversions):
+            sunk = values[0]
+        _record(fn, sink, node, sunk)
+    whole = EMPTY
+    for taint in values:
+        whole = whole | taint
+    return _built(whole, _matching(text))
 
 
-def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset]) -> None:
-    """An f-string with CR LF in its constant text: the values before any blank line are framed.
+def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint: frozenset) -> frozenset:
+    """An f-string with a marked constant text: the values it formats (before a body, if any).
 
-    `parts` is the taint of each formatted value, in order (repr conversions already cut).
+    `parts` is the taint of each formatted value, in order (repr conversions already cut for CR LF),
+    `taint` their union: returned as the result's taint.
     """
     texts = [_text(part) for part in node.values if type(part) is ast.Constant]
-    if not any(framed(t) for t in texts):
-        return
-    sunk = EMPTY
-    index = 0
-    for part in node.values:
-        if type(part) is ast.Constant:
-            if "\r\n\r\n" in (_text(part) or ""):
-                break
-        else:
-            spec = part.format_spec  # type: ignore[attr-defined]
-            numeric = spec is not None and len(spec.values) == 1 and _text(spec.values[0]) is not None \
-                and (_text(spec.values[0]) or "")[-1:] in "dxXobeEfFgGn%"  # `{code:d}`
-            if not numeric:
-                sunk = sunk | parts[index]
-            index += 1
-    _record(fn, node, sunk)
+    matched = _matching(*texts)
+    for sink in matched:
+        sunk = EMPTY
+        index = 0
+        for part in node.values:
+            if type(part) is ast.Constant:
+                if sink.body and sink.body in (_text(part) or ""):
+                    break
+            else:
+                spec = part.format_spec  # type: ignore[attr-defined]
+                last = _text(spec.values[-1]) if spec is not None and spec.values else None
+                if not (last and last[-1] in _NUMERIC_SPEC):  # `{code:d}`
+                    sunk = sunk | parts[index]
+                index += 1
+        _record(fn, sink, node, sunk)
+    return _built(taint, matched)
 
 
-def method(fn: _FunctionPass, node: ast.Call, name: str, receiver: ast.expr, everything: frozenset) -> None:
-    """`"{} {}\\r\\n".format(a, b)` and `"\\r\\n".join(lines)`: what they frame."""
-    if (name == "format" or name == "join") and everything:
-        text = _text(receiver)
-        if framed(text) or name == "join" and text is not None and text in ("\r\n", "\n\r"):
-            if name == "format" and "\r\n\r\n" in (text or ""):
-                return  # which arguments land in the body is the format's business: not guessed
-            _record(fn, node, everything)
+def method(fn: _FunctionPass, node: ast.Call, name: str, receiver: ast.expr, everything: frozenset) -> frozenset:
+    """`"{} {}\\r\\n".format(a, b)`, `"<li>{}</li>".format(n)` and `"\\r\\n".join(lines)`: what they build."""
+    if name != "format" and name != "join" or not everything:
+        return everything
+    text = _text(receiver)
+    matched = _matching(text)
+    for sink in matched:
+        if name == "format" and sink.body and sink.body in (text or ""):
+            continue  # which arguments land in the body is the format's business: not guessed
+        _record(fn, sink, node, everything)
+    return _built(everything, matched)
 
 
-def _record(fn: _FunctionPass, node: ast.expr, taint: frozenset) -> None:
+def _built(taint: frozenset, matched: tuple[TextSink, ...]) -> frozenset:
+    """What was built is reported where its parts were put in: not again when it is framed further
+    (`serialize_headers() + b"\\r\\n\\r\\n"`, `"<ul>%s</ul>" % "".join(items)`)."""
+    return cut(taint, frozenset(sink.spec.kind for sink in matched)) if matched and taint else taint
+
+
+def _record(fn: _FunctionPass, sink: TextSink, node: ast.expr, taint: frozenset) -> None:
     if taint:
-        sink_events.record(fn, SINK, taint, node, short(node))
+        sink_events.record(fn, sink.spec, taint, node, short(node))

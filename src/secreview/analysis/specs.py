@@ -28,13 +28,17 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from secreview.model import Confidence
 
 UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-                        "xxe", "ldap", "xpath", "header", "crlf", "log", "regex", "path_oracle", "trust", "argument")
+                        "xxe", "ldap", "xpath", "header", "crlf", "log", "regex", "path_oracle", "trust", "argument", "markup")
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
 SECRET_SINK_KINDS = ("secret_log", "secret_compare")
 SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS
-VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS), "secret": frozenset(UNTRUSTED_SINK_KINDS)}
+# HTML built by string formatting (`markup`, secreview.analysis.framing) is followed from file names
+# read from a directory listing only: request data is judged where the page is sent (`xss`).
+_LISTING_ONLY = frozenset({"markup"})
+VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS) | _LISTING_ONLY, "secret": frozenset(UNTRUSTED_SINK_KINDS),
+               "filename": frozenset(SINK_KINDS) - _LISTING_ONLY}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
 ALL = "*"
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory

@@ -789,7 +789,7 @@ class _FunctionPass:
                 parts.append(value)
                 taint = _join(taint, value)
         if taint:
-            framing.joined(self, node, parts)  # f"{name}: {value}\r\n": a protocol line
+            taint = framing.joined(self, node, parts, taint)  # f"{name}: {value}\r\n": a protocol line
             if node.values and fixed_origin(node.values[0]):
                 return cut(taint, _URL_KINDS)
         return taint
@@ -972,7 +972,7 @@ class _FunctionPass:
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
         elif method is not None and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
-            framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
+            everything = framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
         return _join(outside_result(everything, qual, method), receiver)
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
@@ -1029,7 +1029,7 @@ class _FunctionPass:
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
-        if receiver:
+        if receiver and spec.kind != "filename":  # `Path(root).iterdir()` lists files whatever root is
             return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 

@@ -61,6 +61,16 @@ _RULES = (
          'return Markup(f"<p>{request.args[\'q\']}</p>")',
          'return render_template("page.html", q=request.args["q"])',
          "Let the template engine escape it, or escape explicitly with markupsafe.escape()/html.escape()."),
+    _Doc("markup", "taint-html-formatting", "File names are formatted into HTML without escaping", "79",
+         Severity.MEDIUM,
+         "A file name may hold `<script>` or a quote that ends an attribute: a listing page built by string "
+         "formatting runs it in the browser of whoever opens the page.",
+         'items = [f"<li><a href=\'{name}\'>{name}</a></li>" for name in os.listdir(root)]',
+         'items = [f"<li><a href=\'{quote(name)}\'>{html.escape(name)}</a></li>" for name in os.listdir(root)]',
+         "Escape each value with html.escape() (and urllib.parse.quote() inside an href), or build the page "
+         "with a template engine that escapes.",
+         origin="Follows file names read from a directory listing (`os.listdir`, `os.scandir`, `os.walk`, "
+                "`glob`, `Path.iterdir`)"),
     _Doc("path", "taint-path-traversal", "Untrusted data chooses a file path", "22", Severity.HIGH,
          "`../` segments or an absolute path in the data reach files outside the intended directory.",
          'open(os.path.join(UPLOADS, request.args["file"]))',
@@ -189,7 +199,8 @@ _TARGETS = {
     "crlf": "a protocol line framed by CR LF (an HTTP status or header line, an SMTP command, an e-mail header)",
     "log": "the message of a log record",
     "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
-    "trust": "the server-side session", "argument": "the arguments of an option-sensitive program",
+    "trust": "the server-side session",
+    "markup": "HTML markup built by string formatting (an element in the constant text)", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
 }
 
