@@ -53,12 +53,21 @@ class TextSink(NamedTuple):
 _TAG = re.compile(r"<(?:a|li|ul|ol|p|div|span|td|tr|th|table|tbody|img|b|i|em|strong|h[1-6]|pre|code|option|"
                   r"select|input|form|button|label|title|script|style|link|body|html|dt|dd|dl|small|tt|"
                   r"br|hr|nav|section|article)[\s>/]", re.IGNORECASE)
-CRLF = TextSink(SinkSpec(kind="crlf", label="a protocol line framed by CR LF"), lambda text: "\r\n" in text,
+_CLASS = re.compile(r"\[[^\]]*\]")
+
+
+def _crlf(text: str) -> bool:
+    """CR LF in the text, not only inside a regular expression's character class (`'[\\r\\n]?'`)."""
+    return "\r\n" in text and "\r\n" in _CLASS.sub("", text)
+
+
+CRLF = TextSink(SinkSpec(kind="crlf", label="a protocol line framed by CR LF"), _crlf,
                 frozenset("diouxXeEfFgGra"), "\r\n\r\n")
 MARKUP = TextSink(SinkSpec(kind="markup", label="HTML markup built by string formatting"),
                   lambda text: "<" in text and _TAG.search(text) is not None, frozenset("diouxXeEfFgG"), "")
 _SINKS = (CRLF, MARKUP)
 _CONVERSION = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?([a-zA-Z%])")
+_FIELD = re.compile(r"{[^{}]*}")
 _NUMERIC_SPEC = frozenset("dxXobeEfFgGn%")
 
 
@@ -92,7 +101,8 @@ def evaluate_binop(fn: _FunctionPass, node: ast.BinOp) -> frozenset:
         head = _text(node.left) or ""
         matched = _matching(_text(node.left), _text(node.right))
         for sink in matched:
-            _record(fn, sink, node, left if sink.body and sink.body in head else left | right)
+            if sink is not CRLF or _added_in_line(node):
+                _record(fn, sink, node, left if sink.body and sink.body in head else left | right)
         return _built(left | right, matched)
     text = _text(node.left) or ""
     conversions = [c for c in _CONVERSION.findall(text) if c != "%"]
@@ -101,14 +111,13 @@ def evaluate_binop(fn: _FunctionPass, node: ast.BinOp) -> frozenset:
         and not any(type(e) is ast.Starred for e in right.elts)  # type: ignore[attr-defined]
     values = [fn.ev(e) for e in right.elts] if per_element else [fn.ev(right)]  # type: ignore[attr-defined]
     for sink in _matching(text):
-        head = text.split(sink.body, 1)[0] if sink.body else text
-        in_head = len([c for c in _CONVERSION.findall(head) if c != "%"])
+        framed = _framed_conversions(sink, text)
         sunk = EMPTY
         if per_element:
             for index, (taint, conversion) in enumerate(zip(values, conversions)):
-                if index < in_head and conversion not in sink.safe:
+                if index in framed and conversion not in sink.safe:
                     sunk = sunk | taint
-        elif in_head and not all(c in sink.safe for c in conversions):
+        elif any(conversions[i] not in sink.safe for i in framed if i < len(conversions)):
             sunk = values[0]
         _record(fn, sink, node, sunk)
     whole = EMPTY
@@ -126,18 +135,20 @@ def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint
     texts = [_text(part) for part in node.values if type(part) is ast.Constant]
     matched = _matching(*texts)
     for sink in matched:
-        sunk = EMPTY
+        pieces: list[str | int] = []  # constant text, or the index of a formatted value
         index = 0
         for part in node.values:
             if type(part) is ast.Constant:
-                if sink.body and sink.body in (_text(part) or ""):
-                    break
+                pieces.append(_text(part) or "")
             else:
                 spec = part.format_spec  # type: ignore[attr-defined]
                 last = _text(spec.values[-1]) if spec is not None and spec.values else None
-                if not (last and last[-1] in _NUMERIC_SPEC):  # `{code:d}`
-                    sunk = sunk | parts[index]
+                if not (last and last[-1] in _NUMERIC_SPEC):  # `{code:d}`: a number
+                    pieces.append(index)
                 index += 1
+        sunk = EMPTY
+        for value in _framed_values(sink, pieces):
+            sunk = sunk | parts[value]
         _record(fn, sink, node, sunk)
     return _built(taint, matched)
 
@@ -151,8 +162,81 @@ def method(fn: _FunctionPass, node: ast.Call, name: str, receiver: ast.expr, eve
     for sink in matched:
         if name == "format" and sink.body and sink.body in (text or ""):
             continue  # which arguments land in the body is the format's business: not guessed
+        if name == "format" and sink is CRLF and not _framed_values(sink, _split_fields(text or "")):
+            continue
         _record(fn, sink, node, everything)
     return _built(everything, matched)
+
+
+def _framed_conversions(sink: TextSink, text: str) -> set[int]:
+    """Indices (among the conversions of a %-format) of the values the sink frames."""
+    pieces: list[str | int] = []
+    index = 0
+    for position, piece in enumerate(_CONVERSION.split(text)):
+        if position % 2 == 0:
+            pieces.append(piece)
+        elif piece != "%":
+            pieces.append(index)
+            index += 1
+    return set(_framed_values(sink, pieces))
+
+
+def _split_fields(text: str) -> list[str | int]:
+    """A str.format text as constant pieces and field indices."""
+    pieces: list[str | int] = []
+    for index, piece in enumerate(_FIELD.split(text)):
+        if index:
+            pieces.append(index - 1)
+        pieces.append(piece)
+    return pieces
+
+
+def _framed_values(sink: TextSink, pieces: list[str | int]) -> list[int]:
+    """The values (indices in `pieces`) the sink frames.
+
+    Markup: every value. CR LF: the values of the header part (before a blank line) that share their
+    line with constant text (`Name: %s`, `HTTP/1.1 %d %s`, `RCPT TO:<%s>`); a value that is a whole
+    line (`"%s\\r\\n" % line`, a script after `"Set-StrictMode\\r\\n"`) was framed where it was built.
+    """
+    if sink is not CRLF:
+        return [p for p in pieces if isinstance(p, int)]
+    framed: list[int] = []
+    line_values: list[int] = []
+    line_text = False
+    for piece in pieces:
+        if isinstance(piece, int):
+            line_values.append(piece)
+            continue
+        head, body, _ = piece.partition(sink.body)
+        lines = head.split("\r\n")
+        line_text = line_text or bool(lines[0].strip())
+        if len(lines) > 1 or body:
+            if line_text:
+                framed.extend(line_values)
+            line_values = []
+            line_text = bool(lines[-1].strip()) if len(lines) > 1 else False
+        if body:
+            return framed
+    return framed
+
+
+def _added_in_line(node: ast.BinOp) -> bool:
+    """`name + ": " + value + "\\r\\n"`, `b"RCPT TO:<" + address + b">\\r\\n"`: constant text on the
+    value's line (`line + b"\\r\\n"` adds a terminator to a line built elsewhere)."""
+    right = _text(node.right)
+    if right is not None and right.split("\r\n", 1)[0].strip():
+        return True
+    left = _text(node.left)
+    if left is not None and left.rsplit("\r\n", 1)[-1].strip():
+        return True
+    other = node.left if right is not None else node.right
+    while type(other) is ast.BinOp and type(other.op) is ast.Add:  # type: ignore[attr-defined]
+        for side in (other.right, other.left):  # type: ignore[attr-defined]
+            text = _text(side)
+            if text is not None and text.strip() and "\r\n" not in text:
+                return True
+        other = other.left  # type: ignore[attr-defined]
+    return False
 
 
 def _built(taint: frozenset, matched: tuple[TextSink, ...]) -> frozenset:

@@ -464,6 +464,9 @@ def _unescaped_uses(node: ast.AST, name: str) -> list[ast.Name]:
         if isinstance(sub, ast.Name) and sub.id == name and building:
             found.append(sub)
             return
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mod):  # `("%" + arg) % value`: the format
+            visit(sub.right, True)  # (stringformat's specifier, written in the template) adds no text of its own
+            return
         here = building or isinstance(sub, (ast.BinOp, ast.JoinedStr)) or (
             isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in ("format", "join"))
         for child in ast.iter_child_nodes(sub):

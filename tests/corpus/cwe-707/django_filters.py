@@ -31,3 +31,10 @@ def without_argument_text(value, arg):
 def not_marked_safe(value, arg):
     # ok: django-safe-filter-argument
     return value + arg
+
+
+@register.filter(is_safe=True)
+def formatted(value, arg):
+    # The argument is a format specifier written in the template (Django's stringformat).
+    # ok: django-safe-filter-argument
+    return ("%" + str(arg)) % value

@@ -5,7 +5,8 @@ A library has no request object: what a client or a peer sends reaches it as the
 public functions. Only the framing sinks follow them (analysis.library).
 """
 # capability: protocol-framing
-from email.mime.text import MIMEText
+import re
+from email.message import Message
 from http.server import BaseHTTPRequestHandler
 
 
@@ -90,13 +91,31 @@ def plain_text(lines):
     return "\n".join(lines) + "\n"
 
 
-def notification(subject, recipient):
-    message = MIMEText("Your export is ready.")
+def notification(subject, recipient, body):
     # ruleid: taint-crlf-injection
-    message["Subject"] = subject
+    head = f"From: exports@example.com\r\nTo: {recipient}\r\nSubject: {subject}\r\n"
     # ok: taint-crlf-injection
-    message["To"] = recipient.replace("\r", "").replace("\n", "")
-    return message
+    return head + f"\r\n{body}"
+
+
+def parse_content_type(value):
+    # email.message parses a header here and never writes it out.
+    message = Message()
+    # ok: taint-crlf-injection
+    message["content-type"] = value
+    return message.get_content_type()
+
+
+def line_pattern(line):
+    # CR and LF inside a regular expression's character class frame nothing.
+    # ok: taint-crlf-injection
+    return re.compile(re.escape(line) + "[\r\n]?")
+
+
+def wrap_script(script):
+    # A script after a first line of its own: the value is whole lines, not part of a framed one.
+    # ok: taint-crlf-injection
+    return "Set-StrictMode -Version Latest\r\n%s" % script
 
 
 class StatusHandler(BaseHTTPRequestHandler):
