@@ -10,8 +10,13 @@ string building itself is the sink (`[[sink]]`-free: class `crlf`):
 * `"%s: %s\\r\\n" % (name, value)` and `b"HTTP/1.1 %d %s\\r\\n" % (code, reason)`
   (a numeric or `%r` conversion formats no line break);
 * f-strings and `"{} {}\\r\\n".format(...)` with a CR LF in their constant text;
-* `name + ": " + value + "\\r\\n"` (a CR LF constant as an operand of the `+`);
-* `"\\r\\n".join(lines)`.
+* `name + ": " + value + "\\r\\n"` (a CR LF constant as an operand of the `+`).
+
+A value is framed only where it shares its line with constant text (`Name: %s`,
+`RCPT TO:<%s>`): a value that is a whole line (`"%s\\r\\n" % line`,
+`"\\r\\n".join(lines)`, a script after a first line of its own) was framed, if
+at all, where that line was built. On waitress, httpie and mechanize every
+`"\\r\\n".join` joined lines for display or normalised a textarea.
 
 A value placed after a blank line (`\\r\\n\\r\\n`) in the same text is a message
 body, not a header: it is not part of the sink. A lone `\\n` frames nothing
@@ -154,15 +159,15 @@ def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint
 
 
 def method(fn: _FunctionPass, node: ast.Call, name: str, receiver: ast.expr, everything: frozenset) -> frozenset:
-    """`"{} {}\\r\\n".format(a, b)`, `"<li>{}</li>".format(n)` and `"\\r\\n".join(lines)`: what they build."""
-    if name != "format" and name != "join" or not everything:
+    """`"{} {}\\r\\n".format(a, b)` and `"<li>{}</li>".format(n)`: what they build."""
+    if name != "format" or not everything:
         return everything
     text = _text(receiver)
     matched = _matching(text)
     for sink in matched:
-        if name == "format" and sink.body and sink.body in (text or ""):
+        if sink.body and sink.body in (text or ""):
             continue  # which arguments land in the body is the format's business: not guessed
-        if name == "format" and sink is CRLF and not _framed_values(sink, _split_fields(text or "")):
+        if sink is CRLF and not _framed_values(sink, _split_fields(text or "")):
             continue
         _record(fn, sink, node, everything)
     return _built(everything, matched)

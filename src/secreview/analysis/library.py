@@ -19,7 +19,11 @@ metadata and works the same on an application, whose public helpers the model
 then also covers, at low confidence):
 
 * a function or method whose name and whose enclosing classes' names do not
-  start with `_` (a constructor, `__init__`, is public when its class is);
+  start with `_` (a constructor, `__init__`, is public when its class is), in a
+  module none of whose dotted parts starts with `_` (h11's `_writers.py` writes
+  events its public constructors validated; a package that re-exports from
+  private modules, as httpx does, is not covered: re-exports would make the
+  answer depend on other files);
 * not nested in another function (`<locals>`), not module-level code;
 * in a file that is not test code (`tests/`, `test_*.py`, `conftest.py`);
 * any parameter except the `self`/`cls` of a method.
@@ -53,6 +57,8 @@ _RECEIVERS = frozenset({"self", "cls", "mcs", "metacls"})
 def public(qualname: str, module: str, path: str) -> bool:
     """`qualname` (in `module`, file `path`) is a function of the package's public API."""
     if "<" in qualname or not qualname.startswith(module + ".") or is_test_path(path):
+        return False
+    if any(part.startswith("_") and not part.startswith("__") for part in module.split(".")):
         return False
     parts = qualname[len(module) + 1:].split(".")
     *owners, name = parts

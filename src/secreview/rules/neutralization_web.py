@@ -513,7 +513,7 @@ def django_safe_filter_argument(node: ast.FunctionDef, ctx: Context) -> None:
         return value + conditional_escape(arg)
     ```
     """
-    if not _MENTIONS_IS_SAFE(ctx) or len(node.args.args) < 2 or not _safe_filter(ctx, node):
+    if not _MENTIONS_IS_SAFE(ctx) or len(node.args.args) < 2 or not _safe_filter(ctx, node) or in_test_code(ctx):
         return
     argument_name = node.args.args[1].arg
     for stmt in ast.walk(node):
