@@ -29,6 +29,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     resources_regex,
     resources_xml,
     standards,
+    standards_settings,
 )
 from secreview.rules.base import REGISTRY, Rule
 from secreview.analysis import taint_rules  # noqa: F401,E402 - registers the taint rules (one per sink class)
