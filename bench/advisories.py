@@ -80,7 +80,8 @@ ADVISORIES = [
     Advisory("CVE-2021-28957", "lxml", "4.6.2", "4.6.3", "lxml/html/clean.py", "79"),
     Advisory("CVE-2022-34749", "mistune", "2.0.2", "2.0.3", "mistune/plugins/table.py", "1333"),
     Advisory("CVE-2023-40587", "pyramid", "2.0.1", "2.0.2", "pyramid/static.py", "22"),
-    Advisory("CVE-2018-1000164", "gunicorn", "19.7.1", "19.8.0", "gunicorn/http/wsgi.py", "93"),
+    # Fixed in 19.5.0 (process_headers rejects control characters from then on; 19.7.1 already had the check).
+    Advisory("CVE-2018-1000164", "gunicorn", "19.4.5", "19.5.0", "gunicorn/http/wsgi.py", "93"),
     Advisory("CVE-2024-39614", "Django", "5.0.6", "5.0.7", "django/utils/translation/trans_real.py", "400"),
     # Protocol framing (issue 14): SMTP smuggling, request smuggling by lenient line endings and chunks.
     Advisory("CVE-2024-27305", "aiosmtpd", "1.4.4.post2", "1.4.5", "aiosmtpd/smtp.py", "93"),
@@ -162,7 +163,14 @@ def review(paths: list[Path]) -> list[dict]:
 
 
 def near(finding: dict, lines: set[int]) -> bool:
-    return any(abs(finding["line"] - line) <= NEAR for line in lines)
+    """The finding, or a step of its data flow in the same file, is within NEAR lines of a change.
+
+    A fix often rejects the value where it enters (gunicorn's process_headers) while the finding
+    is reported where it does harm (the header line written later): its flow passes the fix.
+    """
+    path = finding.get("path", "")
+    places = [finding["line"], *(step["line"] for step in finding.get("flow") or () if step.get("path") == path)]
+    return any(abs(place - line) <= NEAR for place in places for line in lines)
 
 
 def judge(advisory: Advisory, workdir: Path) -> dict:

@@ -181,6 +181,11 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
             pattern = _compiled_pattern(fn, func.value)
             if checked is not None and pattern is not None:
                 return _regex_guard(checked, pattern, method == "fullmatch")
+        if method == "search" and test.args:  # `if BAD_CHARS.search(x): raise`
+            checked = fn.key(test.args[0])
+            pattern = _compiled_pattern(fn, func.value)
+            if checked is not None and pattern is not None:
+                return _search_guard(checked, pattern)
     qual = fn.resolve(func)
     if qual is None:
         return _NONE
@@ -191,12 +196,35 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
     if qual in ("os.path.isabs", "posixpath.isabs", "ntpath.isabs") and test.args:
         checked = fn.key(test.args[0])
         return ({}, {checked: frozenset({ABSOLUTE})}) if checked is not None else _NONE
+    if qual in ("re.search", "regex.search") and len(test.args) > 1:  # `if re.search(r"[\r\n]", x): raise`
+        checked = fn.key(test.args[1])
+        pattern = _literal(test.args[0])
+        if checked is not None and pattern is not None:
+            return _search_guard(checked, pattern)
     if qual in mod.specs.guards.content_check_calls and len(test.args) > 1:  # `re.fullmatch(r"[a-z]+", x)`
         checked = fn.key(test.args[1])
         pattern = _literal(test.args[0])
         if checked is not None and pattern is not None:
             return _regex_guard(checked, pattern, qual.endswith("fullmatch"))
     return _NONE
+
+
+def _search_guard(key: str, pattern: str) -> tuple[Clean, Clean]:
+    """`if BAD.search(x): reject`: where nothing was found, `x` holds none of what the pattern finds."""
+    cuts = search_cuts(pattern)
+    return ({}, {key: cuts}) if cuts else _NONE
+
+
+@lru_cache(maxsize=512)
+def search_cuts(pattern: str) -> frozenset[str]:
+    """The sink classes every metacharacter of which `pattern` finds (searching, not matching whole)."""
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return frozenset()
+    cuts = frozenset(kind for kind, probes in REGEX_PROBES.items() if kind not in _LEADING_ONLY
+                     and all(compiled.search(probe) for probe in probes))
+    return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else cuts
 
 
 def _regex_guard(key: str, pattern: str, whole: bool) -> tuple[Clean, Clean]:

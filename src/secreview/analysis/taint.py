@@ -961,6 +961,10 @@ class _FunctionPass:
             key = self.key(func.value)  # type: ignore[union-attr]
             if key is not None:
                 self.env[key] = _join(self.load_key(key), everything)
+                base = func.value  # type: ignore[union-attr]
+                if type(base) is ast.Attribute and type(base.value) is ast.Name and base.value.id == self.self_name \
+                        and self.class_qual:  # `self.headers.append((name, value))`: a write of the field
+                    self.mod.fields.append((f"{self.class_qual}.{base.attr}", self.qualname, everything))
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         if method == "replace":  # `s.replace("\n", "\\n")`: removes one character

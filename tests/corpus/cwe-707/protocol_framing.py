@@ -128,3 +128,32 @@ class StatusHandler(BaseHTTPRequestHandler):
         # ok: taint-crlf-injection
         self.send_response(code, "OK")
         self.end_headers()
+
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1F\x7F]")
+
+
+class WsgiResponse:
+    """Headers collected from a WSGI application's start_response (gunicorn's shape)."""
+
+    def __init__(self):
+        self.headers = []
+        self.checked = []
+
+    def process_headers(self, headers):
+        for name, value in headers:
+            self.headers.append((name.strip(), value))
+
+    def process_checked_headers(self, headers):
+        for name, value in headers:
+            if CONTROL_CHARACTERS.search(name) or CONTROL_CHARACTERS.search(value):
+                raise ValueError("control character in a header")
+            self.checked.append((name.strip(), value))
+
+    def header_block(self):
+        # ruleid: taint-crlf-injection
+        return "".join(["%s: %s\r\n" % (k, v) for k, v in self.headers])
+
+    def checked_block(self):
+        # ok: taint-crlf-injection
+        return "".join(["%s: %s\r\n" % (k, v) for k, v in self.checked])
