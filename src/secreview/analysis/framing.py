@@ -158,6 +158,36 @@ def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint
     return _built(taint, matched)
 
 
+def line_pieces(node: ast.List) -> bool:
+    """A list literal with a CR LF constant among its elements (cheap: asked for every list literal)."""
+    for element in node.elts:
+        if type(element) is ast.Constant and isinstance(element.value, (str, bytes)) \
+                and CRLF.marker(_text(element) or ""):  # type: ignore[attr-defined]
+            return True
+    return False
+
+
+def pieces(fn: _FunctionPass, node: ast.List) -> frozenset:
+    """`[name, b": ", value, b"\\r\\n"]`: the pieces of a line, joined later (uvicorn's response writer).
+
+    The values that share their line with constant text are framed (`_framed_values`).
+    """
+    parts = [fn.ev(element) for element in node.elts]
+    taint = EMPTY
+    for part in parts:
+        taint = taint | part
+    if not taint:
+        return taint
+    texts = [_text(element) for element in node.elts]
+    layout: list[str | int] = [t if t is not None else index for index, t in enumerate(texts)]
+    sunk = EMPTY
+    for index in _framed_values(CRLF, layout):
+        if type(node.elts[index]) is not ast.Starred:
+            sunk = sunk | parts[index]
+    _record(fn, CRLF, node, sunk)
+    return _built(taint, (CRLF,))
+
+
 def method(fn: _FunctionPass, node: ast.Call, name: str, receiver: ast.expr, everything: frozenset) -> frozenset:
     """`"{} {}\\r\\n".format(a, b)` and `"<li>{}</li>".format(n)`: what they build."""
     if name != "format" or not everything:

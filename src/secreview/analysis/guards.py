@@ -266,7 +266,10 @@ def _compiled_pattern(fn: _FunctionPass, node: ast.expr) -> str | None:
     binding = fn.binding(node.id)  # type: ignore[attr-defined]
     expr = binding.expr if binding is not None else None
     if type(expr) is ast.Call and expr.args and binding.qualname in ("re.compile", "regex.compile"):  # type: ignore[union-attr]
-        return _literal(expr.args[0])  # type: ignore[union-attr]
+        pattern = expr.args[0]  # type: ignore[union-attr]
+        if type(pattern) is ast.Constant and isinstance(pattern.value, bytes):  # type: ignore[attr-defined]
+            return pattern.value.decode("latin-1")  # type: ignore[attr-defined]  # b"[\x00-\x1F]": the same bytes
+        return _literal(pattern)
     return None
 
 

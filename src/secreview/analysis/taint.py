@@ -764,6 +764,8 @@ class _FunctionPass:
         return EMPTY if isinstance(node.op, ast.Not) else taint
 
     def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
+        if type(node) is ast.List and framing.line_pieces(node):  # `[name, b": ", value, b"\r\n"]`
+            return framing.pieces(self, node)  # type: ignore[arg-type]
         taint = EMPTY
         for element in node.elts:
             taint = _join(taint, self.ev(element))
