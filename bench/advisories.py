@@ -8,7 +8,8 @@ two releases, and each side's changed files are reviewed. It prints, per
 advisory:
 
 * found: the vulnerable release has a finding in the advisory's CWE-1000
-  pillar within `NEAR` lines of a line the fix changed;
+  pillar within `NEAR` lines of a line the fix changed (at the finding's line or
+  at a step of its data flow);
 * silent: the fixed release has no finding of those rules near its changed lines.
 
 Packages kept aside to check results independently are never in the table
@@ -88,6 +89,24 @@ ADVISORIES = [
     Advisory("CVE-2019-16785", "waitress", "1.3.1", "1.4.0", "waitress/parser.py", "444"),
     Advisory("CVE-2024-1135", "gunicorn", "21.2.0", "22.0.0", "gunicorn/http/message.py", "444"),
     Advisory("CVE-2025-43859", "h11", "0.14.0", "0.16.0", "h11/_readers.py", "444"),
+    # Path containment (issue 14): string containment checks, archive members, download names.
+    Advisory("CVE-2022-35918", "streamlit", "1.11.0", "1.11.1", "streamlit/components/v1/components.py",
+             "22"),
+    Advisory("CVE-2020-10691", "ansible", "2.9.6", "2.9.7", "lib/ansible/galaxy/collection.py", "22"),
+    Advisory("CVE-2022-44900", "py7zr", "0.20.0", "0.20.2", "py7zr/py7zr.py", "22"),
+    Advisory("CVE-2021-40978", "mkdocs", "1.2.2", "1.2.3", "mkdocs/livereload/__init__.py", "22"),
+    # Unbounded resources, credentials and redirects, more ReDoS (issue 14, second session).
+    Advisory("CVE-2025-55197", "pypdf", "5.9.0", "6.0.0", "pypdf/filters.py", "409"),
+    Advisory("CVE-2023-24580", "Django", "4.1.6", "4.1.7", "django/http/multipartparser.py", "400"),
+    Advisory("CVE-2018-14574", "Django", "2.0.7", "2.0.8", "django/middleware/common.py", "601"),
+    Advisory("CVE-2020-26215", "notebook", "6.1.4", "6.1.5", "notebook/base/handlers.py", "601"),
+    Advisory("CVE-2019-10255", "notebook", "5.7.5", "5.7.6", "notebook/auth/login.py", "601"),
+    Advisory("CVE-2022-24737", "httpie", "3.0.2", "3.1.0", "httpie/client.py", "200"),
+    Advisory("CVE-2020-6817", "bleach", "3.1.3", "3.1.4", "bleach/sanitizer.py", "1333"),
+    Advisory("CVE-2020-29651", "py", "1.9.0", "1.10.0", "py/_path/svnwc.py", "1333"),
+    Advisory("CVE-2021-26813", "markdown2", "2.3.10", "2.4.0", "markdown2.py", "1333"),
+    Advisory("CVE-2021-32837", "mechanize", "0.4.5", "0.4.6", "mechanize/_urllib2_fork.py", "1333"),
+    Advisory("CVE-2021-46823", "python-ldap", "3.3.1", "3.4.0", "ldap/schema/tokenizer.py", "1333"),
 ]
 
 
@@ -163,14 +182,13 @@ def review(paths: list[Path]) -> list[dict]:
 
 
 def near(finding: dict, lines: set[int]) -> bool:
-    """The finding, or a step of its data flow in the same file, is within NEAR lines of a change.
-
-    A fix often rejects the value where it enters (gunicorn's process_headers) while the finding
-    is reported where it does harm (the header line written later): its flow passes the fix.
-    """
-    path = finding.get("path", "")
-    places = [finding["line"], *(step["line"] for step in finding.get("flow") or () if step.get("path") == path)]
-    return any(abs(place - line) <= NEAR for place in places for line in lines)
+    """The finding (a multi-line call by its whole span: a re.compile spanning lines) is within NEAR
+    lines of a changed line, or its data flow passes one in the same file (pip's fix changed where the
+    Content-Disposition name is read, ten lines above the `open` the flow ends at)."""
+    first, last = finding["line"], max(finding.get("end_line") or finding["line"], finding["line"])
+    spans = [(first, last), *((step["line"], step["line"]) for step in finding.get("flow", ())
+                              if step.get("path") == finding["path"])]
+    return any(start - NEAR <= line <= end + NEAR for start, end in spans for line in lines)
 
 
 def judge(advisory: Advisory, workdir: Path) -> dict:

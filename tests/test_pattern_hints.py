@@ -11,11 +11,11 @@ import time
 
 import pytest
 
+from secreview.analysis.redos import analyse, redos_problem
 from secreview.engine import Dispatch, Walker
 from secreview.model import Confidence
 from secreview.rules.base import Context, Rule
 from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
-from secreview.analysis.redos import analyse, redos_problem
 
 
 def _probe(source: str, ask) -> list:
@@ -212,6 +212,8 @@ def test_fastapi_path_parameters_annotated_as_numbers_carry_no_text():
 @pytest.mark.parametrize("pattern, scanning, degree", [
     (r"^(.*)=(.*);$", False, 2), (r"\d+\d*x", False, 2), (r"\s*;\s*$", True, 2), (r"[a-z]*[a-z0-9]*!", False, 2),
     (r"[a-z]*[a-z0-9]*!", True, 3), (r"^\d*\d*\d*$", False, 3),
+    (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True, 2), (r"(?:\w[-\w]*|&.*?;)+", True, 2), (r"<[^>]+?>|(.)", True, 2),
+    (r"\s*(\d+)\s*(\S+) (.*)", False, 2), (r"-\*-\s*([^\r\n]*?)\s*-\*-", True, 3),
 ])
 def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
     found = analyse(pattern, scanning=scanning)
@@ -221,6 +223,9 @@ def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
 @pytest.mark.parametrize("pattern, scanning", [
     (r"\d+\d*", False), (r"(\w+)=(\w+);$", False), (r"^([^=]*)=([^;]*);$", False), (r"\s*;\s*$", False),
     (r"^\s+$", True), (r"[a-z]+x", False),
+    (r"<.*?>|\S+", True), (r"<[^<>]*>|([^<>\s]+)", True), (r"^<.*?>", True), (r"<.*?<", True), (r"<.*?>", False),
+    (r"\s*(\d+)\s+(\S+) (.*)", False), (r"-\*-\s*(?:(\S[^\r\n]*?)([\r\n]\s*)?)?-\*-", True),
+    (r"'(?:[^'\\]|\\.)*'(?!\w)", True),
 ])
 def test_linear_patterns_have_no_degree(pattern, scanning):
     assert analyse(pattern, scanning=scanning) is None
@@ -234,6 +239,7 @@ def _seconds(pattern: str, subject: str, scanning: bool) -> float:
 
 @pytest.mark.parametrize("pattern, scanning", [
     (r"^(.*)=(.*);$", False), (r"\d+\d*x", False), (r"\s*;\s*$", True), (r"[a-z]*[a-z0-9]*!", False),
+    (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True), (r"(?:\w[-\w]*|&.*?;)+", True), (r"\s*(\d+)\s*(\S+) (.*)", False),
 ])
 def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
     """The attack string the analysis gives is checked against `re` itself, with a time bound."""
@@ -246,9 +252,27 @@ def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
 
 
 @pytest.mark.parametrize("pattern", [r"(a+)+$", r"^(\w+\s?)*$", r"(x+x+)+y", r"^(.*)*b$", r"(\s+|#.*)*$",
-                                     r"((\r\n|\r|\n)+) *$"])
+                                     r"((\r\n|\r|\n)+) *$", r"'(?:[^'\\]|\\\\|\\.)*?'(?!\w)"])
 def test_an_exponential_attack_string_blows_up(pattern):
     found = analyse(pattern)
     assert found is not None and found.exponential
     small = min(_seconds(pattern, found.attack(12), True) for _ in range(3))
     assert min(_seconds(pattern, found.attack(18), True) for _ in range(3)) > 6 * small  # 2^6 = 64x
+
+
+def test_a_leading_scan_is_quadratic_under_repeated_search_even_when_each_match_succeeds():
+    """`<.*?>|(.)` matches one character at each `<`, after scanning to the end for a `>`: a truncator
+    that searches from each match's end (Django's Truncator) pays n^2 / 2 steps."""
+    pattern = re.compile(r"<.*?>|(.)", re.DOTALL)
+    found = analyse(pattern.pattern, re.DOTALL, scanning=True)
+    assert found is not None and found.degree == 2
+
+    def walk(n: int) -> float:
+        text, position, start = found.attack(n), 0, time.perf_counter()
+        while (match := pattern.search(text, position)) is not None:
+            position = match.end()
+        return time.perf_counter() - start
+
+    small = min(walk(1000) for _ in range(3))
+    large = min(walk(4000) for _ in range(3))
+    assert 6 * small < large < 5.0

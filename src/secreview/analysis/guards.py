@@ -4,6 +4,7 @@
 `if` (the other branch ends the path, see `secreview.analysis.control`); a
 check only clears a value for the sinks it really protects:
 
+* a bare name that is false (`if not name: ...`) holds an empty value, which carries no text;
 * membership in a fixed collection, equality with a constant, `x.isdigit()`
   and a regular expression that must match the whole value and admits none of
   a sink's metacharacters (`REGEX_PROBES`, tried on the compiled pattern) clear
@@ -93,6 +94,9 @@ def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
         return orelse, body
     if kind is ast.BoolOp:
         return _bool_op(fn, test)  # type: ignore[arg-type]
+    if kind is ast.Name:  # `if name:` ... else: an empty string or None, which carries no text
+        key = fn.key(test)
+        return ({}, {key: _ALL}) if key is not None else _NONE
     if kind is ast.Attribute:
         if test.attr in _HOST_PARTS:  # type: ignore[attr-defined]
             key = url_key(fn, test)  # type: ignore[arg-type]
@@ -144,7 +148,7 @@ def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
             return _branches({key: _URL_KINDS}, positive)
         return _NONE
     if type(left) is ast.Call and equality:  # `os.path.commonpath([base, resolved]) == base`
-        key = _common_path(fn, left)
+        key = _common_path(fn, left, fn.key(right))
         return _NONE if key is None else _branches({key: _PATH}, positive)
     if type(left) is ast.Subscript and equality and _absolute_prefix(right) and type(left.slice) is ast.Constant \
             and left.slice.value == 0:  # `if p[0] == "/": reject`
@@ -167,6 +171,8 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
         key = fn.key(func.value)
         if key is not None:
             if method in guards.path_checks and key in fn.resolved:  # `resolved.is_relative_to(base)`
+                # (`resolved.startswith(base)` without a trailing separator lets a sibling directory through:
+                # rule path-containment-string-check reports that check itself, once, with the reason.)
                 return {key: _PATH}, {}
             if method in guards.content_checks:  # `x.isdigit()`
                 return {key: _ALL}, {}
@@ -284,15 +290,19 @@ def _absolute_prefix(node: ast.expr) -> bool:
     return _literal(node) in ("/", "\\")
 
 
-def _common_path(fn: _FunctionPass, call: ast.Call) -> str | None:
-    """`os.path.commonpath([base, resolved])`: the resolved name it checks (None: not that)."""
+def _common_path(fn: _FunctionPass, call: ast.Call, base: str | None) -> str | None:
+    """`os.path.commonpath([base, resolved]) == base`: the resolved name it checks (None: not that).
+
+    `base` (the compared side) is resolved too when the code canonicalised the directory first
+    (`dest = os.path.realpath(dest)`): the checked name is the other element.
+    """
     if fn.resolve(call.func) not in ("os.path.commonpath", "posixpath.commonpath", "ntpath.commonpath"):
         return None
     if len(call.args) != 1 or type(call.args[0]) not in (ast.List, ast.Tuple):
         return None
     for element in call.args[0].elts:  # type: ignore[attr-defined]
         key = fn.key(element)
-        if key is not None and key in fn.resolved:
+        if key is not None and key != base and key in fn.resolved:
             return key
     return None
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 try:  # pragma: no cover - which branch runs depends on the Python version
@@ -136,20 +137,23 @@ class _Analysis:
         return total
 
     # -- the exponential shapes ---------------------------------------------
-    def find(self, items: list[Item], prefix: str = "", tail_fails: bool = False) -> tuple[str, str, str] | None:
-        """(why, prefix, pump) of the first exponential repeat in `items`; `prefix` leads to them.
+    def find(self, items: list[Item], prefix: tuple[list[Item], ...] = (),
+             tail_fails: bool = False) -> tuple[str, str, str] | None:
+        """(why, prefix, pump) of the first exponential repeat in `items`; `prefix` (the item runs
+        before them, sampled only when a problem is found: sampling is the costly part) leads to them.
 
         A repeat counts only when a match can still fail after it (`tail_fails`: what follows
         `items` can fail): `(a+)+` alone under `search` succeeds on its first, greedy try."""
         for index, (op, av) in enumerate(items):
-            before = prefix + self.sample(items[:index])
+            before = (*prefix, items[:index])
             fails_after = tail_fails or self.can_fail(items[index + 1:])
             if op in _REPEATS:
                 low, high, body = av
                 if (high == _MAXREPEAT or high >= _MANY) and (fails_after or (low >= 2 and self.min_width(body))):
                     problem = self._ambiguous(list(body))
                     if problem:
-                        return problem, before, self.pump or _pick(self.first_chars(body))
+                        lead = "".join(self.sample(run) for run in before)
+                        return problem, lead, self.pump or _pick(self.first_chars(body))
                 found = self.find(list(body), before, fails_after)
             elif op == _SUBPATTERN:
                 found = self.find(list(av[-1]), before, fails_after)
@@ -186,6 +190,9 @@ class _Analysis:
                         index += 1
                         continue
                     break
+                if more is not None and not chars & more and op in _REPEATS and av[0] == 0:
+                    index += 1  # `\d+\s*\S+`: a disjoint repeat that may match nothing joins its neighbours
+                    continue
                 if not more or not chars & more:
                     break
                 chars &= more
@@ -204,6 +211,66 @@ class _Analysis:
                           if count > 1 else "an unbounded repeat at the start of an unanchored search")
                 best = Backtracking(degree, reason, self.sample(items[:start]), pump, suffix)
         return best
+
+    def leading_scan(self, items: list[Item]) -> Backtracking | None:
+        """Under a search: a way to start a match — an alternative, or the body of a group or of a
+        repeat that must run once — that reads up to a few mandatory characters and then an unbounded
+        repeat of characters including them, followed by something that can fail: `<.*?>`,
+        `(?:\\w+|&.*?;)+`. A run of the leading character makes each start position scan to the end of
+        the text: quadratic (Django CVE-2019-14232). The top-level shape without a lead is `chain`'s."""
+        if items and items[0][0] == _AT and str(items[0][1]) in _START_ANCHORS:
+            return None
+        for lead, chars, rest, rivals in self._starts(items, [], nested=False, rivals=[]):
+            lead_chars = [self.first_chars([item]) for item in lead]
+            if not all(c & chars for c in lead_chars):
+                continue
+            pump = "".join(_pick(c & chars) for c in lead_chars) or _pick(chars)
+            following = self.first_chars(rest)
+            if not self.can_fail(rest) or set(pump) & following:
+                continue
+            if any(pump[0] in self.first_chars(r) and self.unbounded_width(r) for r in rivals):
+                continue  # `<.*?>|\S+`: another way to start takes the whole run at once
+            suffix = next((c for c in _SUFFIXES if c not in chars and c not in following), "")
+            return Backtracking(2, "an unbounded repeat after a short mandatory start, retried at every position "
+                                "of a search", "", pump, suffix)
+        return None
+
+    def _starts(self, items: list[Item], tail: list[Item], nested: bool,
+                rivals: list[list[Item]]) -> Iterable[tuple[list[Item], set[str], list[Item], list[list[Item]]]]:
+        """(lead, characters of the unbounded repeat after it, what follows, the other alternatives met
+        on the way) for each way `items` can start a match, through groups, alternatives and repeats that
+        must run at least once."""
+        lead: list[Item] = []
+        for index, item in enumerate(items):
+            op, av = item
+            if op in _SINGLE_CHAR_OPS and len(lead) < 3:
+                lead.append(item)
+                continue
+            rest = list(items[index + 1:]) + tail
+            chars = self._unbounded_chars(item)
+            if chars and (lead or nested):
+                yield lead, chars, rest, rivals
+            elif not lead and op == _SUBPATTERN:
+                yield from self._starts(list(av[-1]), rest, nested, rivals)
+            elif not lead and op == _BRANCH:
+                alternatives = [list(a) for a in av[1]]
+                for alternative in alternatives:
+                    others = [a + rest for a in alternatives if a is not alternative]
+                    yield from self._starts(alternative, rest, True, rivals + others)
+            elif not lead and op in _REPEATS and av[0] >= 1 and not chars:
+                yield from self._starts(list(av[2]), [], True, rivals)  # the first iteration's failure fails it
+            return
+
+    def unbounded_width(self, items: Iterable[Item]) -> bool:
+        """Can `items` match an unbounded number of characters?"""
+        for op, av in items:
+            if op in _REPEATS and (av[1] == _MAXREPEAT and self.min_width(av[2]) > 0 or self.unbounded_width(av[2])):
+                return True
+            if op == _SUBPATTERN and self.unbounded_width(av[-1]):
+                return True
+            if op == _BRANCH and any(self.unbounded_width(a) for a in av[1]):
+                return True
+        return False
 
     def _unbounded_chars(self, item: Item) -> set[str] | None:
         """Characters an unbounded repeat of one character position matches (`\\s*`, `(.+)`), else None."""
@@ -256,6 +323,12 @@ class _Analysis:
                 others = set().union(*(self.first_chars(a) for a in singles if a is not second))
                 run = [self.first_chars([item]) & others for item in second]
                 if all(run):
+                    self.pump = "".join(_pick(chars) for chars in run)
+                    return "alternatives that match the same characters inside a repeat"
+            for first, second in _pairs([a for a in alternatives if a and all(op in single_chars for op, _ in a)]):
+                # `(?:\\\\|\\.)`: two runs of one length that match the same text, one iteration each way
+                run = [self.first_chars([x]) & self.first_chars([y]) for x, y in zip(first, second)]
+                if len(first) == len(second) and all(run):
                     self.pump = "".join(_pick(chars) for chars in run)
                     return "alternatives that match the same characters inside a repeat"
             for alternative in alternatives:
@@ -315,6 +388,13 @@ class _Analysis:
         return all(self.first_chars([item]) & chars for alternative in optional for item in alternative)
 
 
+def _pairs(items: list[list[Item]]) -> Iterable[tuple[list[Item], list[Item]]]:
+    """Each unordered pair of distinct alternatives."""
+    for index, first in enumerate(items):
+        for second in items[index + 1:]:
+            yield first, second
+
+
 def _unwrap(item: Item) -> Item:
     """A group holding one item is that item: `([a-z]+)` is the repeat inside it."""
     while item[0] == _SUBPATTERN and len(item[1][-1]) == 1:
@@ -363,9 +443,11 @@ def _pick(chars: set[str]) -> str:
     return next((c for c in _PREFERRED if c in chars), min(chars) if chars else "a")
 
 
+@lru_cache(maxsize=2048)
 def analyse(pattern: str, flags: int = 0, *, scanning: bool = False, whole: bool = False) -> Backtracking | None:
     """The worst backtracking `pattern` allows, or None (also when it cannot be analysed).
 
+    Memoised: one pattern is compiled in one place and used in several (each use asks again).
     `scanning` is true for the functions that retry the pattern at every position
     (`search`, `findall`, `finditer`, `sub`, `subn`, `split`), which adds one degree
     to a chain at the start of an unanchored pattern; `whole` for `fullmatch`, where the end
@@ -382,7 +464,10 @@ def analyse(pattern: str, flags: int = 0, *, scanning: bool = False, whole: bool
             problem, prefix, pump = found
             follow = "!" if pump != "!" else "\x00"
             return Backtracking(EXPONENTIAL, problem, prefix, pump, follow)
-        return analysis.chain(items, scanning, whole)
+        found_chain = analysis.chain(items, scanning, whole)
+        if found_chain is None and scanning:
+            return analysis.leading_scan(items)
+        return found_chain
     except Exception:  # noqa: BLE001 - private API, invalid patterns, deep recursion: no answer
         return None
 

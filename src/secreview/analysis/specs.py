@@ -28,7 +28,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from secreview.model import Confidence
 
 UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-                        "xxe", "ldap", "xpath", "header", "crlf", "log", "regex", "path_oracle", "trust", "argument", "markup")
+                        "xxe", "ldap", "xpath", "header", "crlf", "log", "regex", "path_oracle", "trust", "argument",
+                        "decompress", "markup")
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.

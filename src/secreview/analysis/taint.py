@@ -80,6 +80,9 @@ class _Module:
         # "Class.method" for every method a class of this module defines: `self.execute(...)` there is
         # the class's own method (Django's BaseCommand.execute), not a DB-API cursor's.
         self.own_methods: set[str] = set()
+        # The @staticmethod ones among them: `self.helper(a, b)` passes `a` as the first parameter.
+        self.static_methods: set[str] = set()
+        self.static_names: set[str] = set()  # their method names
         self.class_sources: dict[str, list[SourceSpec]] = {}
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
         self.module_env: dict[str, frozenset] = {}
@@ -904,7 +907,9 @@ class _FunctionPass:
         if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
                 and self.class_qual:  # type: ignore[union-attr]
             qual: str | None = f"{self.class_qual}.{method}"
-            bound = own = True
+            own = True
+            # (a method of a base class in this module is known by its name: `_copy_permissions`)
+            bound = qual not in mod.static_methods if qual in mod.own_methods else method not in mod.static_names
         else:
             qual = self.resolve(func)
             if qual is not None and method is not None:
@@ -1339,6 +1344,11 @@ def _run_nested(mod: _Module, nested: list[tuple[ast.AST, str]], prefix: str, cl
 def _run_class(mod: _Module, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
     _class_sources(mod, node, qual)
     mod.own_methods.update(f"{qual}.{stmt.name}" for stmt in node.body if isinstance(stmt, _FUNCTIONS))
+    static = [stmt.name for stmt in node.body if isinstance(stmt, _FUNCTIONS)
+              and any(type(d) is ast.Name and d.id == "staticmethod" for d in stmt.decorator_list)]
+    if static:
+        mod.static_methods.update(f"{qual}.{name}" for name in static)
+        mod.static_names.update(static)
     for stmt in node.body:
         if isinstance(stmt, _FUNCTIONS):
             _run_function(mod, stmt, f"{qual}.{stmt.name}", qual, closure, scopes)

@@ -181,6 +181,14 @@ _RULES = (
          'subprocess.run(["git", "clone", "--", request.form["repo"], "/srv/checkout"], check=True)',
          "Put `--` before values from outside (git, tar, rsync and curl all honour it), or reject values "
          "that start with '-'."),
+    _Doc("decompress", "taint-decompression-bomb", "Untrusted data is decompressed without a size bound", "409",
+         Severity.MEDIUM,
+         "A few megabytes of crafted zlib, gzip, bz2 or lzma data inflate to gigabytes in memory and the worker "
+         "is killed (a decompression bomb).",
+         'body = zlib.decompress(request.get_data())',
+         'd = zlib.decompressobj()\nbody = d.decompress(request.get_data(), MAX_SIZE)\nif d.unconsumed_tail:\n'
+         '    abort(413)',
+         "Decompress with a decompressobj() and pass max_length; reject the input when unconsumed_tail is left."),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -202,6 +210,7 @@ _TARGETS = {
     "trust": "the server-side session",
     "markup": "HTML markup built by string formatting (an element in the constant text)", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
+    "decompress": "a decompression without a size bound",
 }
 
 
@@ -232,7 +241,10 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
-TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log", "secret_compare"))
+# Nor CWE-409: its pattern rule (decompression-unbounded) reports a public function's parameter, which
+# is no taint source, so a sink the flow sees as clean is not thereby bounded.
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log", "secret_compare",
+                                                                                  "decompress"))
 
 
 def cwe_of(kind: str) -> str | None:

@@ -10,7 +10,7 @@ import ast
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
 from secreview.rules.dataflow_hints import checked_in_function, origin_call, request_data
-from secreview.rules.heuristics import in_test_code, name_of
+from secreview.rules.heuristics import in_test_code, name_of, walk_body
 
 # Calls that open, create, delete, move or serve a file, with the positions of their path arguments.
 FILE_PATH_SINKS: dict[str, tuple[int, ...]] = {
@@ -120,15 +120,20 @@ def tar_extract_unfiltered(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds `TarFile.extractall()`/`extract()` and `shutil.unpack_archive()`
     called without `filter=` (or with `filter='fully_trusted'`), unless a
-    `members=` selection is passed to `extractall`.
+    `members=` selection is passed to `extractall`, the member given to
+    `extract` was checked for `..` and an absolute name in the function, or
+    `unpack_archive` unpacks a zip file. Writing members by hand
+    (`open(os.path.join(dest, member.name), "wb")`) is followed by the taint
+    rule: member names are a source there.
 
     ## Why is this bad
     Without a filter, tar members named `../../etc/cron.d/x` or `/abs/path`,
     symbolic links pointing outside, and device files are extracted as
     written: extracting an archive from a user overwrites files anywhere the
     process can write (CWE-22, "tar slip"). `filter='data'` refuses all of
-    them and becomes the default only in Python 3.14. (`zipfile` is not
-    reported: it strips `..` and leading slashes itself.)
+    them and becomes the default only in Python 3.14. (`zipfile`'s own
+    `extract`/`extractall` are not reported: they strip `..` and leading
+    slashes themselves.)
 
     ## Example
     ```python
@@ -149,8 +154,12 @@ def tar_extract_unfiltered(node: ast.Call, ctx: Context) -> None:
             return
         if node.func.attr == "extractall" and keyword(node, "members") is not None:
             return  # a member selection is the pre-3.12 way of checking
+        if node.func.attr == "extract" and node.args and _member_checked(ctx, node.args[0]):
+            return  # each member's name was checked for `..` and an absolute path before
     elif ctx.call_name(node) not in UNPACK_ARCHIVE_CALLS:
         return
+    elif _zip_format(ctx, node):
+        return  # shutil unpacks zip files with zipfile's own name checks
     setting = keyword(node, "filter")
     if any(k.arg is None for k in node.keywords):
         return
@@ -159,3 +168,39 @@ def tar_extract_unfiltered(node: ast.Call, ctx: Context) -> None:
     how = "filter='fully_trusted'" if setting is not None else "no filter="
     ctx.report(node, f"Archive extraction with {how}: member names with `../`, absolute paths or links "
                "write outside the destination.")
+
+
+def _member_checked(ctx: Context, member: ast.expr) -> bool:
+    """The function tests `member`'s name for a `..` and for an absolute path (the pre-3.12 member check).
+
+    Links stay a risk that only `filter="data"` removes; a function that checks names this way is
+    making the check the rule asks for, and the rule does not second-guess it.
+    """
+    function = ctx.function
+    if type(member) is not ast.Name or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    dotdot = absolute = False
+    for node in walk_body(function):
+        if type(node) is ast.Compare and mentions_name(node, member.id):
+            dotdot = dotdot or any(type(side) is ast.Constant and side.value == ".." for side in (node.left,))
+        elif type(node) is ast.Call and mentions_name(node, member.id):
+            name = ctx.call_name(node) or ""
+            func = node.func
+            absolute = absolute or name.endswith(".isabs") or (
+                type(func) is ast.Attribute and func.attr == "startswith" and bool(node.args)
+                and ctx.constant_value(node.args[0]) in ("/", ("/", "\\"), ("\\", "/")))
+    return dotdot and absolute
+
+
+def mentions_name(node: ast.AST, name: str) -> bool:
+    """`name` is read somewhere in `node`."""
+    return any(type(n) is ast.Name and n.id == name for n in ast.walk(node))  # type: ignore[attr-defined]
+
+
+def _zip_format(ctx: Context, node: ast.Call) -> bool:
+    """`shutil.unpack_archive(path, dest, "zip")` or of a constant `*.zip` name."""
+    fmt = node.args[2] if len(node.args) > 2 else (keyword(node, "format").value if keyword(node, "format") else None)
+    if ctx.constant_value(fmt) == "zip":
+        return True
+    name = ctx.constant_value(node.args[0]) if node.args else None
+    return isinstance(name, str) and name.lower().endswith(".zip")

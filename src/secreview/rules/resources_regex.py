@@ -14,10 +14,13 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.origins import parameter_text, read_origin
 from secreview.analysis.pattern_text import pattern_text
 from secreview.analysis.redos import Backtracking, analyse, redos_problem
+from secreview.analysis.regex_uses import parameter_uses
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
+from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
 from secreview.rules.neutralization_query import REGEX_CALLS
 
@@ -32,6 +35,8 @@ _SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "fin
 # Functions that compile their first argument as a pattern: `re.compile` and documented lazy wrappers.
 _COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
 _LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
+# The compiling functions, by the last part of their name as `function` holds it.
+_COMPILED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _COMPILERS)
 _SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
 
 def _flags(ctx: Context, node: ast.expr | None) -> int | None:
@@ -98,6 +103,8 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
         flags_node = node.args[position]
     _review(ctx, node, argument(node, 0, "pattern"), flags_node, function,
             _subject(node, _SUBJECT_POSITION.get(function)))
+    if function in _COMPILED_NAMES:
+        _review_helper_uses(ctx, node, flags_node)
 
 
 @rule(
@@ -147,7 +154,8 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
         return
     method = node.func.attr
     subject = _subject(node, _SUBJECT_POSITION[method] - 1)
-    if not _exposed(ctx, subject):
+    exposed = _exposed(ctx, subject)
+    if not exposed:
         return
     pattern = pattern_text(ctx, argument(compiled, 0, "pattern"))
     flags = _flags(ctx, argument(compiled, 1, "flags"))
@@ -156,7 +164,7 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     found = analyse(pattern, flags, scanning=method in _SCANNING, whole=method == "fullmatch")
     if found is None or found.exponential:
         return  # exponential: reported where the pattern is compiled
-    _report(ctx, node, pattern, found, exposed=True)
+    _report(ctx, node, pattern, found, exposed)
 
 
 def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
@@ -165,18 +173,25 @@ def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
     return argument(node, position, "string")
 
 
-def _exposed(ctx: Context, subject: ast.expr | None) -> bool:
-    """Is `subject` a parameter of the enclosing public function (one a library's caller controls)?"""
+def _exposed(ctx: Context, subject: ast.expr | None) -> str:
+    """Who controls `subject`, in words for the message ('' when nobody outside the program):
+    a parameter of the enclosing public function (a library's caller), request data, or bytes read
+    from a socket, response or request body (`secreview.analysis.origins`)."""
+    if subject is None or ctx.is_constant(subject):
+        return ""
     function = ctx.function
-    if not isinstance(subject, ast.Name) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return False
-    if function.name.startswith("_") and not function.name.startswith("__"):
-        return False
-    arguments = function.args
-    names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs} - {"self", "cls"}
-    if names & _LINT_PARAMETERS:
-        return False  # a flake8 check: flake8 passes it the project's own source lines by these names
-    return subject.id in names and ctx.assigned_value(subject) is None
+    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        arguments = function.args
+        names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
+        if names & _LINT_PARAMETERS:
+            return ""  # a flake8 check: flake8 passes it the project's own source lines by these names
+    if parameter_text(ctx, subject):
+        return " and is applied to a parameter of a public function"
+    request = request_data(ctx, subject)
+    if request:
+        return f" and is applied to request data (`{request}`)"
+    read = read_origin(ctx, subject)
+    return f" and is applied to data read by `{read}`" if read else ""
 
 
 def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_node: ast.AST | None,
@@ -195,7 +210,30 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
     _report(ctx, node, pattern, found, exposed)
 
 
-def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: bool) -> None:
+def _review_helper_uses(ctx: Context, node: ast.Call, flags_node: ast.AST | None) -> None:
+    """`NAME = re.compile(P)` at module or class level, applied to a parameter where the use-site rule does
+    not judge it: in a private helper or through a local alias. Reported here, where P is written."""
+    parent = ctx.parent
+    if not (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)
+            and not isinstance(ctx.function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
+        return
+    pattern = pattern_text(ctx, argument(node, 0, "pattern"))
+    flags = _flags(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
+    if pattern is None or flags is None:
+        return
+    for use in parameter_uses(ctx.tree, parent.targets[0].id):
+        if not (use.aliased or use.function.startswith("_")) or use.function.startswith("__"):
+            continue  # a public function's parameter used by name: reported at the use
+        found = analyse(pattern, flags, scanning=use.method in _SCANNING, whole=use.method == "fullmatch")
+        if found is None or found.exponential:
+            continue  # exponential: reported by the compile check itself
+        ctx.report(node, f"The pattern {pattern!r} has {found.reason}; {use.function}() applies it to its parameter "
+                   f"`{use.parameter}` (line {use.line}), and matching {found.shown()} takes {found.cost} time.",
+                   severity=Severity.LOW, confidence=Confidence.LOW, rule_id="regex-polynomial-backtracking")
+        return
+
+
+def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
     rule_id = None if found.exponential else "regex-polynomial-backtracking"
     if found.exponential:
         severity = Severity.HIGH if exposed else Severity.MEDIUM
@@ -204,6 +242,5 @@ def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, expo
         severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
     else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
         severity, confidence = Severity.LOW, Confidence.LOW
-    who = " and is applied to a parameter of a public function" if exposed else ""
-    ctx.report(node, f"The pattern {pattern!r} has {found.reason}{who}; matching {found.shown()} takes "
+    ctx.report(node, f"The pattern {pattern!r} has {found.reason}{exposed}; matching {found.shown()} takes "
                f"{found.cost} time.", severity=severity, confidence=confidence, rule_id=rule_id)

@@ -29,7 +29,7 @@ def preview():
 @app.route("/fetch")
 def fetch():
     target = "http://" + request.args["host"] + "/status"
-    # ruleid: ssrf-request-url
+    # ruleid: ssrf-request-url, read-unbounded
     return urlopen(target, timeout=5).read()
 
 

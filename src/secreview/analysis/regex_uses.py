@@ -1,0 +1,151 @@
+"""Where a module's compiled pattern is applied to a function's parameter, read from the module's tree.
+
+`NAME = re.compile(P)` at module or class level is often used far from where it
+is compiled: in a private helper (`_truncate_html(self, text)`), or through a
+local alias (`regex = re_words if words else re_chars; regex.search(text)`).
+The use-site rule (`regex-polynomial-backtracking`) judges public parameters
+where the name is used directly; this finds the uses it does not judge, so the
+pattern can be reported where it is written. Syntactic and per file: a use in
+another module is not seen.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+# Methods of a compiled pattern and where each takes the subject (0-based, after self).
+SUBJECT_POSITION = {"search": 0, "match": 0, "fullmatch": 0, "findall": 0, "finditer": 0, "split": 0,
+                    "sub": 1, "subn": 1}
+
+
+_TEXT_METHODS = frozenset({"lower", "upper", "strip", "lstrip", "rstrip", "casefold", "decode", "encode"})
+
+
+@dataclass(frozen=True)
+class Use:
+    """`regex.search(text, pos)` on line `line` of `function`, whose parameter `parameter` is the subject."""
+
+    function: str
+    line: int
+    method: str
+    parameter: str
+    aliased: bool  # reached through a local alias, not the compiled name itself
+
+
+def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    args = function.args
+    return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} - {"self", "cls"}
+
+
+def _subject_name(node: ast.expr | None, local: dict[str, ast.expr], params: set[str], depth: int = 3) -> str | None:
+    """The parameter whose text is matched: `text`, `str(text)`, `text.lower()`, `text[:8192]`, or a
+    local name assigned once from one of those (`head = text[:SIZE]`)."""
+    while True:
+        if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name) and node.func.id == "str":
+            node = node.args[0]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TEXT_METHODS:
+            node = node.func.value
+        elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            node = node.value
+        else:
+            break
+    if not isinstance(node, ast.Name):
+        return None
+    if node.id in params:
+        return node.id
+    assigned = local.get(node.id)
+    return _subject_name(assigned, local, params, depth - 1) if assigned is not None and depth > 0 else None
+
+
+def _single_assignments(function: ast.AST) -> dict[str, ast.expr]:
+    """Local names assigned exactly once in `function`, with their value."""
+    seen: dict[str, ast.expr] = {}
+    twice: set[str] = set()
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            name = node.targets[0].id
+            (twice.add(name) if name in seen else seen.__setitem__(name, node.value))
+    return {name: value for name, value in seen.items() if name not in twice}
+
+
+def _receiver(node: ast.expr) -> str | None:
+    """`NAME`, or `NAME` of `self.NAME` / `cls.NAME` (a pattern compiled in the class body)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"):
+        return node.attr
+    return None
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass
+class _Index:
+    """One walk of a module: pattern-method calls by receiver name, and alias assignments, each with
+    the innermost function holding it."""
+
+    calls: dict[str, list[tuple[Function, ast.Call]]]
+    aliases: list[tuple[Function, str, frozenset[str]]]  # (function, alias, names its value mentions)
+
+
+class _Indexer(ast.NodeVisitor):
+    def __init__(self) -> None:
+        self.index = _Index({}, [])
+        self.stack: list[Function] = []
+
+    def visit_FunctionDef(self, node: Function) -> None:
+        self.stack.append(node)
+        self.generic_visit(node)
+        self.stack.pop()
+
+    visit_AsyncFunctionDef = visit_FunctionDef
+
+    def visit_Call(self, node: ast.Call) -> None:
+        if self.stack and isinstance(node.func, ast.Attribute) and node.func.attr in SUBJECT_POSITION:
+            receiver = _receiver(node.func.value)
+            if receiver:
+                self.index.calls.setdefault(receiver, []).append((self.stack[-1], node))
+        self.generic_visit(node)
+
+    def visit_Assign(self, node: ast.Assign) -> None:
+        # `regex = NAME if words else OTHER`: the local may be the compiled name
+        if self.stack and isinstance(node.value, (ast.IfExp, ast.BoolOp)):
+            names = frozenset(n.id for n in ast.walk(node.value) if isinstance(n, ast.Name))
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    self.index.aliases.append((self.stack[-1], target.id, names))
+        self.generic_visit(node)
+
+
+_LAST: list[tuple[ast.Module, _Index]] = []  # the index of the module being reviewed (one file at a time)
+
+
+def _index(tree: ast.Module) -> _Index:
+    if not _LAST or _LAST[0][0] is not tree:
+        indexer = _Indexer()
+        indexer.visit(tree)
+        _LAST[:] = [(tree, indexer.index)]
+    return _LAST[0][1]
+
+
+def parameter_uses(tree: ast.Module, name: str) -> Iterator[Use]:
+    """Each use of the compiled `name` (or a local alias of it) on a parameter of the enclosing function."""
+    index = _index(tree)
+    sites = [(function, call, False) for function, call in index.calls.get(name, ())]
+    for function, alias, names in index.aliases:
+        if name in names:
+            sites += [(f, call, True) for f, call in index.calls.get(alias, ()) if f is function]
+    locals_of: dict[int, dict[str, ast.expr]] = {}
+    for function, call, aliased in sites:
+        params = _parameters(function)
+        position = SUBJECT_POSITION[call.func.attr]  # type: ignore[union-attr]
+        subject = call.args[position] if len(call.args) > position else None
+        if not params or subject is None:
+            continue
+        local = locals_of.setdefault(id(function), _single_assignments(function))
+        parameter = _subject_name(subject, local, params)
+        if parameter is not None:
+            yield Use(function.name, call.lineno, call.func.attr, parameter, aliased)  # type: ignore[union-attr]
