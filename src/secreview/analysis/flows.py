@@ -760,11 +760,11 @@ def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
     that follows the check, a command) is reported there, not again at each check.
     """
     groups = list(groups)
-    worse = {_source_of(finding) for group in groups for _, _, finding in group if finding.rule_id != _ORACLE}
+    worse = {_source_of(finding) for group in groups for _, _, finding in group if not _only_alone(finding)}
     best: dict[tuple, tuple] = {}
     for group in groups:
         for ident, rank, finding in group:
-            if finding.rule_id == _ORACLE and _source_of(finding) in worse:
+            if _only_alone(finding) and _source_of(finding) in worse:
                 continue
             if ident not in best or rank < best[ident][0]:
                 best[ident] = (rank, finding)
@@ -775,6 +775,14 @@ def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
 
 
 _ORACLE = "taint-path-oracle"
+# Said by the label of a sink known only by the name a value is stored in (specs: `assigned_names`).
+BY_NAME = "its use is known only by this name"
+
+
+def _only_alone(finding: Finding) -> bool:
+    """A finding worth making only when its source reaches no other sink: an existence check
+    (path oracle) or a store into a name that says what the value is for (`session_id = ...`)."""
+    return finding.rule_id == _ORACLE or BY_NAME in finding.message
 
 
 def _source_of(finding: Finding) -> Location:
@@ -814,13 +822,22 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         pillar=weakness.primary_pillar,
         secondary_pillars=weakness.secondary_pillars,
         severity=severity,
-        confidence=min(source.confidence, Confidence.HIGH),
+        confidence=min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH)),
         location=Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column),
         source_line=sink.line_text,
         message=message,
         fix=rule.fix,
         path=path,
     )
+
+
+@lru_cache(maxsize=1)
+def _sink_confidence() -> dict[str, Confidence]:
+    """Labels of the sinks that cap a finding's confidence (specs: a sink's `confidence`)."""
+    specs = load()
+    tables = (*specs.sink_calls.values(), *specs.sink_methods.values(), *specs.keyword_sinks.values(),
+              *specs.name_sinks.values())
+    return {sink.label: sink.confidence for sinks in tables for sink in sinks if sink.confidence < Confidence.HIGH}
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
-from secreview.analysis.specs import ALL, SinkSpec, neutralised
+from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised
 from secreview.analysis.summaries import EMPTY, SinkEvent
 from secreview.analysis.values import short, spell
 
@@ -69,6 +69,8 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
         if flag is None or fn.mod.names.constant_value(flag) is not True:
             return
+    if sink.unless_true and _set_or_unknown(fn, node, sink.unless_true):
+        return
     if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
                                 or 0 <= sink.unless_position < len(node.args)):
         return
@@ -95,6 +97,44 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     else:
         constant(fn, node, (sink,))
 
+
+
+def _set_or_unknown(fn: _FunctionPass, node: ast.Call, name: str) -> bool:
+    """The call passes keyword `name` as anything but the constant False, or may pass it in `**options`."""
+    for kw in node.keywords:
+        if kw.arg is None:
+            return True
+        if kw.arg == name:
+            return fn.mod.names.constant_value(kw.value) is not False
+    return False
+
+
+def by_keyword(fn: _FunctionPass, node: ast.Call, func: ast.expr, args: list[frozenset],
+               keywords: list[tuple[str, frozenset]], receiver: frozenset) -> None:
+    """The sinks a call's keywords name whatever is called (`any_call_keywords`: `password=`, `salt=`).
+
+    Each sink once per call, however many of its keywords are passed; `**values` fills none of
+    them (what it holds is not known by name).
+    """
+    table = fn.mod.specs.keyword_sinks
+    found: list[SinkSpec] = []
+    for name, taint in keywords:
+        if taint:
+            for sink in table.get(name, ()):
+                if sink not in found:
+                    found.append(sink)
+    for sink in found:
+        check(fn, sink, node, func, args, keywords, EMPTY, receiver)
+
+
+def by_name(fn: _FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
+    """A value stored in a name a spec lists (`assigned_names`: `session_id = ...`, `user.password = ...`)."""
+    table = fn.mod.specs.name_sinks
+    for target in stmt.targets:
+        kind = type(target)
+        name = target.id if kind is ast.Name else target.attr if kind is ast.Attribute else None  # type: ignore[attr-defined]
+        for sink in table.get(name, ()) if name is not None else ():
+            record(fn, sink, taint, stmt, short(stmt))
 
 
 def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
@@ -241,13 +281,41 @@ def comparison(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: fro
     parameter, a call's result, request data): a secret compared with a constant or with
     nothing from outside leaks nothing to an attacker who cannot choose the guess.
     """
+    if not left or not right:
+        # A credential the client sends compared with anything but a literal (a stored token, a
+        # settings value): the other side is the secret it guesses (`scheme != "bearer"` is parsing).
+        sent, other = (left, node.comparators[0]) if left else (right, node.left)
+        if type(other) is not ast.Constant and _client_credential(sent):
+            record(fn, _COMPARISON, sent, node, short(node))
+        return
     secret_left, secret_right = _live(left, "secret_compare"), _live(right, "secret_compare")
     if secret_left and secret_right:
-        return  # two values that may both be secrets the program made (a password typed twice): no guess
+        # A credential the client sends (an `Authorization` header) is a secret and the guess at once:
+        # the side that does not come from outside is the one an attacker learns. Two secrets the
+        # program made (a password typed twice) are no guess.
+        sent_left, sent_right = _client_credential(left), _client_credential(right)
+        if sent_left != sent_right:
+            sent, other = (left, right) if sent_left else (right, left)
+            # The flow shown starts at the program's secret when it is made here, else at what was sent.
+            record(fn, _COMPARISON, other if _made_here(other) else sent, node, short(node))
+        return
     if secret_left:
         record(fn, _COMPARISON, left, node, short(node))
     elif secret_right:
         record(fn, _COMPARISON, right, node, short(node))
+
+
+def _client_credential(taint: frozenset) -> bool:
+    """Holds a credential the client sends: a value from outside that is also secret (`untrusted_secret`)."""
+    return any(atom[0] == "s" and "secret_compare" not in atom[2] and not atom[2] >= _UNTRUSTED for atom in taint)
+
+
+def _made_here(taint: frozenset) -> bool:
+    """Holds secret material a source of this function made (not a call's result or a field, yet unknown)."""
+    return any(atom[0] == "s" and "secret_compare" not in atom[2] for atom in taint)
+
+
+_UNTRUSTED = frozenset(UNTRUSTED_SINK_KINDS)
 
 
 def _live(taint: frozenset, kind: str) -> bool:

@@ -6,7 +6,17 @@ One spec file per framework or library says where untrusted data enters
 checks guard the branch where they hold (`[[validator]]`), which calls carry
 data into the object they are called on (`[[propagator]]`) and which other
 checks guard a branch (`[guards]`). A call the specs do not name passes the
-taint of its arguments and receiver to its result. The files are
+taint of its arguments and receiver to its result.
+
+Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
+untrusted data, secret material, a password, weak randomness, or a credential the client sends,
+`untrusted_secret`, which is both request data and a secret), and a value reaches only the sink
+classes of its kind. Sinks of a kind are often named by what a parameter *is*, not by the
+function: `any_call_keywords` (the `password=` or `salt=` argument of whatever is called),
+`assigned_names` (a store into `session_id = ...`: the weakest evidence, with a low `confidence`),
+`unless_true` (a cookie without `secure=True`). A source's `secret_keys` make some keys of it a
+credential (`headers["Authorization"]`), and `in_functions` limits `param_names` to functions of
+those names (the `raw_password` of `set_password`). The files are
 read once per process and checked against the small schema below, so a typo in
 a key or a sink class fails loudly at load time instead of silently matching
 nothing. The taint pass (`secreview.analysis.taint`) only ever asks the compiled
@@ -33,13 +43,28 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log", "secret_compare")
-SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS
+SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly")
+# Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
+# token, password, salt, nonce or key, a cookie or session value.
+RANDOM_SINK_KINDS = ("random_secret",)
+# A password (a secret a person chose: guessable, so it needs a slow, salted hash) given to a fast digest.
+PASSWORD_SINK_KINDS = ("password_hash",)
+SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS
+# A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
+# summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
+# once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
 # HTML built by string formatting (`markup`, secreview.analysis.framing) is followed from file names
 # read from a directory listing only: request data is judged where the page is sent (`xss`).
 _LISTING_ONLY = frozenset({"markup"})
-VALUE_KINDS = {"untrusted": frozenset(SECRET_SINK_KINDS) | _LISTING_ONLY, "secret": frozenset(UNTRUSTED_SINK_KINDS),
-               "filename": frozenset(SINK_KINDS) - _LISTING_ONLY}
+_KIND_REACHES = {
+    "untrusted": frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY,
+    "secret": frozenset(SECRET_SINK_KINDS),
+    "weak_random": frozenset(RANDOM_SINK_KINDS),
+    "password": frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS),
+    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | frozenset(SECRET_SINK_KINDS),
+    "filename": _LISTING_ONLY,
+}
+VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
 ALL = "*"
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
@@ -65,7 +90,8 @@ _SOURCE_KEYS = {
     "view_first_param": _STR, "param_names": _LIST, "with_receiver_param": _LIST, "safe_annotations": _LIST,
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
-    "not_inside": _LIST,
+    "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
+    "into_argument": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -73,7 +99,8 @@ _SINK_KEYS = {
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
     "django_context": _BOOL,
-    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST,
+    "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
+    "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
@@ -134,6 +161,8 @@ def validate(name: str, data: dict) -> None:
         _check_table(where, sink, _SINK_KEYS, ("kind",))
         if sink["kind"] not in SINK_KINDS:
             raise SpecError(f"{where}: unknown sink kind {sink['kind']!r} (known: {', '.join(SINK_KINDS)})")
+        if sink.get("confidence", "high") not in ("high", "medium", "low"):
+            raise SpecError(f"{where}: confidence must be high, medium or low")
         if "safe_arg" in sink:
             _check_table(f"{where}: safe_arg", sink["safe_arg"], _SAFE_ARG_KEYS, ("position", "keyword", "endswith"))
         for ref in sink.get("constants", ()):
@@ -203,6 +232,14 @@ class SourceSpec:
     operator: bool = False
     server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
     not_inside: frozenset[str] = frozenset()  # top-level packages (the framework itself) where it is no source
+    in_functions: frozenset[str] = frozenset()  # `param_names` only of functions of these names (`set_password`)
+    # Keys of it (lower case) whose values are also credentials (`headers["Authorization"]`): request data
+    # and a secret at once, the kind "untrusted_secret" (see `both_kinds`).
+    secret_keys: frozenset[str] = frozenset()
+    # A call that is a source only when its arguments hold no data: `random.Random(seed)` seeded with a value
+    # the caller supplies is reproducible on purpose (its output is as secret as the seed, which is followed).
+    unless_given_data: bool = False
+    into_argument: bool = False  # the call makes its first argument a value of its kind (`random.shuffle(items)`)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -237,6 +274,8 @@ class SinkSpec:
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     django_context: bool = False  # `Template(src).render(Context({...}))`: values src shows unescaped
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
+    confidence: Confidence = Confidence.HIGH  # at most this sure of a finding here (a sink judged by a name: low)
+    unless_true: str = ""  # no sink when this keyword is given and not the constant False (`secure=True`)
 
 
 @dataclass(frozen=True)
@@ -260,6 +299,12 @@ class Specs:
     sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
     subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's attribute name
     subscript_qualnames: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's qualified name
+    # Sinks by keyword on any call (`any_call_keywords`: the `password=` or `salt=` argument of whatever
+    # is called): keyword -> the sinks naming it. An API's parameter name says what it takes.
+    keyword_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    # Sinks by the name a value is stored in (`assigned_names`: `session_id = ...`, `user.password = ...`):
+    # the weakest evidence, for a value whose use is otherwise unknown; such sinks say so in their label.
+    name_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # Methods that sanitise only when called on an attribute of one of these names
@@ -286,6 +331,12 @@ class Specs:
         return found
 
 
+def both_kinds(spec: SourceSpec) -> frozenset[str]:
+    """The cuts of a value of `spec` that is also a credential: it reaches the sinks of its own kind and the
+    secret ones (an `Authorization` header is request data to an SQL query and a secret to a log)."""
+    return (spec.not_for - VALUE_KINDS[spec.kind]) | VALUE_KINDS["untrusted_secret"]
+
+
 def _source(entry: dict) -> SourceSpec:
     def fs(key: str) -> frozenset[str]:
         return frozenset(entry.get(key, ()))
@@ -304,14 +355,19 @@ def _source(entry: dict) -> SourceSpec:
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
+        in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
+        into_argument=entry.get("into_argument", False),
+        secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
 
 
 def _sink(entry: dict) -> SinkSpec:
     safe = entry.get("safe_arg", {})
+    by_keyword = tuple(entry.get("any_call_keywords", ()))  # a keyword sink takes no position unless it says so
     return SinkSpec(
-        kind=entry["kind"], label=entry.get("label", entry["kind"]), args=tuple(entry.get("args", (0,))),
-        keywords=tuple(entry.get("keywords", ())), receivers=frozenset(entry.get("receivers", ())),
+        kind=entry["kind"], label=entry.get("label", entry["kind"]),
+        args=tuple(entry.get("args", () if by_keyword else (0,))),
+        keywords=tuple(entry.get("keywords", ())) + by_keyword, receivers=frozenset(entry.get("receivers", ())),
         receiver=entry.get("receiver", False), only_if_true=entry.get("only_if_true", ""),
         unless_keyword=entry.get("unless_keyword", ""), unless_position=entry.get("unless_position", -1),
         safe_position=safe.get("position", -1),
@@ -324,6 +380,7 @@ def _sink(entry: dict) -> SinkSpec:
         subclasses=entry.get("subclasses", False),
         django_context=entry.get("django_context", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
+        confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),
     )
 
 
@@ -352,6 +409,10 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.subscript_stores[attribute] = sink
             for qualname in entry.get("subscript_qualnames", ()):
                 specs.subscript_qualnames[qualname] = sink
+            for keyword in entry.get("any_call_keywords", ()):
+                specs.keyword_sinks.setdefault(keyword, []).append(sink)
+            for assigned in entry.get("assigned_names", ()):
+                specs.name_sinks.setdefault(assigned, []).append(sink)
         for entry in data.get("sanitiser", ()):
             cuts = frozenset(entry["cuts"])
             for qualname in entry.get("calls", ()):

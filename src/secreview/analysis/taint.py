@@ -28,7 +28,7 @@ from typing import NamedTuple
 from secreview import suppress
 from secreview.analysis import containers, control, folding, framing, guards, neutralisers, sink_events, steps, views
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, load
+from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, both_kinds, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
 from secreview.gcpause import paused_gc
@@ -45,6 +45,8 @@ _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 _URL_KINDS = frozenset({"ssrf", "redirect"})
 _EQUALITY = (ast.Eq, ast.NotEq)
+# What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
+_TYPE_ATTRIBUTES = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
 _REPR = ord("r")
 _PATH = frozenset({"path"})
 _REDIRECT = frozenset({"redirect"})
@@ -69,6 +71,8 @@ class _Module:
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
         self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
+        # source index -> (keys of it that hold a credential, the cuts of a value of both kinds)
+        self.secret_keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -180,6 +184,8 @@ class _Module:
         self.fresh[id(node)] = index
         if spec.server_keys:
             self.server_keys[index] = spec.server_keys
+        if spec.secret_keys:
+            self.secret_keys[index] = (spec.secret_keys, both_kinds(spec))
         return frozenset({("s", index, spec.not_for)})
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
@@ -197,7 +203,19 @@ class _Module:
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
             self.fresh[id(outer)] = index
+            secret = self.secret_keys.get(index)
+            if secret is not None and _named_key(outer) in secret[0]:  # `request.headers["Authorization"]`
+                self.sources[index] = SourceInfo(f"{old.label}, a credential the client sends", short(outer),
+                                                 old.line, old.column, old.confidence)
+                return frozenset({("s", index, secret[1])})
         return taint
+
+
+def _named_key(outer: ast.AST) -> str:
+    """The constant key `outer` reads, lower-cased: `headers["Authorization"]`, `META.get("HTTP_AUTHORIZATION")`."""
+    kind = type(outer)
+    key = outer.slice if kind is ast.Subscript else outer.args[0] if kind is ast.Call and outer.args else None  # type: ignore[attr-defined]
+    return key.value.lower() if type(key) is ast.Constant and isinstance(key.value, str) else ""  # type: ignore[attr-defined]
 
 
 def _server_key(key: object, keys: frozenset[str]) -> bool:
@@ -357,6 +375,8 @@ class _FunctionPass:
         taint = handler(self, value) if handler is not None else EMPTY
         for target in stmt.targets:
             self.bind(target, taint, value)
+        if taint and self.mod.specs.name_sinks:  # `session_id = ...`: a use known only by its name
+            sink_events.by_name(self, stmt, taint)
 
     def _ann_assign(self, stmt: ast.AnnAssign) -> None:
         if stmt.value is not None:
@@ -670,6 +690,8 @@ class _FunctionPass:
         mod = self.mod
         attr = node.attr
         value = node.value
+        if attr in _TYPE_ATTRIBUTES:
+            return EMPTY
         candidates = mod.receiver_attrs.get(attr)
         if candidates or self.class_sources:
             receiver = spell(value, 2)
@@ -755,7 +777,7 @@ class _FunctionPass:
         left = self.ev(node.left)
         if len(node.comparators) == 1:
             right = self.ev(node.comparators[0])
-            if left and right and type(node.ops[0]) in _EQUALITY:
+            if (left or right) and type(node.ops[0]) in _EQUALITY:
                 sink_events.comparison(self, node, left, right)
         else:
             for comparator in node.comparators:
@@ -933,8 +955,10 @@ class _FunctionPass:
         if not everything and not receiver:
             return self._clean_call(node, func, method, qual, known, args, keywords, star, bound, own)
         # sources
-        if known.source is not None:
-            return self._call_source(node, func, receiver, known.source)
+        if known.source is not None and not (known.source.unless_given_data and everything):
+            if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
+                self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
+            return self._into_argument(node, known.source, self._call_source(node, func, receiver, known.source))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
@@ -949,6 +973,8 @@ class _FunctionPass:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
                 return EMPTY  # rows come from the database, not from the query text
+        if keywords and mod.specs.keyword_sinks:  # `password=`, `salt=` of any call
+            sink_events.by_keyword(self, node, func, args, keywords, receiver)
         # sanitisers
         cuts = known.cuts
         if cuts is None and method is not None:
@@ -962,6 +988,8 @@ class _FunctionPass:
             return cut(everything, cuts)
         if method in _LOOKUPS and qual is None:
             # d.get(key, default): a value of the mapping or the default, never the key
+            if receiver and len(receiver) == 1 and mod.secret_keys:  # `request.META.get("HTTP_AUTHORIZATION")`
+                receiver = mod.widen_source(func.value, node, receiver)  # type: ignore[union-attr]
             return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
         if everything and (method in mod.specs.into_receiver_methods or qual in mod.specs.into_receiver_calls):
@@ -992,7 +1020,7 @@ class _FunctionPass:
         """A call given no tainted value: only a source or a function of the project can return taint."""
         mod = self.mod
         if known.source is not None:
-            return mod.new_source(node, known.source)
+            return self._into_argument(node, known.source, mod.new_source(node, known.source))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
@@ -1037,6 +1065,23 @@ class _FunctionPass:
         if receiver and type(node.func) is ast.Attribute and _read_here(receiver):
             built.append((None, leading_to(node.func.value, line)))  # type: ignore[attr-defined]
         return tuple(entry for entry in built if entry[1])
+
+    def _source_call_sinks(self, node: ast.Call, func: ast.expr, args: list[frozenset],
+                           keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset,
+                           sinks: list[SinkSpec] | None) -> None:
+        """A source that is also a sink for what it is given (`hmac.new(key, ...)` takes a key and makes a MAC)."""
+        for sink in sinks or ():
+            sink_events.check(self, sink, node, func, args, keywords, star, receiver)
+        if keywords and self.mod.specs.keyword_sinks:
+            sink_events.by_keyword(self, node, func, args, keywords, receiver)
+
+    def _into_argument(self, node: ast.Call, spec: SourceSpec, made: frozenset) -> frozenset:
+        """`random.shuffle(chars)`: the source's value is its first argument, changed in place."""
+        if spec.into_argument and node.args:
+            key = self.key(node.args[0])
+            if key is not None:
+                self.env[key] = _join(self.load_key(key), made)
+        return made
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
@@ -1224,7 +1269,8 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
             for param in data_params[1:]:
                 if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
                     found.setdefault(param.arg, spec)
-        if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)):
+        if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)) \
+                and (not spec.in_functions or node.name in spec.in_functions):
             for name in names:
                 if name in spec.param_names:
                     found.setdefault(name, spec)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from secreview.analysis.specs import UNTRUSTED_SINK_KINDS
 from secreview.model import Confidence, Severity
 from secreview.rules.base import REGISTRY, Context, Rule, rule
 
@@ -173,6 +174,77 @@ _RULES = (
                 "an error code, `digest_size` or `token_loc` are not secrets). Evidence needed: such an origin, a "
                 "path from it to one side of `==`/`!=`, and data on the other side (a parameter, request data, a "
                 "call's result), not a constant"),
+    _Doc("secret_error", "secret-in-exception", "Password, token or key written into an exception message", "209",
+         Severity.MEDIUM,
+         "Exception messages end up in tracebacks, error pages, API error bodies, crash reports and logs, "
+         "read by people (and sometimes clients) who must never see the credential.",
+         'expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()\n'
+         'if not hmac.compare_digest(expected, given):\n'
+         '    raise PermissionError(f"bad signature {given}, expected {expected}")',
+         'if not hmac.compare_digest(expected, given):\n    raise PermissionError("bad signature")',
+         "Say what failed, not the secret: drop the value, or show an identifier or the last four characters; "
+         "mask text that may hold one (oslo_utils.strutils.mask_password).",
+         origin="Follows secret material and passwords, judged by where the value was made and never by its "
+                "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, derived keys, `getpass`, "
+                "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
+                "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
+                "exception (or a class of the module deriving from one)"),
+    _Doc("cookie_secure", "secret-cookie-without-secure", "Cookie holding a secret sent over plain HTTP", "614",
+         Severity.MEDIUM,
+         "Without Secure the browser also sends the cookie over plain HTTP, where anyone on the network can "
+         "read the secret it holds and replay it.",
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, httponly=True)',
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, httponly=True, secure=True, '
+         'samesite="Lax")',
+         "Set cookies that hold a token, session or signature with secure=True (and httponly=True, "
+         "samesite='Lax').",
+         origin="Follows secret material, judged by where the value was made and never by the cookie's "
+                "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, signed or derived values, "
+                "loaded keys, a credential the client sent). Evidence needed: a path from such a value to the "
+                "value of `set_cookie`/`set_signed_cookie`, and the flag missing or False (the frameworks' "
+                "default is False)"),
+    _Doc("cookie_httponly", "secret-cookie-without-httponly", "Cookie holding a secret readable by page scripts",
+         "1004", Severity.MEDIUM,
+         "Any script on the page, including one injected through an XSS bug, can read the cookie and send "
+         "the secret it holds to an attacker.",
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, secure=True)',
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("remember", token, secure=True, httponly=True)',
+         "Set cookies that hold a token, session or signature with httponly=True (only a CSRF cookie that "
+         "scripts must read is an exception).",
+         origin="Follows secret material, judged by where the value was made and never by the cookie's "
+                "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, signed or derived values, "
+                "loaded keys, a credential the client sent). Evidence needed: a path from such a value to the "
+                "value of `set_cookie`/`set_signed_cookie`, and the flag missing or False (the frameworks' "
+                "default is False)"),
+    _Doc("random_secret", "insecure-random-for-secret", "Predictable random value used as a secret", "338",
+         Severity.HIGH,
+         "The random module's Mersenne Twister is recovered from 624 outputs (numpy's generators and uuid1 "
+         "are as predictable): every past and future token, password, salt or session id it made is known.",
+         'token = "".join(random.choice(ALPHABET) for _ in range(32))\n'
+         'response.set_cookie("session", token, secure=True, httponly=True)',
+         'token = secrets.token_urlsafe(32)\nresponse.set_cookie("session", token, secure=True, httponly=True)',
+         "Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(16), secrets.choice(alphabet) or "
+         "secrets.randbelow(n) (random.SystemRandom draws from the same CSPRNG).",
+         origin="Follows predictable values, judged by where they were made (every `random.*` function and "
+                "`random.Random` instance, `numpy.random`, `uuid.uuid1`; not `random.SystemRandom` or `secrets`). "
+                "Evidence needed: a path from such a value to a use that needs it unguessable: a credential "
+                "keyword of any call (`password=`, `token=`, `salt=`, `nonce=`, `session_id=`), the key, IV, "
+                "nonce or salt of a crypto API, a cookie value; a value only stored in a name such as "
+                "`session_id` is reported at low confidence, and only when it reaches none of these. Jitter, "
+                "sampling and shuffles reach none"),
+    _Doc("password_hash", "fast-hash-for-password", "Password hashed with a fast digest", "916", Severity.HIGH,
+         "Fast digests (MD5, SHA-1, SHA-256, ...) let whoever obtains the hashes try billions of guesses a second "
+         "on a GPU; people choose guessable passwords, so most of them fall.",
+         'def set_password(self, raw_password):\n    self.pw_hash = hashlib.sha256(raw_password.encode()).hexdigest()',
+         'def set_password(self, raw_password):\n    self.pw_hash = argon2.PasswordHasher().hash(raw_password)',
+         "Store passwords with a slow, salted KDF: hashlib.scrypt, hashlib.pbkdf2_hmac with at least 600,000 "
+         "iterations, argon2-cffi's PasswordHasher, bcrypt, or your framework's password hasher.",
+         origin="Follows passwords, judged by where the value comes from (`getpass.getpass`, the password "
+                "parameter of `check_password`, `set_password`, `make_password`, `authenticate`, `create_user` "
+                "and their project overrides; a parameter only named `password` counts at low confidence and "
+                "the finding says so). Evidence needed: a path from such a value to the data of a fast digest "
+                "(`hashlib.md5/sha1/sha256/...`, `hashlib.new`); a key-derivation function on the way "
+                "(`pbkdf2_hmac`, `scrypt`, bcrypt, argon2) makes a key, not a password"),
     _Doc("argument", "taint-argument-injection", "Untrusted data may be read as an option of a command", "88",
          Severity.MEDIUM,
          "A value starting with `-` becomes an option of git, ssh, curl or tar: `--upload-pack=cmd`, "
@@ -210,6 +282,10 @@ _TARGETS = {
     "trust": "the server-side session",
     "markup": "HTML markup built by string formatting (an element in the constant text)", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
+    "random_secret": "a use that needs an unguessable value",
+    "secret_error": "an exception message",
+    "cookie_secure": "a cookie without the Secure flag", "cookie_httponly": "a cookie without the HttpOnly flag",
+    "password_hash": "the data of a fast digest",
     "decompress": "a decompression without a size bound",
 }
 
@@ -243,8 +319,10 @@ _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.
 # Nor CWE-409: its pattern rule (decompression-unbounded) reports a public function's parameter, which
 # is no taint source, so a sink the flow sees as clean is not thereby bounded.
-TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items() if kind not in ("regex", "secret_log", "secret_compare",
-                                                                                  "decompress"))
+# Nor the rules of value kinds (secrets, weak randomness, passwords): a value proven not to be a secret
+# says nothing of what a pattern rule judges (a whole mapping logged, a cookie named `session`).
+TAINT_CWES = frozenset(cwe for kind, cwe in _CWES.items()
+                       if kind in UNTRUSTED_SINK_KINDS and kind not in ("regex", "decompress"))
 
 
 def cwe_of(kind: str) -> str | None:

@@ -137,18 +137,43 @@ def tar_data_filter(site: Site) -> Result:
 _SECRETS = {"random.choice": "choice", "random.getrandbits": "randbits"}
 
 
+def _source_call(site: Site) -> ast.Call | None:
+    """The call a flow finding starts from, when it is in the finding's file."""
+    if not site.finding.path:
+        return _call(site)
+    start = site.finding.path[0].location
+    if start.path != site.finding.location.path:
+        return None
+    return next((node for node in ast.walk(site.module.tree) if isinstance(node, ast.Call)
+                 and node.lineno == start.line and node.col_offset == start.column), None)
+
+
+def _more_random(site: Site, call: ast.Call) -> bool:
+    """Another call of the random module in the same function: changing one call would leave the value
+    made of predictable parts (`[random.choice(lower), random.choice(digits), ...]`), so no fix."""
+    for node in ast.walk(site.enclosing_scope(call)):
+        if isinstance(node, ast.Call) and node is not call:
+            name = site.qualname(node.func) or ""
+            if name.startswith("random.") and not name.startswith("random.SystemRandom"):
+                return True
+    return False
+
+
 @fixer("insecure-random-for-secret")
 def secrets_module(site: Site) -> Result:
     """`random.choice(seq)` -> `secrets.choice(seq)`, `random.getrandbits(n)` -> `secrets.randbits(n)`,
-    `random.randrange(n)` -> `secrets.randbelow(n)`: the same values from the OS's CSPRNG."""
-    call = _call(site)
+    `random.randrange(n)` -> `secrets.randbelow(n)`: the same values from the OS's CSPRNG.
+
+    The finding is at the use (a cookie, a `token=` argument); the call to change is where the flow
+    starts, its first step, when that is in the same file."""
+    call = _source_call(site)
     name = site.qualname(call.func) if call else None
     if call is None or name is None or call.keywords:
         return None
     replacement = _SECRETS.get(name)
     if name == "random.randrange" and len(call.args) == 1:
         replacement = "randbelow"
-    if replacement is None or any(isinstance(a, ast.Starred) for a in call.args):
+    if replacement is None or any(isinstance(a, ast.Starred) for a in call.args) or _more_random(site, call):
         return None
     edits = site.replace_using(call.func, "secrets", f"{{module}}.{replacement}")
     return (f"Use secrets.{replacement}, which draws from the operating system's CSPRNG.", edits) if edits else None

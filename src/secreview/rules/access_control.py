@@ -400,6 +400,17 @@ def _secrets_at(node: ast.AST, ctx: Context) -> tuple[tuple[str, str, str, ast.A
     return _LAST_SECRETS[1]
 
 
+def _bound_literal(ctx: Context, name: ast.Name) -> str | None:
+    """The literal a plain-named constant holds (`PRIMARY = "..."` given as `password=PRIMARY`).
+
+    A name that says what it holds (`DB_PASSWORD`) is reported once, where it gets its literal.
+    """
+    value = ctx.constant_value(name)
+    if not isinstance(value, str) or _secret_rule(name.id, value) is not None:
+        return None
+    return value
+
+
 def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
     """(name, literal text, where to report) for every name-to-string-literal pairing at `node`.
 
@@ -414,6 +425,10 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
                 value = _string(kw.value)
                 if value is not None:
                     pairs.append((kw.arg, value, node))
+            elif kw.arg and kw.value.__class__ is ast.Name:
+                value = _bound_literal(ctx, kw.value)  # type: ignore[arg-type]
+                if value is not None:
+                    pairs.append((f"{kw.arg}={kw.value.id}", value, node))  # type: ignore[attr-defined]
         args, func = node.args, node.func  # type: ignore[attr-defined]
         # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
         if (len(args) == 2 and isinstance(args[1], ast.Constant)

@@ -28,11 +28,6 @@ FAST_HASHES = (
     "hashlib.sha512", "hashlib.sha3_256", "hashlib.sha3_512", "hashlib.blake2b", "hashlib.blake2s",
     "hashlib.new",
 )
-RANDOM_CALLS = (
-    "random.random", "random.randint", "random.randrange", "random.choice", "random.choices",
-    "random.sample", "random.getrandbits", "random.uniform", "random.randbytes",
-    "numpy.random.randint", "numpy.random.choice", "numpy.random.bytes",
-)
 
 
 def _password_hint(node: ast.Call, ctx: Context) -> str | None:
@@ -42,49 +37,6 @@ def _password_hint(node: ast.Call, ctx: Context) -> str | None:
     else:
         data = argument(node, 0, "string")
     return (mentions(data, PASSWORD) if data is not None else None) or sensitive_purpose(ctx, PASSWORD)
-
-
-@rule(
-    id="fast-hash-for-password",
-    name="Password hashed with a fast digest",
-    cwe="916",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    calls=FAST_HASHES,
-    bandit=("B303", "B324"),
-    fix="Store passwords with a slow, salted KDF: hashlib.scrypt, hashlib.pbkdf2_hmac with at least "
-    "600,000 iterations, argon2-cffi's PasswordHasher, or your framework's password hasher.",
-)
-def fast_hash_for_password(node: ast.Call, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds a password (by the names of the data hashed, the variable that
-    receives the digest, or the enclosing function) hashed with a fast digest
-    such as MD5, SHA-1 or SHA-256.
-
-    ## Why is this bad
-    Fast digests let an attacker who obtains the hashes try billions of
-    guesses a second on a GPU; MD5 and SHA-1 are also broken (CWE-916).
-
-    ## Example
-    ```python
-    record.pw_hash = hashlib.sha256(password.encode()).hexdigest()
-    ```
-
-    ## Use instead
-    ```python
-    record.pw_hash = argon2.PasswordHasher().hash(password)
-    ```
-    """
-    if is_false(getattr(keyword(node, "usedforsecurity"), "value", None)):
-        return
-    hint = _password_hint(node, ctx)
-    if hint is None:
-        return
-    name = ctx.call_name(node) or ""
-    algorithm = name.rsplit(".", 1)[-1] if name != "hashlib.new" else "hashlib.new"
-    ctx.report(node, f"`{hint}` is hashed with {algorithm}, a fast digest: stolen hashes can be "
-               "brute-forced at billions of guesses per second.")
 
 
 _UNIQUENESS_ONLY = re.compile(r"^c?nonce$|^salt$|tokeni[sz]", re.IGNORECASE)
@@ -154,7 +106,7 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
         algorithm = name.rsplit(".", 1)[-1].upper()
         data = argument(node, 0, "string")
     if name != "hmac.new" and _password_hint(node, ctx):
-        return  # fast-hash-for-password reports this with the more specific CWE
+        return  # a password: fast-hash-for-password (CWE-916) follows it from where it comes from
     if isinstance(data, ast.Call) and (ctx.call_name(data) or "").startswith(_RANDOM_BYTES):
         return  # `sha1(os.urandom(64)).hexdigest()`: a random marker; nothing to collide with
     hint = (mentions(data, SENSITIVE) if data is not None else None) or sensitive_purpose(ctx)
@@ -165,46 +117,6 @@ def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
     if hint is None:
         return
     ctx.report(node, f"{algorithm} protects `{hint}`; collisions in {algorithm} are practical, so it can be forged.")
-
-
-@rule(
-    id="insecure-random-for-secret",
-    name="random module used for a secret",
-    cwe="338",
-    severity=Severity.HIGH,
-    confidence=Confidence.MEDIUM,
-    calls=RANDOM_CALLS,
-    bandit=("B311",),
-    fix="Use the secrets module: secrets.token_urlsafe(32), secrets.token_hex(16), "
-    "secrets.choice(alphabet) or secrets.randbelow(n).",
-)
-def insecure_random_for_secret(node: ast.Call, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds values from `random` (a Mersenne Twister) that become tokens,
-    passwords, salts, nonces, session ids or one-time codes, judged from the
-    variable, keyword or function that receives them. `random` for a shuffle
-    or a simulation is fine and is not reported.
-
-    ## Why is this bad
-    The generator's state can be recovered from 624 outputs, after which
-    every past and future "secret" is known (CWE-338).
-
-    ## Example
-    ```python
-    reset_token = "".join(random.choice(ALPHABET) for _ in range(32))
-    ```
-
-    ## Use instead
-    ```python
-    reset_token = secrets.token_urlsafe(32)
-    ```
-    """
-    purpose = sensitive_purpose(ctx)
-    if purpose is None:
-        return
-    ctx.report(node, f"{ctx.call_name(node)}() produces `{purpose}`, but the random module is predictable; "
-               "an attacker who sees some outputs can compute the rest.")
 
 
 # -- ciphers, modes, IVs and key sizes -----------------------------------------

@@ -164,3 +164,25 @@ def issue_signed(claims):
     # A name that does not say it is a key: the use is where the literal shows as one.
     # ruleid: hardcoded-cryptographic-key
     return jwt.encode(claims, SIGNING, algorithm="HS256")
+
+
+# A constant whose name says nothing, given where a password goes: the use says what it is.
+PRIMARY = "Vx9#kq2Lm!8zR"
+PLACEHOLDER_VALUE = "changeme"
+DB_HOST = "db.internal"
+
+
+def connect_primary():
+    # ruleid: hardcoded-password
+    return psycopg.connect(host=DB_HOST, user="app", password=PRIMARY)
+
+
+def connect_with_placeholder():
+    # ok: hardcoded-password
+    return psycopg.connect(host=DB_HOST, user="app", password=PLACEHOLDER_VALUE)
+
+
+def connect_with_env(environ=os.environ):
+    primary = environ.get("DB_PASSWORD", "")
+    # ok: hardcoded-password
+    return psycopg.connect(host=DB_HOST, user="app", password=primary)

@@ -1,6 +1,7 @@
 """Weak hashes for passwords and signatures (CWE-916, CWE-328)."""
 import hashlib
 import hmac
+import os
 
 
 def store_password(user, password):
@@ -8,10 +9,15 @@ def store_password(user, password):
     user.pw_hash = hashlib.md5(password.encode()).hexdigest()
 
 
-def store_password_sha(user, raw):
-    # ruleid: fast-hash-for-password
-    password_hash = hashlib.sha256(raw.encode()).hexdigest()
-    user.password_hash = password_hash
+class Account:
+    def set_password(self, raw_password):
+        # ruleid: fast-hash-for-password
+        self.password_hash = hashlib.sha256(raw_password.encode()).hexdigest()
+
+    def check_password(self, raw_password):
+        # ok: fast-hash-for-password
+        derived = hashlib.pbkdf2_hmac("sha256", raw_password.encode(), self.salt, 600_000)
+        return hmac.compare_digest(derived, self.derived)
 
 
 def store_password_properly(user, password, salt):
@@ -56,3 +62,31 @@ def omit_placeholder():
     # A digest of random bytes is a random marker: there is nothing for a collision to forge.
     # ok: weak-hash-for-security
     return "__omit_place_holder__%s" % hashlib.sha1(os.urandom(64)).hexdigest()
+
+
+def _digest(text):
+    # ruleid: fast-hash-for-password
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def enrol_admin(store):
+    import getpass
+    entered = getpass.getpass("New admin password: ")
+    store["admin"] = _digest(entered)
+
+
+def enrol_admin_safely(store):
+    import getpass
+    entered = getpass.getpass("New admin password: ")
+    salt = os.urandom(16)
+    # ok: fast-hash-for-password
+    store["admin"] = salt + hashlib.scrypt(entered.encode(), salt=salt, n=2**14, r=8, p=1)
+
+
+def issue_api_token(store, user):
+    import secrets
+    token = secrets.token_urlsafe(32)
+    # A random token has 256 bits of entropy: a fast digest of it cannot be brute-forced.
+    # ok: fast-hash-for-password
+    store[user] = hashlib.sha256(token.encode()).hexdigest()
+    return token
