@@ -47,3 +47,54 @@ def test_network_input_stays_critical() -> None:
     found = code_findings(VIEW, "app/views.py")
     assert [(f.location.line, f.severity) for f in found] == [(5, Severity.CRITICAL)]
     assert "by design" not in found[0].message
+
+
+TOOLS = textwrap.dedent("""\
+    import os
+    import subprocess
+
+    from flask import request
+
+
+    def find_installer():
+        root = os.environ.get("ProgramFiles") or "C:/Program Files"
+        return subprocess.check_output([os.path.join(root, "Installer", "vswhere.exe"), "-latest"])
+
+
+    def run_tool():
+        return subprocess.check_output([request.args["tool"], "--version"])
+""")
+
+
+def test_program_named_by_the_environment_is_a_low_by_design_finding() -> None:
+    found = [f for f in review_source(TOOLS, "app/tools.py").findings if f.rule_id == "taint-command-injection"]
+    by_line = {f.location.line: f for f in found}
+    assert sorted(by_line) == [9, 13]
+    assert by_line[9].severity is Severity.LOW and "by design" in by_line[9].message
+    assert by_line[13].severity is Severity.CRITICAL and "by design" not in by_line[13].message
+
+
+HELPER = textwrap.dedent("""\
+    import pickle
+    import sys
+
+    from flask import request
+
+
+    def main():
+        options = pickle.loads(sys.stdin.buffer.read())
+        return options
+
+
+    def upload():
+        return pickle.loads(request.get_data())
+""")
+
+
+def test_operator_input_unpickled_is_a_low_by_design_finding() -> None:
+    found = {f.location.line: f for f in review_source(HELPER, "app/helper.py").findings
+             if f.rule_id == "taint-unsafe-deserialization"}
+    assert sorted(found) == [8, 13]
+    assert found[8].severity is Severity.LOW and "by design" not in found[13].message
+    assert "operator" in found[8].message
+    assert found[13].severity is Severity.CRITICAL

@@ -59,3 +59,17 @@ def test_include_tests_option(tmp_path, capsys) -> None:  # type: ignore[no-unty
     listed = json.loads(capsys.readouterr().out)
     assert (default["summary"]["findings"], default["summary"]["in_tests"]) == (0, 1)
     assert (listed["summary"]["findings"], listed["summary"]["in_tests"]) == (1, 0)
+
+
+SCRATCH = textwrap.dedent("""\
+    import tempfile
+
+
+    def scratch():
+        return tempfile.mktemp()
+""")
+
+
+def test_mktemp_race_is_reported_in_application_code_only() -> None:
+    assert rule_ids(review_source(SCRATCH, "app/scratch.py")) == ["insecure-tempfile-mktemp"]
+    assert rule_ids(review_source(SCRATCH, "collection/tests/integration/files/bad.py")) == []

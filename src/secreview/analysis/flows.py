@@ -22,6 +22,7 @@ the same (an object built from untrusted data is untrusted), and its
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,7 +36,7 @@ from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
 from secreview.cwe import catalog
 from secreview.model import Confidence, Finding, Location, Severity, Step
-from secreview.rules.base import Rule
+from secreview.rules.base import Rule, is_test_path
 
 MAX_DEPTH = 60
 _MAX_ROUNDS = 6
@@ -267,6 +268,8 @@ class Project:
         self._expanding: set[tuple] = set()
         self._depth = 0
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
+        # path -> (its summary, guessed view source -> its function)
+        self._view_sources: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}
         self._targets: dict[str, tuple[str | None, bool]] = {}
         # Resolving a name looks up the name and the names it starts with (its owner, its
         # packages), which only the modules named by one of them define; a re-export or a base
@@ -617,7 +620,8 @@ class Project:
         found: list[TaintFlow] = []
         for key, sink_module, sink, steps in self.sinks(fn):
             if key[0] == "s":
-                found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
+                if not self._helper_parameter(key[1], key[2]):
+                    found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
             elif key[0] == "f":
                 found.extend(self._field_flows(key, sink_module, sink, steps))
             elif sink.kind in library.KINDS:  # a parameter: the caller's data, if this is library API
@@ -643,7 +647,8 @@ class Project:
                 self.trace.fact(("m", writer.module.path))
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
-                if inner[0] == "s" and not neutralised(sink.kind, inner[-1]):
+                if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
+                        and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
                 elif inner[0] == "p":
@@ -651,7 +656,8 @@ class Project:
                             and library.stored_as_given(taint, inner[1]):
                         found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
                     for caller_key, caller_steps in self._param_sources(writer, inner).items():
-                        if not neutralised(sink.kind, caller_key[-1]):
+                        if not neutralised(sink.kind, caller_key[-1]) \
+                                and not self._helper_parameter(caller_key[1], caller_key[2]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
                                                    (*caller_steps, *before, stored, *steps)))
@@ -675,6 +681,24 @@ class Project:
         if self.trace is not None:
             self.trace.fact(("c", qualname))
         return self.callers_index.get(qualname, [])
+
+    def _helper_parameter(self, path: str, index: int) -> bool:
+        """Source `index` of module `path` is a parameter of a function that only looks like a view
+        (`def render(request, template_name, context=None)`) and that code of the project outside
+        its tests calls: a helper, whose parameters hold what its callers pass (linked as such).
+
+        A view is registered in a URL configuration, not called; tests call views directly, so
+        their calls do not count.
+        """
+        if self.trace is not None:
+            self.trace.fact(("m", path))
+        module = self.module(path)
+        known = self._view_sources.get(path)
+        if known is None or known[0] is not module:
+            known = self._view_sources[path] = (module, {
+                index: qualname for qualname, summary in module.functions.items() for index in summary.view_sources})
+        qualname = known[1].get(index) if known[1] else None
+        return qualname is not None and any(not is_test_path(caller) for caller, _ in self._callers(qualname))
 
     def _param_sources(self, fn: _Fn, key: Key) -> Flow:
         """Sources the callers of `fn` pass for parameter `key` (one level up: constructors' callers).
@@ -815,6 +839,18 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         severity = Severity.LOW
         message += (" Running code its operator supplies (a shell's -c, a startup file, a REPL) is a feature "
                     "by design; it matters only if someone else can set this input.")
+    elif sink.kind == "deserialization" and source.label in _operator_labels():
+        severity = Severity.LOW
+        message += (" Unpickling what its operator supplies runs only code the operator could run anyway (a "
+                    "parent process feeding its helper through stdin, a file named on the command line); it "
+                    "matters only if someone else can set this input.")
+    elif sink.label in _program_labels() and source.label in _operator_labels():
+        severity = Severity.LOW
+        message += (" Running a program found where its operator's environment or command line says (as a "
+                    "PATH lookup does) is a feature by design; it matters only if someone else can set this input.")
+    confidence = min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH))
+    if _project_calls(hops) >= _CALLS_FOR_LOW:
+        confidence = Confidence.LOW
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -822,13 +858,28 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         pillar=weakness.primary_pillar,
         secondary_pillars=weakness.secondary_pillars,
         severity=severity,
-        confidence=min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH)),
+        confidence=confidence,
         location=Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column),
         source_line=sink.line_text,
         message=message,
         fix=rule.fix,
         path=path,
     )
+
+
+# A flow that passes through this many calls of the project is a hint (low confidence): each call
+# hands the value on through a summary (a result built from an argument, an object built from a
+# field) that may not hold the data it was given. Measured on the signal bench (docs/confidence.md):
+# of the high-confidence flows through two or more calls 2 of 9 were real or debatable, of those
+# through fewer every one.
+_CALLS_FOR_LOW = 2
+_CALL_STEP = re.compile(r"^[\w.]+\(.*\)$")
+
+
+def _project_calls(hops: tuple[Step, ...]) -> int:
+    """How many of the steps between a flow's source and its sink are calls (`helper(x, ...)`), not
+    assignments, checks or stores."""
+    return sum(1 for step in hops if " = " not in step.description and _CALL_STEP.match(step.description))
 
 
 @lru_cache(maxsize=1)
@@ -844,6 +895,12 @@ def _sink_confidence() -> dict[str, Confidence]:
 def _operator_labels() -> frozenset[str]:
     """Labels of the sources the program's own operator controls (specs: `operator = true`)."""
     return frozenset(spec.label for spec in load().sources if spec.operator)
+
+
+@lru_cache(maxsize=1)
+def _program_labels() -> frozenset[str]:
+    """Labels of the sinks that choose the program to run (specs: `argv_program = true`)."""
+    return frozenset(sink.label for sinks in load().sink_calls.values() for sink in sinks if sink.argv_program)
 
 
 def _same_line(step: Step, source: Step) -> bool:

@@ -99,23 +99,27 @@ def binop_framed(node: ast.BinOp) -> bool:
     return op is ast.Add and bool(_matching(_text(node.left), _text(node.right)))
 
 
-def evaluate_binop(fn: _FunctionPass, node: ast.BinOp) -> frozenset:
-    """The taint of a marked `%` or `+` (its operands evaluated once), recording the sunk values."""
+def binop(fn: _FunctionPass, node: ast.BinOp, left: frozenset, values: list[frozenset], whole: frozenset) -> frozenset:
+    """Record the framed values of a marked `%` or `+` the pass evaluated; the result's taint.
+
+    `left` is the taint of a `+`'s left operand, `values` the right operand's (one entry) or, for a
+    `%` with a tuple, each argument's (URL cuts applied); `whole` the taint of the expression.
+    """
     if type(node.op) is ast.Add:
-        left, right = fn.ev(node.left), fn.ev(node.right)
+        right = values[0] if values else EMPTY
         head = _text(node.left) or ""
         matched = _matching(_text(node.left), _text(node.right))
         for sink in matched:
             if sink is not CRLF or _added_in_line(node):
                 _record(fn, sink, node, left if sink.body and sink.body in head else left | right)
-        return _built(left | right, matched)
+        return _built(whole, matched)
     text = _text(node.left) or ""
     conversions = [c for c in _CONVERSION.findall(text) if c != "%"]
     right = node.right
-    per_element = type(right) is ast.Tuple and len(right.elts) == len(conversions) \
+    per_element = type(right) is ast.Tuple and len(values) == len(right.elts) == len(conversions) \
         and not any(type(e) is ast.Starred for e in right.elts)  # type: ignore[attr-defined]
-    values = [fn.ev(e) for e in right.elts] if per_element else [fn.ev(right)]  # type: ignore[attr-defined]
-    for sink in _matching(text):
+    matched = _matching(text)
+    for sink in matched:
         framed = _framed_conversions(sink, text)
         sunk = EMPTY
         if per_element:
@@ -123,12 +127,10 @@ def evaluate_binop(fn: _FunctionPass, node: ast.BinOp) -> frozenset:
                 if index in framed and conversion not in sink.safe:
                     sunk = sunk | taint
         elif any(conversions[i] not in sink.safe for i in framed if i < len(conversions)):
-            sunk = values[0]
+            for taint in values:
+                sunk = sunk | taint
         _record(fn, sink, node, sunk)
-    whole = EMPTY
-    for taint in values:
-        whole = whole | taint
-    return _built(whole, _matching(text))
+    return _built(whole, matched)
 
 
 def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint: frozenset) -> frozenset:

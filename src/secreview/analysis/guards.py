@@ -36,6 +36,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from secreview.analysis import flags
 from secreview.analysis.neutralisers import ABSOLUTE, CR, DOTDOT, LF, LINE_BREAK_SINKS
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
@@ -94,8 +95,11 @@ def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
         return orelse, body
     if kind is ast.BoolOp:
         return _bool_op(fn, test)  # type: ignore[arg-type]
-    if kind is ast.Name:  # `if name:` ... else: an empty string or None, which carries no text
-        key = fn.key(test)
+    if kind is ast.Name:
+        held = flags.recalled(fn, test.id)  # type: ignore[attr-defined]
+        if held is not None:  # `ok = url_has_allowed_host_and_scheme(u, ...)` ... `u if ok else "/"`
+            return held
+        key = fn.key(test)  # `if name:` ... else: an empty string or None, which carries no text
         return ({}, {key: _ALL}) if key is not None else _NONE
     if kind is ast.Attribute:
         if test.attr in _HOST_PARTS:  # type: ignore[attr-defined]
@@ -111,14 +115,33 @@ def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
 
 
 def _bool_op(fn: _FunctionPass, test: ast.BoolOp) -> tuple[Clean, Clean]:
-    """`a and b`: both hold in the true branch; `a or b`: neither holds in the false branch."""
+    """`a and b`: both hold in the true branch, and in the false branch one of them failed (what
+    every failing one proves); `a or b` the other way round.
+
+    `(next_url or accepts_html) and not url_has_allowed_host_and_scheme(next_url, ...)` is false
+    when `next_url` is empty or passed the check: either way it is safe for a redirect.
+    """
     is_and = isinstance(test.op, ast.And)
     found: Clean = {}
+    some: Clean | None = None  # what holds whichever operand decided the other branch
     for value in test.values:
         then, other = guard(fn, value)
         for key, cuts in (then if is_and else other).items():
             found[key] = found.get(key, frozenset()) | cuts
-    return (found, {}) if is_and else ({}, found)
+        decided = other if is_and else then
+        some = dict(decided) if some is None else {key: _meet(cuts, decided[key]) for key, cuts in some.items()
+                                                    if key in decided}
+    either = {key: cuts for key, cuts in (some or {}).items() if cuts}
+    return (found, either) if is_and else (either, found)
+
+
+def _meet(a: frozenset, b: frozenset) -> frozenset:
+    """What two proofs both clear (ALL clears everything the other one does)."""
+    if ALL in a:
+        return b
+    if ALL in b:
+        return a
+    return a & b
 
 
 def _branches(clean: Clean, holds_when_true: bool) -> tuple[Clean, Clean]:
@@ -196,8 +219,9 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
     if qual is None:
         return _NONE
     cuts = mod.specs.validator_calls.get(qual)
-    if cuts is not None and test.args:  # `if not url_has_allowed_host_and_scheme(target, ...):`
-        checked = fn.key(test.args[0])
+    if cuts is not None:  # `if not url_has_allowed_host_and_scheme(target, ...):`
+        value = _checked_argument(test, mod.specs.validator_keywords.get(qual))
+        checked = fn.key(value) if value is not None else None
         return ({checked: cuts}, {}) if checked is not None else _NONE
     if qual in ("os.path.isabs", "posixpath.isabs", "ntpath.isabs") and test.args:
         checked = fn.key(test.args[0])
@@ -231,6 +255,16 @@ def search_cuts(pattern: str) -> frozenset[str]:
     cuts = frozenset(kind for kind, probes in REGEX_PROBES.items() if kind not in _LEADING_ONLY
                      and all(compiled.search(probe) for probe in probes))
     return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else cuts
+
+
+def _checked_argument(call: ast.Call, keyword: str | None) -> ast.expr | None:
+    """The value a validator checks: its first positional argument, or the spec's keyword (`url=`)."""
+    if call.args:
+        return call.args[0] if type(call.args[0]) is not ast.Starred else None
+    for kw in call.keywords:
+        if kw.arg is not None and kw.arg == keyword:
+            return kw.value
+    return None
 
 
 def _regex_guard(key: str, pattern: str, whole: bool) -> tuple[Clean, Clean]:

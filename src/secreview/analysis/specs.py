@@ -100,10 +100,10 @@ _SINK_KEYS = {
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
     "django_context": _BOOL,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
-    "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR,
+    "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
-_VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST}
+_VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "keyword": _STR}
 _PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
@@ -276,6 +276,9 @@ class SinkSpec:
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
     confidence: Confidence = Confidence.HIGH  # at most this sure of a finding here (a sink judged by a name: low)
     unless_true: str = ""  # no sink when this keyword is given and not the constant False (`secure=True`)
+    # A framework imported by the file that neutralises this sink itself (Django's response headers
+    # refuse CR/LF): the receiver-named sink does not apply there.
+    unless_imports: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -314,6 +317,8 @@ class Specs:
     # Boolean checks that guard the branch where they hold (`if url_has_allowed_host_and_scheme(u):`):
     # qualname -> the sink classes they clear there. Their results are booleans (a sanitiser of "*").
     validator_calls: dict[str, frozenset[str]] = field(default_factory=dict)
+    # validator qualname -> the keyword that passes the checked value when it is not positional
+    validator_keywords: dict[str, str] = field(default_factory=dict)
     # Calls and methods that put their arguments into the object they are called on
     # (`buf.write(value)`, `items.append(value)`): [[propagator]] with into = "receiver".
     into_receiver_calls: frozenset[str] = frozenset()
@@ -381,6 +386,7 @@ def _sink(entry: dict) -> SinkSpec:
         django_context=entry.get("django_context", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
         confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),
+        unless_imports=frozenset(entry.get("unless_imports", ())),
     )
 
 
@@ -430,6 +436,8 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.validator_calls[qualname] = specs.validator_calls.get(qualname, frozenset()) | \
                     frozenset(entry["cuts"])
                 specs.sanitiser_calls[qualname] = frozenset({ALL})
+                if "keyword" in entry:
+                    specs.validator_keywords[qualname] = entry["keyword"]
         for entry in data.get("propagator", ()):
             specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
             specs.into_receiver_methods |= frozenset(entry.get("methods", ()))

@@ -88,6 +88,9 @@ class FunctionSummary(NamedTuple):
     line: int
     # Per position when every return is a tuple literal of one length (`return name, 3`), else ().
     returns_at: tuple[frozenset, ...] = ()
+    # Sources (indices into ModuleSummary.sources) made of its parameters only because it looks like
+    # a view (`def f(request, x)`): a function the project calls is a helper, and the link drops them.
+    view_sources: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,20 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from secreview import suppress
-from secreview.analysis import containers, control, folding, framing, guards, neutralisers, sink_events, steps, views
+from secreview.analysis import (
+    containers,
+    control,
+    flags,
+    folding,
+    framing,
+    guards,
+    neutralisers,
+    restores,
+    sink_events,
+    steps,
+    url_query,
+    views,
+)
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, both_kinds, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
@@ -305,7 +318,7 @@ class _FunctionPass:
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current", "partials")
+                 "texts", "defs", "current", "partials", "flag_facts")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -342,6 +355,7 @@ class _FunctionPass:
         self.quals: dict[str, str | None] = {}
         # `run = functools.partial(subprocess.run, shell=True)`: name -> the call it stands for
         self.partials: dict[str, ast.Call] = {}
+        self.flag_facts: list[flags.Fact] = []  # checks held in names (see flags)
 
     # -- statements -------------------------------------------------------------------
     def run_body(self, body: Iterable[ast.stmt]) -> None:
@@ -514,6 +528,8 @@ class _FunctionPass:
             env[name] = taint
             if taint and self.current is not None:
                 self.defs.note(name, self.current)
+            if self.flag_facts:
+                flags.forget(self, name)
             if name in self.parts:
                 containers.forget(self, name)
             if self.html_view:
@@ -525,9 +541,13 @@ class _FunctionPass:
                 self.partials.pop(name, None)
             if type(value) is not ast.Call:
                 self.resolved.discard(name)
+                if value is not None and flags.is_check(value):  # `ok = x in ALLOWED`
+                    flags.remember(self, name, guards.guard(self, value))
             else:
                 func = value.func  # type: ignore[attr-defined]
                 qual = self.resolve(func)
+                if qual in self.mod.specs.validator_calls:  # `ok = url_has_allowed_host_and_scheme(u, ...)`
+                    flags.remember(self, name, guards.guard(self, value))
                 if qual == "functools.partial" and value.args:  # type: ignore[attr-defined]
                     self.partials[name] = self._partial(value)  # type: ignore[arg-type]
                 if self._is_resolved_path(func, qual):
@@ -564,7 +584,9 @@ class _FunctionPass:
                 sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
                     specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
                 if sink is not None and (not sink.receivers or kind is ast.Name
-                                         or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+                                         or spell(container.value, 2) in sink.receivers) \
+                        and sink.unless_imports.isdisjoint(self.mod.imported) \
+                        and not restores.own_value(self, container, value):  # type: ignore[attr-defined]
                     sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
@@ -638,9 +660,11 @@ class _FunctionPass:
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
         """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
         proved = guards.guard(self, test)
+        bare = _truth_test(test)  # `if url:` proves only that the other branch's `url` is empty: no step
         for clean in proved:
             for key, cuts in clean.items():  # (for the path of a finding that goes past it)
-                self.defs.check(key, test, cuts)
+                if key != bare:
+                    self.defs.check(key, test, cuts)
         return proved
 
     # -- expressions ------------------------------------------------------------------
@@ -753,18 +777,52 @@ class _FunctionPass:
         return taint
 
     def _binop(self, node: ast.BinOp) -> frozenset:
-        if framing.binop_framed(node):  # `"%s: %s\r\n" % (name, value)`: a protocol line
-            taint = framing.evaluate_binop(self, node)
+        op = type(node.op)
+        left = node.left
+        framed = framing.binop_framed(node)  # `"%s: %s\r\n" % (name, value)`: a protocol line
+        parts: list[frozenset] | None = [] if framed else None
+        left_taint = EMPTY
+        if op is ast.Mod and type(left) is ast.Constant and type(node.right) is ast.Tuple \
+                and isinstance(left.value, str):  # type: ignore[attr-defined]
+            taint = self._percent_arguments(left.value, node.right, parts)  # type: ignore[arg-type, attr-defined]
+        elif framed and op is ast.Mod and type(node.right) is ast.Tuple:  # b"%s: %s\r\n" % (name, value)
+            parts = [self.ev(element) for element in node.right.elts]  # type: ignore[attr-defined]
+            taint = self.ev(left)
+            for part in parts:
+                taint = _join(taint, part)
         else:
-            taint = _join(self.ev(node.left), self.ev(node.right))
+            taint = left_taint = self.ev(left)
+            right = self.ev(node.right)
+            if right and op is ast.Add and url_query.after_separator(left):  # `url + "?" + query`
+                right = cut(right, _URL_KINDS)
+            taint = _join(taint, right)
+            if parts is not None:
+                parts.append(right)
+        if parts is not None:
+            taint = framing.binop(self, node, left_taint, parts, taint)
         if taint:
-            op = type(node.op)
             if op is ast.Mod and neutralisers.percent_repr_only(node):
                 taint = cut(taint, neutralisers.LINE_BREAK_SINKS)  # `"user %r" % name`
             if (op is ast.Add or op is ast.Mod) and fixed_origin(_leftmost(node)):
                 return cut(taint, _URL_KINDS)
             if op is ast.Add and neutralisers.local_path(node):
                 return cut(taint, _REDIRECT)
+        return taint
+
+    def _percent_arguments(self, fmt: str, values: ast.Tuple, parts: list[frozenset] | None = None) -> frozenset:
+        """`"%s?%s" % (url, query)`: the arguments' taint, cut for URL sinks where the format puts
+        them after a literal `?` or `#` (see `url_query`); each argument's also added to `parts`."""
+        positions = url_query.percent_positions(fmt)
+        if positions is not None and len(positions) != len(values.elts):
+            positions = None
+        taint = EMPTY
+        for index, element in enumerate(values.elts):
+            found = self.ev(element)
+            if found and positions is not None and positions[index]:
+                found = cut(found, _URL_KINDS)
+            if parts is not None:
+                parts.append(found)
+            taint = _join(taint, found)
         return taint
 
     def _boolop(self, node: ast.BoolOp) -> frozenset:
@@ -808,13 +866,18 @@ class _FunctionPass:
     def _joined(self, node: ast.JoinedStr) -> frozenset:
         taint = EMPTY
         parts = []
+        query = False  # a literal `?` or `#` came before: the rest is the URL's query (see url_query)
         for part in node.values:
             if type(part) is ast.FormattedValue:
                 value = self.ev(part.value)
                 if value and part.conversion == _REPR:
                     value = cut(value, neutralisers.LINE_BREAK_SINKS)  # repr() escapes CR, LF
+                if value and query:
+                    value = cut(value, _URL_KINDS)
                 parts.append(value)
                 taint = _join(taint, value)
+            elif not query and type(part) is ast.Constant:
+                query = url_query.after_separator(part)
         if taint:
             taint = framing.joined(self, node, parts, taint)  # f"{name}: {value}\r\n": a protocol line
             if node.values and fixed_origin(node.values[0]):
@@ -961,8 +1024,8 @@ class _FunctionPass:
             return self._into_argument(node, known.source, self._call_source(node, func, receiver, known.source))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
-            if source:
-                return source
+            if source:  # `request.build_absolute_uri(location)` holds `location` too
+                return _join(source, everything)
         # sinks
         sinks = known.sinks
         if sinks is None and method is not None and not module_function and not (own and qual in mod.own_methods):
@@ -1002,6 +1065,8 @@ class _FunctionPass:
                     self.mod.fields.append((f"{self.class_qual}.{base.attr}", self.qualname, everything))
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
+        if method == "format" and type(func.value) is ast.Constant:  # type: ignore[union-attr]
+            everything = self._format_arguments(func.value, args, keywords, star)  # type: ignore[union-attr]
         if method == "replace":  # `s.replace("\n", "\\n")`: removes one character
             marks = neutralisers.replace_marks(node)
             if marks:
@@ -1013,6 +1078,19 @@ class _FunctionPass:
         elif method is not None and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
             everything = framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
         return _join(outside_result(everything, qual, method), receiver)
+
+    @staticmethod
+    def _format_arguments(template: ast.Constant, args: list[frozenset], keywords: list[tuple[str, frozenset]],
+                          star: frozenset) -> frozenset:
+        """`"{}?next={}".format(base, target)`: the arguments' taint, cut for URL sinks where every use
+        of them in the template comes after a literal `?` or `#` (see `url_query`)."""
+        fields = url_query.format_positions(template.value) if isinstance(template.value, str) else None
+        taint = star
+        for key, value in [*enumerate(args), *keywords]:
+            if value and fields is not None and fields.get(key, False):
+                value = cut(value, _URL_KINDS)
+            taint = _join(taint, value)
+        return taint
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: _CallSpecs,
                     args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
@@ -1112,6 +1190,13 @@ class _FunctionPass:
         if spec is not None:
             return mod.new_source(node, spec)
         return EMPTY
+
+
+def _truth_test(test: ast.expr) -> str | None:
+    """The name a test only checks for truth (`x`, `not x`), else None."""
+    while type(test) is ast.UnaryOp and type(test.op) is ast.Not:  # type: ignore[attr-defined]
+        test = test.operand  # type: ignore[attr-defined]
+    return test.id if type(test) is ast.Name else None  # type: ignore[attr-defined]
 
 
 def _value_text(value: ast.expr | None) -> str:
@@ -1224,8 +1309,12 @@ def _annotation_name(mod: _Module, annotation: ast.expr | None) -> str:
 
 
 def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, params: list[ast.arg],
-                   is_method: bool, class_qual: str, fn: _FunctionPass) -> dict[str, SourceSpec]:
-    """Parameters the framework fills from the request (route variables, view kwargs, handler args)."""
+                   is_method: bool, class_qual: str, fn: _FunctionPass, guessed: set[str]) -> dict[str, SourceSpec]:
+    """Parameters the framework fills from the request (route variables, view kwargs, handler args).
+
+    `guessed` receives the parameters that are sources only because of the function's signature
+    (`view_first_param`): the link drops them when the project calls the function (a helper).
+    """
     found: dict[str, SourceSpec] = {}
     data_params = params[1:] if is_method else params
     for param in data_params:
@@ -1267,8 +1356,10 @@ def _source_params(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, p
         if spec.view_first_param and names and names[0] == spec.view_first_param \
                 and (not is_method or _is_view_method(node.name, spec.view_methods)):
             for param in data_params[1:]:
-                if _annotation_name(mod, param.annotation) not in spec.safe_annotations:
-                    found.setdefault(param.arg, spec)
+                if _annotation_name(mod, param.annotation) not in spec.safe_annotations \
+                        and param.arg not in found:
+                    found[param.arg] = spec
+                    guessed.add(param.arg)
         if spec.param_names and (not spec.with_receiver_param or not spec.with_receiver_param.isdisjoint(names)) \
                 and (not spec.in_functions or node.name in spec.in_functions):
             for name in names:
@@ -1328,12 +1419,17 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     for param in params:
         if param.arg in shadowed or param.arg in BUILTINS:  # `def f(input):` is not the builtin
             names.bind(param.arg, Binding(kind="param", line=node.lineno))
-    sources = _source_params(mod, node, params, is_method, class_qual, fn) \
+    guessed: set[str] = set()
+    sources = _source_params(mod, node, params, is_method, class_qual, fn, guessed) \
         if mod.param_sources or class_qual in mod.class_sources else {}
+    view_sources = []
     for index, param in enumerate(params):
         spec = sources.get(param.arg)
         if spec is not None:
             taint = mod.new_source(param, spec, param.arg)
+            if param.arg in guessed:  # a helper's parameter if the project calls it: its callers' value too
+                view_sources.append(len(mod.sources) - 1)
+                taint = taint | cut(_param_atom(index), spec.not_for - SECRET_SINKS)
             fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
             fn.env[param.arg] = _param_atom(index)
@@ -1342,7 +1438,7 @@ def _run_function(mod: _Module, node: ast.FunctionDef | ast.AsyncFunctionDef, qu
     fn.run_body(node.body)
     mod.functions[qual] = _record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
                                                     fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno,
-                                                    tuple(fn.returns_at or ())))
+                                                    tuple(fn.returns_at or ()), tuple(view_sources)))
     inner_scopes = names.scopes
     names.scopes = saved
     if fn.nested:

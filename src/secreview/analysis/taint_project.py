@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "9"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 9: keyword, name and source-call sinks (kinds6)
+PASS_VERSION = "10"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6)
 
 
 def summarise(parsed: Parsed, module: str) -> bytes:

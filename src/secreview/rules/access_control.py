@@ -355,11 +355,19 @@ _PASSWORD_HASH = re.compile(r"\$(2[abxy]?|argon2(id|i|d)|[156]|pbkdf2(-sha\d+)?|
                             r"(pbkdf2_sha\d+|argon2|bcrypt(_sha256)?|scrypt)\$\S{20,}$")
 
 
+def _spells_name(name: str, value: str) -> bool:
+    """The value is its own name respelled (`{"new_credentials": "NewCredentials"}`, an operation's
+    label or an API field name): a label, whatever the name says it holds."""
+    def letters(text: str) -> str:
+        return re.sub(r"[^0-9a-z]", "", text.lower())
+    return letters(value) == letters(name.rsplit(".", 1)[-1])
+
+
 def _secret_rule(name: str, value: str) -> str | None:
     """Which hard-coded-secret rule a `name = "value"` pair belongs to, if any."""
     if not name or _NOT_A_SECRET_NAME.search(name) or known_secret_format(value):
         return None
-    if looks_like_placeholder(value):
+    if looks_like_placeholder(value) or _spells_name(name, value):
         return None
     if _PASSWORD_NAME.search(name):
         return "hardcoded-password"

@@ -316,8 +316,12 @@ def _names_outside_comprehensions(node: ast.AST) -> set[str]:
     return {name for child in ast.iter_child_nodes(node) for name in _names_outside_comprehensions(child)}
 
 
-def _rejects(body: list[ast.stmt]) -> bool:
-    return any(isinstance(s, (ast.Raise, ast.Return)) or (
+def _rejects(body: list[ast.stmt], test: ast.expr) -> bool:
+    """The branch refuses the value: it raises, aborts or returns something else. `if name == "-":
+    return name` hands a special value back as it is: a dispatch, not a check that rejects."""
+    tested = _names_outside_comprehensions(test)
+    return any(isinstance(s, ast.Raise) or (
+        isinstance(s, ast.Return) and not (isinstance(s.value, ast.Name) and s.value.id in tested)) or (
         isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and name_of(s.value.func) == "abort") for s in body)
 
 
@@ -368,7 +372,7 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
         return
     if in_tests(ctx):
         return
-    if not any(stmt.__class__ is ast.If and _rejects(stmt.body) and any(  # type: ignore[attr-defined]
+    if not any(stmt.__class__ is ast.If and _rejects(stmt.body, stmt.test) and any(  # type: ignore[attr-defined]
             _content_check(ctx, stmt.test, name) for name in _names_outside_comprehensions(stmt.test))  # type: ignore[attr-defined]
             for stmt in body_statements(node)):
         return  # no check to come before a transformation: the whole body need not be walked
@@ -377,7 +381,7 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
     loop_names: set[str] | None = None
     for stmt in nodes:
         kind = stmt.__class__
-        if kind is ast.If and _rejects(stmt.body):  # type: ignore[attr-defined]
+        if kind is ast.If and _rejects(stmt.body, stmt.test):  # type: ignore[attr-defined]
             for name in _names_outside_comprehensions(stmt.test):  # type: ignore[attr-defined]
                 if _content_check(ctx, stmt.test, name):  # type: ignore[attr-defined]
                     checks.append((stmt.lineno, name))  # type: ignore[attr-defined]

@@ -7,6 +7,7 @@ import ast
 from secreview.analysis.argv import ARGV_CALL_NAMES, ARGV_CALLS, SUBPROCESS_CALLS, script_argument
 from secreview.analysis.names import getattr_member
 from secreview.model import Confidence, Severity
+from secreview.rules import evaluation
 from secreview.rules.base import Context, argument, is_true, keyword, rule
 from secreview.rules.dataflow_hints import built_string, call_names, request_data, spliced_origin
 from secreview.rules.heuristics import in_test_code, untrusted_expression
@@ -134,7 +135,7 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     if not node.args or isinstance(node.func, ast.Call) and getattr_member(node.func) is None:
         return  # `eval(x)(y)` resolves as a call to eval; the inner call is the one to judge
     code = node.args[0]
-    if ctx.is_constant(code):
+    if ctx.is_constant(code) or evaluation.only_parses(node, ctx) or evaluation.imports_module(node, ctx):
         return
     if isinstance(code, ast.Call) and ctx.call_name(code) == "compile":
         return  # reported on the compile() itself
@@ -142,6 +143,11 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     if judged is None:
         return
     confidence, why = judged
+    feature = evaluation.by_design(code, ctx) if confidence is not Confidence.HIGH else None
+    if feature is not None:
+        ctx.report(node, f"{ctx.call_name(node)}() evaluates `{ast.unparse(code)}` as Python code; {feature}.",
+                   severity=Severity.LOW, confidence=confidence)
+        return
     ctx.report(
         node,
         f"{ctx.call_name(node)}() evaluates `{ast.unparse(code)}` as Python code; {why}.",

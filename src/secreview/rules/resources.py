@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 
 from secreview.model import Confidence, Severity
+from secreview.rules import process_memory, yaml_loaders
 from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
@@ -17,9 +18,6 @@ PICKLE_LOADS = (
 )
 TORCH_LOADS = ("torch.load",)
 NUMPY_LOADS = ("numpy.load",)
-SAFE_YAML_LOADERS = frozenset(
-    {"yaml.SafeLoader", "yaml.CSafeLoader", "yaml.BaseLoader", "yaml.CBaseLoader"}
-)
 
 
 @rule(
@@ -60,6 +58,8 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
         return  # a literal, or a file at a fixed path the program writes itself
     if isinstance(data, ast.Call) and (ctx.call_name(data) or "").endswith("dumps"):
         return  # pickle.loads(pickle.dumps(obj)): a deep copy of the program's own object
+    if data is not None and process_memory.from_process_memory(ctx, data):
+        return  # bytes the program pickled into its own in-memory store
     origin = request_data(ctx, data) if data is not None else None
     if origin:
         ctx.report(node, f"{ctx.call_name(node)}() deserialises `{origin}`, which the client sends: "
@@ -104,16 +104,17 @@ def yaml_unsafe_load(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     if name in ("yaml.load", "yaml.load_all"):
         loader = argument(node, 1, "Loader")
-        if loader is not None:
-            loader_name = ctx.qualname(loader) or ""
-            if loader_name in SAFE_YAML_LOADERS or loader_name.endswith(("SafeLoader", "BaseLoader")):
-                return
+        if loader is not None and yaml_loaders.is_safe_loader(ctx, loader):
+            return
     ctx.report(node, f"{name}() can construct arbitrary Python objects from YAML tags; "
                "a crafted document runs code when it is loaded.")
 
 
 @rule(
     id="insecure-tempfile-mktemp",
+    # A race on a temporary name in a test's scratch files harms nobody (tests also call mktemp on
+    # purpose, to check a linter): not reported in test code.
+    tests=False,
     name="tempfile.mktemp race",
     cwe="377",
     severity=Severity.MEDIUM,
@@ -143,6 +144,8 @@ def insecure_tempfile_mktemp(node: ast.Call, ctx: Context) -> None:
     fd, path = tempfile.mkstemp(suffix=".json")
     ```
     """
+    if in_test_code(ctx):
+        return  # a test's scratch name
     ctx.report(node, f"{ctx.call_name(node)}() returns a name without creating the file; "
                "another process can create it (or a symlink) first.")
 

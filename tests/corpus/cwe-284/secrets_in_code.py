@@ -186,3 +186,10 @@ def connect_with_env(environ=os.environ):
     primary = environ.get("DB_PASSWORD", "")
     # ok: hardcoded-password
     return psycopg.connect(host=DB_HOST, user="app", password=primary)
+
+
+# A mapping of operation names to their API labels: each value spells its own key.
+# ok: hardcoded-credential
+CREDENTIAL_OPERATIONS = {"new_credentials": "NewCredentials", "rotate_credentials": "RotateCredentials"}
+# ruleid: hardcoded-credential
+SERVICE_CREDENTIALS = {"new_credentials": "Zq8vLr2mKx9Tb4Wn"}

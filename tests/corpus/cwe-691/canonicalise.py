@@ -36,3 +36,18 @@ def display_name(raw):
         return None
     # ok: validate-before-canonicalise
     return unicodedata.normalize("NFC", raw)
+
+
+def real_path(filename):
+    # "-" is the editor's stdin: handed back as it is, not a check of the path.
+    if filename == "-":
+        return filename
+    # ok: validate-before-canonicalise
+    return os.path.realpath(filename)
+
+
+def checked_path(filename):
+    if filename.startswith("/etc"):
+        return None
+    # ruleid: validate-before-canonicalise
+    return os.path.realpath(filename)

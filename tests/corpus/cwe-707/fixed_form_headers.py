@@ -2,13 +2,16 @@
 import hashlib
 import mimetypes
 
-from django.http import HttpResponse
-from django.utils.http import http_date
+from flask import Flask, make_response, request
+from werkzeug.http import http_date
+
+app = Flask(__name__)
 
 
-def download(request, name):
-    response = HttpResponse(b"")
-    stamp = request.GET.get("t")
+@app.route("/download/<name>")
+def download(name):
+    response = make_response(b"")
+    stamp = request.args.get("t")
     # ok: taint-header-injection
     response.headers["Last-Modified"] = http_date(stamp)
     content_type, encoding = mimetypes.guess_type(name)

@@ -1,0 +1,59 @@
+"""Bytes a program keeps in its own memory: unpickling them is not deserialising outside input.
+
+Django's local-memory cache stores `pickle.dumps(value)` in a dictionary of the process
+(`self._cache = _caches.setdefault(name, OrderedDict())`, `_caches = {}`) and unpickles what it
+reads back: whoever could write those bytes already runs code in the process. A value read from
+an attribute of `self` counts as process memory when every assignment of that attribute in the
+class is an in-memory container — a dict or list display, `dict()`, `OrderedDict()`,
+`defaultdict(...)`, or `setdefault(key, <one of those>)` on a module-level dictionary.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.rules.base import Context
+
+_CONTAINERS = frozenset({"dict", "list", "collections.OrderedDict", "collections.defaultdict"})
+_READS = frozenset({"get", "pop"})
+
+
+def from_process_memory(ctx: Context, data: ast.expr) -> bool:
+    """`data` (or the local it names) is read from an in-memory container attribute of `self`."""
+    value = ctx.assigned_value(data) if type(data) is ast.Name else data
+    attribute = _read_attribute(value)
+    if attribute is None or not ctx.classes:
+        return False
+    assigned = [node.value for node in ast.walk(ctx.classes[-1]) if type(node) is ast.Assign
+                for target in node.targets if _self_attribute(target) == attribute]
+    return bool(assigned) and all(_container(ctx, expr) for expr in assigned)
+
+
+def _read_attribute(node: ast.expr | None) -> str | None:
+    """`self.X[key]`, `self.X.get(key)`, `self.X.pop(key)`: X."""
+    if type(node) is ast.Subscript:
+        return _self_attribute(node.value)  # type: ignore[attr-defined]
+    if type(node) is ast.Call and type(node.func) is ast.Attribute and node.func.attr in _READS:  # type: ignore[attr-defined]
+        return _self_attribute(node.func.value)  # type: ignore[attr-defined]
+    return None
+
+
+def _self_attribute(node: ast.expr) -> str | None:
+    if type(node) is ast.Attribute and type(node.value) is ast.Name and node.value.id == "self":  # type: ignore[attr-defined]
+        return node.attr  # type: ignore[attr-defined]
+    return None
+
+
+def _container(ctx: Context, node: ast.expr | None, depth: int = 0) -> bool:
+    if type(node) in (ast.Dict, ast.List, ast.DictComp, ast.ListComp):
+        return True
+    if type(node) is not ast.Call or depth > 2:
+        return False
+    name = ctx.call_name(node) or ""  # type: ignore[arg-type]
+    if name in _CONTAINERS:
+        return True
+    func = node.func  # type: ignore[attr-defined]
+    if type(func) is ast.Attribute and func.attr == "setdefault" and len(node.args) == 2:  # type: ignore[attr-defined]
+        return _container(ctx, node.args[1], depth + 1) and _container(ctx, ctx.assigned_value(func.value),  # type: ignore[attr-defined]
+                                                                      depth + 1)
+    return False
