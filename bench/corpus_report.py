@@ -38,10 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from annotations import CORPUS, Label, corpus_files, labels  # noqa: E402
+from annotations import CORPUS, Label, corpus_files, corpus_review, labels  # noqa: E402
 
-from secreview import review_source  # noqa: E402
-from secreview.config import Config  # noqa: E402
 from secreview.cwe import catalog  # noqa: E402
 from secreview.rules import REGISTRY  # noqa: E402
 
@@ -84,12 +82,11 @@ def load_labels() -> dict[str, list[Label]]:
 
 def score_secreview(all_labels: dict[str, list[Label]], table: Table) -> None:
     for relative, file_labels in all_labels.items():
-        source = (CORPUS / relative).read_text("utf-8")
-        review = review_source(source, filename=relative, config=Config())
-        found = {(f.rule_id, f.location.line): f.pillar for f in review.findings}
+        findings, _ = corpus_review(CORPUS / relative)  # a `*_project` directory is reviewed as one project
+        found = {(f.rule_id, f.location.line): f.pillar for f in findings}
         # As in tests/test_corpus.py: a taint finding replaces the pattern finding of the same
         # CWE on the same sink line, so it answers for that pattern rule's label.
-        replacing = {(f.cwe, f.location.line): (f.rule_id, f.location.line) for f in review.findings
+        replacing = {(f.cwe, f.location.line): (f.rule_id, f.location.line) for f in findings
                      if "taint" in REGISTRY[f.rule_id].tags}
         matched: set[tuple[str, int]] = set()
         for lab in file_labels:

@@ -12,10 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from annotations import CORPUS, corpus_files, corpus_review, labels
 
-from annotations import CORPUS, corpus_files, labels
-from secreview import review_source
-from secreview.config import Config
 from secreview.rules import REGISTRY
 
 FILES = corpus_files()
@@ -30,12 +28,13 @@ def test_corpus_is_not_empty() -> None:
 def test_annotations(path: Path) -> None:
     # Reviewed under its path inside the corpus, so that only files the corpus
     # itself names as tests (test_*.py, tests/) are treated as test code.
-    review = review_source(path.read_text("utf-8"), filename=path.relative_to(CORPUS).as_posix(), config=Config())
-    assert not review.all_diagnostics, review.all_diagnostics
-    reported = {(f.rule_id, f.location.line) for f in review.findings}
+    # Files of a `*_project` directory are reviewed together (cross-module cases): annotations.corpus_review.
+    findings, diagnostics = corpus_review(path)
+    assert not diagnostics, diagnostics
+    reported = {(f.rule_id, f.location.line) for f in findings}
     # A taint finding replaces a pattern finding of the same CWE on the same sink line
     # (secreview.analysis.taint_project), so it answers for that pattern rule's labels.
-    merged = {(f.cwe, f.location.line): (f.rule_id, f.location.line) for f in review.findings
+    merged = {(f.cwe, f.location.line): (f.rule_id, f.location.line) for f in findings
               if "taint" in REGISTRY[f.rule_id].tags}
     problems = []
     expected_hits = set()

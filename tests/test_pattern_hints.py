@@ -214,6 +214,7 @@ def test_fastapi_path_parameters_annotated_as_numbers_carry_no_text():
     (r"[a-z]*[a-z0-9]*!", True, 3), (r"^\d*\d*\d*$", False, 3),
     (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True, 2), (r"(?:\w[-\w]*|&.*?;)+", True, 2), (r"<[^>]+?>|(.)", True, 2),
     (r"\s*(\d+)\s*(\S+) (.*)", False, 2), (r"-\*-\s*([^\r\n]*?)\s*-\*-", True, 3),
+    (r"^(?:(?=.*x)\w)+$", False, 2), (r"^((?!.*--)\S)*;", False, 2),
 ])
 def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
     found = analyse(pattern, scanning=scanning)
@@ -226,6 +227,7 @@ def test_polynomial_shapes_have_their_degree(pattern, scanning, degree):
     (r"<.*?>|\S+", True), (r"<[^<>]*>|([^<>\s]+)", True), (r"^<.*?>", True), (r"<.*?<", True), (r"<.*?>", False),
     (r"\s*(\d+)\s+(\S+) (.*)", False), (r"-\*-\s*(?:(\S[^\r\n]*?)([\r\n]\s*)?)?-\*-", True),
     (r"'(?:[^'\\]|\\.)*'(?!\w)", True),
+    (r"^(?:(?=.*x)\w)+", False), (r"^(?:(?=[a-z]{3})\w)+$", False), (r"^(?:(?!\d)\w)+$", False),
 ])
 def test_linear_patterns_have_no_degree(pattern, scanning):
     assert analyse(pattern, scanning=scanning) is None
@@ -240,6 +242,7 @@ def _seconds(pattern: str, subject: str, scanning: bool) -> float:
 @pytest.mark.parametrize("pattern, scanning", [
     (r"^(.*)=(.*);$", False), (r"\d+\d*x", False), (r"\s*;\s*$", True), (r"[a-z]*[a-z0-9]*!", False),
     (r"<.*?>|((?:\w[-\w]*|&.*?;)+)", True), (r"(?:\w[-\w]*|&.*?;)+", True), (r"\s*(\d+)\s*(\S+) (.*)", False),
+    (r"^(?:(?=.*x)\w)+$", False), (r"^((?!.*--)\S)*;", False),
 ])
 def test_a_polynomial_attack_string_grows_faster_than_linear(pattern, scanning):
     """The attack string the analysis gives is checked against `re` itself, with a time bound."""

@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from secreview import __version__
-from secreview.analysis import taint_project  # registers the taint file pass (part of the cache fingerprint)
+from secreview.analysis import (
+    imported_patterns,  # noqa: F401 - registers its file pass (cache fingerprint too)
+    taint_project,  # registers the taint file pass (part of the cache fingerprint)
+)
 from secreview.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
 from secreview.config import load as load_config
 from secreview.discover import MissingPath, discover

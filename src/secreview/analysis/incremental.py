@@ -377,7 +377,7 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
 
 
 def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: Any) -> tuple:
-    from secreview.analysis import taint_project
+    from secreview.analysis import imported_patterns, taint_project
 
     results = run(paths)
     digests = [r.digest if r.cacheable else None for r in results]
@@ -388,6 +388,7 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
         return linked.found, linked
 
     files, linked = taint_project.link_all([r.review for r in results], summaries, config, link)
+    files = imported_patterns.link(files, [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)
     if linked is None or None in digests:
         return files, digests, {}, None
     return files, digests, linked.found, linked.state
@@ -395,7 +396,7 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
 
 def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callable[[Sequence[str]], list],
                  config: Any) -> tuple:
-    from secreview.analysis import taint_project
+    from secreview.analysis import imported_patterns, taint_project
     from secreview.analyze import module_name
 
     row, state = previous
@@ -419,6 +420,7 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
     changed = {path: taint_project.decode(r.extras.get(taint_project.PASS_NAME)) for path, r in results.items()}
     full_digest = dict(zip(paths, state.digests))
     digest_now = dict(zip(paths, digests))
+    patterns = imported_patterns.Relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
 
     def summary(path: str, digest: str) -> ModuleSummary:
         result = cache.result(path, digest)
@@ -439,4 +441,5 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
             module = taint_project.decode(result.extras.get(taint_project.PASS_NAME))
             merged[i] = taint_project.merge(result.review, found, module.waivers if module else {}, config,
                                             module.cleared if module else (), module.dead if module else ())
+            merged[i] = patterns.judge(merged[i], result)
     return tuple(merged), digests, relinked.found, None

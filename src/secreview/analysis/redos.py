@@ -21,7 +21,9 @@ repeats at the top level of the pattern, joined only by characters all of
 them can match (`^(.*)=(.*);$`, `\\d+\\d*x`, `[a-z]*[a-z0-9]*!`), followed by
 something that can fail, costs n^k; a search (`search`, `findall`, `sub`, ...)
 with an unanchored pattern that starts with such a chain retries it from every
-position, one degree more (`\\s*;\\s*$` under `search` is quadratic).
+position, one degree more (`\\s*;\\s*$` under `search` is quadratic). A lookahead that
+scans an unbounded run inside a repeat (`(?:(?=.*x)\\w)+$`) rescans the text at every
+iteration: quadratic too.
 
 Each answer carries an attack string (`prefix + pump * n + suffix`) that shows
 the cost; the tests run it against the pattern with a time bound.
@@ -233,6 +235,59 @@ class _Analysis:
             suffix = next((c for c in _SUFFIXES if c not in chars and c not in following), "")
             return Backtracking(2, "an unbounded repeat after a short mandatory start, retried at every position "
                                 "of a search", "", pump, suffix)
+        return None
+
+    def lookahead_in_repeat(self, items: list[Item], tail_fails: bool = False) -> Backtracking | None:
+        """A repeated group whose body holds a lookahead that scans an unbounded run (`(?:(?=.*x)\\w)+$`,
+        `((?!.*--)\\S)*;`): every iteration rescans the rest of the text, so a run the match later
+        gives up on costs n^2. Only where the match can still fail after the repeat."""
+        for index, (op, av) in enumerate(items):
+            fails_after = tail_fails or self.can_fail(items[index + 1:])
+            inner: list[list[Item]] = []
+            if op in _REPEATS:
+                low, high, body = av
+                if (high == _MAXREPEAT or high >= _MANY) and fails_after:
+                    found = self._scanning_lookahead(list(body), items[:index])
+                    if found:
+                        return found
+                inner = [list(body)]
+            elif op == _SUBPATTERN:
+                inner = [list(av[-1])]
+            elif op == _BRANCH:
+                inner = [list(a) for a in av[1]]
+            for sub in inner:
+                found = self.lookahead_in_repeat(sub, fails_after)
+                if found:
+                    return found
+        return None
+
+    def _scanning_lookahead(self, body: list[Item], before: list[Item]) -> Backtracking | None:
+        """The quadratic answer for a repeat `body` holding, at its top level or one group down, a
+        lookahead that starts with an unbounded repeat of characters the body also consumes."""
+        flat = [item for item in body for item in (item[1][-1] if item[0] == _SUBPATTERN else [item])]
+        consumed = self.first_chars([item for item in flat if item[0] not in _ASSERTS])
+        for op, av in flat:
+            if op not in _ASSERTS or av[0] != 1:  # lookbehinds are fixed-width in `re`
+                continue
+            look = list(av[1])
+            chars = self._unbounded_chars(look[0]) if look else None
+            if not chars:
+                continue
+            rest = look[1:]
+            negative = op == _ASSERTS[1]
+            pump_chars = (chars & consumed) - self.first_chars(rest)
+            if not pump_chars:
+                continue
+            # a positive lookahead must still succeed on the run: end it with what the lookahead wants
+            tail = "" if negative else self.sample(rest)
+            if tail and not all(c in consumed for c in tail):
+                continue
+            suffix = next((c for c in _SUFFIXES if c not in consumed), None)  # ends the run; the rest fails
+            if suffix is None:
+                continue
+            return Backtracking(2, "a lookahead that scans an unbounded run inside a repeat (each iteration "
+                                "rescans the rest of the text)", self.sample(before), _pick(pump_chars),
+                                tail + suffix)
         return None
 
     def _starts(self, items: list[Item], tail: list[Item], nested: bool,
@@ -466,8 +521,8 @@ def analyse(pattern: str, flags: int = 0, *, scanning: bool = False, whole: bool
             return Backtracking(EXPONENTIAL, problem, prefix, pump, follow)
         found_chain = analysis.chain(items, scanning, whole)
         if found_chain is None and scanning:
-            return analysis.leading_scan(items)
-        return found_chain
+            found_chain = analysis.leading_scan(items)
+        return found_chain or analysis.lookahead_in_repeat(items, tail_fails=whole)
     except Exception:  # noqa: BLE001 - private API, invalid patterns, deep recursion: no answer
         return None
 

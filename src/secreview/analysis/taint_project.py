@@ -83,7 +83,10 @@ def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
     """The file reviews of `results` (parallel.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
     summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
-    return with_flows(reviews, summaries, config)
+    from secreview.analysis import imported_patterns
+
+    return imported_patterns.link(with_flows(reviews, summaries, config),
+                                  [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
 
 
 def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | None],

@@ -29,10 +29,10 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from secreview import __version__
+from secreview.analysis.hosts import is_loopback
 from secreview.llm.settings import KEY_VARIABLES, LLMSettings, api_key
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
-_LOOPBACK = ("localhost", "127.0.0.1", "::1")
 
 
 class LLMError(Exception):
@@ -100,7 +100,7 @@ class ChatClient:
         self._json_mode = True
         host = urlsplit(self.url).hostname or ""
         handlers: list[urllib.request.BaseHandler] = [_NoRedirect()]
-        if host in _LOOPBACK or host.startswith("127."):
+        if is_loopback(host):
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
 

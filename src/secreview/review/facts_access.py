@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.hosts import is_loopback
 from secreview.review.facts import callee, collector, enclosing_def, spelled
 from secreview.review.facts_resources import RESOURCE_NOUN
 from secreview.rules.base import Context, argument, is_true, keyword
@@ -84,7 +85,6 @@ PERMISSION_CALLS = ("os.chmod", "os.fchmod", "os.lchmod", "os.umask", "os.makedi
                     "os.mkfifo")
 _MODE_POSITION = {"os.chmod": 1, "os.fchmod": 1, "os.lchmod": 1, "os.umask": 0, "os.makedirs": 1, "os.mkdir": 1,
                   "os.open": 2, "os.mkfifo": 1}
-_LOOPBACK = ("127.", "localhost", "::1")
 _ALL_INTERFACES = ("0.0.0.0", "", "::")
 SECRET_OPTIONS = tuple(f"oslo_config.cfg.{kind}" for kind in ("Opt", "StrOpt", "URIOpt", "DictOpt", "ListOpt"))
 
@@ -360,7 +360,7 @@ def _listener_kind(host: object) -> str:
         return "284:listener"
     if host in _ALL_INTERFACES:
         return "284:listener-all"
-    return "284:listener-local" if host.startswith(_LOOPBACK) else "284:listener"
+    return "284:listener-local" if is_loopback(host) else "284:listener"
 
 
 def _record_listener(ctx: Context, node: ast.Call, host_node: ast.expr | None) -> None:

@@ -7,6 +7,7 @@ import math
 import re
 import stat
 
+from secreview.analysis.hosts import reaches_this_machine
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
@@ -528,7 +529,6 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://(?P<user>[^/\s:@]+):(?P<password>[^@\s/]+)@(?P<host>[^/\s:?]+)",
                               re.IGNORECASE)
 _DSN_PASSWORD = re.compile(r"(?:^|\s)password=(?P<password>[^\s'\"]+)", re.IGNORECASE)
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
 _CONNECTION_NEEDLES = ("://", "password=")  # what a literal with an embedded password contains (any case)
 
 
@@ -537,7 +537,7 @@ def _embedded_password(value: str) -> str | None:
     match = _URL_CREDENTIALS.match(value)
     if match:
         user_is_password = match["user"] == match["password"]  # secreview: ignore[timing-unsafe-comparison] reviewed source text, not a login
-        if match["host"].lower() in _LOCAL_HOSTS or user_is_password:
+        if reaches_this_machine(match["host"]) or user_is_password:
             return None  # a developer's local database with its default account
         password = match["password"]
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.hosts import reaches_this_machine
 from secreview.model import Confidence, Severity
 from secreview.rules.access_control import session_cookie_name
 from secreview.rules.base import Context, argument, is_false, keyword, rule
@@ -807,7 +808,6 @@ _CLEARTEXT_LOGINS = {
     "ftplib.FTP.login": "FTP", "smtplib.SMTP.login": "SMTP", "imaplib.IMAP4.login": "IMAP",
     "poplib.POP3.pass_": "POP3",
 }
-_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 
 def _receiver_constructor(ctx: Context, call: ast.Call) -> ast.Call | None:
@@ -874,7 +874,8 @@ def cleartext_protocol_login(node: ast.Call, ctx: Context) -> None:
     protocol = _CLEARTEXT_LOGINS.get(f"{owner}.{node.func.attr}")  # type: ignore[union-attr]
     if made is None or protocol is None or in_tests(ctx):
         return
-    if ctx.constant_value(argument(made, 0, "host")) in _LOCAL_HOSTS:
+    host = ctx.constant_value(argument(made, 0, "host"))
+    if isinstance(host, str) and reaches_this_machine(host):
         return
     if protocol == "FTP" and (not node.args or ctx.constant_value(node.args[0]) in ("anonymous", "ftp")):
         return

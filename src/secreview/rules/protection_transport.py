@@ -11,13 +11,12 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.hosts import netloc_host, reaches_this_machine
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.heuristics import in_test_code
 from secreview.rules.resources_network import HTTP_CLIENT_CALLS
 
-# Host names that never leave the machine: nothing to eavesdrop on the way.
-_LOCAL = re.compile(r"^(localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0)(:\d+)?$", re.IGNORECASE)
 _PLAIN_URL = re.compile(r"^http://([^/?#]+)", re.IGNORECASE)
 # Header names whose value is a credential.
 _CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key",
@@ -38,7 +37,8 @@ def _plain_host(ctx: Context, url: ast.expr | None) -> str | None:
     if text is None:
         return None
     match = _PLAIN_URL.match(text)
-    if match is None or "{" in match[1] or _LOCAL.match(match[1].rsplit("@", 1)[-1]):
+    # a host that never leaves the machine: nothing to eavesdrop on the way
+    if match is None or "{" in match[1] or reaches_this_machine(netloc_host(match[1])):
         return None
     return match[1].rsplit("@", 1)[-1]
 

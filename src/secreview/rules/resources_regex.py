@@ -27,19 +27,19 @@ from secreview.rules.neutralization_query import REGEX_CALLS
 __all__ = ["redos_problem"]  # kept here for callers that imported it from the rule
 
 # Where each `re` function takes its flags, counting from 0.
-_FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2, "finditer": 2,
-                   "split": 3, "sub": 4, "subn": 4}
+FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2,
+                  "finditer": 2, "split": 3, "sub": 4, "subn": 4}
 # Where each `re` function (pattern first) takes the subject; a compiled pattern's method takes it one earlier.
-_SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
+SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "finditer": 1, "split": 1,
                      "sub": 2, "subn": 2}
 # Functions that compile their first argument as a pattern: `re.compile` and documented lazy wrappers.
-_COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
+COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
 _LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
 # The compiling functions, by the last part of their name as `function` holds it.
-_COMPILED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in _COMPILERS)
-_SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
+_COMPILED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in COMPILERS)
+SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
 
-def _flags(ctx: Context, node: ast.expr | None) -> int | None:
+def flags_value(ctx: Context, node: ast.expr | None) -> int | None:
     """Value of a flags expression made of `re.X | re.I ...`; None when not known."""
     if node is None:
         return 0
@@ -63,7 +63,7 @@ def _flags(ctx: Context, node: ast.expr | None) -> int | None:
     cwe="1333",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    calls=REGEX_CALLS + _COMPILERS[1:],
+    calls=REGEX_CALLS + COMPILERS[1:],
     fix="Remove the ambiguity: make the separator mandatory ((\\w+\\s)*\\w*), merge the nested "
     "quantifiers (\\w+ instead of (\\w+)+), use atomic groups or possessive quantifiers ((?>...), ++ "
     "from Python 3.11), or bound the input length before matching.",
@@ -77,6 +77,9 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
     alternation whose branches match the same character (`(a|\\w|-x)+`).
     Python already merges all-single-character alternations such as
     `(\\w|\\d)+` into one character set, so those are not reported.
+    A pattern kept as a constant in another module of the project
+    (`re.compile(patterns.WORDS)`) is analysed too, and reported here, at
+    the use, naming the module that defines it.
 
     ## Why is this bad
     Python's `re` backtracks. When a match fails, it tries every way of
@@ -98,11 +101,11 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
         return  # fixtures and test servers are not deployed code
     function = (ctx.call_name(node) or "").rsplit(".", 1)[-1]
     flags_node = keyword(node, "flags")
-    position = _FLAGS_POSITION.get(function, 99)
+    position = FLAGS_POSITION.get(function, 99)
     if flags_node is None and len(node.args) > position:
         flags_node = node.args[position]
     _review(ctx, node, argument(node, 0, "pattern"), flags_node, function,
-            _subject(node, _SUBJECT_POSITION.get(function)))
+            _subject(node, SUBJECT_POSITION.get(function)))
     if function in _COMPILED_NAMES:
         _review_helper_uses(ctx, node, flags_node)
 
@@ -114,7 +117,7 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
     cwe="1333",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    methods=tuple(_SUBJECT_POSITION),
+    methods=tuple(SUBJECT_POSITION),
     fix="Make the repeats disjoint (a mandatory separator none of them matches: ^([^=]*)=(.*)$), "
     "anchor the search or match from the start of a bounded window, strip with str.rstrip() instead of "
     "re.sub(r'\\s+$', ...), or bound the input length before matching.",
@@ -129,6 +132,7 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     (`^(.*)=(.*);$`, `\\d+\\d*x`), or an unanchored search that starts with an
     unbounded repeat followed by something that can fail (`\\s*;\\s*$`).
     A direct `re.search(PATTERN, param)` of the same shapes is reported too.
+    So is a pattern imported from another module of the project.
 
     ## Why is this bad
     A library's caller decides what reaches its public functions. n^2 steps
@@ -150,18 +154,18 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     if in_test_code(ctx) or not isinstance(node.func, ast.Attribute) or not isinstance(node.func.value, ast.Name):
         return
     compiled = ctx.assigned_value(node.func.value)
-    if not isinstance(compiled, ast.Call) or ctx.call_name(compiled) not in _COMPILERS:
+    if not isinstance(compiled, ast.Call) or ctx.call_name(compiled) not in COMPILERS:
         return
     method = node.func.attr
-    subject = _subject(node, _SUBJECT_POSITION[method] - 1)
-    exposed = _exposed(ctx, subject)
+    subject = _subject(node, SUBJECT_POSITION[method] - 1)
+    exposed = exposure(ctx, subject)
     if not exposed:
         return
     pattern = pattern_text(ctx, argument(compiled, 0, "pattern"))
-    flags = _flags(ctx, argument(compiled, 1, "flags"))
+    flags = flags_value(ctx, argument(compiled, 1, "flags"))
     if pattern is None or flags is None:
         return
-    found = analyse(pattern, flags, scanning=method in _SCANNING, whole=method == "fullmatch")
+    found = analyse(pattern, flags, scanning=method in SCANNING, whole=method == "fullmatch")
     if found is None or found.exponential:
         return  # exponential: reported where the pattern is compiled
     _report(ctx, node, pattern, found, exposed)
@@ -173,7 +177,7 @@ def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
     return argument(node, position, "string")
 
 
-def _exposed(ctx: Context, subject: ast.expr | None) -> str:
+def exposure(ctx: Context, subject: ast.expr | None) -> str:
     """Who controls `subject`, in words for the message ('' when nobody outside the program):
     a parameter of the enclosing public function (a library's caller), request data, or bytes read
     from a socket, response or request body (`secreview.analysis.origins`)."""
@@ -200,11 +204,11 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
     pattern = pattern_text(ctx, pattern_node)
     if pattern is None:
         return
-    flags = _flags(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
+    flags = flags_value(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
     if flags is None or (subject is not None and ctx.is_constant(subject)):
         return  # unknown flags, or a pattern applied to a constant
-    exposed = _exposed(ctx, subject)
-    found = analyse(pattern, flags, scanning=function in _SCANNING, whole=function == "fullmatch")
+    exposed = exposure(ctx, subject)
+    found = analyse(pattern, flags, scanning=function in SCANNING, whole=function == "fullmatch")
     if found is None or not (found.exponential or exposed):
         return
     _report(ctx, node, pattern, found, exposed)
@@ -218,13 +222,13 @@ def _review_helper_uses(ctx: Context, node: ast.Call, flags_node: ast.AST | None
             and not isinstance(ctx.function, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))):
         return
     pattern = pattern_text(ctx, argument(node, 0, "pattern"))
-    flags = _flags(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
+    flags = flags_value(ctx, flags_node.value if isinstance(flags_node, ast.keyword) else flags_node)
     if pattern is None or flags is None:
         return
     for use in parameter_uses(ctx.tree, parent.targets[0].id):
         if not (use.aliased or use.function.startswith("_")) or use.function.startswith("__"):
             continue  # a public function's parameter used by name: reported at the use
-        found = analyse(pattern, flags, scanning=use.method in _SCANNING, whole=use.method == "fullmatch")
+        found = analyse(pattern, flags, scanning=use.method in SCANNING, whole=use.method == "fullmatch")
         if found is None or found.exponential:
             continue  # exponential: reported by the compile check itself
         ctx.report(node, f"The pattern {pattern!r} has {found.reason}; {use.function}() applies it to its parameter "
@@ -233,8 +237,10 @@ def _review_helper_uses(ctx: Context, node: ast.Call, flags_node: ast.AST | None
         return
 
 
-def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
-    rule_id = None if found.exponential else "regex-polynomial-backtracking"
+def judged(pattern: str, found: Backtracking, exposed: str, origin: str = "") -> tuple[str, str, Severity, Confidence]:
+    """(rule id, message, severity, confidence) of a backtracking pattern by its cost and exposure;
+    `origin` names where an imported pattern is defined (`secreview.analysis.imported_patterns`)."""
+    rule_id = "regex-catastrophic-backtracking" if found.exponential else "regex-polynomial-backtracking"
     if found.exponential:
         severity = Severity.HIGH if exposed else Severity.MEDIUM
         confidence = Confidence.MEDIUM
@@ -242,5 +248,11 @@ def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, expo
         severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
     else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
         severity, confidence = Severity.LOW, Confidence.LOW
-    ctx.report(node, f"The pattern {pattern!r} has {found.reason}{exposed}; matching {found.shown()} takes "
-               f"{found.cost} time.", severity=severity, confidence=confidence, rule_id=rule_id)
+    message = (f"The pattern {pattern!r}{origin} has {found.reason}{exposed}; "
+               f"matching {found.shown()} takes {found.cost} time.")
+    return rule_id, message, severity, confidence
+
+
+def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
+    rule_id, message, severity, confidence = judged(pattern, found, exposed)
+    ctx.report(node, message, severity=severity, confidence=confidence, rule_id=rule_id)

@@ -124,6 +124,8 @@ def engines(create_engine):
     # ok: hardcoded-password
     local = create_engine("postgresql://postgres:postgres@localhost/dev")
     # ok: hardcoded-password
+    compose = create_engine("postgresql://app:Xk3!9vQ2mL@127.0.0.2:5432/dev")  # a loopback alias: never leaves the machine
+    # ok: hardcoded-password
     templated = create_engine("postgresql://billing:${DB_PASSWORD}@db.prod.internal/billing")
     # ok: hardcoded-password
     from_env = create_engine(os.environ["DATABASE_URL"])

@@ -165,3 +165,14 @@ from django.utils.regex_helper import _lazy_re_compile  # noqa: E402
 LINE_BREAKS = _lazy_re_compile(r"((\r\n|\r|\n)+) *$")
 # ok: regex-catastrophic-backtracking
 LINE_BREAKS_FIXED = _lazy_re_compile(r"((\r|\n)+) *$")
+
+
+def is_password_policy_ok(candidate):
+    # A password policy written as lookaheads inside the repeat: every character rescans the rest.
+    # ruleid: regex-polynomial-backtracking
+    return re.match(r"^(?:(?=.*\d)[A-Za-z\d])+$", candidate)
+
+
+def is_password_policy_ok_fixed(candidate):
+    # ok: regex-polynomial-backtracking
+    return re.match(r"^(?=.*\d)[A-Za-z\d]+$", candidate)  # the lookahead runs once, at the start

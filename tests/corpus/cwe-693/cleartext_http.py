@@ -20,3 +20,7 @@ def submit(job, password, token, session_id):
     requests.get("http://127.0.0.1:8080/me", cookies={"sessionid": session_id}, timeout=5)
     # ok: cleartext-credentials-http
     requests.get("http://billing.example.com/public", timeout=5)
+    # ok: cleartext-credentials-http
+    requests.get("http://[::1]:8080/me", cookies={"sessionid": session_id}, timeout=5)  # IPv6 loopback
+    # ruleid: cleartext-credentials-http
+    requests.get("http://localhost.billing.example.com/me", cookies={"sessionid": session_id}, timeout=5)

@@ -1,0 +1,123 @@
+"""Patterns defined in one module and compiled or applied in another (analysis/imported_patterns.py).
+
+The findings come from a project step over per-file records, so they must be the same with the cache
+cold or warm, with one worker or several, and after each kind of edit (the incremental run keeps
+stored reviews only while no module's pattern constants changed).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from secreview.analysis import imported_patterns, incremental
+from secreview.cli import main
+
+PROJECT = {
+    "lib/__init__.py": "",
+    "lib/patterns.py": 'WORDS = r"^(\\w+\\s?)*$"\nPAIR = r"^(.*)=(.*);$"\nLINEAR = r"^[a-z]+$"\nSEP = ","\n',
+    "lib/grammar.py": "from lib.patterns import PAIR as KEY_VALUE\n",  # a re-export under another name
+    "lib/parse.py": ("import re\n\nfrom lib import grammar, patterns\nfrom lib.patterns import LINEAR, WORDS\n\n"
+                     "WORDS_RE = re.compile(WORDS)\nLINEAR_RE = re.compile(LINEAR)\n\n\n"
+                     "def pair(line):\n    return re.match(grammar.KEY_VALUE, line)\n\n\n"
+                     "def words(text):\n    return LINEAR_RE.match(text), re.split(patterns.SEP, text)\n"),
+    "lib/quiet.py": "def add(a, b):\n    return a + b\n",
+    "tests/test_parse.py": ("import re\n\nfrom lib.patterns import PAIR\n\n\n"
+                            "def test_pair(line):\n    re.match(PAIR, line)\n"),
+}
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def scan(root: Path, out: Path, *options: str) -> list[tuple[str, int, str, str]]:
+    status = main(["scan", str(root), "--no-gitignore", "--format", "json", "-o", str(out), *options])
+    assert status in (0, 1)
+    found = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    return sorted((Path(f["path"]).name, f["line"], f["rule_id"], f["message"]) for f in found
+                  if f["rule_id"].startswith("regex-"))
+
+
+def same_every_way(root: Path, tmp_path: Path) -> list[tuple[str, int, str, str]]:
+    """The regex findings, checked equal cold, warm (twice: the second from the stored project) and in parallel."""
+    cold = scan(root, tmp_path / "cold.json", "--no-cache", "--jobs", "1")
+    assert scan(root, tmp_path / "parallel.json", "--no-cache", "--jobs", "2") == cold
+    assert scan(root, tmp_path / "warm.json", "--cache-dir", str(tmp_path / "cache"), "--jobs", "1") == cold
+    assert scan(root, tmp_path / "again.json", "--cache-dir", str(tmp_path / "cache"), "--jobs", "2") == cold
+    return cold
+
+
+def test_reported_at_the_use_naming_the_defining_module(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    found = same_every_way(root, tmp_path)
+    assert [(name, line, rule) for name, line, rule, _ in found] == [
+        ("parse.py", 6, "regex-catastrophic-backtracking"),  # compiled here, exponential
+        ("parse.py", 11, "regex-polynomial-backtracking"),  # through the re-export, on a public parameter
+    ]
+    assert "`WORDS`, defined in module `lib.patterns`" in found[0][3] and "exponential" in found[0][3]
+    assert "`KEY_VALUE`, defined in module `lib.patterns`" in found[1][3] and "quadratic" in found[1][3]
+
+
+@pytest.fixture
+def modes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """How each cached run linked the project ('incremental' or 'full')."""
+    seen: list[str] = []
+    original = incremental.review_project
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        outcome = original(*args, **kwargs)
+        seen.append(outcome[2])
+        return outcome
+
+    monkeypatch.setattr(incremental, "review_project", spy)
+    return seen
+
+
+def test_edits_give_the_cold_result(tmp_path: Path, modes: list[str]) -> None:
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    same_every_way(root, tmp_path)
+    parse, patterns = PROJECT["lib/parse.py"], PROJECT["lib/patterns.py"]
+    edits = [
+        ("lib/quiet.py", PROJECT["lib/quiet.py"] + "# unrelated\n", 2),
+        ("lib/parse.py", "# moved down a line\n" + parse, 2),  # the uses move
+        ("lib/patterns.py", patterns.replace("^(.*)=(.*);$", "^([^=]*)=([^;]*);$"), 1),  # the pair is fixed
+        ("lib/patterns.py", patterns.replace('"^[a-z]+$"', '"^([a-z]+)+$"'), 3),  # exponential: at its compile
+        ("lib/grammar.py", "from lib.patterns import LINEAR as KEY_VALUE\n", 3),  # the re-export changes
+        ("lib/patterns.py", patterns, 1),
+        ("lib/grammar.py", PROJECT["lib/grammar.py"], 2),
+    ]
+    for name, text, expected in edits:
+        (root / name).write_text(text, encoding="utf-8")
+        assert len(same_every_way(root, tmp_path)) == expected, (name, text)
+    assert "incremental" in modes, "an edit that changes no pattern constant is re-linked incrementally"
+
+
+def test_unknown_names_and_constants_are_not_findings(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    write(root, {
+        "app/__init__.py": "",
+        "app/use.py": ("import re\n\nfrom elsewhere import PATTERN\nfrom app.defs import PAIR, missing\n\n\n"
+                       "def f(text):\n    return re.match(PATTERN, text), re.match(missing, text), "
+                       "re.match(PAIR, 'a=b;')\n"),
+        "app/defs.py": 'PAIR = r"^(.*)=(.*);$"\n',
+    })
+    assert same_every_way(root, tmp_path) == []
+
+
+def test_defined_follows_re_exports_a_few_levels() -> None:
+    records = {
+        "a": imported_patterns.ModulePatterns("a", constants={"P": "(x+)+y"}),
+        "b": imported_patterns.ModulePatterns("b", aliases={"Q": "a.P"}),
+        "c": imported_patterns.ModulePatterns("c", aliases={"R": "b.Q", "LOOP": "c.LOOP"}),
+    }
+    assert imported_patterns.defined("c.R", records.get) == ("a", "(x+)+y")
+    assert imported_patterns.defined("c.LOOP", records.get) is None  # a cycle ends
+    assert imported_patterns.defined("d.P", records.get) is None
