@@ -203,12 +203,18 @@ def test_a_not_enough_note_is_shown_only_for_the_sink_it_is_about() -> None:
     assert "not enough" not in texts["taint-xss"]
 
 
-def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_constant() -> None:
+def summary_of(code: str):  # type: ignore[no-untyped-def]
+    """The taint pass's summary of one file (what the engine proves before any linking)."""
     import ast
 
     from secreview.analysis.taint import summarise_module
 
-    code = textwrap.dedent("""\
+    code = textwrap.dedent(code)
+    return summarise_module("app.py", ast.parse(code), "app", code)
+
+
+def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_constant() -> None:
+    summary = summary_of("""\
         import os
         def run(steps):
             command = "echo start"
@@ -217,7 +223,6 @@ def test_a_sink_given_a_constant_only_on_the_first_iteration_is_not_proven_const
                 command = "echo " + step
             os.system("echo done")
     """)
-    summary = summarise_module("app.py", ast.parse(code), "app", code)
     assert (5, "command") not in summary.cleared  # pattern rules would defer to a wrong proof
     assert (7, "command") in summary.cleared
 
@@ -239,3 +244,115 @@ def test_partials_that_name_no_function_are_reviewed_without_an_internal_error()
     review = review_source(code, "app.py")
     assert review.diagnostics == ()
     assert [f.rule_id for f in review.findings] == ["taint-command-injection"]
+
+
+def test_a_library_call_nobody_modelled_passes_data_on_with_lower_confidence_and_says_so() -> None:
+    code = FLASK + """
+    import markdown
+
+    @app.route("/a")
+    def a():
+        page = markdown.markdown(request.args["t"])
+        return "<div>" + page + "</div>"
+
+    @app.route("/b")
+    def b():
+        return "<div>" + request.args["t"].strip().title() + "</div>"
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    by_line = {f.location.line: f for f in review.findings if f.rule_id == "taint-xss"}
+    assert set(by_line) == {12, 16}
+    unmodelled, modelled = by_line[12], by_line[16]
+    assert unmodelled.confidence.label == "medium" and modelled.confidence.label == "high"
+    assert "`markdown.markdown` is not modelled" in unmodelled.message
+    assert any("not modelled" in step.description for step in unmodelled.path)
+    assert "not modelled" not in modelled.message
+
+
+def test_a_standard_library_call_no_spec_names_returns_none_of_its_arguments() -> None:
+    code = FLASK + """
+    import datetime, os, re, time
+
+    @app.route("/a")
+    def a():
+        day = request.args["d"]
+        os.system("echo " + str(datetime.datetime.strptime(day, "%Y-%m-%d")))
+        os.system("echo " + str(time.strptime(day, "%Y")))
+        os.system("echo " + os.path.join("/srv", day))
+        os.system("echo " + re.compile(day).pattern)
+    """
+    flagged = [line for rule, line in findings(code) if rule == "taint-command-injection"]
+    assert flagged == [14, 15]  # the joined path and the compiled pattern's text
+
+
+def test_the_path_lists_a_step_from_an_earlier_iteration_of_the_loop() -> None:
+    code = FLASK + """
+    import os
+
+    @app.route("/a")
+    def a():
+        command = "uptime"
+        for _ in range(3):
+            os.system(command)
+            command = "echo " + request.args["c"]
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    (finding,) = [f for f in review.findings if f.rule_id == "taint-command-injection"]
+    assert finding.location.line == 13
+    steps = [(s.location.line, s.description) for s in finding.path]
+    assert (14, "command = 'echo ' + request.args['c'] (on an earlier iteration of the loop)") in steps
+    assert "(on an earlier iteration of the loop) (line 14)" in finding.message
+
+
+def test_a_loop_sink_whose_argument_is_reassigned_later_in_the_body_is_not_given_only_constants() -> None:
+    code = textwrap.dedent("""\
+        import os
+        import subprocess
+
+        def run(steps):
+            command = "uptime"
+            for step in steps:
+                os.system(command)
+                command = "echo " + step
+
+        def report():
+            command = "uptime"
+            for _ in range(3):
+                os.system(command)
+    """)
+    (review,) = review_source(code, filename="jobs.py", config=Config()).files
+    sinks = {fact.line: fact.kind for fact in review.facts if fact.kind.startswith("707:sink-")}
+    assert sinks == {7: "707:sink-variable", 13: "707:sink-constant"}
+    verdict = next(v for v in review.verdicts if v.pillar.endswith("707"))
+    assert "given computed values" in verdict.summary and "given only constants" in verdict.summary
+
+
+def test_a_loop_body_runs_until_its_head_state_stops_growing() -> None:
+    summary = summary_of("""\
+        import os, sys
+        def run():
+            a = b = c = d = "ls"
+            for _ in range(9):
+                os.system(a)
+                os.system(d)
+                a = b
+                b = c
+                c = d
+                d = sys.argv[1]
+    """)
+    sinks = sorted({event.line for fn in summary.functions.values() for event in fn.sinks})
+    assert sinks == [5, 6]  # a needs four runs of the body, d two
+    assert len(summary.sources) == 1  # the source met on every run is one source
+
+
+def test_a_call_the_pass_cannot_resolve_is_named_as_such() -> None:
+    code = FLASK + """
+    @app.route("/a")
+    def a(service):
+        page = service.render(request.args["t"])
+        return "<div>" + page + "</div>"
+    """
+    review = review_source(textwrap.dedent(code), filename="app.py", config=Config())
+    (finding,) = [f for f in review.findings if f.rule_id == "taint-xss"]
+    assert "`service.render` could not be resolved: assumed to pass the data on" in finding.message
+    assert finding.confidence.label == "medium"

@@ -9,7 +9,8 @@ position reads), one environment entry per constant key or position:
 * A literal assigned to a name, `d["k"] = v`, `d.setdefault("k", v)` and
   `lst.append(v)` (while the list's length is known) set one entry; `d["k"]`,
   `d.get("k")`, `d.pop("k")`, `lst[0]`, `lst[-1]` and `lst.pop()` read it.
-* Anything this module cannot follow exactly (`d.update(...)`, `lst.insert`,
+* `d.update(k=v)` and `d.update({"k": v})` with constant keys set those entries.
+* Anything this module cannot follow exactly (another `d.update(...)`, `lst.insert`,
   a rebinding of the name, a key that is not a constant) forgets the entries,
   and reads fall back to the union: never less taint than there may be.
 * A list's known length is the entry `lst[len]`, holding `("n", length)`.
@@ -195,8 +196,10 @@ def store(fn: _FunctionPass, target: ast.Subscript, taint: frozenset, value: ast
 
 
 def method(fn: _FunctionPass, node: ast.Call, name: str, method_name: str, args: list[frozenset],
-           receiver: frozenset) -> frozenset | None:
+           receiver: frozenset, keywords: list[tuple[str, frozenset]] | None = None) -> frozenset | None:
     """A method of a container with entries: the taint of its result, or None when it is not followed."""
+    if method_name == "update" and _update(fn, node, name, args, keywords or []):
+        return EMPTY
     if method_name in _FORGETTING:
         forget(fn, name)
         return None
@@ -246,6 +249,26 @@ def method(fn: _FunctionPass, node: ast.Call, name: str, method_name: str, args:
         fn.env[name] = join(fn.env.get(name, EMPTY), args[0])  # type: ignore[union-attr]
         return EMPTY
     return None
+
+
+def _update(fn: _FunctionPass, node: ast.Call, name: str, args: list[frozenset],
+            keywords: list[tuple[str, frozenset]]) -> bool:
+    """`d.update(k=v)` or `d.update({"k": v})` with constant keys: set those entries (False: not followed)."""
+    call_args = node.args
+    if not call_args and node.keywords and len(keywords) == len(node.keywords):
+        pairs = [(key, taint, kw.value) for (key, taint), kw in zip(keywords, node.keywords)]
+    elif len(call_args) == 1 and not node.keywords and type(call_args[0]) is ast.Dict:
+        literal = call_args[0]
+        keys = [constant_key(k) if k is not None else None for k in literal.keys]  # type: ignore[attr-defined]
+        if any(k is None for k in keys):
+            return False
+        pairs = [(k, args[0], v) for k, v in zip(keys, literal.values)]  # type: ignore[attr-defined]
+    else:
+        return False
+    for key, taint, value in pairs:
+        _set(fn, name, part(name, key), taint, value)
+        fn.env[name] = join(fn.env.get(name, EMPTY), taint)  # type: ignore[union-attr]
+    return True
 
 
 def join_positions(known: list[frozenset], taints: list[frozenset], count: int) -> list[frozenset] | None:

@@ -109,13 +109,49 @@ def known(fn: _FunctionPass) -> folding.Lookup:
     return lookup
 
 
-def _forget_constants(fn: _FunctionPass) -> None:
-    """At a loop's head: a constant may be reassigned later in the body, for the next iteration."""
+def _forget_constants(fn: _FunctionPass, loop: ast.For | ast.AsyncFor | ast.While) -> None:
+    """At a loop's head: a constant the loop assigns may hold another value from the next iteration on.
+
+    Only names the loop stores to (anywhere in it, nested functions included) are forgotten: a
+    constant the loop only reads (`cmd = "uptime"` before `for ...: run(cmd)`) stays known inside it.
+    """
     env = fn.env
-    if env is not None:
+    if env is not None and fn.consts:
+        stored = _stored_names(loop)
         for name in fn.consts:
-            if "=" + name in env:
+            if name in stored and "=" + name in env:
                 env["=" + name] = folding.VARIES
+
+
+_STORED: dict[int, tuple[ast.AST, frozenset[str]]] = {}  # id(loop) -> (the loop, the names it stores to)
+
+
+def _stored_names(loop: ast.AST) -> frozenset[str]:
+    """Every plain name a loop statement binds (targets, augmented and annotated assignments, `:=`,
+    `with ... as`, `except ... as`, imports, nested definitions), memoised for the loop's node."""
+    found = _STORED.get(id(loop))
+    if found is not None and found[0] is loop:
+        return found[1]
+    names = set()
+    for node in ast.walk(loop):
+        kind = type(node)
+        if kind is ast.Name and type(node.ctx) is not ast.Load:  # type: ignore[attr-defined]
+            names.add(node.id)  # type: ignore[attr-defined]
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+            names.add(node.name)  # type: ignore[attr-defined]
+        elif kind in (ast.ExceptHandler, ast.MatchAs, ast.MatchStar) and node.name:  # type: ignore[attr-defined]
+            names.add(node.name)  # type: ignore[attr-defined]
+        elif kind is ast.MatchMapping and node.rest:  # type: ignore[attr-defined]
+            names.add(node.rest)  # type: ignore[attr-defined]
+        elif kind is ast.alias:
+            names.add((node.asname or node.name).split(".", 1)[0])  # type: ignore[attr-defined]
+        elif kind in (ast.Global, ast.Nonlocal):
+            names.update(node.names)  # type: ignore[attr-defined]
+    if len(_STORED) > 4096:
+        _STORED.clear()
+    result = frozenset(names)
+    _STORED[id(loop)] = (loop, result)
+    return result
 
 
 def test_value(fn: _FunctionPass, test: ast.expr) -> object:
@@ -144,7 +180,7 @@ def if_(fn: _FunctionPass, stmt: ast.If) -> None:
 
 def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
     taint = fn.ev(stmt.iter)
-    _forget_constants(fn)
+    _forget_constants(fn, stmt)
     before = fn.env
     fn.env = dict(before)  # type: ignore[arg-type]
     fn.bind_each(stmt.target, stmt.iter, taint)
@@ -152,7 +188,7 @@ def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
 
 
 def while_(fn: _FunctionPass, stmt: ast.While) -> None:
-    _forget_constants(fn)
+    _forget_constants(fn, stmt)
     value = test_value(fn, stmt.test)
     if value is not folding.UNKNOWN and not value:  # `while False:` never runs its body
         _dead(fn, stmt.body)
@@ -173,26 +209,37 @@ def _dead(fn: _FunctionPass, body: list[ast.stmt]) -> None:
         fn.mod.unreachable(body[0], body[-1])
 
 
+_MAX_RUNS = 6  # runs of one loop body: a value handed on through up to five names across iterations
+
+
 def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None,
                test: ast.expr | None = None) -> None:
-    """Run a loop body, twice when needed; the state after the loop merges every way out of it.
+    """Run a loop body until the state at its head no longer grows (a fixed point, at most `_MAX_RUNS` runs).
 
-    The second run starts from the state at the head of the next iteration: a
+    Each run starts from the state at the head: the state before the loop merged
+    with the state at the end of every run so far (and at its `continue`s). A
     value assigned late in the body (`cmd = request.args["c"]` after
-    `os.system(cmd)`) reaches the code before it from the second iteration on.
-    It runs only when a name bound before the loop gained taint in the body, so
-    most loops still run once; two runs do not reach a fixed point for chains
-    that pass a value through several names across iterations.
+    `os.system(cmd)`) reaches the code before it from the second run on; a value
+    handed through several names (`a = b; b = c; c = request...`) needs one run
+    per name. Most loops change no name bound before them and run once. The
+    taint a run can add is finite (the pass reuses the atoms of a source or a
+    call it meets again, see `taint._Module`), so the head stops growing; the
+    bound only caps the work on a pathological body. The state after the loop
+    merges every way out of it.
     """
-    start = None if fn.env is None else dict(fn.env)  # (the body updates the environment in place)
+    head = None if fn.env is None else dict(fn.env)  # (the body updates the environment in place)
     breaks, continues = _run_iteration(fn, stmt, None, None)
     back = merge_states(fn, fn.env, continues)  # the state at the head of the next iteration
-    if start is not None and back is not None and _gained(start, back):
-        fn.env = merge_states(fn, start, back)
+    runs = 1
+    while head is not None and back is not None and runs < _MAX_RUNS and _gained(head, back):
+        head = merge_states(fn, head, back)
+        fn.env = dict(head)  # type: ignore[arg-type]
         if test is not None:  # `while ok(x):` clears `x` again for the body
             fn.apply_clean(fn.guard(test)[0])
+        fn.defs.again(stmt)  # steps noted from here on may lead to code earlier in the body
         breaks, continues = _run_iteration(fn, stmt, breaks, continues)
         back = merge_states(fn, fn.env, continues)
+        runs += 1
     # The loop ends normally (and runs its else clause) before the first iteration or after any.
     fn.env = merge_states(fn, before, back)
     if stmt.orelse and fn.env is not None:
@@ -212,7 +259,7 @@ def _run_iteration(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, 
 
 
 def _gained(start: Env, back: Env) -> bool:
-    """A name bound before the body holds taint at the end of it that it did not hold at the start."""
+    """A name known at the head holds taint (or a constant) at the end of the body that it did not at the head."""
     for key, taint in start.items():
         later = back.get(key)
         if later is not None and later is not taint and taint.issuperset(later) is False:

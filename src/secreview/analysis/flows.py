@@ -14,9 +14,11 @@ carries it, the sink). Recursion is handled by a fixed point: a summary asked
 for while it is being computed answers with its value from the previous round,
 and rounds repeat until no summary changes.
 
-Calls the project does not define (libraries) pass taint from their
-arguments and receiver to their result; a class called as a constructor does
-the same (an object built from untrusted data is untrusted), and its
+Calls the project does not define (libraries the specs do not name) are
+assumed to pass taint from their arguments and receiver to their result, and
+the value remembers each such call (`specs.UNMODELLED`): the finding names it
+and its confidence drops one level. A class called as a constructor passes
+taint on too (an object built from untrusted data is untrusted), and its
 `__init__` is followed for sinks like any method.
 """
 
@@ -29,8 +31,8 @@ from functools import lru_cache
 
 from secreview.analysis import library
 from secreview.analysis.modules import Namespaces
-from secreview.analysis.specs import load, neutralised
-from secreview.analysis.steps import NOTE, PAST, for_sink
+from secreview.analysis.specs import UNMODELLED, UNRESOLVED, load, neutralised, unmodelled
+from secreview.analysis.steps import EARLIER, NOTE, PAST, for_sink
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
@@ -62,6 +64,7 @@ class TaintFlow:
     sink_module: ModuleSummary
     sink: SinkEvent
     steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
+    unmodelled: tuple[str, ...] = ()  # calls no spec models that the value was assumed to pass through
     parameter: SourceInfo | None = None  # the source is a public function's parameter (analysis.library)
 
     @property
@@ -277,6 +280,7 @@ class Project:
         self.indirect: dict[str, tuple[str, ...]] = {}
         self._looked: list[str] = []
         self.trace = trace
+        self._project_tops: frozenset[str] | None = None  # top-level packages of the project's modules
 
     # -- modules and functions ----------------------------------------------------------
     def module(self, path: str) -> ModuleSummary:
@@ -487,8 +491,11 @@ class Project:
             if callee is None:  # it leaves the project: a secret given to it is not what it returns
                 everything = outside_result(everything, call.callee, call.callee.rpartition(".")[2])
             everything = everything | call.receiver
+            # A library the specs do not name: assumed to pass its data on, which the finding will say
+            # (the first such call a value goes through is the one named).
+            marker = frozenset({UNMODELLED + self._unmodelled_name(call.callee)}) if callee is None else EMPTY
             for key, steps in self.expand(everything, caller).items():
-                flow.setdefault(key, steps)
+                flow.setdefault(_merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
         else:
             for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
@@ -498,6 +505,14 @@ class Project:
                 else:
                     flow.setdefault(key, (*steps, step))
         return flow
+
+    def _unmodelled_name(self, callee: str) -> str:
+        """How a finding names a call that runs no project function: a library's, or (in a package of
+        the project) one the link could not resolve (`UNRESOLVED`)."""
+        tops = self._project_tops
+        if tops is None:
+            tops = self._project_tops = frozenset(module.partition(".")[0] for module in self.exports)
+        return UNRESOLVED + callee if callee.partition(".")[0] in tops else callee
 
     # -- sink summaries -----------------------------------------------------------------
     def sinks(self, fn: _Fn) -> list[tuple[Key, ModuleSummary, SinkEvent, tuple[Step, ...]]]:
@@ -621,7 +636,8 @@ class Project:
         for key, sink_module, sink, steps in self.sinks(fn):
             if key[0] == "s":
                 if not self._helper_parameter(key[1], key[2]):
-                    found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps))
+                    found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps,
+                                           unmodelled(key[-1])))
             elif key[0] == "f":
                 found.extend(self._field_flows(key, sink_module, sink, steps))
             elif sink.kind in library.KINDS:  # a parameter: the caller's data, if this is library API
@@ -650,17 +666,25 @@ class Project:
                 if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
                         and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
-                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps)))
+                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
+                                           unmodelled(inner[-1])))
                 elif inner[0] == "p":
                     if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]) \
                             and library.stored_as_given(taint, inner[1]):
                         found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
-                    for caller_key, caller_steps in self._param_sources(writer, inner).items():
+                    # asked without the unmodelled calls the value went through (fewer distinct questions),
+                    # which the answer then carries again
+                    calls = frozenset(c for c in inner[-1] if c.startswith(UNMODELLED))
+                    asked = (*inner[:-1], inner[-1] - calls) if calls else inner
+                    for caller_key, caller_steps in self._param_sources(writer, asked).items():
+                        caller_key = _merge_cuts(caller_key, calls) if calls and not unmodelled(caller_key[-1]) \
+                            else caller_key
                         if not neutralised(sink.kind, caller_key[-1]) \
                                 and not self._helper_parameter(caller_key[1], caller_key[2]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
-                                                   (*caller_steps, *before, stored, *steps)))
+                                                   (*caller_steps, *before, stored, *steps),
+                                                   unmodelled(caller_key[-1])))
         return found
 
     @staticmethod
@@ -746,7 +770,7 @@ def _library_flow(fn: _Fn, index: int, sink_module: ModuleSummary, sink: SinkEve
                   steps: tuple[Step, ...]) -> list[TaintFlow]:
     """Parameter `index` of `fn` reaching a sink of the library model, when `fn` is public API."""
     parameter = library.parameter_source(fn.summary, fn.module.module, fn.module.path, index)
-    return [] if parameter is None else [TaintFlow(fn.module, -1, sink_module, sink, steps, parameter)]
+    return [] if parameter is None else [TaintFlow(fn.module, -1, sink_module, sink, steps, parameter=parameter)]
 
 
 Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
@@ -770,7 +794,8 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
         ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
-        rank = (-source.confidence, len(flow.steps), flow.source_module.path, source.line, source.column, source.label,
+        rank = (-_confidence(source.confidence, flow), len(flow.steps), flow.source_module.path, source.line,
+                source.column, source.label,
                 tuple((s.location.path, s.location.line, s.location.column, s.description) for s in flow.steps))
         result.append((ident, rank, _finding(flow, rule)))
     return result
@@ -815,7 +840,12 @@ def _source_of(finding: Finding) -> Location:
 
 def _quoted(description: str) -> str:
     """A step's code in backticks; a step that is a sentence about a check (steps.PAST) as it is."""
-    return description if description.startswith(PAST) else f"`{description}`"
+    if description.startswith(PAST):
+        return description
+    for note in (_UNMODELLED_NOTE, EARLIER):
+        if description.endswith(note):
+            return f"`{description[:-len(note)]}`{note}"
+    return f"`{description}`"
 
 
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
@@ -823,7 +853,8 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)
-    path = _without_repeats((source_step, *(s for s in flow.steps if not _same_line(s, source_step))))
+    steps = _noting_unmodelled(flow.steps, flow.unmodelled) if flow.unmodelled else flow.steps
+    path = _without_repeats((source_step, *(s for s in steps if not _same_line(s, source_step))))
     hops = path[1:-1]
     via = ""
     if hops:
@@ -834,6 +865,10 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"
     message = (f"{source.label[:1].upper()}{source.label[1:]} `{source.description}` (line {source.line}{origin}) reaches "
                f"{sink.label} in `{sink.description}` on line {sink.line}{via}.")
+    if flow.unmodelled:  # (an atom names the first such call: one, but a field's writers may add another)
+        name = flow.unmodelled[0]
+        what = f"`{name[1:]}` could not be resolved" if name.startswith(UNRESOLVED) else f"`{name}` is not modelled"
+        message += f" {what}: assumed to pass the data on (confidence lowered)."
     severity = rule.severity
     if sink.kind == "code" and source.label in _operator_labels():
         severity = Severity.LOW
@@ -848,7 +883,7 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         severity = Severity.LOW
         message += (" Running a program found where its operator's environment or command line says (as a "
                     "PATH lookup does) is a feature by design; it matters only if someone else can set this input.")
-    confidence = min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH))
+    confidence = _confidence(min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH)), flow)
     if _project_calls(hops) >= _CALLS_FOR_LOW:
         confidence = Confidence.LOW
     return Finding(
@@ -865,6 +900,23 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         fix=rule.fix,
         path=path,
     )
+
+
+def _confidence(source: Confidence, flow: TaintFlow) -> Confidence:
+    """The source's confidence, one level lower when the value went through a call nobody modelled."""
+    confidence = min(source, Confidence.HIGH)
+    return Confidence(max(confidence - 1, Confidence.LOW)) if flow.unmodelled else confidence
+
+
+_UNMODELLED_NOTE = " (not modelled: assumed to pass the data on)"
+
+
+def _noting_unmodelled(steps: tuple[Step, ...], names: tuple[str, ...]) -> tuple[Step, ...]:
+    """The steps (the sink's last) with a note on those that call one of `names` (by its last part)."""
+    calls = tuple(f"{name.lstrip(UNRESOLVED).rpartition('.')[2]}(" for name in names)
+    return tuple(Step(s.location, s.description + _UNMODELLED_NOTE)
+                 if i < len(steps) - 1 and any(c in s.description for c in calls) else s
+                 for i, s in enumerate(steps))
 
 
 # A flow that passes through this many calls of the project is a hint (low confidence): each call
@@ -906,7 +958,8 @@ def _program_labels() -> frozenset[str]:
 def _same_line(step: Step, source: Step) -> bool:
     """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
     return step.location.path == source.location.path and step.location.line == source.location.line \
-        and source.description in step.description and NOTE not in step.description
+        and source.description in step.description and NOTE not in step.description \
+        and _UNMODELLED_NOTE not in step.description and EARLIER not in step.description
 
 
 def _elsewhere(step: Step, flow: TaintFlow) -> str:

@@ -440,6 +440,7 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
                 raise Fallback(f"no cached review of {path}")
             module = taint_project.decode(result.extras.get(taint_project.PASS_NAME))
             merged[i] = taint_project.merge(result.review, found, module.waivers if module else {}, config,
-                                            module.cleared if module else (), module.dead if module else ())
+                                            module.cleared if module else (), module.dead if module else (),
+                                            module.varies if module else ())
             merged[i] = patterns.judge(merged[i], result)
     return tuple(merged), digests, relinked.found, None

@@ -7,7 +7,10 @@ taint of the positions and keywords that matter. `record` keeps a sink event
 (with the steps that built its value, `secreview.analysis.steps`), or, when
 every value is neutralised for the sink, notes it as *cleared*; `constant`
 notes a sink given only values with no text from outside. Cleared sinks let a
-pattern finding of the same CWE defer to the flow (`taint_project.merge`).
+pattern finding of the same CWE defer to the flow (`taint_project.merge`). A
+sink line is cleared only when every evaluation of it proved it safe: a loop
+body runs more than once, and a later run may find data where the first found
+a constant (`unsafe` keeps the lines some evaluation did not prove).
 """
 
 from __future__ import annotations
@@ -48,8 +51,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     if sink.imports and not any(name in fn.mod.imported for name in sink.imports) and not (
             sink.or_keywords and any(kw.arg in sink.or_keywords for kw in node.keywords)):
         return
-    if sink.content_type_keywords and _not_html(fn, node, sink.content_type_keywords):
-        return  # `Response(body, mimetype="application/json")`
+    if sink.content_type_keywords and _html(_declared_type(fn, node, sink.content_type_keywords),
+                                            sink.html_when_declared) is False:
+        return  # `Response(body, mimetype="application/json")`, aiohttp's `web.Response(text=body)`
     if sink.shell_argv:
         _shell_script(fn, sink, node, func)
         return
@@ -90,8 +94,7 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
         taint = join(taint, receiver)
     if taint:
         if all(neutralised(sink.kind, atom[2]) for atom in taint):  # neutralised on every way in
-            if _rest_constant(fn, node, sink):
-                fn.mod.cleared.add((node.lineno, sink.kind))
+            (fn.mod.cleared if _rest_constant(fn, node, sink) else fn.mod.unsafe).add((node.lineno, sink.kind))
             return
         record(fn, sink, taint, node, short(node))
     else:
@@ -149,14 +152,20 @@ def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
     return any(type(arg) is ast.Starred for arg in node.args[:last + 1])
 
 
-def _not_html(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> bool:
-    """The call sets a constant content type that is not HTML."""
-    lookup = control.known(fn)
+def _declared_type(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> object:
+    """The content type the call sets: a constant, `folding.UNKNOWN` when computed, None when not given."""
     for keyword in node.keywords:
         if keyword.arg in keywords:
-            value = folding.fold(keyword.value, lookup, fn.resolve)
-            return isinstance(value, str) and "html" not in value.lower()
-    return False
+            return folding.fold(keyword.value, control.known(fn), fn.resolve)
+    return None
+
+
+def _html(declared: object, only_when_declared: bool) -> bool | None:
+    """Whether the body is HTML: False for a constant type that is not HTML, and for no constant type
+    where HTML must be declared (aiohttp's `text=` is text/plain by default); None when it may be."""
+    if isinstance(declared, str):
+        return "html" in declared.lower()
+    return False if only_when_declared else None
 
 
 
@@ -234,37 +243,57 @@ def _record_joined(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, taints: It
         record(fn, sink, taint, node, short(node))
 
 
-def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
-    """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
+def constant_store(fn: _FunctionPass, target: ast.Subscript, value: ast.expr | None, sink: SinkSpec) -> None:
+    """A store sink (`response.headers["Expires"] = formatdate(t)`) given no data: proven safe when its
+    value holds no text from outside on any feasible path (constants, results of no-text sanitisers,
+    names a check cleared for every sink: `if lang not in LANGS: abort(400)`)."""
+    if value is None:
+        return
+    line = target.lineno
+    if _harmless(fn, value, fn.checked):
+        fn.mod.cleared.add((line, sink.kind))
+    else:
+        fn.mod.unsafe.add((line, sink.kind))
 
-    Every argument must be known, not only the sink's: a pattern rule of the same CWE may
-    judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
-    """
-    if (node.args or node.keywords) and _rest_constant(fn, node, None):
-        for sink in sinks:
-            fn.mod.cleared.add((node.lineno, sink.kind))
 
-
-
-def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> bool:
-    """Every argument of the call other than the sink's own ones holds no text from outside."""
-    lookup = control.known(fn)
-    resolve = fn.resolve
+def _harmless(fn: _FunctionPass, node: ast.expr, checked: set[str] | frozenset[str] = frozenset()) -> bool:
+    """`folding.harmless` with the spec's sanitisers of every sink as the calls whose result has no text,
+    and the `checked` names as constants (what they hold passed a check that admits no data)."""
     sanitisers = fn.mod.specs.sanitiser_calls
 
     def no_text(name: str) -> bool:  # `len(x)`, `int(x)`: a sanitiser of every sink returns no text
         cuts = sanitisers.get(name)
         return cuts is not None and ALL in cuts
 
+    known = control.known(fn)
+    lookup = known if not checked else lambda name: "" if name in checked else known(name)
+    return folding.harmless(node, lookup, fn.resolve, no_text)
+
+
+def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
+    """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
+
+    Every argument must be known, not only the sink's: a pattern rule of the same CWE may
+    judge another one (the script of `os.execl("/bin/sh", "sh", "-c", script)`).
+    """
+    if node.args or node.keywords:
+        proven = fn.mod.cleared if _rest_constant(fn, node, None) else fn.mod.unsafe
+        for sink in sinks:
+            proven.add((node.lineno, sink.kind))
+
+
+
+def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> bool:
+    """Every argument of the call other than the sink's own ones holds no text from outside."""
     for position, arg in enumerate(node.args):
         if sink is not None and position in sink.args:
             continue
-        if type(arg) is ast.Starred or not folding.harmless(arg, lookup, resolve, no_text):
+        if type(arg) is ast.Starred or not _harmless(fn, arg):
             return False
     for keyword in node.keywords:
         if sink is not None and keyword.arg in sink.keywords:
             continue
-        if keyword.arg is None or not folding.harmless(keyword.value, lookup, resolve, no_text):
+        if keyword.arg is None or not _harmless(fn, keyword.value):
             return False
     return True
 
@@ -335,6 +364,8 @@ def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, d
         if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
             fn.mod.cleared.add((line, kind))
         return
+    fn.mod.unsafe.add((line, kind))
+    fn.mod.varies.add(line)
     specs = fn.mod.specs
     if fn.qualname in specs.sink_calls or fn.qualname in specs.sanitiser_calls:
         return  # the body of mark_safe or escape itself (scanning Django): the finding is its caller's

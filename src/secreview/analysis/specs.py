@@ -4,9 +4,15 @@ One spec file per framework or library says where untrusted data enters
 (`[[source]]`), where it does harm (`[[sink]]`), what neutralises it
 (`[[sanitiser]]`: a call whose *result* is safe for some sinks), which boolean
 checks guard the branch where they hold (`[[validator]]`), which calls carry
-data into the object they are called on (`[[propagator]]`) and which other
-checks guard a branch (`[guards]`). A call the specs do not name passes the
-taint of its arguments and receiver to its result.
+data into the object they are called on or into their result (`[[propagator]]`,
+`into = "receiver"` / `"result"`) and which other checks guard a branch
+(`[guards]`). What a call the specs do not name returns is the taint pass's
+rule, not a catch-all of the specs: a call of the standard library or a builtin
+that no propagator names returns none of its arguments' data (its result is a
+number, a flag, an object of its own); any other call outside the project (a
+library, a callable the pass cannot name) is assumed to pass its arguments and
+receiver on, and says so in the finding, whose confidence drops one level
+(`UNMODELLED`).
 
 Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
 untrusted data, secret material, a password, weak randomness, or a credential the client sends,
@@ -67,9 +73,18 @@ _KIND_REACHES = {
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
 ALL = "*"
+# How an atom's cuts remember that the value went through a call nobody modelled (a library the
+# specs do not name): "~unmodelled:<name>", never a sink class (see `unmodelled`).
+UNMODELLED = "~unmodelled:"
+UNRESOLVED = "?"  # before the name: a call the pass could not resolve (`self.api.get(x)`), not a library's
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
 # also keeps an existence check (`os.path.exists(path)`) there.
 _COVERED_BY = {"path_oracle": "path"}
+
+
+def unmodelled(cuts: frozenset) -> tuple[str, ...]:
+    """The calls, by name, that a value with these cuts went through unmodelled (sorted)."""
+    return tuple(sorted(c[len(UNMODELLED):] for c in cuts if c.startswith(UNMODELLED))) if cuts else ()
 
 
 def neutralised(kind: str, cuts: frozenset) -> bool:
@@ -101,10 +116,12 @@ _SINK_KEYS = {
     "django_context": _BOOL,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
     "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
+    "html_when_declared": _BOOL,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "keyword": _STR}
-_PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR}
+_PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR, "args": _INT_LIST,
+                    "keywords": _LIST}
 _GUARD_KEYS = {
     "terminators": _LIST, "path_resolvers": _LIST, "path_resolver_methods": _LIST, "path_checks": _LIST,
     "content_checks": _LIST, "content_check_calls": _LIST,
@@ -177,8 +194,10 @@ def validate(name: str, data: dict) -> None:
     for index, entry in enumerate(data.get("propagator", ())):
         where = f"{name}: propagator #{index + 1}"
         _check_table(where, entry, _PROPAGATOR_KEYS, ("into",))
-        if entry["into"] != "receiver":
-            raise SpecError(f"{where}: into must be \"receiver\"")
+        if entry["into"] not in ("receiver", "result"):
+            raise SpecError(f"{where}: into must be \"receiver\" or \"result\"")
+        if entry["into"] == "receiver" and ("args" in entry or "keywords" in entry):
+            raise SpecError(f"{where}: args and keywords are for into = \"result\"")
     if "guards" in data:
         _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
 
@@ -274,6 +293,9 @@ class SinkSpec:
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     django_context: bool = False  # `Template(src).render(Context({...}))`: values src shows unescaped
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
+    # ... and, for a response whose default type is not HTML (aiohttp's text/plain), a sink only when a
+    # constant HTML type is given there
+    html_when_declared: bool = False
     confidence: Confidence = Confidence.HIGH  # at most this sure of a finding here (a sink judged by a name: low)
     unless_true: str = ""  # no sink when this keyword is given and not the constant False (`secure=True`)
     # A framework imported by the file that neutralises this sink itself (Django's response headers
@@ -323,6 +345,11 @@ class Specs:
     # (`buf.write(value)`, `items.append(value)`): [[propagator]] with into = "receiver".
     into_receiver_calls: frozenset[str] = frozenset()
     into_receiver_methods: frozenset[str] = frozenset()
+    # Calls whose result carries their arguments' data ([[propagator]] with into = "result"):
+    # qualname -> (the positions that do, None for all; the keywords that do), and methods whose
+    # result carries their receiver's and arguments' data (`s.strip()`, `"".join(parts)`).
+    result_calls: dict[str, tuple[tuple[int, ...] | None, frozenset[str]]] = field(default_factory=dict)
+    result_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
 
@@ -385,6 +412,7 @@ def _sink(entry: dict) -> SinkSpec:
         subclasses=entry.get("subclasses", False),
         django_context=entry.get("django_context", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
+        html_when_declared=entry.get("html_when_declared", False),
         confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),
         unless_imports=frozenset(entry.get("unless_imports", ())),
     )
@@ -439,6 +467,12 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 if "keyword" in entry:
                     specs.validator_keywords[qualname] = entry["keyword"]
         for entry in data.get("propagator", ()):
+            if entry["into"] == "result":
+                positions = tuple(entry["args"]) if "args" in entry else None
+                for qualname in entry.get("calls", ()):
+                    specs.result_calls[qualname] = (positions, frozenset(entry.get("keywords", ())))
+                specs.result_methods |= frozenset(entry.get("methods", ()))
+                continue
             specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
             specs.into_receiver_methods |= frozenset(entry.get("methods", ()))
         for key, values in data.get("guards", {}).items():
@@ -446,6 +480,13 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)
     specs.guards = Guards(**{key: frozenset(values) for key, values in guards.items()}, terminator_tails=tails)
     return specs
+
+
+@lru_cache(maxsize=None)
+def neutralisers_for(kind: str) -> tuple[str, ...]:
+    """Qualified names of the spec'd sanitisers whose result is safe for sinks of class `kind`: the one
+    list a pattern rule beside a taint rule asks, so the two never disagree on what neutralises."""
+    return tuple(sorted(name for name, cuts in load().sanitiser_calls.items() if neutralised(kind, cuts) or ALL in cuts))
 
 
 @lru_cache(maxsize=1)

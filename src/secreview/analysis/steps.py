@@ -9,6 +9,11 @@ append per tainted assignment: cheap), and only when it records a sink, which
 is rare, walks back from the names the sink uses through those statements
 (`Defs.leading_to`) to list them in source order.
 
+In a loop the value may come from a later line of the body, on an earlier
+iteration (`os.system(cmd)` then `cmd = request.args["c"]`): when no statement
+before the sink tainted a name, the last one later in a loop that the pass ran
+again (`Defs.again`) is listed, "on an earlier iteration of the loop".
+
 A check that would have made the value safe for that sink (`if name not in
 ALLOWED: return`) but that the value went past on a branch where it does not
 hold is listed too, "past the check ... (not on this path)": a reviewer reading
@@ -25,19 +30,27 @@ from secreview.analysis.specs import ALL
 _MAX_STEPS = 8
 PAST = "past the check "  # how a step says the value went past a check that would have cleared it
 NOTE = " (not enough: "  # how a step's text says a rewrite on it does not neutralise
+EARLIER = " (on an earlier iteration of the loop)"
 _TEXT = 60
 
 
 class Defs:
     """Per function: name -> the statements that made it tainted, in the order they ran."""
 
-    __slots__ = ("_seen", "checks", "found")
+    __slots__ = ("_seen", "checks", "found", "loops")
 
     def __init__(self) -> None:
         self.found: dict[str, list[ast.AST]] = {}
         # statement -> (its text, the names its value reads): call sites ask for the same ones often
         self._seen: dict[ast.AST, tuple[str, list[str]]] = {}
         self.checks: dict[str, list[tuple[ast.expr, frozenset]]] = {}  # name -> (test, sinks it clears)
+        self.loops: list[tuple[int, int]] = []  # (first, last line) of loops whose body ran more than once
+
+    def again(self, loop: ast.stmt) -> None:
+        """The pass runs the body of `loop` again: a statement in it may feed a line before it."""
+        span = (loop.lineno, loop.end_lineno or loop.lineno)
+        if span not in self.loops:
+            self.loops.append(span)
 
     def check(self, name: str, test: ast.expr, cleared: frozenset) -> None:
         """`test` clears `name` for the sink classes `cleared` in one of its branches."""
@@ -60,12 +73,18 @@ class Defs:
         elif found[-1] is not statement:
             found.append(statement)
 
-    def _before(self, name: str, line: int) -> ast.AST | None:
-        """The last statement before `line` that tainted `name`."""
-        for statement in reversed(self.found.get(name, ())):
+    def _before(self, name: str, line: int) -> tuple[ast.AST | None, bool]:
+        """The last statement before `line` that tainted `name`; else one later in a loop around `line`
+        that ran again (True: it reached `line` on an earlier iteration)."""
+        found = self.found.get(name, ())
+        for statement in reversed(found):
             if getattr(statement, "lineno", 0) < line:
-                return statement
-        return None
+                return statement, False
+        for statement in reversed(found):
+            at = getattr(statement, "lineno", 0)
+            if any(first <= line and at <= last for first, last in self.loops):
+                return statement, True
+        return None, False
 
     def leading_to(self, node: ast.AST, line: int, kind: str = "") -> tuple[tuple[int, int, str], ...]:
         """The assignments that built the names `node` (on `line`) uses, transitively, in source order.
@@ -82,17 +101,20 @@ class Defs:
             if item in seen:
                 continue
             seen.add(item)
-            statement = self._before(*item)
+            statement, earlier = self._before(*item)
             if statement is None:
                 continue
             at = getattr(statement, "lineno", 0)
-            passed = self._check_between(item[0], at, item[1], kind) if kind and self.checks else None
+            passed = self._check_between(item[0], at, item[1], kind) if kind and self.checks and not earlier \
+                else None
             if passed is not None:
                 picked[(passed.lineno, passed.col_offset)] = f"{PAST}`{_short(passed)}` (not on this path)"
             known = self._seen.get(statement)
             if known is None:
                 known = self._seen[statement] = (_describe(statement), _names(_value_of(statement)))
-            picked[(at, getattr(statement, "col_offset", 0))] = for_sink(known[0], kind)
+            place = (at, getattr(statement, "col_offset", 0))
+            if not earlier or place not in picked:
+                picked[place] = for_sink(known[0], kind) + (EARLIER if earlier else "")
             pending.extend((name, at) for name in known[1])
         return tuple((at, column, text) for (at, column), text in sorted(picked.items()))
 

@@ -110,3 +110,7 @@ class ModuleSummary:
     # on every feasible path. A pattern rule of the same CWE defers to this on that line.
     cleared: tuple[tuple[int, str], ...] = ()  # (line, sink class)
     dead: tuple[tuple[int, int], ...] = ()  # (first line, last line) of code no feasible path reaches
+    # Lines of sinks given, on some feasible path, a value the pass could not prove constant or
+    # neutralised (a name reassigned from input later in a loop body): the verdicts' "given only
+    # constants" defers to this.
+    varies: tuple[int, ...] = ()

@@ -41,9 +41,10 @@ from secreview.analysis import (
     views,
 )
 from secreview.analysis.names import BUILTINS, Binding, NameModel, dynamic_import, getattr_member, member
-from secreview.analysis.specs import ALL, SinkSpec, SourceSpec, Specs, both_kinds, load
+from secreview.analysis.specs import ALL, UNRESOLVED, SinkSpec, SourceSpec, Specs, both_kinds, load
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
-from secreview.analysis.values import SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell
+from secreview.analysis.values import (SECRET_SINKS, call_text, cut, fixed_origin, mark, outside_result, short, spell,
+                                       through_unmodelled)
 from secreview.gcpause import paused_gc
 from secreview.parse import split_lines
 
@@ -83,6 +84,14 @@ class _Module:
         self._lines: list[str] | None = None
         self.sources: list[SourceInfo] = []
         self.fresh: dict[int, int] = {}  # id(node) -> index of the source atom created for it
+        # A loop body may run several times (secreview.analysis.control): a source or a call into the
+        # project met again keeps its atom, so the state at the loop's head stops growing. By id(node):
+        # `kept` holds the nodes the pass builds itself (partial applications) so that no id is reused.
+        self.made: dict[int, int] = {}  # id(node) -> index of the source made there
+        self.sites: dict[int, int] = {}  # id(node) -> index of the call site recorded there
+        self.projected: dict[int, list[int]] = {}  # call site -> the sites of its projections (`x, y = f()`)
+        self.kept: list[ast.AST] = []
+        self.applied: dict[tuple[int, int], ast.Call] = {}  # (id(partial), id(call)) -> the call it makes
         self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
         # source index -> (keys of it that hold a credential, the cuts of a value of both kinds)
         self.secret_keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
@@ -91,6 +100,8 @@ class _Module:
         self.tree = tree
         self._globals: frozenset[str] | None = None
         self.cleared: set[tuple[int, str]] = set()  # (line, sink class) proven safe: see ModuleSummary.cleared
+        self.unsafe: set[tuple[int, str]] = set()  # ... and not proven by some evaluation (a loop's next run)
+        self.varies: set[int] = set()  # lines of sinks some evaluation found given data: ModuleSummary.varies
         self.dead: list[tuple[int, int]] = []  # line ranges no feasible path reaches
         self.functions: dict[str, FunctionSummary] = {}
         self.classes: dict[str, tuple[str, ...]] = {}
@@ -191,7 +202,10 @@ class _Module:
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
     def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
-        index = len(self.sources)
+        index = self.made.get(id(node))
+        if index is not None:  # met again in a loop body's next run
+            return frozenset({("s", index, spec.not_for)})
+        index = self.made[id(node)] = len(self.sources)
         self.sources.append(SourceInfo(spec.label, description or short(node), getattr(node, "lineno", 0),
                                        getattr(node, "col_offset", 0), spec.confidence))
         self.fresh[id(node)] = index
@@ -281,7 +295,7 @@ class _Index:
         self.source_tops = self.source_prefixes = frozenset(q.split(".", 1)[0] for q in qualnames)
         self.bare_sources = frozenset(n for n in qualnames if "." not in n)
         # Top-level names of the standard library, the builtins and every library the specs name.
-        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls]
+        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls, *specs.result_calls]
         for source in specs.sources:
             names.extend(source.imports)
             names.extend(source.request_types)
@@ -318,7 +332,7 @@ class _FunctionPass:
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current", "partials", "flag_facts")
+                 "texts", "defs", "current", "partials", "checked", "flag_facts")
 
     def __init__(self, mod: _Module, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -355,6 +369,9 @@ class _FunctionPass:
         self.quals: dict[str, str | None] = {}
         # `run = functools.partial(subprocess.run, shell=True)`: name -> the call it stands for
         self.partials: dict[str, ast.Call] = {}
+        # Names whose data a check cleared for every sink (`if lang not in LANGS: abort(400)`) and that
+        # were not rebound since: a store of one holds no data from outside (sink_events.constant_store).
+        self.checked: set[str] = set()
         self.flag_facts: list[flags.Fact] = []  # checks held in names (see flags)
 
     # -- statements -------------------------------------------------------------------
@@ -403,6 +420,7 @@ class _FunctionPass:
         if key is not None:
             self.env[key] = _join(self.load_key(key), taint)
             self.resolved.discard(key)
+            self.checked.discard(key)
             if taint:
                 self.defs.note(key, stmt)
         else:
@@ -526,6 +544,8 @@ class _FunctionPass:
             elif "=" + name in env:
                 env["=" + name] = folding.VARIES
             env[name] = taint
+            if self.checked:
+                self.checked.discard(name)
             if taint and self.current is not None:
                 self.defs.note(name, self.current)
             if self.flag_facts:
@@ -568,6 +588,8 @@ class _FunctionPass:
             base = target.value  # type: ignore[attr-defined]
             if isinstance(base, ast.Name):
                 env[f"{base.id}.{target.attr}"] = taint  # type: ignore[attr-defined]
+                if self.checked:
+                    self.checked.discard(f"{base.id}.{target.attr}")  # type: ignore[attr-defined]
                 if base.id == self.self_name and self.class_qual:
                     if taint:
                         self.mod.fields.append((f"{self.class_qual}.{target.attr}", self.qualname, taint))  # type: ignore[attr-defined]
@@ -578,15 +600,15 @@ class _FunctionPass:
         elif kind is ast.Subscript:
             container = target.value  # type: ignore[attr-defined]
             self.ev(target.slice)  # type: ignore[attr-defined]
-            if taint:
-                specs = self.mod.specs
-                kind = type(container)
-                sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
-                    specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name else None  # type: ignore[attr-defined]
-                if sink is not None and (not sink.receivers or kind is ast.Name
-                                         or spell(container.value, 2) in sink.receivers) \
-                        and sink.unless_imports.isdisjoint(self.mod.imported) \
-                        and not restores.own_value(self, container, value):  # type: ignore[attr-defined]
+            specs = self.mod.specs
+            kind = type(container)
+            sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
+                specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name and taint else None  # type: ignore[attr-defined]
+            if sink is not None and (not sink.receivers or kind is ast.Name
+                                     or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+                if not taint:  # `response.headers["Expires"] = formatdate(t)`: what the pattern rule defers to
+                    sink_events.constant_store(self, target, value, sink)  # type: ignore[arg-type]
+                elif sink.unless_imports.isdisjoint(self.mod.imported) and not restores.own_value(self, container, value):
                     sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
@@ -627,8 +649,13 @@ class _FunctionPass:
             return None
         calls = self.mod.calls
         site = calls[atom[1]]
+        made = self.mod.projected.get(atom[1])
+        if made is not None and len(made) == count:  # met again in a loop body's next run
+            return [frozenset({("c", index, NOCUT)}) for index in made]
         found = []
+        made = self.mod.projected[atom[1]] = []
         for position in range(count):
+            made.append(len(calls))
             found.append(frozenset({("c", len(calls), NOCUT)}))
             calls.append(site._replace(position=position))
         return found
@@ -655,7 +682,12 @@ class _FunctionPass:
             taint = env.get(key)
             if taint is None:
                 taint = self.load_key(key)
-            env[key] = mark(taint, cuts) if ALL not in cuts else cut(taint, cuts)
+            if ALL not in cuts:
+                env[key] = mark(taint, cuts)
+            else:
+                env[key] = cut(taint, cuts)
+                if taint:
+                    self.checked.add(key)
 
     def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
         """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
@@ -929,7 +961,9 @@ class _FunctionPass:
 
         Stored calls never name a partial, so applying one is a single substitution.
         """
-        stored = self._applied(value, ast.Call(value, [], []))
+        bare = ast.Call(value, [], [])
+        self.mod.kept.append(bare)  # alive while the pass runs: no later node takes its id (see `_applied`)
+        stored = self._applied(value, bare)
         inner = stored.func
         if type(inner) is ast.Name and inner.id in self.partials:  # type: ignore[attr-defined]
             stored = self._applied(self.partials[inner.id], stored)  # type: ignore[attr-defined]
@@ -941,12 +975,17 @@ class _FunctionPass:
         `held` is a `functools.partial(...)` call, or the call such a partial stands
         for, as stored when it was bound (`_partial`).
         """
+        made = self.mod.applied.get((id(held), id(call)))
+        if made is not None:  # the same application met again (a loop body's next run): the same node
+            return made
         inner, args = held.func, held.args
         # `partial(partial)` stands for a bare `partial()`, and `partial(*fs)` names no function:
         # only a first positional argument is the wrapped callable.
         if args and type(args[0]) is not ast.Starred and self.resolve(inner) == "functools.partial":
             inner, args = args[0], args[1:]
         applied = ast.Call(inner, [*args, *call.args], [*held.keywords, *call.keywords])
+        self.mod.kept.append(applied)  # its id names the sources and calls made at it (see `_Module.made`)
+        self.mod.applied[(id(held), id(call))] = applied
         return ast.copy_location(applied, call)
 
     def _call(self, node: ast.Call) -> frozenset:
@@ -954,6 +993,9 @@ class _FunctionPass:
         func = node.func
         if self.partials and type(func) is ast.Name and func.id in self.partials:  # type: ignore[attr-defined]
             node = self._applied(self.partials[func.id], node)  # type: ignore[attr-defined]
+            func = node.func
+        elif type(func) is ast.Call and func.args and self.resolve(func.func) == "functools.partial":  # type: ignore[attr-defined]
+            node = self._applied(func, node)  # type: ignore[arg-type]  # `partial(f, a)(b)` is `f(a, b)`
             func = node.func
         star = EMPTY
         args: list[frozenset] = []
@@ -984,7 +1026,7 @@ class _FunctionPass:
             receiver = self.env.get(func.id, EMPTY) if type(func) is ast.Name else EMPTY  # type: ignore[attr-defined, union-attr]
         if self.parts and method is not None and type(func.value) is ast.Name \
                 and func.value.id in self.parts:  # type: ignore[attr-defined]
-            result = containers.method(self, node, func.value.id, method, args, receiver)  # type: ignore[attr-defined]
+            result = containers.method(self, node, func.value.id, method, args, receiver, keywords)  # type: ignore[attr-defined]
             if result is not None:  # `d.get("k")`, `lst.append(v)`, `lst.pop()`
                 return result
         bound = own = False
@@ -1077,7 +1119,39 @@ class _FunctionPass:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
         elif method is not None and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
             everything = framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
-        return _join(outside_result(everything, qual, method), receiver)
+        return self._outside(func, qual, method, args, keywords, star, receiver, everything)
+
+    def _outside(self, func: ast.expr, qual: str | None, method: str | None, args: list[frozenset],
+                 keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset,
+                 everything: frozenset) -> frozenset:
+        """What a call outside the project returns of the data it is given (rules/specs/propagation.toml).
+
+        A propagator names what the result holds (every argument, some positions, the
+        receiver of a method). A call of the standard library or a builtin that no spec
+        names returns none of it: its result is a number, a flag or an object of its own
+        (`hashlib.sha256(x)`, `re.compile(x)`, `datetime.strptime(x, f)`). Any other call
+        (a library the specs do not know, a callable held in a variable) is assumed to
+        pass everything on, and the value remembers the call as not modelled.
+        """
+        specs = self.mod.specs
+        passed = specs.result_calls.get(qual) if qual is not None else None
+        if passed is not None:
+            positions, names = passed
+            if positions is not None:
+                everything = star
+                for position in positions:
+                    if position < len(args):
+                        everything = _join(everything, args[position])
+                for name, taint in keywords:
+                    if name in names:
+                        everything = _join(everything, taint)
+            return _join(outside_result(everything, qual, method), receiver)
+        if method is not None and method in specs.result_methods or type(func) is ast.Lambda:
+            return _join(outside_result(everything, qual, method), receiver)
+        if qual is not None and (qual.partition(".")[0] in _STDLIB or qual in BUILTINS):
+            return EMPTY
+        taint = _join(outside_result(everything, qual, method), receiver)
+        return through_unmodelled(taint, qual or UNRESOLVED + spell(func))
 
     @staticmethod
     def _format_arguments(template: ast.Constant, args: list[frozenset], keywords: list[tuple[str, frozenset]],
@@ -1114,7 +1188,13 @@ class _FunctionPass:
     def _project_call(self, node: ast.Call, qual: str, args: list[frozenset], keywords: list[tuple[str, frozenset]],
                       star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
         mod = self.mod
-        index = len(mod.calls)
+        index = mod.sites.get(id(node))
+        if index is not None:  # met again in a loop body's next run: one site, given what every run gave
+            built = self._argument_steps(node, args, keywords, receiver) \
+                if self.defs.found and not mod.calls[index].steps else ()
+            _widen_site(mod, index, args, keywords, star, receiver, built)
+            return frozenset({("c", index, NOCUT)})
+        index = mod.sites[id(node)] = len(mod.calls)
         built = self._argument_steps(node, args, keywords, receiver) if self.defs.found else ()
         mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
                                             node.lineno, node.col_offset, call_text(node), -1, built)))
@@ -1190,6 +1270,22 @@ class _FunctionPass:
         if spec is not None:
             return mod.new_source(node, spec)
         return EMPTY
+
+
+def _widen_site(mod: _Module, index: int, args: list[frozenset], keywords: list[tuple[str, frozenset]],
+                star: frozenset, receiver: frozenset, built: tuple) -> None:
+    """The call site `index` (and its projections) passes what it passed before or what it is given now."""
+    site = mod.calls[index]
+    old_args = site.args
+    joined_args = tuple(_join(old_args[i], args[i]) if i < len(old_args) else args[i] for i in range(len(args)))
+    given = dict(keywords)
+    joined_keywords = tuple((name, _join(taint, given.get(name, EMPTY))) for name, taint in site.keywords)
+    widened = site._replace(args=joined_args, keywords=joined_keywords, star=_join(site.star, star),
+                            receiver=_join(site.receiver, receiver), steps=site.steps or built)
+    if widened != site:
+        mod.calls[index] = widened
+        for position, projection in enumerate(mod.projected.get(index, ())):
+            mod.calls[projection] = widened._replace(position=position)
 
 
 def _truth_test(test: ast.expr) -> str | None:
@@ -1518,10 +1614,11 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
     _run_nested(mod, top.nested, module, {}, [mod.names.module_scope])
     return ModuleSummary(
         path=path, module=module, functions=mod.functions, calls=tuple(mod.calls), sources=tuple(mod.sources),
-        fields=tuple(mod.fields), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
+        fields=tuple(dict.fromkeys(mod.fields)), classes=mod.classes, waivers=suppress.waivers(source) if source else {},
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
-        cleared=tuple(sorted(mod.cleared)), dead=tuple(sorted(set(mod.dead))))
+        cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
+        varies=tuple(sorted(mod.varies)))
 
 
 def _stem(path: str) -> str:

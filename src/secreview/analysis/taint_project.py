@@ -29,7 +29,9 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "10"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6)
+PASS_VERSION = "11"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts
+# 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6); 11: loop bodies to a fixed point,
+# unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 
 
 def summarise(parsed: Parsed, module: str) -> bytes:
@@ -130,9 +132,9 @@ def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | 
                      for i, r in enumerate(reviews)), None
     found, extra = found if isinstance(found, tuple) else (found, None)
     waivers = {m.path: m.waivers for m in modules}
-    proven = {m.path: (m.cleared, m.dead) for m in modules if m.cleared or m.dead}
+    proven = {m.path: (m.cleared, m.dead, m.varies) for m in modules if m.cleared or m.dead or m.varies}
     return tuple(merge(review, found.get(review.path, ()), waivers.get(review.path, {}), config,
-                       *proven.get(review.path, ((), ()))) for review in reviews), extra
+                       *proven.get(review.path, ((), (), ()))) for review in reviews), extra
 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
@@ -156,12 +158,15 @@ def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = Diagnost
 
 
 def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config,
-          cleared: Iterable[tuple[int, str]] = (), dead: Sequence[tuple[int, int]] = ()) -> FileReview:
+          cleared: Iterable[tuple[int, str]] = (), dead: Sequence[tuple[int, int]] = (),
+          varies: Sequence[int] = ()) -> FileReview:
     """A file's review with the taint findings whose sink is in it (`waivers`: its summary's).
 
     Pattern rules beside a taint rule defer to the flow: a pattern finding of a taint rule's
     CWE is dropped on a sink the taint pass proved safe (`cleared`: line, sink class) and in
-    code no feasible path reaches (`dead`: line ranges).
+    code no feasible path reaches (`dead`: line ranges). So do the verdict's facts: a sink the
+    facts call "given only constants" is given computed values where the pass found a value it
+    could not prove constant (`varies`: lines).
     """
     from secreview import suppress
     from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
@@ -169,6 +174,8 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     from secreview.rules.base import is_test_path
 
     found = list(found)
+    if varies:
+        review = _constants_as_proven(review, frozenset(varies))
     safe = {(line, cwe) for line, kind in cleared if (cwe := cwe_of(kind)) in TAINT_CWES}
     if safe or dead:
         review = _without_pattern(review, safe, dead)
@@ -202,6 +209,24 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         in_tests=review.in_tests + in_tests,
         verdicts=file_verdicts(findings, review.facts),
     )
+
+
+_CONSTANT, _COMPUTED = "707:sink-constant", "707:sink-variable"
+
+
+def _constants_as_proven(review: FileReview, varies: frozenset[int]) -> FileReview:
+    """`review` whose "given only constants" facts hold only where the taint pass found no varying value.
+
+    The facts read a name's last plain assignment in scope; the pass follows the paths, so
+    `cmd = "uptime"` before a loop whose body later sets `cmd = argv[1]` is computed there.
+    """
+    from secreview.review.verdicts import file_verdicts
+
+    if not any(f.kind == _CONSTANT and f.line in varies for f in review.facts):
+        return review
+    facts = tuple(dataclasses.replace(f, kind=_COMPUTED) if f.kind == _CONSTANT and f.line in varies else f
+                  for f in review.facts)
+    return dataclasses.replace(review, facts=facts, verdicts=file_verdicts(review.findings, facts))
 
 
 def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]],

@@ -10,7 +10,7 @@ import ast
 import re
 
 from secreview.analysis import neutralisers
-from secreview.analysis.specs import ALL, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS
+from secreview.analysis.specs import ALL, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS, UNMODELLED
 from secreview.analysis.summaries import EMPTY
 
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
@@ -53,6 +53,14 @@ def outside_result(args: frozenset, qual: str | None, method: str | None) -> fro
     if not args or qual in _SECRET_CARRIERS or method in _SECRET_CARRYING_METHODS:
         return args
     return cut(args, SECRET_SINKS)
+
+
+def through_unmodelled(taint: frozenset, name: str) -> frozenset:
+    """The taint after a call no spec models (`name`): each atom remembers the first such call it went
+    through (one is enough to say so and to lower the confidence; more would only multiply the atoms)."""
+    marker = UNMODELLED + name
+    return frozenset(a if any(c.startswith(UNMODELLED) for c in a[2]) else (a[0], a[1], a[2] | {marker})
+                     for a in taint) if taint else taint
 
 
 def mark(taint: frozenset, marks: frozenset) -> frozenset:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
+from secreview.analysis.specs import neutralisers_for
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.dataflow_hints import (
@@ -375,8 +376,9 @@ def header_injection(node: ast.AST, ctx: Context) -> None:
             value = node.args[1]
     if value is None:
         return
-    origin = request_data(ctx, value, ("secure_filename", "quote", "urllib.parse.quote", "int",
-                                       "email.utils.formatdate", "email.utils.format_datetime"))
+    # What neutralises a header value is the taint specs' answer (one list); where the taint pass
+    # proves the value safe or constant, this finding is dropped in favour of its proof.
+    origin = request_data(ctx, value, neutralisers_for("header"))
     if origin and unchecked:
         ctx.report(node, f"A response header is set from `{origin}`; nothing here rejects CR/LF, so the "
                    "client can add headers or split the response.")

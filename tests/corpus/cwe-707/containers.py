@@ -112,3 +112,18 @@ def merged_paths():
     # ruleid: taint-command-injection
     os.system(d["cmd"])
     return "ok"
+
+
+@app.route("/update")
+def update():
+    # dict.update with constant keys sets those keys only (its documented behaviour).
+    options = {"program": "uptime"}
+    options.update(label=request.args["label"])
+    options.update({"title": request.args["title"]})
+    # ok: taint-command-injection
+    os.system(options["program"])
+    # ruleid: taint-command-injection
+    os.system("echo " + options["label"])
+    # ruleid: taint-command-injection
+    os.system("echo " + options["title"])
+    return "ok"

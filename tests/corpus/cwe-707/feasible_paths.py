@@ -186,6 +186,35 @@ def next_iteration_safe():
     return label
 
 
+@app.route("/handed-on")
+def handed_on():
+    # The value reaches the sink only on the third run of the body: step <- shown <- queued.
+    shown = "echo start"
+    step = "echo start"
+    queued = "echo start"
+    for _ in range(4):
+        # ruleid: taint-command-injection
+        os.system(step)
+        step = shown
+        shown = queued
+        queued = "echo " + request.args["next"]
+    return "ok"
+
+
+@app.route("/handed-on-safe")
+def handed_on_safe():
+    shown = "echo start"
+    step = "echo start"
+    queued = "echo start"
+    for _ in range(4):
+        # ok: taint-command-injection
+        os.system(step)
+        step = shown
+        shown = queued
+        queued = "echo " + shlex.quote(request.args["next"])
+    return "ok"
+
+
 def prompt_with(input, log):
     answer = input("name? ")  # the callable the caller passed, not the builtin
     # ok: taint-log-injection

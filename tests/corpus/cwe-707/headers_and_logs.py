@@ -111,3 +111,29 @@ def expires():
     # ruleid: header-injection
     response.headers["X-Requested-At"] = when
     return response
+
+
+LANGUAGES = {"en", "fr", "de"}
+
+
+@app.route("/language")
+def language():
+    # The pattern rule defers to the flow: an allow-list check clears the value for every sink.
+    response = make_response(b"...")
+    lang = request.args.get("lang", "en")
+    if lang not in LANGUAGES:
+        return "unknown language", 400
+    # ok: header-injection
+    response.headers["Content-Language"] = lang
+    return response
+
+
+@app.route("/language-unchecked")
+def language_unchecked():
+    response = make_response(b"...")
+    lang = request.args.get("lang", "en")
+    if lang in LANGUAGES:
+        logger.info("known language")
+    # ruleid: header-injection
+    response.headers["Content-Language"] = lang
+    return response

@@ -2,16 +2,22 @@
 # capability: propagation
 import base64
 import configparser
+import datetime
 import functools
+import hashlib
 import io
 import itertools
 import json
 import os
+import re
 import shlex
 import subprocess
+import tempfile
 from collections import deque
 from urllib.parse import unquote
 
+import bleach
+import markdown
 from flask import Flask, request
 
 app = Flask(__name__)
@@ -122,3 +128,65 @@ def partial_sink_safe():
     # ok: taint-command-injection
     shell("tar czf backup.tgz " + shlex.quote(request.args["dir"]))
     return "ok"
+
+
+@app.route("/no-text-back")
+def no_text_back():
+    # Standard-library calls no propagator names return none of their arguments' text.
+    when = datetime.datetime.strptime(request.args["day"], "%Y-%m-%d")
+    # ok: taint-xss
+    return "<p>Booked for " + str(when) + "</p>"
+
+
+@app.route("/no-text-back-digest")
+def no_text_back_digest():
+    digest = hashlib.sha256(request.args["name"].encode()).digest()
+    # ok: taint-xss
+    return "<code>" + base64.b64encode(digest).decode() + "</code>"
+
+
+@app.route("/kept-inside")
+def kept_inside():
+    # ... but an object that keeps its input gives it back: a compiled pattern's .pattern.
+    # ruleid: taint-regex-injection
+    pattern = re.compile(request.args["p"])
+    # ruleid: taint-xss
+    return "<p>Searching for " + pattern.pattern + "</p>"
+
+
+@app.route("/library")
+def library():
+    # A library the specs do not model is assumed to pass its data on (with lower confidence).
+    # ruleid: taint-xss
+    return "<div>" + markdown.markdown(request.args["text"]) + "</div>"
+
+
+@app.route("/library-cleaned")
+def library_cleaned():
+    # ok: taint-xss
+    return "<div>" + bleach.clean(markdown.markdown(request.args["text"])) + "</div>"
+
+
+@app.route("/partial-called-at-once")
+def partial_called_at_once():
+    # ruleid: taint-command-injection
+    os.system(functools.partial("echo {} {}".format, request.args["m"])("there"))
+    # ok: taint-command-injection
+    os.system(functools.partial("echo {} {}".format, shlex.quote(request.args["m"]))("there"))
+    return "ok"
+
+
+@app.route("/temp-name")
+def temp_name():
+    # A temporary file's name holds the suffix it was given (a propagator with its positions).
+    tmp = tempfile.NamedTemporaryFile("w+", suffix=request.args["ext"], delete=False)
+    # ruleid: taint-xss
+    return "<p>Saved to " + tmp.name + "</p>"
+
+
+@app.route("/temp-name-safe")
+def temp_name_safe():
+    tmp = tempfile.NamedTemporaryFile("w+", suffix=".txt", delete=False)
+    tmp.write(request.args["text"])
+    # ok: taint-xss
+    return "<p>Saved to " + tmp.name + "</p>"
