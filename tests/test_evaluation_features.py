@@ -24,7 +24,7 @@ def _eval_findings(code: str, path: str):  # type: ignore[no-untyped-def]
 
 def test_features_are_low_with_a_by_design_message() -> None:
     found = _eval_findings(SOURCE, "app/features.py")
-    features = [_line_of("exec(open(profile)"), _line_of('exec(options["command"]'), _line_of("eval(args, {})"),
+    features = [_line_of("exec(open(profile)"), _line_of("exec(compile(startup_code"), _line_of('exec(options["command"]'), _line_of("eval(args, {})"),
                 _line_of('compile(args + "\\n"'), _line_of("exec(code, {})")]
     others = [_line_of('return compile(source, filename, "exec")'), _line_of("exec(self.source, namespace)")]
     assert sorted(found) == sorted(features + others)

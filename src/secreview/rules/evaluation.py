@@ -63,10 +63,30 @@ def by_design(code: ast.expr, ctx: Context) -> str | None:
 
 
 def _file_contents(code: ast.expr, ctx: Context) -> bool:
+    """`open(path).read()`, or a name assigned from `handle.read()` where `handle` is the target of a
+    `with open(path) as handle:` in the same function (Django's shell reading $PYTHONSTARTUP)."""
+    if type(code) is ast.Name:
+        assigned = ctx.assigned_value(code)
+        code = assigned if assigned is not None else code
     if type(code) is not ast.Call or type(code.func) is not ast.Attribute or code.func.attr not in _READ_METHODS:
         return False
     opened = code.func.value
+    if type(opened) is ast.Name:
+        opened = _with_opened(opened.id, ctx) or opened
     return type(opened) is ast.Call and ctx.call_name(opened) in _FILE_OPENERS
+
+
+def _with_opened(handle: str, ctx: Context) -> ast.expr | None:
+    """The context expression of the `with ... as handle` of the enclosing function, if there is one."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    for node in ast.walk(function):
+        if isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if type(item.optional_vars) is ast.Name and item.optional_vars.id == handle:
+                    return item.context_expr
+    return None
 
 
 def _typed_line(code: ast.expr, ctx: Context) -> bool:

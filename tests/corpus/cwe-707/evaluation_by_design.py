@@ -37,6 +37,15 @@ def read_profile(class_name, namespace):
         exec(open(profile).read(), namespace)
 
 
+def run_startup_file(namespace):
+    startup = os.environ.get("PYTHONSTARTUP")
+    if startup and os.path.isfile(startup):
+        with open(startup) as handle:
+            startup_code = handle.read()
+        # ruleid: code-injection-eval
+        exec(compile(startup_code, startup, "exec"), namespace)
+
+
 class Command(BaseCommand):
     def handle(self, **options):
         if options["command"]:
