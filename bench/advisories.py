@@ -81,8 +81,14 @@ ADVISORIES = [
     Advisory("CVE-2021-28957", "lxml", "4.6.2", "4.6.3", "lxml/html/clean.py", "79"),
     Advisory("CVE-2022-34749", "mistune", "2.0.2", "2.0.3", "mistune/plugins/table.py", "1333"),
     Advisory("CVE-2023-40587", "pyramid", "2.0.1", "2.0.2", "pyramid/static.py", "22"),
-    Advisory("CVE-2018-1000164", "gunicorn", "19.7.1", "19.8.0", "gunicorn/http/wsgi.py", "93"),
+    # Fixed in 19.5.0 (process_headers rejects control characters from then on; 19.7.1 already had the check).
+    Advisory("CVE-2018-1000164", "gunicorn", "19.4.5", "19.5.0", "gunicorn/http/wsgi.py", "93"),
     Advisory("CVE-2024-39614", "Django", "5.0.6", "5.0.7", "django/utils/translation/trans_real.py", "400"),
+    # Protocol framing (issue 14): SMTP smuggling, request smuggling by lenient line endings and chunks.
+    Advisory("CVE-2024-27305", "aiosmtpd", "1.4.4.post2", "1.4.5", "aiosmtpd/smtp.py", "93"),
+    Advisory("CVE-2019-16785", "waitress", "1.3.1", "1.4.0", "waitress/parser.py", "444"),
+    Advisory("CVE-2024-1135", "gunicorn", "21.2.0", "22.0.0", "gunicorn/http/message.py", "444"),
+    Advisory("CVE-2025-43859", "h11", "0.14.0", "0.16.0", "h11/_readers.py", "444"),
     # Path containment (issue 14): string containment checks, archive members, download names.
     Advisory("CVE-2022-35918", "streamlit", "1.11.0", "1.11.1", "streamlit/components/v1/components.py",
              "22"),

@@ -29,10 +29,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from secreview.analysis import library
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED, UNRESOLVED, load, neutralised, unmodelled
 from secreview.analysis.steps import EARLIER, NOTE, PAST, for_sink
-from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent
+from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
 from secreview.analysis.taint import cut
 from secreview.analysis.values import SECRET_SINKS, outside_result
 from secreview.cwe import catalog
@@ -64,6 +65,12 @@ class TaintFlow:
     sink: SinkEvent
     steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
     unmodelled: tuple[str, ...] = ()  # calls no spec models that the value was assumed to pass through
+    parameter: SourceInfo | None = None  # the source is a public function's parameter (analysis.library)
+
+    @property
+    def source(self) -> SourceInfo:
+        """Where the data entered: a source of the source module, or a library API parameter."""
+        return self.parameter or self.source_module.sources[self.source_index]
 
 
 @dataclass(frozen=True)
@@ -633,6 +640,8 @@ class Project:
                                            unmodelled(key[-1])))
             elif key[0] == "f":
                 found.extend(self._field_flows(key, sink_module, sink, steps))
+            elif sink.kind in library.KINDS:  # a parameter: the caller's data, if this is library API
+                found.extend(_library_flow(fn, key[1], sink_module, sink, steps))
         return found
 
     def _source_module(self, path: str) -> ModuleSummary:
@@ -660,6 +669,9 @@ class Project:
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
                                            unmodelled(inner[-1])))
                 elif inner[0] == "p":
+                    if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]) \
+                            and library.stored_as_given(taint, inner[1]):
+                        found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
                     # asked without the unmodelled calls the value went through (fewer distinct questions),
                     # which the answer then carries again
                     calls = frozenset(c for c in inner[-1] if c.startswith(UNMODELLED))
@@ -754,6 +766,13 @@ class Project:
         return flow
 
 
+def _library_flow(fn: _Fn, index: int, sink_module: ModuleSummary, sink: SinkEvent,
+                  steps: tuple[Step, ...]) -> list[TaintFlow]:
+    """Parameter `index` of `fn` reaching a sink of the library model, when `fn` is public API."""
+    parameter = library.parameter_source(fn.summary, fn.module.module, fn.module.path, index)
+    return [] if parameter is None else [TaintFlow(fn.module, -1, sink_module, sink, steps, parameter=parameter)]
+
+
 Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
 
 
@@ -771,7 +790,7 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
         rule = rules.get(flow.sink.kind)
         if rule is None:
             continue
-        source = flow.source_module.sources[flow.source_index]
+        source = flow.source
         ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
@@ -830,7 +849,7 @@ def _quoted(description: str) -> str:
 
 
 def _finding(flow: TaintFlow, rule: Rule) -> Finding:
-    source = flow.source_module.sources[flow.source_index]
+    source = flow.source
     sink = flow.sink
     weakness = catalog().weakness(rule.cwe)
     source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)

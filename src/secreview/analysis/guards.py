@@ -37,7 +37,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from secreview.analysis import flags
-from secreview.analysis.neutralisers import ABSOLUTE, DOTDOT
+from secreview.analysis.neutralisers import ABSOLUTE, CR, DOTDOT, LF, LINE_BREAK_SINKS
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
 
@@ -58,6 +58,9 @@ _REGEX_METHODS = frozenset({"fullmatch", "match"})
 # holds no "'" stays inside `//user[name='{value}']`. (SQL is not listed: a trailing backslash
 # escapes the closing quote in MySQL.)
 _QUOTE_CHECKS = {"'": frozenset({"xpath"})}
+# `if "\r" in value or "\n" in value: raise ...`: each check leaves half of the line-break mark
+# (neutralisers.complete joins them), as removing each with replace() does.
+_LINE_BREAKS = {"\n": frozenset({LF}), "\r": frozenset({CR}), b"\n": frozenset({LF}), b"\r": frozenset({CR})}
 # Strings that hold a sink's metacharacters: a pattern that matches none of them (as a whole value)
 # keeps them out. Each string is also tried with letters around it, as values are seldom only that.
 REGEX_PROBES: dict[str, tuple[str, ...]] = {
@@ -66,12 +69,14 @@ REGEX_PROBES: dict[str, tuple[str, ...]] = {
     "code": ("(", ")", ".", "'", '"', " ", "_", "\n", ";", "["),
     "template": ("{", "}", "%", "<", "$", "#"),
     "xss": ("<", ">", '"', "'", "&", "`", ":", "("),
+    "markup": ("<", ">", '"', "'", "&", "`", ":", "("),
     "path": ("..", "/", "\\", "\x00", ":"),
     "ssrf": ("/", "@", ":", "\\", "#", "%"),
     "redirect": ("/", "\\", ":", "@", "%", "\t"),
     "ldap": ("*", "(", ")", "\\", "\x00", "|", "&", "="),
     "xpath": ("'", '"', "[", "]", "/", "(", "|", "="),
     "header": ("\r", "\n"),
+    "crlf": ("\r", "\n"),
     "log": ("\r", "\n"),
     "regex": (".", "*", "+", "?", "(", "[", "{", "|", "\\", "^", "$"),
     "deserialization": ("\x80", "c", "(", "\n", "."),
@@ -154,6 +159,9 @@ def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
     if membership and type(left) is ast.Constant and left.value == "..":  # `if ".." in name:`
         key = fn.key(right)
         return _NONE if key is None else _branches({key: frozenset({DOTDOT})}, not positive)
+    if membership and type(left) is ast.Constant and left.value in _LINE_BREAKS:  # `if "\n" in v: raise`
+        key = fn.key(right)
+        return _NONE if key is None else _branches({key: _LINE_BREAKS[left.value]}, not positive)
     if membership and type(left) is ast.Constant and left.value in _QUOTE_CHECKS:  # `if "'" in name: reject`
         key = fn.key(right)
         return _NONE if key is None else _branches({key: _QUOTE_CHECKS[left.value]}, not positive)
@@ -202,6 +210,11 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
             pattern = _compiled_pattern(fn, func.value)
             if checked is not None and pattern is not None:
                 return _regex_guard(checked, pattern, method == "fullmatch")
+        if method == "search" and test.args:  # `if BAD_CHARS.search(x): raise`
+            checked = fn.key(test.args[0])
+            pattern = _compiled_pattern(fn, func.value)
+            if checked is not None and pattern is not None:
+                return _search_guard(checked, pattern)
     qual = fn.resolve(func)
     if qual is None:
         return _NONE
@@ -213,12 +226,35 @@ def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
     if qual in ("os.path.isabs", "posixpath.isabs", "ntpath.isabs") and test.args:
         checked = fn.key(test.args[0])
         return ({}, {checked: frozenset({ABSOLUTE})}) if checked is not None else _NONE
+    if qual in ("re.search", "regex.search") and len(test.args) > 1:  # `if re.search(r"[\r\n]", x): raise`
+        checked = fn.key(test.args[1])
+        pattern = _literal(test.args[0])
+        if checked is not None and pattern is not None:
+            return _search_guard(checked, pattern)
     if qual in mod.specs.guards.content_check_calls and len(test.args) > 1:  # `re.fullmatch(r"[a-z]+", x)`
         checked = fn.key(test.args[1])
         pattern = _literal(test.args[0])
         if checked is not None and pattern is not None:
             return _regex_guard(checked, pattern, qual.endswith("fullmatch"))
     return _NONE
+
+
+def _search_guard(key: str, pattern: str) -> tuple[Clean, Clean]:
+    """`if BAD.search(x): reject`: where nothing was found, `x` holds none of what the pattern finds."""
+    cuts = search_cuts(pattern)
+    return ({}, {key: cuts}) if cuts else _NONE
+
+
+@lru_cache(maxsize=512)
+def search_cuts(pattern: str) -> frozenset[str]:
+    """The sink classes every metacharacter of which `pattern` finds (searching, not matching whole)."""
+    try:
+        compiled = re.compile(pattern)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return frozenset()
+    cuts = frozenset(kind for kind, probes in REGEX_PROBES.items() if kind not in _LEADING_ONLY
+                     and all(compiled.search(probe) for probe in probes))
+    return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else cuts
 
 
 def _checked_argument(call: ast.Call, keyword: str | None) -> ast.expr | None:
@@ -259,7 +295,7 @@ def regex_cuts(pattern: str, whole: bool = True) -> frozenset[str]:
         if not any(compiled.fullmatch(text) for text in texts):
             cuts.add(kind)
     if not whole and not pattern.endswith("\\Z"):
-        cuts -= {"log", "header"}
+        cuts -= LINE_BREAK_SINKS
     return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else frozenset(cuts)
 
 
@@ -270,7 +306,10 @@ def _compiled_pattern(fn: _FunctionPass, node: ast.expr) -> str | None:
     binding = fn.binding(node.id)  # type: ignore[attr-defined]
     expr = binding.expr if binding is not None else None
     if type(expr) is ast.Call and expr.args and binding.qualname in ("re.compile", "regex.compile"):  # type: ignore[union-attr]
-        return _literal(expr.args[0])  # type: ignore[union-attr]
+        pattern = expr.args[0]  # type: ignore[union-attr]
+        if type(pattern) is ast.Constant and isinstance(pattern.value, bytes):  # type: ignore[attr-defined]
+            return pattern.value.decode("latin-1")  # type: ignore[attr-defined]  # b"[\x00-\x1F]": the same bytes
+        return _literal(pattern)
     return None
 
 

@@ -228,21 +228,28 @@ def member(base: str, attr: str) -> str:
     return attr if base == "builtins" else f"{base}.{attr}"
 
 
-def dynamic_import(node: ast.Call, called: str | None) -> str | None:
+def dynamic_import(node: ast.Call, called: str | None,
+                   constant_of: Callable[[ast.expr], object] | None = None) -> str | None:
     """The module that `called(node.args...)` returns when it is a dynamic import of a constant name.
 
     `importlib.import_module("os.path")` returns `os.path`; `__import__("os.path")` returns
     the top package `os` unless a `fromlist` is given, so only its one-argument form is read.
     Resolving these like `import` statements keeps `importlib.import_module("os").system(cmd)`
     from hiding a sink; a relative name depends on a package this pass does not follow.
+    `constant_of` reads a name bound to a constant (`MODULE = "os"; import_module(MODULE)`).
     """
     if called not in _DYNAMIC_IMPORTS or len(node.args) != 1 or node.keywords:
         return None
     name = node.args[0]
-    if type(name) is not ast.Constant or not isinstance(name.value, str) or not name.value \
-            or name.value.startswith("."):
+    if type(name) is ast.Constant:
+        value = name.value
+    elif constant_of is not None and type(name) is ast.Name:
+        value = constant_of(name)
+    else:
         return None
-    return name.value if called == "importlib.import_module" else name.value.split(".", 1)[0]
+    if not isinstance(value, str) or not value or value.startswith("."):
+        return None
+    return value if called == "importlib.import_module" else value.split(".", 1)[0]
 
 
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})

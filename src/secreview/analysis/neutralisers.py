@@ -28,7 +28,7 @@ import re
 LF, CR = "~lf", "~cr"
 DOTDOT, ABSOLUTE = "~dotdot", "~abs"
 # Sinks that CR and LF (and nothing else) make dangerous: forged log lines, response splitting.
-LINE_BREAK_SINKS = frozenset({"log", "header"})
+LINE_BREAK_SINKS = frozenset({"log", "header", "crlf"})
 _XPATH = frozenset({"xpath"})
 # Partial marks that together neutralise sinks.
 _COMPLETE = ((frozenset({LF, CR}), LINE_BREAK_SINKS), (frozenset({DOTDOT, ABSOLUTE}), frozenset({"path"})))
@@ -80,7 +80,7 @@ _ONCE = "removing it once leaves '....//' as '../'"
 _ONE_OF = "one of CR and LF is left"
 _SLASH = "'/\\\\evil.example' still starts with a slash and a backslash, another host to browsers"
 # The sinks each reason is about: stripping '/' says nothing about a value in an HTML body.
-_REASON_SINKS = {_ONCE: frozenset({"path"}), _ONE_OF: frozenset({"log", "header"}),
+_REASON_SINKS = {_ONCE: frozenset({"path"}), _ONE_OF: LINE_BREAK_SINKS,
                  _SLASH: frozenset({"redirect"})}
 
 

@@ -63,6 +63,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     if sink.unescaped_variables:
         _unescaped_context(fn, sink, node, keywords)
         return
+    if sink.django_context:
+        _django_context(fn, sink, node, func)
+        return
     if sink.argv_options:
         _options(fn, sink, node, func)
         return
@@ -196,6 +199,33 @@ def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
         return
     names = templates.unescaped_variables(source)
     _record_joined(fn, sink, node, (value for name, value in keywords if name in names))
+
+
+def _django_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+    """`Template("{% autoescape off %}{{ q }}...").render(Context({"q": value}))`: the values shown unescaped.
+
+    The template text is the first argument of the call that made the receiver (`Template(src)`
+    itself, or the call a local name was last bound to); the context a dict literal given to
+    `render` directly or through `Context(...)`/`RequestContext(request, ...)`.
+    """
+    if type(func) is not ast.Attribute:
+        return
+    made = func.value
+    if type(made) is ast.Name:
+        binding = fn.binding(made.id)
+        made = binding.expr if binding is not None else None
+    if type(made) is not ast.Call or not made.args:
+        return
+    source = folding.fold(made.args[0], control.known(fn), fn.resolve)
+    names = templates.unescaped_variables(source) if isinstance(source, str) else frozenset()
+    if not names:
+        return
+    context = node.args[0] if node.args else next((kw.value for kw in node.keywords if kw.arg == "context"), None)
+    if type(context) is ast.Call:
+        context = next((arg for arg in context.args if type(arg) is ast.Dict), None)
+    if type(context) is ast.Dict:
+        _record_joined(fn, sink, node, (fn.ev(value) for key, value in zip(context.keys, context.values)
+                                        if type(key) is ast.Constant and key.value in names))
 
 
 def _value_of(fn: _FunctionPass) -> Callable[[ast.expr], object]:

@@ -44,8 +44,8 @@ except ModuleNotFoundError:  # pragma: no cover - Python 3.10
 from secreview.model import Confidence
 
 UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
-                        "xxe", "ldap", "xpath", "header", "log", "regex", "path_oracle", "trust", "argument",
-                        "decompress")
+                        "xxe", "ldap", "xpath", "header", "crlf", "log", "regex", "path_oracle", "trust", "argument",
+                        "decompress", "markup")
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
@@ -59,12 +59,16 @@ SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASS
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
 # once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
+# HTML built by string formatting (`markup`, secreview.analysis.framing) is followed from file names
+# read from a directory listing only: request data is judged where the page is sent (`xss`).
+_LISTING_ONLY = frozenset({"markup"})
 _KIND_REACHES = {
-    "untrusted": frozenset(UNTRUSTED_SINK_KINDS),
+    "untrusted": frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY,
     "secret": frozenset(SECRET_SINK_KINDS),
     "weak_random": frozenset(RANDOM_SINK_KINDS),
     "password": frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS),
-    "untrusted_secret": frozenset(UNTRUSTED_SINK_KINDS) | frozenset(SECRET_SINK_KINDS),
+    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | frozenset(SECRET_SINK_KINDS),
+    "filename": _LISTING_ONLY,
 }
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
@@ -109,6 +113,7 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
+    "django_context": _BOOL,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
     "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
     "html_when_declared": _BOOL,
@@ -286,6 +291,7 @@ class SinkSpec:
     unescaped_variables: bool = False  # context values an inline template renders unescaped (analysis.templates)
     argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
+    django_context: bool = False  # `Template(src).render(Context({...}))`: values src shows unescaped
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
     # ... and, for a response whose default type is not HTML (aiohttp's text/plain), a sink only when a
     # constant HTML type is given there
@@ -404,6 +410,7 @@ def _sink(entry: dict) -> SinkSpec:
         unescaped_variables=entry.get("unescaped_variables", False),
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
+        django_context=entry.get("django_context", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
         html_when_declared=entry.get("html_when_declared", False),
         confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),

@@ -31,6 +31,7 @@ from secreview.analysis import (
     control,
     flags,
     folding,
+    framing,
     guards,
     neutralisers,
     restores,
@@ -488,15 +489,19 @@ class _FunctionPass:
             qual = quals[name] = self.mod.names.qualname(node)
             return qual
         if kind is ast.Call:
-            looked_up = getattr_member(node)  # type: ignore[arg-type]
+            looked_up = getattr_member(node, self.constant_text)  # type: ignore[arg-type]
             if looked_up is not None and self.binding("getattr") is None:
                 base = self.resolve(looked_up[0])
                 return None if base is None else member(base, looked_up[1])
             called = self.resolve(node.func)  # type: ignore[attr-defined]
             if called is not None and node.args:  # type: ignore[attr-defined]
-                return dynamic_import(node, called) or called  # type: ignore[arg-type]
+                return dynamic_import(node, called, self.constant_text) or called  # type: ignore[arg-type]
             return called
         return None
+
+    def constant_text(self, node: ast.expr) -> object:
+        """What a name holds on every feasible path here (`NAME = "system"; getattr(os, NAME)`)."""
+        return folding.fold(node, control.known(self), self.resolve)
 
     def binding(self, name: str) -> Binding | None:
         """`names.lookup(name)`, memoised like `resolve`."""
@@ -571,7 +576,11 @@ class _FunctionPass:
                     self.resolved.add(name)
                 else:
                     self.resolved.discard(name)
-                if qual is not None and "." in qual:
+                module = dynamic_import(value, qual, self.constant_text) if value.args else None  # type: ignore[attr-defined]
+                if module is not None:  # `runner = importlib.import_module(NAME)` is `import NAME as runner`
+                    self.mod.names.bind(name, Binding(module, kind="alias", expr=value))
+                    self.rebound(name)
+                elif qual is not None and "." in qual:
                     self.mod.names.bind(name, Binding(qual, kind="instance", expr=value))
                     self.rebound(name)
                 elif self.node is not None and name in self.mod.names.scopes[-1].names:
@@ -804,15 +813,27 @@ class _FunctionPass:
     def _binop(self, node: ast.BinOp) -> frozenset:
         op = type(node.op)
         left = node.left
+        framed = framing.binop_framed(node)  # `"%s: %s\r\n" % (name, value)`: a protocol line
+        parts: list[frozenset] | None = [] if framed else None
+        left_taint = EMPTY
         if op is ast.Mod and type(left) is ast.Constant and type(node.right) is ast.Tuple \
                 and isinstance(left.value, str):  # type: ignore[attr-defined]
-            taint = self._percent_arguments(left.value, node.right)  # type: ignore[arg-type, attr-defined]
-        else:
+            taint = self._percent_arguments(left.value, node.right, parts)  # type: ignore[arg-type, attr-defined]
+        elif framed and op is ast.Mod and type(node.right) is ast.Tuple:  # b"%s: %s\r\n" % (name, value)
+            parts = [self.ev(element) for element in node.right.elts]  # type: ignore[attr-defined]
             taint = self.ev(left)
+            for part in parts:
+                taint = _join(taint, part)
+        else:
+            taint = left_taint = self.ev(left)
             right = self.ev(node.right)
             if right and op is ast.Add and url_query.after_separator(left):  # `url + "?" + query`
                 right = cut(right, _URL_KINDS)
             taint = _join(taint, right)
+            if parts is not None:
+                parts.append(right)
+        if parts is not None:
+            taint = framing.binop(self, node, left_taint, parts, taint)
         if taint:
             if op is ast.Mod and neutralisers.percent_repr_only(node):
                 taint = cut(taint, neutralisers.LINE_BREAK_SINKS)  # `"user %r" % name`
@@ -822,9 +843,9 @@ class _FunctionPass:
                 return cut(taint, _REDIRECT)
         return taint
 
-    def _percent_arguments(self, fmt: str, values: ast.Tuple) -> frozenset:
+    def _percent_arguments(self, fmt: str, values: ast.Tuple, parts: list[frozenset] | None = None) -> frozenset:
         """`"%s?%s" % (url, query)`: the arguments' taint, cut for URL sinks where the format puts
-        them after a literal `?` or `#` (see `url_query`)."""
+        them after a literal `?` or `#` (see `url_query`); each argument's also added to `parts`."""
         positions = url_query.percent_positions(fmt)
         if positions is not None and len(positions) != len(values.elts):
             positions = None
@@ -833,6 +854,8 @@ class _FunctionPass:
             found = self.ev(element)
             if found and positions is not None and positions[index]:
                 found = cut(found, _URL_KINDS)
+            if parts is not None:
+                parts.append(found)
             taint = _join(taint, found)
         return taint
 
@@ -858,6 +881,8 @@ class _FunctionPass:
         return EMPTY if isinstance(node.op, ast.Not) else taint
 
     def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
+        if type(node) is ast.List and framing.line_pieces(node):  # `[name, b": ", value, b"\r\n"]`
+            return framing.pieces(self, node)  # type: ignore[arg-type]
         taint = EMPTY
         for element in node.elts:
             taint = _join(taint, self.ev(element))
@@ -874,6 +899,7 @@ class _FunctionPass:
 
     def _joined(self, node: ast.JoinedStr) -> frozenset:
         taint = EMPTY
+        parts = []
         query = False  # a literal `?` or `#` came before: the rest is the URL's query (see url_query)
         for part in node.values:
             if type(part) is ast.FormattedValue:
@@ -882,11 +908,14 @@ class _FunctionPass:
                     value = cut(value, neutralisers.LINE_BREAK_SINKS)  # repr() escapes CR, LF
                 if value and query:
                     value = cut(value, _URL_KINDS)
+                parts.append(value)
                 taint = _join(taint, value)
             elif not query and type(part) is ast.Constant:
                 query = url_query.after_separator(part)
-        if taint and node.values and fixed_origin(node.values[0]):
-            return cut(taint, _URL_KINDS)
+        if taint:
+            taint = framing.joined(self, node, parts, taint)  # f"{name}: {value}\r\n": a protocol line
+            if node.values and fixed_origin(node.values[0]):
+                return cut(taint, _URL_KINDS)
         return taint
 
     def _formatted(self, node: ast.FormattedValue) -> frozenset:
@@ -1074,6 +1103,10 @@ class _FunctionPass:
             key = self.key(func.value)  # type: ignore[union-attr]
             if key is not None:
                 self.env[key] = _join(self.load_key(key), everything)
+                base = func.value  # type: ignore[union-attr]
+                if type(base) is ast.Attribute and type(base.value) is ast.Name and base.value.id == self.self_name \
+                        and self.class_qual:  # `self.headers.append((name, value))`: a write of the field
+                    self.mod.fields.append((f"{self.class_qual}.{base.attr}", self.qualname, everything))
         if qual is not None and (own or not known.external):
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         if method == "format" and type(func.value) is ast.Constant:  # type: ignore[union-attr]
@@ -1086,6 +1119,8 @@ class _FunctionPass:
             marks = neutralisers.substitution_marks(qual, node)
             if marks:
                 return _join(mark(args[2], marks), _join(args[0], args[1]))
+        elif method is not None and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
+            everything = framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
         return self._outside(func, qual, method, args, keywords, star, receiver, everything)
 
     def _outside(self, func: ast.expr, qual: str | None, method: str | None, args: list[frozenset],
@@ -1210,7 +1245,7 @@ class _FunctionPass:
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
-        if receiver:
+        if receiver and spec.kind != "filename":  # `Path(root).iterdir()` lists files whatever root is
             return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 

@@ -62,6 +62,16 @@ _RULES = (
          'return Markup(f"<p>{request.args[\'q\']}</p>")',
          'return render_template("page.html", q=request.args["q"])',
          "Let the template engine escape it, or escape explicitly with markupsafe.escape()/html.escape()."),
+    _Doc("markup", "taint-html-formatting", "File names are formatted into HTML without escaping", "79",
+         Severity.MEDIUM,
+         "A file name may hold `<script>` or a quote that ends an attribute: a listing page built by string "
+         "formatting runs it in the browser of whoever opens the page.",
+         'items = [f"<li><a href=\'{name}\'>{name}</a></li>" for name in os.listdir(root)]',
+         'items = [f"<li><a href=\'{quote(name)}\'>{html.escape(name)}</a></li>" for name in os.listdir(root)]',
+         "Escape each value with html.escape() (and urllib.parse.quote() inside an href), or build the page "
+         "with a template engine that escapes.",
+         origin="Follows file names read from a directory listing (`os.listdir`, `os.scandir`, `os.walk`, "
+                "`glob`, `Path.iterdir`)"),
     _Doc("path", "taint-path-traversal", "Untrusted data chooses a file path", "22", Severity.HIGH,
          "`../` segments or an absolute path in the data reach files outside the intended directory.",
          'open(os.path.join(UPLOADS, request.args["file"]))',
@@ -107,6 +117,16 @@ _RULES = (
          'self.send_header("Location", self.path)',
          'self.send_header("Location", quote(self.path))',
          "Reject or remove CR and LF (or URL-quote the value) before putting it into a header."),
+    _Doc("crlf", "taint-crlf-injection", "Untrusted data is written into a CR LF framed protocol line", "93",
+         Severity.MEDIUM,
+         "CR/LF in the data end the line: an extra HTTP header or a second response (splitting, smuggling), an "
+         "extra SMTP command or recipient, an extra e-mail header.",
+         'sock.sendall(f"HTTP/1.1 {status} {reason}\\r\\n".encode())',
+         'if "\\r" in reason or "\\n" in reason:\n    raise ValueError("reason phrase holds a line break")\n'
+         'sock.sendall(f"HTTP/1.1 {status} {reason}\\r\\n".encode())',
+         "Reject values holding CR, LF (or NUL) before they are framed, as http.client does for header values.",
+         origin="Follows data from where it enters the program (request data, sockets, ...) and, for this "
+                "class, the arguments of a library's public functions (low confidence: the caller's data)"),
     _Doc("log", "taint-log-injection", "Untrusted data becomes the format of a log message", "117", Severity.LOW,
          "Newlines in the data forge log entries; format directives in it garble or break the record.",
          'log.info(f"login failed for {request.form[\'user\']}")',
@@ -255,9 +275,12 @@ _TARGETS = {
     "template": "template source", "xss": "HTML output that is not escaped", "path": "a file path",
     "deserialization": "a deserialiser", "ssrf": "the URL of an outgoing request", "redirect": "a redirect target",
     "xxe": "an XML parser that resolves external entities", "ldap": "an LDAP filter",
-    "xpath": "an XPath expression", "header": "an HTTP response header", "log": "the message of a log record",
+    "xpath": "an XPath expression", "header": "an HTTP response header",
+    "crlf": "a protocol line framed by CR LF (an HTTP status or header line, an SMTP command, an e-mail header)",
+    "log": "the message of a log record",
     "regex": "a regular expression", "path_oracle": "a file-existence or metadata check",
-    "trust": "the server-side session", "argument": "the arguments of an option-sensitive program",
+    "trust": "the server-side session",
+    "markup": "HTML markup built by string formatting (an element in the constant text)", "argument": "the arguments of an option-sensitive program",
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
     "secret_error": "an exception message",

@@ -19,6 +19,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     neutralization_web,
     prompt_injection,
     protection,
+    protection_settings,
     protection_transport,
     resources,
     resources_bounds,
@@ -32,6 +33,7 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     resources_regex,
     resources_xml,
     standards,
+    standards_settings,
 )
 from secreview.rules.base import REGISTRY, Rule
 from secreview.analysis import taint_rules  # noqa: F401,E402 - registers the taint rules (one per sink class)

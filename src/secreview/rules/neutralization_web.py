@@ -440,3 +440,88 @@ def log_injection(node: ast.Call, ctx: Context) -> None:
             if origin and not _REPR_FORMATTED.search(origin):
                 ctx.report(node, f"`{origin}` is written to the log as-is; a line break in it forges log entries.")
                 return
+
+
+_MENTIONS_IS_SAFE = mention_gate("is_safe")
+
+
+def _safe_filter(ctx: Context, function: ast.FunctionDef) -> bool:
+    """`@register.filter(is_safe=True)` (or `@register.filter("name", is_safe=True)`) on `function`."""
+    for decorator in function.decorator_list:
+        if isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute) \
+                and decorator.func.attr == "filter":
+            flag = keyword(decorator, "is_safe")
+            if flag is not None and ctx.constant_value(flag.value) is True:
+                return True
+    return False
+
+
+def _unescaped_uses(node: ast.AST, name: str) -> list[ast.Name]:
+    """Loads of `name` inside string building in `node`, outside any escaping call."""
+    found: list[ast.Name] = []
+
+    def visit(sub: ast.AST, building: bool) -> None:
+        if isinstance(sub, ast.Call) and name_of(sub.func).rsplit(".", 1)[-1] in HTML_ESCAPERS:
+            return
+        if isinstance(sub, ast.Name) and sub.id == name and building:
+            found.append(sub)
+            return
+        if isinstance(sub, ast.BinOp) and isinstance(sub.op, ast.Mod):  # `("%" + arg) % value`: the format
+            visit(sub.right, True)  # (stringformat's specifier, written in the template) adds no text of its own
+            return
+        here = building or isinstance(sub, (ast.BinOp, ast.JoinedStr)) or (
+            isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr in ("format", "join"))
+        for child in ast.iter_child_nodes(sub):
+            visit(child, here)
+
+    visit(node, False)
+    return found
+
+
+@rule(
+    id="django-safe-filter-argument",
+    tests=False,
+    name="Template filter registered is_safe=True splices its argument in unescaped",
+    cwe="79",
+    severity=Severity.MEDIUM,
+    confidence=Confidence.MEDIUM,
+    nodes=(ast.FunctionDef,),
+    fix="Escape what the filter adds (conditional_escape(arg)) or register it without is_safe=True.",
+)
+def django_safe_filter_argument(node: ast.FunctionDef, ctx: Context) -> None:
+    """
+    ## What it does
+    Finds Django template filters registered with `is_safe=True` whose
+    returned string is built from the filter's *argument* (`{{ value|f:arg }}`)
+    without escaping it.
+
+    ## Why is this bad
+    `is_safe=True` tells Django that a safe input gives a safe output, so the
+    result stays marked safe and is not escaped. The input was escaped or safe;
+    the argument was not: markup in it (a context variable a user set) reaches
+    the page as HTML (CWE-79).
+
+    ## Example
+    ```python
+    @register.filter(is_safe=True)
+    def suffix(value, arg):
+        return value + arg
+    ```
+
+    ## Use instead
+    ```python
+    @register.filter(is_safe=True)
+    def suffix(value, arg):
+        return value + conditional_escape(arg)
+    ```
+    """
+    if not _MENTIONS_IS_SAFE(ctx) or len(node.args.args) < 2 or not _safe_filter(ctx, node) or in_test_code(ctx):
+        return
+    argument_name = node.args.args[1].arg
+    for stmt in ast.walk(node):
+        if isinstance(stmt, ast.Return) and stmt.value is not None:
+            uses = _unescaped_uses(stmt.value, argument_name)
+            if uses:
+                ctx.report(uses[0], f"filter `{node.name}` is registered is_safe=True and returns its argument "
+                           f"`{argument_name}` unescaped: the result stays marked safe.")
+                return

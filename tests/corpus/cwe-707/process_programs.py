@@ -57,9 +57,14 @@ def dynamic():
     # ruleid: taint-command-injection
     __import__("subprocess").call(command, shell=True)
     runner = importlib.import_module("subprocess")
-    # A module held in a local name is resolved by the pattern rule; the flow pass does not follow it.
-    # ruleid: command-injection-shell
+    # A module held in a local name is that module, for the flow pass as for the pattern rule.
+    # ruleid: taint-command-injection
     runner.check_output(command, shell=True)
+    chosen = importlib.import_module(MODULE)
+    # ruleid: taint-command-injection
+    chosen.system(command)
+    # ok: taint-command-injection
+    chosen.system("uptime")
     # ok: taint-command-injection
     importlib.import_module("os").system("uptime")
     # ok: taint-command-injection
@@ -68,13 +73,16 @@ def dynamic():
 
 
 RUNNER = "system"
+MODULE = "os"
 
 
 @app.route("/named")
 def named():
-    # A module-level constant name: the pattern rule resolves it; the flow pass does not read module constants.
-    # ruleid: command-injection-shell
+    # A module-level constant name: the flow pass reads it as it reads the literal.
+    # ruleid: taint-command-injection
     getattr(os, RUNNER)(request.args["cmd"])
+    # ok: taint-command-injection
+    getattr(os, RUNNER)("uptime")
     # ok: taint-command-injection
     getattr(os, "getcwd")()
     return "ok"

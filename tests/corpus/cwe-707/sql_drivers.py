@@ -103,3 +103,15 @@ def composed(column: str, name: str):
         # ruleid: taint-sql-injection
         cur.execute(sql.SQL(f"SELECT {column} FROM users"))
     return {}
+
+
+# mysqlclient: the connection's own query() runs the text as given (issue 20).
+@app.get("/mysql/raw")
+def mysql_raw(name: str):
+    import MySQLdb
+    db = MySQLdb.connect(host="db", db="shop")
+    # ruleid: taint-sql-injection
+    db.query("SELECT * FROM items WHERE name = '%s'" % name)
+    # ok: taint-sql-injection
+    db.query("SELECT * FROM items WHERE name = '%s'" % db.escape_string(name).decode())
+    return db.store_result().fetch_row()

@@ -65,3 +65,22 @@ class Export(View):
     def get(self, request):
         # ruleid: taint-command-injection
         subprocess.run("du -sh " + self.request.GET["dir"], shell=True)
+
+
+# Func expressions: function=, template= and arg_joiner= are SQL text (issue 20).
+from django.db.models import F, Func, Value  # noqa: E402
+
+
+class Greatest(Func):
+    function = "GREATEST"
+
+
+def ranked(request):
+    # ruleid: taint-sql-injection
+    by_function = Item.objects.annotate(score=Func(F("price"), function=request.GET["fn"]))
+    # The values of expressions are bound as parameters.
+    # ok: taint-sql-injection
+    by_value = Item.objects.annotate(score=Greatest(F("price"), Value(request.GET["min"])))
+    # ruleid: taint-sql-injection
+    by_template = Item.objects.annotate(score=Greatest(F("price"), template=request.GET["t"]))
+    return HttpResponse(str([by_function.count(), by_value.count(), by_template.count()]))

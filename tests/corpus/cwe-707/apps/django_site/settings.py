@@ -50,4 +50,6 @@ SESSION_COOKIE_SECURE = False
 # ok: cookie-without-secure
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31536000
+# ruleid: hsts-without-ssl-redirect
+SECURE_SSL_REDIRECT = False
 STATIC_URL = "static/"
