@@ -279,11 +279,20 @@ def continue_(fn: _FunctionPass, stmt: ast.Continue) -> None:
     fn.env = None
 
 
+# Protocol clients whose `__enter__` returns the object itself (documented as such in the standard
+# library): `with telnetlib.Telnet(host) as tn:` makes `tn` that client, as `tn = telnetlib.Telnet(host)`
+# does, so its methods resolve (`telnetlib.Telnet.write`). Other context managers may return anything.
+_ENTER_RETURNS_SELF = frozenset({"telnetlib.Telnet", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
+                                 "smtplib.SMTP_SSL", "imaplib.IMAP4", "imaplib.IMAP4_SSL"})
+
+
 def with_(fn: _FunctionPass, stmt: ast.With | ast.AsyncWith) -> None:
     for item in stmt.items:
-        taint = fn.ev(item.context_expr)
+        made = item.context_expr
+        taint = fn.ev(made)
         if item.optional_vars is not None:
-            fn.bind(item.optional_vars, taint, None)
+            itself = type(made) is ast.Call and fn.resolve(made.func) in _ENTER_RETURNS_SELF  # type: ignore[attr-defined]
+            fn.bind(item.optional_vars, taint, made if itself else None)
     fn.run_body(stmt.body)
 
 

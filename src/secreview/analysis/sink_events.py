@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
+from secreview.analysis.hosts import reaches_this_machine
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised
 from secreview.analysis.summaries import EMPTY, SinkEvent
 from secreview.analysis.values import short, spell
@@ -69,6 +70,8 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     if sink.argv_options:
         _options(fn, sink, node, func)
         return
+    if sink.unless_loopback_receiver and _loopback_receiver(fn, func):
+        return
     if sink.only_if_true:
         flag = next((kw.value for kw in node.keywords if kw.arg == sink.only_if_true), None)
         if flag is None or fn.mod.names.constant_value(flag) is not True:
@@ -100,6 +103,21 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     else:
         constant(fn, node, (sink,))
 
+
+
+def _loopback_receiver(fn: _FunctionPass, func: ast.expr) -> bool:
+    """`tn = telnetlib.Telnet("127.0.0.1")` then `tn.write(...)`: the object talks to this machine only,
+    so nothing on the network path sees what is written (the host is its first argument or `host=`)."""
+    if type(func) is not ast.Attribute or type(func.value) is not ast.Name:  # type: ignore[attr-defined]
+        return False
+    binding = fn.binding(func.value.id)  # type: ignore[attr-defined]
+    made = binding.expr if binding is not None else None
+    if type(made) is not ast.Call:
+        return False
+    host = made.args[0] if made.args else next(  # type: ignore[attr-defined]
+        (kw.value for kw in made.keywords if kw.arg == "host"), None)  # type: ignore[attr-defined]
+    value = fn.mod.names.constant_value(host) if host is not None else None
+    return isinstance(value, str) and reaches_this_machine(value)
 
 
 def _set_or_unknown(fn: _FunctionPass, node: ast.Call, name: str) -> bool:

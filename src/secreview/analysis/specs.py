@@ -49,7 +49,7 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly")
+SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly", "cleartext")
 # Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
 # token, password, salt, nonce or key, a cookie or session value.
 RANDOM_SINK_KINDS = ("random_secret",)
@@ -113,7 +113,7 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
-    "django_context": _BOOL,
+    "django_context": _BOOL, "unless_loopback_receiver": _BOOL,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
     "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
     "html_when_declared": _BOOL,
@@ -292,6 +292,8 @@ class SinkSpec:
     argv_options: bool = False  # arguments of option-sensitive programs that may start with "-" (analysis.argv)
     subclasses: bool = False  # a class of the module deriving from one of `calls` is the same sink
     django_context: bool = False  # `Template(src).render(Context({...}))`: values src shows unescaped
+    # no sink on an object made for a constant loopback host (`tn = Telnet("127.0.0.1"); tn.write(...)`)
+    unless_loopback_receiver: bool = False
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
     # ... and, for a response whose default type is not HTML (aiohttp's text/plain), a sink only when a
     # constant HTML type is given there
@@ -411,6 +413,7 @@ def _sink(entry: dict) -> SinkSpec:
         argv_options=entry.get("argv_options", False),
         subclasses=entry.get("subclasses", False),
         django_context=entry.get("django_context", False),
+        unless_loopback_receiver=entry.get("unless_loopback_receiver", False),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
         html_when_declared=entry.get("html_when_declared", False),
         confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),

@@ -189,6 +189,21 @@ _RULES = (
                 "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
                 "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
                 "exception (or a class of the module deriving from one)"),
+    _Doc("cleartext", "cleartext-credentials-telnet", "Password or token written to a Telnet session", "319",
+         Severity.HIGH,
+         "Telnet sends every byte unencrypted: a password answered at its login prompt can be read by anyone "
+         "on the network path (`cleartext-protocol-login` is the same for FTP, SMTP, IMAP and POP3 logins).",
+         'tn = telnetlib.Telnet("switch.example.net")\ntn.read_until(b"Password: ")\n'
+         'tn.write(getpass.getpass().encode() + b"\\n")',
+         'with paramiko.SSHClient() as ssh:\n    ssh.connect("switch.example.net", username=user, '
+         'password=getpass.getpass())',
+         "Log in over SSH (paramiko, asyncssh, netmiko's SSH drivers) or a TLS-wrapped session; keep Telnet "
+         "to loopback or a lab network, never for a credential.",
+         origin="Follows credentials, judged by where the value was made and never by its name "
+                "(`getpass.getpass`, `secrets.token_*`, derived keys, pydantic `get_secret_value()`, Django's "
+                "`settings.SECRET_KEY`, a credential header of the request). Evidence needed: such an origin, "
+                "and a path from it to `write()` of an object `telnetlib.Telnet(...)` made for a host that is "
+                "not loopback"),
     _Doc("cookie_secure", "secret-cookie-without-secure", "Cookie holding a secret sent over plain HTTP", "614",
          Severity.MEDIUM,
          "Without Secure the browser also sends the cookie over plain HTTP, where anyone on the network can "
@@ -284,6 +299,7 @@ _TARGETS = {
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
     "secret_error": "an exception message",
+    "cleartext": "a Telnet session (sent unencrypted)",
     "cookie_secure": "a cookie without the Secure flag", "cookie_httponly": "a cookie without the HttpOnly flag",
     "password_hash": "the data of a fast digest",
     "decompress": "a decompression without a size bound",
