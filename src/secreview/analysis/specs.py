@@ -113,7 +113,8 @@ _SINK_KEYS = {
     "args": _INT_LIST, "keywords": _LIST, "receiver": _BOOL, "only_if_true": _STR, "unless_keyword": _STR,
     "safe_arg": _TABLE, "subscript_stores": _LIST, "imports": _LIST, "unless_position": "integer",
     "shell_argv": _BOOL, "argv_program": _BOOL, "unescaped_variables": _BOOL, "argv_options": _BOOL, "subclasses": _BOOL,
-    "django_context": _BOOL, "unless_loopback_receiver": _BOOL,
+    "django_context": _BOOL, "unless_loopback_receiver": _BOOL, "class_bases": _LIST, "class_attributes": _LIST,
+    "returned_by": _LIST,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
     "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
     "html_when_declared": _BOOL,
@@ -294,6 +295,10 @@ class SinkSpec:
     django_context: bool = False  # `Template(src).render(Context({...}))`: values src shows unescaped
     # no sink on an object made for a constant loopback host (`tn = Telnet("127.0.0.1"); tn.write(...)`)
     unless_loopback_receiver: bool = False
+    # A class deriving from one of `class_bases` (see analysis.expressions): what it assigns to these
+    # attributes (in its body or on self) and the first item its `returned_by` methods return is the sink.
+    class_attributes: tuple[str, ...] = ()
+    returned_by: tuple[str, ...] = ()
     content_type_keywords: tuple[str, ...] = ()  # a non-HTML constant content type here: not an HTML body
     # ... and, for a response whose default type is not HTML (aiohttp's text/plain), a sink only when a
     # constant HTML type is given there
@@ -332,6 +337,9 @@ class Specs:
     # Sinks by the name a value is stored in (`assigned_names`: `session_id = ...`, `user.password = ...`):
     # the weakest evidence, for a value whose use is otherwise unknown; such sinks say so in their label.
     name_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    # Sinks inside classes deriving from a library's class (`class_bases`: a Django `Func` whose
+    # `template` or `as_sql` writes SQL text): base qualname -> the sinks its subclasses hold.
+    class_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # Methods that sanitise only when called on an attribute of one of these names
@@ -414,6 +422,7 @@ def _sink(entry: dict) -> SinkSpec:
         subclasses=entry.get("subclasses", False),
         django_context=entry.get("django_context", False),
         unless_loopback_receiver=entry.get("unless_loopback_receiver", False),
+        class_attributes=tuple(entry.get("class_attributes", ())), returned_by=tuple(entry.get("returned_by", ())),
         content_type_keywords=tuple(entry.get("content_type_keywords", ())),
         html_when_declared=entry.get("html_when_declared", False),
         confidence=Confidence.parse(entry.get("confidence", "high")), unless_true=entry.get("unless_true", ""),
@@ -450,6 +459,8 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 specs.keyword_sinks.setdefault(keyword, []).append(sink)
             for assigned in entry.get("assigned_names", ()):
                 specs.name_sinks.setdefault(assigned, []).append(sink)
+            for base in entry.get("class_bases", ()):
+                specs.class_sinks.setdefault(base, []).append(sink)
         for entry in data.get("sanitiser", ()):
             cuts = frozenset(entry["cuts"])
             for qualname in entry.get("calls", ()):

@@ -29,6 +29,7 @@ from secreview import suppress
 from secreview.analysis import (
     containers,
     control,
+    expressions,
     flags,
     folding,
     framing,
@@ -450,14 +451,18 @@ class _FunctionPass:
         if value is not None and self.html_view:
             views.returned(self, stmt)
         if value is not None:
-            if type(value) is ast.Tuple and self.returns_at is not None:  # `return name, 3`
+            if type(value) is ast.Tuple:  # `return name, 3`
                 taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
-                self.returns_at = containers.join_positions(self.returns_at, [e[1] for e in entries],
-                                                            len(value.elts))  # type: ignore[attr-defined]
+                first = entries[0][1] if entries else EMPTY
+                if self.returns_at is not None:
+                    self.returns_at = containers.join_positions(self.returns_at, [e[1] for e in entries],
+                                                                len(value.elts))  # type: ignore[attr-defined]
             else:
-                taint = self.ev(value)
+                taint = first = self.ev(value)
                 self.returns_at = None
             self.returns = _join(self.returns, taint)
+            if first and self.class_qual and self.mod.specs.class_sinks:  # `as_sql` of a Django Func
+                expressions.returned(self, value, first)
         control.end_path(self)
 
     def _function_def(self, stmt: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
@@ -466,6 +471,8 @@ class _FunctionPass:
         self.nested.append((stmt, self.class_qual))
 
     def _class_def(self, stmt: ast.ClassDef) -> None:
+        if self.mod.specs.class_sinks and stmt.bases:  # `template = ...` in the body of a Django Func
+            expressions.class_body(self, stmt)
         self.nested.append((stmt, ""))
 
     def _import(self, stmt: ast.Import | ast.ImportFrom) -> None:
@@ -595,6 +602,8 @@ class _FunctionPass:
                 if base.id == self.self_name and self.class_qual:
                     if taint:
                         self.mod.fields.append((f"{self.class_qual}.{target.attr}", self.qualname, taint))  # type: ignore[attr-defined]
+                        if self.mod.specs.class_sinks:  # `self.template = ...` of a Django Func
+                            expressions.stored(self, target, taint)  # type: ignore[arg-type]
                 elif taint:
                     env[base.id] = _join(env.get(base.id, EMPTY), taint)
             else:
@@ -1079,6 +1088,8 @@ class _FunctionPass:
             for sink in sinks:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
+                if qual in mod.classes:  # `class Collated(Func)` of this module: its __init__ still runs
+                    self._project_call(node, qual, args, keywords, star, receiver, bound)  # type: ignore[arg-type]
                 return EMPTY  # rows come from the database, not from the query text
         if keywords and mod.specs.keyword_sinks:  # `password=`, `salt=` of any call
             sink_events.by_keyword(self, node, func, args, keywords, receiver)
@@ -1086,7 +1097,7 @@ class _FunctionPass:
         cuts = known.cuts
         if cuts is None and method is not None:
             owners = mod.specs.owned_methods.get(method)  # `Model.objects.get(pk=value)`: a stored row
-            if owners is not None and type(func.value) is ast.Attribute and func.value.attr in owners[0]:  # type: ignore[attr-defined]
+            if owners is not None and _owner_name(func.value) in owners[0]:  # type: ignore[attr-defined]
                 return cut(_join(receiver, everything), owners[1]) if ALL not in owners[1] else EMPTY
             cuts = mod.specs.sanitiser_methods.get(method)
             if cuts is not None:
@@ -1288,6 +1299,12 @@ def _widen_site(mod: _Module, index: int, args: list[frozenset], keywords: list[
         mod.calls[index] = widened
         for position, projection in enumerate(mod.projected.get(index, ())):
             mod.calls[projection] = widened._replace(position=position)
+
+
+def _owner_name(owner: ast.expr) -> str | None:
+    """The name a method is called on: `objects` of `Model.objects.get`, `compiler` of `compiler.compile`."""
+    kind = type(owner)
+    return owner.attr if kind is ast.Attribute else owner.id if kind is ast.Name else None  # type: ignore[attr-defined]
 
 
 def _truth_test(test: ast.expr) -> str | None:
