@@ -4,6 +4,7 @@ Django calls `as_sql(compiler, connection)` (or `as_<vendor>`) and writes the fi
 returns into the query as text; the second item, params, is bound by the driver. A Func formats
 `template` the same way. Input interpolated there is SQL injection; input returned as a param is not.
 """
+# capability: custom-query-expressions
 from django.db.models import F, Func, Lookup
 from django.http import JsonResponse
 
