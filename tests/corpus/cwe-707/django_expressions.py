@@ -92,3 +92,29 @@ def fixed_collation(request):
     # The collation is a constant of the code: nothing from the request reaches the SQL text.
     names = Product.objects.annotate(n=Collated(F("name"), "und-x-icu"))
     return JsonResponse({"n": list(names.filter(n__startswith=request.GET["q"]))})
+
+
+class Quoted(Func):
+    """A base of the project's own: its subclasses are expressions too."""
+
+
+class Labelled(Quoted):
+    def __init__(self, expression, label):
+        self.label = label
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # ruleid: taint-sql-injection
+        return "%s AS \"%s\"" % (sql, self.label), params
+
+    def as_sqlite(self, compiler, connection):
+        sql, params = compiler.compile(self.source_expressions[0])
+        # Returned as a param, the label is a bound value.
+        # ok: taint-sql-injection
+        return "%s || %%s" % sql, [*params, self.label]
+
+
+def labelled(request):
+    rows = Product.objects.annotate(t=Labelled(F("name"), request.POST["label"]))
+    return JsonResponse({"t": list(rows)})
