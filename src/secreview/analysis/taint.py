@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from secreview import suppress
 from secreview.analysis import (
+    configured_templates,
     containers,
     control,
     flags,
@@ -113,6 +114,8 @@ class _Module:
         self.static_names: set[str] = set()  # their method names
         self.class_sources: dict[str, list[SourceSpec]] = {}
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
+        # class -> attributes its body leaves `None` for configuration (see configured_templates)
+        self.unset_attributes: dict[str, frozenset[str]] = {}
         self.module_env: dict[str, frozenset] = {}
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
@@ -829,6 +832,9 @@ class _FunctionPass:
             right = self.ev(node.right)
             if right and op is ast.Add and url_query.after_separator(left):  # `url + "?" + query`
                 right = cut(right, _URL_KINDS)
+            elif right and self.class_qual and configured_templates.fills_configured_template(
+                    node, self.self_name, self.mod.unset_attributes.get(self.class_qual, frozenset()), self.node):
+                right = cut(right, _URL_KINDS)  # `self.url % kwargs`: the configured template places them
             taint = _join(taint, right)
             if parts is not None:
                 parts.append(right)
@@ -1494,6 +1500,9 @@ def _class_sources(mod: _Module, node: ast.ClassDef, qual: str) -> None:
                         and _annotation_name(mod, stmt.annotation) in _NUMERIC_TYPES)
     if numeric:
         mod.numeric_fields[qual] = numeric
+    unset = configured_templates.unset_attributes(node)
+    if unset:
+        mod.unset_attributes[qual] = unset
     mod.classes[qual] = bases
     inherited = [spec for base in bases for spec in mod.class_sources.get(base, ())]
     direct = [spec for spec in mod.specs.sources if spec.class_bases and set(bases) & spec.class_bases]

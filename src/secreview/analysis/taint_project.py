@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "12"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared)
+PASS_VERSION = "13"  # 13: `self.url % kwargs` of a template left to configuration; 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared)
 # 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6); 11: loop bodies to a fixed point,
 # unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 
