@@ -27,6 +27,7 @@ from typing import NamedTuple
 
 from secreview import suppress
 from secreview.analysis import (
+    built_objects,
     configured_templates,
     containers,
     control,
@@ -1079,8 +1080,10 @@ class _FunctionPass:
         # sinks
         sinks = known.sinks
         if sinks is None and method is not None and not module_function and not (own and qual in mod.own_methods):
-            # duck-typed: `cursor.execute`, whatever the cursor is
+            # duck-typed: `cursor.execute`, whatever the cursor is, unless this module built the receiver
             sinks = sink_events.applicable(self, mod.specs.sink_methods.get(method), node)
+            if sinks is not None and built_objects.project_object(self, func):  # type: ignore[arg-type]
+                sinks = None
         if sinks is not None:
             for sink in sinks:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)

@@ -1,0 +1,54 @@
+"""A receiver this module builds from a class is that class's object, not a cursor: a command loaded
+by name (`import_module(...).Command()`, Django's `load_command_class`) or an instance of a class
+here that defines `execute` runs the command's `execute`, which runs no SQL. A function of this
+module returning a connection's cursor keeps `execute` a DB-API sink."""
+import argparse
+import sqlite3
+from importlib import import_module
+
+
+class Job:
+    def execute(self, *args, **options):
+        return " ".join(str(a) for a in args)
+
+
+def load_command_class(app_name, name):
+    module = import_module("%s.management.commands.%s" % (app_name, name))
+    return module.Command()
+
+
+def make_job():
+    return Job()
+
+
+def open_cursor():
+    return sqlite3.connect("app.db").cursor()
+
+
+def call_command(name, argv):
+    defaults = vars(argparse.ArgumentParser().parse_args(argv))
+    args = defaults.pop("args", ())
+    command = load_command_class("app", name)
+    # ok: taint-sql-injection
+    return command.execute(*args, **defaults)
+
+
+def run_job(argv):
+    options = argparse.ArgumentParser().parse_args(argv)
+    job = make_job()
+    # ok: taint-sql-injection
+    return job.execute(options.query)
+
+
+def run_local_job(argv):
+    options = argparse.ArgumentParser().parse_args(argv)
+    job = Job()
+    # ok: taint-sql-injection
+    return job.execute(options.query)
+
+
+def run_query(argv):
+    options = argparse.ArgumentParser().parse_args(argv)
+    cursor = open_cursor()
+    # ruleid: taint-sql-injection
+    return cursor.execute(options.query)
