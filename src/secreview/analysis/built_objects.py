@@ -4,7 +4,8 @@ A method sink known only by its name (`execute`, duck-typed as a DB-API cursor's
 receiver whose kind the pass cannot see. When the receiver is a name bound to what a function of this
 same module returns, and every `return` of that function builds an object from a class -- a class of
 this module that defines the method, or a class looked up on a module imported by name at run time
-(`import_module(f"{app}.management.commands.{name}").Command()`, Django's `load_command_class`) --
+(`import_module(f"{app}.management.commands.{name}").Command()`, Django's `load_command_class`;
+not a driver's `connect()`, PEP 249's constructor of connections) --
 the receiver is that project object, and its method is the project's, not a database driver's:
 DB-API cursors come from a connection's `cursor()`, connections from a driver's `connect()`.
 """
@@ -18,6 +19,8 @@ from secreview.analysis.names import DYNAMIC_IMPORTS
 
 if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
+
+_DB_API_CONSTRUCTOR = "connect"
 
 
 def project_object(fn: _FunctionPass, func: ast.Attribute) -> bool:
@@ -78,6 +81,7 @@ def _builds_object(fn: _FunctionPass, value: ast.expr | None, loaded: frozenset[
         return False
     called = value.func
     if type(called) is ast.Attribute and type(called.value) is ast.Name:
-        return called.value.id in loaded
+        # PEP 249's module constructor `connect()` of a driver imported by name makes a connection.
+        return called.value.id in loaded and called.attr != _DB_API_CONSTRUCTOR
     qual = fn.mod.names.qualname(called) if type(called) is ast.Name else None
     return qual is not None and f"{qual}.{method}" in fn.mod.own_methods

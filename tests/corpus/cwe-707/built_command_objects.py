@@ -1,7 +1,8 @@
 """A receiver this module builds from a class is that class's object, not a cursor: a command loaded
 by name (`import_module(...).Command()`, Django's `load_command_class`) or an instance of a class
 here that defines `execute` runs the command's `execute`, which runs no SQL. A function of this
-module returning a connection's cursor keeps `execute` a DB-API sink."""
+module returning a connection's cursor, or a driver's connection (`connect()` of a module imported
+by name), keeps `execute` a DB-API sink."""
 import argparse
 import sqlite3
 from importlib import import_module
@@ -19,6 +20,11 @@ def load_command_class(app_name, name):
 
 def make_job():
     return Job()
+
+
+def open_database(driver):
+    module = import_module(driver)
+    return module.connect("app.db")
 
 
 def open_cursor():
@@ -52,3 +58,10 @@ def run_query(argv):
     cursor = open_cursor()
     # ruleid: taint-sql-injection
     return cursor.execute(options.query)
+
+
+def run_on_driver(argv):
+    options = argparse.ArgumentParser().parse_args(argv)
+    connection = open_database("sqlite3")
+    # ruleid: taint-sql-injection
+    return connection.execute(options.query)
