@@ -16,6 +16,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from secreview.analysis.names import DYNAMIC_IMPORTS
+from secreview.rules.heuristics import scope_nodes
 
 if TYPE_CHECKING:
     from secreview.analysis.taint import _FunctionPass
@@ -26,6 +27,8 @@ _DB_API_CONSTRUCTOR = "connect"
 def project_object(fn: _FunctionPass, func: ast.Attribute) -> bool:
     """`x.method(...)` where `x` holds an object of a project class built in this module (see module doc)."""
     receiver = func.value
+    if type(receiver) is ast.Call:  # `Job(options).execute()`
+        return _builds_object(fn, receiver, frozenset(), func.attr)
     if type(receiver) is not ast.Name:
         return False
     binding = fn.binding(receiver.id)
@@ -37,7 +40,7 @@ def project_object(fn: _FunctionPass, func: ast.Attribute) -> bool:
     producer = _function_node(fn, binding.qualname)
     if producer is None:
         return False
-    returns = [node for node in _own_nodes(producer) if type(node) is ast.Return]
+    returns = [node for node in scope_nodes(producer.body) if type(node) is ast.Return]
     loaded = _dynamically_imported(fn, producer)
     return bool(returns) and all(_builds_object(fn, node.value, loaded, func.attr) for node in returns)
 
@@ -53,22 +56,10 @@ def _function_node(fn: _FunctionPass, qualname: str) -> ast.FunctionDef | ast.As
     return None
 
 
-def _own_nodes(function: ast.AST) -> list[ast.AST]:
-    """The nodes of a function's body, not those of functions or classes nested in it."""
-    found: list[ast.AST] = []
-    stack = list(ast.iter_child_nodes(function))
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
-    return found
-
-
-def _dynamically_imported(fn: _FunctionPass, function: ast.AST) -> frozenset[str]:
+def _dynamically_imported(fn: _FunctionPass, function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
     """Names the function binds to a module it imports by name (`module = import_module(path)`)."""
     names: set[str] = set()
-    for node in _own_nodes(function):
+    for node in scope_nodes(function.body):
         if type(node) is ast.Assign and type(node.value) is ast.Call \
                 and fn.mod.names.qualname(node.value.func) in DYNAMIC_IMPORTS:
             names.update(target.id for target in node.targets if type(target) is ast.Name)

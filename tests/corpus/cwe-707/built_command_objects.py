@@ -39,22 +39,20 @@ def call_command(name, argv):
     return command.execute(*args, **defaults)
 
 
-def run_job(argv):
-    options = argparse.ArgumentParser().parse_args(argv)
-    job = make_job()
-    # ok: taint-sql-injection
-    return job.execute(options.query)
-
-
-def run_local_job(argv):
+def run_local_jobs(argv):
     options = argparse.ArgumentParser().parse_args(argv)
     job = Job()
     # ok: taint-sql-injection
-    return job.execute(options.query)
+    first = job.execute(options.query)
+    # ok: taint-sql-injection
+    return first, Job().execute(options.query)
 
 
-def run_query(argv):
+def run_job_then_query(argv):
     options = argparse.ArgumentParser().parse_args(argv)
+    job, cursor = make_job(), None
+    # ok: taint-sql-injection
+    job.execute(options.query)
     cursor = open_cursor()
     # ruleid: taint-sql-injection
     return cursor.execute(options.query)
