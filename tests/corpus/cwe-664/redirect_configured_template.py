@@ -28,3 +28,12 @@ class QueryConfiguredRedirect(View):
     def get(self, request, *args, **kwargs):
         # ruleid: taint-open-redirect
         return HttpResponseRedirect(self.url % {"next": request.GET["next"]})
+
+
+class ReconfiguredRedirect(View):
+    url = None
+    url = "%(target)s"
+
+    def get(self, request, *args, **kwargs):
+        # ruleid: taint-open-redirect
+        return HttpResponseRedirect(self.url % kwargs)
