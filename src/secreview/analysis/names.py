@@ -253,6 +253,7 @@ def dynamic_import(node: ast.Call, called: str | None,
 
 
 _DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
+DYNAMIC_IMPORTS = _DYNAMIC_IMPORTS  # the calls that import a module by name (see built_objects)
 
 
 def getattr_member(node: ast.Call, constant_of: Callable[[ast.expr], object] | None = None,

@@ -27,6 +27,8 @@ from typing import NamedTuple
 
 from secreview import suppress
 from secreview.analysis import (
+    built_objects,
+    configured_templates,
     containers,
     control,
     expressions,
@@ -114,6 +116,8 @@ class _Module:
         self.static_names: set[str] = set()  # their method names
         self.class_sources: dict[str, list[SourceSpec]] = {}
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
+        # class -> attributes its body leaves `None` for configuration (see configured_templates)
+        self.unset_attributes: dict[str, frozenset[str]] = {}
         self.module_env: dict[str, frozenset] = {}
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
@@ -838,6 +842,9 @@ class _FunctionPass:
             right = self.ev(node.right)
             if right and op is ast.Add and url_query.after_separator(left):  # `url + "?" + query`
                 right = cut(right, _URL_KINDS)
+            elif right and self.class_qual and configured_templates.fills_configured_template(
+                    node, self.self_name, self.mod.unset_attributes.get(self.class_qual, frozenset()), self.node):
+                right = cut(right, _URL_KINDS)  # `self.url % kwargs`: the configured template places them
             taint = _join(taint, right)
             if parts is not None:
                 parts.append(right)
@@ -1082,8 +1089,10 @@ class _FunctionPass:
         # sinks
         sinks = known.sinks
         if sinks is None and method is not None and not module_function and not (own and qual in mod.own_methods):
-            # duck-typed: `cursor.execute`, whatever the cursor is
+            # duck-typed: `cursor.execute`, whatever the cursor is, unless this module built the receiver
             sinks = sink_events.applicable(self, mod.specs.sink_methods.get(method), node)
+            if sinks is not None and built_objects.project_object(self, func):  # type: ignore[arg-type]
+                sinks = None
         if sinks is not None:
             for sink in sinks:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
@@ -1511,6 +1520,9 @@ def _class_sources(mod: _Module, node: ast.ClassDef, qual: str) -> None:
                         and _annotation_name(mod, stmt.annotation) in _NUMERIC_TYPES)
     if numeric:
         mod.numeric_fields[qual] = numeric
+    unset = configured_templates.unset_attributes(node)
+    if unset:
+        mod.unset_attributes[qual] = unset
     mod.classes[qual] = bases
     inherited = [spec for base in bases for spec in mod.class_sources.get(base, ())]
     direct = [spec for spec in mod.specs.sources if spec.class_bases and set(bases) & spec.class_bases]

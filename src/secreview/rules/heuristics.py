@@ -187,6 +187,19 @@ def walk_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[ast.AST]
     return nodes
 
 
+def scope_nodes(roots: list[ast.AST]) -> list[ast.AST]:
+    """The nodes under `roots` (a loop's body, a function's body) that run in that scope: not those of
+    functions, lambdas or classes defined there, which run (if ever) somewhere else."""
+    found: list[ast.AST] = []
+    todo = list(roots)
+    while todo:
+        node = todo.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
 _STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 

@@ -22,7 +22,7 @@ from secreview.analysis.origins import made_from, outside_origin, producer
 from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import report_once
-from secreview.rules.heuristics import in_test_code
+from secreview.rules.heuristics import in_test_code, scope_nodes
 
 # One-shot decompression: the whole output in memory, no size option.
 ONE_SHOT_DECOMPRESS = ("zlib.decompress", "gzip.decompress", "bz2.decompress", "lzma.decompress")
@@ -235,14 +235,7 @@ def _loop_stream(ctx: Context, loop: ast.While | ast.For) -> ast.expr | None:
 
 def _own_nodes(loop: ast.While | ast.For) -> list[ast.AST]:
     """The nodes of a loop's test and body, not those of functions defined inside it."""
-    found: list[ast.AST] = []
-    todo: list[ast.AST] = [*loop.body, *([loop.test] if isinstance(loop, ast.While) else [])]
-    while todo:
-        node = todo.pop()
-        found.append(node)
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            todo.extend(ast.iter_child_nodes(node))
-    return found
+    return scope_nodes([*loop.body, *([loop.test] if isinstance(loop, ast.While) else [])])
 
 
 def _is_parameter(ctx: Context, name: str) -> bool:
