@@ -221,6 +221,44 @@ def _merge_cuts(key: Key, cuts: frozenset) -> Key:
     return (*key[:-1], key[-1] | cuts)
 
 
+def _marked(cuts: frozenset) -> bool:
+    return any(c.startswith(UNMODELLED) for c in cuts)
+
+
+def _unmarked(key: Key) -> Key:
+    """`key` without the unmodelled calls named in its cuts: the value, however it came."""
+    return (*key[:-1], frozenset(c for c in key[-1] if not c.startswith(UNMODELLED)))
+
+
+class _FlowBuilder:
+    """A flow under construction that holds one key per value: keys that differ only in which
+    unmodelled call they name (`~unmodelled:...` in their cuts) are one value reached two ways.
+    Keeping each variant multiplied the keys by the number of library calls a value can pass
+    through, at every call level: the standard library's link grew past 10 GB. A modelled way in
+    wins over an unmodelled one (the finding then keeps its confidence); otherwise the first wins."""
+
+    __slots__ = ("_bases", "flow")
+
+    def __init__(self) -> None:
+        self.flow: Flow = {}
+        self._bases: dict[Key, Key] = {}
+
+    def put(self, key: Key, steps: tuple[Step, ...]) -> None:
+        flow = self.flow
+        if key in flow:
+            return
+        cuts = key[-1]
+        marked = bool(cuts) and _marked(cuts)
+        base = _unmarked(key) if marked else key
+        existing = self._bases.get(base)
+        if existing is not None:
+            if marked or not _marked(existing[-1]):
+                return  # the value is there already; an unmodelled way in never displaces another
+            del flow[existing]  # the modelled way in replaces the unmodelled one
+        self._bases[base] = key
+        flow[key] = steps
+
+
 class Project:
     """The call graph of the reviewed files and the summaries over it.
 
@@ -439,17 +477,17 @@ class Project:
 
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
         """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
-        flow: Flow = {}
+        flow = _FlowBuilder()
         for atom in _canonical(taint):
             kind = atom[0]
             if kind == "s":
-                flow.setdefault(("s", fn.module.path, atom[1], atom[2]), ())
+                flow.put(("s", fn.module.path, atom[1], atom[2]), ())
             elif kind == "p" or kind == "f":
-                flow.setdefault(atom, ())
+                flow.put(atom, ())
             elif kind == "c":
                 for key, steps in self._call_result(atom[1], fn).items():
-                    flow.setdefault(_merge_cuts(key, atom[2]), steps)
-        return flow
+                    flow.put(_merge_cuts(key, atom[2]), steps)
+        return flow.flow
 
     def _call_result(self, index: int, fn: _Fn) -> Flow:
         memo_key = (fn.module.path, fn.summary.qualname, index)
@@ -481,7 +519,7 @@ class Project:
         caller = fn if call.caller == fn.summary.qualname else self._local(module, call.caller, fn)
         callee, bound, constructor = self.target(call)
         step = Step(Location(module.path, call.line, call.column), call.description)
-        flow: Flow = {}
+        flow = _FlowBuilder()
         if callee is None or constructor:
             everything = call.star
             for value in call.args:
@@ -495,16 +533,16 @@ class Project:
             # (the first such call a value goes through is the one named).
             marker = frozenset({UNMODELLED + self._unmodelled_name(call.callee)}) if callee is None else EMPTY
             for key, steps in self.expand(everything, caller).items():
-                flow.setdefault(_merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
+                flow.put(_merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
         else:
             for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
                     passed = self.argument(call, callee.summary, key[1], bound, constructor)
                     for inner, before in self.expand(cut(passed, key[2]), caller).items():
-                        flow.setdefault(inner, (*before, step, *steps))
+                        flow.put(inner, (*before, step, *steps))
                 else:
-                    flow.setdefault(key, (*steps, step))
-        return flow
+                    flow.put(key, (*steps, step))
+        return flow.flow
 
     def _unmodelled_name(self, callee: str) -> str:
         """How a finding names a call that runs no project function: a library's, or (in a package of
@@ -545,16 +583,21 @@ class Project:
 
     def _compute_sinks(self, fn: _Fn) -> list:
         entries: list = []
-        seen: set = set()
+        seen: dict = {}  # one entry per value and sink: ways in that differ only by an unmodelled call are one
         module = fn.module
 
         def add(key: Key, sink_module: ModuleSummary, sink: SinkEvent, steps: tuple[Step, ...]) -> None:
-            if neutralised(sink.kind, key[-1]):
+            cuts = key[-1]
+            if neutralised(sink.kind, cuts):
                 return  # neutralised for this sink class on the way
-            ident = (key, sink_module.path, sink.line, sink.column, sink.kind)
-            if ident not in seen:
-                seen.add(ident)
+            marked = bool(cuts) and _marked(cuts)
+            ident = (_unmarked(key) if marked else key, sink_module.path, sink.line, sink.column, sink.kind)
+            at = seen.get(ident)
+            if at is None:
+                seen[ident] = len(entries)
                 entries.append((key, sink_module, sink, steps))
+            elif not marked and _marked(entries[at][0][-1]):
+                entries[at] = (key, sink_module, sink, steps)  # the modelled way in wins
 
         for sink in fn.summary.sinks:
             sink_step = Step(Location(module.path, sink.line, sink.column, sink.end_line, sink.end_column),
@@ -748,7 +791,7 @@ class Project:
         return found
 
     def _compute_param_sources(self, fn: _Fn, key: Key) -> Flow:
-        flow: Flow = {}
+        flow = _FlowBuilder()
         for path, position in self._callers(fn.summary.qualname):
             module = self.module(path)
             call = module.calls[position]
@@ -762,8 +805,8 @@ class Project:
             step = Step(Location(module.path, call.line, call.column), call.description)
             for outer, before in self.expand(passed, _Fn(module, summary)).items():
                 if outer[0] == "s":
-                    flow.setdefault(outer, (*before, step))
-        return flow
+                    flow.put(outer, (*before, step))
+        return flow.flow
 
 
 def _library_flow(fn: _Fn, index: int, sink_module: ModuleSummary, sink: SinkEvent,
