@@ -118,7 +118,9 @@ def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
             names.bind_import(stmt)
             for alias in stmt.names:
                 bound = alias.asname or alias.name
-                qual = ctx.qualname(ast.Name(id=bound, ctx=ast.Load()))
+                # the name model itself, not ctx.qualname: that memo is keyed by id(node), and a node made
+                # here is freed at once, so the next one may get its id and the previous name's answer
+                qual = names.qualname(ast.Name(id=bound, ctx=ast.Load()))
                 if bound.isupper() and qual and qual != f"{ctx.names.module}.{bound}":
                     aliases[bound] = qual
         elif isinstance(stmt, ast.Import):
