@@ -238,22 +238,25 @@ def dynamic_import(node: ast.Call, called: str | None,
     from hiding a sink; a relative name depends on a package this pass does not follow.
     `constant_of` reads a name bound to a constant (`MODULE = "os"; import_module(MODULE)`).
     """
-    if called not in _DYNAMIC_IMPORTS or len(node.args) != 1 or node.keywords:
+    if called not in DYNAMIC_IMPORTS or len(node.args) != 1 or node.keywords:
         return None
-    name = node.args[0]
-    if type(name) is ast.Constant:
-        value = name.value
-    elif constant_of is not None and type(name) is ast.Name:
-        value = constant_of(name)
-    else:
-        return None
+    value = _constant_argument(node.args[0], constant_of)
     if not isinstance(value, str) or not value or value.startswith("."):
         return None
     return value if called == "importlib.import_module" else value.split(".", 1)[0]
 
 
-_DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
-DYNAMIC_IMPORTS = _DYNAMIC_IMPORTS  # the calls that import a module by name (see built_objects)
+# The calls that import a module by name (also read by built_objects).
+DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib.__import__"})
+
+
+def _constant_argument(node: ast.expr, constant_of: Callable[[ast.expr], object] | None) -> object:
+    """A literal argument's value, or what `constant_of` says a bare name is bound to; None otherwise."""
+    if type(node) is ast.Constant:
+        return node.value  # type: ignore[attr-defined]
+    if constant_of is not None and type(node) is ast.Name:
+        return constant_of(node)
+    return None
 
 
 def getattr_member(node: ast.Call, constant_of: Callable[[ast.expr], object] | None = None,
@@ -265,13 +268,7 @@ def getattr_member(node: ast.Call, constant_of: Callable[[ast.expr], object] | N
     """
     func = node.func
     if type(func) is ast.Name and func.id == "getattr" and len(node.args) == 2 and not node.keywords:
-        name = node.args[1]
-        if type(name) is ast.Constant:
-            value = name.value
-        elif constant_of is not None and type(name) is ast.Name:
-            value = constant_of(name)
-        else:
-            return None
+        value = _constant_argument(node.args[1], constant_of)
         if isinstance(value, str):
             return node.args[0], value
     return None
