@@ -19,7 +19,7 @@ from secreview.analysis import (
 )
 from secreview.analysis.summaries import EMPTY
 from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler, param_names
-from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, spell
+from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, record_identifier, spell
 
 _EQUALITY = (ast.Eq, ast.NotEq)
 # What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
@@ -112,13 +112,13 @@ class ExpressionEvaluation:
             if base:
                 if base is _GLOBAL_SOURCE:
                     return self._qualified_source(node) or EMPTY
-                return base
+                return record_identifier(base, attr)
             if name in mod.source_roots and name not in self.env:
                 return self._qualified_source(node)
             return EMPTY
         base = self.ev(value)
         if base:
-            return base
+            return record_identifier(base, attr)
         if isinstance(value, ast.Attribute):
             return self._qualified_source(node)
         return EMPTY
@@ -145,6 +145,9 @@ class ExpressionEvaluation:
                 found = containers.load(self, node, taint)  # `d["safe"]`
                 if found is not taint:
                     return found
+            key = node.slice
+            if type(key) is ast.Constant and type(key.value) is str:
+                taint = record_identifier(taint, key.value)
             return self.mod.widen_source(value, node, taint)
         return taint
 

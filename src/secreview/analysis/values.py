@@ -63,6 +63,24 @@ def through_unmodelled(taint: frozenset, name: str) -> frozenset:
                      for a in taint) if taint else taint
 
 
+# Fields that hold a record's identifier: assigned by whoever created the record.
+IDENTIFIER_FIELDS = frozenset({"id", "uuid", "pk"})
+
+
+def record_identifier(taint: frozenset, field: str) -> frozenset:
+    """The taint of field `field` of a value with `taint`.
+
+    A call no spec models is assumed to pass its arguments' taint to its result, which is right
+    for the record it returns as a whole but not for the record's identifier: the service that
+    created the record (`volume_api.create(ctx, name)["id"]`, `image.uuid`) assigned it, and it
+    cannot hold the name the record was created with. Taint that reached the value without such
+    an assumption (request data itself: `request.json["id"]`) stays.
+    """
+    if field not in IDENTIFIER_FIELDS or not taint:
+        return taint
+    return frozenset(a for a in taint if not any(c.startswith(UNMODELLED) for c in a[2]))
+
+
 def mark(taint: frozenset, marks: frozenset) -> frozenset:
     """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
     if not taint:

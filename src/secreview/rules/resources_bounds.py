@@ -218,6 +218,9 @@ def read_unbounded(node: ast.Call, ctx: Context) -> None:
 
 _READ_CALLS = frozenset({"readline", "read", "readexactly", "readuntil", "recv"})
 _ADDERS = frozenset({"append", "add", "extend", "insert", "appendleft", "setdefault", "update"})
+# Objects whose update() folds data into a fixed-size state (hashes, MACs): nothing accumulates.
+_DIGEST_MAKERS = ("hashlib.", "hmac.", "cryptography.hazmat.primitives.hashes.Hash",
+                  "cryptography.hazmat.primitives.hmac.HMAC", "Crypto.Hash.")
 
 
 def _loop_stream(ctx: Context, loop: ast.While | ast.For) -> ast.expr | None:
@@ -243,12 +246,19 @@ def _is_parameter(ctx: Context, name: str) -> bool:
     return binding is not None and binding.kind == "param" and name not in ("self", "cls")
 
 
-def _accumulated(nodes: list[ast.AST]) -> list[str]:
+def _is_digest(ctx: Context, receiver: ast.expr) -> bool:
+    """`digest` made by `hashlib.sha256()` (or hmac, cryptography's Hash): its update() keeps no data."""
+    made_by = producer(ctx, receiver) or ""
+    return made_by.startswith(_DIGEST_MAKERS)
+
+
+def _accumulated(ctx: Context, nodes: list[ast.AST]) -> list[str]:
     """Names of containers the loop adds to: `headers.append(x)`, `fields[k] = v`, `parts += [p]`."""
     names: list[str] = []
     for node in nodes:
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ADDERS
-                and isinstance(node.func.value, (ast.Name, ast.Attribute))):
+                and isinstance(node.func.value, (ast.Name, ast.Attribute))
+                and not (node.func.attr == "update" and _is_digest(ctx, node.func.value))):
             names.append(ast.unparse(node.func.value))
         elif isinstance(node, ast.Assign):
             names += [ast.unparse(t.value) for t in node.targets
@@ -327,7 +337,7 @@ def accumulation_unbounded(node: ast.While | ast.For, ctx: Context) -> None:
     if stream is None:
         return
     nodes = _own_nodes(node)
-    containers = _accumulated(nodes)
+    containers = _accumulated(ctx, nodes)
     if not containers or _counted(node, nodes, containers):
         return
     ctx.report(node, f"The loop reads `{ast.unparse(stream)}` and adds to `{containers[0]}` on every round with no "
