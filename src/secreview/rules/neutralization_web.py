@@ -181,8 +181,9 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
     Jinja2's default is not to escape. Every `{{ value }}` in an HTML
     template then inserts the value's markup as-is, so user data becomes
     script in the page (CWE-79). Environments that render e-mail text, SQL
-    or code are fine without it, hence the low confidence unless the
-    environment mentions HTML.
+    or code are fine without it: a module that shows no sign of HTML output
+    (no markup, no `.html` template, no web framework) is not reported, and
+    the confidence is low unless the environment itself mentions HTML.
 
     ## Example
     ```python
@@ -211,9 +212,37 @@ def jinja_autoescape_disabled(node: ast.Call, ctx: Context) -> None:
         isinstance(sub, ast.Constant) and isinstance(sub.value, str) and "htm" in sub.value.lower()
         for sub in ast.walk(node)
     )
+    if not html and not _module_renders_html(ctx):
+        return  # text output (rst, mail, configuration): nothing to escape
     state = "autoescape=False" if setting is not None else "no autoescape= (the default is off)"
     ctx.report(node, f"jinja2.Environment() with {state}: values rendered into HTML are not escaped.",
                confidence=Confidence.MEDIUM if html else Confidence.LOW)
+
+
+# What shows that a module produces HTML: markup in a literal, an .html template or html/ folder,
+# or a web framework it imports.
+_HTML_MARKUP = re.compile(r"<\s*/?\s*(?:html|head|body|div|span|p|a|b|i|em|strong|ul|ol|li|table|tr|td|th|form|"
+                          r"input|script|style|h[1-6]|br|img|pre|code)\b[^<>]*>", re.IGNORECASE)
+_HTML_TEMPLATE = re.compile(r"\.x?html?$|(?:^|/)html?(?:/|$)", re.IGNORECASE)
+_WEB_FRAMEWORKS = frozenset({"flask", "django", "starlette", "fastapi", "pyramid", "aiohttp", "bottle", "tornado",
+                             "quart", "sanic", "falcon", "werkzeug", "webob", "cherrypy"})
+
+
+def _module_renders_html(ctx: Context) -> bool:
+    """Whether anything in the module says its output is HTML. Without autoescape, an environment
+    that renders reStructuredText, mail or configuration files (a release script, a man-page
+    builder, a config templater) escapes nothing that needed escaping; only HTML output does."""
+    for node in ast.walk(ctx.tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if _HTML_MARKUP.search(node.value) or _HTML_TEMPLATE.search(node.value):
+                return True
+        elif isinstance(node, ast.Import):
+            if any(alias.name.partition(".")[0] in _WEB_FRAMEWORKS for alias in node.names):
+                return True
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.partition(".")[0] in _WEB_FRAMEWORKS:
+                return True
+    return False
 
 
 _DJANGO_ENGINES = ("django.template.Engine", "django.template.engine.Engine")
