@@ -167,6 +167,8 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
     if type(func) is ast.Attribute and func.attr in containment.LEXICAL_CHECKS:
         if len(node.args) != 1 or func.attr == "is_relative_to" and not _gate(ctx):
             return  # (relative_to raises: it always refuses)
+        if _for_display(ctx):
+            return  # `f"not found: {p.relative_to(root)}"`: shortens a path in a message, refuses nothing
         value_of = _value_of(ctx, node.lineno)
         if containment.lexical_weakness(func.value, ctx.qualname, value_of) \
                 and _mentions_base(func.value, node.args[0], value_of):
@@ -193,6 +195,17 @@ def containment_string_check(node: ast.Call, ctx: Context) -> None:
     if ctx.call_name(node) in containment.COMMON_PREFIX and _compared(ctx, node):
         ctx.report(node, f"`{short_text(node)}` is a containment check: {containment.PREFIX}.",
                    confidence=Confidence.HIGH)
+
+
+def _for_display(ctx: Context) -> bool:
+    """The call is formatted into text (an f-string) or builds the message of a `raise`: its result is
+    shown, and the error it may raise is not what decides whether a path is used."""
+    for ancestor in reversed(ctx.ancestors):
+        if isinstance(ancestor, (ast.JoinedStr, ast.Raise)):
+            return True
+        if isinstance(ancestor, ast.stmt):
+            return False
+    return False
 
 
 def _gate(ctx: Context) -> bool:
