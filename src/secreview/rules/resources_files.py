@@ -154,8 +154,9 @@ def tar_extract_unfiltered(node: ast.Call, ctx: Context) -> None:
             return
         if node.func.attr == "extractall" and keyword(node, "members") is not None:
             return  # a member selection is the pre-3.12 way of checking
-        if node.func.attr == "extract" and node.args and _member_checked(ctx, node.args[0]):
-            return  # each member's name was checked for `..` and an absolute path before
+        if node.func.attr == "extract" and node.args and (
+                _member_checked(ctx, node.args[0]) or _member_contained(ctx, node.args[0])):
+            return  # each member's name was checked for `..` and an absolute path, or its containment
     elif ctx.call_name(node) not in UNPACK_ARCHIVE_CALLS:
         return
     elif _zip_format(ctx, node):
@@ -190,6 +191,49 @@ def _member_checked(ctx: Context, member: ast.expr) -> bool:
                 type(func) is ast.Attribute and func.attr == "startswith" and bool(node.args)
                 and ctx.constant_value(node.args[0]) in ("/", ("/", "\\"), ("\\", "/")))
     return dotdot and absolute
+
+
+# Predicates that answer "is this path inside that directory" (the stdlib's, and the name projects give theirs).
+_CONTAINMENT_PREDICATES = frozenset({"commonpath", "is_relative_to", "is_subpath", "is_within_directory",
+                                     "is_within", "is_inside"})
+_REFUSALS = (ast.Raise, ast.Continue, ast.Return)
+
+
+def _member_contained(ctx: Context, member: ast.expr) -> bool:
+    """The function refuses (raises, skips, returns) when a path made from `member` (its name, its link
+    target, joined to the destination) fails a containment predicate: the pre-3.12 check of where each
+    member lands, made as the rule's fix says."""
+    function = ctx.function
+    if type(member) is not ast.Name or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    derived = _derived_names(function, member.id)
+    for node in walk_body(function):
+        if type(node) is not ast.If or not any(isinstance(stmt, _REFUSALS) for stmt in node.body):
+            continue
+        for call in ast.walk(node.test):
+            if (type(call) is ast.Call and name_of(call.func) in _CONTAINMENT_PREDICATES
+                    and any(any(type(n) is ast.Name and n.id in derived for n in ast.walk(arg))
+                            for arg in call.args)):
+                return True
+    return False
+
+
+def _derived_names(function: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> set[str]:
+    """`name` and the local names assigned from it, directly or through others (`value = getattr(member, a)`,
+    `target = os.path.join(dest, value)`)."""
+    derived = {name}
+    assignments = [(t.id, n.value) for n in walk_body(function) if type(n) is ast.Assign
+                   for t in n.targets if type(t) is ast.Name]
+    assignments += [(n.target.id, n.value) for n in walk_body(function) if type(n) is ast.NamedExpr
+                    and type(n.target) is ast.Name]
+    grew = True
+    while grew:
+        grew = False
+        for target, value in assignments:
+            if target not in derived and any(type(n) is ast.Name and n.id in derived for n in ast.walk(value)):
+                derived.add(target)
+                grew = True
+    return derived
 
 
 def mentions_name(node: ast.AST, name: str) -> bool:

@@ -321,6 +321,34 @@ def untar_members_checked(archive, dest):
             tar.extract(member, dest)
 
 
+def is_subpath(child, parent):
+    child, parent = os.path.realpath(child), os.path.realpath(parent)
+    return os.path.commonpath([child, parent]) == parent
+
+
+def untar_members_contained(archive, dest):
+    # Every member's name and link target is resolved against the destination and refused outside it
+    # (ansible-galaxy's role install, for Pythons without the data filter).
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            for attr in ("name", "linkname"):
+                value = getattr(member, attr, None)
+                if value and not is_subpath(os.path.join(dest, value), dest):
+                    raise ValueError(f"{attr} {value} is outside {dest}")
+            # ok: tar-extract-unfiltered
+            tar.extract(member, dest)
+
+
+def untar_members_contained_elsewhere(archive, dest, other):
+    # The containment check is about another path: the member is extracted unchecked.
+    with tarfile.open(archive) as tar:
+        for member in tar.getmembers():
+            if not is_subpath(other, dest):
+                raise ValueError(other)
+            # ruleid: tar-extract-unfiltered
+            tar.extract(member, dest)
+
+
 def unpack_zip_bundle(dest):
     # ok: tar-extract-unfiltered
     shutil.unpack_archive("bundle.zip", dest)
