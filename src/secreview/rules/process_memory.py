@@ -1,4 +1,5 @@
-"""Bytes a program keeps in its own memory: unpickling them is not deserialising outside input.
+"""Bytes a program keeps in its own memory (or passes to itself): unpickling them is not deserialising
+outside input.
 
 Django's local-memory cache stores `pickle.dumps(value)` in a dictionary of the process
 (`self._cache = _caches.setdefault(name, OrderedDict())`, `_caches = {}`) and unpickles what it
@@ -6,6 +7,10 @@ reads back: whoever could write those bytes already runs code in the process. A 
 an attribute of `self` counts as process memory when every assignment of that attribute in the
 class is an in-memory container — a dict or list display, `dict()`, `OrderedDict()`,
 `defaultdict(...)`, or `setdefault(key, <one of those>)` on a module-level dictionary.
+
+A forked child that pickles its result into an `os.pipe()` its parent made, and the parent that
+unpickles what it reads from that pipe, pass bytes between two halves of one program: only they
+hold the pipe's ends (ansible's `daemonize`).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import ast
 
 from secreview.rules.base import Context
+from secreview.rules.heuristics import walk_body
 
 _CONTAINERS = frozenset({"dict", "list", "collections.OrderedDict", "collections.defaultdict"})
 _READS = frozenset({"get", "pop"})
@@ -57,3 +63,47 @@ def _container(ctx: Context, node: ast.expr | None, depth: int = 0) -> bool:
         return _container(ctx, node.args[1], depth + 1) and _container(ctx, ctx.assigned_value(func.value),  # type: ignore[attr-defined]
                                                                       depth + 1)
     return False
+
+
+def from_own_pipe(ctx: Context, data: ast.expr) -> bool:
+    """`data` is built only from `os.read()` of an `os.pipe()` the function made, in a function that
+    forks: the bytes come from the program's other half, not from outside."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    body = walk_body(function)
+    pipes = {t.id for n in body if type(n) is ast.Assign and type(n.value) is ast.Call
+             and ctx.call_name(n.value) == "os.pipe" for t in n.targets if type(t) is ast.Name}
+    if not pipes or not any(type(n) is ast.Call and ctx.call_name(n) == "os.fork" for n in body):
+        return False
+    reads = [call for value in _feeding(body, data) for call in ast.walk(value) if type(call) is ast.Call
+             and type(call.func) is ast.Attribute and call.func.attr in _STREAM_READS]
+    return bool(reads) and all(ctx.call_name(call) == "os.read" and call.args
+                               and _names(call.args[0]) <= pipes for call in reads)
+
+
+_STREAM_READS = frozenset({"read", "recv", "recv_into", "readline", "readlines", "recvfrom"})
+
+
+def _names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if type(n) is ast.Name}
+
+
+def _feeding(body: list[ast.AST], data: ast.expr) -> list[ast.expr]:
+    """`data` and every value assigned in the function to a local it is built from, transitively."""
+    writes: dict[str, list[ast.expr]] = {}
+    for node in body:
+        if type(node) is ast.Assign:
+            for target in node.targets:
+                if type(target) is ast.Name:
+                    writes.setdefault(target.id, []).append(node.value)
+        elif type(node) is ast.AugAssign and type(node.target) is ast.Name:
+            writes.setdefault(node.target.id, []).append(node.value)
+    values, seen, pending = [data], set(), _names(data)
+    while pending:
+        name = pending.pop()
+        seen.add(name)
+        for value in writes.get(name, ()):
+            values.append(value)
+            pending |= _names(value) - seen
+    return values

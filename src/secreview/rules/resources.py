@@ -60,6 +60,8 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
         return  # pickle.loads(pickle.dumps(obj)): a deep copy of the program's own object
     if data is not None and process_memory.from_process_memory(ctx, data):
         return  # bytes the program pickled into its own in-memory store
+    if data is not None and process_memory.from_own_pipe(ctx, data):
+        return  # bytes its forked child pickled into a pipe only the two halves hold
     origin = request_data(ctx, data) if data is not None else None
     if origin:
         ctx.report(node, f"{ctx.call_name(node)}() deserialises `{origin}`, which the client sends: "
