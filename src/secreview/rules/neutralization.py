@@ -30,6 +30,28 @@ def _quoted_for_the_shell(ctx: Context, command: ast.expr) -> bool:
     return mentions_quote and built_string(ctx, command, SHELL_QUOTERS) is None
 
 
+# Settings that hold a command line of the user's choice, run through the shell by convention
+# (POSIX: man, mailx, git and pydoc run $PAGER and $EDITOR with `sh -c`).
+_USER_COMMAND_SETTINGS = frozenset({"pager", "editor", "visual", "browser"})
+
+
+def _user_command_setting(ctx: Context, command: ast.expr) -> bool:
+    """The whole command is the user's pager or editor setting: `PAGER`, `self.editor`,
+    `os.environ.get("PAGER")` (or a local assigned one of them)."""
+    if type(command) is ast.Name:
+        assigned = ctx.assigned_value(command)
+        if assigned is not None and assigned is not command and _user_command_setting(ctx, assigned):
+            return True
+        return command.id.lower() in _USER_COMMAND_SETTINGS
+    if type(command) is ast.Attribute:
+        return command.attr.lower() in _USER_COMMAND_SETTINGS
+    if type(command) is ast.Call and (ctx.call_name(command) or "") in ("os.environ.get", "os.getenv"):
+        return str(ctx.constant_value(command.args[0]) if command.args else "").lower() in _USER_COMMAND_SETTINGS
+    if type(command) is ast.Subscript and ctx.qualname(command.value) == "os.environ":
+        return str(ctx.constant_value(command.slice)).lower() in _USER_COMMAND_SETTINGS
+    return False
+
+
 def _command_confidence(ctx: Context, command: ast.expr) -> tuple[Confidence, str] | None:
     """HIGH for request data, MEDIUM for argv/stdin/environment or a caller's argument, LOW for
     values of unknown origin; None in test code, where commands and snippets are fixtures."""
@@ -63,7 +85,9 @@ def command_injection_shell(node: ast.Call, ctx: Context) -> None:
     ## Why is this bad
     The shell interprets `;`, `|`, `$()`, backquotes and globbing in the
     string. If any part of it comes from a user, file or network peer, they
-    can append commands of their own (CWE-78).
+    can append commands of their own (CWE-78). (A command that is wholly the
+    user's pager or editor setting, `$PAGER` or `$EDITOR`, is a command line
+    meant for the shell, as man and git run it, and is not reported.)
 
     ## Example
     ```python
@@ -93,6 +117,8 @@ def command_injection_shell(node: ast.Call, ctx: Context) -> None:
     if judged is None:
         return
     confidence, why = judged
+    if confidence is not Confidence.HIGH and _user_command_setting(ctx, command):
+        return  # the user's $PAGER/$EDITOR is a command line meant for the shell
     ctx.report(
         node,
         f"{name}() runs `{ast.unparse(command)}` through a shell; {why}. "

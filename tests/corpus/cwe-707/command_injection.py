@@ -6,6 +6,8 @@ from os import system as run
 
 from flask import request
 
+from app import settings
+
 
 def archive(name):
     # ruleid: command-injection-shell
@@ -105,3 +107,28 @@ def quoted_for_the_shell(path, pattern):
     subprocess.run("ls -l " + shlex.quote(path) + " | grep " + pattern, shell=True)
     # ok: command-injection-shell-argv
     subprocess.run(["sh", "-c", f"wc -l {shlex.quote(path)}"])
+
+
+class HelpViewer:
+    """Shows help through the user's pager, as man and git do: $PAGER is a command line for the shell."""
+
+    PAGER = settings.get_config_value("PAGER")
+
+    def show(self, text):
+        # ok: command-injection-shell
+        pager = subprocess.Popen(HelpViewer.PAGER, shell=True, stdin=subprocess.PIPE)
+        pager.communicate(text.encode())
+
+    def edit(self, path):
+        editor = self.settings.editor
+        # ok: command-injection-shell
+        subprocess.run(editor, shell=True, check=True)
+
+    def show_file(self, path):
+        # A file name spliced into the pager's command line is not the user's setting.
+        # ruleid: command-injection-shell
+        subprocess.run(f"{HelpViewer.PAGER} {path}", shell=True, check=True)
+
+    def web_pager(self):
+        # ruleid: command-injection-shell, taint-command-injection
+        subprocess.run(request.args["pager"], shell=True, check=True)
