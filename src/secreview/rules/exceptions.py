@@ -37,14 +37,25 @@ def _swallows(handler: ast.ExceptHandler) -> bool:
     return True
 
 
-def _security_call(body: list[ast.stmt]) -> str | None:
+# The calls of the `ssl` module that check a peer; the rest convert formats or read settings
+# (`ssl.PEM_cert_to_DER_cert`, `ssl.get_default_verify_paths`) and decide nothing.
+_SSL_CHECKS = frozenset({"match_hostname", "wrap_socket", "do_handshake", "getpeercert", "wrap_bio"})
+
+
+def _security_call(ctx: Context, body: list[ast.stmt]) -> str | None:
     for stmt in body:
         for sub in walk_nodes(stmt):
             if isinstance(sub, ast.Call):
                 text = ast.unparse(sub.func)
-                if SECURITY_CALL.search(text):
+                if SECURITY_CALL.search(text) and not _ssl_non_check(ctx, sub):
                     return text
     return None
+
+
+def _ssl_non_check(ctx: Context, call: ast.Call) -> bool:
+    """A function of the `ssl` module that checks nothing (its name matched only on `ssl`)."""
+    name = ctx.call_name(call) or ""
+    return name.startswith("ssl.") and name.rpartition(".")[2] not in _SSL_CHECKS
 
 
 @rule(
@@ -87,7 +98,7 @@ def security_exception_swallowed(node: ast.Try, ctx: Context) -> None:
         abort(401)
     ```
     """
-    call = _security_call(node.body)
+    call = _security_call(ctx, node.body)
     if call is None:
         return
     for handler in node.handlers:

@@ -1,4 +1,6 @@
 """Security check failures swallowed (CWE-390)."""
+import ssl
+
 import jwt
 
 
@@ -37,3 +39,26 @@ def read_optional(path):
     except Exception:
         pass
     return ""
+
+
+def bundle_ca_certificates(pem_blocks):
+    # Converting a PEM block to DER checks nothing: a malformed block in a CA directory is skipped,
+    # and no certificate is trusted because of it.
+    cadata = bytearray()
+    for pem in pem_blocks:
+        try:
+            cadata += ssl.PEM_cert_to_DER_cert(pem)
+        # ok: security-exception-swallowed
+        except Exception:
+            continue
+    return cadata
+
+
+def peer_checked(sock, host):
+    ssl_context = ssl.create_default_context()
+    try:
+        return ssl_context.wrap_socket(sock, server_hostname=host)
+    # ruleid: security-exception-swallowed
+    except Exception:
+        pass
+    return sock
