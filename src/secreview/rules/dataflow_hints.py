@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from secreview.analysis.specs import ALL, load as load_specs
 from secreview.model import Confidence
 from secreview.rules.base import Context
-from secreview.rules.heuristics import _REQUEST_ATTRS, in_test_code, name_of
+from secreview.analysis.values import spell
+from secreview.rules.heuristics import _REQUEST_ATTRS, in_test_code, name_of, walk_body
 
 # How deep to look through `x = ...; y = x + ...; sink(y)`.
 _DEPTH = 3
@@ -102,7 +103,12 @@ def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: 
         return True
     if isinstance(node, ast.Name) and depth > 0:
         assigned = ctx.assigned_value(node)
-        return assigned is not None and assigned is not node and _neutral(ctx, assigned, neutralisers, depth - 1)
+        if assigned is not None and assigned is not node and _neutral(ctx, assigned, neutralisers, depth - 1):
+            return True
+    if isinstance(node, (ast.Name, ast.Attribute)) and _counted_up(ctx, node):
+        return True
+    if isinstance(node, ast.Name) and depth > 0:
+        return _every_value_neutral(ctx, node.id, neutralisers, depth - 1)
     if isinstance(node, ast.Call):
         names = call_names(ctx, node)
         if any(n in NUMERIC_CALLS or n in neutralisers for n in names) or carries_no_text(ctx, node):
@@ -115,6 +121,69 @@ def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: 
         if _join_of(ctx, node, neutralisers, depth):
             return True
     return False
+
+
+def _counted_up(ctx: Context, node: ast.Name | ast.Attribute) -> bool:
+    """The function adds or subtracts a number to `node` (`self.counter += 1`): it holds a number,
+    since `+=` of a string and a number raises."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    text = spell(node)
+    return any(type(n) is ast.AugAssign and isinstance(n.op, (ast.Add, ast.Sub)) and type(n.value) is ast.Constant
+               and type(n.value.value) in (int, float) and spell(n.target) == text for n in walk_body(function))
+
+
+def _every_value_neutral(ctx: Context, name: str, neutralisers: frozenset[str], depth: int) -> bool:
+    """Every value the function assigns to the local `name` is neutral, counting `name` itself as neutral
+    inside them (`value = quote(c)`, then `value = "TO_CHAR(%s)" % value`): by induction over the
+    assignments, so is every value it holds. A parameter, or a name bound any other way (a loop, a
+    `with`, unpacking), is not judged."""
+    function = ctx.function
+    if depth < 0 or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = function.args
+    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return False
+    values: list[ast.expr] = []
+    for node in walk_body(function):
+        if type(node) is ast.Assign:
+            for target in node.targets:
+                if type(target) is ast.Name and target.id == name:
+                    values.append(node.value)
+                elif type(target) is not ast.Name and _binds(target, name):
+                    return False
+        elif type(node) in (ast.AugAssign, ast.AnnAssign) and _binds(node.target, name):  # type: ignore[attr-defined]
+            if node.value is None:  # type: ignore[attr-defined]
+                continue
+            values.append(node.value)  # type: ignore[attr-defined]
+        elif type(node) in (ast.For, ast.AsyncFor, ast.comprehension) and _binds(node.target, name):  # type: ignore[attr-defined]
+            return False
+        elif type(node) is ast.withitem and node.optional_vars is not None and _binds(node.optional_vars, name):
+            return False
+        elif type(node) is ast.NamedExpr and node.target.id == name:
+            return False
+    return bool(values) and all(_neutral_over(ctx, value, name, neutralisers, depth) for value in values)
+
+
+def _binds(target: ast.AST, name: str) -> bool:
+    return any(type(n) is ast.Name and n.id == name for n in ast.walk(target))  # type: ignore[attr-defined]
+
+
+def _neutral_over(ctx: Context, node: ast.expr, name: str, neutralisers: frozenset[str], depth: int) -> bool:
+    """`node` is neutral when `name` is: constant text around `name` and other neutral parts."""
+    if type(node) is ast.Name and node.id == name:
+        return True
+    if type(node) is ast.BinOp and type(node.op) is ast.Mod and isinstance(ctx.constant_value(node.left), str):
+        right = node.right
+        parts = right.elts if type(right) is ast.Tuple else [right]  # type: ignore[attr-defined]
+        return all(_neutral_over(ctx, part, name, neutralisers, depth) for part in parts)
+    if type(node) is ast.BinOp and type(node.op) is ast.Add:
+        return all(_neutral_over(ctx, part, name, neutralisers, depth) for part in (node.left, node.right))
+    if type(node) is ast.JoinedStr:
+        return all(type(v) is ast.Constant or _neutral_over(ctx, v.value, name, neutralisers, depth)  # type: ignore[attr-defined]
+                   for v in node.values)
+    return _neutral(ctx, node, neutralisers, depth)
 
 
 def _join_of(ctx: Context, node: ast.Call, neutralisers: frozenset[str], depth: int) -> bool:

@@ -134,3 +134,37 @@ def order_by_allow_listed(cursor, column):
         raise ValueError(column)
     # ok: sql-injection-built-query
     cursor.execute(f"SELECT * FROM items ORDER BY {column}")
+
+
+class SchemaEditor:
+    """DDL built from quoted identifiers, as a database backend's schema editor writes it."""
+
+    def convert_column(self, table, column, old_type):
+        # Every value `value` ever holds is a quoted identifier wrapped in constant SQL.
+        value = self.quote_name(column)
+        if old_type.startswith("CLOB"):
+            value = "TO_CHAR(%s)" % value
+        if old_type.startswith("DATE"):
+            value = "TO_DATE(%s, 'YYYY-MM-DD')" % value
+        # ok: sql-injection-built-query
+        self.cursor.execute("UPDATE %s SET %s = %s" % (self.quote_name(table), self.quote_name(column), value))
+
+    def convert_column_default(self, table, column, default):
+        # One of the values `value` can hold is a caller's text: still reported.
+        value = self.quote_name(column)
+        if default:
+            value = "COALESCE(%s, '%s')" % (value, default)
+        # ruleid: sql-injection-built-query
+        self.cursor.execute("UPDATE %s SET %s = %s" % (self.quote_name(table), self.quote_name(column), value))
+
+    def table_description(self, cursor, table):
+        # A counter incremented by a number is a number (`+=` of a str and an int raises).
+        self.cache_bust_counter += 1
+        # ok: sql-injection-built-query
+        cursor.execute("SELECT * FROM {} WHERE ROWNUM < 2 AND {} > 0".format(
+            self.quote_name(table), self.cache_bust_counter))
+
+    def table_suffix(self, cursor, table):
+        self.suffix += "_old"
+        # ruleid: sql-injection-built-query
+        cursor.execute("SELECT * FROM {} WHERE name = '{}'".format(self.quote_name(table), self.suffix))
