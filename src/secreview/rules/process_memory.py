@@ -74,9 +74,13 @@ def from_own_pipe(ctx: Context, data: ast.expr) -> bool:
     body = walk_body(function)
     pipes = {t.id for n in body if type(n) is ast.Assign and type(n.value) is ast.Call
              and ctx.call_name(n.value) == "os.pipe" for t in n.targets if type(t) is ast.Name}
-    if not pipes or not any(type(n) is ast.Call and ctx.call_name(n) == "os.fork" for n in body):
+    forks = {t.id for n in body if type(n) is ast.Assign and type(n.value) is ast.Call
+             and ctx.call_name(n.value) == "os.fork" for t in n.targets if type(t) is ast.Name}
+    if not pipes or not forks:
         return False
-    reads = [call for value in _feeding(body, data) for call in ast.walk(value) if type(call) is ast.Call
+    child = _other_half(ctx, forks)
+    parent_body = [n for n in body if id(n) not in child]
+    reads = [call for value in _feeding(ctx, parent_body, data) for call in ast.walk(value) if type(call) is ast.Call
              and type(call.func) is ast.Attribute and call.func.attr in _STREAM_READS]
     return bool(reads) and all(ctx.call_name(call) == "os.read" and call.args
                                and _names(call.args[0]) <= pipes for call in reads)
@@ -89,8 +93,30 @@ def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if type(n) is ast.Name}
 
 
-def _feeding(body: list[ast.AST], data: ast.expr) -> list[ast.expr]:
-    """`data` and every value assigned in the function to a local it is built from, transitively."""
+def _other_half(ctx: Context, forks: set[str]) -> set[int]:
+    """The nodes of the child's branch (`if pid == 0:`) when the load is in the parent's (its `else`):
+    what the child assigns never reaches the parent's variables."""
+    for ancestor in ctx.ancestors:
+        if type(ancestor) is ast.If and _child_test(ancestor.test, forks) \
+                and not any(node is ctx.ancestors[-1] for stmt in ancestor.body for node in ast.walk(stmt)):
+            return {id(node) for stmt in ancestor.body for node in ast.walk(stmt)}
+    return set()
+
+
+def _child_test(test: ast.expr, forks: set[str]) -> bool:
+    """`pid == 0` (or `0 == pid`, `not pid`) for a name assigned `os.fork()`."""
+    if type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        return type(test.operand) is ast.Name and test.operand.id in forks
+    if type(test) is not ast.Compare or len(test.ops) != 1 or type(test.ops[0]) is not ast.Eq:
+        return False
+    sides = (test.left, test.comparators[0])
+    return any(type(s) is ast.Name and s.id in forks for s in sides) and \
+        any(type(s) is ast.Constant and s.value == 0 for s in sides)
+
+
+def _feeding(ctx: Context, body: list[ast.AST], data: ast.expr) -> list[ast.expr]:
+    """`data` and every value assigned in the function to a local it is built from, transitively.
+    A `pickle.dumps(...)` is where the program's own objects become bytes: not followed further."""
     writes: dict[str, list[ast.expr]] = {}
     for node in body:
         if type(node) is ast.Assign:
@@ -104,6 +130,8 @@ def _feeding(body: list[ast.AST], data: ast.expr) -> list[ast.expr]:
         name = pending.pop()
         seen.add(name)
         for value in writes.get(name, ()):
+            if type(value) is ast.Call and (ctx.call_name(value) or "").endswith("dumps"):
+                continue
             values.append(value)
             pending |= _names(value) - seen
     return values

@@ -38,20 +38,29 @@ def run_detached(command):
     pipe = os.pipe()
     pid = os.fork()
     if pid == 0:
+        # The child reads its command's output under the same names the parent uses for the pipe:
+        # what the child assigns never reaches the parent's copy of them.
         os.close(pipe[0])
-        result = subprocess.run(command, capture_output=True, check=False)
-        os.write(pipe[1], pickle.dumps([result.returncode, result.stdout]))
+        process = subprocess.Popen(command, stdout=subprocess.PIPE)
+        output = b""
+        chunk = os.read(process.stdout.fileno(), 4096)
+        while chunk:
+            output += chunk
+            chunk = os.read(process.stdout.fileno(), 4096)
+        data = pickle.dumps([process.wait(), output])
+        os.write(pipe[1], data)
         os._exit(0)
-    os.close(pipe[1])
-    os.waitpid(pid, 0)
-    data = b""
-    while True:
-        chunk = os.read(pipe[0], 4096)
-        if not chunk:
-            break
-        data += chunk
-    # ok: unsafe-deserialization-pickle
-    return pickle.loads(data)
+    else:
+        os.close(pipe[1])
+        os.waitpid(pid, 0)
+        data = b""
+        while True:
+            chunk = os.read(pipe[0], 4096)
+            if not chunk:
+                break
+            data += chunk
+        # ok: unsafe-deserialization-pickle
+        return pickle.loads(data)
 
 
 def run_detached_reporting(command, sock):
