@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from secreview import parallel
-from secreview.analyze import analyze
 from secreview.api import _dispatch, review_paths
-from secreview.config import Config
-from secreview.model import DiagnosticKind
-from secreview.parallel import FileResult, FileReviewer, review_files
-from secreview.parse import Parsed, parse_source
+from secreview.core.model import DiagnosticKind
 from secreview.report import renderer
+from secreview.run import parallel
+from secreview.run.analyze import analyze
+from secreview.run.parallel import FileResult, FileReviewer, review_files
+from secreview.settings.config import Config
+from secreview.sources.parse import Parsed, parse_source
 
 FILES = {
     "app/__init__.py": "",
@@ -162,7 +162,7 @@ def test_same_report_across_processes_hash_seeds_and_jobs(tmp_path: Path) -> Non
 
 
 def test_progress_bar_stays_quiet_off_a_terminal_and_for_short_runs(capsys, monkeypatch) -> None:
-    from secreview import progress
+    from secreview.run import progress
 
     assert not progress.wanted()  # pytest's captured stderr is not a terminal
     bar = progress.ProgressBar(50)

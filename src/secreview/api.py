@@ -20,26 +20,26 @@ from secreview.analysis import (
     imported_patterns,  # noqa: F401 - registers its file pass (cache fingerprint too)
     taint_project,  # registers the taint file pass (part of the cache fingerprint)
 )
-from secreview.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
-from secreview.config import load as load_config
-from secreview.discover import MissingPath, discover
-from secreview.model import Diagnostic, FileReview, PillarVerdict, Review
+from secreview.core.model import Diagnostic, FileReview, PillarVerdict, Review
+from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
+from secreview.settings.config import load as load_config
+from secreview.sources.discover import MissingPath, discover
 
 # The engine, the rules and review mode are imported where they are used: a run that
 # finds nothing changed in the cache needs none of them, and their import is much of it.
 if TYPE_CHECKING:
-    from secreview.analyze import Thresholds
-    from secreview.baseline import Baseline
-    from secreview.cache import Cache
-    from secreview.engine import Dispatch
     from secreview.llm.settings import LLMSettings
-    from secreview.parallel import FileResult
+    from secreview.review.baseline import Baseline
+    from secreview.run.analyze import Thresholds
+    from secreview.run.cache import Cache
+    from secreview.run.engine import Dispatch
+    from secreview.run.parallel import FileResult
 
 
 
 def _dispatch(config: Config) -> Dispatch:
-    from secreview.engine import Dispatch
     from secreview.rules import select_rules, unknown_selectors
+    from secreview.run.engine import Dispatch
 
     unknown = unknown_selectors([*config.select, *config.ignore])
     if unknown:
@@ -48,7 +48,7 @@ def _dispatch(config: Config) -> Dispatch:
 
 
 def _thresholds(config: Config) -> Thresholds:
-    from secreview.analyze import Thresholds
+    from secreview.run.analyze import Thresholds
 
     return Thresholds(config.min_severity, config.min_confidence)
 
@@ -66,7 +66,7 @@ def review_paths(
     """Review files and directories. Raises MissingPath or ConfigError for usage errors.
 
     `jobs` worker processes review files in parallel (the review is identical
-    for any number; 0 means one per core); `cache` (`secreview.cache.open_cache`) skips unchanged
+    for any number; 0 means one per core); `cache` (`secreview.run.cache.open_cache`) skips unchanged
     files; `file_timeout` seconds bound each file (None: no bound); `progress`
     draws a bar on stderr for long runs; `isolate` reviews in a worker process
     even with one job, so `file_timeout` also stops a hung parse or check.
@@ -84,7 +84,7 @@ def review_paths(
     dispatch = _dispatch(config)
     if cache is None:
         found = discover(names, config.exclude, config.gitignore)
-    from secreview.parallel import FileReviewer, default_jobs, review_many
+    from secreview.run.parallel import FileReviewer, default_jobs, review_many
 
     reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
     jobs = jobs or default_jobs()
@@ -117,8 +117,8 @@ def review_buffers(
     A buffer under `root` that discovery skips (excluded, ignored) is not reviewed; one
     outside `root`, or not yet saved, is.
     """
-    from secreview.parallel import FileReviewer, review_many
     from secreview.review.verdicts import project_verdicts
+    from secreview.run.parallel import FileReviewer, review_many
 
     top = os.path.abspath(root)
     if config is None:
@@ -154,7 +154,7 @@ def link_project(results: Sequence[FileResult], config: Config) -> tuple[tuple[F
 
 def review_source(code: str, filename: str = "<string>", config: Config | None = None) -> Review:
     """Review a string of Python source as if it were the file `filename`."""
-    from secreview.analyze import review_text
+    from secreview.run.analyze import review_text
 
     config = config or Config()
     file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
@@ -197,7 +197,7 @@ def review_diff(
     The whole tree is analysed — the work tree, or for `A..B`/`A...B` and
     `staged` the Python files as in B or in the index, written to a temporary
     directory — and the review keeps what the change introduces (see
-    `secreview.changes`). `root` is where the diff's paths start (default: the
+    `secreview.review.changes`). `root` is where the diff's paths start (default: the
     git work tree holding the current directory, else the current directory);
     `paths` narrows the report to changed files under them. Raises ChangeError
     for a bad diff, revision or repository. With `llm`, a language model's
@@ -205,9 +205,10 @@ def review_diff(
     change is selected, so its findings are kept or counted like any other.
     `review_options` are passed on to `review_paths` (how the tree is analysed).
     """
-    from secreview import changes, git
-    from secreview.diff import parse_diff
+    from secreview.review import changes
     from secreview.review.verdicts import project_verdicts
+    from secreview.sources import git
+    from secreview.sources.diff import parse_diff
 
     if sum((diff is not None, rev_range is not None, staged)) != 1:
         raise ValueError("give exactly one of diff, rev_range or staged=True")
@@ -250,7 +251,7 @@ def review_diff(
 def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config, names: set[str],
                           tree: Path) -> Review:
     """`apply_llm` for the files a change touches (paths relative to `tree`); the rest as they were."""
-    from secreview.parse import parse_file
+    from secreview.sources.parse import parse_file
 
     subset = dataclasses.replace(review, files=tuple(f for f in review.files if f.path in names))
     sources = {}
@@ -266,8 +267,8 @@ def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config,
 
 def _toplevel_or(start: Path) -> Path:
     """The git work tree holding `start`, or `start` itself outside git (a diff on stdin needs no git)."""
-    from secreview import git
-    from secreview.diff import ChangeError
+    from secreview.sources import git
+    from secreview.sources.diff import ChangeError
 
     try:
         return git.toplevel(start)

@@ -20,9 +20,9 @@ import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from secreview.core.model import Finding
 from secreview.fixes.site import Site
 from secreview.fixes.text import Edit, apply, overlaps, parses
-from secreview.model import Finding
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from secreview import suppress
-from secreview.analyze import Thresholds
+from secreview.core.model import Confidence, Disagreement, FileReview, Finding, Location, PillarVerdict
 from secreview.cwe import catalog
 from secreview.llm.parse import Answer, Defect
 from secreview.llm.prompt import Prompt
-from secreview.model import Confidence, Disagreement, FileReview, Finding, Location, PillarVerdict
-from secreview.parse import split_lines
+from secreview.review import suppress
 from secreview.review.verdicts import PILLAR_ORDER, file_verdicts
+from secreview.run.analyze import Thresholds
+from secreview.sources.parse import split_lines
 
 MODEL_CONFIDENCE_CAP = Confidence.MEDIUM
 EVERYTHING = Thresholds()  # no severity or confidence threshold

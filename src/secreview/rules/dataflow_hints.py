@@ -17,8 +17,9 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from secreview.analysis.specs import ALL, load as load_specs
-from secreview.model import Confidence
+from secreview.analysis.specs import ALL
+from secreview.analysis.specs import load as load_specs
+from secreview.core.model import Confidence
 from secreview.rules.base import Context
 from secreview.rules.heuristics import _REQUEST_ATTRS, in_test_code, name_of
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from secreview.model import Confidence, Severity
-from secreview.parse import DEFAULT_MAX_BYTES
+from secreview.core.model import Confidence, Severity
+from secreview.sources.parse import DEFAULT_MAX_BYTES
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -30,15 +30,15 @@ from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses
-from secreview.analyze import analyze, module_name, timeout_diagnostic, unreviewed
-from secreview.config import DEFAULT_FILE_TIMEOUT, Config
-from secreview.gcpause import paused_gc
-from secreview.model import Diagnostic, DiagnosticKind, FileReview
-from secreview.parse import Parsed, parse_bytes, parse_source, read_file
+from secreview.core.gcpause import paused_gc
+from secreview.core.model import Diagnostic, DiagnosticKind, FileReview
+from secreview.run import filepasses
+from secreview.run.analyze import analyze, module_name, timeout_diagnostic, unreviewed
+from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
+from secreview.sources.parse import Parsed, parse_bytes, parse_source, read_file
 
 if TYPE_CHECKING:
-    from secreview.cache import Cache
+    from secreview.run.cache import Cache
 
 _GRACE = 2.0  # a worker is killed at twice its budget plus this: the walk normally stops itself first
 
@@ -47,7 +47,7 @@ _GRACE = 2.0  # a worker is killed at twice its budget plus this: the walk norma
 class FileResult:
     """One file's review, plus what the cache needs to recognise the file next time.
 
-    `extras` holds the results of registered per-file passes (`secreview.filepasses`),
+    `extras` holds the results of registered per-file passes (`secreview.run.filepasses`),
     by pass name — e.g. the taint engine's summaries — cached together with `review`.
     """
 
@@ -94,7 +94,7 @@ class FileReviewer:
         return self._prepared
 
     def __call__(self, path: str) -> FileResult:
-        with paused_gc():  # parse, walk and taint summary of one file (see secreview.gcpause)
+        with paused_gc():  # parse, walk and taint summary of one file (see secreview.core.gcpause)
             return self._review(path)
 
     def _review(self, path: str) -> FileResult:
@@ -177,7 +177,7 @@ def review_many(
     """
     bar = None
     if progress:
-        from secreview.progress import ProgressBar
+        from secreview.run.progress import ProgressBar
 
         bar = ProgressBar(len(paths))
     try:

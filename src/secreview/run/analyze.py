@@ -11,14 +11,14 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 
-from secreview import suppress
-from secreview.engine import Dispatch, FileTimeout, Walker
-from secreview.gcpause import paused_gc
-from secreview.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
-from secreview.parse import Parsed, parse_file, parse_source
+from secreview.core.gcpause import paused_gc
+from secreview.core.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
+from secreview.review import suppress
 from secreview.review.claims import verify_file, verifying
 from secreview.review.verdicts import file_verdicts
 from secreview.rules.base import Context
+from secreview.run.engine import Dispatch, FileTimeout, Walker
+from secreview.sources.parse import Parsed, parse_file, parse_source
 
 
 @lru_cache(maxsize=4096)
@@ -62,7 +62,7 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
     """
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     diagnostics: list[Diagnostic] = []
-    with paused_gc():  # see secreview.gcpause
+    with paused_gc():  # see secreview.core.gcpause
         try:
             Walker(ctx, dispatch.for_file(ctx.is_test), deadline).run()
         except FileTimeout:
