@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview import __version__
 from secreview.analysis import (
     imported_patterns,  # noqa: F401 - registers its file pass (cache fingerprint too)
     taint_project,  # registers the taint file pass (part of the cache fingerprint)
 )
 from secreview.core.model import Diagnostic, FileReview, PillarVerdict, Review
-from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
+from secreview.core.version import __version__
+from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
 from secreview.settings.config import load as load_config
 from secreview.sources.discover import MissingPath, discover
 
@@ -30,27 +30,9 @@ from secreview.sources.discover import MissingPath, discover
 if TYPE_CHECKING:
     from secreview.llm.settings import LLMSettings
     from secreview.review.baseline import Baseline
-    from secreview.run.analyze import Thresholds
     from secreview.run.cache import Cache
-    from secreview.run.engine import Dispatch
-    from secreview.run.parallel import FileResult
+    from secreview.run.results import FileResult
 
-
-
-def _dispatch(config: Config) -> Dispatch:
-    from secreview.rules import select_rules, unknown_selectors
-    from secreview.run.engine import Dispatch
-
-    unknown = unknown_selectors([*config.select, *config.ignore])
-    if unknown:
-        raise ConfigError(f"unknown rule or CWE in select/ignore: {', '.join(unknown)} (see `secreview rules`)")
-    return Dispatch(select_rules(config.select, config.ignore))
-
-
-def _thresholds(config: Config) -> Thresholds:
-    from secreview.run.analyze import Thresholds
-
-    return Thresholds(config.min_severity, config.min_confidence)
 
 
 def review_paths(
@@ -81,12 +63,14 @@ def review_paths(
         if unchanged is not None:
             return Review(files=unchanged.files, verdicts=unchanged.verdicts, diagnostics=tuple(found.diagnostics),
                           tool_version=__version__)
-    dispatch = _dispatch(config)
+    from secreview.run.analyze import dispatch_for
+
+    dispatch = dispatch_for(config)
     if cache is None:
         found = discover(names, config.exclude, config.gitignore)
     from secreview.run.parallel import FileReviewer, default_jobs, review_many
 
-    reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
+    reviewer = FileReviewer(config, file_timeout, (dispatch, config.thresholds))
     jobs = jobs or default_jobs()
 
     def run(some: Sequence[str]) -> list:
@@ -118,6 +102,7 @@ def review_buffers(
     outside `root`, or not yet saved, is.
     """
     from secreview.review.verdicts import project_verdicts
+    from secreview.run.analyze import dispatch_for
     from secreview.run.parallel import FileReviewer, review_many
 
     top = os.path.abspath(root)
@@ -128,7 +113,7 @@ def review_buffers(
     listed = set(on_disk)
     wanted = {path: text for path, text in buffers.items()
               if path in listed or not os.path.exists(path) or os.path.commonpath([top, path]) != top}
-    reviewer = FileReviewer(config, file_timeout, (_dispatch(config), _thresholds(config)))
+    reviewer = FileReviewer(config, file_timeout, (dispatch_for(config), config.thresholds))
     unopened = [p for p in on_disk if p not in wanted]
     results = dict(zip(unopened, review_many(unopened, reviewer, cache=cache)))
     results.update((path, reviewer.review_text(path, text)) for path, text in wanted.items())
@@ -154,10 +139,10 @@ def link_project(results: Sequence[FileResult], config: Config) -> tuple[tuple[F
 
 def review_source(code: str, filename: str = "<string>", config: Config | None = None) -> Review:
     """Review a string of Python source as if it were the file `filename`."""
-    from secreview.run.analyze import review_text
+    from secreview.run.analyze import dispatch_for, review_text
 
     config = config or Config()
-    file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
+    file_review = review_text(filename, code, dispatch_for(config), config.thresholds)
     file_review = taint_project.review_source_flows(file_review, code, "", config)
     return Review(files=(file_review,), verdicts=file_review.verdicts, tool_version=__version__)
 
@@ -176,7 +161,7 @@ def apply_llm(review: Review, settings: LLMSettings, config: Config | None = Non
     from secreview.llm.run import second_opinion
 
     config = config or Config()
-    return second_opinion(review, settings, _thresholds(config), sources)
+    return second_opinion(review, settings, config.thresholds, sources)
 
 
 def review_diff(

@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview import __version__
 from secreview.api import DEFAULT_FILE_TIMEOUT, apply_llm, review_diff, review_paths
 from secreview.core.atomic import write_text
 from secreview.core.gcpause import paused_gc
 from secreview.core.model import Confidence, Diagnostic, Review, Severity
+from secreview.core.version import __version__
 from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
 from secreview.report import FORMATS, renderer
 from secreview.review.claims import VERIFY_ENV

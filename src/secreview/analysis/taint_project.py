@@ -82,7 +82,7 @@ filepasses.register(PASS_NAME, PASS_VERSION, summarise)
 
 
 def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
-    """The file reviews of `results` (parallel.FileResult) with the project's taint findings added."""
+    """The file reviews of `results` (run.results.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
     summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
     from secreview.analysis import imported_patterns
@@ -193,7 +193,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
             waived.append(dataclasses.replace(finding, suppressed=reason))
         else:
             still.append(finding)
-    shown = [f for f in still if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    shown = config.thresholds.shown(still)
     in_tests = 0
     if shown and not config.include_tests and is_test_path(review.path):
         in_tests, shown = len(shown), []  # a test view echoing its test client's data attacks nobody

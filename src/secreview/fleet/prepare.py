@@ -37,7 +37,7 @@ from secreview.fleet import archives
 from secreview.fleet.projects import ARCHIVE, Project
 from secreview.run.analyze import module_name, unreviewed
 from secreview.run.cache import fingerprint, open_cache
-from secreview.run.parallel import FileResult, content_digest
+from secreview.run.results import FileResult, content_digest
 from secreview.settings.config import Config, ConfigError
 from secreview.settings.config import load as load_config
 from secreview.sources.discover import MissingPath, discover, may_be_python

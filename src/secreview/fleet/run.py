@@ -27,8 +27,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from secreview import __version__
 from secreview.core.model import DiagnosticKind
+from secreview.core.version import __version__
 from secreview.fleet import archives, worker
 from secreview.fleet.outputs import (
     ERROR,

@@ -22,13 +22,14 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from secreview import __version__
 from secreview.api import link_project
 from secreview.core.gcpause import paused_gc
 from secreview.core.model import Diagnostic, Review
+from secreview.core.version import __version__
 from secreview.fleet.prepare import SourceFile
 from secreview.run.cache import fingerprint
-from secreview.run.parallel import FileResult, FileReviewer, guarded
+from secreview.run.parallel import FileReviewer, guarded
+from secreview.run.results import FileResult
 from secreview.settings.config import Config
 
 

@@ -25,7 +25,7 @@ from secreview.llm.parse import Answer, Defect
 from secreview.llm.prompt import Prompt
 from secreview.review import suppress
 from secreview.review.verdicts import PILLAR_ORDER, file_verdicts
-from secreview.run.analyze import Thresholds
+from secreview.settings.config import Thresholds
 from secreview.sources.parse import split_lines
 
 MODEL_CONFIDENCE_CAP = Confidence.MEDIUM
@@ -113,7 +113,7 @@ def merge_file(
         fresh = tuple(n for n in dict.fromkeys(extra) if n not in static[index].notes)
         static[index] = dataclasses.replace(static[index], notes=static[index].notes + fresh)
     kept, waived = suppress.apply(sorted(added.values(), key=lambda f: f.sort_key), source)
-    shown = [f for f in kept if f.severity >= thresholds.min_severity and f.confidence >= thresholds.min_confidence]
+    shown = thresholds.shown(kept)
     disagreements += [Disagreement(path, f.location.line, "model-only", f.cwe, f.rule_id, f.message) for f in shown]
     findings = tuple(sorted([*static, *shown], key=lambda f: f.sort_key))
     merged = dataclasses.replace(

@@ -22,7 +22,7 @@ from secreview.llm.parse import Answer, InvalidAnswer, parse_answer
 from secreview.llm.prompt import PROMPT_VERSION, Prompt, build_prompts, feedback
 from secreview.llm.settings import LLMSettings
 from secreview.review.verdicts import project_verdicts
-from secreview.run.analyze import Thresholds
+from secreview.settings.config import Thresholds
 from secreview.sources.parse import parse_file
 
 

@@ -25,8 +25,8 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from secreview import __version__
 from secreview.core.model import Finding
+from secreview.core.version import __version__
 from secreview.fixes import fixes_for
 from secreview.fixes.text import Edit, Pos, SourceText, apply, parses
 from secreview.lsp.convert import Positions, code, diagnostic, fix_action, workspace_edit

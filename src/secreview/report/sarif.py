@@ -443,7 +443,7 @@ def sarif_log(review: Review, fixes: Mapping[Finding, Fix] | None = None) -> JSO
     `fixes`: the mechanical fix of each finding that has one (`secreview.fixes`); by default
     they are made from the reviewed files as they are on disk now.
     """
-    from secreview import __version__
+    from secreview.core.version import __version__
 
     if fixes is None:
         from secreview.fixes.files import review_fixes

@@ -49,14 +49,14 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview import __version__
 from secreview.core.model import FileReview, PillarVerdict
+from secreview.core.version import __version__
 from secreview.run import filepasses
+from secreview.run.results import FileResult, content_digest
 from secreview.settings.config import Config
 
 if TYPE_CHECKING:  # imported when a file must be looked up: a run where nothing changed never needs them
     from secreview.analysis.incremental import LinkState
-    from secreview.run.parallel import FileResult
 
 SCHEMA = 1
 RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
@@ -124,8 +124,6 @@ def _loads_any(payload: bytes) -> object:
 
 
 def _loads(payload: bytes) -> FileResult | None:
-    from secreview.run.parallel import FileResult
-
     value = _loads_any(payload)
     return value if isinstance(value, FileResult) else None
 
@@ -444,7 +442,6 @@ class _Transaction:
 
 
 def _digest_of(path: str) -> str | None:
-    from secreview.run.parallel import content_digest
 
     try:
         with open(path, "rb") as handle:
