@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED
 from secreview.analysis.summaries import ModuleSummary, SinkEvent, SourceInfo
-from secreview.model import Step
+from secreview.core.model import Step
 
 Key = tuple  # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts)
 Flow = dict  # Key -> tuple[Step, ...]: how the value got from the key's origin to here
