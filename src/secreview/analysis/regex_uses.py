@@ -131,6 +131,26 @@ def _index(tree: ast.Module) -> _Index:
     return _LAST[0][1]
 
 
+# The parameters flake8 hands a check: the project's own source, by these names.
+LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
+
+
+def linted_only(tree: ast.Module, name: str) -> bool:
+    """The compiled `name` is applied only to a flake8 check's own line (`NAME.match(logical_line)`),
+    and read nowhere else: it only ever sees the project's source."""
+    sites = _index(tree).calls.get(name, ())
+    if not sites:
+        return False
+    for function, call in sites:
+        position = SUBJECT_POSITION[call.func.attr]  # type: ignore[union-attr]
+        subject = call.args[position] if len(call.args) > position else None
+        if not (isinstance(subject, ast.Name) and subject.id in LINT_PARAMETERS & _parameters(function)):
+            return False
+    reads = sum(1 for node in ast.walk(tree) if isinstance(node, ast.Name) and node.id == name
+                and isinstance(node.ctx, ast.Load))
+    return reads == len(sites)
+
+
 def parameter_uses(tree: ast.Module, name: str) -> Iterator[Use]:
     """Each use of the compiled `name` (or a local alias of it) on a parameter of the enclosing function."""
     index = _index(tree)

@@ -17,7 +17,7 @@ import re
 from secreview.analysis.origins import parameter_text, read_origin
 from secreview.analysis.pattern_text import pattern_text
 from secreview.analysis.redos import Backtracking, analyse, redos_problem
-from secreview.analysis.regex_uses import parameter_uses
+from secreview.analysis.regex_uses import LINT_PARAMETERS, linted_only, parameter_uses
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import request_data
@@ -34,7 +34,6 @@ SUBJECT_POSITION = {"search": 1, "match": 1, "fullmatch": 1, "findall": 1, "find
                      "sub": 2, "subn": 2}
 # Functions that compile their first argument as a pattern: `re.compile` and documented lazy wrappers.
 COMPILERS = ("re.compile", "django.utils.regex_helper._lazy_re_compile")
-_LINT_PARAMETERS = frozenset({"logical_line", "physical_line"})
 # The compiling functions, by the last part of their name as `function` holds it.
 _COMPILED_NAMES = frozenset(name.rsplit(".", 1)[-1] for name in COMPILERS)
 SCANNING = frozenset({"search", "findall", "finditer", "sub", "subn", "split"})
@@ -187,7 +186,7 @@ def exposure(ctx: Context, subject: ast.expr | None) -> str:
     if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
         arguments = function.args
         names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
-        if names & _LINT_PARAMETERS:
+        if names & LINT_PARAMETERS:
             return ""  # a flake8 check: flake8 passes it the project's own source lines by these names
     if parameter_text(ctx, subject):
         return " and is applied to a parameter of a public function"
@@ -211,7 +210,16 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
     found = analyse(pattern, flags, scanning=function in SCANNING, whole=function == "fullmatch")
     if found is None or not (found.exponential or exposed):
         return
+    if not exposed and _linted_only(ctx):
+        return  # compiled for a flake8 check: it matches the project's own source lines
     _report(ctx, node, pattern, found, exposed)
+
+
+def _linted_only(ctx: Context) -> bool:
+    """The call is `NAME = re.compile(...)` at module level and NAME is applied only to flake8 check lines."""
+    parent = ctx.parent
+    return (isinstance(parent, ast.Assign) and len(parent.targets) == 1 and isinstance(parent.targets[0], ast.Name)
+            and ctx.function is None and linted_only(ctx.tree, parent.targets[0].id))
 
 
 def _review_helper_uses(ctx: Context, node: ast.Call, flags_node: ast.AST | None) -> None:

@@ -176,3 +176,26 @@ def is_password_policy_ok(candidate):
 def is_password_policy_ok_fixed(candidate):
     # ok: regex-polynomial-backtracking
     return re.match(r"^(?=.*\d)[A-Za-z\d]+$", candidate)  # the lookahead runs once, at the start
+
+# An exponential pattern that only a flake8 check applies, to the project's own source lines.
+# ok: regex-catastrophic-backtracking
+LOG_WITH_CONTEXT = re.compile(r"(.)*LOG\.(.*)\(.*(context=[_a-zA-Z0-9].*)+.*\)")
+
+
+def check_log_context(logical_line, filename):
+    if LOG_WITH_CONTEXT.match(logical_line):
+        yield 0, "N353: do not pass context to LOG calls"
+
+
+# The same pattern, also applied to a message a caller passes in.
+# ruleid: regex-catastrophic-backtracking
+LOG_WITH_CONTEXT_TOO = re.compile(r"(.)*LOG\.(.*)\(.*(context=[_a-zA-Z0-9].*)+.*\)")
+
+
+def check_log_context_too(logical_line, filename):
+    if LOG_WITH_CONTEXT_TOO.match(logical_line):
+        yield 0, "N353: do not pass context to LOG calls"
+
+
+def has_log_context(message):
+    return LOG_WITH_CONTEXT_TOO.match(message) is not None
