@@ -155,16 +155,20 @@ def _every_value_neutral(ctx: Context, name: str, neutralisers: frozenset[str], 
                 elif type(target) is not ast.Name and _binds(target, name):
                     return False
         elif type(node) in (ast.AugAssign, ast.AnnAssign) and _binds(node.target, name):  # type: ignore[attr-defined]
-            if node.value is None:  # type: ignore[attr-defined]
-                continue
-            values.append(node.value)  # type: ignore[attr-defined]
-        elif type(node) in (ast.For, ast.AsyncFor, ast.comprehension) and _binds(node.target, name):  # type: ignore[attr-defined]
-            return False
-        elif type(node) is ast.withitem and node.optional_vars is not None and _binds(node.optional_vars, name):
-            return False
-        elif type(node) is ast.NamedExpr and node.target.id == name:
+            if node.value is not None:  # type: ignore[attr-defined]
+                values.append(node.value)  # type: ignore[attr-defined]
+        elif _binds(_bound_otherwise(node), name):
             return False
     return bool(values) and all(_neutral_over(ctx, value, name, neutralisers, depth) for value in values)
+
+
+def _bound_otherwise(node: ast.AST) -> ast.AST:
+    """What a loop, comprehension, `with ... as` or `:=` binds (an empty node for anything else)."""
+    if type(node) in (ast.For, ast.AsyncFor, ast.comprehension, ast.NamedExpr):
+        return node.target  # type: ignore[attr-defined]
+    if type(node) is ast.withitem and node.optional_vars is not None:  # type: ignore[attr-defined]
+        return node.optional_vars  # type: ignore[attr-defined]
+    return ast.Pass()
 
 
 def _binds(target: ast.AST, name: str) -> bool:

@@ -236,13 +236,15 @@ def _module_renders_html(ctx: Context) -> bool:
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             if _HTML_MARKUP.search(node.value) or _HTML_TEMPLATE.search(node.value):
                 return True
-        elif isinstance(node, ast.Import):
-            if any(alias.name.partition(".")[0] in _WEB_FRAMEWORKS for alias in node.names):
-                return True
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module.partition(".")[0] in _WEB_FRAMEWORKS:
-                return True
+        elif isinstance(node, (ast.Import, ast.ImportFrom)) and _imports_web_framework(node):
+            return True
     return False
+
+
+def _imports_web_framework(node: ast.Import | ast.ImportFrom) -> bool:
+    if isinstance(node, ast.Import):
+        return any(alias.name.partition(".")[0] in _WEB_FRAMEWORKS for alias in node.names)
+    return bool(node.module) and node.level == 0 and node.module.partition(".")[0] in _WEB_FRAMEWORKS  # type: ignore[union-attr]
 
 
 _DJANGO_ENGINES = ("django.template.Engine", "django.template.engine.Engine")
