@@ -16,4 +16,6 @@ context to static ones, and every disagreement is listed. Submodules:
 
 Text in the reviewed code that addresses an AI reviewer is found without a model,
 by `secreview.analysis.injection_text` (the `llm-prompt-injection-text` rule).
+
+Layer 7 of docs/architecture.md. May import every lower layer; only the API and the front ends import it.
 """
