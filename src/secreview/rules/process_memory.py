@@ -75,7 +75,7 @@ def from_own_pipe(ctx: Context, data: ast.expr) -> bool:
     pipes = {t.id for n in body if type(n) is ast.Assign and type(n.value) is ast.Call
              and ctx.call_name(n.value) == "os.pipe" for t in n.targets if type(t) is ast.Name}
     forks = {t.id for n in body if type(n) is ast.Assign and type(n.value) is ast.Call
-             and ctx.call_name(n.value) == "os.fork" for t in n.targets if type(t) is ast.Name}
+             and _forks(ctx, n.value) for t in n.targets if type(t) is ast.Name}
     if not pipes or not forks:
         return False
     child = _other_half(ctx, forks)
@@ -91,6 +91,19 @@ _STREAM_READS = frozenset({"read", "recv", "recv_into", "readline", "readlines",
 
 def _names(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if type(n) is ast.Name}
+
+
+def _forks(ctx: Context, call: ast.Call) -> bool:
+    """`os.fork()`, or a call of a function of this module that forks (ansible's `fork_process()`,
+    which forks twice to detach and returns the pid)."""
+    if ctx.call_name(call) == "os.fork":
+        return True
+    if type(call.func) is not ast.Name:
+        return False
+    name = call.func.id
+    return any(type(node) is ast.FunctionDef and node.name == name
+               and any(type(n) is ast.Call and ctx.call_name(n) == "os.fork" for n in ast.walk(node))
+               for node in ctx.tree.body)
 
 
 def _other_half(ctx: Context, forks: set[str]) -> set[int]:

@@ -32,11 +32,22 @@ class SharedCache:
         return pickle.loads(pickled)
 
 
+def fork_process():
+    """Forks twice to detach from the session; returns 0 in the detached child, its pid elsewhere."""
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        pid = os.fork()
+        if pid > 0:
+            os._exit(0)
+    return pid
+
+
 def run_detached(command):
     """Runs `command` in a forked child that pickles its result back to the parent through a pipe
     only the two halves of this program hold."""
     pipe = os.pipe()
-    pid = os.fork()
+    pid = fork_process()
     if pid == 0:
         # The child reads its command's output under the same names the parent uses for the pipe:
         # what the child assigns never reaches the parent's copy of them.
