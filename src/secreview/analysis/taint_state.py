@@ -153,7 +153,7 @@ class ModuleState:
                 sinks = [sink for base in self.classes[qualname] for sink in specs.sink_calls.get(base, ())
                          if sink.subclasses] or None
             found = self.call_memo[qualname] = _record(CallSpecs, (
-                source, sinks, specs.sanitiser_calls.get(qualname), top in self.external_tops))
+                source, sinks, specs.sanitiser_for(qualname), top in self.external_tops))
         return found
 
     def line_text(self, line: int) -> str:
@@ -256,7 +256,7 @@ class _Index:
         self.source_tops = self.source_prefixes = frozenset(q.split(".", 1)[0] for q in qualnames)
         self.bare_sources = frozenset(n for n in qualnames if "." not in n)
         # Top-level names of the standard library, the builtins and every library the specs name.
-        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls, *specs.result_calls]
+        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls, *specs.sanitiser_chains, *specs.result_calls]
         for source in specs.sources:
             names.extend(source.imports)
             names.extend(source.request_types)
