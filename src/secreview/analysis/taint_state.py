@@ -74,6 +74,8 @@ class ModuleState:
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
         # class -> attributes its body leaves `None` for configuration (see configured_templates)
         self.unset_attributes: dict[str, frozenset[str]] = {}
+        # class -> library objects its __init__ stores on self (`self.tn = telnetlib.Telnet(host)`)
+        self.library_fields: dict[str, dict[str, tuple[str, ast.Call]]] = {}
         self.module_env: dict[str, frozenset] = {}
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
