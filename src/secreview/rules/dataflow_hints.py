@@ -526,6 +526,8 @@ def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | Non
         children: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
         if isinstance(node.func, ast.Attribute):
             children.append(node.func.value)
+    elif isinstance(node, ast.IfExp):
+        children = [node.body, node.orelse]  # the value is one branch or the other, never the condition
     else:
         children = list(ast.iter_child_nodes(node))
     for child in children:

@@ -134,3 +134,16 @@ def order_by_allow_listed(cursor, column):
         raise ValueError(column)
     # ok: sql-injection-built-query
     cursor.execute(f"SELECT * FROM items ORDER BY {column}")
+
+
+# One literal or another (SQLAlchemy's MSSQL reflection picks a text by server version): constant text.
+def reflect_indexes(connection, clustered):
+    kind = "CLUSTERED" if clustered else "HEAP"
+    # ok: sql-injection-sqlalchemy-text
+    return connection.execute(text(f"SELECT name FROM sys.indexes WHERE type_desc = '{kind}'"))
+
+
+def reflect_named_indexes(connection, name, clustered):
+    kind = name if clustered else "HEAP"
+    # ruleid: sql-injection-sqlalchemy-text
+    return connection.execute(text(f"SELECT name FROM sys.indexes WHERE type_desc = '{kind}'"))
