@@ -346,8 +346,8 @@ class CallMatching:
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
-        if receiver and spec.kind != "filename":  # `Path(root).iterdir()` lists files whatever root is
-            return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
+        if receiver and spec.kind != "filename" and type(func) is ast.Attribute:  # `Path(root).iterdir()` lists
+            return self.mod.widen_source(func.value, node, receiver)  # files whatever root is  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 
     def _foreign(self, receiver: ast.expr, spec: SourceSpec) -> bool:

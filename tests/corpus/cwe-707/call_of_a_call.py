@@ -24,3 +24,11 @@ def converted_prices(request):
 
 def converted_prices_bound(request):
     return Product.objects.annotate(converted=bound_unit_converter(request.GET["unit"])(F("price")))
+
+
+def pick_handler(handlers):
+    import random
+
+    handler = random.choice(handlers)  # a callable drawn by a randomness source, then called
+    # ok: taint-code-injection
+    return handler()
