@@ -25,8 +25,10 @@ def _eval_findings(code: str, path: str):  # type: ignore[no-untyped-def]
 def test_features_are_low_with_a_by_design_message() -> None:
     found = _eval_findings(SOURCE, "app/features.py")
     features = [_line_of("exec(open(profile)"), _line_of("exec(compile(startup_code"), _line_of('exec(options["command"]'), _line_of("eval(args, {})"),
-                _line_of('compile(args + "\\n"'), _line_of("exec(code, {})")]
-    others = [_line_of('return compile(source, filename, "exec")'), _line_of("exec(self.source, namespace)")]
+                _line_of('compile(args + "\\n"'), _line_of("exec(code, {})"), _line_of('exec(fp.read().decode("utf-8")'),
+                _line_of('cmd = compile(cmd, "<string>"'), _line_of("exec(cmd, globals)"), _line_of('compile(setup + "\\n" + stmt')]
+    others = [_line_of('return compile(source, filename, "exec")'), _line_of("exec(self.source, namespace)"),
+              _line_of('exec("result = %s" % request.args')]
     assert sorted(found) == sorted(features + others)
     for line in features:
         assert found[line].severity is Severity.LOW and "by design" in found[line].message, line
@@ -41,5 +43,21 @@ def test_an_import_loader_running_module_code_is_not_reported() -> None:
 
 
 def test_other_code_keeps_its_severity() -> None:
-    found = _eval_findings("def run(handler, snippet):\n    exec(snippet)\n", "app/run.py")
+    found = _eval_findings("def handle(handler, snippet):\n    exec(snippet)\n", "app/handlers.py")
     assert [(line, f.severity) for line, f in found.items()] == [(2, Severity.HIGH)]
+
+
+def test_an_execution_api_is_low_and_says_so() -> None:
+    """Named or documented for running the caller's code (bdb's run, a profiler's runctx): by design."""
+    named = _eval_findings("class Profile:\n    def runctx(self, cmd, g, l):\n        exec(cmd, g, l)\n", "app/p.py")
+    documented = _eval_findings('def apply(snippet):\n    """Evaluate the expression snippet."""\n    return eval(snippet)\n',
+                                "app/apply.py")
+    assert [(line, f.severity) for line, f in named.items()] == [(3, Severity.LOW)]
+    assert [(line, f.severity) for line, f in documented.items()] == [(3, Severity.LOW)]
+    assert all("by design" in f.message for f in (*named.values(), *documented.values()))
+
+
+def test_generated_code_is_not_reported_unless_input_reaches_it() -> None:
+    generated = 'def setter(attr):\n    code = "def set(o, v): o.%s = v" % attr\n    exec(code, {})\n'
+    assert _eval_findings(generated, "app/gen.py") == {}
+    assert list(_eval_findings(SOURCE, "app/features.py")).count(_line_of('exec("result = %s"')) == 1

@@ -207,6 +207,11 @@ class NameModel:
             if isinstance(node.op, ast.Add) and type(left) is type(right) and isinstance(left, (str, bytes)):
                 return left + right
             return UNKNOWN_CONSTANT
+        if isinstance(node, ast.IfExp):  # `"a.filter" if version >= 10 else "NULL"`: one literal or the other
+            body, orelse = self.constant_value(node.body), self.constant_value(node.orelse)
+            if body is NOT_CONSTANT or orelse is NOT_CONSTANT:
+                return NOT_CONSTANT
+            return body if type(body) is type(orelse) and body == orelse else UNKNOWN_CONSTANT
         if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
             if all(self.constant_value(e) is not NOT_CONSTANT for e in node.elts):
                 return UNKNOWN_CONSTANT

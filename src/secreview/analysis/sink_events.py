@@ -106,12 +106,20 @@ def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args
 
 
 def _loopback_receiver(fn: FunctionPass, func: ast.expr) -> bool:
-    """`tn = telnetlib.Telnet("127.0.0.1")` then `tn.write(...)`: the object talks to this machine only,
-    so nothing on the network path sees what is written (the host is its first argument or `host=`)."""
-    if type(func) is not ast.Attribute or type(func.value) is not ast.Name:  # type: ignore[attr-defined]
+    """`tn = telnetlib.Telnet("127.0.0.1")` then `tn.write(...)` (or `self.tn`, made so in `__init__`): the
+    object talks to this machine only, so nothing on the network path sees what is written (the host is
+    its first argument or `host=`)."""
+    if type(func) is not ast.Attribute:
         return False
-    binding = fn.binding(func.value.id)  # type: ignore[attr-defined]
-    made = binding.expr if binding is not None else None
+    receiver = func.value  # type: ignore[attr-defined]
+    if type(receiver) is ast.Attribute and type(receiver.value) is ast.Name and receiver.value.id == fn.self_name:
+        field = fn.field_made(receiver.attr)  # `self.tn.write(...)` after `self.tn = Telnet(host)` in __init__
+        made: ast.expr | None = field[1] if field is not None else None
+    elif type(receiver) is ast.Name:
+        binding = fn.binding(receiver.id)
+        made = binding.expr if binding is not None else None
+    else:
+        return False
     if type(made) is not ast.Call:
         return False
     host = made.args[0] if made.args else next(  # type: ignore[attr-defined]

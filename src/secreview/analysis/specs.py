@@ -119,7 +119,8 @@ _SINK_KEYS = {
     "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
     "html_when_declared": _BOOL,
 }
-_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST}
+_SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST,
+                   "chains": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "keyword": _STR}
 _PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR, "args": _INT_LIST,
                     "keywords": _LIST}
@@ -342,6 +343,9 @@ class Specs:
     class_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sanitiser_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     sanitiser_methods: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Calls whose result, and every method called on it in a chain, is a sanitiser (`chains`: a
+    # SQLAlchemy `insert(t).values(...).returning(...)` binds its values): root qualname -> cuts.
+    sanitiser_chains: dict[str, frozenset[str]] = field(default_factory=dict)
     # Methods that sanitise only when called on an attribute of one of these names
     # (`Model.objects.get(...)`): method -> (attribute names, sink classes cut, on the call's whole result).
     owned_methods: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
@@ -362,6 +366,20 @@ class Specs:
     result_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
+
+    def sanitiser_for(self, qualname: str) -> frozenset[str] | None:
+        """The sink classes a call to `qualname` cuts: its own entry, or the entry of the chain it
+        continues (`sqlalchemy.select.where.limit` continues `sqlalchemy.select`)."""
+        cuts = self.sanitiser_calls.get(qualname)
+        if cuts is not None or not self.sanitiser_chains:
+            return cuts
+        head = qualname
+        while "." in head:
+            cuts = self.sanitiser_chains.get(head)
+            if cuts is not None:
+                return cuts
+            head = head.rpartition(".")[0]
+        return None
 
     def source_for(self, qualname: str) -> SourceSpec | None:
         """The source a qualified name is, or is an attribute/method of (`flask.request.args.get`)."""
@@ -466,6 +484,9 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
             for qualname in entry.get("calls", ()):
                 specs.sanitiser_calls[qualname] = specs.sanitiser_calls.get(qualname, frozenset()) | cuts
                 specs.sanitiser_labels.setdefault(qualname, entry.get("label", "a sanitiser"))
+            for root in entry.get("chains", ()):
+                specs.sanitiser_chains[root] = specs.sanitiser_chains.get(root, frozenset()) | cuts
+                specs.sanitiser_labels.setdefault(root, entry.get("label", "a sanitiser"))
             owners = frozenset(entry.get("on_attributes", ()))
             for method in entry.get("methods", ()):
                 if owners:

@@ -36,6 +36,7 @@ from secreview.analysis import (
     flags,
     steps,
 )
+from secreview.analysis.instance_fields import library_fields
 from secreview.analysis.names import BUILTINS, Binding
 from secreview.analysis.specs import SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, FunctionSummary, ModuleSummary, SinkEvent
@@ -382,6 +383,9 @@ def _run_nested(mod: ModuleState, nested: list[tuple[ast.AST, str]], prefix: str
 
 def _run_class(mod: ModuleState, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
     _class_sources(mod, node, qual)
+    fields = library_fields(node, mod.names.qualname, mod.external_tops)
+    if fields:
+        mod.library_fields[qual] = fields
     mod.own_methods.update(f"{qual}.{stmt.name}" for stmt in node.body if isinstance(stmt, FUNCTIONS))
     static = [stmt.name for stmt in node.body if isinstance(stmt, FUNCTIONS)
               and any(type(d) is ast.Name and d.id == "staticmethod" for d in stmt.decorator_list)]

@@ -112,8 +112,13 @@ class CallMatching:
             receiver = handler(self, func.value) if handler is not None else EMPTY  # type: ignore[attr-defined]
         else:
             method = None
-            # A local callable holding data (`greet = functools.partial(fmt, name)`) passes it on.
-            receiver = self.env.get(func.id, EMPTY) if type(func) is ast.Name else EMPTY  # type: ignore[attr-defined, union-attr]
+            # A local callable holding data (`greet = functools.partial(fmt, name)`) passes it on, and
+            # so does the callable a call returns (`make_unit(x)(F("price"))`): that inner call runs
+            # first, with its own arguments (and its sinks, and its project call site).
+            if type(func) is ast.Name:
+                receiver = self.env.get(func.id, EMPTY)  # type: ignore[attr-defined, union-attr]
+            else:
+                receiver = self._call(func) if type(func) is ast.Call else EMPTY  # type: ignore[arg-type]
         if self.parts and method is not None and type(func.value) is ast.Name \
                 and func.value.id in self.parts:  # type: ignore[attr-defined]
             result = containers.method(self, node, func.value.id, method, args, receiver, keywords)  # type: ignore[attr-defined]
@@ -337,8 +342,8 @@ class CallMatching:
 
     def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
-        if receiver and spec.kind != "filename":  # `Path(root).iterdir()` lists files whatever root is
-            return self.mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
+        if receiver and spec.kind != "filename" and type(func) is ast.Attribute:  # `Path(root).iterdir()` lists
+            return self.mod.widen_source(func.value, node, receiver)  # files whatever root is  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 
     def _foreign(self, receiver: ast.expr, spec: SourceSpec) -> bool:

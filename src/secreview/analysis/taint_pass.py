@@ -25,6 +25,7 @@ class FunctionPass(Protocol):
     qualname: str
     node: ast.AST | None
     class_qual: str
+    self_name: str  # the first parameter of a method ("self"), "" elsewhere
     closure: dict[str, frozenset]
     env: dict[str, frozenset] | None  # None: this point is unreachable
     loops: list[list]
@@ -52,6 +53,8 @@ class FunctionPass(Protocol):
     def resolve(self, node: ast.expr) -> str | None: ...
 
     def binding(self, name: str) -> Binding | None: ...
+
+    def field_made(self, attribute: str) -> tuple[str, ast.Call] | None: ...
 
     def key(self, target: ast.expr) -> str | None: ...
 

@@ -74,6 +74,8 @@ class ModuleState:
         self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
         # class -> attributes its body leaves `None` for configuration (see configured_templates)
         self.unset_attributes: dict[str, frozenset[str]] = {}
+        # class -> library objects its __init__ stores on self (`self.tn = telnetlib.Telnet(host)`)
+        self.library_fields: dict[str, dict[str, tuple[str, ast.Call]]] = {}
         self.module_env: dict[str, frozenset] = {}
         self.global_memo: dict[str, frozenset] = {}
         self.top = module.split(".", 1)[0]
@@ -153,7 +155,7 @@ class ModuleState:
                 sinks = [sink for base in self.classes[qualname] for sink in specs.sink_calls.get(base, ())
                          if sink.subclasses] or None
             found = self.call_memo[qualname] = new_record(CallSpecs, (
-                source, sinks, specs.sanitiser_calls.get(qualname), top in self.external_tops))
+                source, sinks, specs.sanitiser_for(qualname), top in self.external_tops))
         return found
 
     def line_text(self, line: int) -> str:
@@ -256,7 +258,7 @@ class _Index:
         self.source_tops = self.source_prefixes = frozenset(q.split(".", 1)[0] for q in qualnames)
         self.bare_sources = frozenset(n for n in qualnames if "." not in n)
         # Top-level names of the standard library, the builtins and every library the specs name.
-        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls, *specs.result_calls]
+        names = [*specs.sink_calls, *qualnames, *specs.sanitiser_calls, *specs.sanitiser_chains, *specs.result_calls]
         for source in specs.sources:
             names.extend(source.imports)
             names.extend(source.request_types)

@@ -130,7 +130,11 @@ class StatementTransfer:
         """`names.qualname(node)`, with what a bare name means memoised (the same objects are returned)."""
         kind = type(node)
         if kind is ast.Attribute:
-            base = self.resolve(node.value)  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            base = self.resolve(value)
+            if base is None and type(value) is ast.Name and value.id == self.self_name and self.class_qual:
+                made = self.field_made(node.attr)  # type: ignore[attr-defined]  # `self.tn` of `self.tn = Telnet(h)`
+                return None if made is None else made[0]
             return None if base is None else member(base, node.attr)  # type: ignore[attr-defined]
         if kind is ast.Name:
             name = node.id  # type: ignore[attr-defined]
@@ -149,6 +153,12 @@ class StatementTransfer:
                 return dynamic_import(node, called, self.constant_text) or called  # type: ignore[arg-type]
             return called
         return None
+
+    def field_made(self, attribute: str) -> tuple[str, ast.Call] | None:
+        """The library call this method's class stores `self.<attribute>` from in `__init__` (see
+        `instance_fields`), as (its qualified name, the call)."""
+        fields = self.mod.library_fields.get(self.class_qual)
+        return fields.get(attribute) if fields else None
 
     def constant_text(self, node: ast.expr) -> object:
         """What a name holds on every feasible path here (`NAME = "system"; getattr(os, NAME)`)."""

@@ -22,9 +22,23 @@ from secreview.rules.heuristics import (
 
 AUTHZ = re.compile(
     r"is_authenticated|is_admin|is_superuser|is_staff|has_perm|has_permission|permission|authori[sz]|"
-    r"is_owner|owner|\brole|can_(edit|delete|view|access|write|read)|allowed|csrf|logged_in|is_active",
+    r"is_owner|can_(edit|delete|view|access|write|read)|csrf|logged_in",
     re.IGNORECASE,
 )
+"""Words that name an access decision whatever they are asked of."""
+SUBJECT_AUTHZ = re.compile(r"owner|\brole|allowed|is_active", re.IGNORECASE)
+"""Words that name an access decision only when asked of a user: a transaction `is_active`, a
+status code "allowed" to have a body, a collection method's `role` or a registry's owner reference
+are internal invariants (SQLAlchemy, FastAPI), `user.is_active` and `doc.owner == request.user` are not."""
+SUBJECT = re.compile(r"(?<![a-z])(user|principal|identity|account|member|actor|viewer|request|caller)s?(?![a-z])",
+                     re.IGNORECASE)
+"""The subjects of an access decision: who is asking."""
+
+
+def access_decision(text: str) -> bool:
+    """The condition text decides who may do something (see AUTHZ, SUBJECT_AUTHZ and SUBJECT)."""
+    return AUTHZ.search(text) is not None or (SUBJECT_AUTHZ.search(text) is not None
+                                               and SUBJECT.search(text) is not None)
 
 
 def _shape_call(node: ast.expr) -> bool:
@@ -85,7 +99,7 @@ def assert_used_for_authorisation(node: ast.Assert, ctx: Context) -> None:
     if in_tests(ctx):
         return
     text = ast.unparse(node.test)
-    if AUTHZ.search(_decision_text(node.test)) is None:
+    if not access_decision(_decision_text(node.test)):
         return
     ctx.report(node, f"`assert {text}` enforces an access check, but assertions are removed under "
                "python -O, so the check silently disappears.")

@@ -600,6 +600,8 @@ def parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | None
         children: list[ast.AST] = [*node.args, *(k.value for k in node.keywords)]
         if isinstance(node.func, ast.Attribute):
             children.append(node.func.value)
+    elif isinstance(node, ast.IfExp):
+        children = [node.body, node.orelse]  # the value is one branch or the other, never the condition
     else:
         children = list(ast.iter_child_nodes(node))
     for child in children:
@@ -612,7 +614,7 @@ def parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | None
 _CLI_DECORATORS = frozenset({"command", "option", "argument", "group"})
 
 
-def _is_cli_command(ctx: Context) -> bool:
+def is_cli_command(ctx: Context) -> bool:
     """A click/typer command (`@click.command()`, `@app.cli.command()`, `@click.option(...)`):
     its parameters are the operator's command-line arguments, not a remote client's."""
     function = ctx.function
@@ -642,7 +644,7 @@ def spliced_origin(
     if in_test_code(ctx):
         return None
     parameter = parameter_in(ctx, bundle)
-    if parameter and _is_cli_command(ctx):
+    if parameter and is_cli_command(ctx):
         return Confidence.LOW, f"`{parameter}` comes from the command line of whoever runs the program"
     if parameter:
         return Confidence.MEDIUM, f"`{parameter}` is passed in by the caller, so its content must be trusted"

@@ -169,6 +169,8 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     if judged is None:
         return
     confidence, why = judged
+    if confidence is not Confidence.HIGH and evaluation.generated_code(code, ctx):
+        return  # the program's own generated source; request data in it is the taint rule's finding
     feature = evaluation.by_design(code, ctx) if confidence is not Confidence.HIGH else None
     if feature is not None:
         ctx.report(node, f"{ctx.call_name(node)}() evaluates `{ast.unparse(code)}` as Python code; {feature}.",

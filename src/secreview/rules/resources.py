@@ -16,6 +16,7 @@ PICKLE_LOADS = (
     "marshal.load", "marshal.loads", "jsonpickle.decode", "jsonpickle.loads",
     "pandas.read_pickle", "joblib.load", "cloudpickle.load", "cloudpickle.loads", "dill.Unpickler",
 )
+_MARSHAL_LOADS = frozenset({"marshal.load", "marshal.loads"})
 TORCH_LOADS = ("torch.load",)
 NUMPY_LOADS = ("numpy.load",)
 
@@ -37,6 +38,8 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     Finds loading of data with `pickle`, `cPickle`, `dill`, `cloudpickle`,
     `shelve`, `marshal`, `jsonpickle`, `pandas.read_pickle` and
     `joblib.load`, unless what is loaded is a literal or a fixed path.
+    `marshal` only when it reads request data: it builds core values and code
+    objects and calls nothing while loading (importers read `.pyc` files with it).
 
     ## Why is this bad
     Unpickling calls constructors named by the data itself (`__reduce__`), so
@@ -63,6 +66,15 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     if data is not None and process_memory.from_own_pipe(ctx, data):
         return  # bytes its forked child pickled into a pipe only the two halves hold
     origin = request_data(ctx, data) if data is not None else None
+    if (ctx.call_name(node) or "") in _MARSHAL_LOADS:
+        # marshal builds core values and code objects only; it calls nothing while loading (a code
+        # object runs only if executed, which code-injection rules judge). Malformed data may crash it.
+        if origin:
+            ctx.report(node, f"{ctx.call_name(node)}() reads `{origin}`, which the client sends: marshal is not "
+                       "safe against malformed data (it can crash the interpreter), and a code object it "
+                       "returns runs whatever the client wrote if executed.", confidence=Confidence.HIGH,
+                       severity=Severity.MEDIUM)
+        return  # a module's compiled code (.pyc), stats files, the program's own caches
     if origin:
         ctx.report(node, f"{ctx.call_name(node)}() deserialises `{origin}`, which the client sends: "
                    "a crafted payload runs code in this process.", confidence=Confidence.HIGH)

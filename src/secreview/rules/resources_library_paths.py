@@ -8,7 +8,9 @@ the function promises a file inside that directory, and keeping that promise is
 its job: callers pass names they got from requests, archives and responses
 (a storage backend's `save(name, data)`; a downloader's `fetch(url, folder)` that
 names the file after the URL's path). The finding has low confidence: nothing
-here shows where callers get their names. Reads are left out: a read under the
+here shows where callers get their names. A click/typer command is no library function: its
+parameters are its operator's command line (naming the files to work on is what that is for, as
+with `sys.argv`). Reads are left out: a read under the
 library's directory discloses less, and most are templates and data the library
 ships (Babel's `localedata.load(name)` read a pickle this way: a miss, on purpose).
 """
@@ -20,7 +22,7 @@ import ast
 from secreview.analysis import containment
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
-from secreview.rules.dataflow_hints import checked_in_function
+from secreview.rules.dataflow_hints import checked_in_function, is_cli_command
 from secreview.rules.heuristics import in_test_code
 from secreview.rules.resources_containment import short_text
 from secreview.rules.resources_files import FILE_PATH_SINKS, PATH_NEUTRALISERS, mentions_name
@@ -83,8 +85,9 @@ def library_path_parameter(node: ast.Call, ctx: Context) -> None:
     """
     function = ctx.function
     if in_test_code(ctx) or not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-            or function.name.startswith("_") or any(c.name.startswith("_") for c in ctx.classes):
-        return
+            or function.name.startswith("_") or any(c.name.startswith("_") for c in ctx.classes) \
+            or is_cli_command(ctx):
+        return  # a click/typer command's parameters are its operator's command line, not a library caller's
     qual = ctx.call_name(node) or ""
     positions = _SINKS.get(qual, (0,))
     if qual in _OPENERS and not _writes(ctx, node):

@@ -248,6 +248,19 @@ def bind_all_interfaces(node: ast.Call, ctx: Context) -> None:
                    "interface of the machine.")
 
 
+# eventlet's and gevent's Timeout: `with Timeout(5, False):` interrupts whatever the green thread
+# waits on inside the block (sockets are green once monkey-patched), so the request is bounded.
+_GREEN_TIMEOUTS = frozenset({"eventlet.Timeout", "eventlet.timeout.Timeout", "gevent.Timeout",
+                             "gevent.timeout.Timeout"})
+
+
+def _under_green_timeout(ctx: Context) -> bool:
+    """The call stands inside `with eventlet.Timeout(...)` / `with gevent.Timeout(...)`."""
+    return any(isinstance(above, ast.With) and any(
+        isinstance(item.context_expr, ast.Call) and ctx.call_name(item.context_expr) in _GREEN_TIMEOUTS
+        for item in above.items) for above in ctx.ancestors)
+
+
 @rule(
     id="http-request-without-timeout",
     tests=False,
@@ -297,6 +310,6 @@ def http_request_without_timeout(node: ast.Call, ctx: Context) -> None:
         return
     if name == "urllib.request.urlopen" and len(node.args) > 2:
         return  # urlopen(url, data, timeout)
-    if timeout is None:
+    if timeout is None and not _under_green_timeout(ctx):
         report_once(ctx, node, f"{name}() has no timeout; it waits for a silent server forever.",
                     confidence=Confidence.HIGH if name in REQUESTS_CALLS else Confidence.MEDIUM)

@@ -69,8 +69,8 @@ def other_pickle_family(blob, path):
     second = dill.loads(blob)
     # ruleid: unsafe-deserialization-pickle
     third = jsonpickle.decode(blob)
-    # ruleid: unsafe-deserialization-pickle
-    fourth = marshal.loads(blob)
+    # ok: unsafe-deserialization-pickle
+    fourth = marshal.loads(blob)  # marshal calls nothing while loading (see below)
     # ruleid: unsafe-deserialization-pickle
     db = shelve.open(path)
     # ok: unsafe-deserialization-pickle
@@ -98,3 +98,20 @@ def configurable_weights(path, trusted):
 def c_safe_loader(text):
     # ok: yaml-unsafe-load
     return yaml.load(text, Loader=yaml.CSafeLoader)
+
+
+# marshal builds core values and code objects and calls nothing while loading: reading a module's
+# compiled code is what importing does (modulefinder, zipimport). Client data is still a finding: it
+# can crash the interpreter, and the code object runs what the client wrote if executed.
+def load_compiled(pathname):
+    import marshal
+    with open(pathname, "rb") as fp:
+        data = fp.read()
+    # ok: unsafe-deserialization-pickle
+    return marshal.loads(memoryview(data)[16:])
+
+
+def code_from_request(request):
+    import marshal
+    # ruleid: unsafe-deserialization-pickle
+    return marshal.loads(base64.b64decode(request.cookies["code"]))

@@ -171,3 +171,23 @@ def safe_helper():
 def back():
     # ruleid: open-redirect
     return redirect(request.referrer)
+
+
+# eventlet's (and gevent's) Timeout interrupts the green thread's wait inside the block (Celery's
+# eventlet web crawler example): the request is bounded. Outside such a block it is not.
+def crawl_green(url):
+    from eventlet import Timeout
+
+    with Timeout(5, False):
+        # ok: http-request-without-timeout
+        response = requests.get(url)
+    return response
+
+
+def crawl_green_unbounded(url):
+    from eventlet import Timeout
+
+    with Timeout(5, False):
+        pass
+    # ruleid: http-request-without-timeout
+    return requests.get(url)

@@ -522,3 +522,22 @@ def unarchive_checked(dest_dir, name):
     if not target.startswith(dest_dir) or target[plen] != os.sep:
         raise ValueError(name)
     return target
+
+
+# A typer/click command is no library function: its parameters are its operator's command line
+# (FastAPI's docs build script), as sys.argv is. The same body in a public library function is reported.
+import typer  # noqa: E402
+
+cli = typer.Typer()
+SITE = "site"
+
+
+@cli.command()
+def build_lang(lang: str = typer.Argument(...)) -> None:
+    # ok: library-path-parameter
+    shutil.rmtree(os.path.join(SITE, lang), ignore_errors=True)
+
+
+def clear_lang(lang):
+    # ruleid: library-path-parameter
+    shutil.rmtree(os.path.join(SITE, lang), ignore_errors=True)

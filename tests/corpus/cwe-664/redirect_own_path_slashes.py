@@ -1,7 +1,8 @@
 """A directory server's "add the trailing slash" redirect, as http.server and small file servers write it.
 
-taint-header-injection also reports both Location headers (self.path into send_header); http.server
-splits the request line on whitespace, so its path holds no CR/LF: a known over-report of that rule.
+taint-header-injection reports neither Location header: http.server splits the request line on
+whitespace, so its path holds no CR/LF. What remains of the request path's flows is the existence
+check of a directory it names ("/../../etc" is not collapsed before the join): taint-path-oracle.
 """
 import os
 import urllib.parse
@@ -13,10 +14,12 @@ class DirectoryHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = urllib.parse.urlsplit(self.path)
+        # ruleid: taint-path-oracle
         if os.path.isdir(os.path.join(self.root, parts.path.lstrip("/"))) and not parts.path.endswith("/"):
             self.send_response(301)
             new_url = urllib.parse.urlunsplit((parts[0], parts[1], parts[2] + "/", parts[3], parts[4]))
-            # ruleid: redirect-own-path-leading-slashes, taint-header-injection
+            # ruleid: redirect-own-path-leading-slashes
+            # ok: taint-header-injection
             self.send_header("Location", new_url)
             self.end_headers()
 
@@ -32,10 +35,10 @@ class SafeDirectoryHandler(BaseHTTPRequestHandler):
 
     def do_GET(self):
         parts = urllib.parse.urlsplit(self.path)
+        # ruleid: taint-path-oracle
         if os.path.isdir(os.path.join(self.root, parts.path[1:])) and not parts.path.endswith("/"):
             self.send_response(301)
             new_url = urllib.parse.urlunsplit((parts[0], parts[1], parts[2] + "/", parts[3], parts[4]))
-            # ruleid: taint-header-injection
-            # ok: redirect-own-path-leading-slashes
+            # ok: redirect-own-path-leading-slashes, taint-header-injection
             self.send_header("Location", new_url)
             self.end_headers()

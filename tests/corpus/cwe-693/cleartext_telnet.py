@@ -52,3 +52,39 @@ def push_token_to_local_agent():
     with telnetlib.Telnet(host="localhost", port=7000) as agent:
         # ok: cleartext-credentials-telnet
         agent.write(token.encode() + b"\n")
+
+
+# A session kept on the object: `__init__` stores the Telnet client on self, a method writes to it.
+class SwitchConsole:
+    def __init__(self, host):
+        self.tn = telnetlib.Telnet(host, 23, timeout=10)
+
+    def login(self, username):
+        password = getpass.getpass("switch password: ")
+        self.tn.read_until(b"Password: ")
+        # ruleid: cleartext-credentials-telnet
+        self.tn.write(password.encode("ascii") + b"\n")
+
+    def run(self, command):
+        # ok: cleartext-credentials-telnet
+        self.tn.write(command.encode("ascii") + b"\n")
+
+
+class EmulatorConsole:
+    def __init__(self):
+        self.tn = telnetlib.Telnet("127.0.0.1", 5554)
+
+    def login(self):
+        password = getpass.getpass("emulator password: ")
+        # ok: cleartext-credentials-telnet
+        self.tn.write(password.encode("ascii") + b"\n")
+
+
+class LogFile:
+    def __init__(self, path):
+        self.tn = open(path, "wb")
+
+    def save(self):
+        password = getpass.getpass()
+        # ok: cleartext-credentials-telnet
+        self.tn.write(password.encode())

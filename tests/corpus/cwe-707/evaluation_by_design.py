@@ -78,3 +78,51 @@ class ModuleLoader:
     def run_snippet(self, namespace):
         # ruleid: code-injection-eval
         exec(self.source, namespace)
+
+
+def run_startup_bytes(pystartup, env):
+    with open(pystartup, "rb") as fp:
+        # ruleid: code-injection-eval
+        exec(fp.read().decode("utf-8"), env)
+
+
+# Execution APIs: their name or documentation says they run the code their caller passes (bdb's
+# Bdb.run, a profiler's runctx, timeit.Timer). By design, low severity; the callers are what matter.
+class Debugger:
+    def run(self, cmd, globals=None):
+        if isinstance(cmd, str):
+            # ruleid: code-injection-eval
+            cmd = compile(cmd, "<string>", "exec")
+        # ruleid: code-injection-eval
+        exec(cmd, globals)
+
+
+class Timer:
+    """Time the execution of small code snippets."""
+
+    def __init__(self, stmt, setup):
+        # ruleid: code-injection-eval
+        self.code = compile(setup + "\n" + stmt, "<timeit-src>", "exec")
+
+
+# Code the program generates from its own templates and its own names (dataclasses' __init__,
+# SQLAlchemy's attrsetter, Celery's signature copies): not injection unless input reaches it.
+def attrsetter(attrname):
+    code = "def set(obj, value):    obj.%s = value" % attrname
+    env = {}
+    # ok: code-injection-eval
+    exec(code, env)
+    return env["set"]
+
+
+def create_fn(name, args, body):
+    txt = f"def {name}({args}):\n{body}"
+    ns = {}
+    # ok: code-injection-eval
+    exec(compile(txt, "<generated>", "exec"), {}, ns)
+    return ns[name]
+
+
+def view_formula(request):
+    # ruleid: code-injection-eval
+    exec("result = %s" % request.args["formula"])

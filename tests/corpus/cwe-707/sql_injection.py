@@ -168,3 +168,16 @@ class SchemaEditor:
         self.suffix += "_old"
         # ruleid: sql-injection-built-query
         cursor.execute("SELECT * FROM {} WHERE name = '{}'".format(self.quote_name(table), self.suffix))
+
+
+# One literal or another (SQLAlchemy's MSSQL reflection picks a text by server version): constant text.
+def reflect_indexes(connection, clustered):
+    kind = "CLUSTERED" if clustered else "HEAP"
+    # ok: sql-injection-sqlalchemy-text
+    return connection.execute(text(f"SELECT name FROM sys.indexes WHERE type_desc = '{kind}'"))
+
+
+def reflect_named_indexes(connection, name, clustered):
+    kind = name if clustered else "HEAP"
+    # ruleid: sql-injection-sqlalchemy-text
+    return connection.execute(text(f"SELECT name FROM sys.indexes WHERE type_desc = '{kind}'"))

@@ -37,8 +37,10 @@ def serve(port):
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         self.send_response(302)
+        # ok: taint-header-injection
+        self.send_header("Location", "/static" + self.path)  # the path is split on whitespace: no CR/LF
         # ruleid: taint-header-injection
-        self.send_header("Location", "/static" + self.path)
+        self.send_header("X-Forwarded-For", self.headers["X-Forwarded-For"])  # folded lines keep CRLF
         self.end_headers()
 
     def do_POST(self):
