@@ -251,7 +251,7 @@ def test_shipped_specs_load_and_cover_every_sink_class() -> None:
     specs = spec_module.load()
     kinds = {s.kind for sinks in specs.sink_calls.values() for s in sinks}
     kinds |= {s.kind for sinks in specs.sink_methods.values() for s in sinks}
-    kinds |= {s.kind for s in specs.subscript_stores.values()}
+    kinds |= {s.kind for found in specs.subscript_stores.values() for s in found}
     # `==` is an operator, not a call a spec can name: the pass records it itself (sink_events.comparison);
     # so is HTML built by string formatting, which the constant text identifies (analysis.framing).
     assert kinds | {"secret_compare", "markup"} == set(spec_module.SINK_KINDS)

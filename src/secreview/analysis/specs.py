@@ -15,7 +15,8 @@ receiver on, and says so in the finding, whose confidence drops one level
 (`UNMODELLED`).
 
 Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
-untrusted data, secret material, a password, weak randomness, or a credential the client sends,
+untrusted data, secret material, a secret the server keeps (`stored_secret`: a configured key, an
+option declared secret), a password, weak randomness, or a credential the client sends,
 `untrusted_secret`, which is both request data and a secret), and a value reaches only the sink
 classes of its kind. Sinks of a kind are often named by what a parameter *is*, not by the
 function: `any_call_keywords` (the `password=` or `salt=` argument of whatever is called),
@@ -49,7 +50,13 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly", "cleartext")
+SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly", "cleartext",
+                     "secret_response")
+# A response body or header is where a server *issues* credentials: a token made in the view that
+# answers a login is sent to its owner by design. Only a secret the server keeps (a configured key,
+# an option declared secret, a loaded private key, a stored credential: the kind `stored_secret`)
+# must never be sent back, so only that kind reaches this class.
+_KEPT_ONLY = frozenset({"secret_response"})
 # Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
 # token, password, salt, nonce or key, a cookie or session value.
 RANDOM_SINK_KINDS = ("random_secret",)
@@ -64,10 +71,12 @@ SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASS
 _LISTING_ONLY = frozenset({"markup"})
 _KIND_REACHES = {
     "untrusted": frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY,
-    "secret": frozenset(SECRET_SINK_KINDS),
+    "secret": frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY,
+    "stored_secret": frozenset(SECRET_SINK_KINDS),
     "weak_random": frozenset(RANDOM_SINK_KINDS),
-    "password": frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS),
-    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | frozenset(SECRET_SINK_KINDS),
+    "password": (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY) | frozenset(PASSWORD_SINK_KINDS),
+    # the client's own credential echoed back to it is no leak: not a response sink
+    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY),
     "filename": _LISTING_ONLY,
 }
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
@@ -329,8 +338,9 @@ class Specs:
     source_qualnames: dict[str, SourceSpec] = field(default_factory=dict)
     sink_calls: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
-    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's attribute name
-    subscript_qualnames: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's qualified name
+    # by the container's attribute name (`response.headers[k] = v`: a header, and a secret sent in one)
+    subscript_stores: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    subscript_qualnames: dict[str, list[SinkSpec]] = field(default_factory=dict)  # by the container's qualified name
     # Sinks by keyword on any call (`any_call_keywords`: the `password=` or `salt=` argument of whatever
     # is called): keyword -> the sinks naming it. An API's parameter name says what it takes.
     keyword_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
@@ -452,9 +462,9 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
             for method in entry.get("methods", ()):
                 specs.sink_methods.setdefault(method, []).append(sink)
             for attribute in entry.get("subscript_stores", ()):
-                specs.subscript_stores[attribute] = sink
+                specs.subscript_stores.setdefault(attribute, []).append(sink)
             for qualname in entry.get("subscript_qualnames", ()):
-                specs.subscript_qualnames[qualname] = sink
+                specs.subscript_qualnames.setdefault(qualname, []).append(sink)
             for keyword in entry.get("any_call_keywords", ()):
                 specs.keyword_sinks.setdefault(keyword, []).append(sink)
             for assigned in entry.get("assigned_names", ()):

@@ -189,6 +189,21 @@ _RULES = (
                 "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
                 "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
                 "exception (or a class of the module deriving from one)"),
+    _Doc("secret_response", "secret-in-response", "Kept secret sent in an HTTP response", "200", Severity.HIGH,
+         "Whoever can call the endpoint (or read a proxy's, a browser's or a client library's copy of the "
+         "response) gets the key the server signs sessions with, a database password or a private key: "
+         "every session, every account, every signed value.",
+         '@app.route("/debug/config")\ndef show_config():\n    return jsonify(secret=settings.SECRET_KEY, db=DB_URL)',
+         '@app.route("/debug/config")\ndef show_config():\n    return jsonify(db=strutils.mask_password(DB_URL))',
+         "Never send a secret the server keeps: leave it out of the body and headers, or mask it "
+         "(oslo_utils.strutils.mask_password, mask_dict_password). Issue a credential of the user's own instead.",
+         origin="Follows secrets the server keeps, judged by where the value was made and never by its name: "
+                "Django's `settings.SECRET_KEY`, an oslo.config option declared `secret=True` (read as "
+                "`CONF.group.name` anywhere in the project), pydantic's `get_secret_value()`, a loaded private "
+                "key. A token made in the view for the user who asked (`secrets.token_urlsafe()`, an HMAC, a "
+                "derived key) is issued by design and never reported. Evidence needed: such an origin, and a "
+                "path from it to a response body (`HttpResponse`, `JsonResponse`, `jsonify`, `make_response`, "
+                "aiohttp's and Pyramid's `Response`) or a response header, not masked on the way"),
     _Doc("cleartext", "cleartext-credentials-telnet", "Password or token written to a Telnet session", "319",
          Severity.HIGH,
          "Telnet sends every byte unencrypted: a password answered at its login prompt can be read by anyone "
@@ -299,6 +314,7 @@ _TARGETS = {
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
     "secret_error": "an exception message",
+    "secret_response": "an HTTP response body or header",
     "cleartext": "a Telnet session (sent unencrypted)",
     "cookie_secure": "a cookie without the Secure flag", "cookie_httponly": "a cookie without the HttpOnly flag",
     "password_hash": "the data of a fast digest",
