@@ -90,8 +90,9 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
     for position in sink.args:
         if position < len(args):
             taint = join(taint, args[position])
+    every = ALL in sink.keywords  # `jsonify(**kwargs)`: whatever keyword is given is sent
     for name, value in keywords:
-        if name in sink.keywords:
+        if every or name in sink.keywords:
             taint = join(taint, value)
     if sink.receiver:
         taint = join(taint, receiver)
