@@ -224,7 +224,7 @@ def test_sarif_carries_the_path_as_a_code_flow(tmp_path: Path) -> None:
 
 def test_taint_rules_are_registered_and_documented() -> None:
     taint = [r for r in REGISTRY.values() if "taint" in r.tags]
-    assert {r.tags[1] for r in taint} == set(spec_module.SINK_KINDS)
+    assert {kind for r in taint for kind in r.tags[1:]} == set(spec_module.SINK_KINDS)
     for item in taint:
         assert not (item.nodes or item.calls or item.methods)  # never dispatched by the walk
         for heading in ("## What it does", "## Why is this bad", "## Example", "## Use instead"):

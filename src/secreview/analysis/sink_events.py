@@ -327,6 +327,7 @@ def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> 
 
 
 _COMPARISON = SinkSpec(kind="secret_compare", label="an == comparison, which stops at the first difference")
+_HASH_CHECK = SinkSpec(kind="weak_hash", label="a check of a credential the client sends (a signature or token)")
 
 
 def comparison(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
@@ -337,6 +338,8 @@ def comparison(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: fro
     parameter, a call's result, request data): a secret compared with a constant or with
     nothing from outside leaks nothing to an attacker who cannot choose the guess.
     """
+    if left and right:
+        _hash_check(fn, node, left, right)
     if not left or not right:
         # A credential the client sends compared with anything but a literal (a stored token, a
         # settings value): the other side is the secret it guesses (`scheme != "bearer"` is parsing).
@@ -359,6 +362,16 @@ def comparison(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: fro
         record(fn, _COMPARISON, left, node, short(node))
     elif secret_right:
         record(fn, _COMPARISON, right, node, short(node))
+
+
+def _hash_check(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
+    """`md5(body).hexdigest() == request.headers["X-Signature"]`: a digest checked against a credential
+    the client sends authenticates it, and MD5 or SHA-1 collisions forge it. Compared with anything
+    else (an ETag with If-None-Match, a checksum with one the code computed) it only identifies content."""
+    if _client_credential(right) and _live(left, "weak_hash"):
+        record(fn, _HASH_CHECK, left, node, short(node))
+    elif _client_credential(left) and _live(right, "weak_hash"):
+        record(fn, _HASH_CHECK, right, node, short(node))
 
 
 def _client_credential(taint: frozenset) -> bool:

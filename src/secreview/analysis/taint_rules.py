@@ -275,6 +275,30 @@ _RULES = (
                 "the finding says so). Evidence needed: a path from such a value to the data of a fast digest "
                 "(`hashlib.md5/sha1/sha256/...`, `hashlib.new`); a key-derivation function on the way "
                 "(`pbkdf2_hmac`, `scrypt`, bcrypt, argon2) makes a key, not a password"),
+    _Doc("weak_hash", "weak-hash-for-security", "MD5 or SHA-1 used for a security purpose", "328", Severity.MEDIUM,
+         "Collisions for MD5 and SHA-1 are practical: a digest that authenticates something (a token, a "
+         "signature checked against the client's, a cookie, a keyed digest of a secret) can be forged, and "
+         "`md5(key + message)` also lets anyone extend a signed message (length extension).",
+         'signature = hashlib.md5(settings.SECRET_KEY.encode() + body).hexdigest()\n'
+         'if signature != request.headers["X-Signature"]:\n    abort(403)',
+         'signature = hmac.new(settings.SECRET_KEY.encode(), body, hashlib.sha256).hexdigest()\n'
+         'if not hmac.compare_digest(signature, request.headers["X-Signature"]):\n    abort(403)',
+         "Authenticate with HMAC-SHA-256 (hmac.new(key, msg, hashlib.sha256)) and compare with "
+         "hmac.compare_digest; make tokens with secrets.token_urlsafe(). If the digest is not "
+         "security-relevant, say so with usedforsecurity=False.",
+         origin="Follows MD5 and SHA-1 output (`hashlib.md5/sha1`, PyCryptodome's `MD5/SHA1.new`, "
+                "oslo.utils `secretutils.md5`; not with `usedforsecurity=False`), judged by where the digest "
+                "goes and never by the name it is stored in. Cache keys, ETags (compared with "
+                "`If-None-Match`), file names, dedup and checksums compared with another digest the code "
+                "made are not findings; nor are HMAC-MD5 and HMAC-SHA1, since HMAC does not rely on collision "
+                "resistance (RFC 6151); a password given to any fast digest is `fast-hash-for-password`. "
+                "Evidence needed: a path from the digest to a credential keyword of any call (`token=`, "
+                "`password=`, `signature=`, `api_key=`), a cookie value, or an `==`/`!=` against a "
+                "credential the client sends (an `Authorization` or signature header); or a path from a "
+                "secret the server keeps (Django's `SECRET_KEY`, an oslo.config option declared secret, "
+                "pydantic's `get_secret_value()`) into the data of MD5 or SHA-1 (a home-made MAC), followed"),
+    _Doc("weak_hash_key", "weak-hash-for-security", "MD5 or SHA-1 used for a security purpose", "328",
+         Severity.MEDIUM, "", "", "", ""),
     _Doc("argument", "taint-argument-injection", "Untrusted data may be read as an option of a command", "88",
          Severity.MEDIUM,
          "A value starting with `-` becomes an option of git, ssh, curl or tar: `--upload-pack=cmd`, "
@@ -318,6 +342,8 @@ _TARGETS = {
     "cleartext": "a Telnet session (sent unencrypted)",
     "cookie_secure": "a cookie without the Secure flag", "cookie_httponly": "a cookie without the HttpOnly flag",
     "password_hash": "the data of a fast digest",
+    "weak_hash": "a credential, a cookie or a check of the client's credential",
+    "weak_hash_key": "the data of MD5 or SHA-1 (a home-made MAC)",
     "decompress": "a decompression without a size bound",
 }
 
@@ -341,8 +367,11 @@ def _carrier(doc: _Doc):  # type: ignore[no-untyped-def]
 
 
 for _doc in _RULES:
+    if not _doc.harm:
+        continue  # a further sink class of a rule documented by an earlier entry (weak_hash_key)
+    _kinds = tuple(d.kind for d in _RULES if d.id == _doc.id)
     rule(id=_doc.id, name=_doc.name, cwe=_doc.cwe, severity=_doc.severity, confidence=Confidence.HIGH,
-         fix=_doc.fix, tags=(TAG, _doc.kind))(_carrier(_doc))
+         fix=_doc.fix, tags=(TAG, *_kinds))(_carrier(_doc))
 
 TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
 _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
