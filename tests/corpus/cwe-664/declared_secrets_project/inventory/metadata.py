@@ -3,6 +3,7 @@ import hashlib
 import hmac
 
 from flask import Flask, jsonify, request
+from oslo_utils import strutils
 
 import inventory.conf
 
@@ -32,3 +33,16 @@ def debug_settings():
 def debug_settings_safe():
     # ok: secret-in-response
     return jsonify(auth=CONF.api.auth_strategy, pool=CONF.database.max_pool_size)
+
+
+@app.route("/debug/settings/raw")
+def debug_settings_raw():
+    # Flask sends a returned dict as JSON
+    # ruleid: secret-in-response
+    return {"auth": CONF.api.auth_strategy, "secret": CONF.api.metadata_secret}
+
+
+@app.route("/debug/settings/masked")
+def debug_settings_masked():
+    # ok: secret-in-response
+    return strutils.mask_dict_password({"auth": CONF.api.auth_strategy, "secret": CONF.api.metadata_secret})
