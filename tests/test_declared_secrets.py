@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
+from tests.test_incremental import relinks, report, write
 
-from secreview.analysis import incremental
-from tests.test_incremental import report, write
+__all__ = ["relinks"]  # the fixture counting incremental re-links, used below
 
 CONF_OPTS = ('from oslo_config import cfg\n\n'
              'opts = [cfg.StrOpt("host"), cfg.StrOpt("admin_password", secret=True), cfg.StrOpt("token_file")]\n\n\n'
@@ -26,20 +25,6 @@ PROJECT = {
     "svc/direct.py": ("import logging\n\nfrom oslo_config import cfg\n\nLOG = logging.getLogger(__name__)\n\n\n"
                       "def show():\n    LOG.debug('password: %s', cfg.CONF.backend.admin_password)\n"),
 }
-
-
-@pytest.fixture
-def relinks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    done: list[int] = []
-    original = incremental.relink
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        relinked = original(*args, **kwargs)
-        done.append(relinked.redone)
-        return relinked
-
-    monkeypatch.setattr(incremental, "relink", spy)
-    return done
 
 
 def secret_findings(found: dict) -> set[tuple[str, int, str]]:
