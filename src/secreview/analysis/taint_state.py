@@ -19,7 +19,7 @@ from secreview.analysis.declared_secrets import DECLARED_OPTION
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
-from secreview.analysis.values import short
+from secreview.analysis.values import short, spell
 from secreview.parse import split_lines
 
 NOCUT: frozenset = frozenset()
@@ -182,7 +182,7 @@ class ModuleState:
 
     def declared_read(self, node: ast.AST, key: str) -> frozenset:
         """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source."""
-        taint = self.new_source(node, DECLARED_OPTION)
+        taint = self.new_source(node, DECLARED_OPTION, spell(node, 3))  # `CONF.group.name`: no unparse
         for atom in taint:
             self.pending[atom[1]] = key
         return taint
