@@ -122,7 +122,7 @@ class Project:
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
         # path -> (its summary, guessed view source -> its function)
         self._view_sources: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}
-        self._pending: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}  # path -> (its summary, pending sources)
+        self._pending_memo: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}  # path -> (summary, pending sources)
         self._targets: dict[str, tuple[str | None, bool]] = {}
         # Resolving a name looks up the name and the names it starts with (its owner, its
         # packages), which only the modules named by one of them define; a re-export or a base
@@ -288,11 +288,18 @@ class Project:
         return found
 
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
-        """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
+        """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed.
+
+        A pending source whose key no module declares is dropped here, where it would enter the
+        project's summaries, rather than carried to every sink it reaches.
+        """
         flow = FlowBuilder()
+        pending = self._pending(fn.module) if fn.module.pending else None
         for atom in canonical(taint):
             kind = atom[0]
             if kind == "s":
+                if pending and atom[1] in pending and self._undeclared(pending[atom[1]]):
+                    continue  # a read of an option no module declares secret: no source at all
                 flow.put(("s", fn.module.path, atom[1], atom[2]), ())
             elif kind == "p" or kind == "f":
                 flow.put(atom, ())
@@ -490,7 +497,7 @@ class Project:
         found: list[TaintFlow] = []
         for key, sink_module, sink, steps in self.sinks(fn):
             if key[0] == "s":
-                if not self._no_source(key[1], key[2]):
+                if not self._helper_parameter(key[1], key[2]):
                     found.append(TaintFlow(self._source_module(key[1]), key[2], sink_module, sink, steps,
                                            unmodelled(key[-1])))
             elif key[0] == "f":
@@ -519,7 +526,7 @@ class Project:
             stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
                 if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
-                        and not self._no_source(inner[1], inner[2]):
+                        and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
                     found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
                                            unmodelled(inner[-1])))
@@ -535,7 +542,7 @@ class Project:
                         caller_key = merge_cuts(caller_key, calls) if calls and not unmodelled(caller_key[-1]) \
                             else caller_key
                         if not neutralised(sink.kind, caller_key[-1]) \
-                                and not self._no_source(caller_key[1], caller_key[2]):
+                                and not self._helper_parameter(caller_key[1], caller_key[2]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
                                                    (*caller_steps, *before, stored, *steps),
@@ -561,21 +568,15 @@ class Project:
             self.trace.fact(("c", qualname))
         return self.callers_index.get(qualname, [])
 
-    def _no_source(self, path: str, index: int) -> bool:
-        """Source `index` of module `path` is none after all: a helper's parameter, or a read of a
-        secret no module of the project declares (`secreview.analysis.declared_secrets`)."""
-        return self._helper_parameter(path, index) or self._undeclared(path, index)
+    def _pending(self, module: ModuleSummary) -> dict[int, str]:
+        """The module's sources that are secrets only if the project declares their key (memoised)."""
+        found = self._pending_memo.get(module.path)
+        if found is None or found[0] is not module:
+            found = self._pending_memo[module.path] = (module, dict(module.pending))
+        return found[1]
 
-    def _undeclared(self, path: str, index: int) -> bool:
-        module = self.module(path)  # already loaded and traced by _helper_parameter
-        if not module.pending:
-            return False
-        pending = self._pending.get(path)
-        if pending is None or pending[0] is not module:
-            pending = self._pending[path] = (module, dict(module.pending))
-        key = pending[1].get(index)
-        if key is None:
-            return False
+    def _undeclared(self, key: str) -> bool:
+        """No module of the project declares `key` secret (`secreview.analysis.declared_secrets`)."""
         if self.trace is not None:
             self.trace.fact(("d", key))
         return key not in self.index.declared
