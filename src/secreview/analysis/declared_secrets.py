@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.specs import VALUE_KINDS, SourceSpec
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 
 OSLO = "oslo:"
 _OPTIONS = "oslo_config.cfg."

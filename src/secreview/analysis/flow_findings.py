@@ -15,8 +15,8 @@ from secreview.analysis.flows import Project
 from secreview.analysis.specs import UNRESOLVED, load
 from secreview.analysis.steps import EARLIER, NOTE, PAST
 from secreview.analysis.summaries import ModuleSummary
+from secreview.core.model import Confidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
-from secreview.model import Confidence, Finding, Location, Severity, Step
 from secreview.rules.base import Rule
 
 Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED
 from secreview.analysis.summaries import ModuleSummary, SinkEvent, SourceInfo
-from secreview.model import Step
+from secreview.core.model import Step
 
 Key = tuple  # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts)
 Flow = dict  # Key -> tuple[Step, ...]: how the value got from the key's origin to here
@@ -87,6 +87,12 @@ def shape_of(module: ModuleSummary) -> Shape:
 
 class Unsure(Exception):
     """A recomputation met recursion or the depth limit: its answers may depend on what ran before."""
+
+
+class Fallback(Exception):
+    """The re-link cannot be sure to match the full link: link everything.
+
+    Raised by `incremental` and by the imported-pattern re-link (`imported_patterns.Relinker`)."""
 
 
 class Trace:

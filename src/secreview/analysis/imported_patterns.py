@@ -5,7 +5,7 @@
 `parser.py` (`re.compile(patterns.HEADER)`) needs the project: the rules pass is
 per file and cached per file. So:
 
-* a file pass (`regex-imported-patterns`, see `secreview.filepasses`) keeps per
+* a file pass (`regex-imported-patterns`, see `secreview.run.filepasses`) keeps per
   module its module-level string constants that contain a quantifier (folded as
   the rule folds them), and the `re` calls whose pattern is an imported name or an
   attribute of an imported module: the name, flags, function or method, who
@@ -27,14 +27,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses
-from secreview.model import Confidence, Finding, Severity
+from secreview.core.model import Confidence, Finding, Severity
 
 if TYPE_CHECKING:
-    from secreview.config import Config
-    from secreview.model import FileReview
-    from secreview.parse import Parsed
+    from secreview.core.model import FileReview
     from secreview.rules.base import Context
+    from secreview.settings.config import Config
+    from secreview.sources.parse import Parsed
 
 PASS_NAME = "regex-imported-patterns"
 PASS_VERSION = "1"
@@ -84,13 +83,11 @@ def collect(parsed: Parsed, module: str) -> ModulePatterns | None:
         return None
     waivers: dict = {}
     if uses:
-        from secreview.suppress import waivers as comments
+        from secreview.review.suppress import waivers as comments
 
         waivers = comments(parsed.source)
     return ModulePatterns(module, constants, aliases, tuple(uses), waivers)
 
-
-filepasses.register(PASS_NAME, PASS_VERSION, collect)
 
 
 def _may_define(tree: ast.Module) -> bool:
@@ -137,8 +134,8 @@ def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
 
 def _uses(parsed: Parsed, module: str) -> list[PatternUse]:
     """Walk the module with one check that records `re` calls on imported pattern names."""
-    from secreview.engine import Walker
     from secreview.rules.base import Context
+    from secreview.rules.engine import Walker
 
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     found: list[PatternUse] = []
@@ -153,8 +150,8 @@ _DISPATCH: list[Any] = []
 def _dispatch() -> Any:
     """The walk's one check, built once per process."""
     if not _DISPATCH:
-        from secreview.engine import Dispatch
         from secreview.rules.base import Rule
+        from secreview.rules.engine import Dispatch
         from secreview.rules.neutralization_query import REGEX_CALLS
         from secreview.rules.resources_regex import COMPILERS, SUBJECT_POSITION
 
@@ -242,7 +239,7 @@ def with_findings(review: FileReview, record: ModulePatterns | None,
     found = [f for f in (_judge(use, module) for use in record.uses) if f is not None]
     if not found:
         return review
-    from secreview.analysis.taint_project import merge
+    from secreview.analysis.project_merge import merge
     from secreview.rules import select_rules
 
     selected = {r.id for r in select_rules(config.select, config.ignore)}
@@ -293,7 +290,7 @@ class Relinker:
 
     def __init__(self, cache: Any, paths: Sequence[str], modules: Sequence[str], full_digest: dict[str, str],
                  digest_now: dict[str, str], results: dict[str, Any], config: Config) -> None:
-        from secreview.analysis.incremental import Fallback
+        from secreview.analysis.flow_paths import Fallback
 
         self._cache, self._results, self._config, self._digest_now = cache, results, config, digest_now
         self._paths = dict(zip(modules, paths))
@@ -308,7 +305,7 @@ class Relinker:
         return with_findings(review, _record_of(result), self._record, self._config)
 
     def _record(self, module: str) -> ModulePatterns | None:
-        from secreview.analysis.incremental import Fallback
+        from secreview.analysis.flow_paths import Fallback
 
         path = self._paths.get(module)
         if path is None:

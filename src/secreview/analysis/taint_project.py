@@ -1,7 +1,7 @@
 """The taint engine's place in a run: a per-file pass and a project pass.
 
-* Per file, `summarise` (registered as the `taint-summaries` file pass, see
-  `secreview.filepasses`) turns the parsed tree into a `ModuleSummary`, in the
+* Per file, `summarise` (registered by `secreview.api` as the `taint-summaries` file pass, see
+  `secreview.run.filepasses`) turns the parsed tree into a `ModuleSummary`, in the
   same worker process and on the same tree as the pattern walk, cached with
   the file's review.
 * After every file is reviewed, `apply` links the summaries
@@ -17,16 +17,16 @@ from __future__ import annotations
 import dataclasses
 import io
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses
+from secreview.analysis.project_merge import merge
 from secreview.analysis.summaries import ModuleSummary
-from secreview.model import Diagnostic, DiagnosticKind, FileReview, Finding
+from secreview.core.model import Diagnostic, DiagnosticKind, FileReview, Finding
 
 if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothing changed never needs it
-    from secreview.config import Config
-    from secreview.parse import Parsed
+    from secreview.settings.config import Config
+    from secreview.sources.parse import Parsed
 
 PASS_NAME = "taint-summaries"
 PASS_VERSION = "15"  # 15: declared secrets and pending sources, secret_response sinks (kinds7); 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7)
@@ -57,7 +57,7 @@ class _Unpickler(pickle.Unpickler):
 
     _ALLOWED = {("secreview.analysis.summaries", name) for name in
                 ("ModuleSummary", "FunctionSummary", "CallSite", "SinkEvent", "SourceInfo")} | {
-        ("secreview.model", "Confidence"), ("secreview.suppress", "Waiver"), ("builtins", "frozenset")}
+        ("secreview.core.model", "Confidence"), ("secreview.review.suppress", "Waiver"), ("builtins", "frozenset")}
 
     def find_class(self, module: str, name: str) -> object:
         if (module, name) in self._ALLOWED:
@@ -78,11 +78,9 @@ def decode(payload: object) -> ModuleSummary | None:
     return value if isinstance(value, ModuleSummary) else None
 
 
-filepasses.register(PASS_NAME, PASS_VERSION, summarise)
-
 
 def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
-    """The file reviews of `results` (parallel.FileResult) with the project's taint findings added."""
+    """The file reviews of `results` (run.results.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
     summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
     from secreview.analysis import imported_patterns
@@ -139,7 +137,7 @@ def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
     """`api.review_source`: the same project pass over a project of one file."""
-    from secreview.parse import parse_source
+    from secreview.sources.parse import parse_source
 
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
@@ -155,93 +153,3 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
 def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = DiagnosticKind.TOO_DEEP) -> FileReview:
     problem = Diagnostic(review.path, kind, f"{text}; taint findings may be incomplete")
     return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
-
-
-def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config,
-          cleared: Iterable[tuple[int, str]] = (), dead: Sequence[tuple[int, int]] = (),
-          varies: Sequence[int] = ()) -> FileReview:
-    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's).
-
-    Pattern rules beside a taint rule defer to the flow: a pattern finding of a taint rule's
-    CWE is dropped on a sink the taint pass proved safe (`cleared`: line, sink class) and in
-    code no feasible path reaches (`dead`: line ranges). So do the verdict's facts: a sink the
-    facts call "given only constants" is given computed values where the pass found a value it
-    could not prove constant (`varies`: lines).
-    """
-    from secreview import suppress
-    from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
-    from secreview.review.verdicts import file_verdicts
-    from secreview.rules.base import is_test_path
-
-    found = list(found)
-    if varies:
-        review = _constants_as_proven(review, frozenset(varies))
-    safe = {(line, cwe) for line, kind in cleared if (cwe := cwe_of(kind)) in TAINT_CWES}
-    if safe or dead:
-        review = _without_pattern(review, safe, dead)
-    if not found:
-        return review
-    taint_ids = frozenset(TAINT_RULES.values())
-    # A waiver of the pattern finding on the same sink (line and CWE) waives the taint finding too.
-    pattern_waived = {(f.location.line, f.cwe): f.suppressed for f in review.suppressed
-                      if f.rule_id not in taint_ids}
-    kept, waived = suppress.apply(found, "", by_line=waivers)
-    still: list[Finding] = []
-    for finding in kept:
-        reason = pattern_waived.get((finding.location.line, finding.cwe))
-        if reason is not None:
-            waived.append(dataclasses.replace(finding, suppressed=reason))
-        else:
-            still.append(finding)
-    shown = [f for f in still if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
-    in_tests = 0
-    if shown and not config.include_tests and is_test_path(review.path):
-        in_tests, shown = len(shown), []  # a test view echoing its test client's data attacks nobody
-    sinks = {(f.location.line, f.cwe) for f in (*still, *waived)}
-    pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in taint_ids]
-    waived_pattern = [f for f in review.suppressed if (f.location.line, f.cwe) not in sinks]
-    findings = tuple(sorted((*pattern, *shown), key=lambda f: f.sort_key))
-    return dataclasses.replace(
-        review,
-        findings=findings,
-        suppressed=tuple(sorted((*waived_pattern, *waived), key=lambda f: f.sort_key)),
-        below_threshold=review.below_threshold + len(still) - len(shown) - in_tests,
-        in_tests=review.in_tests + in_tests,
-        verdicts=file_verdicts(findings, review.facts),
-    )
-
-
-_CONSTANT, _COMPUTED = "707:sink-constant", "707:sink-variable"
-
-
-def _constants_as_proven(review: FileReview, varies: frozenset[int]) -> FileReview:
-    """`review` whose "given only constants" facts hold only where the taint pass found no varying value.
-
-    The facts read a name's last plain assignment in scope; the pass follows the paths, so
-    `cmd = "uptime"` before a loop whose body later sets `cmd = argv[1]` is computed there.
-    """
-    from secreview.review.verdicts import file_verdicts
-
-    if not any(f.kind == _CONSTANT and f.line in varies for f in review.facts):
-        return review
-    facts = tuple(dataclasses.replace(f, kind=_COMPUTED) if f.kind == _CONSTANT and f.line in varies else f
-                  for f in review.facts)
-    return dataclasses.replace(review, facts=facts, verdicts=file_verdicts(review.findings, facts))
-
-
-def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]],
-                     dead: Sequence[tuple[int, int]]) -> FileReview:
-    """The review without pattern findings of a taint rule's CWE on proven-safe sinks or in dead code."""
-    from secreview.analysis.taint_rules import TAINT_CWES
-    from secreview.review.verdicts import file_verdicts
-
-    def deferred(finding: Finding) -> bool:
-        line = finding.location.line
-        if (line, finding.cwe) in safe:
-            return True
-        return finding.cwe in TAINT_CWES and any(start <= line <= end for start, end in dead)
-
-    kept = tuple(f for f in review.findings if not deferred(f))
-    if len(kept) == len(review.findings):
-        return review
-    return dataclasses.replace(review, findings=kept, verdicts=file_verdicts(kept, review.facts))
