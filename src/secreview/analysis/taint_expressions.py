@@ -91,7 +91,7 @@ class ExpressionEvaluation:
             return EMPTY
         declared = read_key(node)
         if declared:  # `CONF.vmware.host_password`: secret if the project declares the option so
-            return mod.declared_read(node, declared)
+            return mod.declared_read(node, declared, self.qualname)
         candidates = mod.receiver_attrs.get(attr)
         if candidates or self.class_sources:
             receiver = spell(value, 2)

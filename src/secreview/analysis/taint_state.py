@@ -58,6 +58,7 @@ class ModuleState:
         # source index -> the declaration key that makes it a secret, if the project declares it
         # (secreview.analysis.declared_secrets: `CONF.vmware.host_password`)
         self.pending: dict[int, str] = {}
+        self.pending_reads: dict[tuple[str, str], int] = {}  # (function, key) -> its pending source
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -180,11 +181,19 @@ class ModuleState:
             self.secret_keys[index] = (spec.secret_keys, both_kinds(spec))
         return frozenset({("s", index, spec.not_for)})
 
-    def declared_read(self, node: ast.AST, key: str) -> frozenset:
-        """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source."""
+    def declared_read(self, node: ast.AST, key: str, function: str) -> frozenset:
+        """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source.
+
+        One source per function and key: Nova reads `CONF.libvirt.virt_type` 283 times, and each read
+        of its own would only multiply the atoms every summary and the link carry.
+        """
+        index = self.pending_reads.get((function, key))
+        if index is not None:
+            return frozenset({("s", index, DECLARED_OPTION.not_for)})
         taint = self.new_source(node, DECLARED_OPTION, spell(node, 3))  # `CONF.group.name`: no unparse
         for atom in taint:
             self.pending[atom[1]] = key
+            self.pending_reads[(function, key)] = atom[1]
         return taint
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
