@@ -34,6 +34,10 @@ def test_every_kind_reaches_only_its_own_sink_classes() -> None:
                                "cleartext"}
     assert reach["password"] == reach["secret"] | {"password_hash"}
     assert reach["untrusted_secret"] == reach["untrusted"] | reach["secret"]
+    # only a secret the server keeps must never be sent: a token made for the asking user is issued
+    assert reach["stored_secret"] == reach["secret"] | {"secret_response", "weak_hash_key"}
+    # MD5 and SHA-1 output reaches only the uses where collisions forge something
+    assert reach["fast_hash"] == {"weak_hash"}
 
 
 def test_a_keyword_sink_applies_to_any_call_and_only_to_its_keywords() -> None:

@@ -48,6 +48,7 @@ class Shape:
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exports: dict[str, str] = field(default_factory=dict)
     fields: tuple[tuple[str, str, frozenset], ...] = ()
+    declared: tuple[str, ...] = ()  # keys of the secrets it declares (analysis.declared_secrets)
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Index:
     exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
     fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (recording module's path, writer, taint)
     namespaces: Namespaces = field(default_factory=Namespaces)  # how the summaries were renamed for the link
+    declared: dict[str, list[str]] = field(default_factory=dict)  # declared secret -> paths of the modules declaring it
 
 
 def index_of(shapes: Sequence[Shape], namespaces: Namespaces = Namespaces()) -> Index:
@@ -72,13 +74,15 @@ def index_of(shapes: Sequence[Shape], namespaces: Namespaces = Namespaces()) -> 
     for shape in shapes:
         for name, writer, taint in shape.fields:
             index.fields.setdefault(name, []).append((shape.path, writer, taint))
+        for key in shape.declared:
+            index.declared.setdefault(key, []).append(shape.path)
     return index
 
 
 def shape_of(module: ModuleSummary) -> Shape:
     return Shape(module.path, module.module,
                  tuple((q, bool(f.sinks or f.calls)) for q, f in module.functions.items()),
-                 module.classes, module.exports, module.fields)
+                 module.classes, module.exports, module.fields, module.declared)
 
 
 class Unsure(Exception):
@@ -97,7 +101,7 @@ class Trace:
     Every answer (a function's return or sink summary, a call's result, a function's
     flows) is an entry: its *facts* are what it read directly (("m", path) a module's
     summary, ("r", name) how a callee name resolves, ("f", field) the writers of a field,
-    ("c", qualname) the callers of a function), its *children* the answers it used. An entry is *unsure* when it, or an
+    ("c", qualname) the callers of a function, ("d", key) whether a secret is declared), its *children* the answers it used. An entry is *unsure* when it, or an
     answer it used, met recursion (an answer still being computed) or the depth limit:
     its value depends on the order of the link, not only on what it consulted. `height`
     is the longest chain of nested summaries below an entry (the depth limit is safe to

@@ -122,6 +122,7 @@ class Project:
         self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
         # path -> (its summary, guessed view source -> its function)
         self._view_sources: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}
+        self._pending_memo: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}  # path -> (summary, pending sources)
         self._targets: dict[str, tuple[str | None, bool]] = {}
         # Resolving a name looks up the name and the names it starts with (its owner, its
         # packages), which only the modules named by one of them define; a re-export or a base
@@ -287,11 +288,18 @@ class Project:
         return found
 
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
-        """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
+        """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed.
+
+        A pending source whose key no module declares is dropped here, where it would enter the
+        project's summaries, rather than carried to every sink it reaches.
+        """
         flow = FlowBuilder()
+        pending = self._pending(fn.module) if fn.module.pending else None
         for atom in canonical(taint):
             kind = atom[0]
             if kind == "s":
+                if pending and atom[1] in pending and self._undeclared(pending[atom[1]]):
+                    continue  # a read of an option no module declares secret: no source at all
                 flow.put(("s", fn.module.path, atom[1], atom[2]), ())
             elif kind == "p" or kind == "f":
                 flow.put(atom, ())
@@ -559,6 +567,19 @@ class Project:
         if self.trace is not None:
             self.trace.fact(("c", qualname))
         return self.callers_index.get(qualname, [])
+
+    def _pending(self, module: ModuleSummary) -> dict[int, str]:
+        """The module's sources that are secrets only if the project declares their key (memoised)."""
+        found = self._pending_memo.get(module.path)
+        if found is None or found[0] is not module:
+            found = self._pending_memo[module.path] = (module, dict(module.pending))
+        return found[1]
+
+    def _undeclared(self, key: str) -> bool:
+        """No module of the project declares `key` secret (`secreview.analysis.declared_secrets`)."""
+        if self.trace is not None:
+            self.trace.fact(("d", key))
+        return key not in self.index.declared
 
     def _helper_parameter(self, path: str, index: int) -> bool:
         """Source `index` of module `path` is a parameter of a function that only looks like a view

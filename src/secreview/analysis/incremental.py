@@ -166,6 +166,7 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
     old = {path: rename(before(path)) for path in changed if path in state.summarised}
     old_fields = _fields(Project(index=state.index, load=load))
     position = {path: i for i, path in enumerate(paths)}
+    declared_before = {key for s in old.values() for key in s.declared}
     for path, summary in changed.items():
         _reindex(state, position, old.get(path), summary)
 
@@ -186,6 +187,8 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
     facts = {("m", path) for path in changed}
     facts |= {("r", callee) for callee in moved}
     facts |= {("f", name) for name in _changed_fields(old_fields, _fields(project))}
+    declared_now = {key for s in changed.values() if s is not None for key in s.declared}
+    facts |= {("d", key) for key in declared_before ^ declared_now}
     callers = {target[0] for callee in old_callees | new_callees | moved.keys()
                for target in (moved.get(callee), state.targets.get(callee)) if target and target[0]}
     facts |= {("c", qualname) for qualname in callers}
@@ -233,6 +236,14 @@ def _reindex(state: LinkState, position: dict[str, int], old: ModuleSummary | No
                 index.function_paths.pop(qualname, None)
             for qualname in summary.classes:
                 index.classes.pop(qualname, None)
+        for key in summary.declared:
+            places = [p for p in index.declared.get(key, ()) if p != summary.path]
+            if keep:
+                places = sorted([*places, summary.path], key=position.__getitem__)
+            if places:
+                index.declared[key] = places
+            else:
+                index.declared.pop(key, None)
         for name in {f for f, _, _ in summary.fields}:
             records = [r for r in index.fields.get(name, ()) if r[0] != summary.path]
             if keep:

@@ -152,4 +152,5 @@ def _renamed(summary: ModuleSummary, rename: Callable[[str], str]) -> ModuleSumm
         path=summary.path, module=rename(summary.module), functions=functions, calls=calls, sources=summary.sources,
         fields=tuple((rename(name), rename(writer), taint(value)) for name, writer, value in summary.fields),
         classes={rename(name): tuple(rename(base) for base in bases) for name, bases in summary.classes.items()},
-        waivers=summary.waivers, exports={name: rename(target) for name, target in summary.exports.items()})
+        waivers=summary.waivers, exports={name: rename(target) for name, target in summary.exports.items()},
+        declared=summary.declared, pending=summary.pending)

@@ -90,8 +90,9 @@ def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args
     for position in sink.args:
         if position < len(args):
             taint = join(taint, args[position])
+    every = ALL in sink.keywords  # `jsonify(**kwargs)`: whatever keyword is given is sent
     for name, value in keywords:
-        if name in sink.keywords:
+        if every or name in sink.keywords:
             taint = join(taint, value)
     if sink.receiver:
         taint = join(taint, receiver)
@@ -334,6 +335,7 @@ def _rest_constant(fn: FunctionPass, node: ast.Call, sink: SinkSpec | None) -> b
 
 
 _COMPARISON = SinkSpec(kind="secret_compare", label="an == comparison, which stops at the first difference")
+_HASH_CHECK = SinkSpec(kind="weak_hash", label="a check of a credential the client sends (a signature or token)")
 
 
 def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
@@ -344,6 +346,8 @@ def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: froz
     parameter, a call's result, request data): a secret compared with a constant or with
     nothing from outside leaks nothing to an attacker who cannot choose the guess.
     """
+    if left and right:
+        _hash_check(fn, node, left, right)
     if not left or not right:
         # A credential the client sends compared with anything but a literal (a stored token, a
         # settings value): the other side is the secret it guesses (`scheme != "bearer"` is parsing).
@@ -366,6 +370,16 @@ def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: froz
         record(fn, _COMPARISON, left, node, short(node))
     elif secret_right:
         record(fn, _COMPARISON, right, node, short(node))
+
+
+def _hash_check(fn: FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
+    """`md5(body).hexdigest() == request.headers["X-Signature"]`: a digest checked against a credential
+    the client sends authenticates it, and MD5 or SHA-1 collisions forge it. Compared with anything
+    else (an ETag with If-None-Match, a checksum with one the code computed) it only identifies content."""
+    if _client_credential(right) and _live(left, "weak_hash"):
+        record(fn, _HASH_CHECK, left, node, short(node))
+    elif _client_credential(left) and _live(right, "weak_hash"):
+        record(fn, _HASH_CHECK, right, node, short(node))
 
 
 def _client_credential(taint: frozenset) -> bool:

@@ -15,7 +15,9 @@ receiver on, and says so in the finding, whose confidence drops one level
 (`UNMODELLED`).
 
 Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
-untrusted data, secret material, a password, weak randomness, or a credential the client sends,
+untrusted data, secret material, a secret the server keeps (`stored_secret`: a configured key, an
+option declared secret), a password, weak randomness, the output of MD5 or SHA-1 (`fast_hash`), or a
+credential the client sends,
 `untrusted_secret`, which is both request data and a secret), and a value reaches only the sink
 classes of its kind. Sinks of a kind are often named by what a parameter *is*, not by the
 function: `any_call_keywords` (the `password=` or `salt=` argument of whatever is called),
@@ -49,13 +51,23 @@ UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "de
 # Sinks that need a value of a *kind* (a flow state, DESIGN.md), not data from outside: secret
 # material written to a log. A source says which kind its values are (`kind = "secret"`); a value
 # reaches only the sinks of its kind, because its atoms start cut for every other sink class.
-SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly", "cleartext")
+SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_secure", "cookie_httponly", "cleartext",
+                     "secret_response")
+# A response body or header is where a server *issues* credentials: a token made in the view that
+# answers a login is sent to its owner by design. Only a secret the server keeps (a configured key,
+# an option declared secret, a loaded private key, a stored credential: the kind `stored_secret`)
+# must never be sent back, so only that kind reaches this class.
+_KEPT_ONLY = frozenset({"secret_response"})
 # Predictable values (the `random` module, `uuid.uuid1`) where an unguessable one is needed: a
 # token, password, salt, nonce or key, a cookie or session value.
 RANDOM_SINK_KINDS = ("random_secret",)
 # A password (a secret a person chose: guessable, so it needs a slow, salted hash) given to a fast digest.
 PASSWORD_SINK_KINDS = ("password_hash",)
-SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS
+# MD5 or SHA-1 where collisions matter: their output used as a credential or checked against one the
+# client sends (`weak_hash`, reached by the kind `fast_hash`), or a kept secret hashed with them into
+# a home-made MAC (`weak_hash_key`, reached by `stored_secret`). Both are `weak-hash-for-security`.
+HASH_SINK_KINDS = ("weak_hash", "weak_hash_key")
+SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + HASH_SINK_KINDS
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
 # once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
@@ -64,10 +76,13 @@ SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASS
 _LISTING_ONLY = frozenset({"markup"})
 _KIND_REACHES = {
     "untrusted": frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY,
-    "secret": frozenset(SECRET_SINK_KINDS),
+    "secret": frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY,
+    "stored_secret": frozenset(SECRET_SINK_KINDS) | {"weak_hash_key"},
+    "fast_hash": frozenset({"weak_hash"}),
     "weak_random": frozenset(RANDOM_SINK_KINDS),
-    "password": frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS),
-    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | frozenset(SECRET_SINK_KINDS),
+    "password": (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY) | frozenset(PASSWORD_SINK_KINDS),
+    # the client's own credential echoed back to it is no leak: not a response sink
+    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY),
     "filename": _LISTING_ONLY,
 }
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
@@ -106,7 +121,7 @@ _SOURCE_KEYS = {
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
     "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
-    "into_argument": _BOOL,
+    "into_argument": _BOOL, "unless_false": _STR,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -261,6 +276,7 @@ class SourceSpec:
     # the caller supplies is reproducible on purpose (its output is as secret as the seed, which is followed).
     unless_given_data: bool = False
     into_argument: bool = False  # the call makes its first argument a value of its kind (`random.shuffle(items)`)
+    unless_false: str = ""  # no source when this keyword is the constant False (`md5(data, usedforsecurity=False)`)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -330,8 +346,9 @@ class Specs:
     source_qualnames: dict[str, SourceSpec] = field(default_factory=dict)
     sink_calls: dict[str, list[SinkSpec]] = field(default_factory=dict)
     sink_methods: dict[str, list[SinkSpec]] = field(default_factory=dict)
-    subscript_stores: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's attribute name
-    subscript_qualnames: dict[str, SinkSpec] = field(default_factory=dict)  # by the container's qualified name
+    # by the container's attribute name (`response.headers[k] = v`: a header, and a secret sent in one)
+    subscript_stores: dict[str, list[SinkSpec]] = field(default_factory=dict)
+    subscript_qualnames: dict[str, list[SinkSpec]] = field(default_factory=dict)  # by the container's qualified name
     # Sinks by keyword on any call (`any_call_keywords`: the `password=` or `salt=` argument of whatever
     # is called): keyword -> the sinks naming it. An API's parameter name says what it takes.
     keyword_sinks: dict[str, list[SinkSpec]] = field(default_factory=dict)
@@ -416,7 +433,7 @@ def _source(entry: dict) -> SourceSpec:
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
-        into_argument=entry.get("into_argument", False),
+        into_argument=entry.get("into_argument", False), unless_false=entry.get("unless_false", ""),
         secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
 
@@ -470,9 +487,9 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
             for method in entry.get("methods", ()):
                 specs.sink_methods.setdefault(method, []).append(sink)
             for attribute in entry.get("subscript_stores", ()):
-                specs.subscript_stores[attribute] = sink
+                specs.subscript_stores.setdefault(attribute, []).append(sink)
             for qualname in entry.get("subscript_qualnames", ()):
-                specs.subscript_qualnames[qualname] = sink
+                specs.subscript_qualnames.setdefault(qualname, []).append(sink)
             for keyword in entry.get("any_call_keywords", ()):
                 specs.keyword_sinks.setdefault(keyword, []).append(sink)
             for assigned in entry.get("assigned_names", ()):

@@ -114,3 +114,7 @@ class ModuleSummary:
     # neutralised (a name reassigned from input later in a loop body): the verdicts' "given only
     # constants" defers to this.
     varies: tuple[int, ...] = ()
+    # Declared secrets (secreview.analysis.declared_secrets): the keys this module declares secret, and
+    # its sources that are secrets only if some module of the project declares their key.
+    declared: tuple[str, ...] = ()
+    pending: tuple[tuple[int, str], ...] = ()  # (source index, declaration key)

@@ -36,6 +36,7 @@ from secreview.analysis import (
     flags,
     steps,
 )
+from secreview.analysis.declared_secrets import declarations
 from secreview.analysis.instance_fields import library_fields
 from secreview.analysis.names import BUILTINS, Binding
 from secreview.analysis.specs import SourceSpec, Specs, load
@@ -423,7 +424,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
         cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
-        varies=tuple(sorted(mod.varies)))
+        varies=tuple(sorted(mod.varies)),
+        declared=declarations(tree, source, mod.imported, mod.names.qualname), pending=tuple(sorted(mod.pending.items())))
 
 
 def _stem(path: str) -> str:

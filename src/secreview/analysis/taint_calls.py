@@ -155,7 +155,8 @@ class CallMatching:
         if not everything and not receiver:
             return self._clean_call(node, func, method, qual, known, args, keywords, star, bound, own)
         # sources
-        if known.source is not None and not (known.source.unless_given_data and everything):
+        if known.source is not None and not (known.source.unless_given_data and everything) \
+                and not (known.source.unless_false and self._said_false(node, known.source.unless_false)):
             if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
                 self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
             return self._into_argument(node, known.source, self._call_source(node, func, receiver, known.source))
@@ -270,7 +271,8 @@ class CallMatching:
                     own: bool) -> frozenset:
         """A call given no tainted value: only a source or a function of the project can return taint."""
         mod = self.mod
-        if known.source is not None:
+        if known.source is not None and not (known.source.unless_false
+                                             and self._said_false(node, known.source.unless_false)):
             return self._into_argument(node, known.source, mod.new_source(node, known.source))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
@@ -331,6 +333,10 @@ class CallMatching:
             sink_events.check(self, sink, node, func, args, keywords, star, receiver)
         if keywords and self.mod.specs.keyword_sinks:
             sink_events.by_keyword(self, node, func, args, keywords, receiver)
+
+    def _said_false(self, node: ast.Call, keyword: str) -> bool:
+        """The call passes `keyword=False` (`hashlib.md5(data, usedforsecurity=False)`: not for security)."""
+        return any(kw.arg == keyword and self.mod.names.constant_value(kw.value) is False for kw in node.keywords)
 
     def _into_argument(self, node: ast.Call, spec: SourceSpec, made: frozenset) -> frozenset:
         """`random.shuffle(chars)`: the source's value is its first argument, changed in place."""

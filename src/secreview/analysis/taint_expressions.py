@@ -17,6 +17,7 @@ from secreview.analysis import (
     sink_events,
     url_query,
 )
+from secreview.analysis.declared_secrets import read_key
 from secreview.analysis.summaries import EMPTY
 from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler, param_names
 from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, record_identifier, spell
@@ -88,6 +89,9 @@ class ExpressionEvaluation:
         value = node.value
         if attr in _TYPE_ATTRIBUTES:
             return EMPTY
+        declared = read_key(node)
+        if declared:  # `CONF.vmware.host_password`: secret if the project declares the option so
+            return mod.declared_read(node, declared, self.qualname)
         candidates = mod.receiver_attrs.get(attr)
         if candidates or self.class_sources:
             receiver = spell(value, 2)

@@ -189,6 +189,21 @@ _RULES = (
                 "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
                 "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
                 "exception (or a class of the module deriving from one)"),
+    _Doc("secret_response", "secret-in-response", "Kept secret sent in an HTTP response", "200", Severity.HIGH,
+         "Whoever can call the endpoint (or read a proxy's, a browser's or a client library's copy of the "
+         "response) gets the key the server signs sessions with, a database password or a private key: "
+         "every session, every account, every signed value.",
+         '@app.route("/debug/config")\ndef show_config():\n    return jsonify(secret=settings.SECRET_KEY, db=DB_URL)',
+         '@app.route("/debug/config")\ndef show_config():\n    return jsonify(db=strutils.mask_password(DB_URL))',
+         "Never send a secret the server keeps: leave it out of the body and headers, or mask it "
+         "(oslo_utils.strutils.mask_password, mask_dict_password). Issue a credential of the user's own instead.",
+         origin="Follows secrets the server keeps, judged by where the value was made and never by its name: "
+                "Django's `settings.SECRET_KEY`, an oslo.config option declared `secret=True` (read as "
+                "`CONF.group.name` anywhere in the project), pydantic's `get_secret_value()`, a loaded private "
+                "key. A token made in the view for the user who asked (`secrets.token_urlsafe()`, an HMAC, a "
+                "derived key) is issued by design and never reported. Evidence needed: such an origin, and a "
+                "path from it to a response body (`HttpResponse`, `JsonResponse`, `jsonify`, `make_response`, "
+                "aiohttp's and Pyramid's `Response`) or a response header, not masked on the way"),
     _Doc("cleartext", "cleartext-credentials-telnet", "Password or token written to a Telnet session", "319",
          Severity.HIGH,
          "Telnet sends every byte unencrypted: a password answered at its login prompt can be read by anyone "
@@ -260,6 +275,30 @@ _RULES = (
                 "the finding says so). Evidence needed: a path from such a value to the data of a fast digest "
                 "(`hashlib.md5/sha1/sha256/...`, `hashlib.new`); a key-derivation function on the way "
                 "(`pbkdf2_hmac`, `scrypt`, bcrypt, argon2) makes a key, not a password"),
+    _Doc("weak_hash", "weak-hash-for-security", "MD5 or SHA-1 used for a security purpose", "328", Severity.MEDIUM,
+         "Collisions for MD5 and SHA-1 are practical: a digest that authenticates something (a token, a "
+         "signature checked against the client's, a cookie, a keyed digest of a secret) can be forged, and "
+         "`md5(key + message)` also lets anyone extend a signed message (length extension).",
+         'signature = hashlib.md5(settings.SECRET_KEY.encode() + body).hexdigest()\n'
+         'if signature != request.headers["X-Signature"]:\n    abort(403)',
+         'signature = hmac.new(settings.SECRET_KEY.encode(), body, hashlib.sha256).hexdigest()\n'
+         'if not hmac.compare_digest(signature, request.headers["X-Signature"]):\n    abort(403)',
+         "Authenticate with HMAC-SHA-256 (hmac.new(key, msg, hashlib.sha256)) and compare with "
+         "hmac.compare_digest; make tokens with secrets.token_urlsafe(). If the digest is not "
+         "security-relevant, say so with usedforsecurity=False.",
+         origin="Follows MD5 and SHA-1 output (`hashlib.md5/sha1`, PyCryptodome's `MD5/SHA1.new`, "
+                "oslo.utils `secretutils.md5`; not with `usedforsecurity=False`), judged by where the digest "
+                "goes and never by the name it is stored in. Cache keys, ETags (compared with "
+                "`If-None-Match`), file names, dedup and checksums compared with another digest the code "
+                "made are not findings; nor are HMAC-MD5 and HMAC-SHA1, since HMAC does not rely on collision "
+                "resistance (RFC 6151); a password given to any fast digest is `fast-hash-for-password`. "
+                "Evidence needed: a path from the digest to a credential keyword of any call (`token=`, "
+                "`password=`, `signature=`, `api_key=`), a cookie value, or an `==`/`!=` against a "
+                "credential the client sends (an `Authorization` or signature header); or a path from a "
+                "secret the server keeps (Django's `SECRET_KEY`, an oslo.config option declared secret, "
+                "pydantic's `get_secret_value()`) into the data of MD5 or SHA-1 (a home-made MAC), followed"),
+    _Doc("weak_hash_key", "weak-hash-for-security", "MD5 or SHA-1 used for a security purpose", "328",
+         Severity.MEDIUM, "", "", "", ""),
     _Doc("argument", "taint-argument-injection", "Untrusted data may be read as an option of a command", "88",
          Severity.MEDIUM,
          "A value starting with `-` becomes an option of git, ssh, curl or tar: `--upload-pack=cmd`, "
@@ -299,9 +338,12 @@ _TARGETS = {
     "secret_log": "a log record (message or arguments)", "secret_compare": "an `==` or `!=` comparison with data",
     "random_secret": "a use that needs an unguessable value",
     "secret_error": "an exception message",
+    "secret_response": "an HTTP response body or header",
     "cleartext": "a Telnet session (sent unencrypted)",
     "cookie_secure": "a cookie without the Secure flag", "cookie_httponly": "a cookie without the HttpOnly flag",
     "password_hash": "the data of a fast digest",
+    "weak_hash": "a credential, a cookie or a check of the client's credential",
+    "weak_hash_key": "the data of MD5 or SHA-1 (a home-made MAC)",
     "decompress": "a decompression without a size bound",
 }
 
@@ -325,8 +367,11 @@ def _carrier(doc: _Doc):  # type: ignore[no-untyped-def]
 
 
 for _doc in _RULES:
+    if not _doc.harm:
+        continue  # a further sink class of a rule documented by an earlier entry (weak_hash_key)
+    _kinds = tuple(d.kind for d in _RULES if d.id == _doc.id)
     rule(id=_doc.id, name=_doc.name, cwe=_doc.cwe, severity=_doc.severity, confidence=Confidence.HIGH,
-         fix=_doc.fix, tags=(TAG, _doc.kind))(_carrier(_doc))
+         fix=_doc.fix, tags=(TAG, *_kinds))(_carrier(_doc))
 
 TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
 _CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}

@@ -15,10 +15,11 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
+from secreview.analysis.declared_secrets import DECLARED_OPTION
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
-from secreview.analysis.values import short
+from secreview.analysis.values import short, spell
 from secreview.sources.parse import split_lines
 
 NOCUT: frozenset = frozenset()
@@ -54,6 +55,10 @@ class ModuleState:
         self.server_keys: dict[int, frozenset[str]] = {}  # source index -> keys of it the server fills
         # source index -> (keys of it that hold a credential, the cuts of a value of both kinds)
         self.secret_keys: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+        # source index -> the declaration key that makes it a secret, if the project declares it
+        # (secreview.analysis.declared_secrets: `CONF.vmware.host_password`)
+        self.pending: dict[int, str] = {}
+        self.pending_reads: dict[tuple[str, str], int] = {}  # (function, key) -> its pending source
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -177,6 +182,21 @@ class ModuleState:
         if spec.secret_keys:
             self.secret_keys[index] = (spec.secret_keys, both_kinds(spec))
         return frozenset({("s", index, spec.not_for)})
+
+    def declared_read(self, node: ast.AST, key: str, function: str) -> frozenset:
+        """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source.
+
+        One source per function and key: Nova reads `CONF.libvirt.virt_type` 283 times, and each read
+        of its own would only multiply the atoms every summary and the link carry.
+        """
+        index = self.pending_reads.get((function, key))
+        if index is not None:
+            return frozenset({("s", index, DECLARED_OPTION.not_for)})
+        taint = self.new_source(node, DECLARED_OPTION, spell(node, 3))  # `CONF.group.name`: no unparse
+        for atom in taint:
+            self.pending[atom[1]] = key
+            self.pending_reads[(function, key)] = atom[1]
+        return taint
 
     def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
         """`request.args` seen as part of `request.args['x']`: describe the whole expression.

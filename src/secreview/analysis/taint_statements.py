@@ -267,10 +267,11 @@ class StatementTransfer:
             self.ev(target.slice)  # type: ignore[attr-defined]
             specs = self.mod.specs
             kind = type(container)
-            sink = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
+            sinks = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
                 specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name and taint else None  # type: ignore[attr-defined]
-            if sink is not None and (not sink.receivers or kind is ast.Name
-                                     or spell(container.value, 2) in sink.receivers):  # type: ignore[attr-defined]
+            for sink in sinks or ():
+                if sink.receivers and kind is not ast.Name and spell(container.value, 2) not in sink.receivers:  # type: ignore[attr-defined]
+                    continue
                 if not taint:  # `response.headers["Expires"] = formatdate(t)`: what the pattern rule defers to
                     sink_events.constant_store(self, target, value, sink)  # type: ignore[arg-type]
                 elif sink.unless_imports.isdisjoint(self.mod.imported) and not restores.own_value(self, container, value):

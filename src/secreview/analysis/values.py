@@ -10,7 +10,7 @@ import ast
 import re
 
 from secreview.analysis import neutralisers
-from secreview.analysis.specs import ALL, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS, UNMODELLED
+from secreview.analysis.specs import ALL, HASH_SINK_KINDS, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS, UNMODELLED
 from secreview.analysis.summaries import EMPTY
 
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
@@ -31,7 +31,8 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
     return frozenset((a[0], a[1], a[2] | cuts) for a in taint)
 
 
-SECRET_SINKS = frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS)  # what secret kinds reach
+# what secret kinds (and digests) reach
+SECRET_SINKS = frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS) | frozenset(HASH_SINK_KINDS)
 # Calls outside the project whose result is their argument's text, re-encoded: a secret stays one.
 _SECRET_CARRIERS = frozenset({
     "str", "bytes", "bytearray", "repr", "format", "base64.b64encode", "base64.urlsafe_b64encode",

@@ -4,7 +4,8 @@ In Flask (and Quart) a view may return a str, or a tuple `(body, status)`,
 `(body, headers)`, `(body, status, headers)`; the str becomes the response
 body with content type text/html. Request data in it is cross-site scripting
 (CWE-79), unless escaped; a value placed in the headers is header injection
-(CWE-113). A dict or list becomes JSON (`jsonify`), which is neither.
+(CWE-113). A dict or list becomes JSON (`jsonify`), which is neither. Whatever
+the view returns is sent, so a secret the server keeps in it is exposed (CWE-200).
 
 The taint pass marks a function an *HTML view* when a route spec with
 `returns_html = true` matches its decorator, and asks `returned` at each
@@ -27,6 +28,8 @@ if TYPE_CHECKING:
     from secreview.analysis.taint_pass import FunctionPass
 
 BODY = SinkSpec(kind="xss", label="the HTML body a view returns")
+# Whatever a view returns is sent (a dict or list as JSON): a secret the server keeps must not be in it.
+SENT = SinkSpec(kind="secret_response", label="the body a view returns")
 HEADER = SinkSpec(kind="header", label="a header of the response a view returns")
 
 
@@ -69,10 +72,12 @@ def returned(fn: FunctionPass, stmt: ast.Return) -> None:
         last = value.elts[-1]  # type: ignore[union-attr]
         if len(value.elts) > 1 and type(last) is ast.Dict:  # type: ignore[union-attr]
             headers = last
-    if body is not None and is_text(fn, body):
+    if body is not None:
         taint = fn.ev(body)
         if taint:
-            sink_events.record(fn, BODY, taint, stmt, f"return {_text(body)}")
+            if is_text(fn, body):
+                sink_events.record(fn, BODY, taint, stmt, f"return {_text(body)}")
+            sink_events.record(fn, SENT, taint, stmt, f"return {_text(body)}")
     if headers is not None:
         for header_value in headers.values:  # type: ignore[attr-defined]
             taint = fn.ev(header_value)

@@ -10,114 +10,18 @@ from secreview.core.model import Confidence, Severity
 from secreview.rules.access_control import session_cookie_name
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
-    PASSWORD,
-    SENSITIVE,
     assigned_names,
     enclosing_def,
     in_tests,
     mention_gate,
-    mentions,
     name_of,
-    sensitive_purpose,
     settings_written,
     test_context_named,
     walk_body,
 )
 
-FAST_HASHES = (
-    "hashlib.md5", "hashlib.sha1", "hashlib.sha224", "hashlib.sha256", "hashlib.sha384",
-    "hashlib.sha512", "hashlib.sha3_256", "hashlib.sha3_512", "hashlib.blake2b", "hashlib.blake2s",
-    "hashlib.new",
-)
-
-
-def _password_hint(node: ast.Call, ctx: Context) -> str | None:
-    """The password-like name a hash call digests or stores into, if any."""
-    if ctx.call_name(node) == "hashlib.new":
-        data = argument(node, 1, "data")
-    else:
-        data = argument(node, 0, "string")
-    return (mentions(data, PASSWORD) if data is not None else None) or sensitive_purpose(ctx, PASSWORD)
-
-
-_UNIQUENESS_ONLY = re.compile(r"^c?nonce$|^salt$|tokeni[sz]", re.IGNORECASE)
-
-
-_RANDOM_BYTES = ("os.urandom", "secrets.", "uuid.uuid4")
-
-
-@rule(
-    id="weak-hash-for-security",
-    tests=False,
-    name="MD5 or SHA-1 used for a security purpose",
-    cwe="328",
-    severity=Severity.MEDIUM,
-    confidence=Confidence.MEDIUM,
-    calls=("hashlib.md5", "hashlib.sha1", "hashlib.new", "hmac.new", "Crypto.Hash.MD5.new", "Crypto.Hash.SHA1.new"),
-    bandit=("B303", "B324"),
-    fix="Use SHA-256 or stronger (hashlib.sha256, hmac.new(key, msg, 'sha256')); if the digest is not "
-    "security-relevant, say so with usedforsecurity=False.",
-)
-def weak_hash_for_security(node: ast.Call, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds MD5 and SHA-1 used for tokens, signatures, secrets or integrity
-    checks (judged from the surrounding names), including `hmac.new` with an
-    MD5 digestmod and `hashlib.new("md5")`. HMAC-SHA1 (sound, and required
-    by TOTP) and digests that only need to be unique (nonces) are not
-    reported.
-
-    ## Why is this bad
-    Collisions for both are practical; a signature or integrity check built
-    on them can be forged (CWE-328). MD5 for a cache key is fine and is not
-    reported.
-
-    ## Example
-    ```python
-    signature = hashlib.md5(secret + payload).hexdigest()
-    ```
-
-    ## Use instead
-    ```python
-    signature = hmac.new(secret, payload, hashlib.sha256).hexdigest()
-    ```
-    """
-    if is_false(getattr(keyword(node, "usedforsecurity"), "value", None)):
-        return
-    parent = ctx.parent
-    if isinstance(parent, ast.Attribute) and parent.attr in ("block_size", "digest_size", "name"):
-        return  # asks the algorithm's sizes, hashes nothing
-    if in_tests(ctx):
-        return
-    name = ctx.call_name(node) or ""
-    if name == "hashlib.new":
-        algo = ctx.constant_value(argument(node, 0, "name"))
-        if not (isinstance(algo, str) and algo.lower() in ("md5", "sha1")):
-            return
-        algorithm = algo.lower()
-        data = argument(node, 1, "data")
-    elif name == "hmac.new":
-        digestmod = argument(node, 2, "digestmod")
-        digest_name = (ctx.qualname(digestmod) if digestmod is not None else None) or str(ctx.constant_value(digestmod))
-        if not digest_name.lower().endswith("md5"):
-            return  # HMAC-SHA1 does not rely on collision resistance and is still sound (RFC 6151, NIST)
-        algorithm = f"HMAC-{digest_name.rsplit('.', 1)[-1].upper()}"
-        data = None
-    else:
-        algorithm = name.rsplit(".", 1)[-1].upper()
-        data = argument(node, 0, "string")
-    if name != "hmac.new" and _password_hint(node, ctx):
-        return  # a password: fast-hash-for-password (CWE-916) follows it from where it comes from
-    if isinstance(data, ast.Call) and (ctx.call_name(data) or "").startswith(_RANDOM_BYTES):
-        return  # `sha1(os.urandom(64)).hexdigest()`: a random marker; nothing to collide with
-    hint = (mentions(data, SENSITIVE) if data is not None else None) or sensitive_purpose(ctx)
-    if hint is not None and _UNIQUENESS_ONLY.search(hint):
-        hint = None  # a nonce, salt or tokenizer needs uniqueness, not collision resistance
-    if name == "hmac.new":
-        hint = hint or "an HMAC"
-    if hint is None:
-        return
-    ctx.report(node, f"{algorithm} protects `{hint}`; collisions in {algorithm} are practical, so it can be forged.")
+# `weak-hash-for-security` (MD5 and SHA-1 for a security purpose) is a flow rule: where a digest goes
+# decides, not the name it is stored in (secreview.analysis.taint_rules, rules/specs/hashes.toml).
 
 
 # -- ciphers, modes, IVs and key sizes -----------------------------------------

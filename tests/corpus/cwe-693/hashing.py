@@ -25,12 +25,20 @@ def store_password_properly(user, password, salt):
     user.pw_hash = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
 
 
-def sign(secret, payload):
+def sign(payload):
+    from django.conf import settings
     # ruleid: weak-hash-for-security
-    signature = hashlib.md5(secret + payload).hexdigest()
-    # ruleid: weak-hash-for-security
-    mac = hmac.new(secret, payload, hashlib.md5)
+    signature = hashlib.md5(settings.SECRET_KEY.encode() + payload).hexdigest()
+    # HMAC does not rely on the digest's collision resistance (RFC 6151): HMAC-MD5 still authenticates.
+    # ok: weak-hash-for-security
+    mac = hmac.new(settings.SECRET_KEY.encode(), payload, hashlib.md5)
     return signature, mac
+
+
+def sign_with_a_parameter(secret, payload):
+    # A parameter named `secret` is not known to hold one: the name alone decides nothing.
+    # ok: weak-hash-for-security
+    return hashlib.md5(secret + payload).hexdigest()
 
 
 def totp_code(secret, counter_bytes):
