@@ -15,8 +15,9 @@ receiver on, and says so in the finding, whose confidence drops one level
 (`UNMODELLED`).
 
 Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
-untrusted data, secret material, a password, weak randomness, or a credential the client sends,
-`untrusted_secret`, which is both request data and a secret), and a value reaches only the sink
+untrusted data, secret material, a password, weak randomness, a credential the client sends,
+`untrusted_secret`, which is both request data and a secret, or a literal of the code that may be a
+credential, `literal`, made by the pass itself: `secreview.analysis.credentials`), and a value reaches only the sink
 classes of its kind. Sinks of a kind are often named by what a parameter *is*, not by the
 function: `any_call_keywords` (the `password=` or `salt=` argument of whatever is called),
 `assigned_names` (a store into `session_id = ...`: the weakest evidence, with a low `confidence`),
@@ -55,7 +56,10 @@ SECRET_SINK_KINDS = ("secret_log", "secret_compare", "secret_error", "cookie_sec
 RANDOM_SINK_KINDS = ("random_secret",)
 # A password (a secret a person chose: guessable, so it needs a slow, salted hash) given to a fast digest.
 PASSWORD_SINK_KINDS = ("password_hash",)
-SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS
+# A credential parameter (a driver's `password=`, the key of a MAC or cipher, a client's token): a
+# literal written in the code that reaches one is a hard-coded credential (analysis.credentials).
+CREDENTIAL_SINK_KINDS = ("credential_password", "credential_key", "credential_token")
+SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + CREDENTIAL_SINK_KINDS
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
 # once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
@@ -69,6 +73,7 @@ _KIND_REACHES = {
     "password": frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS),
     "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | frozenset(SECRET_SINK_KINDS),
     "filename": _LISTING_ONLY,
+    "literal": frozenset(CREDENTIAL_SINK_KINDS),
 }
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""

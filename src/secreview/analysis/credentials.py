@@ -1,0 +1,242 @@
+"""Hard-coded credentials as a value kind: where the taint pass makes a literal a source.
+
+A literal is a credential by where it goes (`rules/specs/credentials.toml`: a
+driver's `password=`, the key of a MAC or cipher, a client's token), never by
+the name it is stored in. The pass makes a literal a source (kind `literal`,
+whose values reach only the credential sink classes) where a path the engine
+follows can take it to such a parameter:
+
+* bound to a name: `DB_PASSWORD = "..."` at module level (another module that
+  imports it reads it through `ModuleSummary.constants`), in a function, or in a
+  class body (`self.password` in the class's methods: a field);
+* a parameter's default (`def connect(password="...")`);
+* the fallback of an environment lookup (`os.environ.get("DB_PASSWORD", "...")`);
+* given directly where a credential sink takes it (`psycopg2.connect(password="...")`,
+  `hmac.new(b"...", msg, sha256)`), and a store that takes a key
+  (`app.secret_key = "..."`, `app.config["SECRET_KEY"] = "..."`).
+
+Literals anywhere else (dict entries, messages, other calls' arguments) are not
+followed: making every literal a source would fill the summaries with text that
+no credential sink reads. Nor are literals of test modules (fixtures), or text
+that is no credential (`credential_values`: placeholders, templates, variable
+names, paths, password hashes).
+
+A module constant imported elsewhere is a symbolic atom `("m", qualname, cuts)`
+that the link resolves against the defining module's `constants`. It is made
+only for upper-case names (PEP 8's spelling of a constant), and an attribute of
+one is none of it (`CONF.database`): otherwise every configuration object
+imported across a project would travel through its summaries.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import TYPE_CHECKING
+
+from secreview.analysis.credential_values import literal_text, looks_like_placeholder, masked
+from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, VALUE_KINDS, SinkSpec, SourceSpec, Specs
+from secreview.analysis.summaries import EMPTY
+from secreview.analysis.values import short
+from secreview.model import Confidence
+from secreview.rules.base import is_test_path
+
+if TYPE_CHECKING:
+    from secreview.analysis.taint import _FunctionPass, _Module
+
+CUTS = VALUE_KINDS["literal"]  # a literal reaches the credential sink classes only
+CONSTANT = "m"  # the atom of a module constant another module defines
+LITERAL = SourceSpec(label="a literal written in the code", confidence=Confidence.HIGH, kind="literal",
+                     not_for=CUTS)
+FALLBACK = SourceSpec(label="the literal fallback of an environment lookup (used whenever the variable is unset)",
+                      confidence=Confidence.MEDIUM, kind="literal", not_for=CUTS)
+_ENV_LOOKUPS = frozenset({"os.environ.get", "os.getenv", "os.environ.setdefault"})
+_ENV_METHODS = frozenset({"get", "getenv", "setdefault"})
+# Flask (and Quart) sign the session cookie with `app.secret_key`, also set as `app.config["SECRET_KEY"]`.
+_APPS = frozenset({"flask.Flask", "quart.Quart", "flask.current_app", "quart.current_app"})
+_APP_KEY = SinkSpec(kind="credential_key", label="the secret key of a Flask application (it signs the session cookie)")
+_CONFIG_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "SECRET_KEY_FALLBACKS"})
+
+
+def enabled(path: str) -> bool:
+    """Whether literals of the module at `path` may be credentials: not in test code (fixtures)."""
+    return not is_test_path(path)
+
+
+def literal(mod: _Module, node: ast.expr, spec: SourceSpec = LITERAL) -> frozenset:
+    """The source a literal is, or nothing for text that cannot be a credential."""
+    if type(node) is not ast.Constant:
+        return EMPTY
+    text = literal_text(node.value)  # type: ignore[attr-defined]
+    if text is None or looks_like_placeholder(text):
+        return EMPTY
+    taint = mod.new_source(node, spec, masked(text))
+    index = next(iter(taint))[1]
+    mod.literal_sources.add(index)
+    info = mod.sources[index]
+    if not info.line_text:
+        mod.sources[index] = info._replace(line_text=mod.line_text(info.line))
+    return taint
+
+
+def bound(fn: _FunctionPass, value: ast.expr) -> frozenset:
+    """The source an assigned value holds: a literal, or an environment lookup's literal fallback."""
+    kind = type(value)
+    if kind is ast.Constant:
+        return literal(fn.mod, value)
+    return fallback(fn, value) if kind is ast.Call else EMPTY  # type: ignore[arg-type]
+
+
+def fallback(fn: _FunctionPass, call: ast.Call) -> frozenset:
+    """`os.environ.get("DB_PASSWORD", "...")`: the literal used whenever the variable is unset."""
+    args, func = call.args, call.func
+    if len(args) < 2 or type(args[1]) is not ast.Constant or type(func) is not ast.Attribute \
+            or func.attr not in _ENV_METHODS or fn.resolve(func) not in _ENV_LOOKUPS:  # type: ignore[attr-defined]
+        return EMPTY
+    return literal(fn.mod, args[1], FALLBACK)
+
+
+def defaults(fn: _FunctionPass, given: dict[str, ast.expr]) -> None:
+    """Parameters with a literal default hold it whenever a caller leaves them out."""
+    env = fn.env
+    for name, default in given.items():
+        taint = literal(fn.mod, default)
+        if taint:
+            env[name] = env.get(name, EMPTY) | taint  # type: ignore[union-attr]
+
+
+def class_attributes(mod: _Module, node: ast.ClassDef, qual: str) -> None:
+    """`class Config: DB_PASSWORD = "..."`: what the class's methods read as `self.DB_PASSWORD` (a field
+    written by the module body, where the class statement runs)."""
+    writer = f"{mod.module}.<module>"
+    for stmt in node.body:
+        kind = type(stmt)
+        if kind is ast.Assign:
+            targets = stmt.targets  # type: ignore[attr-defined]
+        elif kind is ast.AnnAssign and stmt.value is not None:  # type: ignore[attr-defined]
+            targets = [stmt.target]  # type: ignore[attr-defined]
+        else:
+            continue
+        if type(stmt.value) is not ast.Constant:  # type: ignore[attr-defined]
+            continue
+        taint = literal(mod, stmt.value)  # type: ignore[attr-defined]
+        if taint:
+            for target in targets:
+                if type(target) is ast.Name:
+                    mod.fields.append((f"{qual}.{target.id}", writer, taint))
+
+
+def at_call(fn: _FunctionPass, node: ast.Call, qual: str | None, method: str | None, args: list[frozenset],
+            keywords: list[tuple[str, frozenset]]) -> None:
+    """Literals given directly where the call takes a credential become sources (in `args`/`keywords`)."""
+    names, by_call, by_method = _credential_parameters(fn.mod.specs)
+    if keywords:
+        position = 0
+        for kw in node.keywords:
+            if kw.arg is None:
+                continue
+            if kw.arg in names:
+                taint = _given(fn, kw.value)
+                if taint:
+                    keywords[position] = (kw.arg, keywords[position][1] | taint)
+            position += 1
+    positions = by_call.get(qual) if qual is not None else None
+    if positions is None and method is not None:
+        positions = by_method.get(method)
+    if positions:
+        given = node.args
+        for index in positions:
+            if index < len(given) and type(given[index]) is not ast.Starred:
+                taint = _given(fn, given[index])
+                if taint:
+                    args[index] = args[index] | taint
+
+
+def _given(fn: _FunctionPass, value: ast.expr) -> frozenset:
+    kind = type(value)
+    if kind is ast.Constant:
+        return literal(fn.mod, value)
+    return fallback(fn, value) if kind is ast.Call else EMPTY  # type: ignore[arg-type]
+
+
+_PARAMETERS: dict[int, tuple[Specs, tuple[frozenset[str], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]]] = {}
+
+
+def _credential_parameters(specs: Specs) -> tuple[frozenset[str], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """(keywords, positions by called name, positions by method name) of the credential sinks of `specs`."""
+    known = _PARAMETERS.get(id(specs))
+    if known is not None and known[0] is specs:
+        return known[1]
+    kinds = frozenset(CREDENTIAL_SINK_KINDS)
+    names = frozenset(name for name, sinks in specs.keyword_sinks.items() if any(s.kind in kinds for s in sinks))
+    by_call: dict[str, tuple[int, ...]] = {}
+    by_method: dict[str, tuple[int, ...]] = {}
+    for table, found in ((specs.sink_calls, by_call), (specs.sink_methods, by_method)):
+        for name, sinks in table.items():
+            mine = [s for s in sinks if s.kind in kinds]
+            if mine:
+                found[name] = tuple(sorted({p for s in mine for p in s.args}))
+                names |= frozenset(k for s in mine for k in s.keywords)
+    answer = (names, by_call, by_method)
+    _PARAMETERS.clear()
+    _PARAMETERS[id(specs)] = (specs, answer)
+    return answer
+
+
+def stored(fn: _FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
+    """`app.secret_key = ...` and `app.config["SECRET_KEY"] = ...`: the store is where the key is used."""
+    from secreview.analysis.sink_events import record
+
+    for target in stmt.targets:
+        kind = type(target)
+        if kind is ast.Attribute:
+            if target.attr == "secret_key" and fn.resolve(target.value) in _APPS:  # type: ignore[attr-defined]
+                record(fn, _APP_KEY, taint, stmt, short(stmt))
+        elif kind is ast.Subscript:
+            container, key = target.value, target.slice  # type: ignore[attr-defined]
+            if type(container) is ast.Attribute and container.attr == "config" and type(key) is ast.Constant \
+                    and key.value in _CONFIG_KEYS:  # type: ignore[attr-defined]
+                record(fn, _APP_KEY, taint, stmt, short(stmt))
+
+
+def imported(mod: _Module, name: str) -> frozenset:
+    """A constant imported from another module of the project (`from settings import DB_PASSWORD`)."""
+    found = mod.constant_memo.get(name)
+    if found is None:
+        binding = mod.names.module_scope.names.get(name)
+        qual = binding.qualname if binding is not None and binding.kind == "import" else None
+        found = mod.constant_memo[name] = _constant(mod, qual) if qual else EMPTY
+    return found
+
+
+def attribute(fn: _FunctionPass, node: ast.Attribute) -> frozenset:
+    """`settings.DB_PASSWORD`, `config.Production.DB_PASSWORD`: a constant of a module of the project."""
+    qual = fn.resolve(node)
+    return _constant(fn.mod, qual) if qual is not None and "." in qual else EMPTY
+
+
+def _constant(mod: _Module, qual: str) -> frozenset:
+    if mod.external(qual) or qual.partition(".")[0] == mod.top and qual.startswith(mod.module + "."):
+        return EMPTY  # a library's, or this module's own (its module_env holds it)
+    return frozenset({(CONSTANT, qual, CUTS)})
+
+
+def only_constants(taint: frozenset) -> bool:
+    """The value is imported constants only: an attribute of it (`CONF.database`) is none of them."""
+    for atom in taint:
+        if atom[0] != CONSTANT:
+            return False
+    return True
+
+
+def constants(mod: _Module, module_env: dict[str, frozenset]) -> dict[str, frozenset]:
+    """The module-level names holding a literal that may be a credential (or another module's constant):
+    what other modules import (`ModuleSummary.constants`)."""
+    found: dict[str, frozenset] = {}
+    literals = mod.literal_sources
+    for name, taint in module_env.items():
+        if not taint or "." in name or name[0] == "=":
+            continue
+        kept = frozenset(a for a in taint if a[0] == CONSTANT or a[0] == "s" and a[1] in literals)
+        if kept:
+            found[name] = kept
+    return found
