@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis.credential_values import literal_text, looks_like_placeholder, masked
 from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, VALUE_KINDS, SinkSpec, SourceSpec, Specs
-from secreview.analysis.summaries import EMPTY
+from secreview.analysis.summaries import EMPTY, SinkEvent, SourceInfo
 from secreview.analysis.values import short
-from secreview.model import Confidence
+from secreview.model import Confidence, Location
 from secreview.rules.base import is_test_path
 
 if TYPE_CHECKING:
@@ -240,3 +240,15 @@ def constants(mod: _Module, module_env: dict[str, frozenset]) -> dict[str, froze
         if kept:
             found[name] = kept
     return found
+
+
+def at_literal(source_path: str, source: SourceInfo, sink: SinkEvent, sink_path: str,
+               via: str) -> tuple[Location, str, str]:
+    """(location, line text, message) of a hard-coded credential finding: where the literal is written,
+    citing the use that makes it a credential (the flow's sink) and how it got there (`via`)."""
+    where = "" if sink_path == source_path else f" in {sink_path}"
+    fallback = "" if source.label == LITERAL.label else f", {source.label},"
+    message = (f"The literal {source.description}{fallback} reaches {sink.label} in `{sink.description}` (line "
+               f"{sink.line}{where}){via}: anyone who can read the code or its history has this credential, "
+               "and changing it needs a release.")
+    return Location(source_path, source.line, source.column), source.line_text, message

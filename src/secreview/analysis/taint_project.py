@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "14"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7)
+PASS_VERSION = "15"  # 15: literals that may be credentials, module constants across modules (creds7); 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7)
 # 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6); 11: loop bodies to a fixed point,
 # unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 
@@ -169,7 +169,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     could not prove constant (`varies`: lines).
     """
     from secreview import suppress
-    from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
+    from secreview.analysis.taint_rules import FLOW_ONLY_RULES, TAINT_CWES, cwe_of
     from secreview.review.verdicts import file_verdicts
     from secreview.rules.base import is_test_path
 
@@ -181,7 +181,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         review = _without_pattern(review, safe, dead)
     if not found:
         return review
-    taint_ids = frozenset(TAINT_RULES.values())
+    taint_ids = FLOW_ONLY_RULES  # (a rule that is also a pattern rule gives way to its own flow on a line)
     # A waiver of the pattern finding on the same sink (line and CWE) waives the taint finding too.
     pattern_waived = {(f.location.line, f.cwe): f.suppressed for f in review.suppressed
                       if f.rule_id not in taint_ids}
