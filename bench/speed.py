@@ -27,7 +27,6 @@ to the floor for each, checks the targets of issue 7, and writes a JSON record.
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import platform
@@ -110,7 +109,7 @@ def prepare_sdist(workdir: Path, name: str, requirement: str | None = None) -> P
 
 
 def python_files(root: Path) -> list[str]:
-    from secreview.discover import discover
+    from secreview.sources.discover import discover
 
     return discover([str(root)], (), use_gitignore=False).files
 

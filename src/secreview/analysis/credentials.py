@@ -37,7 +37,7 @@ from secreview.analysis.credential_values import literal_text, looks_like_placeh
 from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, VALUE_KINDS, SinkSpec, SourceSpec, Specs
 from secreview.analysis.summaries import EMPTY, SinkEvent, SourceInfo
 from secreview.analysis.values import short
-from secreview.model import Confidence, Location
+from secreview.core.model import Confidence, Location
 from secreview.rules.base import is_test_path
 
 if TYPE_CHECKING:

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 
 Atom = tuple
 Taint = frozenset

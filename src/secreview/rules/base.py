@@ -20,9 +20,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from secreview.analysis.names import NameModel
+from secreview.core.model import Confidence, Evidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
-from secreview.model import Confidence, Evidence, Finding, Location, Severity, Step
-from secreview.parse import split_lines
+from secreview.sources.parse import split_lines
 
 Check = Callable[[ast.AST, "Context"], None]
 
