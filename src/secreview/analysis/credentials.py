@@ -41,7 +41,8 @@ from secreview.core.model import Confidence, Location
 from secreview.rules.base import is_test_path
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass, _Module
+    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_state import ModuleState as _Module
 
 CUTS = VALUE_KINDS["literal"]  # a literal reaches the credential sink classes only
 CONSTANT = "m"  # the atom of a module constant another module defines

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from secreview.analysis import library
+from secreview.analysis.credentials import CONSTANT
 from secreview.analysis.flow_paths import (
     Flow,
     FlowBuilder,
@@ -54,7 +55,7 @@ from secreview.analysis.summaries import (
     ModuleSummary,
     SinkEvent,
 )
-from secreview.analysis.values import SECRET_SINKS, cut, outside_result
+from secreview.analysis.values import KIND_SINKS, cut, outside_result
 from secreview.core.model import Location, Step
 from secreview.rules.base import is_test_path
 
@@ -130,6 +131,8 @@ class Project:
         self._looked: list[str] = []
         self.trace = trace
         self._project_tops: frozenset[str] | None = None  # top-level packages of the project's modules
+        # another module's constant -> (what it holds, the facts read to find it): see `_constant`
+        self._constants: dict[str, tuple[Flow, tuple[tuple[str, str], ...]]] = {}
 
     # -- modules and functions ----------------------------------------------------------
     def module(self, path: str) -> ModuleSummary:
@@ -224,7 +227,7 @@ class Project:
         taint = call.star
         if taint and index != callee.vararg and index != callee.kwarg:
             # `*args` may land in any parameter: a secret is followed only where it certainly goes.
-            taint = cut(taint, SECRET_SINKS)
+            taint = cut(taint, KIND_SINKS)
         if index == callee.vararg:
             for value in call.args[position:]:
                 taint = taint | value if value else taint
@@ -298,7 +301,60 @@ class Project:
             elif kind == "c":
                 for key, steps in self._call_result(atom[1], fn).items():
                     flow.put(merge_cuts(key, atom[2]), steps)
+            elif kind == CONSTANT:
+                for key, steps in self._constant(atom[1]).items():
+                    flow.put(merge_cuts(key, atom[2]), steps)
         return flow.flow
+
+    def _constant(self, qualname: str) -> Flow:
+        """What another module's constant holds (`from settings import DB_PASSWORD`, see credentials)."""
+        found = self._constants.get(qualname)
+        if found is None:
+            self._constants[qualname] = ({}, ())  # a constant that names itself through a cycle of imports
+            reads: list[tuple[str, str]] = []
+            found = self._constants[qualname] = (self._compute_constant(qualname, reads), tuple(reads))
+        if self.trace is not None:  # what it read, for each entry that uses it (memoised across entries)
+            for fact in found[1]:
+                self.trace.fact(fact)
+        return found[0]
+
+    def _compute_constant(self, qualname: str, reads: list[tuple[str, str]]) -> Flow:
+        """The defining module's `constants` entry, through re-exports (`pkg/__init__.py`), or the literal
+        of a class attribute (`config.Production.DB_PASSWORD`)."""
+        flow = FlowBuilder()
+        for _ in range(4):
+            owner, _, name = qualname.rpartition(".")
+            path = self.function_paths.get(f"{owner}.<module>")
+            if path is not None:
+                reads.append(("m", path))
+                taint = self.module(path).constants.get(name)
+                if taint:
+                    self._constant_atoms(taint, path, flow, reads)
+                    return flow.flow
+            writers = self.fields.get(qualname)
+            if writers:
+                reads.append(("f", qualname))
+                for writer_name, taint in writers:
+                    writer = self.function(writer_name)
+                    if writer is not None:
+                        reads.append(("m", writer.module.path))
+                        self._constant_atoms(taint, writer.module.path, flow, reads)
+                return flow.flow
+            qualname = self._reexported(qualname)
+            if not qualname:
+                break
+        return flow.flow
+
+    def _constant_atoms(self, taint: frozenset, path: str, flow: FlowBuilder, reads: list[tuple[str, str]]) -> None:
+        for atom in canonical(taint):
+            if atom[0] == "s":
+                flow.put(("s", path, atom[1], atom[2]), ())
+            elif atom[0] == CONSTANT:
+                self._constant(atom[1])
+                inner, inner_reads = self._constants[atom[1]]
+                reads.extend(inner_reads)
+                for key, steps in inner.items():
+                    flow.put(merge_cuts(key, atom[2]), steps)
 
     def _call_result(self, index: int, fn: _Fn) -> Flow:
         memo_key = (fn.module.path, fn.summary.qualname, index)

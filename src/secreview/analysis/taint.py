@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from secreview.analysis import (
     configured_templates,
     control,
+    credentials,
     flags,
     steps,
 )
@@ -343,6 +344,8 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
             fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
             fn.env[param.arg] = _param_atom(index)
+    if mod.literals and (node.args.defaults or node.args.kw_defaults):  # `def connect(password="...")`
+        credentials.defaults(fn, _defaults(node.args))
     if is_method:
         fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
@@ -385,6 +388,8 @@ def _run_nested(mod: ModuleState, nested: list[tuple[ast.AST, str]], prefix: str
 
 def _run_class(mod: ModuleState, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
     _class_sources(mod, node, qual)
+    if mod.literals:  # `class Config: DB_PASSWORD = "..."`
+        credentials.class_attributes(mod, node, qual)
     mod.own_methods.update(f"{qual}.{stmt.name}" for stmt in node.body if isinstance(stmt, FUNCTIONS))
     static = [stmt.name for stmt in node.body if isinstance(stmt, FUNCTIONS)
               and any(type(d) is ast.Name and d.id == "staticmethod" for d in stmt.decorator_list)]
@@ -422,7 +427,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
         exports={name: b.qualname for name, b in mod.names.module_scope.names.items()
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
         cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
-        varies=tuple(sorted(mod.varies)))
+        varies=tuple(sorted(mod.varies)),
+        constants=credentials.constants(mod, mod.module_env) if mod.literal_sources or mod.constant_memo else {})
 
 
 def _stem(path: str) -> str:
