@@ -12,8 +12,6 @@ from __future__ import annotations
 import math
 import re
 
-from secreview.rules.heuristics import SENSITIVE
-
 _PLACEHOLDER = re.compile(
     r"change|replace|your[-_ ]|example|placeholder|dummy|fake|not[-_ ]?(a[-_ ])?(real|secret)|sample|todo|"
     r"fixme|redacted|<[^>]*>|\$\{|\{\{|%\(|^\{[\w.]*\}$|^\*+$|^x+$|^\.+$|^(.)\1+$|^(test|testing|tests|"
@@ -75,7 +73,7 @@ def looks_like_placeholder(value: str) -> bool:
         return True
     if re.fullmatch(r"_*[a-z]+(_[a-z]+)+_*|__\w+__", text):  # an identifier: a session key, a marker
         return True
-    if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and SENSITIVE.search(text):
+    if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and _sensitive_name(text):
         return True  # a field or setting name such as "new_password" or "api-key"
     if "(?:" in text or "[^" in text:
         return True  # a regular expression (`qtoken = '(?:"[^"]+"|\\w+)'`): a token's *shape*
@@ -88,6 +86,16 @@ def looks_like_placeholder(value: str) -> bool:
 # what a user table holds, and a fixture's fake user table is full of them.
 _PASSWORD_HASH = re.compile(r"\$(2[abxy]?|argon2(id|i|d)|[156]|pbkdf2(-sha\d+)?|scrypt)\$\S{20,}$|"
                             r"(pbkdf2_sha\d+|argon2|bcrypt(_sha256)?|scrypt)\$\S{20,}$")
+
+
+def _sensitive_name(text: str) -> bool:
+    """A field or setting name that mentions a secret (`new_password`, `api-key`): the rules' own words.
+
+    Imported when asked: the rules package imports this module while it loads.
+    """
+    from secreview.rules.heuristics import SENSITIVE
+
+    return SENSITIVE.search(text) is not None
 
 
 def literal_text(value: object) -> str | None:
