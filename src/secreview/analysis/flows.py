@@ -133,6 +133,8 @@ class Project:
         self._project_tops: frozenset[str] | None = None  # top-level packages of the project's modules
         # another module's constant -> (what it holds, the facts read to find it): see `_constant`
         self._constants: dict[str, tuple[Flow, tuple[tuple[str, str], ...]]] = {}
+        self._resolving: set[str] = set()  # constants being resolved (a cycle of them answers nothing)
+        self._cycle_met = False
 
     # -- modules and functions ----------------------------------------------------------
     def module(self, path: str) -> ModuleSummary:
@@ -308,15 +310,36 @@ class Project:
 
     def _constant(self, qualname: str) -> Flow:
         """What another module's constant holds (`from settings import DB_PASSWORD`, see credentials)."""
-        found = self._constants.get(qualname)
-        if found is None:
-            self._constants[qualname] = ({}, ())  # a constant that names itself through a cycle of imports
-            reads: list[tuple[str, str]] = []
-            found = self._constants[qualname] = (self._compute_constant(qualname, reads), tuple(reads))
+        flow, reads = self._constant_entry(qualname)
         if self.trace is not None:  # what it read, for each entry that uses it (memoised across entries)
-            for fact in found[1]:
+            for fact in reads:
                 self.trace.fact(fact)
-        return found[0]
+        return flow
+
+    def _constant_entry(self, qualname: str) -> tuple[Flow, tuple[tuple[str, str], ...]]:
+        """(what the constant holds, the facts read to find it), memoised.
+
+        Constants that name each other in a cycle (`A.X = B.X`, `B.X = A.X if ... else "..."`)
+        answer nothing for a constant already being resolved; an answer that met one is not
+        kept, so the constant asked later is resolved again, whole, whatever the order of asking.
+        """
+        found = self._constants.get(qualname)
+        if found is not None:
+            return found
+        if qualname in self._resolving:
+            self._cycle_met = True
+            return {}, ()
+        outer_met, self._cycle_met = self._cycle_met, False
+        self._resolving.add(qualname)
+        reads: list[tuple[str, str]] = []
+        try:
+            found = (self._compute_constant(qualname, reads), tuple(reads))
+        finally:
+            self._resolving.discard(qualname)
+        if not self._cycle_met:
+            self._constants[qualname] = found
+        self._cycle_met = self._cycle_met or outer_met
+        return found
 
     def _compute_constant(self, qualname: str, reads: list[tuple[str, str]]) -> Flow:
         """The defining module's `constants` entry, through re-exports (`pkg/__init__.py`), or the literal
@@ -350,8 +373,7 @@ class Project:
             if atom[0] == "s":
                 flow.put(("s", path, atom[1], atom[2]), ())
             elif atom[0] == CONSTANT:
-                self._constant(atom[1])
-                inner, inner_reads = self._constants[atom[1]]
+                inner, inner_reads = self._constant_entry(atom[1])
                 reads.extend(inner_reads)
                 for key, steps in inner.items():
                     flow.put(merge_cuts(key, atom[2]), steps)
