@@ -229,6 +229,16 @@ def only_constants(taint: frozenset) -> bool:
     return True
 
 
+def only_literals(taint: frozenset) -> bool:
+    """The value holds nothing but literals that may be credentials (or constants of other modules): an
+    assignment of it is no step of a flow to any other sink (`command = "uptime"` before a loop that
+    later puts request data into `command`)."""
+    for atom in taint:
+        if not atom[2] >= CUTS:
+            return False
+    return True
+
+
 def constants(mod: _Module, module_env: dict[str, frozenset]) -> dict[str, frozenset]:
     """The module-level names holding a literal that may be a credential (or another module's constant):
     what other modules import (`ModuleSummary.constants`)."""

@@ -593,17 +593,19 @@ class Project:
             assert writer is not None
             if self.trace is not None:
                 self.trace.fact(("m", writer.module.path))
-            stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
+            # (a class attribute is set by the class statement in the module body: the source is that line)
+            stored = () if writer.summary.name == "<module>" else (
+                Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}"),)
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
                 if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
                         and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
-                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
+                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, *stored, *steps),
                                            unmodelled(inner[-1])))
                 elif inner[0] == "p":
                     if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]) \
                             and library.stored_as_given(taint, inner[1]):
-                        found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
+                        found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, *stored, *steps)))
                     # asked without the unmodelled calls the value went through (fewer distinct questions),
                     # which the answer then carries again
                     calls = frozenset(c for c in inner[-1] if c.startswith(UNMODELLED))
@@ -615,7 +617,7 @@ class Project:
                                 and not self._helper_parameter(caller_key[1], caller_key[2]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
-                                                   (*caller_steps, *before, stored, *steps),
+                                                   (*caller_steps, *before, *stored, *steps),
                                                    unmodelled(caller_key[-1])))
         return found
 

@@ -207,8 +207,8 @@ class StatementTransfer:
                 self.checked.discard(name)
             if value is not None and type(value) is ast.Call and sink_events.no_text(self, value):
                 self.checked.add(name)  # `count = int(request.args["n"])`: a number, whatever the input was
-            if taint and self.current is not None:
-                self.defs.note(name, self.current)
+            if taint and self.current is not None and not (self.mod.literals and credentials.only_literals(taint)):
+                self.defs.note(name, self.current)  # (a literal's own line is its source: no step of its own)
             if self.flag_facts:
                 flags.forget(self, name)
             if name in self.parts:
