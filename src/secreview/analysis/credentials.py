@@ -38,11 +38,10 @@ from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, VALUE_KINDS, SinkSpe
 from secreview.analysis.summaries import EMPTY, SinkEvent, SourceInfo
 from secreview.analysis.values import short
 from secreview.core.model import Confidence, Location
-from secreview.rules.base import is_test_path
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
-    from secreview.analysis.taint_state import ModuleState as _Module
+    from secreview.analysis.taint_pass import FunctionPass
+    from secreview.analysis.taint_state import ModuleState
 
 CUTS = VALUE_KINDS["literal"]  # a literal reaches the credential sink classes only
 CONSTANT = "m"  # the atom of a module constant another module defines
@@ -58,12 +57,7 @@ _APP_KEY = SinkSpec(kind="credential_key", label="the secret key of a Flask appl
 _CONFIG_KEYS = frozenset({"SECRET_KEY", "JWT_SECRET_KEY", "SECRET_KEY_FALLBACKS"})
 
 
-def enabled(path: str) -> bool:
-    """Whether literals of the module at `path` may be credentials: not in test code (fixtures)."""
-    return not is_test_path(path)
-
-
-def literal(mod: _Module, node: ast.expr, spec: SourceSpec = LITERAL) -> frozenset:
+def literal(mod: ModuleState, node: ast.expr, spec: SourceSpec = LITERAL) -> frozenset:
     """The source a literal is, or nothing for text that cannot be a credential."""
     if type(node) is not ast.Constant:
         return EMPTY
@@ -79,7 +73,7 @@ def literal(mod: _Module, node: ast.expr, spec: SourceSpec = LITERAL) -> frozens
     return taint
 
 
-def bound(fn: _FunctionPass, value: ast.expr) -> frozenset:
+def bound(fn: FunctionPass, value: ast.expr) -> frozenset:
     """The source an assigned value holds: a literal, or an environment lookup's literal fallback."""
     kind = type(value)
     if kind is ast.Constant:
@@ -87,7 +81,7 @@ def bound(fn: _FunctionPass, value: ast.expr) -> frozenset:
     return fallback(fn, value) if kind is ast.Call else EMPTY  # type: ignore[arg-type]
 
 
-def fallback(fn: _FunctionPass, call: ast.Call) -> frozenset:
+def fallback(fn: FunctionPass, call: ast.Call) -> frozenset:
     """`os.environ.get("DB_PASSWORD", "...")`: the literal used whenever the variable is unset."""
     args, func = call.args, call.func
     if len(args) < 2 or type(args[1]) is not ast.Constant or type(func) is not ast.Attribute \
@@ -96,7 +90,7 @@ def fallback(fn: _FunctionPass, call: ast.Call) -> frozenset:
     return literal(fn.mod, args[1], FALLBACK)
 
 
-def defaults(fn: _FunctionPass, given: dict[str, ast.expr]) -> None:
+def defaults(fn: FunctionPass, given: dict[str, ast.expr]) -> None:
     """Parameters with a literal default hold it whenever a caller leaves them out."""
     env = fn.env
     for name, default in given.items():
@@ -105,7 +99,7 @@ def defaults(fn: _FunctionPass, given: dict[str, ast.expr]) -> None:
             env[name] = env.get(name, EMPTY) | taint  # type: ignore[union-attr]
 
 
-def class_attributes(mod: _Module, node: ast.ClassDef, qual: str) -> None:
+def class_attributes(mod: ModuleState, node: ast.ClassDef, qual: str) -> None:
     """`class Config: DB_PASSWORD = "..."`: what the class's methods read as `self.DB_PASSWORD` (a field
     written by the module body, where the class statement runs)."""
     writer = f"{mod.module}.<module>"
@@ -126,7 +120,7 @@ def class_attributes(mod: _Module, node: ast.ClassDef, qual: str) -> None:
                     mod.fields.append((f"{qual}.{target.id}", writer, taint))
 
 
-def at_call(fn: _FunctionPass, node: ast.Call, qual: str | None, method: str | None, args: list[frozenset],
+def at_call(fn: FunctionPass, node: ast.Call, qual: str | None, method: str | None, args: list[frozenset],
             keywords: list[tuple[str, frozenset]]) -> None:
     """Literals given directly where the call takes a credential become sources (in `args`/`keywords`)."""
     names, by_call, by_method = _credential_parameters(fn.mod.specs)
@@ -152,7 +146,7 @@ def at_call(fn: _FunctionPass, node: ast.Call, qual: str | None, method: str | N
                     args[index] = args[index] | taint
 
 
-def _given(fn: _FunctionPass, value: ast.expr) -> frozenset:
+def _given(fn: FunctionPass, value: ast.expr) -> frozenset:
     kind = type(value)
     if kind is ast.Constant:
         return literal(fn.mod, value)
@@ -183,7 +177,7 @@ def _credential_parameters(specs: Specs) -> tuple[frozenset[str], dict[str, tupl
     return answer
 
 
-def stored(fn: _FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
+def stored(fn: FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
     """`app.secret_key = ...` and `app.config["SECRET_KEY"] = ...`: the store is where the key is used."""
     from secreview.analysis.sink_events import record
 
@@ -199,7 +193,7 @@ def stored(fn: _FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
                 record(fn, _APP_KEY, taint, stmt, short(stmt))
 
 
-def imported(mod: _Module, name: str) -> frozenset:
+def imported(mod: ModuleState, name: str) -> frozenset:
     """A constant imported from another module of the project (`from settings import DB_PASSWORD`)."""
     found = mod.constant_memo.get(name)
     if found is None:
@@ -209,13 +203,13 @@ def imported(mod: _Module, name: str) -> frozenset:
     return found
 
 
-def attribute(fn: _FunctionPass, node: ast.Attribute) -> frozenset:
+def attribute(fn: FunctionPass, node: ast.Attribute) -> frozenset:
     """`settings.DB_PASSWORD`, `config.Production.DB_PASSWORD`: a constant of a module of the project."""
     qual = fn.resolve(node)
     return _constant(fn.mod, qual) if qual is not None and "." in qual else EMPTY
 
 
-def _constant(mod: _Module, qual: str) -> frozenset:
+def _constant(mod: ModuleState, qual: str) -> frozenset:
     if mod.external(qual) or qual.partition(".")[0] == mod.top and qual.startswith(mod.module + "."):
         return EMPTY  # a library's, or this module's own (its module_env holds it)
     return frozenset({(CONSTANT, qual, CUTS)})
@@ -239,7 +233,7 @@ def only_literals(taint: frozenset) -> bool:
     return True
 
 
-def constants(mod: _Module, module_env: dict[str, frozenset]) -> dict[str, frozenset]:
+def constants(mod: ModuleState, module_env: dict[str, frozenset]) -> dict[str, frozenset]:
     """The module-level names holding a literal that may be a credential (or another module's constant):
     what other modules import (`ModuleSummary.constants`)."""
     found: dict[str, frozenset] = {}

@@ -19,7 +19,7 @@ from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
 
 if TYPE_CHECKING:
-    from secreview.review.facts import Collector
+    from secreview.review.facts_base import Collector
 
 _FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
