@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
+from test_incremental import report, write
 
 from secreview import review_source
-from secreview.analysis import incremental
-from secreview.cli import main
 from secreview.core.model import Confidence
 from secreview.settings.config import Config
 
@@ -28,19 +26,6 @@ PROJECT = {
                      "    return hmac.new(key, body, hashlib.sha256).hexdigest()\n"),
     "shop/unused.py": 'ADMIN_PASSWORD = "S3cure-Adm1n!x"\n',
 }
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
-def report(root: Path, out: Path, *options: str) -> dict:
-    status = main(["scan", str(root), "--no-gitignore", "--format", "json", "-o", str(out), *options])
-    assert status in (0, 1)
-    return json.loads(out.read_text(encoding="utf-8"))
 
 
 def credentials(found: dict) -> list[tuple[str, int, str, str]]:
@@ -67,16 +52,7 @@ def test_a_constant_imported_by_another_module_is_reported_where_it_is_written(t
 
 @pytest.mark.parametrize("options", [("--jobs", "2", "--no-cache"), ("--jobs", "1")])
 def test_cold_warm_incremental_and_parallel_runs_agree(tmp_path: Path, options: tuple[str, ...],
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    relinked: list[int] = []
-    original = incremental.relink
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        done = original(*args, **kwargs)
-        relinked.append(done.redone)
-        return done
-
-    monkeypatch.setattr(incremental, "relink", spy)
+                                                       relinks: list[int]) -> None:
     root = tmp_path / "project"
     from_environment = PROJECT["shop/settings.py"].replace('PRIMARY = "Vx9#kq2Lm!8zR"', 'PRIMARY = os.environ["P"]')
     write(root, {**PROJECT, "shop/settings.py": from_environment})
@@ -95,7 +71,7 @@ def test_cold_warm_incremental_and_parallel_runs_agree(tmp_path: Path, options: 
     unused = report(root, tmp_path / "unused.json", *cache)
     assert unused == report(root, tmp_path / "unused-cold.json", "--no-cache", "--jobs", "1")
     assert not any(f[:2] == ("settings.py", 4) for f in credentials(unused))
-    assert len(relinked) == 2, "both edits were re-linked incrementally, not in full"
+    assert len(relinks) == 2, "both edits were re-linked incrementally, not in full"
 
 
 def findings(code: str, filename: str = "app/service.py") -> list[tuple[int, str, Confidence]]:

@@ -345,13 +345,9 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     Django settings module's `SECRET_KEY = "..."` is reported as such.
     Placeholders and test code are not reported.
 
-    Evidence needed for a finding at normal confidence: a flow from the
-    literal to a credential parameter (the finding cites that use), or one of
-    the pattern cases above. A literal only *named* like one
-    (`ADMIN_PASSWORD = "..."` never used, a dict entry, a default of a
-    function that passes it nowhere the flow follows) is reported at low
-    confidence, saying its use was not seen; a Django settings module keeps
-    its confidence (Django reads the module itself).
+    The evidence is the use: a literal that no key parameter is seen to
+    take (`jwt_secret = "..."` kept in a module nobody imports it from) is
+    only named like a key, and is reported at low confidence with that said.
 
     ## Why is this bad
     Whoever has the key can forge sessions, tokens and signed cookies or
@@ -395,13 +391,9 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     API keys). Placeholders and values in test code are not reported, except
     known formats.
 
-    Evidence needed for a finding at normal confidence: a flow from the
-    literal to a credential parameter (the finding cites that use), or one of
-    the pattern cases above. A literal only *named* like one
-    (`ADMIN_PASSWORD = "..."` never used, a dict entry, a default of a
-    function that passes it nowhere the flow follows) is reported at low
-    confidence, saying its use was not seen; a Django settings module keeps
-    its confidence (Django reads the module itself).
+    The evidence is the use: a token only stored under a name such as
+    `client_secret` or `"api_key"`, with no call seen to take it, is reported
+    at low confidence with that said; a known format needs no use.
 
     ## Why is this bad
     The credential is readable by everyone with the code and stays in the
