@@ -34,7 +34,7 @@ import ast
 from typing import TYPE_CHECKING
 
 from secreview.analysis.credential_values import literal_text, looks_like_placeholder, masked
-from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, VALUE_KINDS, SinkSpec, SourceSpec, Specs
+from secreview.analysis.specs import VALUE_KINDS, SinkSpec, SourceSpec
 from secreview.analysis.summaries import EMPTY, SinkEvent, SourceInfo
 from secreview.analysis.values import short
 from secreview.core.model import Confidence, Location
@@ -123,23 +123,24 @@ def class_attributes(mod: ModuleState, node: ast.ClassDef, qual: str) -> None:
 def at_call(fn: FunctionPass, node: ast.Call, qual: str | None, method: str | None, args: list[frozenset],
             keywords: list[tuple[str, frozenset]]) -> None:
     """Literals given directly where the call takes a credential become sources (in `args`/`keywords`)."""
-    names, by_call, by_method = _credential_parameters(fn.mod.specs)
+    specs = fn.mod.specs
+    own = specs.credential_calls.get(qual) if qual is not None else None
+    if own is None and method is not None:
+        own = specs.credential_methods.get(method)
     if keywords:
+        names = specs.credential_keywords
         position = 0
         for kw in node.keywords:
             if kw.arg is None:
                 continue
-            if kw.arg in names:
+            if kw.arg in names or own is not None and kw.arg in own[1]:
                 taint = _given(fn, kw.value)
                 if taint:
                     keywords[position] = (kw.arg, keywords[position][1] | taint)
             position += 1
-    positions = by_call.get(qual) if qual is not None else None
-    if positions is None and method is not None:
-        positions = by_method.get(method)
-    if positions:
+    if own is not None:
         given = node.args
-        for index in positions:
+        for index in own[0]:
             if index < len(given) and type(given[index]) is not ast.Starred:
                 taint = _given(fn, given[index])
                 if taint:
@@ -151,30 +152,6 @@ def _given(fn: FunctionPass, value: ast.expr) -> frozenset:
     if kind is ast.Constant:
         return literal(fn.mod, value)
     return fallback(fn, value) if kind is ast.Call else EMPTY  # type: ignore[arg-type]
-
-
-_PARAMETERS: dict[int, tuple[Specs, tuple[frozenset[str], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]]] = {}
-
-
-def _credential_parameters(specs: Specs) -> tuple[frozenset[str], dict[str, tuple[int, ...]], dict[str, tuple[int, ...]]]:
-    """(keywords, positions by called name, positions by method name) of the credential sinks of `specs`."""
-    known = _PARAMETERS.get(id(specs))
-    if known is not None and known[0] is specs:
-        return known[1]
-    kinds = frozenset(CREDENTIAL_SINK_KINDS)
-    names = frozenset(name for name, sinks in specs.keyword_sinks.items() if any(s.kind in kinds for s in sinks))
-    by_call: dict[str, tuple[int, ...]] = {}
-    by_method: dict[str, tuple[int, ...]] = {}
-    for table, found in ((specs.sink_calls, by_call), (specs.sink_methods, by_method)):
-        for name, sinks in table.items():
-            mine = [s for s in sinks if s.kind in kinds]
-            if mine:
-                found[name] = tuple(sorted({p for s in mine for p in s.args}))
-                names |= frozenset(k for s in mine for k in s.keywords)
-    answer = (names, by_call, by_method)
-    _PARAMETERS.clear()
-    _PARAMETERS[id(specs)] = (specs, answer)
-    return answer
 
 
 def stored(fn: FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:

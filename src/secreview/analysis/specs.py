@@ -367,6 +367,11 @@ class Specs:
     result_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
+    # Where the credential sinks take their value, for the literals given there directly
+    # (secreview.analysis.credentials): keywords of any call, and (positions, keywords) by called name and method.
+    credential_keywords: frozenset[str] = frozenset()
+    credential_calls: dict[str, tuple[tuple[int, ...], frozenset[str]]] = field(default_factory=dict)
+    credential_methods: dict[str, tuple[tuple[int, ...], frozenset[str]]] = field(default_factory=dict)
 
     def source_for(self, qualname: str) -> SourceSpec | None:
         """The source a qualified name is, or is an attribute/method of (`flask.request.args.get`)."""
@@ -498,7 +503,22 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
             guards.setdefault(key, set()).update(values)
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)
     specs.guards = Guards(**{key: frozenset(values) for key, values in guards.items()}, terminator_tails=tails)
+    _index_credentials(specs)
     return specs
+
+
+def _index_credentials(specs: Specs) -> None:
+    """`Specs.credential_*`: the parameters of the credential sinks, by keyword of any call, and by called
+    name and method (positions and keywords of that call only)."""
+    kinds = frozenset(CREDENTIAL_SINK_KINDS)
+    specs.credential_keywords = frozenset(
+        name for name, sinks in specs.keyword_sinks.items() if any(s.kind in kinds for s in sinks))
+    for table, found in ((specs.sink_calls, specs.credential_calls), (specs.sink_methods, specs.credential_methods)):
+        for name, sinks in table.items():
+            mine = [s for s in sinks if s.kind in kinds]
+            if mine:
+                found[name] = (tuple(sorted({p for s in mine for p in s.args})),
+                               frozenset(k for s in mine for k in s.keywords))
 
 
 @lru_cache(maxsize=None)
