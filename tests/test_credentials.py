@@ -104,3 +104,9 @@ def test_a_django_settings_module_keeps_its_secret_key() -> None:
     assert findings(settings, "shop/settings.py") == [(3, "hardcoded-cryptographic-key", Confidence.HIGH)]
     elsewhere = 'SECRET_KEY = "django-insecure-9x!r#m2k@v7p$w4q8z1c6b3n0t5y"\n'
     assert findings(elsewhere, "shop/constants.py") == [(1, "hardcoded-cryptographic-key", Confidence.LOW)]
+
+
+def test_a_literal_in_a_call_spread_over_lines_is_one_finding_at_the_literal() -> None:
+    code = ('import psycopg2\n\n\ndef connect():\n    return psycopg2.connect(\n        host="db.internal",\n'
+            '        password="Tr0ub4dor&3x",\n    )\n')
+    assert findings(code) == [(7, "hardcoded-password", Confidence.HIGH)]

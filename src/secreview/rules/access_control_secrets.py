@@ -115,15 +115,15 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
         for kw in node.keywords:  # type: ignore[attr-defined]
             if kw.arg and isinstance(kw.value, ast.Constant):
                 value = _string(kw.value)
-                if value is not None:
-                    pairs.append((kw.arg, value, node, True))
+                if value is not None:  # (at the literal, where the flow reports the same one)
+                    pairs.append((kw.arg, value, kw.value, True))
         args, func = node.args, node.func  # type: ignore[attr-defined]
         # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
         if (len(args) == 2 and isinstance(args[1], ast.Constant)
                 and (func.__class__ is not ast.Attribute or func.attr in ("get", "getenv"))):
             value = _string(args[1])
             if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):  # type: ignore[arg-type]
-                pairs.append((str(ctx.constant_value(args[0])), value, node, False))
+                pairs.append((str(ctx.constant_value(args[0])), value, args[1], False))
     elif kind is ast.Assign:
         if isinstance(node.value, ast.Constant):  # type: ignore[attr-defined]
             value = _string(node.value)  # type: ignore[attr-defined]
