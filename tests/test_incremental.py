@@ -42,21 +42,6 @@ PROJECT = {
 }
 
 
-@pytest.fixture
-def relinks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many functions each successful incremental re-link linked again."""
-    done: list[int] = []
-    original = incremental.relink
-
-    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
-        relinked = original(*args, **kwargs)
-        done.append(relinked.redone)
-        return relinked
-
-    monkeypatch.setattr(incremental, "relink", spy)
-    return done
-
-
 def write(root: Path, files: dict[str, str]) -> None:
     for name, text in files.items():
         path = root / name

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_incremental import relinks, taint_findings, warm_equals_cold, write  # noqa: F401 - relinks is a fixture
+from test_incremental import taint_findings, warm_equals_cold, write  # (the relinks fixture is in conftest)
 
 from secreview import api
 from secreview.analysis.modules import Namespaces, root_of

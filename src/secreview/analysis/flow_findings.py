@@ -10,14 +10,15 @@ import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+from secreview.analysis import credentials
 from secreview.analysis.flow_paths import TaintFlow
 from secreview.analysis.flows import Project
-from secreview.analysis.specs import UNRESOLVED, load
+from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, UNRESOLVED, load
 from secreview.analysis.steps import EARLIER, NOTE, PAST
 from secreview.analysis.summaries import ModuleSummary
 from secreview.core.model import Confidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
-from secreview.rules.base import Rule
+from secreview.rules.base import Rule, is_test_path
 
 Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
 
@@ -38,6 +39,10 @@ def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candi
             continue
         source = flow.source
         ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
+        if flow.sink.kind in CREDENTIAL_SINK_KINDS:  # one per rule and literal, reported where it is written
+            if is_test_path(flow.sink_module.path):
+                continue  # a literal only a test uses is the test's fixture
+            ident = (flow.source_module.path, source.line, rule.id)
         # Ties go to the first source and path in a fixed order, so the flow shown never
         # depends on set iteration order (hash seed) or on how files were split across --jobs.
         rank = (-_confidence(source.confidence, flow), len(flow.steps), flow.source_module.path, source.line,
@@ -132,6 +137,11 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
     confidence = _confidence(min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH)), flow)
     if _project_calls(hops) >= _CALLS_FOR_LOW:
         confidence = Confidence.LOW
+    location = Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column)
+    line_text = sink.line_text
+    if sink.kind in CREDENTIAL_SINK_KINDS:  # a hard-coded credential: where it is written (credentials)
+        location, line_text, message = credentials.at_literal(flow.source_module.path, source, sink,
+                                                              flow.sink_module.path, via)
     return Finding(
         rule_id=rule.id,
         rule_name=rule.name,
@@ -140,8 +150,8 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         secondary_pillars=weakness.secondary_pillars,
         severity=severity,
         confidence=confidence,
-        location=Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column),
-        source_line=sink.line_text,
+        location=location,
+        source_line=line_text,
         message=message,
         fix=rule.fix,
         path=path,

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from secreview.analysis import library
+from secreview.analysis.credentials import CONSTANT
 from secreview.analysis.flow_paths import (
     Flow,
     FlowBuilder,
@@ -54,7 +55,7 @@ from secreview.analysis.summaries import (
     ModuleSummary,
     SinkEvent,
 )
-from secreview.analysis.values import SECRET_SINKS, cut, outside_result
+from secreview.analysis.values import KIND_SINKS, cut, outside_result
 from secreview.core.model import Location, Step
 from secreview.rules.base import is_test_path
 
@@ -131,6 +132,10 @@ class Project:
         self._looked: list[str] = []
         self.trace = trace
         self._project_tops: frozenset[str] | None = None  # top-level packages of the project's modules
+        # another module's constant -> (what it holds, the facts read to find it): see `_constant`
+        self._constants: dict[str, tuple[Flow, tuple[tuple[str, str], ...]]] = {}
+        self._resolving: set[str] = set()  # constants being resolved (a cycle of them answers nothing)
+        self._cycle_met = False
 
     # -- modules and functions ----------------------------------------------------------
     def module(self, path: str) -> ModuleSummary:
@@ -225,7 +230,7 @@ class Project:
         taint = call.star
         if taint and index != callee.vararg and index != callee.kwarg:
             # `*args` may land in any parameter: a secret is followed only where it certainly goes.
-            taint = cut(taint, SECRET_SINKS)
+            taint = cut(taint, KIND_SINKS)
         if index == callee.vararg:
             for value in call.args[position:]:
                 taint = taint | value if value else taint
@@ -306,7 +311,80 @@ class Project:
             elif kind == "c":
                 for key, steps in self._call_result(atom[1], fn).items():
                     flow.put(merge_cuts(key, atom[2]), steps)
+            elif kind == CONSTANT:
+                for key, steps in self._constant(atom[1]).items():
+                    flow.put(merge_cuts(key, atom[2]), steps)
         return flow.flow
+
+    def _constant(self, qualname: str) -> Flow:
+        """What another module's constant holds (`from settings import DB_PASSWORD`, see credentials)."""
+        flow, reads = self._constant_entry(qualname)
+        if self.trace is not None:  # what it read, for each entry that uses it (memoised across entries)
+            for fact in reads:
+                self.trace.fact(fact)
+        return flow
+
+    def _constant_entry(self, qualname: str) -> tuple[Flow, tuple[tuple[str, str], ...]]:
+        """(what the constant holds, the facts read to find it), memoised.
+
+        Constants that name each other in a cycle (`A.X = B.X`, `B.X = A.X if ... else "..."`)
+        answer nothing for a constant already being resolved; an answer that met one is not
+        kept, so the constant asked later is resolved again, whole, whatever the order of asking.
+        """
+        found = self._constants.get(qualname)
+        if found is not None:
+            return found
+        if qualname in self._resolving:
+            self._cycle_met = True
+            return {}, ()
+        outer_met, self._cycle_met = self._cycle_met, False
+        self._resolving.add(qualname)
+        reads: list[tuple[str, str]] = []
+        try:
+            found = (self._compute_constant(qualname, reads), tuple(reads))
+        finally:
+            self._resolving.discard(qualname)
+        if not self._cycle_met:
+            self._constants[qualname] = found
+        self._cycle_met = self._cycle_met or outer_met
+        return found
+
+    def _compute_constant(self, qualname: str, reads: list[tuple[str, str]]) -> Flow:
+        """The defining module's `constants` entry, through re-exports (`pkg/__init__.py`), or the literal
+        of a class attribute (`config.Production.DB_PASSWORD`)."""
+        flow = FlowBuilder()
+        for _ in range(4):
+            owner, _, name = qualname.rpartition(".")
+            path = self.function_paths.get(f"{owner}.<module>")
+            if path is not None:
+                reads.append(("m", path))
+                taint = self.module(path).constants.get(name)
+                if taint:
+                    self._constant_atoms(taint, path, flow, reads)
+                    return flow.flow
+            writers = self.fields.get(qualname)
+            if writers:
+                reads.append(("f", qualname))
+                for writer_name, taint in writers:
+                    writer = self.function(writer_name)
+                    if writer is not None:
+                        reads.append(("m", writer.module.path))
+                        self._constant_atoms(taint, writer.module.path, flow, reads)
+                return flow.flow
+            qualname = self._reexported(qualname)
+            if not qualname:
+                break
+        return flow.flow
+
+    def _constant_atoms(self, taint: frozenset, path: str, flow: FlowBuilder, reads: list[tuple[str, str]]) -> None:
+        for atom in canonical(taint):
+            if atom[0] == "s":
+                flow.put(("s", path, atom[1], atom[2]), ())
+            elif atom[0] == CONSTANT:
+                inner, inner_reads = self._constant_entry(atom[1])
+                reads.extend(inner_reads)
+                for key, steps in inner.items():
+                    flow.put(merge_cuts(key, atom[2]), steps)
 
     def _call_result(self, index: int, fn: _Fn) -> Flow:
         memo_key = (fn.module.path, fn.summary.qualname, index)
@@ -523,17 +601,19 @@ class Project:
             assert writer is not None
             if self.trace is not None:
                 self.trace.fact(("m", writer.module.path))
-            stored = Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}")
+            # (a class attribute is set by the class statement in the module body: the source is that line)
+            stored = () if writer.summary.name == "<module>" else (
+                Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}"),)
             for inner, before in self.expand(cut(taint, key[2]), writer).items():
                 if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
                         and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
-                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, stored, *steps),
+                    found.append(TaintFlow(module, inner[2], sink_module, sink, (*before, *stored, *steps),
                                            unmodelled(inner[-1])))
                 elif inner[0] == "p":
                     if sink.kind in library.KINDS and not neutralised(sink.kind, inner[-1]) \
                             and library.stored_as_given(taint, inner[1]):
-                        found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, stored, *steps)))
+                        found.extend(_library_flow(writer, inner[1], sink_module, sink, (*before, *stored, *steps)))
                     # asked without the unmodelled calls the value went through (fewer distinct questions),
                     # which the answer then carries again
                     calls = frozenset(c for c in inner[-1] if c.startswith(UNMODELLED))
@@ -545,7 +625,7 @@ class Project:
                                 and not self._helper_parameter(caller_key[1], caller_key[2]):
                             module = self._source_module(caller_key[1])
                             found.append(TaintFlow(module, caller_key[2], sink_module, sink,
-                                                   (*caller_steps, *before, stored, *steps),
+                                                   (*caller_steps, *before, *stored, *steps),
                                                    unmodelled(caller_key[-1])))
         return found
 

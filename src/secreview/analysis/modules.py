@@ -131,13 +131,16 @@ def _names_any(summary: ModuleSummary, table: dict[str, str]) -> bool:
             or any(named(target) for target in summary.exports.values()))
 
 
+_NAMED_ATOMS = ("f", "m")  # atoms that name a field or another module's constant by its dotted name
+
+
 def _renamed(summary: ModuleSummary, rename: Callable[[str], str]) -> ModuleSummary:
     """Every dotted name in `summary` renamed: definitions, callees, bases, fields and field atoms."""
 
     def taint(value: frozenset) -> frozenset:
-        if not any(atom[0] == "f" for atom in value):
+        if not any(atom[0] in _NAMED_ATOMS for atom in value):
             return value
-        return frozenset(("f", rename(atom[1]), atom[2]) if atom[0] == "f" else atom for atom in value)
+        return frozenset((atom[0], rename(atom[1]), atom[2]) if atom[0] in _NAMED_ATOMS else atom for atom in value)
 
     functions = {
         rename(qualname): function._replace(
@@ -153,4 +156,6 @@ def _renamed(summary: ModuleSummary, rename: Callable[[str], str]) -> ModuleSumm
         fields=tuple((rename(name), rename(writer), taint(value)) for name, writer, value in summary.fields),
         classes={rename(name): tuple(rename(base) for base in bases) for name, bases in summary.classes.items()},
         waivers=summary.waivers, exports={name: rename(target) for name, target in summary.exports.items()},
+        cleared=summary.cleared, dead=summary.dead, varies=summary.varies,
+        constants={name: taint(value) for name, value in summary.constants.items()},
         declared=summary.declared, pending=summary.pending)

@@ -27,7 +27,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     facts call "given only constants" is given computed values where the pass found a value it
     could not prove constant (`varies`: lines).
     """
-    from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
+    from secreview.analysis.taint_rules import FLOW_ONLY_RULES, TAINT_CWES, cwe_of
     from secreview.review import suppress
     from secreview.review.verdicts import file_verdicts
     from secreview.rules.base import is_test_path
@@ -40,7 +40,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         review = _without_pattern(review, safe, dead)
     if not found:
         return review
-    taint_ids = frozenset(TAINT_RULES.values())
+    taint_ids = FLOW_ONLY_RULES  # (a rule that is also a pattern rule gives way to its own flow on a line)
     # A waiver of the pattern finding on the same sink (line and CWE) waives the taint finding too.
     pattern_waived = {(f.location.line, f.cwe): f.suppressed for f in review.suppressed
                       if f.rule_id not in taint_ids}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
 from secreview.analysis.hosts import reaches_this_machine
-from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised
+from secreview.analysis.specs import ALL, CREDENTIAL_SINK_KINDS, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised
 from secreview.analysis.summaries import EMPTY, SinkEvent
 from secreview.analysis.values import short, spell
 
@@ -393,6 +393,7 @@ def _made_here(taint: frozenset) -> bool:
 
 
 _UNTRUSTED = frozenset(UNTRUSTED_SINK_KINDS)
+_CREDENTIAL_KINDS = frozenset(CREDENTIAL_SINK_KINDS)
 
 
 def _live(taint: frozenset, kind: str) -> bool:
@@ -408,12 +409,22 @@ def record(fn: FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, de
     """A sink event with the path steps that led to it, unless every value is neutralised for it."""
     line = getattr(node, "lineno", 0)
     kind = sink.kind
+    credential = kind in _CREDENTIAL_KINDS
+    if credential:
+        if not fn.mod.literals:
+            return  # a test module's: a credential only a test uses is its fixture (analysis.credentials)
+        # A parameter reaching it is every caller's value, nearly never a literal (literals given to a
+        # helper positionally are not followed): only values this function holds are worth an event.
+        taint = frozenset(atom for atom in taint if atom[0] != "p")
+        if not taint:
+            return
     if all(neutralised(kind, atom[2]) for atom in taint):  # neutralised for this sink on every way in
         if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
             fn.mod.cleared.add((line, kind))
         return
-    fn.mod.unsafe.add((line, kind))
-    fn.mod.varies.add(line)
+    if not credential:  # (a credential parameter is no text sink: the facts' "given only constants" stand)
+        fn.mod.unsafe.add((line, kind))
+        fn.mod.varies.add(line)
     specs = fn.mod.specs
     if fn.qualname in specs.sink_calls or fn.qualname in specs.sanitiser_calls:
         return  # the body of mark_safe or escape itself (scanning Django): the finding is its caller's

@@ -16,9 +16,10 @@ receiver on, and says so in the finding, whose confidence drops one level
 
 Value kinds (DESIGN.md: a kind is a flow state): a source says what its values are (`kind`:
 untrusted data, secret material, a secret the server keeps (`stored_secret`: a configured key, an
-option declared secret), a password, weak randomness, the output of MD5 or SHA-1 (`fast_hash`), or a
-credential the client sends,
-`untrusted_secret`, which is both request data and a secret), and a value reaches only the sink
+option declared secret), a password, weak randomness, the output of MD5 or SHA-1 (`fast_hash`), a
+credential the client sends, `untrusted_secret`, which is both request data and a secret, or a literal
+of the code that may be a credential, `literal`, made by the pass itself: `secreview.analysis.credentials`),
+and a value reaches only the sink
 classes of its kind. Sinks of a kind are often named by what a parameter *is*, not by the
 function: `any_call_keywords` (the `password=` or `salt=` argument of whatever is called),
 `assigned_names` (a store into `session_id = ...`: the weakest evidence, with a low `confidence`),
@@ -67,7 +68,11 @@ PASSWORD_SINK_KINDS = ("password_hash",)
 # client sends (`weak_hash`, reached by the kind `fast_hash`), or a kept secret hashed with them into
 # a home-made MAC (`weak_hash_key`, reached by `stored_secret`). Both are `weak-hash-for-security`.
 HASH_SINK_KINDS = ("weak_hash", "weak_hash_key")
-SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + HASH_SINK_KINDS
+# A credential parameter (a driver's `password=`, the key of a MAC or cipher, a client's token): a
+# literal written in the code that reaches one is a hard-coded credential (analysis.credentials).
+CREDENTIAL_SINK_KINDS = ("credential_password", "credential_key", "credential_token")
+SINK_KINDS = (UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + HASH_SINK_KINDS
+              + CREDENTIAL_SINK_KINDS)
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
 # once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
@@ -84,6 +89,7 @@ _KIND_REACHES = {
     # the client's own credential echoed back to it is no leak: not a response sink
     "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY),
     "filename": _LISTING_ONLY,
+    "literal": frozenset(CREDENTIAL_SINK_KINDS),
 }
 VALUE_KINDS = {kind: frozenset(SINK_KINDS) - reaches for kind, reaches in _KIND_REACHES.items()}
 """Value kind of a source -> the sink classes its values never reach (their atoms' first cuts)."""
@@ -383,6 +389,11 @@ class Specs:
     result_methods: frozenset[str] = frozenset()
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
+    # Where the credential sinks take their value, for the literals given there directly
+    # (secreview.analysis.credentials): keywords of any call, and (positions, keywords) by called name and method.
+    credential_keywords: frozenset[str] = frozenset()
+    credential_calls: dict[str, tuple[tuple[int, ...], frozenset[str]]] = field(default_factory=dict)
+    credential_methods: dict[str, tuple[tuple[int, ...], frozenset[str]]] = field(default_factory=dict)
 
     def sanitiser_for(self, qualname: str) -> frozenset[str] | None:
         """The sink classes a call to `qualname` cuts: its own entry, or the entry of the chain it
@@ -531,7 +542,22 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
             guards.setdefault(key, set()).update(values)
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)
     specs.guards = Guards(**{key: frozenset(values) for key, values in guards.items()}, terminator_tails=tails)
+    _index_credentials(specs)
     return specs
+
+
+def _index_credentials(specs: Specs) -> None:
+    """`Specs.credential_*`: the parameters of the credential sinks, by keyword of any call, and by called
+    name and method (positions and keywords of that call only)."""
+    kinds = frozenset(CREDENTIAL_SINK_KINDS)
+    specs.credential_keywords = frozenset(
+        name for name, sinks in specs.keyword_sinks.items() if any(s.kind in kinds for s in sinks))
+    for table, found in ((specs.sink_calls, specs.credential_calls), (specs.sink_methods, specs.credential_methods)):
+        for name, sinks in table.items():
+            mine = [s for s in sinks if s.kind in kinds]
+            if mine:
+                found[name] = (tuple(sorted({p for s in mine for p in s.args})),
+                               frozenset(k for s in mine for k in s.keywords))
 
 
 @lru_cache(maxsize=None)

@@ -13,6 +13,8 @@ the set of sink classes a sanitiser has already neutralised on the way:
     ("c", index, cuts)   whatever the module's call site number `index` returns (one element of it
                          when the site is a projection, `CallSite.position`)
     ("f", qualname, cuts) whatever any method stored in `self.<attr>` of a class
+    ("m", qualname, cuts) a constant of another module (`from settings import DB_PASSWORD`): its
+                         `ModuleSummary.constants` entry (secreview.analysis.credentials)
 
 Parameter and call atoms are resolved later, against the callers' arguments
 and the callees' summaries. The many small records are named tuples: they
@@ -39,6 +41,7 @@ class SourceInfo(NamedTuple):
     line: int
     column: int
     confidence: Confidence
+    line_text: str = ""  # the source's line, for a finding reported where the value is written (a literal)
 
 
 class SinkEvent(NamedTuple):
@@ -118,3 +121,6 @@ class ModuleSummary:
     # its sources that are secrets only if some module of the project declares their key.
     declared: tuple[str, ...] = ()
     pending: tuple[tuple[int, str], ...] = ()  # (source index, declaration key)
+    # Module-level names holding a literal that may be a credential, or another module's constant
+    # (`("m", qualname, cuts)` atoms, see secreview.analysis.credentials): what importing modules read.
+    constants: dict[str, frozenset] = field(default_factory=dict)

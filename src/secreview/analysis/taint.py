@@ -33,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from secreview.analysis import (
     configured_templates,
     control,
+    credentials,
     flags,
     steps,
 )
@@ -342,6 +343,8 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
             fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
             fn.env[param.arg] = _param_atom(index)
+    if mod.literals and (node.args.defaults or node.args.kw_defaults):  # `def connect(password="...")`
+        credentials.defaults(fn, _defaults(node.args))
     if is_method:
         fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
@@ -387,6 +390,8 @@ def _run_class(mod: ModuleState, node: ast.ClassDef, qual: str, closure: dict[st
     fields = library_fields(node, mod.names.qualname, mod.external_tops)
     if fields:
         mod.library_fields[qual] = fields
+    if mod.literals:  # `class Config: DB_PASSWORD = "..."`
+        credentials.class_attributes(mod, node, qual)
     mod.own_methods.update(f"{qual}.{stmt.name}" for stmt in node.body if isinstance(stmt, FUNCTIONS))
     static = [stmt.name for stmt in node.body if isinstance(stmt, FUNCTIONS)
               and any(type(d) is ast.Name and d.id == "staticmethod" for d in stmt.decorator_list)]
@@ -425,7 +430,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
         cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
         varies=tuple(sorted(mod.varies)),
-        declared=declarations(tree, source, mod.imported, mod.names.qualname), pending=tuple(sorted(mod.pending.items())))
+        declared=declarations(tree, source, mod.imported, mod.names.qualname), pending=tuple(sorted(mod.pending.items())),
+        constants=credentials.constants(mod, mod.module_env) if mod.literal_sources or mod.constant_memo else {})
 
 
 def _stem(path: str) -> str:

@@ -13,6 +13,7 @@ from secreview.analysis import (
     built_objects,
     containers,
     control,
+    credentials,
     framing,
     neutralisers,
     sink_events,
@@ -143,6 +144,8 @@ class CallMatching:
                 else:
                     bound = type(receiver_node) is ast.Call  # `Archiver(x).run()`
         known = mod.call_specs(qual) if qual is not None else UNKNOWN_CALL
+        if mod.literals:  # `psycopg2.connect(password="...")`, `hmac.new(b"...", ...)`
+            credentials.at_call(self, node, qual, method, args, keywords)
         everything = star
         for taint in args:  # `everything = _join(everything, taint)`, inlined
             if not everything:
@@ -205,7 +208,8 @@ class CallMatching:
                 if type(base) is ast.Attribute and type(base.value) is ast.Name and base.value.id == self.self_name \
                         and self.class_qual:  # `self.headers.append((name, value))`: a write of the field
                     self.mod.fields.append((f"{self.class_qual}.{base.attr}", self.qualname, everything))
-        if qual is not None and (own or not known.external):
+        if qual is not None and (own or not known.external) \
+                and not (receiver and credentials.only_constants(receiver)):  # `settings.KEY.encode()`: text's
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         if method == "format" and type(func.value) is ast.Constant:  # type: ignore[union-attr]
             everything = self._format_arguments(func.value, args, keywords, star)  # type: ignore[union-attr]

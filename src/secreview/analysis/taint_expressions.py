@@ -12,6 +12,7 @@ from secreview.analysis import (
     configured_templates,
     containers,
     control,
+    credentials,
     framing,
     neutralisers,
     sink_events,
@@ -62,7 +63,8 @@ class ExpressionEvaluation:
         if found is not None and self.node is not None:
             return found
         if name not in mod.source_roots:
-            return EMPTY
+            # `from settings import DB_PASSWORD`: another module's constant (upper case: see credentials)
+            return credentials.imported(mod, name) if mod.literals and name.isupper() else EMPTY
         found = mod.global_memo.get(name)
         if found is None:
             qual = mod.names.qualname(ast.Name(id=name, ctx=ast.Load()))
@@ -116,15 +118,20 @@ class ExpressionEvaluation:
             if base:
                 if base is _GLOBAL_SOURCE:
                     return self._qualified_source(node) or EMPTY
-                return record_identifier(base, attr)
+                return EMPTY if credentials.only_constants(base) else record_identifier(base, attr)  # `CONF.database`: not the constant
             if name in mod.source_roots and name not in self.env:
                 return self._qualified_source(node)
+            if mod.literals and attr.isupper() and name not in self.env:  # `settings.DB_PASSWORD`
+                return credentials.attribute(self, node)
             return EMPTY
         base = self.ev(value)
         if base:
             return record_identifier(base, attr)
         if isinstance(value, ast.Attribute):
-            return self._qualified_source(node)
+            found = self._qualified_source(node)
+            if not found and mod.literals and attr.isupper():  # `billing.settings.DB_PASSWORD`
+                return credentials.attribute(self, node)
+            return found
         return EMPTY
 
     def _qualified_source(self, node: ast.expr) -> frozenset:

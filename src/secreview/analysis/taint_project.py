@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.sources.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "17"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7); 15: identifier fields of unmodelled call results (prec8); 16: library objects on self, calls of a call's result, SQLAlchemy statement chains (prec9); 17: declared secret options and stored secrets, fast-hash output, secrets in responses (kinds7)
+PASS_VERSION = "18"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7); 15: identifier fields of unmodelled call results (prec8); 16: library objects on self, calls of a call's result, SQLAlchemy statement chains (prec9); 17: declared secret options and stored secrets, fast-hash output, secrets in responses (kinds7); 18: literals that may be credentials, module constants across modules (creds7)
 # 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6); 11: loop bodies to a fixed point,
 # unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 

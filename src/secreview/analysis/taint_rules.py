@@ -373,8 +373,14 @@ for _doc in _RULES:
     rule(id=_doc.id, name=_doc.name, cwe=_doc.cwe, severity=_doc.severity, confidence=Confidence.HIGH,
          fix=_doc.fix, tags=(TAG, *_kinds))(_carrier(_doc))
 
-TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES}
-_CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES}
+# The hard-coded credential rules are pattern rules too (rules.access_control: what a name or a
+# known format says); their flows are reported under the same ids, at the literal.
+_SHARED = {"credential_password": ("hardcoded-password", "259"),
+           "credential_key": ("hardcoded-cryptographic-key", "321"),
+           "credential_token": ("hardcoded-credential", "798")}
+TAINT_RULES: dict[str, str] = {doc.kind: doc.id for doc in _RULES} | {kind: rid for kind, (rid, _) in _SHARED.items()}
+FLOW_ONLY_RULES = frozenset(doc.id for doc in _RULES)  # the rules only the flow reports
+_CWES: dict[str, str] = {doc.kind: doc.cwe for doc in _RULES} | {kind: cwe for kind, (_, cwe) in _SHARED.items()}
 # Pattern findings of these CWEs defer to the flow (see taint_project.merge). Not CWE-1333: its
 # pattern rule judges the constant regex itself (catastrophic backtracking), not where a value came from.
 # Nor CWE-532: its pattern rule (request-headers-logged) judges a whole mapping, which no kind flow clears.

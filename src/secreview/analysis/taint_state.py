@@ -20,6 +20,7 @@ from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
 from secreview.analysis.values import short, spell
+from secreview.rules.base import is_test_path
 from secreview.sources.parse import split_lines
 
 NOCUT: frozenset = frozenset()
@@ -86,6 +87,10 @@ class ModuleState:
         self.top = module.split(".", 1)[0]
         self.call_memo: dict[str, CallSpecs] = {}
         self.imported: set[str] = set()
+        # Literals that may be credentials (secreview.analysis.credentials): not in test modules (fixtures).
+        self.literals = not is_test_path(path)
+        self.literal_sources: set[int] = set()  # indices of the sources that are such literals
+        self.constant_memo: dict[str, frozenset] = {}  # imported name -> its constant atom (or none)
         self._declare(tree.body, module)
         index = _index(specs, frozenset(self.imported), self.top)
         self.active = index.active

@@ -11,6 +11,7 @@ import ast
 from secreview.analysis import (
     containers,
     control,
+    credentials,
     expressions,
     flags,
     folding,
@@ -49,14 +50,21 @@ class StatementTransfer:
             return
         handler = expression_handler(kind)  # `self.ev(value)`, inlined on this hot path
         taint = handler(self, value) if handler is not None else EMPTY
+        if (kind is ast.Constant or kind is ast.Call) and self.mod.literals:  # `DB_PASSWORD = "..."`
+            taint = _join(taint, credentials.bound(self, value))
         for target in stmt.targets:
             self.bind(target, taint, value)
         if taint and self.mod.specs.name_sinks:  # `session_id = ...`: a use known only by its name
             sink_events.by_name(self, stmt, taint)
+        if taint and self.mod.literals:  # `app.secret_key = ...`
+            credentials.stored(self, stmt, taint)
 
     def _ann_assign(self, stmt: ast.AnnAssign) -> None:
         if stmt.value is not None:
-            self.bind(stmt.target, self.ev(stmt.value), stmt.value)
+            taint = self.ev(stmt.value)
+            if self.mod.literals:  # `DB_PASSWORD: str = "..."`
+                taint = _join(taint, credentials.bound(self, stmt.value))
+            self.bind(stmt.target, taint, stmt.value)
 
     def _aug_assign(self, stmt: ast.AugAssign) -> None:
         taint = self.ev(stmt.value)
@@ -209,8 +217,8 @@ class StatementTransfer:
                 self.checked.discard(name)
             if value is not None and type(value) is ast.Call and sink_events.no_text(self, value):
                 self.checked.add(name)  # `count = int(request.args["n"])`: a number, whatever the input was
-            if taint and self.current is not None:
-                self.defs.note(name, self.current)
+            if taint and self.current is not None and not (self.mod.literals and credentials.only_literals(taint)):
+                self.defs.note(name, self.current)  # (a literal's own line is its source: no step of its own)
             if self.flag_facts:
                 flags.forget(self, name)
             if name in self.parts:

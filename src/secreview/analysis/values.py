@@ -10,7 +10,8 @@ import ast
 import re
 
 from secreview.analysis import neutralisers
-from secreview.analysis.specs import ALL, HASH_SINK_KINDS, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS, UNMODELLED
+from secreview.analysis.specs import (
+    ALL, CREDENTIAL_SINK_KINDS, HASH_SINK_KINDS, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS, UNMODELLED)
 from secreview.analysis.summaries import EMPTY
 
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
@@ -33,6 +34,9 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
 
 # what secret kinds (and digests) reach
 SECRET_SINKS = frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS) | frozenset(HASH_SINK_KINDS)
+# ... and what a literal that may be a credential reaches: kinds that pass only through calls that
+# re-encode their argument, never through any call whose result is something else.
+KIND_SINKS = SECRET_SINKS | frozenset(CREDENTIAL_SINK_KINDS)
 # Calls outside the project whose result is their argument's text, re-encoded: a secret stays one.
 _SECRET_CARRIERS = frozenset({
     "str", "bytes", "bytearray", "repr", "format", "base64.b64encode", "base64.urlsafe_b64encode",
@@ -47,13 +51,13 @@ def outside_result(args: frozenset, qual: str | None, method: str | None) -> fro
 
     Data from outside stays in it (a call the specs do not name passes taint on), but a secret
     does not: `key_manager.store(context, secret)` returns an identifier, not the secret. The
-    secret kind passes only through calls that re-encode their argument's text (`str`, base64,
-    `"".join`, `.format`). Methods called on the secret itself (`token.encode()`) keep it: that
+    secret kind (and a literal that may be a credential) passes only through calls that re-encode
+    their argument's text (`str`, base64 either way, hex, `"".join`, `.format`). Methods called on the secret itself (`token.encode()`) keep it: that
     is the receiver's taint, not an argument's.
     """
     if not args or qual in _SECRET_CARRIERS or method in _SECRET_CARRYING_METHODS:
         return args
-    return cut(args, SECRET_SINKS)
+    return cut(args, KIND_SINKS)
 
 
 def through_unmodelled(taint: frozenset, name: str) -> frozenset:

@@ -1,19 +1,29 @@
 """CWE-284 Improper Access Control: credentials in the code (passwords, keys, tokens, credentials in URLs).
 
-A literal is a secret by the name it is bound to, a known token format, or its entropy; placeholders,
-file names and password hashes are not."""
+The three rules are flow rules first: a literal that reaches a credential parameter is reported where
+it is written, with the use cited (`secreview.analysis.credentials`, `rules/specs/credentials.toml`).
+What the pattern side adds is evidence the flow cannot see: a known token format, a password inside a
+connection URL, a literal compared with a password, a literal given to a call parameter named for a
+credential, and Django settings modules (which Django itself reads). A literal that is only *named*
+like a secret and whose use the flow did not see is reported at low confidence, and says so.
+Placeholders, file names and password hashes are never secrets (`analysis.credential_values`)."""
 
 from __future__ import annotations
 
 import ast
-import math
 import re
 
+from secreview.analysis.credential_values import (
+    FORMAT_MARKERS,
+    known_secret_format,
+    literal_text,
+    looks_like_placeholder,
+    shannon_entropy,
+)
 from secreview.analysis.hosts import reaches_this_machine
 from secreview.core.model import Confidence, Severity
-from secreview.rules.base import Context, argument, rule
+from secreview.rules.base import Context, rule
 from secreview.rules.heuristics import (
-    SENSITIVE,
     in_tests,
     mention_gate,
     module_nodes,
@@ -37,80 +47,6 @@ _NOT_A_SECRET_NAME = re.compile(
     r"reset|expire|lifetime|template|view|form|widget|input|display|char|chars|characters|digits)$"
     r"|(change|reset|forgot|forgotten|recover|update|confirm)_?passw",  # actions, e.g. rate limits per action
     re.IGNORECASE)
-_PLACEHOLDER = re.compile(
-    r"change|replace|your[-_ ]|example|placeholder|dummy|fake|not[-_ ]?(a[-_ ])?(real|secret)|sample|todo|"
-    r"fixme|redacted|<[^>]*>|\$\{|\{\{|%\(|^\{[\w.]*\}$|^\*+$|^x+$|^\.+$|^(.)\1+$|^(test|testing|tests|"
-    r"none|null|nil|default|password|passwd|pass|secret|admin|root|user|guest|foo|bar|foobar|baz|abc|"
-    r"abc123|123|1234|12345|123456|qwerty|key|token|dev|local|development|unused|disabled|empty|n/a|na|"
-    r"tbd|unknown|mysecret|s3cr3t|letmein|hunter2|pwd)$",
-    re.IGNORECASE)
-# Known credential formats: reported whatever the variable is called.
-_KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a private key", re.compile(r"-----BEGIN (RSA |EC |DSA |OPENSSH )?PRIVATE KEY-----")),
-    ("a GitHub token", re.compile(r"\b(gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b")),
-    ("a Slack token", re.compile(r"\bxox[abprs]-[0-9A-Za-z-]{10,}")),
-    ("a Stripe live secret key", re.compile(r"\b[sr]k_live_[0-9A-Za-z]{20,}")),
-    ("a Google API key", re.compile(r"\bAIza[0-9A-Za-z_\-]{35}\b")),
-)
-
-
-_FORMAT_MARKERS = ("AKIA", "ASIA", "PRIVATE KEY", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
-                   "_live_", "AIza")
-
-
-def known_secret_format(value: str) -> str | None:
-    """What `value` is when it contains a credential in a recognisable format."""
-    if len(value) < 20 or not any(marker in value for marker in _FORMAT_MARKERS) or "EXAMPLE" in value.upper():
-        return None
-    for description, pattern in _KNOWN_FORMATS:
-        if pattern.search(value):
-            return description
-    return None
-
-
-_FILE_NAME = re.compile(
-    r"[\w\-/.]+\.(bat|sh|py|txt|json|ya?ml|toml|cfg|ini|conf|pem|key|crt|cer|p12|pfx|jks|html|js|css|png|"
-    r"jpg|svg|md|rst|log|db|sqlite3?)", re.IGNORECASE)
-
-
-def shannon_entropy(value: str) -> float:
-    """Bits per character: random keys score above ~3.5, words and labels below."""
-    if not value:
-        return 0.0
-    counts: dict[str, int] = {}
-    for char in value:
-        counts[char] = counts.get(char, 0) + 1
-    return -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
-
-
-def looks_like_placeholder(value: str) -> bool:
-    """Values that are not a real secret: empty, well-known placeholders, labels,
-    templates, environment variable names, paths and URLs."""
-    text = value.strip()
-    if len(text) < 4:
-        return True
-    if _PLACEHOLDER.search(text) or " " in text:
-        return True
-    if re.fullmatch(r"[A-Z][A-Z0-9_]+", text):  # the *name* of an environment variable
-        return True
-    if text.startswith(("/", "./", "~", "http://", "https://", "file:")) or _FILE_NAME.fullmatch(text):
-        return True
-    if re.fullmatch(r"_*[a-z]+(_[a-z]+)+_*|__\w+__", text):  # an identifier: a session key, a marker
-        return True
-    if re.fullmatch(r"[a-z]+([_.\-][a-z]+)*", text) and SENSITIVE.search(text):
-        return True  # a field or setting name such as "new_password" or "api-key"
-    if "(?:" in text or "[^" in text:
-        return True  # a regular expression (`qtoken = '(?:"[^"]+"|\\w+)'`): a token's *shape*
-    return bool(_PASSWORD_HASH.match(text))
-
-
-# A stored password *hash* (bcrypt, argon2, crypt(3), passlib/Django formats) logs nobody in: it is
-# what a user table holds, and a fixture's fake user table is full of them.
-_PASSWORD_HASH = re.compile(r"\$(2[abxy]?|argon2(id|i|d)|[156]|pbkdf2(-sha\d+)?|scrypt)\$\S{20,}$|"
-                            r"(pbkdf2_sha\d+|argon2|bcrypt(_sha256)?|scrypt)\$\S{20,}$")
-
-
 def _spells_name(name: str, value: str) -> bool:
     """The value is its own name respelled (`{"new_credentials": "NewCredentials"}`, an operation's
     label or an API field name): a label, whatever the name says it holds."""
@@ -119,9 +55,13 @@ def _spells_name(name: str, value: str) -> bool:
     return letters(value) == letters(name.rsplit(".", 1)[-1])
 
 
+# A camel-cased name that ends with what it labels (`SecretId`, `TokenName`, `ApiKeyArn`: API fields).
+_CAMEL_LABEL = re.compile(r"[a-z](Id|Ids|Name|Names|Arn|Path|Url|Uri|Type|Field|Label)$")
+
+
 def _secret_rule(name: str, value: str) -> str | None:
     """Which hard-coded-secret rule a `name = "value"` pair belongs to, if any."""
-    if not name or _NOT_A_SECRET_NAME.search(name) or known_secret_format(value):
+    if not name or _NOT_A_SECRET_NAME.search(name) or _CAMEL_LABEL.search(name) or known_secret_format(value):
         return None
     if looks_like_placeholder(value) or _spells_name(name, value):
         return None
@@ -138,13 +78,7 @@ def _secret_rule(name: str, value: str) -> str | None:
 
 
 def _string(node: ast.expr | None) -> str | None:
-    if isinstance(node, ast.Constant):
-        value = node.value
-        if isinstance(value, str):
-            return value
-        if isinstance(value, bytes):
-            return value.decode("latin-1")
-    return None
+    return literal_text(node.value) if isinstance(node, ast.Constant) else None
 
 
 # The three secret rules run one after another on the same node: the first to ask works out
@@ -152,67 +86,57 @@ def _string(node: ast.expr | None) -> str | None:
 _LAST_SECRETS: list = [None, ()]
 
 
-def _secrets_at(node: ast.AST, ctx: Context) -> tuple[tuple[str, str, str, ast.AST], ...]:
-    """(rule id, name, literal text, where to report) for every pairing at `node` a secret rule reports."""
+Pairing = tuple  # (name, literal text, where to report, whether the pairing is itself a use)
+
+
+def _secrets_at(node: ast.AST, ctx: Context) -> tuple[tuple[str, str, str, ast.AST, bool], ...]:
+    """(rule id, name, literal text, where to report, used) for every pairing at `node` a secret rule reports."""
     if _LAST_SECRETS[0] is not node:
-        found: tuple[tuple[str, str, str, ast.AST], ...] = ()
+        found: tuple[tuple[str, str, str, ast.AST, bool], ...] = ()
         pairs = _pairs_at(node, ctx)
         if pairs:
-            found = tuple((rule_id, name, value, where) for name, value, where in pairs
+            found = tuple((rule_id, name, value, where, used) for name, value, where, used in pairs
                           if (rule_id := _secret_rule(name, value)) is not None)
         _LAST_SECRETS[0], _LAST_SECRETS[1] = node, found
     return _LAST_SECRETS[1]
 
 
-def _bound_literal(ctx: Context, name: ast.Name) -> str | None:
-    """The literal a plain-named constant holds (`PRIMARY = "..."` given as `password=PRIMARY`).
+def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
+    """The name-to-string-literal pairings at `node`.
 
-    A name that says what it holds (`DB_PASSWORD`) is reported once, where it gets its literal.
-    """
-    value = ctx.constant_value(name)
-    if not isinstance(value, str) or _secret_rule(name.id, value) is not None:
-        return None
-    return value
-
-
-def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
-    """(name, literal text, where to report) for every name-to-string-literal pairing at `node`.
-
-    Only pairings with a literal value: nothing else can be reported, and most nodes have none,
+    A pairing is itself a use when the literal is given to a call parameter of that name or
+    compared with a password; a name it is stored in says only what it may be for. Only
+    pairings with a literal value: nothing else can be reported, and most nodes have none,
     so each branch looks for a literal before anything else.
     """
-    pairs: list[tuple[str, str, ast.AST]] = []
+    pairs: list[Pairing] = []
     kind = node.__class__
     if kind is ast.Call:
         for kw in node.keywords:  # type: ignore[attr-defined]
             if kw.arg and isinstance(kw.value, ast.Constant):
                 value = _string(kw.value)
-                if value is not None:
-                    pairs.append((kw.arg, value, node))
-            elif kw.arg and kw.value.__class__ is ast.Name:
-                value = _bound_literal(ctx, kw.value)  # type: ignore[arg-type]
-                if value is not None:
-                    pairs.append((f"{kw.arg}={kw.value.id}", value, node))  # type: ignore[attr-defined]
+                if value is not None:  # (at the literal, where the flow reports the same one)
+                    pairs.append((kw.arg, value, kw.value, True))
         args, func = node.args, node.func  # type: ignore[attr-defined]
         # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
         if (len(args) == 2 and isinstance(args[1], ast.Constant)
                 and (func.__class__ is not ast.Attribute or func.attr in ("get", "getenv"))):
             value = _string(args[1])
             if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):  # type: ignore[arg-type]
-                pairs.append((str(ctx.constant_value(args[0])), value, node))
+                pairs.append((str(ctx.constant_value(args[0])), value, args[1], False))
     elif kind is ast.Assign:
         if isinstance(node.value, ast.Constant):  # type: ignore[attr-defined]
             value = _string(node.value)  # type: ignore[attr-defined]
             if value is not None:
                 for target in node.targets:  # type: ignore[attr-defined]
-                    pairs.append((name_of(target), value, node))
+                    pairs.append((name_of(target), value, node, False))
     elif kind is ast.Dict:
         for key, value_node in zip(node.keys, node.values):  # type: ignore[attr-defined]
             if isinstance(value_node, ast.Constant) and isinstance(key, ast.Constant):
                 key_text = _string(key)
                 value = _string(value_node)
                 if key_text is not None and value is not None:
-                    pairs.append((key_text, value, value_node))
+                    pairs.append((key_text, value, value_node, False))
     elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
         args = node.args  # type: ignore[attr-defined]
         if args.defaults:
@@ -220,23 +144,23 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
             for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
                 value = _string(default)
                 if value is not None:
-                    pairs.append((arg.arg, value, default))
+                    pairs.append((arg.arg, value, default, False))
         for arg, default in zip(args.kwonlyargs, args.kw_defaults):
             value = _string(default)
             if value is not None:
-                pairs.append((arg.arg, value, default))
+                pairs.append((arg.arg, value, default, False))
     elif kind is ast.AnnAssign:
         if node.value is not None:  # type: ignore[attr-defined]
             value = _string(node.value)  # type: ignore[attr-defined]
             if value is not None:
-                pairs.append((name_of(node.target), value, node))  # type: ignore[attr-defined]
+                pairs.append((name_of(node.target), value, node, False))  # type: ignore[attr-defined]
     elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):  # type: ignore[attr-defined]
         # Only passwords: comparing a token or key name with a literal is usually parsing.
         left, right = node.left, node.comparators[0]  # type: ignore[attr-defined]
         for named, literal in ((left, right), (right, left)):
             value = _string(literal)
             if value is not None and _PASSWORD_NAME.search(name_of(named)):
-                pairs.append((name_of(named), value, node))
+                pairs.append((name_of(named), value, node, True))  # a hard-coded password check
     return pairs
 
 
@@ -274,11 +198,34 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
     if not mine or not _NAME_GATES[rule_id](ctx) or in_tests(ctx):
         return  # no literal of this rule here, no name in this file says it holds one, or test code
     kind = _SECRET_MESSAGES[rule_id]
-    for _, name, value, where in mine:
-        strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
-        ctx.report(where, f"`{name}` is set to a literal that looks like {kind} in the source; anyone who can "
-                   "read the code or its history has it.",
-                   confidence=Confidence.HIGH if strong else Confidence.MEDIUM)
+    for _, name, value, where, used in mine:
+        if used or _django_settings(ctx):
+            strong = len(value) >= 12 and shannon_entropy(value) >= 3.5
+            place = "in a Django settings module, which Django reads at start-up" if not used else "in the source"
+            ctx.report(where, f"`{name}` is set to a literal that looks like {kind} {place}; anyone who can "
+                       "read the code or its history has it.",
+                       confidence=Confidence.HIGH if strong else Confidence.MEDIUM)
+        else:
+            ctx.report(where, f"`{name}` is set to a literal that looks like {kind}, judged by its name alone: its "
+                       "use as a credential was not seen (no flow from it to a connection, login, signing or client "
+                       "parameter). If it is one, anyone who can read the code or its history has it.",
+                       confidence=Confidence.LOW)
+
+
+# Settings Django reads from the module named by DJANGO_SETTINGS_MODULE: a module that sets several
+# is a settings module, and its SECRET_KEY and DATABASES passwords are in use without a call to see.
+_DJANGO_SETTINGS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES", "WSGI_APPLICATION",
+                              "ALLOWED_HOSTS", "TEMPLATES", "AUTH_PASSWORD_VALIDATORS"})
+_SETTINGS_MODULE: list = [None, False]  # (the file's context, the answer): asked once per file
+
+
+def _django_settings(ctx: Context) -> bool:
+    """The file is a Django settings module: at least two of Django's settings assigned at its top level."""
+    if _SETTINGS_MODULE[0] is not ctx:
+        names = {target.id for stmt in ctx.tree.body if isinstance(stmt, ast.Assign)
+                 for target in stmt.targets if isinstance(target, ast.Name)}
+        _SETTINGS_MODULE[0], _SETTINGS_MODULE[1] = ctx, len(names & _DJANGO_SETTINGS) >= 2
+    return _SETTINGS_MODULE[1]
 
 
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://(?P<user>[^/\s:@]+):(?P<password>[^@\s/]+)@(?P<host>[^/\s:?]+)",
@@ -320,15 +267,29 @@ _MENTIONS_CONNECTION_PASSWORD = mention_gate("://", "password=", "PASSWORD=")
 def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     """
     ## What it does
-    Finds a string literal given to a name that says it is a password
-    (`password = "..."`, `connect(password="...")`, `{"password": "..."}`,
-    default arguments, `if pwd == "..."`), and passwords inside connection
-    URLs and DSNs (`"postgresql://app:...@db.internal/app"`,
-    `"host=db password=..."`). Placeholders (`"changeme"`, `"xxx"`, `""`,
-    templates, environment variable names), stored password hashes
-    (`"$2b$12$..."`, `"pbkdf2_sha256$..."`: what a user table holds), local
-    development databases (`postgres:postgres@localhost`) and test code are
-    not reported.
+    Follows string literals to the parameters that take a password (a DB or
+    cache driver's `password=`/`passwd=`, `SMTP.login`, `FTP.login`,
+    `IMAP4.login`, an LDAP `simple_bind_s`, basic-auth objects,
+    `user.set_password`), through names, module constants imported by
+    other modules (`from settings import DB_PASSWORD`), class attributes,
+    default arguments and environment-lookup fallbacks, and reports the
+    literal where it is written, citing the use. Also finds passwords inside
+    connection URLs and DSNs (`"postgresql://app:...@db.internal/app"`,
+    `"host=db password=..."`), a password compared with a literal
+    (`if pwd == "..."`), and literals given to a call parameter named for a
+    password. Placeholders (`"changeme"`, `"xxx"`, `""`, `"${PASSWORD}"`,
+    `"<password>"`, templates, environment variable names), stored password
+    hashes (`"$2b$12$..."`, `"pbkdf2_sha256$..."`: what a user table holds),
+    local development databases (`postgres:postgres@localhost`) and test
+    code are not reported.
+
+    Evidence needed for a finding at normal confidence: a flow from the
+    literal to a credential parameter (the finding cites that use), or one of
+    the pattern cases above. A literal only *named* like one
+    (`ADMIN_PASSWORD = "..."` never used, a dict entry, a default of a
+    function that passes it nowhere the flow follows) is reported at low
+    confidence, saying its use was not seen; a Django settings module keeps
+    its confidence (Django reads the module itself).
 
     ## Why is this bad
     A password in the source is shared with everyone who can read the
@@ -359,38 +320,6 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     _report_named_secrets(node, ctx)
 
 
-_HAZMAT = "cryptography.hazmat.primitives.ciphers."
-# Where a call takes its key: the literal found there *is* the key in use, whatever it looks like.
-_KEY_ARGUMENTS: dict[str, tuple[int, str]] = {
-    "jwt.encode": (1, "key"), "jwt.decode": (1, "key"), "jose.jwt.encode": (1, "key"),
-    "jose.jwt.decode": (1, "key"), "hmac.new": (0, "key"), "hmac.digest": (0, "key"),
-    "cryptography.fernet.Fernet": (0, "key"), "itsdangerous.URLSafeTimedSerializer": (0, "secret_key"),
-    "itsdangerous.URLSafeSerializer": (0, "secret_key"), "itsdangerous.Signer": (0, "secret_key"),
-    "itsdangerous.TimestampSigner": (0, "secret_key"), "Crypto.Cipher.AES.new": (0, "key"),
-    "Cryptodome.Cipher.AES.new": (0, "key"), _HAZMAT + "algorithms.AES": (0, "key"),
-    _HAZMAT + "aead.AESGCM": (0, "key"), _HAZMAT + "aead.ChaCha20Poly1305": (0, "key"),
-}
-
-
-_MENTIONS_KEY_APIS = mention_gate("jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography")
-
-
-def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
-    """The literal (or name bound only to a literal) in the key position of a crypto call."""
-    if node.__class__ is not ast.Call or not _MENTIONS_KEY_APIS(ctx):
-        return None
-    spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")  # type: ignore[arg-type]
-    if spec is None:
-        return None
-    key = argument(node, *spec)
-    value = ctx.constant_value(key) if key is not None else None
-    if not (isinstance(value, (str, bytes)) and value):
-        return None
-    if isinstance(key, ast.Name) and isinstance(value, str) and _secret_rule(key.id, value):
-        return None  # `jwt.encode(claims, SECRET_KEY)`: reported once, where SECRET_KEY gets its literal
-    return key
-
-
 @rule(
     id="hardcoded-cryptographic-key",
     tests=False,
@@ -405,11 +334,20 @@ def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
 def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     """
     ## What it does
-    Finds a string literal assigned to a signing or encryption key
-    (`SECRET_KEY = "..."`, `app.secret_key = "..."`, `jwt_secret = "..."`),
-    skipping placeholders and test code, and any literal passed where a
-    crypto, JWT, HMAC or signing API takes its key
-    (`jwt.encode(claims, "s3cret")`, `Fernet(b"...")`, `hmac.new(b"...")`).
+    Follows string and bytes literals to where a key is used: the key of
+    `hmac.new`, `Fernet`, `AES.new` and the `cryptography` ciphers, the
+    signing key of `jwt.encode`/`decode` and the itsdangerous and Django
+    signers, a `secret_key=`/`SECRET_KEY=` argument, Flask's
+    `app.secret_key` and `app.config["SECRET_KEY"]` (through names, module
+    constants imported elsewhere, class attributes, defaults and
+    environment-lookup fallbacks such as `os.environ.get("KEY", "dev-...")`),
+    and reports the literal where it is written, citing the use. A
+    Django settings module's `SECRET_KEY = "..."` is reported as such.
+    Placeholders and test code are not reported.
+
+    The evidence is the use: a literal that no key parameter is seen to
+    take (`jwt_secret = "..."` kept in a module nobody imports it from) is
+    only named like a key, and is reported at low confidence with that said.
 
     ## Why is this bad
     Whoever has the key can forge sessions, tokens and signed cookies or
@@ -425,15 +363,10 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     SECRET_KEY = os.environ["SECRET_KEY"]
     ```
     """
-    key = _literal_key(ctx, node)
-    if key is not None and not in_tests(ctx):
-        ctx.report(node, f"{ctx.call_name(node)}() is given the literal key `{ast.unparse(key)[:40]}`; anyone "
-                   "with the code can sign or decrypt with it.", confidence=Confidence.HIGH)
-        return
     _report_named_secrets(node, ctx)
 
 
-_MENTIONS_FORMAT_MARKER = mention_gate(*_FORMAT_MARKERS)
+_MENTIONS_FORMAT_MARKER = mention_gate(*FORMAT_MARKERS)
 
 @rule(
     id="hardcoded-credential",
@@ -448,11 +381,19 @@ _MENTIONS_FORMAT_MARKER = mention_gate(*_FORMAT_MARKERS)
 def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     """
     ## What it does
-    Finds API keys, tokens and client secrets written into the code: string
-    literals given to such names, and literals in well-known credential
-    formats whatever they are called (AWS access key ids, private key PEM
-    blocks, GitHub, Slack, Stripe and Google API keys). Placeholders and
-    values in test code are not reported, except known formats.
+    Follows string literals to the parameters that take an API key, token or
+    client secret (`token=`, `api_key=`, `client_secret=`, boto3's
+    `aws_secret_access_key=` ...) through names, module constants imported
+    elsewhere, class attributes, defaults and environment-lookup fallbacks,
+    and reports the literal where it is written, citing the use. Also finds
+    literals in well-known credential formats whatever they are called (AWS
+    access key ids, private key PEM blocks, GitHub, Slack, Stripe and Google
+    API keys). Placeholders and values in test code are not reported, except
+    known formats.
+
+    The evidence is the use: a token only stored under a name such as
+    `client_secret` or `"api_key"`, with no call seen to take it, is reported
+    at low confidence with that said; a known format needs no use.
 
     ## Why is this bad
     The credential is readable by everyone with the code and stays in the

@@ -158,24 +158,27 @@ def issue_session(claims):
     return jwt.encode(claims, SECRET_KEY, algorithm="HS256")
 
 
+# A name that does not say it is a key: the use says what it is, and the literal is reported
+# where it is written, citing the use.
+# ruleid: hardcoded-cryptographic-key
 SIGNING = "k3J9x!vQ2m#Lw8zR5tY0pA7s"
 
 
 def issue_signed(claims):
     import jwt
-    # A name that does not say it is a key: the use is where the literal shows as one.
-    # ruleid: hardcoded-cryptographic-key
+    # ok: hardcoded-cryptographic-key
     return jwt.encode(claims, SIGNING, algorithm="HS256")
 
 
 # A constant whose name says nothing, given where a password goes: the use says what it is.
+# ruleid: hardcoded-password
 PRIMARY = "Vx9#kq2Lm!8zR"
 PLACEHOLDER_VALUE = "changeme"
 DB_HOST = "db.internal"
 
 
 def connect_primary():
-    # ruleid: hardcoded-password
+    # ok: hardcoded-password
     return psycopg.connect(host=DB_HOST, user="app", password=PRIMARY)
 
 
