@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_incremental import relinks, report, write
+from tests.test_incremental import report, write
 
-__all__ = ["relinks"]  # the fixture counting incremental re-links, used below
 
 CONF_OPTS = ('from oslo_config import cfg\n\n'
              'opts = [cfg.StrOpt("host"), cfg.StrOpt("admin_password", secret=True), cfg.StrOpt("token_file")]\n\n\n'
