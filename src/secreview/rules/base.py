@@ -18,11 +18,15 @@ import ast
 import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from secreview.analysis.names import NameModel
 from secreview.cwe import catalog
 from secreview.model import Confidence, Evidence, Finding, Location, Severity, Step
 from secreview.parse import split_lines
+
+if TYPE_CHECKING:
+    from secreview.review.facts import Collector
 
 Check = Callable[[ast.AST, "Context"], None]
 
@@ -137,7 +141,7 @@ class Context:
         self.ancestors: list[ast.AST] = []
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
         self.classes: list[ast.ClassDef] = []
-        self.rule: Rule | None = None
+        self.rule: Rule | Collector | None = None  # what the engine runs now: a rule or a fact collector
         self.findings: list[Finding] = []
         self.facts: list[Evidence] = []
         self.fact_state: dict[str, object] = {}  # per-file memory of fact collectors (secreview.review.facts)
@@ -225,7 +229,7 @@ class Context:
     ) -> None:
         """Record a finding of the current rule (or of `rule_id`) at `node`."""
         current = REGISTRY[rule_id] if rule_id else self.rule
-        assert current is not None, "report() called outside a rule"
+        assert isinstance(current, Rule), "report() called outside a rule"
         weakness = catalog().weakness(current.cwe)
         location = self.location(node)
         self.findings.append(
