@@ -18,6 +18,7 @@ from pathlib import Path
 
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
+from setuptools.errors import CCompilerError, ExecError, PlatformError
 
 HERE = Path(__file__).resolve().parent
 
@@ -77,7 +78,7 @@ class OptionalBuildExt(build_ext):
     def run(self) -> None:
         try:
             super().run()
-        except Exception as error:  # distutils raises CompileError, LinkError, PlatformError, OSError
+        except (CCompilerError, ExecError, PlatformError, OSError) as error:  # no compiler, or it failed
             for output in self.get_outputs():
                 Path(output).unlink(missing_ok=True)
             self.extensions = []

@@ -9,7 +9,9 @@ reports must be the same finding for finding. Each subprocess says where every l
 was really imported from, so a test that compared the sources with themselves would fail.
 
 Skipped, saying so, when the installed package is not compiled (`pip install -e .`,
-`SECREVIEW_NO_MYPYC=1`, or no C compiler): there is nothing to compare then.
+`SECREVIEW_NO_MYPYC=1`, or no C compiler): there is nothing to compare then. CI sets
+`SECREVIEW_REQUIRE_COMPILED=1` where it built the package compiled, so that a build that
+fell back to pure Python fails there instead of skipping.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ def _is_extension(origin: str | None) -> bool:
 def _compiled_or_skip() -> None:
     compiled = [m for m in MODULES if _is_extension(_installed_origin(m))]
     if not compiled:
+        if os.environ.get("SECREVIEW_REQUIRE_COMPILED") == "1":
+            pytest.fail("SECREVIEW_REQUIRE_COMPILED=1 but the installed secreview is not compiled: "
+                        "the build fell back to pure Python (see the `secreview: building pure Python` line)")
         pytest.skip("the installed secreview is not compiled (editable install, SECREVIEW_NO_MYPYC=1 or no C "
                     "compiler): nothing to compare with the sources")
 
