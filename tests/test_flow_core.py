@@ -361,13 +361,13 @@ def test_a_call_the_pass_cannot_resolve_is_named_as_such() -> None:
 def test_the_link_keeps_one_key_per_value_however_many_unmodelled_calls_it_went_through():
     """Keys that differ only in the unmodelled call they name are one value: keeping each variant
     multiplied the link's keys per library call at every level (the stdlib's link passed 10 GB)."""
-    from secreview.analysis.flows import _FlowBuilder
+    from secreview.analysis.flow_paths import FlowBuilder
     from secreview.analysis.specs import UNMODELLED
 
     base = ("s", "m.py", 3, frozenset({"sql"}))
     via_a = ("s", "m.py", 3, frozenset({"sql", UNMODELLED + "lib.a"}))
     via_b = ("s", "m.py", 3, frozenset({"sql", UNMODELLED + "lib.b"}))
-    flow = _FlowBuilder()
+    flow = FlowBuilder()
     flow.put(via_a, ())
     flow.put(via_b, ())
     assert list(flow.flow) == [via_a]  # the first unmodelled way in names the call

@@ -223,7 +223,7 @@ def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, befo
     handed through several names (`a = b; b = c; c = request...`) needs one run
     per name. Most loops change no name bound before them and run once. The
     taint a run can add is finite (the pass reuses the atoms of a source or a
-    call it meets again, see `taint._Module`), so the head stops growing; the
+    call it meets again, see `taint_state.ModuleState`), so the head stops growing; the
     bound only caps the work on a pathological body. The state after the loop
     merges every way out of it.
     """

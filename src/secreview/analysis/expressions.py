@@ -26,10 +26,11 @@ from secreview.analysis.specs import SinkSpec
 from secreview.analysis.values import short
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass, _Module
+    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_state import ModuleState
 
 
-def class_sinks(mod: _Module, bases: tuple[str, ...]) -> list[SinkSpec]:
+def class_sinks(mod: ModuleState, bases: tuple[str, ...]) -> list[SinkSpec]:
     """The sinks a class with these (resolved) bases holds, through the module's own classes too."""
     table = mod.specs.class_sinks
     found: list[SinkSpec] = []

@@ -22,29 +22,44 @@ taint on too (an object built from untrusted data is untrusted), and its
 `__init__` is followed for sinks like any method.
 """
 
+
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass
 
 from secreview.analysis import library
+from secreview.analysis.flow_paths import (
+    Flow,
+    FlowBuilder,
+    Index,
+    Key,
+    Shape,
+    TaintFlow,
+    Trace,
+    canonical,
+    has_unmodelled,
+    index_of,
+    merge_cuts,
+    shape_of,
+    without_unmodelled,
+)
 from secreview.analysis.modules import Namespaces
-from secreview.analysis.specs import UNMODELLED, UNRESOLVED, load, neutralised, unmodelled
-from secreview.analysis.steps import EARLIER, NOTE, PAST, for_sink
-from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, ModuleSummary, SinkEvent, SourceInfo
-from secreview.analysis.taint import cut
-from secreview.analysis.values import SECRET_SINKS, outside_result
-from secreview.cwe import catalog
-from secreview.model import Confidence, Finding, Location, Severity, Step
-from secreview.rules.base import Rule, is_test_path
+from secreview.analysis.specs import UNMODELLED, UNRESOLVED, neutralised, unmodelled
+from secreview.analysis.steps import for_sink
+from secreview.analysis.summaries import (
+    EMPTY,
+    CallSite,
+    FunctionSummary,
+    ModuleSummary,
+    SinkEvent,
+)
+from secreview.analysis.values import SECRET_SINKS, cut, outside_result
+from secreview.model import Location, Step
+from secreview.rules.base import is_test_path
 
 MAX_DEPTH = 60
 _MAX_ROUNDS = 6
-
-Key = tuple  # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts)
-Flow = dict  # Key -> tuple[Step, ...]: how the value got from the key's origin to here
 
 
 @dataclass(frozen=True)
@@ -53,210 +68,6 @@ class _Fn:
 
     module: ModuleSummary
     summary: FunctionSummary
-
-
-@dataclass(frozen=True)
-class TaintFlow:
-    """One source reaching one sink."""
-
-    source_module: ModuleSummary
-    source_index: int
-    sink_module: ModuleSummary
-    sink: SinkEvent
-    steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
-    unmodelled: tuple[str, ...] = ()  # calls no spec models that the value was assumed to pass through
-    parameter: SourceInfo | None = None  # the source is a public function's parameter (analysis.library)
-
-    @property
-    def source(self) -> SourceInfo:
-        """Where the data entered: a source of the source module, or a library API parameter."""
-        return self.parameter or self.source_module.sources[self.source_index]
-
-
-@dataclass(frozen=True)
-class Shape:
-    """What linking needs of a module to resolve names and order its functions, without its summary."""
-
-    path: str
-    module: str
-    functions: tuple[tuple[str, bool], ...]  # (qualname, has sinks or calls: its flows are collected)
-    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    exports: dict[str, str] = field(default_factory=dict)
-    fields: tuple[tuple[str, str, frozenset], ...] = ()
-
-
-@dataclass
-class Index:
-    """The names of a project, for resolving calls without any module's summary."""
-
-    function_paths: dict[str, str]  # function qualname -> path of the first module defining it
-    classes: dict[str, tuple[str, ...]]  # class qualname -> base qualnames (the first module's)
-    exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
-    fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (recording module's path, writer, taint)
-    namespaces: Namespaces = field(default_factory=Namespaces)  # how the summaries were renamed for the link
-
-
-def index_of(shapes: Sequence[Shape], namespaces: Namespaces = Namespaces()) -> Index:
-    index = Index({}, {}, {}, {}, namespaces)
-    for shape in shapes:
-        index.exports.setdefault(shape.module, shape.exports)
-        for qualname, _ in shape.functions:
-            index.function_paths.setdefault(qualname, shape.path)
-        for qualname, bases in shape.classes.items():
-            index.classes.setdefault(qualname, bases)
-    for shape in shapes:
-        for name, writer, taint in shape.fields:
-            index.fields.setdefault(name, []).append((shape.path, writer, taint))
-    return index
-
-
-def shape_of(module: ModuleSummary) -> Shape:
-    return Shape(module.path, module.module,
-                 tuple((q, bool(f.sinks or f.calls)) for q, f in module.functions.items()),
-                 module.classes, module.exports, module.fields)
-
-
-class Unsure(Exception):
-    """A recomputation met recursion or the depth limit: its answers may depend on what ran before."""
-
-
-class Trace:
-    """What each memoised answer of a link consulted, for re-linking only what an edit can change.
-
-    Every answer (a function's return or sink summary, a call's result, a function's
-    flows) is an entry: its *facts* are what it read directly (("m", path) a module's
-    summary, ("r", name) how a callee name resolves, ("f", field) the writers of a field,
-    ("c", qualname) the callers of a function), its *children* the answers it used. An entry is *unsure* when it, or an
-    answer it used, met recursion (an answer still being computed) or the depth limit:
-    its value depends on the order of the link, not only on what it consulted. `height`
-    is the longest chain of nested summaries below an entry (the depth limit is safe to
-    ignore while every chain stays under it). With `strict`, an unsure event raises
-    `Unsure` instead.
-    """
-
-    def __init__(self, strict: bool = False) -> None:
-        self.strict = strict
-        self.ids: dict[tuple, int] = {}
-        self.facts: list[set[tuple[str, str]]] = []
-        self.children: list[set[int]] = []
-        self.unsure_ids: set[int] = set()
-        self.heights: list[int] = []
-        self._stack: list[list] = []  # per entry being computed: [id, unsure, height, its facts, its children]
-        self._top: list | None = None  # the last of the stack (every call of a link asks for it)
-
-    def _id(self, key: tuple) -> int:
-        found = self.ids.get(key)
-        if found is None:
-            found = self.ids[key] = len(self.facts)
-            self.facts.append(set())
-            self.children.append(set())
-            self.heights.append(0)
-        return found
-
-    def enter(self, key: tuple, fact: tuple[str, str]) -> None:
-        ident = self._id(key)
-        if self._top is not None:
-            self._top[4].add(ident)
-        facts = self.facts[ident]
-        facts.add(fact)
-        self._top = [ident, False, 0, facts, self.children[ident]]
-        self._stack.append(self._top)
-
-    def leave(self, levels: int) -> None:
-        ident, unsure, height, _, _ = self._stack.pop()
-        self._top = self._stack[-1] if self._stack else None
-        height += levels
-        self.heights[ident] = max(self.heights[ident], height)
-        if unsure:
-            self.unsure_ids.add(ident)
-        self._merge(ident)
-
-    def use(self, key: tuple) -> None:
-        """A memoised answer was used by the entry being computed."""
-        if self._top is not None:
-            ident = self._id(key)
-            self._top[4].add(ident)
-            self._merge(ident)
-
-    def _merge(self, ident: int) -> None:
-        top = self._top
-        if top is not None:
-            if ident in self.unsure_ids:
-                top[1] = True
-            top[2] = max(top[2], self.heights[ident])
-
-    def unsure(self, key: tuple) -> None:
-        """An answer from a previous round or a cut-off stood in for `key`."""
-        if self.strict:
-            raise Unsure(repr(key))
-        if self._top is not None:
-            self._top[4].add(self._id(key))
-            self._top[1] = True
-
-    def fact(self, fact: tuple[str, str]) -> None:
-        if self._top is not None:
-            self._top[3].add(fact)
-
-
-def _atom_order(atom: tuple) -> tuple:
-    """A total order on atoms that does not depend on the hash seed (kind, index or field, cuts)."""
-    cuts = atom[-1]
-    return atom[0], atom[1], tuple(sorted(cuts)) if cuts else ()
-
-
-def _canonical(taint: frozenset) -> Iterable[tuple]:
-    """The atoms of `taint` in a fixed order.
-
-    A frozenset iterates in an order that follows string hashes, which change with
-    PYTHONHASHSEED. The order atoms are expanded in decides which path is kept for a
-    key (the first found) and where a recursive call is cut (memo and busy summaries
-    answer what is known so far), so the flows found would change from run to run.
-    """
-    return taint if len(taint) < 2 else sorted(taint, key=_atom_order)
-
-
-def _merge_cuts(key: Key, cuts: frozenset) -> Key:
-    if not cuts:
-        return key
-    return (*key[:-1], key[-1] | cuts)
-
-
-def _marked(cuts: frozenset) -> bool:
-    return any(c.startswith(UNMODELLED) for c in cuts)
-
-
-def _unmarked(key: Key) -> Key:
-    """`key` without the unmodelled calls named in its cuts: the value, however it came."""
-    return (*key[:-1], frozenset(c for c in key[-1] if not c.startswith(UNMODELLED)))
-
-
-class _FlowBuilder:
-    """A flow under construction that holds one key per value: keys that differ only in which
-    unmodelled call they name (`~unmodelled:...` in their cuts) are one value reached two ways.
-    Keeping each variant multiplied the keys by the number of library calls a value can pass
-    through, at every call level: the standard library's link grew past 10 GB. A modelled way in
-    wins over an unmodelled one (the finding then keeps its confidence); otherwise the first wins."""
-
-    __slots__ = ("_bases", "flow")
-
-    def __init__(self) -> None:
-        self.flow: Flow = {}
-        self._bases: dict[Key, Key] = {}
-
-    def put(self, key: Key, steps: tuple[Step, ...]) -> None:
-        flow = self.flow
-        if key in flow:
-            return
-        cuts = key[-1]
-        marked = bool(cuts) and _marked(cuts)
-        base = _unmarked(key) if marked else key
-        existing = self._bases.get(base)
-        if existing is not None:
-            if marked or not _marked(existing[-1]):
-                return  # the value is there already; an unmodelled way in never displaces another
-            del flow[existing]  # the modelled way in replaces the unmodelled one
-        self._bases[base] = key
-        flow[key] = steps
 
 
 class Project:
@@ -477,8 +288,8 @@ class Project:
 
     def expand(self, taint: frozenset, fn: _Fn) -> Flow:
         """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed."""
-        flow = _FlowBuilder()
-        for atom in _canonical(taint):
+        flow = FlowBuilder()
+        for atom in canonical(taint):
             kind = atom[0]
             if kind == "s":
                 flow.put(("s", fn.module.path, atom[1], atom[2]), ())
@@ -486,7 +297,7 @@ class Project:
                 flow.put(atom, ())
             elif kind == "c":
                 for key, steps in self._call_result(atom[1], fn).items():
-                    flow.put(_merge_cuts(key, atom[2]), steps)
+                    flow.put(merge_cuts(key, atom[2]), steps)
         return flow.flow
 
     def _call_result(self, index: int, fn: _Fn) -> Flow:
@@ -519,7 +330,7 @@ class Project:
         caller = fn if call.caller == fn.summary.qualname else self._local(module, call.caller, fn)
         callee, bound, constructor = self.target(call)
         step = Step(Location(module.path, call.line, call.column), call.description)
-        flow = _FlowBuilder()
+        flow = FlowBuilder()
         if callee is None or constructor:
             everything = call.star
             for value in call.args:
@@ -533,7 +344,7 @@ class Project:
             # (the first such call a value goes through is the one named).
             marker = frozenset({UNMODELLED + self._unmodelled_name(call.callee)}) if callee is None else EMPTY
             for key, steps in self.expand(everything, caller).items():
-                flow.put(_merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
+                flow.put(merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
         else:
             for key, steps in self._callee_returns(callee, call.position).items():
                 if key[0] == "p":
@@ -590,13 +401,13 @@ class Project:
             cuts = key[-1]
             if neutralised(sink.kind, cuts):
                 return  # neutralised for this sink class on the way
-            marked = bool(cuts) and _marked(cuts)
-            ident = (_unmarked(key) if marked else key, sink_module.path, sink.line, sink.column, sink.kind)
+            marked = bool(cuts) and has_unmodelled(cuts)
+            ident = (without_unmodelled(key) if marked else key, sink_module.path, sink.line, sink.column, sink.kind)
             at = seen.get(ident)
             if at is None:
                 seen[ident] = len(entries)
                 entries.append((key, sink_module, sink, steps))
-            elif not marked and _marked(entries[at][0][-1]):
+            elif not marked and has_unmodelled(entries[at][0][-1]):
                 entries[at] = (key, sink_module, sink, steps)  # the modelled way in wins
 
         for sink in fn.summary.sinks:
@@ -720,7 +531,7 @@ class Project:
                     calls = frozenset(c for c in inner[-1] if c.startswith(UNMODELLED))
                     asked = (*inner[:-1], inner[-1] - calls) if calls else inner
                     for caller_key, caller_steps in self._param_sources(writer, asked).items():
-                        caller_key = _merge_cuts(caller_key, calls) if calls and not unmodelled(caller_key[-1]) \
+                        caller_key = merge_cuts(caller_key, calls) if calls and not unmodelled(caller_key[-1]) \
                             else caller_key
                         if not neutralised(sink.kind, caller_key[-1]) \
                                 and not self._helper_parameter(caller_key[1], caller_key[2]):
@@ -791,7 +602,7 @@ class Project:
         return found
 
     def _compute_param_sources(self, fn: _Fn, key: Key) -> Flow:
-        flow = _FlowBuilder()
+        flow = FlowBuilder()
         for path, position in self._callers(fn.summary.qualname):
             module = self.module(path)
             call = module.calls[position]
@@ -814,210 +625,6 @@ def _library_flow(fn: _Fn, index: int, sink_module: ModuleSummary, sink: SinkEve
     """Parameter `index` of `fn` reaching a sink of the library model, when `fn` is public API."""
     parameter = library.parameter_source(fn.summary, fn.module.module, fn.module.path, index)
     return [] if parameter is None else [TaintFlow(fn.module, -1, sink_module, sink, steps, parameter=parameter)]
-
-
-Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
-
-
-def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[str, list[Finding]]:
-    """Taint findings by the path of the file that holds the sink: one per rule and sink."""
-    if not rules:
-        return {}
-    return pick(candidates(found, rules) for _, found in Project(modules).flows_by_function())
-
-
-def candidates(flows: Iterable[TaintFlow], rules: dict[str, Rule]) -> list[Candidate]:
-    """The flows of one function as ranked findings (flows of unselected sink classes left out)."""
-    result = []
-    for flow in flows:
-        rule = rules.get(flow.sink.kind)
-        if rule is None:
-            continue
-        source = flow.source
-        ident = (flow.sink_module.path, flow.sink.line, rule.id)  # one finding per rule and line
-        # Ties go to the first source and path in a fixed order, so the flow shown never
-        # depends on set iteration order (hash seed) or on how files were split across --jobs.
-        rank = (-_confidence(source.confidence, flow), len(flow.steps), flow.source_module.path, source.line,
-                source.column, source.label,
-                tuple((s.location.path, s.location.line, s.location.column, s.description) for s in flow.steps))
-        result.append((ident, rank, _finding(flow, rule)))
-    return result
-
-
-def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
-    """The best candidate per rule and sink line (the first of equal ranks, in link order), by path.
-
-    A file-existence or metadata check (`taint-path-oracle`) is only worth a finding when nothing
-    worse is done with the same value: a source that also reaches another taint sink (the read
-    that follows the check, a command) is reported there, not again at each check.
-    """
-    groups = list(groups)
-    worse = {_source_of(finding) for group in groups for _, _, finding in group if not _only_alone(finding)}
-    best: dict[tuple, tuple] = {}
-    for group in groups:
-        for ident, rank, finding in group:
-            if _only_alone(finding) and _source_of(finding) in worse:
-                continue
-            if ident not in best or rank < best[ident][0]:
-                best[ident] = (rank, finding)
-    found: dict[str, list[Finding]] = {}
-    for (path, *_), (_, finding) in sorted(best.items(), key=lambda item: item[0]):
-        found.setdefault(path, []).append(finding)
-    return found
-
-
-_ORACLE = "taint-path-oracle"
-# Said by the label of a sink known only by the name a value is stored in (specs: `assigned_names`).
-BY_NAME = "its use is known only by this name"
-
-
-def _only_alone(finding: Finding) -> bool:
-    """A finding worth making only when its source reaches no other sink: an existence check
-    (path oracle) or a store into a name that says what the value is for (`session_id = ...`)."""
-    return finding.rule_id == _ORACLE or BY_NAME in finding.message
-
-
-def _source_of(finding: Finding) -> Location:
-    return finding.path[0].location
-
-
-def _quoted(description: str) -> str:
-    """A step's code in backticks; a step that is a sentence about a check (steps.PAST) as it is."""
-    if description.startswith(PAST):
-        return description
-    for note in (_UNMODELLED_NOTE, EARLIER):
-        if description.endswith(note):
-            return f"`{description[:-len(note)]}`{note}"
-    return f"`{description}`"
-
-
-def _finding(flow: TaintFlow, rule: Rule) -> Finding:
-    source = flow.source
-    sink = flow.sink
-    weakness = catalog().weakness(rule.cwe)
-    source_step = Step(Location(flow.source_module.path, source.line, source.column), source.description)
-    steps = _noting_unmodelled(flow.steps, flow.unmodelled) if flow.unmodelled else flow.steps
-    path = _without_repeats((source_step, *(s for s in steps if not _same_line(s, source_step))))
-    hops = path[1:-1]
-    via = ""
-    if hops:
-        via = (", " if hops[0].description.startswith(PAST) else " through ") + ", ".join(
-            f"{_quoted(s.description)} (line {s.location.line}{_elsewhere(s, flow)})" for s in hops[:4])
-        if len(hops) > 4:
-            via += f" and {len(hops) - 4} more steps"
-    origin = "" if flow.source_module.path == flow.sink_module.path else f" in {flow.source_module.path}"
-    message = (f"{source.label[:1].upper()}{source.label[1:]} `{source.description}` (line {source.line}{origin}) reaches "
-               f"{sink.label} in `{sink.description}` on line {sink.line}{via}.")
-    if flow.unmodelled:  # (an atom names the first such call: one, but a field's writers may add another)
-        name = flow.unmodelled[0]
-        what = f"`{name[1:]}` could not be resolved" if name.startswith(UNRESOLVED) else f"`{name}` is not modelled"
-        message += f" {what}: assumed to pass the data on (confidence lowered)."
-    severity = rule.severity
-    if sink.kind == "code" and source.label in _operator_labels():
-        severity = Severity.LOW
-        message += (" Running code its operator supplies (a shell's -c, a startup file, a REPL) is a feature "
-                    "by design; it matters only if someone else can set this input.")
-    elif sink.kind == "deserialization" and source.label in _operator_labels():
-        severity = Severity.LOW
-        message += (" Unpickling what its operator supplies runs only code the operator could run anyway (a "
-                    "parent process feeding its helper through stdin, a file named on the command line); it "
-                    "matters only if someone else can set this input.")
-    elif sink.label in _program_labels() and source.label in _operator_labels():
-        severity = Severity.LOW
-        message += (" Running a program found where its operator's environment or command line says (as a "
-                    "PATH lookup does) is a feature by design; it matters only if someone else can set this input.")
-    confidence = _confidence(min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH)), flow)
-    if _project_calls(hops) >= _CALLS_FOR_LOW:
-        confidence = Confidence.LOW
-    return Finding(
-        rule_id=rule.id,
-        rule_name=rule.name,
-        cwe=rule.cwe,
-        pillar=weakness.primary_pillar,
-        secondary_pillars=weakness.secondary_pillars,
-        severity=severity,
-        confidence=confidence,
-        location=Location(flow.sink_module.path, sink.line, sink.column, sink.end_line, sink.end_column),
-        source_line=sink.line_text,
-        message=message,
-        fix=rule.fix,
-        path=path,
-    )
-
-
-def _confidence(source: Confidence, flow: TaintFlow) -> Confidence:
-    """The source's confidence, one level lower when the value went through a call nobody modelled."""
-    confidence = min(source, Confidence.HIGH)
-    return Confidence(max(confidence - 1, Confidence.LOW)) if flow.unmodelled else confidence
-
-
-_UNMODELLED_NOTE = " (not modelled: assumed to pass the data on)"
-
-
-def _noting_unmodelled(steps: tuple[Step, ...], names: tuple[str, ...]) -> tuple[Step, ...]:
-    """The steps (the sink's last) with a note on those that call one of `names` (by its last part)."""
-    calls = tuple(f"{name.lstrip(UNRESOLVED).rpartition('.')[2]}(" for name in names)
-    return tuple(Step(s.location, s.description + _UNMODELLED_NOTE)
-                 if i < len(steps) - 1 and any(c in s.description for c in calls) else s
-                 for i, s in enumerate(steps))
-
-
-# A flow that passes through this many calls of the project is a hint (low confidence): each call
-# hands the value on through a summary (a result built from an argument, an object built from a
-# field) that may not hold the data it was given. Measured on the signal bench (docs/confidence.md):
-# of the high-confidence flows through two or more calls 2 of 9 were real or debatable, of those
-# through fewer every one.
-_CALLS_FOR_LOW = 2
-_CALL_STEP = re.compile(r"^[\w.]+\(.*\)$")
-
-
-def _project_calls(hops: tuple[Step, ...]) -> int:
-    """How many of the steps between a flow's source and its sink are calls (`helper(x, ...)`), not
-    assignments, checks or stores."""
-    return sum(1 for step in hops if " = " not in step.description and _CALL_STEP.match(step.description))
-
-
-@lru_cache(maxsize=1)
-def _sink_confidence() -> dict[str, Confidence]:
-    """Labels of the sinks that cap a finding's confidence (specs: a sink's `confidence`)."""
-    specs = load()
-    tables = (*specs.sink_calls.values(), *specs.sink_methods.values(), *specs.keyword_sinks.values(),
-              *specs.name_sinks.values())
-    return {sink.label: sink.confidence for sinks in tables for sink in sinks if sink.confidence < Confidence.HIGH}
-
-
-@lru_cache(maxsize=1)
-def _operator_labels() -> frozenset[str]:
-    """Labels of the sources the program's own operator controls (specs: `operator = true`)."""
-    return frozenset(spec.label for spec in load().sources if spec.operator)
-
-
-@lru_cache(maxsize=1)
-def _program_labels() -> frozenset[str]:
-    """Labels of the sinks that choose the program to run (specs: `argv_program = true`)."""
-    return frozenset(sink.label for sinks in load().sink_calls.values() for sink in sinks if sink.argv_program)
-
-
-def _same_line(step: Step, source: Step) -> bool:
-    """A step on the source's own line that repeats it (`name = request.args['x']` after `request.args['x']`)."""
-    return step.location.path == source.location.path and step.location.line == source.location.line \
-        and source.description in step.description and NOTE not in step.description \
-        and _UNMODELLED_NOTE not in step.description and EARLIER not in step.description
-
-
-def _elsewhere(step: Step, flow: TaintFlow) -> str:
-    return "" if step.location.path == flow.sink_module.path else f" in {step.location.path}"
-
-
-def _without_repeats(steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """A recursive call crossed several times is one step of the path."""
-    seen: set[Step] = set()
-    kept = []
-    for step in steps:
-        if step not in seen:
-            seen.add(step)
-            kept.append(step)
-    return tuple(kept)
 
 
 def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool,

@@ -5,7 +5,7 @@ records for every memoised answer what it consulted: module summaries ("m"),
 how callee names resolve ("r"), which functions write a field ("f") and who
 calls a function ("c"), and which other answers it used. That record, the
 ranked candidate findings of every linked function and the project's names
-(`flows.Index`) are kept beside the project's cached result (`LinkState`),
+(`flow_paths.Index`) are kept beside the project's cached result (`LinkState`),
 written by full links only.
 
 On a later run, only the files edited since the last run are reviewed again,
@@ -23,7 +23,7 @@ That is only sound when an answer does not depend on the order of the link.
 Answers that met recursion (the fixed point answers with values from a previous
 round) or the depth limit do; so the re-link falls back to the full link when
 any answer it must redo was such an answer, when the fresh link meets one
-(`flows.Unsure`), when a chain of summaries could reach the depth limit, when a
+(`flow_paths.Unsure`), when a chain of summaries could reach the depth limit, when a
 name an edited module defines is defined by another module too, when the set of
 files or their module names changed, or after `REBASE_AFTER` edited modules.
 Correctness first: the fallback is the full link.
@@ -35,8 +35,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from secreview.analysis import flows
-from secreview.analysis.flows import Index, Project, Shape, Trace, Unsure
+from secreview.analysis import flow_findings, flows
+from secreview.analysis.flow_paths import Index, Shape, Trace, Unsure
+from secreview.analysis.flows import Project
 from secreview.analysis.summaries import ModuleSummary
 from secreview.model import Finding
 
@@ -97,8 +98,8 @@ def full_link(paths: Sequence[str], digests: Sequence[str], modules: Sequence[Mo
     for shape in project.shapes:
         for rank, (qualname, _) in enumerate(shape.functions):
             order[(shape.path, qualname)] = (position[shape.path], rank)
-    candidates = {qual: flows.candidates(found, rules) for qual, found in groups}
-    found = flows.pick(candidates[qual] for qual, _ in groups)
+    candidates = {qual: flow_findings.candidates(found, rules) for qual, found in groups}
+    found = flow_findings.pick(candidates[qual] for qual, _ in groups)
     state = LinkState(
         paths=tuple(paths), digests=tuple(digests), modules=tuple(module_name(p) for p in paths),
         index=project.index, shadowed=_shadowed(project.shapes), summarised={s.path for s in project.shapes},
@@ -208,9 +209,9 @@ def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSumm
         raise Fallback("a chain of calls near the depth limit")
     kept = [entry for qual, entry in state.candidates.items() if qual not in redo]
     kept += [(order[qual], found) for qual, found in
-             ((q, flows.candidates(g, rules)) for q, g in groups.items()) if found]
+             ((q, flow_findings.candidates(g, rules)) for q, g in groups.items()) if found]
     kept.sort(key=lambda entry: entry[0])
-    return Relinked(flows.pick(found for _, found in kept), None, len(groups))
+    return Relinked(flow_findings.pick(found for _, found in kept), None, len(groups))
 
 
 def _reindex(state: LinkState, position: dict[str, int], old: ModuleSummary | None,

@@ -97,8 +97,8 @@ def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary 
 
 
 def flow_findings(modules: Sequence[ModuleSummary], rules: dict[str, Any]) -> dict[str, list[Finding]]:
-    """`flows.findings`: the engine is imported when a project is linked, not with this module."""
-    from secreview.analysis.flows import findings
+    """`flow_findings.findings`: the engine is imported when a project is linked, not with this module."""
+    from secreview.analysis.flow_findings import findings
 
     return findings(modules, rules)
 

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from secreview.cwe import catalog
 from secreview.rules import (  # noqa: F401 - imported to register their rules
     access_control,
+    access_control_secrets,
+    access_control_tls,
     calculation,
     calculation_float,
     comparison,

@@ -1,0 +1,224 @@
+"""What linking works with: keys and flows, module shapes and the project index, the trace of answers.
+
+A *key* names where a value's data came from (a source, a parameter, a field, with the sink classes
+cut from it); a *flow* maps keys to the steps that carried them here. `secreview.analysis.flows`
+builds flows over the whole project; `secreview.analysis.incremental` keeps the index and trace
+beside a cached result to re-link only what an edit can change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from secreview.analysis.modules import Namespaces
+from secreview.analysis.specs import UNMODELLED
+from secreview.analysis.summaries import ModuleSummary, SinkEvent, SourceInfo
+from secreview.model import Step
+
+Key = tuple  # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts)
+Flow = dict  # Key -> tuple[Step, ...]: how the value got from the key's origin to here
+
+
+@dataclass(frozen=True)
+class TaintFlow:
+    """One source reaching one sink."""
+
+    source_module: ModuleSummary
+    source_index: int
+    sink_module: ModuleSummary
+    sink: SinkEvent
+    steps: tuple[Step, ...]  # calls between the source and the sink (the sink step last)
+    unmodelled: tuple[str, ...] = ()  # calls no spec models that the value was assumed to pass through
+    parameter: SourceInfo | None = None  # the source is a public function's parameter (analysis.library)
+
+    @property
+    def source(self) -> SourceInfo:
+        """Where the data entered: a source of the source module, or a library API parameter."""
+        return self.parameter or self.source_module.sources[self.source_index]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What linking needs of a module to resolve names and order its functions, without its summary."""
+
+    path: str
+    module: str
+    functions: tuple[tuple[str, bool], ...]  # (qualname, has sinks or calls: its flows are collected)
+    classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exports: dict[str, str] = field(default_factory=dict)
+    fields: tuple[tuple[str, str, frozenset], ...] = ()
+
+
+@dataclass
+class Index:
+    """The names of a project, for resolving calls without any module's summary."""
+
+    function_paths: dict[str, str]  # function qualname -> path of the first module defining it
+    classes: dict[str, tuple[str, ...]]  # class qualname -> base qualnames (the first module's)
+    exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
+    fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (recording module's path, writer, taint)
+    namespaces: Namespaces = field(default_factory=Namespaces)  # how the summaries were renamed for the link
+
+
+def index_of(shapes: Sequence[Shape], namespaces: Namespaces = Namespaces()) -> Index:
+    index = Index({}, {}, {}, {}, namespaces)
+    for shape in shapes:
+        index.exports.setdefault(shape.module, shape.exports)
+        for qualname, _ in shape.functions:
+            index.function_paths.setdefault(qualname, shape.path)
+        for qualname, bases in shape.classes.items():
+            index.classes.setdefault(qualname, bases)
+    for shape in shapes:
+        for name, writer, taint in shape.fields:
+            index.fields.setdefault(name, []).append((shape.path, writer, taint))
+    return index
+
+
+def shape_of(module: ModuleSummary) -> Shape:
+    return Shape(module.path, module.module,
+                 tuple((q, bool(f.sinks or f.calls)) for q, f in module.functions.items()),
+                 module.classes, module.exports, module.fields)
+
+
+class Unsure(Exception):
+    """A recomputation met recursion or the depth limit: its answers may depend on what ran before."""
+
+
+class Trace:
+    """What each memoised answer of a link consulted, for re-linking only what an edit can change.
+
+    Every answer (a function's return or sink summary, a call's result, a function's
+    flows) is an entry: its *facts* are what it read directly (("m", path) a module's
+    summary, ("r", name) how a callee name resolves, ("f", field) the writers of a field,
+    ("c", qualname) the callers of a function), its *children* the answers it used. An entry is *unsure* when it, or an
+    answer it used, met recursion (an answer still being computed) or the depth limit:
+    its value depends on the order of the link, not only on what it consulted. `height`
+    is the longest chain of nested summaries below an entry (the depth limit is safe to
+    ignore while every chain stays under it). With `strict`, an unsure event raises
+    `Unsure` instead.
+    """
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.ids: dict[tuple, int] = {}
+        self.facts: list[set[tuple[str, str]]] = []
+        self.children: list[set[int]] = []
+        self.unsure_ids: set[int] = set()
+        self.heights: list[int] = []
+        self._stack: list[list] = []  # per entry being computed: [id, unsure, height, its facts, its children]
+        self._top: list | None = None  # the last of the stack (every call of a link asks for it)
+
+    def _id(self, key: tuple) -> int:
+        found = self.ids.get(key)
+        if found is None:
+            found = self.ids[key] = len(self.facts)
+            self.facts.append(set())
+            self.children.append(set())
+            self.heights.append(0)
+        return found
+
+    def enter(self, key: tuple, fact: tuple[str, str]) -> None:
+        ident = self._id(key)
+        if self._top is not None:
+            self._top[4].add(ident)
+        facts = self.facts[ident]
+        facts.add(fact)
+        self._top = [ident, False, 0, facts, self.children[ident]]
+        self._stack.append(self._top)
+
+    def leave(self, levels: int) -> None:
+        ident, unsure, height, _, _ = self._stack.pop()
+        self._top = self._stack[-1] if self._stack else None
+        height += levels
+        self.heights[ident] = max(self.heights[ident], height)
+        if unsure:
+            self.unsure_ids.add(ident)
+        self._merge(ident)
+
+    def use(self, key: tuple) -> None:
+        """A memoised answer was used by the entry being computed."""
+        if self._top is not None:
+            ident = self._id(key)
+            self._top[4].add(ident)
+            self._merge(ident)
+
+    def _merge(self, ident: int) -> None:
+        top = self._top
+        if top is not None:
+            if ident in self.unsure_ids:
+                top[1] = True
+            top[2] = max(top[2], self.heights[ident])
+
+    def unsure(self, key: tuple) -> None:
+        """An answer from a previous round or a cut-off stood in for `key`."""
+        if self.strict:
+            raise Unsure(repr(key))
+        if self._top is not None:
+            self._top[4].add(self._id(key))
+            self._top[1] = True
+
+    def fact(self, fact: tuple[str, str]) -> None:
+        if self._top is not None:
+            self._top[3].add(fact)
+
+
+def _atom_order(atom: tuple) -> tuple:
+    """A total order on atoms that does not depend on the hash seed (kind, index or field, cuts)."""
+    cuts = atom[-1]
+    return atom[0], atom[1], tuple(sorted(cuts)) if cuts else ()
+
+
+def canonical(taint: frozenset) -> Iterable[tuple]:
+    """The atoms of `taint` in a fixed order.
+
+    A frozenset iterates in an order that follows string hashes, which change with
+    PYTHONHASHSEED. The order atoms are expanded in decides which path is kept for a
+    key (the first found) and where a recursive call is cut (memo and busy summaries
+    answer what is known so far), so the flows found would change from run to run.
+    """
+    return taint if len(taint) < 2 else sorted(taint, key=_atom_order)
+
+
+def merge_cuts(key: Key, cuts: frozenset) -> Key:
+    if not cuts:
+        return key
+    return (*key[:-1], key[-1] | cuts)
+
+
+def has_unmodelled(cuts: frozenset) -> bool:
+    return any(c.startswith(UNMODELLED) for c in cuts)
+
+
+def without_unmodelled(key: Key) -> Key:
+    """`key` without the unmodelled calls named in its cuts: the value, however it came."""
+    return (*key[:-1], frozenset(c for c in key[-1] if not c.startswith(UNMODELLED)))
+
+
+class FlowBuilder:
+    """A flow under construction that holds one key per value: keys that differ only in which
+    unmodelled call they name (`~unmodelled:...` in their cuts) are one value reached two ways.
+    Keeping each variant multiplied the keys by the number of library calls a value can pass
+    through, at every call level: the standard library's link grew past 10 GB. A modelled way in
+    wins over an unmodelled one (the finding then keeps its confidence); otherwise the first wins."""
+
+    __slots__ = ("_bases", "flow")
+
+    def __init__(self) -> None:
+        self.flow: Flow = {}
+        self._bases: dict[Key, Key] = {}
+
+    def put(self, key: Key, steps: tuple[Step, ...]) -> None:
+        flow = self.flow
+        if key in flow:
+            return
+        cuts = key[-1]
+        marked = bool(cuts) and has_unmodelled(cuts)
+        base = without_unmodelled(key) if marked else key
+        existing = self._bases.get(base)
+        if existing is not None:
+            if marked or not has_unmodelled(existing[-1]):
+                return  # the value is there already; an unmodelled way in never displaces another
+            del flow[existing]  # the modelled way in replaces the unmodelled one
+        self._bases[base] = key
+        flow[key] = steps

@@ -1,0 +1,310 @@
+"""Expression evaluation of the taint pass: the taint of names, attributes, operators, literals, comprehensions.
+
+Calls are evaluated by `secreview.analysis.taint_calls`; the dispatch on node type is
+`taint_state.expression_handler`.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from secreview.analysis import (
+    configured_templates,
+    containers,
+    control,
+    framing,
+    neutralisers,
+    sink_events,
+    url_query,
+)
+from secreview.analysis.summaries import EMPTY
+from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler, param_names
+from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, spell
+
+_EQUALITY = (ast.Eq, ast.NotEq)
+# What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
+_TYPE_ATTRIBUTES = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
+_REPR = ord("r")
+_REDIRECT = frozenset({"redirect"})
+
+
+_join = control.join
+
+
+class ExpressionEvaluation:
+    """The taint of an expression, by node type.
+
+    A mixin of `secreview.analysis.taint._FunctionPass`, whose slots hold the state these methods read and write.
+    """
+
+    __slots__ = ()
+
+    # -- expressions ------------------------------------------------------------------
+    def ev(self, node: ast.expr) -> frozenset:
+        handler = expression_handler(type(node))
+        return handler(self, node) if handler is not None else EMPTY
+
+    def load_key(self, key: str) -> frozenset:
+        found = self.env.get(key)
+        if found is not None:
+            return found
+        found = self.closure.get(key)
+        if found is not None:
+            return found
+        if "." not in key:
+            return self.global_name(key)
+        return EMPTY
+
+    def global_name(self, name: str) -> frozenset:
+        mod = self.mod
+        found = mod.module_env.get(name)
+        if found is not None and self.node is not None:
+            return found
+        if name not in mod.source_roots:
+            return EMPTY
+        found = mod.global_memo.get(name)
+        if found is None:
+            qual = mod.names.qualname(ast.Name(id=name, ctx=ast.Load()))
+            spec = mod.specs.source_qualnames.get(qual) if qual else None
+            found = _GLOBAL_SOURCE if spec is not None else EMPTY
+            mod.global_memo[name] = found
+        return found
+
+    def _name(self, node: ast.Name) -> frozenset:
+        taint = self.env.get(node.id)
+        if taint is not None and taint is not _GLOBAL_SOURCE:  # a local: the common case, without load_key
+            return taint
+        taint = self.load_key(node.id)
+        if taint is _GLOBAL_SOURCE:
+            # a module-level name that is itself a source (`from sys import argv`): one atom per use
+            qual = self.resolve(node) or node.id
+            spec = self.mod.specs.source_qualnames[qual]
+            return self.mod.new_source(node, spec)
+        return taint
+
+    def _attribute(self, node: ast.Attribute) -> frozenset:
+        mod = self.mod
+        attr = node.attr
+        value = node.value
+        if attr in _TYPE_ATTRIBUTES:
+            return EMPTY
+        candidates = mod.receiver_attrs.get(attr)
+        if candidates or self.class_sources:
+            receiver = spell(value, 2)
+            for spec in candidates or ():
+                if (receiver in spec.receivers or receiver in self.receivers) and not self._foreign(value, spec):
+                    return mod.new_source(node, spec)
+            for spec in self.class_sources:
+                if attr in spec.attributes and receiver in spec.receivers:
+                    return mod.new_source(node, spec)
+        if type(value) is ast.Name:
+            name = value.id
+            safe = self.safe_fields.get(name)
+            if safe is not None and attr in safe:
+                return EMPTY  # a field the model declares as a number (validated on the way in)
+            key = f"{name}.{attr}"
+            found = self.env.get(key)
+            if found is not None:
+                return found
+            if name == self.self_name and self.class_qual:
+                return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
+            base = self.load_key(name)
+            if base:
+                if base is _GLOBAL_SOURCE:
+                    return self._qualified_source(node) or EMPTY
+                return base
+            if name in mod.source_roots and name not in self.env:
+                return self._qualified_source(node)
+            return EMPTY
+        base = self.ev(value)
+        if base:
+            return base
+        if isinstance(value, ast.Attribute):
+            return self._qualified_source(node)
+        return EMPTY
+
+    def _qualified_source(self, node: ast.expr) -> frozenset:
+        qual = self.resolve(node)
+        if qual is None:
+            return EMPTY
+        spec = self.mod.specs.source_for(qual)
+        return self.mod.new_source(node, spec) if spec is not None else EMPTY
+
+    def _subscript(self, node: ast.Subscript) -> frozenset:
+        value = node.value
+        if type(value) is ast.List or type(value) is ast.Tuple:
+            element = containers.literal_element(self, node)  # `[a, b][0]`
+            if element is not None:
+                return element
+        self.ev(node.slice)
+        taint = self.ev(value)
+        if taint:
+            if type(node.slice) is ast.Slice:  # `token[-4:]`: a fragment that names a secret, not the secret
+                taint = cut(taint, SECRET_SINKS)
+            if self.parts:
+                found = containers.load(self, node, taint)  # `d["safe"]`
+                if found is not taint:
+                    return found
+            return self.mod.widen_source(value, node, taint)
+        return taint
+
+    def _binop(self, node: ast.BinOp) -> frozenset:
+        op = type(node.op)
+        left = node.left
+        framed = framing.binop_framed(node)  # `"%s: %s\r\n" % (name, value)`: a protocol line
+        parts: list[frozenset] | None = [] if framed else None
+        left_taint = EMPTY
+        if op is ast.Mod and type(left) is ast.Constant and type(node.right) is ast.Tuple \
+                and isinstance(left.value, str):  # type: ignore[attr-defined]
+            taint = self._percent_arguments(left.value, node.right, parts)  # type: ignore[arg-type, attr-defined]
+        elif framed and op is ast.Mod and type(node.right) is ast.Tuple:  # b"%s: %s\r\n" % (name, value)
+            parts = [self.ev(element) for element in node.right.elts]  # type: ignore[attr-defined]
+            taint = self.ev(left)
+            for part in parts:
+                taint = _join(taint, part)
+        else:
+            taint = left_taint = self.ev(left)
+            right = self.ev(node.right)
+            if right and op is ast.Add and url_query.after_separator(left):  # `url + "?" + query`
+                right = cut(right, URL_KINDS)
+            elif right and self.class_qual and configured_templates.fills_configured_template(
+                    node, self.self_name, self.mod.unset_attributes.get(self.class_qual, frozenset()), self.node):
+                right = cut(right, URL_KINDS)  # `self.url % kwargs`: the configured template places them
+            taint = _join(taint, right)
+            if parts is not None:
+                parts.append(right)
+        if parts is not None:
+            taint = framing.binop(self, node, left_taint, parts, taint)
+        if taint:
+            if op is ast.Mod and neutralisers.percent_repr_only(node):
+                taint = cut(taint, neutralisers.LINE_BREAK_SINKS)  # `"user %r" % name`
+            if (op is ast.Add or op is ast.Mod) and fixed_origin(_leftmost(node)):
+                return cut(taint, URL_KINDS)
+            if op is ast.Add and neutralisers.local_path(node):
+                return cut(taint, _REDIRECT)
+        return taint
+
+    def _percent_arguments(self, fmt: str, values: ast.Tuple, parts: list[frozenset] | None = None) -> frozenset:
+        """`"%s?%s" % (url, query)`: the arguments' taint, cut for URL sinks where the format puts
+        them after a literal `?` or `#` (see `url_query`); each argument's also added to `parts`."""
+        positions = url_query.percent_positions(fmt)
+        if positions is not None and len(positions) != len(values.elts):
+            positions = None
+        taint = EMPTY
+        for index, element in enumerate(values.elts):
+            found = self.ev(element)
+            if found and positions is not None and positions[index]:
+                found = cut(found, URL_KINDS)
+            if parts is not None:
+                parts.append(found)
+            taint = _join(taint, found)
+        return taint
+
+    def _boolop(self, node: ast.BoolOp) -> frozenset:
+        taint = EMPTY
+        for value in node.values:
+            taint = _join(taint, self.ev(value))
+        return taint
+
+    def _compare(self, node: ast.Compare) -> frozenset:
+        left = self.ev(node.left)
+        if len(node.comparators) == 1:
+            right = self.ev(node.comparators[0])
+            if (left or right) and type(node.ops[0]) in _EQUALITY:
+                sink_events.comparison(self, node, left, right)
+        else:
+            for comparator in node.comparators:
+                self.ev(comparator)
+        return EMPTY  # a boolean carries no text
+
+    def _unary(self, node: ast.UnaryOp) -> frozenset:
+        taint = self.ev(node.operand)
+        return EMPTY if isinstance(node.op, ast.Not) else taint
+
+    def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
+        if type(node) is ast.List and framing.line_pieces(node):  # `[name, b": ", value, b"\r\n"]`
+            return framing.pieces(self, node)  # type: ignore[arg-type]
+        taint = EMPTY
+        for element in node.elts:
+            taint = _join(taint, self.ev(element))
+        return taint
+
+    def _dict(self, node: ast.Dict) -> frozenset:
+        taint = EMPTY
+        for key in node.keys:
+            if key is not None:
+                taint = _join(taint, self.ev(key))
+        for value in node.values:
+            taint = _join(taint, self.ev(value))
+        return taint
+
+    def _joined(self, node: ast.JoinedStr) -> frozenset:
+        taint = EMPTY
+        parts = []
+        query = False  # a literal `?` or `#` came before: the rest is the URL's query (see url_query)
+        for part in node.values:
+            if type(part) is ast.FormattedValue:
+                value = self.ev(part.value)
+                if value and part.conversion == _REPR:
+                    value = cut(value, neutralisers.LINE_BREAK_SINKS)  # repr() escapes CR, LF
+                if value and query:
+                    value = cut(value, URL_KINDS)
+                parts.append(value)
+                taint = _join(taint, value)
+            elif not query and type(part) is ast.Constant:
+                query = url_query.after_separator(part)
+        if taint:
+            taint = framing.joined(self, node, parts, taint)  # f"{name}: {value}\r\n": a protocol line
+            if node.values and fixed_origin(node.values[0]):
+                return cut(taint, URL_KINDS)
+        return taint
+
+    def _formatted(self, node: ast.FormattedValue) -> frozenset:
+        return self.ev(node.value)
+
+    def _passthrough(self, node: ast.Await | ast.Starred) -> frozenset:
+        return self.ev(node.value)
+
+    def _yield(self, node: ast.Yield | ast.YieldFrom) -> frozenset:
+        if node.value is not None:
+            self.returns = _join(self.returns, self.ev(node.value))
+        return EMPTY
+
+    def _named(self, node: ast.NamedExpr) -> frozenset:
+        taint = self.ev(node.value)
+        self.bind(node.target, taint, node.value)
+        return taint
+
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> frozenset:
+        saved = dict(self.env)
+        for generator in node.generators:
+            self.bind_each(generator.target, generator.iter, self.ev(generator.iter))
+            for condition in generator.ifs:
+                self.ev(condition)
+        if isinstance(node, ast.DictComp):
+            taint = _join(self.ev(node.key), self.ev(node.value))
+        else:
+            taint = self.ev(node.elt)
+        self.env = saved
+        return taint
+
+    def _lambda(self, node: ast.Lambda) -> frozenset:
+        """The body runs later, with the closure's values: its sinks are checked here."""
+        saved = self.env
+        self.env = dict(saved)
+        params, _, _ = param_names(node.args)
+        for param in params:
+            self.env[param.arg] = EMPTY
+        result = self.ev(node.body)
+        self.env = saved
+        return result  # calling it is a call of an unknown function: its arguments flow through too
+
+
+# A module-level name that is itself a source (`from sys import argv`): each use becomes its own source.
+_GLOBAL_SOURCE: frozenset = frozenset({("g", "", NOCUT)})
+
+
+def _leftmost(node: ast.expr) -> ast.expr:
+    while isinstance(node, ast.BinOp):
+        node = node.left
+    return node
