@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import math
 import re
+from typing import Final, cast
 
 from secreview.analysis.hosts import reaches_this_machine
 from secreview.model import Confidence, Severity
@@ -147,21 +148,33 @@ def _string(node: ast.expr | None) -> str | None:
     return None
 
 
-# The three secret rules run one after another on the same node: the first to ask works out
-# which rule each name-to-literal pairing there belongs to, the other two read the answer.
-_LAST_SECRETS: list = [None, ()]
+_ENVIRONMENT_LOOKUPS: Final = frozenset({"os.environ.get", "os.getenv"})
+Secret = tuple[str, str, str, ast.AST]  # (rule id, name, literal text, where to report)
 
 
-def _secrets_at(node: ast.AST, ctx: Context) -> tuple[tuple[str, str, str, ast.AST], ...]:
+class _LastSecrets:
+    """The three secret rules run one after another on the same node: the first to ask works out
+    which rule each name-to-literal pairing there belongs to, the other two read the answer."""
+
+    def __init__(self) -> None:
+        self.node: ast.AST | None = None
+        self.secrets: tuple[Secret, ...] = ()
+
+
+_LAST_SECRETS: Final = _LastSecrets()
+
+
+def _secrets_at(node: ast.AST, ctx: Context) -> tuple[Secret, ...]:
     """(rule id, name, literal text, where to report) for every pairing at `node` a secret rule reports."""
-    if _LAST_SECRETS[0] is not node:
-        found: tuple[tuple[str, str, str, ast.AST], ...] = ()
+    last = _LAST_SECRETS
+    if last.node is not node:
+        found: tuple[Secret, ...] = ()
         pairs = _pairs_at(node, ctx)
         if pairs:
             found = tuple((rule_id, name, value, where) for name, value, where in pairs
                           if (rule_id := _secret_rule(name, value)) is not None)
-        _LAST_SECRETS[0], _LAST_SECRETS[1] = node, found
-    return _LAST_SECRETS[1]
+        last.node, last.secrets = node, found
+    return last.secrets
 
 
 def _bound_literal(ctx: Context, name: ast.Name) -> str | None:
@@ -182,57 +195,58 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[tuple[str, str, ast.AST]]:
     so each branch looks for a literal before anything else.
     """
     pairs: list[tuple[str, str, ast.AST]] = []
-    kind = node.__class__
-    if kind is ast.Call:
-        for kw in node.keywords:  # type: ignore[attr-defined]
+    if isinstance(node, ast.Call):
+        for kw in node.keywords:
             if kw.arg and isinstance(kw.value, ast.Constant):
                 value = _string(kw.value)
                 if value is not None:
                     pairs.append((kw.arg, value, node))
             elif kw.arg and kw.value.__class__ is ast.Name:
-                value = _bound_literal(ctx, kw.value)  # type: ignore[arg-type]
+                value = _bound_literal(ctx, kw.value)
                 if value is not None:
-                    pairs.append((f"{kw.arg}={kw.value.id}", value, node))  # type: ignore[attr-defined]
-        args, func = node.args, node.func  # type: ignore[attr-defined]
+                    pairs.append((f"{kw.arg}={kw.value.id}", value, node))
+        args, func = node.args, node.func
         # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
         if (len(args) == 2 and isinstance(args[1], ast.Constant)
                 and (func.__class__ is not ast.Attribute or func.attr in ("get", "getenv"))):
             value = _string(args[1])
-            if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):  # type: ignore[arg-type]
+            if value is not None and ctx.call_name(node) in _ENVIRONMENT_LOOKUPS:
                 pairs.append((str(ctx.constant_value(args[0])), value, node))
-    elif kind is ast.Assign:
-        if isinstance(node.value, ast.Constant):  # type: ignore[attr-defined]
-            value = _string(node.value)  # type: ignore[attr-defined]
+    elif isinstance(node, ast.Assign):
+        if isinstance(node.value, ast.Constant):
+            value = _string(node.value)
             if value is not None:
-                for target in node.targets:  # type: ignore[attr-defined]
+                for target in node.targets:
                     pairs.append((name_of(target), value, node))
-    elif kind is ast.Dict:
-        for key, value_node in zip(node.keys, node.values):  # type: ignore[attr-defined]
+    elif isinstance(node, ast.Dict):
+        for key, value_node in zip(node.keys, node.values):
             if isinstance(value_node, ast.Constant) and isinstance(key, ast.Constant):
                 key_text = _string(key)
                 value = _string(value_node)
                 if key_text is not None and value is not None:
                     pairs.append((key_text, value, value_node))
-    elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-        args = node.args  # type: ignore[attr-defined]
-        if args.defaults:
-            positional = [*args.posonlyargs, *args.args]
-            for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        parameters = node.args
+        if parameters.defaults:
+            positional = [*parameters.posonlyargs, *parameters.args]
+            for arg, default in zip(positional[len(positional) - len(parameters.defaults):], parameters.defaults):
                 value = _string(default)
                 if value is not None:
                     pairs.append((arg.arg, value, default))
-        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            value = _string(default)
+        for arg, keyword_default in zip(parameters.kwonlyargs, parameters.kw_defaults):
+            if keyword_default is None:
+                continue
+            value = _string(keyword_default)
             if value is not None:
-                pairs.append((arg.arg, value, default))
-    elif kind is ast.AnnAssign:
-        if node.value is not None:  # type: ignore[attr-defined]
-            value = _string(node.value)  # type: ignore[attr-defined]
+                pairs.append((arg.arg, value, keyword_default))
+    elif isinstance(node, ast.AnnAssign):
+        if node.value is not None:
+            value = _string(node.value)
             if value is not None:
-                pairs.append((name_of(node.target), value, node))  # type: ignore[attr-defined]
-    elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):  # type: ignore[attr-defined]
+                pairs.append((name_of(node.target), value, node))
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
         # Only passwords: comparing a token or key name with a literal is usually parsing.
-        left, right = node.left, node.comparators[0]  # type: ignore[attr-defined]
+        left, right = node.left, node.comparators[0]
         for named, literal in ((left, right), (right, left)):
             value = _string(literal)
             if value is not None and _PASSWORD_NAME.search(name_of(named)):
@@ -266,7 +280,7 @@ _NAME_GATES = {rule_id: mention_gate(*words) for rule_id, words in _NAME_WORDS.i
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    secrets = _LAST_SECRETS[1] if _LAST_SECRETS[0] is node else _secrets_at(node, ctx)
+    secrets = _LAST_SECRETS.secrets if _LAST_SECRETS.node is node else _secrets_at(node, ctx)
     if not secrets:
         return  # nearly every node
     rule_id = ctx.rule.id  # type: ignore[union-attr]
@@ -351,7 +365,7 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
         if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
             return  # the file mentions them only in comments: no literal to walk the tree for
         for literal in string_literals(node):
-            value = literal.value
+            value = cast(str, literal.value)  # string_literals: str constants only
             if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
                 ctx.report(literal, "this connection string carries a password in the source; anyone who can "
                            "read the code or its history can log in.")
@@ -375,11 +389,11 @@ _KEY_ARGUMENTS: dict[str, tuple[int, str]] = {
 _MENTIONS_KEY_APIS = mention_gate("jwt", "hmac", "Fernet", "itsdangerous", "Crypto", "cryptography")
 
 
-def _literal_key(ctx: Context, node: ast.AST) -> ast.expr | None:
+def _literal_key(ctx: Context, node: ast.Call) -> ast.expr | None:
     """The literal (or name bound only to a literal) in the key position of a crypto call."""
-    if node.__class__ is not ast.Call or not _MENTIONS_KEY_APIS(ctx):
+    if not _MENTIONS_KEY_APIS(ctx):
         return None
-    spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")  # type: ignore[arg-type]
+    spec = _KEY_ARGUMENTS.get(ctx.call_name(node) or "")
     if spec is None:
         return None
     key = argument(node, *spec)
@@ -425,11 +439,12 @@ def hardcoded_cryptographic_key(node: ast.AST, ctx: Context) -> None:
     SECRET_KEY = os.environ["SECRET_KEY"]
     ```
     """
-    key = _literal_key(ctx, node)
-    if key is not None and not in_tests(ctx):
-        ctx.report(node, f"{ctx.call_name(node)}() is given the literal key `{ast.unparse(key)[:40]}`; anyone "
-                   "with the code can sign or decrypt with it.", confidence=Confidence.HIGH)
-        return
+    if isinstance(node, ast.Call):
+        key = _literal_key(ctx, node)
+        if key is not None and not in_tests(ctx):
+            ctx.report(node, f"{ctx.call_name(node)}() is given the literal key `{ast.unparse(key)[:40]}`; anyone "
+                       "with the code can sign or decrypt with it.", confidence=Confidence.HIGH)
+            return
     _report_named_secrets(node, ctx)
 
 
@@ -473,7 +488,7 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
         if not _MENTIONS_FORMAT_MARKER(ctx):  # rare: reading all literals costs less than ruling them out
             return
         for literal in string_literals(node):
-            description = known_secret_format(literal.value)
+            description = known_secret_format(cast(str, literal.value))
             if description is None or (description == "a private key" and in_tests(ctx)):
                 continue  # private keys in tests are generated fixtures
             ctx.report(literal, f"this literal contains {description}; it is exposed to everyone who can read "

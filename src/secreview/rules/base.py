@@ -15,10 +15,13 @@ as in Ruff; `secreview explain RULE` prints it.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from secreview.analysis.names import NameModel
 from secreview.cwe import catalog
@@ -28,7 +31,10 @@ from secreview.parse import split_lines
 if TYPE_CHECKING:
     from secreview.review.facts import Collector
 
-Check = Callable[[ast.AST, "Context"], None]
+# A check is given the nodes it asked for (`nodes=`; a call for `calls=` and `methods=`), and its first
+# parameter says which: `Any` here, so that `def check(node: ast.Call, ctx)` registers as it is.
+Check = Callable[[Any, "Context"], None]
+_Registered = TypeVar("_Registered", bound=Check)
 
 DOC_HEADINGS = ("## What it does", "## Why is this bad", "## Example", "## Use instead")
 
@@ -55,7 +61,7 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return inspect.cleandoc(self.func.__doc__ or "")
+        return inspect.cleandoc(self.func.__doc__ or _source_docstrings(self.func.__module__).get(self.func.__name__, ""))
 
     @property
     def pillar(self) -> str:
@@ -83,10 +89,10 @@ def rule(
     bandit: Iterable[str] = (),
     tags: Iterable[str] = (),
     tests: bool = True,
-) -> Callable[[Check], Check]:
+) -> Callable[[_Registered], _Registered]:
     """Register a check. The CWE must exist in the shipped catalogue."""
 
-    def register(func: Check) -> Check:
+    def register(func: _Registered) -> _Registered:
         if id in REGISTRY:
             raise ValueError(f"duplicate rule id {id}")
         catalog().weakness(cwe)  # fails loudly at import for a mistyped CWE
@@ -111,6 +117,25 @@ def rule(
 
 
 _TEST_DIRS = ("/tests/", "/test/", "/t/unit/", "/t/integration/")  # `t/unit`: celery's and Perl's layout
+
+
+@functools.cache
+def _source_docstrings(module: str) -> dict[str, str]:
+    """The docstrings of a module's top-level functions, read from its source.
+
+    A check compiled with mypyc has no `__doc__` (mypyc drops docstrings), and its documentation
+    is its docstring: the module's `.py` file is installed next to the compiled one, so read it there.
+    """
+    compiled = getattr(sys.modules.get(module), "__file__", None)
+    if not compiled:
+        return {}
+    source = Path(compiled).with_name(module.rpartition(".")[2] + ".py")
+    try:
+        tree = ast.parse(source.read_bytes())
+    except (OSError, SyntaxError):
+        return {}
+    return {node.name: ast.get_docstring(node, clean=False) or "" for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
 
 
 def is_test_path(path: str) -> bool:
