@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 import browser
 
 from secreview import review_paths
-from secreview.cache import open_cache
-from secreview.config import Config
-from secreview.model import Location, Review, Severity
+from secreview.core.model import Location, Review, Severity
 from secreview.report.html import render
 from secreview.report.source_lines import read_text, split_lines
+from secreview.run.cache import open_cache
+from secreview.settings.config import Config
 
 STDLIB = "/root/.pyenv/versions/3.11.7/lib/python3.11"
 

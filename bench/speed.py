@@ -36,7 +36,6 @@ targets are judged on the first build named, and on CPU time as well as wall tim
 from __future__ import annotations
 
 import argparse
-import ast
 import json
 import os
 import platform
@@ -131,7 +130,7 @@ def prepare_sdist(workdir: Path, name: str, requirement: str | None = None) -> P
 
 
 def python_files(root: Path) -> list[str]:
-    from secreview.discover import discover
+    from secreview.sources.discover import discover
 
     return discover([str(root)], (), use_gitignore=False).files
 
@@ -196,9 +195,9 @@ def install_build(workdir: Path, name: str) -> Build:
     subprocess.run([python, "-m", "pip", "install", "--quiet", str(REPOSITORY)], check=True,
                    env={**env, **BUILD_ENV[name]})
     seconds = time.perf_counter() - start
-    check = subprocess.run([python, "-c", "import secreview.engine as e; print(e.__file__)"], env=env,
+    check = subprocess.run([python, "-c", "import secreview.run.engine as e; print(e.__file__)"], env=env,
                            capture_output=True, text=True, check=True, cwd=workdir)
-    print(f"build {name}: {seconds:.0f} s to build and install; secreview.engine from {check.stdout.strip()}")
+    print(f"build {name}: {seconds:.0f} s to build and install; secreview.run.engine from {check.stdout.strip()}")
     return Build(name, python, env, f" [{name}]", seconds)
 
 

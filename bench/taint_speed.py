@@ -20,10 +20,10 @@ import time
 import warnings
 
 import secreview
-from secreview import filepasses
 from secreview.analysis import taint_project
 from secreview.analysis.taint_rules import TAINT_RULES
-from secreview.config import Config
+from secreview.run import filepasses
+from secreview.settings.config import Config
 
 BUDGET = 2.5
 

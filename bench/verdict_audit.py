@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from speed import prepare_sdist
 
 from secreview import review_paths
-from secreview.config import Config
 from secreview.review.claims import cited_lines, verify_file
+from secreview.settings.config import Config
 
 PINNED = {"nova": "nova==34.0.0", "django": "django==5.1"}
 # (project, path inside the sdist, test code?): chosen for the idioms the verdicts must read well —

@@ -70,7 +70,7 @@ def corpus_review(path: Path) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
     path in a temporary directory (the checkout's own `tests/` would make it test code).
     """
     from secreview import review_source
-    from secreview.config import Config
+    from secreview.settings.config import Config
 
     project = project_of(path)
     relative = path.resolve().relative_to(CORPUS).as_posix()
@@ -84,7 +84,7 @@ def corpus_review(path: Path) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
 @functools.cache
 def _project_review(project: Path) -> dict[str, tuple[tuple[Any, ...], tuple[Any, ...]]]:
     from secreview import review_paths
-    from secreview.config import Config
+    from secreview.settings.config import Config
 
     top = Path(tempfile.mkdtemp(prefix="corpus-"))
     try:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from secreview.api import review_diff, review_paths, review_source
-from secreview.baseline import BASELINE_VERSION, Baseline, BaselineError, apply, load
 from secreview.cli import main
-from secreview.config import Config
-from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprint, fingerprints
+from secreview.core.fingerprint import FINGERPRINT_VERSION, fingerprint, fingerprints
 from secreview.report.sarif import sarif_log
+from secreview.review.baseline import BASELINE_VERSION, Baseline, BaselineError, apply, load
+from secreview.settings.config import Config
 
 OLD = (
     "import pickle\n"

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from secreview import cache as cache_module
-from secreview import filepasses, parallel
 from secreview.api import review_paths
-from secreview.cache import Cache, fingerprint, open_cache
 from secreview.cli import main
-from secreview.config import Config
-from secreview.model import Severity
+from secreview.core.model import Severity
+from secreview.run import cache as cache_module
+from secreview.run import filepasses, parallel
+from secreview.run.cache import Cache, fingerprint, open_cache
+from secreview.settings.config import Config
 
 TREE = {
     "pkg/__init__.py": "",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from secreview.cli import main
-from secreview.model import NO_DEFECTS
+from secreview.core.model import NO_DEFECTS
 
 VULNERABLE = "import subprocess\n\ndef run(cmd):\n    subprocess.call(cmd, shell=True)\n"
 CLEAN = "import json\n\ndef load(text):\n    return json.loads(text)\n"

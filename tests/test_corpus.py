@@ -70,8 +70,8 @@ def test_rules_that_skip_test_modules_never_report_there() -> None:
     declaration must not hide anything: run it anyway on every corpus file, placed under `tests/`."""
     import ast
 
-    from secreview.engine import Dispatch, Walker
     from secreview.rules.base import Context
+    from secreview.run.engine import Dispatch, Walker
 
     quiet = [r for r in REGISTRY.values() if not r.tests]
     dispatch = Dispatch(quiet, collectors=())
@@ -86,7 +86,7 @@ def test_rules_that_skip_test_modules_never_report_there() -> None:
 
 
 def test_test_modules_skip_exactly_the_rules_declared_to_skip_them() -> None:
-    from secreview.engine import Dispatch
+    from secreview.run.engine import Dispatch
 
     rules = list(REGISTRY.values())
     dispatch = Dispatch(rules, collectors=())

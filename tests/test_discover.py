@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from secreview.discover import MissingPath, discover
-from secreview.model import DiagnosticKind
+from secreview.core.model import DiagnosticKind
+from secreview.sources.discover import MissingPath, discover
 
 
 def names(found) -> list[str]:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 import secreview
-from secreview.engine import Dispatch, Walker
 from secreview.rules.base import Context, Rule
+from secreview.run.engine import Dispatch, Walker
 
 _ALL_NODE_TYPES = tuple(t for t in vars(ast).values()
                         if isinstance(t, type) and issubclass(t, ast.AST) and t is not ast.AST)
@@ -57,11 +57,14 @@ def visited(source: str, tree: ast.Module) -> list[ast.AST]:
     return seen
 
 
-_PACKAGE = sorted(Path(secreview.__file__).parent.glob("*.py"))
+_ROOT = Path(secreview.__file__).parent
+# Real code as samples: the package's top and its pipeline folders (what sat on top before issue 16).
+_PACKAGE = sorted(path for folder in (_ROOT, *(_ROOT / name for name in ("core", "sources", "settings", "run")))
+                  for path in folder.glob("*.py"))
 
 
 @pytest.mark.parametrize("source", [_SAMPLE, *(path.read_text(encoding="utf-8") for path in _PACKAGE)],
-                         ids=["sample", *(path.name for path in _PACKAGE)])
+                         ids=["sample", *(path.relative_to(_ROOT).as_posix() for path in _PACKAGE)])
 def test_every_node_is_visited_exactly_once_when_checks_ask_for_every_type(source: str) -> None:
     if "except*" in source and sys.version_info < (3, 11):
         source = source.replace("except*", "except")
@@ -105,12 +108,12 @@ def test_unchecked_leaves_are_not_visited() -> None:
 
 
 def test_reviewing_files_leaves_no_reference_cycles() -> None:
-    """The garbage collector is paused while files are reviewed (`secreview.gcpause`): that is only
+    """The garbage collector is paused while files are reviewed (`secreview.core.gcpause`): that is only
     sound while a review builds no reference cycles, which would otherwise pile up until it runs."""
     import gc
 
-    from secreview.config import Config
-    from secreview.parallel import FileReviewer
+    from secreview.run.parallel import FileReviewer
+    from secreview.settings.config import Config
 
     corpus = sorted((Path(__file__).parent / "corpus").rglob("*.py"))
     reviewer = FileReviewer(Config(), None)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from secreview import review_source
-from secreview.model import Severity
+from secreview.core.model import Severity
 
 CORPUS = Path(__file__).parent / "corpus" / "cwe-707" / "evaluation_by_design.py"
 SOURCE = CORPUS.read_text()

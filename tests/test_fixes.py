@@ -15,10 +15,10 @@ from annotations import CORPUS, corpus_files
 
 from secreview import review_source
 from secreview.cli import main
-from secreview.config import Config
 from secreview.fixes import FIXERS, Fix, fixable_rules, fixer, fixes_for
 from secreview.fixes.files import _lines, plan, write
 from secreview.fixes.text import Edit, Pos, apply
+from secreview.settings.config import Config
 
 # The rules whose corpus cases must get a fix (taint rules share their pattern rule's fixer).
 FIXED_RULES = {

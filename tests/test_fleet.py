@@ -25,12 +25,12 @@ ray = pytest.importorskip("ray", reason="no Ray wheel for this Python or platfor
 
 import jsonschema  # noqa: E402
 
-from secreview import filepasses  # noqa: E402
 from secreview.cli import main  # noqa: E402
-from secreview.config import Config  # noqa: E402
 from secreview.fleet import worker  # noqa: E402
 from secreview.fleet.prepare import ConfigSource  # noqa: E402
 from secreview.fleet.run import FleetOptions, run_fleet  # noqa: E402
+from secreview.run import filepasses  # noqa: E402
+from secreview.settings.config import Config  # noqa: E402
 
 SCHEMA = json.loads((Path(worker.__file__).parent / "summary.schema.json").read_text())
 
@@ -117,7 +117,7 @@ def assert_same_as_scan(out: Path, name: str, target: str, tmp: Path) -> None:
 def test_mixed_projects_failures_summary_and_index(fleet_dir: Path, tmp_path: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(fleet_dir)
-    from secreview import progress
+    from secreview.run import progress
 
     bars: list[tuple[int, str, list[str]]] = []
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from secreview import review_source
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 
 CODE = textwrap.dedent("""\
     import subprocess

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 from secreview import review_source
-from secreview.config import Config
+from secreview.settings.config import Config
 
 
 def findings(code: str) -> list[tuple[str, int]]:

@@ -20,9 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from secreview.api import review_paths, review_source
-from secreview.config import Config
-from secreview.model import Review
+from secreview.core.model import Review
 from secreview.report import renderer
+from secreview.settings.config import Config
 
 DATA = Path(__file__).parent / "data"
 SCHEMAS = {

@@ -21,7 +21,7 @@ from html_project import BROKEN_NAME, FINDINGS, HOSTILE_NAME, PAYLOAD, SEVERITIE
 
 from secreview import review_paths, review_source
 from secreview.cli import main
-from secreview.model import ChangeScope, Disagreement, Review, SecondOpinion
+from secreview.core.model import ChangeScope, Disagreement, Review, SecondOpinion
 from secreview.report import renderer
 from secreview.report.html_data import KEPT, excerpt_ranges
 

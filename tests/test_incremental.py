@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from secreview import api, parallel
+from secreview import api
 from secreview.analysis import incremental
-from secreview.cache import open_cache
 from secreview.cli import main
-from secreview.config import Config
+from secreview.run import parallel
+from secreview.run.cache import open_cache
+from secreview.settings.config import Config
 
 PROJECT = {
     "app/__init__.py": "from app.runner import run_command\n",  # a re-export

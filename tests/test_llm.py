@@ -25,8 +25,8 @@ import pytest
 import secreview
 from secreview.api import apply_llm, review_diff
 from secreview.cli import main
+from secreview.core.model import Confidence, Review, Severity
 from secreview.llm.settings import LLMSettings
-from secreview.model import Confidence, Review, Severity
 from secreview.report import renderer
 
 APP = '''\

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_incremental import relinks, taint_findings, warm_equals_cold, write  # noqa: F401 - relinks is a fixture
 
 from secreview import api
 from secreview.analysis.modules import Namespaces, root_of
 from secreview.analysis.summaries import CallSite, FunctionSummary, ModuleSummary
-from secreview.config import Config
-
-from test_incremental import relinks, taint_findings, warm_equals_cold, write  # noqa: F401 - relinks is a fixture
+from secreview.settings.config import Config
 
 FLASK_VIEW = ("from flask import Flask, request\n\nfrom helpers import run\n\napp = Flask(__name__)\n\n\n"
               "@app.route('/go')\ndef go():\n    return run(request.args['x'])\n")

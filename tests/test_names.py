@@ -5,8 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from secreview.engine import Dispatch, Walker
 from secreview.rules.base import Context
+from secreview.run.engine import Dispatch, Walker
 
 
 def resolve(code: str, path: str = "pkg/mod.py", module: str = "pkg.mod") -> dict[str, str | None]:

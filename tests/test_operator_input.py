@@ -7,7 +7,7 @@ from __future__ import annotations
 import textwrap
 
 from secreview import review_source
-from secreview.model import Severity
+from secreview.core.model import Severity
 
 SHELL = textwrap.dedent("""\
     import os

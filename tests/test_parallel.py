@@ -7,14 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from secreview import parallel
-from secreview.analyze import analyze
-from secreview.api import _dispatch, review_paths
-from secreview.config import Config
-from secreview.model import DiagnosticKind
-from secreview.parallel import FileResult, FileReviewer, review_files
-from secreview.parse import Parsed, parse_source
+from secreview.api import review_paths
+from secreview.core.model import DiagnosticKind
 from secreview.report import renderer
+from secreview.run import parallel
+from secreview.run.analyze import analyze, dispatch_for
+from secreview.run.parallel import FileReviewer, review_files
+from secreview.run.results import FileResult
+from secreview.settings.config import Config
+from secreview.sources.parse import Parsed, parse_source
 
 FILES = {
     "app/__init__.py": "",
@@ -63,17 +64,17 @@ def test_cooperative_deadline_stops_the_walk() -> None:
     source = "".join(f"x{i} = f(a{i}, b{i}) + g(c{i})\n" for i in range(3000))
     parsed = parse_source("big.py", source)
     assert isinstance(parsed, Parsed)
-    review = analyze(parsed, _dispatch(Config()), "big", deadline=time.monotonic() - 1)
+    review = analyze(parsed, dispatch_for(Config()), "big", deadline=time.monotonic() - 1)
     assert [d.kind for d in review.diagnostics] == [DiagnosticKind.TIMEOUT]
-    complete = analyze(parsed, _dispatch(Config()), "big", deadline=time.monotonic() + 60)
+    complete = analyze(parsed, dispatch_for(Config()), "big", deadline=time.monotonic() + 60)
     assert complete.diagnostics == ()
 
 
 def test_a_timed_out_result_is_not_cached() -> None:
-    review = analyze(parse_source("x.py", "x = 1\n" * 2000), _dispatch(Config()), "x",  # type: ignore[arg-type]
+    review = analyze(parse_source("x.py", "x = 1\n" * 2000), dispatch_for(Config()), "x",  # type: ignore[arg-type]
                      deadline=time.monotonic() - 1)
     assert not FileResult(review, digest="d").cacheable
-    assert FileResult(analyze(parse_source("x.py", "x = 1\n"), _dispatch(Config())), digest="d").cacheable  # type: ignore[arg-type]
+    assert FileResult(analyze(parse_source("x.py", "x = 1\n"), dispatch_for(Config())), digest="d").cacheable  # type: ignore[arg-type]
 
 
 class _Hangs(FileReviewer):
@@ -88,10 +89,10 @@ class _Hangs(FileReviewer):
 def test_preparing_the_rules_is_not_charged_to_the_first_file(monkeypatch: pytest.MonkeyPatch) -> None:
     """A fresh worker imports the rules before its first file; on a busy machine that can outlast a short
     budget, which must not time the file out."""
-    import secreview.api
+    from secreview.run import parallel
 
-    real = secreview.api._dispatch
-    monkeypatch.setattr(secreview.api, "_dispatch", lambda config: (time.sleep(0.6), real(config))[1])
+    real = parallel.dispatch_for
+    monkeypatch.setattr(parallel, "dispatch_for", lambda config: (time.sleep(0.6), real(config))[1])
     reviewer = FileReviewer(Config(), file_timeout=0.5)
     result = reviewer.review_text("a.py", "import os\nos.system(x)\n")
     assert result.review.diagnostics == () and [f.rule_id for f in result.review.findings] == [
@@ -134,7 +135,7 @@ def test_a_dead_worker_costs_one_file(tmp_path: Path) -> None:
 def test_reviewer_survives_pickling() -> None:
     import pickle
 
-    reviewer = FileReviewer(Config(select=("CWE-78",)), 3.0, (_dispatch(Config()), None))
+    reviewer = FileReviewer(Config(select=("CWE-78",)), 3.0, (dispatch_for(Config()), None))
     copy = pickle.loads(pickle.dumps(reviewer))
     assert copy.config == reviewer.config and copy.file_timeout == 3.0 and copy._prepared is None
 
@@ -162,7 +163,7 @@ def test_same_report_across_processes_hash_seeds_and_jobs(tmp_path: Path) -> Non
 
 
 def test_progress_bar_stays_quiet_off_a_terminal_and_for_short_runs(capsys, monkeypatch) -> None:
-    from secreview import progress
+    from secreview.run import progress
 
     assert not progress.wanted()  # pytest's captured stderr is not a terminal
     bar = progress.ProgressBar(50)

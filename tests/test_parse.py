@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from secreview.model import Diagnostic, DiagnosticKind
-from secreview.parse import Parsed, parse_bytes, parse_file
+from secreview.core.model import Diagnostic, DiagnosticKind
+from secreview.sources.parse import Parsed, parse_bytes, parse_file
 
 
 def kind_of(result: Parsed | Diagnostic) -> DiagnosticKind | None:
@@ -133,7 +133,7 @@ def test_unreadable_path_is_a_diagnostic(tmp_path) -> None:
 
 def test_code_too_deep_for_the_walker_is_a_diagnostic_and_others_are_reviewed(tmp_path) -> None:
     from secreview import review_paths
-    from secreview.config import Config
+    from secreview.settings.config import Config
 
     (tmp_path / "deep.py").write_text("x = " + " + ".join(["a"] * 1500) + "\n")
     (tmp_path / "vuln.py").write_text("import os\nos.system(cmd)\n")
@@ -154,6 +154,6 @@ def test_a_finding_quotes_its_own_line_when_the_file_holds_characters_splitlines
 
 
 def test_split_lines_counts_lines_as_the_parser_does() -> None:
-    from secreview.parse import split_lines
+    from secreview.sources.parse import split_lines
 
     assert split_lines("a\r\nb\rc\nd\x0ce") == ["a", "b", "c", "d\x0ce"]

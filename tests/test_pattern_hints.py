@@ -12,10 +12,10 @@ import time
 import pytest
 
 from secreview.analysis.redos import analyse, redos_problem
-from secreview.engine import Dispatch, Walker
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 from secreview.rules.base import Context, Rule
 from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
+from secreview.run.engine import Dispatch, Walker
 
 
 def _probe(source: str, ask) -> list:

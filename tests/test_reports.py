@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 
 from secreview import review_source
-from secreview.model import NO_DEFECTS
+from secreview.core.model import NO_DEFECTS
 from secreview.report import renderer
 
 SCHEMA = json.loads((Path(__file__).resolve().parent.parent / "src/secreview/report/schema/report.schema.json").read_text())

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pytest
 
-from secreview import changes
 from secreview.api import review_diff, review_source
 from secreview.cli import main
-from secreview.diff import ChangeError, ChangedFile
-from secreview.model import NO_DEFECTS, DiagnosticKind, FileReview, Location, Review, Step
+from secreview.core.model import NO_DEFECTS, DiagnosticKind, FileReview, Location, Review, Step
 from secreview.report.markdown import escape
+from secreview.review import changes
+from secreview.sources.diff import ChangedFile, ChangeError
 
 HELPERS = (
     "import subprocess\n"
@@ -516,7 +516,7 @@ def test_analysis_options_reach_review_paths(repo: Path, monkeypatch: pytest.Mon
 
 
 def test_a_file_git_cannot_write_becomes_a_diagnostic(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import secreview.git as gitmod
+    import secreview.sources.git as gitmod
 
     real = gitmod.run
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from secreview.diff import ChangedFile, ChangeError, parse_diff, unquote
-from secreview.git import new_side
+from secreview.sources.diff import ChangedFile, ChangeError, parse_diff, unquote
+from secreview.sources.git import new_side
 
 GIT_DIFF = """\
 diff --git a/app.py b/app.py

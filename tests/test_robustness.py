@@ -22,11 +22,11 @@ import pytest
 
 from secreview.api import review_paths, review_source
 from secreview.cli import main
-from secreview.config import Config
-from secreview.discover import discover
-from secreview.model import DiagnosticKind
-from secreview.parallel import default_jobs
+from secreview.core.model import DiagnosticKind
 from secreview.report import renderer
+from secreview.run.parallel import default_jobs
+from secreview.settings.config import Config
+from secreview.sources.discover import discover
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 # Always reviewed: the files written to break tools. The rest: every STRIDE-th file (the whole

@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 from secreview import review_paths
-from secreview.config import Config
+from secreview.settings.config import Config
 
 FILES = {
     "django/__init__.py": "",

@@ -18,7 +18,8 @@ import jsonschema
 import pytest
 
 import secreview
-from secreview.model import (
+from secreview.core.fingerprint import FINGERPRINT_VERSION, fingerprint
+from secreview.core.model import (
     NO_DEFECTS,
     Confidence,
     Diagnostic,
@@ -30,7 +31,6 @@ from secreview.model import (
     Severity,
     Step,
 )
-from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprint
 from secreview.report.sarif import render
 from secreview.rules import all_rules
 
@@ -221,7 +221,7 @@ def test_clean_review() -> None:
 
 
 def test_pillar_verdicts_carry_their_evidence() -> None:
-    from secreview.model import Evidence, PillarVerdict
+    from secreview.core.model import Evidence, PillarVerdict
 
     verdict = PillarVerdict(
         pillar="664",

@@ -14,10 +14,10 @@ from secreview import review_paths, review_source
 from secreview.analysis import specs as spec_module
 from secreview.analysis.taint import summarise_module
 from secreview.analysis.taint_project import PASS_NAME
-from secreview.config import Config
-from secreview.filepasses import registered
 from secreview.report.sarif import render as render_sarif
 from secreview.rules import REGISTRY
+from secreview.run.filepasses import registered
+from secreview.settings.config import Config
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -207,7 +207,7 @@ def test_environment_sources_are_low_confidence_and_filtered_by_threshold() -> N
 
 
 def spec_confidence(label: str):  # type: ignore[no-untyped-def]
-    from secreview.model import Confidence
+    from secreview.core.model import Confidence
 
     return Confidence.parse(label)
 

@@ -7,9 +7,9 @@ import textwrap
 
 from secreview import review_source
 from secreview.cli import main
-from secreview.config import Config
 from secreview.report.json import render as render_json
 from secreview.report.text import render as render_text
+from secreview.settings.config import Config
 
 VIEW = textwrap.dedent("""\
     from django.http import HttpResponse

@@ -14,8 +14,8 @@ import pytest
 
 from secreview import review_source
 from secreview.analysis import specs as spec_module
-from secreview.config import Config
-from secreview.model import Confidence
+from secreview.core.model import Confidence
+from secreview.settings.config import Config
 
 
 def findings(code: str, rule_id: str) -> list:

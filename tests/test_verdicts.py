@@ -18,12 +18,12 @@ import pytest
 from annotations import CORPUS, corpus_files
 
 from secreview import review_paths, review_source
-from secreview.config import Config
-from secreview.model import NO_DEFECTS, Evidence, FileReview
+from secreview.core.model import NO_DEFECTS, Evidence, FileReview
 from secreview.report import renderer
 from secreview.review.claims import Verifier, cited_lines, verify_file
 from secreview.review.sentences import Explanation
 from secreview.review.verdicts import PILLAR_ORDER, explain, facts_by_pillar, why_test_code
+from secreview.settings.config import Config
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden"

@@ -15,42 +15,24 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview import __version__
 from secreview.analysis import (
     imported_patterns,  # noqa: F401 - registers its file pass (cache fingerprint too)
     taint_project,  # registers the taint file pass (part of the cache fingerprint)
 )
-from secreview.config import DEFAULT_FILE_TIMEOUT, Config, ConfigError
-from secreview.config import load as load_config
-from secreview.discover import MissingPath, discover
-from secreview.model import Diagnostic, FileReview, PillarVerdict, Review
+from secreview.core.model import Diagnostic, FileReview, PillarVerdict, Review
+from secreview.core.version import __version__
+from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
+from secreview.settings.config import load as load_config
+from secreview.sources.discover import MissingPath, discover
 
 # The engine, the rules and review mode are imported where they are used: a run that
 # finds nothing changed in the cache needs none of them, and their import is much of it.
 if TYPE_CHECKING:
-    from secreview.analyze import Thresholds
-    from secreview.baseline import Baseline
-    from secreview.cache import Cache
-    from secreview.engine import Dispatch
     from secreview.llm.settings import LLMSettings
-    from secreview.parallel import FileResult
+    from secreview.review.baseline import Baseline
+    from secreview.run.cache import Cache
+    from secreview.run.results import FileResult
 
-
-
-def _dispatch(config: Config) -> Dispatch:
-    from secreview.engine import Dispatch
-    from secreview.rules import select_rules, unknown_selectors
-
-    unknown = unknown_selectors([*config.select, *config.ignore])
-    if unknown:
-        raise ConfigError(f"unknown rule or CWE in select/ignore: {', '.join(unknown)} (see `secreview rules`)")
-    return Dispatch(select_rules(config.select, config.ignore))
-
-
-def _thresholds(config: Config) -> Thresholds:
-    from secreview.analyze import Thresholds
-
-    return Thresholds(config.min_severity, config.min_confidence)
 
 
 def review_paths(
@@ -66,7 +48,7 @@ def review_paths(
     """Review files and directories. Raises MissingPath or ConfigError for usage errors.
 
     `jobs` worker processes review files in parallel (the review is identical
-    for any number; 0 means one per core); `cache` (`secreview.cache.open_cache`) skips unchanged
+    for any number; 0 means one per core); `cache` (`secreview.run.cache.open_cache`) skips unchanged
     files; `file_timeout` seconds bound each file (None: no bound); `progress`
     draws a bar on stderr for long runs; `isolate` reviews in a worker process
     even with one job, so `file_timeout` also stops a hung parse or check.
@@ -81,12 +63,14 @@ def review_paths(
         if unchanged is not None:
             return Review(files=unchanged.files, verdicts=unchanged.verdicts, diagnostics=tuple(found.diagnostics),
                           tool_version=__version__)
-    dispatch = _dispatch(config)
+    from secreview.run.analyze import dispatch_for
+
+    dispatch = dispatch_for(config)
     if cache is None:
         found = discover(names, config.exclude, config.gitignore)
-    from secreview.parallel import FileReviewer, default_jobs, review_many
+    from secreview.run.parallel import FileReviewer, default_jobs, review_many
 
-    reviewer = FileReviewer(config, file_timeout, (dispatch, _thresholds(config)))
+    reviewer = FileReviewer(config, file_timeout, (dispatch, config.thresholds))
     jobs = jobs or default_jobs()
 
     def run(some: Sequence[str]) -> list:
@@ -117,8 +101,9 @@ def review_buffers(
     A buffer under `root` that discovery skips (excluded, ignored) is not reviewed; one
     outside `root`, or not yet saved, is.
     """
-    from secreview.parallel import FileReviewer, review_many
     from secreview.review.verdicts import project_verdicts
+    from secreview.run.analyze import dispatch_for
+    from secreview.run.parallel import FileReviewer, review_many
 
     top = os.path.abspath(root)
     if config is None:
@@ -128,7 +113,7 @@ def review_buffers(
     listed = set(on_disk)
     wanted = {path: text for path, text in buffers.items()
               if path in listed or not os.path.exists(path) or os.path.commonpath([top, path]) != top}
-    reviewer = FileReviewer(config, file_timeout, (_dispatch(config), _thresholds(config)))
+    reviewer = FileReviewer(config, file_timeout, (dispatch_for(config), config.thresholds))
     unopened = [p for p in on_disk if p not in wanted]
     results = dict(zip(unopened, review_many(unopened, reviewer, cache=cache)))
     results.update((path, reviewer.review_text(path, text)) for path, text in wanted.items())
@@ -154,10 +139,10 @@ def link_project(results: Sequence[FileResult], config: Config) -> tuple[tuple[F
 
 def review_source(code: str, filename: str = "<string>", config: Config | None = None) -> Review:
     """Review a string of Python source as if it were the file `filename`."""
-    from secreview.analyze import review_text
+    from secreview.run.analyze import dispatch_for, review_text
 
     config = config or Config()
-    file_review = review_text(filename, code, _dispatch(config), _thresholds(config))
+    file_review = review_text(filename, code, dispatch_for(config), config.thresholds)
     file_review = taint_project.review_source_flows(file_review, code, "", config)
     return Review(files=(file_review,), verdicts=file_review.verdicts, tool_version=__version__)
 
@@ -176,7 +161,7 @@ def apply_llm(review: Review, settings: LLMSettings, config: Config | None = Non
     from secreview.llm.run import second_opinion
 
     config = config or Config()
-    return second_opinion(review, settings, _thresholds(config), sources)
+    return second_opinion(review, settings, config.thresholds, sources)
 
 
 def review_diff(
@@ -197,7 +182,7 @@ def review_diff(
     The whole tree is analysed — the work tree, or for `A..B`/`A...B` and
     `staged` the Python files as in B or in the index, written to a temporary
     directory — and the review keeps what the change introduces (see
-    `secreview.changes`). `root` is where the diff's paths start (default: the
+    `secreview.review.changes`). `root` is where the diff's paths start (default: the
     git work tree holding the current directory, else the current directory);
     `paths` narrows the report to changed files under them. Raises ChangeError
     for a bad diff, revision or repository. With `llm`, a language model's
@@ -205,9 +190,10 @@ def review_diff(
     change is selected, so its findings are kept or counted like any other.
     `review_options` are passed on to `review_paths` (how the tree is analysed).
     """
-    from secreview import changes, git
-    from secreview.diff import parse_diff
+    from secreview.review import changes
     from secreview.review.verdicts import project_verdicts
+    from secreview.sources import git
+    from secreview.sources.diff import parse_diff
 
     if sum((diff is not None, rev_range is not None, staged)) != 1:
         raise ValueError("give exactly one of diff, rev_range or staged=True")
@@ -250,7 +236,7 @@ def review_diff(
 def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config, names: set[str],
                           tree: Path) -> Review:
     """`apply_llm` for the files a change touches (paths relative to `tree`); the rest as they were."""
-    from secreview.parse import parse_file
+    from secreview.sources.parse import parse_file
 
     subset = dataclasses.replace(review, files=tuple(f for f in review.files if f.path in names))
     sources = {}
@@ -266,8 +252,8 @@ def _llm_on_changed_files(review: Review, settings: LLMSettings, config: Config,
 
 def _toplevel_or(start: Path) -> Path:
     """The git work tree holding `start`, or `start` itself outside git (a diff on stdin needs no git)."""
-    from secreview import git
-    from secreview.diff import ChangeError
+    from secreview.sources import git
+    from secreview.sources.diff import ChangeError
 
     try:
         return git.toplevel(start)

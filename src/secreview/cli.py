@@ -15,22 +15,22 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview import __version__
 from secreview.api import DEFAULT_FILE_TIMEOUT, apply_llm, review_diff, review_paths
-from secreview.atomic import write_text
-from secreview.cache import open_cache
-from secreview.config import Config, ConfigError
-from secreview.config import load as load_config
-from secreview.discover import MissingPath
-from secreview.gcpause import paused_gc
+from secreview.core.atomic import write_text
+from secreview.core.gcpause import paused_gc
+from secreview.core.model import Confidence, Diagnostic, Review, Severity
+from secreview.core.version import __version__
 from secreview.llm.settings import MODEL_VARIABLE, URL_VARIABLE, LLMSettings
-from secreview.model import Confidence, Diagnostic, Review, Severity
-from secreview.progress import wanted as progress_wanted
 from secreview.report import FORMATS, renderer
 from secreview.review.claims import VERIFY_ENV
+from secreview.run.cache import open_cache
+from secreview.run.progress import wanted as progress_wanted
+from secreview.settings.config import Config, ConfigError
+from secreview.settings.config import load as load_config
+from secreview.sources.discover import MissingPath
 
 if TYPE_CHECKING:  # baselines, diffs, the model client and the engine are imported where used (see api)
-    from secreview.baseline import Baseline
+    from secreview.review.baseline import Baseline
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -249,7 +249,7 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 def _baseline(args: argparse.Namespace) -> Baseline | None:
     if not args.baseline:
         return None
-    from secreview.baseline import load as load_baseline
+    from secreview.review.baseline import load as load_baseline
 
     return load_baseline(Path(args.baseline))
 
@@ -292,7 +292,7 @@ def _scan(args: argparse.Namespace) -> int:
         if llm is not None:  # before the baseline, so the model's agreement with a baselined finding is hidden with it
             review = apply_llm(review, llm, config)
         if baseline is not None:
-            from secreview.baseline import apply as apply_baseline
+            from secreview.review.baseline import apply as apply_baseline
 
             review = apply_baseline(review, baseline)
         return review
@@ -367,7 +367,7 @@ def _baseline_create(args: argparse.Namespace) -> int:
     config = _config(args, Path(args.paths[0]))
     with _running(args, config, args.paths) as run:
         review = review_paths(args.paths, config, **run)
-    from secreview.baseline import create as create_baseline
+    from secreview.review.baseline import create as create_baseline
 
     recorded = create_baseline(review, Path(args.file))
     print(f"secreview: recorded {recorded} finding{'' if recorded == 1 else 's'} in {args.file}", file=sys.stderr)
@@ -413,7 +413,7 @@ def _llm_prompt(args: argparse.Namespace) -> int:
 
     path = args.file
     config = load_config(Path(path), Path(args.config) if args.config else None)
-    from secreview.parse import parse_file
+    from secreview.sources.parse import parse_file
 
     parsed = parse_file(path, config.max_file_size)
     if isinstance(parsed, Diagnostic):
@@ -466,16 +466,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "lsp":  # a long-lived server: the cyclic collector stays on
         return _run(parser, args)
-    with paused_gc():  # see secreview.gcpause: a run builds no cycles, and its results are large
+    with paused_gc():  # see secreview.core.gcpause: a run builds no cycles, and its results are large
         return _run(parser, args)
 
 
 def _usage_errors() -> tuple[type[Exception], ...]:
-    from secreview.baseline import BaselineError
-    from secreview.diff import ChangeError
     from secreview.fleet.projects import ProjectListError
     from secreview.fleet.run import FleetUnavailable
     from secreview.llm.client import LLMError
+    from secreview.review.baseline import BaselineError
+    from secreview.sources.diff import ChangeError
 
     return MissingPath, ConfigError, UsageError, BaselineError, ChangeError, LLMError, ProjectListError, FleetUnavailable
 

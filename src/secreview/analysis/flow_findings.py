@@ -16,8 +16,8 @@ from secreview.analysis.flows import Project
 from secreview.analysis.specs import UNRESOLVED, load
 from secreview.analysis.steps import EARLIER, NOTE, PAST
 from secreview.analysis.summaries import ModuleSummary
+from secreview.core.model import Confidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
-from secreview.model import Confidence, Finding, Location, Severity, Step
 from secreview.rules.base import Rule
 
 # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding; ranks compare as tuples

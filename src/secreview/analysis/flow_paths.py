@@ -15,7 +15,7 @@ from typing import Any
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED
 from secreview.analysis.summaries import Atom, ModuleSummary, SinkEvent, SourceInfo, Taint
-from secreview.model import Step
+from secreview.core.model import Step
 
 # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts): of two lengths, the cuts last
 Key = tuple[Any, ...]

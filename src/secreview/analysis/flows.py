@@ -58,7 +58,7 @@ from secreview.analysis.summaries import (
     Taint,
 )
 from secreview.analysis.values import SECRET_SINKS, cut, outside_result
-from secreview.model import Location, Step
+from secreview.core.model import Location, Step
 from secreview.rules.base import is_test_path
 
 MAX_DEPTH: Final = 60

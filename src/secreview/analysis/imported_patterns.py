@@ -5,7 +5,7 @@
 `parser.py` (`re.compile(patterns.HEADER)`) needs the project: the rules pass is
 per file and cached per file. So:
 
-* a file pass (`regex-imported-patterns`, see `secreview.filepasses`) keeps per
+* a file pass (`regex-imported-patterns`, see `secreview.run.filepasses`) keeps per
   module its module-level string constants that contain a quantifier (folded as
   the rule folds them), and the `re` calls whose pattern is an imported name or an
   attribute of an imported module: the name, flags, function or method, who
@@ -27,14 +27,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses
-from secreview.model import Confidence, Finding, Severity
+from secreview.core.model import Confidence, Finding, Severity
+from secreview.run import filepasses
 
 if TYPE_CHECKING:
-    from secreview.config import Config
-    from secreview.model import FileReview
-    from secreview.parse import Parsed
+    from secreview.core.model import FileReview
     from secreview.rules.base import Context
+    from secreview.settings.config import Config
+    from secreview.sources.parse import Parsed
 
 PASS_NAME = "regex-imported-patterns"
 PASS_VERSION = "1"
@@ -84,7 +84,7 @@ def collect(parsed: Parsed, module: str) -> ModulePatterns | None:
         return None
     waivers: dict = {}
     if uses:
-        from secreview.suppress import waivers as comments
+        from secreview.review.suppress import waivers as comments
 
         waivers = comments(parsed.source)
     return ModulePatterns(module, constants, aliases, tuple(uses), waivers)
@@ -137,8 +137,8 @@ def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
 
 def _uses(parsed: Parsed, module: str) -> list[PatternUse]:
     """Walk the module with one check that records `re` calls on imported pattern names."""
-    from secreview.engine import Walker
     from secreview.rules.base import Context
+    from secreview.run.engine import Walker
 
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     found: list[PatternUse] = []
@@ -153,10 +153,10 @@ _DISPATCH: list[Any] = []
 def _dispatch() -> Any:
     """The walk's one check, built once per process."""
     if not _DISPATCH:
-        from secreview.engine import Dispatch
         from secreview.rules.base import Rule
         from secreview.rules.neutralization_query import REGEX_CALLS
         from secreview.rules.resources_regex import COMPILERS, SUBJECT_POSITION
+        from secreview.run.engine import Dispatch
 
         check = Rule(id=PASS_NAME, name="uses of imported patterns", cwe="1333", severity=Severity.MEDIUM,
                      confidence=Confidence.MEDIUM, fix="", func=_record, calls=REGEX_CALLS + COMPILERS[1:],

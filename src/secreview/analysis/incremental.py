@@ -39,7 +39,7 @@ from secreview.analysis import flow_findings, flows
 from secreview.analysis.flow_paths import Index, Shape, Trace, Unsure
 from secreview.analysis.flows import Project
 from secreview.analysis.summaries import ModuleSummary
-from secreview.model import Finding
+from secreview.core.model import Finding
 
 Target = tuple  # (qualname or None, constructor, path of the defining module or None)
 
@@ -88,7 +88,7 @@ class Relinked:
 def full_link(paths: Sequence[str], digests: Sequence[str], modules: Sequence[ModuleSummary],
               rules: dict[str, Any]) -> Relinked:
     """Link every module, recording what each answer consulted."""
-    from secreview.analyze import module_name
+    from secreview.run.analyze import module_name
 
     trace = Trace()
     project = Project(modules, trace=trace)
@@ -398,7 +398,7 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
 def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callable[[Sequence[str]], list],
                  config: Any) -> tuple:
     from secreview.analysis import imported_patterns, taint_project
-    from secreview.analyze import module_name
+    from secreview.run.analyze import module_name
 
     row, state = previous
     if state is None or tuple(paths) != state.paths or len(row.files) != len(paths) or \

@@ -44,7 +44,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from secreview.analysis.summaries import FunctionSummary, SourceInfo
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 from secreview.rules.base import is_test_path
 
 KINDS = frozenset({"crlf"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 
 from secreview.rules.base import Context
-from secreview.rules.dataflow_hints import _parameter_in
+from secreview.rules.dataflow_hints import parameter_in
 
 _DEPTH = 4
 # Methods that return bytes received from a peer or read from a stream.
@@ -70,7 +70,7 @@ def public_parameter(ctx: Context, node: ast.expr) -> str | None:
         return None
     if function.name.startswith("_") and not function.name.startswith("__"):
         return None
-    return _parameter_in(ctx, node)
+    return parameter_in(ctx, node)
 
 
 def parameter_text(ctx: Context, node: ast.expr) -> str | None:

@@ -41,7 +41,7 @@ try:  # Python 3.11+
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 
 UNTRUSTED_SINK_KINDS = ("command", "sql", "code", "template", "xss", "path", "deserialization", "ssrf", "redirect",
                         "xxe", "ldap", "xpath", "header", "crlf", "log", "regex", "path_oracle", "trust", "argument",

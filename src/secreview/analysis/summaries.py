@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Final, NamedTuple, Union
 
-from secreview.model import Confidence
+from secreview.core.model import Confidence
 
 # (kind, source/parameter/call index or field qualname, the sink classes neutralised on the way)
 Atom = tuple[str, Union[int, str], frozenset[str]]

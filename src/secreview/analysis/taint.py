@@ -30,7 +30,6 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 
-from secreview import suppress
 from secreview.analysis import (
     configured_templates,
     control,
@@ -45,7 +44,8 @@ from secreview.analysis.taint_expressions import ExpressionEvaluation
 from secreview.analysis.taint_state import EXPRESSIONS, FUNCTIONS, NOCUT, ModuleState, param_names
 from secreview.analysis.taint_statements import StatementTransfer
 from secreview.analysis.values import SECRET_SINKS, cut, spell
-from secreview.gcpause import paused_gc
+from secreview.core.gcpause import paused_gc
+from secreview.review import suppress
 
 _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
@@ -402,7 +402,7 @@ def summarise_module(path: str, tree: ast.Module, module: str, source: str = "",
                      specs: Specs | None = None) -> ModuleSummary:
     """The taint summary of one parsed file (pure: no other file is read)."""
     module = module or _stem(path)
-    with paused_gc():  # the pass builds no reference cycles (see secreview.gcpause)
+    with paused_gc():  # the pass builds no reference cycles (see secreview.core.gcpause)
         return _summarise(path, tree, module, source, specs or load())
 
 

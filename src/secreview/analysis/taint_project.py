@@ -1,7 +1,7 @@
 """The taint engine's place in a run: a per-file pass and a project pass.
 
 * Per file, `summarise` (registered as the `taint-summaries` file pass, see
-  `secreview.filepasses`) turns the parsed tree into a `ModuleSummary`, in the
+  `secreview.run.filepasses`) turns the parsed tree into a `ModuleSummary`, in the
   same worker process and on the same tree as the pattern walk, cached with
   the file's review.
 * After every file is reviewed, `apply` links the summaries
@@ -20,13 +20,13 @@ import pickle
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses
 from secreview.analysis.summaries import ModuleSummary
-from secreview.model import Diagnostic, DiagnosticKind, FileReview, Finding
+from secreview.core.model import Diagnostic, DiagnosticKind, FileReview, Finding
+from secreview.run import filepasses
 
 if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothing changed never needs it
-    from secreview.config import Config
-    from secreview.parse import Parsed
+    from secreview.settings.config import Config
+    from secreview.sources.parse import Parsed
 
 PASS_NAME = "taint-summaries"
 PASS_VERSION = "14"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7)
@@ -57,7 +57,7 @@ class _Unpickler(pickle.Unpickler):
 
     _ALLOWED = {("secreview.analysis.summaries", name) for name in
                 ("ModuleSummary", "FunctionSummary", "CallSite", "SinkEvent", "SourceInfo")} | {
-        ("secreview.model", "Confidence"), ("secreview.suppress", "Waiver"), ("builtins", "frozenset")}
+        ("secreview.core.model", "Confidence"), ("secreview.review.suppress", "Waiver"), ("builtins", "frozenset")}
 
     def find_class(self, module: str, name: str) -> object:
         if (module, name) in self._ALLOWED:
@@ -82,7 +82,7 @@ filepasses.register(PASS_NAME, PASS_VERSION, summarise)
 
 
 def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
-    """The file reviews of `results` (parallel.FileResult) with the project's taint findings added."""
+    """The file reviews of `results` (run.results.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
     summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
     from secreview.analysis import imported_patterns
@@ -139,7 +139,7 @@ def link_all(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | 
 
 def review_source_flows(review: FileReview, code: str, module: str, config: Config) -> FileReview:
     """`api.review_source`: the same project pass over a project of one file."""
-    from secreview.parse import parse_source
+    from secreview.sources.parse import parse_source
 
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
@@ -168,8 +168,8 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     facts call "given only constants" is given computed values where the pass found a value it
     could not prove constant (`varies`: lines).
     """
-    from secreview import suppress
     from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
+    from secreview.review import suppress
     from secreview.review.verdicts import file_verdicts
     from secreview.rules.base import is_test_path
 
@@ -193,7 +193,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
             waived.append(dataclasses.replace(finding, suppressed=reason))
         else:
             still.append(finding)
-    shown = [f for f in still if f.severity >= config.min_severity and f.confidence >= config.min_confidence]
+    shown = config.thresholds.shown(still)
     in_tests = 0
     if shown and not config.include_tests and is_test_path(review.path):
         in_tests, shown = len(shown), []  # a test view echoing its test client's data attacks nobody

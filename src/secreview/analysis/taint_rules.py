@@ -15,7 +15,7 @@ import ast
 from dataclasses import dataclass
 
 from secreview.analysis.specs import UNTRUSTED_SINK_KINDS
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import REGISTRY, Context, Rule, rule
 
 TAG = "taint"

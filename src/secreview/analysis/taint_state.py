@@ -19,7 +19,7 @@ from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
 from secreview.analysis.values import short
-from secreview.parse import split_lines
+from secreview.sources.parse import split_lines
 
 NOCUT: frozenset = frozenset()
 FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from secreview.core.model import Finding
+from secreview.fixes.registry import FIXERS, fixer
 from secreview.fixes.site import Site
 from secreview.fixes.text import Edit, apply, overlaps, parses
-from secreview.model import Finding
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,8 @@ class Fix:
     edits: tuple[Edit, ...]
 
 
-Fixer = Callable[[Site], "tuple[str, tuple[Edit, ...]] | None"]
-FIXERS: dict[str, list[Fixer]] = {}
-
-
-def fixer(*rule_ids: str) -> Callable[[Fixer], Fixer]:
-    """Register a fixer for the findings of `rule_ids`; it returns (description, edits) or None."""
-
-    def register(func: Fixer) -> Fixer:
-        for rule_id in rule_ids:
-            FIXERS.setdefault(rule_id, []).append(func)
-        return func
-
-    return register
-
-
 def _load() -> None:
+    """The registration step: the fixer modules register with `registry` when imported, here and only here."""
     from secreview.fixes import calls, rewrites  # noqa: F401 - registering the fixers
 
 

@@ -9,18 +9,20 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.fixes import fixer
+from secreview.fixes.registry import fixer
 from secreview.fixes.site import Site
 from secreview.fixes.text import Edit
 
 Result = tuple[str, tuple[Edit, ...]] | None
 
 
-def _keyword(call: ast.Call, name: str) -> ast.keyword | None:
+def keyword_arg(call: ast.Call, name: str) -> ast.keyword | None:
+    """The keyword argument `name=` of `call`, if given (shared with `rewrites`)."""
     return next((kw for kw in call.keywords if kw.arg == name), None)
 
 
-def _is_constant(node: ast.AST | None, value: object) -> bool:
+def is_constant(node: ast.AST | None, value: object) -> bool:
+    """`node` is the constant `value` itself (`True`, `False`, `None`)."""
     return isinstance(node, ast.Constant) and node.value is value
 
 
@@ -55,7 +57,7 @@ def yaml_safe_load(site: Site) -> Result:
     edits = _retarget(site, call, "yaml", safe)
     if edits is None:
         return None
-    loader = call.args[1] if len(call.args) == 2 else _keyword(call, "Loader")
+    loader = call.args[1] if len(call.args) == 2 else keyword_arg(call, "Loader")
     if loader is not None:
         removed = site.remove_argument(call, loader)
         if removed is None:
@@ -68,8 +70,8 @@ def yaml_safe_load(site: Site) -> Result:
 def numpy_no_pickle(site: Site) -> Result:
     """`numpy.load(f, allow_pickle=True)` -> `numpy.load(f)`: arrays only (the default)."""
     call = _call(site)
-    flag = _keyword(call, "allow_pickle") if call else None
-    if call is None or flag is None or not _is_constant(flag.value, True):
+    flag = keyword_arg(call, "allow_pickle") if call else None
+    if call is None or flag is None or not is_constant(flag.value, True):
         return None
     removed = site.remove_argument(call, flag)
     return ("Drop allow_pickle=True: numpy.load then reads arrays only and refuses pickled objects.",
@@ -82,12 +84,12 @@ def torch_weights_only(site: Site) -> Result:
     call = _call(site)
     if call is None:
         return None
-    flag = _keyword(call, "weights_only")
+    flag = keyword_arg(call, "weights_only")
     if flag is None:
         if any(kw.arg is None for kw in call.keywords):
             return None  # **options may already hold weights_only
         edit = site.add_keyword(call, "weights_only=True")
-    elif _is_constant(flag.value, False):
+    elif is_constant(flag.value, False):
         edit = site.text.replace(flag.value, "True")
     else:
         return None
@@ -105,7 +107,7 @@ def tls_verify(site: Site) -> Result:
     call = _call(site)
     if call is None:
         return None
-    flags = [kw for kw in call.keywords if kw.arg in _VERIFY_KEYWORDS and _is_constant(kw.value, False)]
+    flags = [kw for kw in call.keywords if kw.arg in _VERIFY_KEYWORDS and is_constant(kw.value, False)]
     if len(flags) != 1:
         return None
     removed = site.remove_argument(call, flags[0])
@@ -121,7 +123,7 @@ def tar_data_filter(site: Site) -> Result:
     call = _call(site)
     if call is None or any(kw.arg is None for kw in call.keywords):
         return None
-    given = _keyword(call, "filter")
+    given = keyword_arg(call, "filter")
     if given is None:
         edit = site.add_keyword(call, 'filter="data"')
     elif isinstance(given.value, ast.Constant) and isinstance(given.value.value, str):

@@ -21,8 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from secreview.core.model import Finding, Review
 from secreview.fixes import Fix, combine, fixes_for
-from secreview.model import Finding, Review
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 

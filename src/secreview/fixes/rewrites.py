@@ -9,8 +9,8 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.fixes import fixer
-from secreview.fixes.calls import Result, _is_constant, _keyword
+from secreview.fixes.calls import Result, is_constant, keyword_arg
+from secreview.fixes.registry import fixer
 from secreview.fixes.site import Site
 from secreview.fixes.text import Edit
 
@@ -19,7 +19,7 @@ from secreview.fixes.text import Edit
 
 def _from_environment(site: Site, flag: ast.AST, variable: str) -> Result:
     """Replace the constant True `flag` with `os.environ.get(VARIABLE) == "1"`."""
-    if not _is_constant(flag, True):
+    if not is_constant(flag, True):
         return None
     edits = site.replace_using(flag, "os", f'{{module}}.environ.get("{variable}") == "1"')
     return (f"Read the switch from the environment ({variable}=1 turns it on); it is off unless set.",
@@ -30,7 +30,7 @@ def _from_environment(site: Site, flag: ast.AST, variable: str) -> Result:
 def debug_run_from_environment(site: Site) -> Result:
     """`app.run(debug=True)` -> `app.run(debug=os.environ.get("FLASK_DEBUG") == "1")`."""
     call = site.node
-    debug = _keyword(call, "debug") if isinstance(call, ast.Call) else None
+    debug = keyword_arg(call, "debug") if isinstance(call, ast.Call) else None
     return _from_environment(site, debug.value, "FLASK_DEBUG") if debug is not None else None
 
 
@@ -43,7 +43,7 @@ def debug_setting_from_environment(site: Site) -> Result:
         variable = "DJANGO_DEBUG" if isinstance(node.targets[0], ast.Name) else "FLASK_DEBUG"
         return _from_environment(site, node.value, variable)
     if isinstance(node, ast.Call):
-        debug = _keyword(node, "DEBUG")
+        debug = keyword_arg(node, "DEBUG")
         return _from_environment(site, debug.value, "FLASK_DEBUG") if debug is not None else None
     return None
 
@@ -69,8 +69,8 @@ def argument_list(site: Site) -> Result:
     call = site.node
     if not isinstance(call, ast.Call) or site.qualname(call.func) not in _SUBPROCESS or not call.args:
         return None
-    shell = _keyword(call, "shell")
-    if shell is None or not _is_constant(shell.value, True) or any(kw.arg is None for kw in call.keywords):
+    shell = keyword_arg(call, "shell")
+    if shell is None or not is_constant(shell.value, True) or any(kw.arg is None for kw in call.keywords):
         return None
     words = _words(site, call.args[0])
     if words is None:
@@ -203,7 +203,7 @@ def _only_path_uses(site: Site, scope: ast.AST, name: str, assignment: ast.Assig
 
 def _overwrites(call: ast.Call) -> bool:
     """An `open` whose mode works on a file that already exists (not "x")."""
-    mode = call.args[1] if len(call.args) > 1 else _keyword(call, "mode")
+    mode = call.args[1] if len(call.args) > 1 else keyword_arg(call, "mode")
     if mode is None:
         return True
     return isinstance(mode, ast.Constant) and isinstance(mode.value, str) and "x" not in mode.value

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 
+from secreview.core.model import Finding
 from secreview.fixes.text import Edit, Pos, SourceText
-from secreview.model import Finding
 
 Span = tuple[int, int, int, int]
 
@@ -177,10 +177,10 @@ def _resolve(path: str, text: str, tree: ast.Module, targets: list[ast.AST]) -> 
     """Qualified names of the targets' sub-expressions, as the engine's walk sees them at each target."""
     if not targets:
         return {}
-    from secreview.analyze import module_name
-    from secreview.engine import Dispatch, Walker
-    from secreview.model import Confidence, Severity
+    from secreview.core.model import Confidence, Severity
     from secreview.rules.base import Context, Rule
+    from secreview.run.analyze import module_name
+    from secreview.run.engine import Dispatch, Walker
 
     wanted = {id(t) for t in targets}
     names: dict[int, str] = {}

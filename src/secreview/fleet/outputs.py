@@ -9,7 +9,7 @@
   It is rewritten after every project, so an interrupted run can be resumed.
 * `index.html`: one table linking all of it, readable without a server.
 
-Every file is written whole or not at all (`secreview.atomic`).
+Every file is written whole or not at all (`secreview.core.atomic`).
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from secreview.atomic import write_text
+from secreview.core.atomic import write_text
+from secreview.core.model import Review, Severity
 from secreview.fleet.projects import Project
 from secreview.fleet.worker import TaskInfo
-from secreview.model import Review, Severity
 from secreview.report import FORMATS, renderer
 from secreview.review.verdicts import PILLAR_ORDER
 

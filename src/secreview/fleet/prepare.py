@@ -32,19 +32,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview.analyze import module_name, unreviewed
-from secreview.cache import fingerprint, open_cache
-from secreview.config import Config, ConfigError
-from secreview.config import load as load_config
-from secreview.discover import MissingPath, discover, may_be_python
+from secreview.core.model import Diagnostic
 from secreview.fleet import archives
 from secreview.fleet.projects import ARCHIVE, Project
-from secreview.model import Diagnostic
-from secreview.parallel import FileResult, content_digest
-from secreview.parse import read_file
+from secreview.run.analyze import module_name, unreviewed
+from secreview.run.cache import fingerprint, open_cache
+from secreview.run.results import FileResult, content_digest
+from secreview.settings.config import Config, ConfigError
+from secreview.settings.config import load as load_config
+from secreview.sources.discover import MissingPath, discover, may_be_python
+from secreview.sources.parse import read_file
 
 if TYPE_CHECKING:
-    from secreview.cache import Cache, Lookup
+    from secreview.run.cache import Cache, Lookup
 
 BATCH_BYTES = 2_000_000  # of source per task: about two seconds of review on one core
 

@@ -27,15 +27,26 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from secreview import __version__
-from secreview.config import DEFAULT_FILE_TIMEOUT
+from secreview.core.model import DiagnosticKind
+from secreview.core.version import __version__
 from secreview.fleet import archives, worker
-from secreview.fleet.outputs import (ERROR, OK, TIMEOUT, Record, previous_records, remove_reports, reports_exist,
-                                     summary, write_index, write_reports, write_summary)
+from secreview.fleet.outputs import (
+    ERROR,
+    OK,
+    TIMEOUT,
+    Record,
+    previous_records,
+    remove_reports,
+    reports_exist,
+    summary,
+    write_index,
+    write_reports,
+    write_summary,
+)
 from secreview.fleet.prepare import BATCH_BYTES, Caches, ConfigSource, Prepared, ProjectError, project_input
 from secreview.fleet.projects import Project, projects
-from secreview.model import DiagnosticKind
-from secreview.parallel import default_jobs
+from secreview.run.parallel import default_jobs
+from secreview.settings.config import DEFAULT_FILE_TIMEOUT
 
 MAX_INFLIGHT_BYTES = 1 << 30  # of source handed to Ray and not yet reviewed
 _SUMMARY_EVERY = 1.0  # seconds between rewrites of summary.json while projects finish
@@ -153,7 +164,7 @@ class _Fleet:
         running: dict[Any, _Running] = {}
         bar = None
         if self.options.progress:
-            from secreview.progress import ProgressBar
+            from secreview.run.progress import ProgressBar
 
             bar = ProgressBar(len(self.todo), "projects")
         try:

@@ -22,14 +22,15 @@ import time
 from dataclasses import dataclass
 from functools import lru_cache, partial
 
-from secreview import __version__
 from secreview.api import link_project
-from secreview.cache import fingerprint
-from secreview.config import Config
+from secreview.core.gcpause import paused_gc
+from secreview.core.model import Diagnostic, Review
+from secreview.core.version import __version__
 from secreview.fleet.prepare import SourceFile
-from secreview.model import Diagnostic, Review
-from secreview.gcpause import paused_gc
-from secreview.parallel import FileResult, FileReviewer, guarded
+from secreview.run.cache import fingerprint
+from secreview.run.parallel import FileReviewer, guarded
+from secreview.run.results import FileResult
+from secreview.settings.config import Config
 
 
 class EngineMismatch(Exception):
@@ -105,7 +106,7 @@ def review_batch(shipment: Shipment, config: Config, files: list[SourceFile]) ->
     started = time.perf_counter()
     _check(shipment)
     reviewer = _reviewer(config, shipment.file_timeout)
-    with paused_gc():  # as the command line does (see secreview.gcpause)
+    with paused_gc():  # as the command line does (see secreview.core.gcpause)
         results = tuple((f.index, guarded(f.path, partial(reviewer.review_bytes, f.path, f.data, f.module, f.size,
                                                           f.mtime_ns, f.inode))) for f in files)
     return BatchResult(results, _task("review", len(files), started))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from secreview.parse import split_lines
+from secreview.sources.parse import split_lines
 
 _CONTEXT_TYPES = (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign)
 _UNIT_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)

@@ -28,8 +28,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from secreview import __version__
 from secreview.analysis.hosts import is_loopback
+from secreview.core.version import __version__
 from secreview.llm.settings import KEY_VARIABLES, LLMSettings, api_key
 
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})

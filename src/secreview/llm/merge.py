@@ -19,14 +19,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from secreview import suppress
-from secreview.analyze import Thresholds
+from secreview.core.model import Confidence, Disagreement, FileReview, Finding, Location, PillarVerdict
 from secreview.cwe import catalog
 from secreview.llm.parse import Answer, Defect
 from secreview.llm.prompt import Prompt
-from secreview.model import Confidence, Disagreement, FileReview, Finding, Location, PillarVerdict
-from secreview.parse import split_lines
+from secreview.review import suppress
 from secreview.review.verdicts import PILLAR_ORDER, file_verdicts
+from secreview.settings.config import Thresholds
+from secreview.sources.parse import split_lines
 
 MODEL_CONFIDENCE_CAP = Confidence.MEDIUM
 EVERYTHING = Thresholds()  # no severity or confidence threshold
@@ -113,7 +113,7 @@ def merge_file(
         fresh = tuple(n for n in dict.fromkeys(extra) if n not in static[index].notes)
         static[index] = dataclasses.replace(static[index], notes=static[index].notes + fresh)
     kept, waived = suppress.apply(sorted(added.values(), key=lambda f: f.sort_key), source)
-    shown = [f for f in kept if f.severity >= thresholds.min_severity and f.confidence >= thresholds.min_confidence]
+    shown = thresholds.shown(kept)
     disagreements += [Disagreement(path, f.location.line, "model-only", f.cwe, f.rule_id, f.message) for f in shown]
     findings = tuple(sorted([*static, *shown], key=lambda f: f.sort_key))
     merged = dataclasses.replace(

@@ -16,8 +16,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from secreview.core.model import Severity
 from secreview.cwe import catalog
-from secreview.model import Severity
 from secreview.review.verdicts import PILLAR_ORDER
 
 _CWE_ID = re.compile(r"\bCWE[-_ :]?(\d{1,5})\b", re.IGNORECASE)

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from secreview.core.display import neutralise
+from secreview.core.model import FileReview, Finding
 from secreview.cwe import catalog
 from secreview.llm.chunks import Chunk, split
-from secreview.model import FileReview, Finding
-from secreview.parse import split_lines
-from secreview.report.common import neutralise
 from secreview.review.verdicts import PILLAR_ORDER, pillar_of_fact
+from secreview.sources.parse import split_lines
 
 PROMPT_VERSION = "1"
 

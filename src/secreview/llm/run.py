@@ -14,16 +14,16 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from secreview.analyze import Thresholds
+from secreview.core.model import Diagnostic, DiagnosticKind, FileReview, Review, SecondOpinion, TokenUsage
 from secreview.llm.cache import AnswerCache, cache_key
 from secreview.llm.client import ChatClient, LLMError
 from secreview.llm.merge import EVERYTHING, merge_file
 from secreview.llm.parse import Answer, InvalidAnswer, parse_answer
 from secreview.llm.prompt import PROMPT_VERSION, Prompt, build_prompts, feedback
 from secreview.llm.settings import LLMSettings
-from secreview.model import Diagnostic, DiagnosticKind, FileReview, Review, SecondOpinion, TokenUsage
-from secreview.parse import parse_file
 from secreview.review.verdicts import project_verdicts
+from secreview.settings.config import Thresholds
+from secreview.sources.parse import parse_file
 
 
 @dataclass

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from lsprotocol import types
 from pygls.workspace import PositionCodec
 
+from secreview.core.model import Finding, Location, Severity
 from secreview.fixes import Fix
 from secreview.fixes.text import Edit, Pos, SourceText
-from secreview.model import Finding, Location, Severity
 from secreview.report import rules_doc
 
 SOURCE = "secreview"

@@ -25,11 +25,12 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from secreview import __version__, suppress
+from secreview.core.model import Finding
+from secreview.core.version import __version__
 from secreview.fixes import fixes_for
 from secreview.fixes.text import Edit, Pos, SourceText, apply, parses
 from secreview.lsp.convert import Positions, code, diagnostic, fix_action, workspace_edit
-from secreview.model import Finding
+from secreview.review import suppress
 
 DEBOUNCE = 0.4  # seconds of quiet typing before a review
 EXPLAIN = "secreview.explain"
@@ -82,8 +83,8 @@ class SecreviewServer(LanguageServer):
     def review(self, snapshot: dict[str, tuple[int | None, str]]) -> dict[str, tuple[Published, list]]:
         """Review the open documents (uri -> (version, text)) with their workspace folders."""
         from secreview.api import review_buffers
-        from secreview.cache import open_cache
-        from secreview.config import load as load_config
+        from secreview.run.cache import open_cache
+        from secreview.settings.config import load as load_config
 
         by_root: dict[str, dict[str, str]] = {}
         paths = {}

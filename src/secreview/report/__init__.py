@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from secreview.model import Review
+from secreview.core.model import Review
 
 FORMATS = ("text", "markdown", "json", "sarif", "html")
 

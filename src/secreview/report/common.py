@@ -5,13 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from secreview.core.model import Disagreement, Finding, Review, SecondOpinion
 from secreview.cwe import catalog
-from secreview.model import Disagreement, Finding, Review, SecondOpinion
 from secreview.review.verdicts import PILLAR_ORDER
 
 _SHORT = re.compile(r"\('([^']+)'\)\s*$")
-# C0/C1 control characters except tab: reviewed code must not drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def cwe_title(cwe: str) -> str:
@@ -23,11 +21,6 @@ def cwe_title(cwe: str) -> str:
 
 def pillar_title(pillar: str) -> str:
     return f"CWE-{pillar} {catalog().pillar_name(pillar)}"
-
-
-def neutralise(text: str) -> str:
-    """Make text from reviewed code safe to print: control characters become \\xNN."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def by_pillar(findings: Iterable[Finding]) -> dict[str, list[Finding]]:

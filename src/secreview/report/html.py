@@ -24,12 +24,12 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from secreview.model import NO_DEFECTS, Review, Severity
+from secreview.core.display import neutralise
+from secreview.core.model import NO_DEFECTS, Review, Severity
 from secreview.report.common import (
     count_words,
     cwe_title,
     disagreement_text,
-    neutralise,
     pillar_title,
     scope_line,
     second_opinion_heading,

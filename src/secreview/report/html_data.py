@@ -32,9 +32,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from secreview.core.display import neutralise
+from secreview.core.model import Finding, Review
 from secreview.cwe import catalog
-from secreview.model import Finding, Review
-from secreview.report.common import cwe_title, neutralise
+from secreview.report.common import cwe_title
 from secreview.report.source_lines import read_text, reviewed_lines
 from secreview.review.verdicts import PILLAR_ORDER
 

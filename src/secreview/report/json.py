@@ -4,12 +4,11 @@ consumer could notice; add fields in minor versions, never rename."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from secreview.core.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
 from secreview.cwe import catalog
 from secreview.report import jsontext
-from secreview.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
 
 SCHEMA_VERSION = "1.4"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject; 1.4: summary.in_tests
 
@@ -32,7 +31,7 @@ def _verdict(verdict: PillarVerdict) -> dict[str, Any]:
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    from secreview.report.fingerprint import fingerprint
+    from secreview.core.fingerprint import fingerprint
 
     loc = finding.location
     cat = catalog()

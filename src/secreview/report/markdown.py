@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from secreview.model import NO_DEFECTS, Finding, Review
+from secreview.core.display import neutralise
+from secreview.core.model import NO_DEFECTS, Finding, Review
 from secreview.report.common import (
     SOURCE_TAG,
     by_pillar,
     count_words,
     cwe_title,
     disagreement_text,
-    neutralise,
     pillar_title,
     scope_line,
     second_opinion_heading,

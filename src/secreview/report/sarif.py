@@ -10,7 +10,7 @@ What such a service needs, and so what this reporter guarantees:
   specific CWE and then the CWE-1000 pillar (GitHub reads these tags, and
   `security-severity`, to classify and rank security alerts);
 * `partialFingerprints` keeps a result's identity stable when code moves
-  (see `secreview.report.fingerprint`), so dismissed alerts stay dismissed;
+  (see `secreview.core.fingerprint`), so dismissed alerts stay dismissed;
 * suppressed findings are reported with an `inSource` suppression and their
   justification instead of being dropped, so the waiver can be audited;
 * files that could not be reviewed appear as tool execution notifications, so
@@ -31,8 +31,8 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from secreview.cwe import catalog
-from secreview.model import (
+from secreview.core.fingerprint import FINGERPRINT_VERSION, fingerprints
+from secreview.core.model import (
     Confidence,
     Diagnostic,
     DiagnosticKind,
@@ -45,7 +45,7 @@ from secreview.model import (
     Severity,
     Step,
 )
-from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprints
+from secreview.cwe import catalog
 from secreview.rules import all_rules
 from secreview.rules.base import Rule
 
@@ -443,7 +443,7 @@ def sarif_log(review: Review, fixes: Mapping[Finding, Fix] | None = None) -> JSO
     `fixes`: the mechanical fix of each finding that has one (`secreview.fixes`); by default
     they are made from the reviewed files as they are on disk now.
     """
-    from secreview import __version__
+    from secreview.core.version import __version__
 
     if fixes is None:
         from secreview.fixes.files import review_fixes

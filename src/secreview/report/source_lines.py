@@ -17,8 +17,8 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 
-from secreview.model import Diagnostic, Finding
-from secreview.parse import decode, read_file, split_lines
+from secreview.core.model import Diagnostic, Finding
+from secreview.sources.parse import decode, read_file, split_lines
 
 READ_LIMIT = 64 * 1024 * 1024  # bytes; larger files are never reviewed with the default limits
 

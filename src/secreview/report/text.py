@@ -14,15 +14,15 @@ import textwrap
 from rich.console import Console
 from rich.text import Text
 
-from secreview.model import NO_DEFECTS, FileReview, Finding, PillarVerdict, Review
+from secreview.core.display import neutralise
+from secreview.core.model import NO_DEFECTS, FileReview, Finding, PillarVerdict, Review
 from secreview.report.common import (
     SOURCE_TAG,
     by_pillar,
     count_words,
     cwe_title,
-    neutralise,
-    pillar_title,
     disagreement_text,
+    pillar_title,
     scope_line,
     second_opinion_heading,
     tail_counts,

@@ -29,7 +29,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from secreview.model import Evidence, Finding
+from secreview.core.model import Evidence, Finding
 from secreview.review.sentences import Explanation
 
 VERIFY_ENV = "SECREVIEW_VERIFY_VERDICTS"

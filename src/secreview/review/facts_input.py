@@ -22,7 +22,7 @@ from secreview.analysis.specs import load as load_specs
 from secreview.review.facts import collector, spelled
 from secreview.review.facts_access import record_check
 from secreview.rules.base import Context, is_true, keyword
-from secreview.rules.heuristics import _REQUEST_ATTRS, mention_gate, name_of
+from secreview.rules.heuristics import REQUEST_ATTRS, mention_gate, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
 
 _REQUEST_NAMES = frozenset({"request", "req", "self.request"})
@@ -64,7 +64,7 @@ def _from_specs() -> tuple[tuple[str, ...], frozenset[str], tuple[str, ...], tup
 _SPEC_SOURCES, _SPEC_SOURCE_ATTRS, _SPEC_SINK_CALLS, _SPEC_SINK_METHODS = _from_specs()
 _SOURCE_CALLS = tuple(dict.fromkeys(_SOURCE_CALLS + _SPEC_SOURCES))
 _SOURCE_CALL_SET = frozenset(_SOURCE_CALLS)
-_SOURCE_ATTRS = frozenset(_REQUEST_ATTRS) | _SPEC_SOURCE_ATTRS | frozenset(_STREAM_SOURCES)
+_SOURCE_ATTRS = frozenset(REQUEST_ATTRS) | _SPEC_SOURCE_ATTRS | frozenset(_STREAM_SOURCES)
 SINK_CALLS = tuple(dict.fromkeys(_COMMAND_SINKS + _CODE_SINKS + _TEMPLATE_SINKS + ("sqlalchemy.text",)
                                  + _SPEC_SINK_CALLS))
 _SINK_METHODS = tuple(dict.fromkeys(_SQL_METHODS + _QUERY_METHODS + ("from_string",) + _SPEC_SINK_METHODS))
@@ -81,7 +81,7 @@ def attribute(node: ast.Attribute, ctx: Context) -> None:
         parent = ctx.parent
         if qualname in _SOURCE_CALL_SET and isinstance(parent, ast.Call) and parent.func is node:
             return  # recorded once, by source_call
-        if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in _REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
+        if qualname in _SPEC_SOURCES or qualname in _STREAM_SOURCES.values() or attr in REQUEST_ATTRS and name_of(node.value) in _REQUEST_NAMES:
             ctx.fact("707:source", node, spelled(node))
     elif attr in AUTH_ATTRIBUTES and isinstance(node.ctx, ast.Load):
         record_check(ctx, node, spelled(node))

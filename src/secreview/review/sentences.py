@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from secreview.model import Evidence
+from secreview.core.model import Evidence
 
 LINE_LIMIT = 4  # line numbers cited per group before "and N more"
 PAIRS_SPELLED_OUT = 6  # acquisition/release pairs described one by one; more are summarised per resource

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from secreview.core.model import Evidence, Finding, PillarVerdict
 from secreview.cwe import catalog
-from secreview.model import Evidence, Finding, PillarVerdict
 from secreview.review.wording import EXPLAIN, Explanation
 
 PILLAR_ORDER = ("284", "435", "664", "682", "691", "693", "697", "703", "707", "710")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from secreview.model import Evidence
+from secreview.core.model import Evidence
 from secreview.review.sentences import Explanation, group_parts, grouped, join, listing, of, plural
 from secreview.review.wording_access import explain_284, explain_707
 from secreview.review.wording_errors import explain_703

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from secreview.model import Evidence
+from secreview.core.model import Evidence
 from secreview.review.facts_resources import FETCH_CALLS
 from secreview.review.sentences import Explanation, grouped, join, listing, of
 

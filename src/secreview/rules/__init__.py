@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from secreview.analysis import taint_rules  # noqa: F401,E402 - registers the taint rules (one per sink class)
 from secreview.cwe import catalog
 from secreview.rules import (  # noqa: F401 - imported to register their rules
     access_control,
@@ -38,7 +39,6 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     standards_settings,
 )
 from secreview.rules.base import REGISTRY, Rule
-from secreview.analysis import taint_rules  # noqa: F401,E402 - registers the taint rules (one per sink class)
 
 
 def all_rules() -> list[Rule]:

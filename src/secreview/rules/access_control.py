@@ -10,7 +10,7 @@ import ast
 import re
 import stat
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,

@@ -11,7 +11,7 @@ import re
 from typing import Final, cast
 
 from secreview.analysis.hosts import reaches_this_machine
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     SENSITIVE,

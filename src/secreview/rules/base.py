@@ -24,9 +24,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from secreview.analysis.names import NameModel
+from secreview.core.model import Confidence, Evidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
-from secreview.model import Confidence, Evidence, Finding, Location, Severity, Step
-from secreview.parse import split_lines
+from secreview.sources.parse import split_lines
 
 if TYPE_CHECKING:
     from secreview.review.facts import Collector

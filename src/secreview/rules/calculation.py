@@ -6,7 +6,7 @@ import ast
 import re
 from decimal import Decimal
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.heuristics import (
     assigned_names,

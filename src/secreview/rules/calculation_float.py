@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.heuristics import body_statements, in_tests, mention_gate, untrusted_expression, walk_body
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     assigned_names,

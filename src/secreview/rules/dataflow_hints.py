@@ -17,10 +17,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from secreview.analysis.specs import ALL, load as load_specs
-from secreview.model import Confidence
+from secreview.analysis.specs import ALL
+from secreview.analysis.specs import load as load_specs
+from secreview.core.model import Confidence
 from secreview.rules.base import Context
-from secreview.rules.heuristics import _REQUEST_ATTRS, in_test_code, name_of
+from secreview.rules.heuristics import REQUEST_ATTRS, in_test_code, name_of
 
 # How deep to look through `x = ...; y = x + ...; sink(y)`.
 _DEPTH = 3
@@ -269,7 +270,7 @@ def _is_request_data(ctx: Context, node: ast.expr) -> bool:
             return qual.split(".")[2] not in _REQUEST_FACTS
     return (
         isinstance(target, ast.Attribute)
-        and target.attr in _REQUEST_ATTRS
+        and target.attr in REQUEST_ATTRS
         and name_of(target.value) in _REQUEST_NAMES
     )
 
@@ -509,7 +510,7 @@ _TEXT_PRESERVING = frozenset({"format", "join", "strip", "lstrip", "rstrip", "lo
                               "encode", "decode", "str", "get", "pop"})
 
 
-def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | None:
+def parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | None:
     """A parameter of the enclosing function whose text reaches `node`: the parameter itself,
     its attributes and items, strings built from it, or a local variable holding one of those.
     A call's result (other than a string method's) is the callee's value, not the argument's."""
@@ -518,7 +519,7 @@ def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | Non
         if binding is not None and binding.kind == "param" and node.id not in ("self", "cls"):
             return node.id
         if binding is not None and binding.expr is not None and depth > 0 and binding.expr is not node:
-            return _parameter_in(ctx, binding.expr, depth - 1)
+            return parameter_in(ctx, binding.expr, depth - 1)
         return None
     if isinstance(node, ast.Call):
         if name_of(node.func) not in _TEXT_PRESERVING:
@@ -529,7 +530,7 @@ def _parameter_in(ctx: Context, node: ast.AST, depth: int = _DEPTH) -> str | Non
     else:
         children = list(ast.iter_child_nodes(node))
     for child in children:
-        found = _parameter_in(ctx, child, depth)
+        found = parameter_in(ctx, child, depth)
         if found:
             return found
     return None
@@ -567,7 +568,7 @@ def spliced_origin(
         return Confidence.HIGH, f"`{origin}` is request data"
     if in_test_code(ctx):
         return None
-    parameter = _parameter_in(ctx, bundle)
+    parameter = parameter_in(ctx, bundle)
     if parameter and _is_cli_command(ctx):
         return Confidence.LOW, f"`{parameter}` comes from the command line of whoever runs the program"
     if parameter:

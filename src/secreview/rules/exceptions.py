@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import enclosing_def, in_tests, mention_gate, module_nodes, walk_body, walk_nodes
 

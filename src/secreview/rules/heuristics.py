@@ -31,7 +31,7 @@ DIGEST = re.compile(
 
 # Request data as the common web frameworks spell it: the single-statement
 # stand-in for a taint source.
-_REQUEST_ATTRS = frozenset(
+REQUEST_ATTRS = frozenset(
     {"args", "form", "values", "json", "data", "cookies", "headers", "files", "view_args", "GET", "POST",
      "COOKIES", "META", "body", "FILES", "query_params", "path_params", "params", "query", "match_info",
      "get_json", "get_data", "get_argument", "get_query_argument", "get_body_argument"}
@@ -116,7 +116,7 @@ def untrusted_expression(ctx: Context, node: ast.AST) -> str | None:
                 return ast.unparse(sub)
             if (
                 isinstance(target, ast.Attribute)
-                and target.attr in _REQUEST_ATTRS
+                and target.attr in REQUEST_ATTRS
                 and name_of(target.value) in ("request", "req", "self.request")
             ):
                 return ast.unparse(sub)

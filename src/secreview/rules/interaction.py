@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,

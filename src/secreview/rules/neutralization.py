@@ -6,7 +6,7 @@ import ast
 
 from secreview.analysis.argv import ARGV_CALL_NAMES, ARGV_CALLS, SUBPROCESS_CALLS, script_argument
 from secreview.analysis.names import getattr_member
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules import evaluation
 from secreview.rules.base import Context, argument, is_true, keyword, rule
 from secreview.rules.dataflow_hints import built_string, call_names, request_data, spliced_origin

@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.dataflow_hints import built_string, checked_in_function, request_data, spliced_origin
 from secreview.rules.heuristics import in_test_code

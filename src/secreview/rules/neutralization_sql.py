@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import BuiltString, built_string, spliced_origin
 

@@ -9,7 +9,7 @@ import ast
 import re
 
 from secreview.analysis.specs import neutralisers_for
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.dataflow_hints import (
     built_string,

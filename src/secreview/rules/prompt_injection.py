@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import ast
 
+from secreview.core.model import Confidence, Severity
 from secreview.llm.injection import find_injection_text
-from secreview.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 
 

@@ -6,7 +6,7 @@ import ast
 import re
 
 from secreview.analysis.hosts import reaches_this_machine
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.access_control import session_cookie_name
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, rule
 from secreview.rules.heuristics import mention_gate, test_context_named
 

@@ -12,7 +12,7 @@ import ast
 import re
 
 from secreview.analysis.hosts import netloc_host, reaches_this_machine
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.heuristics import in_test_code
 from secreview.rules.resources_network import HTTP_CLIENT_CALLS

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules import process_memory, yaml_loaders
 from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data

@@ -19,7 +19,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.origins import made_from, outside_origin, producer
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import report_once
 from secreview.rules.heuristics import in_test_code, scope_nodes

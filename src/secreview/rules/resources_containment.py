@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from secreview.analysis import containment
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.heuristics import in_test_code, walk_body
 

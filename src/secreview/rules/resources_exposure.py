@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from secreview.analysis.specs import SourceSpec, load
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, dotted, rule
 from secreview.rules.dataflow_hints import LOG_METHODS, logged_values
 from secreview.rules.exceptions import is_broad

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
 from secreview.rules.dataflow_hints import checked_in_function, origin_call, request_data
 from secreview.rules.heuristics import in_test_code, name_of, walk_body

@@ -18,7 +18,7 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis import containment
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.dataflow_hints import checked_in_function
 from secreview.rules.heuristics import in_test_code

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.heuristics import in_test_code, name_of, walk_nodes
 

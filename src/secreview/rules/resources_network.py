@@ -8,7 +8,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import (
     checked_in_function,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, rule
 from secreview.rules.dataflow_hints import leading_text
 from secreview.rules.heuristics import in_test_code

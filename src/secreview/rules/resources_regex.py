@@ -18,7 +18,7 @@ from secreview.analysis.origins import parameter_text, read_origin
 from secreview.analysis.pattern_text import pattern_text
 from secreview.analysis.redos import Backtracking, analyse, redos_problem
 from secreview.analysis.regex_uses import parameter_uses
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.model import Confidence, Severity
+from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, is_true, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,

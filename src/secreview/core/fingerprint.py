@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import PurePath, PureWindowsPath
 
-from secreview.model import Finding
+from secreview.core.model import Finding
 
 FINGERPRINT_VERSION = "secreview/v2"
 """Key under which SARIF `partialFingerprints` carries `fingerprint()`; bump it if the recipe changes."""
@@ -59,7 +59,7 @@ def fingerprints(findings: Sequence[Finding]) -> list[str]:
     Occurrences are counted in source order, so the result does not depend on
     the order `findings` come in. This is what SARIF `partialFingerprints`
     carries; a baseline stores plain fingerprints with a count instead (see
-    `secreview.baseline`), which needs no order at all.
+    `secreview.review.baseline`), which needs no order at all.
     """
     plain = [fingerprint(f) for f in findings]
     order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from unidiff import PatchSet
 from unidiff.errors import UnidiffParseError
 
-from secreview.report.common import neutralise
+from secreview.core.display import neutralise
 
 DEV_NULL = "/dev/null"
 _HEADER = re.compile(r"^(diff |--- |\+\+\+ )", re.MULTILINE)

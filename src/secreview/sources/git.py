@@ -19,8 +19,8 @@ import subprocess
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from secreview.diff import ChangeError
-from secreview.model import Diagnostic, DiagnosticKind
+from secreview.core.model import Diagnostic, DiagnosticKind
+from secreview.sources.diff import ChangeError
 
 _DIFF_OPTIONS = ("--no-ext-diff", "--no-textconv", "--no-color", "-M", "--src-prefix=a/", "--dst-prefix=b/")
 

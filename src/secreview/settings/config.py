@@ -15,12 +15,13 @@ Keys (all optional)::
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from secreview.model import Confidence, Severity
-from secreview.parse import DEFAULT_MAX_BYTES
+from secreview.core.model import Confidence, Finding, Severity
+from secreview.sources.parse import DEFAULT_MAX_BYTES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -36,7 +37,26 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class Thresholds:
+    """Findings below either threshold are counted, not reported.
+
+    `shown` is the one place the comparison is made: the per-file review, the project's taint
+    findings and a second opinion's findings all pass through it.
+    """
+
+    min_severity: Severity = Severity.LOW
+    min_confidence: Confidence = Confidence.LOW
+
+    def shown(self, findings: Iterable[Finding]) -> list[Finding]:
+        """The findings at or above both thresholds, in their order."""
+        severity, confidence = self.min_severity, self.min_confidence
+        return [f for f in findings if f.severity >= severity and f.confidence >= confidence]
+
+
+@dataclass(frozen=True)
 class Config:
+    """The settings of a run, resolved once (file, then options: `merged`) and read by every stage."""
+
     exclude: tuple[str, ...] = ()
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -46,6 +66,10 @@ class Config:
     gitignore: bool = True
     include_tests: bool = False  # list taint flows whose sink is in test code (counted otherwise)
     source: str | None = field(default=None, compare=False)
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(self.min_severity, self.min_confidence)
 
     def merged(self, **options: Any) -> "Config":
         """Options given on the command line win over the file; None means not given."""

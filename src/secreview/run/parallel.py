@@ -17,7 +17,6 @@ deadline applies (a parse cannot be interrupted without another process).
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import signal
@@ -26,47 +25,22 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from multiprocessing.connection import Connection, wait
 from typing import TYPE_CHECKING, Any
 
-from secreview import filepasses
-from secreview.analyze import analyze, module_name, timeout_diagnostic, unreviewed
-from secreview.config import DEFAULT_FILE_TIMEOUT, Config
-from secreview.gcpause import paused_gc
-from secreview.model import Diagnostic, DiagnosticKind, FileReview
-from secreview.parse import Parsed, parse_bytes, parse_source, read_file
+from secreview.core.gcpause import paused_gc
+from secreview.core.model import Diagnostic, DiagnosticKind, FileReview
+from secreview.run import filepasses
+from secreview.run.analyze import analyze, dispatch_for, module_name, timeout_diagnostic, unreviewed
+from secreview.run.results import FileResult, content_digest
+from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
+from secreview.sources.parse import Parsed, parse_bytes, parse_source, read_file
 
 if TYPE_CHECKING:
-    from secreview.cache import Cache
+    from secreview.run.cache import Cache
 
 _GRACE = 2.0  # a worker is killed at twice its budget plus this: the walk normally stops itself first
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """One file's review, plus what the cache needs to recognise the file next time.
-
-    `extras` holds the results of registered per-file passes (`secreview.filepasses`),
-    by pass name — e.g. the taint engine's summaries — cached together with `review`.
-    """
-
-    review: FileReview
-    digest: str | None = None  # BLAKE2b of the bytes reviewed; None if the file could not be read
-    size: int = -1
-    mtime_ns: int = -1
-    inode: int = -1
-    extras: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def cacheable(self) -> bool:
-        """Results that may differ on the next run (time budget, crashes) are not kept."""
-        transient = (DiagnosticKind.TIMEOUT, DiagnosticKind.INTERNAL, DiagnosticKind.UNREADABLE)
-        return self.digest is not None and not any(d.kind in transient for d in self.review.diagnostics)
-
-
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 class FileReviewer:
@@ -88,13 +62,12 @@ class FileReviewer:
 
     def _dispatch_and_thresholds(self) -> tuple[Any, Any]:
         if self._prepared is None:
-            from secreview.api import _dispatch, _thresholds  # the one place selection rules live
 
-            self._prepared = (_dispatch(self.config), _thresholds(self.config))
+            self._prepared = (dispatch_for(self.config), self.config.thresholds)
         return self._prepared
 
     def __call__(self, path: str) -> FileResult:
-        with paused_gc():  # parse, walk and taint summary of one file (see secreview.gcpause)
+        with paused_gc():  # parse, walk and taint summary of one file (see secreview.core.gcpause)
             return self._review(path)
 
     def _review(self, path: str) -> FileResult:
@@ -177,7 +150,7 @@ def review_many(
     """
     bar = None
     if progress:
-        from secreview.progress import ProgressBar
+        from secreview.run.progress import ProgressBar
 
         bar = ProgressBar(len(paths))
     try:

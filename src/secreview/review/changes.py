@@ -21,9 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from secreview.baseline import Baseline, hide
-from secreview.diff import ChangedFile
-from secreview.model import (
+from secreview.core.model import (
     ChangeScope,
     Diagnostic,
     DiagnosticKind,
@@ -34,7 +32,9 @@ from secreview.model import (
     Review,
     Step,
 )
+from secreview.review.baseline import Baseline, hide
 from secreview.review.verdicts import file_verdicts, project_verdicts
+from secreview.sources.diff import ChangedFile
 
 # A finding reported on a compound statement (a def, an except clause, a with
 # block) spans its whole body; only its header line is "the finding's line",

@@ -1,7 +1,7 @@
 """Baselines: adopt secreview in an old code base without drowning in old findings.
 
 `secreview baseline create FILE` records every current finding by its
-fingerprint (`secreview.report.fingerprint`: rule, normalised code of the
+fingerprint (`secreview.core.fingerprint`: rule, normalised code of the
 line, enclosing function and path — no line number), so the record survives
 code moving up and down the file. `--baseline FILE` then hides recorded
 findings; they are counted as "baselined", never silently dropped.
@@ -21,8 +21,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from secreview.model import Finding, Review
-from secreview.report.fingerprint import FINGERPRINT_VERSION, fingerprint
+from secreview.core.fingerprint import FINGERPRINT_VERSION, fingerprint
+from secreview.core.model import Finding, Review
 from secreview.review.verdicts import file_verdicts, project_verdicts
 
 BASELINE_VERSION = 1

@@ -8,17 +8,17 @@ alone; `review_file` never raises for what the file contains.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 
-from secreview import suppress
-from secreview.engine import Dispatch, FileTimeout, Walker
-from secreview.gcpause import paused_gc
-from secreview.model import Confidence, Diagnostic, DiagnosticKind, FileReview, Severity
-from secreview.parse import Parsed, parse_file, parse_source
+from secreview.core.gcpause import paused_gc
+from secreview.core.model import Diagnostic, DiagnosticKind, FileReview
+from secreview.review import suppress
 from secreview.review.claims import verify_file, verifying
 from secreview.review.verdicts import file_verdicts
 from secreview.rules.base import Context
+from secreview.run.engine import Dispatch, FileTimeout, Walker
+from secreview.settings.config import Config, ConfigError, Thresholds
+from secreview.sources.parse import Parsed, parse_file, parse_source
 
 
 @lru_cache(maxsize=4096)
@@ -45,14 +45,6 @@ def module_name(path: str) -> str:
     return f"{package}.{stem}" if package else stem
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Findings below either threshold are counted, not reported."""
-
-    min_severity: Severity = Severity.LOW
-    min_confidence: Confidence = Confidence.LOW
-
-
 def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Thresholds = Thresholds(),
             deadline: float | None = None) -> FileReview:
     """Run the checks over a parsed file, split off suppressed and below-threshold findings.
@@ -62,7 +54,7 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
     """
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     diagnostics: list[Diagnostic] = []
-    with paused_gc():  # see secreview.gcpause
+    with paused_gc():  # see secreview.core.gcpause
         try:
             Walker(ctx, dispatch.for_file(ctx.is_test), deadline).run()
         except FileTimeout:
@@ -77,7 +69,7 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
                                           "please report it — findings for this file may be incomplete"))
     ordered = sorted(ctx.findings, key=lambda f: f.sort_key)
     kept, waived = suppress.apply(ordered, parsed.source)
-    shown = [f for f in kept if f.severity >= thresholds.min_severity and f.confidence >= thresholds.min_confidence]
+    shown = thresholds.shown(kept)
     lines = parsed.source.count("\n") + (0 if parsed.source.endswith("\n") or not parsed.source else 1)
     if verifying():  # --verify-verdicts: every claim of the verdicts is checked against the tree
         diagnostics += [Diagnostic(parsed.path, DiagnosticKind.INTERNAL, f"verdict claim not supported: {problem}")
@@ -92,6 +84,16 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
         verdicts=file_verdicts(shown, ctx.facts),
         below_threshold=len(kept) - len(shown),
     )
+
+
+def dispatch_for(config: Config) -> Dispatch:
+    """The walk's dispatch for the rules `config` selects; a selector naming no rule is a usage error."""
+    from secreview.rules import select_rules, unknown_selectors
+
+    unknown = unknown_selectors([*config.select, *config.ignore])
+    if unknown:
+        raise ConfigError(f"unknown rule or CWE in select/ignore: {', '.join(unknown)} (see `secreview rules`)")
+    return Dispatch(select_rules(config.select, config.ignore))
 
 
 def timeout_diagnostic(path: str) -> Diagnostic:

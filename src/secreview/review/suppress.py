@@ -13,7 +13,7 @@ import re
 import tokenize
 from collections.abc import Iterable
 
-from secreview.model import Finding
+from secreview.core.model import Finding
 from secreview.rules.base import REGISTRY
 
 _OURS = re.compile(r"#\s*secreview:\s*ignore(?:\[(?P<ids>[^\]]*)\])?(?P<reason>.*)$", re.IGNORECASE)

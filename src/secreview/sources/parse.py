@@ -6,7 +6,7 @@ that cannot be reviewed yields a `Diagnostic` for that file alone; nothing
 here raises for bad input.
 
 When a file fails to parse, we check whether it is Python 2 code
-(`secreview.python2`, from the whole file) or uses syntax from a newer Python
+(`secreview.sources.python2`, from the whole file) or uses syntax from a newer Python
 than the one secreview runs on, so the user is told which, and for newer
 syntax to run secreview under that Python, instead of reading a bare
 "invalid syntax".
@@ -23,8 +23,8 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
-from secreview.model import Diagnostic, DiagnosticKind
-from secreview.python2 import python2_evidence
+from secreview.core.model import Diagnostic, DiagnosticKind
+from secreview.sources.python2 import python2_evidence
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 

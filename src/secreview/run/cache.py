@@ -10,7 +10,7 @@ reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
   read may change again within the same timestamp tick, so its status is not
   trusted and its content is hashed again (git's "racy clean" rule).
 - `results`: key -> pickled `FileResult` (the `FileReview` plus registered
-  per-file pass results such as taint summaries, see `secreview.filepasses`).
+  per-file pass results such as taint summaries, see `secreview.run.filepasses`).
   The key hashes the content digest, the path as reported (findings carry
   it), the module name (relative imports resolve through it), and the run's
   fingerprint: secreview's version, a digest of the package's own source files
@@ -49,13 +49,14 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview import __version__, filepasses
-from secreview.config import Config
-from secreview.model import FileReview, PillarVerdict
+from secreview.core.model import FileReview, PillarVerdict
+from secreview.core.version import __version__
+from secreview.run import filepasses
+from secreview.run.results import FileResult, content_digest
+from secreview.settings.config import Config
 
 if TYPE_CHECKING:  # imported when a file must be looked up: a run where nothing changed never needs them
     from secreview.analysis.incremental import LinkState
-    from secreview.parallel import FileResult
 
 SCHEMA = 1
 RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
@@ -123,8 +124,6 @@ def _loads_any(payload: bytes) -> object:
 
 
 def _loads(payload: bytes) -> FileResult | None:
-    from secreview.parallel import FileResult
-
     value = _loads_any(payload)
     return value if isinstance(value, FileResult) else None
 
@@ -208,7 +207,7 @@ class Cache:
 
     # -- keys ----------------------------------------------------------------
     def key(self, path: str, digest: str) -> str:
-        from secreview.analyze import module_name
+        from secreview.run.analyze import module_name
 
         text = f"{self.fingerprint}\0{path}\0{module_name(path)}\0{digest}"
         return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
@@ -443,7 +442,6 @@ class _Transaction:
 
 
 def _digest_of(path: str) -> str | None:
-    from secreview.parallel import content_digest
 
     try:
         with open(path, "rb") as handle:

@@ -13,7 +13,7 @@ bytes, tuples, lists, dicts, sets, and dataclasses or enums defined in a
 `secreview` module (the cache only unpickles those). Change `version`
 whenever the result's shape or meaning changes: it is part of the cache key.
 
-    from secreview.filepasses import register
+    from secreview.run.filepasses import register
 
     register("taint-summaries", "1", summarise)   # summarise(parsed, module) -> data
 
@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from secreview.parse import Parsed
+from secreview.sources.parse import Parsed
 
 PassFunction = Callable[[Parsed, str], object]
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pathspec
 
-from secreview.model import Diagnostic, DiagnosticKind
+from secreview.core.model import Diagnostic, DiagnosticKind
 
 ALWAYS_SKIPPED = frozenset(
     {".git", ".hg", ".svn", "__pycache__", ".tox", ".nox", ".venv", "venv", "node_modules",
