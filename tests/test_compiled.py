@@ -114,9 +114,9 @@ def test_compiled_build_in_workers_and_from_the_cache(tmp_path: Path) -> None:
     """Results of compiled code cross process boundaries (workers) and the cache (pickles) intact."""
     _compiled_or_skip()
     from secreview import review_paths
+    from secreview.report.json import finding_dict
     from secreview.run.cache import open_cache
     from secreview.settings.config import Config
-    from secreview.report.json import finding_dict
 
     corpus = ROOT / "tests" / "corpus"
 
