@@ -71,7 +71,7 @@ def test_rules_that_skip_test_modules_never_report_there() -> None:
     import ast
 
     from secreview.rules.base import Context
-    from secreview.run.engine import Dispatch, Walker
+    from secreview.rules.engine import Dispatch, Walker
 
     quiet = [r for r in REGISTRY.values() if not r.tests]
     dispatch = Dispatch(quiet, collectors=())
@@ -86,7 +86,7 @@ def test_rules_that_skip_test_modules_never_report_there() -> None:
 
 
 def test_test_modules_skip_exactly_the_rules_declared_to_skip_them() -> None:
-    from secreview.run.engine import Dispatch
+    from secreview.rules.engine import Dispatch
 
     rules = list(REGISTRY.values())
     dispatch = Dispatch(rules, collectors=())

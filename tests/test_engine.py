@@ -10,7 +10,7 @@ import pytest
 
 import secreview
 from secreview.rules.base import Context, Rule
-from secreview.run.engine import Dispatch, Walker
+from secreview.rules.engine import Dispatch, Walker
 
 _ALL_NODE_TYPES = tuple(t for t in vars(ast).values()
                         if isinstance(t, type) and issubclass(t, ast.AST) and t is not ast.AST)

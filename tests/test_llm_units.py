@@ -9,9 +9,9 @@ import time
 import pytest
 
 import secreview
+from secreview.analysis.injection_text import find_injection_text
 from secreview.llm.chunks import split
 from secreview.llm.client import ChatClient, LLMError, endpoint, redact_url, retry_after
-from secreview.llm.injection import find_injection_text
 from secreview.llm.parse import InvalidAnswer, extract_json, parse_answer, quote_matches, resolve_cwe
 from secreview.llm.prompt import build_prompts
 from secreview.llm.settings import LLMSettings

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 from secreview.rules.base import Context
-from secreview.run.engine import Dispatch, Walker
+from secreview.rules.engine import Dispatch, Walker
 
 
 def resolve(code: str, path: str = "pkg/mod.py", module: str = "pkg.mod") -> dict[str, str | None]:

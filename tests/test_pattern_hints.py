@@ -15,7 +15,7 @@ from secreview.analysis.redos import analyse, redos_problem
 from secreview.core.model import Confidence
 from secreview.rules.base import Context, Rule
 from secreview.rules.dataflow_hints import built_string, leading_text, request_data, spliced_origin
-from secreview.run.engine import Dispatch, Walker
+from secreview.rules.engine import Dispatch, Walker
 
 
 def _probe(source: str, ask) -> list:

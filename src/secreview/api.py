@@ -15,12 +15,10 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview.analysis import (
-    imported_patterns,  # noqa: F401 - registers its file pass (cache fingerprint too)
-    taint_project,  # registers the taint file pass (part of the cache fingerprint)
-)
+from secreview.analysis import imported_patterns, taint_project
 from secreview.core.model import Diagnostic, FileReview, PillarVerdict, Review
 from secreview.core.version import __version__
+from secreview.run import filepasses
 from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
 from secreview.settings.config import load as load_config
 from secreview.sources.discover import MissingPath, discover
@@ -33,6 +31,20 @@ if TYPE_CHECKING:
     from secreview.run.cache import Cache
     from secreview.run.results import FileResult
 
+
+def register_file_passes() -> None:
+    """The registration step: the per-file passes of the project-level analyses.
+
+    The taint link and the imported-pattern link each need something computed from every file's
+    tree, in the same worker and on the same parse as the rules (and cached with the file's review,
+    so the passes are part of the cache fingerprint). The top registers them, so the analyses never
+    import the run that calls them. Importing secreview (workers too) runs this once.
+    """
+    filepasses.register(taint_project.PASS_NAME, taint_project.PASS_VERSION, taint_project.summarise)
+    filepasses.register(imported_patterns.PASS_NAME, imported_patterns.PASS_VERSION, imported_patterns.collect)
+
+
+register_file_passes()
 
 
 def review_paths(

@@ -19,12 +19,12 @@ from secreview.analysis.names import DYNAMIC_IMPORTS
 from secreview.rules.heuristics import scope_nodes
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 _DB_API_CONSTRUCTOR = "connect"
 
 
-def project_object(fn: _FunctionPass, func: ast.Attribute) -> bool:
+def project_object(fn: FunctionPass, func: ast.Attribute) -> bool:
     """`x.method(...)` where `x` holds an object of a project class built in this module (see module doc)."""
     receiver = func.value
     if type(receiver) is ast.Call:  # `Job(options).execute()`
@@ -45,7 +45,7 @@ def project_object(fn: _FunctionPass, func: ast.Attribute) -> bool:
     return bool(returns) and all(_builds_object(fn, node.value, loaded, func.attr) for node in returns)
 
 
-def _function_node(fn: _FunctionPass, qualname: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+def _function_node(fn: FunctionPass, qualname: str) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
     """The module-level function of this module named by `qualname`."""
     module, _, name = qualname.rpartition(".")
     if module != fn.mod.names.module:
@@ -56,7 +56,7 @@ def _function_node(fn: _FunctionPass, qualname: str) -> ast.FunctionDef | ast.As
     return None
 
 
-def _dynamically_imported(fn: _FunctionPass, function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
+def _dynamically_imported(fn: FunctionPass, function: ast.FunctionDef | ast.AsyncFunctionDef) -> frozenset[str]:
     """Names the function binds to a module it imports by name (`module = import_module(path)`)."""
     names: set[str] = set()
     for node in scope_nodes(function.body):
@@ -66,7 +66,7 @@ def _dynamically_imported(fn: _FunctionPass, function: ast.FunctionDef | ast.Asy
     return frozenset(names)
 
 
-def _builds_object(fn: _FunctionPass, value: ast.expr | None, loaded: frozenset[str], method: str) -> bool:
+def _builds_object(fn: FunctionPass, value: ast.expr | None, loaded: frozenset[str], method: str) -> bool:
     """`Job(...)` of a class of this module defining `method`, or `module.Name(...)` of a loaded module."""
     if type(value) is not ast.Call:
         return False

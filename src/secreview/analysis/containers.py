@@ -37,7 +37,7 @@ from secreview.analysis.summaries import EMPTY
 from secreview.analysis.values import SECRET_SINKS, cut
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 _KEY_TYPES = (str, int, bytes, bool)
 _LENGTH = "[len]"
@@ -61,7 +61,7 @@ def constant_key(node: ast.expr) -> object:
     return None
 
 
-def forget(fn: _FunctionPass, name: str) -> None:
+def forget(fn: FunctionPass, name: str) -> None:
     """`name` is rebound or changed in a way not followed: drop its entries."""
     keys = fn.parts.pop(name, None)
     if keys and fn.env is not None:
@@ -69,7 +69,7 @@ def forget(fn: _FunctionPass, name: str) -> None:
             fn.env.pop(key, None)
 
 
-def _set(fn: _FunctionPass, name: str, key: str, taint: frozenset, value: ast.expr | None = None) -> None:
+def _set(fn: FunctionPass, name: str, key: str, taint: frozenset, value: ast.expr | None = None) -> None:
     """Set one entry; `value`, the expression stored, makes it a known constant when it folds to one."""
     env = fn.env
     env[key] = taint  # type: ignore[index]
@@ -85,14 +85,14 @@ def _set(fn: _FunctionPass, name: str, key: str, taint: frozenset, value: ast.ex
         env.pop("=" + key, None)  # type: ignore[union-attr]
 
 
-def _length(fn: _FunctionPass, name: str) -> int | None:
+def _length(fn: FunctionPass, name: str) -> int | None:
     entry = fn.env.get(name + _LENGTH) if fn.env is not None else None
     if entry is None or len(entry) != 1:
         return None
     return next(iter(entry))[1]
 
 
-def evaluate_literal(fn: _FunctionPass, value: ast.Dict | ast.List | ast.Tuple) -> tuple[frozenset, list]:
+def evaluate_literal(fn: FunctionPass, value: ast.Dict | ast.List | ast.Tuple) -> tuple[frozenset, list]:
     """A literal's taint (the union of its elements) and its entries: (key, taint, element node) per constant key."""
     total = EMPTY
     entries: list[tuple[object, frozenset, ast.expr | None]] = []
@@ -125,7 +125,7 @@ def evaluate_literal(fn: _FunctionPass, value: ast.Dict | ast.List | ast.Tuple) 
     return total, entries
 
 
-def assign(fn: _FunctionPass, name: str, entries: list, complete: bool) -> None:
+def assign(fn: FunctionPass, name: str, entries: list, complete: bool) -> None:
     """After `name = literal` is bound: its entries (from `evaluate_literal`); with `complete`,
     every key is among them, so a key not there reads nothing but the default."""
     for key, taint, element in entries:
@@ -134,7 +134,7 @@ def assign(fn: _FunctionPass, name: str, entries: list, complete: bool) -> None:
         _set(fn, name, name + _REST, EMPTY)
 
 
-def unpack(fn: _FunctionPass, name: str, count: int) -> list[frozenset] | None:
+def unpack(fn: FunctionPass, name: str, count: int) -> list[frozenset] | None:
     """`x, y = pair` where `pair` has an entry for every position: their taints (None when not)."""
     if name not in fn.parts or fn.env is None:
         return None
@@ -142,12 +142,12 @@ def unpack(fn: _FunctionPass, name: str, count: int) -> list[frozenset] | None:
     return None if any(f is None for f in found) else found  # type: ignore[return-value]
 
 
-def constant_of(fn: _FunctionPass, name: str, index: int) -> frozenset | None:
+def constant_of(fn: FunctionPass, name: str, index: int) -> frozenset | None:
     """The constant entry ("=" key) of position `index` of `name`, if it holds a known constant."""
     return fn.env.get("=" + part(name, index)) if fn.env is not None else None
 
 
-def load(fn: _FunctionPass, node: ast.Subscript, base: frozenset) -> frozenset:
+def load(fn: FunctionPass, node: ast.Subscript, base: frozenset) -> frozenset:
     """`d["k"]` / `lst[0]` of a tainted container: its entry when there is one, else the union."""
     container = node.value
     if type(container) is not ast.Name or container.id not in fn.parts:  # type: ignore[attr-defined]
@@ -167,7 +167,7 @@ def load(fn: _FunctionPass, node: ast.Subscript, base: frozenset) -> frozenset:
     return base if found is None else found
 
 
-def literal_element(fn: _FunctionPass, node: ast.Subscript) -> frozenset | None:
+def literal_element(fn: FunctionPass, node: ast.Subscript) -> frozenset | None:
     """`[a, b][0]`, `(x, y)[1]`: the element chosen by a constant index of a literal (None: not that)."""
     sequence = node.value
     if type(sequence) not in (ast.List, ast.Tuple):
@@ -180,7 +180,7 @@ def literal_element(fn: _FunctionPass, node: ast.Subscript) -> frozenset | None:
     return taints[key]
 
 
-def store(fn: _FunctionPass, target: ast.Subscript, taint: frozenset, value: ast.expr | None) -> None:
+def store(fn: FunctionPass, target: ast.Subscript, taint: frozenset, value: ast.expr | None) -> None:
     """`d["k"] = v`: the entry for "k" is `v` from here on; an unknown key forgets the entries."""
     container = target.value
     if type(container) is not ast.Name:
@@ -195,7 +195,7 @@ def store(fn: _FunctionPass, target: ast.Subscript, taint: frozenset, value: ast
         _set(fn, name, part(name, key), taint, value)
 
 
-def method(fn: _FunctionPass, node: ast.Call, name: str, method_name: str, args: list[frozenset],
+def method(fn: FunctionPass, node: ast.Call, name: str, method_name: str, args: list[frozenset],
            receiver: frozenset, keywords: list[tuple[str, frozenset]] | None = None) -> frozenset | None:
     """A method of a container with entries: the taint of its result, or None when it is not followed."""
     if method_name == "update" and _update(fn, node, name, args, keywords or []):
@@ -251,7 +251,7 @@ def method(fn: _FunctionPass, node: ast.Call, name: str, method_name: str, args:
     return None
 
 
-def _update(fn: _FunctionPass, node: ast.Call, name: str, args: list[frozenset],
+def _update(fn: FunctionPass, node: ast.Call, name: str, args: list[frozenset],
             keywords: list[tuple[str, frozenset]]) -> bool:
     """`d.update(k=v)` or `d.update({"k": v})` with constant keys: set those entries (False: not followed)."""
     call_args = node.args
@@ -282,7 +282,7 @@ def join_positions(known: list[frozenset], taints: list[frozenset], count: int) 
     return [join(a, b) for a, b in zip(known, taints)]
 
 
-def iteration_parts(fn: _FunctionPass, iterable: ast.expr, target: ast.expr, taint: frozenset) -> list | None:
+def iteration_parts(fn: FunctionPass, iterable: ast.expr, target: ast.expr, taint: frozenset) -> list | None:
     """`for i, x in enumerate(xs)`: the index is a number, only `x` carries `xs`; `for a, b in zip(p, q)`:
     each name gets its own sequence. None when the target is not unpacked from one of those."""
     if type(target) is not ast.Tuple or type(iterable) is not ast.Call or not taint:

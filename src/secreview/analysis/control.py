@@ -1,7 +1,7 @@
 """Branches, loops and exits in the per-function taint pass: only paths the program can take.
 
-The pass (`secreview.analysis.taint._FunctionPass`) keeps one environment, a
-map from names to taint, and runs statements in order. This module holds the
+The pass (`secreview.analysis.taint._FunctionPass`, seen here through `taint_pass.FunctionPass`)
+keeps one environment, a map from names to taint, and runs statements in order. This module holds the
 statements that split or end a path:
 
 * `return`, `raise`, `break`, `continue` and a call that never returns
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis import folding
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 Env = dict  # name (or "obj.attr", "=name", ...) -> frozenset of atoms
 
@@ -61,7 +61,7 @@ def merge(a: Env | None, b: Env | None) -> Env | None:
     return merged
 
 
-def merge_states(fn: _FunctionPass, a: Env | None, b: Env | None) -> Env | None:
+def merge_states(fn: FunctionPass, a: Env | None, b: Env | None) -> Env | None:
     """`merge` for two paths of `fn`: a constant known on one path only is not known after both."""
     merged = merge(a, b)
     if a is not None and b is not None and a is not b:
@@ -75,19 +75,19 @@ def merge_states(fn: _FunctionPass, a: Env | None, b: Env | None) -> Env | None:
     return merged
 
 
-def end_path(fn: _FunctionPass) -> None:
+def end_path(fn: FunctionPass) -> None:
     """The path ends here (return, raise, a call that never returns)."""
     if fn.env is not None:
         fn.exits = merge(fn.exits, fn.env)
     fn.env = None
 
 
-def final_state(fn: _FunctionPass) -> Env:
+def final_state(fn: FunctionPass) -> Env:
     """Every value a name may hold when the function has run (for closures and module globals)."""
     return merge(fn.exits, fn.env) or {}
 
 
-def known(fn: _FunctionPass) -> folding.Lookup:
+def known(fn: FunctionPass) -> folding.Lookup:
     """A name -> its constant here: a local constant, else a module constant the name is not shadowing.
 
     A module-level name that some function rebinds (`global RUNNING`) is not a constant.
@@ -109,7 +109,7 @@ def known(fn: _FunctionPass) -> folding.Lookup:
     return lookup
 
 
-def _forget_constants(fn: _FunctionPass, loop: ast.For | ast.AsyncFor | ast.While) -> None:
+def _forget_constants(fn: FunctionPass, loop: ast.For | ast.AsyncFor | ast.While) -> None:
     """At a loop's head: a constant the loop assigns may hold another value from the next iteration on.
 
     Only names the loop stores to (anywhere in it, nested functions included) are forgotten: a
@@ -154,12 +154,12 @@ def _stored_names(loop: ast.AST) -> frozenset[str]:
     return result
 
 
-def test_value(fn: _FunctionPass, test: ast.expr) -> object:
+def test_value(fn: FunctionPass, test: ast.expr) -> object:
     return folding.fold(test, known(fn), fn.resolve)
 
 
 # -- statements ---------------------------------------------------------------------------
-def if_(fn: _FunctionPass, stmt: ast.If) -> None:
+def if_(fn: FunctionPass, stmt: ast.If) -> None:
     value = test_value(fn, stmt.test)
     if value is not folding.UNKNOWN:  # `if TYPE_CHECKING:`, `if DEBUG:`: only the live branch runs
         _dead(fn, stmt.orelse if value else stmt.body)
@@ -178,7 +178,7 @@ def if_(fn: _FunctionPass, stmt: ast.If) -> None:
     fn.env = merge_states(fn, after_body, fn.env)
 
 
-def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
+def for_(fn: FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
     taint = fn.ev(stmt.iter)
     _forget_constants(fn, stmt)
     before = fn.env
@@ -187,7 +187,7 @@ def for_(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
     _loop_body(fn, stmt, before)
 
 
-def while_(fn: _FunctionPass, stmt: ast.While) -> None:
+def while_(fn: FunctionPass, stmt: ast.While) -> None:
     _forget_constants(fn, stmt)
     value = test_value(fn, stmt.test)
     if value is not folding.UNKNOWN and not value:  # `while False:` never runs its body
@@ -204,7 +204,7 @@ def while_(fn: _FunctionPass, stmt: ast.While) -> None:
         _loop_body(fn, stmt, None)
 
 
-def _dead(fn: _FunctionPass, body: list[ast.stmt]) -> None:
+def _dead(fn: FunctionPass, body: list[ast.stmt]) -> None:
     if body:
         fn.mod.unreachable(body[0], body[-1])
 
@@ -212,7 +212,7 @@ def _dead(fn: _FunctionPass, body: list[ast.stmt]) -> None:
 _MAX_RUNS = 6  # runs of one loop body: a value handed on through up to five names across iterations
 
 
-def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None,
+def _loop_body(fn: FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None,
                test: ast.expr | None = None) -> None:
     """Run a loop body until the state at its head no longer grows (a fixed point, at most `_MAX_RUNS` runs).
 
@@ -247,7 +247,7 @@ def _loop_body(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, befo
     fn.env = merge_states(fn, fn.env, breaks)
 
 
-def _run_iteration(fn: _FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, breaks: Env | None,
+def _run_iteration(fn: FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, breaks: Env | None,
                    continues: Env | None) -> tuple[Env | None, Env | None]:
     """Run the body once; the states at its `break`s and `continue`s, merged with those given."""
     fn.loops.append([breaks, continues])
@@ -267,13 +267,13 @@ def _gained(start: Env, back: Env) -> bool:
     return False
 
 
-def break_(fn: _FunctionPass, stmt: ast.Break) -> None:
+def break_(fn: FunctionPass, stmt: ast.Break) -> None:
     if fn.loops and fn.env is not None:
         fn.loops[-1][0] = merge(fn.loops[-1][0], fn.env)
     fn.env = None
 
 
-def continue_(fn: _FunctionPass, stmt: ast.Continue) -> None:
+def continue_(fn: FunctionPass, stmt: ast.Continue) -> None:
     if fn.loops and fn.env is not None:
         fn.loops[-1][1] = merge(fn.loops[-1][1], fn.env)
     fn.env = None
@@ -286,7 +286,7 @@ _ENTER_RETURNS_SELF = frozenset({"telnetlib.Telnet", "ftplib.FTP", "ftplib.FTP_T
                                  "smtplib.SMTP_SSL", "imaplib.IMAP4", "imaplib.IMAP4_SSL"})
 
 
-def with_(fn: _FunctionPass, stmt: ast.With | ast.AsyncWith) -> None:
+def with_(fn: FunctionPass, stmt: ast.With | ast.AsyncWith) -> None:
     for item in stmt.items:
         made = item.context_expr
         taint = fn.ev(made)
@@ -296,7 +296,7 @@ def with_(fn: _FunctionPass, stmt: ast.With | ast.AsyncWith) -> None:
     fn.run_body(stmt.body)
 
 
-def raise_(fn: _FunctionPass, stmt: ast.Raise) -> None:
+def raise_(fn: FunctionPass, stmt: ast.Raise) -> None:
     if stmt.exc is not None:
         fn.ev(stmt.exc)  # `raise HTTPFound(location)` is a redirect
     if fn.tries and fn.env is not None:
@@ -304,7 +304,7 @@ def raise_(fn: _FunctionPass, stmt: ast.Raise) -> None:
     end_path(fn)
 
 
-def try_(fn: _FunctionPass, stmt: ast.Try) -> None:
+def try_(fn: FunctionPass, stmt: ast.Try) -> None:
     before = fn.env
     fn.env = dict(before)  # type: ignore[arg-type]
     anywhere = before  # the state a handler may start from: after any statement of the body
@@ -338,7 +338,7 @@ def try_(fn: _FunctionPass, stmt: ast.Try) -> None:
         fn.env = after
 
 
-def match_(fn: _FunctionPass, stmt: ast.Match) -> None:
+def match_(fn: FunctionPass, stmt: ast.Match) -> None:
     lookup = known(fn)
     subject_value = folding.fold(stmt.subject, lookup, fn.resolve)
     subject = fn.ev(stmt.subject)
@@ -390,7 +390,7 @@ def capture_names(pattern: ast.AST) -> list[str]:
     return names
 
 
-def if_exp(fn: _FunctionPass, node: ast.IfExp) -> frozenset:
+def if_exp(fn: FunctionPass, node: ast.IfExp) -> frozenset:
     value = test_value(fn, node.test)
     if value is not folding.UNKNOWN:
         return fn.ev(node.body if value else node.orelse)

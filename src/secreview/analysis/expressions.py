@@ -26,7 +26,7 @@ from secreview.analysis.specs import SinkSpec
 from secreview.analysis.values import short
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
     from secreview.analysis.taint_state import ModuleState
 
 
@@ -52,7 +52,7 @@ def _returns_sql(sink: SinkSpec, method: str) -> bool:
     return any(method == name or (name.endswith("*") and method.startswith(name[:-1])) for name in sink.returned_by)
 
 
-def returned(fn: _FunctionPass, value: ast.expr, first: frozenset) -> None:
+def returned(fn: FunctionPass, value: ast.expr, first: frozenset) -> None:
     """`return sql, params` in `as_sql` of such a class: the first item (`first`) is the sink."""
     node = fn.node
     if not first or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -63,14 +63,14 @@ def returned(fn: _FunctionPass, value: ast.expr, first: frozenset) -> None:
             sink_events.record(fn, sink, first, target, short(target))
 
 
-def stored(fn: _FunctionPass, target: ast.Attribute, taint: frozenset) -> None:
+def stored(fn: FunctionPass, target: ast.Attribute, taint: frozenset) -> None:
     """`self.template = ...` in a method of such a class."""
     for sink in class_sinks(fn.mod, fn.mod.classes.get(fn.class_qual, ())):
         if target.attr in sink.class_attributes:
             sink_events.record(fn, sink, taint, target, short(target))
 
 
-def class_body(fn: _FunctionPass, node: ast.ClassDef) -> None:
+def class_body(fn: FunctionPass, node: ast.ClassDef) -> None:
     """`template = ...` in the body of such a class, run where the class statement runs (in the
     enclosing function, whose names a class body reads: a class made by a factory function)."""
     bases = tuple(base for base in (fn.resolve(expr) for expr in node.bases) if base)

@@ -19,14 +19,14 @@ import ast
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 Clean = dict  # environment key -> frozenset of sink classes (see guards)
 Fact = tuple  # (true-branch cuts, false-branch cuts, {checked key: its taint when checked})
 _PREFIX = "?"
 
 
-def remember(fn: _FunctionPass, name: str, proved: tuple[Clean, Clean]) -> None:
+def remember(fn: FunctionPass, name: str, proved: tuple[Clean, Clean]) -> None:
     """`name` was just bound to a check that proves `proved` (true branch, false branch)."""
     then, other = proved
     if not then and not other:
@@ -40,14 +40,14 @@ def remember(fn: _FunctionPass, name: str, proved: tuple[Clean, Clean]) -> None:
     fn.part_keys.add(key)
 
 
-def forget(fn: _FunctionPass, name: str) -> None:
+def forget(fn: FunctionPass, name: str) -> None:
     """`name` was bound to something else."""
     env = fn.env
     if env is not None:
         env.pop(_PREFIX + name, None)
 
 
-def recalled(fn: _FunctionPass, name: str) -> tuple[Clean, Clean] | None:
+def recalled(fn: FunctionPass, name: str) -> tuple[Clean, Clean] | None:
     """What testing `name` proves here, or None when it holds no check on every path."""
     env = fn.env
     held = env.get(_PREFIX + name) if env is not None and fn.flag_facts else None

@@ -88,6 +88,12 @@ class Unsure(Exception):
     """A recomputation met recursion or the depth limit: its answers may depend on what ran before."""
 
 
+class Fallback(Exception):
+    """The re-link cannot be sure to match the full link: link everything.
+
+    Raised by `incremental` and by the imported-pattern re-link (`imported_patterns.Relinker`)."""
+
+
 class Trace:
     """What each memoised answer of a link consulted, for re-linking only what an edit can change.
 

@@ -44,7 +44,7 @@ from secreview.analysis.summaries import EMPTY
 from secreview.analysis.values import cut, short
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 class TextSink(NamedTuple):
     """A kind of text the constant part of a string building identifies."""
@@ -99,7 +99,7 @@ def binop_framed(node: ast.BinOp) -> bool:
     return op is ast.Add and bool(_matching(_text(node.left), _text(node.right)))
 
 
-def binop(fn: _FunctionPass, node: ast.BinOp, left: frozenset, values: list[frozenset], whole: frozenset) -> frozenset:
+def binop(fn: FunctionPass, node: ast.BinOp, left: frozenset, values: list[frozenset], whole: frozenset) -> frozenset:
     """Record the framed values of a marked `%` or `+` the pass evaluated; the result's taint.
 
     `left` is the taint of a `+`'s left operand, `values` the right operand's (one entry) or, for a
@@ -133,7 +133,7 @@ def binop(fn: _FunctionPass, node: ast.BinOp, left: frozenset, values: list[froz
     return _built(whole, matched)
 
 
-def joined(fn: _FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint: frozenset) -> frozenset:
+def joined(fn: FunctionPass, node: ast.JoinedStr, parts: list[frozenset], taint: frozenset) -> frozenset:
     """An f-string with a marked constant text: the values it formats (before a body, if any).
 
     `parts` is the taint of each formatted value, in order (repr conversions already cut for CR LF),
@@ -169,7 +169,7 @@ def line_pieces(node: ast.List) -> bool:
     return False
 
 
-def pieces(fn: _FunctionPass, node: ast.List) -> frozenset:
+def pieces(fn: FunctionPass, node: ast.List) -> frozenset:
     """`[name, b": ", value, b"\\r\\n"]`: the pieces of a line, joined later (uvicorn's response writer).
 
     The values that share their line with constant text are framed (`_framed_values`).
@@ -190,7 +190,7 @@ def pieces(fn: _FunctionPass, node: ast.List) -> frozenset:
     return _built(taint, (CRLF,))
 
 
-def method(fn: _FunctionPass, node: ast.Call, name: str, receiver: ast.expr, everything: frozenset) -> frozenset:
+def method(fn: FunctionPass, node: ast.Call, name: str, receiver: ast.expr, everything: frozenset) -> frozenset:
     """`"{} {}\\r\\n".format(a, b)` and `"<li>{}</li>".format(n)`: what they build."""
     if name != "format" or not everything:
         return everything
@@ -282,6 +282,6 @@ def _built(taint: frozenset, matched: tuple[TextSink, ...]) -> frozenset:
     return cut(taint, frozenset(sink.spec.kind for sink in matched)) if matched and taint else taint
 
 
-def _record(fn: _FunctionPass, sink: TextSink, node: ast.expr, taint: frozenset) -> None:
+def _record(fn: FunctionPass, sink: TextSink, node: ast.expr, taint: frozenset) -> None:
     if taint:
         sink_events.record(fn, sink.spec, taint, node, short(node))

@@ -42,7 +42,7 @@ from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 Clean = dict  # environment key -> frozenset of sink classes (or partial marks) it clears
 _NONE: tuple[Clean, Clean] = ({}, {})
@@ -87,7 +87,7 @@ REGEX_PROBES: dict[str, tuple[str, ...]] = {
 _LEADING_ONLY = frozenset({"argument"})
 
 
-def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
+def guard(fn: FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
     """What `test` proves in its true branch and in its false branch."""
     kind = type(test)
     if kind is ast.UnaryOp and isinstance(test.op, ast.Not):  # type: ignore[attr-defined]
@@ -114,7 +114,7 @@ def guard(fn: _FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
     return _NONE
 
 
-def _bool_op(fn: _FunctionPass, test: ast.BoolOp) -> tuple[Clean, Clean]:
+def _bool_op(fn: FunctionPass, test: ast.BoolOp) -> tuple[Clean, Clean]:
     """`a and b`: both hold in the true branch, and in the false branch one of them failed (what
     every failing one proves); `a or b` the other way round.
 
@@ -148,7 +148,7 @@ def _branches(clean: Clean, holds_when_true: bool) -> tuple[Clean, Clean]:
     return (clean, {}) if holds_when_true else ({}, clean)
 
 
-def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
+def _compare(fn: FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
     op = test.ops[0]
     left = test.left
     right = test.comparators[0]
@@ -185,7 +185,7 @@ def _compare(fn: _FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
     return _NONE
 
 
-def _call(fn: _FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
+def _call(fn: FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:
     mod = fn.mod
     guards = mod.specs.guards
     func = test.func
@@ -299,7 +299,7 @@ def regex_cuts(pattern: str, whole: bool = True) -> frozenset[str]:
     return _ALL if len(cuts) == len(UNTRUSTED_SINK_KINDS) else frozenset(cuts)
 
 
-def _compiled_pattern(fn: _FunctionPass, node: ast.expr) -> str | None:
+def _compiled_pattern(fn: FunctionPass, node: ast.expr) -> str | None:
     """The pattern of a name bound to `re.compile("...")` (at module level or in the function)."""
     if type(node) is not ast.Name:
         return None
@@ -324,7 +324,7 @@ def _absolute_prefix(node: ast.expr) -> bool:
     return _literal(node) in ("/", "\\")
 
 
-def _common_path(fn: _FunctionPass, call: ast.Call, base: str | None) -> str | None:
+def _common_path(fn: FunctionPass, call: ast.Call, base: str | None) -> str | None:
     """`os.path.commonpath([base, resolved]) == base`: the resolved name it checks (None: not that).
 
     `base` (the compared side) is resolved too when the code canonicalised the directory first
@@ -341,7 +341,7 @@ def _common_path(fn: _FunctionPass, call: ast.Call, base: str | None) -> str | N
     return None
 
 
-def url_key(fn: _FunctionPass, node: ast.Attribute) -> str | None:
+def url_key(fn: FunctionPass, node: ast.Attribute) -> str | None:
     """The name whose URL `node` is a part of: `parts.netloc`, `urlparse(target).netloc`."""
     base = node.value
     if type(base) is ast.Call and base.args and fn.resolve(base.func) in _URL_PARSERS:  # type: ignore[attr-defined]
@@ -349,7 +349,7 @@ def url_key(fn: _FunctionPass, node: ast.Attribute) -> str | None:
     return fn.key(base)
 
 
-def allow_list(fn: _FunctionPass, node: ast.expr) -> bool:
+def allow_list(fn: FunctionPass, node: ast.expr) -> bool:
     """A fixed collection: a literal, a constant, or an UPPER_CASE name or attribute."""
     names = fn.mod.names
     kind = type(node)

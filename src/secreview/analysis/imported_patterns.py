@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from secreview.core.model import Confidence, Finding, Severity
-from secreview.run import filepasses
 
 if TYPE_CHECKING:
     from secreview.core.model import FileReview
@@ -90,8 +89,6 @@ def collect(parsed: Parsed, module: str) -> ModulePatterns | None:
     return ModulePatterns(module, constants, aliases, tuple(uses), waivers)
 
 
-filepasses.register(PASS_NAME, PASS_VERSION, collect)
-
 
 def _may_define(tree: ast.Module) -> bool:
     """Whether the module's top level imports an upper-case name or assigns text with a quantifier:
@@ -138,7 +135,7 @@ def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
 def _uses(parsed: Parsed, module: str) -> list[PatternUse]:
     """Walk the module with one check that records `re` calls on imported pattern names."""
     from secreview.rules.base import Context
-    from secreview.run.engine import Walker
+    from secreview.rules.engine import Walker
 
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     found: list[PatternUse] = []
@@ -154,9 +151,9 @@ def _dispatch() -> Any:
     """The walk's one check, built once per process."""
     if not _DISPATCH:
         from secreview.rules.base import Rule
+        from secreview.rules.engine import Dispatch
         from secreview.rules.neutralization_query import REGEX_CALLS
         from secreview.rules.resources_regex import COMPILERS, SUBJECT_POSITION
-        from secreview.run.engine import Dispatch
 
         check = Rule(id=PASS_NAME, name="uses of imported patterns", cwe="1333", severity=Severity.MEDIUM,
                      confidence=Confidence.MEDIUM, fix="", func=_record, calls=REGEX_CALLS + COMPILERS[1:],
@@ -242,7 +239,7 @@ def with_findings(review: FileReview, record: ModulePatterns | None,
     found = [f for f in (_judge(use, module) for use in record.uses) if f is not None]
     if not found:
         return review
-    from secreview.analysis.taint_project import merge
+    from secreview.analysis.project_merge import merge
     from secreview.rules import select_rules
 
     selected = {r.id for r in select_rules(config.select, config.ignore)}
@@ -293,7 +290,7 @@ class Relinker:
 
     def __init__(self, cache: Any, paths: Sequence[str], modules: Sequence[str], full_digest: dict[str, str],
                  digest_now: dict[str, str], results: dict[str, Any], config: Config) -> None:
-        from secreview.analysis.incremental import Fallback
+        from secreview.analysis.flow_paths import Fallback
 
         self._cache, self._results, self._config, self._digest_now = cache, results, config, digest_now
         self._paths = dict(zip(modules, paths))
@@ -308,7 +305,7 @@ class Relinker:
         return with_findings(review, _record_of(result), self._record, self._config)
 
     def _record(self, module: str) -> ModulePatterns | None:
-        from secreview.analysis.incremental import Fallback
+        from secreview.analysis.flow_paths import Fallback
 
         path = self._paths.get(module)
         if path is None:

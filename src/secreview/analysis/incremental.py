@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from secreview.analysis import flow_findings, flows
-from secreview.analysis.flow_paths import Index, Shape, Trace, Unsure
+from secreview.analysis.flow_paths import Fallback, Index, Shape, Trace, Unsure
 from secreview.analysis.flows import Project
 from secreview.analysis.summaries import ModuleSummary
 from secreview.core.model import Finding
@@ -88,7 +88,7 @@ class Relinked:
 def full_link(paths: Sequence[str], digests: Sequence[str], modules: Sequence[ModuleSummary],
               rules: dict[str, Any]) -> Relinked:
     """Link every module, recording what each answer consulted."""
-    from secreview.run.analyze import module_name
+    from secreview.sources.discover import module_name
 
     trace = Trace()
     project = Project(modules, trace=trace)
@@ -149,10 +149,6 @@ def _absorb(state: LinkState, trace: Trace) -> None:
 
 
 # -- the re-link -----------------------------------------------------------------------
-
-class Fallback(Exception):
-    """The re-link cannot be sure to match the full link: link everything."""
-
 
 def relink(state: LinkState, paths: Sequence[str], changed: dict[str, ModuleSummary | None],
            before: Callable[[str], ModuleSummary], load: Callable[[str], ModuleSummary],
@@ -398,7 +394,7 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
 def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callable[[Sequence[str]], list],
                  config: Any) -> tuple:
     from secreview.analysis import imported_patterns, taint_project
-    from secreview.run.analyze import module_name
+    from secreview.sources.discover import module_name
 
     row, state = previous
     if state is None or tuple(paths) != state.paths or len(row.files) != len(paths) or \

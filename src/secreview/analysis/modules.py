@@ -1,7 +1,7 @@
 """Which file a dotted name means, seen from the file that names it.
 
 The per-file pass names a file by its dotted module name
-(`secreview.run.analyze.module_name`: `pkg/sub/mod.py` is `pkg.sub.mod` while
+(`secreview.sources.discover.module_name`: `pkg/sub/mod.py` is `pkg.sub.mod` while
 `pkg` and `pkg/sub` hold an `__init__.py`) and writes every function, class
 and callee as a dotted name. Python finds an import on `sys.path`, whose
 entries are *roots*: the folder of a script, or the nearest folder without an

@@ -20,13 +20,13 @@ from typing import TYPE_CHECKING
 from secreview.analysis.values import spell
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 _VIEWS = frozenset({"items", "values"})
 _COPIES = frozenset({"list", "sorted", "tuple"})
 
 
-def own_value(fn: _FunctionPass, container: ast.expr, value: ast.expr | None) -> bool:
+def own_value(fn: FunctionPass, container: ast.expr, value: ast.expr | None) -> bool:
     """`container[key] = value` stores a value read from `container` itself by the enclosing loop."""
     if value is None or fn.env is None:
         return False
@@ -37,7 +37,7 @@ def own_value(fn: _FunctionPass, container: ast.expr, value: ast.expr | None) ->
     return all(_from_loop(fn, name, wanted, 3) for name in tainted)
 
 
-def _from_loop(fn: _FunctionPass, name: str, wanted: str, depth: int) -> bool:
+def _from_loop(fn: FunctionPass, name: str, wanted: str, depth: int) -> bool:
     """`name` was last bound by a loop over `wanted`'s items, possibly rewritten since by itself
     (`val = str(val)`), or by an assignment whose tainted names were."""
     for statement in reversed(fn.defs.found.get(name, ())):

@@ -27,10 +27,10 @@ from secreview.analysis.summaries import EMPTY, SinkEvent
 from secreview.analysis.values import short, spell
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 
-def applicable(fn: _FunctionPass, sinks: list[SinkSpec] | None, node: ast.Call) -> list[SinkSpec] | None:
+def applicable(fn: FunctionPass, sinks: list[SinkSpec] | None, node: ast.Call) -> list[SinkSpec] | None:
     """The sinks a method name may be in this file: those gated by imports only where the file imports them.
 
     A sink by method name alone (`conn.run(sql)` of pg8000) must not stand for a project method of the
@@ -44,7 +44,7 @@ def applicable(fn: _FunctionPass, sinks: list[SinkSpec] | None, node: ast.Call) 
     return found or None
 
 
-def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
+def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
           keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
     """A call of a spec'd sink: record the taint of its dangerous arguments (or that they are safe)."""
     if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
@@ -105,7 +105,7 @@ def check(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, arg
 
 
 
-def _loopback_receiver(fn: _FunctionPass, func: ast.expr) -> bool:
+def _loopback_receiver(fn: FunctionPass, func: ast.expr) -> bool:
     """`tn = telnetlib.Telnet("127.0.0.1")` then `tn.write(...)`: the object talks to this machine only,
     so nothing on the network path sees what is written (the host is its first argument or `host=`)."""
     if type(func) is not ast.Attribute or type(func.value) is not ast.Name:  # type: ignore[attr-defined]
@@ -120,7 +120,7 @@ def _loopback_receiver(fn: _FunctionPass, func: ast.expr) -> bool:
     return isinstance(value, str) and reaches_this_machine(value)
 
 
-def _set_or_unknown(fn: _FunctionPass, node: ast.Call, name: str) -> bool:
+def _set_or_unknown(fn: FunctionPass, node: ast.Call, name: str) -> bool:
     """The call passes keyword `name` as anything but the constant False, or may pass it in `**options`."""
     for kw in node.keywords:
         if kw.arg is None:
@@ -130,7 +130,7 @@ def _set_or_unknown(fn: _FunctionPass, node: ast.Call, name: str) -> bool:
     return False
 
 
-def by_keyword(fn: _FunctionPass, node: ast.Call, func: ast.expr, args: list[frozenset],
+def by_keyword(fn: FunctionPass, node: ast.Call, func: ast.expr, args: list[frozenset],
                keywords: list[tuple[str, frozenset]], receiver: frozenset) -> None:
     """The sinks a call's keywords name whatever is called (`any_call_keywords`: `password=`, `salt=`).
 
@@ -148,7 +148,7 @@ def by_keyword(fn: _FunctionPass, node: ast.Call, func: ast.expr, args: list[fro
         check(fn, sink, node, func, args, keywords, EMPTY, receiver)
 
 
-def by_name(fn: _FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
+def by_name(fn: FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
     """A value stored in a name a spec lists (`assigned_names`: `session_id = ...`, `user.password = ...`)."""
     table = fn.mod.specs.name_sinks
     for target in stmt.targets:
@@ -170,7 +170,7 @@ def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
     return any(type(arg) is ast.Starred for arg in node.args[:last + 1])
 
 
-def _declared_type(fn: _FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> object:
+def _declared_type(fn: FunctionPass, node: ast.Call, keywords: tuple[str, ...]) -> object:
     """The content type the call sets: a constant, `folding.UNKNOWN` when computed, None when not given."""
     for keyword in node.keywords:
         if keyword.arg in keywords:
@@ -187,27 +187,27 @@ def _html(declared: object, only_when_declared: bool) -> bool | None:
 
 
 
-def _shell_script(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+def _shell_script(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`subprocess.run(["sh", "-c", script])`: the script is the sink (see `secreview.analysis.argv`)."""
     found = argv.script_argument(node, fn.resolve(func), _value_of(fn))
     if found is not None and type(found[2]) is not ast.Starred:
         _record_joined(fn, sink, node, (fn.ev(found[2]),))
 
 
-def _program(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+def _program(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`os.spawnlp(os.P_WAIT, prog, ...)`, `subprocess.run([prog, ...])`: the program is the sink."""
     program = argv.program_argument(node, fn.resolve(func))
     if program is not None and type(program) is not ast.Starred:
         _record_joined(fn, sink, node, (fn.ev(program),))
 
 
-def _options(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+def _options(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`subprocess.run(["git", "clone", url])`: a value git may read as one of its options."""
     elements = argv.option_arguments(node, fn.resolve(func), _value_of(fn))
     _record_joined(fn, sink, node, (fn.ev(element) for element in elements))
 
 
-def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
+def _unescaped_context(fn: FunctionPass, sink: SinkSpec, node: ast.Call,
                        keywords: list[tuple[str, frozenset]]) -> None:
     """`render_template_string("{{ n|safe }}", n=value)`: the values the template does not escape."""
     if not node.args:
@@ -219,7 +219,7 @@ def _unescaped_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call,
     _record_joined(fn, sink, node, (value for name, value in keywords if name in names))
 
 
-def _django_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
+def _django_context(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -> None:
     """`Template("{% autoescape off %}{{ q }}...").render(Context({"q": value}))`: the values shown unescaped.
 
     The template text is the first argument of the call that made the receiver (`Template(src)`
@@ -246,13 +246,13 @@ def _django_context(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, func: ast
                                         if type(key) is ast.Constant and key.value in names))
 
 
-def _value_of(fn: _FunctionPass) -> Callable[[ast.expr], object]:
+def _value_of(fn: FunctionPass) -> Callable[[ast.expr], object]:
     """What an expression holds on every feasible path here (`folding.UNKNOWN` when it varies)."""
     lookup = control.known(fn)
     return lambda node: folding.fold(node, lookup, fn.resolve)
 
 
-def _record_joined(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, taints: Iterable[frozenset]) -> None:
+def _record_joined(fn: FunctionPass, sink: SinkSpec, node: ast.Call, taints: Iterable[frozenset]) -> None:
     """One event at the call for the values that reach the sink's position, if any holds taint."""
     taint: frozenset = EMPTY
     for value in taints:
@@ -261,7 +261,7 @@ def _record_joined(fn: _FunctionPass, sink: SinkSpec, node: ast.Call, taints: It
         record(fn, sink, taint, node, short(node))
 
 
-def constant_store(fn: _FunctionPass, target: ast.Subscript, value: ast.expr | None, sink: SinkSpec) -> None:
+def constant_store(fn: FunctionPass, target: ast.Subscript, value: ast.expr | None, sink: SinkSpec) -> None:
     """A store sink (`response.headers["Expires"] = formatdate(t)`) given no data: proven safe when its
     value holds no text from outside on any feasible path (constants, results of no-text sanitisers,
     names a check cleared for every sink: `if lang not in LANGS: abort(400)`)."""
@@ -274,7 +274,7 @@ def constant_store(fn: _FunctionPass, target: ast.Subscript, value: ast.expr | N
         fn.mod.unsafe.add((line, sink.kind))
 
 
-def no_text(fn: _FunctionPass, call: ast.Call) -> bool:
+def no_text(fn: FunctionPass, call: ast.Call) -> bool:
     """The call is a sanitiser of every sink (`int(x)`, `len(x)`, `uuid.UUID(x)`): its result holds no
     text, so a name bound to it is as harmless to a sink as a constant."""
     qual = fn.resolve(call.func)
@@ -282,7 +282,7 @@ def no_text(fn: _FunctionPass, call: ast.Call) -> bool:
     return cuts is not None and ALL in cuts
 
 
-def _harmless(fn: _FunctionPass, node: ast.expr, checked: set[str] | frozenset[str] = frozenset()) -> bool:
+def _harmless(fn: FunctionPass, node: ast.expr, checked: set[str] | frozenset[str] = frozenset()) -> bool:
     """`folding.harmless` with the spec's sanitisers of every sink as the calls whose result has no text,
     and the `checked` names as constants (what they hold passed a check that admits no data)."""
     sanitisers = fn.mod.specs.sanitiser_calls
@@ -296,7 +296,7 @@ def _harmless(fn: _FunctionPass, node: ast.expr, checked: set[str] | frozenset[s
     return folding.harmless(node, lookup, fn.resolve, no_text)
 
 
-def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
+def constant(fn: FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> None:
     """A sink given values the pass knows on every feasible path (`cmd = "ls"; ...; os.system(cmd)`).
 
     Every argument must be known, not only the sink's: a pattern rule of the same CWE may
@@ -309,7 +309,7 @@ def constant(fn: _FunctionPass, node: ast.Call, sinks: Sequence[SinkSpec]) -> No
 
 
 
-def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> bool:
+def _rest_constant(fn: FunctionPass, node: ast.Call, sink: SinkSpec | None) -> bool:
     """Every argument of the call other than the sink's own ones holds no text from outside."""
     for position, arg in enumerate(node.args):
         if sink is not None and position in sink.args:
@@ -328,7 +328,7 @@ def _rest_constant(fn: _FunctionPass, node: ast.Call, sink: SinkSpec | None) -> 
 _COMPARISON = SinkSpec(kind="secret_compare", label="an == comparison, which stops at the first difference")
 
 
-def comparison(fn: _FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
+def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
     """`expected == provided`: a sink for secret material when the other side also holds data.
 
     Which side is the secret is the engine's question (the kind travels in the atoms, so only
@@ -382,7 +382,7 @@ def _live(taint: frozenset, kind: str) -> bool:
     return any(atom[0] != "p" and not neutralised(kind, atom[2]) for atom in taint)
 
 
-def record(fn: _FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
+def record(fn: FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
     """A sink event with the path steps that led to it, unless every value is neutralised for it."""
     line = getattr(node, "lineno", 0)
     kind = sink.kind

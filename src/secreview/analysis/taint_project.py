@@ -1,6 +1,6 @@
 """The taint engine's place in a run: a per-file pass and a project pass.
 
-* Per file, `summarise` (registered as the `taint-summaries` file pass, see
+* Per file, `summarise` (registered by `secreview.api` as the `taint-summaries` file pass, see
   `secreview.run.filepasses`) turns the parsed tree into a `ModuleSummary`, in the
   same worker process and on the same tree as the pattern walk, cached with
   the file's review.
@@ -17,12 +17,12 @@ from __future__ import annotations
 import dataclasses
 import io
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from secreview.analysis.project_merge import merge
 from secreview.analysis.summaries import ModuleSummary
 from secreview.core.model import Diagnostic, DiagnosticKind, FileReview, Finding
-from secreview.run import filepasses
 
 if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothing changed never needs it
     from secreview.settings.config import Config
@@ -77,8 +77,6 @@ def decode(payload: object) -> ModuleSummary | None:
         return None
     return value if isinstance(value, ModuleSummary) else None
 
-
-filepasses.register(PASS_NAME, PASS_VERSION, summarise)
 
 
 def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
@@ -155,93 +153,3 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
 def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = DiagnosticKind.TOO_DEEP) -> FileReview:
     problem = Diagnostic(review.path, kind, f"{text}; taint findings may be incomplete")
     return dataclasses.replace(review, diagnostics=(*review.diagnostics, problem))
-
-
-def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: Config,
-          cleared: Iterable[tuple[int, str]] = (), dead: Sequence[tuple[int, int]] = (),
-          varies: Sequence[int] = ()) -> FileReview:
-    """A file's review with the taint findings whose sink is in it (`waivers`: its summary's).
-
-    Pattern rules beside a taint rule defer to the flow: a pattern finding of a taint rule's
-    CWE is dropped on a sink the taint pass proved safe (`cleared`: line, sink class) and in
-    code no feasible path reaches (`dead`: line ranges). So do the verdict's facts: a sink the
-    facts call "given only constants" is given computed values where the pass found a value it
-    could not prove constant (`varies`: lines).
-    """
-    from secreview.analysis.taint_rules import TAINT_CWES, TAINT_RULES, cwe_of
-    from secreview.review import suppress
-    from secreview.review.verdicts import file_verdicts
-    from secreview.rules.base import is_test_path
-
-    found = list(found)
-    if varies:
-        review = _constants_as_proven(review, frozenset(varies))
-    safe = {(line, cwe) for line, kind in cleared if (cwe := cwe_of(kind)) in TAINT_CWES}
-    if safe or dead:
-        review = _without_pattern(review, safe, dead)
-    if not found:
-        return review
-    taint_ids = frozenset(TAINT_RULES.values())
-    # A waiver of the pattern finding on the same sink (line and CWE) waives the taint finding too.
-    pattern_waived = {(f.location.line, f.cwe): f.suppressed for f in review.suppressed
-                      if f.rule_id not in taint_ids}
-    kept, waived = suppress.apply(found, "", by_line=waivers)
-    still: list[Finding] = []
-    for finding in kept:
-        reason = pattern_waived.get((finding.location.line, finding.cwe))
-        if reason is not None:
-            waived.append(dataclasses.replace(finding, suppressed=reason))
-        else:
-            still.append(finding)
-    shown = config.thresholds.shown(still)
-    in_tests = 0
-    if shown and not config.include_tests and is_test_path(review.path):
-        in_tests, shown = len(shown), []  # a test view echoing its test client's data attacks nobody
-    sinks = {(f.location.line, f.cwe) for f in (*still, *waived)}
-    pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in taint_ids]
-    waived_pattern = [f for f in review.suppressed if (f.location.line, f.cwe) not in sinks]
-    findings = tuple(sorted((*pattern, *shown), key=lambda f: f.sort_key))
-    return dataclasses.replace(
-        review,
-        findings=findings,
-        suppressed=tuple(sorted((*waived_pattern, *waived), key=lambda f: f.sort_key)),
-        below_threshold=review.below_threshold + len(still) - len(shown) - in_tests,
-        in_tests=review.in_tests + in_tests,
-        verdicts=file_verdicts(findings, review.facts),
-    )
-
-
-_CONSTANT, _COMPUTED = "707:sink-constant", "707:sink-variable"
-
-
-def _constants_as_proven(review: FileReview, varies: frozenset[int]) -> FileReview:
-    """`review` whose "given only constants" facts hold only where the taint pass found no varying value.
-
-    The facts read a name's last plain assignment in scope; the pass follows the paths, so
-    `cmd = "uptime"` before a loop whose body later sets `cmd = argv[1]` is computed there.
-    """
-    from secreview.review.verdicts import file_verdicts
-
-    if not any(f.kind == _CONSTANT and f.line in varies for f in review.facts):
-        return review
-    facts = tuple(dataclasses.replace(f, kind=_COMPUTED) if f.kind == _CONSTANT and f.line in varies else f
-                  for f in review.facts)
-    return dataclasses.replace(review, facts=facts, verdicts=file_verdicts(review.findings, facts))
-
-
-def _without_pattern(review: FileReview, safe: set[tuple[int, str | None]],
-                     dead: Sequence[tuple[int, int]]) -> FileReview:
-    """The review without pattern findings of a taint rule's CWE on proven-safe sinks or in dead code."""
-    from secreview.analysis.taint_rules import TAINT_CWES
-    from secreview.review.verdicts import file_verdicts
-
-    def deferred(finding: Finding) -> bool:
-        line = finding.location.line
-        if (line, finding.cwe) in safe:
-            return True
-        return finding.cwe in TAINT_CWES and any(start <= line <= end for start, end in dead)
-
-    kept = tuple(f for f in review.findings if not deferred(f))
-    if len(kept) == len(review.findings):
-        return review
-    return dataclasses.replace(review, findings=kept, verdicts=file_verdicts(kept, review.facts))

@@ -24,7 +24,7 @@ from secreview.analysis import sink_events
 from secreview.analysis.specs import SinkSpec
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint import _FunctionPass
+    from secreview.analysis.taint_pass import FunctionPass
 
 BODY = SinkSpec(kind="xss", label="the HTML body a view returns")
 HEADER = SinkSpec(kind="header", label="a header of the response a view returns")
@@ -36,7 +36,7 @@ def _leftmost(node: ast.expr) -> ast.expr:
     return node
 
 
-def is_text(fn: _FunctionPass, node: ast.expr) -> bool:
+def is_text(fn: FunctionPass, node: ast.expr) -> bool:
     """`node` is text the code builds: an f-string, string concatenation or formatting, a join."""
     kind = type(node)
     if kind is ast.JoinedStr:
@@ -51,7 +51,7 @@ def is_text(fn: _FunctionPass, node: ast.expr) -> bool:
     return kind is ast.Name and node.id in fn.texts  # type: ignore[attr-defined]
 
 
-def bound(fn: _FunctionPass, name: str, value: ast.expr | None) -> None:
+def bound(fn: FunctionPass, name: str, value: ast.expr | None) -> None:
     """Keep `fn.texts`: the names last bound to built text."""
     if value is not None and is_text(fn, value):
         fn.texts.add(name)
@@ -59,7 +59,7 @@ def bound(fn: _FunctionPass, name: str, value: ast.expr | None) -> None:
         fn.texts.discard(name)
 
 
-def returned(fn: _FunctionPass, stmt: ast.Return) -> None:
+def returned(fn: FunctionPass, stmt: ast.Return) -> None:
     """A `return` of an HTML view: the body is an XSS sink, header values are header sinks."""
     value = stmt.value
     body = value

@@ -11,6 +11,9 @@ A fix edits the text at the node's positions and never unparses the module,
 so formatting and comments outside the edited span stay byte for byte; a fix
 whose result would not parse is dropped (`fixes_for`), and files are written
 only by `secreview.fixes.files`, atomically.
+
+Layer 5 of docs/architecture.md. May import the lower layers (core, cwe, sources, settings, the checks,
+`run`); the reports use it (SARIF `fixes`, `--diff`), the language server too.
 """
 
 from __future__ import annotations

@@ -179,8 +179,8 @@ def _resolve(path: str, text: str, tree: ast.Module, targets: list[ast.AST]) -> 
         return {}
     from secreview.core.model import Confidence, Severity
     from secreview.rules.base import Context, Rule
-    from secreview.run.analyze import module_name
-    from secreview.run.engine import Dispatch, Walker
+    from secreview.rules.engine import Dispatch, Walker
+    from secreview.sources.discover import module_name
 
     wanted = {id(t) for t in targets}
     names: dict[int, str] = {}

@@ -11,4 +11,7 @@ Modules, in the order a run uses them:
 
 Ray is an optional dependency (`pip install 'secreview[fleet]'`); only `run`
 imports it, and only when a fleet review starts. See docs/fleet.md.
+
+Layer 9 of docs/architecture.md, a front end like the command line. May import: the API and every layer
+below it.
 """

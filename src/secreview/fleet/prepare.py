@@ -35,12 +35,12 @@ from typing import TYPE_CHECKING, Any
 from secreview.core.model import Diagnostic
 from secreview.fleet import archives
 from secreview.fleet.projects import ARCHIVE, Project
-from secreview.run.analyze import module_name, unreviewed
+from secreview.run.analyze import unreviewed
 from secreview.run.cache import fingerprint, open_cache
 from secreview.run.results import FileResult, content_digest
 from secreview.settings.config import Config, ConfigError
 from secreview.settings.config import load as load_config
-from secreview.sources.discover import MissingPath, discover, may_be_python
+from secreview.sources.discover import MissingPath, discover, may_be_python, module_name
 from secreview.sources.parse import read_file
 
 if TYPE_CHECKING:

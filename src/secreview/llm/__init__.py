@@ -5,8 +5,6 @@ against the file (lines exist, quoted code matches), merged so that it can
 only add findings (marked `source="llm"`, at most medium confidence) or add
 context to static ones, and every disagreement is listed. Submodules:
 
-- `injection`: static detection of text in the reviewed code that addresses an
-  AI reviewer (no model involved; the `llm-prompt-injection-text` rule uses it);
 - `chunks`: long files split by function/class with shared context;
 - `prompt`: the versioned templates in `prompts/` filled for one chunk;
 - `settings`: endpoint, model and patience (the API key only from the environment);
@@ -16,6 +14,8 @@ context to static ones, and every disagreement is listed. Submodules:
 - `merge`: the rules for combining the answer with the static review;
 - `run`: `second_opinion(review, settings)`, what `api.apply_llm` calls.
 
-This module deliberately imports nothing, so that the rule pack can import
-`secreview.llm.injection` without loading the client.
+Text in the reviewed code that addresses an AI reviewer is found without a model,
+by `secreview.analysis.injection_text` (the `llm-prompt-injection-text` rule).
+
+Layer 7 of docs/architecture.md. May import every lower layer; only the API and the front ends import it.
 """

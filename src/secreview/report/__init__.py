@@ -1,4 +1,8 @@
-"""Reporters only format: every format is rendered from the same `Review`."""
+"""Reporters only format: every format is rendered from the same `Review`.
+
+Layer 6 of docs/architecture.md. May import every lower layer (core, cwe, sources, settings, the
+checks, run, fixes), not `llm`, the API or the front ends.
+"""
 
 from __future__ import annotations
 

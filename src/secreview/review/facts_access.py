@@ -35,7 +35,7 @@ import ast
 import re
 
 from secreview.analysis.hosts import is_loopback
-from secreview.review.facts import callee, collector, enclosing_def, spelled
+from secreview.review.facts_base import callee, collector, enclosing_def, spelled
 from secreview.review.facts_resources import RESOURCE_NOUN
 from secreview.rules.base import Context, argument, is_true, keyword
 from secreview.rules.heuristics import SENSITIVE, mention_gate, name_of

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.review.facts import callee, collector, spelled
+from secreview.review.facts_base import callee, collector, spelled
 from secreview.review.facts_resources import FETCH_CALLS
 from secreview.rules.base import Context, argument, is_true, keyword
 from secreview.rules.heuristics import name_of

@@ -19,8 +19,8 @@ from __future__ import annotations
 import ast
 
 from secreview.analysis.specs import load as load_specs
-from secreview.review.facts import collector, spelled
 from secreview.review.facts_access import record_check
+from secreview.review.facts_base import collector, spelled
 from secreview.rules.base import Context, is_true, keyword
 from secreview.rules.heuristics import REQUEST_ATTRS, mention_gate, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS

@@ -21,7 +21,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.review.facts import callee, collector, enclosing_def, spelled, subject_key
+from secreview.review.facts_base import callee, collector, enclosing_def, spelled, subject_key
 from secreview.rules.base import Context, argument
 from secreview.rules.heuristics import DIGEST, in_test_code, name_of, untrusted_expression
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.review.facts import collector, spelled
+from secreview.review.facts_base import collector, spelled
 from secreview.rules.base import Context, keyword
 from secreview.rules.heuristics import name_of
 

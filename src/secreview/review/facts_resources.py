@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.review.facts import (
+from secreview.review.facts_base import (
     callee,
     collector,
     constant_args,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.review.facts import collector, spelled, value_role
+from secreview.review.facts_base import collector, spelled, value_role
 from secreview.rules.base import Context
 
 PATCHERS = ("unittest.mock.patch", "unittest.mock.patch.object", "unittest.mock.patch.dict",

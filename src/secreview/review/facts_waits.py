@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ast
 
-from secreview.review.facts import collector, enclosing_def, spelled
+from secreview.review.facts_base import collector, enclosing_def, spelled
 from secreview.review.facts_exceptions import fails_test
 from secreview.rules.base import Context
 

@@ -1,4 +1,12 @@
-"""The rule pack: one module per CWE-1000 pillar; importing them registers the rules."""
+"""The rule pack: one module per CWE-1000 pillar; importing them registers the rules.
+
+Also `base` (Rule, the `@rule` registry, the Context a check sees) and `engine` (the walker that
+runs the checks and the fact collectors over a tree, once). Importing this package is the
+registration step of the rules (the taint rules too, from `secreview.analysis.taint_rules`).
+
+Layer 3 of docs/architecture.md, with `analysis` and `review`. May import: `secreview.core`,
+`secreview.cwe`, `secreview.sources`, `secreview.settings`, `secreview.analysis`, `secreview.review`.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Text in the reviewed code that addresses an AI reviewer (see `secreview.llm.injection`).
+"""Text in the reviewed code that addresses an AI reviewer (see `secreview.analysis.injection_text`).
 
 Why this runs in every scan, with or without `--llm`: the text is aimed at any
 language model that reads the code (secreview's second opinion, an AI review
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.injection_text import find_injection_text
 from secreview.core.model import Confidence, Severity
-from secreview.llm.injection import find_injection_text
 from secreview.rules.base import Context, rule
 
 

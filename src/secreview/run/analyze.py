@@ -7,42 +7,16 @@ alone; `review_file` never raises for what the file contains.
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
-
 from secreview.core.gcpause import paused_gc
 from secreview.core.model import Diagnostic, DiagnosticKind, FileReview
 from secreview.review import suppress
 from secreview.review.claims import verify_file, verifying
 from secreview.review.verdicts import file_verdicts
 from secreview.rules.base import Context
-from secreview.run.engine import Dispatch, FileTimeout, Walker
+from secreview.rules.engine import Dispatch, FileTimeout, Walker
 from secreview.settings.config import Config, ConfigError, Thresholds
+from secreview.sources.discover import module_name
 from secreview.sources.parse import Parsed, parse_file, parse_source
-
-
-@lru_cache(maxsize=4096)
-def _package_of(directory: str) -> str:
-    """Dotted package name of a directory, following __init__.py files upward."""
-    parts: list[str] = []
-    current = os.path.abspath(directory)
-    while os.path.isfile(os.path.join(current, "__init__.py")):
-        parts.append(os.path.basename(current))
-        parent = os.path.dirname(current)
-        if parent == current:
-            break
-        current = parent
-    return ".".join(reversed(parts))
-
-
-def module_name(path: str) -> str:
-    """`src/pkg/sub/mod.py` -> 'pkg.sub.mod' (used to resolve relative imports)."""
-    directory, base = os.path.split(path)
-    stem = base[:-3] if base.endswith(".py") else base
-    package = _package_of(directory or ".")
-    if stem == "__init__":
-        return package
-    return f"{package}.{stem}" if package else stem
 
 
 def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Thresholds = Thresholds(),

@@ -207,7 +207,7 @@ class Cache:
 
     # -- keys ----------------------------------------------------------------
     def key(self, path: str, digest: str) -> str:
-        from secreview.run.analyze import module_name
+        from secreview.sources.discover import module_name
 
         text = f"{self.fingerprint}\0{path}\0{module_name(path)}\0{digest}"
         return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()

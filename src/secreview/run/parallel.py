@@ -32,9 +32,10 @@ from typing import TYPE_CHECKING, Any
 from secreview.core.gcpause import paused_gc
 from secreview.core.model import Diagnostic, DiagnosticKind, FileReview
 from secreview.run import filepasses
-from secreview.run.analyze import analyze, dispatch_for, module_name, timeout_diagnostic, unreviewed
+from secreview.run.analyze import analyze, dispatch_for, timeout_diagnostic, unreviewed
 from secreview.run.results import FileResult, content_digest
 from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
+from secreview.sources.discover import module_name
 from secreview.sources.parse import Parsed, parse_bytes, parse_source, read_file
 
 if TYPE_CHECKING:

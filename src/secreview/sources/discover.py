@@ -15,6 +15,7 @@ import errno
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pathspec
@@ -210,3 +211,27 @@ def _parent_gitignores(root: Path) -> list[tuple[Path, pathspec.PathSpec]]:
                 continue
             found.append((directory, _spec(lines)))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _package_of(directory: str) -> str:
+    """Dotted package name of a directory, following __init__.py files upward."""
+    parts: list[str] = []
+    current = os.path.abspath(directory)
+    while os.path.isfile(os.path.join(current, "__init__.py")):
+        parts.append(os.path.basename(current))
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return ".".join(reversed(parts))
+
+
+def module_name(path: str) -> str:
+    """`src/pkg/sub/mod.py` -> 'pkg.sub.mod' (used to resolve relative imports)."""
+    directory, base = os.path.split(path)
+    stem = base[:-3] if base.endswith(".py") else base
+    package = _package_of(directory or ".")
+    if stem == "__init__":
+        return package
+    return f"{package}.{stem}" if package else stem

@@ -19,7 +19,7 @@ from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
 
 if TYPE_CHECKING:
-    from secreview.review.facts import Collector
+    from secreview.review.facts_base import Collector
 
 # What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
 Checker = Union[Rule, "Collector"]
