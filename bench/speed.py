@@ -195,9 +195,9 @@ def install_build(workdir: Path, name: str) -> Build:
     subprocess.run([python, "-m", "pip", "install", "--quiet", str(REPOSITORY)], check=True,
                    env={**env, **BUILD_ENV[name]})
     seconds = time.perf_counter() - start
-    check = subprocess.run([python, "-c", "import secreview.run.engine as e; print(e.__file__)"], env=env,
+    check = subprocess.run([python, "-c", "import secreview.rules.engine as e; print(e.__file__)"], env=env,
                            capture_output=True, text=True, check=True, cwd=workdir)
-    print(f"build {name}: {seconds:.0f} s to build and install; secreview.run.engine from {check.stdout.strip()}")
+    print(f"build {name}: {seconds:.0f} s to build and install; secreview.rules.engine from {check.stdout.strip()}")
     return Build(name, python, env, f" [{name}]", seconds)
 
 

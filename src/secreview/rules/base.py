@@ -21,15 +21,12 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from secreview.analysis.names import NameModel
 from secreview.core.model import Confidence, Evidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
 from secreview.sources.parse import split_lines
-
-if TYPE_CHECKING:
-    from secreview.review.facts import Collector
 
 # A check is given the nodes it asked for (`nodes=`; a call for `calls=` and `methods=`), and its first
 # parameter says which: `Any` here, so that `def check(node: ast.Call, ctx)` registers as it is.
@@ -150,6 +147,14 @@ def is_test_path(path: str) -> bool:
             or any(part in f"/{lowered}" for part in _TEST_DIRS))
 
 
+class Running(Protocol):
+    """What the engine runs on a node now: a `Rule`, or a fact collector (`review.facts_base.Collector`,
+    which this layer does not import)."""
+
+    @property
+    def id(self) -> str: ...
+
+
 class Context:
     """What a check may ask about the file, and how it reports.
 
@@ -166,7 +171,7 @@ class Context:
         self.ancestors: list[ast.AST] = []
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
         self.classes: list[ast.ClassDef] = []
-        self.rule: Rule | Collector | None = None  # what the engine runs now: a rule or a fact collector
+        self.rule: Running | None = None
         self.findings: list[Finding] = []
         self.facts: list[Evidence] = []
         self.fact_state: dict[str, object] = {}  # per-file memory of fact collectors (secreview.review.facts)
