@@ -342,7 +342,10 @@ def targets(corpus: Corpus, builds: list[Build]) -> dict[str, dict[str, object]]
     (`measured`) and by CPU time (`measured_cpu`, steadier on a shared machine; `met` needs both)."""
     checked: dict[str, dict[str, object]] = {}
     first, last = builds[0], builds[-1]
-    wanted = [(label, tool + first.suffix, limit, against and against + first.suffix)
+    def of_first(tool: str | None) -> str | None:  # the floor is one measurement for every build
+        return tool + first.suffix if tool and tool.startswith("secreview") else tool
+
+    wanted = [(label, tool + first.suffix, limit, of_first(against))
               for label, (tool, limit, against) in (TARGETS | (NOVA_TARGETS if corpus.name == "nova" else {})).items()]
     if len(builds) > 1:
         wanted += [(label.format(other=last.name), tool + first.suffix, limit, against + last.suffix)
