@@ -10,9 +10,11 @@ their own scope.
 from __future__ import annotations
 
 import ast
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from types import FrameType
 from typing import TYPE_CHECKING, Any, Final, Union
 
 from secreview.analysis.names import Binding, NameModel
@@ -44,6 +46,8 @@ _NAMED_TYPES: Final[tuple[type, ...]] = (
     *(getattr(ast, name) for name in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, name)))
 _OPERATOR_FIELDS: Final = ("ctx", "op", "ops")  # hold only expr_context / operator / cmpop leaves
 _DEADLINE_STRIDE: Final = 0x3FF  # look at the clock once every 1,024 nodes: cheap, and fine-grained enough
+# Frames left below the deepest node for the checks that run there (some of them recurse).
+_STACK_HEADROOM: Final = 50
 
 
 class FileTimeout(Exception):
@@ -128,6 +132,10 @@ class Walker:
         self._skipped = dispatch.skipped
         self._checked = dispatch.checked
         self._child_fields = dispatch.child_fields
+        # Code nested deeper than the interpreter could walk is a RecursionError (a `nesting-too-deep`
+        # diagnostic), whether or not this walker is compiled: compiled calls take no Python frame and
+        # would walk on, so the depth is counted (the ancestors) against what the stack has left.
+        self._max_depth = sys.getrecursionlimit() - _stack_depth() - _STACK_HEADROOM
 
     def run(self) -> None:
         self._predeclare(self.ctx.tree.body)
@@ -199,6 +207,8 @@ class Walker:
             return
         ancestors = ctx.ancestors
         ancestors.append(node)
+        if len(ancestors) > self._max_depth:
+            raise RecursionError("the code nests deeper than the walk may go")
         skipped = self._skipped
         fields = self._child_fields.get(node_type)
         if fields is None:
@@ -264,6 +274,16 @@ class Walker:
         ctx.classes.pop()
         ctx.names.pop()
         ctx.ancestors.pop()
+
+
+def _stack_depth() -> int:
+    """How many Python frames are on the stack now."""
+    depth = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
 
 
 def _bind_assign(names: NameModel, node: ast.Assign) -> None:
