@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from secreview.analysis import credentials
 from secreview.analysis.flow_paths import TaintFlow
@@ -20,7 +21,8 @@ from secreview.core.model import Confidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
 from secreview.rules.base import Rule, is_test_path
 
-Candidate = tuple  # (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding
+# (ident: (sink path, line, rule id), rank, Finding): one flow as a possible finding; ranks compare as tuples
+Candidate = tuple[tuple[str, int, str], tuple[Any, ...], Finding]
 
 
 def findings(modules: Sequence[ModuleSummary], rules: dict[str, Rule]) -> dict[str, list[Finding]]:
@@ -61,7 +63,7 @@ def pick(groups: Iterable[Sequence[Candidate]]) -> dict[str, list[Finding]]:
     """
     groups = list(groups)
     worse = {_source_of(finding) for group in groups for _, _, finding in group if not _only_alone(finding)}
-    best: dict[tuple, tuple] = {}
+    best: dict[tuple[str, int, str], tuple[tuple[Any, ...], Finding]] = {}
     for group in groups:
         for ident, rank, finding in group:
             if _only_alone(finding) and _source_of(finding) in worse:

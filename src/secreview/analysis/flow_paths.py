@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED
-from secreview.analysis.summaries import ModuleSummary, SinkEvent, SourceInfo
+from secreview.analysis.summaries import Atom, ModuleSummary, SinkEvent, SourceInfo, Taint
 from secreview.core.model import Step
 
-Key = tuple  # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts)
-Flow = dict  # Key -> tuple[Step, ...]: how the value got from the key's origin to here
+# ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts): of two lengths, the cuts last
+Key = tuple[Any, ...]
+Flow = dict[Key, tuple[Step, ...]]  # how the value got from the key's origin to here
+TraceKey = tuple[Any, ...]  # what a `Trace` entry stands for: ("r" | "s" | "c" | "p", path, qualname, ...)
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ class Shape:
     functions: tuple[tuple[str, bool], ...]  # (qualname, has sinks or calls: its flows are collected)
     classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     exports: dict[str, str] = field(default_factory=dict)
-    fields: tuple[tuple[str, str, frozenset], ...] = ()
+    fields: tuple[tuple[str, str, Taint], ...] = ()
     declared: tuple[str, ...] = ()  # keys of the secrets it declares (analysis.declared_secrets)
 
 
@@ -58,7 +61,7 @@ class Index:
     function_paths: dict[str, str]  # function qualname -> path of the first module defining it
     classes: dict[str, tuple[str, ...]]  # class qualname -> base qualnames (the first module's)
     exports: dict[str, dict[str, str]]  # module name -> its re-exports (the first module's)
-    fields: dict[str, list[tuple[str, str, frozenset]]]  # field -> (recording module's path, writer, taint)
+    fields: dict[str, list[tuple[str, str, Taint]]]  # field -> (recording module's path, writer, taint)
     namespaces: Namespaces = field(default_factory=Namespaces)  # how the summaries were renamed for the link
     declared: dict[str, list[str]] = field(default_factory=dict)  # declared secret -> paths of the modules declaring it
 
@@ -111,15 +114,15 @@ class Trace:
 
     def __init__(self, strict: bool = False) -> None:
         self.strict = strict
-        self.ids: dict[tuple, int] = {}
+        self.ids: dict[TraceKey, int] = {}
         self.facts: list[set[tuple[str, str]]] = []
         self.children: list[set[int]] = []
         self.unsure_ids: set[int] = set()
         self.heights: list[int] = []
-        self._stack: list[list] = []  # per entry being computed: [id, unsure, height, its facts, its children]
-        self._top: list | None = None  # the last of the stack (every call of a link asks for it)
+        self._stack: list[_Entry] = []  # the entries being computed
+        self._top: _Entry | None = None  # the last of the stack (every call of a link asks for it)
 
-    def _id(self, key: tuple) -> int:
+    def _id(self, key: TraceKey) -> int:
         found = self.ids.get(key)
         if found is None:
             found = self.ids[key] = len(self.facts)
@@ -128,58 +131,71 @@ class Trace:
             self.heights.append(0)
         return found
 
-    def enter(self, key: tuple, fact: tuple[str, str]) -> None:
+    def enter(self, key: TraceKey, fact: tuple[str, str]) -> None:
         ident = self._id(key)
         if self._top is not None:
-            self._top[4].add(ident)
+            self._top.children.add(ident)
         facts = self.facts[ident]
         facts.add(fact)
-        self._top = [ident, False, 0, facts, self.children[ident]]
+        self._top = _Entry(ident, facts, self.children[ident])
         self._stack.append(self._top)
 
     def leave(self, levels: int) -> None:
-        ident, unsure, height, _, _ = self._stack.pop()
+        entry = self._stack.pop()
         self._top = self._stack[-1] if self._stack else None
-        height += levels
-        self.heights[ident] = max(self.heights[ident], height)
-        if unsure:
+        ident = entry.ident
+        self.heights[ident] = max(self.heights[ident], entry.height + levels)
+        if entry.unsure:
             self.unsure_ids.add(ident)
         self._merge(ident)
 
-    def use(self, key: tuple) -> None:
+    def use(self, key: TraceKey) -> None:
         """A memoised answer was used by the entry being computed."""
         if self._top is not None:
             ident = self._id(key)
-            self._top[4].add(ident)
+            self._top.children.add(ident)
             self._merge(ident)
 
     def _merge(self, ident: int) -> None:
         top = self._top
         if top is not None:
             if ident in self.unsure_ids:
-                top[1] = True
-            top[2] = max(top[2], self.heights[ident])
+                top.unsure = True
+            top.height = max(top.height, self.heights[ident])
 
-    def unsure(self, key: tuple) -> None:
+    def unsure(self, key: TraceKey) -> None:
         """An answer from a previous round or a cut-off stood in for `key`."""
         if self.strict:
             raise Unsure(repr(key))
         if self._top is not None:
-            self._top[4].add(self._id(key))
-            self._top[1] = True
+            self._top.children.add(self._id(key))
+            self._top.unsure = True
 
     def fact(self, fact: tuple[str, str]) -> None:
         if self._top is not None:
-            self._top[3].add(fact)
+            self._top.facts.add(fact)
 
 
-def _atom_order(atom: tuple) -> tuple:
+class _Entry:
+    """A `Trace` entry being computed: whether it is unsure yet, its height so far, what it consulted."""
+
+    __slots__ = ("children", "facts", "height", "ident", "unsure")
+
+    def __init__(self, ident: int, facts: set[tuple[str, str]], children: set[int]) -> None:
+        self.ident = ident
+        self.unsure = False
+        self.height = 0
+        self.facts = facts
+        self.children = children
+
+
+def _atom_order(atom: Atom) -> tuple[str, int | str, tuple[str, ...]]:
     """A total order on atoms that does not depend on the hash seed (kind, index or field, cuts)."""
     cuts = atom[-1]
     return atom[0], atom[1], tuple(sorted(cuts)) if cuts else ()
 
 
-def canonical(taint: frozenset) -> Iterable[tuple]:
+def canonical(taint: Taint) -> Iterable[Atom]:
     """The atoms of `taint` in a fixed order.
 
     A frozenset iterates in an order that follows string hashes, which change with
@@ -190,13 +206,13 @@ def canonical(taint: frozenset) -> Iterable[tuple]:
     return taint if len(taint) < 2 else sorted(taint, key=_atom_order)
 
 
-def merge_cuts(key: Key, cuts: frozenset) -> Key:
+def merge_cuts(key: Key, cuts: frozenset[str]) -> Key:
     if not cuts:
         return key
     return (*key[:-1], key[-1] | cuts)
 
 
-def has_unmodelled(cuts: frozenset) -> bool:
+def has_unmodelled(cuts: frozenset[str]) -> bool:
     return any(c.startswith(UNMODELLED) for c in cuts)
 
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, Final, Protocol
 
 from secreview.analysis import library
 from secreview.analysis.credentials import CONSTANT
@@ -38,6 +39,7 @@ from secreview.analysis.flow_paths import (
     Shape,
     TaintFlow,
     Trace,
+    TraceKey,
     canonical,
     has_unmodelled,
     index_of,
@@ -54,13 +56,24 @@ from secreview.analysis.summaries import (
     FunctionSummary,
     ModuleSummary,
     SinkEvent,
+    Taint,
 )
 from secreview.analysis.values import KIND_SINKS, cut, outside_result
 from secreview.core.model import Location, Step
 from secreview.rules.base import is_test_path
 
-MAX_DEPTH = 60
-_MAX_ROUNDS = 6
+MAX_DEPTH: Final = 60
+_MAX_ROUNDS: Final = 6
+
+
+class CallersIndex(Protocol):
+    """qualname -> (path, call index) of each call of it: a dict, or `incremental`'s view computed when asked."""
+
+    def get(self, qualname: str, default: list[tuple[str, int]], /) -> list[tuple[str, int]]: ...
+
+
+# What reaches a sink of a function: (key, the sink's module, the sink, the steps on the way)
+SinkEntry = tuple[Key, ModuleSummary, SinkEvent, tuple[Step, ...]]
 
 
 @dataclass(frozen=True)
@@ -103,24 +116,24 @@ class Project:
         self.function_paths = index.function_paths  # qualname -> path of the first module defining it
         self.classes = index.classes
         self.exports = index.exports
-        self.fields: dict[str, list[tuple[str, frozenset]]] = {}  # field -> (writing function, taint)
+        self.fields: dict[str, list[tuple[str, Taint]]] = {}  # field -> (writing function, taint)
         for name, records in index.fields.items():
             writers = [(writer, taint) for _, writer, taint in records if writer in self.function_paths]
             if writers:
                 self.fields[name] = writers
         self._functions: dict[str, _Fn] = {}
         self._ret: dict[tuple[str, str], Flow] = {}
-        self._sinks: dict[tuple[str, str], list] = {}
+        self._sinks: dict[tuple[str, str], list[SinkEntry]] = {}
         self._prev_ret: dict[tuple[str, str], Flow] = {}
-        self._prev_sinks: dict[tuple[str, str], list] = {}
+        self._prev_sinks: dict[tuple[str, str], list[SinkEntry]] = {}
         self._busy: set[tuple[str, str]] = set()
-        self._guesses: list[tuple[str, tuple[str, str], frozenset]] = []  # answers given while busy
-        self._expand_memo: dict[tuple, Flow] = {}
-        self._param_memo: dict[tuple, Flow] = {}
-        self._position_memo: dict[tuple, Flow] = {}
-        self._expanding: set[tuple] = set()
+        self._guesses: list[tuple[str, tuple[str, str], frozenset[Key]]] = []  # answers given while busy
+        self._expand_memo: dict[TraceKey, Flow] = {}
+        self._param_memo: dict[TraceKey, Flow] = {}
+        self._position_memo: dict[TraceKey, Flow] = {}
+        self._expanding: set[TraceKey] = set()
         self._depth = 0
-        self.callers_index: dict[str, list[tuple[str, int]]] | None = None  # qualname -> (path, call index)
+        self.callers_index: CallersIndex | None = None
         # path -> (its summary, guessed view source -> its function)
         self._view_sources: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}
         self._pending_memo: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}  # path -> (summary, pending sources)
@@ -163,11 +176,11 @@ class Project:
                     yield shape.path, qualname
 
     # -- call resolution ----------------------------------------------------------------
-    def _method(self, class_qual: str, name: str, seen: frozenset = frozenset()) -> str | None:
-        found: str | None = f"{class_qual}.{name}"
-        self._looked.append(found)
-        if found in self.function_paths:
-            return found
+    def _method(self, class_qual: str, name: str, seen: frozenset[str] = frozenset()) -> str | None:
+        here = f"{class_qual}.{name}"
+        self._looked.append(here)
+        if here in self.function_paths:
+            return here
         if class_qual in seen:
             return None
         for base in self.classes.get(class_qual, ()):
@@ -221,7 +234,7 @@ class Project:
         return ""
 
     @staticmethod
-    def argument(call: CallSite, callee: FunctionSummary, index: int, bound: bool, constructor: bool) -> frozenset:
+    def argument(call: CallSite, callee: FunctionSummary, index: int, bound: bool, constructor: bool) -> Taint:
         """The taint a call site passes for the callee's parameter `index`."""
         if bound and index == 0:
             return EMPTY if constructor else call.receiver
@@ -292,7 +305,7 @@ class Project:
             found = self._position_memo[memo_key] = self.expand(at[position], callee)
         return found
 
-    def expand(self, taint: frozenset, fn: _Fn) -> Flow:
+    def expand(self, taint: Taint, fn: _Fn) -> Flow:
         """Atoms of `taint` in `fn` as keys: sources and fields made concrete, calls followed.
 
         A pending source whose key no module declares is dropped here, where it would enter the
@@ -309,7 +322,9 @@ class Project:
             elif kind == "p" or kind == "f":
                 flow.put(atom, ())
             elif kind == "c":
-                for key, steps in self._call_result(atom[1], fn).items():
+                index = atom[1]
+                assert isinstance(index, int)  # a call atom holds the call site's number
+                for key, steps in self._call_result(index, fn).items():
                     flow.put(merge_cuts(key, atom[2]), steps)
             elif kind == CONSTANT:
                 for key, steps in self._constant(atom[1]).items():
@@ -428,7 +443,8 @@ class Project:
             everything = everything | call.receiver
             # A library the specs do not name: assumed to pass its data on, which the finding will say
             # (the first such call a value goes through is the one named).
-            marker = frozenset({UNMODELLED + self._unmodelled_name(call.callee)}) if callee is None else EMPTY
+            marker: frozenset[str] = frozenset({UNMODELLED + self._unmodelled_name(call.callee)}) \
+                if callee is None else frozenset()
             for key, steps in self.expand(everything, caller).items():
                 flow.put(merge_cuts(key, marker) if marker and not unmodelled(key[-1]) else key, steps)
         else:
@@ -450,7 +466,7 @@ class Project:
         return UNRESOLVED + callee if callee.partition(".")[0] in tops else callee
 
     # -- sink summaries -----------------------------------------------------------------
-    def sinks(self, fn: _Fn) -> list[tuple[Key, ModuleSummary, SinkEvent, tuple[Step, ...]]]:
+    def sinks(self, fn: _Fn) -> list[SinkEntry]:
         qual = (fn.module.path, fn.summary.qualname)
         trace = self.trace
         found = self._sinks.get(qual)
@@ -478,9 +494,9 @@ class Project:
         self._sinks[qual] = entries
         return entries
 
-    def _compute_sinks(self, fn: _Fn) -> list:
-        entries: list = []
-        seen: dict = {}  # one entry per value and sink: ways in that differ only by an unmodelled call are one
+    def _compute_sinks(self, fn: _Fn) -> list[SinkEntry]:
+        entries: list[SinkEntry] = []
+        seen: dict[tuple[Any, ...], int] = {}  # one entry per value and sink: ways in that differ only by an unmodelled call are one
         module = fn.module
 
         def add(key: Key, sink_module: ModuleSummary, sink: SinkEvent, steps: tuple[Step, ...]) -> None:
@@ -532,7 +548,7 @@ class Project:
         `only` limits the link to those functions (path, qualname), in that order: for a
         recomputation that must need no fixed point (see `secreview.analysis.incremental`).
         """
-        result: list = []
+        result: list[tuple[tuple[str, str], list[TaintFlow]]] = []
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
@@ -756,5 +772,5 @@ def _after(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]
     return tuple(s for s in local if s.location.path != last.path or s.location.line >= last.line)
 
 
-def _sink_keys(entries: list) -> frozenset:
+def _sink_keys(entries: list[SinkEntry]) -> frozenset[Key]:
     return frozenset((key, module.path, sink.line, sink.column, sink.kind) for key, module, sink, _ in entries)

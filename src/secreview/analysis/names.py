@@ -15,6 +15,7 @@ import ast
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 BUILTINS = frozenset(dir(builtins))
 
@@ -25,7 +26,7 @@ class Binding:
 
     qualname: str | None = None  # import or alias target, or the class of an instance
     constant: bool = False  # every value assigned so far is a compile-time constant
-    value: object = None  # the constant's value when known (str, int, bytes, ...)
+    value: Any = None  # the constant's value when known (str, int, bytes, ...)
     kind: str = "unknown"  # import | alias | instance | constant | param | def | unknown
     line: int = 0
     expr: ast.expr | None = None  # the expression last assigned, for checks that ask how a value was built
@@ -204,8 +205,11 @@ class NameModel:
             right = self.constant_value(node.right)
             if right is NOT_CONSTANT:
                 return NOT_CONSTANT
-            if isinstance(node.op, ast.Add) and type(left) is type(right) and isinstance(left, (str, bytes)):
-                return left + right
+            if isinstance(node.op, ast.Add):
+                if type(left) is str and type(right) is str:
+                    return left + right
+                if type(left) is bytes and type(right) is bytes:
+                    return left + right
             return UNKNOWN_CONSTANT
         if isinstance(node, ast.IfExp):  # `"a.filter" if version >= 10 else "NULL"`: one literal or the other
             body, orelse = self.constant_value(node.body), self.constant_value(node.orelse)
@@ -257,8 +261,8 @@ DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib
 
 def _constant_argument(node: ast.expr, constant_of: Callable[[ast.expr], object] | None) -> object:
     """A literal argument's value, or what `constant_of` says a bare name is bound to; None otherwise."""
-    if type(node) is ast.Constant:
-        return node.value  # type: ignore[attr-defined]
+    if isinstance(node, ast.Constant):
+        return node.value
     if constant_of is not None and type(node) is ast.Name:
         return constant_of(node)
     return None

@@ -24,13 +24,14 @@ pickle and unpickle several times faster than dataclasses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Final, NamedTuple, Union
 
 from secreview.core.model import Confidence
 
-Atom = tuple
-Taint = frozenset
-EMPTY: frozenset = frozenset()
+# (kind, source/parameter/call index or field qualname, the sink classes neutralised on the way)
+Atom = tuple[str, Union[int, str], frozenset[str]]
+Taint = frozenset[Atom]
+EMPTY: Final[Taint] = frozenset()
 
 
 class SourceInfo(NamedTuple):

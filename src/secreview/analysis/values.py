@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Final
 
 from secreview.analysis import neutralisers
 from secreview.analysis.specs import (
     ALL, CREDENTIAL_SINK_KINDS, HASH_SINK_KINDS, PASSWORD_SINK_KINDS, SECRET_SINK_KINDS, UNMODELLED)
-from secreview.analysis.summaries import EMPTY
+from secreview.analysis.summaries import EMPTY, Taint
 
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
-_FIXED_ORIGIN = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
+_FIXED_ORIGIN: Final = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
 
 
 def fixed_origin(node: ast.expr | None) -> bool:
@@ -23,7 +24,7 @@ def fixed_origin(node: ast.expr | None) -> bool:
     return isinstance(node, ast.Constant) and isinstance(node.value, str) and bool(_FIXED_ORIGIN.match(node.value))
 
 
-def cut(taint: frozenset, cuts: frozenset) -> frozenset:
+def cut(taint: Taint, cuts: frozenset[str]) -> Taint:
     """The taint after a sanitiser that neutralises the sink classes `cuts`."""
     if not taint or not cuts:
         return taint
@@ -33,20 +34,20 @@ def cut(taint: frozenset, cuts: frozenset) -> frozenset:
 
 
 # what secret kinds (and digests) reach
-SECRET_SINKS = frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS) | frozenset(HASH_SINK_KINDS)
+SECRET_SINKS: Final = frozenset(SECRET_SINK_KINDS) | frozenset(PASSWORD_SINK_KINDS) | frozenset(HASH_SINK_KINDS)
 # ... and what a literal that may be a credential reaches: kinds that pass only through calls that
 # re-encode their argument, never through any call whose result is something else.
-KIND_SINKS = SECRET_SINKS | frozenset(CREDENTIAL_SINK_KINDS)
+KIND_SINKS: Final = SECRET_SINKS | frozenset(CREDENTIAL_SINK_KINDS)
 # Calls outside the project whose result is their argument's text, re-encoded: a secret stays one.
-_SECRET_CARRIERS = frozenset({
+_SECRET_CARRIERS: Final = frozenset({
     "str", "bytes", "bytearray", "repr", "format", "base64.b64encode", "base64.urlsafe_b64encode",
     "base64.b32encode", "base64.b16encode", "base64.encodebytes", "binascii.hexlify", "binascii.b2a_hex",
     "binascii.b2a_base64", "codecs.encode", "json.dumps", "oslo_serialization.base64.encode_as_text",
     "oslo_serialization.base64.encode_as_bytes"})
-_SECRET_CARRYING_METHODS = frozenset({"join", "format", "format_map"})
+_SECRET_CARRYING_METHODS: Final = frozenset({"join", "format", "format_map"})
 
 
-def outside_result(args: frozenset, qual: str | None, method: str | None) -> frozenset:
+def outside_result(args: Taint, qual: str | None, method: str | None) -> Taint:
     """What the arguments of a call outside the project give its result.
 
     Data from outside stays in it (a call the specs do not name passes taint on), but a secret
@@ -60,7 +61,7 @@ def outside_result(args: frozenset, qual: str | None, method: str | None) -> fro
     return cut(args, KIND_SINKS)
 
 
-def through_unmodelled(taint: frozenset, name: str) -> frozenset:
+def through_unmodelled(taint: Taint, name: str) -> Taint:
     """The taint after a call no spec models (`name`): each atom remembers the first such call it went
     through (one is enough to say so and to lower the confidence; more would only multiply the atoms)."""
     marker = UNMODELLED + name
@@ -69,10 +70,10 @@ def through_unmodelled(taint: frozenset, name: str) -> frozenset:
 
 
 # Fields that hold a record's identifier: assigned by whoever created the record.
-IDENTIFIER_FIELDS = frozenset({"id", "uuid", "pk"})
+IDENTIFIER_FIELDS: Final = frozenset({"id", "uuid", "pk"})
 
 
-def record_identifier(taint: frozenset, field: str) -> frozenset:
+def record_identifier(taint: Taint, field: str) -> Taint:
     """The taint of field `field` of a value with `taint`.
 
     A call no spec models is assumed to pass its arguments' taint to its result, which is right
@@ -86,7 +87,7 @@ def record_identifier(taint: frozenset, field: str) -> frozenset:
     return frozenset(a for a in taint if not any(c.startswith(UNMODELLED) for c in a[2]))
 
 
-def mark(taint: frozenset, marks: frozenset) -> frozenset:
+def mark(taint: Taint, marks: frozenset[str]) -> Taint:
     """The taint after a rewrite that leaves partial `marks` (see `secreview.analysis.neutralisers`)."""
     if not taint:
         return taint
@@ -95,14 +96,13 @@ def mark(taint: frozenset, marks: frozenset) -> frozenset:
 
 def spell(node: ast.AST, depth: int = 4) -> str:
     """How code spells a short name chain (`self.request.GET`), without ast.unparse."""
-    kind = type(node)
-    if kind is ast.Name:
-        return node.id  # type: ignore[attr-defined]
+    if isinstance(node, ast.Name):
+        return node.id
     if depth:
-        if kind is ast.Attribute:
-            return f"{spell(node.value, depth - 1)}.{node.attr}"  # type: ignore[attr-defined]
-        if kind is ast.Call:
-            return f"{spell(node.func, depth - 1)}()"  # type: ignore[attr-defined]
+        if isinstance(node, ast.Attribute):
+            return f"{spell(node.value, depth - 1)}.{node.attr}"
+        if isinstance(node, ast.Call):
+            return f"{spell(node.func, depth - 1)}()"
     return "…"
 
 
@@ -120,7 +120,7 @@ def call_text(node: ast.Call) -> str:
     args = node.args
     if args:
         first = args[0]
-        inner = first.id if type(first) is ast.Name else "…"  # type: ignore[attr-defined]
+        inner = first.id if isinstance(first, ast.Name) else "…"
         if len(args) > 1 or node.keywords:
             inner += ", ..."
     else:

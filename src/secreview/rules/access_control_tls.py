@@ -56,8 +56,8 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
     requests.get(url, verify="/etc/ssl/certs/internal-ca.pem")
     ```
     """
-    if node.__class__ is ast.Call:
-        if not any(kw.arg in _VERIFY_KEYWORDS and is_false(kw.value) for kw in node.keywords):  # type: ignore[union-attr]
+    if isinstance(node, ast.Call):
+        if not any(kw.arg in _VERIFY_KEYWORDS and is_false(kw.value) for kw in node.keywords):
             return  # only verify=/ssl=/verify_ssl=False is reported: asked before the call's name
     elif not is_false(node.value):
         return  # only `... = False` turns verification off

@@ -15,16 +15,23 @@ as in Ruff; `secreview explain RULE` prints it.
 from __future__ import annotations
 
 import ast
+import functools
 import inspect
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
 from secreview.analysis.names import NameModel
 from secreview.core.model import Confidence, Evidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
 from secreview.sources.parse import split_lines
 
-Check = Callable[[ast.AST, "Context"], None]
+# A check is given the nodes it asked for (`nodes=`; a call for `calls=` and `methods=`), and its first
+# parameter says which: `Any` here, so that `def check(node: ast.Call, ctx)` registers as it is.
+Check = Callable[[Any, "Context"], None]
+_Registered = TypeVar("_Registered", bound=Check)
 
 DOC_HEADINGS = ("## What it does", "## Why is this bad", "## Example", "## Use instead")
 
@@ -51,7 +58,7 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return inspect.cleandoc(self.func.__doc__ or "")
+        return inspect.cleandoc(self.func.__doc__ or _source_docstrings(self.func.__module__).get(self.func.__name__, ""))
 
     @property
     def pillar(self) -> str:
@@ -79,10 +86,10 @@ def rule(
     bandit: Iterable[str] = (),
     tags: Iterable[str] = (),
     tests: bool = True,
-) -> Callable[[Check], Check]:
+) -> Callable[[_Registered], _Registered]:
     """Register a check. The CWE must exist in the shipped catalogue."""
 
-    def register(func: Check) -> Check:
+    def register(func: _Registered) -> _Registered:
         if id in REGISTRY:
             raise ValueError(f"duplicate rule id {id}")
         catalog().weakness(cwe)  # fails loudly at import for a mistyped CWE
@@ -109,6 +116,25 @@ def rule(
 _TEST_DIRS = ("/tests/", "/test/", "/t/unit/", "/t/integration/")  # `t/unit`: celery's and Perl's layout
 
 
+@functools.cache
+def _source_docstrings(module: str) -> dict[str, str]:
+    """The docstrings of a module's top-level functions, read from its source.
+
+    A check compiled with mypyc has no `__doc__` (mypyc drops docstrings), and its documentation
+    is its docstring: the module's `.py` file is installed next to the compiled one, so read it there.
+    """
+    compiled = getattr(sys.modules.get(module), "__file__", None)
+    if not compiled:
+        return {}
+    source = Path(compiled).with_name(module.rpartition(".")[2] + ".py")
+    try:
+        tree = ast.parse(source.read_bytes())
+    except (OSError, SyntaxError):
+        return {}
+    return {node.name: ast.get_docstring(node, clean=False) or "" for node in tree.body
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
 def is_test_path(path: str) -> bool:
     """A test module by its path: `test_*.py`, `*_test.py`, `conftest.py` or under a test directory.
 
@@ -119,6 +145,14 @@ def is_test_path(path: str) -> bool:
     base = lowered.rsplit("/", 1)[-1]
     return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
             or any(part in f"/{lowered}" for part in _TEST_DIRS))
+
+
+class Running(Protocol):
+    """What the engine runs on a node now: a `Rule`, or a fact collector (`review.facts_base.Collector`,
+    which this layer does not import)."""
+
+    @property
+    def id(self) -> str: ...
 
 
 class Context:
@@ -137,7 +171,7 @@ class Context:
         self.ancestors: list[ast.AST] = []
         self.functions: list[ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda] = []
         self.classes: list[ast.ClassDef] = []
-        self.rule: Rule | None = None
+        self.rule: Running | None = None
         self.findings: list[Finding] = []
         self.facts: list[Evidence] = []
         self.fact_state: dict[str, object] = {}  # per-file memory of fact collectors (secreview.review.facts)
@@ -225,7 +259,7 @@ class Context:
     ) -> None:
         """Record a finding of the current rule (or of `rule_id`) at `node`."""
         current = REGISTRY[rule_id] if rule_id else self.rule
-        assert current is not None, "report() called outside a rule"
+        assert isinstance(current, Rule), "report() called outside a rule"
         weakness = catalog().weakness(current.cwe)
         location = self.location(node)
         self.findings.append(

@@ -10,10 +10,12 @@ their own scope.
 from __future__ import annotations
 
 import ast
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Final, Union
 
 from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
@@ -21,26 +23,31 @@ from secreview.rules.base import Context, Rule
 if TYPE_CHECKING:
     from secreview.review.facts_base import Collector
 
-_FUNCTION_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef)
-_BLOCKS = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
+# What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
+Checker = Union[Rule, "Collector"]
+
+_FUNCTION_TYPES: Final = (ast.FunctionDef, ast.AsyncFunctionDef)
+_BLOCKS: Final = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
                      *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
-_INERT_LEAVES = frozenset(
+_INERT_LEAVES: Final = frozenset(
     [ast.Name, ast.Constant, ast.alias, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal]
     + [sub for base in (ast.expr_context, ast.operator, ast.boolop, ast.unaryop, ast.cmpop)
        for sub in base.__subclasses__()]
 )
 # Fields that never hold a node (names, numbers, flags, comments, lists of strings): not worth a getattr.
-_SCALAR_FIELDS = frozenset({"id", "attr", "arg", "asname", "module", "level", "kind", "type_comment", "tag",
+_SCALAR_FIELDS: Final = frozenset({"id", "attr", "arg", "asname", "module", "level", "kind", "type_comment", "tag",
                             "lineno", "simple", "conversion", "is_async", "kwd_attrs", "rest", "str"})
-_SCALAR_BY_TYPE = {ast.Constant: {"value"}, ast.MatchSingleton: {"value"}, ast.Global: {"names"},
+_SCALAR_BY_TYPE: Final[dict[type, set[str]]] = {ast.Constant: {"value"}, ast.MatchSingleton: {"value"}, ast.Global: {"names"},
                    ast.Nonlocal: {"names"}}
-_PLAIN_VALUES = (type(None), str, bytes, bool, int, float, complex, type(...))
-_NAMED_TYPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias, ast.ExceptHandler,
-                ast.MatchAs, ast.MatchStar, *((ast.TypeVar, ast.ParamSpec, ast.TypeVarTuple)
-                                              if hasattr(ast, "TypeVar") else ()))
-_OPERATOR_FIELDS = ("ctx", "op", "ops")  # hold only expr_context / operator / cmpop leaves
-_DEADLINE_STRIDE = 0x3FF  # look at the clock once every 1,024 nodes: cheap, and fine-grained enough
+_PLAIN_VALUES: Final = (type(None), str, bytes, bool, int, float, complex, type(...))
+_NAMED_TYPES: Final[tuple[type, ...]] = (
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.alias, ast.ExceptHandler, ast.MatchAs, ast.MatchStar,
+    *(getattr(ast, name) for name in ("TypeVar", "ParamSpec", "TypeVarTuple") if hasattr(ast, name)))
+_OPERATOR_FIELDS: Final = ("ctx", "op", "ops")  # hold only expr_context / operator / cmpop leaves
+_DEADLINE_STRIDE: Final = 0x3FF  # look at the clock once every 1,024 nodes: cheap, and fine-grained enough
+# Frames left below the deepest node for the checks that run there (some of them recurse).
+_STACK_HEADROOM: Final = 50
 
 
 class FileTimeout(Exception):
@@ -60,23 +67,24 @@ class Dispatch:
         rules, collectors = tuple(rules), tuple(collectors)
         self._for_tests: Dispatch | None = None
         if any(not r.tests for r in rules):
-            self._test_parts: tuple[tuple, tuple] | None = (tuple(r for r in rules if r.tests),
-                                                            collectors)
+            self._test_parts: tuple[tuple[Rule, ...], tuple[Collector, ...]] | None = (
+                tuple(r for r in rules if r.tests), collectors)
         else:
             self._test_parts = None  # the same checks run everywhere
-        self.by_type: dict[type, list[Rule]] = defaultdict(list)
-        self.by_call: dict[str, list[Rule]] = defaultdict(list)
-        self.by_method: dict[str, list[Rule]] = defaultdict(list)
-        for item in (*rules, *collectors):  # type: ignore[has-type]
+        by_type: defaultdict[type, list[Checker]] = defaultdict(list)
+        by_call: defaultdict[str, list[Checker]] = defaultdict(list)
+        by_method: defaultdict[str, list[Checker]] = defaultdict(list)
+        items: tuple[Checker, ...] = (*rules, *collectors)
+        for item in items:
             for node_type in item.nodes:
-                self.by_type[node_type].append(item)
+                by_type[node_type].append(item)
             for name in item.calls:
-                self.by_call[name].append(item)
+                by_call[name].append(item)
             for name in item.methods:
-                self.by_method[name].append(item)
-        self.by_type = dict(self.by_type)
-        self.by_call = dict(self.by_call)
-        self.by_method = dict(self.by_method)
+                by_method[name].append(item)
+        self.by_type: dict[type, list[Checker]] = dict(by_type)
+        self.by_call: dict[str, list[Checker]] = dict(by_call)
+        self.by_method: dict[str, list[Checker]] = dict(by_method)
         self.wants_calls = bool(self.by_call or self.by_method)
         # A call is resolved only if some check could ask for it: a qualified name ends with the
         # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
@@ -124,6 +132,10 @@ class Walker:
         self._skipped = dispatch.skipped
         self._checked = dispatch.checked
         self._child_fields = dispatch.child_fields
+        # Code nested deeper than the interpreter could walk is a RecursionError (a `nesting-too-deep`
+        # diagnostic), whether or not this walker is compiled: compiled calls take no Python frame and
+        # would walk on, so the depth is counted (the ancestors) against what the stack has left.
+        self._max_depth = sys.getrecursionlimit() - _stack_depth() - _STACK_HEADROOM
 
     def run(self) -> None:
         self._predeclare(self.ctx.tree.body)
@@ -195,19 +207,20 @@ class Walker:
             return
         ancestors = ctx.ancestors
         ancestors.append(node)
+        if len(ancestors) > self._max_depth:
+            raise RecursionError("the code nests deeper than the walk may go")
         skipped = self._skipped
-        visit = self.visit
         fields = self._child_fields.get(node_type)
         if fields is None:
             fields = self.dispatch.children(node_type)
         for field in fields:  # ast.iter_child_nodes order, minus inert leaves
-            value = getattr(node, field, None)
+            value: Any = getattr(node, field, None)
             if value.__class__ is list:
                 for child in value:
                     if child.__class__ not in skipped:
-                        visit(child)
+                        self.visit(child)
             elif value.__class__ not in skipped:
-                visit(value)
+                self.visit(value)
         ancestors.pop()
         binder = _BINDERS.get(node_type)
         if binder is not None:
@@ -217,16 +230,24 @@ class Walker:
         ctx = self.ctx
         names = ctx.names
         ctx.ancestors.append(node)
-        is_def = not isinstance(node, ast.Lambda)
-        if is_def:
-            for decorator in node.decorator_list:  # type: ignore[union-attr]
+        body: list[ast.stmt] | list[ast.expr]
+        if isinstance(node, ast.Lambda):
+            name = None
+            body = [node.body]
+        else:
+            name = node.name
+            body = node.body
+            for decorator in node.decorator_list:
                 self.visit(decorator)
-            if node.returns is not None:  # type: ignore[union-attr]
-                self.visit(node.returns)  # type: ignore[union-attr]
-        for default in (*node.args.defaults, *(d for d in node.args.kw_defaults if d is not None)):
+            if node.returns is not None:
+                self.visit(node.returns)
+        for default in node.args.defaults:
             self.visit(default)
-        if is_def:
-            names.bind(node.name, Binding(kind="def", line=node.lineno))  # type: ignore[union-attr]
+        for keyword_default in node.args.kw_defaults:
+            if keyword_default is not None:
+                self.visit(keyword_default)
+        if name is not None:
+            names.bind(name, Binding(kind="def", line=node.lineno))
         names.push(node, "function")
         ctx.functions.append(node)
         args = node.args
@@ -234,8 +255,7 @@ class Walker:
             if arg is not None:
                 names.bind(arg.arg, Binding(kind="param", line=node.lineno))
                 self.visit(arg)
-        body = node.body if is_def else [node.body]
-        for child in body:  # type: ignore[union-attr]
+        for child in body:
             self.visit(child)
         ctx.functions.pop()
         names.pop()
@@ -254,6 +274,16 @@ class Walker:
         ctx.classes.pop()
         ctx.names.pop()
         ctx.ancestors.pop()
+
+
+def _stack_depth() -> int:
+    """How many Python frames are on the stack now."""
+    depth = 0
+    frame: FrameType | None = sys._getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    return depth
 
 
 def _bind_assign(names: NameModel, node: ast.Assign) -> None:

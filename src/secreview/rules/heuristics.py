@@ -13,6 +13,7 @@ import ast
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Final
 
 from secreview.rules.base import Context
 
@@ -228,14 +229,21 @@ def body_statements(function: ast.FunctionDef | ast.AsyncFunctionDef) -> list[as
 
 # The last tree asked about and its nodes. Not kept on the tree itself: the list holds the tree, and
 # that reference cycle kept every file's whole tree alive until the cyclic garbage collector ran.
-_MODULE_NODES: list = [None, []]
+class _LastTree:
+    def __init__(self) -> None:
+        self.tree: ast.AST | None = None
+        self.nodes: list[ast.AST] = []
+
+
+_MODULE_NODES: Final = _LastTree()
 
 
 def module_nodes(tree: ast.AST) -> list[ast.AST]:
     """`walk_nodes(tree)` computed once per tree (read-only for callers)."""
-    if _MODULE_NODES[0] is not tree:
-        _MODULE_NODES[0], _MODULE_NODES[1] = tree, walk_nodes(tree)
-    return _MODULE_NODES[1]
+    last = _MODULE_NODES
+    if last.tree is not tree:
+        last.tree, last.nodes = tree, walk_nodes(tree)
+    return last.nodes
 
 
 def walk_nodes(node: ast.AST) -> list[ast.AST]:
@@ -341,7 +349,7 @@ def settings_written(node: ast.AST) -> list[tuple[str, ast.expr, ast.AST]]:
     """(setting, value, where) for configuration written by `node`: `NAME = value`,
     `app.config["NAME"] = value`, and `app.config.update(NAME=value)` / `.from_mapping(NAME=value)`."""
     if isinstance(node, ast.Assign):
-        found = []
+        found: list[tuple[str, ast.expr, ast.AST]] = []
         for target in node.targets:
             if isinstance(target, ast.Name):
                 found.append((target.id, node.value, node))
@@ -361,11 +369,18 @@ def mention_gate(*words: str) -> Callable[[Context], bool]:
     file uses some API at all (`urlparse`, `Crypto`, `CERT_NONE`). Made once per check at import; it keeps
     the current file's answer (one file is walked at a time per process), so asking it about every
     node costs an identity test."""
-    last: list = [None, False]  # the file asked about last, and the answer
+    return _MentionGate(words)
 
-    def mentioned(ctx: Context) -> bool:
-        if last[0] is not ctx:
-            last[0], last[1] = ctx, any(word in ctx.source for word in words)
-        return last[1]
 
-    return mentioned
+class _MentionGate:
+    """`mention_gate`'s answer for the file asked about last."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self.words = words
+        self.last: Context | None = None
+        self.answer = False
+
+    def __call__(self, ctx: Context) -> bool:
+        if self.last is not ctx:
+            self.last, self.answer = ctx, any(word in ctx.source for word in self.words)
+        return self.answer
