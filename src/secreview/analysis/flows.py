@@ -327,7 +327,9 @@ class Project:
                 for key, steps in self._call_result(index, fn).items():
                     flow.put(merge_cuts(key, atom[2]), steps)
             elif kind == CONSTANT:
-                for key, steps in self._constant(atom[1]).items():
+                qualname = atom[1]
+                assert isinstance(qualname, str)  # a constant atom holds the constant's qualified name
+                for key, steps in self._constant(qualname).items():
                     flow.put(merge_cuts(key, atom[2]), steps)
         return flow.flow
 
@@ -391,12 +393,14 @@ class Project:
                 break
         return flow.flow
 
-    def _constant_atoms(self, taint: frozenset, path: str, flow: FlowBuilder, reads: list[tuple[str, str]]) -> None:
+    def _constant_atoms(self, taint: Taint, path: str, flow: FlowBuilder, reads: list[tuple[str, str]]) -> None:
         for atom in canonical(taint):
             if atom[0] == "s":
                 flow.put(("s", path, atom[1], atom[2]), ())
             elif atom[0] == CONSTANT:
-                inner, inner_reads = self._constant_entry(atom[1])
+                qualname = atom[1]
+                assert isinstance(qualname, str)
+                inner, inner_reads = self._constant_entry(qualname)
                 reads.extend(inner_reads)
                 for key, steps in inner.items():
                     flow.put(merge_cuts(key, atom[2]), steps)
