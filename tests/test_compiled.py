@@ -34,7 +34,7 @@ MODULES = [path.removesuffix(".py").replace("/", ".") for path in LISTED]
 
 # Run in a subprocess: prints {"origins": {module: file}, "reviews": {corpus file: [findings, diagnostics]}}.
 _REVIEW_CORPUS = """
-import importlib, json, sys
+import importlib, json, re, sys
 sys.path.insert(0, sys.argv[1])  # tests/, for annotations.py
 from annotations import CORPUS, corpus_files, corpus_review
 from secreview.report.json import finding_dict
@@ -42,12 +42,17 @@ from secreview.report.json import finding_dict
 origins = {name: importlib.import_module(name).__file__ for name in sys.argv[2:]}
 reviews = {}
 
+# The temporary directory a `*_project` is copied to, wherever a path names it (the finding's own
+# path, and the other files its flow steps and messages cite).
+TEMPORARY = re.compile(r'(?:/[^/"\\s]+)*/corpus-[a-z0-9_]+/')
+
 def comparable(finding, relative):
-    # Files of a `*_project` are reviewed in a new temporary directory each time: the path, and the
-    # fingerprint made from it, differ between any two runs.
+    # Files of a `*_project` are reviewed in a new temporary directory each time: the paths, and the
+    # fingerprint made from the finding's path, differ between any two runs.
     found = finding_dict(finding)
     if found["path"] != relative:
-        found["path"], found["fingerprint"] = relative, None
+        found = json.loads(TEMPORARY.sub("", json.dumps(found)))
+        found["fingerprint"] = None
     return found
 
 for path in corpus_files():
