@@ -14,6 +14,7 @@ from secreview.analysis import (
     control,
     framing,
     neutralisers,
+    numbers,
     sink_events,
     url_query,
 )
@@ -173,6 +174,8 @@ class ExpressionEvaluation:
             taint = _join(taint, right)
             if parts is not None:
                 parts.append(right)
+            if left_taint or right:
+                numbers.binop(self, node, left_taint, right)
         if parts is not None:
             taint = framing.binop(self, node, left_taint, parts, taint)
         if taint:
@@ -204,7 +207,7 @@ class ExpressionEvaluation:
         taint = EMPTY
         for value in node.values:
             taint = _join(taint, self.ev(value))
-        return taint
+        return numbers.defaulted(node, taint)
 
     def _compare(self, node: ast.Compare) -> frozenset:
         left = self.ev(node.left)

@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.sources.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "14"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7)
+PASS_VERSION = "15"  # 15: numbers converted from input (divisor, size sinks; numbers7); 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7)
 # 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6); 11: loop bodies to a fixed point,
 # unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 
