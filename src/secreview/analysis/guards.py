@@ -113,7 +113,8 @@ def guard(fn: FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
             return number
         return _with(_compare(fn, test), number) if number[0] or number[1] else _compare(fn, test)  # type: ignore[arg-type]
     if kind is ast.Call:
-        return _call(fn, test)  # type: ignore[arg-type]
+        finite = numbers.finite_guard(fn, test)  # type: ignore[arg-type]  # `math.isfinite(x)`
+        return finite if finite[0] or finite[1] else _call(fn, test)  # type: ignore[arg-type]
     return _NONE
 
 

@@ -28,9 +28,16 @@ if TYPE_CHECKING:
 
 DIVISOR = frozenset({"divisor"})
 SIZE = frozenset({"size"})
+FINITE = frozenset({"nan"})
 _TEXT_SINKS = frozenset(SINK_KINDS) - frozenset(NUMBER_SINK_KINDS)
 _DIVISION = SinkSpec(kind="divisor", label="a divisor")
 _REPETITION = SinkSpec(kind="size", label="the count of a repeated sequence")
+_RANGE_CHECK = SinkSpec(kind="nan", label="a range check, which NaN passes")
+_ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
+# Checks that see NaN or infinity: true (`isfinite`) or false (`isnan`, `isinf`) for a finite value.
+_FINITE_WHEN_TRUE = frozenset({"math.isfinite", "numpy.isfinite", "cmath.isfinite"})
+_FINITE_WHEN_FALSE = frozenset({"math.isnan", "math.isinf", "numpy.isnan", "numpy.isinf", "cmath.isnan",
+                                "cmath.isinf"})
 _SEQUENCES = (ast.List, ast.Tuple)
 
 
@@ -98,11 +105,35 @@ def binop(fn: FunctionPass, node: ast.BinOp, left: frozenset, right: frozenset) 
             sink_events.record(fn, _REPETITION, count, node, short(node))
 
 
-def _live(taint: frozenset, kind: str, symbolic: bool) -> bool:
-    """Holds a number that may reach a `kind` sink (`symbolic`: parameters and call results count, as the
-    link may still find one there; a `%` counts only numbers made here, as `fmt % args` formats text)."""
+def ordering(fn: FunctionPass, node: ast.Compare, operands: list[frozenset]) -> None:
+    """`x > LIMIT` of a float from input that nothing checked for NaN: NaN fails every ordering, so a check
+    written "reject if out of range" lets it through. Only floats converted on the way here count (a
+    comparison of two parameters is not worth an event in every summary)."""
+    if not any(type(op) in _ORDERINGS for op in node.ops):
+        return
+    for taint in operands:
+        if taint and _live(taint, "nan", False):
+            sink_events.record(fn, _RANGE_CHECK, taint, node, short(node))
+            return
+
+
+def finite_guard(fn: FunctionPass, test: ast.Call) -> tuple[dict, dict]:
+    """`math.isfinite(x)` holds for no NaN or infinity; `math.isnan(x)` fails for every finite x."""
+    if len(test.args) != 1:
+        return {}, {}
+    qual = fn.resolve(test.func)
+    key = fn.key(test.args[0]) if qual in _FINITE_WHEN_TRUE or qual in _FINITE_WHEN_FALSE else None
+    if key is None:
+        return {}, {}
+    return ({key: FINITE}, {}) if qual in _FINITE_WHEN_TRUE else ({}, {key: FINITE})
+
+
+def _live(taint: frozenset, kind: str, params: bool) -> bool:
+    """Holds a number that may reach a `kind` sink. A call's result or a field may still turn out one at
+    the link; so may a parameter when `params` (not for `%`, where `fmt % args` formats text, nor for a
+    comparison: one of two parameters in every summary would be too many events)."""
     for atom in taint:
-        if not settled(kind, atom[0], atom[2]) and (symbolic or NUMBER in atom[2]):
+        if not settled(kind, atom[0], atom[2]) and (params or atom[0] != "p" or NUMBER in atom[2]):
             return True
     return False
 
@@ -140,6 +171,13 @@ def compare_guard(fn: FunctionPass, test: ast.Compare) -> tuple[dict, dict]:
         if op_type not in _FLIPPED:
             continue
         first, second = operands[index], operands[index + 1]
+        if op_type in (ast.Eq, ast.NotEq) and type(first) is ast.Name and type(second) is ast.Name \
+                and first.id == second.id:  # `x != x`: true only for NaN
+            if len(test.ops) == 1:
+                key = fn.key(first)
+                if key is not None:
+                    (then if op_type is ast.Eq else other)[key] = FINITE
+            continue
         for subject, bound, kind in ((first, second, op_type), (second, first, _FLIPPED[op_type])):
             key = fn.key(subject) if type(subject) in (ast.Name, ast.Attribute) else None
             if key is None:

@@ -56,10 +56,10 @@ RANDOM_SINK_KINDS = ("random_secret",)
 # A password (a secret a person chose: guessable, so it needs a slow, salted hash) given to a fast digest.
 PASSWORD_SINK_KINDS = ("password_hash",)
 # Numbers converted from input (`int(request.args["size"])`): a divisor that may be zero (CWE-369), a size or
-# count with no upper bound (CWE-789/770).
+# count with no upper bound (CWE-789/770), a float that may be NaN or infinity in a range check (CWE-1339).
 # Data from outside reaches these only once a conversion marked it a number (`NUMBER`, see `neutralised`):
 # text cannot divide or size anything, and a conversion turns it into a value that reaches nothing else.
-NUMBER_SINK_KINDS = ("divisor", "size")
+NUMBER_SINK_KINDS = ("divisor", "size", "nan")
 SINK_KINDS = UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + NUMBER_SINK_KINDS
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at

@@ -23,6 +23,7 @@ from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler,
 from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, spell
 
 _EQUALITY = (ast.Eq, ast.NotEq)
+_CHECKED_AFTER = (ast.Compare, ast.UnaryOp)  # operands of `and`/`or` that may compare what an earlier one checked
 # What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
 _TYPE_ATTRIBUTES = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
 _REPR = ord("r")
@@ -204,9 +205,22 @@ class ExpressionEvaluation:
         return taint
 
     def _boolop(self, node: ast.BoolOp) -> frozenset:
+        """`a or b` evaluates `b` only where `a` failed (`and`: held): a comparison after a check sees what the
+        check proved (`not math.isfinite(x) or x > LIMIT`)."""
         taint = EMPTY
-        for value in node.values:
+        env = narrowed = None
+        values = node.values
+        for index, value in enumerate(values):
+            if index and type(value) in _CHECKED_AFTER and self.env is not None:
+                proved = self.guard(values[index - 1])[0 if type(node.op) is ast.And else 1]
+                if proved:
+                    if narrowed is None:
+                        env = self.env
+                        narrowed = self.env = dict(env)
+                    self.apply_clean(proved)
             taint = _join(taint, self.ev(value))
+        if narrowed is not None:
+            self.env = env
         return numbers.defaulted(node, taint)
 
     def _compare(self, node: ast.Compare) -> frozenset:
@@ -215,9 +229,11 @@ class ExpressionEvaluation:
             right = self.ev(node.comparators[0])
             if (left or right) and type(node.ops[0]) in _EQUALITY:
                 sink_events.comparison(self, node, left, right)
+            elif left or right:
+                numbers.ordering(self, node, [left, right])
         else:
-            for comparator in node.comparators:
-                self.ev(comparator)
+            operands = [left, *(self.ev(comparator) for comparator in node.comparators)]
+            numbers.ordering(self, node, operands)
         return EMPTY  # a boolean carries no text
 
     def _unary(self, node: ast.UnaryOp) -> frozenset:

@@ -301,6 +301,18 @@ _RULES = (
                 "`os.urandom(n)`, `b\"x\" * n`, `[0] * n`, `numpy.zeros(n)`, `itertools.repeat(x, n)`) "
                 "with no upper bound on the way (`if n > LIMIT: abort(400)`, "
                 "`min(n, LIMIT)`). Command-line arguments and the environment are the operator's"),
+    _Doc("nan", "float-input-nan-unchecked", "Float from input range-checked without rejecting NaN or infinity",
+         "1339", Severity.LOW,
+         "`float()` accepts \"nan\" and \"inf\". Every ordering comparison with NaN is False, so a check written "
+         "\"reject if too large\" lets NaN through to the sums and balances after it; infinity passes lower bounds.",
+         'amount = float(request.form["amount"])\nif amount > account.limit:\n    abort(400)',
+         'amount = float(request.form["amount"])\nif not math.isfinite(amount) or not 0 < amount <= account.limit:\n'
+         '    abort(400)',
+         "Reject non-finite values before the range check: if not math.isfinite(value): abort(400); or parse "
+         "with decimal.Decimal and check is_finite().",
+         origin="Follows floats converted with `float()` from input, directly or in a helper of the project. "
+                "Evidence needed: a path from the conversion to an ordering comparison (`<`, `<=`, `>`, `>=`) "
+                "with no `math.isfinite`/`math.isnan`/`math.isinf` check or `x != x` before it on that path"),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -329,6 +341,7 @@ _TARGETS = {
     "password_hash": "the data of a fast digest",
     "decompress": "a decompression without a size bound",
     "divisor": "a divisor", "size": "a size to allocate or a count of repetitions",
+    "nan": "an ordering comparison (a range check)",
 }
 
 
