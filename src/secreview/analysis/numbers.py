@@ -15,6 +15,7 @@ as transfers, and a `try` whose handlers catch ZeroDivisionError around a divisi
 from __future__ import annotations
 
 import ast
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -39,6 +40,9 @@ _FINITE_WHEN_TRUE = frozenset({"math.isfinite", "numpy.isfinite", "cmath.isfinit
 _FINITE_WHEN_FALSE = frozenset({"math.isnan", "math.isinf", "numpy.isnan", "numpy.isinf", "cmath.isnan",
                                 "cmath.isinf"})
 _SEQUENCES = (ast.List, ast.Tuple)
+_NUMERIC_CALLS = frozenset({"int", "len", "hash", "ord", "sum", "abs", "round", "id"})
+_TEXT_NAME = re.compile(r"msg|fmt|format|message|templ|text|pattern|line|str|sql|query|log|name|label|path|url|^_?s$|"
+                        r"^_$", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
@@ -92,7 +96,7 @@ def binop(fn: FunctionPass, node: ast.BinOp, left: frozenset, right: frozenset) 
     op = type(node.op)
     if op is ast.Div or op is ast.FloorDiv or op is ast.Mod:
         if right and not fn.mod.catching and _live(right, "divisor", op is not ast.Mod) \
-                and not (op is ast.Mod and _formatting(node)):
+                and not (op is ast.Mod and _formatting(node, left)):
             sink_events.record(fn, _DIVISION, right, node, short(node))
     elif op is ast.Mult:
         if right and _sequence(node.left):
@@ -138,11 +142,25 @@ def _live(taint: frozenset, kind: str, params: bool) -> bool:
     return False
 
 
-def _formatting(node: ast.BinOp) -> bool:
-    """`"%s" % x`, `fmt % (a, b)`, `msg % {...}`: printf-style formatting, not a modulo."""
-    left, right = node.left, node.right
-    return type(left) in (ast.Constant, ast.JoinedStr) and not isinstance(getattr(left, "value", 0), (int, float)) \
-        or type(right) in (ast.Tuple, ast.Dict)
+def _formatting(node: ast.BinOp, left: frozenset) -> bool:
+    """`"%s" % x`, `_("... %s") % x`, `msg % args`: printf-style formatting, not a modulo. Precision first: a
+    `%` is arithmetic only when its left side is evidently a number (a numeric literal, a number from
+    input, arithmetic, a call of a numeric builtin, or a name that does not read as text)."""
+    if type(node.right) in (ast.Tuple, ast.Dict):
+        return True
+    operand = node.left
+    kind = type(operand)
+    if kind is ast.Constant:
+        return not isinstance(operand.value, (int, float))  # type: ignore[attr-defined]
+    if any(NUMBER in atom[2] for atom in left):
+        return False
+    if kind is ast.BinOp:
+        return type(operand.op) is ast.Mod  # type: ignore[attr-defined]
+    if kind is ast.Call:
+        func = operand.func  # type: ignore[attr-defined]
+        return not (type(func) is ast.Name and func.id in _NUMERIC_CALLS)
+    name = operand.id if kind is ast.Name else operand.attr if kind is ast.Attribute else None  # type: ignore[attr-defined]
+    return name is None or bool(_TEXT_NAME.search(name))
 
 
 def _sequence(node: ast.expr) -> bool:
