@@ -281,6 +281,12 @@ def test_a_touched_file_is_hashed_once_then_trusted_again(tmp_path: Path, monkey
     assert [Path(p).name for p in hashed] == ["a.py"] and first == second
 
 
+def test_the_code_digest_covers_the_whole_package() -> None:
+    """The digest reads every rule, spec and module of secreview, wherever the cache module itself sits."""
+    covered = {path.relative_to(cache_module._PACKAGE).as_posix() for path in cache_module._PACKAGE.rglob("*")}
+    assert {"api.py", "rules/specs/sanitisers.toml", "rules/access_control.py", "run/cache.py"} <= covered
+
+
 def test_an_edit_to_a_taint_spec_changes_the_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A sanitiser added to rules/specs/sanitisers.toml changes findings: a cache that kept the old
     # results reported a flow the new spec clears until --no-cache.

@@ -41,7 +41,7 @@ from secreview.analysis.specs import SourceSpec, Specs, load
 from secreview.analysis.summaries import EMPTY, FunctionSummary, ModuleSummary, SinkEvent
 from secreview.analysis.taint_calls import CallMatching
 from secreview.analysis.taint_expressions import ExpressionEvaluation
-from secreview.analysis.taint_state import EXPRESSIONS, FUNCTIONS, NOCUT, ModuleState, param_names
+from secreview.analysis.taint_state import EXPRESSIONS, FUNCTIONS, NOCUT, ModuleState, new_record, param_names
 from secreview.analysis.taint_statements import StatementTransfer
 from secreview.analysis.values import SECRET_SINKS, cut, spell
 from secreview.core.gcpause import paused_gc
@@ -51,9 +51,6 @@ _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decima
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 _PATH = frozenset({"path"})
-# Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
-# there is one per call into the project and one per function.
-_record = tuple.__new__
 
 
 class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
@@ -346,7 +343,7 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
     if is_method:
         fn.env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
-    mod.functions[qual] = _record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
+    mod.functions[qual] = new_record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
                                                     fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno,
                                                     tuple(fn.returns_at or ()), tuple(view_sources)))
     inner_scopes = names.scopes

@@ -30,16 +30,12 @@ from secreview.analysis.taint_state import (
     CallSpecs,
     ModuleState,
     expression_handler,
+    new_record,
 )
 from secreview.analysis.values import call_text, cut, mark, outside_result, spell, through_unmodelled
 
 _LOOKUPS = frozenset({"get", "pop"})
 _OPAQUE_RESULTS = frozenset({"sql"})
-# Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
-# there is one per call into the project and one per function.
-_record = tuple.__new__
-
-
 _join = control.join
 
 
@@ -300,7 +296,7 @@ class CallMatching:
             return frozenset({("c", index, NOCUT)})
         index = mod.sites[id(node)] = len(mod.calls)
         built = self._argument_steps(node, args, keywords, receiver) if self.defs.found else ()
-        mod.calls.append(_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
+        mod.calls.append(new_record(CallSite, (qual, self.qualname, tuple(args), tuple(keywords), star, receiver, bound,
                                             node.lineno, node.col_offset, call_text(node), -1, built)))
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})

@@ -27,8 +27,8 @@ _GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
 STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
 URL_KINDS = frozenset({"ssrf", "redirect"})
 # Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
-# there is one per call into the project and one per function.
-_record = tuple.__new__
+# there is one per call into the project and one per function (shared by the taint modules).
+new_record = tuple.__new__
 
 
 class ModuleState:
@@ -153,7 +153,7 @@ class ModuleState:
             if sinks is None and qualname in self.classes:  # `class Html(SafeString)` of this module
                 sinks = [sink for base in self.classes[qualname] for sink in specs.sink_calls.get(base, ())
                          if sink.subclasses] or None
-            found = self.call_memo[qualname] = _record(CallSpecs, (
+            found = self.call_memo[qualname] = new_record(CallSpecs, (
                 source, sinks, specs.sanitiser_calls.get(qualname), top in self.external_tops))
         return found
 

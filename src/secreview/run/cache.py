@@ -62,7 +62,7 @@ SCHEMA = 1
 RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
 MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000  # rows older than this are pruned (once a day)
 _BATCH = 500  # SQLite host parameters per statement, well under every build's limit
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]  # secreview/, whose code the digest covers (this is run/cache.py)
 # What decides a result: the code, the CWE catalogue (.json) and the taint specs (rules/specs/*.toml).
 _CODE_SUFFIXES = (".py", ".json", ".toml")
 
