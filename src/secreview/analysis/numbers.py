@@ -2,14 +2,16 @@
 
 `int(request.args["size"])` holds no text, so it stays cut for every text sink (SQL, shell, ...), but it
 is still the sender's number: zero (a divisor, CWE-369) or as large as they like (a size or count,
-CWE-789/770). A conversion ([[converter]] in the specs) marks the value's atoms with `specs.NUMBER`
+CWE-789/770); `float()` also accepts "nan" and "inf", which pass every range check written as "reject if
+out of range" (CWE-1339). A conversion ([[converter]] in the specs) marks the value's atoms with `specs.NUMBER`
 and cuts every other sink class; the number sink classes need that mark (`specs.neutralised`), so raw
 text from a request never counts as a number, and a helper's `int(param)` becomes one when a caller
 passes request data (the mark merges at the link like any cut).
 
 What clears a number is the engine's usual machinery: guards (`if n <= 0: abort(400)` clears the
 divisor after the `if`, `if n > LIMIT: abort(400)` the size), `max(1, n)`, `n or 1` and `min(n, LIMIT)`
-as transfers, and a `try` whose handlers catch ZeroDivisionError around a division.
+as transfers, a `try` whose handlers catch ZeroDivisionError around a division, and `math.isfinite(x)`,
+`math.isnan(x)` or `x != x` before a range check of a float.
 """
 
 from __future__ import annotations
@@ -234,7 +236,3 @@ def _fixed(fn: FunctionPass, node: ast.expr) -> bool:
         return node.id.isupper() or not fn.load_key(node.id)  # type: ignore[attr-defined]
     return False
 
-
-def truth_guard(key: str) -> dict:
-    """`if n:`: a number that is true is not zero."""
-    return {key: DIVISOR}
