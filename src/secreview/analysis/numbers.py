@@ -117,8 +117,12 @@ def ordering(fn: FunctionPass, node: ast.Compare, operands: list[frozenset]) -> 
     comparison of two parameters is not worth an event in every summary)."""
     if not any(type(op) in _ORDERINGS for op in node.ops):
         return
+    checked = fn.mod.range_checks
+    if id(fn.current) in checked:  # `if x <= 0 or x > MAX:` is one check: one finding, at its first comparison
+        return
     for taint in operands:
         if taint and _live(taint, "nan", False):
+            checked.add(id(fn.current))
             sink_events.record(fn, _RANGE_CHECK, taint, node, short(node))
             return
 
