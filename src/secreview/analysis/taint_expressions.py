@@ -208,19 +208,19 @@ class ExpressionEvaluation:
         """`a or b` evaluates `b` only where `a` failed (`and`: held): a comparison after a check sees what the
         check proved (`not math.isfinite(x) or x > LIMIT`)."""
         taint = EMPTY
-        env = narrowed = None
+        env = narrowed = checked = None
         values = node.values
         for index, value in enumerate(values):
             if index and type(value) in _CHECKED_AFTER and self.env is not None:
                 proved = self.guard(values[index - 1])[0 if type(node.op) is ast.And else 1]
                 if proved:
                     if narrowed is None:
-                        env = self.env
+                        env, checked = self.env, set(self.checked)
                         narrowed = self.env = dict(env)
                     self.apply_clean(proved)
             taint = _join(taint, self.ev(value))
-        if narrowed is not None:
-            self.env = env
+        if narrowed is not None:  # what the operands proved holds inside the expression only
+            self.env, self.checked = env, checked
         return numbers.defaulted(node, taint)
 
     def _compare(self, node: ast.Compare) -> frozenset:
