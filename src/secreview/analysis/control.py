@@ -309,6 +309,8 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
     fn.env = dict(before)  # type: ignore[arg-type]
     anywhere = before  # the state a handler may start from: after any statement of the body
     fn.tries.append(None)
+    catching = catches_division(stmt)  # a division in the body cannot crash the caller
+    fn.mod.catching += catching
     try:
         for inner in stmt.body:
             handler = fn.statement(inner)
@@ -318,6 +320,7 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
             if fn.env is None:
                 break
     finally:
+        fn.mod.catching -= catching
         anywhere = merge(anywhere, fn.tries.pop())
     if stmt.orelse and fn.env is not None:
         fn.run_body(stmt.orelse)
@@ -336,6 +339,22 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
             fn.env = None
     else:
         fn.env = after
+
+
+# Handlers that catch a ZeroDivisionError (a bare `except:` too).
+_DIVISION_CATCHERS = frozenset({"ZeroDivisionError", "ArithmeticError", "Exception", "BaseException"})
+
+
+def catches_division(stmt: ast.Try) -> bool:
+    """A `try` with a handler that catches ZeroDivisionError (by name, a base class, or a bare except)."""
+    for handler in stmt.handlers:
+        caught = handler.type
+        if caught is None:
+            return True
+        for name in caught.elts if type(caught) is ast.Tuple else [caught]:  # type: ignore[attr-defined]
+            if (name.attr if type(name) is ast.Attribute else getattr(name, "id", "")) in _DIVISION_CATCHERS:  # type: ignore[attr-defined]
+                return True
+    return False
 
 
 def match_(fn: FunctionPass, stmt: ast.Match) -> None:

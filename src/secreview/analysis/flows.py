@@ -48,7 +48,7 @@ from secreview.analysis.flow_paths import (
     without_unmodelled,
 )
 from secreview.analysis.modules import Namespaces
-from secreview.analysis.specs import UNMODELLED, UNRESOLVED, neutralised, unmodelled
+from secreview.analysis.specs import UNMODELLED, UNRESOLVED, neutralised, settled, unmodelled
 from secreview.analysis.steps import for_sink
 from secreview.analysis.summaries import (
     EMPTY,
@@ -505,8 +505,8 @@ class Project:
 
         def add(key: Key, sink_module: ModuleSummary, sink: SinkEvent, steps: tuple[Step, ...]) -> None:
             cuts = key[-1]
-            if neutralised(sink.kind, cuts):
-                return  # neutralised for this sink class on the way
+            if settled(sink.kind, key[0], cuts):
+                return  # neutralised for this sink class on the way (a parameter: not yet known)
             marked = bool(cuts) and has_unmodelled(cuts)
             ident = (without_unmodelled(key) if marked else key, sink_module.path, sink.line, sink.column, sink.kind)
             at = seen.get(ident)

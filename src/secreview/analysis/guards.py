@@ -36,7 +36,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from secreview.analysis import flags
+from secreview.analysis import flags, numbers
 from secreview.analysis.neutralisers import ABSOLUTE, CR, DOTDOT, LF, LINE_BREAK_SINKS
 from secreview.analysis.specs import ALL, UNTRUSTED_SINK_KINDS
 from secreview.analysis.values import fixed_origin
@@ -100,17 +100,21 @@ def guard(fn: FunctionPass, test: ast.expr) -> tuple[Clean, Clean]:
         if held is not None:  # `ok = url_has_allowed_host_and_scheme(u, ...)` ... `u if ok else "/"`
             return held
         key = fn.key(test)  # `if name:` ... else: an empty string or None, which carries no text
-        return ({}, {key: _ALL}) if key is not None else _NONE
+        return ({key: numbers.DIVISOR}, {key: _ALL}) if key is not None else _NONE  # (a true number is not 0)
     if kind is ast.Attribute:
         if test.attr in _HOST_PARTS:  # type: ignore[attr-defined]
             key = url_key(fn, test)  # type: ignore[arg-type]
             if key is not None:  # `if parts.netloc:` ... else: a URL without a host, on this site
                 return {}, {key: frozenset({"redirect"})}
         return _NONE
-    if kind is ast.Compare and len(test.ops) == 1:  # type: ignore[attr-defined]
-        return _compare(fn, test)  # type: ignore[arg-type]
+    if kind is ast.Compare:
+        number = numbers.compare_guard(fn, test)  # type: ignore[arg-type]  # `n <= 0`, `n > LIMIT`
+        if len(test.ops) != 1:  # type: ignore[attr-defined]
+            return number
+        return _with(_compare(fn, test), number) if number[0] or number[1] else _compare(fn, test)  # type: ignore[arg-type]
     if kind is ast.Call:
-        return _call(fn, test)  # type: ignore[arg-type]
+        finite = numbers.finite_guard(fn, test)  # type: ignore[arg-type]  # `math.isfinite(x)`
+        return finite if finite[0] or finite[1] else _call(fn, test)  # type: ignore[arg-type]
     return _NONE
 
 
@@ -183,6 +187,12 @@ def _compare(fn: FunctionPass, test: ast.Compare) -> tuple[Clean, Clean]:
     if membership and allow_list(fn, right) or equality and names.is_constant(right):
         return _branches({key: _ALL}, positive)
     return _NONE
+
+
+def _with(proved: tuple[Clean, Clean], more: tuple[Clean, Clean]) -> tuple[Clean, Clean]:
+    """Two proofs of one test together, per branch."""
+    return tuple({**first, **{key: first.get(key, frozenset()) | cuts for key, cuts in second.items()}}  # type: ignore[return-value]
+                 for first, second in zip(proved, more))
 
 
 def _call(fn: FunctionPass, test: ast.Call) -> tuple[Clean, Clean]:

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING
 from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
 from secreview.analysis.hosts import reaches_this_machine
-from secreview.analysis.specs import ALL, CREDENTIAL_SINK_KINDS, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised
+from secreview.analysis.specs import (
+    ALL, CREDENTIAL_SINK_KINDS, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised, settled)
 from secreview.analysis.summaries import EMPTY, SinkEvent
 from secreview.analysis.values import short, spell
 
@@ -97,7 +98,7 @@ def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args
     if sink.receiver:
         taint = join(taint, receiver)
     if taint:
-        if all(neutralised(sink.kind, atom[2]) for atom in taint):  # neutralised on every way in
+        if all(settled(sink.kind, atom[0], atom[2]) for atom in taint):  # neutralised on every way in
             (fn.mod.cleared if _rest_constant(fn, node, sink) else fn.mod.unsafe).add((node.lineno, sink.kind))
             return
         record(fn, sink, taint, node, short(node))
@@ -418,7 +419,7 @@ def record(fn: FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, de
         taint = frozenset(atom for atom in taint if atom[0] != "p")
         if not taint:
             return
-    if all(neutralised(kind, atom[2]) for atom in taint):  # neutralised for this sink on every way in
+    if all(settled(kind, atom[0], atom[2]) for atom in taint):  # neutralised for this sink on every way in
         if type(node) is not ast.Call:  # a store (`response.headers["X"] = value`): its one value
             fn.mod.cleared.add((line, kind))
         return

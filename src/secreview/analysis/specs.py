@@ -71,23 +71,30 @@ HASH_SINK_KINDS = ("weak_hash", "weak_hash_key")
 # A credential parameter (a driver's `password=`, the key of a MAC or cipher, a client's token): a
 # literal written in the code that reaches one is a hard-coded credential (analysis.credentials).
 CREDENTIAL_SINK_KINDS = ("credential_password", "credential_key", "credential_token")
+# Numbers converted from input (`int(request.args["size"])`): a divisor that may be zero (CWE-369), a size or
+# count with no upper bound (CWE-789/770), a float that may be NaN or infinity in a range check (CWE-1339).
+# Data from outside reaches these only once a conversion marked it a number (`NUMBER`, see `neutralised`):
+# text cannot divide or size anything, and a conversion turns it into a value that reaches nothing else.
+NUMBER_SINK_KINDS = ("divisor", "size", "nan")
 SINK_KINDS = (UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + HASH_SINK_KINDS
-              + CREDENTIAL_SINK_KINDS)
+              + CREDENTIAL_SINK_KINDS + NUMBER_SINK_KINDS)
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
 # summaries, linking, guards and sanitisers need no notion of kinds. A value that is two things at
 # once (an `Authorization` header: request data and a credential) is a kind whose set is the union.
 # HTML built by string formatting (`markup`, secreview.analysis.framing) is followed from file names
 # read from a directory listing only: request data is judged where the page is sent (`xss`).
 _LISTING_ONLY = frozenset({"markup"})
+_NUMBERS = frozenset(NUMBER_SINK_KINDS)
 _KIND_REACHES = {
-    "untrusted": frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY,
+    "untrusted": frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY | _NUMBERS,
     "secret": frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY,
     "stored_secret": frozenset(SECRET_SINK_KINDS) | {"weak_hash_key"},
     "fast_hash": frozenset({"weak_hash"}),
     "weak_random": frozenset(RANDOM_SINK_KINDS),
     "password": (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY) | frozenset(PASSWORD_SINK_KINDS),
     # the client's own credential echoed back to it is no leak: not a response sink
-    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY),
+    "untrusted_secret": (frozenset(UNTRUSTED_SINK_KINDS) - _LISTING_ONLY) | (frozenset(SECRET_SINK_KINDS) - _KEPT_ONLY)
+    | _NUMBERS,
     "filename": _LISTING_ONLY,
     "literal": frozenset(CREDENTIAL_SINK_KINDS),
 }
@@ -97,6 +104,9 @@ ALL = "*"
 # How an atom's cuts remember that the value went through a call nobody modelled (a library the
 # specs do not name): "~unmodelled:<name>", never a sink class (see `unmodelled`).
 UNMODELLED = "~unmodelled:"
+# How an atom's cuts remember that the value was converted to a number (`int(x)`): the number sink
+# classes need it (a mark that only grows, so summaries and the link carry it like any cut).
+NUMBER = "~number"
 UNRESOLVED = "?"  # before the name: a call the pass could not resolve (`self.api.get(x)`), not a library's
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
 # also keeps an existence check (`os.path.exists(path)`) there.
@@ -108,9 +118,22 @@ def unmodelled(cuts: frozenset) -> tuple[str, ...]:
     return tuple(sorted(c[len(UNMODELLED):] for c in cuts if c.startswith(UNMODELLED))) if cuts else ()
 
 
+def settled(kind: str, origin: str, cuts: frozenset) -> bool:
+    """Whether an atom (or a link key) of this `origin` is safe for sinks of class `kind` as far as is known
+    yet: a parameter, a call's result or a field may still become a number (cuts merge at the link)."""
+    if origin != "s" and kind in _NUMBERS:
+        return kind in cuts
+    return neutralised(kind, cuts)
+
+
 def neutralised(kind: str, cuts: frozenset) -> bool:
-    """Whether a value carrying `cuts` is safe for sinks of class `kind`."""
-    return kind in cuts or _COVERED_BY.get(kind, kind) in cuts
+    """Whether a value carrying `cuts` is safe for sinks of class `kind` (a number sink: also text that no
+    conversion made a number)."""
+    if kind in cuts:
+        return True
+    if kind in _NUMBERS:
+        return NUMBER not in cuts
+    return _COVERED_BY.get(kind, kind) in cuts
 
 
 class SpecError(ValueError):
@@ -143,6 +166,7 @@ _SINK_KEYS = {
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST,
                    "chains": _LIST}
 _VALIDATOR_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "keyword": _STR}
+_CONVERTER_KEYS = {"label": _STR, "calls": _LIST, "reaches": _LIST}
 _PROPAGATOR_KEYS = {"label": _STR, "calls": _LIST, "methods": _LIST, "into": _STR, "args": _INT_LIST,
                     "keywords": _LIST}
 _GUARD_KEYS = {
@@ -151,7 +175,8 @@ _GUARD_KEYS = {
 }
 _SAFE_ARG_KEYS = {"position": "integer", "keyword": _STR, "endswith": _LIST}
 _TOP_KEYS = {"source": "array of tables", "sink": "array of tables", "sanitiser": "array of tables",
-             "validator": "array of tables", "propagator": "array of tables", "guards": _TABLE}
+             "validator": "array of tables", "propagator": "array of tables", "converter": "array of tables",
+             "guards": _TABLE}
 
 
 def _type_ok(value: object, expected: str) -> bool:
@@ -221,6 +246,12 @@ def validate(name: str, data: dict) -> None:
             raise SpecError(f"{where}: into must be \"receiver\" or \"result\"")
         if entry["into"] == "receiver" and ("args" in entry or "keywords" in entry):
             raise SpecError(f"{where}: args and keywords are for into = \"result\"")
+    for index, entry in enumerate(data.get("converter", ())):
+        where = f"{name}: converter #{index + 1}"
+        _check_table(where, entry, _CONVERTER_KEYS, ("calls", "reaches"))
+        unknown = sorted(set(entry["reaches"]) - _NUMBERS)
+        if unknown:
+            raise SpecError(f"{where}: reaches must name number sink kinds, not {', '.join(unknown)}")
     if "guards" in data:
         _check_table(f"{name}: guards", data["guards"], _GUARD_KEYS)
 
@@ -387,6 +418,9 @@ class Specs:
     # result carries their receiver's and arguments' data (`s.strip()`, `"".join(parts)`).
     result_calls: dict[str, tuple[tuple[int, ...] | None, frozenset[str]]] = field(default_factory=dict)
     result_methods: frozenset[str] = frozenset()
+    # Conversions to a number ([[converter]]: `int`, `float`): qualname -> the number sink classes its
+    # result reaches. They stay sanitisers of every other class (their result holds no text).
+    number_calls: dict[str, frozenset[str]] = field(default_factory=dict)
     guards: Guards = field(default_factory=Guards)
     files: tuple[str, ...] = ()
     # Where the credential sinks take their value, for the literals given there directly
@@ -440,7 +474,9 @@ def _source(entry: dict) -> SourceSpec:
         with_receiver_param=fs("with_receiver_param"), safe_annotations=fs("safe_annotations"),
         safe_converters=fs("safe_converters"), slashless_converters=fs("slashless_converters"),
         injected_defaults=fs("injected_defaults"),
-        not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")], kind=entry.get("kind", "untrusted"),
+        # The operator does not crash or exhaust their own tool: a number they type is theirs to choose.
+        not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")] | (
+            _NUMBERS if entry.get("operator", False) else frozenset()), kind=entry.get("kind", "untrusted"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
@@ -538,6 +574,9 @@ def compile_specs(documents: dict[str, dict]) -> Specs:
                 continue
             specs.into_receiver_calls |= frozenset(entry.get("calls", ()))
             specs.into_receiver_methods |= frozenset(entry.get("methods", ()))
+        for entry in data.get("converter", ()):
+            for qualname in entry["calls"]:
+                specs.number_calls[qualname] = frozenset(entry["reaches"])
         for key, values in data.get("guards", {}).items():
             guards.setdefault(key, set()).update(values)
     tails = frozenset(t.rsplit(".", 1)[-1] for t in guards.get("terminators", ()) if "." in t)

@@ -16,6 +16,7 @@ from secreview.analysis import (
     credentials,
     framing,
     neutralisers,
+    numbers,
     sink_events,
     url_query,
 )
@@ -193,7 +194,12 @@ class CallMatching:
             if cuts is not None:
                 return cut(receiver, cuts) if ALL not in cuts else EMPTY
         if cuts is not None:
+            converts = mod.specs.number_calls.get(qual) if qual is not None else None  # type: ignore[arg-type]
+            if converts is not None:  # `int(x)`: no text, but the sender's number
+                return numbers.converted(everything, converts)
             return cut(everything, cuts)
+        if qual == "max" or qual == "min":
+            return numbers.extremum(self, node, qual, args)
         if method in _LOOKUPS and qual is None:
             # d.get(key, default): a value of the mapping or the default, never the key
             if receiver and len(receiver) == 1 and mod.secret_keys:  # `request.META.get("HTTP_AUTHORIZATION")`

@@ -15,6 +15,7 @@ from secreview.analysis import (
     credentials,
     framing,
     neutralisers,
+    numbers,
     sink_events,
     url_query,
 )
@@ -24,6 +25,7 @@ from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler,
 from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, record_identifier, spell
 
 _EQUALITY = (ast.Eq, ast.NotEq)
+_CHECKED_AFTER = (ast.Compare, ast.UnaryOp)  # operands of `and`/`or` that may compare what an earlier one checked
 # What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
 _TYPE_ATTRIBUTES = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
 _REPR = ord("r")
@@ -187,6 +189,8 @@ class ExpressionEvaluation:
             taint = _join(taint, right)
             if parts is not None:
                 parts.append(right)
+            if left_taint or right:
+                numbers.binop(self, node, left_taint, right)
         if parts is not None:
             taint = framing.binop(self, node, left_taint, parts, taint)
         if taint:
@@ -215,10 +219,23 @@ class ExpressionEvaluation:
         return taint
 
     def _boolop(self, node: ast.BoolOp) -> frozenset:
+        """`a or b` evaluates `b` only where `a` failed (`and`: held): a comparison after a check sees what the
+        check proved (`not math.isfinite(x) or x > LIMIT`)."""
         taint = EMPTY
-        for value in node.values:
+        env = narrowed = checked = None
+        values = node.values
+        for index, value in enumerate(values):
+            if index and type(value) in _CHECKED_AFTER and self.env is not None:
+                proved = self.guard(values[index - 1])[0 if type(node.op) is ast.And else 1]
+                if proved:
+                    if narrowed is None:
+                        env, checked = self.env, set(self.checked)
+                        narrowed = self.env = dict(env)
+                    self.apply_clean(proved)
             taint = _join(taint, self.ev(value))
-        return taint
+        if narrowed is not None:  # what the operands proved holds inside the expression only
+            self.env, self.checked = env, checked
+        return numbers.defaulted(node, taint)
 
     def _compare(self, node: ast.Compare) -> frozenset:
         left = self.ev(node.left)
@@ -226,9 +243,11 @@ class ExpressionEvaluation:
             right = self.ev(node.comparators[0])
             if (left or right) and type(node.ops[0]) in _EQUALITY:
                 sink_events.comparison(self, node, left, right)
+            elif left or right:
+                numbers.ordering(self, node, [left, right])
         else:
-            for comparator in node.comparators:
-                self.ev(comparator)
+            operands = [left, *(self.ev(comparator) for comparator in node.comparators)]
+            numbers.ordering(self, node, operands)
         return EMPTY  # a boolean carries no text
 
     def _unary(self, node: ast.UnaryOp) -> frozenset:

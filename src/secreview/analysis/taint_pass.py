@@ -35,6 +35,7 @@ class FunctionPass(Protocol):
     parts: dict[str, set[str]]
     part_keys: set[str]
     defs: Defs
+    current: ast.AST | None  # the statement being run
     sinks: list[SinkEvent]
     resolved: set[str]
     texts: set[str]

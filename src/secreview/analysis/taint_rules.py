@@ -315,6 +315,43 @@ _RULES = (
          'd = zlib.decompressobj()\nbody = d.decompress(request.get_data(), MAX_SIZE)\nif d.unconsumed_tail:\n'
          '    abort(413)',
          "Decompress with a decompressobj() and pass max_length; reject the input when unconsumed_tail is left."),
+    _Doc("divisor", "division-by-untrusted-value", "Division by a number taken from input without a zero check",
+         "369", Severity.LOW,
+         "A sender who passes 0 raises ZeroDivisionError: the request fails with a 500 error, and a worker or "
+         "loop that does not catch it stops, a denial of service.",
+         'page_size = int(request.args["size"])\npages = math.ceil(total / page_size)',
+         'page_size = int(request.args["size"])\nif page_size < 1:\n    abort(400)\npages = math.ceil(total / page_size)',
+         "Reject zero (and out-of-range values) before dividing: if n < 1: abort(400); or use max(1, n).",
+         origin="Follows numbers converted from input (`int()`, `float()`, `Decimal()` of request data, "
+                "directly or in a helper of the project). Evidence needed: a path from the conversion to the "
+                "divisor of `/`, `//`, `%`, `divmod` or `math.fmod` with no check on the way that excludes zero "
+                "(`if n < 1: abort(400)`, `if not n: return`, `max(1, n)`, `n or 1`) and no handler of "
+                "ZeroDivisionError around the division. Command-line arguments and the environment are the "
+                "operator's and do not count"),
+    _Doc("size", "allocation-size-from-input", "Size or count taken from input without an upper bound", "789",
+         Severity.MEDIUM,
+         "The sender chooses how much memory is allocated or how often a loop runs: one request for "
+         "`size=10**10` exhausts the worker's memory or CPU, and every other request with it.",
+         'count = int(request.args["count"])\npayload = b"\\0" * count',
+         'count = min(int(request.args["count"]), MAX_COUNT)\npayload = b"\\0" * count',
+         "Bound it first: n = min(n, LIMIT), or if n > LIMIT: abort(400).",
+         origin="Follows numbers converted with `int()` from input, directly or in a helper of the project. "
+                "Evidence needed: a path from the conversion to a size or count (`bytearray(n)`, `bytes(n)`, "
+                "`os.urandom(n)`, `b\"x\" * n`, `[0] * n`, `numpy.zeros(n)`, `itertools.repeat(x, n)`) "
+                "with no upper bound on the way (`if n > LIMIT: abort(400)`, "
+                "`min(n, LIMIT)`). Command-line arguments and the environment are the operator's"),
+    _Doc("nan", "float-input-nan-unchecked", "Float from input range-checked without rejecting NaN or infinity",
+         "1339", Severity.LOW,
+         "`float()` accepts \"nan\" and \"inf\". Every ordering comparison with NaN is False, so a check written "
+         "\"reject if too large\" lets NaN through to the sums and balances after it; infinity passes lower bounds.",
+         'amount = float(request.form["amount"])\nif amount > account.limit:\n    abort(400)',
+         'amount = float(request.form["amount"])\nif not math.isfinite(amount) or not 0 < amount <= account.limit:\n'
+         '    abort(400)',
+         "Reject non-finite values before the range check: if not math.isfinite(value): abort(400); or parse "
+         "with decimal.Decimal and check is_finite().",
+         origin="Follows floats converted with `float()` from input, directly or in a helper of the project. "
+                "Evidence needed: a path from the conversion to an ordering comparison (`<`, `<=`, `>`, `>=`) "
+                "with no `math.isfinite`/`math.isnan`/`math.isinf` check or `x != x` before it on that path"),
     _Doc("regex", "taint-regex-injection", "Untrusted data is compiled as a regular expression", "1333",
          Severity.MEDIUM,
          "A crafted pattern backtracks for exponential time and blocks the worker (ReDoS), or matches too much.",
@@ -345,6 +382,8 @@ _TARGETS = {
     "weak_hash": "a credential, a cookie or a check of the client's credential",
     "weak_hash_key": "the data of MD5 or SHA-1 (a home-made MAC)",
     "decompress": "a decompression without a size bound",
+    "divisor": "a divisor", "size": "a size to allocate or a count of repetitions",
+    "nan": "an ordering comparison (a range check)",
 }
 
 

@@ -63,6 +63,8 @@ class ModuleState:
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
+        self.catching = 0  # enclosing `try` statements whose handlers catch ZeroDivisionError
+        self.range_checks: set[int] = set()  # statements whose float range check is a sink already (numbers)
         self._globals: frozenset[str] | None = None
         self.cleared: set[tuple[int, str]] = set()  # (line, sink class) proven safe: see ModuleSummary.cleared
         self.unsafe: set[tuple[int, str]] = set()  # ... and not proven by some evaluation (a loop's next run)

@@ -19,7 +19,6 @@ from secreview.rules import (  # noqa: F401 - imported to register their rules
     access_control_secrets,
     access_control_tls,
     calculation,
-    calculation_float,
     comparison,
     control_flow,
     exceptions,

@@ -40,3 +40,38 @@ def opacity():
     # ok: float-input-nan-unchecked
     value = float(request.args.get("opacity", "1"))
     return {"opacity": value}
+
+
+def parse_rate(text):
+    """The shared parser of the pricing views: a float, finite or not."""
+    return float(text)
+
+
+@app.route("/discount")
+def discount():
+    rate = parse_rate(request.args["rate"])
+    # ruleid: float-input-nan-unchecked
+    if rate < 0 or rate > 0.5:
+        abort(400)
+    return {"rate": rate}
+
+
+@app.route("/discount-checked")
+def discount_checked():
+    rate = parse_rate(request.args["rate"])
+    if math.isnan(rate) or math.isinf(rate):
+        abort(400)
+    # ok: float-input-nan-unchecked
+    if rate < 0 or rate > 0.5:
+        abort(400)
+    return {"rate": rate}
+
+
+@app.route("/pages")
+def pages():
+    # An int is never NaN: only float() makes the check unsafe.
+    count = int(request.args["count"])
+    # ok: float-input-nan-unchecked
+    if count > 100:
+        abort(400)
+    return {"count": count}

@@ -12,7 +12,8 @@ def split_bill(total):
 
 
 def bucket(value):
-    # ruleid: division-by-untrusted-value
+    # The operator chooses a command line: a 0 they type crashes only their own run.
+    # ok: division-by-untrusted-value
     return value % int(sys.argv[1])
 
 
