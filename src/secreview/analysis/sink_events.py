@@ -173,7 +173,11 @@ def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
 
     `*parts` does only from its own position on; `**values` only for a sink that names its
     keywords: `format_html(msg, **values)` passes the values to be escaped, not the format.
+    Never for a credential parameter: `**options` holds many entries (a region beside the key), and
+    a literal is a hard-coded credential only if it is the one that fills the parameter.
     """
+    if sink.kind in _CREDENTIAL_KINDS:
+        return False
     if sink.keywords and any(kw.arg is None for kw in node.keywords):
         return True
     last = max(sink.args, default=-1)
