@@ -30,12 +30,13 @@ if TYPE_CHECKING:
     from secreview.analysis.taint_pass import FunctionPass
 
 DIVISOR = frozenset({"divisor"})
-SIZE = frozenset({"size"})
+SIZE = frozenset({"size", "loop"})  # what an upper bound clears: an allocation and a loop's count alike
 FINITE = frozenset({"nan"})
 _TEXT_SINKS = frozenset(SINK_KINDS) - frozenset(NUMBER_SINK_KINDS)
 _DIVISION = SinkSpec(kind="divisor", label="a divisor")
 _REPETITION = SinkSpec(kind="size", label="the count of a repeated sequence")
 _RANGE_CHECK = SinkSpec(kind="nan", label="a range check, which NaN passes")
+_LOOP = SinkSpec(kind="loop", label="the count of a loop (`range`)")
 _ORDERINGS = (ast.Lt, ast.LtE, ast.Gt, ast.GtE)
 # Checks that see NaN or infinity: true (`isfinite`) or false (`isnan`, `isinf`) for a finite value.
 _FINITE_WHEN_TRUE = frozenset({"math.isfinite", "numpy.isfinite", "cmath.isfinite"})
@@ -97,9 +98,7 @@ def binop(fn: FunctionPass, node: ast.BinOp, left: frozenset, right: frozenset) 
     """A division by, or a sequence repeated by, a number from input."""
     op = type(node.op)
     if op is ast.Div or op is ast.FloorDiv or op is ast.Mod:
-        if right and not fn.mod.catching and _live(right, "divisor", op is not ast.Mod) \
-                and not (op is ast.Mod and _formatting(node, left)):
-            sink_events.record(fn, _DIVISION, right, node, short(node))
+        _division(fn, node, op, node.left, left, right)
     elif op is ast.Mult:
         if right and _sequence(node.left):
             count = right
@@ -109,6 +108,28 @@ def binop(fn: FunctionPass, node: ast.BinOp, left: frozenset, right: frozenset) 
             return
         if _live(count, "size", True):
             sink_events.record(fn, _REPETITION, count, node, short(node))
+
+
+def augmented(fn: FunctionPass, node: ast.AugAssign, right: frozenset) -> None:
+    """`total /= n`, `x //= n`, `x %= n`: the same division as `total = total / n`."""
+    op = type(node.op)
+    if op is ast.Div or op is ast.FloorDiv or op is ast.Mod:
+        _division(fn, node, op, node.target, fn.ev(node.target) if op is ast.Mod else EMPTY, right)
+
+
+def _division(fn: FunctionPass, node: ast.AST, op: type, dividend: ast.expr, left: frozenset,
+              right: frozenset) -> None:
+    if right and not fn.mod.catching and _live(right, "divisor", op is not ast.Mod) \
+            and not (op is ast.Mod and _formatting(dividend, node, left)):
+        sink_events.record(fn, _DIVISION, right, node, short(node))
+
+
+def loop_count(fn: FunctionPass, node: ast.Call, args: list[frozenset]) -> None:
+    """`range(n)`, `range(start, stop)` with a bound from input: the loop runs as often as the sender says
+    (rule loop-bound-from-input, CWE-834). The step is not a count: with fixed bounds it only shortens it."""
+    count = args[0] if len(args) < 2 else args[0] | args[1]
+    if count and _live(count, "loop", True):
+        sink_events.record(fn, _LOOP, count, node, short(node))
 
 
 def ordering(fn: FunctionPass, node: ast.Compare, operands: list[frozenset]) -> None:
@@ -148,13 +169,12 @@ def _live(taint: frozenset, kind: str, params: bool) -> bool:
     return False
 
 
-def _formatting(node: ast.BinOp, left: frozenset) -> bool:
+def _formatting(operand: ast.expr, node: ast.AST, left: frozenset) -> bool:
     """`"%s" % x`, `_("... %s") % x`, `msg % args`: printf-style formatting, not a modulo. Precision first: a
     `%` is arithmetic only when its left side is evidently a number (a numeric literal, a number from
     input, arithmetic, a call of a numeric builtin, or a name that does not read as text)."""
-    if type(node.right) in (ast.Tuple, ast.Dict):
+    if type(node.value if type(node) is ast.AugAssign else node.right) in (ast.Tuple, ast.Dict):  # type: ignore[attr-defined]
         return True
-    operand = node.left
     kind = type(operand)
     if kind is ast.Constant:
         return not isinstance(operand.value, (int, float))  # type: ignore[attr-defined]

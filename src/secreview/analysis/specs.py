@@ -72,10 +72,11 @@ HASH_SINK_KINDS = ("weak_hash", "weak_hash_key")
 # literal written in the code that reaches one is a hard-coded credential (analysis.credentials).
 CREDENTIAL_SINK_KINDS = ("credential_password", "credential_key", "credential_token")
 # Numbers converted from input (`int(request.args["size"])`): a divisor that may be zero (CWE-369), a size or
-# count with no upper bound (CWE-789/770), a float that may be NaN or infinity in a range check (CWE-1339).
+# count with no upper bound (CWE-789/770), the count of a loop with no upper bound (`range(n)`, CWE-834), a
+# float that may be NaN or infinity in a range check (CWE-1339).
 # Data from outside reaches these only once a conversion marked it a number (`NUMBER`, see `neutralised`):
 # text cannot divide or size anything, and a conversion turns it into a value that reaches nothing else.
-NUMBER_SINK_KINDS = ("divisor", "size", "nan")
+NUMBER_SINK_KINDS = ("divisor", "size", "loop", "nan")
 SINK_KINDS = (UNTRUSTED_SINK_KINDS + SECRET_SINK_KINDS + RANDOM_SINK_KINDS + PASSWORD_SINK_KINDS + HASH_SINK_KINDS
               + CREDENTIAL_SINK_KINDS + NUMBER_SINK_KINDS)
 # A kind is the set of sink classes its values reach: every atom starts cut for all the others, so
@@ -150,7 +151,7 @@ _SOURCE_KEYS = {
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
     "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
-    "into_argument": _BOOL, "unless_false": _STR,
+    "into_argument": _BOOL, "unless_false": _STR, "numbers": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -221,6 +222,9 @@ def validate(name: str, data: dict) -> None:
         unknown = [k for k in source.get("not_for", ()) if k not in SINK_KINDS]
         if unknown:
             raise SpecError(f"{where}: unknown sink kinds in not_for: {', '.join(unknown)}")
+        unknown = sorted(set(source.get("numbers", ())) - _NUMBERS)
+        if unknown:
+            raise SpecError(f"{where}: numbers must name number sink kinds, not {', '.join(unknown)}")
     for index, sink in enumerate(data.get("sink", ())):
         where = f"{name}: sink #{index + 1}"
         _check_table(where, sink, _SINK_KEYS, ("kind",))
@@ -314,6 +318,9 @@ class SourceSpec:
     unless_given_data: bool = False
     into_argument: bool = False  # the call makes its first argument a value of its kind (`random.shuffle(items)`)
     unless_false: str = ""  # no source when this keyword is the constant False (`md5(data, usedforsecurity=False)`)
+    # A parsed body whose values may already be numbers (JSON: `request.get_json()["n"]` is an int when
+    # the client sent one): the number sink classes they reach with no conversion (their atoms carry NUMBER).
+    numbers: frozenset[str] = frozenset()
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -476,13 +483,20 @@ def _source(entry: dict) -> SourceSpec:
         injected_defaults=fs("injected_defaults"),
         # The operator does not crash or exhaust their own tool: a number they type is theirs to choose.
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")] | (
-            _NUMBERS if entry.get("operator", False) else frozenset()), kind=entry.get("kind", "untrusted"),
+            _NUMBERS if entry.get("operator", False) else _already_numbers(fs("numbers"))),
+        kind=entry.get("kind", "untrusted"), numbers=fs("numbers"),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
         into_argument=entry.get("into_argument", False), unless_false=entry.get("unless_false", ""),
         secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
+
+
+def _already_numbers(reaches: frozenset[str]) -> frozenset[str]:
+    """The first cuts of a source whose values may be numbers already (`numbers`): marked a number, cut
+    for the number sinks it does not reach; nothing for a source of text."""
+    return (_NUMBERS - reaches) | {NUMBER} if reaches else frozenset()
 
 
 def _sink(entry: dict) -> SinkSpec:

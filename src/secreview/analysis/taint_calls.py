@@ -200,6 +200,8 @@ class CallMatching:
             return cut(everything, cuts)
         if qual == "max" or qual == "min":
             return numbers.extremum(self, node, qual, args)
+        if qual == "range" and args:
+            numbers.loop_count(self, node, args)
         if method in _LOOKUPS and qual is None:
             # d.get(key, default): a value of the mapping or the default, never the key
             if receiver and len(receiver) == 1 and mod.secret_keys:  # `request.META.get("HTTP_AUTHORIZATION")`

@@ -340,6 +340,20 @@ _RULES = (
                 "`os.urandom(n)`, `b\"x\" * n`, `[0] * n`, `numpy.zeros(n)`, `itertools.repeat(x, n)`) "
                 "with no upper bound on the way (`if n > LIMIT: abort(400)`, "
                 "`min(n, LIMIT)`). Command-line arguments and the environment are the operator's"),
+    _Doc("loop", "loop-bound-from-input", "Loop count taken from the request without a limit", "834",
+         Severity.MEDIUM,
+         "One request with `n=10**9` keeps a worker busy (and often allocating) for minutes; a handful of such "
+         "requests take the service down.",
+         'codes = [secrets.token_hex(4) for _ in range(int(request.args["count"]))]',
+         'count = min(int(request.args["count"]), 100)\ncodes = [secrets.token_hex(4) for _ in range(count)]',
+         "Cap the count before looping: n = min(int(request.args['n']), 100), or reject values above the "
+         "limit with 400.",
+         origin="Follows numbers from input: converted with `int()` (directly or in a helper of the project), "
+                "JSON numbers, and parameters the framework converts (FastAPI `n: int`, Flask `<int:n>`, "
+                "`request.args.get(\"n\", type=int)`). Evidence needed: a path from the number to a bound of "
+                "`range()` (a `for` loop or a comprehension) with no upper bound on the way (`if n > LIMIT: "
+                "abort(400)`, `min(n, LIMIT)`, `Query(le=LIMIT)`, `<int(max=LIMIT):n>`). Command-line arguments "
+                "and the environment are the operator's and do not count"),
     _Doc("nan", "float-input-nan-unchecked", "Float from input range-checked without rejecting NaN or infinity",
          "1339", Severity.LOW,
          "`float()` accepts \"nan\" and \"inf\". Every ordering comparison with NaN is False, so a check written "
@@ -382,7 +396,7 @@ _TARGETS = {
     "weak_hash": "a credential, a cookie or a check of the client's credential",
     "weak_hash_key": "the data of MD5 or SHA-1 (a home-made MAC)",
     "decompress": "a decompression without a size bound",
-    "divisor": "a divisor", "size": "a size to allocate or a count of repetitions",
+    "divisor": "a divisor", "size": "a size to allocate or a count of repetitions", "loop": "the count of a loop",
     "nan": "an ordering comparison (a range check)",
 }
 

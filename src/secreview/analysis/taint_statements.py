@@ -16,6 +16,7 @@ from secreview.analysis import (
     flags,
     folding,
     guards,
+    numbers,
     restores,
     sink_events,
     views,
@@ -69,6 +70,8 @@ class StatementTransfer:
     def _aug_assign(self, stmt: ast.AugAssign) -> None:
         taint = self.ev(stmt.value)
         target = stmt.target
+        if taint:
+            numbers.augmented(self, stmt, taint)
         key = self.key(target)
         if key is not None:
             self.env[key] = _join(self.load_key(key), taint)

@@ -9,13 +9,10 @@ from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     body_statements,
-    bound_sides,
-    enclosing_def,
     in_tests,
     mention_gate,
     name_of,
     same_expression,
-    untrusted_expression,
     walk_body,
     walk_nodes,
 )
@@ -60,7 +57,6 @@ def _decision_text(test: ast.expr) -> str:
 
 _MENTIONS_FILE_CHECKS = mention_gate("access", "exists", "isfile", "isdir")
 _MENTIONS_REDIRECT = mention_gate("edirect")
-_MENTIONS_INPUT = mention_gate("request", "argv", "input(", "environ", "getenv")
 
 
 @rule(
@@ -413,68 +409,6 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
             if earlier:
                 ctx.report(stmt, f"`{value}` is validated on line {earlier[-1]} and only then transformed by "
                            f"{ctx.call_name(stmt)}(); the check did not see the value the code uses.")
-
-
-# -- loops sized by the client -----------------------------------------------------------
-
-
-@rule(
-    id="loop-bound-from-input",
-    tests=False,
-    name="Loop count taken from the request without a limit",
-    cwe="834",
-    severity=Severity.MEDIUM,
-    confidence=Confidence.MEDIUM,
-    nodes=(ast.For, ast.AsyncFor, ast.comprehension),
-    fix="Cap the count before looping: n = min(int(request.args['n']), 100), or reject values above the "
-    "limit with 400.",
-)
-def loop_bound_from_input(node: ast.For | ast.AsyncFor | ast.comprehension, ctx: Context) -> None:
-    """
-    ## What it does
-    Finds `for ... in range(n)` (loops and comprehensions) where `n` is
-    converted from request data, argv or `input()` — directly or through a
-    name — and nothing in the function compares it with a limit or passes
-    it through `min()`.
-
-    ## Why is this bad
-    One request with `n=10**9` keeps a worker busy (and often allocating)
-    for minutes; a handful of such requests take the service down
-    (CWE-834).
-
-    ## Example
-    ```python
-    codes = [secrets.token_hex(4) for _ in range(int(request.args["count"]))]
-    ```
-
-    ## Use instead
-    ```python
-    count = min(int(request.args["count"]), 100)
-    codes = [secrets.token_hex(4) for _ in range(count)]
-    ```
-    """
-    if not _MENTIONS_INPUT(ctx):
-        return
-    iterator = node.iter
-    if not (isinstance(iterator, ast.Call) and ctx.call_name(iterator) == "range" and iterator.args):
-        return
-    bound = iterator.args[1] if len(iterator.args) > 1 else iterator.args[0]
-    origin: str | None = None
-    if isinstance(bound, ast.Call) and ctx.call_name(bound) == "int":
-        origin = untrusted_expression(ctx, bound)
-    elif isinstance(bound, ast.Name):
-        value = ctx.assigned_value(bound)
-        if isinstance(value, ast.Call) and ctx.call_name(value) == "int":
-            origin = untrusted_expression(ctx, value)
-            function = enclosing_def(ctx)
-            tests = [s.test for s in walk_body(function) if isinstance(s, (ast.If, ast.While, ast.IfExp, ast.Assert))] \
-                if function is not None else []
-            if origin is not None and any(bound_sides(t, bound.id) for t in tests):
-                return
-    if origin is None or in_tests(ctx):
-        return
-    ctx.report(node if not isinstance(node, ast.comprehension) else iterator,
-               f"the loop runs as many times as {origin} says, with no upper limit.")
 
 
 # -- return in finally --------------------------------------------------------------------

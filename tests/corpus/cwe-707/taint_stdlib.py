@@ -45,6 +45,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         length = int(self.headers["Content-Length"])
+        # ruleid: allocation-size-from-input
         body = self.rfile.read(length).decode()
         # ruleid: taint-code-injection
         exec(body)
