@@ -258,8 +258,8 @@ def test_shipped_specs_load_and_cover_every_sink_class() -> None:
     kinds |= {s.kind for found in specs.subscript_stores.values() for s in found}
     # `==` is an operator, not a call a spec can name: the pass records it itself (sink_events.comparison);
     # so is HTML built by string formatting, which the constant text identifies (analysis.framing), and a
-    # range check of a float (`<`, `>`: analysis.numbers).
-    assert kinds | {"secret_compare", "markup", "nan"} == set(spec_module.SINK_KINDS)
+    # range check of a float (`<`, `>`) and the bound of `range()`, a loop's count (analysis.numbers).
+    assert kinds | {"secret_compare", "markup", "nan", "loop"} == set(spec_module.SINK_KINDS)
     assert "os.system" in specs.sink_calls  # reused from the pattern rules' SHELL_CALLS
     assert {"flask.toml", "django.toml", "fastapi.toml", "aiohttp.toml", "tornado.toml", "webob.toml",
             "stdlib.toml"} <= set(specs.files)

@@ -27,6 +27,7 @@ from secreview.analysis.summaries import EMPTY
 from secreview.analysis.values import cut, short
 
 if TYPE_CHECKING:
+    from secreview.analysis.names import NameModel
     from secreview.analysis.taint_pass import FunctionPass
 
 DIVISOR = frozenset({"divisor"})
@@ -193,6 +194,89 @@ def _sequence(node: ast.expr) -> bool:
     """A literal sequence that `*` repeats: `b"x"`, `"-"`, `[0]`, `(None,)`."""
     kind = type(node)
     return kind in _SEQUENCES or kind is ast.Constant and isinstance(node.value, (str, bytes))  # type: ignore[attr-defined]
+
+
+# -- numbers the framework converted ------------------------------------------------------
+
+INTEGER = frozenset({"divisor", "size", "loop"})  # what `int(x)` reaches ([[converter]] in the specs)
+FLOAT = frozenset({"divisor", "nan"})
+_DECLARED = {"int": INTEGER, "float": FLOAT, "pydantic.PositiveInt": INTEGER - DIVISOR,
+             "pydantic.NonNegativeInt": INTEGER, "pydantic.PositiveFloat": FLOAT - DIVISOR,
+             "pydantic.NonNegativeFloat": FLOAT, "pydantic.conint": INTEGER, "pydantic.confloat": FLOAT}
+# Calls that declare a parameter's or a field's constraints, which FastAPI and pydantic check before the
+# code runs (`n: int = Query(gt=0, le=100)`, `Annotated[int, Path(ge=1)]`, `count: int = Field(le=50)`).
+_CONSTRAINTS = frozenset({"Query", "Path", "Body", "Form", "Header", "Cookie", "Field", "conint", "confloat"})
+
+
+def declared(names: NameModel, annotation: ast.expr | None, default: ast.expr | None) -> frozenset[str] | None:
+    """The number sinks a value declared `n: int` (a FastAPI parameter, a pydantic field) reaches once the
+    framework converted it: any int may be zero or huge, a float NaN; its declared constraints (`gt=0`,
+    `le=100`, `PositiveInt`) are checks like `if n < 1: abort(400)`. None: not a number."""
+    if annotation is None:
+        return None
+    constraints = [default] if type(default) is ast.Call else []
+    if type(annotation) is ast.Subscript and (names.qualname(annotation.value) or "").endswith("Annotated") \
+            and type(annotation.slice) is ast.Tuple:  # `Annotated[int, Query(le=100)]`
+        annotation, *metadata = annotation.slice.elts
+        constraints += [m for m in metadata if type(m) is ast.Call]
+    if type(annotation) is ast.Call:  # `conint(gt=0)`
+        constraints.append(annotation)
+        annotation = annotation.func
+    reaches = _DECLARED.get(names.qualname(annotation) or "") if type(annotation) in (ast.Name, ast.Attribute) else None
+    if reaches is None:
+        return None
+    for call in constraints:
+        func = call.func
+        name = func.attr if type(func) is ast.Attribute else func.id if type(func) is ast.Name else ""  # type: ignore[attr-defined]
+        if name not in _CONSTRAINTS:
+            return None  # `Depends(count_items)`: injected, not request data
+        reaches = _bounded(names, reaches, {kw.arg: kw.value for kw in call.keywords if kw.arg}, "gt", "ge", "lt", "le")
+    return reaches
+
+
+def converter_bounds(names: NameModel, converter: str, arguments: str) -> frozenset[str]:
+    """A Flask route variable `<int:n>` (Werkzeug: digits only, so never negative; `min=`, `max=` bound it)
+    or `<float:x>` (digits, a point, digits: never NaN, but 0.0)."""
+    reaches = INTEGER if converter == "int" else DIVISOR
+    if arguments:
+        try:
+            call = ast.parse(f"f({arguments})", mode="eval").body
+        except SyntaxError:
+            return reaches
+        reaches = _bounded(names, reaches, {kw.arg: kw.value for kw in call.keywords if kw.arg}, "", "min", "", "max")  # type: ignore[attr-defined]
+    return reaches
+
+
+def _bounded(names: NameModel, reaches: frozenset[str], given: dict, above: str, at_least: str, below: str,
+             at_most: str) -> frozenset[str]:
+    """`reaches` less what the constraints keywords `given` exclude: zero (a positive lower bound) and
+    huge values (an upper bound); a bound either way also rejects NaN, which fails every comparison."""
+    if not given:
+        return reaches
+    low = given.get(above) if above in given else given.get(at_least)
+    low_value = names.constant_value(low) if low is not None else None
+    if isinstance(low_value, (int, float)) and (low_value > 0 or above in given and low_value >= 0):
+        reaches = reaches - DIVISOR
+    if (below and below in given) or at_most in given:
+        reaches = reaches - SIZE
+    if any(key in given for key in (above, at_least, below, at_most) if key):
+        reaches = reaches - FINITE
+    return reaches
+
+
+def field(taint: frozenset, reaches: frozenset[str]) -> frozenset:
+    """`order.quantity` of a request model whose field is declared `quantity: int`: the number the framework
+    converted (only the request's own atoms: a helper's model parameter is often built by the code)."""
+    return converted(frozenset(a for a in taint if a[0] == "s"), reaches) if reaches and taint else EMPTY
+
+
+def typed_lookup(fn: FunctionPass, node: ast.Call) -> frozenset[str] | None:
+    """`request.args.get("n", type=int)`: Werkzeug converts the value (the default when it does not parse)."""
+    for keyword in node.keywords:
+        if keyword.arg == "type":
+            qual = fn.resolve(keyword.value)
+            return fn.mod.specs.number_calls.get(qual) if qual is not None else None
+    return None
 
 
 # -- guards --------------------------------------------------------------------------------

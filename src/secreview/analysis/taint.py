@@ -35,6 +35,7 @@ from secreview.analysis import (
     control,
     credentials,
     flags,
+    numbers,
     steps,
 )
 from secreview.analysis.declared_secrets import declarations
@@ -52,7 +53,7 @@ from secreview.review import suppress
 
 _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
-_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
+_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 _PATH = frozenset({"path"})
 
 
@@ -63,7 +64,7 @@ class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current", "partials", "checked", "flag_facts")
+                 "texts", "defs", "current", "partials", "checked", "flag_facts", "numbered")
 
     def __init__(self, mod: ModuleState, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -91,7 +92,8 @@ class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
         self.resolved: set[str] = set()  # names holding a resolved (canonical) path
         self.receivers: set[str] = set()  # extra request-object names (annotated parameters)
         self.path_safe: set[str] = set()  # route variables whose converter admits no "/"
-        self.safe_fields: dict[str, frozenset[str]] = {}  # parameter -> its model's numeric fields
+        self.safe_fields: dict[str, dict[str, frozenset[str]]] = {}  # parameter -> its model's numeric fields
+        self.numbered: dict[str, frozenset[str]] = {}  # parameters the framework converted -> the number sinks
         self.self_name = ""
         self.nested: list[tuple[ast.AST, str]] = []
         # What each bare name means here (`binding`, `resolve`), asked again and again for
@@ -240,20 +242,29 @@ def _source_params(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDe
         spec, call = match
         if spec.returns_html:
             fn.html_view = True
-        safe = set()
+        converted: dict[str, frozenset[str]] = {}  # route variables the framework made numbers -> their sinks
         slashless = set()
         if spec.safe_converters and call is not None and call.args and isinstance(call.args[0], ast.Constant) \
                 and isinstance(call.args[0].value, str):
             variables = _FLASK_PARAM.findall(call.args[0].value)
-            safe = {name for conv, name in variables if conv in spec.safe_converters}
-            slashless = {name for conv, name in variables if conv in spec.slashless_converters}
+            converted = {name: numbers.converter_bounds(mod.names, conv, arguments) if conv in ("int", "float") else EMPTY
+                         for conv, arguments, name in variables if conv in spec.safe_converters}
+            slashless = {name for conv, _, name in variables if conv in spec.slashless_converters}
         defaults = _defaults(node.args)
         for param in data_params:
             annotation = _annotation_name(mod, param.annotation)
             default = defaults.get(param.arg)
             injected = default is not None and isinstance(default, ast.Call) and \
                 (mod.names.qualname(default.func) or "") in spec.injected_defaults
-            if param.arg in safe or annotation in spec.safe_annotations or injected or param.arg in fn.receivers:
+            if injected or param.arg in fn.receivers:
+                continue
+            reaches = converted.get(param.arg)
+            if reaches is None and spec.safe_annotations and param.annotation is not None:
+                reaches = numbers.declared(mod.names, param.annotation, default)  # `n: int = Query(le=100)`
+            if reaches is not None or annotation in spec.safe_annotations:
+                if reaches:  # a number the framework converted: no text, but the sender's number
+                    found[param.arg] = spec
+                    fn.numbered[param.arg] = reaches
                 continue
             found[param.arg] = spec
             if param.arg in slashless:
@@ -298,9 +309,12 @@ def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
 
 def _class_sources(mod: ModuleState, node: ast.ClassDef, qual: str) -> None:
     bases = tuple(b for b in (mod.names.qualname(base) for base in node.bases) if b)
-    numeric = frozenset(stmt.target.id for stmt in node.body
-                        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
-                        and _annotation_name(mod, stmt.annotation) in _NUMERIC_TYPES)
+    numeric = {}  # field -> the number sinks its converted value reaches (none: a bool, a UUID, a date)
+    for stmt in node.body:
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            reaches = numbers.declared(mod.names, stmt.annotation, stmt.value)  # `count: int = Field(le=50)`
+            if reaches is not None or _annotation_name(mod, stmt.annotation) in _NUMERIC_TYPES:
+                numeric[stmt.target.id] = reaches or EMPTY
     if numeric:
         mod.numeric_fields[qual] = numeric
     unset = configured_templates.unset_attributes(node)
@@ -337,6 +351,8 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
         spec = sources.get(param.arg)
         if spec is not None:
             taint = mod.new_source(param, spec, param.arg)
+            if param.arg in fn.numbered:
+                taint = numbers.converted(taint, fn.numbered[param.arg])
             if param.arg in guessed:  # a helper's parameter if the project calls it: its callers' value too
                 view_sources.append(len(mod.sources) - 1)
                 taint = taint | cut(_param_atom(index), spec.not_for - SECRET_SINKS)

@@ -163,7 +163,8 @@ class CallMatching:
                 and not (known.source.unless_false and self._said_false(node, known.source.unless_false)):
             if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
                 self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
-            return self._into_argument(node, known.source, self._call_source(node, func, receiver, known.source))
+            return self._into_argument(node, known.source,
+                                       self._typed(node, self._call_source(node, func, receiver, known.source)))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:  # `request.build_absolute_uri(location)` holds `location` too
@@ -206,6 +207,7 @@ class CallMatching:
             # d.get(key, default): a value of the mapping or the default, never the key
             if receiver and len(receiver) == 1 and mod.secret_keys:  # `request.META.get("HTTP_AUTHORIZATION")`
                 receiver = mod.widen_source(func.value, node, receiver)  # type: ignore[union-attr]
+            receiver = self._typed(node, receiver)
             return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
         if everything and (method in mod.specs.into_receiver_methods or qual in mod.specs.into_receiver_calls):
@@ -285,7 +287,7 @@ class CallMatching:
         mod = self.mod
         if known.source is not None and not (known.source.unless_false
                                              and self._said_false(node, known.source.unless_false)):
-            return self._into_argument(node, known.source, mod.new_source(node, known.source))
+            return self._into_argument(node, known.source, self._typed(node, mod.new_source(node, known.source)))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:
@@ -363,6 +365,14 @@ class CallMatching:
         if receiver and spec.kind != "filename" and type(func) is ast.Attribute:  # `Path(root).iterdir()` lists
             return self.mod.widen_source(func.value, node, receiver)  # files whatever root is  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
+
+    def _typed(self, node: ast.Call, taint: frozenset) -> frozenset:
+        """`request.args.get("n", type=int)`: the value Werkzeug converted (or the default), a number."""
+        if node.keywords and taint:
+            converts = numbers.typed_lookup(self, node)
+            if converts is not None:
+                return numbers.converted(taint, converts)
+        return taint
 
     def _foreign(self, receiver: ast.expr, spec: SourceSpec) -> bool:
         """The receiver is an import of another framework's object (`from flask import request` in a

@@ -108,8 +108,8 @@ class ExpressionEvaluation:
         if type(value) is ast.Name:
             name = value.id
             safe = self.safe_fields.get(name)
-            if safe is not None and attr in safe:
-                return EMPTY  # a field the model declares as a number (validated on the way in)
+            if safe is not None and attr in safe:  # a field the model declares as a number (validated on the way in)
+                return numbers.field(self.load_key(name), safe[attr])
             key = f"{name}.{attr}"
             found = self.env.get(key)
             if found is not None:

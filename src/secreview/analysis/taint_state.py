@@ -79,7 +79,8 @@ class ModuleState:
         self.static_methods: set[str] = set()
         self.static_names: set[str] = set()  # their method names
         self.class_sources: dict[str, list[SourceSpec]] = {}
-        self.numeric_fields: dict[str, frozenset[str]] = {}  # model class -> fields annotated int/float/bool
+        # model class -> its fields annotated int/float/bool -> the number sinks each reaches (numbers.declared)
+        self.numeric_fields: dict[str, dict[str, frozenset[str]]] = {}
         # class -> attributes its body leaves `None` for configuration (see configured_templates)
         self.unset_attributes: dict[str, frozenset[str]] = {}
         # class -> library objects its __init__ stores on self (`self.tn = telnetlib.Telnet(host)`)

@@ -41,8 +41,8 @@ async def create_job(job: Job):
     # ruleid: taint-command-injection
     subprocess.run(f"schedule {job.name}", shell=True)
     # ok: taint-command-injection
-    # ruleid: command-injection-shell
-    subprocess.run(f"schedule --retries {job.retries}", shell=True)
+    # ok: command-injection-shell
+    subprocess.run(f"schedule --retries {job.retries}", shell=True)  # the only data is an int pydantic converted
 
 
 @app.post("/hook")
