@@ -14,7 +14,7 @@ from typing import Any
 from secreview.analysis import credentials
 from secreview.analysis.flow_paths import TaintFlow
 from secreview.analysis.flows import Project
-from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, UNRESOLVED, load
+from secreview.analysis.specs import CREDENTIAL_SINK_KINDS, NUMBER_SINK_KINDS, UNRESOLVED, load
 from secreview.analysis.steps import EARLIER, NOTE, PAST
 from secreview.analysis.summaries import ModuleSummary
 from secreview.core.model import Confidence, Finding, Location, Severity, Step
@@ -136,6 +136,9 @@ def _finding(flow: TaintFlow, rule: Rule) -> Finding:
         severity = Severity.LOW
         message += (" Running a program found where its operator's environment or command line says (as a "
                     "PATH lookup does) is a feature by design; it matters only if someone else can set this input.")
+    elif sink.kind in NUMBER_SINK_KINDS:
+        severity, said = _number_severity(severity, source.label)
+        message += said
     confidence = _confidence(min(source.confidence, _sink_confidence().get(sink.label, Confidence.HIGH)), flow)
     if _project_calls(hops) >= _CALLS_FOR_LOW:
         confidence = Confidence.LOW
@@ -205,6 +208,24 @@ def _sink_confidence() -> dict[str, Confidence]:
 def _operator_labels() -> frozenset[str]:
     """Labels of the sources the program's own operator controls (specs: `operator = true`)."""
     return frozenset(spec.label for spec in load().sources if spec.operator)
+
+
+def _number_severity(severity: Severity, label: str) -> tuple[Severity, str]:
+    """Where the number comes from decides how bad it is: in a request handler any client sends it, and
+    sends it again; in a background worker it is a task's argument, a message the application's own code
+    usually publishes (one level lower). Operator input (argv, the environment) never reaches these sinks."""
+    if label in _background_labels():
+        lower = Severity(max(severity - 1, Severity.LOW))
+        return lower, (" It comes from a background task's arguments (a queue message, usually published by the "
+                       "application itself), not straight from a client"
+                       + (": one severity level lower than in a request handler." if lower < severity else "."))
+    return severity, " Any client can send it, as often as it likes."
+
+
+@lru_cache(maxsize=1)
+def _background_labels() -> frozenset[str]:
+    """Labels of the sources that are a worker's input, not a client's request (specs: `background = true`)."""
+    return frozenset(spec.label for spec in load().sources if spec.background)
 
 
 @lru_cache(maxsize=1)

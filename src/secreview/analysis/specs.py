@@ -151,7 +151,7 @@ _SOURCE_KEYS = {
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
     "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
-    "into_argument": _BOOL, "unless_false": _STR, "numbers": _LIST,
+    "into_argument": _BOOL, "unless_false": _STR, "numbers": _LIST, "background": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -321,6 +321,9 @@ class SourceSpec:
     # A parsed body whose values may already be numbers (JSON: `request.get_json()["n"]` is an int when
     # the client sent one): the number sink classes they reach with no conversion (their atoms carry NUMBER).
     numbers: frozenset[str] = frozenset()
+    # A worker's input (a task's arguments: a queue message the application's own code usually publishes),
+    # not a client's request: a number from it that crashes or exhausts the worker is one severity lower.
+    background: bool = False
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -484,7 +487,7 @@ def _source(entry: dict) -> SourceSpec:
         # The operator does not crash or exhaust their own tool: a number they type is theirs to choose.
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")] | (
             _NUMBERS if entry.get("operator", False) else _already_numbers(fs("numbers"))),
-        kind=entry.get("kind", "untrusted"), numbers=fs("numbers"),
+        kind=entry.get("kind", "untrusted"), numbers=fs("numbers"), background=entry.get("background", False),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
