@@ -108,3 +108,114 @@ def test_a_float_range_check_needs_a_finite_check_first() -> None:
                   "if n != n or n > 10:\n    abort(400)"):
         assert _view("float", "n", "import math\n" + check) == [], check
     assert _view("int", "n", "if n > 10:\n    abort(400)") == []
+
+
+def test_a_loop_count_is_a_number_sink_cleared_by_the_size_guards() -> None:
+    assert _view("int", "[0 for _ in range(n)]") == ["loop-bound-from-input"]
+    assert _view("int", "[0 for _ in range(1, n)]") == ["loop-bound-from-input"]
+    for check in ("if n > 100:\n    abort(400)", "n = min(n, 100)"):
+        assert _view("int", "[0 for _ in range(n)]", check) == [], check
+    assert _view("int", "[0 for _ in range(n)]", "if n < 1:\n    abort(400)") == ["loop-bound-from-input"]
+    assert _view("str", "[0 for _ in range(len(n))]") == []  # the length of data already received
+    assert _view("float", "[0 for _ in range(10)]") == []
+
+
+def test_augmented_division_and_reads_by_a_length() -> None:
+    assert _view("int", "n", "total = 100\ntotal /= n") == ["division-by-untrusted-value"]
+    assert _view("int", "n", "total = 100\ntotal %= n") == ["division-by-untrusted-value"]
+    assert _view("int", "n", "total = 100\nif n < 1:\n    abort(400)\ntotal //= n") == []
+    assert _view("str", "n", "msg = 'a %s'\nmsg %= n") == []  # formatting text
+    assert _view("int", "os.read(0, n)") == ["allocation-size-from-input"]
+    assert _view("int", "open('f', 'rb').read(n)") == ["allocation-size-from-input"]
+    assert _view("int", "open('f', 'rb').read(n)", "n = min(n, 4096)") == []
+
+
+_FASTAPI = """\
+from typing import Annotated
+from fastapi import FastAPI, Query
+from pydantic import BaseModel, Field, PositiveInt
+app = FastAPI()
+
+class Body(BaseModel):
+    parts: int
+    checked: PositiveInt
+    rounds: int = Field(default=1, le=10)
+
+@app.get("/x")
+def view({params}):
+    return {use}
+"""
+
+
+def _fastapi(params: str, use: str) -> list[str]:
+    return [rule for rule, _ in _rules(_FASTAPI.format(params=params, use=use))]
+
+
+def test_parameters_fastapi_converts_are_numbers_and_their_constraints_guards() -> None:
+    assert _fastapi("n: int", "100 / n") == ["division-by-untrusted-value"]
+    assert _fastapi("n: float", "n > 1") == ["float-input-nan-unchecked"]
+    assert _fastapi("n: str", "100 / len(n)") == []
+    for params in ("n: int = Query(gt=0)", "n: int = Query(ge=1)", "n: Annotated[int, Query(gt=0)]"):
+        assert _fastapi(params, "100 / n") == [], params
+    assert _fastapi("n: int = Query(ge=0)", "100 / n") == ["division-by-untrusted-value"]  # 0 passes ge=0
+    assert _fastapi("n: Annotated[int, Query(ge=1)]", 'b"x" * n') == ["allocation-size-from-input"]
+    assert _fastapi("n: Annotated[int, Query(le=99)]", 'b"x" * n') == []
+    assert _fastapi("n: float = Query(le=1.0)", "n > 0.5") == []
+    # a field of the request body model, with its declared type and constraints
+    assert _fastapi("body: Body", "100 / body.parts") == ["division-by-untrusted-value"]
+    assert _fastapi("body: Body", "100 / body.checked") == []
+    assert _fastapi("body: Body", "[0 for _ in range(body.rounds)]") == []
+    # an int stays cleared for every text sink
+    assert _fastapi("n: int", "__import__('os').system(f'echo {n}')") == []
+
+
+def test_flask_converters_typed_lookups_and_json_numbers() -> None:
+    code = """\
+    from flask import Flask, request
+    app = Flask(__name__)
+
+    @app.route("/a/<int:n>")
+    def a(n):
+        return str(100 // n)
+
+    @app.route("/b/<int(min=1, max=64):n>")
+    def b(n):
+        return str(100 // n) + "x" * n
+
+    @app.route("/c/<float:x>")
+    def c(x):
+        return str(x > 1.5)
+
+    @app.route("/d")
+    def d():
+        n = request.args.get("n", 1, type=int)
+        s = request.args.get("s", "", type=str)
+        return str(100 % n) + "x" * len(s)
+
+    @app.route("/e", methods=["POST"])
+    def e():
+        data = request.get_json()
+        return str(100 / data["n"]) + bytes(data["name"], "utf-8").decode()
+    """
+    assert _rules(code) == [("division-by-untrusted-value", 6), ("division-by-untrusted-value", 20),
+                            ("division-by-untrusted-value", 25)]
+
+
+def test_a_number_in_a_background_task_is_one_severity_lower_and_says_so() -> None:
+    code = """\
+    from celery import shared_task
+    from flask import Flask, request
+    app = Flask(__name__)
+
+    @shared_task
+    def task(count):
+        return bytearray(int(count))
+
+    @app.route("/x")
+    def view():
+        return bytearray(int(request.args["count"]))
+    """
+    found = {f.location.line: f for f in review_source(textwrap.dedent(code), "app.py").findings
+             if f.rule_id == "allocation-size-from-input"}
+    assert found[7].severity.label == "low" and "background task" in found[7].message
+    assert found[11].severity.label == "medium" and "Any client can send it" in found[11].message

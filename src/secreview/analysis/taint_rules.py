@@ -322,12 +322,14 @@ _RULES = (
          'page_size = int(request.args["size"])\npages = math.ceil(total / page_size)',
          'page_size = int(request.args["size"])\nif page_size < 1:\n    abort(400)\npages = math.ceil(total / page_size)',
          "Reject zero (and out-of-range values) before dividing: if n < 1: abort(400); or use max(1, n).",
-         origin="Follows numbers converted from input (`int()`, `float()`, `Decimal()` of request data, "
-                "directly or in a helper of the project). Evidence needed: a path from the conversion to the "
+         origin="Follows numbers from input: converted with `int()`, `float()`, `Decimal()` (directly or in a "
+                "helper of the project), JSON numbers, and parameters the framework converts (FastAPI `n: int`, "
+                "pydantic fields, Flask `<int:n>`, `request.args.get(\"n\", type=int)`). Evidence needed: a path from the conversion to the "
                 "divisor of `/`, `//`, `%`, `divmod` or `math.fmod` with no check on the way that excludes zero "
-                "(`if n < 1: abort(400)`, `if not n: return`, `max(1, n)`, `n or 1`) and no handler of "
-                "ZeroDivisionError around the division. Command-line arguments and the environment are the "
-                "operator's and do not count"),
+                "(`if n < 1: abort(400)`, `if not n: return`, `max(1, n)`, `n or 1`, `Query(gt=0)`, `PositiveInt`, "
+                "`<int(min=1):n>`) and no handler of ZeroDivisionError around the division. Command-line "
+                "arguments and the environment are the operator's and do not count; a background task's "
+                "arguments count, and the message says so"),
     _Doc("size", "allocation-size-from-input", "Size or count taken from input without an upper bound", "789",
          Severity.MEDIUM,
          "The sender chooses how much memory is allocated or how often a loop runs: one request for "
@@ -335,11 +337,14 @@ _RULES = (
          'count = int(request.args["count"])\npayload = b"\\0" * count',
          'count = min(int(request.args["count"]), MAX_COUNT)\npayload = b"\\0" * count',
          "Bound it first: n = min(n, LIMIT), or if n > LIMIT: abort(400).",
-         origin="Follows numbers converted with `int()` from input, directly or in a helper of the project. "
-                "Evidence needed: a path from the conversion to a size or count (`bytearray(n)`, `bytes(n)`, "
-                "`os.urandom(n)`, `b\"x\" * n`, `[0] * n`, `numpy.zeros(n)`, `itertools.repeat(x, n)`) "
-                "with no upper bound on the way (`if n > LIMIT: abort(400)`, "
-                "`min(n, LIMIT)`). Command-line arguments and the environment are the operator's"),
+         origin="Follows numbers from input: converted with `int()` (directly or in a helper of the project), "
+                "JSON numbers, and parameters the framework converts (FastAPI `n: int`, pydantic fields, Flask "
+                "`<int:n>`, `request.args.get(\"n\", type=int)`). Evidence needed: a path from the number to a "
+                "size or count (`bytearray(n)`, `bytes(n)`, `os.urandom(n)`, `os.read(fd, n)`, `f.read(n)`, "
+                "`b\"x\" * n`, `[0] * n`, `numpy.zeros(n)`, `itertools.repeat(x, n)`) with no upper bound on the "
+                "way (`if n > LIMIT: abort(400)`, `min(n, LIMIT)`, `Query(le=LIMIT)`, `<int(max=LIMIT):n>`). "
+                "Command-line arguments and the environment are the operator's; from a background task's "
+                "arguments (a queue message) it is one severity level lower than from a request handler"),
     _Doc("loop", "loop-bound-from-input", "Loop count taken from the request without a limit", "834",
          Severity.MEDIUM,
          "One request with `n=10**9` keeps a worker busy (and often allocating) for minutes; a handful of such "
