@@ -358,7 +358,8 @@ _RULES = (
                 "`request.args.get(\"n\", type=int)`). Evidence needed: a path from the number to a bound of "
                 "`range()` (a `for` loop or a comprehension) with no upper bound on the way (`if n > LIMIT: "
                 "abort(400)`, `min(n, LIMIT)`, `Query(le=LIMIT)`, `<int(max=LIMIT):n>`). Command-line arguments "
-                "and the environment are the operator's and do not count"),
+                "and the environment are the operator's and do not count; nor does a background task's "
+                "argument (the size of the job its publisher asked for: long jobs are what a worker is for)"),
     _Doc("nan", "float-input-nan-unchecked", "Float from input range-checked without rejecting NaN or infinity",
          "1339", Severity.LOW,
          "`float()` accepts \"nan\" and \"inf\". Every ordering comparison with NaN is False, so a check written "

@@ -116,6 +116,9 @@ def upload_checked():
 
 @shared_task
 def rebuild_index(shard_count, total):
+    # ok: loop-bound-from-input
+    for shard in range(int(shard_count)):  # the size of the job the publisher asked for: what workers are for
+        print("rebuilding shard", shard)
     # ruleid: division-by-untrusted-value
     per_shard = total // int(shard_count)  # a task's argument: reported, one severity level lower
     # ruleid: allocation-size-from-input
