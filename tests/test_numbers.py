@@ -223,3 +223,21 @@ def test_a_number_in_a_background_task_is_one_severity_lower_and_says_so() -> No
     assert found[13].severity.label == "medium" and "Any client can send it" in found[13].message
     assert [f.location.line for f in review_source(textwrap.dedent(code), "app.py").findings
             if f.rule_id == "loop-bound-from-input"] == []
+
+
+def test_a_json_value_is_a_number_unconverted_but_no_range_check_until_float() -> None:
+    code = """\
+    from flask import Flask, abort, request
+    app = Flask(__name__)
+
+    @app.route("/x", methods=["POST"])
+    def view():
+        data = request.get_json()
+        if data["limit"] > 10:
+            abort(400)
+        ratio = float(data["ratio"])
+        if ratio > 100:
+            abort(400)
+        return str([0 for _ in range(data["count"])]) + data["template"] % data["name"]
+    """
+    assert _rules(code) == [("float-input-nan-unchecked", 10), ("loop-bound-from-input", 12)]

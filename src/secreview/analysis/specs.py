@@ -108,6 +108,11 @@ UNMODELLED = "~unmodelled:"
 # How an atom's cuts remember that the value was converted to a number (`int(x)`): the number sink
 # classes need it (a mark that only grows, so summaries and the link carry it like any cut).
 NUMBER = "~number"
+# ... and that it is a value of a parsed body, a number if the client sent one (a JSON int or float): it
+# reaches the divisor, size and loop sinks as it is, but a range check only once `float()` made it one (an
+# ordering comparison of every JSON value would be noise: NaN needs a literal JSON does not even have).
+PARSED = "~parsed"
+_PARSED_ONLY = frozenset({PARSED})
 UNRESOLVED = "?"  # before the name: a call the pass could not resolve (`self.api.get(x)`), not a library's
 # A sink class neutralised by whatever neutralises another: what keeps a path inside its directory
 # also keeps an existence check (`os.path.exists(path)`) there.
@@ -133,7 +138,7 @@ def neutralised(kind: str, cuts: frozenset) -> bool:
     if kind in cuts:
         return True
     if kind in _NUMBERS:
-        return NUMBER not in cuts
+        return NUMBER not in cuts and (PARSED not in cuts or kind == "nan")
     return _COVERED_BY.get(kind, kind) in cuts
 
 
@@ -151,7 +156,7 @@ _SOURCE_KEYS = {
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
     "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
-    "into_argument": _BOOL, "unless_false": _STR, "numbers": _LIST, "background": _BOOL,
+    "into_argument": _BOOL, "unless_false": _STR, "numbers": _BOOL, "background": _BOOL,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -222,9 +227,6 @@ def validate(name: str, data: dict) -> None:
         unknown = [k for k in source.get("not_for", ()) if k not in SINK_KINDS]
         if unknown:
             raise SpecError(f"{where}: unknown sink kinds in not_for: {', '.join(unknown)}")
-        unknown = sorted(set(source.get("numbers", ())) - _NUMBERS)
-        if unknown:
-            raise SpecError(f"{where}: numbers must name number sink kinds, not {', '.join(unknown)}")
     for index, sink in enumerate(data.get("sink", ())):
         where = f"{name}: sink #{index + 1}"
         _check_table(where, sink, _SINK_KEYS, ("kind",))
@@ -319,8 +321,8 @@ class SourceSpec:
     into_argument: bool = False  # the call makes its first argument a value of its kind (`random.shuffle(items)`)
     unless_false: str = ""  # no source when this keyword is the constant False (`md5(data, usedforsecurity=False)`)
     # A parsed body whose values may already be numbers (JSON: `request.get_json()["n"]` is an int when
-    # the client sent one): the number sink classes they reach with no conversion (their atoms carry NUMBER).
-    numbers: frozenset[str] = frozenset()
+    # the client sent one): its atoms carry PARSED, so they reach the divisor, size and loop sinks unconverted.
+    numbers: bool = False
     # A worker's input (a task's arguments: a queue message the application's own code usually publishes),
     # not a client's request: a number from it that crashes or exhausts the worker is one severity lower.
     background: bool = False
@@ -486,20 +488,14 @@ def _source(entry: dict) -> SourceSpec:
         injected_defaults=fs("injected_defaults"),
         # The operator does not crash or exhaust their own tool: a number they type is theirs to choose.
         not_for=fs("not_for") | VALUE_KINDS[entry.get("kind", "untrusted")] | (
-            _NUMBERS if entry.get("operator", False) else _already_numbers(fs("numbers"))),
-        kind=entry.get("kind", "untrusted"), numbers=fs("numbers"), background=entry.get("background", False),
+            _NUMBERS if entry.get("operator", False) else _PARSED_ONLY if entry.get("numbers", False) else frozenset()),
+        kind=entry.get("kind", "untrusted"), numbers=entry.get("numbers", False), background=entry.get("background", False),
         returns_html=entry.get("returns_html", False), server_keys=fs("server_keys"),
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
         into_argument=entry.get("into_argument", False), unless_false=entry.get("unless_false", ""),
         secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
-
-
-def _already_numbers(reaches: frozenset[str]) -> frozenset[str]:
-    """The first cuts of a source whose values may be numbers already (`numbers`): marked a number, cut
-    for the number sinks it does not reach; nothing for a source of text."""
-    return (_NUMBERS - reaches) | {NUMBER} if reaches else frozenset()
 
 
 def _sink(entry: dict) -> SinkSpec:
