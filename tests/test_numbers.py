@@ -113,6 +113,8 @@ def test_a_float_range_check_needs_a_finite_check_first() -> None:
 def test_a_loop_count_is_a_number_sink_cleared_by_the_size_guards() -> None:
     assert _view("int", "[0 for _ in range(n)]") == ["loop-bound-from-input"]
     assert _view("int", "[0 for _ in range(1, n)]") == ["loop-bound-from-input"]
+    assert _view("int", "[0 for _ in range(n, n + 20)]") == []  # a window of 20 wherever it starts
+    assert _view("int", "[0 for _ in range(n, 20)]") == []  # the start is no count
     for check in ("if n > 100:\n    abort(400)", "n = min(n, 100)"):
         assert _view("int", "[0 for _ in range(n)]", check) == [], check
     assert _view("int", "[0 for _ in range(n)]", "if n < 1:\n    abort(400)") == ["loop-bound-from-input"]

@@ -126,11 +126,25 @@ def _division(fn: FunctionPass, node: ast.AST, op: type, dividend: ast.expr, lef
 
 
 def loop_count(fn: FunctionPass, node: ast.Call, args: list[frozenset]) -> None:
-    """`range(n)`, `range(start, stop)` with a bound from input: the loop runs as often as the sender says
-    (rule loop-bound-from-input, CWE-834). The step is not a count: with fixed bounds it only shortens it."""
-    count = args[0] if len(args) < 2 else args[0] | args[1]
+    """`range(n)`, `range(start, stop)` with a stop from input: the loop runs as often as the sender says
+    (rule loop-bound-from-input, CWE-834). The start and step are no count: `range(offset, offset + PAGE)`
+    runs PAGE times wherever the sender starts it."""
+    if len(args) < 2:
+        count = args[0]
+    elif _offset(node.args[0], node.args[1]):
+        return
+    else:
+        count = args[1]
     if count and _live(count, "loop", True):
         sink_events.record(fn, _LOOP, count, node, short(node))
+
+
+def _offset(start: ast.expr, stop: ast.expr) -> bool:
+    """`stop` is `start + something` (or `something + start`): a window of fixed length after `start`."""
+    if type(stop) is not ast.BinOp or type(stop.op) is not ast.Add:  # type: ignore[attr-defined]
+        return False
+    shape = ast.dump(start)
+    return ast.dump(stop.left) == shape or ast.dump(stop.right) == shape  # type: ignore[attr-defined]
 
 
 def ordering(fn: FunctionPass, node: ast.Compare, operands: list[frozenset]) -> None:
