@@ -188,7 +188,8 @@ def _formatting(operand: ast.expr, node: ast.AST, left: frozenset) -> bool:
     """`"%s" % x`, `_("... %s") % x`, `msg % args`: printf-style formatting, not a modulo. Precision first: a
     `%` is arithmetic only when its left side is evidently a number (a numeric literal, a number from
     input, arithmetic, a call of a numeric builtin, or a name that does not read as text)."""
-    if type(node.value if type(node) is ast.AugAssign else node.right) in (ast.Tuple, ast.Dict):  # type: ignore[attr-defined]
+    arguments = node.value if isinstance(node, ast.AugAssign) else getattr(node, "right", None)
+    if type(arguments) in (ast.Tuple, ast.Dict):
         return True
     kind = type(operand)
     if kind is ast.Constant:

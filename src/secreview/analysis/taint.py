@@ -55,6 +55,7 @@ _NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decima
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
 _FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
 _PATH = frozenset({"path"})
+_NO_SINKS: frozenset[str] = frozenset()  # a value converted to something that is no number (a UUID, a date)
 
 
 class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
@@ -247,8 +248,8 @@ def _source_params(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDe
         if spec.safe_converters and call is not None and call.args and isinstance(call.args[0], ast.Constant) \
                 and isinstance(call.args[0].value, str):
             variables = _FLASK_PARAM.findall(call.args[0].value)
-            converted = {name: numbers.converter_bounds(mod.names, conv, arguments) if conv in ("int", "float") else EMPTY
-                         for conv, arguments, name in variables if conv in spec.safe_converters}
+            converted = {name: numbers.converter_bounds(mod.names, conv, arguments) if conv in ("int", "float")
+                         else _NO_SINKS for conv, arguments, name in variables if conv in spec.safe_converters}
             slashless = {name for conv, _, name in variables if conv in spec.slashless_converters}
         defaults = _defaults(node.args)
         for param in data_params:
@@ -309,12 +310,12 @@ def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
 
 def _class_sources(mod: ModuleState, node: ast.ClassDef, qual: str) -> None:
     bases = tuple(b for b in (mod.names.qualname(base) for base in node.bases) if b)
-    numeric = {}  # field -> the number sinks its converted value reaches (none: a bool, a UUID, a date)
+    numeric: dict[str, frozenset[str]] = {}  # field -> the number sinks its converted value reaches (none: a bool, a UUID, a date)
     for stmt in node.body:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             reaches = numbers.declared(mod.names, stmt.annotation, stmt.value)  # `count: int = Field(le=50)`
             if reaches is not None or _annotation_name(mod, stmt.annotation) in _NUMERIC_TYPES:
-                numeric[stmt.target.id] = reaches or EMPTY
+                numeric[stmt.target.id] = reaches or _NO_SINKS
     if numeric:
         mod.numeric_fields[qual] = numeric
     unset = configured_templates.unset_attributes(node)
