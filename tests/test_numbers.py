@@ -130,6 +130,16 @@ def test_augmented_division_and_reads_by_a_length() -> None:
     assert _view("int", "os.read(0, n)") == ["allocation-size-from-input"]
     assert _view("int", "open('f', 'rb').read(n)") == ["allocation-size-from-input"]
     assert _view("int", "open('f', 'rb').read(n)", "n = min(n, 4096)") == []
+    code = """\
+    import socket
+
+    def serve(conn: socket.socket, bounded: bool) -> bytes:
+        size = int(conn.recv(8))
+        if bounded:
+            return conn.recv(min(size, 65536))
+        return conn.recv(size)
+    """
+    assert _rules(code) == [("allocation-size-from-input", 7)]  # the length a peer announces, then a recv of it
 
 
 _FASTAPI = """\

@@ -168,6 +168,8 @@ class CallMatching:
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
             if source:  # `request.build_absolute_uri(location)` holds `location` too
+                for sink in sink_events.applicable(self, mod.specs.sink_methods.get(method), node) or ():
+                    sink_events.check(self, sink, node, func, args, keywords, star, receiver)  # `conn.recv(n)`
                 return _join(source, everything)
         # sinks
         sinks = known.sinks
