@@ -238,7 +238,10 @@ def _named_key(outer: ast.AST) -> str:
 def _server_key(key: object, keys: frozenset[str]) -> bool:
     """`key` is one the server fills: listed, or dotted where the spec lists "*.*" (PEP 3333 leaves
     dotted environ keys to servers and middleware: `nova.context`, `keystone.token_info`; the
-    client's headers arrive as `HTTP_*`)."""
+    client's headers arrive as `HTTP_*`). An index is listed as its digits (`sys.argv[0]`, the
+    program's own path: "0")."""
+    if type(key) is int:
+        return str(key) in keys
     return isinstance(key, str) and (key in keys or "*.*" in keys and "." in key)
 
 
