@@ -23,7 +23,8 @@ from secreview.analysis.values import spell
 from secreview.core.model import Confidence
 from secreview.rules.base import Context
 from secreview.rules.heuristics import REQUEST_ATTRS, in_test_code, name_of, walk_body
-from secreview.rules.value_kinds import constant_table_lookup, model_definition
+from secreview.rules.value_kinds import (
+    code_name, constant_table_lookup, declared_option, model_definition, returns_its_arguments)
 
 # How deep to look through `x = ...; y = x + ...; sink(y)`.
 _DEPTH = 3
@@ -127,10 +128,16 @@ def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: 
             return True  # quote_name(), conditional_escape(), ...: the dialect's own neutraliser
         if bare in _TRANSLATIONS and all(ctx.is_constant(a) for a in node.args):
             return True
+        if bare == "str" and len(node.args) == 1 and _neutral(ctx, node.args[0], neutralisers, depth):
+            return True  # the text of a neutral value
+        if returns_its_arguments(ctx, node) and all(_neutral(ctx, a, neutralisers, depth) for a in node.args):
+            return True  # `_coerce_field_name(field, i)` of neutral arguments
         if _join_of(ctx, node, neutralisers, depth):
             return True
     if isinstance(node, (ast.Subscript, ast.Call)) and constant_table_lookup(ctx, node):
         return True  # one of a constant table's values, whatever the key
+    if isinstance(node, ast.Attribute) and (declared_option(node) or code_name(node)):
+        return True  # `cl.list_display`, `func.__name__`: what the code itself declares
     if depth > 0 and isinstance(node, (ast.Attribute, ast.Call)) and model_definition(
             node, lambda part: _neutral(ctx, part, neutralisers, depth - 1)):
         return True  # `model._meta.db_table`: a name the model's code declares
@@ -187,9 +194,71 @@ def _every_value_neutral(ctx: Context, name: str, neutralisers: frozenset[str], 
         elif type(node) in (ast.AugAssign, ast.AnnAssign) and _binds(node.target, name):  # type: ignore[attr-defined]
             if node.value is not None:  # type: ignore[attr-defined]
                 values.append(node.value)  # type: ignore[attr-defined]
+        elif type(node) in (ast.For, ast.comprehension) and _binds(node.target, name):  # type: ignore[attr-defined]
+            if not _loop_item_neutral(ctx, node, name, neutralisers, depth):  # type: ignore[arg-type]
+                return False
+            values.append(ast.Name(id=name, ctx=ast.Load()))  # neutral by the loop, as `name` is inside values
         elif _binds(_bound_otherwise(node), name):
             return False
     return bool(values) and all(_neutral_over(ctx, value, name, neutralisers, depth) for value in values)
+
+
+def _loop_item_neutral(ctx: Context, loop: ast.For | ast.comprehension, name: str, neutralisers: frozenset[str],
+                       depth: int) -> bool:
+    """The loop binds `name` to an index (`for i, x in enumerate(...)`) or to an item of a neutral
+    collection (`for field in cl.list_display`, `for c in "abc"`)."""
+    target, iterable = loop.target, loop.iter
+    if type(iterable) is ast.Call and name_of(iterable.func) == "enumerate" and iterable.args \
+            and type(target) is ast.Tuple and len(target.elts) == 2:  # type: ignore[attr-defined]
+        index, item = target.elts  # type: ignore[attr-defined]
+        if type(index) is ast.Name and index.id == name:  # type: ignore[attr-defined]
+            return True
+        target, iterable = item, iterable.args[0]  # type: ignore[attr-defined]
+    return type(target) is ast.Name and _neutral(ctx, iterable, neutralisers, depth)
+
+
+def _neutral_items(ctx: Context, name: str, neutralisers: frozenset[str], depth: int) -> bool:
+    """The local list `name` only ever holds neutral items: every value assigned to it is a list or
+    tuple literal of neutral items, and every item `append`, `insert` or `extend` adds is neutral."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = function.args
+    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return False
+    items: list[ast.expr] = []
+    assigned = False
+    for node in walk_body(function):
+        if type(node) is ast.Assign and any(_binds(t, name) for t in node.targets):  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name or \
+                    type(value) not in (ast.List, ast.Tuple):  # type: ignore[attr-defined]
+                return False
+            items.extend(value.elts)  # type: ignore[attr-defined]
+            assigned = True
+        elif type(node) is ast.Call and type(node.func) is ast.Attribute and type(node.func.value) is ast.Name \
+                and node.func.value.id == name:  # type: ignore[attr-defined]
+            method, args = node.func.attr, node.args  # type: ignore[attr-defined]
+            if method == "append" and len(args) == 1:
+                items.append(args[0])
+            elif method == "insert" and len(args) == 2:
+                items.append(args[1])
+            elif method == "extend" and len(args) == 1 and type(args[0]) in (ast.List, ast.Tuple):
+                items.extend(args[0].elts)  # type: ignore[attr-defined]
+            elif method not in _READING_METHODS:
+                return False
+        elif type(node) is ast.Call and any(type(a) is ast.Name and a.id == name for a in node.args) \
+                and name_of(node.func) not in _READING_CALLS:  # type: ignore[attr-defined]
+            return False  # handed to a function that may add to it
+        elif type(node) is not ast.Assign and _binds(_bound_otherwise(node), name) or \
+                type(node) in (ast.AugAssign, ast.AnnAssign) and _binds(node.target, name):  # type: ignore[attr-defined]
+            return False
+    return assigned and all(type(i) is not ast.Starred and _neutral(ctx, i, neutralisers, depth) for i in items)
+
+
+# List methods that read or reorder a list without adding to it, and calls that only read one.
+_READING_METHODS = frozenset({"index", "count", "copy", "sort", "reverse", "pop", "remove", "clear"})
+_READING_CALLS = frozenset({"join", "len", "list", "tuple", "sorted", "set", "frozenset", "bool", "any", "all"})
 
 
 def _bound_otherwise(node: ast.AST) -> ast.AST:
@@ -233,6 +302,8 @@ def _join_of(ctx: Context, node: ast.Call, neutralisers: frozenset[str], depth: 
         return ctx.is_constant(arg.left) or ctx.is_constant(arg.right)
     if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
         return _neutral(ctx, arg.elt, neutralisers, depth - 1)
+    if isinstance(arg, ast.Name):
+        return _neutral_items(ctx, arg.id, neutralisers, depth - 1)  # `" ".join(row_classes)`
     return False
 
 

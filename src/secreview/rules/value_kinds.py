@@ -26,6 +26,12 @@ from collections.abc import Callable
 from secreview.rules.base import Context
 from secreview.rules.heuristics import name_of
 
+# Django ModelAdmin options that list field names (documented class attributes of the admin's code).
+_ADMIN_OPTIONS = frozenset({"list_display", "list_display_links", "list_filter", "list_editable", "search_fields",
+                            "readonly_fields", "sortable_by", "list_select_related", "date_hierarchy"})
+_CODE_NAMES = frozenset({"__name__", "__qualname__"})
+# Calls whose result is the text of their argument or a number: `str(i)`, `len(x)`.
+_PASSING_CALLS = frozenset({"str", "int", "len", "repr"})
 # Read-only views of a dict literal: the values are still the literal's.
 _TABLE_WRAPPERS = frozenset({"dict", "immutabledict", "frozendict", "MappingProxyType", "FrozenDict", "ImmutableDict"})
 # Functions that make a name out of names: `truncate_name`, `_get_sequence_name`, `quote_identifier`...
@@ -124,4 +130,58 @@ def model_definition(node: ast.expr, neutral: Callable[[ast.expr], bool]) -> boo
         arguments = [*node.args, *(k.value for k in node.keywords)]
         return any(model_definition(a, neutral) for a in arguments) and all(
             model_definition(a, neutral) or neutral(a) for a in arguments)
+    return False
+
+
+def declared_option(node: ast.Attribute) -> bool:
+    """`cl.list_display`, `self.search_fields`: an option the project's ModelAdmin declares."""
+    return node.attr in _ADMIN_OPTIONS
+
+
+def code_name(node: ast.Attribute) -> bool:
+    """`view_func.__name__`: the name a function or class has in the code."""
+    return node.attr in _CODE_NAMES
+
+
+def returns_its_arguments(ctx: Context, call: ast.Call) -> bool:
+    """`call` calls a function of this module whose every `return` gives one of its parameters, a
+    parameter's `__name__`, a constant, the text of those or text formatted from them: its result is
+    as neutral as its arguments."""
+    if not isinstance(call.func, ast.Name) or call.keywords:
+        return False
+    binding = ctx.names.lookup(call.func.id)
+    if binding is None or binding.kind != "def":
+        return False
+    function = next((s for s in ctx.tree.body if isinstance(s, ast.FunctionDef) and s.name == call.func.id), None)
+    if function is None:
+        return False
+    parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
+    returns = [n for n in _own_nodes(function) if isinstance(n, ast.Return)]
+    return bool(returns) and all(n.value is not None and _from_parameters(n.value, parameters) for n in returns)
+
+
+def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
+    """The nodes of `function`'s body, not those of functions or classes nested in it."""
+    found: list[ast.AST] = []
+    pending: list[ast.AST] = list(function.body)
+    while pending:
+        node = pending.pop()
+        found.append(node)
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            pending.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _from_parameters(node: ast.expr, parameters: set[str]) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Name):
+        return node.id in parameters
+    if isinstance(node, ast.Attribute):
+        return node.attr in _CODE_NAMES
+    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+        right = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+        return _from_parameters(node.left, parameters) and all(_from_parameters(r, parameters) for r in right)
+    if isinstance(node, ast.Call) and name_of(node.func) in _PASSING_CALLS and isinstance(node.func, ast.Name):
+        return all(_from_parameters(a, parameters) for a in node.args) and not node.keywords
     return False
