@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
+from secreview.analysis.argv import shifts_argv
 from secreview.analysis.declared_secrets import DECLARED_OPTION
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
@@ -215,7 +216,8 @@ class ModuleState:
         if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
             keys = self.server_keys.get(index)
             if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
-                    and _server_key(outer.slice.value, keys):  # type: ignore[attr-defined]
+                    and _server_key(outer.slice.value, keys) \
+                    and not (type(outer.slice.value) is int and shifts_argv(self.tree)):  # type: ignore[attr-defined]
                 return EMPTY
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)

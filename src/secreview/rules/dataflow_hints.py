@@ -24,7 +24,12 @@ from secreview.core.model import Confidence
 from secreview.rules.base import Context
 from secreview.rules.heuristics import REQUEST_ATTRS, in_test_code, name_of, walk_body
 from secreview.rules.value_kinds import (
-    code_name, constant_table_lookup, declared_option, model_definition, returns_its_arguments)
+    code_name,
+    constant_table_lookup,
+    declared_option,
+    model_definition,
+    returns_its_arguments,
+)
 
 # How deep to look through `x = ...; y = x + ...; sink(y)`.
 _DEPTH = 3
@@ -334,9 +339,9 @@ def built_string(
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 literal.append(value.value)
-            elif isinstance(value, ast.FormattedValue):
-                if not _numeric_spec(ctx, value) and not _neutral(ctx, value.value, safe):
-                    parts.append(value.value)
+            elif isinstance(value, ast.FormattedValue) and not _numeric_spec(ctx, value) \
+                    and not _neutral(ctx, value.value, safe):
+                parts.append(value.value)
         return BuiltString("an f-string", "".join(literal), tuple(parts), node=node) if parts else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _concatenation(ctx, node, safe, depth)

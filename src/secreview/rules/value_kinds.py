@@ -78,19 +78,21 @@ def _receivers(ctx: Context) -> tuple[str, ...]:
 def _class_attribute(cls: ast.ClassDef, attr: str) -> ast.Dict | None:
     """The dict literal `attr = {...}` in the class body, unless another statement of the class binds
     `attr` too (in its body, or `self.attr = ...` / `self.attr[k] = ...` in a method)."""
-    found: list[ast.expr] = []
-    for stmt in cls.body:
-        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets):
-            found.append(stmt.value)
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr \
-                and stmt.value is not None:
-            found.append(stmt.value)
+    found = [stmt.value for stmt in cls.body if _binds_in_body(stmt, attr)]  # type: ignore[attr-defined]
     if len(found) != 1:
         return None
     for method in cls.body:
         if isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)) and _stores(method, attr):
             return None
     return _unwrapped(found[0])
+
+
+def _binds_in_body(stmt: ast.stmt, attr: str) -> bool:
+    """`attr = ...` or `attr: T = ...` in a class body."""
+    if isinstance(stmt, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == attr for t in stmt.targets)
+    return isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == attr \
+        and stmt.value is not None
 
 
 def _stores(method: ast.FunctionDef | ast.AsyncFunctionDef, attr: str) -> bool:
