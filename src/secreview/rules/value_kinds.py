@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable
 
 from secreview.rules.base import Context
-from secreview.rules.heuristics import name_of
+from secreview.rules.heuristics import name_of, scope_nodes
 
 # Django ModelAdmin options that list field names (documented class attributes of the admin's code).
 _ADMIN_OPTIONS = frozenset({"list_display", "list_display_links", "list_filter", "list_editable", "search_fields",
@@ -158,20 +158,8 @@ def returns_its_arguments(ctx: Context, call: ast.Call) -> bool:
     if function is None:
         return False
     parameters = {a.arg for a in (*function.args.posonlyargs, *function.args.args)}
-    returns = [n for n in _own_nodes(function) if isinstance(n, ast.Return)]
+    returns = [n for n in scope_nodes(list(function.body)) if isinstance(n, ast.Return)]
     return bool(returns) and all(n.value is not None and _from_parameters(n.value, parameters) for n in returns)
-
-
-def _own_nodes(function: ast.FunctionDef) -> list[ast.AST]:
-    """The nodes of `function`'s body, not those of functions or classes nested in it."""
-    found: list[ast.AST] = []
-    pending: list[ast.AST] = list(function.body)
-    while pending:
-        node = pending.pop()
-        found.append(node)
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            pending.extend(ast.iter_child_nodes(node))
-    return found
 
 
 def _from_parameters(node: ast.expr, parameters: set[str]) -> bool:
