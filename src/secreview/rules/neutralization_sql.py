@@ -46,11 +46,12 @@ def looks_like_sql(text: str) -> bool:
 
 
 # Where SQL names a table or column: between identifier quotes (`x`, "x", [x]; not `= "x"`, which
-# SQLite reads as a string), after a keyword that takes a table (optionally schema-qualified), or as
+# SQLite reads as a string), after a keyword that takes a table (`IF [NOT] EXISTS` and a schema
+# qualifier allowed; not `WHERE EXISTS`, which takes a subquery), or as
 # the whole select list (`SELECT %s FROM`).
 _QUOTES = (("`", "`"), ('"', '"'), ("[", "]"))
-_TABLE_KEYWORD = re.compile(r"\b(?:from|join|into|update|table|view|index|sequence|exists|truncate)\s+"
-                            r"(?:[^\s,()'=]*\.)?$", re.IGNORECASE)
+_TABLE_KEYWORD = re.compile(r"\b(?:from|join|into|update|table|view|index|sequence|truncate)\s+"
+                            r"(?:if\s+(?:not\s+)?exists\s+)?(?:[^\s,()'=]*\.)?$", re.IGNORECASE)
 _SELECT_LIST = re.compile(r"\bselect\s+(?:distinct\s+)?$", re.IGNORECASE)
 _AFTER_NAME = re.compile(r"^(?:[\s,;().]|$)")
 _AFTER_SELECT_LIST = re.compile(r"^\s+from\b", re.IGNORECASE)

@@ -28,6 +28,18 @@ class ConstraintChecker:
                         % (key, table_name, target_table, column, target_column, target_column)
                     )
 
+    def drop_leftover_tables(self, cursor):
+        for name in self.introspection.table_names(cursor):
+            if name.startswith("tmp_"):
+                # ok: sql-injection-built-query
+                cursor.execute("DROP TABLE IF EXISTS %s" % name)
+
+    def orphans(self, cursor, table):
+        subquery = self.introspection.relation_subquery(cursor, table)
+        # A subquery is SQL text, not a name: still reported.
+        # ruleid: sql-injection-built-query
+        cursor.execute("SELECT id FROM orders WHERE NOT EXISTS %s" % subquery)
+
     def check_requested_table(self):
         table = request.args["table"]
         with self.connection.cursor() as cursor:
