@@ -129,3 +129,31 @@ def script_argument(node: ast.Call, qualname: str | None,
                 return value, values[flag_index], argv[flag_index + 1]  # type: ignore[return-value]
         return None
     return None
+
+
+def shifts_argv(tree: ast.Module) -> bool:
+    """The module removes or replaces items of `sys.argv` (`del sys.argv[0]`, `sys.argv.pop(0)`,
+    `sys.argv[:] = ...`, `sys.argv = ...`): its `sys.argv[0]` may then be an argument moved into the
+    program's place (runpy runs `python -m runpy mod` with `mod` as argv[0]), not the program's path.
+    Memoised on the tree, which lives as long as its nodes."""
+    found: bool | None = getattr(tree, "_secreview_shifts_argv", None)
+    if found is None:
+        found = any(_changes_argv(node) for node in ast.walk(tree))
+        tree._secreview_shifts_argv = found  # type: ignore[attr-defined]
+    return found
+
+
+def _changes_argv(node: ast.AST) -> bool:
+    targets: list[ast.expr] = []
+    if type(node) in (ast.Delete, ast.Assign):
+        targets = node.targets  # type: ignore[attr-defined]
+    elif type(node) is ast.Call and type(node.func) is ast.Attribute \
+            and node.func.attr in ("pop", "insert", "remove", "clear"):  # type: ignore[attr-defined]
+        targets = [node.func.value]  # type: ignore[attr-defined]
+    for target in targets:
+        while type(target) is ast.Subscript:
+            target = target.value  # type: ignore[attr-defined]
+        if type(target) is ast.Attribute and target.attr == "argv" and type(target.value) is ast.Name \
+                and target.value.id == "sys":  # type: ignore[attr-defined]
+            return True
+    return False

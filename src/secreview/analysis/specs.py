@@ -309,7 +309,7 @@ class SourceSpec:
     # The person running the program types or sets it (argv, a terminal, the environment): code it
     # reaches is a deliberate feature (a shell's -c, PYTHONSTARTUP, a REPL), not an injection.
     operator: bool = False
-    server_keys: frozenset[str] = frozenset()  # `source["KEY"]` the server fills itself: not request data
+    server_keys: frozenset[str] = frozenset()  # `source["KEY"]` (`source[0]`: "0") its sender does not fill
     not_inside: frozenset[str] = frozenset()  # top-level packages (the framework itself) where it is no source
     in_functions: frozenset[str] = frozenset()  # `param_names` only of functions of these names (`set_password`)
     # Keys of it (lower case) whose values are also credentials (`headers["Authorization"]`): request data

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from typing import NamedTuple
 
+from secreview.analysis.argv import shifts_argv
 from secreview.analysis.declared_secrets import DECLARED_OPTION
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
@@ -216,7 +217,8 @@ class ModuleState:
         if index is not None and len(taint) == 1 and next(iter(taint))[1] == index:
             keys = self.server_keys.get(index)
             if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
-                    and _server_key(outer.slice.value, keys):  # type: ignore[attr-defined]
+                    and _server_key(outer.slice.value, keys) \
+                    and not (type(outer.slice.value) is int and shifts_argv(self.tree)):  # type: ignore[attr-defined]
                 return EMPTY
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
@@ -239,7 +241,10 @@ def _named_key(outer: ast.AST) -> str:
 def _server_key(key: object, keys: frozenset[str]) -> bool:
     """`key` is one the server fills: listed, or dotted where the spec lists "*.*" (PEP 3333 leaves
     dotted environ keys to servers and middleware: `nova.context`, `keystone.token_info`; the
-    client's headers arrive as `HTTP_*`)."""
+    client's headers arrive as `HTTP_*`). An index is listed as its digits (`sys.argv[0]`, the
+    program's own path: "0")."""
+    if type(key) is int:
+        return str(key) in keys
     return isinstance(key, str) and (key in keys or "*.*" in keys and "." in key)
 
 

@@ -23,6 +23,13 @@ from secreview.analysis.values import spell
 from secreview.core.model import Confidence
 from secreview.rules.base import Context
 from secreview.rules.heuristics import REQUEST_ATTRS, in_test_code, name_of, walk_body
+from secreview.rules.value_kinds import (
+    code_name,
+    constant_table_lookup,
+    declared_option,
+    model_definition,
+    returns_its_arguments,
+)
 
 # How deep to look through `x = ...; y = x + ...; sink(y)`.
 _DEPTH = 3
@@ -64,6 +71,7 @@ class BuiltString:
     literal: str  # the literal text around the parts, for shape checks (SQL, LDAP filter)
     parts: tuple[ast.expr, ...]  # the non-constant parts that are not neutralised
     via: str = ""  # the local variable the string was assigned to, if it went through one
+    node: ast.expr | None = None  # the expression that builds it (`splice_places` reads the text around each part)
 
     def describe(self) -> str:
         where = f" (assigned to `{self.via}`)" if self.via else ""
@@ -97,6 +105,12 @@ def carries_no_text(ctx: Context, call: ast.Call) -> bool:
     return isinstance(call.func, ast.Attribute) and ALL in specs.sanitiser_methods.get(call.func.attr, ())
 
 
+def neutral(ctx: Context, node: ast.expr, neutralisers: Iterable[str] = ()) -> bool:
+    """`node` cannot carry attacker-chosen text (see `_neutral`): a rule asks this of a whole value,
+    such as source text a function generates from constants and counters before running it."""
+    return _neutral(ctx, node, frozenset(neutralisers))
+
+
 def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: int = _DEPTH) -> bool:
     """A part that cannot carry attacker-chosen text: a constant, a number, an escaped or
     quoted value, a translated literal, or a local variable assigned one of those."""
@@ -119,8 +133,36 @@ def _neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: 
             return True  # quote_name(), conditional_escape(), ...: the dialect's own neutraliser
         if bare in _TRANSLATIONS and all(ctx.is_constant(a) for a in node.args):
             return True
+        if bare == "str" and len(node.args) == 1 and _neutral(ctx, node.args[0], neutralisers, depth):
+            return True  # the text of a neutral value
+        if returns_its_arguments(ctx, node) and all(_neutral(ctx, a, neutralisers, depth) for a in node.args):
+            return True  # `_coerce_field_name(field, i)` of neutral arguments
         if _join_of(ctx, node, neutralisers, depth):
             return True
+    if isinstance(node, (ast.Subscript, ast.Call)) and constant_table_lookup(ctx, node):
+        return True  # one of a constant table's values, whatever the key
+    if isinstance(node, ast.Attribute) and (declared_option(node) or code_name(node)):
+        return True  # `cl.list_display`, `func.__name__`: what the code itself declares
+    if depth > 0 and isinstance(node, (ast.Attribute, ast.Call)) and model_definition(
+            node, lambda part: _neutral(ctx, part, neutralisers, depth - 1)):
+        return True  # `model._meta.db_table`: a name the model's code declares
+    return depth > 0 and _formatted_from_neutral(ctx, node, neutralisers, depth - 1)
+
+
+def _formatted_from_neutral(ctx: Context, node: ast.expr, neutralisers: frozenset[str], depth: int) -> bool:
+    """Text formatted from constant text and neutral values only (`"i%d" % i`, `f"{a}_{b}"` of neutral
+    `a` and `b`): it holds nothing a neutral value could not."""
+    if isinstance(node, ast.JoinedStr):
+        return all(not isinstance(v, ast.FormattedValue) or _numeric_spec(ctx, v)
+                   or _neutral(ctx, v.value, neutralisers, depth) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        values = _percent_values(ctx, node)
+        return values is not None and all(numeric or _neutral(ctx, v, neutralisers, depth) for v, numeric in values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return all(_neutral(ctx, o, neutralisers, depth) for o in operands(node))
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "format":
+        return isinstance(ctx.constant_value(node.func.value), str) and all(
+            _neutral(ctx, v, neutralisers, depth) for v in (*node.args, *(k.value for k in node.keywords)))
     return False
 
 
@@ -157,9 +199,71 @@ def _every_value_neutral(ctx: Context, name: str, neutralisers: frozenset[str], 
         elif type(node) in (ast.AugAssign, ast.AnnAssign) and _binds(node.target, name):  # type: ignore[attr-defined]
             if node.value is not None:  # type: ignore[attr-defined]
                 values.append(node.value)  # type: ignore[attr-defined]
+        elif type(node) in (ast.For, ast.comprehension) and _binds(node.target, name):  # type: ignore[attr-defined]
+            if not _loop_item_neutral(ctx, node, name, neutralisers, depth):  # type: ignore[arg-type]
+                return False
+            values.append(ast.Name(id=name, ctx=ast.Load()))  # neutral by the loop, as `name` is inside values
         elif _binds(_bound_otherwise(node), name):
             return False
     return bool(values) and all(_neutral_over(ctx, value, name, neutralisers, depth) for value in values)
+
+
+def _loop_item_neutral(ctx: Context, loop: ast.For | ast.comprehension, name: str, neutralisers: frozenset[str],
+                       depth: int) -> bool:
+    """The loop binds `name` to an index (`for i, x in enumerate(...)`) or to an item of a neutral
+    collection (`for field in cl.list_display`, `for c in "abc"`)."""
+    target, iterable = loop.target, loop.iter
+    if type(iterable) is ast.Call and name_of(iterable.func) == "enumerate" and iterable.args \
+            and type(target) is ast.Tuple and len(target.elts) == 2:  # type: ignore[attr-defined]
+        index, item = target.elts  # type: ignore[attr-defined]
+        if type(index) is ast.Name and index.id == name:  # type: ignore[attr-defined]
+            return True
+        target, iterable = item, iterable.args[0]  # type: ignore[attr-defined]
+    return type(target) is ast.Name and _neutral(ctx, iterable, neutralisers, depth)
+
+
+def _neutral_items(ctx: Context, name: str, neutralisers: frozenset[str], depth: int) -> bool:
+    """The local list `name` only ever holds neutral items: every value assigned to it is a list or
+    tuple literal of neutral items, and every item `append`, `insert` or `extend` adds is neutral."""
+    function = ctx.function
+    if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    arguments = function.args
+    if any(a.arg == name for a in (*arguments.posonlyargs, *arguments.args, *arguments.kwonlyargs)):
+        return False
+    items: list[ast.expr] = []
+    assigned = False
+    for node in walk_body(function):
+        if type(node) is ast.Assign and any(_binds(t, name) for t in node.targets):  # type: ignore[attr-defined]
+            value = node.value  # type: ignore[attr-defined]
+            if len(node.targets) != 1 or type(node.targets[0]) is not ast.Name or \
+                    type(value) not in (ast.List, ast.Tuple):  # type: ignore[attr-defined]
+                return False
+            items.extend(value.elts)  # type: ignore[attr-defined]
+            assigned = True
+        elif type(node) is ast.Call and type(node.func) is ast.Attribute and type(node.func.value) is ast.Name \
+                and node.func.value.id == name:  # type: ignore[attr-defined]
+            method, args = node.func.attr, node.args  # type: ignore[attr-defined]
+            if method == "append" and len(args) == 1:
+                items.append(args[0])
+            elif method == "insert" and len(args) == 2:
+                items.append(args[1])
+            elif method == "extend" and len(args) == 1 and type(args[0]) in (ast.List, ast.Tuple):
+                items.extend(args[0].elts)  # type: ignore[attr-defined]
+            elif method not in _READING_METHODS:
+                return False
+        elif type(node) is ast.Call and any(type(a) is ast.Name and a.id == name for a in node.args) \
+                and name_of(node.func) not in _READING_CALLS:  # type: ignore[attr-defined]
+            return False  # handed to a function that may add to it
+        elif type(node) is not ast.Assign and _binds(_bound_otherwise(node), name) or \
+                type(node) in (ast.AugAssign, ast.AnnAssign) and _binds(node.target, name):  # type: ignore[attr-defined]
+            return False
+    return assigned and all(type(i) is not ast.Starred and _neutral(ctx, i, neutralisers, depth) for i in items)
+
+
+# List methods that read or reorder a list without adding to it, and calls that only read one.
+_READING_METHODS = frozenset({"index", "count", "copy", "sort", "reverse", "pop", "remove", "clear"})
+_READING_CALLS = frozenset({"join", "len", "list", "tuple", "sorted", "set", "frozenset", "bool", "any", "all"})
 
 
 def _bound_otherwise(node: ast.AST) -> ast.AST:
@@ -203,6 +307,8 @@ def _join_of(ctx: Context, node: ast.Call, neutralisers: frozenset[str], depth: 
         return ctx.is_constant(arg.left) or ctx.is_constant(arg.right)
     if isinstance(arg, (ast.GeneratorExp, ast.ListComp)):
         return _neutral(ctx, arg.elt, neutralisers, depth - 1)
+    if isinstance(arg, ast.Name):
+        return _neutral_items(ctx, arg.id, neutralisers, depth - 1)  # `" ".join(row_classes)`
     return False
 
 
@@ -227,19 +333,16 @@ def built_string(
         inner = built_string(ctx, assigned, safe, depth - 1)
         if inner is None:
             return None
-        return BuiltString(inner.how, inner.literal, inner.parts, inner.via or node.id)
+        return BuiltString(inner.how, inner.literal, inner.parts, inner.via or node.id, inner.node)
     if isinstance(node, ast.JoinedStr):
         literal, parts = [], []
         for value in node.values:
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 literal.append(value.value)
-            elif isinstance(value, ast.FormattedValue):
-                spec = value.format_spec
-                numeric = spec is not None and ctx.constant_value(spec) is not None and \
-                    str(ctx.constant_value(spec))[-1:] in _NUMERIC_CONVERSIONS
-                if not numeric and not _neutral(ctx, value.value, safe):
-                    parts.append(value.value)
-        return BuiltString("an f-string", "".join(literal), tuple(parts)) if parts else None
+            elif isinstance(value, ast.FormattedValue) and not _numeric_spec(ctx, value) \
+                    and not _neutral(ctx, value.value, safe):
+                parts.append(value.value)
+        return BuiltString("an f-string", "".join(literal), tuple(parts), node=node) if parts else None
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         return _concatenation(ctx, node, safe, depth)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
@@ -250,7 +353,7 @@ def built_string(
             return None
         values = [*node.args, *(k.value for k in node.keywords)]
         parts = [v for v in values if not _neutral(ctx, v, safe)]
-        return BuiltString("str.format()", template, tuple(parts)) if parts else None
+        return BuiltString("str.format()", template, tuple(parts), node=node) if parts else None
     return None
 
 
@@ -284,24 +387,37 @@ def _concatenation(ctx: Context, node: ast.BinOp, safe: frozenset[str], depth: i
             parts.append(operand)
     if not saw_text or not parts:
         return None  # `a + b` of unknowns may be arithmetic, not a string being built
-    return BuiltString("concatenation", "".join(literal), tuple(parts))
+    return BuiltString("concatenation", "".join(literal), tuple(parts), node=node)
 
 
 def _percent(ctx: Context, node: ast.BinOp, safe: frozenset[str]) -> BuiltString | None:
+    values = _percent_values(ctx, node)
+    if values is None:
+        return None
+    parts = [value for value, numeric in values if not numeric and not _neutral(ctx, value, safe)]
+    template: str = ctx.constant_value(node.left)  # type: ignore[assignment]  # a str: _percent_values said so
+    return BuiltString("%-formatting", template, tuple(parts), node=node) if parts else None
+
+
+def _percent_values(ctx: Context, node: ast.BinOp) -> list[tuple[ast.expr, bool]] | None:
+    """The values `%`-formatting with a constant template merges, each with whether its conversion is
+    numeric (`%d`: only a number passes); None when the template is not a constant string."""
     template = ctx.constant_value(node.left)
     if not isinstance(template, str):
         return None
+    if isinstance(node.right, ast.Dict):
+        return [(v, False) for v in node.right.values if v is not None]
     conversions = percent_conversions(template)
     values = list(node.right.elts) if isinstance(node.right, ast.Tuple) else [node.right]
-    if isinstance(node.right, ast.Dict):
-        values = [v for v in node.right.values if v is not None]
-        conversions = []
-    parts = []
-    for index, value in enumerate(values):
-        numeric = len(conversions) == len(values) and conversions[index] in _NUMERIC_CONVERSIONS
-        if not numeric and not _neutral(ctx, value, safe):
-            parts.append(value)
-    return BuiltString("%-formatting", template, tuple(parts)) if parts else None
+    counted = len(conversions) == len(values)
+    return [(value, counted and conversions[index] in _NUMERIC_CONVERSIONS) for index, value in enumerate(values)]
+
+
+def _numeric_spec(ctx: Context, value: ast.FormattedValue) -> bool:
+    """`f"{n:d}"`, `f"{x:.2f}"`: a format spec that only a number passes."""
+    spec = value.format_spec
+    return spec is not None and ctx.constant_value(spec) is not None and \
+        str(ctx.constant_value(spec))[-1:] in _NUMERIC_CONVERSIONS
 
 
 # -- where values come from ---------------------------------------------------

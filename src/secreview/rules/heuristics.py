@@ -15,6 +15,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Final
 
+from secreview.analysis.argv import shifts_argv
 from secreview.rules.base import Context
 
 SENSITIVE = re.compile(
@@ -107,8 +108,16 @@ def mentions(node: ast.AST, pattern: re.Pattern[str]) -> str | None:
 
 
 def untrusted_expression(ctx: Context, node: ast.AST) -> str | None:
-    """Spelling of request data, argv, input() or the environment inside `node`."""
+    """Spelling of request data, argv, input() or the environment inside `node`. `sys.argv[0]` is
+    the program's own path as it was started, not an argument: left out (unless the module shifts
+    the arguments into its place)."""
+    program = {id(sub.value) for sub in ast.walk(node) if isinstance(sub, ast.Subscript)
+               and isinstance(sub.slice, ast.Constant) and type(sub.slice.value) is int and sub.slice.value == 0
+               and isinstance(sub.value, ast.Attribute) and ctx.qualname(sub.value) == "sys.argv"
+               and not shifts_argv(ctx.tree)}
     for sub in ast.walk(node):
+        if id(sub) in program:
+            continue
         if isinstance(sub, (ast.Attribute, ast.Name, ast.Call)):
             target = sub.func if isinstance(sub, ast.Call) else sub
             qual = ctx.qualname(target) if isinstance(target, (ast.Name, ast.Attribute)) else None

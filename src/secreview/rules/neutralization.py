@@ -9,7 +9,7 @@ from secreview.analysis.names import getattr_member
 from secreview.core.model import Confidence, Severity
 from secreview.rules import evaluation
 from secreview.rules.base import Context, argument, is_true, keyword, rule
-from secreview.rules.dataflow_hints import built_string, call_names, request_data, spliced_origin
+from secreview.rules.dataflow_hints import built_string, call_names, neutral, request_data, spliced_origin
 from secreview.rules.heuristics import in_test_code, untrusted_expression
 
 __all__ = ["ARGV_CALL_NAMES", "SHELL_CALLS", "SUBPROCESS_CALLS"]  # also named by the taint specs
@@ -163,6 +163,8 @@ def code_injection_eval(node: ast.Call, ctx: Context) -> None:
     code = node.args[0]
     if ctx.is_constant(code) or evaluation.only_parses(node, ctx) or evaluation.imports_module(node, ctx):
         return
+    if neutral(ctx, code):
+        return  # source generated from constant text and numbers: nothing in it can come from outside
     if isinstance(code, ast.Call) and ctx.call_name(code) == "compile":
         return  # reported on the compile() itself
     judged = _command_confidence(ctx, code)

@@ -15,6 +15,7 @@ import re
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
 from secreview.rules.dataflow_hints import BuiltString, built_string, spliced_origin
+from secreview.rules.splice_places import around
 
 # DB-API 2.0 cursors/connections (sqlite3, psycopg, MySQLdb, ...) and SQLAlchemy
 # sessions/connections: the query is the first argument.
@@ -44,6 +45,41 @@ def looks_like_sql(text: str) -> bool:
     return bool(_SQL_SHAPE.search(text))
 
 
+# Where SQL names a table or column: between identifier quotes (`x`, "x", [x]; not `= "x"`, which
+# SQLite reads as a string), after a keyword that takes a table (`IF [NOT] EXISTS` and a schema
+# qualifier allowed; not `WHERE EXISTS`, which takes a subquery), or as
+# the whole select list (`SELECT %s FROM`).
+_QUOTES = (("`", "`"), ('"', '"'), ("[", "]"))
+_TABLE_KEYWORD = re.compile(r"\b(?:from|join|into|update|table|view|index|sequence|truncate)\s+"
+                            r"(?:if\s+(?:not\s+)?exists\s+)?(?:[^\s,()'=]*\.)?$", re.IGNORECASE)
+_SELECT_LIST = re.compile(r"\bselect\s+(?:distinct\s+)?$", re.IGNORECASE)
+_AFTER_NAME = re.compile(r"^(?:[\s,;().]|$)")
+_AFTER_SELECT_LIST = re.compile(r"^\s+from\b", re.IGNORECASE)
+
+
+def _identifier_place(before: str, after: str) -> bool:
+    """The text around a place says SQL reads the value there as a table or column name."""
+    if any(before.endswith(opening) and after.startswith(closing) for opening, closing in _QUOTES):
+        return not (before.endswith('"') and before[:-1].rstrip().endswith("="))
+    if _TABLE_KEYWORD.search(before) and _AFTER_NAME.match(after):
+        return True
+    return bool(_SELECT_LIST.search(before) and _AFTER_SELECT_LIST.match(after))
+
+
+def only_names(ctx: Context, built: BuiltString) -> bool:
+    """Every spliced part fills only places where SQL expects a table or column name.
+
+    Names cannot be bound parameters, so schema code (DDL, introspection, a backend's constraint
+    checks) splices them by necessity; a name whose origin is not visible is the schema's. Request
+    data or a caller's text in such a place is still reported (a user-chosen table name is injection).
+    """
+    for part in built.parts:
+        places = around(ctx, built.node, part)
+        if not places or not all(_identifier_place(before, after) for before, after in places):
+            return False
+    return True
+
+
 def _judge_query(ctx: Context, node: ast.Call, query: ast.expr | None, parameterised: bool, sink: str) -> None:
     built = built_string(ctx, query, SQL_NEUTRALISERS)
     if built is None or not looks_like_sql(built.literal):
@@ -51,6 +87,8 @@ def _judge_query(ctx: Context, node: ast.Call, query: ast.expr | None, parameter
     judged = spliced_origin(ctx, built.parts, SQL_NEUTRALISERS)
     if judged is None or (parameterised and judged[0] is not Confidence.HIGH):
         return  # placeholders carry the values; the spliced parts are identifiers or fragments
+    if judged[0] is Confidence.LOW and only_names(ctx, built):
+        return  # names of unknown origin in name places: the schema's own
     _report(ctx, node, built, judged, sink)
 
 
