@@ -291,7 +291,9 @@ class WorkerKiller(threading.Thread):
                         running.add(int(entry.name))
                 except OSError:
                     continue
-            busy = {pid: busy.get(pid, now) for pid in running}
+            # A killed worker can still show its title for a moment (SIGKILL lands later on a busy machine):
+            # never count it twice.
+            busy = {pid: busy.get(pid, now) for pid in running if pid not in self.killed}
             for pid, since in busy.items():
                 if now - since >= self.after and me in _ancestors(pid):
                     os.kill(pid, signal.SIGKILL)
@@ -378,7 +380,11 @@ def test_command_line_exit_status_and_output(fleet_dir: Path, tmp_path: Path, mo
 
 
 def test_address_joins_a_running_cluster(fleet_dir: Path, tmp_path: Path) -> None:
-    """`--address auto` in another process joins the cluster this module started (no Ray of its own)."""
+    """`--address auto` in another process joins the cluster this module started (no Ray of its own).
+
+    Ray resolves `auto` from RAY_ADDRESS first, then from any Ray it finds running on the machine; the
+    variable names this module's cluster, so that another Ray on the machine (a CI lane testing another
+    Python at the same time) is never the one joined."""
     import subprocess
     import sys
 
@@ -386,7 +392,7 @@ def test_address_joins_a_running_cluster(fleet_dir: Path, tmp_path: Path) -> Non
     command = [sys.executable, "-m", "secreview", "fleet", "clean", "webapp", "-d", str(out), "--no-cache",
                "--address", "auto"]
     done = subprocess.run(command, cwd=fleet_dir, capture_output=True, text=True, timeout=300, check=False,
-                          env={**os.environ, "RAY_ADDRESS": ""})
+                          env={**os.environ, "RAY_ADDRESS": ray.get_runtime_context().gcs_address})
     assert done.returncode == 1, done.stderr  # webapp's flow is a finding
     summary = json.loads((out / "summary.json").read_text())
     assert summary["ray"]["address"] == "auto"
