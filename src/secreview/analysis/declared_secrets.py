@@ -112,9 +112,10 @@ def _group(call: ast.Call, assigned: dict[str, ast.expr]) -> str:
     return ANY_GROUP
 
 
-def keys_of(key: str) -> tuple[str, str]:
-    """The declaration keys a read of `key` matches: its own and its name declared in no known group."""
-    return key, OSLO + ANY_GROUP + key[key.index("."):]
+def keys_of(key: str) -> tuple[str, ...]:
+    """The declaration keys a read of `key` matches: its own, and for an option its name declared in no
+    known group."""
+    return (key, OSLO + ANY_GROUP + key[key.index("."):]) if key.startswith(OSLO) else (key,)
 
 
 def _true(node: ast.expr) -> bool:

@@ -17,6 +17,7 @@ from secreview.analysis import (
     neutralisers,
     numbers,
     sink_events,
+    stored_credentials,
     url_query,
 )
 from secreview.analysis.declared_secrets import read_key
@@ -106,26 +107,9 @@ class ExpressionEvaluation:
                 if attr in spec.attributes and receiver in spec.receivers:
                     return mod.new_source(node, spec)
         if type(value) is ast.Name:
-            name = value.id
-            safe = self.safe_fields.get(name)
-            if safe is not None and attr in safe:
-                return EMPTY  # a field the model declares as a number (validated on the way in)
-            key = f"{name}.{attr}"
-            found = self.env.get(key)
-            if found is not None:
-                return found
-            if name == self.self_name and self.class_qual:
-                return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
-            base = self.load_key(name)
-            if base:
-                if base is _GLOBAL_SOURCE:
-                    return self._qualified_source(node) or EMPTY
-                return EMPTY if credentials.only_constants(base) else record_identifier(base, attr)  # `CONF.database`: not the constant
-            if name in mod.source_roots and name not in self.env:
-                return self._qualified_source(node)
-            if mod.literals and attr.isupper() and name not in self.env:  # `settings.DB_PASSWORD`
-                return credentials.attribute(self, node)
-            return EMPTY
+            found = self._name_attribute(node, value.id, attr)
+            stored = self._stored_field(node, value.id, attr)
+            return found | stored if stored else found
         base = self.ev(value)
         if base:
             return record_identifier(base, attr)
@@ -135,6 +119,63 @@ class ExpressionEvaluation:
                 return credentials.attribute(self, node)
             return found
         return EMPTY
+
+    def _name_attribute(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
+        """`name.attr`: a field stored in this function, of `self`, of a tainted value, of a source root."""
+        mod = self.mod
+        safe = self.safe_fields.get(name)
+        if safe is not None and attr in safe:
+            return EMPTY  # a field the model declares as a number (validated on the way in)
+        key = f"{name}.{attr}"
+        found = self.env.get(key)
+        if found is not None:
+            return found
+        if name == self.self_name and self.class_qual:
+            return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
+        base = self.load_key(name)
+        if base:
+            if base is _GLOBAL_SOURCE:
+                return self._qualified_source(node) or EMPTY
+            return EMPTY if credentials.only_constants(base) else record_identifier(base, attr)  # `CONF.database`: not the constant
+        if name in mod.source_roots and name not in self.env:
+            return self._qualified_source(node)
+        if mod.literals and attr.isupper() and name not in self.env:  # `settings.DB_PASSWORD`
+            return credentials.attribute(self, node)
+        return EMPTY
+
+    def _stored_field(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
+        """`user.api_key` of an instance of a model class the pass knows: a pending source of the model's
+        field, a secret if its class declares it of a credential type (secreview.analysis.stored_credentials)."""
+        cls = self.models.get(name) if self.models else None
+        if cls is None:
+            made = self.made_by.get(name)
+            if made is None:
+                return EMPTY
+            memo = self.mod.instance_memo
+            cls = memo.get(id(made), "")
+            if cls == "":
+                cls = stored_credentials.instance_class(made, self._class_name)
+                if cls is not None and ("." not in cls or self.mod.external(cls)):
+                    cls = None  # a builtin's or a library's class
+                memo[id(made)] = cls
+            if cls is None:
+                return EMPTY
+        mod = self.mod
+        if cls.startswith(mod.module) and cls[len(mod.module):len(mod.module) + 1] == ".":  # a class of this module
+            fields = mod.credential_fields().get(cls)
+            if fields is None or attr not in fields:
+                return EMPTY
+        return mod.declared_read(node, f"{stored_credentials.MODEL}{cls}.{attr}", self.qualname,
+                                 stored_credentials.STORED_FIELD)
+
+    def _class_name(self, node: ast.expr) -> str | None:
+        """What `node` names, and a model class of this module by its bare name (the name model binds
+        imports, not the classes a module defines)."""
+        found = self.resolve(node)
+        if found is None and type(node) is ast.Name:
+            local = f"{self.mod.module}.{node.id}"  # type: ignore[attr-defined]
+            return local if local in self.mod.credential_fields() else None
+        return found
 
     def _qualified_source(self, node: ast.expr) -> frozenset:
         qual = self.resolve(node)

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from secreview.analysis.declared_secrets import DECLARED_OPTION
+from secreview.analysis import stored_credentials
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
@@ -60,6 +61,10 @@ class ModuleState:
         # (secreview.analysis.declared_secrets: `CONF.vmware.host_password`)
         self.pending: dict[int, str] = {}
         self.pending_reads: dict[tuple[str, str], int] = {}  # (function, key) -> its pending source
+        # Model classes of this module -> their fields of a credential type (None: not read yet), and the
+        # class of the instance each assigned expression makes (secreview.analysis.stored_credentials).
+        self._credential_fields: dict[str, frozenset[str]] | None = None
+        self.instance_memo: dict[int, str | None] = {}
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -190,7 +195,16 @@ class ModuleState:
             self.secret_keys[index] = (spec.secret_keys, both_kinds(spec))
         return frozenset({("s", index, spec.not_for)})
 
-    def declared_read(self, node: ast.AST, key: str, function: str) -> frozenset:
+    def credential_fields(self) -> dict[str, frozenset[str]]:
+        """This module's model classes with fields of a credential type (read once, when first asked:
+        by then the module's imports are bound)."""
+        found = self._credential_fields
+        if found is None:
+            found = self._credential_fields = stored_credentials.credential_fields(
+                self.tree, self.module, self.names.qualname) if self.imported & stored_credentials.PACKAGES else {}
+        return found
+
+    def declared_read(self, node: ast.AST, key: str, function: str, spec: SourceSpec = DECLARED_OPTION) -> frozenset:
         """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source.
 
         One source per function and key: Nova reads `CONF.libvirt.virt_type` 283 times, and each read
@@ -198,8 +212,8 @@ class ModuleState:
         """
         index = self.pending_reads.get((function, key))
         if index is not None:
-            return frozenset({("s", index, DECLARED_OPTION.not_for)})
-        taint = self.new_source(node, DECLARED_OPTION, spell(node, 3))  # `CONF.group.name`: no unparse
+            return frozenset({("s", index, spec.not_for)})
+        taint = self.new_source(node, spec, spell(node, 3))  # `CONF.group.name`: no unparse
         for atom in taint:
             self.pending[atom[1]] = key
             self.pending_reads[(function, key)] = atom[1]
