@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from secreview.analysis.stored_credentials import credential_fields, instance_class
+from secreview.analysis.stored_credentials import credential_fields, instance_class, password_fields
 from tests.test_declared_secrets import secret_findings, warm_cold_parallel
 from tests.test_incremental import report, write
 
@@ -53,7 +53,7 @@ def _cold(root: Path, tmp_path: Path) -> dict:
 
 
 # What the names of the snippets below are bound to, as a module's imports would bind them.
-IMPORTED = {"PasswordType": "sqlalchemy_utils.PasswordType", "encrypt": "django_cryptography.fields.encrypt",
+IMPORTED = {"PasswordType": "sqlalchemy_utils.PasswordType", "PasswordField": "wtforms.PasswordField", "encrypt": "django_cryptography.fields.encrypt",
             "models": "django.db.models", "User": "app.models.User", "select": "sqlalchemy.select",
             "get_object_or_404": "django.shortcuts.get_object_or_404", "make_user": "app.users.make_user"}
 
@@ -74,6 +74,14 @@ def test_the_declared_type_decides_not_the_name() -> None:
                      "    seed = encrypt(models.CharField(max_length=64))\n    secret_uuid = Column(String(36))\n"
                      "class Plain(Base):\n    api_key = Column(String(64))\n")
     assert credential_fields(tree, "app.models", _qualname) == {"app.models.User": frozenset({"token", "seed"})}
+
+
+def test_a_form_field_is_a_password_by_its_input_type() -> None:
+    tree = ast.parse("class Signup(Form):\n    password = models.CharField(max_length=128)\n"
+                     "    pin = models.CharField(widget=models.PasswordInput)\n    secret = PasswordField('Secret')\n"
+                     "    token = CharField(write_only=True, style={'input_type': 'password'})\n"
+                     "    note = CharField(style={'input_type': 'text'})\n")
+    assert password_fields(tree, "app.forms", _qualname) == {"app.forms.Signup": frozenset({"pin", "secret", "token"})}
 
 
 def test_the_class_of_an_instance_made_or_queried() -> None:

@@ -44,6 +44,15 @@ _CREDENTIAL_TYPES = {
     "fernet_fields": frozenset({"EncryptedCharField", "EncryptedTextField", "EncryptedEmailField"}),
 }
 PACKAGES = frozenset(_CREDENTIAL_TYPES)
+FORM_PACKAGES = frozenset({"wtforms", "flask_wtf", "django", "rest_framework"})
+FORM = "form:"
+
+# What a person typed into a form's password field (`form.password.data`, `form.cleaned_data["password"]`,
+# `serializer.validated_data["password"]`): a password, as a parameter named so would be, but by its type.
+FORM_PASSWORD = SourceSpec(
+    label="a password typed into a form (a field declared as a password input)", confidence=Confidence.HIGH,
+    kind="password", not_for=VALUE_KINDS["password"])
+SUBMITTED = frozenset({"cleaned_data", "validated_data"})  # Django forms', DRF serializers' checked input
 
 # Not for the timing rule: a `PasswordType` value compares by verifying the candidate against the hash
 # (passlib), and the link knows only that some module declares the field, not with which type.
@@ -56,19 +65,30 @@ STORED_FIELD = SourceSpec(
 def credential_fields(tree: ast.Module, module: str, qualname: Callable[[ast.expr], str | None]
                       ) -> dict[str, frozenset[str]]:
     """Class qualname -> the fields its body declares of a credential type (module-level classes)."""
+    return _declared(tree, module, lambda value: _credential_type(value, qualname))
+
+
+def password_fields(tree: ast.Module, module: str, qualname: Callable[[ast.expr], str | None]
+                    ) -> dict[str, frozenset[str]]:
+    """Form or serializer class qualname -> its fields declared as password inputs (module-level classes)."""
+    return _declared(tree, module, lambda value: _password_input(value, qualname))
+
+
+def _declared(tree: ast.Module, module: str, judge: Callable[[ast.expr], bool]) -> dict[str, frozenset[str]]:
     found = {}
     for stmt in tree.body:
         if type(stmt) is not ast.ClassDef:
             continue
-        fields = frozenset(name for name, value in _assignments(stmt.body) if _credential_type(value, qualname))  # type: ignore[attr-defined]
+        fields = frozenset(name for name, value in _assignments(stmt.body) if judge(value))  # type: ignore[attr-defined]
         if fields:
             found[f"{module}.{stmt.name}"] = fields  # type: ignore[attr-defined]
     return found
 
 
-def declarations(fields: dict[str, frozenset[str]]) -> tuple[str, ...]:
-    """The declaration keys of `credential_fields`' answer."""
-    return tuple(sorted(f"{MODEL}{cls}.{name}" for cls, names in fields.items() for name in names))
+def declarations(models: dict[str, frozenset[str]], forms: dict[str, frozenset[str]]) -> tuple[str, ...]:
+    """The declaration keys of `credential_fields`' and `password_fields`' answers."""
+    return tuple(sorted([f"{prefix}{cls}.{name}" for prefix, fields in ((MODEL, models), (FORM, forms))
+                         for cls, names in fields.items() for name in names]))
 
 
 def _assignments(body: list[ast.stmt]) -> list[tuple[str, ast.expr]]:
@@ -79,6 +99,25 @@ def _assignments(body: list[ast.stmt]) -> list[tuple[str, ast.expr]]:
         elif type(stmt) is ast.AnnAssign and type(stmt.target) is ast.Name and stmt.value is not None:  # type: ignore[attr-defined]
             found.append((stmt.target.id, stmt.value))  # type: ignore[attr-defined]
     return found
+
+
+def _password_input(value: ast.expr, qualname: Callable[[ast.expr], str | None]) -> bool:
+    """`PasswordField("Password")` (WTForms), `forms.CharField(widget=forms.PasswordInput)` (Django),
+    `serializers.CharField(write_only=True, style={"input_type": "password"})` (Django REST framework)."""
+    for node in ast.walk(value):
+        kind = type(node)
+        if kind is ast.Name or kind is ast.Attribute:
+            qual = qualname(node)  # type: ignore[arg-type]
+            if qual:
+                top, _, name = qual.partition(".")
+                name = name.rpartition(".")[2]
+                if name == "PasswordField" and top in ("wtforms", "flask_wtf") or \
+                        name == "PasswordInput" and top == "django":
+                    return True
+        elif kind is ast.Dict and any(type(k) is ast.Constant and k.value == "input_type" and type(v) is ast.Constant  # type: ignore[attr-defined]
+                                      and v.value == "password" for k, v in zip(node.keys, node.values)):  # type: ignore[attr-defined]
+            return True
+    return False
 
 
 def _credential_type(value: ast.expr, qualname: Callable[[ast.expr], str | None]) -> bool:

@@ -439,7 +439,7 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
         cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
         varies=tuple(sorted(mod.varies)),
         declared=declarations(tree, source, mod.imported, mod.names.qualname)
-        + stored_credentials.declarations(mod.credential_fields()), pending=tuple(sorted(mod.pending.items())),
+        + stored_credentials.declarations(mod.credential_fields(), mod.password_fields()), pending=tuple(sorted(mod.pending.items())),
         constants=credentials.constants(mod, mod.module_env) if mod.literal_sources or mod.constant_memo else {})
 
 

@@ -7,6 +7,7 @@ Calls are evaluated by `secreview.analysis.taint_calls`; the dispatch on node ty
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from secreview.analysis import (
     configured_templates,
@@ -21,6 +22,7 @@ from secreview.analysis import (
     url_query,
 )
 from secreview.analysis.declared_secrets import read_key
+from secreview.analysis.specs import SourceSpec
 from secreview.analysis.summaries import EMPTY
 from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler, param_names
 from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, record_identifier, spell
@@ -110,6 +112,10 @@ class ExpressionEvaluation:
             found = self._name_attribute(node, value.id, attr)
             stored = self._stored_field(node, value.id, attr)
             return found | stored if stored else found
+        if attr == "data" and type(value) is ast.Attribute and type(value.value) is ast.Name:  # type: ignore[attr-defined]
+            typed = self._form_field(node, value.value.id, value.attr)  # `form.password.data` (WTForms)  # type: ignore[attr-defined]
+            if typed:
+                return typed | self.ev(value)
         base = self.ev(value)
         if base:
             return record_identifier(base, attr)
@@ -146,27 +152,48 @@ class ExpressionEvaluation:
     def _stored_field(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
         """`user.api_key` of an instance of a model class the pass knows: a pending source of the model's
         field, a secret if its class declares it of a credential type (secreview.analysis.stored_credentials)."""
-        cls = self.models.get(name) if self.models else None
+        cls = self._instance_of(name)
         if cls is None:
-            made = self.made_by.get(name)
-            if made is None:
-                return EMPTY
-            memo = self.mod.instance_memo
-            cls = memo.get(id(made), "")
-            if cls == "":
-                cls = stored_credentials.instance_class(made, self._class_name)
-                if cls is not None and ("." not in cls or self.mod.external(cls)):
-                    cls = None  # a builtin's or a library's class
-                memo[id(made)] = cls
-            if cls is None:
-                return EMPTY
+            return EMPTY
+        return self._declared_field(node, cls, attr, self.mod.credential_fields, stored_credentials.MODEL,
+                                    stored_credentials.STORED_FIELD)
+
+    def _form_field(self, node: ast.expr, name: str, field: str) -> frozenset:
+        """`form.password.data`, `form.cleaned_data["password"]`: a password if the form's class declares
+        the field a password input (secreview.analysis.stored_credentials)."""
+        cls = self._instance_of(name)
+        if cls is None:
+            return EMPTY
+        return self._declared_field(node, cls, field, self.mod.password_fields, stored_credentials.FORM,
+                                    stored_credentials.FORM_PASSWORD)
+
+    def _declared_field(self, node: ast.expr, cls: str, field: str, local: Callable[[], dict[str, frozenset[str]]],
+                        prefix: str, spec: SourceSpec) -> frozenset:
+        """A pending read of `cls.field`; of a class of this module, only of a field it declares so."""
         mod = self.mod
         if cls.startswith(mod.module) and cls[len(mod.module):len(mod.module) + 1] == ".":  # a class of this module
-            fields = mod.credential_fields().get(cls)
-            if fields is None or attr not in fields:
+            fields = local().get(cls)
+            if fields is None or field not in fields:
                 return EMPTY
-        return mod.declared_read(node, f"{stored_credentials.MODEL}{cls}.{attr}", self.qualname,
-                                 stored_credentials.STORED_FIELD)
+        return mod.declared_read(node, f"{prefix}{cls}.{field}", self.qualname, spec)
+
+    def _instance_of(self, name: str) -> str | None:
+        """The project class whose instance the local `name` holds, if the pass knows it (annotated,
+        made or queried here: stored_credentials.instance_class)."""
+        cls = self.models.get(name) if self.models else None
+        if cls is not None:
+            return cls
+        made = self.made_by.get(name)
+        if made is None:
+            return None
+        memo = self.mod.instance_memo
+        cls = memo.get(id(made), "")
+        if cls == "":
+            cls = stored_credentials.instance_class(made, self._class_name)
+            if cls is not None and ("." not in cls or self.mod.external(cls)):
+                cls = None  # a builtin's or a library's class
+            memo[id(made)] = cls
+        return cls
 
     def _class_name(self, node: ast.expr) -> str | None:
         """What `node` names, and a model class of this module by its bare name (the name model binds
@@ -174,7 +201,7 @@ class ExpressionEvaluation:
         found = self.resolve(node)
         if found is None and type(node) is ast.Name:
             local = f"{self.mod.module}.{node.id}"  # type: ignore[attr-defined]
-            return local if local in self.mod.credential_fields() else None
+            return local if local in self.mod.credential_fields() or local in self.mod.password_fields() else None
         return found
 
     def _qualified_source(self, node: ast.expr) -> frozenset:
@@ -192,6 +219,12 @@ class ExpressionEvaluation:
                 return element
         self.ev(node.slice)
         taint = self.ev(value)
+        key = node.slice
+        if type(value) is ast.Attribute and value.attr in stored_credentials.SUBMITTED and type(key) is ast.Constant \
+                and type(key.value) is str and type(value.value) is ast.Name:  # `form.cleaned_data["password"]`
+            typed = self._form_field(node, value.value.id, key.value)
+            if typed:
+                taint = taint | typed
         if taint:
             if type(node.slice) is ast.Slice:  # `token[-4:]`: a fragment that names a secret, not the secret
                 taint = cut(taint, SECRET_SINKS)
@@ -199,7 +232,6 @@ class ExpressionEvaluation:
                 found = containers.load(self, node, taint)  # `d["safe"]`
                 if found is not taint:
                     return found
-            key = node.slice
             if type(key) is ast.Constant and type(key.value) is str:
                 taint = record_identifier(taint, key.value)
             return self.mod.widen_source(value, node, taint)

@@ -64,6 +64,7 @@ class ModuleState:
         # Model classes of this module -> their fields of a credential type (None: not read yet), and the
         # class of the instance each assigned expression makes (secreview.analysis.stored_credentials).
         self._credential_fields: dict[str, frozenset[str]] | None = None
+        self._password_fields: dict[str, frozenset[str]] | None = None
         self.instance_memo: dict[int, str | None] = {}
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
@@ -204,6 +205,14 @@ class ModuleState:
                 self.tree, self.module, self.names.qualname) if self.imported & stored_credentials.PACKAGES else {}
         return found
 
+    def password_fields(self) -> dict[str, frozenset[str]]:
+        """This module's form and serializer classes with password inputs (read once, when first asked)."""
+        found = self._password_fields
+        if found is None:
+            found = self._password_fields = stored_credentials.password_fields(
+                self.tree, self.module, self.names.qualname) if self.imported & stored_credentials.FORM_PACKAGES else {}
+        return found
+
     def declared_read(self, node: ast.AST, key: str, function: str, spec: SourceSpec = DECLARED_OPTION) -> frozenset:
         """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source.
 
@@ -213,7 +222,8 @@ class ModuleState:
         index = self.pending_reads.get((function, key))
         if index is not None:
             return frozenset({("s", index, spec.not_for)})
-        taint = self.new_source(node, spec, spell(node, 3))  # `CONF.group.name`: no unparse
+        # `CONF.group.name`: spelt, no unparse (`form.cleaned_data["password"]` is unparsed)
+        taint = self.new_source(node, spec, spell(node, 3) if type(node) is ast.Attribute else short(node))
         for atom in taint:
             self.pending[atom[1]] = key
             self.pending_reads[(function, key)] = atom[1]
