@@ -236,7 +236,8 @@ def _source_params(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDe
         fields = mod.numeric_fields.get(annotation)
         if fields:
             fn.safe_fields[param.arg] = fields
-        if type(param.annotation) is ast.Name or type(param.annotation) is ast.Attribute:  # `user: User`
+        if (type(param.annotation) is ast.Name or type(param.annotation) is ast.Attribute) \
+                and not mod.test_module:  # `user: User`
             model = stored_credentials.annotated_class(annotation, mod.external) or (
                 f"{mod.module}.{annotation}" if f"{mod.module}.{annotation}" in mod.credential_fields() else None)
             if model:

@@ -96,7 +96,8 @@ class ModuleState:
         self.call_memo: dict[str, CallSpecs] = {}
         self.imported: set[str] = set()
         # Literals that may be credentials (secreview.analysis.credentials): not in test modules (fixtures).
-        self.literals = not is_test_path(path)
+        self.test_module = is_test_path(path)
+        self.literals = not self.test_module
         self.literal_sources: set[int] = set()  # indices of the sources that are such literals
         self.constant_memo: dict[str, frozenset] = {}  # imported name -> its constant atom (or none)
         self._declare(tree.body, module)
