@@ -109,9 +109,13 @@ class ExpressionEvaluation:
                 if attr in spec.attributes and receiver in spec.receivers:
                     return mod.new_source(node, spec)
         if type(value) is ast.Name:
-            found = self._name_attribute(node, value.id, attr)
-            stored = self._stored_field(node, value.id, attr)
-            return found | stored if stored else found
+            name = value.id
+            found = self._name_attribute(node, name, attr)
+            if name in self.made_by or self.models:  # an instance whose class the pass may know
+                stored = self._stored_field(node, name, attr)
+                if stored:
+                    return found | stored
+            return found
         if attr == "data" and type(value) is ast.Attribute and type(value.value) is ast.Name:  # type: ignore[attr-defined]
             typed = self._form_field(node, value.value.id, value.attr)  # `form.password.data` (WTForms)  # type: ignore[attr-defined]
             if typed:
