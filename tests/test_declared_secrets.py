@@ -59,3 +59,21 @@ def test_a_read_of_an_option_no_module_declares_is_no_secret(tmp_path: Path) -> 
     root = tmp_path / "project"
     write(root, {name: text for name, text in PROJECT.items() if name != "svc/conf/backend.py"})
     assert warm_cold_parallel(root, tmp_path) == set()
+
+
+def test_the_group_an_option_is_registered_in_is_part_of_what_is_declared(tmp_path: Path, relinks: list[int]) -> None:
+    """`admin_password` is secret in the group it is registered in: moving it to another group makes the
+    reads of `CONF.backend.admin_password` plain, incrementally; an option never registered where it is
+    declared may be in any group."""
+    root = tmp_path / "project"
+    write(root, PROJECT)
+    declared = {("client.py", 14, "secret-in-log"), ("direct.py", 9, "secret-in-log")}
+    assert warm_cold_parallel(root, tmp_path) == declared
+
+    moved = CONF_OPTS.replace('group="backend"', 'group="frontend"')
+    (root / "svc/conf/backend.py").write_text(moved, encoding="utf-8")
+    assert warm_cold_parallel(root, tmp_path) == set(), "secret in the group frontend, read in backend"
+    unregistered = CONF_OPTS.replace('    conf.register_opts(opts, group="backend")\n', '    return opts\n')
+    (root / "svc/conf/backend.py").write_text(unregistered, encoding="utf-8")
+    assert warm_cold_parallel(root, tmp_path) == declared, "declared, its group unknown: any group"
+    assert len(relinks) == 2, "both edits of the registration were re-linked incrementally"

@@ -11,10 +11,14 @@ a pending source only when some module of the project declares its key, and its 
 key read (`("d", key)`), so an edit that adds or drops a declaration re-links exactly the functions
 whose flows read it (`secreview.analysis.incremental`).
 
-A key names an option by the attribute it is read as (its `dest`, else its name with `-` as `_`),
-without its group: `CONF.vmware.host_password` and `CONF.host_password` both read
-`oslo:host_password`. An option name declared secret in one group and plain in another would be
-taken as secret in both; projects do not do that (an option's name says what it holds).
+A key names an option by its group and the attribute it is read as (its `dest`, else its name with
+`-` as `_`): `CONF.vmware.host_password` reads `oslo:vmware.host_password`, `CONF.debug` reads
+`oslo:DEFAULT.debug`. The group is the one the declaring module registers the option under
+(`conf.register_opts(ALL_OPTS, group=vmware_group)`, the group given by name or by a module-level
+`cfg.OptGroup("vmware")`, the list followed through module-level names and `+`); an option
+registered without a group is in `DEFAULT`. An option the module declares but does not register
+(a library's `list_opts()` hands it to whoever registers it) may be in any group: its key is
+`oslo:*.name`, and a read of that name in any group matches it (`keys_of`).
 
 The option's *name* does not make it secret: only `secret=True` does. Reads are recognised on the
 configuration object as oslo.config projects spell it at module level (`CONF = cfg.CONF`,
@@ -44,17 +48,74 @@ def declarations(tree: ast.Module, source: str, imported: set[str], qualname) ->
     """
     if "oslo_config" not in imported or "secret" not in source:
         return ()
-    found = set()
+    secret: dict[int, str] = {}  # id of the option's call -> attribute
+    assigned: dict[str, ast.expr] = {}  # names assigned in the module -> the value last assigned
+    registrations: list[ast.Call] = []
     for node in ast.walk(tree):
-        if type(node) is not ast.Call or not any(k.arg == "secret" and _true(k.value) for k in node.keywords):
+        kind = type(node)
+        if kind is ast.Assign and len(node.targets) == 1 and type(node.targets[0]) is ast.Name:  # type: ignore[attr-defined]
+            assigned[node.targets[0].id] = node.value  # type: ignore[attr-defined]
+        elif kind is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if type(func) is ast.Attribute and func.attr in _REGISTER:
+                registrations.append(node)  # type: ignore[arg-type]
+            elif any(k.arg == "secret" and _true(k.value) for k in node.keywords):  # type: ignore[attr-defined]
+                name = qualname(func) or ""
+                key = _attribute_name(node) if name.startswith(_OPTIONS) and name.endswith("Opt") else ""  # type: ignore[arg-type]
+                if key:
+                    secret[id(node)] = key
+    if not secret:
+        return ()
+    groups: dict[int, set[str]] = {}
+    for call in registrations:
+        options = call.args[0] if call.args else next((k.value for k in call.keywords if k.arg == "opts"), None)
+        if options is None:
             continue
-        name = qualname(node.func) or ""
-        if not (name.startswith(_OPTIONS) and name.endswith("Opt")):
-            continue
-        key = _attribute_name(node)
-        if key:
-            found.add(OSLO + key)
+        group = _group(call, assigned)
+        for option in _options(options, assigned, set()):
+            if id(option) in secret:
+                groups.setdefault(id(option), set()).add(group)
+    found = {f"{OSLO}{group}.{key}" for made, key in secret.items() for group in groups.get(made, (ANY_GROUP,))}
     return tuple(sorted(found))
+
+
+# `conf.register_opts(opts, group=None)` and its kin: the calls that put options in a group.
+_REGISTER = frozenset({"register_opts", "register_opt", "register_cli_opts", "register_cli_opt"})
+DEFAULT_GROUP = "DEFAULT"
+ANY_GROUP = "*"
+
+
+def _options(node: ast.expr, assigned: dict[str, ast.expr], seen: set[str]) -> list[ast.Call]:
+    """The option calls an expression given to `register_opts` holds, through module-level names."""
+    found = []
+    for inner in ast.walk(node):
+        if type(inner) is ast.Call:
+            found.append(inner)
+        elif type(inner) is ast.Name and inner.id in assigned and inner.id not in seen:  # type: ignore[attr-defined]
+            seen.add(inner.id)  # type: ignore[attr-defined]
+            found.extend(_options(assigned[inner.id], assigned, seen))  # type: ignore[attr-defined]
+    return found
+
+
+def _group(call: ast.Call, assigned: dict[str, ast.expr]) -> str:
+    """The group a registration names: `group="api"`, `group=vmware_group` (a module-level OptGroup), the
+    second argument, `DEFAULT` when none is given, any group when the pass cannot tell."""
+    node = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "group"), None)
+    if node is None or type(node) is ast.Constant and node.value is None:  # type: ignore[attr-defined]
+        return DEFAULT_GROUP
+    if type(node) is ast.Name:
+        node = assigned.get(node.id)  # type: ignore[attr-defined]
+        if type(node) is ast.Call:  # `cfg.OptGroup("vmware", title=...)`
+            node = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "name"), None)  # type: ignore[attr-defined]
+    if type(node) is ast.Constant and isinstance(node.value, str):  # type: ignore[attr-defined]
+        return node.value  # type: ignore[attr-defined]
+    return ANY_GROUP
+
+
+def keys_of(key: str) -> tuple[str, ...]:
+    """The declaration keys a read of `key` matches: its own, and for an option its name declared in no
+    known group."""
+    return (key, OSLO + ANY_GROUP + key[key.index("."):]) if key.startswith(OSLO) else (key,)
 
 
 def _true(node: ast.expr) -> bool:
@@ -78,14 +139,15 @@ def read_key(node: ast.Attribute) -> str:
     """
     value = node.value
     if type(value) is ast.Name:
-        return OSLO + node.attr if value.id in _CONFIG_OBJECTS else ""  # type: ignore[attr-defined]
+        return f"{OSLO}{DEFAULT_GROUP}.{node.attr}" if value.id in _CONFIG_OBJECTS else ""  # type: ignore[attr-defined]
     if type(value) is ast.Attribute:
         inner = value.value  # type: ignore[attr-defined]
         if type(inner) is ast.Name:
-            if inner.id in _CONFIG_OBJECTS or (inner.id == "cfg" and value.attr == "CONF"):  # type: ignore[attr-defined]
-                return OSLO + node.attr
+            if inner.id in _CONFIG_OBJECTS:  # type: ignore[attr-defined]
+                return f"{OSLO}{value.attr}.{node.attr}"  # type: ignore[attr-defined]
+            if inner.id == "cfg" and value.attr == "CONF":  # type: ignore[attr-defined]
+                return f"{OSLO}{DEFAULT_GROUP}.{node.attr}"
         elif type(inner) is ast.Attribute and inner.attr == "CONF" and type(inner.value) is ast.Name \
                 and inner.value.id == "cfg":  # type: ignore[attr-defined]
-            return OSLO + node.attr
+            return f"{OSLO}{value.attr}.{node.attr}"  # type: ignore[attr-defined]
     return ""
-

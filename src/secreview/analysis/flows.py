@@ -31,6 +31,7 @@ from typing import Any, Final, Protocol
 
 from secreview.analysis import library
 from secreview.analysis.credentials import CONSTANT
+from secreview.analysis.declared_secrets import keys_of
 from secreview.analysis.flow_paths import (
     Flow,
     FlowBuilder,
@@ -676,10 +677,14 @@ class Project:
         return found[1]
 
     def _undeclared(self, key: str) -> bool:
-        """No module of the project declares `key` secret (`secreview.analysis.declared_secrets`)."""
+        """No module of the project declares `key` secret, in its group or in one it could not tell
+        (`secreview.analysis.declared_secrets`)."""
+        keys = keys_of(key)
         if self.trace is not None:
-            self.trace.fact(("d", key))
-        return key not in self.index.declared
+            for each in keys:
+                self.trace.fact(("d", each))
+        declared = self.index.declared
+        return not any(each in declared for each in keys)
 
     def _helper_parameter(self, path: str, index: int) -> bool:
         """Source `index` of module `path` is a parameter of a function that only looks like a view

@@ -268,6 +268,17 @@ def _constant_argument(node: ast.expr, constant_of: Callable[[ast.expr], object]
     return None
 
 
+def named_algorithm(node: ast.Call, constant_of: Callable[[ast.expr], object]) -> str | None:
+    """The algorithm a call names by its first argument or `name=` (lower case), if it is a constant.
+
+    `hashlib.new("MD5", data)` is `hashlib.md5(data)`: a spec entry with `algorithms` holds only for
+    these names, and a name the code computes is unknown (None), never taken for a weak one.
+    """
+    given = node.args[0] if node.args else next((kw.value for kw in node.keywords if kw.arg == "name"), None)
+    value = constant_of(given) if given is not None else None
+    return value.lower() if isinstance(value, str) else None
+
+
 def getattr_member(node: ast.Call, constant_of: Callable[[ast.expr], object] | None = None,
                    ) -> tuple[ast.expr, str] | None:
     """(object, attribute) of `getattr(obj, "name")` with a constant name, else None.

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis import argv, control, folding, templates
 from secreview.analysis.control import join
 from secreview.analysis.hosts import reaches_this_machine
+from secreview.analysis.names import named_algorithm
 from secreview.analysis.specs import (
     ALL, CREDENTIAL_SINK_KINDS, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised, settled)
 from secreview.analysis.summaries import EMPTY, SinkEvent
@@ -81,6 +82,8 @@ def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args
         return
     if sink.unless_keyword and (any(kw.arg == sink.unless_keyword for kw in node.keywords)
                                 or 0 <= sink.unless_position < len(node.args)):
+        return
+    if sink.algorithms and named_algorithm(node, fn.constant_text) not in sink.algorithms:
         return
     if sink.safe_keyword:
         loader = node.args[sink.safe_position] if len(node.args) > sink.safe_position else \

@@ -156,7 +156,7 @@ _SOURCE_KEYS = {
     "safe_converters": _LIST, "slashless_converters": _LIST, "injected_defaults": _LIST, "not_for": _LIST,
     "returns_html": _BOOL, "server_keys": _LIST, "kind": _STR, "view_methods": _LIST, "operator": _BOOL,
     "not_inside": _LIST, "in_functions": _LIST, "secret_keys": _LIST, "unless_given_data": _BOOL,
-    "into_argument": _BOOL, "unless_false": _STR, "numbers": _BOOL, "background": _BOOL,
+    "into_argument": _BOOL, "unless_false": _STR, "numbers": _BOOL, "background": _BOOL, "algorithms": _LIST,
 }
 _SINK_KEYS = {
     "kind": _STR, "label": _STR, "calls": _LIST, "constants": _LIST, "methods": _LIST, "receivers": _LIST,
@@ -167,7 +167,7 @@ _SINK_KEYS = {
     "returned_by": _LIST,
     "or_keywords": _LIST, "subscript_qualnames": _LIST, "content_type_keywords": _LIST, "any_call_keywords": _LIST,
     "assigned_names": _LIST, "confidence": _STR, "unless_true": _STR, "unless_imports": _LIST,
-    "html_when_declared": _BOOL,
+    "html_when_declared": _BOOL, "algorithms": _LIST,
 }
 _SANITISER_KEYS = {"label": _STR, "cuts": _LIST, "calls": _LIST, "methods": _LIST, "on_attributes": _LIST,
                    "chains": _LIST}
@@ -326,6 +326,7 @@ class SourceSpec:
     # A worker's input (a task's arguments: a queue message the application's own code usually publishes),
     # not a client's request: a number from it that crashes or exhausts the worker is one severity lower.
     background: bool = False
+    algorithms: frozenset[str] = frozenset()  # only when the call names one of these (see `names_algorithm`)
 
     def active(self, imported: frozenset[str]) -> bool:
         """Name-based parts apply only in files that import the framework."""
@@ -348,6 +349,7 @@ class SinkSpec:
     only_if_true: str = ""
     unless_keyword: str = ""
     unless_position: int = -1  # the same option passed positionally
+    algorithms: frozenset[str] = frozenset()  # only when the call names one of these (see `names_algorithm`)
     safe_position: int = -1
     safe_keyword: str = ""
     safe_endswith: tuple[str, ...] = ()
@@ -494,6 +496,7 @@ def _source(entry: dict) -> SourceSpec:
         view_methods=fs("view_methods"), operator=entry.get("operator", False), not_inside=fs("not_inside"),
         in_functions=fs("in_functions"), unless_given_data=entry.get("unless_given_data", False),
         into_argument=entry.get("into_argument", False), unless_false=entry.get("unless_false", ""),
+        algorithms=frozenset(a.lower() for a in entry.get("algorithms", ())),
         secret_keys=frozenset(k.lower() for k in entry.get("secret_keys", ())),
     )
 
@@ -507,6 +510,7 @@ def _sink(entry: dict) -> SinkSpec:
         keywords=tuple(entry.get("keywords", ())) + by_keyword, receivers=frozenset(entry.get("receivers", ())),
         receiver=entry.get("receiver", False), only_if_true=entry.get("only_if_true", ""),
         unless_keyword=entry.get("unless_keyword", ""), unless_position=entry.get("unless_position", -1),
+        algorithms=frozenset(a.lower() for a in entry.get("algorithms", ())),
         safe_position=safe.get("position", -1),
         safe_keyword=safe.get("keyword", ""), safe_endswith=tuple(safe.get("endswith", ())),
         imports=tuple(entry.get("imports", ())), or_keywords=tuple(entry.get("or_keywords", ())),

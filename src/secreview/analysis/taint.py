@@ -37,6 +37,7 @@ from secreview.analysis import (
     flags,
     numbers,
     steps,
+    stored_credentials,
 )
 from secreview.analysis.declared_secrets import declarations
 from secreview.analysis.instance_fields import library_fields
@@ -65,7 +66,7 @@ class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
     __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
                  "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
                  "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current", "partials", "checked", "flag_facts", "numbered")
+                 "texts", "defs", "current", "partials", "checked", "flag_facts", "numbered", "models", "made_by")
 
     def __init__(self, mod: ModuleState, qualname: str, node: ast.AST | None, class_qual: str,
                  closure: dict[str, frozenset]) -> None:
@@ -95,6 +96,8 @@ class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
         self.path_safe: set[str] = set()  # route variables whose converter admits no "/"
         self.safe_fields: dict[str, dict[str, frozenset[str]]] = {}  # parameter -> its model's numeric fields
         self.numbered: dict[str, frozenset[str]] = {}  # parameters the framework converted -> the number sinks
+        self.models: dict[str, str] = {}  # parameter -> the project class its annotation names (stored_credentials)
+        self.made_by: dict[str, ast.Call] = {}  # local name -> the call whose result it holds now
         self.self_name = ""
         self.nested: list[tuple[ast.AST, str]] = []
         # What each bare name means here (`binding`, `resolve`), asked again and again for
@@ -236,6 +239,12 @@ def _source_params(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDe
         fields = mod.numeric_fields.get(annotation)
         if fields:
             fn.safe_fields[param.arg] = fields
+        if (type(param.annotation) is ast.Name or type(param.annotation) is ast.Attribute) \
+                and not mod.test_module:  # `user: User`
+            model = stored_credentials.annotated_class(annotation, mod.external) or (
+                f"{mod.module}.{annotation}" if f"{mod.module}.{annotation}" in mod.credential_fields() else None)
+            if model:
+                fn.models[param.arg] = model
     for decorator in node.decorator_list if mod.route_specs else ():
         match = _decorator_route(mod, decorator, fn)
         if match is None:
@@ -447,7 +456,8 @@ def _summarise(path: str, tree: ast.Module, module: str, source: str, specs: Spe
                  if b.kind == "import" and b.qualname and not mod.external(b.qualname)},
         cleared=tuple(sorted(mod.cleared - mod.unsafe)), dead=tuple(sorted(set(mod.dead))),
         varies=tuple(sorted(mod.varies)),
-        declared=declarations(tree, source, mod.imported, mod.names.qualname), pending=tuple(sorted(mod.pending.items())),
+        declared=declarations(tree, source, mod.imported, mod.names.qualname)
+        + stored_credentials.declarations(mod.credential_fields(), mod.password_fields()), pending=tuple(sorted(mod.pending.items())),
         constants=credentials.constants(mod, mod.module_env) if mod.literal_sources or mod.constant_memo else {})
 
 

@@ -20,7 +20,7 @@ from secreview.analysis import (
     sink_events,
     url_query,
 )
-from secreview.analysis.names import BUILTINS
+from secreview.analysis.names import BUILTINS, named_algorithm
 from secreview.analysis.specs import ALL, UNRESOLVED, SinkSpec, SourceSpec
 from secreview.analysis.summaries import EMPTY, CallSite
 from secreview.analysis.taint_state import (
@@ -160,7 +160,7 @@ class CallMatching:
             return self._clean_call(node, func, method, qual, known, args, keywords, star, bound, own)
         # sources
         if known.source is not None and not (known.source.unless_given_data and everything) \
-                and not (known.source.unless_false and self._said_false(node, known.source.unless_false)):
+                and self._source_holds(node, known.source):
             if known.sinks is not None or keywords:  # `hashlib.pbkdf2_hmac(h, pw, salt, n)`: takes a salt, makes a key
                 self._source_call_sinks(node, func, args, keywords, star, receiver, known.sinks)
             return self._into_argument(node, known.source,
@@ -287,8 +287,7 @@ class CallMatching:
                     own: bool) -> frozenset:
         """A call given no tainted value: only a source or a function of the project can return taint."""
         mod = self.mod
-        if known.source is not None and not (known.source.unless_false
-                                             and self._said_false(node, known.source.unless_false)):
+        if known.source is not None and self._source_holds(node, known.source):
             return self._into_argument(node, known.source, self._typed(node, mod.new_source(node, known.source)))
         if method is not None and (method in mod.source_methods or self.class_sources):
             source = self._method_source(node, func, method)  # type: ignore[arg-type]
@@ -350,9 +349,43 @@ class CallMatching:
         if keywords and self.mod.specs.keyword_sinks:
             sink_events.by_keyword(self, node, func, args, keywords, receiver)
 
-    def _said_false(self, node: ast.Call, keyword: str) -> bool:
-        """The call passes `keyword=False` (`hashlib.md5(data, usedforsecurity=False)`: not for security)."""
-        return any(kw.arg == keyword and self.mod.names.constant_value(kw.value) is False for kw in node.keywords)
+    def _source_holds(self, node: ast.Call, spec: SourceSpec) -> bool:
+        """Not when the constructing call passes `unless_false=False` (`hashlib.md5(data, usedforsecurity=False)`:
+        not for security), nor when the spec names `algorithms` and that call names none of them
+        (`hashlib.new("sha256")`, or an algorithm only known at run time).
+
+        The call judged is the one that made the object: `h.hexdigest()` is a method of the source
+        `h = hashlib.new("md5")`, and what `h` is was decided where it was made.
+        """
+        if not spec.unless_false and not spec.algorithms:
+            return True
+        made = self._constructor(node, spec)
+        if made is None:  # built where this pass cannot see: the name decides nothing
+            return not spec.algorithms
+        constant_value = self.mod.names.constant_value
+        if spec.unless_false and any(kw.arg == spec.unless_false and constant_value(kw.value) is False
+                                     for kw in made.keywords):
+            return False
+        return not spec.algorithms or named_algorithm(made, self.constant_text) in spec.algorithms
+
+    def _constructor(self, node: ast.Call, spec: SourceSpec) -> ast.Call | None:
+        """The call of one of `spec.qualnames` that made the object `node` is a method call on (or `node`):
+        through a chain (`hashlib.new("md5", b).hexdigest()`) or a local bound to it."""
+        call = node
+        for _ in range(4):
+            if self.resolve(call.func) in spec.qualnames:
+                return call
+            func = call.func
+            if type(func) is not ast.Attribute:
+                return None
+            inner = func.value  # type: ignore[attr-defined]
+            if type(inner) is ast.Name:
+                binding = self.binding(inner.id)
+                inner = binding.expr if binding is not None else None
+            if type(inner) is not ast.Call:
+                return None
+            call = inner  # type: ignore[assignment]
+        return None
 
     def _into_argument(self, node: ast.Call, spec: SourceSpec, made: frozenset) -> frozenset:
         """`random.shuffle(chars)`: the source's value is its first argument, changed in place."""

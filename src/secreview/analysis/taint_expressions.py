@@ -7,6 +7,7 @@ Calls are evaluated by `secreview.analysis.taint_calls`; the dispatch on node ty
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from secreview.analysis import (
     configured_templates,
@@ -17,9 +18,11 @@ from secreview.analysis import (
     neutralisers,
     numbers,
     sink_events,
+    stored_credentials,
     url_query,
 )
 from secreview.analysis.declared_secrets import read_key
+from secreview.analysis.specs import SourceSpec
 from secreview.analysis.summaries import EMPTY
 from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler, param_names
 from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, record_identifier, spell
@@ -107,25 +110,16 @@ class ExpressionEvaluation:
                     return mod.new_source(node, spec)
         if type(value) is ast.Name:
             name = value.id
-            safe = self.safe_fields.get(name)
-            if safe is not None and attr in safe:  # a field the model declares as a number (validated on the way in)
-                return numbers.field(self.load_key(name), safe[attr])
-            key = f"{name}.{attr}"
-            found = self.env.get(key)
-            if found is not None:
-                return found
-            if name == self.self_name and self.class_qual:
-                return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
-            base = self.load_key(name)
-            if base:
-                if base is _GLOBAL_SOURCE:
-                    return self._qualified_source(node) or EMPTY
-                return EMPTY if credentials.only_constants(base) else record_identifier(base, attr)  # `CONF.database`: not the constant
-            if name in mod.source_roots and name not in self.env:
-                return self._qualified_source(node)
-            if mod.literals and attr.isupper() and name not in self.env:  # `settings.DB_PASSWORD`
-                return credentials.attribute(self, node)
-            return EMPTY
+            found = self._name_attribute(node, name, attr)
+            if name in self.made_by or self.models:  # an instance whose class the pass may know
+                stored = self._stored_field(node, name, attr)
+                if stored:
+                    return found | stored
+            return found
+        if attr == "data" and type(value) is ast.Attribute and type(value.value) is ast.Name:  # type: ignore[attr-defined]
+            typed = self._form_field(node, value.value.id, value.attr)  # `form.password.data` (WTForms)  # type: ignore[attr-defined]
+            if typed:
+                return typed | self.ev(value)
         base = self.ev(value)
         if base:
             return record_identifier(base, attr)
@@ -135,6 +129,84 @@ class ExpressionEvaluation:
                 return credentials.attribute(self, node)
             return found
         return EMPTY
+
+    def _name_attribute(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
+        """`name.attr`: a field stored in this function, of `self`, of a tainted value, of a source root."""
+        mod = self.mod
+        safe = self.safe_fields.get(name)
+        if safe is not None and attr in safe:  # a field the model declares as a number (validated on the way in)
+            return numbers.field(self.load_key(name), safe[attr])
+        key = f"{name}.{attr}"
+        found = self.env.get(key)
+        if found is not None:
+            return found
+        if name == self.self_name and self.class_qual:
+            return frozenset({("f", f"{self.class_qual}.{attr}", NOCUT)})
+        base = self.load_key(name)
+        if base:
+            if base is _GLOBAL_SOURCE:
+                return self._qualified_source(node) or EMPTY
+            return EMPTY if credentials.only_constants(base) else record_identifier(base, attr)  # `CONF.database`: not the constant
+        if name in mod.source_roots and name not in self.env:
+            return self._qualified_source(node)
+        if mod.literals and attr.isupper() and name not in self.env:  # `settings.DB_PASSWORD`
+            return credentials.attribute(self, node)
+        return EMPTY
+
+    def _stored_field(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
+        """`user.api_key` of an instance of a model class the pass knows: a pending source of the model's
+        field, a secret if its class declares it of a credential type (secreview.analysis.stored_credentials)."""
+        cls = self._instance_of(name)
+        if cls is None:
+            return EMPTY
+        return self._declared_field(node, cls, attr, self.mod.credential_fields, stored_credentials.MODEL,
+                                    stored_credentials.STORED_FIELD)
+
+    def _form_field(self, node: ast.expr, name: str, field: str) -> frozenset:
+        """`form.password.data`, `form.cleaned_data["password"]`: a password if the form's class declares
+        the field a password input (secreview.analysis.stored_credentials)."""
+        cls = self._instance_of(name)
+        if cls is None:
+            return EMPTY
+        return self._declared_field(node, cls, field, self.mod.password_fields, stored_credentials.FORM,
+                                    stored_credentials.FORM_PASSWORD)
+
+    def _declared_field(self, node: ast.expr, cls: str, field: str, local: Callable[[], dict[str, frozenset[str]]],
+                        prefix: str, spec: SourceSpec) -> frozenset:
+        """A pending read of `cls.field`; of a class of this module, only of a field it declares so."""
+        mod = self.mod
+        if cls.startswith(mod.module) and cls[len(mod.module):len(mod.module) + 1] == ".":  # a class of this module
+            fields = local().get(cls)
+            if fields is None or field not in fields:
+                return EMPTY
+        return mod.declared_read(node, f"{prefix}{cls}.{field}", self.qualname, spec)
+
+    def _instance_of(self, name: str) -> str | None:
+        """The project class whose instance the local `name` holds, if the pass knows it (annotated,
+        made or queried here: stored_credentials.instance_class)."""
+        cls = self.models.get(name) if self.models else None
+        if cls is not None:
+            return cls
+        made = self.made_by.get(name)
+        if made is None or self.mod.test_module:  # a test's instances are fixtures (and Nova's tests make
+            return None                          # 12 times as many model reads as its code: a cost too)
+        memo = self.mod.instance_memo
+        cls = memo.get(id(made), "")
+        if cls == "":
+            cls = stored_credentials.instance_class(made, self._class_name)
+            if cls is not None and ("." not in cls or self.mod.external(cls)):
+                cls = None  # a builtin's or a library's class
+            memo[id(made)] = cls
+        return cls
+
+    def _class_name(self, node: ast.expr) -> str | None:
+        """What `node` names, and a model class of this module by its bare name (the name model binds
+        imports, not the classes a module defines)."""
+        found = self.resolve(node)
+        if found is None and type(node) is ast.Name:
+            local = f"{self.mod.module}.{node.id}"  # type: ignore[attr-defined]
+            return local if local in self.mod.credential_fields() or local in self.mod.password_fields() else None
+        return found
 
     def _qualified_source(self, node: ast.expr) -> frozenset:
         qual = self.resolve(node)
@@ -151,6 +223,12 @@ class ExpressionEvaluation:
                 return element
         self.ev(node.slice)
         taint = self.ev(value)
+        key = node.slice
+        if type(value) is ast.Attribute and value.attr in stored_credentials.SUBMITTED and type(key) is ast.Constant \
+                and type(key.value) is str and type(value.value) is ast.Name:  # `form.cleaned_data["password"]`
+            typed = self._form_field(node, value.value.id, key.value)
+            if typed:
+                taint = taint | typed
         if taint:
             if type(node.slice) is ast.Slice:  # `token[-4:]`: a fragment that names a secret, not the secret
                 taint = cut(taint, SECRET_SINKS)
@@ -158,7 +236,6 @@ class ExpressionEvaluation:
                 found = containers.load(self, node, taint)  # `d["safe"]`
                 if found is not taint:
                     return found
-            key = node.slice
             if type(key) is ast.Constant and type(key.value) is str:
                 taint = record_identifier(taint, key.value)
             return self.mod.widen_source(value, node, taint)

@@ -41,6 +41,8 @@ class FunctionPass(Protocol):
     texts: set[str]
     checked: set[str]
     flag_facts: list[tuple]  # flags.Fact: checks held in names
+    models: dict[str, str]  # parameter -> the project class its annotation names (stored_credentials)
+    made_by: dict[str, ast.Call]  # local name -> the call whose result it holds now
 
     def run_body(self, body: Iterable[ast.stmt]) -> None: ...
 
@@ -52,6 +54,8 @@ class FunctionPass(Protocol):
     def load_key(self, key: str) -> frozenset: ...
 
     def resolve(self, node: ast.expr) -> str | None: ...
+
+    def constant_text(self, node: ast.expr) -> object: ...
 
     def binding(self, name: str) -> Binding | None: ...
 

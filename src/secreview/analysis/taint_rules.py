@@ -157,8 +157,12 @@ _RULES = (
          "(oslo_utils.strutils.mask_password).",
          origin="Follows secret material, judged by where the value was made and never by its name "
                 "(`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, `hashlib.pbkdf2_hmac`/`scrypt`, "
-                "`getpass.getpass`, loaded private keys, Django's `settings.SECRET_KEY`; `secret_uuid` or "
-                "`token_loc` are not secrets). Evidence needed: such an origin, and a path from it"),
+                "`getpass.getpass`, loaded private keys, Django's `settings.SECRET_KEY`, an oslo.config option "
+                "declared `secret=True` in its group, a model field declared of a credential type (SQLAlchemy-Utils "
+                "`PasswordType`/`EncryptedType`, Django's encrypted fields) read from an instance the code made, "
+                "queried or was given as an annotated parameter, a form field declared a password input; "
+                "`secret_uuid`, `token_loc` or a plain `CharField` named `password` are not secrets). Evidence "
+                "needed: such an origin, and a path from it"),
     _Doc("secret_compare", "timing-unsafe-comparison", "Secret compared with == (timing side channel)", "208",
          Severity.MEDIUM,
          "`==` on strings and bytes stops at the first differing byte, so response times reveal how much of "
@@ -186,7 +190,8 @@ _RULES = (
          "mask text that may hold one (oslo_utils.strutils.mask_password).",
          origin="Follows secret material and passwords, judged by where the value was made and never by its "
                 "name (`secrets.token_*`, `os.urandom`, `hmac.new(...)` digests, derived keys, `getpass`, "
-                "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs). "
+                "loaded private keys, Django's `settings.SECRET_KEY`, the password parameter of password APIs, a "
+                "model field declared of a credential type, a form field declared a password input). "
                 "Evidence needed: such an origin, and a path from it to the message of a builtin or framework "
                 "exception (or a class of the module deriving from one)"),
     _Doc("secret_response", "secret-in-response", "Kept secret sent in an HTTP response", "200", Severity.HIGH,
@@ -200,10 +205,12 @@ _RULES = (
          origin="Follows secrets the server keeps, judged by where the value was made and never by its name: "
                 "Django's `settings.SECRET_KEY`, an oslo.config option declared `secret=True` (read as "
                 "`CONF.group.name` anywhere in the project), pydantic's `get_secret_value()`, a loaded private "
-                "key. A token made in the view for the user who asked (`secrets.token_urlsafe()`, an HMAC, a "
+                "key, a model field declared of a credential type (SQLAlchemy-Utils `PasswordType`/`EncryptedType`, "
+                "Django's encrypted fields) read from an instance of the model. A token made in the view for the user who asked (`secrets.token_urlsafe()`, an HMAC, a "
                 "derived key) is issued by design and never reported. Evidence needed: such an origin, and a "
                 "path from it to a response body (`HttpResponse`, `JsonResponse`, `jsonify`, `make_response`, "
-                "aiohttp's and Pyramid's `Response`) or a response header, not masked on the way"),
+                "aiohttp's and Pyramid's `Response`) or a response header (`response.headers[name] = ...`, "
+                "Django's `response[name] = ...`), not masked on the way"),
     _Doc("cleartext", "cleartext-credentials-telnet", "Password or token written to a Telnet session", "319",
          Severity.HIGH,
          "Telnet sends every byte unencrypted: a password answered at its login prompt can be read by anyone "
@@ -286,8 +293,9 @@ _RULES = (
          "Authenticate with HMAC-SHA-256 (hmac.new(key, msg, hashlib.sha256)) and compare with "
          "hmac.compare_digest; make tokens with secrets.token_urlsafe(). If the digest is not "
          "security-relevant, say so with usedforsecurity=False.",
-         origin="Follows MD5 and SHA-1 output (`hashlib.md5/sha1`, PyCryptodome's `MD5/SHA1.new`, "
-                "oslo.utils `secretutils.md5`; not with `usedforsecurity=False`), judged by where the digest "
+         origin="Follows MD5 and SHA-1 output (`hashlib.md5/sha1`, `hashlib.new(\"md5\")` with the name "
+                "written in the code, PyCryptodome's `MD5/SHA1.new`, oslo.utils `secretutils.md5`; not with "
+                "`usedforsecurity=False`), judged by where the digest "
                 "goes and never by the name it is stored in. Cache keys, ETags (compared with "
                 "`If-None-Match`), file names, dedup and checksums compared with another digest the code "
                 "made are not findings; nor are HMAC-MD5 and HMAC-SHA1, since HMAC does not rely on collision "

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from secreview.analysis.argv import shifts_argv
 from secreview.analysis.declared_secrets import DECLARED_OPTION
+from secreview.analysis import stored_credentials
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
 from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
@@ -61,6 +62,11 @@ class ModuleState:
         # (secreview.analysis.declared_secrets: `CONF.vmware.host_password`)
         self.pending: dict[int, str] = {}
         self.pending_reads: dict[tuple[str, str], int] = {}  # (function, key) -> its pending source
+        # Model classes of this module -> their fields of a credential type (None: not read yet), and the
+        # class of the instance each assigned expression makes (secreview.analysis.stored_credentials).
+        self._credential_fields: dict[str, frozenset[str]] | None = None
+        self._password_fields: dict[str, frozenset[str]] | None = None
+        self.instance_memo: dict[int, str | None] = {}
         self.calls: list[CallSite] = []
         self.fields: list[tuple[str, str, frozenset]] = []
         self.tree = tree
@@ -92,7 +98,8 @@ class ModuleState:
         self.call_memo: dict[str, CallSpecs] = {}
         self.imported: set[str] = set()
         # Literals that may be credentials (secreview.analysis.credentials): not in test modules (fixtures).
-        self.literals = not is_test_path(path)
+        self.test_module = is_test_path(path)
+        self.literals = not self.test_module
         self.literal_sources: set[int] = set()  # indices of the sources that are such literals
         self.constant_memo: dict[str, frozenset] = {}  # imported name -> its constant atom (or none)
         self._declare(tree.body, module)
@@ -192,7 +199,24 @@ class ModuleState:
             self.secret_keys[index] = (spec.secret_keys, both_kinds(spec))
         return frozenset({("s", index, spec.not_for)})
 
-    def declared_read(self, node: ast.AST, key: str, function: str) -> frozenset:
+    def credential_fields(self) -> dict[str, frozenset[str]]:
+        """This module's model classes with fields of a credential type (read once, when first asked:
+        by then the module's imports are bound)."""
+        found = self._credential_fields
+        if found is None:
+            found = self._credential_fields = stored_credentials.credential_fields(
+                self.tree, self.module, self.names.qualname) if self.imported & stored_credentials.PACKAGES else {}
+        return found
+
+    def password_fields(self) -> dict[str, frozenset[str]]:
+        """This module's form and serializer classes with password inputs (read once, when first asked)."""
+        found = self._password_fields
+        if found is None:
+            found = self._password_fields = stored_credentials.password_fields(
+                self.tree, self.module, self.names.qualname) if self.imported & stored_credentials.FORM_PACKAGES else {}
+        return found
+
+    def declared_read(self, node: ast.AST, key: str, function: str, spec: SourceSpec = DECLARED_OPTION) -> frozenset:
         """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source.
 
         One source per function and key: Nova reads `CONF.libvirt.virt_type` 283 times, and each read
@@ -200,8 +224,9 @@ class ModuleState:
         """
         index = self.pending_reads.get((function, key))
         if index is not None:
-            return frozenset({("s", index, DECLARED_OPTION.not_for)})
-        taint = self.new_source(node, DECLARED_OPTION, spell(node, 3))  # `CONF.group.name`: no unparse
+            return frozenset({("s", index, spec.not_for)})
+        # `CONF.group.name`: spelt, no unparse (`form.cleaned_data["password"]` is unparsed)
+        taint = self.new_source(node, spec, spell(node, 3) if type(node) is ast.Attribute else short(node))
         for atom in taint:
             self.pending[atom[1]] = key
             self.pending_reads[(function, key)] = atom[1]

@@ -235,9 +235,12 @@ class StatementTransfer:
                 self.partials.pop(name, None)
             if type(value) is not ast.Call:
                 self.resolved.discard(name)
+                if self.made_by:
+                    self.made_by.pop(name, None)
                 if value is not None and flags.is_check(value):  # `ok = x in ALLOWED`
                     flags.remember(self, name, guards.guard(self, value))
             else:
+                self.made_by[name] = value  # type: ignore[assignment]
                 func = value.func  # type: ignore[attr-defined]
                 qual = self.resolve(func)
                 if qual in self.mod.specs.validator_calls:  # `ok = url_has_allowed_host_and_scheme(u, ...)`

@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from oslo_utils import strutils
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings
@@ -67,6 +68,23 @@ def signed_download_mac(request, name):
     # A MAC made with the key for this name is what a signed link carries, not the key.
     # ok: secret-in-response
     response.headers["X-Signature"] = hmac.new(key, name.encode(), hashlib.sha256).hexdigest()
+    return response
+
+
+def partner_widget(request):
+    # Django sets a header by item assignment on the response.
+    response = render(request, "partners/widget.html", {"partner": request.GET.get("partner", "")})
+    # ruleid: secret-in-response
+    response["X-Partner-Key"] = config.api_signing_key.get_secret_value()
+    return response
+
+
+def partner_widget_signed(request):
+    partner = request.GET.get("partner", "")
+    response = render(request, "partners/widget.html", {"partner": partner})
+    key = config.api_signing_key.get_secret_value().encode()
+    # ok: secret-in-response
+    response["X-Partner-Signature"] = hmac.new(key, partner.encode(), hashlib.sha256).hexdigest()
     return response
 
 

@@ -1,0 +1,3 @@
+import os
+
+FIELD_KEY = os.environ["BILLING_FIELD_KEY"]
