@@ -16,10 +16,12 @@ It avoids `ast.walk` and `ast.unparse` on hot paths: expressions are evaluated
 by a dispatch on node type, and text for messages is spelled only for sources
 and sinks, which are rare.
 
-The pass is one class, `_FunctionPass`, assembled here from its rooms: `taint_state` (what the
-passes of one module share, and the spec index), `taint_statements` (statement transfer),
-`taint_expressions` (expression evaluation), `taint_calls` (source, sanitiser and sink matching at
-calls); compound statements are in `control`. This module holds the dispatch tables and the
+The pass is one class, `_FunctionPass`, finished here on a line of parts, each built on the one
+before: `taint_pass.FunctionPass` (its state, and the operations the helpers call), `taint_calls`
+(source, sanitiser and sink matching at calls), `taint_expressions` (expression evaluation),
+`taint_statements` (statement transfer); `taint_state` holds what the passes of one module share, and
+the spec index; compound statements are in `control`. (Single inheritance, not mixins: mypyc compiles
+it into one native class.) This module holds the dispatch tables and the
 per-function driver (parameters, the sources among them, nested functions and classes).
 """
 
@@ -28,7 +30,8 @@ from __future__ import annotations
 import ast
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Final
 
 from secreview.analysis import (
     configured_templates,
@@ -41,94 +44,88 @@ from secreview.analysis import (
 )
 from secreview.analysis.declared_secrets import declarations
 from secreview.analysis.instance_fields import library_fields
-from secreview.analysis.names import BUILTINS, Binding
+from secreview.analysis.names import BUILTINS, Binding, Scope
 from secreview.analysis.specs import SourceSpec, Specs, load
-from secreview.analysis.summaries import EMPTY, FunctionSummary, ModuleSummary, SinkEvent
-from secreview.analysis.taint_calls import CallMatching
-from secreview.analysis.taint_expressions import ExpressionEvaluation
-from secreview.analysis.taint_state import EXPRESSIONS, FUNCTIONS, NOCUT, ModuleState, new_record, param_names
+from secreview.analysis.summaries import EMPTY, FunctionSummary, ModuleSummary, Taint
+from secreview.analysis.taint_pass import Definition, Env, StatementHandler
+from secreview.analysis.taint_state import EXPRESSIONS, FUNCTIONS, NOCUT, Entry, ModuleState, new_record, param_names
 from secreview.analysis.taint_statements import StatementTransfer
 from secreview.analysis.values import SECRET_SINKS, cut, spell
 from secreview.core.gcpause import paused_gc
 from secreview.review import suppress
 
-_NUMERIC_TYPES = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
+_NUMERIC_TYPES: Final = frozenset({"int", "float", "bool", "uuid.UUID", "decimal.Decimal", "datetime.date",
                             "datetime.datetime", "pydantic.conint", "pydantic.PositiveInt"})
-_FLASK_PARAM = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
-_PATH = frozenset({"path"})
-_NO_SINKS: frozenset[str] = frozenset()  # a value converted to something that is no number (a UUID, a date)
+_FLASK_PARAM: Final = re.compile(r"<(?:(\w+)(?:\(([^)]*)\))?:)?(\w+)>")
+_PATH: Final = frozenset({"path"})
+_NO_SINKS: Final[frozenset[str]] = frozenset()  # a value converted to something that is no number (a UUID, a date)
 
 
-class _FunctionPass(StatementTransfer, ExpressionEvaluation, CallMatching):
+class _FunctionPass(StatementTransfer):
     """Forward taint over one function body (or the module body)."""
 
-    # One pass per function: slots make creating, reading and dropping them cheaper.
-    __slots__ = ("mod", "qualname", "node", "class_qual", "class_sources", "closure", "env", "returns", "sinks",
-                 "calls", "resolved", "receivers", "path_safe", "safe_fields", "self_name", "nested", "bindings",
-                 "quals", "loops", "tries", "exits", "consts", "parts", "part_keys", "returns_at", "html_view",
-                 "texts", "defs", "current", "partials", "checked", "flag_facts", "numbered", "models", "made_by")
+    __slots__ = ()  # (declared with the state, by FunctionPass)
 
     def __init__(self, mod: ModuleState, qualname: str, node: ast.AST | None, class_qual: str,
-                 closure: dict[str, frozenset]) -> None:
+                 closure: Env) -> None:
         self.mod = mod
         self.qualname = qualname
         self.node = node
         self.class_qual = class_qual
-        self.class_sources: Sequence[SourceSpec] = mod.class_sources.get(class_qual, ()) if class_qual else ()
+        self.class_sources = mod.class_sources.get(class_qual, ()) if class_qual else ()
         self.closure = closure
-        self.env: dict[str, frozenset] | None = {}  # None: this point is unreachable (see control)
-        self.returns: frozenset = EMPTY
-        self.loops: list[list] = []  # per enclosing loop: [state at its breaks, state at its continues]
-        self.tries: list[dict | None] = []  # per enclosing try: the state at the raises inside it
-        self.exits: dict[str, frozenset] | None = None  # the states where paths ended (return, raise)
-        self.consts: set[str] = set()  # names that held a constant on some path (their "=name" entries)
-        self.parts: dict[str, set[str]] = {}  # container name -> its per-key entries now (see containers)
-        self.part_keys: set[str] = set()  # every per-key entry ever made (for merging paths)
-        self.returns_at: list[frozenset] | None = []  # per position of returned tuples; None: not all tuples
+        self.env = {}  # None: this point is unreachable (see control)
+        self.returns = EMPTY
+        self.loops = []  # per enclosing loop: [state at its breaks, state at its continues]
+        self.tries = []  # per enclosing try: the state at the raises inside it
+        self.exits = None  # the states where paths ended (return, raise)
+        self.consts = set()  # names that held a constant on some path (their "=name" entries)
+        self.parts = {}  # container name -> its per-key entries now (see containers)
+        self.part_keys = set()  # every per-key entry ever made (for merging paths)
+        self.returns_at = []  # per position of returned tuples; None: not all tuples
         self.html_view = False  # a handler whose returned str is an HTML body (see views)
-        self.texts: set[str] = set()  # in an html view: names last bound to text built by the code
+        self.texts = set()  # in an html view: names last bound to text built by the code
         self.defs = steps.Defs()  # the statement that last tainted each name, for the path of a finding
-        self.current: ast.AST | None = None  # the statement being run (what `defs` records)
-        self.sinks: list[SinkEvent] = []
-        self.calls: list[int] = []
-        self.resolved: set[str] = set()  # names holding a resolved (canonical) path
-        self.receivers: set[str] = set()  # extra request-object names (annotated parameters)
-        self.path_safe: set[str] = set()  # route variables whose converter admits no "/"
-        self.safe_fields: dict[str, dict[str, frozenset[str]]] = {}  # parameter -> its model's numeric fields
-        self.numbered: dict[str, frozenset[str]] = {}  # parameters the framework converted -> the number sinks
-        self.models: dict[str, str] = {}  # parameter -> the project class its annotation names (stored_credentials)
-        self.made_by: dict[str, ast.Call] = {}  # local name -> the call whose result it holds now
+        self.current = None  # the statement being run (what `defs` records)
+        self.sinks = []
+        self.calls = []
+        self.resolved = set()  # names holding a resolved (canonical) path
+        self.receivers = set()  # extra request-object names (annotated parameters)
+        self.path_safe = set()  # route variables whose converter admits no "/"
+        self.safe_fields = {}  # parameter -> its model's numeric fields
+        self.numbered = {}  # parameters the framework converted -> the number sinks
+        self.models = {}  # parameter -> the project class its annotation names (stored_credentials)
+        self.made_by = {}  # local name -> the call whose result it holds now
         self.self_name = ""
-        self.nested: list[tuple[ast.AST, str]] = []
+        self.nested = []
         # What each bare name means here (`binding`, `resolve`), asked again and again for
         # the receivers of calls: kept until this pass rebinds the name (see `rebound`).
-        self.bindings: dict[str, Binding | None] = {}
-        self.quals: dict[str, str | None] = {}
+        self.bindings = {}
+        self.quals = {}
         # `run = functools.partial(subprocess.run, shell=True)`: name -> the call it stands for
-        self.partials: dict[str, ast.Call] = {}
+        self.partials = {}
         # Names whose data a check cleared for every sink (`if lang not in LANGS: abort(400)`) and that
         # were not rebound since: a store of one holds no data from outside (sink_events.constant_store).
-        self.checked: set[str] = set()
-        self.flag_facts: list[flags.Fact] = []  # checks held in names (see flags)
+        self.checked = set()
+        self.flag_facts = []  # checks held in names (see flags)
 
-    def run_body(self, body: Iterable[ast.stmt]) -> None:
+    def run_body(self, body: Sequence[ast.stmt]) -> None:
         """Run statements in order until the path ends (the environment becomes None)."""
         for stmt in body:
             if self.env is None:  # after return/raise/break/continue/abort(): not reachable this way
-                self.mod.unreachable(stmt, body[-1])  # type: ignore[index]
+                self.mod.unreachable(stmt, body[-1])
                 return
             handler = _statement_handler(type(stmt))
             if handler is not None:
                 self.current = stmt
                 handler(self, stmt)
 
-    @staticmethod
-    def statement(stmt: ast.stmt):  # type: ignore[no-untyped-def]
+    def statement(self, stmt: ast.stmt) -> StatementHandler | None:
         """The handler of a statement (for `secreview.analysis.control`)."""
         return _statement_handler(type(stmt))
 
 
-_STATEMENTS = {
+_STATEMENTS: Final[dict[type[ast.stmt], StatementHandler]] = {
     ast.Assign: _FunctionPass._assign,
     ast.AnnAssign: _FunctionPass._ann_assign,
     ast.AugAssign: _FunctionPass._aug_assign,
@@ -154,7 +151,7 @@ _STATEMENTS = {
 }
 if sys.version_info >= (3, 11):
     _STATEMENTS[ast.TryStar] = control.try_
-_statement_handler = _STATEMENTS.get
+_statement_handler: Final = _STATEMENTS.get
 
 # The expression handlers, for the dispatch in `taint_state` that the mixins share.
 EXPRESSIONS.update({
@@ -338,7 +335,7 @@ def _class_sources(mod: ModuleState, node: ast.ClassDef, qual: str) -> None:
 
 
 def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef, qual: str, class_qual: str,
-                  closure: dict[str, frozenset], scopes: list) -> None:
+                  closure: Env, scopes: list[Scope]) -> None:
     fn = _FunctionPass(mod, qual, node, class_qual, closure)
     params, vararg, kwarg = param_names(node.args)
     is_method = bool(class_qual) and bool(params) and not any(
@@ -357,6 +354,8 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
     sources = _source_params(mod, node, params, is_method, class_qual, fn, guessed) \
         if mod.param_sources or class_qual in mod.class_sources else {}
     view_sources = []
+    env: Env = {}
+    fn.env = env
     for index, param in enumerate(params):
         spec = sources.get(param.arg)
         if spec is not None:
@@ -366,13 +365,13 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
             if param.arg in guessed:  # a helper's parameter if the project calls it: its callers' value too
                 view_sources.append(len(mod.sources) - 1)
                 taint = taint | cut(_param_atom(index), spec.not_for - SECRET_SINKS)
-            fn.env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
+            env[param.arg] = cut(taint, _PATH) if param.arg in fn.path_safe else taint
         else:
-            fn.env[param.arg] = _param_atom(index)
+            env[param.arg] = _param_atom(index)
     if mod.literals and (node.args.defaults or node.args.kw_defaults):  # `def connect(password="...")`
         credentials.defaults(fn, _defaults(node.args))
     if is_method:
-        fn.env[fn.self_name] = _param_atom(0)
+        env[fn.self_name] = _param_atom(0)
     fn.run_body(node.body)
     mod.functions[qual] = new_record(FunctionSummary, (qual, node.name, tuple([p.arg for p in params]), vararg, kwarg,
                                                     fn.returns, tuple(fn.sinks), tuple(fn.calls), node.lineno,
@@ -384,34 +383,33 @@ def _run_function(mod: ModuleState, node: ast.FunctionDef | ast.AsyncFunctionDef
         _run_nested(mod, fn.nested, f"{qual}.<locals>", inner_closure, inner_scopes)
 
 
-_PARAM_ATOMS: list[frozenset] = []
+_PARAM_ATOMS: Final[list[Taint]] = []
 
 
-def _param_atom(index: int) -> frozenset:
+def _param_atom(index: int) -> Taint:
     """The taint of parameter `index` on entry (shared: most functions have few parameters)."""
     while len(_PARAM_ATOMS) <= index:
         _PARAM_ATOMS.append(frozenset({("p", len(_PARAM_ATOMS), NOCUT)}))
     return _PARAM_ATOMS[index]
 
 
-def _drop_params(taint: frozenset) -> frozenset:
+def _drop_params(taint: Entry) -> Entry:
     """A closure sees the outer function's sources and calls, not its parameter numbering."""
     if not taint:
         return taint
     return frozenset(a for a in taint if a[0] != "p")
 
 
-def _run_nested(mod: ModuleState, nested: list[tuple[ast.AST, str]], prefix: str, closure: dict[str, frozenset],
-                scopes: list) -> None:
+def _run_nested(mod: ModuleState, nested: list[tuple[Definition, str]], prefix: str, closure: Env,
+                scopes: list[Scope]) -> None:
     for node, class_qual in nested:
         if isinstance(node, ast.ClassDef):
             _run_class(mod, node, f"{prefix}.{node.name}" if prefix else node.name, closure, scopes)
         else:
-            _run_function(mod, node, f"{prefix}.{node.name}" if prefix else node.name,  # type: ignore[arg-type]
-                          class_qual, closure, scopes)
+            _run_function(mod, node, f"{prefix}.{node.name}" if prefix else node.name, class_qual, closure, scopes)
 
 
-def _run_class(mod: ModuleState, node: ast.ClassDef, qual: str, closure: dict[str, frozenset], scopes: list) -> None:
+def _run_class(mod: ModuleState, node: ast.ClassDef, qual: str, closure: Env, scopes: list[Scope]) -> None:
     _class_sources(mod, node, qual)
     fields = library_fields(node, mod.names.qualname, mod.external_tops)
     if fields:

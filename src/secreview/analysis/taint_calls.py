@@ -8,6 +8,7 @@ and a call into the project stays symbolic as a call site that `secreview.analys
 from __future__ import annotations
 
 import ast
+from typing import Final
 
 from secreview.analysis import (
     built_objects,
@@ -22,28 +23,33 @@ from secreview.analysis import (
 )
 from secreview.analysis.names import BUILTINS, named_algorithm
 from secreview.analysis.specs import ALL, UNRESOLVED, SinkSpec, SourceSpec
-from secreview.analysis.summaries import EMPTY, CallSite
+from secreview.analysis.summaries import EMPTY, CallSite, Taint
+from secreview.analysis.taint_pass import FunctionPass
 from secreview.analysis.taint_state import (
     NOCUT,
     STDLIB,
     UNKNOWN_CALL,
     URL_KINDS,
     CallSpecs,
+    Entry,
     ModuleState,
     expression_handler,
     new_record,
 )
 from secreview.analysis.values import call_text, cut, mark, outside_result, spell, through_unmodelled
 
-_LOOKUPS = frozenset({"get", "pop"})
-_OPAQUE_RESULTS = frozenset({"sql"})
-_join = control.join
+_LOOKUPS: Final = frozenset({"get", "pop"})
+# Per argument holding data read here: its position, keyword or None for the receiver, and the steps that built it
+Steps = tuple[tuple[int | str | None, tuple[tuple[int, int, str], ...]], ...]
+_OPAQUE_RESULTS: Final = frozenset({"sql"})
+_join: Final = control.join
 
 
-class CallMatching:
+class CallMatching(FunctionPass):
     """The taint of a call and what the call records.
 
-    A mixin of `secreview.analysis.taint._FunctionPass`, whose slots hold the state these methods read and write.
+    The first part of `secreview.analysis.taint._FunctionPass`, whose slots hold the state these methods read
+    and write (declared by `FunctionPass`).
     """
 
     __slots__ = ()
@@ -57,8 +63,8 @@ class CallMatching:
         self.mod.kept.append(bare)  # alive while the pass runs: no later node takes its id (see `_applied`)
         stored = self._applied(value, bare)
         inner = stored.func
-        if type(inner) is ast.Name and inner.id in self.partials:  # type: ignore[attr-defined]
-            stored = self._applied(self.partials[inner.id], stored)  # type: ignore[attr-defined]
+        if type(inner) is ast.Name and inner.id in self.partials:
+            stored = self._applied(self.partials[inner.id], stored)
         return stored
 
     def _applied(self, held: ast.Call, call: ast.Call) -> ast.Call:
@@ -80,17 +86,17 @@ class CallMatching:
         self.mod.applied[(id(held), id(call))] = applied
         return ast.copy_location(applied, call)
 
-    def _call(self, node: ast.Call) -> frozenset:
+    def _call(self, node: ast.Call) -> Taint:
         mod = self.mod
         func = node.func
-        if self.partials and type(func) is ast.Name and func.id in self.partials:  # type: ignore[attr-defined]
-            node = self._applied(self.partials[func.id], node)  # type: ignore[attr-defined]
+        if self.partials and type(func) is ast.Name and func.id in self.partials:
+            node = self._applied(self.partials[func.id], node)
             func = node.func
-        elif type(func) is ast.Call and func.args and self.resolve(func.func) == "functools.partial":  # type: ignore[attr-defined]
-            node = self._applied(func, node)  # type: ignore[arg-type]  # `partial(f, a)(b)` is `f(a, b)`
+        elif type(func) is ast.Call and func.args and self.resolve(func.func) == "functools.partial":
+            node = self._applied(func, node)  # `partial(f, a)(b)` is `f(a, b)`
             func = node.func
         star = EMPTY
-        args: list[frozenset] = []
+        args: list[Taint] = []
         for arg in node.args:
             kind = type(arg)
             if kind is ast.Starred:
@@ -99,7 +105,7 @@ class CallMatching:
             else:  # `self.ev(arg)`, inlined: calls hold a third of all expressions
                 handler = expression_handler(kind)
                 args.append(handler(self, arg) if handler is not None else EMPTY)
-        keywords: list[tuple[str, frozenset]] = []
+        keywords: list[tuple[str, Taint]] = []
         for kw in node.keywords:
             value = kw.value
             handler = expression_handler(type(value))
@@ -109,27 +115,27 @@ class CallMatching:
             else:
                 keywords.append((kw.arg, taint))
         if type(func) is ast.Attribute:
-            method: str | None = func.attr  # type: ignore[attr-defined]
-            handler = expression_handler(type(func.value))  # type: ignore[attr-defined]
-            receiver = handler(self, func.value) if handler is not None else EMPTY  # type: ignore[attr-defined]
+            method: str | None = func.attr
+            handler = expression_handler(type(func.value))
+            receiver = handler(self, func.value) if handler is not None else EMPTY
         else:
             method = None
             # A local callable holding data (`greet = functools.partial(fmt, name)`) passes it on, and
             # so does the callable a call returns (`make_unit(x)(F("price"))`): that inner call runs
             # first, with its own arguments (and its sinks, and its project call site).
             if type(func) is ast.Name:
-                receiver = self.env.get(func.id, EMPTY)  # type: ignore[attr-defined, union-attr]
+                receiver = self.env.get(func.id, EMPTY)  # type: ignore[union-attr]
             else:
-                receiver = self._call(func) if type(func) is ast.Call else EMPTY  # type: ignore[arg-type]
-        if self.parts and method is not None and type(func.value) is ast.Name \
-                and func.value.id in self.parts:  # type: ignore[attr-defined]
+                receiver = self._call(func) if type(func) is ast.Call else EMPTY
+        if (self.parts and method is not None and type(func.value) is ast.Name  # type: ignore[attr-defined]
+                and func.value.id in self.parts):  # type: ignore[attr-defined]
             result = containers.method(self, node, func.value.id, method, args, receiver, keywords)  # type: ignore[attr-defined]
             if result is not None:  # `d.get("k")`, `lst.append(v)`, `lst.pop()`
                 return result
         bound = own = False
         module_function = False  # `helpers.execute(...)` after `from app import helpers`: not a cursor method
-        if method is not None and type(func.value) is ast.Name and func.value.id == self.self_name \
-                and self.class_qual:  # type: ignore[union-attr]
+        if (method is not None and type(func.value) is ast.Name  # type: ignore[attr-defined]
+                and func.value.id == self.self_name and self.class_qual):  # type: ignore[attr-defined]
             qual: str | None = f"{self.class_qual}.{method}"
             own = True
             # (a method of a base class in this module is known by its name: `_copy_permissions`)
@@ -137,7 +143,7 @@ class CallMatching:
         else:
             qual = self.resolve(func)
             if qual is not None and method is not None:
-                receiver_node = func.value  # type: ignore[union-attr]
+                receiver_node = func.value  # type: ignore[attr-defined]
                 if type(receiver_node) is ast.Name:
                     binding = self.binding(receiver_node.id)
                     bound = binding is not None and binding.kind == "instance"
@@ -183,7 +189,7 @@ class CallMatching:
                 sink_events.check(self, sink, node, func, args, keywords, star, receiver)
             if any(sink.kind in _OPAQUE_RESULTS for sink in sinks):
                 if qual in mod.classes:  # `class Collated(Func)` of this module: its __init__ still runs
-                    self._project_call(node, qual, args, keywords, star, receiver, bound)  # type: ignore[arg-type]
+                    self._project_call(node, qual, args, keywords, star, receiver, bound)
                 return EMPTY  # rows come from the database, not from the query text
         if keywords and mod.specs.keyword_sinks:  # `password=`, `salt=` of any call
             sink_events.by_keyword(self, node, func, args, keywords, receiver)
@@ -191,13 +197,13 @@ class CallMatching:
         cuts = known.cuts
         if cuts is None and method is not None:
             owners = mod.specs.owned_methods.get(method)  # `Model.objects.get(pk=value)`: a stored row
-            if owners is not None and _owner_name(func.value) in owners[0]:  # type: ignore[attr-defined]
+            if owners is not None and _owner_name(func.value) in owners[0]:  # type: ignore[attr-defined, operator]
                 return cut(_join(receiver, everything), owners[1]) if ALL not in owners[1] else EMPTY
             cuts = mod.specs.sanitiser_methods.get(method)
             if cuts is not None:
                 return cut(receiver, cuts) if ALL not in cuts else EMPTY
         if cuts is not None:
-            converts = mod.specs.number_calls.get(qual) if qual is not None else None  # type: ignore[arg-type]
+            converts = mod.specs.number_calls.get(qual) if qual is not None else None
             if converts is not None:  # `int(x)`: no text, but the sender's number
                 return numbers.converted(everything, converts)
             return cut(everything, cuts)
@@ -208,23 +214,24 @@ class CallMatching:
         if method in _LOOKUPS and qual is None:
             # d.get(key, default): a value of the mapping or the default, never the key
             if receiver and len(receiver) == 1 and mod.secret_keys:  # `request.META.get("HTTP_AUTHORIZATION")`
-                receiver = mod.widen_source(func.value, node, receiver)  # type: ignore[union-attr]
+                receiver = mod.widen_source(func.value, node, receiver)  # type: ignore[attr-defined]
             receiver = self._typed(node, receiver)
             return _join(receiver, _join(args[1], star) if len(args) > 1 else star)
         # containers filled by a method call
         if everything and (method in mod.specs.into_receiver_methods or qual in mod.specs.into_receiver_calls):
-            key = self.key(func.value)  # type: ignore[union-attr]
-            if key is not None:
-                self.env[key] = _join(self.load_key(key), everything)
-                base = func.value  # type: ignore[union-attr]
+            key = self.key(func.value)  # type: ignore[attr-defined]
+            env = self.env
+            if key is not None and env is not None:  # (a call runs on a reachable path: env is set)
+                env[key] = _join(self.load_key(key), everything)
+                base = func.value  # type: ignore[attr-defined]
                 if type(base) is ast.Attribute and type(base.value) is ast.Name and base.value.id == self.self_name \
                         and self.class_qual:  # `self.headers.append((name, value))`: a write of the field
                     self.mod.fields.append((f"{self.class_qual}.{base.attr}", self.qualname, everything))
         if qual is not None and (own or not known.external) \
                 and not (receiver and credentials.only_constants(receiver)):  # `settings.KEY.encode()`: text's
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
-        if method == "format" and type(func.value) is ast.Constant:  # type: ignore[union-attr]
-            everything = self._format_arguments(func.value, args, keywords, star)  # type: ignore[union-attr]
+        if method == "format" and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
+            everything = self._format_arguments(func.value, args, keywords, star)  # type: ignore[attr-defined]
         if method == "replace":  # `s.replace("\n", "\\n")`: removes one character
             marks = neutralisers.replace_marks(node)
             if marks:
@@ -237,9 +244,9 @@ class CallMatching:
             everything = framing.method(self, node, method, func.value, everything)  # type: ignore[attr-defined]
         return self._outside(func, qual, method, args, keywords, star, receiver, everything)
 
-    def _outside(self, func: ast.expr, qual: str | None, method: str | None, args: list[frozenset],
-                 keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset,
-                 everything: frozenset) -> frozenset:
+    def _outside(self, func: ast.expr, qual: str | None, method: str | None, args: list[Taint],
+                 keywords: list[tuple[str, Taint]], star: Taint, receiver: Taint,
+                 everything: Taint) -> Taint:
         """What a call outside the project returns of the data it is given (rules/specs/propagation.toml).
 
         A propagator names what the result holds (every argument, some positions, the
@@ -270,21 +277,22 @@ class CallMatching:
         return through_unmodelled(taint, qual or UNRESOLVED + spell(func))
 
     @staticmethod
-    def _format_arguments(template: ast.Constant, args: list[frozenset], keywords: list[tuple[str, frozenset]],
-                          star: frozenset) -> frozenset:
+    def _format_arguments(template: ast.Constant, args: list[Taint], keywords: list[tuple[str, Taint]],
+                          star: Taint) -> Taint:
         """`"{}?next={}".format(base, target)`: the arguments' taint, cut for URL sinks where every use
         of them in the template comes after a literal `?` or `#` (see `url_query`)."""
         fields = url_query.format_positions(template.value) if isinstance(template.value, str) else None
         taint = star
-        for key, value in [*enumerate(args), *keywords]:
+        entries: list[tuple[int | str, Taint]] = [*enumerate(args), *keywords]
+        for key, value in entries:
             if value and fields is not None and fields.get(key, False):
                 value = cut(value, URL_KINDS)
             taint = _join(taint, value)
         return taint
 
     def _clean_call(self, node: ast.Call, func: ast.expr, method: str | None, qual: str | None, known: CallSpecs,
-                    args: list[frozenset], keywords: list[tuple[str, frozenset]], star: frozenset, bound: bool,
-                    own: bool) -> frozenset:
+                    args: list[Taint], keywords: list[tuple[str, Taint]], star: Taint, bound: bool,
+                    own: bool) -> Taint:
         """A call given no tainted value: only a source or a function of the project can return taint."""
         mod = self.mod
         if known.source is not None and self._source_holds(node, known.source):
@@ -301,8 +309,8 @@ class CallMatching:
             return self._project_call(node, qual, args, keywords, star, EMPTY, bound)
         return EMPTY
 
-    def _project_call(self, node: ast.Call, qual: str, args: list[frozenset], keywords: list[tuple[str, frozenset]],
-                      star: frozenset, receiver: frozenset, bound: bool) -> frozenset:
+    def _project_call(self, node: ast.Call, qual: str, args: list[Taint], keywords: list[tuple[str, Taint]],
+                      star: Taint, receiver: Taint, bound: bool) -> Taint:
         mod = self.mod
         index = mod.sites.get(id(node))
         if index is not None:  # met again in a loop body's next run: one site, given what every run gave
@@ -317,8 +325,8 @@ class CallMatching:
         self.calls.append(index)
         return frozenset({("c", index, NOCUT)})
 
-    def _argument_steps(self, node: ast.Call, args: list[frozenset], keywords: list[tuple[str, frozenset]],
-                        receiver: frozenset) -> tuple:
+    def _argument_steps(self, node: ast.Call, args: list[Taint], keywords: list[tuple[str, Taint]],
+                        receiver: Taint) -> Steps:
         """Per argument holding data read in this function (its position, keyword or None for the receiver):
         the steps that built it.
 
@@ -328,7 +336,7 @@ class CallMatching:
         """
         line = node.lineno
         leading_to = self.defs.leading_to
-        built: list = []
+        built: list[tuple[int | str | None, tuple[tuple[int, int, str], ...]]] = []
         for position, taint in enumerate(args):
             if taint and _read_here(taint):
                 built.append((position, leading_to(node.args[position], line)))
@@ -337,11 +345,11 @@ class CallMatching:
             built.extend((name, leading_to(values[name], line)) for name, taint in keywords
                          if taint and _read_here(taint))
         if receiver and type(node.func) is ast.Attribute and _read_here(receiver):
-            built.append((None, leading_to(node.func.value, line)))  # type: ignore[attr-defined]
+            built.append((None, leading_to(node.func.value, line)))
         return tuple(entry for entry in built if entry[1])
 
-    def _source_call_sinks(self, node: ast.Call, func: ast.expr, args: list[frozenset],
-                           keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset,
+    def _source_call_sinks(self, node: ast.Call, func: ast.expr, args: list[Taint],
+                           keywords: list[tuple[str, Taint]], star: Taint, receiver: Taint,
                            sinks: list[SinkSpec] | None) -> None:
         """A source that is also a sink for what it is given (`hmac.new(key, ...)` takes a key and makes a MAC)."""
         for sink in sinks or ():
@@ -378,30 +386,31 @@ class CallMatching:
             func = call.func
             if type(func) is not ast.Attribute:
                 return None
-            inner = func.value  # type: ignore[attr-defined]
+            inner: ast.expr | None = func.value
             if type(inner) is ast.Name:
                 binding = self.binding(inner.id)
                 inner = binding.expr if binding is not None else None
             if type(inner) is not ast.Call:
                 return None
-            call = inner  # type: ignore[assignment]
+            call = inner
         return None
 
-    def _into_argument(self, node: ast.Call, spec: SourceSpec, made: frozenset) -> frozenset:
+    def _into_argument(self, node: ast.Call, spec: SourceSpec, made: Taint) -> Taint:
         """`random.shuffle(chars)`: the source's value is its first argument, changed in place."""
         if spec.into_argument and node.args:
             key = self.key(node.args[0])
-            if key is not None:
-                self.env[key] = _join(self.load_key(key), made)
+            env = self.env
+            if key is not None and env is not None:  # (a call runs on a reachable path: env is set)
+                env[key] = _join(self.load_key(key), made)
         return made
 
-    def _call_source(self, node: ast.Call, func: ast.expr, receiver: frozenset, spec: SourceSpec) -> frozenset:
+    def _call_source(self, node: ast.Call, func: ast.expr, receiver: Taint, spec: SourceSpec) -> Taint:
         """`request.get_json()`, `os.getenv("X")`, `request.args.get("x")`: one source for the whole call."""
         if receiver and spec.kind != "filename" and type(func) is ast.Attribute:  # `Path(root).iterdir()` lists
             return self.mod.widen_source(func.value, node, receiver)  # files whatever root is  # type: ignore[attr-defined]
         return self.mod.new_source(node, spec)
 
-    def _typed(self, node: ast.Call, taint: frozenset) -> frozenset:
+    def _typed(self, node: ast.Call, taint: Taint) -> Taint:
         """`request.args.get("n", type=int)`: the value Werkzeug converted (or the default), a number."""
         if node.keywords and taint:
             converts = numbers.typed_lookup(self, node)
@@ -417,7 +426,7 @@ class CallMatching:
         qual = self.resolve(receiver)
         return qual is not None and "." in qual and qual.split(".", 1)[0] not in spec.imports
 
-    def _method_source(self, node: ast.Call, func: ast.Attribute, method: str) -> frozenset:
+    def _method_source(self, node: ast.Call, func: ast.Attribute, method: str) -> Taint:
         mod = self.mod
         candidates = mod.receiver_methods.get(method)
         if candidates or self.class_sources:
@@ -428,14 +437,14 @@ class CallMatching:
             for spec in self.class_sources:
                 if method in spec.methods and receiver in spec.receivers:
                     return mod.new_source(node, spec)
-        spec = mod.any_methods.get(method)
-        if spec is not None:
-            return mod.new_source(node, spec)
+        anywhere = mod.any_methods.get(method)
+        if anywhere is not None:
+            return mod.new_source(node, anywhere)
         return EMPTY
 
 
-def _widen_site(mod: ModuleState, index: int, args: list[frozenset], keywords: list[tuple[str, frozenset]],
-                star: frozenset, receiver: frozenset, built: tuple) -> None:
+def _widen_site(mod: ModuleState, index: int, args: list[Taint], keywords: list[tuple[str, Taint]],
+                star: Taint, receiver: Taint, built: Steps) -> None:
     """The call site `index` (and its projections) passes what it passed before or what it is given now."""
     site = mod.calls[index]
     old_args = site.args
@@ -456,7 +465,7 @@ def _owner_name(owner: ast.expr) -> str | None:
     return owner.attr if kind is ast.Attribute else owner.id if kind is ast.Name else None  # type: ignore[attr-defined]
 
 
-def _read_here(taint: frozenset) -> bool:
+def _read_here(taint: Entry) -> bool:
     """The value holds data from a source read in this module (not only parameters or call results)."""
     for atom in taint:
         if atom[0] == "s":

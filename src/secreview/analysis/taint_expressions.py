@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
+from typing import Final
 
 from secreview.analysis import (
     configured_templates,
@@ -23,36 +24,40 @@ from secreview.analysis import (
 )
 from secreview.analysis.declared_secrets import read_key
 from secreview.analysis.specs import SourceSpec
-from secreview.analysis.summaries import EMPTY
+from secreview.analysis.summaries import EMPTY, Taint
+from secreview.analysis.taint_calls import CallMatching
+from secreview.analysis.taint_pass import Env
 from secreview.analysis.taint_state import NOCUT, URL_KINDS, expression_handler, param_names
 from secreview.analysis.values import SECRET_SINKS, cut, fixed_origin, record_identifier, spell
 
-_EQUALITY = (ast.Eq, ast.NotEq)
-_CHECKED_AFTER = (ast.Compare, ast.UnaryOp)  # operands of `and`/`or` that may compare what an earlier one checked
+_EQUALITY: Final = (ast.Eq, ast.NotEq)
+_CHECKED_AFTER: Final = (ast.Compare, ast.UnaryOp)  # operands of `and`/`or` that may compare what an earlier one checked
 # What an object's type is called: none of the object's text (`msg.__class__.__name__` in an error message).
-_TYPE_ATTRIBUTES = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
-_REPR = ord("r")
-_REDIRECT = frozenset({"redirect"})
+_TYPE_ATTRIBUTES: Final = frozenset({"__class__", "__name__", "__qualname__", "__module__"})
+_REPR: Final = ord("r")
+_REDIRECT: Final = frozenset({"redirect"})
 
 
-_join = control.join
+_join: Final = control.join
 
 
-class ExpressionEvaluation:
+class ExpressionEvaluation(CallMatching):
     """The taint of an expression, by node type.
 
-    A mixin of `secreview.analysis.taint._FunctionPass`, whose slots hold the state these methods read and write.
+    The second part of `secreview.analysis.taint._FunctionPass`, after the calls (`CallMatching`).
     """
 
     __slots__ = ()
 
     # -- expressions ------------------------------------------------------------------
-    def ev(self, node: ast.expr) -> frozenset:
+    def ev(self, node: ast.expr) -> Taint:
         handler = expression_handler(type(node))
         return handler(self, node) if handler is not None else EMPTY
 
-    def load_key(self, key: str) -> frozenset:
-        found = self.env.get(key)
+    def load_key(self, key: str) -> Taint:
+        env = self.env
+        assert env is not None  # an expression is evaluated on a reachable path
+        found = env.get(key)
         if found is not None:
             return found
         found = self.closure.get(key)
@@ -62,7 +67,7 @@ class ExpressionEvaluation:
             return self.global_name(key)
         return EMPTY
 
-    def global_name(self, name: str) -> frozenset:
+    def global_name(self, name: str) -> Taint:
         mod = self.mod
         found = mod.module_env.get(name)
         if found is not None and self.node is not None:
@@ -78,8 +83,10 @@ class ExpressionEvaluation:
             mod.global_memo[name] = found
         return found
 
-    def _name(self, node: ast.Name) -> frozenset:
-        taint = self.env.get(node.id)
+    def _name(self, node: ast.Name) -> Taint:
+        env = self.env
+        assert env is not None  # an expression is evaluated on a reachable path
+        taint = env.get(node.id)
         if taint is not None and taint is not _GLOBAL_SOURCE:  # a local: the common case, without load_key
             return taint
         taint = self.load_key(node.id)
@@ -90,7 +97,7 @@ class ExpressionEvaluation:
             return self.mod.new_source(node, spec)
         return taint
 
-    def _attribute(self, node: ast.Attribute) -> frozenset:
+    def _attribute(self, node: ast.Attribute) -> Taint:
         mod = self.mod
         attr = node.attr
         value = node.value
@@ -116,8 +123,8 @@ class ExpressionEvaluation:
                 if stored:
                     return found | stored
             return found
-        if attr == "data" and type(value) is ast.Attribute and type(value.value) is ast.Name:  # type: ignore[attr-defined]
-            typed = self._form_field(node, value.value.id, value.attr)  # `form.password.data` (WTForms)  # type: ignore[attr-defined]
+        if attr == "data" and type(value) is ast.Attribute and type(value.value) is ast.Name:
+            typed = self._form_field(node, value.value.id, value.attr)  # `form.password.data` (WTForms)
             if typed:
                 return typed | self.ev(value)
         base = self.ev(value)
@@ -130,14 +137,16 @@ class ExpressionEvaluation:
             return found
         return EMPTY
 
-    def _name_attribute(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
+    def _name_attribute(self, node: ast.Attribute, name: str, attr: str) -> Taint:
         """`name.attr`: a field stored in this function, of `self`, of a tainted value, of a source root."""
         mod = self.mod
         safe = self.safe_fields.get(name)
         if safe is not None and attr in safe:  # a field the model declares as a number (validated on the way in)
             return numbers.field(self.load_key(name), safe[attr])
         key = f"{name}.{attr}"
-        found = self.env.get(key)
+        env = self.env
+        assert env is not None  # an expression is evaluated on a reachable path
+        found = env.get(key)
         if found is not None:
             return found
         if name == self.self_name and self.class_qual:
@@ -147,13 +156,13 @@ class ExpressionEvaluation:
             if base is _GLOBAL_SOURCE:
                 return self._qualified_source(node) or EMPTY
             return EMPTY if credentials.only_constants(base) else record_identifier(base, attr)  # `CONF.database`: not the constant
-        if name in mod.source_roots and name not in self.env:
+        if name in mod.source_roots and name not in env:
             return self._qualified_source(node)
-        if mod.literals and attr.isupper() and name not in self.env:  # `settings.DB_PASSWORD`
+        if mod.literals and attr.isupper() and name not in env:  # `settings.DB_PASSWORD`
             return credentials.attribute(self, node)
         return EMPTY
 
-    def _stored_field(self, node: ast.Attribute, name: str, attr: str) -> frozenset:
+    def _stored_field(self, node: ast.Attribute, name: str, attr: str) -> Taint:
         """`user.api_key` of an instance of a model class the pass knows: a pending source of the model's
         field, a secret if its class declares it of a credential type (secreview.analysis.stored_credentials)."""
         cls = self._instance_of(name)
@@ -162,7 +171,7 @@ class ExpressionEvaluation:
         return self._declared_field(node, cls, attr, self.mod.credential_fields, stored_credentials.MODEL,
                                     stored_credentials.STORED_FIELD)
 
-    def _form_field(self, node: ast.expr, name: str, field: str) -> frozenset:
+    def _form_field(self, node: ast.expr, name: str, field: str) -> Taint:
         """`form.password.data`, `form.cleaned_data["password"]`: a password if the form's class declares
         the field a password input (secreview.analysis.stored_credentials)."""
         cls = self._instance_of(name)
@@ -172,7 +181,7 @@ class ExpressionEvaluation:
                                     stored_credentials.FORM_PASSWORD)
 
     def _declared_field(self, node: ast.expr, cls: str, field: str, local: Callable[[], dict[str, frozenset[str]]],
-                        prefix: str, spec: SourceSpec) -> frozenset:
+                        prefix: str, spec: SourceSpec) -> Taint:
         """A pending read of `cls.field`; of a class of this module, only of a field it declares so."""
         mod = self.mod
         if cls.startswith(mod.module) and cls[len(mod.module):len(mod.module) + 1] == ".":  # a class of this module
@@ -204,18 +213,18 @@ class ExpressionEvaluation:
         imports, not the classes a module defines)."""
         found = self.resolve(node)
         if found is None and type(node) is ast.Name:
-            local = f"{self.mod.module}.{node.id}"  # type: ignore[attr-defined]
+            local = f"{self.mod.module}.{node.id}"
             return local if local in self.mod.credential_fields() or local in self.mod.password_fields() else None
         return found
 
-    def _qualified_source(self, node: ast.expr) -> frozenset:
+    def _qualified_source(self, node: ast.expr) -> Taint:
         qual = self.resolve(node)
         if qual is None:
             return EMPTY
         spec = self.mod.specs.source_for(qual)
         return self.mod.new_source(node, spec) if spec is not None else EMPTY
 
-    def _subscript(self, node: ast.Subscript) -> frozenset:
+    def _subscript(self, node: ast.Subscript) -> Taint:
         value = node.value
         if type(value) is ast.List or type(value) is ast.Tuple:
             element = containers.literal_element(self, node)  # `[a, b][0]`
@@ -241,17 +250,17 @@ class ExpressionEvaluation:
             return self.mod.widen_source(value, node, taint)
         return taint
 
-    def _binop(self, node: ast.BinOp) -> frozenset:
+    def _binop(self, node: ast.BinOp) -> Taint:
         op = type(node.op)
         left = node.left
         framed = framing.binop_framed(node)  # `"%s: %s\r\n" % (name, value)`: a protocol line
-        parts: list[frozenset] | None = [] if framed else None
+        parts: list[Taint] | None = [] if framed else None
         left_taint = EMPTY
         if op is ast.Mod and type(left) is ast.Constant and type(node.right) is ast.Tuple \
-                and isinstance(left.value, str):  # type: ignore[attr-defined]
-            taint = self._percent_arguments(left.value, node.right, parts)  # type: ignore[arg-type, attr-defined]
+                and isinstance(left.value, str):
+            taint = self._percent_arguments(left.value, node.right, parts)
         elif framed and op is ast.Mod and type(node.right) is ast.Tuple:  # b"%s: %s\r\n" % (name, value)
-            parts = [self.ev(element) for element in node.right.elts]  # type: ignore[attr-defined]
+            parts = [self.ev(element) for element in node.right.elts]
             taint = self.ev(left)
             for part in parts:
                 taint = _join(taint, part)
@@ -279,7 +288,7 @@ class ExpressionEvaluation:
                 return cut(taint, _REDIRECT)
         return taint
 
-    def _percent_arguments(self, fmt: str, values: ast.Tuple, parts: list[frozenset] | None = None) -> frozenset:
+    def _percent_arguments(self, fmt: str, values: ast.Tuple, parts: list[Taint] | None = None) -> Taint:
         """`"%s?%s" % (url, query)`: the arguments' taint, cut for URL sinks where the format puts
         them after a literal `?` or `#` (see `url_query`); each argument's also added to `parts`."""
         positions = url_query.percent_positions(fmt)
@@ -295,11 +304,13 @@ class ExpressionEvaluation:
             taint = _join(taint, found)
         return taint
 
-    def _boolop(self, node: ast.BoolOp) -> frozenset:
+    def _boolop(self, node: ast.BoolOp) -> Taint:
         """`a or b` evaluates `b` only where `a` failed (`and`: held): a comparison after a check sees what the
         check proved (`not math.isfinite(x) or x > LIMIT`)."""
         taint = EMPTY
-        env = narrowed = checked = None
+        env: Env | None = None
+        narrowed: Env | None = None
+        checked: set[str] = self.checked
         values = node.values
         for index, value in enumerate(values):
             if index and type(value) in _CHECKED_AFTER and self.env is not None:
@@ -314,7 +325,7 @@ class ExpressionEvaluation:
             self.env, self.checked = env, checked
         return numbers.defaulted(node, taint)
 
-    def _compare(self, node: ast.Compare) -> frozenset:
+    def _compare(self, node: ast.Compare) -> Taint:
         left = self.ev(node.left)
         if len(node.comparators) == 1:
             right = self.ev(node.comparators[0])
@@ -327,19 +338,19 @@ class ExpressionEvaluation:
             numbers.ordering(self, node, operands)
         return EMPTY  # a boolean carries no text
 
-    def _unary(self, node: ast.UnaryOp) -> frozenset:
+    def _unary(self, node: ast.UnaryOp) -> Taint:
         taint = self.ev(node.operand)
         return EMPTY if isinstance(node.op, ast.Not) else taint
 
-    def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> frozenset:
+    def _sequence(self, node: ast.Tuple | ast.List | ast.Set) -> Taint:
         if type(node) is ast.List and framing.line_pieces(node):  # `[name, b": ", value, b"\r\n"]`
-            return framing.pieces(self, node)  # type: ignore[arg-type]
+            return framing.pieces(self, node)
         taint = EMPTY
         for element in node.elts:
             taint = _join(taint, self.ev(element))
         return taint
 
-    def _dict(self, node: ast.Dict) -> frozenset:
+    def _dict(self, node: ast.Dict) -> Taint:
         taint = EMPTY
         for key in node.keys:
             if key is not None:
@@ -348,7 +359,7 @@ class ExpressionEvaluation:
             taint = _join(taint, self.ev(value))
         return taint
 
-    def _joined(self, node: ast.JoinedStr) -> frozenset:
+    def _joined(self, node: ast.JoinedStr) -> Taint:
         taint = EMPTY
         parts = []
         query = False  # a literal `?` or `#` came before: the rest is the URL's query (see url_query)
@@ -369,24 +380,26 @@ class ExpressionEvaluation:
                 return cut(taint, URL_KINDS)
         return taint
 
-    def _formatted(self, node: ast.FormattedValue) -> frozenset:
+    def _formatted(self, node: ast.FormattedValue) -> Taint:
         return self.ev(node.value)
 
-    def _passthrough(self, node: ast.Await | ast.Starred) -> frozenset:
+    def _passthrough(self, node: ast.Await | ast.Starred) -> Taint:
         return self.ev(node.value)
 
-    def _yield(self, node: ast.Yield | ast.YieldFrom) -> frozenset:
+    def _yield(self, node: ast.Yield | ast.YieldFrom) -> Taint:
         if node.value is not None:
             self.returns = _join(self.returns, self.ev(node.value))
         return EMPTY
 
-    def _named(self, node: ast.NamedExpr) -> frozenset:
+    def _named(self, node: ast.NamedExpr) -> Taint:
         taint = self.ev(node.value)
         self.bind(node.target, taint, node.value)
         return taint
 
-    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> frozenset:
-        saved = dict(self.env)
+    def _comprehension(self, node: ast.ListComp | ast.SetComp | ast.GeneratorExp | ast.DictComp) -> Taint:
+        env = self.env
+        assert env is not None  # an expression is evaluated on a reachable path
+        saved = dict(env)
         for generator in node.generators:
             self.bind_each(generator.target, generator.iter, self.ev(generator.iter))
             for condition in generator.ifs:
@@ -398,20 +411,21 @@ class ExpressionEvaluation:
         self.env = saved
         return taint
 
-    def _lambda(self, node: ast.Lambda) -> frozenset:
+    def _lambda(self, node: ast.Lambda) -> Taint:
         """The body runs later, with the closure's values: its sinks are checked here."""
         saved = self.env
-        self.env = dict(saved)
+        assert saved is not None  # an expression is evaluated on a reachable path
+        inner = self.env = dict(saved)
         params, _, _ = param_names(node.args)
         for param in params:
-            self.env[param.arg] = EMPTY
+            inner[param.arg] = EMPTY
         result = self.ev(node.body)
         self.env = saved
         return result  # calling it is a call of an unknown function: its arguments flow through too
 
 
 # A module-level name that is itself a source (`from sys import argv`): each use becomes its own source.
-_GLOBAL_SOURCE: frozenset = frozenset({("g", "", NOCUT)})
+_GLOBAL_SOURCE: Final[Taint] = frozenset({("g", "", NOCUT)})
 
 
 def _leftmost(node: ast.expr) -> ast.expr:

@@ -13,26 +13,30 @@ import ast
 import re
 import sys
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, Final, NamedTuple
 
 from secreview.analysis.argv import shifts_argv
 from secreview.analysis.declared_secrets import DECLARED_OPTION
 from secreview.analysis import stored_credentials
 from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.analysis.specs import SinkSpec, SourceSpec, Specs, both_kinds
-from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo
+from secreview.analysis.summaries import EMPTY, CallSite, FunctionSummary, SourceInfo, Taint
 from secreview.analysis.values import short, spell
 from secreview.rules.base import is_test_path
 from secreview.sources.parse import split_lines
 
-NOCUT: frozenset = frozenset()
-FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_GLOBAL_STATEMENT = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
-STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
-URL_KINDS = frozenset({"ssrf", "redirect"})
+# A value of the environment: the taint of a name (or `obj.attr`), or under "=name" the constants it may hold,
+# `("k", type name, value)` (see `folding`), whose last item is any constant: typed loosely, since compiled code
+# checks the items of a tuple it unpacks.
+Entry = frozenset[tuple[str, Any, Any]]
+NOCUT: Final[frozenset[str]] = frozenset()
+FUNCTIONS: Final = (ast.FunctionDef, ast.AsyncFunctionDef)
+_GLOBAL_STATEMENT: Final = re.compile(r"^[ \t]*global[ \t]", re.MULTILINE)
+STDLIB: Final = frozenset(getattr(sys, "stdlib_module_names", ())) | {"builtins"}
+URL_KINDS: Final = frozenset({"ssrf", "redirect"})
 # Builds a summary record from its fields in order, without the named tuple's keyword-taking __new__:
 # there is one per call into the project and one per function (shared by the taint modules).
-new_record = tuple.__new__
+new_record: Final = tuple.__new__
 
 
 class ModuleState:
@@ -68,7 +72,7 @@ class ModuleState:
         self._password_fields: dict[str, frozenset[str]] | None = None
         self.instance_memo: dict[int, str | None] = {}
         self.calls: list[CallSite] = []
-        self.fields: list[tuple[str, str, frozenset]] = []
+        self.fields: list[tuple[str, str, Taint]] = []
         self.tree = tree
         self.catching = 0  # enclosing `try` statements whose handlers catch ZeroDivisionError
         self.range_checks: set[int] = set()  # statements whose float range check is a sink already (numbers)
@@ -92,8 +96,8 @@ class ModuleState:
         self.unset_attributes: dict[str, frozenset[str]] = {}
         # class -> library objects its __init__ stores on self (`self.tn = telnetlib.Telnet(host)`)
         self.library_fields: dict[str, dict[str, tuple[str, ast.Call]]] = {}
-        self.module_env: dict[str, frozenset] = {}
-        self.global_memo: dict[str, frozenset] = {}
+        self.module_env: dict[str, Entry] = {}
+        self.global_memo: dict[str, Taint] = {}
         self.top = module.split(".", 1)[0]
         self.call_memo: dict[str, CallSpecs] = {}
         self.imported: set[str] = set()
@@ -101,7 +105,7 @@ class ModuleState:
         self.test_module = is_test_path(path)
         self.literals = not self.test_module
         self.literal_sources: set[int] = set()  # indices of the sources that are such literals
-        self.constant_memo: dict[str, frozenset] = {}  # imported name -> its constant atom (or none)
+        self.constant_memo: dict[str, Taint] = {}  # imported name -> its constant atom (or none)
         self._declare(tree.body, module)
         index = _index(specs, frozenset(self.imported), self.top)
         self.active = index.active
@@ -157,7 +161,7 @@ class ModuleState:
         if self._globals is None:
             self._globals = frozenset(name for node in ast.walk(self.tree) if type(node) is ast.Global
                                       for name in node.names) \
-                if not self.source or _GLOBAL_STATEMENT.search(self.source) else frozenset()  # type: ignore[attr-defined]
+                if not self.source or _GLOBAL_STATEMENT.search(self.source) else frozenset()
         return self._globals
 
     def external(self, qualname: str) -> bool:
@@ -185,7 +189,7 @@ class ModuleState:
         lines = self._lines
         return lines[line - 1].strip() if 0 < line <= len(lines) else ""
 
-    def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> frozenset:
+    def new_source(self, node: ast.AST, spec: SourceSpec, description: str | None = None) -> Taint:
         index = self.made.get(id(node))
         if index is not None:  # met again in a loop body's next run
             return frozenset({("s", index, spec.not_for)})
@@ -216,7 +220,7 @@ class ModuleState:
                 self.tree, self.module, self.names.qualname) if self.imported & stored_credentials.FORM_PACKAGES else {}
         return found
 
-    def declared_read(self, node: ast.AST, key: str, function: str, spec: SourceSpec = DECLARED_OPTION) -> frozenset:
+    def declared_read(self, node: ast.AST, key: str, function: str, spec: SourceSpec = DECLARED_OPTION) -> Taint:
         """A read of what a declaration elsewhere in the project may make secret (`key`): a pending source.
 
         One source per function and key: Nova reads `CONF.libvirt.virt_type` 283 times, and each read
@@ -227,12 +231,12 @@ class ModuleState:
             return frozenset({("s", index, spec.not_for)})
         # `CONF.group.name`: spelt, no unparse (`form.cleaned_data["password"]` is unparsed)
         taint = self.new_source(node, spec, spell(node, 3) if type(node) is ast.Attribute else short(node))
-        for atom in taint:
-            self.pending[atom[1]] = key
-            self.pending_reads[(function, key)] = atom[1]
+        index = self.made[id(node)]  # the one atom of `taint`
+        self.pending[index] = key
+        self.pending_reads[(function, key)] = index
         return taint
 
-    def widen_source(self, inner: ast.AST, outer: ast.AST, taint: frozenset) -> frozenset:
+    def widen_source(self, inner: ast.AST, outer: ast.AST, taint: Taint) -> Taint:
         """`request.args` seen as part of `request.args['x']`: describe the whole expression.
 
         A key the server itself fills (`request.META["CSRF_COOKIE"]`, the spec's `server_keys`)
@@ -243,7 +247,7 @@ class ModuleState:
             keys = self.server_keys.get(index)
             if keys and type(outer) is ast.Subscript and type(outer.slice) is ast.Constant \
                     and _server_key(outer.slice.value, keys) \
-                    and not (type(outer.slice.value) is int and shifts_argv(self.tree)):  # type: ignore[attr-defined]
+                    and not (type(outer.slice.value) is int and shifts_argv(self.tree)):
                 return EMPTY
             old = self.sources[index]
             self.sources[index] = SourceInfo(old.label, short(outer), old.line, old.column, old.confidence)
@@ -260,7 +264,7 @@ def _named_key(outer: ast.AST) -> str:
     """The constant key `outer` reads, lower-cased: `headers["Authorization"]`, `META.get("HTTP_AUTHORIZATION")`."""
     kind = type(outer)
     key = outer.slice if kind is ast.Subscript else outer.args[0] if kind is ast.Call and outer.args else None  # type: ignore[attr-defined]
-    return key.value.lower() if type(key) is ast.Constant and isinstance(key.value, str) else ""  # type: ignore[attr-defined]
+    return key.value.lower() if type(key) is ast.Constant and isinstance(key.value, str) else ""
 
 
 def _server_key(key: object, keys: frozenset[str]) -> bool:
@@ -323,7 +327,7 @@ class _Index:
         self.external_tops = STDLIB | BUILTINS | frozenset(n.split(".", 1)[0] for n in names)
 
 
-UNKNOWN_CALL = CallSpecs(None, None, None, True)
+UNKNOWN_CALL: Final = CallSpecs(None, None, None, True)
 # The specs last indexed, and their indexes by active sources: few distinct sets of active sources exist
 # (one per mix of imported frameworks). A run uses one Specs object; another one replaces the cache.
 _INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
@@ -361,5 +365,5 @@ def param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:
 
 
 # Expression node type -> handler(pass, node), filled by `secreview.analysis.taint` (see the module docstring).
-EXPRESSIONS: dict[type, Callable[..., frozenset]] = {}
-expression_handler = EXPRESSIONS.get  # bound once: `ev` runs for nearly every expression node
+EXPRESSIONS: Final[dict[type, Callable[..., Taint]]] = {}
+expression_handler: Final = EXPRESSIONS.get  # bound once: `ev` runs for nearly every expression node

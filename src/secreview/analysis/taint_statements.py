@@ -7,6 +7,7 @@ try, with, match) are in `secreview.analysis.control`, which calls back into the
 from __future__ import annotations
 
 import ast
+from typing import Final
 
 from secreview.analysis import (
     containers,
@@ -23,17 +24,19 @@ from secreview.analysis import (
 )
 from secreview.analysis.names import BUILTINS, Binding, dynamic_import, getattr_member, member
 from secreview.analysis.specs import ALL
-from secreview.analysis.summaries import EMPTY
+from secreview.analysis.summaries import EMPTY, Taint
+from secreview.analysis.taint_expressions import ExpressionEvaluation
+from secreview.analysis.taint_pass import Clean
 from secreview.analysis.taint_state import NOCUT, expression_handler
 from secreview.analysis.values import cut, mark, spell
 
-_join = control.join
+_join: Final = control.join
 
 
-class StatementTransfer:
+class StatementTransfer(ExpressionEvaluation):
     """What simple statements do to the taint of names.
 
-    A mixin of `secreview.analysis.taint._FunctionPass`, whose slots hold the state these methods read and write.
+    The third part of `secreview.analysis.taint._FunctionPass`, after the expressions (`ExpressionEvaluation`).
     """
 
     __slots__ = ()
@@ -46,7 +49,7 @@ class StatementTransfer:
             for target in stmt.targets:
                 self.bind(target, taint, value)
                 if type(target) is ast.Name:
-                    containers.assign(self, target.id, entries,  # type: ignore[attr-defined]
+                    containers.assign(self, target.id, entries,
                                       kind is ast.Dict and len(entries) == len(value.keys))  # type: ignore[attr-defined]
             return
         handler = expression_handler(kind)  # `self.ev(value)`, inlined on this hot path
@@ -73,8 +76,9 @@ class StatementTransfer:
         if taint:
             numbers.augmented(self, stmt, taint)
         key = self.key(target)
-        if key is not None:
-            self.env[key] = _join(self.load_key(key), taint)
+        env = self.env
+        if key is not None and env is not None:  # (a statement runs on a reachable path: env is set)
+            env[key] = _join(self.load_key(key), taint)
             self.resolved.discard(key)
             self.checked.discard(key)
             if taint:
@@ -87,7 +91,7 @@ class StatementTransfer:
         handler = expression_handler(type(value))  # `self.ev(value)`, inlined on this hot path
         if handler is not None:
             handler(self, value)
-            if type(value) is ast.Call and self._never_returns(value.func):  # type: ignore[attr-defined]
+            if type(value) is ast.Call and self._never_returns(value.func):
                 control.end_path(self)
 
     def _never_returns(self, func: ast.expr) -> bool:
@@ -107,11 +111,11 @@ class StatementTransfer:
             views.returned(self, stmt)
         if value is not None:
             if type(value) is ast.Tuple:  # `return name, 3`
-                taint, entries = containers.evaluate_literal(self, value)  # type: ignore[arg-type]
+                taint, entries = containers.evaluate_literal(self, value)
                 first = entries[0][1] if entries else EMPTY
                 if self.returns_at is not None:
                     self.returns_at = containers.join_positions(self.returns_at, [e[1] for e in entries],
-                                                                len(value.elts))  # type: ignore[attr-defined]
+                                                                len(value.elts))
             else:
                 taint = first = self.ev(value)
                 self.returns_at = None
@@ -201,8 +205,9 @@ class StatementTransfer:
             return f"{target.value.id}.{target.attr}"
         return None
 
-    def bind(self, target: ast.expr, taint: frozenset, value: ast.expr | None) -> None:
+    def bind(self, target: ast.expr, taint: Taint, value: ast.expr | None) -> None:
         env = self.env
+        assert env is not None  # a statement runs on a reachable path
         kind = type(target)
         if kind is ast.Name:
             name = target.id  # type: ignore[attr-defined]
@@ -240,18 +245,18 @@ class StatementTransfer:
                 if value is not None and flags.is_check(value):  # `ok = x in ALLOWED`
                     flags.remember(self, name, guards.guard(self, value))
             else:
-                self.made_by[name] = value  # type: ignore[assignment]
-                func = value.func  # type: ignore[attr-defined]
+                self.made_by[name] = value
+                func = value.func
                 qual = self.resolve(func)
                 if qual in self.mod.specs.validator_calls:  # `ok = url_has_allowed_host_and_scheme(u, ...)`
                     flags.remember(self, name, guards.guard(self, value))
-                if qual == "functools.partial" and value.args:  # type: ignore[attr-defined]
-                    self.partials[name] = self._partial(value)  # type: ignore[arg-type]
+                if qual == "functools.partial" and value.args:
+                    self.partials[name] = self._partial(value)
                 if self._is_resolved_path(func, qual):
                     self.resolved.add(name)
                 else:
                     self.resolved.discard(name)
-                module = dynamic_import(value, qual, self.constant_text) if value.args else None  # type: ignore[attr-defined]
+                module = dynamic_import(value, qual, self.constant_text) if value.args else None
                 if module is not None:  # `runner = importlib.import_module(NAME)` is `import NAME as runner`
                     self.mod.names.bind(name, Binding(module, kind="alias", expr=value))
                     self.rebound(name)
@@ -282,9 +287,9 @@ class StatementTransfer:
             specs = self.mod.specs
             kind = type(container)
             sinks = specs.subscript_stores.get(container.attr) if kind is ast.Attribute else \
-                specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name and taint else None  # type: ignore[attr-defined]
+                specs.subscript_qualnames.get(self.resolve(container) or "") if kind is ast.Name and taint else None
             for sink in sinks or ():
-                if sink.receivers and kind is not ast.Name and spell(container.value, 2) not in sink.receivers:  # type: ignore[attr-defined]
+                if sink.receivers and kind is not ast.Name and spell(container.value, 2) not in sink.receivers:
                     continue
                 if not taint:  # `response.headers["Expires"] = formatdate(t)`: what the pattern rule defers to
                     sink_events.constant_store(self, target, value, sink)  # type: ignore[arg-type]
@@ -292,7 +297,7 @@ class StatementTransfer:
                     sink_events.record(self, sink, taint, target, f"{spell(container)}[…] = {_value_text(value)}")
             containers.store(self, target, taint, value)  # type: ignore[arg-type]
             if taint and type(container) is ast.Name and self.current is not None:
-                self.defs.note(container.id, self.current)  # type: ignore[attr-defined]
+                self.defs.note(container.id, self.current)
             key = self.key(container)
             if key is not None and taint:
                 env[key] = _join(env.get(key, EMPTY), taint)
@@ -304,7 +309,7 @@ class StatementTransfer:
             parts = None
             if plain and taint:
                 if type(value) is ast.Name:
-                    parts = containers.unpack(self, value.id, len(elements))  # type: ignore[union-attr]
+                    parts = containers.unpack(self, value.id, len(elements))
                 elif type(value) is ast.Call:
                     parts = self._projections(taint, len(elements))  # `x, y = f()`
             for index, element in enumerate(elements):
@@ -313,34 +318,34 @@ class StatementTransfer:
                 else:
                     self.bind(element, parts[index] if parts is not None else taint, None)
                     if parts is not None and type(element) is ast.Name and type(value) is ast.Name:
-                        constant = containers.constant_of(self, value.id, index)  # type: ignore[union-attr]
+                        constant = containers.constant_of(self, value.id, index)
                         if constant is not None:  # `program, fmt = pair` with pair[0] a constant
-                            env["=" + element.id] = constant  # type: ignore[attr-defined]
-                            self.consts.add(element.id)  # type: ignore[attr-defined]
+                            env["=" + element.id] = constant
+                            self.consts.add(element.id)
         elif kind is ast.Starred:
             self.bind(target.value, taint, None)  # type: ignore[attr-defined]
 
-    def _projections(self, taint: frozenset, count: int) -> list[frozenset] | None:
+    def _projections(self, taint: Taint, count: int) -> list[Taint] | None:
         """`x, y = f(...)` of a project call: one call site per element, linked to f's `returns_at`."""
         if len(taint) != 1:
             return None
-        atom = next(iter(taint))
-        if atom[0] != "c" or atom[2]:
+        kind, called, cuts = next(iter(taint))
+        if kind != "c" or cuts or not isinstance(called, int):
             return None
         calls = self.mod.calls
-        site = calls[atom[1]]
-        made = self.mod.projected.get(atom[1])
+        site = calls[called]
+        made = self.mod.projected.get(called)
         if made is not None and len(made) == count:  # met again in a loop body's next run
             return [frozenset({("c", index, NOCUT)}) for index in made]
-        found = []
-        made = self.mod.projected[atom[1]] = []
+        found: list[Taint] = []
+        made = self.mod.projected[called] = []
         for position in range(count):
             made.append(len(calls))
             found.append(frozenset({("c", len(calls), NOCUT)}))
             calls.append(site._replace(position=position))
         return found
 
-    def bind_each(self, target: ast.expr, iterable: ast.expr, taint: frozenset) -> None:
+    def bind_each(self, target: ast.expr, iterable: ast.expr, taint: Taint) -> None:
         """Bind the target of a `for` (or a comprehension) to what iterating `iterable` yields."""
         parts = containers.iteration_parts(self, iterable, target, taint)
         if parts is None:
@@ -352,12 +357,13 @@ class StatementTransfer:
     def _is_resolved_path(self, func: ast.expr, qual: str | None) -> bool:
         """A call of `func` (resolved to `qual`) returns a canonical path (`os.path.realpath`, `.resolve()`)."""
         guards = self.mod.specs.guards
-        if type(func) is ast.Attribute and func.attr in guards.path_resolver_methods:  # type: ignore[attr-defined]
+        if type(func) is ast.Attribute and func.attr in guards.path_resolver_methods:
             return True
         return qual is not None and qual in guards.path_resolvers
 
-    def apply_clean(self, clean: dict[str, frozenset]) -> None:
+    def apply_clean(self, clean: Clean) -> None:
         env = self.env
+        assert env is not None  # a check is applied on a reachable path
         for key, cuts in clean.items():
             taint = env.get(key)
             if taint is None:
@@ -369,7 +375,7 @@ class StatementTransfer:
                 if taint:
                     self.checked.add(key)
 
-    def guard(self, test: ast.expr) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
+    def guard(self, test: ast.expr) -> tuple[Clean, Clean]:
         """Names a test proves safe in its true branch and in its false branch (see `guards`)."""
         proved = guards.guard(self, test)
         bare = _truth_test(test)  # `if url:` proves only that the other branch's `url` is empty: no step
@@ -382,9 +388,9 @@ class StatementTransfer:
 
 def _truth_test(test: ast.expr) -> str | None:
     """The name a test only checks for truth (`x`, `not x`), else None."""
-    while type(test) is ast.UnaryOp and type(test.op) is ast.Not:  # type: ignore[attr-defined]
-        test = test.operand  # type: ignore[attr-defined]
-    return test.id if type(test) is ast.Name else None  # type: ignore[attr-defined]
+    while type(test) is ast.UnaryOp and type(test.op) is ast.Not:
+        test = test.operand
+    return test.id if type(test) is ast.Name else None
 
 
 def _value_text(value: ast.expr | None) -> str:
