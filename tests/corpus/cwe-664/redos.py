@@ -78,6 +78,17 @@ LINES = re.compile(r"(?:(?![ ]*$).+$\n?)*", re.MULTILINE)
 # ok: regex-catastrophic-backtracking
 WORD_RUNS = re.compile(r"(\w+\b\s?)*")
 
+# A header grammar assembled from many pieces: folded however long the chain of `+` is.
+HEADER_SPECIALS = re.escape('()<>@,;:\\"/[]?={} \t')
+HEADER_QUOTED = r'"(?:\\.|[^"])*"'  # a backslash is both an escape and an ordinary character
+HEADER_QUOTED_FIXED = r'"(?:\\.|[^"\\])*"'
+# ruleid: regex-catastrophic-backtracking
+OPTION = re.compile(r"(?:;|^)\s*([^" + HEADER_SPECIALS + r"]+)\s*=\s*(" + r"(?:[^" + HEADER_SPECIALS + r"]+|"
+                    + HEADER_QUOTED + r"))")
+# ok: regex-catastrophic-backtracking
+OPTION_FIXED = re.compile(r"(?:;|^)\s*([^" + HEADER_SPECIALS + r"]+)\s*=\s*(" + r"(?:[^" + HEADER_SPECIALS + r"]+|"
+                          + HEADER_QUOTED_FIXED + r"))")
+
 
 # Polynomial backtracking matters where text an attacker can make long meets the pattern: in a
 # library, the parameter of a public parser of protocol data (a cookie, a header, an auth token).
