@@ -24,14 +24,9 @@ def parse_cookie_fixed(cookie):
     return PAIR_FIXED.match(cookie)
 
 
-def parse_setting(line):
-    # ok: regex-polynomial-backtracking
-    return PAIR.match(line)  # parses no protocol data: its callers pass the program's own settings
-
-
 def declared_default(line):
     # ok: regex-polynomial-backtracking
-    return re.match(patterns.KEY_VALUE, line)  # the same, with the pattern used from its module
+    return re.match(patterns.KEY_VALUE, line)  # parses no protocol data: the program's own text
 
 
 def split_header(value):
