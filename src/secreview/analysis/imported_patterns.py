@@ -32,11 +32,12 @@ from secreview.core.model import Confidence, Finding, Severity
 if TYPE_CHECKING:
     from secreview.core.model import FileReview
     from secreview.rules.base import Context
+    from secreview.rules.regex_inputs import Exposure
     from secreview.settings.config import Config
     from secreview.sources.parse import Parsed
 
 PASS_NAME = "regex-imported-patterns"
-PASS_VERSION = "1"
+PASS_VERSION = "2"  # 2: `exposed` says how strong the evidence is (rules.regex_inputs.Exposure)
 _QUANTIFIED = re.compile(r"[*+}?]")
 # A regex call whose first argument is a name (not a literal): only such files are walked for uses.
 # (Starting with a literal lets `re` skip ahead quickly: a leading `\b` or alternation made it 0.8 s over Nova.)
@@ -52,7 +53,7 @@ class PatternUse:
     name: str  # the pattern's qualified name as imported (`pkg.patterns.WORD`)
     flags: int
     function: str  # `compile`, `search`, ... for `re.NAME(...)`; the method for `compiled.NAME(...)`
-    exposed: str  # who controls the subject, in the rule's words ('' for nobody or no subject)
+    exposed: Exposure | None  # who controls the subject (None for nobody or no subject)
     polynomial_only: bool  # a method of a compiled name: its exponential case is reported at the compile
     finding: Finding  # at the use, message and severity to be filled in
 
@@ -166,7 +167,8 @@ def _record(node: ast.Call, ctx: Context) -> None:
     """The walk's check: a direct `re.f(IMPORTED, ...)`, or `NAME.method(...)` of `NAME = re.compile(IMPORTED)`."""
     from secreview.rules.base import argument, keyword
     from secreview.rules.heuristics import in_test_code
-    from secreview.rules.resources_regex import COMPILERS, FLAGS_POSITION, SUBJECT_POSITION, exposure, flags_value
+    from secreview.rules.resources_regex import (
+        COMPILERS, FLAGS_POSITION, SUBJECT_POSITION, exposure, flags_value, reaching)
 
     seen = ctx.fact_state.setdefault(PASS_NAME + ":seen", set())
     if in_test_code(ctx) or id(node) in seen:
@@ -197,7 +199,7 @@ def _record(node: ast.Call, ctx: Context) -> None:
     if flags is None or (subject is not None and ctx.is_constant(subject)):
         return  # unknown flags, or a pattern applied to a constant
     exposed = exposure(ctx, subject)
-    if polynomial_only and not exposed:
+    if polynomial_only and not reaching(exposed):
         return
     before = len(ctx.findings)
     ctx.report(node, "", rule_id="regex-catastrophic-backtracking")
@@ -264,14 +266,14 @@ def defined(name: str, module: Callable[[str], ModulePatterns | None]) -> tuple[
 def _judge(use: PatternUse, module: Callable[[str], ModulePatterns | None]) -> Finding | None:
     from secreview.analysis.redos import analyse
     from secreview.rules import REGISTRY
-    from secreview.rules.resources_regex import SCANNING, judged
+    from secreview.rules.resources_regex import SCANNING, judged, reaching
 
     where = defined(use.name, module)
     if where is None:
         return None
     owner, pattern = where
     found = analyse(pattern, use.flags, scanning=use.function in SCANNING, whole=use.function == "fullmatch")
-    if found is None or not (found.exponential or use.exposed) or (use.polynomial_only and found.exponential):
+    if found is None or not (found.exponential or reaching(use.exposed)) or (use.polynomial_only and found.exponential):
         return None
     origin = f" (`{use.name.rpartition('.')[2]}`, defined in module `{owner}`)"
     rule_id, message, severity, confidence = judged(pattern, found, use.exposed, origin)

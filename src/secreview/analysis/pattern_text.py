@@ -41,13 +41,15 @@ def _folded(ctx: Context, node: ast.expr, depth: int) -> str | None:
                  and p.conversion == -1 else pattern_text(ctx, p, depth) if isinstance(p, ast.Constant) else None
                  for p in node.values]
         return None if any(p is None for p in parts) else "".join(parts)  # type: ignore[arg-type]
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Mod)):
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        # `A + B + C + ...` is one level, however long: the chain nests left, and counting each `+` as a
+        # level stopped a header grammar of eight pieces (python-multipart's OPTION_RE) from folding
+        parts = _texts(ctx, _addends(node), depth)
+        return None if parts is None else "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
         left = pattern_text(ctx, node.left, depth)
         if left is None:
             return None
-        if isinstance(node.op, ast.Add):
-            right = pattern_text(ctx, node.right, depth)
-            return None if right is None else left + right
         args = _texts(ctx, node.right.elts if isinstance(node.right, ast.Tuple) else [node.right], depth)
         try:
             return None if args is None else left % tuple(args)
@@ -77,6 +79,17 @@ def _folded(ctx: Context, node: ast.expr, depth: int) -> str | None:
                 args = _texts(ctx, items.elts, depth)
                 return None if args is None else owner.join(args)
     return None
+
+
+def _addends(node: ast.BinOp) -> list[ast.expr]:
+    """The operands of a left-nested chain of `+`, in order."""
+    parts: list[ast.expr] = [node.right]
+    left = node.left
+    while isinstance(left, ast.BinOp) and isinstance(left.op, ast.Add):
+        parts.append(left.right)
+        left = left.left
+    parts.append(left)
+    return parts[::-1]
 
 
 def _name(func: ast.expr) -> str:

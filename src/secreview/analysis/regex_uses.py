@@ -32,6 +32,7 @@ class Use:
     method: str
     parameter: str
     aliased: bool  # reached through a local alias, not the compiled name itself
+    bound: int | None = None  # the text is cut to this many characters first (`text[:8192]`)
 
 
 def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -39,24 +40,33 @@ def _parameters(function: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return {a.arg for a in args.posonlyargs + args.args + args.kwonlyargs} - {"self", "cls"}
 
 
-def _subject_name(node: ast.expr | None, local: dict[str, ast.expr], params: set[str], depth: int = 3) -> str | None:
+def _subject_name(node: ast.expr | None, local: dict[str, ast.expr], params: set[str],
+                  depth: int = 3) -> tuple[str, int | None] | None:
     """The parameter whose text is matched: `text`, `str(text)`, `text.lower()`, `text[:8192]`, or a
-    local name assigned once from one of those (`head = text[:SIZE]`)."""
+    local name assigned once from one of those (`head = text[:SIZE]`); with the length of a literal
+    cut (`text[:8192]`: 8192), None when it is not cut so."""
+    bound = None
     while True:
         if isinstance(node, ast.Call) and node.args and isinstance(node.func, ast.Name) and node.func.id == "str":
             node = node.args[0]
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _TEXT_METHODS:
             node = node.func.value
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Slice):
+            upper = node.slice.upper
+            if node.slice.lower is None and isinstance(upper, ast.Constant) and type(upper.value) is int:
+                bound = upper.value if bound is None else min(bound, upper.value)
             node = node.value
         else:
             break
     if not isinstance(node, ast.Name):
         return None
     if node.id in params:
-        return node.id
+        return node.id, bound
     assigned = local.get(node.id)
-    return _subject_name(assigned, local, params, depth - 1) if assigned is not None and depth > 0 else None
+    found = _subject_name(assigned, local, params, depth - 1) if assigned is not None and depth > 0 else None
+    if found is None or bound is None:
+        return found
+    return found[0], bound if found[1] is None else min(bound, found[1])
 
 
 def _single_assignments(function: ast.AST) -> dict[str, ast.expr]:
@@ -166,6 +176,6 @@ def parameter_uses(tree: ast.Module, name: str) -> Iterator[Use]:
         if not params or subject is None:
             continue
         local = locals_of.setdefault(id(function), _single_assignments(function))
-        parameter = _subject_name(subject, local, params)
-        if parameter is not None:
-            yield Use(function.name, call.lineno, call.func.attr, parameter, aliased)  # type: ignore[union-attr]
+        found = _subject_name(subject, local, params)
+        if found is not None:
+            yield Use(function.name, call.lineno, call.func.attr, found[0], aliased, found[1])  # type: ignore[union-attr]

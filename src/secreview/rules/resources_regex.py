@@ -2,11 +2,12 @@
 
 The analysis itself is `secreview.analysis.redos` (on `re`'s own parser); the
 pattern text is folded from constants by `secreview.analysis.pattern_text`.
-Severity follows exposure: an exponential pattern is reported where it is
-compiled or used; a polynomial one only where it is applied to a parameter of
-a public function (a library's caller controls it), since quadratic cost needs
-long input that only an exposed value can bring. A pattern applied to a
-constant is not a finding.
+Severity follows exposure (`secreview.rules.regex_inputs`): an exponential
+pattern is reported where it is compiled or used, 30 characters being enough; a
+polynomial one only where an attacker can make the text long: request data or
+bytes read from a peer (medium), or the parameter of a library's public parser
+of protocol or document data (low), and not when the text is cut or checked to a
+harmless length first. A pattern applied to a constant is not a finding.
 """
 
 from __future__ import annotations
@@ -14,17 +15,16 @@ from __future__ import annotations
 import ast
 import re
 
-from secreview.analysis.origins import parameter_text, read_origin
 from secreview.analysis.pattern_text import pattern_text
 from secreview.analysis.redos import Backtracking, analyse, redos_problem
-from secreview.analysis.regex_uses import LINT_PARAMETERS, linted_only, parameter_uses
+from secreview.analysis.regex_uses import linted_only, parameter_uses
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, keyword, rule
-from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
+from secreview.rules.regex_inputs import Exposure, Tier, bounded, exposure, harmless_length, parser_role
 from secreview.rules.neutralization_query import REGEX_CALLS
 
-__all__ = ["redos_problem"]  # kept here for callers that imported it from the rule
+__all__ = ["exposure", "redos_problem"]  # kept here for callers that imported them from the rule
 
 # Where each `re` function takes its flags, counting from 0.
 FLAGS_POSITION = {"compile": 1, "_lazy_re_compile": 1, "search": 2, "match": 2, "fullmatch": 2, "findall": 2,
@@ -112,7 +112,7 @@ def regex_catastrophic_backtracking(node: ast.Call, ctx: Context) -> None:
 @rule(
     id="regex-polynomial-backtracking",
     tests=False,
-    name="Regular expression with polynomial backtracking applied to a caller's value (ReDoS)",
+    name="Regular expression with polynomial backtracking applied to text an attacker sizes (ReDoS)",
     cwe="1333",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
@@ -125,24 +125,31 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     """
     ## What it does
     Finds a constant pattern (given to `re.search(...)` and the like, or
-    compiled as `NAME = re.compile(...)`) whose `search`/`match`/`sub`/... is applied to a parameter of a
-    public function, when the pattern's backtracking is polynomial: two or
-    more adjacent unbounded repeats that match the same characters
+    compiled as `NAME = re.compile(...)`) whose backtracking is polynomial:
+    two or more adjacent unbounded repeats that match the same characters
     (`^(.*)=(.*);$`, `\\d+\\d*x`), or an unanchored search that starts with an
-    unbounded repeat followed by something that can fail (`\\s*;\\s*$`).
-    A direct `re.search(PATTERN, param)` of the same shapes is reported too.
-    So is a pattern imported from another module of the project.
+    unbounded repeat followed by something that can fail (`\\s*;\\s*$`), where
+    it is applied to text an attacker can make long: request data or bytes
+    read from a socket, response or request body (medium severity), or the
+    parameter of a library's public parser of protocol or document data,
+    as its names say (`parse_options_header(value)`, a function of a `cookies`
+    module: low severity, since the library's callers decide). A parameter of
+    any other function is not enough: route paths, migration names, annotations
+    and options a developer writes are the program's own text. Nor is a
+    command-line tool's input, the output of a program it runs, or text cut or
+    checked to a harmless length first (`text[:1000]`). A pattern imported from
+    another module of the project is judged the same way.
 
     ## Why is this bad
-    A library's caller decides what reaches its public functions. n^2 steps
-    for a 100 KB header or form field is minutes of CPU for one request
-    (CWE-1333); many published advisories are this shape.
+    n^2 steps for a 100 KB header, cookie or form field is minutes of CPU for
+    one request (CWE-1333); published advisories of this class are in header,
+    cookie, URL, e-mail, user-agent, date and markup parsers.
 
     ## Example
     ```python
     PAIR = re.compile(r"^(.*)=(.*);$")
-    def parse(line):
-        return PAIR.match(line)
+    def parse_cookie(cookie):
+        return PAIR.match(cookie)
     ```
 
     ## Use instead
@@ -158,15 +165,15 @@ def regex_polynomial_backtracking(node: ast.Call, ctx: Context) -> None:
     method = node.func.attr
     subject = _subject(node, SUBJECT_POSITION[method] - 1)
     exposed = exposure(ctx, subject)
-    if not exposed:
+    if not reaching(exposed):
         return
     pattern = pattern_text(ctx, argument(compiled, 0, "pattern"))
     flags = flags_value(ctx, argument(compiled, 1, "flags"))
     if pattern is None or flags is None:
         return
     found = analyse(pattern, flags, scanning=method in SCANNING, whole=method == "fullmatch")
-    if found is None or found.exponential:
-        return  # exponential: reported where the pattern is compiled
+    if found is None or found.exponential or bounded(ctx, subject, found.degree):
+        return  # exponential: reported where the pattern is compiled; bounded: harmless
     _report(ctx, node, pattern, found, exposed)
 
 
@@ -174,27 +181,6 @@ def _subject(node: ast.Call, position: int | None) -> ast.expr | None:
     if position is None:
         return None
     return argument(node, position, "string")
-
-
-def exposure(ctx: Context, subject: ast.expr | None) -> str:
-    """Who controls `subject`, in words for the message ('' when nobody outside the program):
-    a parameter of the enclosing public function (a library's caller), request data, or bytes read
-    from a socket, response or request body (`secreview.analysis.origins`)."""
-    if subject is None or ctx.is_constant(subject):
-        return ""
-    function = ctx.function
-    if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        arguments = function.args
-        names = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
-        if names & LINT_PARAMETERS:
-            return ""  # a flake8 check: flake8 passes it the project's own source lines by these names
-    if parameter_text(ctx, subject):
-        return " and is applied to a parameter of a public function"
-    request = request_data(ctx, subject)
-    if request:
-        return f" and is applied to request data (`{request}`)"
-    read = read_origin(ctx, subject)
-    return f" and is applied to data read by `{read}`" if read else ""
 
 
 def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_node: ast.AST | None,
@@ -208,9 +194,9 @@ def _review(ctx: Context, node: ast.Call, pattern_node: ast.expr | None, flags_n
         return  # unknown flags, or a pattern applied to a constant
     exposed = exposure(ctx, subject)
     found = analyse(pattern, flags, scanning=function in SCANNING, whole=function == "fullmatch")
-    if found is None or not (found.exponential or exposed):
+    if found is None or not (found.exponential or (reaching(exposed) and not bounded(ctx, subject, found.degree))):
         return
-    if not exposed and _linted_only(ctx):
+    if exposed is None and _linted_only(ctx):
         return  # compiled for a flake8 check: it matches the project's own source lines
     _report(ctx, node, pattern, found, exposed)
 
@@ -237,30 +223,44 @@ def _review_helper_uses(ctx: Context, node: ast.Call, flags_node: ast.AST | None
         if not (use.aliased or use.function.startswith("_")) or use.function.startswith("__"):
             continue  # a public function's parameter used by name: reported at the use
         found = analyse(pattern, flags, scanning=use.method in SCANNING, whole=use.method == "fullmatch")
-        if found is None or found.exponential:
+        if found is None or found.exponential or (use.bound is not None and use.bound <= harmless_length(found.degree)):
             continue  # exponential: reported by the compile check itself
+        role = parser_role(ctx, use.function, use.parameter)
+        if role is None:
+            continue  # a helper of something other than a parser of data a peer sends
         ctx.report(node, f"The pattern {pattern!r} has {found.reason}; {use.function}() applies it to its parameter "
-                   f"`{use.parameter}` (line {use.line}), and matching {found.shown()} takes {found.cost} time.",
+                   f"`{use.parameter}` (line {use.line}), {role} data its callers pass in, and matching "
+                   f"{found.shown()} takes {found.cost} time.",
                    severity=Severity.LOW, confidence=Confidence.LOW, rule_id="regex-polynomial-backtracking")
         return
 
 
-def judged(pattern: str, found: Backtracking, exposed: str, origin: str = "") -> tuple[str, str, Severity, Confidence]:
+def reaching(exposed: Exposure | None) -> bool:
+    """Whether a polynomial pattern applied to text of this exposure is a finding (an attacker sizes the text)."""
+    return exposed is not None and exposed.tier >= Tier.PARSER
+
+
+def judged(pattern: str, found: Backtracking, exposed: Exposure | None,
+           origin: str = "") -> tuple[str, str, Severity, Confidence]:
     """(rule id, message, severity, confidence) of a backtracking pattern by its cost and exposure;
-    `origin` names where an imported pattern is defined (`secreview.analysis.imported_patterns`)."""
+    `origin` names where an imported pattern is defined (`secreview.analysis.imported_patterns`).
+    A polynomial pattern on request data is medium; on a library parser's parameter, whose callers
+    may or may not pass it long text from a peer, low."""
     rule_id = "regex-catastrophic-backtracking" if found.exponential else "regex-polynomial-backtracking"
     if found.exponential:
         severity = Severity.HIGH if exposed else Severity.MEDIUM
         confidence = Confidence.MEDIUM
-    elif "adjacent" in found.reason:
-        severity, confidence = Severity.MEDIUM, Confidence.MEDIUM
-    else:  # quadratic only through search's retry at each position: n^2 / 2 steps, long input needed
+    elif exposed is not None and exposed.tier is Tier.INPUT:
+        severity = Severity.MEDIUM
+        # two adjacent repeats cost n^2 on every attempt; search's retry at each position needs longer text
+        confidence = Confidence.MEDIUM if "adjacent" in found.reason else Confidence.LOW
+    else:
         severity, confidence = Severity.LOW, Confidence.LOW
-    message = (f"The pattern {pattern!r}{origin} has {found.reason}{exposed}; "
+    message = (f"The pattern {pattern!r}{origin} has {found.reason}{exposed.text if exposed else ''}; "
                f"matching {found.shown()} takes {found.cost} time.")
     return rule_id, message, severity, confidence
 
 
-def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: str) -> None:
+def _report(ctx: Context, node: ast.AST, pattern: str, found: Backtracking, exposed: Exposure | None) -> None:
     rule_id, message, severity, confidence = judged(pattern, found, exposed)
     ctx.report(node, message, severity=severity, confidence=confidence, rule_id=rule_id)

@@ -2,7 +2,7 @@
 import re
 from http.server import BaseHTTPRequestHandler
 
-from flask import Flask, request
+from flask import Flask, abort, request
 
 app = Flask(__name__)
 
@@ -70,21 +70,29 @@ class PairHandler(BaseHTTPRequestHandler):
 
 
 class ModeLine:
-    """An editor mode line (`-*- mode: python -*-`) read from the head of a document."""
+    """An editor mode line (`-*- mode: python -*-`) read from the head of an uploaded document."""
 
     # ruleid: regex-polynomial-backtracking
     ONE_LINER = re.compile(r"-\*-\s*([^\r\n]*?)\s*-\*-")
     # ok: regex-polynomial-backtracking
     ONE_LINER_FIXED = re.compile(r"-\*-\s*(?:(\S[^\r\n]*?)([\r\n]\s*)?)?-\*-")
 
-    def _variables(self, text):
-        head = text[:8192]
+    # ok: regex-polynomial-backtracking
+    ONE_LINER_SHORT = re.compile(r"-\*-\s*([^\r\n]*?)\s*-\*-")
+
+    def _variables(self, upload):
+        head = upload[:8192]  # cubic: 8192 characters are still 10^11 steps
         found = self.ONE_LINER.search(head)
         return found.group(1) if found else None
 
-    def _variables_fixed(self, text):
-        head = text[:8192]
+    def _variables_fixed(self, upload):
+        head = upload[:8192]
         found = self.ONE_LINER_FIXED.search(head)
+        return found.group(1) if found else None
+
+    def _variables_first_line(self, upload):
+        head = upload[:120]  # a mode line must be on the first line: 120 characters cost nothing
+        found = self.ONE_LINER_SHORT.search(head)
         return found.group(1) if found else None
 
 
@@ -93,12 +101,67 @@ class ModeLine:
 QUOTED_TOKEN = re.compile(r"('(?:[^'\\]|\\\\|\\.)*?'(?!\w))").findall
 # ok: regex-catastrophic-backtracking
 QUOTED_TOKEN_FIXED = re.compile(r"('(?:[^'\\]|\\.)*'(?!\w))").findall
-# A version string: digits, optional spaces, then a word; the optional spaces join the two runs.
+# A product version of a User-Agent: digits, optional spaces, then a word; the optional spaces join the two runs.
 # ruleid: regex-polynomial-backtracking
-BLAME_LINE = re.compile(r"\s*(\d+)\s*(\S+) (.*)")
+AGENT_VERSION = re.compile(r"\s*(\d+)\s*(\S+) (.*)")
 # ok: regex-polynomial-backtracking
-BLAME_LINE_FIXED = re.compile(r"\s*(\d+)\s+(\S+) (.*)")
+AGENT_VERSION_FIXED = re.compile(r"\s*(\d+)\s+(\S+) (.*)")
+# The same pattern over `git blame` lines the program's own git prints: no parser of data a peer sends.
+# ok: regex-polynomial-backtracking
+BLAME_LINE = re.compile(r"\s*(\d+)\s*(\S+) (.*)")
+
+
+def _agent_version(user_agent):
+    return AGENT_VERSION.match(user_agent), AGENT_VERSION_FIXED.match(user_agent)
 
 
 def _blame(line):
-    return BLAME_LINE.match(line), BLAME_LINE_FIXED.match(line)
+    return BLAME_LINE.match(line)
+
+
+# A content-type parser of a library, as in published advisories: `\s*;\s*` then `(.*)`.
+PARAMS = re.compile(r"^([^;]*?)\s*;\s*(.*)$")
+PARAMS_FIXED = re.compile(r"^([^;]*);[ \t]*([^ \t].*)?$")
+
+
+def parse_options_header(value):
+    # ruleid: regex-polynomial-backtracking
+    return PARAMS.match(value)
+
+
+def parse_options_header_fixed(value):
+    # ok: regex-polynomial-backtracking
+    return PARAMS_FIXED.match(value)
+
+
+def route_parameters(route):
+    # ok: regex-polynomial-backtracking
+    return PARAMS.match(route)  # a route a developer declares: not a parser of data a peer sends
+
+
+def load_release_file(path):
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    # ok: regex-polynomial-backtracking
+    return PARAMS.match(text)  # a local file the program reads by name (/etc/os-release)
+
+
+@app.route("/content-type")
+def content_type_view():
+    # ruleid: regex-polynomial-backtracking
+    return {"type": PARAMS.match(request.headers.get("Content-Type", "")) is not None}
+
+
+@app.route("/content-type-bounded")
+def content_type_view_bounded():
+    # ok: regex-polynomial-backtracking
+    return {"type": PARAMS.match(request.headers.get("Content-Type", "")[:256]) is not None}
+
+
+@app.route("/content-type-checked")
+def content_type_view_checked():
+    value = request.headers.get("Content-Type", "")
+    if len(value) > 256:
+        abort(400)
+    # ok: regex-polynomial-backtracking
+    return {"type": PARAMS.match(value) is not None}

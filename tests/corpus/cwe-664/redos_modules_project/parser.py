@@ -14,14 +14,19 @@ PAIR_FIXED = re.compile(LINEAR_KEY_VALUE)
 QUALIFIED = re.compile(DOTTED)
 
 
-def parse_pair(line):
+def parse_cookie(cookie):
     # ruleid: regex-polynomial-backtracking
-    return PAIR.match(line)
+    return PAIR.match(cookie)
 
 
-def parse_pair_fixed(line):
+def parse_cookie_fixed(cookie):
     # ok: regex-polynomial-backtracking
-    return PAIR_FIXED.match(line)
+    return PAIR_FIXED.match(cookie)
+
+
+def declared_default(line):
+    # ok: regex-polynomial-backtracking
+    return re.match(patterns.KEY_VALUE, line)  # parses no protocol data: the program's own text
 
 
 def split_header(value):
