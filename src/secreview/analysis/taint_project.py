@@ -83,10 +83,11 @@ def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
     """The file reviews of `results` (run.results.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
     summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
-    from secreview.analysis import imported_patterns
+    from secreview.analysis import imported_classes, imported_patterns
 
-    return imported_patterns.link(with_flows(reviews, summaries, config),
-                                  [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
+    files = imported_patterns.link(with_flows(reviews, summaries, config),
+                                   [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
+    return imported_classes.link(files, [r.extras.get(imported_classes.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
 
 
 def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | None],
@@ -142,12 +143,15 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
+    from secreview.analysis import imported_classes
+
     try:
         summary = decode(summarise(parsed, module))
+        classes = imported_classes.collect(parsed, module)
     except Exception as exc:  # noqa: BLE001 - as in the file pass: the review keeps its other findings
         return _with_problem(review, f"internal error in the taint pass: {type(exc).__name__}: {exc}",
                              DiagnosticKind.INTERNAL)
-    return with_flows([review], [summary], config)[0]
+    return imported_classes.link(with_flows([review], [summary], config), [classes], config)[0]
 
 
 def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = DiagnosticKind.TOO_DEEP) -> FileReview:

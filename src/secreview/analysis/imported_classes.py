@@ -1,0 +1,187 @@
+"""Loader classes and parser factories defined in one module and used in another.
+
+`rules/loader_classes.py` judges a YAML loader, an Unpickler subclass or an XML parser factory by
+what it is built on (`secreview.analysis.class_facts`), but a rule sees one file: a use of a class
+another module defines (`yaml.load(text, Loader=yamlutil.Loader)`) is deferred. So:
+
+* a file pass (`imported-classes`, see `secreview.run.filepasses`) keeps per module the record of
+  its classes, factories and imported names (`class_facts.ModuleClasses`), and walks the loader
+  rules once more to collect the uses they deferred, each with a finding to fill in;
+* `link` judges each use over every module's record and reports it with the rule's wording, or not
+  at all when the class proves safe; a taint finding on the same line gives way the same way (the
+  taint pass cannot see the class either). A class no module defines is judged by its name, as the
+  rule did before the project was linked, and the message says so.
+
+The result depends only on the per-file records, so a warm, cold, serial or parallel run agrees.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from secreview.analysis.class_facts import ClassUse, ModuleClasses, finder, module_classes
+from secreview.core.model import Finding
+
+if TYPE_CHECKING:
+    from secreview.core.model import FileReview
+    from secreview.settings.config import Config
+    from secreview.sources.parse import Parsed
+
+PASS_NAME = "imported-classes"
+PASS_VERSION = "1"
+# Only modules that may define or re-export a loader, unpickler or parser keep a record.
+_MAY_DEFINE = re.compile(r"yaml|Loader|Constructor|pickl|xml|XML|[pP]arser")
+# Only files that may use one are walked for uses: a Loader= argument, a bare `.load()`, a parser argument.
+_MAY_USE = re.compile(r"Loader\s*=|\.load\(\)|[pP]arser")
+# A taint finding of these rules on a use's line is about the same loading call.
+_SAME_CALL = {"yaml-unsafe-load": "taint-unsafe-deserialization", "xml-entity-expansion": "taint-xxe"}
+
+
+@dataclass(frozen=True)
+class ModuleUses:
+    """What the file pass keeps of one module."""
+
+    record: ModuleClasses
+    uses: tuple[ClassUse, ...] = ()
+    waivers: dict = field(default_factory=dict)  # suppression comments by line, for the uses' lines
+
+
+def collect(parsed: Parsed, module: str) -> ModuleUses | None:
+    """The file pass: this module's record, and the uses of other modules' classes the loader rules deferred."""
+    source = parsed.source
+    if not _MAY_DEFINE.search(source):
+        return None
+    record = module_classes(parsed.tree, module, parsed.path)
+    uses = _uses(parsed, module) if _MAY_USE.search(source) else ()
+    if not (record or uses):
+        return None
+    waivers: dict = {}
+    if uses:
+        from secreview.review.suppress import waivers as comments
+
+        waivers = comments(source)
+    return ModuleUses(record, tuple(uses), waivers)
+
+
+def _uses(parsed: Parsed, module: str) -> list[ClassUse]:
+    """Walk the module with the loader rules, keeping only the uses they defer."""
+    from secreview.rules.base import Context
+    from secreview.rules.engine import Walker
+    from secreview.rules.loader_classes import DEFERRED
+
+    ctx = Context(parsed.path, parsed.source, parsed.tree, module)
+    found: list[ClassUse] = []
+    ctx.fact_state[DEFERRED] = found
+    Walker(ctx, _dispatch().for_file(ctx.is_test)).run()
+    return found
+
+
+_DISPATCH: list[Any] = []
+
+
+def _dispatch() -> Any:
+    """The walk's checks: the rules that defer, built once per process."""
+    if not _DISPATCH:
+        from secreview.rules import REGISTRY
+        from secreview.rules.engine import Dispatch
+
+        rules = [REGISTRY[r] for r in ("yaml-unsafe-load", "unsafe-deserialization-pickle", "xml-entity-expansion")]
+        _DISPATCH.append(Dispatch(rules, collectors=()))
+    return _DISPATCH[0]
+
+
+# -- the project step ----------------------------------------------------------------
+
+def link(reviews: Sequence[FileReview], extras: Iterable[object], config: Config) -> tuple[FileReview, ...]:
+    """The reviews with the uses of other modules' classes judged."""
+    records = [e if isinstance(e, ModuleUses) else None for e in extras]
+    known = {r.record.module: r.record for r in records if r is not None}
+    return tuple(with_findings(review, record, known.get, config) for review, record in zip(reviews, records))
+
+
+def with_findings(review: FileReview, uses: ModuleUses | None,
+                  module: Callable[[str], ModuleClasses | None], config: Config) -> FileReview:
+    """One file's review with its deferred uses judged (`module(name)`: a module's record)."""
+    if uses is None or not uses.uses or not review.reviewed:
+        return review
+    from secreview.rules import loader_classes
+
+    find = finder(module)
+    found: list[Finding] = []
+    safe: set[tuple[int, str]] = set()
+    for use in uses.uses:
+        judged = loader_classes.judge(use.kind, use.name, find)
+        words = loader_classes.wording(use.kind, use.name, judged, use.call, use.origin)
+        if words is None:
+            safe.add((use.finding.location.line, _SAME_CALL.get(use.finding.rule_id, "")))
+            continue
+        found.append(dataclasses.replace(use.finding, message=words.message,
+                                         confidence=words.confidence or use.finding.confidence))
+    review = _without(review, safe)
+    taint = {(f.location.line, f.rule_id) for f in review.findings}
+    found = [f for f in found if (f.location.line, _SAME_CALL.get(f.rule_id)) not in taint]
+    if not found:
+        return review
+    from secreview.analysis.project_merge import merge
+    from secreview.rules import select_rules
+
+    selected = {r.id for r in select_rules(config.select, config.ignore)}
+    return merge(review, [f for f in found if f.rule_id in selected], uses.waivers, config)
+
+
+def _without(review: FileReview, safe: set[tuple[int, str]]) -> FileReview:
+    """`review` without the taint findings on loading calls whose class the link proved safe."""
+    if not safe:
+        return review
+    kept = tuple(f for f in review.findings if (f.location.line, f.rule_id) not in safe)
+    if len(kept) == len(review.findings):
+        return review
+    from secreview.review.verdicts import file_verdicts
+
+    return dataclasses.replace(review, findings=kept, verdicts=file_verdicts(kept, review.facts))
+
+
+class Relinker:
+    """The project step of an incremental run (`secreview.analysis.incremental`).
+
+    Files not reviewed again keep their stored reviews; that holds only while no module's record
+    changed since the last full link, so an edit to one asks for a full link (Fallback). A file
+    reviewed again gets its uses judged afresh.
+    """
+
+    def __init__(self, cache: Any, paths: Sequence[str], modules: Sequence[str], full_digest: dict[str, str],
+                 digest_now: dict[str, str], results: dict[str, Any], config: Config) -> None:
+        from secreview.analysis.flow_paths import Fallback
+
+        self._cache, self._results, self._config, self._digest_now = cache, results, config, digest_now
+        self._paths = dict(zip(modules, paths))
+        for path, result in results.items():
+            before = cache.result(path, full_digest[path])
+            if before is None:
+                raise Fallback(f"no cached review of {path} at the last full link")
+            if _record(before) != _record(result):
+                raise Fallback(f"loader classes of {path} changed")
+
+    def judge(self, review: FileReview, result: Any) -> FileReview:
+        found = result.extras.get(PASS_NAME)
+        return with_findings(review, found if isinstance(found, ModuleUses) else None, self._module, self._config)
+
+    def _module(self, module: str) -> ModuleClasses | None:
+        from secreview.analysis.flow_paths import Fallback
+
+        path = self._paths.get(module)
+        if path is None:
+            return None
+        result = self._results.get(path) or self._cache.result(path, self._digest_now[path])
+        if result is None:
+            raise Fallback(f"no cached review of {path}")
+        return _record(result)
+
+
+def _record(result: Any) -> ModuleClasses | None:
+    found = result.extras.get(PASS_NAME)
+    return found.record if isinstance(found, ModuleUses) else None
