@@ -139,23 +139,29 @@ def _find_class(cls: ast.ClassDef, names: NameModel) -> bool | None:
     """Whether the class's own `find_class` restricts what it loads (None: it defines none).
 
     It does not when a statement that always runs imports or looks up what the stream names
-    (`return super().find_class(module, name)`, `getattr(import_module(module), name)`), and it
-    does when such a lookup happens only under a condition, or the method raises or answers from
-    its own table instead (`return ALLOWED[(module, name)]`).
+    (`return super().find_class(module, name)`, `getattr(import_module(module), name)`) before any
+    check that can refuse (an `if` or `match` that raises or returns); it does when the lookup is
+    under such a check or after one, or the method answers from its own table instead
+    (`return ALLOWED[(module, name)]`).
     """
     method = next((s for s in cls.body if isinstance(s, ast.FunctionDef) and s.name == "find_class"), None)
     if method is None:
         return None
-    return not any(isinstance(n, ast.Call) and _importing(n, names)
-                   for stmt in _always_run(method.body) for n in ast.walk(stmt))
+    for stmt in _flattened(method.body):
+        if isinstance(stmt, (ast.If, ast.Match, ast.Raise)):
+            if any(isinstance(n, (ast.Raise, ast.Return)) for n in ast.walk(stmt)):
+                return True  # a check that can refuse comes first
+        elif any(isinstance(n, ast.Call) and _importing(n, names) for n in ast.walk(stmt)):
+            return False
+    return True
 
 
-def _always_run(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """The statements that run whatever the stream names: not under an `if`, `match` or handler."""
+def _flattened(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The method's statements in order, the bodies of `try` and `with` opened."""
     for stmt in body:
         if isinstance(stmt, (ast.Try, ast.With)):
-            yield from _always_run(stmt.body)
-        elif not isinstance(stmt, (ast.If, ast.Match, ast.For, ast.While)):
+            yield from _flattened(stmt.body)
+        else:
             yield stmt
 
 
@@ -186,17 +192,26 @@ def safe_xml_parser_call(call: ast.Call, name: str, constant_value: Callable[[as
 
 # -- judging by the records -------------------------------------------------------
 
-Lookup = Callable[[str], "ClassFacts | str | None"]
+@dataclass(frozen=True)
+class Renamed:
+    """A name a module re-exports from outside the records (`from yaml import CSafeLoader as FastLoader`)."""
+
+    name: str
+
+
+Lookup = Callable[[str], "ClassFacts | str | Renamed | None"]
 
 
 def finder(records: Callable[[str], ModuleClasses | None]) -> Lookup:
-    """A lookup through the records (`records(module)`): a class's facts, a factory's kind, or None."""
-    def find(name: str) -> ClassFacts | str | None:
+    """A lookup through the records (`records(module)`): a class's facts, a factory's kind, the name
+    outside the records an import re-exports, or None."""
+    def find(name: str) -> ClassFacts | str | Renamed | None:
+        first = name
         for _ in range(_ALIAS_DEPTH):
             owner, _, attr = name.rpartition(".")
             record = records(owner)
             if record is None:
-                return None
+                return Renamed(name) if name != first else None
             if attr in record.classes:
                 return record.classes[attr]
             if attr in record.factories:
@@ -233,6 +248,8 @@ def _yaml(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bool | 
     if name.startswith("yaml."):
         return None  # a parser, scanner, composer or resolver
     facts = find(name)
+    if isinstance(facts, Renamed):
+        return _yaml(facts.name, find, seen, unseen)
     if not isinstance(facts, ClassFacts):
         unseen.append(name)
         return True if name.endswith(("SafeLoader", "BaseLoader")) else None
@@ -260,6 +277,8 @@ def _unpickler(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bo
     if name in UNPICKLERS:
         return False
     facts = find(name)
+    if isinstance(facts, Renamed):
+        return _unpickler(facts.name, find, seen, unseen)
     if not isinstance(facts, ClassFacts):
         unseen.append(name)
         return None
@@ -271,3 +290,12 @@ def _unpickler(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bo
         if inherited is not None:
             return inherited if facts.find_class is None else facts.find_class
     return None
+
+
+def xml_parser_factory(name: str, find: Lookup) -> Judged:
+    """Whether the function `name` makes, on every return, an XML parser that refuses entities (True),
+    or is not known to (None)."""
+    found = find(name)
+    if isinstance(found, Renamed):
+        return Judged(True if found.name.startswith("defusedxml.") else None)
+    return Judged(True if found == SAFE_XML_PARSER else None, [] if found is not None else [name])

@@ -67,9 +67,7 @@ def judge(kind: str, name: str, find: Lookup) -> Judged:
         return class_facts.yaml_loader(name, find)
     if kind == UNPICKLER:
         return class_facts.unpickler(name, find)
-    found = find(name)
-    return class_facts.Judged(True if found == class_facts.SAFE_XML_PARSER else None,
-                              [] if found is not None else [name])
+    return class_facts.xml_parser_factory(name, find)
 
 
 def local(ctx: Context, kind: str, node: ast.AST, name: str, origin: str = "") -> Judged | None:
@@ -97,25 +95,23 @@ def defer(ctx: Context, kind: str, node: ast.AST, name: str, origin: str) -> Non
 def wording(kind: str, name: str, judged: Judged, call: str, origin: str) -> Wording | None:
     """The finding for a judged use, or None when it is safe (`call`: the loading call's name)."""
     short = name.rpartition(".")[2] or name
-    unseen = ""
-    if judged.unseen:
-        unseen = (f" (`{judged.unseen[0]}` is defined outside the reviewed code, so it is judged by its name "
-                  "alone)")
-    if kind == YAML:
-        if judged.verdict:
-            return None
-        return Wording("yaml-unsafe-load", f"{call}() with Loader `{short}`{unseen}, whose constructor is not "
-                       "PyYAML's SafeConstructor, can construct arbitrary Python objects from YAML tags; a "
-                       "crafted document runs code when it is loaded.")
     if kind == UNPICKLER:
-        if judged.verdict is not False:
-            return None
-        return unpickler_wording(short, origin)
+        return unpickler_wording(short, origin) if judged.verdict is False else None
     if judged.verdict:
         return None
-    return Wording("xml-entity-expansion", f"{call}() parses `{origin}` with a parser from `{short}`{unseen}, "
-                   "which is not known to refuse entities; entity expansion in a crafted document is limited "
-                   "only by the expat version.")
+    if kind == XML_PARSER:
+        unseen = " (defined outside the reviewed code)" if judged.unseen else ""
+        return Wording("xml-entity-expansion", f"{call}() parses `{origin}` with a parser from `{short}`{unseen}, "
+                       "which is not known to refuse entities; entity expansion in a crafted document is limited "
+                       "only by the expat version.")
+    if judged.unseen:
+        return Wording("yaml-unsafe-load", f"{call}() with Loader `{short}`: `{judged.unseen[0]}` is defined "
+                       "outside the reviewed code, so it is judged by its name alone and is not known to "
+                       "construct only plain data; an object-constructing loader runs code that a crafted "
+                       "document's YAML tags name.")
+    return Wording("yaml-unsafe-load", f"{call}() with Loader `{short}`, whose constructor is not PyYAML's "
+                   "SafeConstructor, can construct arbitrary Python objects from YAML tags; a crafted document "
+                   "runs code when it is loaded.")
 
 
 def unpickler_wording(short: str, origin: str) -> Wording:
