@@ -14,6 +14,7 @@ from secreview.analysis import (
     containers,
     control,
     credentials,
+    format_fields,
     framing,
     neutralisers,
     numbers,
@@ -37,6 +38,7 @@ from secreview.analysis.values import call_text, cut, mark, outside_result, spel
 
 _LOOKUPS = frozenset({"get", "pop"})
 _OPAQUE_RESULTS = frozenset({"sql"})
+_SUBSTITUTIONS = frozenset({"substitute", "safe_substitute"})
 _join = control.join
 
 
@@ -218,7 +220,14 @@ class CallMatching:
                 and not (receiver and credentials.only_constants(receiver)):  # `settings.KEY.encode()`: text's
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         if method == "format" and type(func.value) is ast.Constant:  # type: ignore[union-attr]
-            everything = self._format_arguments(func.value, args, keywords, star)  # type: ignore[union-attr]
+            everything = self._format_arguments(node, func.value, args, keywords, star)  # type: ignore[union-attr]
+        elif method in _SUBSTITUTIONS:  # `string.Template("ping $host").substitute(values)`
+            keys = format_fields.substituted(self, node, func.value)  # type: ignore[union-attr]
+            if keys is not None:
+                args, keywords, star = format_fields.placed(self, node, keys, args, keywords, star)
+                everything = star
+                for taint in (*args, *(value for _, value in keywords)):
+                    everything = _join(everything, taint)
         if method == "replace":  # `s.replace("\n", "\\n")`: removes one character
             marks = neutralisers.replace_marks(node)
             if marks:
@@ -263,12 +272,16 @@ class CallMatching:
         taint = _join(outside_result(everything, qual, method), receiver)
         return through_unmodelled(taint, qual or UNRESOLVED + spell(func))
 
-    @staticmethod
-    def _format_arguments(template: ast.Constant, args: list[frozenset], keywords: list[tuple[str, frozenset]],
-                          star: frozenset) -> frozenset:
-        """`"{}?next={}".format(base, target)`: the arguments' taint, cut for URL sinks where every use
-        of them in the template comes after a literal `?` or `#` (see `url_query`)."""
-        fields = url_query.format_positions(template.value) if isinstance(template.value, str) else None
+    def _format_arguments(self, node: ast.Call, template: ast.Constant, args: list[frozenset],
+                          keywords: list[tuple[str, frozenset]], star: frozenset) -> frozenset:
+        """`"{}?next={}".format(base, target)`: the taint of the arguments the template places
+        (`format_fields`), cut for URL sinks where every use of them in the template comes after a
+        literal `?` or `#` (see `url_query`)."""
+        text = template.value
+        fields = url_query.format_positions(text) if isinstance(text, str) else None
+        if isinstance(text, str):
+            args, keywords, star = format_fields.placed(self, node, format_fields.format_keys(text), args, keywords,
+                                                        star)
         taint = star
         for key, value in [*enumerate(args), *keywords]:
             if value and fields is not None and fields.get(key, False):
