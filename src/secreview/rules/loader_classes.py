@@ -108,7 +108,7 @@ def wording(kind: str, name: str, judged: Judged, call: str, origin: str) -> Wor
         return Wording("yaml-unsafe-load", f"{call}() with Loader `{short}`: `{judged.unseen[0]}` is defined "
                        "outside the reviewed code, so it is judged by its name alone and is not known to "
                        "construct only plain data; an object-constructing loader runs code that a crafted "
-                       "document's YAML tags name.")
+                       "document's YAML tags name.", confidence=Confidence.MEDIUM)
     return Wording("yaml-unsafe-load", f"{call}() with Loader `{short}`, whose constructor is not PyYAML's "
                    "SafeConstructor, can construct arbitrary Python objects from YAML tags; a crafted document "
                    "runs code when it is loaded.")

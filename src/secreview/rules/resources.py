@@ -162,7 +162,7 @@ def yaml_unsafe_load(node: ast.Call, ctx: Context) -> None:
             if judged.verdict or not qual.startswith("yaml."):  # PyYAML's own loaders keep the plain message
                 found = loader_classes.wording(loader_classes.YAML, qual, judged, name, "")
                 if found is not None:
-                    ctx.report(node, found.message)
+                    ctx.report(node, found.message, confidence=found.confidence)
                 return
     ctx.report(node, f"{name}() can construct arbitrary Python objects from YAML tags; "
                "a crafted document runs code when it is loaded.")
