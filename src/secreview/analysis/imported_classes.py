@@ -33,10 +33,12 @@ if TYPE_CHECKING:
 
 PASS_NAME = "imported-classes"
 PASS_VERSION = "1"
-# Only modules that may define or re-export a loader, unpickler or parser keep a record.
-_MAY_DEFINE = re.compile(r"yaml|Loader|Constructor|pickl|xml|XML|[pP]arser")
-# Only files that may use one are walked for uses: a Loader= argument, a bare `.load()`, a parser argument.
-_MAY_USE = re.compile(r"Loader\s*=|\.load\(\)|[pP]arser")
+# Only modules that may define or re-export a loader, unpickler or parser factory keep a record.
+_MAY_DEFINE = re.compile(r"yaml|Loader|Constructor|[pP]ickl|xml|XML")
+# Only files that may use one are walked for uses: a Loader= argument, a bare `.load()`, or a parser
+# given to a standard-library XML parse (argparse's parsers are everywhere: the module must parse XML).
+_MAY_USE = re.compile(r"Loader\s*=|\.load\(\)")
+_MAY_PARSE_XML = re.compile(r"\bxml\.(?:etree|dom|sax)")
 # A taint finding of these rules on a use's line is about the same loading call.
 _SAME_CALL = {"yaml-unsafe-load": "taint-unsafe-deserialization", "xml-entity-expansion": "taint-xxe"}
 
@@ -56,7 +58,8 @@ def collect(parsed: Parsed, module: str) -> ModuleUses | None:
     if not _MAY_DEFINE.search(source):
         return None
     record = module_classes(parsed.tree, module, parsed.path)
-    uses = _uses(parsed, module) if _MAY_USE.search(source) else ()
+    may_use = _MAY_USE.search(source) or (_MAY_PARSE_XML.search(source) and "arser" in source)
+    uses = _uses(parsed, module) if may_use else ()
     if not (record or uses):
         return None
     waivers: dict = {}
