@@ -16,7 +16,7 @@ say so, and the caller keeps the behaviour it had before the project was linked.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from secreview.analysis.names import Binding, NameModel
@@ -40,7 +40,6 @@ UNPICKLERS = frozenset({"pickle.Unpickler", "pickle._Unpickler", "_pickle.Unpick
 # Calls whose loading imports a module: a find_class that reaches one unconditionally restricts nothing.
 _IMPORTING = frozenset({"find_class", "import_module", "__import__", "getattr"})
 SAFE_XML_PARSER = "safe-xml-parser"
-_ALIAS_DEPTH = 4  # `pkg/__init__.py` re-exporting `from .yamlutil import Loader`, and so on
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,10 @@ class ModuleClasses:
     module: str
     classes: dict[str, ClassFacts] = field(default_factory=dict)
     factories: dict[str, str] = field(default_factory=dict)  # function name -> SAFE_XML_PARSER
-    aliases: dict[str, str] = field(default_factory=dict)  # name bound at module level -> qualified name
+    # name bound at module level -> the qualified names it is bound to, in order: more than one when the
+    # module binds it in several branches (`try: from yaml import CSafeLoader as SafeLoader` / `except:
+    # from yaml import SafeLoader`, `else: SafeLoader = object`); a use may meet any of them
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(self.classes or self.factories or self.aliases)
@@ -89,7 +91,7 @@ def module_classes(tree: ast.Module, module: str, path: str) -> ModuleClasses:
                 bound = alias.asname or alias.name.partition(".")[0]
                 qual = names.qualname(ast.Name(id=bound, ctx=ast.Load()))
                 if qual:
-                    record.aliases[bound] = qual
+                    _alias(record, bound, qual)
         elif isinstance(stmt, ast.ClassDef):
             bases = tuple(q for q in (names.qualname(b) for b in stmt.bases) if q)
             record.classes[stmt.name] = ClassFacts(bases, _find_class(stmt, names))
@@ -103,11 +105,17 @@ def module_classes(tree: ast.Module, module: str, path: str) -> ModuleClasses:
             name = stmt.targets[0].id
             if qual:  # `SafeLoader = yaml.CSafeLoader`: the name is the class it names
                 names.bind(name, Binding(qualname=qual, kind="alias", line=stmt.lineno))
-                record.aliases[name] = qual
+                _alias(record, name, qual)
             else:
                 names.bind_target(stmt.targets[0], stmt.value, stmt.lineno)
                 record.aliases.pop(name, None)
     return record
+
+
+def _alias(record: ModuleClasses, name: str, qual: str) -> None:
+    known = record.aliases.get(name, ())
+    if qual not in known:
+        record.aliases[name] = (*known, qual)
 
 
 def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
@@ -194,33 +202,41 @@ def safe_xml_parser_call(call: ast.Call, name: str, constant_value: Callable[[as
 
 @dataclass(frozen=True)
 class Renamed:
-    """A name a module re-exports from outside the records (`from yaml import CSafeLoader as FastLoader`)."""
+    """A name a module imports or assigns from elsewhere: the names it may be (`from yaml import
+    CSafeLoader as FastLoader`; the branches of a `try`)."""
 
-    name: str
+    names: tuple[str, ...]
 
 
 Lookup = Callable[[str], "ClassFacts | str | Renamed | None"]
 
 
 def finder(records: Callable[[str], ModuleClasses | None]) -> Lookup:
-    """A lookup through the records (`records(module)`): a class's facts, a factory's kind, the name
-    outside the records an import re-exports, or None."""
+    """A lookup in the records (`records(module)`): a class's facts, a factory's kind, the names an
+    imported or assigned name stands for, or None (no record shows the name)."""
     def find(name: str) -> ClassFacts | str | Renamed | None:
-        first = name
-        for _ in range(_ALIAS_DEPTH):
-            owner, _, attr = name.rpartition(".")
-            record = records(owner)
-            if record is None:
-                return Renamed(name) if name != first else None
-            if attr in record.classes:
-                return record.classes[attr]
-            if attr in record.factories:
-                return record.factories[attr]
-            if attr not in record.aliases:
-                return None
-            name = record.aliases[attr]
-        return None
+        owner, _, attr = name.rpartition(".")
+        record = records(owner)
+        if record is None:
+            return None
+        if attr in record.classes:
+            return record.classes[attr]
+        if attr in record.factories:
+            return record.factories[attr]
+        names = record.aliases.get(attr)
+        return Renamed(names) if names else None
     return find
+
+
+def _combined(verdicts: Iterable[bool | None]) -> bool | None:
+    """Several classes one class may be (its bases, or a name's alternatives): False if any is, else
+    True if any is, else None."""
+    found: bool | None = None
+    for verdict in verdicts:
+        if verdict is False:
+            return False
+        found = found or verdict
+    return found
 
 
 @dataclass
@@ -247,22 +263,16 @@ def _yaml(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bool | 
         return False
     if name.startswith("yaml."):
         return None  # a parser, scanner, composer or resolver
-    facts = find(name)
-    if isinstance(facts, Renamed):
-        return _yaml(facts.name, find, seen, unseen)
-    if not isinstance(facts, ClassFacts):
-        unseen.append(name)
-        return True if name.endswith(("SafeLoader", "BaseLoader")) else None
     if name in seen:
         return None
     seen.add(name)
-    found: bool | None = None
-    for base in facts.bases:
-        safety = _yaml(base, find, seen, unseen)
-        if safety is False:
-            return False
-        found = found or safety
-    return found
+    facts = find(name)
+    if isinstance(facts, Renamed):
+        return _combined(_yaml(other, find, seen, unseen) for other in facts.names)
+    if not isinstance(facts, ClassFacts):
+        unseen.append(name)
+        return True if name.endswith(("SafeLoader", "BaseLoader")) else None
+    return _combined(_yaml(base, find, seen, unseen) for base in facts.bases)
 
 
 def unpickler(name: str, find: Lookup) -> Judged:
@@ -276,15 +286,15 @@ def unpickler(name: str, find: Lookup) -> Judged:
 def _unpickler(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bool | None:
     if name in UNPICKLERS:
         return False
-    facts = find(name)
-    if isinstance(facts, Renamed):
-        return _unpickler(facts.name, find, seen, unseen)
-    if not isinstance(facts, ClassFacts):
-        unseen.append(name)
-        return None
     if name in seen:
         return None
     seen.add(name)
+    facts = find(name)
+    if isinstance(facts, Renamed):
+        return _combined(_unpickler(other, find, seen, unseen) for other in facts.names)
+    if not isinstance(facts, ClassFacts):
+        unseen.append(name)
+        return None
     for base in facts.bases:  # the first unpickler base is the one whose find_class it inherits
         inherited = _unpickler(base, find, seen, unseen)
         if inherited is not None:
@@ -292,10 +302,12 @@ def _unpickler(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bo
     return None
 
 
-def xml_parser_factory(name: str, find: Lookup) -> Judged:
+def xml_parser_factory(name: str, find: Lookup, seen: frozenset[str] = frozenset()) -> Judged:
     """Whether the function `name` makes, on every return, an XML parser that refuses entities (True),
     or is not known to (None)."""
     found = find(name)
-    if isinstance(found, Renamed):
-        return Judged(True if found.name.startswith("defusedxml.") else None)
+    if isinstance(found, Renamed):  # `make = defusedxml.ElementTree.DefusedXMLParser`, or another module's
+        safe = all(other.startswith("defusedxml.") or (
+            other not in seen and xml_parser_factory(other, find, seen | {name}).verdict) for other in found.names)
+        return Judged(True if safe else None)
     return Judged(True if found == SAFE_XML_PARSER else None, [] if found is not None else [name])

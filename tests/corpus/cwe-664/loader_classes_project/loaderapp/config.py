@@ -3,7 +3,7 @@ import yaml
 from flask import request
 
 from loaderapp import DataLoader, yamlutil
-from loaderapp.yamlutil import FastLoader, Loader, PluginLoader, SafeLoader, VendorLoader
+from loaderapp.yamlutil import BranchLoader, FastLoader, Loader, MixedLoader, PluginLoader, SafeLoader, VendorLoader
 
 
 def read(text):
@@ -24,6 +24,16 @@ def read_reexported(text):
 def read_alias(text):
     # ok: yaml-unsafe-load
     return yaml.load(text, Loader=FastLoader)
+
+
+def read_branches(text):
+    # ok: yaml-unsafe-load
+    return yaml.load(text, Loader=BranchLoader)
+
+
+def read_mixed_branches(text):
+    # ruleid: yaml-unsafe-load
+    return yaml.load(text, Loader=MixedLoader)
 
 
 def read_named_safe(text):

@@ -10,6 +10,17 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
+try:  # either branch is a safe loader
+    from yaml import CSafeLoader as BranchLoader
+except ImportError:
+    from yaml import SafeLoader as BranchLoader
+try:  # one branch constructs objects
+    from yaml import CLoader as MixedLoader
+except ImportError:
+    from yaml import SafeLoader as MixedLoader
+if not hasattr(yaml, "CSafeLoader"):
+    BranchLoader = object  # constructs nothing: does not change the verdict
+
 
 class DataConstructor(SafeConstructor):
     """Plain data, plus the project's own tags."""
