@@ -19,7 +19,7 @@ import ast
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from secreview.analysis.names import Binding, NameModel
+from secreview.analysis.names import BUILTINS, Binding, NameModel
 from secreview.core.model import Finding
 
 YAML_SAFE = frozenset({
@@ -269,6 +269,8 @@ def _yaml(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bool | 
     facts = find(name)
     if isinstance(facts, Renamed):
         return _combined(_yaml(other, find, seen, unseen) for other in facts.names)
+    if name in BUILTINS:
+        return None  # `object`: a fallback when PyYAML is missing constructs nothing
     if not isinstance(facts, ClassFacts):
         unseen.append(name)
         return True if name.endswith(("SafeLoader", "BaseLoader")) else None
