@@ -79,9 +79,10 @@ class ClassUse:
 
 # -- the record of one module ------------------------------------------------------
 
-def module_classes(tree: ast.Module, module: str, path: str) -> ModuleClasses:
+def module_classes(tree: ast.Module, module: str, path: str, factories: bool = True) -> ModuleClasses:
     """The module's top-level classes and factories (also those under `if`/`try`, as in
-    `if HAS_LIBYAML: class Loader(CParser, ...)`), with names resolved as they are bound."""
+    `if HAS_LIBYAML: class Loader(CParser, ...)`), with names resolved as they are bound.
+    `factories=False`: the module cannot make an entity-refusing parser (it names none), skip looking."""
     names = NameModel(module, path)
     record = ModuleClasses(module)
     for stmt in _top_level(tree.body):
@@ -97,7 +98,7 @@ def module_classes(tree: ast.Module, module: str, path: str) -> ModuleClasses:
             record.classes[stmt.name] = ClassFacts(bases, _find_class(stmt, names))
             _bind_local(names, record, stmt.name)
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if _makes_safe_xml_parser(stmt, names):
+            if factories and _makes_safe_xml_parser(stmt, names):
                 record.factories[stmt.name] = SAFE_XML_PARSER
             _bind_local(names, record, stmt.name)
         elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):

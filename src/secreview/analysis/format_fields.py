@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 import re
 import string
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 from secreview.analysis import containers
 from secreview.analysis.control import join
@@ -23,7 +23,7 @@ from secreview.analysis.summaries import EMPTY
 if TYPE_CHECKING:
     from secreview.analysis.taint_pass import FunctionPass
 
-Key = Union[int, str]
+Key = int | str
 _MAPPING = -1  # among a template's keys: its first positional argument is a mapping of the names
 _FORMATTER = string.Formatter()
 _PERCENT_KEY = re.compile(r"%\(([^)]*)\)")

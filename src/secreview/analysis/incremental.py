@@ -429,8 +429,8 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
     changed = {path: taint_project.decode(r.extras.get(taint_project.PASS_NAME)) for path, r in results.items()}
     full_digest = dict(zip(paths, state.digests))
     digest_now = dict(zip(paths, digests))
-    patterns = imported_patterns.Relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
-    classes = imported_classes.Relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
+    patterns = imported_patterns.relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
+    classes = imported_classes.relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
 
     def summary(path: str, digest: str) -> ModuleSummary:
         result = cache.result(path, digest)
