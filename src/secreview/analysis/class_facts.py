@@ -85,7 +85,7 @@ def module_classes(tree: ast.Module, module: str, path: str, factories: bool = T
     `factories=False`: the module cannot make an entity-refusing parser (it names none), skip looking."""
     names = NameModel(module, path)
     record = ModuleClasses(module)
-    for stmt in _top_level(tree.body):
+    for stmt in top_level(tree.body):
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             names.bind_import(stmt)
             for alias in stmt.names:
@@ -119,16 +119,17 @@ def _alias(record: ModuleClasses, name: str, qual: str) -> None:
         record.aliases[name] = (*known, qual)
 
 
-def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+def top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """The module's statements, those under a top-level `if` or `try` too."""
     for stmt in body:
         if isinstance(stmt, ast.If):
-            yield from _top_level(stmt.body)
-            yield from _top_level(stmt.orelse)
+            yield from top_level(stmt.body)
+            yield from top_level(stmt.orelse)
         elif isinstance(stmt, ast.Try):
-            yield from _top_level(stmt.body)
+            yield from top_level(stmt.body)
             for handler in stmt.handlers:
-                yield from _top_level(handler.body)
-            yield from _top_level(stmt.orelse)
+                yield from top_level(handler.body)
+            yield from top_level(stmt.orelse)
         else:
             yield stmt
 

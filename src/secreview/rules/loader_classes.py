@@ -76,6 +76,8 @@ def local(ctx: Context, kind: str, node: ast.AST, name: str, origin: str = "") -
     if judged.unseen and judged.verdict is not False:
         defer(ctx, kind, node, name, origin)
         return None
+    if judged.verdict and kind == YAML:
+        defer(ctx, kind, node, name, origin)  # the taint pass goes by the name: the link clears its finding
     return judged
 
 
