@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from secreview.analysis import imported_patterns, taint_project
+from secreview.analysis import imported_classes, imported_patterns, taint_project
 from secreview.core.model import Diagnostic, FileReview, PillarVerdict, Review
 from secreview.core.version import __version__
 from secreview.run import filepasses
@@ -42,6 +42,7 @@ def register_file_passes() -> None:
     """
     filepasses.register(taint_project.PASS_NAME, taint_project.PASS_VERSION, taint_project.summarise)
     filepasses.register(imported_patterns.PASS_NAME, imported_patterns.PASS_VERSION, imported_patterns.collect)
+    filepasses.register(imported_classes.PASS_NAME, imported_classes.PASS_VERSION, imported_classes.collect)
 
 
 register_file_passes()

@@ -29,6 +29,7 @@ containers passed to other functions keep the union.
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from secreview.analysis import control, folding
@@ -165,6 +166,22 @@ def load(fn: FunctionPass, node: ast.Subscript, base: frozenset) -> frozenset:
     if found is None:
         found = fn.env.get(name + _REST)  # type: ignore[union-attr]
     return base if found is None else found
+
+
+def values_at(fn: FunctionPass, mapping: ast.expr, keys: Iterable[object], whole: frozenset) -> frozenset:
+    """What `mapping[key]` holds for each of `keys`, joined: the entries of a local dict this pass
+    follows (a template naming only some of its keys, `secreview.analysis.format_fields`), else `whole`."""
+    if type(mapping) is not ast.Name or mapping.id not in fn.parts or fn.env is None:  # type: ignore[attr-defined]
+        return whole
+    name = mapping.id  # type: ignore[attr-defined]
+    rest = fn.env.get(name + _REST)
+    taint = EMPTY
+    for key in keys:
+        found = fn.env.get(part(name, key))
+        if found is None:
+            found = whole if rest is None else rest
+        taint = join(taint, found)
+    return taint
 
 
 def literal_element(fn: FunctionPass, node: ast.Subscript) -> frozenset | None:

@@ -95,7 +95,7 @@ class Unsure(Exception):
 class Fallback(Exception):
     """The re-link cannot be sure to match the full link: link everything.
 
-    Raised by `incremental` and by the imported-pattern re-link (`imported_patterns.Relinker`)."""
+    Raised by `incremental` and by the record links' re-link (`project_records.Relinker`)."""
 
 
 class Trace:

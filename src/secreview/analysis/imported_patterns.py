@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from secreview.analysis.project_records import Relinker, walk
 from secreview.core.model import Confidence, Finding, Severity
 
 if TYPE_CHECKING:
@@ -135,14 +136,7 @@ def _module_constants(ctx: Context) -> tuple[dict[str, str], dict[str, str]]:
 
 def _uses(parsed: Parsed, module: str) -> list[PatternUse]:
     """Walk the module with one check that records `re` calls on imported pattern names."""
-    from secreview.rules.base import Context
-    from secreview.rules.engine import Walker
-
-    ctx = Context(parsed.path, parsed.source, parsed.tree, module)
-    found: list[PatternUse] = []
-    ctx.fact_state[PASS_NAME] = found
-    Walker(ctx, _dispatch().for_file(ctx.is_test)).run()
-    return found
+    return walk(parsed, module, PASS_NAME, _dispatch())
 
 
 _DISPATCH: list[Any] = []
@@ -282,44 +276,20 @@ def _judge(use: PatternUse, module: Callable[[str], ModulePatterns | None]) -> F
                                severity=severity, confidence=confidence)
 
 
-class Relinker:
-    """The project step of an incremental run (`secreview.analysis.incremental`).
-
-    Files not reviewed again keep their stored reviews, findings of imported patterns included; that
-    holds only while no module's constants or re-exports changed since the last full link, so an edit
-    to them asks for a full link (Fallback). A file reviewed again gets its uses judged afresh.
-    """
-
-    def __init__(self, cache: Any, paths: Sequence[str], modules: Sequence[str], full_digest: dict[str, str],
-                 digest_now: dict[str, str], results: dict[str, Any], config: Config) -> None:
-        from secreview.analysis.flow_paths import Fallback
-
-        self._cache, self._results, self._config, self._digest_now = cache, results, config, digest_now
-        self._paths = dict(zip(modules, paths))
-        for path, result in results.items():
-            before = cache.result(path, full_digest[path])
-            if before is None:
-                raise Fallback(f"no cached review of {path} at the last full link")
-            if _exported(before.extras.get(PASS_NAME)) != _exported(result.extras.get(PASS_NAME)):
-                raise Fallback(f"pattern constants of {path} changed")
-
-    def judge(self, review: FileReview, result: Any) -> FileReview:
-        return with_findings(review, _record_of(result), self._record, self._config)
-
-    def _record(self, module: str) -> ModulePatterns | None:
-        from secreview.analysis.flow_paths import Fallback
-
-        path = self._paths.get(module)
-        if path is None:
-            return None
-        result = self._results.get(path) or self._cache.result(path, self._digest_now[path])
-        if result is None:
-            raise Fallback(f"no cached review of {path}")
-        return _record_of(result)
+def relinker(cache: Any, paths: Sequence[str], modules: Sequence[str], full_digest: dict[str, str],
+             digest_now: dict[str, str], results: dict[str, Any], config: Config) -> Relinker:
+    """The incremental run's re-link of imported patterns: a full link when a module's constants or
+    re-exports changed; a file reviewed again gets its uses judged afresh."""
+    return Relinker(PASS_NAME, _exported, _patterns, _judge_file, cache, paths, modules, full_digest, digest_now,
+                    results, config)
 
 
-def _record_of(result: Any) -> ModulePatterns | None:
-    record = result.extras.get(PASS_NAME)
+def _judge_file(review: FileReview, record: object, module: Callable[[str], ModulePatterns | None],
+                config: Config) -> FileReview:
+    return with_findings(review, _patterns(record), module, config)
+
+
+def _patterns(record: object) -> ModulePatterns | None:
     return record if isinstance(record, ModulePatterns) else None
 
 

@@ -385,7 +385,7 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
 
 
 def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: Any) -> tuple:
-    from secreview.analysis import imported_patterns, taint_project
+    from secreview.analysis import imported_classes, imported_patterns, taint_project
 
     results = run(paths)
     digests = [r.digest if r.cacheable else None for r in results]
@@ -397,6 +397,7 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
 
     files, linked = taint_project.link_all([r.review for r in results], summaries, config, link)
     files = imported_patterns.link(files, [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)
+    files = imported_classes.link(files, [r.extras.get(imported_classes.PASS_NAME) for r in results], config)
     if linked is None or None in digests:
         return files, digests, {}, None
     return files, digests, linked.found, linked.state
@@ -404,7 +405,7 @@ def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: An
 
 def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callable[[Sequence[str]], list],
                  config: Any) -> tuple:
-    from secreview.analysis import imported_patterns, taint_project
+    from secreview.analysis import imported_classes, imported_patterns, taint_project
     from secreview.sources.discover import module_name
 
     row, state = previous
@@ -428,7 +429,8 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
     changed = {path: taint_project.decode(r.extras.get(taint_project.PASS_NAME)) for path, r in results.items()}
     full_digest = dict(zip(paths, state.digests))
     digest_now = dict(zip(paths, digests))
-    patterns = imported_patterns.Relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
+    patterns = imported_patterns.relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
+    classes = imported_classes.relinker(cache, paths, state.modules, full_digest, digest_now, results, config)
 
     def summary(path: str, digest: str) -> ModuleSummary:
         result = cache.result(path, digest)
@@ -450,5 +452,5 @@ def _incremental(cache: Any, previous: tuple, paths: Sequence[str], run: Callabl
             merged[i] = taint_project.merge(result.review, found, module.waivers if module else {}, config,
                                             module.cleared if module else (), module.dead if module else (),
                                             module.varies if module else ())
-            merged[i] = patterns.judge(merged[i], result)
+            merged[i] = classes.judge(patterns.judge(merged[i], result), result)
     return tuple(merged), digests, relinked.found, None

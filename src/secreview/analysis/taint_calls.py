@@ -15,6 +15,7 @@ from secreview.analysis import (
     containers,
     control,
     credentials,
+    format_fields,
     framing,
     neutralisers,
     numbers,
@@ -42,6 +43,7 @@ _LOOKUPS: Final = frozenset({"get", "pop"})
 # Per argument holding data read here: its position, keyword or None for the receiver, and the steps that built it
 Steps = tuple[tuple[int | str | None, tuple[tuple[int, int, str], ...]], ...]
 _OPAQUE_RESULTS: Final = frozenset({"sql"})
+_SUBSTITUTIONS: Final = frozenset({"substitute", "safe_substitute"})
 _join: Final = control.join
 
 
@@ -231,7 +233,14 @@ class CallMatching(FunctionPass):
                 and not (receiver and credentials.only_constants(receiver)):  # `settings.KEY.encode()`: text's
             return self._project_call(node, qual, args, keywords, star, receiver, bound)
         if method == "format" and type(func.value) is ast.Constant:  # type: ignore[attr-defined]
-            everything = self._format_arguments(func.value, args, keywords, star)  # type: ignore[attr-defined]
+            everything = self._format_arguments(node, func.value, args, keywords, star)  # type: ignore[attr-defined]
+        elif method in _SUBSTITUTIONS:  # `string.Template("ping $host").substitute(values)`
+            keys = format_fields.substituted(self, node, func.value)  # type: ignore[attr-defined]
+            if keys is not None:
+                args, keywords, star = format_fields.placed(self, node, keys, args, keywords, star)
+                everything = star
+                for taint in (*args, *(value for _, value in keywords)):
+                    everything = _join(everything, taint)
         if method == "replace":  # `s.replace("\n", "\\n")`: removes one character
             marks = neutralisers.replace_marks(node)
             if marks:
@@ -276,12 +285,16 @@ class CallMatching(FunctionPass):
         taint = _join(outside_result(everything, qual, method), receiver)
         return through_unmodelled(taint, qual or UNRESOLVED + spell(func))
 
-    @staticmethod
-    def _format_arguments(template: ast.Constant, args: list[Taint], keywords: list[tuple[str, Taint]],
-                          star: Taint) -> Taint:
-        """`"{}?next={}".format(base, target)`: the arguments' taint, cut for URL sinks where every use
-        of them in the template comes after a literal `?` or `#` (see `url_query`)."""
-        fields = url_query.format_positions(template.value) if isinstance(template.value, str) else None
+    def _format_arguments(self, node: ast.Call, template: ast.Constant, args: list[Taint],
+                          keywords: list[tuple[str, Taint]], star: Taint) -> Taint:
+        """`"{}?next={}".format(base, target)`: the taint of the arguments the template places
+        (`format_fields`), cut for URL sinks where every use of them in the template comes after a
+        literal `?` or `#` (see `url_query`)."""
+        text = template.value
+        fields = url_query.format_positions(text) if isinstance(text, str) else None
+        if isinstance(text, str):
+            args, keywords, star = format_fields.placed(self, node, format_fields.format_keys(text), args, keywords,
+                                                        star)
         taint = star
         entries: list[tuple[int | str, Taint]] = [*enumerate(args), *keywords]
         for key, value in entries:

@@ -15,6 +15,7 @@ from secreview.analysis import (
     containers,
     control,
     credentials,
+    format_fields,
     framing,
     neutralisers,
     numbers,
@@ -267,6 +268,10 @@ class ExpressionEvaluation(CallMatching):
         else:
             taint = left_taint = self.ev(left)
             right = self.ev(node.right)
+            if right and op is ast.Mod and type(left) is ast.Constant and isinstance(left.value, str):
+                keys = format_fields.percent_keys(left.value)
+                if keys is not None:  # `"ping %(host)s" % values`: the entries it names
+                    right = containers.values_at(self, node.right, keys, right)
             if right and op is ast.Add and url_query.after_separator(left):  # `url + "?" + query`
                 right = cut(right, URL_KINDS)
             elif right and self.class_qual and configured_templates.fills_configured_template(

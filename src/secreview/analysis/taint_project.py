@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothin
     from secreview.sources.parse import Parsed
 
 PASS_NAME = "taint-summaries"
-PASS_VERSION = "22"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7); 15: identifier fields of unmodelled call results (prec8); 16: library objects on self, calls of a call's result, SQLAlchemy statement chains (prec9); 17: declared secret options and stored secrets, fast-hash output, secrets in responses (kinds7); 18: literals that may be credentials, module constants across modules (creds7); 19: numbers converted from input, divisor/size/nan sinks (numbers7); 20: typed number sources (FastAPI, Flask converters, JSON), loop and read-size sinks (numbers13); 21: sys.argv[0] is no source (sql22); 22: declared secret options keyed by their group, model and form fields of credential types (secrets13)
+PASS_VERSION = "23"  # 7: caller steps in summaries (flowaudit); 8: value kinds (secret material) flow as sink-class cuts; 12: names bound to no-text sanitisers prove call sinks safe (ModuleSummary.cleared); 13: Django expression classes and the telnet cleartext sink (frame7); 14: objects the module builds are no cursors, configured redirect templates (prec7); 15: identifier fields of unmodelled call results (prec8); 16: library objects on self, calls of a call's result, SQLAlchemy statement chains (prec9); 17: declared secret options and stored secrets, fast-hash output, secrets in responses (kinds7); 18: literals that may be credentials, module constants across modules (creds7); 19: numbers converted from input, divisor/size/nan sinks (numbers7); 20: typed number sources (FastAPI, Flask converters, JSON), loop and read-size sinks (numbers13); 21: sys.argv[0] is no source (sql22); 22: declared secret options keyed by their group, model and form fields of credential types (secrets13); 23: templates place only the arguments they name (loaders22)
 # 9: keyword, name and source-call sinks (kinds6); 10: view_sources (prec6); 11: loop bodies to a fixed point,
 # unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 
@@ -83,10 +83,11 @@ def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
     """The file reviews of `results` (run.results.FileResult) with the project's taint findings added."""
     reviews = [r.review for r in results]  # type: ignore[attr-defined]
     summaries = [decode(r.extras.get(PASS_NAME)) for r in results]  # type: ignore[attr-defined]
-    from secreview.analysis import imported_patterns
+    from secreview.analysis import imported_classes, imported_patterns
 
-    return imported_patterns.link(with_flows(reviews, summaries, config),
-                                  [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
+    files = imported_patterns.link(with_flows(reviews, summaries, config),
+                                   [r.extras.get(imported_patterns.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
+    return imported_classes.link(files, [r.extras.get(imported_classes.PASS_NAME) for r in results], config)  # type: ignore[attr-defined]
 
 
 def with_flows(reviews: Sequence[FileReview], summaries: Sequence[ModuleSummary | None],
@@ -142,12 +143,15 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
+    from secreview.analysis import imported_classes
+
     try:
         summary = decode(summarise(parsed, module))
+        classes = imported_classes.collect(parsed, module)
     except Exception as exc:  # noqa: BLE001 - as in the file pass: the review keeps its other findings
         return _with_problem(review, f"internal error in the taint pass: {type(exc).__name__}: {exc}",
                              DiagnosticKind.INTERNAL)
-    return with_flows([review], [summary], config)[0]
+    return imported_classes.link(with_flows([review], [summary], config), [classes], config)[0]
 
 
 def _with_problem(review: FileReview, text: str, kind: DiagnosticKind = DiagnosticKind.TOO_DEEP) -> FileReview:

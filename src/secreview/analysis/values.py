@@ -16,7 +16,8 @@ from secreview.analysis.specs import (
 from secreview.analysis.summaries import EMPTY, Taint
 
 # A literal that fixes where a URL points: "https://host/..." or a path on this site ("/account/").
-_FIXED_ORIGIN: Final = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@]+[/?#]|/[^/\\])")
+# Not "https://%(host)s/": a host that is a %-conversion is filled in by what follows.
+_FIXED_ORIGIN: Final = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://[^/?#\\@%]+[/?#]|/[^/\\])")
 
 
 def fixed_origin(node: ast.expr | None) -> bool:

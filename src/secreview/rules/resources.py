@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.class_facts import UNPICKLERS
 from secreview.core.model import Confidence, Severity
-from secreview.rules import process_memory, yaml_loaders
+from secreview.rules import loader_classes, process_memory
 from secreview.rules.base import Context, argument, is_false, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
@@ -28,6 +29,7 @@ NUMPY_LOADS = ("numpy.load",)
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     calls=PICKLE_LOADS,
+    methods=("load",),  # `U(stream).load()` of a pickle.Unpickler subclass U
     bandit=("B301", "B302", "B403"),
     fix="Exchange data as JSON (json.loads) or another data-only format; if pickled data must be read, "
     "authenticate it first (hmac.compare_digest over an HMAC of the bytes) and only from trusted storage.",
@@ -40,6 +42,8 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     `joblib.load`, unless what is loaded is a literal or a fixed path.
     `marshal` only when it reads request data: it builds core values and code
     objects and calls nothing while loading (importers read `.pyc` files with it).
+    A `pickle.Unpickler` subclass (of this module or another) is reported where
+    it loads, unless its `find_class` restricts what it imports.
 
     ## Why is this bad
     Unpickling calls constructors named by the data itself (`__reduce__`), so
@@ -56,15 +60,12 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
     session = json.loads(base64.b64decode(request.cookies["s"]))
     ```
     """
+    if (ctx.call_name(node) or "") not in PICKLE_LOADS:
+        _unpickler_load(node, ctx)
+        return
     data = node.args[0] if node.args else None
-    if data is not None and ctx.is_constant(data):
-        return  # a literal, or a file at a fixed path the program writes itself
-    if isinstance(data, ast.Call) and (ctx.call_name(data) or "").endswith("dumps"):
-        return  # pickle.loads(pickle.dumps(obj)): a deep copy of the program's own object
-    if data is not None and process_memory.from_process_memory(ctx, data):
-        return  # bytes the program pickled into its own in-memory store
-    if data is not None and process_memory.from_own_pipe(ctx, data):
-        return  # bytes its forked child pickled into a pipe only the two halves hold
+    if data is not None and _programs_own(ctx, data):
+        return
     origin = request_data(ctx, data) if data is not None else None
     if (ctx.call_name(node) or "") in _MARSHAL_LOADS:
         # marshal builds core values and code objects only; it calls nothing while loading (a code
@@ -83,6 +84,39 @@ def unsafe_deserialization_pickle(node: ast.Call, ctx: Context) -> None:
                    "if an attacker can influence the bytes, they run code in this process.")
 
 
+def _programs_own(ctx: Context, data: ast.expr) -> bool:
+    """Bytes the program itself wrote: a literal, a fixed path, its own copy, memory store or pipe."""
+    if ctx.is_constant(data):
+        return True  # a literal, or a file at a fixed path the program writes itself
+    if isinstance(data, ast.Call) and (ctx.call_name(data) or "").endswith("dumps"):
+        return True  # pickle.loads(pickle.dumps(obj)): a deep copy of the program's own object
+    # bytes the program pickled into its own in-memory store, or its forked child into a pipe only
+    # the two halves hold
+    return process_memory.from_process_memory(ctx, data) or process_memory.from_own_pipe(ctx, data)
+
+
+def _unpickler_load(node: ast.Call, ctx: Context) -> None:
+    """`U(stream).load()` (or `u = U(stream)` then `u.load()`) for an Unpickler subclass `U` whose
+    find_class imports what the stream names. `pickle.Unpickler(...)` is reported where it is made."""
+    receiver = node.func.value if isinstance(node.func, ast.Attribute) else None
+    made = receiver if isinstance(receiver, ast.Call) else ctx.assigned_value(receiver) if receiver else None
+    if node.args or node.keywords or not isinstance(made, ast.Call):
+        return
+    name = loader_classes.class_name(ctx, made.func)
+    if name is None or name in UNPICKLERS:
+        return
+    data = made.args[0] if made.args else None
+    if data is not None and _programs_own(ctx, data):
+        return
+    origin = (request_data(ctx, data) if data is not None else None) or ""
+    if not origin and in_test_code(ctx):
+        return
+    judged = loader_classes.local(ctx, loader_classes.UNPICKLER, node, name, origin)
+    if judged is not None and judged.verdict is False:
+        found = loader_classes.unpickler_wording(name.rpartition(".")[2], origin)
+        ctx.report(node, found.message, confidence=found.confidence)
+
+
 @rule(
     id="yaml-unsafe-load",
     name="yaml.load without a safe loader",
@@ -99,7 +133,9 @@ def yaml_unsafe_load(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds PyYAML loading with a loader that constructs arbitrary Python
     objects: `yaml.load` without `Loader=` or with `Loader`, `UnsafeLoader`
-    or `FullLoader`, and `unsafe_load`/`full_load`.
+    or `FullLoader` (or a class, of this module or another, built on an
+    object-constructing constructor, whatever its name), and
+    `unsafe_load`/`full_load`.
 
     ## Why is this bad
     YAML tags such as `!!python/object/apply:os.system` make these loaders call
@@ -118,8 +154,16 @@ def yaml_unsafe_load(node: ast.Call, ctx: Context) -> None:
     name = ctx.call_name(node) or ""
     if name in ("yaml.load", "yaml.load_all"):
         loader = argument(node, 1, "Loader")
-        if loader is not None and yaml_loaders.is_safe_loader(ctx, loader):
-            return
+        qual = loader_classes.class_name(ctx, loader) if loader is not None else None
+        if qual:
+            judged = loader_classes.local(ctx, loader_classes.YAML, node, qual)
+            if judged is None:
+                return  # a class of another module: the project link judges it
+            if judged.verdict or not qual.startswith("yaml."):  # PyYAML's own loaders keep the plain message
+                found = loader_classes.wording(loader_classes.YAML, qual, judged, name, "")
+                if found is not None:
+                    ctx.report(node, found.message, confidence=found.confidence)
+                return
     ctx.report(node, f"{name}() can construct arbitrary Python objects from YAML tags; "
                "a crafted document runs code when it is loaded.")
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import ast
 
+from secreview.analysis.class_facts import safe_xml_parser_call
 from secreview.core.model import Confidence, Severity
+from secreview.rules import loader_classes
 from secreview.rules.base import Context, argument, is_true, keyword, rule
 from secreview.rules.dataflow_hints import request_data
 from secreview.rules.heuristics import in_test_code
@@ -126,7 +128,9 @@ def xml_entity_expansion(node: ast.Call, ctx: Context) -> None:
     ## What it does
     Finds request data parsed with `xml.etree`, `xml.dom.minidom`,
     `xml.dom.pulldom`, `xml.sax` or `xmlrpc.client.loads` instead of
-    `defusedxml`.
+    `defusedxml`, unless it is given a parser that refuses entities: one of
+    defusedxml's, or one a factory function of the project (in this module or
+    another) makes on every return.
 
     ## Why is this bad
     A few hundred bytes of nested entity definitions ("billion laughs")
@@ -150,6 +154,32 @@ def xml_entity_expansion(node: ast.Call, ctx: Context) -> None:
         return  # fixtures and test servers are not deployed code
     source = argument(node, 0, "text") or argument(node, 0, "source") or argument(node, 0, "string")
     origin = request_data(ctx, source)
-    if origin:
-        ctx.report(node, f"{ctx.call_name(node)}() parses `{origin}`; entity expansion in a crafted document "
-                   "is limited only by the expat version.")
+    if not origin:
+        return
+    call = ctx.call_name(node) or ""
+    factory = _parser_factory(ctx, argument(node, 2 if call.endswith("iterparse") else 1, "parser"))
+    if factory is True:
+        return
+    if isinstance(factory, str):
+        judged = loader_classes.local(ctx, loader_classes.XML_PARSER, node, factory, origin)
+        found = loader_classes.wording(loader_classes.XML_PARSER, factory, judged, call, origin) if judged else None
+        if found is not None:
+            ctx.report(node, found.message)
+        return
+    ctx.report(node, f"{call}() parses `{origin}`; entity expansion in a crafted document "
+               "is limited only by the expat version.")
+
+
+def _parser_factory(ctx: Context, parser: ast.expr | None) -> bool | str | None:
+    """True for a parser made here that refuses entities (`defusedxml...DefusedXMLParser()`); the
+    qualified name of a project function that made it (`make_parser()`), for its facts to judge;
+    None for no parser, or one of the standard library's."""
+    made = ctx.assigned_value(parser) if isinstance(parser, ast.Name) else parser
+    if not isinstance(made, ast.Call):
+        return None
+    name = ctx.call_name(made) or ""
+    if safe_xml_parser_call(made, name, ctx.constant_value):
+        return True
+    if name.startswith("xml."):
+        return None
+    return loader_classes.class_name(ctx, made.func)

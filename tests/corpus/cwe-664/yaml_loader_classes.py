@@ -2,6 +2,7 @@
 name says: a loader on SafeConstructor constructs plain data; one that inherits an
 object-constructing constructor (or loader) does not."""
 import yaml
+from flask import request
 from yaml.constructor import Constructor, SafeConstructor
 from yaml.cyaml import CParser
 from yaml.resolver import Resolver
@@ -43,3 +44,13 @@ def load_with_objects(text):
 def load_mixed(text):
     # ruleid: yaml-unsafe-load
     return yaml.load(text, Loader=MixedLoader)
+
+
+def upload():
+    # ok: taint-unsafe-deserialization
+    return yaml.load(request.data, Loader=TagLoader)
+
+
+def upload_objects():
+    # ruleid: yaml-unsafe-load
+    return yaml.load(request.data, Loader=MySafeLoader)
