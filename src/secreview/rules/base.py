@@ -55,6 +55,9 @@ class Rule:
     # False: the check never reports in a test module (`Context.is_test`), so those files skip it
     # entirely; two thirds of a large project's code can be tests. `tests/test_corpus.py` holds it to that.
     tests: bool = True
+    # The check looks only at files whose text contains one of these words (an API it is about: `CERT_NONE`,
+    # `Crypto`): the engine leaves it out of other files' walks entirely. Empty: every file.
+    mentions: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -86,6 +89,7 @@ def rule(
     bandit: Iterable[str] = (),
     tags: Iterable[str] = (),
     tests: bool = True,
+    mentions: Iterable[str] = (),
 ) -> Callable[[_Registered], _Registered]:
     """Register a check. The CWE must exist in the shipped catalogue."""
 
@@ -107,6 +111,7 @@ def rule(
             bandit=tuple(bandit),
             tags=tuple(tags),
             tests=tests,
+            mentions=tuple(mentions),
         )
         return func
 

@@ -10,6 +10,8 @@ their own scope.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import os
 import sys
 import time
 from collections import defaultdict
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, Union
 
 from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
+from secreview.rules.heuristics import mention_gate
 
 if TYPE_CHECKING:
     from secreview.review.facts_base import Collector
@@ -54,23 +57,44 @@ class FileTimeout(Exception):
     """The walk of one file ran past its time budget (`--file-timeout`)."""
 
 
+# Set to 1 to run every check on every file, each asking its `mentions` gate at every node (the
+# pre-filter's reference: `tests/test_prefilter.py` compares the two on the corpus).
+NO_PREFILTER_ENV: Final = "SECREVIEW_NO_PREFILTER"
+
+
 class Dispatch:
     """Rules indexed by what they asked to see; built once per rule selection."""
 
-    def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None) -> None:
+    def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None,
+                 prefilter: bool | None = None) -> None:
         """`collectors` record the facts behind the per-pillar verdicts (default: all of them);
-        they are indexed like rules, so they cost nothing for nodes they did not ask for."""
+        they are indexed like rules, so they cost nothing for nodes they did not ask for.
+
+        `prefilter` (default: on unless `SECREVIEW_NO_PREFILTER=1`): `for_file` leaves out the checks
+        whose `mentions` gate the file's text closes, so they cost nothing there. Off, those checks
+        ask their gate at every node instead: slower, the same findings."""
         if collectors is None:
             from secreview.review.facts import all_collectors
 
             collectors = all_collectors()
+        if prefilter is None:
+            prefilter = os.environ.get(NO_PREFILTER_ENV, "") != "1"
         rules, collectors = tuple(rules), tuple(collectors)
+        self._prefilter = prefilter
+        self._rules, self._collectors = rules, collectors
+        # The checks with a gate, and the dispatch for each set of them a file's text closes.
+        self._gated: tuple[Checker, ...] = tuple(item for item in (*rules, *collectors) if item.mentions) \
+            if prefilter else ()
+        self._without: dict[frozenset[str], Dispatch] = {}
         self._for_tests: Dispatch | None = None
         if any(not r.tests for r in rules):
             self._test_parts: tuple[tuple[Rule, ...], tuple[Collector, ...]] | None = (
                 tuple(r for r in rules if r.tests), collectors)
         else:
             self._test_parts = None  # the same checks run everywhere
+        if not prefilter:
+            rules = tuple(_gated_per_node(r) for r in rules)
+            collectors = tuple(_gated_per_node(c) for c in collectors)
         by_type: defaultdict[type, list[Checker]] = defaultdict(list)
         by_call: defaultdict[str, list[Checker]] = defaultdict(list)
         by_method: defaultdict[str, list[Checker]] = defaultdict(list)
@@ -100,13 +124,30 @@ class Dispatch:
         self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
 
-    def for_file(self, is_test: bool) -> Dispatch:
-        """The checks for one file: without those that never report in a test module, for a test module."""
-        if not is_test or self._test_parts is None:
+    def for_file(self, is_test: bool, source: str | None = None) -> Dispatch:
+        """The checks for one file: without those that never report in a test module, for a test module,
+        and without those whose `mentions` gate the file's text (`source`, when given) closes."""
+        dispatch = self
+        if is_test and self._test_parts is not None:
+            if self._for_tests is None:
+                self._for_tests = Dispatch(*self._test_parts, prefilter=self._prefilter)
+            dispatch = self._for_tests
+        return dispatch if source is None else dispatch._open_for(source)
+
+    def _open_for(self, source: str) -> Dispatch:
+        """This dispatch without the gated checks that cannot report in `source`; one per set left out."""
+        if not self._gated:
             return self
-        if self._for_tests is None:
-            self._for_tests = Dispatch(*self._test_parts)
-        return self._for_tests
+        seen: dict[str, bool] = {}  # gates share words ("request", "Crypto"): each is looked for once
+        closed = frozenset(item.id for item in self._gated if not _mentions_any(source, item.mentions, seen))
+        if not closed:
+            return self
+        found = self._without.get(closed)
+        if found is None:
+            found = self._without[closed] = Dispatch(
+                [r for r in self._rules if r.id not in closed],
+                [c for c in self._collectors if c.id not in closed], prefilter=True)
+        return found
 
     def children(self, node_type: type) -> tuple[str, ...]:
         """The fields of `node_type` that may hold a node the walk must visit, in `_fields` order."""
@@ -274,6 +315,30 @@ class Walker:
         ctx.classes.pop()
         ctx.names.pop()
         ctx.ancestors.pop()
+
+
+def _mentions_any(source: str, words: tuple[str, ...], seen: dict[str, bool]) -> bool:
+    """Whether `source` contains one of `words` (what `mention_gate` answers), each word looked for once per file."""
+    for word in words:
+        found = seen.get(word)
+        if found is None:
+            found = seen[word] = word in source
+        if found:
+            return True
+    return False
+
+
+def _gated_per_node(item: Checker) -> Checker:
+    """`item` asking its `mentions` gate at every node: what the pre-filter does once per file."""
+    if not item.mentions:
+        return item
+    gate, func = mention_gate(*item.mentions), item.func
+
+    def gated(node: Any, ctx: Context) -> None:
+        if gate(ctx):
+            func(node, ctx)
+
+    return dataclasses.replace(item, func=gated)  # type: ignore[type-var]
 
 
 def _stack_depth() -> int:
