@@ -65,3 +65,17 @@ def test_a_check_is_left_out_only_where_none_of_its_words_is_written() -> None:
         assert dispatch.for_file(False, "frobnicate()\n") is dispatch
     finally:
         del REGISTRY["test-prefilter-gated"], REGISTRY["test-prefilter-open"]
+
+
+def test_a_file_may_import_a_package_only_by_spelling_it_living_in_it_or_importing_dynamically() -> None:
+    from secreview.rules.engine import may_import
+
+    def may(source: str, package: str = "app") -> bool:
+        return may_import(source, package, ("yaml", "Crypto"), {})
+
+    assert may("import yaml as y\ny.load(s)\n")
+    assert may("from Crypto.Cipher import AES as cipher\n")
+    assert may("from .loader import load\n", package="yaml")  # a module of the package itself
+    assert may('m = importlib.import_module("ya" + "ml")\n')
+    assert not may("import json\njson.loads(s)\n")
+    assert not may("from . import loader\n")  # a relative import stays in the file's own package `app`

@@ -15,6 +15,7 @@ import re
 
 from secreview.analysis.credential_values import (
     FORMAT_MARKERS,
+    FORMAT_NEEDLES,
     known_secret_format,
     literal_text,
     looks_like_placeholder,
@@ -424,7 +425,7 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_MARKERS):
+        if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_NEEDLES):
             return  # no literal can hold a marker: the tree's literals need no walk
         for literal in string_literals(node):
             description = known_secret_format(literal.value)

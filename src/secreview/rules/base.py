@@ -58,6 +58,10 @@ class Rule:
     # The check looks only at files whose text contains one of these words (an API it is about: `CERT_NONE`,
     # `Crypto`): the engine leaves it out of other files' walks entirely. Empty: every file.
     mentions: tuple[str, ...] = ()
+    # The check can report only where a name resolves into one of these top-level packages (`yaml`,
+    # `Crypto`): a claim, not a gate. The engine leaves it out of files that cannot name them
+    # (`engine.may_import`); `tests/test_prefilter.py` runs it everywhere on the corpus to hold it to that.
+    imports: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -90,6 +94,7 @@ def rule(
     tags: Iterable[str] = (),
     tests: bool = True,
     mentions: Iterable[str] = (),
+    imports: Iterable[str] = (),
 ) -> Callable[[_Registered], _Registered]:
     """Register a check. The CWE must exist in the shipped catalogue."""
 
@@ -112,6 +117,7 @@ def rule(
             tags=tuple(tags),
             tests=tests,
             mentions=tuple(mentions),
+            imports=tuple(imports),
         )
         return func
 

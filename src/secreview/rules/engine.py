@@ -82,9 +82,9 @@ class Dispatch:
         rules, collectors = tuple(rules), tuple(collectors)
         self._prefilter = prefilter
         self._rules, self._collectors = rules, collectors
-        # The checks with a gate, and the dispatch for each set of them a file's text closes.
-        self._gated: tuple[Checker, ...] = tuple(item for item in (*rules, *collectors) if item.mentions) \
-            if prefilter else ()
+        # The checks with a gate or a claim on imports, and the dispatch for each set of them a file leaves out.
+        self._gated: tuple[Checker, ...] = tuple(item for item in (*rules, *collectors)
+                                                 if item.mentions or item.imports) if prefilter else ()
         self._without: dict[frozenset[str], Dispatch] = {}
         self._for_tests: Dispatch | None = None
         if any(not r.tests for r in rules):
@@ -124,22 +124,26 @@ class Dispatch:
         self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
 
-    def for_file(self, is_test: bool, source: str | None = None) -> Dispatch:
+    def for_file(self, is_test: bool, source: str | None = None, module: str = "") -> Dispatch:
         """The checks for one file: without those that never report in a test module, for a test module,
-        and without those whose `mentions` gate the file's text (`source`, when given) closes."""
+        and, given the file's text (`source`) and module name, without those that cannot report there:
+        their `mentions` gate is closed, or no name of the file can resolve into their `imports`."""
         dispatch = self
         if is_test and self._test_parts is not None:
             if self._for_tests is None:
                 self._for_tests = Dispatch(*self._test_parts, prefilter=self._prefilter)
             dispatch = self._for_tests
-        return dispatch if source is None else dispatch._open_for(source)
+        return dispatch if source is None else dispatch._open_for(source, module.partition(".")[0])
 
-    def _open_for(self, source: str) -> Dispatch:
-        """This dispatch without the gated checks that cannot report in `source`; one per set left out."""
+    def _open_for(self, source: str, package: str) -> Dispatch:
+        """This dispatch without the checks that cannot report in `source` (of a module of `package`);
+        one per set left out."""
         if not self._gated:
             return self
         seen: dict[str, bool] = {}  # gates share words ("request", "Crypto"): each is looked for once
-        closed = frozenset(item.id for item in self._gated if not _mentions_any(source, item.mentions, seen))
+        closed = frozenset(item.id for item in self._gated
+                           if item.mentions and not _mentions_any(source, item.mentions, seen)
+                           or item.imports and not may_import(source, package, item.imports, seen))
         if not closed:
             return self
         found = self._without.get(closed)
@@ -326,6 +330,22 @@ def _mentions_any(source: str, words: tuple[str, ...], seen: dict[str, bool]) ->
         if found:
             return True
     return False
+
+
+# The calls through which the name model (`names.dynamic_import`) reads a module's name from a string, which
+# may be built (`"Cry" + "pto"`): a file that can spell one of them can import anything.
+_DYNAMIC_IMPORT_WORDS: Final = ("importlib", "__import__", "builtins")
+
+
+def may_import(source: str, package: str, packages: tuple[str, ...], seen: dict[str, bool]) -> bool:
+    """Whether a name in a module of `package` with text `source` can resolve into one of `packages`.
+
+    The name model's qualified names start at an import statement, which spells the module (an alias
+    too: `import yaml as y`), at a relative import, which stays inside the file's own package, at a
+    builtin, or at a dynamic import of a constant string (`importlib.import_module(NAME)`); so a file
+    that spells none of `packages`, is in none of them and spells no dynamic import names none of them."""
+    return package in packages or _mentions_any(source, packages, seen) \
+        or _mentions_any(source, _DYNAMIC_IMPORT_WORDS, seen)
 
 
 def _gated_per_node(item: Checker) -> Checker:
