@@ -14,13 +14,13 @@ from annotations import CORPUS, corpus_files
 from secreview.review.facts import all_collectors
 from secreview.rules import REGISTRY
 from secreview.core.model import Confidence, Severity
-from secreview.rules.base import Context, is_test_path, rule
+from secreview.rules.base import Context, rule
 from secreview.rules.engine import Dispatch, Walker
 
 
 def _walk(dispatch: Dispatch, path: str, source: str) -> tuple[list, list]:
     ctx = Context(path, source, ast.parse(source))
-    Walker(ctx, dispatch.for_file(ctx.is_test, source)).run()
+    Walker(ctx, dispatch.for_file(ctx.is_test, ctx)).run()
     return ctx.findings, ctx.facts
 
 
@@ -32,8 +32,8 @@ def test_the_corpus_reviews_the_same_with_and_without_the_prefilter() -> None:
     for path in corpus_files():
         source = path.read_text("utf-8")
         relative = path.relative_to(CORPUS).as_posix()
-        is_test = is_test_path(relative)
-        left_out += filtered.for_file(is_test, source) is not filtered.for_file(is_test)
+        ctx = Context(relative, source, ast.parse(source))
+        left_out += filtered.for_file(ctx.is_test, ctx) is not filtered.for_file(ctx.is_test)
         assert _walk(filtered, relative, source) == _walk(per_node, relative, source), relative
     assert left_out, "no corpus file closed a gate: the comparison proves nothing"
 
@@ -61,8 +61,11 @@ def test_a_check_is_left_out_only_where_none_of_its_words_is_written() -> None:
                 _walk(dispatch, "m.py", source)
                 assert seen == expected, (prefilter, source)
         dispatch = Dispatch(checks, collectors=())
-        assert dispatch.for_file(False, "f()\n") is dispatch.for_file(False, "g()\n")  # one per set left out
-        assert dispatch.for_file(False, "frobnicate()\n") is dispatch
+        def for_source(source: str) -> Dispatch:
+            return dispatch.for_file(False, Context("m.py", source, ast.parse(source)))
+
+        assert for_source("f()\n") is for_source("g()\n")  # one dispatch per set left out
+        assert for_source("frobnicate()\n") is dispatch
     finally:
         del REGISTRY["test-prefilter-gated"], REGISTRY["test-prefilter-open"]
 
@@ -71,7 +74,7 @@ def test_a_file_may_import_a_package_only_by_spelling_it_living_in_it_or_importi
     from secreview.rules.engine import may_import
 
     def may(source: str, package: str = "app") -> bool:
-        return may_import(source, package, ("yaml", "Crypto"), {})
+        return may_import(Context("m.py", source, ast.parse(source), f"{package}.m"), ("yaml", "Crypto"))
 
     assert may("import yaml as y\ny.load(s)\n")
     assert may("from Crypto.Cipher import AES as cipher\n")

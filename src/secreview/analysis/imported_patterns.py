@@ -140,7 +140,7 @@ def _uses(parsed: Parsed, module: str) -> list[PatternUse]:
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     found: list[PatternUse] = []
     ctx.fact_state[PASS_NAME] = found
-    Walker(ctx, _dispatch().for_file(ctx.is_test, ctx.source, ctx.names.module)).run()
+    Walker(ctx, _dispatch().for_file(ctx.is_test, ctx)).run()
     return found
 
 

@@ -193,6 +193,19 @@ class Context:
         self.unresolved: set[int] = set()
         self.memoise = True  # False while checks on a block run (see Walker._check)
         self.is_test = is_test_path(path)
+        self._words_seen: dict[str, bool] = {}  # `mentions_any`'s answers for this file
+
+    def mentions_any(self, words: tuple[str, ...]) -> bool:
+        """Whether the file's text contains one of `words`. Each word is looked for once per file: the
+        engine's pre-filter and the checks' own gates (`heuristics.mention_gate`) share many of them."""
+        seen = self._words_seen
+        for word in words:
+            found = seen.get(word)
+            if found is None:
+                found = seen[word] = word in self.source
+            if found:
+                return True
+        return False
 
     # -- questions ----------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:

@@ -17,7 +17,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Final, Union
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 # What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
 Checker = Union[Rule, "Collector"]
+_Checked = TypeVar("_Checked", Rule, "Collector")
 
 _FUNCTION_TYPES: Final = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS: Final = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
@@ -83,7 +84,8 @@ class Dispatch:
         self._prefilter = prefilter
         self._rules, self._collectors = rules, collectors
         # The checks with a gate or a claim on imports, and the dispatch for each set of them a file leaves out.
-        self._gated: tuple[Checker, ...] = tuple(item for item in (*rules, *collectors)
+        everything: tuple[Checker, ...] = (*rules, *collectors)
+        self._gated: tuple[Checker, ...] = tuple(item for item in everything
                                                  if item.mentions or item.imports) if prefilter else ()
         self._without: dict[frozenset[str], Dispatch] = {}
         self._for_tests: Dispatch | None = None
@@ -124,26 +126,24 @@ class Dispatch:
         self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
 
-    def for_file(self, is_test: bool, source: str | None = None, module: str = "") -> Dispatch:
+    def for_file(self, is_test: bool, ctx: Context | None = None) -> Dispatch:
         """The checks for one file: without those that never report in a test module, for a test module,
-        and, given the file's text (`source`) and module name, without those that cannot report there:
-        their `mentions` gate is closed, or no name of the file can resolve into their `imports`."""
+        and, given the file's context, without those that cannot report there: their `mentions` gate is
+        closed, or no name of the file can resolve into their `imports`."""
         dispatch = self
         if is_test and self._test_parts is not None:
             if self._for_tests is None:
                 self._for_tests = Dispatch(*self._test_parts, prefilter=self._prefilter)
             dispatch = self._for_tests
-        return dispatch if source is None else dispatch._open_for(source, module.partition(".")[0])
+        return dispatch if ctx is None else dispatch._open_for(ctx)
 
-    def _open_for(self, source: str, package: str) -> Dispatch:
-        """This dispatch without the checks that cannot report in `source` (of a module of `package`);
-        one per set left out."""
+    def _open_for(self, ctx: Context) -> Dispatch:
+        """This dispatch without the checks that cannot report in `ctx`'s file; one per set left out."""
         if not self._gated:
             return self
-        seen: dict[str, bool] = {}  # gates share words ("request", "Crypto"): each is looked for once
         closed = frozenset(item.id for item in self._gated
-                           if item.mentions and not _mentions_any(source, item.mentions, seen)
-                           or item.imports and not may_import(source, package, item.imports, seen))
+                           if item.mentions and not ctx.mentions_any(item.mentions)
+                           or item.imports and not may_import(ctx, item.imports))
         if not closed:
             return self
         found = self._without.get(closed)
@@ -321,34 +321,23 @@ class Walker:
         ctx.ancestors.pop()
 
 
-def _mentions_any(source: str, words: tuple[str, ...], seen: dict[str, bool]) -> bool:
-    """Whether `source` contains one of `words` (what `mention_gate` answers), each word looked for once per file."""
-    for word in words:
-        found = seen.get(word)
-        if found is None:
-            found = seen[word] = word in source
-        if found:
-            return True
-    return False
-
-
 # The calls through which the name model (`names.dynamic_import`) reads a module's name from a string, which
 # may be built (`"Cry" + "pto"`): a file that can spell one of them can import anything.
 _DYNAMIC_IMPORT_WORDS: Final = ("importlib", "__import__", "builtins")
 
 
-def may_import(source: str, package: str, packages: tuple[str, ...], seen: dict[str, bool]) -> bool:
-    """Whether a name in a module of `package` with text `source` can resolve into one of `packages`.
+def may_import(ctx: Context, packages: tuple[str, ...]) -> bool:
+    """Whether a name in `ctx`'s file can resolve into one of the top-level `packages`.
 
     The name model's qualified names start at an import statement, which spells the module (an alias
     too: `import yaml as y`), at a relative import, which stays inside the file's own package, at a
     builtin, or at a dynamic import of a constant string (`importlib.import_module(NAME)`); so a file
     that spells none of `packages`, is in none of them and spells no dynamic import names none of them."""
-    return package in packages or _mentions_any(source, packages, seen) \
-        or _mentions_any(source, _DYNAMIC_IMPORT_WORDS, seen)
+    return ctx.names.module.partition(".")[0] in packages or ctx.mentions_any(packages) \
+        or ctx.mentions_any(_DYNAMIC_IMPORT_WORDS)
 
 
-def _gated_per_node(item: Checker) -> Checker:
+def _gated_per_node(item: _Checked) -> _Checked:
     """`item` asking its `mentions` gate at every node: what the pre-filter does once per file."""
     if not item.mentions:
         return item
@@ -358,7 +347,7 @@ def _gated_per_node(item: Checker) -> Checker:
         if gate(ctx):
             func(node, ctx)
 
-    return dataclasses.replace(item, func=gated)  # type: ignore[type-var]
+    return dataclasses.replace(item, func=gated)
 
 
 def _stack_depth() -> int:
