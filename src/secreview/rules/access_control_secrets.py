@@ -191,12 +191,16 @@ _NAME_WORDS = {
                              "credential", "Credential", "CREDENTIAL"),
 }
 
-_NAME_GATES = {rule_id: mention_gate(*words) for rule_id, words in _NAME_WORDS.items()}
+# (the file's context, the rules some name word of which its text holds): asked at every node, answered per file
+_NAMED_IN_FILE: list = [None, frozenset()]
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
+    if _NAMED_IN_FILE[0] is not ctx:
+        _NAMED_IN_FILE[0] = ctx
+        _NAMED_IN_FILE[1] = frozenset(rule_id for rule_id, words in _NAME_WORDS.items() if ctx.mentions_any(words))
     rule_id = ctx.rule.id  # type: ignore[union-attr]
-    if not _NAME_GATES[rule_id](ctx):
+    if rule_id not in _NAMED_IN_FILE[1]:
         return  # no name in this file says it holds one (asked first: it is one answer per file)
     secrets = _LAST_SECRETS[1] if _LAST_SECRETS[0] is node else _secrets_at(node, ctx)
     if not secrets:
