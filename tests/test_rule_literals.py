@@ -63,3 +63,26 @@ def test_a_comment_of_many_hashes_after_a_needle_start_takes_linear_time() -> No
     started = time.perf_counter()
     assert not literal_may_contain("# https://example.org\n" + source, NEEDLES, ignore_case=True)
     assert time.perf_counter() - started < 1.0
+
+
+def test_every_known_credential_format_holds_one_of_the_needles_the_walk_is_skipped_without() -> None:
+    """`hardcoded-credential` skips a file's literals when none can hold a `FORMAT_NEEDLES` text: every
+    format `known_secret_format` recognises must contain one (a new format needs a sample here)."""
+    from secreview.analysis.credential_values import _KNOWN_FORMATS, FORMAT_NEEDLES, known_secret_format
+
+    samples = ["AKIA2E0A8F3B244C9986", "-----BEGIN RSA PRIVATE KEY-----", "ghp_" + "a1B2" * 9,
+               "github_pat_" + "a1B2c" * 12, "xoxb-2481137284-a1b2c3d4e5", "sk_live_" + "a1B2c3" * 4,
+               "AIza" + "a1B2c3d4e5f6g7" * 2 + "h8i9j0k"]
+    recognised = {known_secret_format(sample) for sample in samples}
+    assert recognised == {description for description, _ in _KNOWN_FORMATS}
+    assert all(any(needle in sample for needle in FORMAT_NEEDLES) for sample in samples)
+
+
+def test_a_split_needle_must_go_on_after_the_split() -> None:
+    """After a split, the next token must begin with the needle's next character, an escape or a quote."""
+    needles = ("sk_live_",)
+    assert not literal_may_contain('x = "is_live" "migration"\nask_ = "a" "b"\n', needles)
+    assert literal_may_contain('x = "sk_" "live_a1b2"\n', needles)
+    assert literal_may_contain('x = "sk_" "" "live_a1b2"\n', needles)  # an empty token between
+    assert literal_may_contain('x = "sk_" """live_a1b2"""\n', needles)
+    assert literal_may_contain('x = "sk_\\\nlive_a1b2"\n', needles)  # a backslash-newline inside the string

@@ -31,6 +31,10 @@ _KNOWN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 FORMAT_MARKERS = ("AKIA", "ASIA", "PRIVATE KEY", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
                   "_live_", "AIza")
+# Text that every match of a `_KNOWN_FORMATS` pattern contains: a file none of whose literals can hold one
+# of these has no known format to look for (`_live_` alone is in every `is_live_migration`).
+FORMAT_NEEDLES = ("AKIA", "ASIA", "PRIVATE KEY", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox",
+                  "sk_live_", "rk_live_", "AIza")
 
 
 def known_secret_format(value: str) -> str | None:

@@ -26,7 +26,7 @@ def walk(parsed: Parsed, module: str, key: str, dispatch: Any) -> list:
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     found: list = []
     ctx.fact_state[key] = found
-    Walker(ctx, dispatch.for_file(ctx.is_test)).run()
+    Walker(ctx, dispatch.for_file(ctx.is_test, ctx)).run()
     return found
 
 

@@ -25,20 +25,24 @@ class Collector:
     nodes: tuple[type, ...] = ()
     calls: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+    mentions: tuple[str, ...] = ()  # as `Rule.mentions`: only files whose text holds one of these words
+    imports: tuple[str, ...] = ()  # as `Rule.imports`: records nothing unless a name resolves into these
 
 
 COLLECTORS: list[Collector] = []
 
 
 def collector(
-    *, id: str, nodes: Iterable[type] = (), calls: Iterable[str] = (), methods: Iterable[str] = ()
+    *, id: str, nodes: Iterable[type] = (), calls: Iterable[str] = (), methods: Iterable[str] = (),
+    mentions: Iterable[str] = (), imports: Iterable[str] = (),
 ) -> Callable[[CollectorFunc], CollectorFunc]:
     """Register a fact collector; `id` names it in an internal-error diagnostic."""
 
     def register(func: CollectorFunc) -> CollectorFunc:
         by_name = frozenset(calls)
+        words, packages = tuple(mentions), tuple(imports)
         COLLECTORS.append(Collector(f"facts:{id}", _not_on_instances(func) if calls else func, tuple(nodes),
-                                     tuple(calls)))
+                                     tuple(calls), mentions=words, imports=packages))
         if methods:
             # A call can match both a qualified name and a method name (`os.chmod` and
             # `.chmod`); the method entry leaves those to the qualified-name entry.
@@ -46,7 +50,8 @@ def collector(
                 if not by_name or ctx.call_name(node) not in by_name:  # type: ignore[arg-type]
                     func(node, ctx)
 
-            COLLECTORS.append(Collector(f"facts:{id}", by_method, methods=tuple(methods)))
+            COLLECTORS.append(Collector(f"facts:{id}", by_method, methods=tuple(methods), mentions=words,
+                                        imports=packages))
         return func
 
     return register

@@ -22,7 +22,7 @@ from secreview.analysis.specs import load as load_specs
 from secreview.review.facts_access import record_check
 from secreview.review.facts_base import collector, spelled
 from secreview.rules.base import Context, is_true, keyword
-from secreview.rules.heuristics import REQUEST_ATTRS, mention_gate, name_of
+from secreview.rules.heuristics import REQUEST_ATTRS, name_of
 from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
 
 _REQUEST_NAMES = frozenset({"request", "req", "self.request"})
@@ -145,13 +145,13 @@ def sink_call(node: ast.Call, ctx: Context) -> None:
     ctx.fact(f"707:sink-{_argument_kind(ctx, node, name)}", node, name)
 
 
-_MENTIONS_PRIVSEP = mention_gate("privsep")
+_MENTIONS_PRIVSEP = ("privsep",)
 
 
-@collector(id="input-privsep", nodes=(ast.Call,))
+@collector(id="input-privsep", nodes=(ast.Call,), mentions=_MENTIONS_PRIVSEP)
 def privileged_call(node: ast.Call, ctx: Context) -> None:
     """A call into `nova.privsep`: the function runs as root in the privsep daemon."""
-    if not _MENTIONS_PRIVSEP(ctx) or ctx.is_test or ctx.names.module.startswith("nova.privsep"):
+    if ctx.is_test or ctx.names.module.startswith("nova.privsep"):
         return  # the privsep package's own calls are its implementation; tests call mocks of it
     name = ctx.call_name(node) or ""
     if name.startswith("nova.privsep.") and not name.rsplit(".", 1)[-1].startswith(("assert_", "called")):

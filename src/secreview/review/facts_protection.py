@@ -55,24 +55,12 @@ def protection_call(node: ast.Call, ctx: Context) -> None:
 
 
 _CIPHER_PACKAGES = tuple(root.rstrip(".") for root in _CIPHER_ROOTS)
-_FILE_MAY_NAME_THEM: list = [None, False]  # the file asked about last, and the answer
 
 
-def _may_name_cipher_packages(ctx: Context) -> bool:
-    """Whether a name in this file can resolve into one of the packages: only through an import that
-    spells the package, or a relative import inside it. Answered once per file."""
-    if _FILE_MAY_NAME_THEM[0] is not ctx:
-        _FILE_MAY_NAME_THEM[0] = ctx
-        _FILE_MAY_NAME_THEM[1] = (ctx.names.module.split(".", 1)[0] in _CIPHER_PACKAGES
-                                  or any(package in ctx.source for package in _CIPHER_PACKAGES))
-    return _FILE_MAY_NAME_THEM[1]
-
-
-@collector(id="protection-libraries", nodes=(ast.Call,))
+# (`imports=`: resolving every call's name only to find it outside them costs more than the rest.)
+@collector(id="protection-libraries", nodes=(ast.Call,), imports=_CIPHER_PACKAGES)
 def crypto_library(node: ast.Call, ctx: Context) -> None:
     """Ciphers and KDFs of cryptography, PyCryptodome, PyNaCl and passlib, by package."""
-    if not _may_name_cipher_packages(ctx):
-        return  # resolving every call's name only to find it outside them costs more than the rest
     name = ctx.call_name(node)
     if name is not None and name.startswith(_CIPHER_ROOTS):
         ctx.fact("693:kdf" if name.startswith("passlib.") else "693:cipher", node, name)

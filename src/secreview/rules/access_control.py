@@ -14,7 +14,6 @@ from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,
-    mention_gate,
     name_of,
     parameter_names,
     settings_written,
@@ -22,8 +21,8 @@ from secreview.rules.heuristics import (
     walk_body,
 )
 
-_MENTIONS_HTTPONLY = mention_gate("set_cookie", "SESSION_COOKIE_HTTPONLY")
-_MENTIONS_WRITES = mention_gate("delete(", "save(")
+_MENTIONS_HTTPONLY = ("set_cookie", "SESSION_COOKIE_HTTPONLY")
+_MENTIONS_WRITES = ("delete(", "save(")
 
 
 _STAT_BITS = {name: getattr(stat, name) for name in dir(stat) if name.startswith("S_I") and name[3:4] in "RWX"}
@@ -46,7 +45,7 @@ def _mode(ctx: Context, node: ast.expr | None) -> int | None:
     return None
 
 
-_MENTIONS_PERMISSIONS = mention_gate("chmod", "umask")
+_MENTIONS_PERMISSIONS = ("chmod", "umask")
 
 @rule(
     id="world-writable-permissions",
@@ -60,6 +59,7 @@ _MENTIONS_PERMISSIONS = mention_gate("chmod", "umask")
     bandit=("B103",),
     fix="Grant the owner (and at most the group) what it needs: os.chmod(path, 0o600) for secrets, "
     "0o644 or 0o755 for shared read-only files; keep the umask at 0o022 or stricter.",
+    mentions=_MENTIONS_PERMISSIONS,
 )
 def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
     """
@@ -85,8 +85,6 @@ def world_writable_permissions(node: ast.Call, ctx: Context) -> None:
     os.chmod("/var/run/app.sock", 0o660)  # owner and group only
     ```
     """
-    if not _MENTIONS_PERMISSIONS(ctx):
-        return
     location = ctx.location(node)
     if in_tests(ctx) or any(f.rule_id == "world-writable-permissions" and f.location == location for f in ctx.findings):
         return  # `os.chmod` reaches this check both as a call and as a method named chmod
@@ -212,6 +210,7 @@ def _class_authorises(ctx: Context, function: ast.FunctionDef | ast.AsyncFunctio
     fix="Scope the lookup to what the user may touch (get_object_or_404(Document, pk=pk, "
     "owner=request.user)), or check before acting: if not request.user.has_perm('app.delete_document', doc): "
     "raise PermissionDenied.",
+    mentions=_MENTIONS_WRITES,
 )
 def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
     """
@@ -247,8 +246,6 @@ def object_access_without_authorisation(node: ast.FunctionDef | ast.AsyncFunctio
         invoice.delete()
     ```
     """
-    if not _MENTIONS_WRITES(ctx):
-        return
     if not _is_view(node) or in_tests(ctx):
         return
     params = set(parameter_names(node))
@@ -311,6 +308,7 @@ def session_cookie_name(ctx: Context, call: ast.Call) -> str | None:
     nodes=(ast.Assign,),
     fix="Set session and authentication cookies with httponly=True (and secure=True, samesite='Lax'); "
     "keep SESSION_COOKIE_HTTPONLY at its default, True.",
+    mentions=_MENTIONS_HTTPONLY,
 )
 def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
     """
@@ -334,8 +332,6 @@ def cookie_without_httponly(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_token", token, secure=True, httponly=True, samesite="Lax")
     ```
     """
-    if not _MENTIONS_HTTPONLY(ctx):
-        return
     for setting, value, where in settings_written(node):
         if setting == "SESSION_COOKIE_HTTPONLY" and is_false(value) and not test_context_named(ctx):
             ctx.report(where, "SESSION_COOKIE_HTTPONLY = False lets page scripts read the session cookie.",

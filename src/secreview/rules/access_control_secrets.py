@@ -15,6 +15,7 @@ import re
 
 from secreview.analysis.credential_values import (
     FORMAT_MARKERS,
+    FORMAT_NEEDLES,
     known_secret_format,
     literal_text,
     looks_like_placeholder,
@@ -47,6 +48,10 @@ _NOT_A_SECRET_NAME = re.compile(
     r"reset|expire|lifetime|template|view|form|widget|input|display|char|chars|characters|digits)$"
     r"|(change|reset|forgot|forgotten|recover|update|confirm)_?passw",  # actions, e.g. rate limits per action
     re.IGNORECASE)
+# A name none of the three rules reads as a secret's: most pairings, ruled out by one search.
+_ANY_SECRET_NAME = re.compile("|".join(p.pattern for p in (_PASSWORD_NAME, _KEY_NAME, _TOKEN_NAME)), re.IGNORECASE)
+
+
 def _spells_name(name: str, value: str) -> bool:
     """The value is its own name respelled (`{"new_credentials": "NewCredentials"}`, an operation's
     label or an API field name): a label, whatever the name says it holds."""
@@ -61,7 +66,9 @@ _CAMEL_LABEL = re.compile(r"[a-z](Id|Ids|Name|Names|Arn|Path|Url|Uri|Type|Field|
 
 def _secret_rule(name: str, value: str) -> str | None:
     """Which hard-coded-secret rule a `name = "value"` pair belongs to, if any."""
-    if not name or _NOT_A_SECRET_NAME.search(name) or _CAMEL_LABEL.search(name) or known_secret_format(value):
+    if not name or not _ANY_SECRET_NAME.search(name):
+        return None  # (most names: one search instead of the long alternation below)
+    if _NOT_A_SECRET_NAME.search(name) or _CAMEL_LABEL.search(name) or known_secret_format(value):
         return None
     if looks_like_placeholder(value) or _spells_name(name, value):
         return None
@@ -186,17 +193,23 @@ _NAME_WORDS = {
                              "credential", "Credential", "CREDENTIAL"),
 }
 
-_NAME_GATES = {rule_id: mention_gate(*words) for rule_id, words in _NAME_WORDS.items()}
+# (the file's context, the rules some name word of which its text holds): asked at every node, answered per file
+_NAMED_IN_FILE: list = [None, frozenset()]
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
+    if _NAMED_IN_FILE[0] is not ctx:
+        _NAMED_IN_FILE[0] = ctx
+        _NAMED_IN_FILE[1] = frozenset(rule_id for rule_id, words in _NAME_WORDS.items() if ctx.mentions_any(words))
+    rule_id = ctx.rule.id  # type: ignore[union-attr]
+    if rule_id not in _NAMED_IN_FILE[1]:
+        return  # no name in this file says it holds one (asked first: it is one answer per file)
     secrets = _LAST_SECRETS[1] if _LAST_SECRETS[0] is node else _secrets_at(node, ctx)
     if not secrets:
         return  # nearly every node
-    rule_id = ctx.rule.id  # type: ignore[union-attr]
     mine = [found for found in secrets if found[0] == rule_id]
-    if not mine or not _NAME_GATES[rule_id](ctx) or in_tests(ctx):
-        return  # no literal of this rule here, no name in this file says it holds one, or test code
+    if not mine or in_tests(ctx):
+        return  # no literal of this rule here, or test code
     kind = _SECRET_MESSAGES[rule_id]
     for _, name, value, where, used in mine:
         if used or _django_settings(ctx):
@@ -250,7 +263,11 @@ def _embedded_password(value: str) -> str | None:
     return None if looks_like_placeholder(password) or "%" in password else password
 
 
-_MENTIONS_CONNECTION_PASSWORD = mention_gate("://", "password=", "PASSWORD=")
+_CONNECTION_WORDS = ("://", "password=", "PASSWORD=")
+_MENTIONS_CONNECTION_PASSWORD = mention_gate(*_CONNECTION_WORDS)
+
+# Each rule reports a pairing only in a file with one of its name words (`_NAME_GATES`) and the pattern
+# cases only in a file with one of their words: other files leave the rule out of the walk (`Rule.mentions`).
 
 @rule(
     id="hardcoded-password",
@@ -260,6 +277,7 @@ _MENTIONS_CONNECTION_PASSWORD = mention_gate("://", "password=", "PASSWORD=")
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     nodes=(*_SECRET_NODES, ast.Module),
+    mentions=(*_NAME_WORDS["hardcoded-password"], *_CONNECTION_WORDS),
     bandit=("B105", "B106", "B107"),
     fix="Read the password at run time from the environment or a secret store "
     "(os.environ['DB_PASSWORD'], a mounted secret file, Vault), and rotate the one in the code.",
@@ -328,6 +346,7 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     nodes=_SECRET_NODES,
+    mentions=_NAME_WORDS["hardcoded-cryptographic-key"],
     fix="Load keys at run time (os.environ['SECRET_KEY'], a key management service or a mounted secret "
     "file) and rotate the key that was committed.",
 )
@@ -375,6 +394,7 @@ _MENTIONS_FORMAT_MARKER = mention_gate(*FORMAT_MARKERS)
     severity=Severity.HIGH,
     confidence=Confidence.MEDIUM,
     nodes=(*_SECRET_NODES, ast.Module),
+    mentions=(*_NAME_WORDS["hardcoded-credential"], *FORMAT_MARKERS),
     fix="Move the credential to the environment or a secret store, read it at run time, and revoke the "
     "committed one: it stays in the repository history.",
 )
@@ -411,8 +431,8 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if not _MENTIONS_FORMAT_MARKER(ctx):  # rare: reading all literals costs less than ruling them out
-            return
+        if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_NEEDLES):
+            return  # no literal can hold a marker: the tree's literals need no walk
         for literal in string_literals(node):
             description = known_secret_format(literal.value)
             if description is None or (description == "a private key" and in_tests(ctx)):

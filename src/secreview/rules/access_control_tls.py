@@ -8,17 +8,16 @@ from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,
-    mention_gate,
 )
 
 HTTP_CLIENT_ROOTS = ("requests.", "httpx.", "aiohttp.", "urllib3.")
 HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request", "stream", "send"})
 
 
-_MENTIONS_VERIFY = mention_gate("verify", "ssl=")
+_MENTIONS_VERIFY = ("verify", "ssl=")
 _VERIFY_KEYWORDS = frozenset({"verify", "ssl", "verify_ssl"})
-_MENTIONS_UNVERIFIED = mention_gate("CERT_NONE", "_create_unverified_context", "_create_stdlib_context")
-_MENTIONS_CHECK_HOSTNAME = mention_gate("check_hostname")
+_MENTIONS_UNVERIFIED = ("CERT_NONE", "_create_unverified_context", "_create_stdlib_context")
+_MENTIONS_CHECK_HOSTNAME = ("check_hostname",)
 
 
 @rule(
@@ -31,6 +30,7 @@ _MENTIONS_CHECK_HOSTNAME = mention_gate("check_hostname")
     bandit=("B501",),
     fix="Remove verify=False. To trust a private CA, pass its bundle: verify='/etc/ssl/private-ca.pem' "
     "(or set REQUESTS_CA_BUNDLE).",
+    mentions=_MENTIONS_VERIFY,
 )
 def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None:
     """
@@ -61,8 +61,6 @@ def tls_verification_disabled(node: ast.Call | ast.Assign, ctx: Context) -> None
             return  # only verify=/ssl=/verify_ssl=False is reported: asked before the call's name
     elif not is_false(node.value):
         return  # only `... = False` turns verification off
-    if not _MENTIONS_VERIFY(ctx):
-        return
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if (isinstance(target, ast.Attribute) and target.attr == "verify" and is_false(node.value)
@@ -110,6 +108,7 @@ def _is_cert_none(ctx: Context, node: ast.expr | None) -> bool:
     bandit=("B323", "B501"),
     fix="Use ssl.create_default_context() (it verifies certificates and host names); to trust a private "
     "CA, load it with context.load_verify_locations('/etc/ssl/private-ca.pem').",
+    mentions=_MENTIONS_UNVERIFIED,
 )
 def tls_context_unverified(node: ast.Call | ast.Assign, ctx: Context) -> None:
     """
@@ -136,8 +135,6 @@ def tls_context_unverified(node: ast.Call | ast.Assign, ctx: Context) -> None:
     urllib.request.urlopen(url, context=context, timeout=10)
     ```
     """
-    if not _MENTIONS_UNVERIFIED(ctx):
-        return
     if isinstance(node, ast.Assign):
         for target in node.targets:
             if isinstance(target, ast.Attribute) and target.attr == "verify_mode" and _is_cert_none(ctx, node.value):
@@ -162,6 +159,7 @@ def tls_context_unverified(node: ast.Call | ast.Assign, ctx: Context) -> None:
     nodes=(ast.Assign,),
     fix="Leave check_hostname = True (the default of ssl.create_default_context()); for a server known "
     "by another name, pass server_hostname='the-name-on-its-certificate' to wrap_socket().",
+    mentions=_MENTIONS_CHECK_HOSTNAME,
 )
 def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
     """
@@ -186,14 +184,14 @@ def tls_hostname_check_disabled(node: ast.Assign, ctx: Context) -> None:
     sock = context.wrap_socket(raw, server_hostname="db.internal.example")
     ```
     """
-    if not is_false(node.value) or not _MENTIONS_CHECK_HOSTNAME(ctx):
+    if not is_false(node.value):
         return
     for target in node.targets:
         if isinstance(target, ast.Attribute) and target.attr == "check_hostname" and is_false(node.value):
             ctx.report(node, f"`{ast.unparse(target)} = False` accepts a certificate issued for any host name.")
 
 
-_MENTIONS_HOST_KEY_POLICY = mention_gate("Policy", "known_hosts")
+_MENTIONS_HOST_KEY_POLICY = ("Policy", "known_hosts")
 
 @rule(
     id="ssh-host-key-not-verified",
@@ -207,6 +205,7 @@ _MENTIONS_HOST_KEY_POLICY = mention_gate("Policy", "known_hosts")
     bandit=("B507",),
     fix="Load known host keys (client.load_system_host_keys() or client.load_host_keys(path)) and keep "
     "paramiko's default RejectPolicy; with asyncssh pass known_hosts='/path/to/known_hosts'.",
+    mentions=_MENTIONS_HOST_KEY_POLICY,
 )
 def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
     """
@@ -231,8 +230,6 @@ def ssh_host_key_not_verified(node: ast.Call, ctx: Context) -> None:
     client.set_missing_host_key_policy(paramiko.RejectPolicy())
     ```
     """
-    if not _MENTIONS_HOST_KEY_POLICY(ctx):
-        return
     if in_tests(ctx):
         return
     if isinstance(node.func, ast.Attribute) and node.func.attr == "set_missing_host_key_policy":

@@ -55,6 +55,13 @@ class Rule:
     # False: the check never reports in a test module (`Context.is_test`), so those files skip it
     # entirely; two thirds of a large project's code can be tests. `tests/test_corpus.py` holds it to that.
     tests: bool = True
+    # The check looks only at files whose text contains one of these words (an API it is about: `CERT_NONE`,
+    # `Crypto`): the engine leaves it out of other files' walks entirely. Empty: every file.
+    mentions: tuple[str, ...] = ()
+    # The check can report only where a name resolves into one of these top-level packages (`yaml`,
+    # `Crypto`): a claim, not a gate. The engine leaves it out of files that cannot name them
+    # (`engine.may_import`); `tests/test_prefilter.py` runs it everywhere on the corpus to hold it to that.
+    imports: tuple[str, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -86,6 +93,8 @@ def rule(
     bandit: Iterable[str] = (),
     tags: Iterable[str] = (),
     tests: bool = True,
+    mentions: Iterable[str] = (),
+    imports: Iterable[str] = (),
 ) -> Callable[[_Registered], _Registered]:
     """Register a check. The CWE must exist in the shipped catalogue."""
 
@@ -107,6 +116,8 @@ def rule(
             bandit=tuple(bandit),
             tags=tuple(tags),
             tests=tests,
+            mentions=tuple(mentions),
+            imports=tuple(imports),
         )
         return func
 
@@ -182,6 +193,19 @@ class Context:
         self.unresolved: set[int] = set()
         self.memoise = True  # False while checks on a block run (see Walker._check)
         self.is_test = is_test_path(path)
+        self._words_seen: dict[str, bool] = {}  # `mentions_any`'s answers for this file
+
+    def mentions_any(self, words: tuple[str, ...]) -> bool:
+        """Whether the file's text contains one of `words`. Each word is looked for once per file: the
+        engine's pre-filter and the checks' own gates (`heuristics.mention_gate`) share many of them."""
+        seen = self._words_seen
+        for word in words:
+            found = seen.get(word)
+            if found is None:
+                found = seen[word] = word in self.source
+            if found:
+                return True
+        return False
 
     # -- questions ----------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:

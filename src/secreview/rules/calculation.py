@@ -12,11 +12,10 @@ from secreview.rules.heuristics import (
     assigned_names,
     enclosing_def,
     in_tests,
-    mention_gate,
     name_of,
 )
 
-_MENTIONS_LENGTHS = mention_gate("struct", "to_bytes", "Content-Length", "content-length", "CONTENT-LENGTH")
+_MENTIONS_LENGTHS = ("struct", "to_bytes", "Content-Length", "content-length", "CONTENT-LENGTH")
 
 
 # -- money in binary floating point --------------------------------------------------
@@ -150,6 +149,7 @@ def _length_of_text(ctx: Context, node: ast.expr) -> ast.expr | None:
     nodes=(ast.Call, ast.Dict, ast.Assign),
     fix="Encode first and measure the bytes: data = text.encode('utf-8'); "
     "struct.pack('!I', len(data)) + data, or Content-Length: str(len(data)).",
+    mentions=_MENTIONS_LENGTHS,
 )
 def character_count_as_byte_length(node: ast.Call | ast.Dict | ast.Assign, ctx: Context) -> None:
     """
@@ -178,8 +178,6 @@ def character_count_as_byte_length(node: ast.Call | ast.Dict | ast.Assign, ctx: 
     """
     if node.__class__ is ast.Assign and not any(t.__class__ is ast.Subscript for t in node.targets):  # type: ignore[union-attr]
         return  # only `headers["Content-Length"] = ...` is an assignment this checks
-    if not _MENTIONS_LENGTHS(ctx):
-        return
     candidates: list[ast.expr] = []
     if isinstance(node, ast.Call):
         name = ctx.call_name(node) or ""

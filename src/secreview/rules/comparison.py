@@ -12,14 +12,13 @@ from secreview.rules.heuristics import (
     body_statements,
     bound_sides,
     in_tests,
-    mention_gate,
     request_text,
     untrusted_expression,
     walk_body,
 )
 
-_MENTIONS_REQUEST_OR_DIGEST = mention_gate("request", "compare_digest")
-_MENTIONS_INPUT = mention_gate("request", "argv", "input(")
+_MENTIONS_REQUEST_OR_DIGEST = ("request", "compare_digest")
+_MENTIONS_INPUT = ("request", "argv", "input(")
 
 _HOSTISH = re.compile(r"host|origin|domain|netloc|referr?er|url|uri|redirect|email|server|site", re.IGNORECASE)
 
@@ -171,6 +170,7 @@ def _identifier_kind(node: ast.expr) -> str | None:
     calls=("hmac.compare_digest", "secrets.compare_digest"),
     fix="Convert before comparing: int(request.args['id']) == user.id, or compare text with text "
     "(hmac.compare_digest(expected.hexdigest(), provided)) and bytes with bytes.",
+    mentions=_MENTIONS_REQUEST_OR_DIGEST,
 )
 def incompatible_type_comparison(node: ast.Compare | ast.Call, ctx: Context) -> None:
     """
@@ -198,8 +198,6 @@ def incompatible_type_comparison(node: ast.Compare | ast.Call, ctx: Context) -> 
         abort(403)
     ```
     """
-    if not _MENTIONS_REQUEST_OR_DIGEST(ctx):
-        return
     if isinstance(node, ast.Call):
         if len(node.args) != 2:
             return
@@ -320,6 +318,7 @@ def _numeric_from_request(ctx: Context, value: ast.expr | None) -> bool:
     confidence=Confidence.MEDIUM,
     nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
     fix="Check both ends before using the amount: if not 0 < amount <= balance: abort(400).",
+    mentions=_MENTIONS_INPUT,
 )
 def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
     """
@@ -350,8 +349,6 @@ def missing_minimum_check(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Con
     account.balance -= amount
     ```
     """
-    if not _MENTIONS_INPUT(ctx):
-        return
     if in_tests(ctx):
         return
     candidates: dict[str, ast.Assign] = {}

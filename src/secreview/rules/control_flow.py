@@ -10,7 +10,6 @@ from secreview.rules.base import Context, argument, rule
 from secreview.rules.heuristics import (
     body_statements,
     in_tests,
-    mention_gate,
     name_of,
     same_expression,
     walk_body,
@@ -55,8 +54,8 @@ def _decision_text(test: ast.expr) -> str:
     return " ".join(_decision_text(child) for child in ast.iter_child_nodes(test) if isinstance(child, ast.expr))
 
 
-_MENTIONS_FILE_CHECKS = mention_gate("access", "exists", "isfile", "isdir")
-_MENTIONS_REDIRECT = mention_gate("edirect")
+_MENTIONS_FILE_CHECKS = ("access", "exists", "isfile", "isdir")
+_MENTIONS_REDIRECT = ("edirect",)
 
 
 @rule(
@@ -179,6 +178,7 @@ def _use_of(ctx: Context, stmt: ast.stmt, path: ast.expr, creating: bool) -> ast
     nodes=(ast.If,),
     fix="Act first and handle failure: open(path, 'x') (or os.open with O_CREAT | O_EXCL | O_NOFOLLOW) to "
     "create, try/except FileNotFoundError to use; drop privileges instead of asking os.access.",
+    mentions=_MENTIONS_FILE_CHECKS,
 )
 def check_then_use_race(node: ast.If, ctx: Context) -> None:
     """
@@ -213,8 +213,6 @@ def check_then_use_race(node: ast.If, ctx: Context) -> None:
         ...
     ```
     """
-    if not _MENTIONS_FILE_CHECKS(ctx):
-        return
     if in_tests(ctx):
         return
     checked = _checked_path(ctx, node.test)
@@ -253,6 +251,7 @@ _REDIRECTS = frozenset({
     confidence=Confidence.HIGH,
     nodes=(ast.Expr,),
     fix="Return the redirect: `return redirect(url_for('login'))`.",
+    mentions=_MENTIONS_REDIRECT,
 )
 def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     """
@@ -280,8 +279,6 @@ def redirect_not_returned(node: ast.Expr, ctx: Context) -> None:
     delete_everything()
     ```
     """
-    if not _MENTIONS_REDIRECT(ctx):
-        return
     call = node.value
     if isinstance(call, ast.Call) and ctx.call_name(call) in _REDIRECTS and not in_tests(ctx):
         ctx.report(node, f"`{ast.unparse(call)}` creates a redirect response and drops it; the view goes on "
@@ -335,7 +332,7 @@ def _rejects(body: list[ast.stmt], test: ast.expr) -> bool:
         isinstance(s, ast.Expr) and isinstance(s.value, ast.Call) and name_of(s.value.func) == "abort") for s in body)
 
 
-_MENTIONS_CANONICALISE = mention_gate("unquote", "normalize", "normpath", "realpath", "abspath", "unescape", "expanduser")
+_MENTIONS_CANONICALISE = ("unquote", "normalize", "normpath", "realpath", "abspath", "unescape", "expanduser")
 
 @rule(
     id="validate-before-canonicalise",
@@ -347,6 +344,7 @@ _MENTIONS_CANONICALISE = mention_gate("unquote", "normalize", "normpath", "realp
     nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
     fix="Decode and normalise first, then validate the final form, and use exactly the value you "
     "validated: name = unicodedata.normalize('NFKC', unquote(raw)); then check name.",
+    mentions=_MENTIONS_CANONICALISE,
 )
 def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
     """
@@ -378,8 +376,6 @@ def validate_before_canonicalise(node: ast.FunctionDef | ast.AsyncFunctionDef, c
     return send_file(os.path.join(UPLOADS, name))
     ```
     """
-    if not _MENTIONS_CANONICALISE(ctx):
-        return
     if in_tests(ctx):
         return
     if not any(stmt.__class__ is ast.If and _rejects(stmt.body, stmt.test) and any(  # type: ignore[attr-defined]

@@ -10,21 +10,25 @@ their own scope.
 from __future__ import annotations
 
 import ast
+import dataclasses
+import os
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from types import FrameType
-from typing import TYPE_CHECKING, Any, Final, Union
+from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from secreview.analysis.names import Binding, NameModel
 from secreview.rules.base import Context, Rule
+from secreview.rules.heuristics import mention_gate
 
 if TYPE_CHECKING:
     from secreview.review.facts_base import Collector
 
 # What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
 Checker = Union[Rule, "Collector"]
+_Checked = TypeVar("_Checked", Rule, "Collector")
 
 _FUNCTION_TYPES: Final = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS: Final = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
@@ -54,23 +58,45 @@ class FileTimeout(Exception):
     """The walk of one file ran past its time budget (`--file-timeout`)."""
 
 
+# Set to 1 to run every check on every file, each asking its `mentions` gate at every node (the
+# pre-filter's reference: `tests/test_prefilter.py` compares the two on the corpus).
+NO_PREFILTER_ENV: Final = "SECREVIEW_NO_PREFILTER"
+
+
 class Dispatch:
     """Rules indexed by what they asked to see; built once per rule selection."""
 
-    def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None) -> None:
+    def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None,
+                 prefilter: bool | None = None) -> None:
         """`collectors` record the facts behind the per-pillar verdicts (default: all of them);
-        they are indexed like rules, so they cost nothing for nodes they did not ask for."""
+        they are indexed like rules, so they cost nothing for nodes they did not ask for.
+
+        `prefilter` (default: on unless `SECREVIEW_NO_PREFILTER=1`): `for_file` leaves out the checks
+        whose `mentions` gate the file's text closes, so they cost nothing there. Off, those checks
+        ask their gate at every node instead: slower, the same findings."""
         if collectors is None:
             from secreview.review.facts import all_collectors
 
             collectors = all_collectors()
+        if prefilter is None:
+            prefilter = os.environ.get(NO_PREFILTER_ENV, "") != "1"
         rules, collectors = tuple(rules), tuple(collectors)
+        self._prefilter = prefilter
+        self._rules, self._collectors = rules, collectors
+        # The checks with a gate or a claim on imports, and the dispatch for each set of them a file leaves out.
+        everything: tuple[Checker, ...] = (*rules, *collectors)
+        self._gated: tuple[Checker, ...] = tuple(item for item in everything
+                                                 if item.mentions or item.imports) if prefilter else ()
+        self._without: dict[frozenset[str], Dispatch] = {}
         self._for_tests: Dispatch | None = None
         if any(not r.tests for r in rules):
             self._test_parts: tuple[tuple[Rule, ...], tuple[Collector, ...]] | None = (
                 tuple(r for r in rules if r.tests), collectors)
         else:
             self._test_parts = None  # the same checks run everywhere
+        if not prefilter:
+            rules = tuple(_gated_per_node(r) for r in rules)
+            collectors = tuple(_gated_per_node(c) for c in collectors)
         by_type: defaultdict[type, list[Checker]] = defaultdict(list)
         by_call: defaultdict[str, list[Checker]] = defaultdict(list)
         by_method: defaultdict[str, list[Checker]] = defaultdict(list)
@@ -100,13 +126,32 @@ class Dispatch:
         self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
 
-    def for_file(self, is_test: bool) -> Dispatch:
-        """The checks for one file: without those that never report in a test module, for a test module."""
-        if not is_test or self._test_parts is None:
+    def for_file(self, is_test: bool, ctx: Context | None = None) -> Dispatch:
+        """The checks for one file: without those that never report in a test module, for a test module,
+        and, given the file's context, without those that cannot report there: their `mentions` gate is
+        closed, or no name of the file can resolve into their `imports`."""
+        dispatch = self
+        if is_test and self._test_parts is not None:
+            if self._for_tests is None:
+                self._for_tests = Dispatch(*self._test_parts, prefilter=self._prefilter)
+            dispatch = self._for_tests
+        return dispatch if ctx is None else dispatch._open_for(ctx)
+
+    def _open_for(self, ctx: Context) -> Dispatch:
+        """This dispatch without the checks that cannot report in `ctx`'s file; one per set left out."""
+        if not self._gated:
             return self
-        if self._for_tests is None:
-            self._for_tests = Dispatch(*self._test_parts)
-        return self._for_tests
+        closed = frozenset(item.id for item in self._gated
+                           if item.mentions and not ctx.mentions_any(item.mentions)
+                           or item.imports and not may_import(ctx, item.imports))
+        if not closed:
+            return self
+        found = self._without.get(closed)
+        if found is None:
+            found = self._without[closed] = Dispatch(
+                [r for r in self._rules if r.id not in closed],
+                [c for c in self._collectors if c.id not in closed], prefilter=True)
+        return found
 
     def children(self, node_type: type) -> tuple[str, ...]:
         """The fields of `node_type` that may hold a node the walk must visit, in `_fields` order."""
@@ -274,6 +319,35 @@ class Walker:
         ctx.classes.pop()
         ctx.names.pop()
         ctx.ancestors.pop()
+
+
+# The calls through which the name model (`names.dynamic_import`) reads a module's name from a string, which
+# may be built (`"Cry" + "pto"`): a file that can spell one of them can import anything.
+_DYNAMIC_IMPORT_WORDS: Final = ("importlib", "__import__", "builtins")
+
+
+def may_import(ctx: Context, packages: tuple[str, ...]) -> bool:
+    """Whether a name in `ctx`'s file can resolve into one of the top-level `packages`.
+
+    The name model's qualified names start at an import statement, which spells the module (an alias
+    too: `import yaml as y`), at a relative import, which stays inside the file's own package, at a
+    builtin, or at a dynamic import of a constant string (`importlib.import_module(NAME)`); so a file
+    that spells none of `packages`, is in none of them and spells no dynamic import names none of them."""
+    return ctx.names.module.partition(".")[0] in packages or ctx.mentions_any(packages) \
+        or ctx.mentions_any(_DYNAMIC_IMPORT_WORDS)
+
+
+def _gated_per_node(item: _Checked) -> _Checked:
+    """`item` asking its `mentions` gate at every node: what the pre-filter does once per file."""
+    if not item.mentions:
+        return item
+    gate, func = mention_gate(*item.mentions), item.func
+
+    def gated(node: Any, ctx: Context) -> None:
+        if gate(ctx):
+            func(node, ctx)
+
+    return dataclasses.replace(item, func=gated)
 
 
 def _stack_depth() -> int:

@@ -7,7 +7,7 @@ import re
 
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, argument, is_false, keyword, rule
-from secreview.rules.heuristics import enclosing_def, in_tests, mention_gate, module_nodes, walk_body, walk_nodes
+from secreview.rules.heuristics import enclosing_def, in_tests, module_nodes, walk_body, walk_nodes
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 SECURITY_CALL = re.compile(
@@ -221,7 +221,7 @@ def _result_unused(ctx: Context, node: ast.Call) -> bool:
     return False
 
 
-_MENTIONS_VERIFICATION = mention_gate("verify", "sum", "-V", "-K", "checksig")
+_MENTIONS_VERIFICATION = ("verify", "sum", "-V", "-K", "checksig")
 
 @rule(
     id="verification-exit-status-ignored",
@@ -232,6 +232,7 @@ _MENTIONS_VERIFICATION = mention_gate("verify", "sum", "-V", "-K", "checksig")
     calls=_SUBPROCESS_RUNS,
     fix="Let a failed verification stop the program: subprocess.run([...], check=True), or test "
     "result.returncode and refuse the file when it is not 0.",
+    mentions=_MENTIONS_VERIFICATION,
 )
 def verification_exit_status_ignored(node: ast.Call, ctx: Context) -> None:
     """
@@ -258,8 +259,6 @@ def verification_exit_status_ignored(node: ast.Call, ctx: Context) -> None:
     install("release.tar.gz")
     ```
     """
-    if not _MENTIONS_VERIFICATION(ctx):
-        return
     check = keyword(node, "check")
     if check is not None and not is_false(check.value):
         return

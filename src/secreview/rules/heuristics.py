@@ -391,5 +391,5 @@ class _MentionGate:
 
     def __call__(self, ctx: Context) -> bool:
         if self.last is not ctx:
-            self.last, self.answer = ctx, any(word in ctx.source for word in self.words)
+            self.last, self.answer = ctx, ctx.mentions_any(self.words)
         return self.answer

@@ -14,7 +14,6 @@ from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,
-    mention_gate,
     module_nodes,
     name_of,
     parameter_names,
@@ -50,10 +49,10 @@ def _parsed_name(ctx: Context, node: ast.expr) -> str | None:
     return None
 
 
-_MENTIONS_METHOD = mention_gate("ethod", "METHOD")
+_MENTIONS_METHOD = ("ethod", "METHOD")
 
 
-_MENTIONS_URL_PARSER = mention_gate("urlparse", "urlsplit")
+_MENTIONS_URL_PARSER = ("urlparse", "urlsplit")
 
 @rule(
     id="url-parser-mismatch",
@@ -66,6 +65,7 @@ _MENTIONS_URL_PARSER = mention_gate("urlparse", "urlsplit")
     fix="Use what you validated: rebuild the URL from the parsed parts (parts.geturl() or "
     "urlunsplit(parts)) and pass that, reject backslashes, control characters and user-info, or use "
     "Django's url_has_allowed_host_and_scheme().",
+    mentions=_MENTIONS_URL_PARSER,
 )
 def url_parser_mismatch(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
     """
@@ -96,8 +96,6 @@ def url_parser_mismatch(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
     return redirect(next_url)
     ```
     """
-    if not _MENTIONS_URL_PARSER(ctx):
-        return
     if in_tests(ctx):
         return
     parsed_from: dict[str, str] = {}  # name bound to a parse result -> raw URL name
@@ -190,7 +188,7 @@ def _destructive(node: ast.AST) -> str | None:
     return None
 
 
-_MENTIONS_VIEWS = mention_gate("route", "require_", ".get(", "View")
+_MENTIONS_VIEWS = ("route", "require_", ".get(", "View")
 
 @rule(
     id="state-change-on-get",
@@ -202,6 +200,7 @@ _MENTIONS_VIEWS = mention_gate("route", "require_", ".get(", "View")
     nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
     fix="Accept the change only on POST/DELETE (methods=['POST'], @require_POST) behind CSRF protection, and "
     "keep GET handlers read-only.",
+    mentions=_MENTIONS_VIEWS,
 )
 def state_change_on_get(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
     """
@@ -231,8 +230,6 @@ def state_change_on_get(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Conte
         Item.query.filter_by(id=item_id, owner=current_user.id).delete()
     ```
     """
-    if not _MENTIONS_VIEWS(ctx):
-        return
     if in_tests(ctx):
         return
     how = _get_only(ctx, node)
@@ -265,6 +262,7 @@ _OVERRIDE_NAMES = frozenset({
     methods=("get", "getlist"),
     fix="Honour X-HTTP-Method-Override (or a _method field) only on POST requests, and only for the methods "
     "you expect: if environ['REQUEST_METHOD'] == 'POST' and override in ('PUT', 'PATCH', 'DELETE'): ...",
+    mentions=_MENTIONS_METHOD,
 )
 def method_override_from_any_request(node: ast.Subscript | ast.Call, ctx: Context) -> None:
     """
@@ -293,8 +291,6 @@ def method_override_from_any_request(node: ast.Subscript | ast.Call, ctx: Contex
         environ["REQUEST_METHOD"] = method
     ```
     """
-    if not _MENTIONS_METHOD(ctx):
-        return
     if isinstance(node, ast.Subscript):
         key = node.slice if isinstance(node.ctx, ast.Load) else None
     else:

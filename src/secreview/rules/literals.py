@@ -32,14 +32,21 @@ _SPLIT = r"(?:[\"'](?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*[\r\n])*[A-Za-z]{0,2}[\"']|\\
 
 
 @lru_cache(maxsize=64)
-def _split_after(start: str) -> re.Pattern[str]:
-    return re.compile(re.escape(start) + _SPLIT)
+def _split_after(start: str, following: str) -> re.Pattern[str]:
+    """`start`, a split, then one of `following` or what can begin a spelling other than the character
+    itself (an escape, or a quote: an empty token before a further split, a triple quote's rest)."""
+    return re.compile(re.escape(start) + _SPLIT + "(?=[" + re.escape(following) + "\\\\\"'])")
 
 
 @lru_cache(maxsize=16)
-def _starts(needles: tuple[str, ...]) -> tuple[str, ...]:
-    """Each proper start of a needle (where a split needle's first token ends)."""
-    return tuple(sorted({needle[:end] for needle in needles for end in range(1, len(needle))}))
+def _starts(needles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """Each proper start of a needle (where a split needle's first token ends), with the characters that
+    follow it in the needles (what the next token must begin with)."""
+    following: dict[str, set[str]] = {}
+    for needle in needles:
+        for end in range(1, len(needle)):
+            following.setdefault(needle[:end], set()).add(needle[end])
+    return tuple(sorted((start, "".join(sorted(chars))) for start, chars in following.items()))
 
 
 def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> bool:
@@ -53,9 +60,9 @@ def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool
         needles = tuple(needle.lower() for needle in needles)
     if any(needle in text for needle in needles):
         return True
-    for start in _starts(needles):
+    for start, following in _starts(needles):
         # Substring tests first: a needle's start followed by a quote or a backslash is itself rare.
         if ((f"{start}\"" in text or f"{start}'" in text or f"{start}\\" in text)
-                and _split_after(start).search(text)):
+                and _split_after(start, following).search(text)):
             return True
     return False

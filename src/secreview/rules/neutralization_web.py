@@ -248,8 +248,10 @@ def _imports_web_framework(node: ast.Import | ast.ImportFrom) -> bool:
 
 
 _DJANGO_ENGINES = ("django.template.Engine", "django.template.engine.Engine")
-_MENTIONS_DJANGO_ENGINE = mention_gate("Engine(")
-_MENTIONS_DJANGO_TEMPLATES = mention_gate("DjangoTemplates")
+_DJANGO_ENGINE_WORDS = ("Engine(",)
+_DJANGO_TEMPLATES_WORDS = ("DjangoTemplates",)
+_MENTIONS_DJANGO_ENGINE = mention_gate(*_DJANGO_ENGINE_WORDS)
+_MENTIONS_DJANGO_TEMPLATES = mention_gate(*_DJANGO_TEMPLATES_WORDS)
 
 
 @rule(
@@ -260,6 +262,7 @@ _MENTIONS_DJANGO_TEMPLATES = mention_gate("DjangoTemplates")
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
     nodes=(ast.Call, ast.Dict),
+    mentions=(*_DJANGO_ENGINE_WORDS, *_DJANGO_TEMPLATES_WORDS),  # (and each kind of node asks for its own)
     fix="Leave autoescape at its default (True); mark the few trusted fragments with format_html() or "
     "{% autoescape off %} around constant markup only.",
 )
@@ -473,7 +476,7 @@ def log_injection(node: ast.Call, ctx: Context) -> None:
                 return
 
 
-_MENTIONS_IS_SAFE = mention_gate("is_safe")
+_MENTIONS_IS_SAFE = ("is_safe",)
 
 
 def _safe_filter(ctx: Context, function: ast.FunctionDef) -> bool:
@@ -518,6 +521,7 @@ def _unescaped_uses(node: ast.AST, name: str) -> list[ast.Name]:
     confidence=Confidence.MEDIUM,
     nodes=(ast.FunctionDef,),
     fix="Escape what the filter adds (conditional_escape(arg)) or register it without is_safe=True.",
+    mentions=_MENTIONS_IS_SAFE,
 )
 def django_safe_filter_argument(node: ast.FunctionDef, ctx: Context) -> None:
     """
@@ -546,7 +550,7 @@ def django_safe_filter_argument(node: ast.FunctionDef, ctx: Context) -> None:
         return value + conditional_escape(arg)
     ```
     """
-    if not _MENTIONS_IS_SAFE(ctx) or len(node.args.args) < 2 or not _safe_filter(ctx, node) or in_test_code(ctx):
+    if len(node.args.args) < 2 or not _safe_filter(ctx, node) or in_test_code(ctx):
         return
     argument_name = node.args.args[1].arg
     for stmt in ast.walk(node):

@@ -13,7 +13,6 @@ from secreview.rules.heuristics import (
     assigned_names,
     enclosing_def,
     in_tests,
-    mention_gate,
     name_of,
     settings_written,
     test_context_named,
@@ -34,8 +33,8 @@ _HAZMAT_ALGORITHMS = ("cryptography.hazmat.primitives.ciphers.algorithms.",
 _WEAK_HAZMAT = {"TripleDES": "Triple DES", "ARC4": "RC4", "Blowfish": "Blowfish", "IDEA": "IDEA",
                 "CAST5": "CAST5", "SEED": "SEED", "RC2": "RC2"}
 _HAZMAT_MODES = "cryptography.hazmat.primitives.ciphers.modes."
-_MENTIONS_CIPHERS = mention_gate("Crypto", "cryptography", "pyDes")
-_MENTIONS_CRYPTO = mention_gate("Crypto", "cryptography")
+_MENTIONS_CIPHERS = ("Crypto", "cryptography", "pyDes")
+_MENTIONS_CRYPTO = ("Crypto", "cryptography")
 
 
 def _weak_cipher(name: str) -> str | None:
@@ -61,6 +60,7 @@ def _weak_cipher(name: str) -> str | None:
     bandit=("B304", "B413"),
     fix="Use an authenticated modern cipher: AES-GCM or ChaCha20-Poly1305 "
     "(cryptography's AESGCM / ChaCha20Poly1305, or Fernet for data at rest).",
+    mentions=_MENTIONS_CIPHERS,
 )
 def weak_cipher(node: ast.Call, ctx: Context) -> None:
     """
@@ -84,8 +84,6 @@ def weak_cipher(node: ast.Call, ctx: Context) -> None:
     ciphertext = AESGCM(key).encrypt(os.urandom(12), data, associated_data)
     ```
     """
-    if not _MENTIONS_CIPHERS(ctx):
-        return
     name = ctx.call_name(node) or ""
     cipher = _weak_cipher(name)
     if cipher is None:
@@ -116,6 +114,7 @@ def _ecb(ctx: Context, node: ast.Call) -> bool:
     bandit=("B305",),
     fix="Use an authenticated mode with a fresh nonce per message: AES-GCM "
     "(AES.new(key, AES.MODE_GCM) or cryptography's AESGCM).",
+    mentions=_MENTIONS_CRYPTO,
 )
 def cipher_ecb_mode(node: ast.Call, ctx: Context) -> None:
     """
@@ -140,8 +139,6 @@ def cipher_ecb_mode(node: ast.Call, ctx: Context) -> None:
     ciphertext, tag = cipher.encrypt_and_digest(data)
     ```
     """
-    if not _MENTIONS_CRYPTO(ctx):
-        return
     if _ecb(ctx, node):
         ctx.report(node, f"`{ast.unparse(node)}` encrypts in ECB mode: equal plaintext blocks give equal "
                    "ciphertext blocks and nothing detects tampering.")
@@ -172,6 +169,7 @@ def _constant_bytes(ctx: Context, node: ast.expr | None) -> bool:
     nodes=(ast.Call,),
     fix="Generate a fresh random IV or nonce for every message (os.urandom(16) for CBC, os.urandom(12) for "
     "GCM) and store it beside the ciphertext.",
+    mentions=_MENTIONS_CRYPTO,
 )
 def static_iv_or_nonce(node: ast.Call, ctx: Context) -> None:
     """
@@ -197,8 +195,6 @@ def static_iv_or_nonce(node: ast.Call, ctx: Context) -> None:
     cipher = AES.new(key, AES.MODE_CBC, iv=iv)
     ```
     """
-    if not _MENTIONS_CRYPTO(ctx):
-        return
     name = ctx.call_name(node) or ""
     iv: ast.expr | None = None
     if name.startswith(_CIPHER_ROOTS) and name.endswith(".new"):
@@ -228,7 +224,7 @@ _KEY_GENERATORS = {
     "paramiko.DSSKey.generate": (0, "bits", 2048, "DSA"),
     "rsa.newkeys": (0, "nbits", 2048, "RSA"),
 }
-_MENTIONS_KEY_GENERATION = mention_gate("generate", "newkeys")
+_MENTIONS_KEY_GENERATION = ("generate", "newkeys")
 _WEAK_CURVES = ("SECP192R1", "SECT163K1", "SECT163R2", "SECP160R1", "SECT193R1")
 
 
@@ -242,6 +238,7 @@ _WEAK_CURVES = ("SECP192R1", "SECT163K1", "SECT163R2", "SECP160R1", "SECT193R1")
     nodes=(ast.Call,),
     bandit=("B505",),
     fix="Generate RSA keys of at least 3072 bits (2048 as the floor), or use Ed25519 / ECDSA on P-256.",
+    mentions=_MENTIONS_KEY_GENERATION,
 )
 def short_asymmetric_key(node: ast.Call, ctx: Context) -> None:
     """
@@ -265,8 +262,6 @@ def short_asymmetric_key(node: ast.Call, ctx: Context) -> None:
     key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     ```
     """
-    if not _MENTIONS_KEY_GENERATION(ctx):
-        return
     if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""
@@ -292,7 +287,7 @@ _OLD_PROTOCOLS = {
 
 
 _OLD_PROTOCOL_ATTRS = frozenset(name.rsplit(".", 1)[-1] for name in _OLD_PROTOCOLS)
-_MENTIONS_PROTOCOLS = mention_gate("PROTOCOL_", "TLSv1", "SSLv", "_METHOD")
+_MENTIONS_PROTOCOLS = ("PROTOCOL_", "TLSv1", "SSLv", "_METHOD")
 
 
 @rule(
@@ -305,6 +300,7 @@ _MENTIONS_PROTOCOLS = mention_gate("PROTOCOL_", "TLSv1", "SSLv", "_METHOD")
     bandit=("B502", "B503"),
     fix="Use ssl.create_default_context() (TLS 1.2+), or set context.minimum_version = "
     "ssl.TLSVersion.TLSv1_2.",
+    mentions=_MENTIONS_PROTOCOLS,
 )
 def weak_tls_version(node: ast.Attribute, ctx: Context) -> None:
     """
@@ -331,8 +327,6 @@ def weak_tls_version(node: ast.Attribute, ctx: Context) -> None:
     """
     if node.attr not in _OLD_PROTOCOL_ATTRS:
         return  # a qualified name ends with the attribute's own name: cheaper to ask first
-    if not _MENTIONS_PROTOCOLS(ctx):
-        return
     if not isinstance(node.ctx, ast.Load) or isinstance(ctx.parent, (ast.Compare, ast.Attribute)):
         return
     name = ctx.qualname(node) or ""
@@ -365,7 +359,7 @@ def _csrf_exempt_decorator(ctx: Context, function: ast.FunctionDef | ast.AsyncFu
     return None
 
 
-_MENTIONS_CSRF = mention_gate("csrf")
+_MENTIONS_CSRF = ("csrf",)
 
 @rule(
     id="csrf-exempt-state-change",
@@ -377,6 +371,7 @@ _MENTIONS_CSRF = mention_gate("csrf")
     nodes=(ast.FunctionDef, ast.AsyncFunctionDef),
     fix="Remove @csrf_exempt and send the CSRF token with the form or AJAX request; a webhook that cannot "
     "send one must verify the sender's signature (hmac.compare_digest) instead.",
+    mentions=_MENTIONS_CSRF,
 )
 def csrf_exempt_state_change(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Context) -> None:
     """
@@ -409,8 +404,6 @@ def csrf_exempt_state_change(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: 
         request.user.save()
     ```
     """
-    if not _MENTIONS_CSRF(ctx):
-        return
     decorator = _csrf_exempt_decorator(ctx, node)
     if decorator is None or in_tests(ctx):
         return
@@ -426,7 +419,7 @@ _SESSION_MIDDLEWARE = ("django.contrib.sessions.middleware.SessionMiddleware",
                        "django.contrib.auth.middleware.AuthenticationMiddleware")
 
 
-_MENTIONS_CSRF_SETTINGS = mention_gate("WTF_CSRF_ENABLED", "MIDDLEWARE")
+_MENTIONS_CSRF_SETTINGS = ("WTF_CSRF_ENABLED", "MIDDLEWARE")
 
 @rule(
     id="csrf-protection-disabled",
@@ -439,6 +432,7 @@ _MENTIONS_CSRF_SETTINGS = mention_gate("WTF_CSRF_ENABLED", "MIDDLEWARE")
     methods=("update", "from_mapping"),
     fix="Keep CSRF protection on: WTF_CSRF_ENABLED = True (the default) and "
     "'django.middleware.csrf.CsrfViewMiddleware' in MIDDLEWARE; disable it only in test settings.",
+    mentions=_MENTIONS_CSRF_SETTINGS,
 )
 def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     """
@@ -470,8 +464,6 @@ def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
     ]
     ```
     """
-    if not _MENTIONS_CSRF_SETTINGS(ctx):
-        return
     if test_context_named(ctx):
         return
     for name, value, where in settings_written(node):
@@ -487,7 +479,7 @@ def csrf_protection_disabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
 # -- cookies without Secure ------------------------------------------------------
 
 
-_MENTIONS_COOKIE_SECURE = mention_gate("set_cookie", "COOKIE_SECURE")
+_MENTIONS_COOKIE_SECURE = ("set_cookie", "COOKIE_SECURE")
 
 @rule(
     id="cookie-without-secure",
@@ -500,6 +492,7 @@ _MENTIONS_COOKIE_SECURE = mention_gate("set_cookie", "COOKIE_SECURE")
     nodes=(ast.Assign,),
     fix="Set session and authentication cookies with secure=True (SESSION_COOKIE_SECURE = True, "
     "CSRF_COOKIE_SECURE = True in production settings).",
+    mentions=_MENTIONS_COOKIE_SECURE,
 )
 def cookie_without_secure(node: ast.Call | ast.Assign, ctx: Context) -> None:
     """
@@ -524,8 +517,6 @@ def cookie_without_secure(node: ast.Call | ast.Assign, ctx: Context) -> None:
     response.set_cookie("session_id", sid, httponly=True, secure=True, samesite="Lax")
     ```
     """
-    if not _MENTIONS_COOKIE_SECURE(ctx):
-        return
     for name, value, where in settings_written(node):
         if (name in ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE") and is_false(value)
                 and not test_context_named(ctx)):
@@ -650,7 +641,7 @@ def _first_forwarded(node: ast.AST) -> str | None:
     return None
 
 
-_MENTIONS_FORWARDED = mention_gate("orwarded", "FORWARDED", "access_route")
+_MENTIONS_FORWARDED = ("orwarded", "FORWARDED", "access_route")
 
 
 @rule(
@@ -663,6 +654,7 @@ _MENTIONS_FORWARDED = mention_gate("orwarded", "FORWARDED", "access_route")
     fix="Let the proxy layer resolve the client address (werkzeug ProxyFix(x_for=1) with the number of "
     "trusted proxies, Django's REMOTE_ADDR behind a proxy that overwrites it) and use the right-most "
     "untrusted entry, never the first one.",
+    mentions=_MENTIONS_FORWARDED,
 )
 def spoofable_client_address(node: ast.Subscript, ctx: Context) -> None:
     """
@@ -691,8 +683,6 @@ def spoofable_client_address(node: ast.Subscript, ctx: Context) -> None:
         abort(403)
     ```
     """
-    if not _MENTIONS_FORWARDED(ctx):
-        return
     spelled = _first_forwarded(node)
     if spelled is None:
         return
@@ -732,7 +722,7 @@ def _receiver_constructor(ctx: Context, call: ast.Call) -> ast.Call | None:
     return None
 
 
-_MENTIONS_CLEARTEXT_LOGIN = mention_gate("ftplib", "smtplib", "imaplib", "poplib")
+_MENTIONS_CLEARTEXT_LOGIN = ("ftplib", "smtplib", "imaplib", "poplib")
 
 @rule(
     id="cleartext-protocol-login",
@@ -745,6 +735,7 @@ _MENTIONS_CLEARTEXT_LOGIN = mention_gate("ftplib", "smtplib", "imaplib", "poplib
     bandit=("B321", "B312"),
     fix="Use the TLS variant (ftplib.FTP_TLS with prot_p(), smtplib.SMTP_SSL or starttls() before "
     "login(), imaplib.IMAP4_SSL, poplib.POP3_SSL) or SFTP/SSH instead of FTP and Telnet.",
+    mentions=_MENTIONS_CLEARTEXT_LOGIN,
 )
 def cleartext_protocol_login(node: ast.Call, ctx: Context) -> None:
     """
@@ -771,8 +762,6 @@ def cleartext_protocol_login(node: ast.Call, ctx: Context) -> None:
     ftp.prot_p()
     ```
     """
-    if not _MENTIONS_CLEARTEXT_LOGIN(ctx):
-        return
     made = _receiver_constructor(ctx, node)
     owner = ctx.call_name(made) if made is not None else None
     protocol = _CLEARTEXT_LOGINS.get(f"{owner}.{node.func.attr}")  # type: ignore[union-attr]

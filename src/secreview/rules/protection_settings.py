@@ -11,9 +11,9 @@ import ast
 
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, rule
-from secreview.rules.heuristics import mention_gate, test_context_named
+from secreview.rules.heuristics import test_context_named
 
-_MENTIONS_HSTS = mention_gate("SECURE_HSTS_SECONDS")
+_MENTIONS_HSTS = ("SECURE_HSTS_SECONDS",)
 
 
 def _module_settings(ctx: Context) -> dict[str, ast.Assign]:
@@ -37,6 +37,7 @@ def _module_settings(ctx: Context) -> dict[str, ast.Assign]:
     nodes=(ast.Assign,),
     fix="Set SECURE_SSL_REDIRECT = True (or redirect to HTTPS in the proxy in front of Django and say so "
     "next to the setting).",
+    mentions=_MENTIONS_HSTS,
 )
 def hsts_without_ssl_redirect(node: ast.Assign, ctx: Context) -> None:
     """
@@ -64,7 +65,7 @@ def hsts_without_ssl_redirect(node: ast.Assign, ctx: Context) -> None:
     SECURE_SSL_REDIRECT = True
     ```
     """
-    if not _MENTIONS_HSTS(ctx) or ctx.functions or ctx.classes:
+    if ctx.functions or ctx.classes:
         return
     target = node.targets[0] if len(node.targets) == 1 else None
     if not isinstance(target, ast.Name) or target.id != "SECURE_SSL_REDIRECT" or not is_false(node.value):

@@ -26,7 +26,7 @@ _WHOLE_VIEWS = frozenset({"dict", "str", "repr", "json.dumps", "pprint.pformat",
 # Orderings of what a view method gives (`sorted(request.headers.items())`); on a bare dict they list its keys.
 _ORDERINGS = frozenset({"list", "tuple", "sorted"})
 _WHOLE_METHODS = frozenset({"items", "values", "copy", "to_dict"})
-_MENTIONS_MAPPING = mention_gate("headers", "environ", "META")
+_MENTIONS_MAPPING = ("headers", "environ", "META")
 _MENTIONS_TRACEBACK = mention_gate("traceback")
 
 TRACEBACK_CALLS = frozenset({"traceback.format_exc", "traceback.format_exception", "traceback.format_tb",
@@ -164,6 +164,7 @@ def _whole_mapping(ctx: Context, node: ast.expr, hops: int = 2) -> str | None:
     methods=LOG_METHODS,
     fix="Log the few headers you need by name (request.headers.get('User-Agent')), or the names only "
     "(sorted(request.headers.keys())), never the whole mapping.",
+    mentions=_MENTIONS_MAPPING,
 )
 def request_headers_logged(node: ast.Call, ctx: Context) -> None:
     """
@@ -192,7 +193,7 @@ def request_headers_logged(node: ast.Call, ctx: Context) -> None:
     LOG.debug("request from %s, headers %s", request.headers.get("User-Agent"), sorted(request.headers.keys()))
     ```
     """
-    if not _MENTIONS_MAPPING(ctx) or in_test_code(ctx):
+    if in_test_code(ctx):
         return
     for value in logged_values(ctx, node) or ():
         whole = _whole_mapping(ctx, value)

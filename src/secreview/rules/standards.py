@@ -8,7 +8,6 @@ from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, is_false, is_true, keyword, rule
 from secreview.rules.heuristics import (
     in_tests,
-    mention_gate,
     name_of,
     settings_written,
     test_context_named,
@@ -147,7 +146,7 @@ def debug_setting_enabled(node: ast.Assign | ast.Call, ctx: Context) -> None:
         ctx.report(node, f"`{ast.unparse(target)} = True` turns on Flask's debugger.")
 
 
-_MENTIONS_WERKZEUG = mention_gate("werkzeug")
+_MENTIONS_WERKZEUG = ("werkzeug",)
 
 @rule(
     id="werkzeug-debugger-exposed",
@@ -160,6 +159,7 @@ _MENTIONS_WERKZEUG = mention_gate("werkzeug")
     bandit=("B201",),
     fix="Do not wrap deployed applications in DebuggedApplication(evalex=True) or run them with "
     "use_debugger=True; log errors instead, and keep the debugger to local development.",
+    mentions=_MENTIONS_WERKZEUG,
 )
 def werkzeug_debugger_exposed(node: ast.Call, ctx: Context) -> None:
     """
@@ -183,8 +183,6 @@ def werkzeug_debugger_exposed(node: ast.Call, ctx: Context) -> None:
     application = app  # errors go to the log, not to the browser
     ```
     """
-    if not _MENTIONS_WERKZEUG(ctx):
-        return
     if in_tests(ctx):
         return
     name = ctx.call_name(node) or ""

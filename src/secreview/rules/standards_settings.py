@@ -11,13 +11,13 @@ import ipaddress
 
 from secreview.core.model import Confidence, Severity
 from secreview.rules.base import Context, keyword, rule
-from secreview.rules.heuristics import mention_gate, test_context_named
+from secreview.rules.heuristics import test_context_named
 
 _PYRAMID_CONFIGURATORS = ("pyramid.config.Configurator",)
 _DEBUG_OUTPUT = ("pyramid.debug_all", "debug_all", "pyramid.debug_authorization", "debug_authorization",
                  "pyramid.debug_notfound", "debug_notfound")
 _TRUE_TEXT = ("true", "yes", "on", "1")
-_MENTIONS_PYRAMID = mention_gate("Configurator")
+_MENTIONS_PYRAMID = ("Configurator",)
 
 
 def _truthy(value: object) -> bool:
@@ -49,6 +49,7 @@ def _open_hosts(text: object) -> str | None:
     calls=_PYRAMID_CONFIGURATORS,
     fix="Keep debug settings in development .ini files: drop pyramid_debugtoolbar and the pyramid.debug_* "
     "switches from settings the deployed application uses, and never widen debugtoolbar.hosts.",
+    mentions=_MENTIONS_PYRAMID,
 )
 def pyramid_debug_settings(node: ast.Call, ctx: Context) -> None:
     """
@@ -77,7 +78,7 @@ def pyramid_debug_settings(node: ast.Call, ctx: Context) -> None:
     config = Configurator(settings=settings)  # from production.ini, without the toolbar
     ```
     """
-    if not _MENTIONS_PYRAMID(ctx) or test_context_named(ctx):
+    if test_context_named(ctx):
         return
     given = keyword(node, "settings")
     settings = given.value if given is not None else None

@@ -30,7 +30,7 @@ def analyze(parsed: Parsed, dispatch: Dispatch, module: str = "", thresholds: Th
     diagnostics: list[Diagnostic] = []
     with paused_gc():  # see secreview.core.gcpause
         try:
-            Walker(ctx, dispatch.for_file(ctx.is_test), deadline).run()
+            Walker(ctx, dispatch.for_file(ctx.is_test, ctx), deadline).run()
         except FileTimeout:
             diagnostics.append(timeout_diagnostic(parsed.path))
         except RecursionError:

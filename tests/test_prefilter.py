@@ -1,0 +1,84 @@
+"""The engine's per-file pre-filter leaves out exactly the checks that cannot report in a file.
+
+A check declaring `mentions=` looks only at files whose text contains one of those words; the
+pre-filter (`Dispatch.for_file` given the source) drops it from such a file's walk instead of asking
+at every node. Both ways must give the same findings and facts, on every corpus file.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from annotations import CORPUS, corpus_files
+
+from secreview.review.facts import all_collectors
+from secreview.rules import REGISTRY
+from secreview.core.model import Confidence, Severity
+from secreview.rules.base import Context, rule
+from secreview.rules.engine import Dispatch, Walker
+
+
+def _walk(dispatch: Dispatch, path: str, source: str) -> tuple[list, list]:
+    ctx = Context(path, source, ast.parse(source))
+    Walker(ctx, dispatch.for_file(ctx.is_test, ctx)).run()
+    return ctx.findings, ctx.facts
+
+
+def test_the_corpus_reviews_the_same_with_and_without_the_prefilter() -> None:
+    rules, collectors = list(REGISTRY.values()), all_collectors()
+    filtered = Dispatch(rules, collectors, prefilter=True)
+    per_node = Dispatch(rules, collectors, prefilter=False)
+    left_out = 0
+    for path in corpus_files():
+        source = path.read_text("utf-8")
+        relative = path.relative_to(CORPUS).as_posix()
+        ctx = Context(relative, source, ast.parse(source))
+        left_out += filtered.for_file(ctx.is_test, ctx) is not filtered.for_file(ctx.is_test)
+        assert _walk(filtered, relative, source) == _walk(per_node, relative, source), relative
+    assert left_out, "no corpus file closed a gate: the comparison proves nothing"
+
+
+def test_a_check_is_left_out_only_where_none_of_its_words_is_written() -> None:
+    seen: list[str] = []
+
+    @rule(id="test-prefilter-gated", name="t", cwe="20", severity=Severity.LOW, confidence=Confidence.LOW, fix="f",
+          nodes=(ast.Call,), mentions=("frobnicate", "twiddle("))
+    def gated(node: ast.Call, ctx: Context) -> None:
+        seen.append("gated")
+
+    @rule(id="test-prefilter-open", name="t", cwe="20", severity=Severity.LOW, confidence=Confidence.LOW, fix="f",
+          nodes=(ast.Call,))
+    def open_(node: ast.Call, ctx: Context) -> None:
+        seen.append("open")
+
+    try:
+        checks = [REGISTRY["test-prefilter-gated"], REGISTRY["test-prefilter-open"]]
+        for prefilter in (True, False):
+            dispatch = Dispatch(checks, collectors=(), prefilter=prefilter)
+            for source, expected in (("f(1)\n", ["open"]), ("frobnicate(1)\n", ["gated", "open"]),
+                                     ("g(1)  # twiddle(x)\n", ["gated", "open"])):
+                seen.clear()
+                _walk(dispatch, "m.py", source)
+                assert seen == expected, (prefilter, source)
+        dispatch = Dispatch(checks, collectors=())
+        def for_source(source: str) -> Dispatch:
+            return dispatch.for_file(False, Context("m.py", source, ast.parse(source)))
+
+        assert for_source("f()\n") is for_source("g()\n")  # one dispatch per set left out
+        assert for_source("frobnicate()\n") is dispatch
+    finally:
+        del REGISTRY["test-prefilter-gated"], REGISTRY["test-prefilter-open"]
+
+
+def test_a_file_may_import_a_package_only_by_spelling_it_living_in_it_or_importing_dynamically() -> None:
+    from secreview.rules.engine import may_import
+
+    def may(source: str, package: str = "app") -> bool:
+        return may_import(Context("m.py", source, ast.parse(source), f"{package}.m"), ("yaml", "Crypto"))
+
+    assert may("import yaml as y\ny.load(s)\n")
+    assert may("from Crypto.Cipher import AES as cipher\n")
+    assert may("from .loader import load\n", package="yaml")  # a module of the package itself
+    assert may('m = importlib.import_module("ya" + "ml")\n')
+    assert not may("import json\njson.loads(s)\n")
+    assert not may("from . import loader\n")  # a relative import stays in the file's own package `app`
