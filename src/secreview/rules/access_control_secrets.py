@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import Any
 
 from secreview.analysis.credential_values import (
     FORMAT_MARKERS,
@@ -90,22 +91,25 @@ def _string(node: ast.expr | None) -> str | None:
 
 # The three secret rules run one after another on the same node: the first to ask works out
 # which rule each name-to-literal pairing there belongs to, the other two read the answer.
-_LAST_SECRETS: list = [None, ()]
+_LAST_SECRETS: list[Any] = [None, ()]
 
 
-Pairing = tuple  # (name, literal text, where to report, whether the pairing is itself a use)
+Pairing = tuple[str, str, ast.AST, bool]  # (name, literal text, where to report, whether the pairing is itself a use)
+Secret = tuple[str, str, str, ast.AST, bool]  # (rule id, name, literal text, where to report, used)
 
 
-def _secrets_at(node: ast.AST, ctx: Context) -> tuple[tuple[str, str, str, ast.AST, bool], ...]:
+def _secrets_at(node: ast.AST, ctx: Context) -> tuple[Secret, ...]:
     """(rule id, name, literal text, where to report, used) for every pairing at `node` a secret rule reports."""
     if _LAST_SECRETS[0] is not node:
-        found: tuple[tuple[str, str, str, ast.AST, bool], ...] = ()
+        found: tuple[Secret, ...] = ()
         pairs = _pairs_at(node, ctx)
         if pairs:
             found = tuple((rule_id, name, value, where, used) for name, value, where, used in pairs
                           if (rule_id := _secret_rule(name, value)) is not None)
         _LAST_SECRETS[0], _LAST_SECRETS[1] = node, found
-    return _LAST_SECRETS[1]
+        return found
+    answer: tuple[Secret, ...] = _LAST_SECRETS[1]
+    return answer
 
 
 def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
@@ -129,7 +133,8 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
         if (len(args) == 2 and isinstance(args[1], ast.Constant)
                 and (func.__class__ is not ast.Attribute or func.attr in ("get", "getenv"))):
             value = _string(args[1])
-            if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):  # type: ignore[arg-type]
+            called = ctx.call_name(node)  # type: ignore[arg-type]
+            if value is not None and called is not None and called in ("os.environ.get", "os.getenv"):
                 pairs.append((str(ctx.constant_value(args[0])), value, args[1], False))
     elif kind is ast.Assign:
         if isinstance(node.value, ast.Constant):  # type: ignore[attr-defined]
@@ -174,9 +179,9 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
 _SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare)
 
 
-def string_literals(module: ast.Module) -> list[ast.Constant]:
-    """Every string literal of a module (one pass, for checks that read literal text wherever it is)."""
-    return [n for n in module_nodes(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+def string_literals(module: ast.Module) -> list[tuple[ast.Constant, str]]:
+    """Every string literal of a module with its text (one pass, for checks that read literal text wherever it is)."""
+    return [(n, n.value) for n in module_nodes(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
 _SECRET_MESSAGES = {
@@ -194,7 +199,7 @@ _NAME_WORDS = {
 }
 
 # (the file's context, the rules some name word of which its text holds): asked at every node, answered per file
-_NAMED_IN_FILE: list = [None, frozenset()]
+_NAMED_IN_FILE: list[Any] = [None, frozenset()]
 
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
@@ -229,7 +234,7 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
 # is a settings module, and its SECRET_KEY and DATABASES passwords are in use without a call to see.
 _DJANGO_SETTINGS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES", "WSGI_APPLICATION",
                               "ALLOWED_HOSTS", "TEMPLATES", "AUTH_PASSWORD_VALIDATORS"})
-_SETTINGS_MODULE: list = [None, False]  # (the file's context, the answer): asked once per file
+_SETTINGS_MODULE: list[Any] = [None, False]  # (the file's context, the answer): asked once per file
 
 
 def _django_settings(ctx: Context) -> bool:
@@ -238,7 +243,8 @@ def _django_settings(ctx: Context) -> bool:
         names = {target.id for stmt in ctx.tree.body if isinstance(stmt, ast.Assign)
                  for target in stmt.targets if isinstance(target, ast.Name)}
         _SETTINGS_MODULE[0], _SETTINGS_MODULE[1] = ctx, len(names & _DJANGO_SETTINGS) >= 2
-    return _SETTINGS_MODULE[1]
+    answer: bool = _SETTINGS_MODULE[1]
+    return answer
 
 
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://(?P<user>[^/\s:@]+):(?P<password>[^@\s/]+)@(?P<host>[^/\s:?]+)",
@@ -329,8 +335,7 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
             return
         if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
             return  # the file mentions them only in comments: no literal to walk the tree for
-        for literal in string_literals(node):
-            value = literal.value
+        for literal, value in string_literals(node):
             if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
                 ctx.report(literal, "this connection string carries a password in the source; anyone who can "
                            "read the code or its history can log in.")
@@ -433,8 +438,8 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     if isinstance(node, ast.Module):
         if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_NEEDLES):
             return  # no literal can hold a marker: the tree's literals need no walk
-        for literal in string_literals(node):
-            description = known_secret_format(literal.value)
+        for literal, value in string_literals(node):
+            description = known_secret_format(value)
             if description is None or (description == "a private key" and in_tests(ctx)):
                 continue  # private keys in tests are generated fixtures
             ctx.report(literal, f"this literal contains {description}; it is exposed to everyone who can read "

@@ -60,9 +60,6 @@ def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool
         needles = tuple(needle.lower() for needle in needles)
     if any(needle in text for needle in needles):
         return True
-    for start, following in _starts(needles):
-        # Substring tests first: a needle's start followed by a quote or a backslash is itself rare.
-        if ((f"{start}\"" in text or f"{start}'" in text or f"{start}\\" in text)
-                and _split_after(start, following).search(text)):
-            return True
-    return False
+    # One scan per start: the pattern begins with the start's text, which the regular expression engine
+    # looks for as fast as a substring test (three substring tests first cost three times as much).
+    return any(_split_after(start, following).search(text) for start, following in _starts(needles))
