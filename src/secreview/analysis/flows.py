@@ -133,7 +133,20 @@ class Project:
         self._param_memo: dict[TraceKey, Flow] = {}
         self._position_memo: dict[TraceKey, Flow] = {}
         self._expanding: set[TraceKey] = set()
+        self._positions_open: set[TraceKey] = set()
         self._depth = 0
+        # Answers that used, directly or through another answer, one standing in for an answer still
+        # being computed (a guess, an empty answer to a recursive call, the depth limit): only these
+        # are computed again in the next round of the fixed point (`_carry_over`). `_serial` counts the
+        # stand-ins given so far: an answer is unsure when it changed while the answer was computed.
+        self._serial = 0
+        self._unsure_ret: set[tuple[str, str]] = set()
+        self._unsure_sinks: set[tuple[str, str]] = set()
+        self._unsure_calls: set[TraceKey] = set()
+        self._unsure_params: set[TraceKey] = set()
+        self._unsure_positions: set[TraceKey] = set()
+        self._flows_memo: dict[tuple[str, str], list[TaintFlow]] = {}  # a function's flows that used no stand-in
+        self.sinks_computed = 0  # sink summaries computed, over all rounds (what `_carry_over` saves shows here)
         self.callers_index: CallersIndex | None = None
         # path -> (its summary, guessed view source -> its function)
         self._view_sources: dict[str, tuple[ModuleSummary, dict[int, str]]] = {}
@@ -270,10 +283,13 @@ class Project:
         trace = self.trace
         found = self._ret.get(qual)
         if found is not None:
+            if qual in self._unsure_ret:
+                self._serial += 1
             if trace is not None:
                 trace.use(("r", *qual))
             return found
         if qual in self._busy or self._depth > MAX_DEPTH:
+            self._serial += 1
             guess = self._prev_ret.get(qual, {})
             self._guesses.append(("ret", qual, frozenset(guess)))
             if trace is not None:
@@ -281,6 +297,7 @@ class Project:
             return guess
         self._busy.add(qual)
         self._depth += 1
+        serial = self._serial
         if trace is not None:
             trace.enter(("r", *qual), ("m", qual[0]))
         try:
@@ -290,6 +307,8 @@ class Project:
             self._busy.discard(qual)
             if trace is not None:
                 trace.leave(1)
+        if self._serial != serial:
+            self._unsure_ret.add(qual)
         self._ret[qual] = flow
         return flow
 
@@ -303,7 +322,16 @@ class Project:
         found = self._position_memo.get(memo_key)
         if found is None:
             found = self._position_memo[memo_key] = {}  # recursion: answered empty while computed
-            found = self._position_memo[memo_key] = self.expand(at[position], callee)
+            self._positions_open.add(memo_key)
+            serial = self._serial
+            try:
+                found = self._position_memo[memo_key] = self.expand(at[position], callee)
+            finally:
+                self._positions_open.discard(memo_key)
+            if self._serial != serial:
+                self._unsure_positions.add(memo_key)
+        elif memo_key in self._positions_open or memo_key in self._unsure_positions:
+            self._serial += 1
         return found
 
     def expand(self, taint: Taint, fn: _Fn) -> Flow:
@@ -411,22 +439,28 @@ class Project:
         trace = self.trace
         found = self._expand_memo.get(memo_key)
         if found is not None:
+            feeds_itself = memo_key in self._expanding  # the answer so far of a call that feeds itself
+            if feeds_itself or memo_key in self._unsure_calls:
+                self._serial += 1
             if trace is not None:
-                if memo_key in self._expanding:  # the answer so far of a call that feeds itself
+                if feeds_itself:
                     trace.unsure(("c", *memo_key))
                 else:
                     trace.use(("c", *memo_key))
             return found
         self._expand_memo[memo_key] = {}  # a call whose result feeds its own argument (x = f(x) in a loop)
+        self._expanding.add(memo_key)
+        serial = self._serial
         if trace is not None:
-            self._expanding.add(memo_key)
             trace.enter(("c", *memo_key), ("m", memo_key[0]))
         try:
             flow = self._compute_call_result(index, fn)
         finally:
+            self._expanding.discard(memo_key)
             if trace is not None:
-                self._expanding.discard(memo_key)
                 trace.leave(0)
+        if self._serial != serial:
+            self._unsure_calls.add(memo_key)
         self._expand_memo[memo_key] = flow
         return flow
 
@@ -476,10 +510,13 @@ class Project:
         trace = self.trace
         found = self._sinks.get(qual)
         if found is not None:
+            if qual in self._unsure_sinks:
+                self._serial += 1
             if trace is not None:
                 trace.use(("s", *qual))
             return found
         if qual in self._busy or self._depth > MAX_DEPTH:
+            self._serial += 1
             guess = self._prev_sinks.get(qual, [])
             self._guesses.append(("sinks", qual, _sink_keys(guess)))
             if trace is not None:
@@ -487,8 +524,10 @@ class Project:
             return guess
         self._busy.add(qual)
         self._depth += 1
+        serial = self._serial
         if trace is not None:
             trace.enter(("s", *qual), ("m", qual[0]))
+        self.sinks_computed += 1
         try:
             entries = self._compute_sinks(fn)
         finally:
@@ -496,6 +535,8 @@ class Project:
             self._busy.discard(qual)
             if trace is not None:
                 trace.leave(1)
+        if self._serial != serial:
+            self._unsure_sinks.add(qual)
         self._sinks[qual] = entries
         return entries
 
@@ -547,22 +588,50 @@ class Project:
         """Every source-to-sink flow in the project (one per source, sink and path start)."""
         return [flow for _, found in self.flows_by_function() for flow in found]
 
-    def flows_by_function(self, only: Sequence[tuple[str, str]] | None = None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+    def flows_by_function(self, only: Sequence[tuple[str, str]] | None = None,
+                          carry: bool = True) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
         """The flows `flows` finds, grouped by the function whose sink summary holds them, in order.
 
         `only` limits the link to those functions (path, qualname), in that order: for a
         recomputation that must need no fixed point (see `secreview.analysis.incremental`).
+        `carry=False` computes every answer again in each round of the fixed point (the reference
+        for `_carry_over`, which tests compare with).
         """
         result: list[tuple[tuple[str, str], list[TaintFlow]]] = []
+        self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
+        self._position_memo, self._flows_memo = {}, {}
+        self._forget_unsure()
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
-            self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
-            self._position_memo = {}
             result = self._collect(only)
             if self._stable():
                 break
             self._prev_ret, self._prev_sinks = self._ret, self._sinks
+            if carry:
+                self._carry_over()
+            else:
+                self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
+                self._position_memo, self._flows_memo = {}, {}
+                self._forget_unsure()
         return result
+
+    def _carry_over(self) -> None:
+        """Start the next round with the answers of this one that used no stand-in (see `_serial`).
+
+        Computed again, such an answer would be the same: it read only the summaries and other such
+        answers. Only those that met a guess (and the answers that used them) wait for the next
+        round's guesses; on real projects that is a small part of the link."""
+        self._ret = {qual: flow for qual, flow in self._ret.items() if qual not in self._unsure_ret}
+        self._sinks = {qual: entries for qual, entries in self._sinks.items() if qual not in self._unsure_sinks}
+        self._expand_memo = {key: flow for key, flow in self._expand_memo.items() if key not in self._unsure_calls}
+        self._param_memo = {key: flow for key, flow in self._param_memo.items() if key not in self._unsure_params}
+        self._position_memo = {key: flow for key, flow in self._position_memo.items()
+                               if key not in self._unsure_positions}
+        self._forget_unsure()
+
+    def _forget_unsure(self) -> None:
+        self._unsure_ret, self._unsure_sinks, self._unsure_calls = set(), set(), set()
+        self._unsure_params, self._unsure_positions = set(), set()
 
     def _stable(self) -> bool:
         """Every answer given for a summary still being computed matches the summary computed."""
@@ -582,6 +651,11 @@ class Project:
             fn = self.function(qual[1])
             if fn is None or fn.module.path != qual[0] or not (fn.summary.sinks or fn.summary.calls):
                 continue  # only: no longer a function whose flows are collected
+            known = self._flows_memo.get(qual)
+            if known is not None:  # carried over from the previous round (see `_carry_over`)
+                result.append((qual, known))
+                continue
+            serial = self._serial
             if trace is not None:
                 trace.enter(("t", *qual), ("m", qual[0]))
             try:
@@ -589,6 +663,8 @@ class Project:
             finally:
                 if trace is not None:
                     trace.leave(0)
+            if self._serial == serial:
+                self._flows_memo[qual] = found
             result.append((qual, found))
         return result
 
@@ -715,9 +791,12 @@ class Project:
         found = self._param_memo.get(memo_key)
         trace = self.trace
         if found is not None:
+            if memo_key in self._unsure_params:
+                self._serial += 1
             if trace is not None:
                 trace.use(("p", *memo_key))
             return found
+        serial = self._serial
         if trace is not None:
             trace.enter(("p", *memo_key), ("m", memo_key[0]))
         try:
@@ -725,6 +804,8 @@ class Project:
         finally:
             if trace is not None:
                 trace.leave(0)
+        if self._serial != serial:
+            self._unsure_params.add(memo_key)
         return found
 
     def _compute_param_sources(self, fn: _Fn, key: Key) -> Flow:

@@ -1,0 +1,1 @@
+"""Job runner whose helpers reach themselves through each other (linked in rounds)."""
