@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED
@@ -212,13 +212,29 @@ def merge_cuts(key: Key, cuts: frozenset[str]) -> Key:
     return (*key[:-1], key[-1] | cuts)
 
 
+# cuts -> the same cuts without the unmodelled calls they name. A link asks this of the same few
+# hundred cut sets millions of times (every key put in a flow, every sink entry); a frozenset keeps
+# its hash, so the lookup is cheaper than the scan. Cleared when it grows (a long-lived process).
+_PLAIN: dict[frozenset[str], frozenset[str]] = {}
+_PLAIN_MAX: Final = 1 << 16
+
+
+def _plain(cuts: frozenset[str]) -> frozenset[str]:
+    found = _PLAIN.get(cuts)
+    if found is None:
+        if len(_PLAIN) >= _PLAIN_MAX:
+            _PLAIN.clear()
+        found = _PLAIN[cuts] = frozenset(c for c in cuts if not c.startswith(UNMODELLED))
+    return found
+
+
 def has_unmodelled(cuts: frozenset[str]) -> bool:
-    return any(c.startswith(UNMODELLED) for c in cuts)
+    return bool(cuts) and len(_plain(cuts)) != len(cuts)
 
 
 def without_unmodelled(key: Key) -> Key:
     """`key` without the unmodelled calls named in its cuts: the value, however it came."""
-    return (*key[:-1], frozenset(c for c in key[-1] if not c.startswith(UNMODELLED)))
+    return (*key[:-1], _plain(key[-1]))
 
 
 class FlowBuilder:

@@ -85,6 +85,10 @@ class _Fn:
     summary: FunctionSummary
 
 
+# A writer of a field, the step that says it stored the value, what it stored expanded, whether that met a stand-in
+_Stored = tuple[_Fn, tuple[Step, ...], Flow, bool]
+
+
 class Project:
     """The call graph of the reviewed files and the summaries over it.
 
@@ -146,6 +150,7 @@ class Project:
         self._unsure_params: set[TraceKey] = set()
         self._unsure_positions: set[TraceKey] = set()
         self._flows_memo: dict[tuple[str, str], list[TaintFlow]] = {}  # a function's flows that used no stand-in
+        self._stored_memo: dict[Key, list[_Stored]] = {}  # what a field's writers stored, expanded: see `_field_flows`
         self.sinks_computed = 0  # sink summaries computed, over all rounds (what `_carry_over` saves shows here)
         self.callers_index: CallersIndex | None = None
         # path -> (its summary, guessed view source -> its function)
@@ -603,6 +608,7 @@ class Project:
         self._forget_unsure()
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
+            self._stored_memo = {}
             result = self._collect(only)
             if self._stable():
                 break
@@ -693,15 +699,19 @@ class Project:
         field = key[1]
         if self.trace is not None:
             self.trace.fact(("f", field))
-        for writer_name, taint in self.fields.get(field, ()):
-            writer = self.function(writer_name)
-            assert writer is not None
-            if self.trace is not None:
-                self.trace.fact(("m", writer.module.path))
-            # (a class attribute is set by the class statement in the module body: the source is that line)
-            stored = () if writer.summary.name == "<module>" else (
-                Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}"),)
-            for inner, before in self.expand(cut(taint, key[2]), writer).items():
+        # Nova reads 1,200 fields at 17,000 sinks: each field's writers are expanded once a round
+        # (without a trace, which must see every read). Expanded again, at the top of the link, they
+        # would give the same (every answer they use is memoised); a stand-in met is met again.
+        known = self._stored_memo.get(key) if self.trace is None else None
+        stored_by = known if known is not None else []
+        for at, (writer_name, taint) in enumerate(self.fields.get(field, ())):
+            if known is not None:
+                writer, stored, expanded, unsure = known[at]
+                if unsure:
+                    self._serial += 1
+            else:  # in the same order as ever: the writers' expansions interleaved with their callers'
+                writer, stored, expanded = self._stored(field, key, writer_name, taint, stored_by)
+            for inner, before in expanded.items():
                 if inner[0] == "s" and not neutralised(sink.kind, inner[-1]) \
                         and not self._helper_parameter(inner[1], inner[2]):
                     module = self._source_module(inner[1])
@@ -725,6 +735,25 @@ class Project:
                                                    (*caller_steps, *before, *stored, *steps),
                                                    unmodelled(caller_key[-1])))
         return found
+
+    def _stored(self, field: str, key: Key, writer_name: str, taint: Taint,
+                stored_by: list[_Stored]) -> tuple[_Fn, tuple[Step, ...], Flow]:
+        """What writer `writer_name` stored in `field` (its taint cut as `key` says), expanded, and the
+        step that says so; recorded in `stored_by` (and `stored_by` memoised once every writer is)."""
+        writer = self.function(writer_name)
+        assert writer is not None
+        if self.trace is not None:
+            self.trace.fact(("m", writer.module.path))
+        # (a class attribute is set by the class statement in the module body: the source is that line)
+        stored = () if writer.summary.name == "<module>" else (
+            Step(Location(writer.module.path, writer.summary.line), f"stored in self.{field.rsplit('.', 1)[-1]}"),)
+        serial = self._serial
+        expanded = self.expand(cut(taint, key[2]), writer)
+        if self.trace is None:
+            stored_by.append((writer, stored, expanded, self._serial != serial))
+            if len(stored_by) == len(self.fields[field]):
+                self._stored_memo[key] = stored_by
+        return writer, stored, expanded
 
     @staticmethod
     def _local(module: ModuleSummary, qualname: str, default: _Fn) -> _Fn:
