@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 
+from hypothesis import given, strategies as st
+
 from annotations import CORPUS, corpus_files
 
 from secreview.review.facts import all_collectors
 from secreview.rules import REGISTRY
 from secreview.core.model import Confidence, Severity
-from secreview.rules.base import Context, rule
+from secreview.rules.base import Context, WordScan, rule
 from secreview.rules.engine import Dispatch, Walker
 
 
@@ -82,3 +84,18 @@ def test_a_file_may_import_a_package_only_by_spelling_it_living_in_it_or_importi
     assert may('m = importlib.import_module("ya" + "ml")\n')
     assert not may("import json\njson.loads(s)\n")
     assert not may("from . import loader\n")  # a relative import stays in the file's own package `app`
+
+
+_OVERLAPPING_WORDS = ("pass", "PASSWORD=", "password=", "ass", "sum", "_live_", "e\u0301t\u00e9", "\U0001f511")
+
+
+@given(st.text(alphabet="pasPASwordWORD=_live\u00e9\u0301t\U0001f511sumx ", max_size=60))
+def test_the_one_pass_word_scan_finds_exactly_what_in_finds(text: str) -> None:
+    # Overlapping words (`pass` inside `password=`, `ass` inside both), non-ASCII and astral text:
+    # the automaton must report every word `in` finds and none it does not.
+    assert WordScan(_OVERLAPPING_WORDS).found_in(text) == {word: word in text for word in _OVERLAPPING_WORDS}
+
+
+def test_the_word_scan_answers_for_a_text_utf8_cannot_encode() -> None:
+    # A lone surrogate (a text not decoded from a file) cannot be handed to the automaton: `in` answers.
+    assert WordScan(("ab", "cd")).found_in("xab\udc80") == {"ab": True, "cd": False}

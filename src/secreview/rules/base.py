@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from ahocorasick_rs import AhoCorasick, Implementation
+
 from secreview.analysis.names import NameModel
 from secreview.core.model import Confidence, Evidence, Finding, Location, Severity, Step
 from secreview.cwe import catalog
@@ -166,6 +168,27 @@ class Running(Protocol):
     def id(self) -> str: ...
 
 
+class WordScan:
+    """Which of a fixed set of words a text contains, found in one pass over it.
+
+    The pre-filter asks ~110 words of every file; a word a file does not contain costs a full scan
+    with `in`, so most files were read some 50 times (0.9 s over Nova's 26 MB, pure). An Aho-Corasick
+    automaton (a DFA: more memory, the fastest scan) reads the text once and reports every occurrence
+    of every word, overlapping ones too, so the words found are exactly those `in` finds (0.05 s)."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(sorted(set(words)))
+        self._automaton = AhoCorasick(self.words, implementation=Implementation.DFA)
+
+    def found_in(self, text: str) -> dict[str, bool]:
+        """For each word, whether `text` contains it."""
+        try:
+            found = set(self._automaton.find_matches_as_strings(text, overlapping=True))
+        except UnicodeEncodeError:  # a lone surrogate (a text not decoded from a file): UTF-8 cannot hold it
+            return {word: word in text for word in self.words}
+        return {word: word in found for word in self.words}
+
+
 class Context:
     """What a check may ask about the file, and how it reports.
 
@@ -194,6 +217,10 @@ class Context:
         self.memoise = True  # False while checks on a block run (see Walker._check)
         self.is_test = is_test_path(path)
         self._words_seen: dict[str, bool] = {}  # `mentions_any`'s answers for this file
+
+    def scan_words(self, scan: WordScan) -> None:
+        """Answer `mentions_any` for all of `scan`'s words at once, in one pass over the text."""
+        self._words_seen.update(scan.found_in(self.source))
 
     def mentions_any(self, words: tuple[str, ...]) -> bool:
         """Whether the file's text contains one of `words`. Each word is looked for once per file: the

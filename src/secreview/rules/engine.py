@@ -20,8 +20,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from secreview.analysis.names import Binding, NameModel
-from secreview.rules.base import Context, Rule
-from secreview.rules.heuristics import mention_gate
+from secreview.rules.base import Context, Rule, WordScan
+from secreview.rules.heuristics import GATE_WORDS, mention_gate
 
 if TYPE_CHECKING:
     from secreview.review.facts_base import Collector
@@ -88,6 +88,7 @@ class Dispatch:
         self._gated: tuple[Checker, ...] = tuple(item for item in everything
                                                  if item.mentions or item.imports) if prefilter else ()
         self._without: dict[frozenset[str], Dispatch] = {}
+        self._scan: WordScan | None = None  # made when `_open_for` first needs it: the dispatches it makes never do
         self._for_tests: Dispatch | None = None
         if any(not r.tests for r in rules):
             self._test_parts: tuple[tuple[Rule, ...], tuple[Collector, ...]] | None = (
@@ -141,6 +142,10 @@ class Dispatch:
         """This dispatch without the checks that cannot report in `ctx`'s file; one per set left out."""
         if not self._gated:
             return self
+        if self._scan is None:
+            self._scan = WordScan([*(word for item in self._gated for word in (*item.mentions, *item.imports)),
+                                   *_DYNAMIC_IMPORT_WORDS, *GATE_WORDS])
+        ctx.scan_words(self._scan)
         closed = frozenset(item.id for item in self._gated
                            if item.mentions and not ctx.mentions_any(item.mentions)
                            or item.imports and not may_import(ctx, item.imports))

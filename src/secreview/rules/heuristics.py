@@ -378,7 +378,12 @@ def mention_gate(*words: str) -> Callable[[Context], bool]:
     file uses some API at all (`urlparse`, `Crypto`, `CERT_NONE`). Made once per check at import; it keeps
     the current file's answer (one file is walked at a time per process), so asking it about every
     node costs an identity test."""
+    GATE_WORDS.update(words)
     return _MentionGate(words)
+
+
+# Every word a `mention_gate` asks about: the engine looks for them in the same pass as its pre-filter's.
+GATE_WORDS: set[str] = set()
 
 
 class _MentionGate:
