@@ -166,6 +166,24 @@ def test_cache_rows_cannot_run_code(tmp_path: Path) -> None:
     assert cache_module._loads(b"garbage") is None
 
 
+def test_cache_rows_cannot_run_code_after_allowed_classes_were_remembered(tmp_path: Path) -> None:
+    """The unpickler remembers the classes it allowed: that memory never lets another name through."""
+    from secreview.core.model import FileReview
+
+    review = FileReview(path="a.py", lines=1)
+    assert cache_module._loads_any(pickle.dumps(review)) == review  # FileReview and its parts are remembered
+    assert cache_module._loads_any(pickle.dumps(review)) == review
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, ("touch " + str(tmp_path / "pwned"),))
+
+    assert cache_module._loads(pickle.dumps(Evil())) is None
+    assert cache_module._loads_any(pickle.dumps((review, Evil()))) is None
+    assert not (tmp_path / "pwned").exists()
+    assert ("posix", "system") not in cache_module._Unpickler._allowed
+
+
 def test_default_cache_is_never_inside_the_reviewed_tree(tmp_path: Path, monkeypatch) -> None:
     tree = make_tree(tmp_path / "t")
     monkeypatch.setattr(cache_module, "default_directory", lambda: tree / ".cache" / "secreview")

@@ -106,13 +106,22 @@ def fingerprint(config: Config) -> str:
 class _Unpickler(pickle.Unpickler):
     """Builds only secreview's dataclasses and enums, plus builtin containers."""
 
+    # (module, name) -> the class, for names already allowed: a warm run unpickles each file's
+    # review on its own (over 1,500 on Nova), and each asks again for the same few classes.
+    _allowed: dict[tuple[str, str], object] = {}
+
     def find_class(self, module: str, name: str) -> object:
+        found = self._allowed.get((module, name))
+        if found is not None:
+            return found
         if module == "secreview" or module.startswith("secreview."):
             found = super().find_class(module, name)
             if isinstance(found, type) and (is_dataclass(found) or issubclass(found, Enum)):
+                self._allowed[(module, name)] = found
                 return found
         if module == "builtins" and name in ("frozenset", "set", "complex", "slice", "range"):
-            return super().find_class(module, name)
+            found = self._allowed[(module, name)] = super().find_class(module, name)
+            return found
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from the cache")
 
 
