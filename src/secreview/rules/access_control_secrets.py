@@ -30,7 +30,7 @@ from secreview.rules.heuristics import (
     module_nodes,
     name_of,
 )
-from secreview.rules.literals import literal_may_contain
+from secreview.rules.literals import literal_lines, literal_may_contain, literals_on_lines
 
 _PASSWORD_NAME = re.compile(r"passw(or)?d|passwd|\bpwd\b|_pwd\b|^pwd|passphrase", re.IGNORECASE)
 _KEY_NAME = re.compile(
@@ -192,8 +192,12 @@ str_literal = tuple[ast.Constant, str]  # a string literal and its text
 _SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare)
 
 
-def string_literals(module: ast.Module) -> list[str_literal]:
-    """Every string literal of a module, with its text (one pass, for checks that read literal text wherever it is)."""
+def string_literals(module: ast.Module, lines: list[int] | None) -> list[str_literal]:
+    """The string literals of a module, with their text, for checks that read literal text wherever it is:
+    those of the statements on `lines` (`literal_lines`: where a literal may hold what the check looks for),
+    or every one (None)."""
+    if lines is not None:
+        return literals_on_lines(module, lines)
     return [(n, n.value) for n in module_nodes(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
@@ -346,7 +350,7 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
             return
         if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
             return  # the file mentions them only in comments: no literal to walk the tree for
-        for literal, value in string_literals(node):
+        for literal, value in string_literals(node, literal_lines(ctx.source, _CONNECTION_NEEDLES, ignore_case=True)):
             if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
                 ctx.report(literal, "this connection string carries a password in the source; anyone who can "
                            "read the code or its history can log in.")
@@ -449,7 +453,7 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     if isinstance(node, ast.Module):
         if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_NEEDLES):
             return  # no literal can hold a marker: the tree's literals need no walk
-        for literal, value in string_literals(node):
+        for literal, value in string_literals(node, literal_lines(ctx.source, FORMAT_NEEDLES)):
             description = known_secret_format(value)
             if description is None or (description == "a private key" and in_tests(ctx)):
                 continue  # private keys in tests are generated fixtures

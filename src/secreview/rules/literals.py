@@ -17,7 +17,9 @@ is in the source, no literal can hold the needle.
 
 from __future__ import annotations
 
+import ast
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 # Blank and comment-only lines at the top of a file (licence header, coding line): no token is there.
@@ -66,3 +68,69 @@ def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool
                 and _split_after(start, following).search(text)):
             return True
     return False
+
+
+def literal_lines(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> list[int] | None:
+    """The lines (sorted numbers) that hold some text of every string literal of `source` that may contain one
+    of `needles`: the lines where `literal_may_contain` sees a reason to say True (a needle, a spelling escape,
+    a split needle's start), since each of these lies inside such a literal's text. More lines than needed,
+    never fewer; None when lines cannot be told from the text (a carriage return, which the parser counts
+    as a line end too)."""
+    if "\r" in source:
+        return None
+    positions = [(source, [match.start() for match in _SPELLING_ESCAPE.finditer(source)])]
+    text = source.lower() if ignore_case else source  # (lowering keeps every line end, so line numbers hold)
+    if ignore_case:
+        needles = tuple(needle.lower() for needle in needles)
+    found: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            found.append(at)
+            at = text.find(needle, at + 1)
+    for start, following in _starts(needles):
+        if f"{start}\"" in text or f"{start}'" in text or f"{start}\\" in text:
+            found.extend(match.start() for match in _split_after(start, following).finditer(text))
+    positions.append((text, found))
+    lines: set[int] = set()
+    for spelled, offsets in positions:
+        line, last = 1, 0
+        for offset in sorted(offsets):
+            line += spelled.count("\n", last, offset)
+            last = offset
+            lines.add(line)
+    return sorted(lines)
+
+
+def literals_on_lines(tree: ast.Module, lines: list[int]) -> list[tuple[ast.Constant, str]]:
+    """The string literals (with their text) of the statements of `tree` that touch one of `lines`, in the
+    order `ast.walk` yields them: the statements elsewhere are not walked (a statement's text, with its
+    decorators, holds all of its literals)."""
+    found: list[tuple[ast.Constant, str]] = []
+    queue: list[ast.AST] = [tree]
+    index = 0
+    while index < len(queue):
+        current = queue[index]
+        index += 1
+        if isinstance(current, ast.Constant) and isinstance(current.value, str):
+            found.append((current, current.value))
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, ast.AST):
+                if not isinstance(value, ast.stmt) or _touches(value, lines):
+                    queue.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and (not isinstance(item, ast.stmt) or _touches(item, lines)):
+                        queue.append(item)
+    return found
+
+
+def _touches(statement: ast.stmt, lines: list[int]) -> bool:
+    """Whether the statement's text (from its first decorator to its end) is on one of `lines`."""
+    first = statement.lineno
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.decorator_list:
+        first = min(first, *(decorator.lineno for decorator in statement.decorator_list))
+    last = statement.end_lineno if statement.end_lineno is not None else first
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
