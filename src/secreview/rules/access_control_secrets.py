@@ -30,7 +30,7 @@ from secreview.rules.heuristics import (
     module_nodes,
     name_of,
 )
-from secreview.rules.literals import literal_lines, literal_may_contain, literals_on_lines
+from secreview.rules.literals import literal_lines, literals_on_lines
 
 _PASSWORD_NAME = re.compile(r"passw(or)?d|passwd|\bpwd\b|_pwd\b|^pwd|passphrase", re.IGNORECASE)
 _KEY_NAME = re.compile(
@@ -348,9 +348,10 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     if isinstance(node, ast.Module):
         if in_tests(ctx) or not _MENTIONS_CONNECTION_PASSWORD(ctx):
             return
-        if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
+        lines = literal_lines(ctx.source, _CONNECTION_NEEDLES, ignore_case=True)
+        if lines == []:
             return  # the file mentions them only in comments: no literal to walk the tree for
-        for literal, value in string_literals(node, literal_lines(ctx.source, _CONNECTION_NEEDLES, ignore_case=True)):
+        for literal, value in string_literals(node, lines):
             if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
                 ctx.report(literal, "this connection string carries a password in the source; anyone who can "
                            "read the code or its history can log in.")
@@ -451,9 +452,10 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_NEEDLES):
+        lines = literal_lines(ctx.source, FORMAT_NEEDLES) if _MENTIONS_FORMAT_MARKER(ctx) else []
+        if lines == []:
             return  # no literal can hold a marker: the tree's literals need no walk
-        for literal, value in string_literals(node, literal_lines(ctx.source, FORMAT_NEEDLES)):
+        for literal, value in string_literals(node, lines):
             description = known_secret_format(value)
             if description is None or (description == "a private key" and in_tests(ctx)):
                 continue  # private keys in tests are generated fixtures

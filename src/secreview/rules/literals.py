@@ -20,6 +20,7 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 # Blank and comment-only lines at the top of a file (licence header, coding line): no token is there.
@@ -54,33 +55,46 @@ def _starts(needles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> bool:
     """Whether some string literal of `source` may contain one of `needles` (`ignore_case`: in
     any case, as `needle in value.lower()` for lower-case needles). False is certain; True is not."""
-    text = source[_LEADING_COMMENTS.match(source).end():]  # type: ignore[union-attr]
-    if _SPELLING_ESCAPE.search(text):
-        return True
-    if ignore_case:
-        text = text.lower()
-        needles = tuple(needle.lower() for needle in needles)
-    if any(needle in text for needle in needles):
-        return True
-    for start, following in _starts(needles):
-        # Substring tests first: a needle's start followed by a quote or a backslash is itself rare.
-        if ((f"{start}\"" in text or f"{start}'" in text or f"{start}\\" in text)
-                and _split_after(start, following).search(text)):
-            return True
-    return False
+    return literal_lines(source, needles, ignore_case) != []
+
+
+# Where a split needle's start can end: a quote (a token's end) or a backslash (a backslash-newline).
+_SPLIT_END = re.compile(r"[\"'\\]")
+
+
+def _split_needles(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    """Where a needle split across tokens or lines begins in `text`.
+
+    Each quote or backslash is asked whether a needle's start ends just before it (one `endswith` with
+    all the starts), and only there the split is matched: one pass over the text, not one per start."""
+    starts = _starts(needles)
+    ends = tuple(start for start, _ in starts)
+    for quote in _SPLIT_END.finditer(text):
+        at = quote.start()
+        if text.endswith(ends, 0, at):
+            for start, following in starts:
+                begin = at - len(start)
+                if text.startswith(start, begin, at) and _split_after(start, following).match(text, begin):
+                    yield begin
+                    break
 
 
 def literal_lines(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> list[int] | None:
     """The lines (sorted numbers) that hold some text of every string literal of `source` that may contain one
-    of `needles`: the lines where `literal_may_contain` sees a reason to say True (a needle, a spelling escape,
-    a split needle's start), since each of these lies inside such a literal's text. More lines than needed,
-    never fewer; None when lines cannot be told from the text (a carriage return, which the parser counts
-    as a line end too)."""
+    of `needles` (`ignore_case`: in any case, as `needle in value.lower()` for lower-case needles).
+
+    These are the lines of a needle, an escape that can spell one or a split needle's start outside the
+    leading comments: each lies inside such a literal's text. More lines than needed, never fewer: none
+    says for certain that no literal holds a needle. None when lines cannot be told from the text (a
+    carriage return, which the parser counts as a line end too).
+    """
     if "\r" in source:
         return None
-    positions = [(source, [match.start() for match in _SPELLING_ESCAPE.finditer(source)])]
-    text = source.lower() if ignore_case else source  # (lowering keeps every line end, so line numbers hold)
-    if ignore_case:
+    skipped = _LEADING_COMMENTS.match(source).end()  # type: ignore[union-attr]
+    text = source[skipped:]
+    escapes = [match.start() for match in _SPELLING_ESCAPE.finditer(text)]
+    if ignore_case:  # (lowering keeps every line end, so line numbers hold)
+        text = text.lower()
         needles = tuple(needle.lower() for needle in needles)
     found: list[int] = []
     for needle in needles:
@@ -88,18 +102,22 @@ def literal_lines(source: str, needles: tuple[str, ...], ignore_case: bool = Fal
         while at != -1:
             found.append(at)
             at = text.find(needle, at + 1)
-    for start, following in _starts(needles):
-        if f"{start}\"" in text or f"{start}'" in text or f"{start}\\" in text:
-            found.extend(match.start() for match in _split_after(start, following).finditer(text))
-    positions.append((text, found))
-    lines: set[int] = set()
-    for spelled, offsets in positions:
-        line, last = 1, 0
-        for offset in sorted(offsets):
-            line += spelled.count("\n", last, offset)
-            last = offset
-            lines.add(line)
+    found.extend(_split_needles(text, needles))
+    if not found and not escapes:
+        return []  # (nearly every file: no line to count)
+    first = source.count("\n", 0, skipped) + 1
+    lines = set(_line_numbers(source[skipped:], escapes, first))
+    lines.update(_line_numbers(text, found, first))
     return sorted(lines)
+
+
+def _line_numbers(text: str, offsets: list[int], first: int) -> Iterator[int]:
+    """The line number of each offset into `text`, whose first line is line `first`."""
+    line, last = first, 0
+    for offset in sorted(offsets):
+        line += text.count("\n", last, offset)
+        last = offset
+        yield line
 
 
 def literals_on_lines(tree: ast.Module, lines: list[int]) -> list[tuple[ast.Constant, str]]:
