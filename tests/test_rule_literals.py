@@ -7,7 +7,7 @@ import ast
 
 import pytest
 
-from secreview.rules.literals import literal_may_contain
+from secreview.rules.literals import literal_lines, literal_may_contain, literals_on_lines
 
 NEEDLES = ("://", "password=")
 
@@ -17,7 +17,7 @@ def _holds(source: str) -> bool:
                and ("://" in n.value or "password=" in n.value.lower()) for n in ast.walk(ast.parse(source)))
 
 
-@pytest.mark.parametrize("source", [
+HOLDING = [
     'URL = "postgres://app:pw@db/app"\n',
     'DSN = "host=db PassWord=x"\n',
     'URL = "postgres:" "//app:pw@db/app"\n',
@@ -33,7 +33,10 @@ def _holds(source: str) -> bool:
     'URL = f"postgres:" "//{user}"\n',
     'x = f"{password=}"\n',
     'URL = """\npostgres://app:pw@db\n"""\r\n',
-])
+]
+
+
+@pytest.mark.parametrize("source", HOLDING)
 def test_a_literal_holding_the_needle_is_never_missed(source: str) -> None:
     assert _holds(source)
     assert literal_may_contain("# see https://example.org/licence\n" + source, NEEDLES, ignore_case=True)
@@ -86,3 +89,65 @@ def test_a_split_needle_must_go_on_after_the_split() -> None:
     assert literal_may_contain('x = "sk_" "" "live_a1b2"\n', needles)  # an empty token between
     assert literal_may_contain('x = "sk_" """live_a1b2"""\n', needles)
     assert literal_may_contain('x = "sk_\\\nlive_a1b2"\n', needles)  # a backslash-newline inside the string
+
+
+def _needle_literals(tree: ast.Module, needles: tuple[str, ...], ignore_case: bool) -> set[int]:
+    """The ids of the string literals a full walk finds holding a needle (as the rules test their text)."""
+    return {id(n) for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+            and any(needle.lower() in n.value.lower() if ignore_case else needle in n.value for needle in needles)}
+
+
+def _walked_only_on_lines(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> None:
+    """`literals_on_lines` on `literal_lines` finds every literal the full walk finds holding a needle."""
+    tree = ast.parse(source)
+    lines = literal_lines(source, needles, ignore_case)
+    found = ({id(n) for n, _ in literals_on_lines(tree, lines)} if lines is not None
+             else {id(n) for n in ast.walk(tree) if isinstance(n, ast.Constant)})
+    assert _needle_literals(tree, needles, ignore_case) <= found
+
+
+# Where a literal sits when the walk skips statements: after others, in a decorator above its `def`,
+# deep in a class, on a later line of a long statement, behind text that lowers to more characters.
+PLACES = [
+    "{}",
+    "import os\n\nx = 1\n\n\ndef f():\n    return 2\n\n{}",
+    "y = 0\n@decorate(\n    value=(\n{}    ),\n)\ndef f():\n    pass\n",
+    "class A:\n    z = 1\n\n    def m(self):\n        if z:\n            pass\n        else:\n            call(\n                1,\n{})\n",
+    "x = 'İİİİİİ'; y = 2\nz = [\n    1,\n{}]\n",
+]
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("source", HOLDING)
+def test_the_walk_on_the_needle_lines_finds_every_literal_that_holds_one(source: str, place: str) -> None:
+    statement = place.format(source) if place.endswith("\n\n{}") or place == "{}" else place.format(
+        _as_expression(source))
+    _walked_only_on_lines(statement, NEEDLES, ignore_case=True)
+
+
+def _as_expression(source: str) -> str:
+    """`URL = "..."` as the bare value, for placing inside a call or a list."""
+    return source.split("=", 1)[1].rstrip("\r\n") + ",\n"
+
+
+def test_a_carriage_return_leaves_the_lines_unknown() -> None:
+    assert literal_lines('x = 1\ry = "postgres://a:b@c"\n', NEEDLES) is None
+
+
+def test_the_walk_on_the_needle_lines_misses_no_literal_of_the_corpus_or_the_package() -> None:
+    """Every file of the labelled corpus and of secreview itself, for both rules' needles."""
+    from pathlib import Path
+
+    from secreview.analysis.credential_values import FORMAT_NEEDLES
+
+    root = Path(__file__).parent.parent
+    files = [*(root / "tests" / "corpus").rglob("*.py"), *(root / "src" / "secreview").rglob("*.py")]
+    assert len(files) > 100
+    for path in files:
+        source = path.read_text("utf-8")
+        try:
+            ast.parse(source)
+        except SyntaxError:
+            continue
+        _walked_only_on_lines(source, NEEDLES, ignore_case=True)
+        _walked_only_on_lines(source, FORMAT_NEEDLES)

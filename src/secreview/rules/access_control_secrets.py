@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any
 
 from secreview.analysis.credential_values import (
     FORMAT_MARKERS,
@@ -31,7 +30,7 @@ from secreview.rules.heuristics import (
     module_nodes,
     name_of,
 )
-from secreview.rules.literals import literal_may_contain
+from secreview.rules.literals import literal_lines, literals_on_lines
 
 _PASSWORD_NAME = re.compile(r"passw(or)?d|passwd|\bpwd\b|_pwd\b|^pwd|passphrase", re.IGNORECASE)
 _KEY_NAME = re.compile(
@@ -89,27 +88,41 @@ def _string(node: ast.expr | None) -> str | None:
     return literal_text(node.value) if isinstance(node, ast.Constant) else None
 
 
-# The three secret rules run one after another on the same node: the first to ask works out
-# which rule each name-to-literal pairing there belongs to, the other two read the answer.
-_LAST_SECRETS: list[Any] = [None, ()]
-
-
 Pairing = tuple[str, str, ast.AST, bool]  # (name, literal text, where to report, whether the pairing is itself a use)
 Secret = tuple[str, str, str, ast.AST, bool]  # (rule id, name, literal text, where to report, used)
 
 
+class _PerFile:
+    """What the secret rules ask once per node or per file, kept for the next question.
+
+    The three secret rules run one after another on the same node: the first to ask works out
+    which rule each name-to-literal pairing there belongs to, the other two read the answer.
+    The file-level answers are keyed by the file's context (one file is walked at a time).
+    """
+
+    def __init__(self) -> None:
+        self.node: ast.AST | None = None
+        self.secrets: tuple[Secret, ...] = ()
+        self.named_ctx: Context | None = None
+        self.named: frozenset[str] = frozenset()
+        self.settings_ctx: Context | None = None
+        self.settings: bool = False
+
+
+_LAST = _PerFile()
+
+
 def _secrets_at(node: ast.AST, ctx: Context) -> tuple[Secret, ...]:
     """(rule id, name, literal text, where to report, used) for every pairing at `node` a secret rule reports."""
-    if _LAST_SECRETS[0] is not node:
+    last = _LAST
+    if last.node is not node:
         found: tuple[Secret, ...] = ()
         pairs = _pairs_at(node, ctx)
         if pairs:
             found = tuple((rule_id, name, value, where, used) for name, value, where, used in pairs
                           if (rule_id := _secret_rule(name, value)) is not None)
-        _LAST_SECRETS[0], _LAST_SECRETS[1] = node, found
-        return found
-    answer: tuple[Secret, ...] = _LAST_SECRETS[1]
-    return answer
+        last.node, last.secrets = node, found
+    return last.secrets
 
 
 def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
@@ -121,54 +134,52 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
     so each branch looks for a literal before anything else.
     """
     pairs: list[Pairing] = []
-    kind = node.__class__
-    if kind is ast.Call:
-        for kw in node.keywords:  # type: ignore[attr-defined]
+    if isinstance(node, ast.Call):
+        for kw in node.keywords:
             if kw.arg and isinstance(kw.value, ast.Constant):
                 value = _string(kw.value)
                 if value is not None:  # (at the literal, where the flow reports the same one)
                     pairs.append((kw.arg, value, kw.value, True))
-        args, func = node.args, node.func  # type: ignore[attr-defined]
+        call_args, func = node.args, node.func
         # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
-        if (len(args) == 2 and isinstance(args[1], ast.Constant)
-                and (func.__class__ is not ast.Attribute or func.attr in ("get", "getenv"))):
-            value = _string(args[1])
-            called = ctx.call_name(node)  # type: ignore[arg-type]
-            if value is not None and called is not None and called in ("os.environ.get", "os.getenv"):
-                pairs.append((str(ctx.constant_value(args[0])), value, args[1], False))
-    elif kind is ast.Assign:
-        if isinstance(node.value, ast.Constant):  # type: ignore[attr-defined]
-            value = _string(node.value)  # type: ignore[attr-defined]
+        if (len(call_args) == 2 and isinstance(call_args[1], ast.Constant)
+                and (not isinstance(func, ast.Attribute) or func.attr in ("get", "getenv"))):
+            value = _string(call_args[1])
+            if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):
+                pairs.append((str(ctx.constant_value(call_args[0])), value, call_args[1], False))
+    elif isinstance(node, ast.Assign):
+        if isinstance(node.value, ast.Constant):
+            value = _string(node.value)
             if value is not None:
-                for target in node.targets:  # type: ignore[attr-defined]
+                for target in node.targets:
                     pairs.append((name_of(target), value, node, False))
-    elif kind is ast.Dict:
-        for key, value_node in zip(node.keys, node.values):  # type: ignore[attr-defined]
+    elif isinstance(node, ast.Dict):
+        for key, value_node in zip(node.keys, node.values):
             if isinstance(value_node, ast.Constant) and isinstance(key, ast.Constant):
                 key_text = _string(key)
                 value = _string(value_node)
                 if key_text is not None and value is not None:
                     pairs.append((key_text, value, value_node, False))
-    elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-        args = node.args  # type: ignore[attr-defined]
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = node.args
         if args.defaults:
             positional = [*args.posonlyargs, *args.args]
             for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
                 value = _string(default)
                 if value is not None:
                     pairs.append((arg.arg, value, default, False))
-        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            value = _string(default)
+        for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
+            value = _string(kw_default)
+            if value is not None and kw_default is not None:
+                pairs.append((arg.arg, value, kw_default, False))
+    elif isinstance(node, ast.AnnAssign):
+        if node.value is not None:
+            value = _string(node.value)
             if value is not None:
-                pairs.append((arg.arg, value, default, False))
-    elif kind is ast.AnnAssign:
-        if node.value is not None:  # type: ignore[attr-defined]
-            value = _string(node.value)  # type: ignore[attr-defined]
-            if value is not None:
-                pairs.append((name_of(node.target), value, node, False))  # type: ignore[attr-defined]
-    elif kind is ast.Compare and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):  # type: ignore[attr-defined]
+                pairs.append((name_of(node.target), value, node, False))
+    elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
         # Only passwords: comparing a token or key name with a literal is usually parsing.
-        left, right = node.left, node.comparators[0]  # type: ignore[attr-defined]
+        left, right = node.left, node.comparators[0]
         for named, literal in ((left, right), (right, left)):
             value = _string(literal)
             if value is not None and _PASSWORD_NAME.search(name_of(named)):
@@ -176,11 +187,17 @@ def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
     return pairs
 
 
+str_literal = tuple[ast.Constant, str]  # a string literal and its text
+
 _SECRET_NODES = (ast.Assign, ast.AnnAssign, ast.Call, ast.Dict, ast.FunctionDef, ast.AsyncFunctionDef, ast.Compare)
 
 
-def string_literals(module: ast.Module) -> list[tuple[ast.Constant, str]]:
-    """Every string literal of a module with its text (one pass, for checks that read literal text wherever it is)."""
+def string_literals(module: ast.Module, lines: list[int] | None) -> list[str_literal]:
+    """The string literals of a module, with their text, for checks that read literal text wherever it is:
+    those of the statements on `lines` (`literal_lines`: where a literal may hold what the check looks for),
+    or every one (None)."""
+    if lines is not None:
+        return literals_on_lines(module, lines)
     return [(n, n.value) for n in module_nodes(module) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
 
 
@@ -198,31 +215,29 @@ _NAME_WORDS = {
                              "credential", "Credential", "CREDENTIAL"),
 }
 
-# (the file's context, the rules some name word of which its text holds): asked at every node, answered per file
-_NAMED_IN_FILE: list[Any] = [None, frozenset()]
-
-
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    kind = node.__class__
+    node_type = node.__class__
     # Most nodes cannot pair a name with a literal (`_pairs_at`): a call with no keyword given a
     # literal and no literal second argument, an assignment of anything but a literal. Asked first,
     # inline: these are about two thirds of the nodes the three rules see.
-    if kind is ast.Call:
+    if node_type is ast.Call:
         if len(node.args) != 2 or node.args[1].__class__ is not ast.Constant:  # type: ignore[attr-defined]
             for keyword in node.keywords:  # type: ignore[attr-defined]
                 if keyword.value.__class__ is ast.Constant:
                     break
             else:
                 return
-    elif kind is ast.Assign and node.value.__class__ is not ast.Constant:  # type: ignore[attr-defined]
+    elif node_type is ast.Assign and node.value.__class__ is not ast.Constant:  # type: ignore[attr-defined]
         return
-    if _NAMED_IN_FILE[0] is not ctx:
-        _NAMED_IN_FILE[0] = ctx
-        _NAMED_IN_FILE[1] = frozenset(rule_id for rule_id, words in _NAME_WORDS.items() if ctx.mentions_any(words))
-    rule_id = ctx.rule.id  # type: ignore[union-attr]
-    if rule_id not in _NAMED_IN_FILE[1]:
+    last = _LAST
+    if last.named_ctx is not ctx:  # (the rules some name word of which the file's text holds: one answer per file)
+        last.named_ctx = ctx
+        last.named = frozenset(rule_id for rule_id, words in _NAME_WORDS.items() if ctx.mentions_any(words))
+    assert ctx.rule is not None
+    rule_id = ctx.rule.id
+    if rule_id not in last.named:
         return  # no name in this file says it holds one (asked first: it is one answer per file)
-    secrets = _LAST_SECRETS[1] if _LAST_SECRETS[0] is node else _secrets_at(node, ctx)
+    secrets = last.secrets if last.node is node else _secrets_at(node, ctx)
     if not secrets:
         return  # nearly every node
     mine = [found for found in secrets if found[0] == rule_id]
@@ -247,17 +262,17 @@ def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
 # is a settings module, and its SECRET_KEY and DATABASES passwords are in use without a call to see.
 _DJANGO_SETTINGS = frozenset({"INSTALLED_APPS", "ROOT_URLCONF", "MIDDLEWARE", "DATABASES", "WSGI_APPLICATION",
                               "ALLOWED_HOSTS", "TEMPLATES", "AUTH_PASSWORD_VALIDATORS"})
-_SETTINGS_MODULE: list[Any] = [None, False]  # (the file's context, the answer): asked once per file
 
 
 def _django_settings(ctx: Context) -> bool:
-    """The file is a Django settings module: at least two of Django's settings assigned at its top level."""
-    if _SETTINGS_MODULE[0] is not ctx:
+    """The file is a Django settings module: at least two of Django's settings assigned at its top level
+    (asked once per file)."""
+    last = _LAST
+    if last.settings_ctx is not ctx:
         names = {target.id for stmt in ctx.tree.body if isinstance(stmt, ast.Assign)
                  for target in stmt.targets if isinstance(target, ast.Name)}
-        _SETTINGS_MODULE[0], _SETTINGS_MODULE[1] = ctx, len(names & _DJANGO_SETTINGS) >= 2
-    answer: bool = _SETTINGS_MODULE[1]
-    return answer
+        last.settings_ctx, last.settings = ctx, len(names & _DJANGO_SETTINGS) >= 2
+    return last.settings
 
 
 _URL_CREDENTIALS = re.compile(r"^[a-z][a-z0-9+.\-]*://(?P<user>[^/\s:@]+):(?P<password>[^@\s/]+)@(?P<host>[^/\s:?]+)",
@@ -346,9 +361,10 @@ def hardcoded_password(node: ast.AST, ctx: Context) -> None:
     if isinstance(node, ast.Module):
         if in_tests(ctx) or not _MENTIONS_CONNECTION_PASSWORD(ctx):
             return
-        if not literal_may_contain(ctx.source, _CONNECTION_NEEDLES, ignore_case=True):
+        lines = literal_lines(ctx.source, _CONNECTION_NEEDLES, ignore_case=True)
+        if lines == []:
             return  # the file mentions them only in comments: no literal to walk the tree for
-        for literal, value in string_literals(node):
+        for literal, value in string_literals(node, lines):
             if ("://" in value or "password=" in value.lower()) and _embedded_password(value) is not None:
                 ctx.report(literal, "this connection string carries a password in the source; anyone who can "
                            "read the code or its history can log in.")
@@ -449,9 +465,10 @@ def hardcoded_credential(node: ast.AST, ctx: Context) -> None:
     ```
     """
     if isinstance(node, ast.Module):
-        if not _MENTIONS_FORMAT_MARKER(ctx) or not literal_may_contain(ctx.source, FORMAT_NEEDLES):
+        lines = literal_lines(ctx.source, FORMAT_NEEDLES) if _MENTIONS_FORMAT_MARKER(ctx) else []
+        if lines == []:
             return  # no literal can hold a marker: the tree's literals need no walk
-        for literal, value in string_literals(node):
+        for literal, value in string_literals(node, lines):
             description = known_secret_format(value)
             if description is None or (description == "a private key" and in_tests(ctx)):
                 continue  # private keys in tests are generated fixtures

@@ -17,7 +17,10 @@ is in the source, no literal can hold the needle.
 
 from __future__ import annotations
 
+import ast
 import re
+from bisect import bisect_left
+from collections.abc import Iterator
 from functools import lru_cache
 
 # Blank and comment-only lines at the top of a file (licence header, coding line): no token is there.
@@ -52,14 +55,100 @@ def _starts(needles: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
 def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> bool:
     """Whether some string literal of `source` may contain one of `needles` (`ignore_case`: in
     any case, as `needle in value.lower()` for lower-case needles). False is certain; True is not."""
-    text = source[_LEADING_COMMENTS.match(source).end():]  # type: ignore[union-attr]
-    if _SPELLING_ESCAPE.search(text):
-        return True
-    if ignore_case:
+    return literal_lines(source, needles, ignore_case) != []
+
+
+# Where a split needle's start can end: a quote (a token's end) or a backslash (a backslash-newline).
+_SPLIT_END = re.compile(r"[\"'\\]")
+
+
+def _split_needles(text: str, needles: tuple[str, ...]) -> Iterator[int]:
+    """Where a needle split across tokens or lines begins in `text`.
+
+    Each quote or backslash is asked whether a needle's start ends just before it (one `endswith` with
+    all the starts), and only there the split is matched: one pass over the text, not one per start."""
+    starts = _starts(needles)
+    ends = tuple(start for start, _ in starts)
+    for quote in _SPLIT_END.finditer(text):
+        at = quote.start()
+        if text.endswith(ends, 0, at):
+            for start, following in starts:
+                begin = at - len(start)
+                if text.startswith(start, begin, at) and _split_after(start, following).match(text, begin):
+                    yield begin
+                    break
+
+
+def literal_lines(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> list[int] | None:
+    """The lines (sorted numbers) that hold some text of every string literal of `source` that may contain one
+    of `needles` (`ignore_case`: in any case, as `needle in value.lower()` for lower-case needles).
+
+    These are the lines of a needle, an escape that can spell one or a split needle's start outside the
+    leading comments: each lies inside such a literal's text. More lines than needed, never fewer: none
+    says for certain that no literal holds a needle. None when lines cannot be told from the text (a
+    carriage return, which the parser counts as a line end too).
+    """
+    if "\r" in source:
+        return None
+    skipped = _LEADING_COMMENTS.match(source).end()  # type: ignore[union-attr]
+    text = source[skipped:]
+    escapes = [match.start() for match in _SPELLING_ESCAPE.finditer(text)]
+    if ignore_case:  # (lowering keeps every line end, so line numbers hold)
         text = text.lower()
         needles = tuple(needle.lower() for needle in needles)
-    if any(needle in text for needle in needles):
-        return True
-    # One scan per start: the pattern begins with the start's text, which the regular expression engine
-    # looks for as fast as a substring test (three substring tests first cost three times as much).
-    return any(_split_after(start, following).search(text) for start, following in _starts(needles))
+    found: list[int] = []
+    for needle in needles:
+        at = text.find(needle)
+        while at != -1:
+            found.append(at)
+            at = text.find(needle, at + 1)
+    found.extend(_split_needles(text, needles))
+    if not found and not escapes:
+        return []  # (nearly every file: no line to count)
+    first = source.count("\n", 0, skipped) + 1
+    lines = set(_line_numbers(source[skipped:], escapes, first))
+    lines.update(_line_numbers(text, found, first))
+    return sorted(lines)
+
+
+def _line_numbers(text: str, offsets: list[int], first: int) -> Iterator[int]:
+    """The line number of each offset into `text`, whose first line is line `first`."""
+    line, last = first, 0
+    for offset in sorted(offsets):
+        line += text.count("\n", last, offset)
+        last = offset
+        yield line
+
+
+def literals_on_lines(tree: ast.Module, lines: list[int]) -> list[tuple[ast.Constant, str]]:
+    """The string literals (with their text) of the statements of `tree` that touch one of `lines`, in the
+    order `ast.walk` yields them: the statements elsewhere are not walked (a statement's text, with its
+    decorators, holds all of its literals)."""
+    found: list[tuple[ast.Constant, str]] = []
+    queue: list[ast.AST] = [tree]
+    index = 0
+    while index < len(queue):
+        current = queue[index]
+        index += 1
+        if isinstance(current, ast.Constant) and isinstance(current.value, str):
+            found.append((current, current.value))
+        for field in current._fields:
+            value = getattr(current, field, None)
+            if isinstance(value, ast.AST):
+                if not isinstance(value, ast.stmt) or _touches(value, lines):
+                    queue.append(value)
+            elif isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ast.AST) and (not isinstance(item, ast.stmt) or _touches(item, lines)):
+                        queue.append(item)
+    return found
+
+
+def _touches(statement: ast.stmt, lines: list[int]) -> bool:
+    """Whether the statement's text (from its first decorator to its end) is on one of `lines`."""
+    first = statement.lineno
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and statement.decorator_list:
+        first = min(first, *(decorator.lineno for decorator in statement.decorator_list))
+    last = statement.end_lineno if statement.end_lineno is not None else first
+    at = bisect_left(lines, first)
+    return at < len(lines) and lines[at] <= last
