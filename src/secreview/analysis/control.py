@@ -171,7 +171,7 @@ def if_(fn: FunctionPass, stmt: ast.If) -> None:
     fn.env = dict(before)  # type: ignore[arg-type]
     fn.apply_clean(body_clean)
     fn.run_body(stmt.body)
-    after_body = fn.env
+    after_body: Env | None = fn.env  # (the body may end the path: not the dict assigned above)
     fn.env = dict(before)  # type: ignore[arg-type]
     fn.apply_clean(else_clean)
     fn.run_body(stmt.orelse)
@@ -324,7 +324,7 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
         anywhere = merge(anywhere, fn.tries.pop())
     if stmt.orelse and fn.env is not None:
         fn.run_body(stmt.orelse)
-    after: Env | None = fn.env
+    after: Env | None = fn.env  # (declared: mypy would narrow it to the dict assigned above)
     for handler_node in stmt.handlers:
         fn.env = dict(anywhere) if anywhere is not None else None
         if fn.env is not None and handler_node.name:
