@@ -26,17 +26,17 @@ nested functions (closures) and the module's globals are read from.
 from __future__ import annotations
 
 import ast
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from secreview.analysis import folding
 
 if TYPE_CHECKING:
-    from secreview.analysis.taint_pass import FunctionPass
+    from secreview.analysis.taint_pass import Env, FunctionPass
+    from secreview.analysis.summaries import Taint
+    from secreview.analysis.taint_state import Entry
 
-Env = dict  # name (or "obj.attr", "=name", ...) -> frozenset of atoms
 
-
-def join(a: frozenset, b: frozenset) -> frozenset:
+def join(a: Entry, b: Entry) -> Entry:
     """The taint of a value that is either `a` or `b`."""
     if not a:
         return b
@@ -123,7 +123,7 @@ def _forget_constants(fn: FunctionPass, loop: ast.For | ast.AsyncFor | ast.While
                 env["=" + name] = folding.VARIES
 
 
-_STORED: dict[int, tuple[ast.AST, frozenset[str]]] = {}  # id(loop) -> (the loop, the names it stores to)
+_STORED: Final[dict[int, tuple[ast.AST, frozenset[str]]]] = {}  # id(loop) -> (the loop, the names it stores to)
 
 
 def _stored_names(loop: ast.AST) -> frozenset[str]:
@@ -171,7 +171,7 @@ def if_(fn: FunctionPass, stmt: ast.If) -> None:
     fn.env = dict(before)  # type: ignore[arg-type]
     fn.apply_clean(body_clean)
     fn.run_body(stmt.body)
-    after_body = fn.env
+    after_body: Env | None = fn.env  # (the body may end the path: not the dict assigned above)
     fn.env = dict(before)  # type: ignore[arg-type]
     fn.apply_clean(else_clean)
     fn.run_body(stmt.orelse)
@@ -209,7 +209,7 @@ def _dead(fn: FunctionPass, body: list[ast.stmt]) -> None:
         fn.mod.unreachable(body[0], body[-1])
 
 
-_MAX_RUNS = 6  # runs of one loop body: a value handed on through up to five names across iterations
+_MAX_RUNS: Final = 6  # runs of one loop body: a value handed on through up to five names across iterations
 
 
 def _loop_body(fn: FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, before: Env | None,
@@ -282,7 +282,7 @@ def continue_(fn: FunctionPass, stmt: ast.Continue) -> None:
 # Protocol clients whose `__enter__` returns the object itself (documented as such in the standard
 # library): `with telnetlib.Telnet(host) as tn:` makes `tn` that client, as `tn = telnetlib.Telnet(host)`
 # does, so its methods resolve (`telnetlib.Telnet.write`). Other context managers may return anything.
-_ENTER_RETURNS_SELF = frozenset({"telnetlib.Telnet", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
+_ENTER_RETURNS_SELF: Final = frozenset({"telnetlib.Telnet", "ftplib.FTP", "ftplib.FTP_TLS", "smtplib.SMTP",
                                  "smtplib.SMTP_SSL", "imaplib.IMAP4", "imaplib.IMAP4_SSL"})
 
 
@@ -291,7 +291,7 @@ def with_(fn: FunctionPass, stmt: ast.With | ast.AsyncWith) -> None:
         made = item.context_expr
         taint = fn.ev(made)
         if item.optional_vars is not None:
-            itself = type(made) is ast.Call and fn.resolve(made.func) in _ENTER_RETURNS_SELF  # type: ignore[attr-defined]
+            itself = type(made) is ast.Call and fn.resolve(made.func) in _ENTER_RETURNS_SELF
             fn.bind(item.optional_vars, taint, made if itself else None)
     fn.run_body(stmt.body)
 
@@ -324,7 +324,7 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
         anywhere = merge(anywhere, fn.tries.pop())
     if stmt.orelse and fn.env is not None:
         fn.run_body(stmt.orelse)
-    after = fn.env
+    after: Env | None = fn.env  # (declared: mypy would narrow it to the dict assigned above)
     for handler_node in stmt.handlers:
         fn.env = dict(anywhere) if anywhere is not None else None
         if fn.env is not None and handler_node.name:
@@ -342,7 +342,7 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
 
 
 # Handlers that catch a ZeroDivisionError (a bare `except:` too).
-_DIVISION_CATCHERS = frozenset({"ZeroDivisionError", "ArithmeticError", "Exception", "BaseException"})
+_DIVISION_CATCHERS: Final = frozenset({"ZeroDivisionError", "ArithmeticError", "Exception", "BaseException"})
 
 
 def catches_division(stmt: ast.Try) -> bool:
@@ -351,8 +351,8 @@ def catches_division(stmt: ast.Try) -> bool:
         caught = handler.type
         if caught is None:
             return True
-        for name in caught.elts if type(caught) is ast.Tuple else [caught]:  # type: ignore[attr-defined]
-            if (name.attr if type(name) is ast.Attribute else getattr(name, "id", "")) in _DIVISION_CATCHERS:  # type: ignore[attr-defined]
+        for name in caught.elts if type(caught) is ast.Tuple else [caught]:
+            if (name.attr if type(name) is ast.Attribute else getattr(name, "id", "")) in _DIVISION_CATCHERS:
                 return True
     return False
 
@@ -409,7 +409,7 @@ def capture_names(pattern: ast.AST) -> list[str]:
     return names
 
 
-def if_exp(fn: FunctionPass, node: ast.IfExp) -> frozenset:
+def if_exp(fn: FunctionPass, node: ast.IfExp) -> Taint:
     value = test_value(fn, node.test)
     if value is not folding.UNKNOWN:
         return fn.ev(node.body if value else node.orelse)

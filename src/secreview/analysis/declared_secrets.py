@@ -28,6 +28,7 @@ configuration object as oslo.config projects spell it at module level (`CONF = c
 from __future__ import annotations
 
 import ast
+import re
 
 from secreview.analysis.specs import VALUE_KINDS, SourceSpec
 from secreview.core.model import Confidence
@@ -44,9 +45,10 @@ DECLARED_OPTION = SourceSpec(
 def declarations(tree: ast.Module, source: str, imported: set[str], qualname) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
     """Keys of the options this module declares `secret=True` (sorted; `qualname` resolves a call's name).
 
-    Only a module importing oslo_config whose text says `secret` is walked.
+    Only a module importing oslo_config whose text passes `secret=True` somewhere is walked: a module
+    that merely mentions secrets (Nova's libvirt tests, 200k nodes) is not.
     """
-    if "oslo_config" not in imported or "secret" not in source:
+    if "oslo_config" not in imported or "secret" not in source or not _SECRET_KEYWORD.search(source):
         return ()
     secret: dict[int, str] = {}  # id of the option's call -> attribute
     assigned: dict[str, ast.expr] = {}  # names assigned in the module -> the value last assigned
@@ -78,6 +80,10 @@ def declarations(tree: ast.Module, source: str, imported: set[str], qualname) ->
     found = {f"{OSLO}{group}.{key}" for made, key in secret.items() for group in groups.get(made, (ANY_GROUP,))}
     return tuple(sorted(found))
 
+
+# The text of a keyword `secret=True`, with any spaces, line continuations or comments between its parts:
+# a module without it declares no secret option (a cheap test before the walk).
+_SECRET_KEYWORD = re.compile(r"\bsecret[\s\\]*=(?:[\s\\]|#[^\n]*)*True\b")
 
 # `conf.register_opts(opts, group=None)` and its kin: the calls that put options in a group.
 _REGISTER = frozenset({"register_opts", "register_opt", "register_cli_opts", "register_cli_opt"})

@@ -331,6 +331,9 @@ UNKNOWN_CALL: Final = CallSpecs(None, None, None, True)
 # The specs last indexed, and their indexes by active sources: few distinct sets of active sources exist
 # (one per mix of imported frameworks). A run uses one Specs object; another one replaces the cache.
 _INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
+# The same specs' active sources by (imports, package): testing every source against a module's imports
+# costs more than the rest of a small module's pass, and most modules import one of few mixes.
+_ACTIVE: dict[tuple[frozenset[str], str], tuple[SourceSpec, ...]] = {}
 
 
 def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
@@ -342,8 +345,14 @@ def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
     global _INDEXES
     if _INDEXES[0] is not specs:
         _INDEXES = (specs, {})
+        _ACTIVE.clear()
     known = _INDEXES[1]
-    active = tuple(s for s in specs.sources if s.active(imported) and top not in s.not_inside)
+    active = _ACTIVE.get((imported, top))
+    if active is None:
+        if len(_ACTIVE) > 4096:
+            _ACTIVE.clear()
+        active = _ACTIVE[(imported, top)] = tuple(
+            s for s in specs.sources if s.active(imported) and top not in s.not_inside)
     found = known.get(active)
     if found is None:
         found = known[active] = _Index(specs, list(active))
