@@ -23,6 +23,9 @@ from setuptools.build_meta import (  # noqa: F401 - the hooks used as they are
 # The mypy that compiles the released wheels and checks them in CI (`mypy --strict`): pinned, because
 # what mypyc accepts and generates changes between releases.
 MYPY = "mypy==2.4.1"
+# Runtime dependencies that compiled modules import: mypyc type-checks those imports, so the isolated
+# build environment needs them too (`rules/base.py` builds its word scan with ahocorasick-rs).
+COMPILED_IMPORTS = ["ahocorasick-rs>=1.0.3"]
 NO_MYPYC = "SECREVIEW_NO_MYPYC"
 
 
@@ -32,7 +35,8 @@ def compiling() -> bool:
 
 
 def get_requires_for_build_wheel(config_settings: dict[str, object] | None = None) -> list[str]:
-    return [*_setuptools.get_requires_for_build_wheel(config_settings), *([MYPY] if compiling() else [])]
+    return [*_setuptools.get_requires_for_build_wheel(config_settings),
+            *([MYPY, *COMPILED_IMPORTS] if compiling() else [])]
 
 
 def get_requires_for_build_editable(config_settings: dict[str, object] | None = None) -> list[str]:
