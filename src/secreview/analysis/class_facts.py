@@ -249,61 +249,86 @@ class Judged:
     unseen: list[str] = field(default_factory=list)
 
 
-def yaml_loader(name: str, find: Lookup) -> Judged:
-    """Whether the loader class `name` constructs only plain data (True), may construct objects (False),
-    or constructs nothing known (None: parsers, resolvers). An unseen class counts by its name, as a
-    review of one file must (`...SafeLoader`, `...BaseLoader`), and is listed in `unseen`."""
+# What a judge answers for a name before the records are asked, when the name alone does not tell.
+_ASK_RECORDS = "ask the records"
+
+
+@dataclass(frozen=True)
+class _Judge:
+    """What one kind of class judgement needs beyond the walk up the class hierarchy it shares."""
+
+    by_name: Callable[[str], bool | None | str]  # a verdict known from the name, or _ASK_RECORDS
+    unseen: Callable[[str], bool | None]  # the verdict for a class no record shows
+    by_bases: Callable[[ClassFacts, Callable[[str], bool | None]], bool | None]  # from the bases' verdicts
+
+
+def _judged(judge: _Judge, name: str, find: Lookup) -> Judged:
     judged = Judged()
-    judged.verdict = _yaml(name, find, set(), judged.unseen)
+    seen: set[str] = set()
+
+    def walk(name: str) -> bool | None:
+        """The hierarchy walk: a name's alternatives combined, an unseen class listed, bases asked once each."""
+        known = judge.by_name(name)
+        if known != _ASK_RECORDS:
+            return known  # type: ignore[return-value]
+        if name in seen:
+            return None
+        seen.add(name)
+        facts = find(name)
+        if isinstance(facts, Renamed):
+            return _combined(walk(other) for other in facts.names)
+        if not isinstance(facts, ClassFacts):
+            judged.unseen.append(name)
+            return judge.unseen(name)
+        return judge.by_bases(facts, walk)
+
+    judged.verdict = walk(name)
     return judged
 
 
-def _yaml(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bool | None:
+def _yaml_by_name(name: str) -> bool | None | str:
     if name in YAML_SAFE:
         return True
     if name in YAML_UNSAFE:
         return False
-    if name.startswith("yaml."):
-        return None  # a parser, scanner, composer or resolver
-    if name in seen:
-        return None
-    seen.add(name)
-    facts = find(name)
-    if isinstance(facts, Renamed):
-        return _combined(_yaml(other, find, seen, unseen) for other in facts.names)
-    if name in BUILTINS:
-        return None  # `object`: a fallback when PyYAML is missing constructs nothing
-    if not isinstance(facts, ClassFacts):
-        unseen.append(name)
-        return True if name.endswith(("SafeLoader", "BaseLoader")) else None
-    return _combined(_yaml(base, find, seen, unseen) for base in facts.bases)
+    if name.startswith("yaml.") or name in BUILTINS:
+        return None  # a parser, scanner, composer or resolver; `object`, a fallback when PyYAML is missing
+    return _ASK_RECORDS
+
+
+_YAML = _Judge(
+    by_name=_yaml_by_name,
+    unseen=lambda name: True if name.endswith(("SafeLoader", "BaseLoader")) else None,
+    by_bases=lambda facts, walk: _combined(walk(base) for base in facts.bases),
+)
+
+
+def yaml_loader(name: str, find: Lookup) -> Judged:
+    """Whether the loader class `name` constructs only plain data (True), may construct objects (False),
+    or constructs nothing known (None: parsers, resolvers). An unseen class counts by its name, as a
+    review of one file must (`...SafeLoader`, `...BaseLoader`), and is listed in `unseen`."""
+    return _judged(_YAML, name, find)
+
+
+def _unpickler_bases(facts: ClassFacts, walk: Callable[[str], bool | None]) -> bool | None:
+    for base in facts.bases:  # the first unpickler base is the one whose find_class it inherits
+        inherited = walk(base)
+        if inherited is not None:
+            return inherited if facts.find_class is None else facts.find_class
+    return None
+
+
+_UNPICKLER = _Judge(
+    by_name=lambda name: False if name in UNPICKLERS else _ASK_RECORDS,
+    unseen=lambda name: None,
+    by_bases=_unpickler_bases,
+)
 
 
 def unpickler(name: str, find: Lookup) -> Judged:
     """Whether the class `name` is an unpickler that loads anything (False), one whose `find_class`
     restricts what it loads (True), or not an unpickler as far as the records show (None)."""
-    judged = Judged()
-    judged.verdict = _unpickler(name, find, set(), judged.unseen)
-    return judged
-
-
-def _unpickler(name: str, find: Lookup, seen: set[str], unseen: list[str]) -> bool | None:
-    if name in UNPICKLERS:
-        return False
-    if name in seen:
-        return None
-    seen.add(name)
-    facts = find(name)
-    if isinstance(facts, Renamed):
-        return _combined(_unpickler(other, find, seen, unseen) for other in facts.names)
-    if not isinstance(facts, ClassFacts):
-        unseen.append(name)
-        return None
-    for base in facts.bases:  # the first unpickler base is the one whose find_class it inherits
-        inherited = _unpickler(base, find, seen, unseen)
-        if inherited is not None:
-            return inherited if facts.find_class is None else facts.find_class
-    return None
+    return _judged(_UNPICKLER, name, find)
 
 
 def xml_parser_factory(name: str, find: Lookup, seen: frozenset[str] = frozenset()) -> Judged:
