@@ -603,9 +603,7 @@ class Project:
         for `_carry_over`, which tests compare with).
         """
         result: list[tuple[tuple[str, str], list[TaintFlow]]] = []
-        self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
-        self._position_memo, self._flows_memo = {}, {}
-        self._forget_unsure()
+        self._forget_answers()
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._stored_memo = {}
@@ -616,10 +614,14 @@ class Project:
             if carry:
                 self._carry_over()
             else:
-                self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
-                self._position_memo, self._flows_memo = {}, {}
-                self._forget_unsure()
+                self._forget_answers()
         return result
+
+    def _forget_answers(self) -> None:
+        """Start a round with no answer memoised."""
+        self._ret, self._sinks, self._expand_memo, self._param_memo = {}, {}, {}, {}
+        self._position_memo, self._flows_memo = {}, {}
+        self._forget_unsure()
 
     def _carry_over(self) -> None:
         """Start the next round with the answers of this one that used no stand-in (see `_serial`).
