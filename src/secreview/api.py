@@ -40,7 +40,7 @@ def register_file_passes() -> None:
     so the passes are part of the cache fingerprint). The top registers them, so the analyses never
     import the run that calls them. Importing secreview (workers too) runs this once.
     """
-    filepasses.register(taint_project.PASS_NAME, taint_project.PASS_VERSION, taint_project.summarise)
+    filepasses.register(taint_project.PASS_NAME, taint_project.PASS_VERSION, taint_project.summarise, tests=False)
     filepasses.register(imported_patterns.PASS_NAME, imported_patterns.PASS_VERSION, imported_patterns.collect)
     filepasses.register(imported_classes.PASS_NAME, imported_classes.PASS_VERSION, imported_classes.collect)
 

@@ -64,7 +64,7 @@ def _add_shared_options(parser: argparse.ArgumentParser, *, report: bool = True)
     parser.add_argument("--max-file-size", type=int, metavar="BYTES", help="skip larger files with a diagnostic")
     parser.add_argument("--no-gitignore", action="store_true", help="do not honour .gitignore files")
     parser.add_argument("--include-tests", action="store_true",
-                        help="list data flows into sinks in test code (by default they are only counted)")
+                        help="trace data flows in test code too, and list them (by default test code gets the pattern rules only)")
     parser.add_argument("--config", metavar="PYPROJECT", help="read [tool.secreview] from this file")
     _add_run_options(parser)
     if not report:

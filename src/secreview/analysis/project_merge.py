@@ -30,7 +30,6 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
     from secreview.analysis.taint_rules import FLOW_ONLY_RULES, TAINT_CWES, cwe_of
     from secreview.review import suppress
     from secreview.review.verdicts import file_verdicts
-    from secreview.rules.base import is_test_path
 
     found = list(found)
     if varies:
@@ -53,9 +52,6 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         else:
             still.append(finding)
     shown = config.thresholds.shown(still)
-    in_tests = 0
-    if shown and not config.include_tests and is_test_path(review.path):
-        in_tests, shown = len(shown), []  # a test view echoing its test client's data attacks nobody
     sinks = {(f.location.line, f.cwe) for f in (*still, *waived)}
     pattern = [f for f in review.findings if (f.location.line, f.cwe) not in sinks or f.rule_id in taint_ids]
     waived_pattern = [f for f in review.suppressed if (f.location.line, f.cwe) not in sinks]
@@ -64,8 +60,7 @@ def merge(review: FileReview, found: Iterable[Finding], waivers: dict, config: C
         review,
         findings=findings,
         suppressed=tuple(sorted((*waived_pattern, *waived), key=lambda f: f.sort_key)),
-        below_threshold=review.below_threshold + len(still) - len(shown) - in_tests,
-        in_tests=review.in_tests + in_tests,
+        below_threshold=review.below_threshold + len(still) - len(shown),
         verdicts=file_verdicts(findings, review.facts),
     )
 

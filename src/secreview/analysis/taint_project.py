@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from secreview.analysis.project_merge import merge
 from secreview.analysis.summaries import ModuleSummary
 from secreview.core.model import Diagnostic, DiagnosticKind, FileReview, Finding
+from secreview.rules.base import is_test_path
 
 if TYPE_CHECKING:  # the engine itself is imported when used: a run where nothing changed never needs it
     from secreview.settings.config import Config
@@ -143,6 +144,8 @@ def review_source_flows(review: FileReview, code: str, module: str, config: Conf
     parsed = parse_source(review.path, code)
     if isinstance(parsed, Diagnostic) or not review.reviewed:
         return review
+    if not config.include_tests and is_test_path(review.path):  # as the file pass (`tests=False`)
+        return dataclasses.replace(review, flows_untraced=True)
     from secreview.analysis import imported_classes
 
     try:

@@ -160,7 +160,8 @@ class FileReview:
     reviewed: bool = True  # False when the file could not be read or parsed
     preexisting: int = 0  # review mode: findings already in the file before the change (listed only with --all)
     baselined: int = 0  # findings hidden because a baseline file records them
-    in_tests: int = 0  # taint flows into a sink in test code, counted not listed (`--include-tests` lists them)
+    # A test module whose data flows were not traced (the taint pass skips test code unless `--include-tests`).
+    flows_untraced: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,8 +241,9 @@ class Review:
         return sum(fr.below_threshold for fr in self.files)
 
     @property
-    def in_tests(self) -> int:
-        return sum(fr.in_tests for fr in self.files)
+    def untraced_tests(self) -> int:
+        """Test modules whose data flows were not traced (`--include-tests` traces them)."""
+        return sum(fr.flows_untraced for fr in self.files)
 
     @property
     def lines(self) -> int:

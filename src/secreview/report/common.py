@@ -59,8 +59,9 @@ def tail_counts(review: Review) -> list[str]:
         parts.append(f"{count_words(len(review.suppressed), 'finding')} suppressed inline")
     if review.below_threshold:
         parts.append(f"{count_words(review.below_threshold, 'finding')} below the severity/confidence threshold")
-    if review.in_tests:
-        parts.append(f"{count_words(review.in_tests, 'data flow')} in test code not listed (`--include-tests` lists them)")
+    if review.untraced_tests:
+        parts.append(f"{count_words(review.untraced_tests, 'test file')} not traced for data flows "
+                     "(`--include-tests` traces them)")
     if review.all_diagnostics:
         parts.append(f"{count_words(len(review.all_diagnostics), 'file problem')} (see Diagnostics)")
     return parts

@@ -10,7 +10,7 @@ from secreview.core.model import Diagnostic, Evidence, Finding, PillarVerdict, R
 from secreview.cwe import catalog
 from secreview.report import jsontext
 
-SCHEMA_VERSION = "1.4"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject; 1.4: summary.in_tests
+SCHEMA_VERSION = "2.0"  # 1.1: summary.preexisting, summary.baselined, change; 1.2: notes, second_opinion; 1.3: evidence subject; 1.4: summary.in_tests; 2.0: summary.untraced_tests replaces it
 
 
 def _evidence(item: Evidence) -> dict[str, Any]:
@@ -110,7 +110,7 @@ def to_dict(review: Review) -> dict[str, Any]:
             "diagnostics": len(review.all_diagnostics),
             "preexisting": review.preexisting,
             "baselined": review.baselined,
-            "in_tests": review.in_tests,
+            "untraced_tests": review.untraced_tests,
         },
         "change": None if review.change is None else {
             "description": review.change.description,

@@ -98,6 +98,7 @@ def fingerprint(config: Config) -> str:
         f"ignore={sorted(config.ignore)}",
         f"thresholds={int(config.min_severity)},{int(config.min_confidence)}",
         f"max_file_size={config.max_file_size}",
+        f"include_tests={config.include_tests}",  # test modules get the taint pass only with it
         f"passes={[(p.name, p.version) for p in filepasses.registered()]}",
     ]
     return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()

@@ -33,6 +33,7 @@ from secreview.core.gcpause import paused_gc
 from secreview.core.model import Diagnostic, DiagnosticKind, FileReview
 from secreview.run import filepasses
 from secreview.run.analyze import analyze, dispatch_for, timeout_diagnostic, unreviewed
+from secreview.rules.base import is_test_path
 from secreview.run.results import FileResult, content_digest
 from secreview.settings.config import DEFAULT_FILE_TIMEOUT, Config
 from secreview.sources.discover import module_name
@@ -112,7 +113,12 @@ class FileReviewer:
         review = analyze(parsed, dispatch, module, thresholds, deadline)
         extras: dict[str, Any] = {}
         problems: list[Diagnostic] = []
-        for item in filepasses.registered():
+        passes = filepasses.registered()
+        if not self.config.include_tests and is_test_path(path):
+            kept = tuple(item for item in passes if item.tests)
+            if len(kept) < len(passes):
+                passes, review = kept, replace(review, flows_untraced=True)
+        for item in passes:
             try:
                 extras[item.name] = item.run(parsed, module)
             except Exception as exc:  # a pass bug costs that pass's result for this file, nothing more

@@ -64,7 +64,7 @@ class Config:
     min_confidence: Confidence = Confidence.LOW
     max_file_size: int = DEFAULT_MAX_BYTES
     gitignore: bool = True
-    include_tests: bool = False  # list taint flows whose sink is in test code (counted otherwise)
+    include_tests: bool = False  # trace data flows in test code too (and list them); not traced otherwise
     source: str | None = field(default=None, compare=False)
 
     @property
