@@ -47,7 +47,7 @@ def instrument() -> None:
     parallel.parse_bytes = timed("parse", parallel.parse_bytes)
     parallel.analyze = timed("rules: walk and checks", parallel.analyze)
     for item in filepasses.registered():
-        filepasses.register(item.name, item.version, timed(f"file pass: {item.name}", item.run))
+        filepasses.register(item.name, item.version, timed(f"file pass: {item.name}", item.run), item.tests)
     taint_project.decode = timed("link: decode summaries", taint_project.decode)
     taint_project.flow_findings = timed("link: flow findings", taint_project.flow_findings)
     imported_patterns.link = timed("link: imported patterns", imported_patterns.link)
