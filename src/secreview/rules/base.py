@@ -151,8 +151,8 @@ def _source_docstrings(module: str) -> dict[str, str]:
 def is_test_path(path: str) -> bool:
     """A test module by its path: `test_*.py`, `*_test.py`, `conftest.py` or under a test directory.
 
-    Rules with `tests=False` skip these files, and taint flows whose sink is in one are
-    counted, not listed, unless `--include-tests` (request data in a test view is the test's own).
+    Rules with `tests=False` skip these files, and the taint pass does not trace them unless
+    `--include-tests` (request data in a test view is the test's own).
     """
     lowered = path.replace("\\", "/").lower()
     base = lowered.rsplit("/", 1)[-1]
