@@ -362,8 +362,6 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
     The link is "incremental" when only what the edits since the last full link can
     change was linked again, else "full" (and its record is kept for the next runs).
     """
-    from secreview.review.verdicts import project_verdicts
-
     outcome = None
     previous = cache.previous_project(roots)
     if previous is not None:
@@ -378,10 +376,21 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
         mode = "full"
         outcome = _full(paths, run, config)
     files, digests, found, state = outcome
-    verdicts = project_verdicts([(f.findings, f.facts) for f in files])
+    verdicts, tallies = _verdicts(files, previous[0] if previous is not None and mode == "incremental" else None)
     cache.store_project(roots, paths, digests, files, verdicts, found, state, full=mode == "full",
-                        previous=previous[0] if previous is not None else None)
+                        previous=previous[0] if previous is not None else None, tallies=tallies)
     return files, verdicts, mode
+
+
+def _verdicts(files: tuple, row: Any) -> tuple[tuple, list]:
+    """The project verdicts, and what each file adds to them; a file review kept from the previous
+    run's `row` (the very object) keeps its tally, the others are explained again."""
+    from secreview.review.verdicts import project_verdicts
+
+    before = row.file_tallies() if row is not None else None
+    tallies = [before[i] if before is not None and i < len(row.files) and review is row.files[i] else {}
+               for i, review in enumerate(files)]
+    return project_verdicts([(f.findings, f.facts) for f in files], tallies), tallies
 
 
 def _full(paths: Sequence[str], run: Callable[[Sequence[str]], list], config: Any) -> tuple:

@@ -57,6 +57,7 @@ from secreview.settings.config import Config
 
 if TYPE_CHECKING:  # imported when a file must be looked up: a run where nothing changed never needs them
     from secreview.analysis.incremental import LinkState
+    from secreview.review.verdicts import FileTallies
 
 SCHEMA = 1
 RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
@@ -146,6 +147,20 @@ class ProjectRow:
     digests: tuple[str, ...] = ()  # of each file reviewed, for the next run to see which changed
     found: dict = field(default_factory=dict)  # the cross-module taint findings, by path
     pickled: tuple[bytes, ...] = field(default=(), compare=False, repr=False)  # each file as stored
+    tallies: bytes = field(default=b"", compare=False, repr=False)  # what each file adds to the verdicts, pickled
+
+    def file_tallies(self) -> list[FileTallies] | None:
+        """What each file adds to the project verdicts (`review.verdicts.project_verdicts`), as stored.
+
+        Decoded only when asked: a run after an edit adds up the tallies of the files it did
+        not review again instead of explaining their facts again; a run where nothing changed
+        uses the stored verdicts.
+        """
+        value = _loads_any(self.tallies) if self.tallies else None
+        if not isinstance(value, list) or len(value) != len(self.files) or \
+                not all(isinstance(tally, dict) for tally in value):
+            return None
+        return value
 
 
 @dataclass(frozen=True)
@@ -157,15 +172,18 @@ class _StoredProject:
     verdicts: tuple[PillarVerdict, ...]
     digests: tuple[str, ...]
     found: dict
+    tallies: bytes
 
     def decoded(self) -> ProjectRow | None:
         if not (isinstance(self.files, tuple) and isinstance(self.verdicts, tuple) and isinstance(self.digests, tuple)
-                and isinstance(self.found, dict) and all(isinstance(v, PillarVerdict) for v in self.verdicts)):
+                and isinstance(self.found, dict) and isinstance(self.tallies, bytes)
+                and all(isinstance(v, PillarVerdict) for v in self.verdicts)):
             return None
         files = tuple(_loads_any(blob) if isinstance(blob, bytes) else None for blob in self.files)
         if not all(isinstance(f, FileReview) for f in files):
             return None
-        return ProjectRow(files, self.verdicts, self.digests, self.found, self.files)  # type: ignore[arg-type]
+        return ProjectRow(files, self.verdicts, self.digests, self.found, self.files,  # type: ignore[arg-type]
+                          self.tallies)
 
 
 @dataclass
@@ -359,11 +377,13 @@ class Cache:
 
     def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
                       files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...], found: dict,
-                      state: object | None, full: bool = True, previous: ProjectRow | None = None) -> None:
+                      state: object | None, full: bool = True, previous: ProjectRow | None = None,
+                      tallies: Sequence[FileTallies] = ()) -> None:
         """Keep a project result for the next run over `roots`, and after a `full` link its record `state`.
 
         Not kept when some file may come out differently next time (its digest is None). A file
-        review that is the very object of the `previous` row keeps its stored bytes.
+        review that is the very object of the `previous` row keeps its stored bytes. `tallies`
+        (one per file) are what each file adds to the `verdicts`, for the next run after an edit.
         """
         key = self._project_key(paths, digests)
         if key is None:
@@ -373,7 +393,8 @@ class Cache:
             old = previous.files if previous is not None and len(previous.pickled) == len(previous.files) else ()
             blobs = tuple(previous.pickled[i] if i < len(old) and review is old[i]  # type: ignore[union-attr]
                           else pickle.dumps(review, pickle.HIGHEST_PROTOCOL) for i, review in enumerate(files))
-            row = _StoredProject(blobs, tuple(verdicts), tuple(digests), found)  # type: ignore[arg-type]
+            kept = pickle.dumps(list(tallies), pickle.HIGHEST_PROTOCOL) if len(tallies) == len(files) else b""
+            row = _StoredProject(blobs, tuple(verdicts), tuple(digests), found, kept)  # type: ignore[arg-type]
             payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
             link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
         except Exception:  # noqa: BLE001 - something that cannot be pickled: simply not kept
