@@ -294,15 +294,22 @@ class Cache:
 
     def _select(self, query: str, values: list[str]) -> list[tuple]:
         rows: list[tuple] = []
+        for start in range(0, len(values), _BATCH):
+            chunk = values[start:start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            found = self._fetch(f"{query} ({marks})", chunk)
+            if found is None:
+                return []
+            rows.extend(found)
+        return rows
+
+    def _fetch(self, query: str, values: Sequence[str]) -> list[tuple] | None:
+        """The rows of one query; None (and a warning) when the cache cannot be read."""
         try:
-            for start in range(0, len(values), _BATCH):
-                chunk = values[start:start + _BATCH]
-                marks = ",".join("?" * len(chunk))
-                rows.extend(self._db.execute(f"{query} ({marks})", chunk).fetchall())
+            return self._db.execute(query, values).fetchall()
         except sqlite3.Error as exc:
             self._warn(f"cannot read the cache {self.path}: {exc}; reviewing without it")
-            return []
-        return rows
+            return None
 
     # -- writing -------------------------------------------------------------
     def store(self, paths: Sequence[str], results: Iterable[FileResult], lookup: Lookup | None = None) -> None:
@@ -354,10 +361,14 @@ class Cache:
         if unreadable:
             return None
         key = self._project_key(paths, [digests[i] for i in range(len(paths))])
-        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [self._scope(roots)])
-        if key is None or not rows or rows[0][0] != key:
+        if key is None:
             return None
-        row = self._row(rows[0][1])
+        # Only a row of this very file set is read (megabytes on a large project; after an edit, the
+        # run reads the last row once more, in `previous_project`).
+        rows = self._fetch("SELECT payload FROM projects WHERE scope = ? AND key = ?", (self._scope(roots), key))
+        if not rows:  # None: unreadable
+            return None
+        row = self._row(rows[0][0])
         if row is not None and refresh:
             self.store([], [], Lookup(_refresh=refresh))
         return row
