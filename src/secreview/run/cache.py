@@ -17,9 +17,11 @@ reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
   (so editing a rule invalidates results even without a version bump), the
   Python version (the `ast` differs between versions), the rule selection,
   thresholds, size limit and per-file passes.
-- `projects`: per set of reviewed roots, the project's file reviews after the
-  project-level pass (cross-module taint) and its verdicts, with the key of the
-  file set they came from: a run where nothing changed loads this one row.
+- `projects`: per set of reviewed roots, the project's verdicts and what the
+  project-level pass (cross-module taint) found, with the key of the file set
+  they came from; `project_files` beside it, the file reviews after that pass,
+  one row per file (in order), so a run after an edit rewrites only the rows of
+  the reviews that changed: a run where nothing changed loads these rows.
 - `links`: beside it, the record of how the project was linked
   (`secreview.analysis.incremental.LinkState`), so a run after an edit reviews
   the edited files and re-links only the flows the edit can change.
@@ -148,6 +150,7 @@ class ProjectRow:
     found: dict = field(default_factory=dict)  # the cross-module taint findings, by path
     pickled: tuple[bytes, ...] = field(default=(), compare=False, repr=False)  # each file as stored
     tallies: bytes = field(default=b"", compare=False, repr=False)  # what each file adds to the verdicts, pickled
+    key: str = field(default="", compare=False, repr=False)  # of the file set, as stored
 
     def file_tallies(self) -> list[FileTallies] | None:
         """What each file adds to the project verdicts (`review.verdicts.project_verdicts`), as stored.
@@ -165,25 +168,25 @@ class ProjectRow:
 
 @dataclass(frozen=True)
 class _StoredProject:
-    """A `ProjectRow` as stored: each file pickled on its own, so a run after an edit re-pickles only
-    the reviews that changed."""
+    """A `ProjectRow` as stored in `projects`; its file reviews are the `project_files` rows, each
+    pickled on its own, so a run after an edit pickles and writes only the reviews that changed."""
 
-    files: tuple[bytes, ...]
+    count: int  # of files
     verdicts: tuple[PillarVerdict, ...]
     digests: tuple[str, ...]
     found: dict
     tallies: bytes
 
-    def decoded(self) -> ProjectRow | None:
-        if not (isinstance(self.files, tuple) and isinstance(self.verdicts, tuple) and isinstance(self.digests, tuple)
+    def decoded(self, blobs: list[bytes], key: str) -> ProjectRow | None:
+        if not (isinstance(self.count, int) and isinstance(self.verdicts, tuple) and isinstance(self.digests, tuple)
                 and isinstance(self.found, dict) and isinstance(self.tallies, bytes)
-                and all(isinstance(v, PillarVerdict) for v in self.verdicts)):
+                and all(isinstance(v, PillarVerdict) for v in self.verdicts)) or len(blobs) != self.count:
             return None
-        files = tuple(_loads_any(blob) if isinstance(blob, bytes) else None for blob in self.files)
+        files = tuple(_loads_any(blob) if isinstance(blob, bytes) else None for blob in blobs)
         if not all(isinstance(f, FileReview) for f in files):
             return None
-        return ProjectRow(files, self.verdicts, self.digests, self.found, self.files,  # type: ignore[arg-type]
-                          self.tallies)
+        return ProjectRow(files, self.verdicts, self.digests, self.found, tuple(blobs),  # type: ignore[arg-type]
+                          self.tallies, key)
 
 
 @dataclass
@@ -218,6 +221,9 @@ class Cache:
                     key TEXT PRIMARY KEY, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS projects (
                     scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS project_files (
+                    scope TEXT NOT NULL, position INTEGER NOT NULL, payload BLOB NOT NULL,
+                    PRIMARY KEY (scope, position));
                 CREATE TABLE IF NOT EXISTS links (
                     scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
                 """
@@ -363,12 +369,7 @@ class Cache:
         key = self._project_key(paths, [digests[i] for i in range(len(paths))])
         if key is None:
             return None
-        # Only a row of this very file set is read (megabytes on a large project; after an edit, the
-        # run reads the last row once more, in `previous_project`).
-        rows = self._fetch("SELECT payload FROM projects WHERE scope = ? AND key = ?", (self._scope(roots), key))
-        if not rows:  # None: unreadable
-            return None
-        row = self._row(rows[0][0])
+        row = self._project(self._scope(roots), key)
         if row is not None and refresh:
             self.store([], [], Lookup(_refresh=refresh))
         return row
@@ -376,8 +377,7 @@ class Cache:
     def previous_project(self, roots: Sequence[str]) -> tuple[ProjectRow, LinkState | None] | None:
         """The last run over `roots` and the record of the last full link (None if not kept)."""
         scope = self._scope(roots)
-        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
-        row = self._row(rows[0][1]) if rows else None
+        row = self._project(scope)
         if row is None:
             return None
         from secreview.analysis.incremental import LinkState
@@ -400,18 +400,26 @@ class Cache:
         if key is None:
             return
         scope, now = self._scope(roots), time.time_ns()
-        try:
-            old = previous.files if previous is not None and len(previous.pickled) == len(previous.files) else ()
-            blobs = tuple(previous.pickled[i] if i < len(old) and review is old[i]  # type: ignore[union-attr]
-                          else pickle.dumps(review, pickle.HIGHEST_PROTOCOL) for i, review in enumerate(files))
+        old = previous.files if previous is not None and len(previous.pickled) == len(previous.files) else ()
+        try:  # each file's blob: the previous row's bytes for the very same review, else pickled now
+            blobs = [(previous.pickled[i], False) if i < len(old) and review is old[i]  # type: ignore[union-attr]
+                     else (pickle.dumps(review, pickle.HIGHEST_PROTOCOL), True) for i, review in enumerate(files)]
             kept = pickle.dumps(list(tallies), pickle.HIGHEST_PROTOCOL) if len(tallies) == len(files) else b""
-            row = _StoredProject(blobs, tuple(verdicts), tuple(digests), found, kept)  # type: ignore[arg-type]
+            row = _StoredProject(len(files), tuple(verdicts), tuple(digests), found, kept)  # type: ignore[arg-type]
             payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
             link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
         except Exception:  # noqa: BLE001 - something that cannot be pickled: simply not kept
             return
         try:
             with self._transaction():
+                stored = self._db.execute("SELECT key FROM projects WHERE scope = ?", (scope,)).fetchone()
+                # The file rows are the previous row's only while its header is still the stored one
+                # (another run may have written since): then only the changed reviews are written.
+                whole = previous is None or stored is None or stored[0] != previous.key
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO project_files (scope, position, payload) VALUES (?, ?, ?)",
+                    [(scope, i, blob) for i, (blob, new) in enumerate(blobs) if new or whole])
+                self._db.execute("DELETE FROM project_files WHERE scope = ? AND position >= ?", (scope, len(blobs)))
                 self._db.execute("INSERT OR REPLACE INTO projects (scope, key, payload, stored_ns) "
                                  "VALUES (?, ?, ?, ?)", (scope, key, payload, now))
                 if not full:
@@ -428,10 +436,27 @@ class Cache:
         text = f"{self.fingerprint}\0{chr(0).join(os.path.abspath(r) for r in roots)}"
         return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
-    @staticmethod
-    def _row(payload: bytes) -> ProjectRow | None:
-        row = _loads_any(payload)
-        return row.decoded() if isinstance(row, _StoredProject) else None
+    def _project(self, scope: str, key: str | None = None) -> ProjectRow | None:
+        """The stored project of `scope` (only if it is of the file set `key`, when given), or None.
+
+        The header and the file rows are read in one transaction: a run writing at the same time
+        cannot give this one the files of another file set.
+        """
+        try:
+            self._db.execute("BEGIN")
+            try:
+                header = self._db.execute("SELECT key, payload FROM projects WHERE scope = ?", (scope,)).fetchone()
+                if header is None or (key is not None and header[0] != key):
+                    return None
+                blobs = [blob for (blob,) in self._db.execute(
+                    "SELECT payload FROM project_files WHERE scope = ? ORDER BY position", (scope,))]
+            finally:
+                self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._warn(f"cannot read the cache {self.path}: {exc}; reviewing without it")
+            return None
+        stored = _loads_any(header[1])
+        return stored.decoded(blobs, header[0]) if isinstance(stored, _StoredProject) else None
 
     def _project_key(self, paths: Sequence[str], digests: Sequence[str | None]) -> str | None:
         """None when some file may come out differently next time: then the project is never reused."""
@@ -455,6 +480,7 @@ class Cache:
             self._db.execute("DELETE FROM results WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM stats WHERE checked_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM projects WHERE stored_ns < ?", (now - MAX_AGE_NS,))
+            self._db.execute("DELETE FROM project_files WHERE scope NOT IN (SELECT scope FROM projects)")
             self._db.execute("DELETE FROM links WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_ns', ?)", (str(now),))
 
