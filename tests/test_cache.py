@@ -367,3 +367,41 @@ def test_file_rows_are_all_written_again_when_another_run_wrote_the_project_sinc
     assert all(after[i] != before[i] for i in before)
     monkeypatch.undo()
     assert _run(tree, tmp_path / "c")[0] == edited == review_paths([tree], Config(gitignore=False))
+
+
+def test_a_link_record_reads_only_the_facts_an_edit_changed_and_never_another_records(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """The facts of the last full link (which entries read what) are read one by one, for the facts an edit
+    changed; if they were replaced since the record was read, the run links in full rather than answer."""
+    from secreview.analysis import incremental
+
+    tree = make_tree(tmp_path / "t")
+    (tree / "pkg" / "entry.py").write_text("import sys\nfrom pkg.sink import run\n\ndef main():\n    run(sys.argv[1])\n")
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('echo ' + cmd)\n")
+    _run(tree, tmp_path / "c")
+    asked: list[object] = []
+    original = cache_module._StoredFacts.__getitem__
+    monkeypatch.setattr(cache_module._StoredFacts, "__getitem__",
+                        lambda self, fact: asked.append(fact) or original(self, fact))
+    relinked: list[int] = []
+    relink = incremental.relink
+    monkeypatch.setattr(incremental, "relink", lambda *a: relinked.append(1) or relink(*a))
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.popen('echo ' + cmd)\n")
+    edited, _ = _run(tree, tmp_path / "c")
+    assert relinked == [1] and ("m", str(tree / "pkg" / "sink.py")) in asked
+    db = sqlite3.connect(str(tmp_path / "c" / f"results-v{cache_module.SCHEMA}.sqlite3"))
+    stored = db.execute("SELECT COUNT(*) FROM link_facts").fetchone()[0]
+    assert len(asked) < stored
+    assert edited == review_paths([tree], Config(gitignore=False))
+
+    with db:  # as if another full link had replaced the facts after this run read its record
+        assert db.execute("UPDATE link_facts SET stamp = 'another'").rowcount == stored
+    db.close()
+    full: list[int] = []
+    full_link = incremental.full_link
+    monkeypatch.setattr(incremental, "full_link", lambda *a: full.append(1) or full_link(*a))
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('ls ' + cmd)\n")
+    again, _ = _run(tree, tmp_path / "c")
+    assert full == [1], "the facts were not the record's: linked in full"
+    assert again == review_paths([tree], Config(gitignore=False))
+    assert any(f.rule_id.startswith("taint") for f in again.findings)

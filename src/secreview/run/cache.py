@@ -24,7 +24,9 @@ reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
   the reviews that changed: a run where nothing changed loads these rows.
 - `links`: beside it, the record of how the project was linked
   (`secreview.analysis.incremental.LinkState`), so a run after an edit reviews
-  the edited files and re-links only the flows the edit can change.
+  the edited files and re-links only the flows the edit can change; its facts
+  (which entries of the link read what) in `link_facts`, one row per fact, read
+  only for the facts an edit changed.
 
 Every write is one short transaction of upserts; SQLite's locking makes
 concurrent runs on the same database safe. A cache that cannot be opened,
@@ -45,7 +47,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -226,6 +228,9 @@ class Cache:
                     PRIMARY KEY (scope, position));
                 CREATE TABLE IF NOT EXISTS links (
                     scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS link_facts (
+                    scope TEXT NOT NULL, fact TEXT NOT NULL, stamp TEXT NOT NULL, ids BLOB NOT NULL,
+                    PRIMARY KEY (scope, fact));
                 """
             )
             self._prune()
@@ -380,11 +385,16 @@ class Cache:
         row = self._project(scope)
         if row is None:
             return None
-        from secreview.analysis.incremental import LinkState
+        from secreview.analysis.incremental import Edges, LinkState
 
         links = self._select("SELECT key, payload FROM links WHERE scope IN", [scope])
-        state = _loads_any(links[0][1]) if links else None
-        return row, state if isinstance(state, LinkState) else None
+        stored = _loads_any(links[0][1]) if links else None
+        if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], str)
+                and isinstance(stored[1], LinkState) and isinstance(stored[1].parents, Edges)):
+            return row, None
+        stamp, state = stored
+        state.facts = _StoredFacts(self, scope, stamp)
+        return row, state
 
     def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
                       files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...], found: dict,
@@ -407,7 +417,7 @@ class Cache:
             kept = pickle.dumps(list(tallies), pickle.HIGHEST_PROTOCOL) if len(tallies) == len(files) else b""
             row = _StoredProject(len(files), tuple(verdicts), tuple(digests), found, kept)  # type: ignore[arg-type]
             payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
-            link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
+            link, facts = _link_rows(scope, state) if state is not None else (None, [])
         except Exception:  # noqa: BLE001 - something that cannot be pickled: simply not kept
             return
         try:
@@ -424,11 +434,15 @@ class Cache:
                                  "VALUES (?, ?, ?, ?)", (scope, key, payload, now))
                 if not full:
                     pass  # the record of the last full link stays: the next run re-links against it
-                elif link is None:
-                    self._db.execute("DELETE FROM links WHERE scope = ?", (scope,))
                 else:
-                    self._db.execute("INSERT OR REPLACE INTO links (scope, key, payload, stored_ns) "
-                                     "VALUES (?, ?, ?, ?)", (scope, key, link, now))
+                    self._db.execute("DELETE FROM link_facts WHERE scope = ?", (scope,))
+                    if link is None:
+                        self._db.execute("DELETE FROM links WHERE scope = ?", (scope,))
+                    else:
+                        self._db.execute("INSERT OR REPLACE INTO links (scope, key, payload, stored_ns) "
+                                         "VALUES (?, ?, ?, ?)", (scope, key, link, now))
+                        self._db.executemany("INSERT INTO link_facts (scope, fact, stamp, ids) VALUES (?, ?, ?, ?)",
+                                             facts)
         except sqlite3.Error as exc:
             self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
 
@@ -481,12 +495,66 @@ class Cache:
             self._db.execute("DELETE FROM stats WHERE checked_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM projects WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM project_files WHERE scope NOT IN (SELECT scope FROM projects)")
+            self._db.execute("DELETE FROM link_facts WHERE scope NOT IN (SELECT scope FROM links)")
             self._db.execute("DELETE FROM links WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_ns', ?)", (str(now),))
 
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+_STAMP_ROW = ""  # the fact of the row that says a record's facts are all there (no fact is "")
+
+
+def _link_rows(scope: str, state: LinkState) -> tuple[bytes, list[tuple[str, str, str, bytes]]]:
+    """The `links` payload of a full link's record, and its facts as `link_facts` rows.
+
+    The payload and the rows carry a stamp of their own: a run reads the facts after the record,
+    and must not take another record's facts for its own.
+    """
+    from array import array
+    from dataclasses import replace
+
+    stamp = os.urandom(8).hex()
+    payload = pickle.dumps((stamp, replace(state, facts={})), pickle.HIGHEST_PROTOCOL)
+    rows = [(scope, _fact_key(fact), stamp, array("I", ids).tobytes()) for fact, ids in state.facts.items()]
+    rows.append((scope, _STAMP_ROW, stamp, b""))
+    return payload, rows
+
+
+def _fact_key(fact: tuple[str, str]) -> str:
+    kind, name = fact
+    return f"{kind}:{name}"
+
+
+class _StoredFacts(Mapping):
+    """`LinkState.facts` of a stored record: each fact asked for is read from `link_facts`.
+
+    Reading a fact that is not there means no entry read it; so a record whose facts were
+    replaced since (another full link) or cannot be read raises, never answers "none".
+    """
+
+    def __init__(self, cache: Cache, scope: str, stamp: str) -> None:
+        self.cache, self.scope, self.stamp = cache, scope, stamp
+
+    def __getitem__(self, fact: object) -> memoryview:
+        if not (isinstance(fact, tuple) and len(fact) == 2):
+            raise KeyError(fact)
+        rows = self.cache._fetch("SELECT fact, stamp, ids FROM link_facts WHERE scope = ? AND fact IN (?, ?)",
+                                 (self.scope, _STAMP_ROW, _fact_key(fact)))
+        if rows is None or (_STAMP_ROW, self.stamp, b"") not in rows:
+            raise LookupError("the link record's facts cannot be read, or were replaced since it was read")
+        found = [ids for name, stamp, ids in rows if name != _STAMP_ROW and stamp == self.stamp]
+        if not found:
+            raise KeyError(fact)
+        return memoryview(found[0]).cast("I")
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        raise TypeError("the facts of a stored link record are read one by one")
+
+    def __len__(self) -> int:
+        raise TypeError("the facts of a stored link record are read one by one")
 
 
 class _Transaction:
