@@ -34,13 +34,16 @@ from __future__ import annotations
 from array import array
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from secreview.analysis import flow_findings, flows
 from secreview.analysis.flow_paths import Fallback, Index, Shape, Trace, Unsure
 from secreview.analysis.flows import Project
 from secreview.analysis.summaries import ModuleSummary
-from secreview.core.model import Finding
+from secreview.core.model import FileReview, Finding, PillarVerdict
+
+if TYPE_CHECKING:
+    from secreview.review.verdicts import FileTallies
 
 Target = tuple  # (qualname or None, constructor, path of the defining module or None)
 Fact = tuple[str, str]  # (kind, name): ("m", path), ("r", callee), ("f", field), ("c", qualname), ("d", key)
@@ -416,7 +419,7 @@ def review_project(cache: Any, roots: Sequence[str], paths: Sequence[str], run: 
     return files, verdicts, mode
 
 
-def _verdicts(files: tuple, row: Any) -> tuple[tuple, list]:
+def _verdicts(files: tuple[FileReview, ...], row: Any) -> tuple[tuple[PillarVerdict, ...], list[FileTallies]]:
     """The project verdicts, and what each file adds to them; a file review kept from the previous
     run's `row` (the very object) keeps its tally, the others are explained again."""
     from secreview.review.verdicts import project_verdicts

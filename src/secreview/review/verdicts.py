@@ -119,28 +119,26 @@ def _project_summary(pillar: str, tallies: Sequence[Tally]) -> tuple[str, list[E
     gives: the counts add up, a phrase ranks where it first appeared, and the first examples by
     place of all files are among the first of each file (sorting is stable).
     """
-    totals: dict[str, tuple[list[int], list[Evidence]]] = {}
+    counts: dict[str, int] = {}
+    firsts: dict[str, list[Evidence]] = {}
     for tally in tallies:
-        for phrase, count, examples in tally:
-            total = totals.get(phrase)
-            if total is None:
-                total = totals[phrase] = ([0], [])
-            total[0][0] += count
-            total[1].extend(examples)
-    count = len(tallies)
-    scope = f"{count} file" if count == 1 else f"{count} files"
-    if not totals:
+        for phrase, count, first in tally:
+            counts[phrase] = counts.get(phrase, 0) + count
+            firsts.setdefault(phrase, []).extend(first)
+    files = len(tallies)
+    scope = f"{files} file" if files == 1 else f"{files} files"
+    if not counts:
         nothing = explain(pillar, ()).sentence
         return f"in {scope}: {nothing}", []
     cited: list[Evidence] = []
     parts = []
-    ranked = sorted(totals.items(), key=lambda kv: -kv[1][0][0])  # stable: equal counts keep pillar order
-    for phrase, ([n], items) in ranked[:PROJECT_PHRASES]:
-        examples = sorted(items, key=_place)[:PROJECT_EXAMPLES]
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: equal counts keep pillar order
+    for phrase, count in ranked[:PROJECT_PHRASES]:
+        examples = sorted(firsts[phrase], key=_place)[:PROJECT_EXAMPLES]
         cited.extend(examples)
         listed = ", ".join(_where(f) for f in examples)
-        parts.append(f"{phrase}: {n} ({'e.g. ' if n > len(examples) else ''}{listed})")
-    more = len(totals) - PROJECT_PHRASES
+        parts.append(f"{phrase}: {count} ({'e.g. ' if count > len(examples) else ''}{listed})")
+    more = len(counts) - PROJECT_PHRASES
     tail = f"; and {more} other kinds of fact" if more > 0 else ""
     return f"across {scope}: " + "; ".join(parts) + tail, cited
 

@@ -314,7 +314,7 @@ class Cache:
             rows.extend(found)
         return rows
 
-    def _fetch(self, query: str, values: Sequence[str]) -> list[tuple] | None:
+    def _fetch(self, query: str, values: Sequence[str]) -> list[tuple[Any, ...]] | None:
         """The rows of one query; None (and a warning) when the cache cannot be read."""
         try:
             return self._db.execute(query, values).fetchall()
@@ -398,7 +398,7 @@ class Cache:
 
     def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
                       files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...], found: dict,
-                      state: object | None, full: bool = True, previous: ProjectRow | None = None,
+                      state: LinkState | None, full: bool = True, previous: ProjectRow | None = None,
                       tallies: Sequence[FileTallies] = ()) -> None:
         """Keep a project result for the next run over `roots`, and after a `full` link its record `state`.
 
@@ -528,7 +528,7 @@ def _fact_key(fact: tuple[str, str]) -> str:
     return f"{kind}:{name}"
 
 
-class _StoredFacts(Mapping):
+class _StoredFacts(Mapping[tuple[str, str], memoryview]):
     """`LinkState.facts` of a stored record: each fact asked for is read from `link_facts`.
 
     Reading a fact that is not there means no entry read it; so a record whose facts were
@@ -538,7 +538,7 @@ class _StoredFacts(Mapping):
     def __init__(self, cache: Cache, scope: str, stamp: str) -> None:
         self.cache, self.scope, self.stamp = cache, scope, stamp
 
-    def __getitem__(self, fact: object) -> memoryview:
+    def __getitem__(self, fact: tuple[str, str]) -> memoryview:
         if not (isinstance(fact, tuple) and len(fact) == 2):
             raise KeyError(fact)
         rows = self.cache._fetch("SELECT fact, stamp, ids FROM link_facts WHERE scope = ? AND fact IN (?, ?)",
