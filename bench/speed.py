@@ -259,12 +259,25 @@ def bench_corpus(name: str, root: Path, workdir: Path, args: argparse.Namespace,
         secreview(build, "cold --jobs 1", ["--jobs", "1", "--no-cache"], "1")
     for build in builds:
         secreview(build, "cold all cores", ["--jobs", "0"], "n")
+    # A file stopped at the time budget is not cached, so neither is the project: the "warm" runs
+    # would be full links, and timing them as warm runs would be a lie.
+    timed_out = {build.suffix: _timed_out(out / f"{name}-n{build.tag}.json") for build in builds}
+    if any(timed_out.values()):
+        for build in builds:
+            for tool in ("warm unchanged", "warm one edit"):
+                why = f"skipped: the cold run left {', '.join(timed_out[build.suffix][:3]) or 'no file'} at the time budget"
+                runs.append(Run(f"secreview {tool}{build.suffix}", 0, 0, -1, why))
+        print("  REFUSING to time the warm runs: the cold run timed out on "
+              + "; ".join(f"{', '.join(files)}{suffix}" for suffix, files in timed_out.items() if files)
+              + " (not cacheable, so a 'warm' run would link in full); run again on a quieter machine", flush=True)
+        return _peers(corpus, root, args, out)
     for build in builds:
         secreview(build, "warm unchanged", ["--jobs", "0"], "warm")
     edited = Path(files[len(files) // 2])
     original = edited.read_bytes()
     try:
-        edited.write_bytes(original + b"\n# edited by bench/speed.py\nimport os\nos.system(cmd)\n")
+        # A new comment each time, so the file is reviewed again even if an earlier bench left its result cached.
+        edited.write_bytes(original + f"\n# edited by bench/speed.py {time.time_ns()}\nimport os\nos.system(cmd)\n".encode())
         for build in builds:
             secreview(build, "warm one edit", ["--jobs", "0"], "edit", note=f"edited {edited.relative_to(root)}")
     finally:
@@ -274,6 +287,25 @@ def bench_corpus(name: str, root: Path, workdir: Path, args: argparse.Namespace,
     if not same:
         print("  WARNING: the reports of --jobs 1, all cores, warm" + (" and the builds" if len(builds) > 1 else "")
               + " differ", flush=True)
+    return _peers(corpus, root, args, out)
+
+
+def _timed_out(report: Path) -> list[str]:
+    """The files a run's JSON report says were stopped at the per-file time budget (`timeout` diagnostics).
+
+    Such a file's result is not cached, so neither is the project: the next run links in full.
+    A report that cannot be read counts as timed out, so the warm runs are not trusted either.
+    """
+    try:
+        diagnostics = json.loads(report.read_text("utf-8")).get("diagnostics") or []
+    except (OSError, ValueError):
+        return [f"(no readable report {report.name})"]
+    return [d.get("path", "?") for d in diagnostics if d.get("kind") == "timeout"]
+
+
+def _peers(corpus: Corpus, root: Path, args: argparse.Namespace, out: Path) -> Corpus:
+    """Bandit, Ruff's S rules and Semgrep on the same corpus (each skipped when absent or unwanted)."""
+    name, runs = corpus.name, corpus.runs
     if shutil.which("bandit") and not args.skip_peers:
         runs.append(measure("bandit", ["bandit", "-r", "-q", "-f", "json", "-o", str(out / f"{name}-bandit.json"),
                                        str(root)]))
@@ -359,6 +391,9 @@ def targets(corpus: Corpus, builds: list[Build]) -> dict[str, dict[str, object]]
             if value is not None and base:
                 measured[kind] = value / base
         if "wall" not in measured:
+            skipped = [run.note for run in corpus.runs if run.tool == tool and run.status == -1]
+            if skipped:  # a target that could not be measured is not met: say why instead of leaving it out
+                checked[label] = {"measured": None, "limit": limit, "met": False, "note": skipped[0]}
             continue
         checked[label] = {"measured": round(measured["wall"], 3), "measured_cpu": round(measured.get("cpu", 0), 3),
                           "limit": limit, "met": all(m <= limit for m in measured.values())}
@@ -407,6 +442,9 @@ def main() -> int:
     for corpus in corpora:
         for label, result in record["targets"][corpus.name].items():
             cpu = f", cpu {result['measured_cpu']}" if result.get("measured_cpu") else ""
+            if result["measured"] is None:
+                print(f"{corpus.name:>8}: {label:<44} {'NOT MEASURED':<7} ({result['note']})")
+                continue
             print(f"{corpus.name:>8}: {label:<44} {'met' if result['met'] else 'MISSED':<7} "
                   f"(measured {result['measured']}{cpu}, limit {result['limit']})")
     path = Path(args.json) if args.json else workdir / f"speed-{time.strftime('%Y%m%d-%H%M%S')}.json"

@@ -258,7 +258,7 @@ def test_project_pass_is_skipped_when_nothing_changed(tmp_path: Path, monkeypatc
     assert edited == review_paths([tree], Config(gitignore=False))
 
 
-@pytest.mark.parametrize("table", ["projects", "links"])
+@pytest.mark.parametrize("table", ["projects", "links", "project_files"])
 @pytest.mark.parametrize("payload", [b"garbage", "evil"])
 def test_damaged_project_or_link_rows_are_misses(tmp_path: Path, table: str, payload: object) -> None:
     """A project row or link record that cannot be read (or would run code) costs a full link, not the run."""
@@ -273,7 +273,8 @@ def test_damaged_project_or_link_rows_are_misses(tmp_path: Path, table: str, pay
     db = sqlite3.connect(str(tmp_path / "c" / f"results-v{cache_module.SCHEMA}.sqlite3"))
     blob = pickle.dumps(Evil()) if payload == "evil" else payload
     with db:
-        assert db.execute(f"UPDATE {table} SET payload = ?", (blob,)).rowcount == 1
+        one = " WHERE position = 1" if table == "project_files" else ""  # one file's review
+        assert db.execute(f"UPDATE {table} SET payload = ?{one}", (blob,)).rowcount == 1
     db.close()
     (tree / "pkg" / "c.py").write_text("def ok():\n    return 2\n")
     edited, _ = _run(tree, tmp_path / "c")
@@ -316,3 +317,91 @@ def test_an_edit_to_a_taint_spec_changes_the_fingerprint(tmp_path: Path, monkeyp
     before = fingerprint(config)
     (package / "rules" / "specs" / "sanitisers.toml").write_text('[[sanitiser]]\nlabel = "b"\n')
     assert fingerprint(config) != before
+
+
+def _file_rows(where: Path) -> dict[int, int]:
+    """position -> rowid of the stored project's file reviews (a row written again gets a new rowid)."""
+    db = sqlite3.connect(str(where / f"results-v{cache_module.SCHEMA}.sqlite3"))
+    try:
+        return dict(db.execute("SELECT position, rowid FROM project_files"))
+    finally:
+        db.close()
+
+
+def test_a_run_after_an_edit_writes_only_the_file_reviews_that_changed(tmp_path: Path) -> None:
+    tree = make_tree(tmp_path / "t")
+    cold, _ = _run(tree, tmp_path / "c")
+    before = _file_rows(tmp_path / "c")
+    assert sorted(before) == list(range(len(cold.files)))
+    (tree / "pkg" / "c.py").write_text("def ok():\n    return 2\n")
+    edited, _ = _run(tree, tmp_path / "c")
+    after = _file_rows(tmp_path / "c")
+    rewritten = [edited.files[i].path for i in after if after[i] != before[i]]
+    assert [Path(p).name for p in rewritten] == ["c.py"]
+    again, _ = _run(tree, tmp_path / "c")  # nothing changed: the rows are read back
+    assert again == edited == review_paths([tree], Config(gitignore=False))
+    (tree / "pkg" / "c.py").unlink()  # one file fewer: its row goes
+    fewer, _ = _run(tree, tmp_path / "c")
+    assert sorted(_file_rows(tmp_path / "c")) == list(range(len(fewer.files))) and len(fewer.files) == len(cold.files) - 1
+    assert _run(tree, tmp_path / "c")[0] == fewer == review_paths([tree], Config(gitignore=False))
+
+
+def test_file_rows_are_all_written_again_when_another_run_wrote_the_project_since(tmp_path: Path,
+                                                                                  monkeypatch) -> None:
+    """A run keeps the stored rows of unchanged reviews only if the project row is still the one it read."""
+    tree = make_tree(tmp_path / "t")
+    _run(tree, tmp_path / "c")
+    before = _file_rows(tmp_path / "c")
+    original = Cache.previous_project
+
+    def read_then_another_run_writes(self, roots):  # type: ignore[no-untyped-def]
+        found = original(self, roots)
+        with self._db:
+            self._db.execute("UPDATE projects SET key = 'written by another run'")
+        return found
+
+    monkeypatch.setattr(Cache, "previous_project", read_then_another_run_writes)
+    (tree / "pkg" / "c.py").write_text("def ok():\n    return 2\n")
+    edited, _ = _run(tree, tmp_path / "c")
+    after = _file_rows(tmp_path / "c")
+    assert all(after[i] != before[i] for i in before)
+    monkeypatch.undo()
+    assert _run(tree, tmp_path / "c")[0] == edited == review_paths([tree], Config(gitignore=False))
+
+
+def test_a_link_record_reads_only_the_facts_an_edit_changed_and_never_another_records(tmp_path: Path,
+                                                                                      monkeypatch) -> None:
+    """The facts of the last full link (which entries read what) are read one by one, for the facts an edit
+    changed; if they were replaced since the record was read, the run links in full rather than answer."""
+    from secreview.analysis import incremental
+
+    tree = make_tree(tmp_path / "t")
+    (tree / "pkg" / "entry.py").write_text("import sys\nfrom pkg.sink import run\n\ndef main():\n    run(sys.argv[1])\n")
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('echo ' + cmd)\n")
+    _run(tree, tmp_path / "c")
+    asked: list[object] = []
+    original = cache_module._StoredFacts.__getitem__
+    monkeypatch.setattr(cache_module._StoredFacts, "__getitem__",
+                        lambda self, fact: asked.append(fact) or original(self, fact))
+    relinked: list[int] = []
+    relink = incremental.relink
+    monkeypatch.setattr(incremental, "relink", lambda *a: relinked.append(1) or relink(*a))
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.popen('echo ' + cmd)\n")
+    edited, _ = _run(tree, tmp_path / "c")
+    assert relinked == [1] and ("m", str(tree / "pkg" / "sink.py")) in asked
+    db = sqlite3.connect(str(tmp_path / "c" / f"results-v{cache_module.SCHEMA}.sqlite3"))
+    stored = db.execute("SELECT COUNT(*) FROM link_facts").fetchone()[0]
+    assert len(asked) < stored
+    assert edited == review_paths([tree], Config(gitignore=False))
+
+    with db:  # as if another full link had replaced the facts after this run read its record
+        assert db.execute("UPDATE link_facts SET stamp = 'another'").rowcount == stored
+    db.close()
+    full: list[int] = []
+    full_link = incremental.full_link
+    monkeypatch.setattr(incremental, "full_link", lambda *a: full.append(1) or full_link(*a))
+    (tree / "pkg" / "sink.py").write_text("import os\n\ndef run(cmd):\n    os.system('ls ' + cmd)\n")
+    again, _ = _run(tree, tmp_path / "c")
+    assert full == [1], "the facts were not the record's: linked in full"
+    assert again == review_paths([tree], Config(gitignore=False))
+    assert any(f.rule_id.startswith("taint") for f in again.findings)

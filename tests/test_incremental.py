@@ -191,3 +191,37 @@ def test_a_changed_file_reviewed_alone_and_an_unchanged_run_reviews_nothing(tmp_
     warm = run()
     assert [Path(p).name for p in seen] == ["quiet.py"]
     assert warm == api.review_paths([root], config)
+
+
+def test_project_verdicts_after_an_edit_add_up_kept_tallies_and_explain_only_the_edited_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run after an edit keeps what each unchanged file adds to the project verdicts (its tally), and
+    explains again only the edited file's facts; the verdicts are a cold run's, also for a pillar that had
+    findings at the last run (no file was tallied for it then) and is clean now."""
+    from secreview.review import verdicts
+
+    opened = "def read(p):\n    with open(p) as f:\n        return f.read()\n"
+    files = {f"pkg/m{i}.py": opened * (i + 1) for i in range(4)}
+    files["pkg/run.py"] = "import os\nimport sys\n\nos.system(sys.argv[1])\n"
+    root = tmp_path / "project"
+    write(root, files)
+    first = warm_equals_cold(root, tmp_path)
+    assert any(p["status"] == "findings" and p["pillar"] == "CWE-707" for p in first["pillars"])
+    explained: list[str] = []
+    original = verdicts._tally
+    monkeypatch.setattr(verdicts, "_tally", lambda pillar, facts, test: explained.append(pillar) or original(
+        pillar, facts, test))
+    steps = [  # (file, text, pillars explained again by the run after the edit)
+        ("pkg/m0.py", opened * 5, 9),  # more of the same facts: the file's counts change (9 pillars are clean)
+        ("pkg/run.py", "import os\n\nos.system('ls')\n", 10 + 4),  # the only finding of CWE-707 is gone:
+        # the edited file's 10 pillars, and CWE-707 of the 4 others, which had no tally for it
+        ("pkg/m1.py", "x = 1\n", 10),  # a file's facts are gone
+    ]
+    for name, text, count in steps:
+        (root / name).write_text(text, encoding="utf-8")
+        explained.clear()
+        warm = report(root, tmp_path / "warm.json", "--cache-dir", str(tmp_path / "cache"))
+        assert len(explained) == count
+        assert warm == report(root, tmp_path / "cold.json", "--no-cache")
+        assert warm["pillars"] != first["pillars"]
+    assert next(p for p in warm["pillars"] if p["pillar"] == "CWE-707")["status"] == "clean"

@@ -73,3 +73,22 @@ def test_text_report_is_organised_by_pillar() -> None:
     text = renderer("text")(review_source(CODE + "import yaml\nyaml.load(x)\n", "a.py"))
     assert text.index("CWE-664 Improper Control") < text.index("CWE-707 Improper Neutralization")
     assert "No defect found for the other 8 categories" in text
+
+
+def test_json_text_is_the_standard_encoding_of_to_dict(tmp_path: Path) -> None:
+    """`render` writes each file's entry from pre-encoded verdicts (those citing nothing encoded once);
+    the text must be what encoding `to_dict`'s value item by item writes, byte for byte."""
+    from secreview import review_paths
+    from secreview.report import json as json_report
+    from secreview.report import jsontext
+
+    corpus = Path(__file__).resolve().parent / "corpus"
+    (tmp_path / "é_unicode.py").write_text('"""ünïcode \\u2028 \\x00 "q"."""\nwith open(p) as f:\n    f.read()\n', "utf-8")
+    (tmp_path / "broken.py").write_text("def (:\n", "utf-8")
+    (tmp_path / "empty.py").write_text("", "utf-8")
+    review = review_paths([str(corpus / "cwe-664"), str(corpus / "cwe-707"), str(tmp_path)])
+    assert {v.status for f in review.files for v in f.verdicts} == {"findings", "clean", "not-reviewed"}
+    assert any(not v.evidence for f in review.files for v in f.verdicts)
+    assert any(v.evidence for f in review.files for v in f.verdicts)
+    expected = jsontext.dumps(json_report.to_dict(review), flat_lists=("files",)) + "\n"
+    assert renderer("json")(review) == expected

@@ -4,9 +4,11 @@ consumer could notice; add fields in minor versions, never rename."""
 
 from __future__ import annotations
 
+from json.encoder import encode_basestring
 from typing import Any
 
-from secreview.core.model import Diagnostic, Evidence, Finding, PillarVerdict, Review, SecondOpinion, Severity
+from secreview.core.model import (Diagnostic, Evidence, FileReview, Finding, PillarVerdict, Review, SecondOpinion,
+                                  Severity)
 from secreview.cwe import catalog
 from secreview.report import jsontext
 
@@ -92,6 +94,19 @@ def _second_opinion(opinion: SecondOpinion | None) -> dict[str, Any] | None:
 
 
 def to_dict(review: Review) -> dict[str, Any]:
+    """The report as a JSON value (what `render` writes, as text)."""
+    data = _head(review)
+    data["files"] = [_file(fr) for fr in review.files]
+    return data
+
+
+def _file(fr: FileReview) -> dict[str, Any]:
+    return {"path": fr.path, "lines": fr.lines, "findings": len(fr.findings),
+            "pillars": [_verdict(v) for v in fr.verdicts]}
+
+
+def _head(review: Review) -> dict[str, Any]:
+    """Everything but the per-file entries, which come last."""
     findings = review.findings
     by_severity = {s.label: 0 for s in sorted(Severity, reverse=True)}
     for f in findings:
@@ -122,17 +137,54 @@ def to_dict(review: Review) -> dict[str, Any]:
         "suppressed": [finding_dict(f) for f in review.suppressed],
         "diagnostics": [_diagnostic(d) for d in review.all_diagnostics],
         "second_opinion": _second_opinion(review.second_opinion),
-        "files": [
-            {
-                "path": fr.path,
-                "lines": fr.lines,
-                "findings": len(fr.findings),
-                "pillars": [_verdict(v) for v in fr.verdicts],
-            }
-            for fr in review.files
-        ],
     }
 
 
+class _FileEntries:
+    """The per-file entries as JSON text (the items of the `files` list), as `to_dict` has them.
+
+    They are most of a large project's report (Nova: 7 MB, 15,180 verdicts), and writing them was a
+    third of a warm run. Most verdicts cite nothing: a pillar with no fact in the file, in one of a
+    few sentences (Nova: 11,975 such verdicts, 25 distinct), so each distinct one is written once.
+    The others are written field by field, which takes half the time of building `_verdict`'s dicts
+    and encoding them; a test holds the text to the standard encoding of `to_dict`, byte for byte.
+    """
+
+    def __init__(self) -> None:
+        self.bare: dict[tuple[str, str, str, str], str] = {}
+
+    def verdict(self, verdict: PillarVerdict) -> str:
+        if verdict.evidence:
+            return _verdict_text(verdict)
+        key = (verdict.pillar, verdict.name, verdict.status, verdict.summary)
+        text = self.bare.get(key)
+        if text is None:
+            text = self.bare[key] = _verdict_text(verdict)
+        return text
+
+    def entry(self, fr: FileReview) -> jsontext.Encoded:
+        pillars = ", ".join([self.verdict(v) for v in fr.verdicts])
+        return jsontext.Encoded(f'{{"path": {_string(fr.path)}, "lines": {fr.lines:d}, '
+                                f'"findings": {len(fr.findings):d}, "pillars": [{pillars}]}}')
+
+
+_string = encode_basestring  # a str as JSON text, non-ASCII kept (the encoder's own, in C)
+
+
+def _verdict_text(verdict: PillarVerdict) -> str:
+    """`_verdict(verdict)` as JSON text, with `jsontext.SEPARATORS`."""
+    evidence = []
+    for item in verdict.evidence:
+        subject = f', "subject": {_string(item.subject)}}}' if item.subject else "}"
+        evidence.append(f'{{"kind": {_string(item.kind)}, "path": {_string(item.path)}, "line": {item.line:d}, '
+                        f'"text": {_string(item.text)}{subject}')
+    return (f'{{"pillar": {_string("CWE-" + verdict.pillar)}, "name": {_string(verdict.name)}, '
+            f'"status": {_string(verdict.status)}, "summary": {_string(verdict.summary)}, '
+            f'"evidence": [{", ".join(evidence)}]}}')
+
+
 def render(review: Review, **_: Any) -> str:
-    return jsontext.dumps(to_dict(review), flat_lists=("files",)) + "\n"
+    data = _head(review)
+    entries = _FileEntries()
+    data["files"] = [entries.entry(fr) for fr in review.files]
+    return jsontext.dumps(data, flat_lists=("files",)) + "\n"

@@ -12,7 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Collection
 
-_COMPACT = {"separators": (", ", ": ")}
+SEPARATORS = (", ", ": ")  # of the one-line items, as `json.dumps` writes without indent
+_COMPACT = {"separators": SEPARATORS}
+
+
+class Encoded(str):
+    """An item of a flat list that is JSON text already (written with `SEPARATORS`), written as it is."""
 
 
 def dumps(value: object, *, flat_lists: Collection[str] = (), ensure_ascii: bool = False, indent: int = 2) -> str:
@@ -48,5 +53,6 @@ def _write(value: object, level: int, parts: list[str], flat_lists: frozenset[st
 def _write_flat_list(items: list, level: int, parts: list[str], ensure_ascii: bool, indent: int) -> None:
     inner = ",\n" + " " * (indent * (level + 1))
     encode = json.JSONEncoder(ensure_ascii=ensure_ascii, **_COMPACT).encode  # type: ignore[arg-type]
-    parts.append("[\n" + " " * (indent * (level + 1)) + inner.join(encode(item) for item in items)
+    parts.append("[\n" + " " * (indent * (level + 1))
+                 + inner.join(item if isinstance(item, Encoded) else encode(item) for item in items)
                  + "\n" + " " * (indent * level) + "]")

@@ -95,46 +95,82 @@ def _where(fact: Evidence) -> str:
     return f"{fact.path}:{fact.line}" if fact.path else f"line {fact.line}"
 
 
-def _project_summary(pillar: str, files: Sequence[tuple[Sequence[Evidence], str]]) -> tuple[str, list[Evidence]]:
-    """'across 12 files: 30 resources closed by a with-block (e.g. a.py:3, b.py:9); ...'."""
-    totals: dict[str, list[Evidence]] = {}
-    for facts, test in files:
-        if not facts:
-            continue  # no facts, nothing to tally (most files, for most pillars)
-        for phrase, items in explain(pillar, facts, test).tally:
-            totals.setdefault(phrase, []).extend(items)
-    count = len(files)
-    scope = f"{count} file" if count == 1 else f"{count} files"
-    if not totals:
+Tally = tuple[tuple[str, int, tuple[Evidence, ...]], ...]  # (phrase, how many facts, the first by place)
+FileTallies = dict[str, Tally]  # pillar -> one file's tally, for the pillars a project summary asked about
+
+
+def _tally(pillar: str, facts: Sequence[Evidence], test: str) -> Tally:
+    """What one file adds to a project summary of `pillar`: per phrase, how many facts and the first
+    `PROJECT_EXAMPLES` by (path, line), which are all a project summary can cite of this file."""
+    if not facts:
+        return ()  # no facts, nothing to tally (most files, for most pillars)
+    return tuple((phrase, len(items), tuple(sorted(items, key=_place)[:PROJECT_EXAMPLES]))
+                 for phrase, items in explain(pillar, facts, test).tally)
+
+
+def _place(fact: Evidence) -> tuple[str, int]:
+    return fact.path, fact.line
+
+
+def _project_summary(pillar: str, tallies: Sequence[Tally]) -> tuple[str, list[Evidence]]:
+    """'across 12 files: 30 resources closed by a with-block (e.g. a.py:3, b.py:9); ...'.
+
+    Adding up the files' tallies in file order gives what tallying all their facts at once
+    gives: the counts add up, a phrase ranks where it first appeared, and the first examples by
+    place of all files are among the first of each file (sorting is stable).
+    """
+    counts: dict[str, int] = {}
+    firsts: dict[str, list[Evidence]] = {}
+    for tally in tallies:
+        for phrase, count, first in tally:
+            counts[phrase] = counts.get(phrase, 0) + count
+            firsts.setdefault(phrase, []).extend(first)
+    files = len(tallies)
+    scope = f"{files} file" if files == 1 else f"{files} files"
+    if not counts:
         nothing = explain(pillar, ()).sentence
         return f"in {scope}: {nothing}", []
     cited: list[Evidence] = []
     parts = []
-    ranked = sorted(totals.items(), key=lambda kv: -len(kv[1]))  # stable: equal counts keep pillar order
-    for phrase, items in ranked[:PROJECT_PHRASES]:
-        examples = sorted(items, key=lambda f: (f.path, f.line))[:PROJECT_EXAMPLES]
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: equal counts keep pillar order
+    for phrase, count in ranked[:PROJECT_PHRASES]:
+        examples = sorted(firsts[phrase], key=_place)[:PROJECT_EXAMPLES]
         cited.extend(examples)
         listed = ", ".join(_where(f) for f in examples)
-        parts.append(f"{phrase}: {len(items)} ({'e.g. ' if len(items) > len(examples) else ''}{listed})")
-    more = len(totals) - PROJECT_PHRASES
+        parts.append(f"{phrase}: {count} ({'e.g. ' if count > len(examples) else ''}{listed})")
+    more = len(counts) - PROJECT_PHRASES
     tail = f"; and {more} other kinds of fact" if more > 0 else ""
     return f"across {scope}: " + "; ".join(parts) + tail, cited
 
 
-def project_verdicts(files: Sequence[tuple[Sequence[Finding], Sequence[Evidence]]]) -> tuple[PillarVerdict, ...]:
-    """The verdicts over a whole project: all findings, and the facts of every file added up."""
+def project_verdicts(files: Sequence[tuple[Sequence[Finding], Sequence[Evidence]]],
+                     tallies: Sequence[FileTallies] | None = None) -> tuple[PillarVerdict, ...]:
+    """The verdicts over a whole project: all findings, and the facts of every file added up.
+
+    `tallies`, one dict per file, holds what each file adds to the summary of a pillar; the
+    pillars asked for and missing are worked out here and added. Given again for files with the
+    same facts (a run after an edit keeps them for the files it did not review again), they
+    spare explaining every file's facts again.
+    """
     findings = [f for found, _ in files for f in found]
     by_pillar: dict[str, list[Finding]] = {p: [] for p in PILLAR_ORDER}
     for finding in findings:
         by_pillar.setdefault(finding.pillar, []).append(finding)
-    per_file = [facts_by_pillar(evidence) for _, evidence in files]
-    tests = [why_test_code(grouped.get("file", ())) for grouped in per_file]
+    clean = [p for p in PILLAR_ORDER if not by_pillar[p]]
+    kept = tallies if tallies is not None else [{} for _ in files]
+    for (_, facts), tally in zip(files, kept):
+        missing = [p for p in clean if p not in tally]
+        if missing:
+            grouped = facts_by_pillar(facts)
+            test = why_test_code(grouped.get("file", ()))
+            for pillar in missing:
+                tally[pillar] = _tally(pillar, grouped[pillar], test)
     names = catalog().pillars
     verdicts = []
     for pillar in PILLAR_ORDER:
         if by_pillar[pillar]:
             verdicts.append(PillarVerdict(pillar, names[pillar], "findings", _findings_summary(by_pillar[pillar])))
             continue
-        summary, cited = _project_summary(pillar, [(grouped[pillar], tests[i]) for i, grouped in enumerate(per_file)])
+        summary, cited = _project_summary(pillar, [tally[pillar] for tally in kept])
         verdicts.append(PillarVerdict(pillar, names[pillar], "clean", summary, tuple(cited)))
     return tuple(verdicts)

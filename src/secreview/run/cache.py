@@ -17,12 +17,16 @@ reviewed tree unless `--cache-dir` puts it there. Two tables, one row per file:
   (so editing a rule invalidates results even without a version bump), the
   Python version (the `ast` differs between versions), the rule selection,
   thresholds, size limit and per-file passes.
-- `projects`: per set of reviewed roots, the project's file reviews after the
-  project-level pass (cross-module taint) and its verdicts, with the key of the
-  file set they came from: a run where nothing changed loads this one row.
+- `projects`: per set of reviewed roots, the project's verdicts and what the
+  project-level pass (cross-module taint) found, with the key of the file set
+  they came from; `project_files` beside it, the file reviews after that pass,
+  one row per file (in order), so a run after an edit rewrites only the rows of
+  the reviews that changed: a run where nothing changed loads these rows.
 - `links`: beside it, the record of how the project was linked
   (`secreview.analysis.incremental.LinkState`), so a run after an edit reviews
-  the edited files and re-links only the flows the edit can change.
+  the edited files and re-links only the flows the edit can change; its facts
+  (which entries of the link read what) in `link_facts`, one row per fact, read
+  only for the facts an edit changed.
 
 Every write is one short transaction of upserts; SQLite's locking makes
 concurrent runs on the same database safe. A cache that cannot be opened,
@@ -43,7 +47,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -57,6 +61,7 @@ from secreview.settings.config import Config
 
 if TYPE_CHECKING:  # imported when a file must be looked up: a run where nothing changed never needs them
     from secreview.analysis.incremental import LinkState
+    from secreview.review.verdicts import FileTallies
 
 SCHEMA = 1
 RACY_NS = 2_000_000_000  # timestamps this close to the moment of reading are not trusted
@@ -147,26 +152,44 @@ class ProjectRow:
     digests: tuple[str, ...] = ()  # of each file reviewed, for the next run to see which changed
     found: dict = field(default_factory=dict)  # the cross-module taint findings, by path
     pickled: tuple[bytes, ...] = field(default=(), compare=False, repr=False)  # each file as stored
+    tallies: bytes = field(default=b"", compare=False, repr=False)  # what each file adds to the verdicts, pickled
+    key: str = field(default="", compare=False, repr=False)  # of the file set, as stored
+
+    def file_tallies(self) -> list[FileTallies] | None:
+        """What each file adds to the project verdicts (`review.verdicts.project_verdicts`), as stored.
+
+        Decoded only when asked: a run after an edit adds up the tallies of the files it did
+        not review again instead of explaining their facts again; a run where nothing changed
+        uses the stored verdicts.
+        """
+        value = _loads_any(self.tallies) if self.tallies else None
+        if not isinstance(value, list) or len(value) != len(self.files) or \
+                not all(isinstance(tally, dict) for tally in value):
+            return None
+        return value
 
 
 @dataclass(frozen=True)
 class _StoredProject:
-    """A `ProjectRow` as stored: each file pickled on its own, so a run after an edit re-pickles only
-    the reviews that changed."""
+    """A `ProjectRow` as stored in `projects`; its file reviews are the `project_files` rows, each
+    pickled on its own, so a run after an edit pickles and writes only the reviews that changed."""
 
-    files: tuple[bytes, ...]
+    count: int  # of files
     verdicts: tuple[PillarVerdict, ...]
     digests: tuple[str, ...]
     found: dict
+    tallies: bytes
 
-    def decoded(self) -> ProjectRow | None:
-        if not (isinstance(self.files, tuple) and isinstance(self.verdicts, tuple) and isinstance(self.digests, tuple)
-                and isinstance(self.found, dict) and all(isinstance(v, PillarVerdict) for v in self.verdicts)):
+    def decoded(self, blobs: list[bytes], key: str) -> ProjectRow | None:
+        if not (isinstance(self.count, int) and isinstance(self.verdicts, tuple) and isinstance(self.digests, tuple)
+                and isinstance(self.found, dict) and isinstance(self.tallies, bytes)
+                and all(isinstance(v, PillarVerdict) for v in self.verdicts)) or len(blobs) != self.count:
             return None
-        files = tuple(_loads_any(blob) if isinstance(blob, bytes) else None for blob in self.files)
+        files = tuple(_loads_any(blob) if isinstance(blob, bytes) else None for blob in blobs)
         if not all(isinstance(f, FileReview) for f in files):
             return None
-        return ProjectRow(files, self.verdicts, self.digests, self.found, self.files)  # type: ignore[arg-type]
+        return ProjectRow(files, self.verdicts, self.digests, self.found, tuple(blobs),  # type: ignore[arg-type]
+                          self.tallies, key)
 
 
 @dataclass
@@ -201,8 +224,14 @@ class Cache:
                     key TEXT PRIMARY KEY, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
                 CREATE TABLE IF NOT EXISTS projects (
                     scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS project_files (
+                    scope TEXT NOT NULL, position INTEGER NOT NULL, payload BLOB NOT NULL,
+                    PRIMARY KEY (scope, position));
                 CREATE TABLE IF NOT EXISTS links (
                     scope TEXT PRIMARY KEY, key TEXT NOT NULL, payload BLOB NOT NULL, stored_ns INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS link_facts (
+                    scope TEXT NOT NULL, fact TEXT NOT NULL, stamp TEXT NOT NULL, ids BLOB NOT NULL,
+                    PRIMARY KEY (scope, fact));
                 """
             )
             self._prune()
@@ -277,15 +306,22 @@ class Cache:
 
     def _select(self, query: str, values: list[str]) -> list[tuple]:
         rows: list[tuple] = []
+        for start in range(0, len(values), _BATCH):
+            chunk = values[start:start + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            found = self._fetch(f"{query} ({marks})", chunk)
+            if found is None:
+                return []
+            rows.extend(found)
+        return rows
+
+    def _fetch(self, query: str, values: Sequence[str]) -> list[tuple[Any, ...]] | None:
+        """The rows of one query; None (and a warning) when the cache cannot be read."""
         try:
-            for start in range(0, len(values), _BATCH):
-                chunk = values[start:start + _BATCH]
-                marks = ",".join("?" * len(chunk))
-                rows.extend(self._db.execute(f"{query} ({marks})", chunk).fetchall())
+            return self._db.execute(query, values).fetchall()
         except sqlite3.Error as exc:
             self._warn(f"cannot read the cache {self.path}: {exc}; reviewing without it")
-            return []
-        return rows
+            return None
 
     # -- writing -------------------------------------------------------------
     def store(self, paths: Sequence[str], results: Iterable[FileResult], lookup: Lookup | None = None) -> None:
@@ -337,10 +373,9 @@ class Cache:
         if unreadable:
             return None
         key = self._project_key(paths, [digests[i] for i in range(len(paths))])
-        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [self._scope(roots)])
-        if key is None or not rows or rows[0][0] != key:
+        if key is None:
             return None
-        row = self._row(rows[0][1])
+        row = self._project(self._scope(roots), key)
         if row is not None and refresh:
             self.store([], [], Lookup(_refresh=refresh))
         return row
@@ -348,48 +383,67 @@ class Cache:
     def previous_project(self, roots: Sequence[str]) -> tuple[ProjectRow, LinkState | None] | None:
         """The last run over `roots` and the record of the last full link (None if not kept)."""
         scope = self._scope(roots)
-        rows = self._select("SELECT key, payload FROM projects WHERE scope IN", [scope])
-        row = self._row(rows[0][1]) if rows else None
+        row = self._project(scope)
         if row is None:
             return None
-        from secreview.analysis.incremental import LinkState
+        from secreview.analysis.incremental import Edges, LinkState
 
         links = self._select("SELECT key, payload FROM links WHERE scope IN", [scope])
-        state = _loads_any(links[0][1]) if links else None
-        return row, state if isinstance(state, LinkState) else None
+        stored = _loads_any(links[0][1]) if links else None
+        if not (isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], str)
+                and isinstance(stored[1], LinkState) and isinstance(stored[1].parents, Edges)):
+            return row, None
+        stamp, state = stored
+        state.facts = _StoredFacts(self, scope, stamp)
+        return row, state
 
     def store_project(self, roots: Sequence[str], paths: Sequence[str], digests: Sequence[str | None],
                       files: tuple[FileReview, ...], verdicts: tuple[PillarVerdict, ...], found: dict,
-                      state: object | None, full: bool = True, previous: ProjectRow | None = None) -> None:
+                      state: LinkState | None, full: bool = True, previous: ProjectRow | None = None,
+                      tallies: Sequence[FileTallies] = ()) -> None:
         """Keep a project result for the next run over `roots`, and after a `full` link its record `state`.
 
         Not kept when some file may come out differently next time (its digest is None). A file
-        review that is the very object of the `previous` row keeps its stored bytes.
+        review that is the very object of the `previous` row keeps its stored bytes. `tallies`
+        (one per file) are what each file adds to the `verdicts`, for the next run after an edit.
         """
         key = self._project_key(paths, digests)
         if key is None:
             return
         scope, now = self._scope(roots), time.time_ns()
-        try:
-            old = previous.files if previous is not None and len(previous.pickled) == len(previous.files) else ()
-            blobs = tuple(previous.pickled[i] if i < len(old) and review is old[i]  # type: ignore[union-attr]
-                          else pickle.dumps(review, pickle.HIGHEST_PROTOCOL) for i, review in enumerate(files))
-            row = _StoredProject(blobs, tuple(verdicts), tuple(digests), found)  # type: ignore[arg-type]
+        old = previous.files if previous is not None and len(previous.pickled) == len(previous.files) else ()
+        try:  # each file's blob: the previous row's bytes for the very same review, else pickled now
+            blobs = [(previous.pickled[i], False) if i < len(old) and review is old[i]  # type: ignore[union-attr]
+                     else (pickle.dumps(review, pickle.HIGHEST_PROTOCOL), True) for i, review in enumerate(files)]
+            kept = pickle.dumps(list(tallies), pickle.HIGHEST_PROTOCOL) if len(tallies) == len(files) else b""
+            row = _StoredProject(len(files), tuple(verdicts), tuple(digests), found, kept)  # type: ignore[arg-type]
             payload = pickle.dumps(row, pickle.HIGHEST_PROTOCOL)
-            link = pickle.dumps(state, pickle.HIGHEST_PROTOCOL) if state is not None else None
+            link, facts = _link_rows(scope, state) if state is not None else (None, [])
         except Exception:  # noqa: BLE001 - something that cannot be pickled: simply not kept
             return
         try:
             with self._transaction():
+                stored = self._db.execute("SELECT key FROM projects WHERE scope = ?", (scope,)).fetchone()
+                # The file rows are the previous row's only while its header is still the stored one
+                # (another run may have written since): then only the changed reviews are written.
+                whole = previous is None or stored is None or stored[0] != previous.key
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO project_files (scope, position, payload) VALUES (?, ?, ?)",
+                    [(scope, i, blob) for i, (blob, new) in enumerate(blobs) if new or whole])
+                self._db.execute("DELETE FROM project_files WHERE scope = ? AND position >= ?", (scope, len(blobs)))
                 self._db.execute("INSERT OR REPLACE INTO projects (scope, key, payload, stored_ns) "
                                  "VALUES (?, ?, ?, ?)", (scope, key, payload, now))
                 if not full:
                     pass  # the record of the last full link stays: the next run re-links against it
-                elif link is None:
-                    self._db.execute("DELETE FROM links WHERE scope = ?", (scope,))
                 else:
-                    self._db.execute("INSERT OR REPLACE INTO links (scope, key, payload, stored_ns) "
-                                     "VALUES (?, ?, ?, ?)", (scope, key, link, now))
+                    self._db.execute("DELETE FROM link_facts WHERE scope = ?", (scope,))
+                    if link is None:
+                        self._db.execute("DELETE FROM links WHERE scope = ?", (scope,))
+                    else:
+                        self._db.execute("INSERT OR REPLACE INTO links (scope, key, payload, stored_ns) "
+                                         "VALUES (?, ?, ?, ?)", (scope, key, link, now))
+                        self._db.executemany("INSERT INTO link_facts (scope, fact, stamp, ids) VALUES (?, ?, ?, ?)",
+                                             facts)
         except sqlite3.Error as exc:
             self._warn(f"cannot write the cache {self.path}: {exc}; results of this run are not cached")
 
@@ -397,10 +451,27 @@ class Cache:
         text = f"{self.fingerprint}\0{chr(0).join(os.path.abspath(r) for r in roots)}"
         return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=20).hexdigest()
 
-    @staticmethod
-    def _row(payload: bytes) -> ProjectRow | None:
-        row = _loads_any(payload)
-        return row.decoded() if isinstance(row, _StoredProject) else None
+    def _project(self, scope: str, key: str | None = None) -> ProjectRow | None:
+        """The stored project of `scope` (only if it is of the file set `key`, when given), or None.
+
+        The header and the file rows are read in one transaction: a run writing at the same time
+        cannot give this one the files of another file set.
+        """
+        try:
+            self._db.execute("BEGIN")
+            try:
+                header = self._db.execute("SELECT key, payload FROM projects WHERE scope = ?", (scope,)).fetchone()
+                if header is None or (key is not None and header[0] != key):
+                    return None
+                blobs = [blob for (blob,) in self._db.execute(
+                    "SELECT payload FROM project_files WHERE scope = ? ORDER BY position", (scope,))]
+            finally:
+                self._db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._warn(f"cannot read the cache {self.path}: {exc}; reviewing without it")
+            return None
+        stored = _loads_any(header[1])
+        return stored.decoded(blobs, header[0]) if isinstance(stored, _StoredProject) else None
 
     def _project_key(self, paths: Sequence[str], digests: Sequence[str | None]) -> str | None:
         """None when some file may come out differently next time: then the project is never reused."""
@@ -424,12 +495,67 @@ class Cache:
             self._db.execute("DELETE FROM results WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM stats WHERE checked_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("DELETE FROM projects WHERE stored_ns < ?", (now - MAX_AGE_NS,))
+            self._db.execute("DELETE FROM project_files WHERE scope NOT IN (SELECT scope FROM projects)")
+            self._db.execute("DELETE FROM link_facts WHERE scope NOT IN (SELECT scope FROM links)")
             self._db.execute("DELETE FROM links WHERE stored_ns < ?", (now - MAX_AGE_NS,))
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('pruned_ns', ?)", (str(now),))
 
     def _warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+_STAMP_ROW = ""  # the fact of the row that says a record's facts are all there (no fact is "")
+
+
+def _link_rows(scope: str, state: LinkState) -> tuple[bytes, list[tuple[str, str, str, bytes]]]:
+    """The `links` payload of a full link's record, and its facts as `link_facts` rows.
+
+    The payload and the rows carry a stamp of their own: a run reads the facts after the record,
+    and must not take another record's facts for its own.
+    """
+    from array import array
+    from dataclasses import replace
+
+    stamp = os.urandom(8).hex()
+    payload = pickle.dumps((stamp, replace(state, facts={})), pickle.HIGHEST_PROTOCOL)
+    rows = [(scope, _fact_key(fact), stamp, array("I", ids).tobytes()) for fact, ids in state.facts.items()]
+    rows.append((scope, _STAMP_ROW, stamp, b""))
+    return payload, rows
+
+
+def _fact_key(fact: tuple[str, str]) -> str:
+    kind, name = fact
+    return f"{kind}:{name}"
+
+
+class _StoredFacts(Mapping[tuple[str, str], memoryview]):
+    """`LinkState.facts` of a stored record: each fact asked for is read from `link_facts`.
+
+    Reading a fact that is not there means no entry read it; so a record whose facts were
+    replaced since (another full link) or cannot be read raises, never answers "none".
+    """
+
+    def __init__(self, cache: Cache, scope: str, stamp: str) -> None:
+        self.cache, self.scope, self.stamp = cache, scope, stamp
+
+    def __getitem__(self, fact: tuple[str, str]) -> memoryview:
+        if not (isinstance(fact, tuple) and len(fact) == 2):
+            raise KeyError(fact)
+        rows = self.cache._fetch("SELECT fact, stamp, ids FROM link_facts WHERE scope = ? AND fact IN (?, ?)",
+                                 (self.scope, _STAMP_ROW, _fact_key(fact)))
+        if rows is None or (_STAMP_ROW, self.stamp, b"") not in rows:
+            raise LookupError("the link record's facts cannot be read, or were replaced since it was read")
+        found = [ids for name, stamp, ids in rows if name != _STAMP_ROW and stamp == self.stamp]
+        if not found:
+            raise KeyError(fact)
+        return memoryview(found[0]).cast("I")
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        raise TypeError("the facts of a stored link record are read one by one")
+
+    def __len__(self) -> int:
+        raise TypeError("the facts of a stored link record are read one by one")
 
 
 class _Transaction:
