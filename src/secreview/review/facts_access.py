@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from secreview.analysis.hosts import is_loopback
 from secreview.review.facts_base import callee, collector, enclosing_def, spelled
@@ -87,6 +88,19 @@ _MODE_POSITION = {"os.chmod": 1, "os.fchmod": 1, "os.lchmod": 1, "os.umask": 0, 
                   "os.open": 2, "os.mkfifo": 1}
 _ALL_INTERFACES = ("0.0.0.0", "", "::")
 SECRET_OPTIONS = tuple(f"oslo_config.cfg.{kind}" for kind in ("Opt", "StrOpt", "URIOpt", "DictOpt", "ListOpt"))
+
+
+@lru_cache(maxsize=4096)
+def _authorises(decorator: str) -> bool:
+    """The decorator (`_decorator_name`) authorises: one search per decorator spelling, which repeat across a
+    project (`@staticmethod`, `@wsgi.response(202)`)."""
+    return AUTH_DECORATOR.search(decorator) is not None
+
+
+@lru_cache(maxsize=4096)
+def _credential_name(name: str) -> bool:
+    """The variable's name says it holds a credential: one search per name, and names repeat (`self.host`)."""
+    return SENSITIVE.search(name) is not None
 
 
 def _decorator_name(node: ast.expr) -> str:
@@ -199,7 +213,7 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
     if not node.decorator_list and not node.args.defaults and "handler-classes" not in ctx.fact_state:
         return  # nothing declares it a handler or authorises it (most functions)
     names = [_decorator_name(d) for d in node.decorator_list]
-    auth = [n for n in names if AUTH_DECORATOR.search(n)] or ([dep] if (dep := _auth_dependency(node)) else []) \
+    auth = [n for n in names if _authorises(n)] or ([dep] if (dep := _auth_dependency(node)) else []) \
         or [p for d in node.decorator_list if (p := _view_permission(d))]
     route = next((names[i] for i, d in enumerate(node.decorator_list) if _is_route(ctx, d)), None)
     owner = ctx.classes[-1] if ctx.classes else None
@@ -347,7 +361,7 @@ def credential(node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
     if value.__class__ not in _CREDENTIAL_VALUES:
         return  # no value, or one `_credential_kind` cannot place
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    name = next((n for n in (name_of(t) for t in targets) if n and SENSITIVE.search(n)), None)
+    name = next((n for n in (name_of(t) for t in targets) if n and _credential_name(n)), None)
     if name is None:
         return  # asked before the value's kind, which may resolve a call's name
     kind = _credential_kind(ctx, value)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import lru_cache
 
 from secreview.analysis.credential_values import (
     FORMAT_MARKERS,
@@ -52,6 +53,13 @@ _NOT_A_SECRET_NAME = re.compile(
 _ANY_SECRET_NAME = re.compile("|".join(p.pattern for p in (_PASSWORD_NAME, _KEY_NAME, _TOKEN_NAME)), re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
+def _may_name_secret(name: str) -> bool:
+    """Whether some secret rule may read `name` as a secret's: asked of every name paired with a literal,
+    before the literal is read, and the same names (`name=`, `id`, `"type"`) come back all the time."""
+    return _ANY_SECRET_NAME.search(name) is not None
+
+
 def _spells_name(name: str, value: str) -> bool:
     """The value is its own name respelled (`{"new_credentials": "NewCredentials"}`, an operation's
     label or an API field name): a label, whatever the name says it holds."""
@@ -65,9 +73,7 @@ _CAMEL_LABEL = re.compile(r"[a-z](Id|Ids|Name|Names|Arn|Path|Url|Uri|Type|Field|
 
 
 def _secret_rule(name: str, value: str) -> str | None:
-    """Which hard-coded-secret rule a `name = "value"` pair belongs to, if any."""
-    if not name or not _ANY_SECRET_NAME.search(name):
-        return None  # (most names: one search instead of the long alternation below)
+    """Which hard-coded-secret rule a `name = "value"` pair belongs to, if any (`name` may name a secret)."""
     if _NOT_A_SECRET_NAME.search(name) or _CAMEL_LABEL.search(name) or known_secret_format(value):
         return None
     if looks_like_placeholder(value) or _spells_name(name, value):
@@ -96,7 +102,8 @@ class _PerFile:
     """What the secret rules ask once per node or per file, kept for the next question.
 
     The three secret rules run one after another on the same node: the first to ask works out
-    which rule each name-to-literal pairing there belongs to, the other two read the answer.
+    which rule each name-to-literal pairing there belongs to (none, at nearly every node), the
+    other two read the answer.
     The file-level answers are keyed by the file's context (one file is walked at a time).
     """
 
@@ -114,69 +121,74 @@ _LAST = _PerFile()
 
 def _secrets_at(node: ast.AST, ctx: Context) -> tuple[Secret, ...]:
     """(rule id, name, literal text, where to report, used) for every pairing at `node` a secret rule reports."""
-    last = _LAST
-    if last.node is not node:
-        found: tuple[Secret, ...] = ()
-        pairs = _pairs_at(node, ctx)
-        if pairs:
-            found = tuple((rule_id, name, value, where, used) for name, value, where, used in pairs
-                          if (rule_id := _secret_rule(name, value)) is not None)
-        last.node, last.secrets = node, found
-    return last.secrets
+    pairs = _pairs_at(node, ctx)
+    if not pairs:
+        return ()
+    return tuple((rule_id, name, value, where, used) for name, value, where, used in pairs
+                 if (rule_id := _secret_rule(name, value)) is not None)
 
 
 def _pairs_at(node: ast.AST, ctx: Context) -> list[Pairing]:
-    """The name-to-string-literal pairings at `node`.
+    """The name-to-string-literal pairings at `node` whose name may be a secret's (`_may_name_secret`).
 
     A pairing is itself a use when the literal is given to a call parameter of that name or
     compared with a password; a name it is stored in says only what it may be for. Only
     pairings with a literal value: nothing else can be reported, and most nodes have none,
-    so each branch looks for a literal before anything else.
+    so each branch looks for a literal before anything else, then at the name.
     """
     pairs: list[Pairing] = []
     if isinstance(node, ast.Call):
         for kw in node.keywords:
-            if kw.arg and isinstance(kw.value, ast.Constant):
+            name = kw.arg
+            if name and isinstance(kw.value, ast.Constant) and _may_name_secret(name):
                 value = _string(kw.value)
                 if value is not None:  # (at the literal, where the flow reports the same one)
-                    pairs.append((kw.arg, value, kw.value, True))
+                    pairs.append((name, value, kw.value, True))
         call_args, func = node.args, node.func
         # A qualified name ends with the attribute's own name: only `.get` and `.getenv` can be these.
         if (len(call_args) == 2 and isinstance(call_args[1], ast.Constant)
                 and (not isinstance(func, ast.Attribute) or func.attr in ("get", "getenv"))):
             value = _string(call_args[1])
             if value is not None and ctx.call_name(node) in ("os.environ.get", "os.getenv"):
-                pairs.append((str(ctx.constant_value(call_args[0])), value, call_args[1], False))
+                name = str(ctx.constant_value(call_args[0]))
+                if _may_name_secret(name):
+                    pairs.append((name, value, call_args[1], False))
     elif isinstance(node, ast.Assign):
         if isinstance(node.value, ast.Constant):
             value = _string(node.value)
             if value is not None:
                 for target in node.targets:
-                    pairs.append((name_of(target), value, node, False))
+                    name = name_of(target)
+                    if _may_name_secret(name):
+                        pairs.append((name, value, node, False))
     elif isinstance(node, ast.Dict):
         for key, value_node in zip(node.keys, node.values):
             if isinstance(value_node, ast.Constant) and isinstance(key, ast.Constant):
                 key_text = _string(key)
-                value = _string(value_node)
-                if key_text is not None and value is not None:
-                    pairs.append((key_text, value, value_node, False))
+                if key_text is not None and _may_name_secret(key_text):
+                    value = _string(value_node)
+                    if value is not None:
+                        pairs.append((key_text, value, value_node, False))
     elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         args = node.args
         if args.defaults:
             positional = [*args.posonlyargs, *args.args]
             for arg, default in zip(positional[len(positional) - len(args.defaults):], args.defaults):
-                value = _string(default)
-                if value is not None:
-                    pairs.append((arg.arg, value, default, False))
+                if _may_name_secret(arg.arg):
+                    value = _string(default)
+                    if value is not None:
+                        pairs.append((arg.arg, value, default, False))
         for arg, kw_default in zip(args.kwonlyargs, args.kw_defaults):
-            value = _string(kw_default)
-            if value is not None and kw_default is not None:
-                pairs.append((arg.arg, value, kw_default, False))
+            if kw_default is not None and _may_name_secret(arg.arg):
+                value = _string(kw_default)
+                if value is not None:
+                    pairs.append((arg.arg, value, kw_default, False))
     elif isinstance(node, ast.AnnAssign):
         if node.value is not None:
             value = _string(node.value)
-            if value is not None:
-                pairs.append((name_of(node.target), value, node, False))
+            name = name_of(node.target)
+            if value is not None and _may_name_secret(name):
+                pairs.append((name, value, node, False))
     elif isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Eq, ast.NotEq)):
         # Only passwords: comparing a token or key name with a literal is usually parsing.
         left, right = node.left, node.comparators[0]
@@ -216,30 +228,33 @@ _NAME_WORDS = {
 }
 
 def _report_named_secrets(node: ast.AST, ctx: Context) -> None:
-    node_type = node.__class__
-    # Most nodes cannot pair a name with a literal (`_pairs_at`): a call with no keyword given a
-    # literal and no literal second argument, an assignment of anything but a literal. Asked first,
-    # inline: these are about two thirds of the nodes the three rules see.
-    if node_type is ast.Call:
-        if len(node.args) != 2 or node.args[1].__class__ is not ast.Constant:  # type: ignore[attr-defined]
-            for keyword in node.keywords:  # type: ignore[attr-defined]
-                if keyword.value.__class__ is ast.Constant:
-                    break
-            else:
-                return
-    elif node_type is ast.Assign and node.value.__class__ is not ast.Constant:  # type: ignore[attr-defined]
-        return
     last = _LAST
+    if last.node is not node:  # the first of the three rules at this node: the answer for all of them
+        last.node, last.secrets = node, ()
+        node_type = node.__class__
+        # Most nodes cannot pair a name with a literal (`_pairs_at`): a call with no keyword given a
+        # literal and no literal second argument, an assignment of anything but a literal. Asked first,
+        # inline: these are about two thirds of the nodes the three rules see.
+        if node_type is ast.Call:
+            if len(node.args) != 2 or node.args[1].__class__ is not ast.Constant:  # type: ignore[attr-defined]
+                for keyword in node.keywords:  # type: ignore[attr-defined]
+                    if keyword.value.__class__ is ast.Constant:
+                        break
+                else:
+                    return
+        elif node_type is ast.Assign and node.value.__class__ is not ast.Constant:  # type: ignore[attr-defined]
+            return
+        last.secrets = _secrets_at(node, ctx)
+    secrets = last.secrets
+    if not secrets:
+        return  # nearly every node
     if last.named_ctx is not ctx:  # (the rules some name word of which the file's text holds: one answer per file)
         last.named_ctx = ctx
         last.named = frozenset(rule_id for rule_id, words in _NAME_WORDS.items() if ctx.mentions_any(words))
     assert ctx.rule is not None
     rule_id = ctx.rule.id
     if rule_id not in last.named:
-        return  # no name in this file says it holds one (asked first: it is one answer per file)
-    secrets = last.secrets if last.node is node else _secrets_at(node, ctx)
-    if not secrets:
-        return  # nearly every node
+        return  # no name in this file says it holds one
     mine = [found for found in secrets if found[0] == rule_id]
     if not mine or in_tests(ctx):
         return  # no literal of this rule here, or test code

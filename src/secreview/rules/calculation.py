@@ -140,13 +140,18 @@ def _length_of_text(ctx: Context, node: ast.expr) -> ast.expr | None:
     return None
 
 
+_LENGTH_PACKERS = ("struct.pack", "struct.pack_into")  # their arguments after the format are packed
+
+
 @rule(
     id="character-count-as-byte-length",
     name="Length in characters used as a length in bytes",
     cwe="135",
     severity=Severity.MEDIUM,
     confidence=Confidence.MEDIUM,
-    nodes=(ast.Call, ast.Dict, ast.Assign),
+    nodes=(ast.Dict, ast.Assign),
+    calls=_LENGTH_PACKERS,
+    methods=("to_bytes",),  # (asked for by name: resolving every call's name to find these cost more than the rest)
     fix="Encode first and measure the bytes: data = text.encode('utf-8'); "
     "struct.pack('!I', len(data)) + data, or Content-Length: str(len(data)).",
     mentions=_MENTIONS_LENGTHS,
@@ -179,12 +184,11 @@ def character_count_as_byte_length(node: ast.Call | ast.Dict | ast.Assign, ctx: 
     if node.__class__ is ast.Assign and not any(t.__class__ is ast.Subscript for t in node.targets):  # type: ignore[union-attr]
         return  # only `headers["Content-Length"] = ...` is an assignment this checks
     candidates: list[ast.expr] = []
-    if isinstance(node, ast.Call):
-        name = ctx.call_name(node) or ""
-        if name in ("struct.pack", "struct.pack_into"):
-            candidates = list(node.args[1:])
-        elif isinstance(node.func, ast.Attribute) and node.func.attr == "to_bytes":
+    if isinstance(node, ast.Call):  # one of `_LENGTH_PACKERS`, or a `.to_bytes(...)` call
+        if isinstance(node.func, ast.Attribute) and node.func.attr == "to_bytes":
             candidates = [node.func.value]
+        else:
+            candidates = list(node.args[1:])
     elif isinstance(node, ast.Dict):
         candidates = [v for k, v in zip(node.keys, node.values)
                       if k is not None and str(ctx.constant_value(k)).lower() == "content-length"]

@@ -29,16 +29,19 @@ _LEADING_COMMENTS = re.compile(r"(?:[ \t\f]*(?:#[^\r\n]*)?(?:\r\n|\r|\n))*")
 _SPELLING_ESCAPE = re.compile(r"\\[xuUN0-7]")
 # What follows the end of a needle's start when the needle is split: the closing quote of one token of an
 # implicit concatenation and the next token's prefix and opening quote, with spaces, line ends, comments
-# and backslash-newlines between; or a backslash-newline inside the string itself.
-# (A comment is matched with its line end, so that text can be split into these pieces only one way.)
-_SPLIT = r"(?:[\"'](?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*[\r\n])*[A-Za-z]{0,2}[\"']|\\(?:\r\n|\r|\n))"
+# and backslash-newlines between; or a backslash-newline inside the string itself. Written to begin with
+# its first character (a quote or a backslash), so that `re` looks for that character at C speed, and
+# then to ask (`{ends}`) that a needle's start can end just before it: the few places worth a look.
+# (A comment is matched with its line end, so that text can be split into these pieces only one way:
+# a split found from a place is the only one there.)
+_SPLIT = (r"[\"'\\](?<=[{ends}].)(?:(?<=\\)(?:\r\n|\r|\n)"
+          r"|(?<!\\)(?:\s|\\(?:\r\n|\r|\n)|#[^\r\n]*[\r\n])*[A-Za-z]{{0,2}}[\"'])")
 
 
-@lru_cache(maxsize=64)
-def _split_after(start: str, following: str) -> re.Pattern[str]:
-    """`start`, a split, then one of `following` or what can begin a spelling other than the character
-    itself (an escape, or a quote: an empty token before a further split, a triple quote's rest)."""
-    return re.compile(re.escape(start) + _SPLIT + "(?=[" + re.escape(following) + "\\\\\"'])")
+@lru_cache(maxsize=16)
+def _splits(ends: str) -> re.Pattern[str]:
+    """Splits that follow one of the characters `ends` (the last characters of the needles' starts)."""
+    return re.compile(_SPLIT.format(ends=re.escape(ends)))
 
 
 @lru_cache(maxsize=16)
@@ -58,25 +61,26 @@ def literal_may_contain(source: str, needles: tuple[str, ...], ignore_case: bool
     return literal_lines(source, needles, ignore_case) != []
 
 
-# Where a split needle's start can end: a quote (a token's end) or a backslash (a backslash-newline).
-_SPLIT_END = re.compile(r"[\"'\\]")
-
-
 def _split_needles(text: str, needles: tuple[str, ...]) -> Iterator[int]:
     """Where a needle split across tokens or lines begins in `text`.
 
-    Each quote or backslash is asked whether a needle's start ends just before it (one `endswith` with
-    all the starts), and only there the split is matched: one pass over the text, not one per start."""
+    Each split after a character that can end a needle's start is asked whether such a start ends
+    there (one `endswith` with all the starts) and whether the next token begins with the character
+    that follows that start in a needle (or with what can spell it: an escape, a further quote).
+    Splits are looked for from each place found on, so one inside another is not missed."""
     starts = _starts(needles)
     ends = tuple(start for start, _ in starts)
-    for quote in _SPLIT_END.finditer(text):
-        at = quote.start()
-        if text.endswith(ends, 0, at):
+    search = _splits("".join(sorted({start[-1] for start in ends}))).search
+    split = search(text)
+    while split is not None:
+        at, end = split.span()
+        if end < len(text) and text.endswith(ends, 0, at):
+            after = text[end]
             for start, following in starts:
-                begin = at - len(start)
-                if text.startswith(start, begin, at) and _split_after(start, following).match(text, begin):
-                    yield begin
+                if text.startswith(start, at - len(start), at) and (after in following or after in "\\\"'"):
+                    yield at - len(start)
                     break
+        split = search(text, at + 1)
 
 
 def literal_lines(source: str, needles: tuple[str, ...], ignore_case: bool = False) -> list[int] | None:
