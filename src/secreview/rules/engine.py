@@ -89,12 +89,15 @@ class Dispatch:
                                                  if item.mentions or item.imports) if prefilter else ()
         self._without: dict[frozenset[str], Dispatch] = {}
         self._scan: WordScan | None = None  # made when `_open_for` first needs it: the dispatches it makes never do
-        self._for_tests: Dispatch | None = None
-        if any(not r.tests for r in rules):
-            self._test_parts: tuple[tuple[Rule, ...], tuple[Collector, ...]] | None = (
-                tuple(r for r in rules if r.tests), collectors)
-        else:
-            self._test_parts = None  # the same checks run everywhere
+        # The checks of a test module (key True) and of any other file (False), where they are fewer than
+        # all of them: `Rule.tests`, `Collector.tests` and `Collector.outside_tests` say where each can report.
+        self._placed_parts: dict[bool, tuple[tuple[Rule, ...], tuple[Collector, ...]]] = {}
+        self._placed: dict[bool, Dispatch] = {}
+        for is_test, placed_rules, placed_collectors in (
+                (True, tuple(r for r in rules if r.tests), tuple(c for c in collectors if c.tests)),
+                (False, rules, tuple(c for c in collectors if c.outside_tests))):
+            if len(placed_rules) < len(rules) or len(placed_collectors) < len(collectors):
+                self._placed_parts[is_test] = (placed_rules, placed_collectors)
         if not prefilter:
             rules = tuple(_gated_per_node(r) for r in rules)
             collectors = tuple(_gated_per_node(c) for c in collectors)
@@ -129,13 +132,16 @@ class Dispatch:
 
     def for_file(self, is_test: bool, ctx: Context | None = None) -> Dispatch:
         """The checks for one file: without those that never report in a test module, for a test module,
-        and, given the file's context, without those that cannot report there: their `mentions` gate is
-        closed, or no name of the file can resolve into their `imports`."""
+        without those that report only in one, for any other file, and, given the file's context, without
+        those that cannot report there: their `mentions` gate is closed, or no name of the file can resolve
+        into their `imports`."""
         dispatch = self
-        if is_test and self._test_parts is not None:
-            if self._for_tests is None:
-                self._for_tests = Dispatch(*self._test_parts, prefilter=self._prefilter)
-            dispatch = self._for_tests
+        parts = self._placed_parts.get(is_test)
+        if parts is not None:
+            placed = self._placed.get(is_test)
+            if placed is None:
+                placed = self._placed[is_test] = Dispatch(*parts, prefilter=self._prefilter)
+            dispatch = placed
         return dispatch if ctx is None else dispatch._open_for(ctx)
 
     def _open_for(self, ctx: Context) -> Dispatch:
