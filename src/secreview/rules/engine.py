@@ -54,6 +54,19 @@ _DEADLINE_STRIDE: Final = 0x3FF  # look at the clock once every 1,024 nodes: che
 _STACK_HEADROOM: Final = 50
 
 
+# `Dispatch.children`'s answers, by whether operator leaves are skipped (see `Dispatch.child_fields`).
+_CHILD_FIELDS: Final[dict[bool, dict[type, tuple[str, ...]]]] = {True: {}, False: {}}
+# The attribute each qualified name a check asks for ends with (`os.system` -> `system`), for `call_suffixes`.
+_CALL_SUFFIXES: Final[dict[str, str]] = {}
+
+
+def _call_suffix(name: str) -> str:
+    suffix = _CALL_SUFFIXES.get(name)
+    if suffix is None:
+        suffix = _CALL_SUFFIXES[name] = name.rsplit(".", 1)[-1]
+    return suffix
+
+
 class FileTimeout(Exception):
     """The walk of one file ran past its time budget (`--file-timeout`)."""
 
@@ -67,13 +80,17 @@ class Dispatch:
     """Rules indexed by what they asked to see; built once per rule selection."""
 
     def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None,
-                 prefilter: bool | None = None) -> None:
+                 prefilter: bool | None = None, *, final: bool = False) -> None:
         """`collectors` record the facts behind the per-pillar verdicts (default: all of them);
         they are indexed like rules, so they cost nothing for nodes they did not ask for.
 
         `prefilter` (default: on unless `SECREVIEW_NO_PREFILTER=1`): `for_file` leaves out the checks
         whose `mentions` gate the file's text closes, so they cost nothing there. Off, those checks
-        ask their gate at every node instead: slower, the same findings."""
+        ask their gate at every node instead: slower, the same findings.
+
+        `final`: a dispatch `for_file` made for the files that leave out one set of checks; it is walked
+        as it is, never narrowed again, so it skips indexing gates and placements (a large project makes
+        hundreds of these)."""
         if collectors is None:
             from secreview.review.facts import all_collectors
 
@@ -86,14 +103,14 @@ class Dispatch:
         # The checks with a gate or a claim on imports, and the dispatch for each set of them a file leaves out.
         everything: tuple[Checker, ...] = (*rules, *collectors)
         self._gated: tuple[Checker, ...] = tuple(item for item in everything
-                                                 if item.mentions or item.imports) if prefilter else ()
+                                                 if item.mentions or item.imports) if prefilter and not final else ()
         self._without: dict[frozenset[str], Dispatch] = {}
         self._scan: WordScan | None = None  # made when `_open_for` first needs it: the dispatches it makes never do
         # The checks of a test module (key True) and of any other file (False), where they are fewer than
         # all of them: `Rule.tests`, `Collector.tests` and `Collector.outside_tests` say where each can report.
         self._placed_parts: dict[bool, tuple[tuple[Rule, ...], tuple[Collector, ...]]] = {}
         self._placed: dict[bool, Dispatch] = {}
-        for is_test, placed_rules, placed_collectors in (
+        for is_test, placed_rules, placed_collectors in () if final else (
                 (True, tuple(r for r in rules if r.tests), tuple(c for c in collectors if c.tests)),
                 (False, rules, tuple(c for c in collectors if c.outside_tests))):
             if len(placed_rules) < len(rules) or len(placed_collectors) < len(collectors):
@@ -118,7 +135,7 @@ class Dispatch:
         self.wants_calls = bool(self.by_call or self.by_method)
         # A call is resolved only if some check could ask for it: a qualified name ends with the
         # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
-        self.call_suffixes = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
+        self.call_suffixes = frozenset(_call_suffix(name) for name in self.by_call)
         # Leaves no rule asked for are not visited at all: they bind nothing and hold no
         # children, and they are about half of all nodes (every Name, Load, Constant, operator).
         # So are plain values (None for an absent child, names, flags): a field `children` did not
@@ -127,7 +144,9 @@ class Dispatch:
         self._operators_skipped = all(t in self.skipped for t in _INERT_LEAVES
                                       if issubclass(t, (ast.expr_context, ast.operator, ast.boolop, ast.unaryop,
                                                         ast.cmpop)))
-        self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
+        # Filled by `children` as types are met; what it holds depends only on `_operators_skipped`, so
+        # every dispatch with the same value shares one.
+        self.child_fields: dict[type, tuple[str, ...]] = _CHILD_FIELDS[self._operators_skipped]
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
 
     def for_file(self, is_test: bool, ctx: Context | None = None) -> Dispatch:
@@ -161,7 +180,7 @@ class Dispatch:
         if found is None:
             found = self._without[closed] = Dispatch(
                 [r for r in self._rules if r.id not in closed],
-                [c for c in self._collectors if c.id not in closed], prefilter=True)
+                [c for c in self._collectors if c.id not in closed], prefilter=True, final=True)
         return found
 
     def children(self, node_type: type) -> tuple[str, ...]:
