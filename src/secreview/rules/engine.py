@@ -20,7 +20,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from secreview.analysis.names import Binding, NameModel
-from secreview.rules.base import Context, Rule, WordScan
+from secreview.rules.base import Check, Context, Rule, WordScan
 from secreview.rules.heuristics import GATE_WORDS, mention_gate
 
 if TYPE_CHECKING:
@@ -29,8 +29,20 @@ if TYPE_CHECKING:
 # What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
 Checker = Union[Rule, "Collector"]
 _Checked = TypeVar("_Checked", Rule, "Collector")
+_Key = TypeVar("_Key")
+# What the walk calls for one key of a dispatch table: each check with its function, read once here rather
+# than as an attribute of the check at every node.
+Runs = tuple[tuple[Checker, Check], ...]
 
 _FUNCTION_TYPES: Final = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The node types the walk compares with at every node, as module constants: compiled, `ast.Lambda` is an
+# attribute lookup on the `ast` module each time, a constant is a pointer.
+_FUNCTION_DEF: Final = ast.FunctionDef
+_ASYNC_FUNCTION_DEF: Final = ast.AsyncFunctionDef
+_LAMBDA: Final = ast.Lambda
+_CLASS_DEF: Final = ast.ClassDef
+_CALL: Final = ast.Call
+_ATTRIBUTE: Final = ast.Attribute
 _BLOCKS: Final = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
                      *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
@@ -132,6 +144,8 @@ class Dispatch:
         self.by_type: dict[type, list[Checker]] = dict(by_type)
         self.by_call: dict[str, list[Checker]] = dict(by_call)
         self.by_method: dict[str, list[Checker]] = dict(by_method)
+        self.runs_by_type, self.runs_by_call, self.runs_by_method = (
+            _runs(self.by_type), _runs(self.by_call), _runs(self.by_method))
         self.wants_calls = bool(self.by_call or self.by_method)
         # A call is resolved only if some check could ask for it: a qualified name ends with the
         # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
@@ -234,36 +248,39 @@ class Walker:
     def _check(self, node: ast.AST, node_type: type) -> None:
         ctx = self.ctx
         dispatch = self.dispatch
-        rules = dispatch.by_type.get(node_type)
-        if rules:
+        runs = dispatch.runs_by_type.get(node_type)
+        if runs is not None:
             if ctx.unresolved:
                 ctx.unresolved.clear()  # the name model may have changed since the previous node
             # A check on a block may read ahead into it, before the walk has bound the names the
             # block binds: what it resolves then must not be remembered for the checks that run later.
             ctx.memoise = node_type not in _BLOCKS
-            for item in rules:
+            for item, func in runs:
                 ctx.rule = item
-                item.func(node, ctx)
+                func(node, ctx)
             ctx.rule = None
             ctx.memoise = True
-        if node_type is ast.Call and dispatch.wants_calls:
-            func = node.func  # type: ignore[attr-defined]
-            if func.__class__ is ast.Attribute:
-                by_method = dispatch.by_method.get(func.attr)
-                if func.attr not in dispatch.call_suffixes and not by_method:
+        if node_type is _CALL and dispatch.wants_calls:
+            called = node.func  # type: ignore[attr-defined]
+            by_method: Runs | None = None
+            if type(called) is _ATTRIBUTE:
+                attr: str = called.attr
+                by_method = dispatch.runs_by_method.get(attr)
+                if by_method is None and attr not in dispatch.call_suffixes:
                     return
-            else:
-                by_method = None
-            if ctx.unresolved and not rules:
+            if ctx.unresolved and runs is None:
                 ctx.unresolved.clear()
             name = ctx.call_name(node)  # type: ignore[arg-type]
             if name is not None:
-                for item in dispatch.by_call.get(name, ()):
+                by_call = dispatch.runs_by_call.get(name)
+                if by_call is not None:
+                    for item, func in by_call:
+                        ctx.rule = item
+                        func(node, ctx)
+            if by_method is not None:
+                for item, func in by_method:
                     ctx.rule = item
-                    item.func(node, ctx)
-            for item in by_method or ():
-                ctx.rule = item
-                item.func(node, ctx)
+                    func(node, ctx)
             ctx.rule = None
 
     def visit(self, node: ast.AST) -> None:
@@ -274,10 +291,10 @@ class Walker:
         self._count += 1
         if not self._count & _DEADLINE_STRIDE and self.deadline is not None and time.monotonic() > self.deadline:
             raise FileTimeout
-        if node_type in _FUNCTION_TYPES or node_type is ast.Lambda:
+        if node_type is _FUNCTION_DEF or node_type is _ASYNC_FUNCTION_DEF or node_type is _LAMBDA:
             self._visit_function(node)  # type: ignore[arg-type]
             return
-        if node_type is ast.ClassDef:
+        if node_type is _CLASS_DEF:
             self._visit_class(node)  # type: ignore[arg-type]
             return
         ancestors = ctx.ancestors
@@ -290,11 +307,13 @@ class Walker:
             fields = self.dispatch.children(node_type)
         for field in fields:  # ast.iter_child_nodes order, minus inert leaves
             value: Any = getattr(node, field, None)
-            if value.__class__ is list:
+            # `type(x)`, not `x.__class__`: compiled, the first reads a pointer, the second is an attribute lookup.
+            value_type = type(value)
+            if value_type is list:
                 for child in value:
-                    if child.__class__ not in skipped:
+                    if type(child) not in skipped:
                         self.visit(child)
-            elif value.__class__ not in skipped:
+            elif value_type not in skipped:
                 self.visit(value)
         ancestors.pop()
         binder = _BINDERS.get(node_type)
@@ -367,6 +386,11 @@ def may_import(ctx: Context, packages: tuple[str, ...]) -> bool:
         or ctx.mentions_any(_DYNAMIC_IMPORT_WORDS)
 
 
+def _runs(table: dict[_Key, list[Checker]]) -> dict[_Key, Runs]:
+    """`table` with each check paired with its function, as the walk calls them."""
+    return {key: tuple((item, item.func) for item in items) for key, items in table.items()}
+
+
 def _gated_per_node(item: _Checked) -> _Checked:
     """`item` asking its `mentions` gate at every node: what the pre-filter does once per file."""
     if not item.mentions:
@@ -432,7 +456,7 @@ def _bind_handler(names: NameModel, node: ast.ExceptHandler) -> None:
 
 
 # What each binding statement records once its children are walked (so a check on `x = f(x)` sees the old x).
-_BINDERS: dict[type, Callable[[NameModel, Any], None]] = {
+_BINDERS: Final[dict[type, Callable[[NameModel, Any], None]]] = {
     ast.Assign: _bind_assign, ast.AnnAssign: _bind_ann_assign, ast.AugAssign: _bind_aug_assign,
     ast.NamedExpr: _bind_named_expr, ast.Import: NameModel.bind_import, ast.ImportFrom: NameModel.bind_import,
     ast.For: _bind_loop, ast.AsyncFor: _bind_loop, ast.withitem: _bind_with_item, ast.ExceptHandler: _bind_handler,
