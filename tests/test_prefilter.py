@@ -141,3 +141,29 @@ def test_collectors_left_out_of_test_or_other_modules_would_record_nothing_there
     # what the left-out collectors record where they run: the comparison above is not vacuous
     assert {"664:service", "664:config-override", "664:fixture-with"} <= recorded[True] - recorded[False]
     assert "707:privileged" in recorded[False] - recorded[True]
+
+
+def _tables(dispatch: Dispatch) -> list[dict]:
+    return [{key: [(item.id, func) for item, func in runs] for key, runs in table.items()}
+            for table in (dispatch.runs_by_type, dispatch.runs_by_call, dispatch.runs_by_method)] + [
+            {key: [item.id for item in items] for key, items in table.items()}
+            for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)]
+
+
+def test_a_dispatch_narrowed_for_a_file_has_the_tables_its_checks_indexed_afresh_would_have() -> None:
+    # `for_file` narrows a wider dispatch's tables instead of indexing the checks a file keeps again.
+    dispatch = Dispatch(list(REGISTRY.values()), all_collectors())
+    narrowed = {}
+    for path in corpus_files():
+        source = path.read_text("utf-8")
+        ctx = Context(path.relative_to(CORPUS).as_posix(), source, ast.parse(source))
+        walked = dispatch.for_file(ctx.is_test, ctx)
+        narrowed[id(walked)] = walked
+    narrowed.pop(id(dispatch), None)
+    for placed in dispatch._placed.values():
+        narrowed.pop(id(placed), None)
+    assert len(narrowed) > 3, "too few narrowed dispatches to prove anything"
+    for walked in narrowed.values():
+        afresh = Dispatch(walked._rules, walked._collectors, prefilter=True, final=True)
+        assert _tables(walked) == _tables(afresh)
+        assert walked.call_suffixes == afresh.call_suffixes and walked.checked == afresh.checked

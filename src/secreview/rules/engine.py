@@ -92,7 +92,7 @@ class Dispatch:
     """Rules indexed by what they asked to see; built once per rule selection."""
 
     def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None,
-                 prefilter: bool | None = None, *, final: bool = False) -> None:
+                 prefilter: bool | None = None, *, final: bool = False, index: _Index | None = None) -> None:
         """`collectors` record the facts behind the per-pillar verdicts (default: all of them);
         they are indexed like rules, so they cost nothing for nodes they did not ask for.
 
@@ -102,7 +102,8 @@ class Dispatch:
 
         `final`: a dispatch `for_file` made for the files that leave out one set of checks; it is walked
         as it is, never narrowed again, so it skips indexing gates and placements (a large project makes
-        hundreds of these)."""
+        hundreds of these). `index`: the tables of `rules` and `collectors`, when the caller has them (a
+        wider dispatch's, narrowed)."""
         if collectors is None:
             from secreview.review.facts import all_collectors
 
@@ -127,25 +128,15 @@ class Dispatch:
                 (False, rules, tuple(c for c in collectors if c.outside_tests))):
             if len(placed_rules) < len(rules) or len(placed_collectors) < len(collectors):
                 self._placed_parts[is_test] = (placed_rules, placed_collectors)
-        if not prefilter:
-            rules = tuple(_gated_per_node(r) for r in rules)
-            collectors = tuple(_gated_per_node(c) for c in collectors)
-        by_type: defaultdict[type, list[Checker]] = defaultdict(list)
-        by_call: defaultdict[str, list[Checker]] = defaultdict(list)
-        by_method: defaultdict[str, list[Checker]] = defaultdict(list)
-        items: tuple[Checker, ...] = (*rules, *collectors)
-        for item in items:
-            for node_type in item.nodes:
-                by_type[node_type].append(item)
-            for name in item.calls:
-                by_call[name].append(item)
-            for name in item.methods:
-                by_method[name].append(item)
-        self.by_type: dict[type, list[Checker]] = dict(by_type)
-        self.by_call: dict[str, list[Checker]] = dict(by_call)
-        self.by_method: dict[str, list[Checker]] = dict(by_method)
+        if index is None:
+            if not prefilter:
+                rules = tuple(_gated_per_node(r) for r in rules)
+                collectors = tuple(_gated_per_node(c) for c in collectors)
+            index = _Index.of((*rules, *collectors))
+        self._index = index
+        self.by_type, self.by_call, self.by_method = index.by_type, index.by_call, index.by_method
         self.runs_by_type, self.runs_by_call, self.runs_by_method = (
-            _runs(self.by_type), _runs(self.by_call), _runs(self.by_method))
+            index.runs_by_type, index.runs_by_call, index.runs_by_method)
         self.wants_calls = bool(self.by_call or self.by_method)
         # A call is resolved only if some check could ask for it: a qualified name ends with the
         # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
@@ -194,7 +185,8 @@ class Dispatch:
         if found is None:
             found = self._without[closed] = Dispatch(
                 [r for r in self._rules if r.id not in closed],
-                [c for c in self._collectors if c.id not in closed], prefilter=True, final=True)
+                [c for c in self._collectors if c.id not in closed], prefilter=True, final=True,
+                index=self._index.without(closed, [item for item in self._gated if item.id in closed]))
         return found
 
     def children(self, node_type: type) -> tuple[str, ...]:
@@ -208,6 +200,59 @@ class Dispatch:
                 scalar.update(_OPERATOR_FIELDS)
             fields = self.child_fields[node_type] = tuple(f for f in node_type._fields if f not in scalar)  # type: ignore[attr-defined]
         return fields
+
+
+class _Index:
+    """A dispatch's tables: the checks by node type, by qualified name and by method name, each with the
+    (check, function) pairs the walk calls."""
+
+    def __init__(self, by_type: dict[type, list[Checker]], by_call: dict[str, list[Checker]],
+                 by_method: dict[str, list[Checker]], runs_by_type: dict[type, Runs],
+                 runs_by_call: dict[str, Runs], runs_by_method: dict[str, Runs]) -> None:
+        self.by_type, self.by_call, self.by_method = by_type, by_call, by_method
+        self.runs_by_type, self.runs_by_call, self.runs_by_method = runs_by_type, runs_by_call, runs_by_method
+
+    @staticmethod
+    def of(items: tuple[Checker, ...]) -> _Index:
+        by_type: defaultdict[type, list[Checker]] = defaultdict(list)
+        by_call: defaultdict[str, list[Checker]] = defaultdict(list)
+        by_method: defaultdict[str, list[Checker]] = defaultdict(list)
+        for item in items:
+            for node_type in item.nodes:
+                by_type[node_type].append(item)
+            for name in item.calls:
+                by_call[name].append(item)
+            for name in item.methods:
+                by_method[name].append(item)
+        return _Index(dict(by_type), dict(by_call), dict(by_method),
+                      _runs(by_type), _runs(by_call), _runs(by_method))
+
+    def without(self, ids: frozenset[str], items: list[Checker]) -> _Index:
+        """These tables without the checks `ids` names (`items`, which hold them): a copy with only the
+        entries those checks are in rewritten, instead of indexing every check again (Nova's files leave
+        out ~320 different sets of checks)."""
+        by_type, by_call, by_method = dict(self.by_type), dict(self.by_call), dict(self.by_method)
+        runs_by_type, runs_by_call, runs_by_method = (
+            dict(self.runs_by_type), dict(self.runs_by_call), dict(self.runs_by_method))
+        for item in items:
+            for node_type in item.nodes:
+                _drop(by_type, runs_by_type, node_type, ids)
+            for name in item.calls:
+                _drop(by_call, runs_by_call, name, ids)
+            for name in item.methods:
+                _drop(by_method, runs_by_method, name, ids)
+        return _Index(by_type, by_call, by_method, runs_by_type, runs_by_call, runs_by_method)
+
+
+def _drop(table: dict[_Key, list[Checker]], runs: dict[_Key, Runs], key: _Key, ids: frozenset[str]) -> None:
+    """`table[key]` and `runs[key]` without the checks `ids` names; the key goes when none is left."""
+    kept = [item for item in table.get(key, ()) if item.id not in ids]
+    if kept:
+        table[key] = kept
+        runs[key] = tuple(pair for pair in runs[key] if pair[0].id not in ids)
+    else:
+        table.pop(key, None)
+        runs.pop(key, None)
 
 
 class Walker:
