@@ -99,3 +99,71 @@ def test_the_one_pass_word_scan_finds_exactly_what_in_finds(text: str) -> None:
 def test_the_word_scan_answers_for_a_text_utf8_cannot_encode() -> None:
     # A lone surrogate (a text not decoded from a file) cannot be handed to the automaton: `in` answers.
     assert WordScan(("ab", "cd")).found_in("xab\udc80") == {"ab": True, "cd": False}
+
+
+# Code each placed collector records something in, where it may: a privileged call outside tests
+# (`facts:input-privsep`, `tests=False`), a test's service start, config override and fixture block
+# (`facts:tests-calls` and `facts:tests-fixture-with`, `outside_tests=False`).
+_PLACED_SAMPLE = """
+import fixtures
+import nova.privsep.fs
+
+class Test:
+    def test_start(self):
+        self.flags(group="api", auth_strategy="noauth2")
+        self.start_service("compute")
+        with fixtures.TempDir() as tmp:
+            nova.privsep.fs.chown(tmp, 0)
+"""
+
+
+def _ids(dispatch: Dispatch) -> set[str]:
+    return {item.id for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)
+            for items in table.values() for item in items}
+
+
+def test_collectors_left_out_of_test_or_other_modules_would_record_nothing_there() -> None:
+    collectors = all_collectors()
+    dispatch = Dispatch([], collectors)
+    test_only = {c.id for c in collectors if not c.outside_tests}
+    not_in_tests = {c.id for c in collectors if not c.tests}
+    assert {"facts:tests-calls", "facts:tests-fixture-with"} <= test_only and "facts:input-privsep" in not_in_tests
+    recorded = {}
+    for path in ("nova/compute/manager.py", "nova/tests/unit/test_manager.py"):
+        everywhere = Context(path, _PLACED_SAMPLE, ast.parse(_PLACED_SAMPLE), "nova.compute.manager")
+        Walker(everywhere, dispatch).run()  # every collector, wherever it is declared to record
+        placed = Context(path, _PLACED_SAMPLE, ast.parse(_PLACED_SAMPLE), "nova.compute.manager")
+        walked = dispatch.for_file(placed.is_test, placed)
+        Walker(placed, walked).run()
+        assert placed.facts == everywhere.facts, path
+        assert not _ids(walked) & (not_in_tests if placed.is_test else test_only), path
+        recorded[placed.is_test] = {fact.kind for fact in placed.facts}
+    # what the left-out collectors record where they run: the comparison above is not vacuous
+    assert {"664:service", "664:config-override", "664:fixture-with"} <= recorded[True] - recorded[False]
+    assert "707:privileged" in recorded[False] - recorded[True]
+
+
+def _tables(dispatch: Dispatch) -> list[dict]:
+    return [{key: [(item.id, func) for item, func in runs] for key, runs in table.items()}
+            for table in (dispatch.runs_by_type, dispatch.runs_by_call, dispatch.runs_by_method)] + [
+            {key: [item.id for item in items] for key, items in table.items()}
+            for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)]
+
+
+def test_a_dispatch_narrowed_for_a_file_has_the_tables_its_checks_indexed_afresh_would_have() -> None:
+    # `for_file` narrows a wider dispatch's tables instead of indexing the checks a file keeps again.
+    dispatch = Dispatch(list(REGISTRY.values()), all_collectors())
+    narrowed = {}
+    for path in corpus_files():
+        source = path.read_text("utf-8")
+        ctx = Context(path.relative_to(CORPUS).as_posix(), source, ast.parse(source))
+        walked = dispatch.for_file(ctx.is_test, ctx)
+        narrowed[id(walked)] = walked
+    narrowed.pop(id(dispatch), None)
+    for placed in dispatch._placed.values():
+        narrowed.pop(id(placed), None)
+    assert len(narrowed) > 3, "too few narrowed dispatches to prove anything"
+    for walked in narrowed.values():
+        afresh = Dispatch(walked._rules, walked._collectors, prefilter=True, final=True)
+        assert _tables(walked) == _tables(afresh)
+        assert walked.call_suffixes == afresh.call_suffixes and walked.checked == afresh.checked

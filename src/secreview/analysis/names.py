@@ -15,9 +15,28 @@ import ast
 import builtins
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 BUILTINS = frozenset(dir(builtins))
+# The ast classes the model tests, as constants: compiled, `ast.Name` is an attribute lookup on the `ast`
+# module at each use, a Final constant a static (the model is asked ~0.5M times on a large project).
+_ADD: Final = ast.Add
+_ATTRIBUTE: Final = ast.Attribute
+_BIN_OP: Final = ast.BinOp
+_CALL: Final = ast.Call
+_CONSTANT: Final = ast.Constant
+_FORMATTED_VALUE: Final = ast.FormattedValue
+_IF_EXP: Final = ast.IfExp
+_IMPORT: Final = ast.Import
+_JOINED_STR: Final = ast.JoinedStr
+_MOD: Final = ast.Mod
+_NAME: Final = ast.Name
+_NAME_OR_ATTRIBUTE: Final = (ast.Name, ast.Attribute)
+_STARRED: Final = ast.Starred
+_TUPLE: Final = ast.Tuple
+_TUPLE_OR_DICT: Final = (ast.Tuple, ast.Dict)
+_TUPLE_OR_LIST: Final = (ast.Tuple, ast.List)
+_TUPLE_OR_LIST_OR_SET: Final = (ast.Tuple, ast.List, ast.Set)
 
 
 @dataclass(slots=True)
@@ -86,7 +105,7 @@ class NameModel:
         names[name] = binding
 
     def bind_import(self, node: ast.Import | ast.ImportFrom) -> None:
-        if isinstance(node, ast.Import):
+        if isinstance(node, _IMPORT):
             for alias in node.names:
                 if alias.asname:
                     self.bind(alias.asname, Binding(alias.name, kind="import", line=node.lineno))
@@ -113,16 +132,16 @@ class NameModel:
 
     def bind_target(self, target: ast.expr, value: ast.expr | None, line: int) -> None:
         """Record an assignment `target = value` (value None: unknown)."""
-        if isinstance(target, ast.Name):
+        if isinstance(target, _NAME):
             self.bind(target.id, self.describe(value, line))
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            values = value.elts if isinstance(value, (ast.Tuple, ast.List)) else None
+        elif isinstance(target, _TUPLE_OR_LIST):
+            values = value.elts if isinstance(value, _TUPLE_OR_LIST) else None
             for index, element in enumerate(target.elts):
                 sub = values[index] if values is not None and index < len(values) else None
-                if isinstance(element, ast.Starred):
+                if isinstance(element, _STARRED):
                     element, sub = element.value, None
                 self.bind_target(element, sub, line)
-        elif isinstance(target, ast.Starred):
+        elif isinstance(target, _STARRED):
             self.bind_target(target.value, None, line)
 
     def describe(self, value: ast.expr | None, line: int) -> Binding:
@@ -131,11 +150,11 @@ class NameModel:
         const = self.constant_value(value)
         if const is not NOT_CONSTANT:
             return Binding(constant=True, value=const, kind="constant", line=line, expr=value)
-        if isinstance(value, (ast.Name, ast.Attribute)):
+        if isinstance(value, _NAME_OR_ATTRIBUTE):
             qual = self.qualname(value)
             if qual is not None:
                 return Binding(qual, kind="alias", line=line, expr=value)
-        if isinstance(value, ast.Call):
+        if isinstance(value, _CALL):
             qual = self.qualname(value.func)
             module = dynamic_import(value, qual) if value.args else None
             if module is not None:  # `os_ = importlib.import_module("os")` is `import os as os_`
@@ -147,7 +166,7 @@ class NameModel:
     # -- queries ------------------------------------------------------------
     def qualname(self, node: ast.expr) -> str | None:
         """`sp.run` -> 'subprocess.run'; builtins by their bare name; None if unknown."""
-        if isinstance(node, ast.Name):
+        if isinstance(node, _NAME):
             binding = self.lookup(node.id)
             if binding is None:
                 if node.id == "__builtins__":
@@ -156,12 +175,12 @@ class NameModel:
             if binding.kind in ("import", "alias", "instance"):
                 return binding.qualname
             return None
-        if isinstance(node, ast.Attribute):
+        if isinstance(node, _ATTRIBUTE):
             base = self.qualname(node.value)
             if base is None:
                 return None
             return member(base, node.attr)
-        if isinstance(node, ast.Call):
+        if isinstance(node, _CALL):
             looked_up = getattr_member(node, self.constant_value) if self.lookup("getattr") is None else None
             if looked_up is not None:  # `getattr(builtins, "eval")` is `builtins.eval`, that is `eval`
                 base = self.qualname(looked_up[0])
@@ -180,47 +199,47 @@ class NameModel:
         """
         if node is None:
             return NOT_CONSTANT
-        if isinstance(node, ast.Constant):
+        if isinstance(node, _CONSTANT):
             return node.value
-        if isinstance(node, ast.Name):
+        if isinstance(node, _NAME):
             binding = self.lookup(node.id)
             if binding is not None and binding.constant:
                 return binding.value
             return NOT_CONSTANT
-        if isinstance(node, ast.JoinedStr):
+        if isinstance(node, _JOINED_STR):
             for part in node.values:
-                if isinstance(part, ast.FormattedValue) and self.constant_value(part.value) is NOT_CONSTANT:
+                if isinstance(part, _FORMATTED_VALUE) and self.constant_value(part.value) is NOT_CONSTANT:
                     return NOT_CONSTANT
             return UNKNOWN_CONSTANT
-        if isinstance(node, ast.BinOp):
+        if isinstance(node, _BIN_OP):
             left = self.constant_value(node.left)
             if left is NOT_CONSTANT:
                 return NOT_CONSTANT
-            if isinstance(node.op, ast.Mod) and isinstance(node.right, (ast.Tuple, ast.Dict)):
+            if isinstance(node.op, _MOD) and isinstance(node.right, _TUPLE_OR_DICT):
                 right_ok = all(
                     self.constant_value(v) is not NOT_CONSTANT
-                    for v in (node.right.elts if isinstance(node.right, ast.Tuple) else node.right.values)
+                    for v in (node.right.elts if isinstance(node.right, _TUPLE) else node.right.values)
                 )
                 return UNKNOWN_CONSTANT if right_ok else NOT_CONSTANT
             right = self.constant_value(node.right)
             if right is NOT_CONSTANT:
                 return NOT_CONSTANT
-            if isinstance(node.op, ast.Add):
+            if isinstance(node.op, _ADD):
                 if type(left) is str and type(right) is str:
                     return left + right
                 if type(left) is bytes and type(right) is bytes:
                     return left + right
             return UNKNOWN_CONSTANT
-        if isinstance(node, ast.IfExp):  # `"a.filter" if version >= 10 else "NULL"`: one literal or the other
+        if isinstance(node, _IF_EXP):  # `"a.filter" if version >= 10 else "NULL"`: one literal or the other
             body, orelse = self.constant_value(node.body), self.constant_value(node.orelse)
             if body is NOT_CONSTANT or orelse is NOT_CONSTANT:
                 return NOT_CONSTANT
             return body if type(body) is type(orelse) and body == orelse else UNKNOWN_CONSTANT
-        if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        if isinstance(node, _TUPLE_OR_LIST_OR_SET):
             if all(self.constant_value(e) is not NOT_CONSTANT for e in node.elts):
                 return UNKNOWN_CONSTANT
             return NOT_CONSTANT
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        if isinstance(node, _CALL) and isinstance(node.func, _ATTRIBUTE):
             # "a b".split(), "-".join(["x", "y"]), "{}".format("x")
             if self.constant_value(node.func.value) is not NOT_CONSTANT and all(
                 self.constant_value(a) is not NOT_CONSTANT for a in node.args
@@ -261,7 +280,7 @@ DYNAMIC_IMPORTS = frozenset({"importlib.import_module", "__import__", "importlib
 
 def _constant_argument(node: ast.expr, constant_of: Callable[[ast.expr], object] | None) -> object:
     """A literal argument's value, or what `constant_of` says a bare name is bound to; None otherwise."""
-    if isinstance(node, ast.Constant):
+    if isinstance(node, _CONSTANT):
         return node.value
     if constant_of is not None and type(node) is ast.Name:
         return constant_of(node)

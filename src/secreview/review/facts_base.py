@@ -27,6 +27,12 @@ class Collector:
     methods: tuple[str, ...] = ()
     mentions: tuple[str, ...] = ()  # as `Rule.mentions`: only files whose text holds one of these words
     imports: tuple[str, ...] = ()  # as `Rule.imports`: records nothing unless a name resolves into these
+    # As `Rule.tests`: False, the collector records nothing in a test module (`Context.is_test`), so the
+    # engine leaves it out of those files' walks. `tests/test_facts_placement.py` holds it to that.
+    tests: bool = True
+    # False: the collector records only in a test module, so the engine leaves it out of every other
+    # file's walk (`facts:tests-calls` was asked at each of Nova's 178k calls outside tests, for nothing).
+    outside_tests: bool = True
 
 
 COLLECTORS: list[Collector] = []
@@ -34,15 +40,17 @@ COLLECTORS: list[Collector] = []
 
 def collector(
     *, id: str, nodes: Iterable[type] = (), calls: Iterable[str] = (), methods: Iterable[str] = (),
-    mentions: Iterable[str] = (), imports: Iterable[str] = (),
+    mentions: Iterable[str] = (), imports: Iterable[str] = (), tests: bool = True, outside_tests: bool = True,
 ) -> Callable[[CollectorFunc], CollectorFunc]:
-    """Register a fact collector; `id` names it in an internal-error diagnostic."""
+    """Register a fact collector; `id` names it in an internal-error diagnostic. `tests` and `outside_tests`
+    declare where it can record (see `Collector`)."""
 
     def register(func: CollectorFunc) -> CollectorFunc:
         by_name = frozenset(calls)
         words, packages = tuple(mentions), tuple(imports)
+        placed = {"tests": tests, "outside_tests": outside_tests}
         COLLECTORS.append(Collector(f"facts:{id}", _not_on_instances(func) if calls else func, tuple(nodes),
-                                     tuple(calls), mentions=words, imports=packages))
+                                     tuple(calls), mentions=words, imports=packages, **placed))
         if methods:
             # A call can match both a qualified name and a method name (`os.chmod` and
             # `.chmod`); the method entry leaves those to the qualified-name entry.
@@ -51,7 +59,7 @@ def collector(
                     func(node, ctx)
 
             COLLECTORS.append(Collector(f"facts:{id}", by_method, methods=tuple(methods), mentions=words,
-                                        imports=packages))
+                                        imports=packages, **placed))
         return func
 
     return register

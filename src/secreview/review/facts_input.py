@@ -148,7 +148,7 @@ def sink_call(node: ast.Call, ctx: Context) -> None:
 _MENTIONS_PRIVSEP = ("privsep",)
 
 
-@collector(id="input-privsep", nodes=(ast.Call,), mentions=_MENTIONS_PRIVSEP)
+@collector(id="input-privsep", nodes=(ast.Call,), mentions=_MENTIONS_PRIVSEP, tests=False)
 def privileged_call(node: ast.Call, ctx: Context) -> None:
     """A call into `nova.privsep`: the function runs as root in the privsep daemon."""
     if ctx.is_test or ctx.names.module.startswith("nova.privsep"):

@@ -74,7 +74,7 @@ def _first_text(call: ast.Call) -> str:
     return repr(first.value) if isinstance(first, ast.Constant) and isinstance(first.value, str) else ""
 
 
-@collector(id="tests-calls", nodes=(ast.Call,))
+@collector(id="tests-calls", nodes=(ast.Call,), outside_tests=False)
 def test_call(node: ast.Call, ctx: Context) -> None:
     """Service starts, config overrides, polling helpers and created test resources, in test code."""
     if not ctx.is_test:
@@ -108,7 +108,7 @@ def use_fixture(node: ast.Call, ctx: Context) -> None:
     ctx.fact("664:fixture-use", node, shown, ",".join(keys))
 
 
-@collector(id="tests-fixture-with", nodes=(ast.withitem,))
+@collector(id="tests-fixture-with", nodes=(ast.withitem,), outside_tests=False)
 def fixture_block(node: ast.withitem, ctx: Context) -> None:
     """`with fixtures.TempDir() as tmp:`: a fixture used as a context manager is cleaned up when the block exits."""
     expr = node.context_expr

@@ -199,7 +199,7 @@ class Context:
     def __init__(self, path: str, source: str, tree: ast.Module, module: str = "") -> None:
         self.path = path
         self.source = source
-        self.lines = split_lines(source)
+        self._lines: list[str] | None = None  # `lines`, split when first asked
         self.tree = tree
         self.names = NameModel(module, path)
         self.ancestors: list[ast.AST] = []
@@ -274,6 +274,14 @@ class Context:
             if binding is not None:
                 return binding.expr
         return None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines, numbered like `ast` numbers them (line N is item N-1). Split when first asked:
+        only a file with a finding, or a check that reads its text line by line, needs them."""
+        if self._lines is None:
+            self._lines = split_lines(self.source)
+        return self._lines
 
     @property
     def function(self) -> ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | None:

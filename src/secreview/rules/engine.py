@@ -20,7 +20,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any, Final, TypeVar, Union
 
 from secreview.analysis.names import Binding, NameModel
-from secreview.rules.base import Context, Rule, WordScan
+from secreview.rules.base import Check, Context, Rule, WordScan
 from secreview.rules.heuristics import GATE_WORDS, mention_gate
 
 if TYPE_CHECKING:
@@ -29,8 +29,20 @@ if TYPE_CHECKING:
 # What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
 Checker = Union[Rule, "Collector"]
 _Checked = TypeVar("_Checked", Rule, "Collector")
+_Key = TypeVar("_Key")
+# What the walk calls for one key of a dispatch table: each check with its function, read once here rather
+# than as an attribute of the check at every node.
+Runs = tuple[tuple[Checker, Check], ...]
 
 _FUNCTION_TYPES: Final = (ast.FunctionDef, ast.AsyncFunctionDef)
+# The node types the walk compares with at every node, as module constants: compiled, `ast.Lambda` is an
+# attribute lookup on the `ast` module each time, a constant is a pointer.
+_FUNCTION_DEF: Final = ast.FunctionDef
+_ASYNC_FUNCTION_DEF: Final = ast.AsyncFunctionDef
+_LAMBDA: Final = ast.Lambda
+_CLASS_DEF: Final = ast.ClassDef
+_CALL: Final = ast.Call
+_ATTRIBUTE: Final = ast.Attribute
 _BLOCKS: Final = frozenset({ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.If, ast.For,
                      ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
                      *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
@@ -54,6 +66,19 @@ _DEADLINE_STRIDE: Final = 0x3FF  # look at the clock once every 1,024 nodes: che
 _STACK_HEADROOM: Final = 50
 
 
+# `Dispatch.children`'s answers, by whether operator leaves are skipped (see `Dispatch.child_fields`).
+_CHILD_FIELDS: Final[dict[bool, dict[type, tuple[str, ...]]]] = {True: {}, False: {}}
+# The attribute each qualified name a check asks for ends with (`os.system` -> `system`), for `call_suffixes`.
+_CALL_SUFFIXES: Final[dict[str, str]] = {}
+
+
+def _call_suffix(name: str) -> str:
+    suffix = _CALL_SUFFIXES.get(name)
+    if suffix is None:
+        suffix = _CALL_SUFFIXES[name] = name.rsplit(".", 1)[-1]
+    return suffix
+
+
 class FileTimeout(Exception):
     """The walk of one file ran past its time budget (`--file-timeout`)."""
 
@@ -67,13 +92,18 @@ class Dispatch:
     """Rules indexed by what they asked to see; built once per rule selection."""
 
     def __init__(self, rules: Iterable[Rule], collectors: Iterable[Collector] | None = None,
-                 prefilter: bool | None = None) -> None:
+                 prefilter: bool | None = None, *, final: bool = False, index: _Index | None = None) -> None:
         """`collectors` record the facts behind the per-pillar verdicts (default: all of them);
         they are indexed like rules, so they cost nothing for nodes they did not ask for.
 
         `prefilter` (default: on unless `SECREVIEW_NO_PREFILTER=1`): `for_file` leaves out the checks
         whose `mentions` gate the file's text closes, so they cost nothing there. Off, those checks
-        ask their gate at every node instead: slower, the same findings."""
+        ask their gate at every node instead: slower, the same findings.
+
+        `final`: a dispatch `for_file` made for the files that leave out one set of checks; it is walked
+        as it is, never narrowed again, so it skips indexing gates and placements (a large project makes
+        hundreds of these). `index`: the tables of `rules` and `collectors`, when the caller has them (a
+        wider dispatch's, narrowed)."""
         if collectors is None:
             from secreview.review.facts import all_collectors
 
@@ -86,36 +116,31 @@ class Dispatch:
         # The checks with a gate or a claim on imports, and the dispatch for each set of them a file leaves out.
         everything: tuple[Checker, ...] = (*rules, *collectors)
         self._gated: tuple[Checker, ...] = tuple(item for item in everything
-                                                 if item.mentions or item.imports) if prefilter else ()
+                                                 if item.mentions or item.imports) if prefilter and not final else ()
         self._without: dict[frozenset[str], Dispatch] = {}
         self._scan: WordScan | None = None  # made when `_open_for` first needs it: the dispatches it makes never do
-        self._for_tests: Dispatch | None = None
-        if any(not r.tests for r in rules):
-            self._test_parts: tuple[tuple[Rule, ...], tuple[Collector, ...]] | None = (
-                tuple(r for r in rules if r.tests), collectors)
-        else:
-            self._test_parts = None  # the same checks run everywhere
-        if not prefilter:
-            rules = tuple(_gated_per_node(r) for r in rules)
-            collectors = tuple(_gated_per_node(c) for c in collectors)
-        by_type: defaultdict[type, list[Checker]] = defaultdict(list)
-        by_call: defaultdict[str, list[Checker]] = defaultdict(list)
-        by_method: defaultdict[str, list[Checker]] = defaultdict(list)
-        items: tuple[Checker, ...] = (*rules, *collectors)
-        for item in items:
-            for node_type in item.nodes:
-                by_type[node_type].append(item)
-            for name in item.calls:
-                by_call[name].append(item)
-            for name in item.methods:
-                by_method[name].append(item)
-        self.by_type: dict[type, list[Checker]] = dict(by_type)
-        self.by_call: dict[str, list[Checker]] = dict(by_call)
-        self.by_method: dict[str, list[Checker]] = dict(by_method)
+        # The checks of a test module (key True) and of any other file (False), where they are fewer than
+        # all of them: `Rule.tests`, `Collector.tests` and `Collector.outside_tests` say where each can report.
+        self._placed_parts: dict[bool, tuple[tuple[Rule, ...], tuple[Collector, ...]]] = {}
+        self._placed: dict[bool, Dispatch] = {}
+        for is_test, placed_rules, placed_collectors in () if final else (
+                (True, tuple(r for r in rules if r.tests), tuple(c for c in collectors if c.tests)),
+                (False, rules, tuple(c for c in collectors if c.outside_tests))):
+            if len(placed_rules) < len(rules) or len(placed_collectors) < len(collectors):
+                self._placed_parts[is_test] = (placed_rules, placed_collectors)
+        if index is None:
+            if not prefilter:
+                rules = tuple(_gated_per_node(r) for r in rules)
+                collectors = tuple(_gated_per_node(c) for c in collectors)
+            index = _Index.of((*rules, *collectors))
+        self._index = index
+        self.by_type, self.by_call, self.by_method = index.by_type, index.by_call, index.by_method
+        self.runs_by_type, self.runs_by_call, self.runs_by_method = (
+            index.runs_by_type, index.runs_by_call, index.runs_by_method)
         self.wants_calls = bool(self.by_call or self.by_method)
         # A call is resolved only if some check could ask for it: a qualified name ends with the
         # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
-        self.call_suffixes = frozenset(name.rsplit(".", 1)[-1] for name in self.by_call)
+        self.call_suffixes = frozenset(_call_suffix(name) for name in self.by_call)
         # Leaves no rule asked for are not visited at all: they bind nothing and hold no
         # children, and they are about half of all nodes (every Name, Load, Constant, operator).
         # So are plain values (None for an absent child, names, flags): a field `children` did not
@@ -124,18 +149,23 @@ class Dispatch:
         self._operators_skipped = all(t in self.skipped for t in _INERT_LEAVES
                                       if issubclass(t, (ast.expr_context, ast.operator, ast.boolop, ast.unaryop,
                                                         ast.cmpop)))
-        self.child_fields: dict[type, tuple[str, ...]] = {}  # filled by `children` as types are met
+        # Filled by `children` as types are met; what it holds depends only on `_operators_skipped`, so
+        # every dispatch with the same value shares one.
+        self.child_fields: dict[type, tuple[str, ...]] = _CHILD_FIELDS[self._operators_skipped]
         self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
 
     def for_file(self, is_test: bool, ctx: Context | None = None) -> Dispatch:
         """The checks for one file: without those that never report in a test module, for a test module,
-        and, given the file's context, without those that cannot report there: their `mentions` gate is
-        closed, or no name of the file can resolve into their `imports`."""
+        without those that report only in one, for any other file, and, given the file's context, without
+        those that cannot report there: their `mentions` gate is closed, or no name of the file can resolve
+        into their `imports`."""
         dispatch = self
-        if is_test and self._test_parts is not None:
-            if self._for_tests is None:
-                self._for_tests = Dispatch(*self._test_parts, prefilter=self._prefilter)
-            dispatch = self._for_tests
+        parts = self._placed_parts.get(is_test)
+        if parts is not None:
+            placed = self._placed.get(is_test)
+            if placed is None:
+                placed = self._placed[is_test] = Dispatch(*parts, prefilter=self._prefilter)
+            dispatch = placed
         return dispatch if ctx is None else dispatch._open_for(ctx)
 
     def _open_for(self, ctx: Context) -> Dispatch:
@@ -155,7 +185,8 @@ class Dispatch:
         if found is None:
             found = self._without[closed] = Dispatch(
                 [r for r in self._rules if r.id not in closed],
-                [c for c in self._collectors if c.id not in closed], prefilter=True)
+                [c for c in self._collectors if c.id not in closed], prefilter=True, final=True,
+                index=self._index.without(closed, [item for item in self._gated if item.id in closed]))
         return found
 
     def children(self, node_type: type) -> tuple[str, ...]:
@@ -169,6 +200,59 @@ class Dispatch:
                 scalar.update(_OPERATOR_FIELDS)
             fields = self.child_fields[node_type] = tuple(f for f in node_type._fields if f not in scalar)  # type: ignore[attr-defined]
         return fields
+
+
+class _Index:
+    """A dispatch's tables: the checks by node type, by qualified name and by method name, each with the
+    (check, function) pairs the walk calls."""
+
+    def __init__(self, by_type: dict[type, list[Checker]], by_call: dict[str, list[Checker]],
+                 by_method: dict[str, list[Checker]], runs_by_type: dict[type, Runs],
+                 runs_by_call: dict[str, Runs], runs_by_method: dict[str, Runs]) -> None:
+        self.by_type, self.by_call, self.by_method = by_type, by_call, by_method
+        self.runs_by_type, self.runs_by_call, self.runs_by_method = runs_by_type, runs_by_call, runs_by_method
+
+    @staticmethod
+    def of(items: tuple[Checker, ...]) -> _Index:
+        by_type: defaultdict[type, list[Checker]] = defaultdict(list)
+        by_call: defaultdict[str, list[Checker]] = defaultdict(list)
+        by_method: defaultdict[str, list[Checker]] = defaultdict(list)
+        for item in items:
+            for node_type in item.nodes:
+                by_type[node_type].append(item)
+            for name in item.calls:
+                by_call[name].append(item)
+            for name in item.methods:
+                by_method[name].append(item)
+        return _Index(dict(by_type), dict(by_call), dict(by_method),
+                      _runs(by_type), _runs(by_call), _runs(by_method))
+
+    def without(self, ids: frozenset[str], items: list[Checker]) -> _Index:
+        """These tables without the checks `ids` names (`items`, which hold them): a copy with only the
+        entries those checks are in rewritten, instead of indexing every check again (Nova's files leave
+        out ~320 different sets of checks)."""
+        by_type, by_call, by_method = dict(self.by_type), dict(self.by_call), dict(self.by_method)
+        runs_by_type, runs_by_call, runs_by_method = (
+            dict(self.runs_by_type), dict(self.runs_by_call), dict(self.runs_by_method))
+        for item in items:
+            for node_type in item.nodes:
+                _drop(by_type, runs_by_type, node_type, ids)
+            for name in item.calls:
+                _drop(by_call, runs_by_call, name, ids)
+            for name in item.methods:
+                _drop(by_method, runs_by_method, name, ids)
+        return _Index(by_type, by_call, by_method, runs_by_type, runs_by_call, runs_by_method)
+
+
+def _drop(table: dict[_Key, list[Checker]], runs: dict[_Key, Runs], key: _Key, ids: frozenset[str]) -> None:
+    """`table[key]` and `runs[key]` without the checks `ids` names; the key goes when none is left."""
+    kept = [item for item in table.get(key, ()) if item.id not in ids]
+    if kept:
+        table[key] = kept
+        runs[key] = tuple(pair for pair in runs[key] if pair[0].id not in ids)
+    else:
+        table.pop(key, None)
+        runs.pop(key, None)
 
 
 class Walker:
@@ -209,36 +293,39 @@ class Walker:
     def _check(self, node: ast.AST, node_type: type) -> None:
         ctx = self.ctx
         dispatch = self.dispatch
-        rules = dispatch.by_type.get(node_type)
-        if rules:
+        runs = dispatch.runs_by_type.get(node_type)
+        if runs is not None:
             if ctx.unresolved:
                 ctx.unresolved.clear()  # the name model may have changed since the previous node
             # A check on a block may read ahead into it, before the walk has bound the names the
             # block binds: what it resolves then must not be remembered for the checks that run later.
             ctx.memoise = node_type not in _BLOCKS
-            for item in rules:
+            for item, func in runs:
                 ctx.rule = item
-                item.func(node, ctx)
+                func(node, ctx)
             ctx.rule = None
             ctx.memoise = True
-        if node_type is ast.Call and dispatch.wants_calls:
-            func = node.func  # type: ignore[attr-defined]
-            if func.__class__ is ast.Attribute:
-                by_method = dispatch.by_method.get(func.attr)
-                if func.attr not in dispatch.call_suffixes and not by_method:
+        if node_type is _CALL and dispatch.wants_calls:
+            called = node.func  # type: ignore[attr-defined]
+            by_method: Runs | None = None
+            if type(called) is _ATTRIBUTE:
+                attr: str = called.attr
+                by_method = dispatch.runs_by_method.get(attr)
+                if by_method is None and attr not in dispatch.call_suffixes:
                     return
-            else:
-                by_method = None
-            if ctx.unresolved and not rules:
+            if ctx.unresolved and runs is None:
                 ctx.unresolved.clear()
             name = ctx.call_name(node)  # type: ignore[arg-type]
             if name is not None:
-                for item in dispatch.by_call.get(name, ()):
+                by_call = dispatch.runs_by_call.get(name)
+                if by_call is not None:
+                    for item, func in by_call:
+                        ctx.rule = item
+                        func(node, ctx)
+            if by_method is not None:
+                for item, func in by_method:
                     ctx.rule = item
-                    item.func(node, ctx)
-            for item in by_method or ():
-                ctx.rule = item
-                item.func(node, ctx)
+                    func(node, ctx)
             ctx.rule = None
 
     def visit(self, node: ast.AST) -> None:
@@ -249,10 +336,10 @@ class Walker:
         self._count += 1
         if not self._count & _DEADLINE_STRIDE and self.deadline is not None and time.monotonic() > self.deadline:
             raise FileTimeout
-        if node_type in _FUNCTION_TYPES or node_type is ast.Lambda:
+        if node_type is _FUNCTION_DEF or node_type is _ASYNC_FUNCTION_DEF or node_type is _LAMBDA:
             self._visit_function(node)  # type: ignore[arg-type]
             return
-        if node_type is ast.ClassDef:
+        if node_type is _CLASS_DEF:
             self._visit_class(node)  # type: ignore[arg-type]
             return
         ancestors = ctx.ancestors
@@ -265,11 +352,13 @@ class Walker:
             fields = self.dispatch.children(node_type)
         for field in fields:  # ast.iter_child_nodes order, minus inert leaves
             value: Any = getattr(node, field, None)
-            if value.__class__ is list:
+            # `type(x)`, not `x.__class__`: compiled, the first reads a pointer, the second is an attribute lookup.
+            value_type = type(value)
+            if value_type is list:
                 for child in value:
-                    if child.__class__ not in skipped:
+                    if type(child) not in skipped:
                         self.visit(child)
-            elif value.__class__ not in skipped:
+            elif value_type not in skipped:
                 self.visit(value)
         ancestors.pop()
         binder = _BINDERS.get(node_type)
@@ -342,6 +431,11 @@ def may_import(ctx: Context, packages: tuple[str, ...]) -> bool:
         or ctx.mentions_any(_DYNAMIC_IMPORT_WORDS)
 
 
+def _runs(table: dict[_Key, list[Checker]]) -> dict[_Key, Runs]:
+    """`table` with each check paired with its function, as the walk calls them."""
+    return {key: tuple((item, item.func) for item in items) for key, items in table.items()}
+
+
 def _gated_per_node(item: _Checked) -> _Checked:
     """`item` asking its `mentions` gate at every node: what the pre-filter does once per file."""
     if not item.mentions:
@@ -407,7 +501,7 @@ def _bind_handler(names: NameModel, node: ast.ExceptHandler) -> None:
 
 
 # What each binding statement records once its children are walked (so a check on `x = f(x)` sees the old x).
-_BINDERS: dict[type, Callable[[NameModel, Any], None]] = {
+_BINDERS: Final[dict[type, Callable[[NameModel, Any], None]]] = {
     ast.Assign: _bind_assign, ast.AnnAssign: _bind_ann_assign, ast.AugAssign: _bind_aug_assign,
     ast.NamedExpr: _bind_named_expr, ast.Import: NameModel.bind_import, ast.ImportFrom: NameModel.bind_import,
     ast.For: _bind_loop, ast.AsyncFor: _bind_loop, ast.withitem: _bind_with_item, ast.ExceptHandler: _bind_handler,
