@@ -331,9 +331,10 @@ UNKNOWN_CALL: Final = CallSpecs(None, None, None, True)
 # The specs last indexed, and their indexes by active sources: few distinct sets of active sources exist
 # (one per mix of imported frameworks). A run uses one Specs object; another one replaces the cache.
 _INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
-# The same specs' active sources by (imports, package): testing every source against a module's imports
-# costs more than the rest of a small module's pass, and most modules import one of few mixes.
-_ACTIVE: dict[tuple[frozenset[str], str], tuple[SourceSpec, ...]] = {}
+# The same specs' index by (imports, package): testing every source against a module's imports
+# costs more than the rest of a small module's pass, and most modules import one of few mixes. (Keyed
+# by the imports, not by the active sources: hashing a tuple of specs hashes every field of each.)
+_ACTIVE: dict[tuple[frozenset[str], str], _Index] = {}
 
 
 def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
@@ -346,16 +347,16 @@ def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
     if _INDEXES[0] is not specs:
         _INDEXES = (specs, {})
         _ACTIVE.clear()
-    known = _INDEXES[1]
-    active = _ACTIVE.get((imported, top))
-    if active is None:
+    found = _ACTIVE.get((imported, top))
+    if found is None:
         if len(_ACTIVE) > 4096:
             _ACTIVE.clear()
-        active = _ACTIVE[(imported, top)] = tuple(
-            s for s in specs.sources if s.active(imported) and top not in s.not_inside)
-    found = known.get(active)
-    if found is None:
-        found = known[active] = _Index(specs, list(active))
+        active = tuple(s for s in specs.sources if s.active(imported) and top not in s.not_inside)
+        known = _INDEXES[1]
+        found = known.get(active)
+        if found is None:
+            found = known[active] = _Index(specs, list(active))
+        _ACTIVE[(imported, top)] = found
     return found
 
 
