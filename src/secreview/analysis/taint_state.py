@@ -156,11 +156,10 @@ class ModuleState:
     def declared_global(self) -> frozenset[str]:
         """Names some function declares `global` (rebinds): asked only when a test folds a module constant.
 
-        The tree is walked only when a line of the source starts with `global` (few files have one).
+        The tree is read only when a line of the source starts with `global` (few files have one).
         """
         if self._globals is None:
-            self._globals = frozenset(name for node in ast.walk(self.tree) if type(node) is ast.Global
-                                      for name in node.names) \
+            self._globals = _global_names(self.tree.body) \
                 if not self.source or _GLOBAL_STATEMENT.search(self.source) else frozenset()
         return self._globals
 
@@ -358,6 +357,29 @@ def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
             found = known[active] = _Index(specs, list(active))
         _ACTIVE[(imported, top)] = found
     return found
+
+
+_BLOCKS: Final = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _global_names(body: list[ast.stmt]) -> frozenset[str]:
+    """The names of every `global` statement in `body` and the blocks nested in it.
+
+    `global` is a statement, and statements are only ever in blocks (of compound statements, except
+    handlers and match cases): the expressions, most of the tree, need not be walked.
+    """
+    names: set[str] = set()
+    blocks: list[list[Any]] = [body]
+    while blocks:
+        for stmt in blocks.pop():
+            if type(stmt) is ast.Global:
+                names.update(stmt.names)
+                continue
+            for field in _BLOCKS:
+                block = getattr(stmt, field, None)
+                if block:
+                    blocks.append(block)
+    return frozenset(names)
 
 
 def param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:
