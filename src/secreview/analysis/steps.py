@@ -23,6 +23,7 @@ the code sees the check and needs to know why it did not count.
 from __future__ import annotations
 
 import ast
+from collections import deque
 
 from secreview.analysis.neutralisers import insufficient, reason_applies
 from secreview.analysis.specs import ALL
@@ -128,9 +129,27 @@ def for_sink(text: str, kind: str) -> str:
 
 
 def _names(node: ast.AST | None) -> list[str]:
+    """The names `node` reads, in the order `ast.walk` meets them (breadth first: the order steps are
+    looked for), without its generators: a walk per recorded sink and per statement it leads back to."""
     if node is None:
         return []
-    return [n.id for n in ast.walk(node) if type(n) is ast.Name]  # type: ignore[attr-defined]
+    found = []
+    queue = deque((node,))
+    take, add = queue.popleft, queue.append
+    while queue:
+        item = take()
+        if type(item) is ast.Name:
+            found.append(item.id)  # type: ignore[attr-defined]
+            continue  # (its only child is its context)
+        for field in item._fields:
+            value = getattr(item, field, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, ast.AST):
+                        add(child)
+            elif isinstance(value, ast.AST):
+                add(value)
+    return found
 
 
 def _value_of(statement: ast.AST) -> ast.AST | None:
