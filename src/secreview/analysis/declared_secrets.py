@@ -48,7 +48,7 @@ def declarations(tree: ast.Module, source: str, imported: set[str], qualname) ->
     Only a module importing oslo_config whose text passes `secret=True` somewhere is walked: a module
     that merely mentions secrets (Nova's libvirt tests, 200k nodes) is not.
     """
-    if "oslo_config" not in imported or "secret" not in source or not _SECRET_KEYWORD.search(source):
+    if "oslo_config" not in imported or not _passes_secret(source):
         return ()
     secret: dict[int, str] = {}  # id of the option's call -> attribute
     assigned: dict[str, ast.expr] = {}  # names assigned in the module -> the value last assigned
@@ -84,6 +84,21 @@ def declarations(tree: ast.Module, source: str, imported: set[str], qualname) ->
 # The text of a keyword `secret=True`, with any spaces, line continuations or comments between its parts:
 # a module without it declares no secret option (a cheap test before the walk).
 _SECRET_KEYWORD = re.compile(r"\bsecret[\s\\]*=(?:[\s\\]|#[^\n]*)*True\b")
+
+
+def _passes_secret(source: str) -> bool:
+    """`_SECRET_KEYWORD` matches somewhere in `source`, tried only where the text "secret" starts.
+
+    A pattern that starts with `\\b` gets no fast scan for its literal part: searching Nova's 1.5 MB
+    libvirt test module took 28 ms, 20 times the cost of finding the few "secret" in it.
+    """
+    at = source.find("secret")
+    while at >= 0:
+        if _SECRET_KEYWORD.match(source, at):
+            return True
+        at = source.find("secret", at + 1)
+    return False
+
 
 # `conf.register_opts(opts, group=None)` and its kin: the calls that put options in a group.
 _REGISTER = frozenset({"register_opts", "register_opt", "register_cli_opts", "register_cli_opt"})
