@@ -44,7 +44,7 @@ class Defs:
         self.found: dict[str, list[ast.AST]] = {}
         # statement -> (its text, the names its value reads): call sites ask for the same ones often
         self._seen: dict[ast.AST, tuple[str, list[str]]] = {}
-        self.checks: dict[str, list[tuple[ast.expr, frozenset]]] = {}  # name -> (test, sinks it clears)
+        self.checks: dict[str, list[tuple[ast.expr, frozenset[str]]]] = {}  # name -> (test, sinks it clears)
         self.loops: list[tuple[int, int]] = []  # (first, last line) of loops whose body ran more than once
 
     def again(self, loop: ast.stmt) -> None:
@@ -53,7 +53,7 @@ class Defs:
         if span not in self.loops:
             self.loops.append(span)
 
-    def check(self, name: str, test: ast.expr, cleared: frozenset) -> None:
+    def check(self, name: str, test: ast.expr, cleared: frozenset[str]) -> None:
         """`test` clears `name` for the sink classes `cleared` in one of its branches."""
         found = self.checks.setdefault(name, [])
         if not found or found[-1][0] is not test:
@@ -139,7 +139,7 @@ def _names(node: ast.AST | None) -> list[str]:
     while queue:
         item = take()
         if type(item) is ast.Name:
-            found.append(item.id)  # type: ignore[attr-defined]
+            found.append(item.id)
             continue  # (its only child is its context)
         for field in item._fields:
             value = getattr(item, field, None)
@@ -153,7 +153,8 @@ def _names(node: ast.AST | None) -> list[str]:
 
 
 def _value_of(statement: ast.AST) -> ast.AST | None:
-    return getattr(statement, "value", None) or getattr(statement, "iter", None)
+    value: ast.AST | None = getattr(statement, "value", None) or getattr(statement, "iter", None)
+    return value
 
 
 def _short(node: ast.AST) -> str:
@@ -185,9 +186,9 @@ def _insufficient(statement: ast.AST) -> str:
     """A rewrite on this line that looks like neutralising but is not (see neutralisers.insufficient)."""
     value = _value_of(statement)
     while type(value) is ast.Call:
-        why = insufficient(value)  # type: ignore[arg-type]
+        why = insufficient(value)
         if why:
             return why
-        func = value.func  # type: ignore[attr-defined]
+        func = value.func
         value = func.value if type(func) is ast.Attribute else None
     return ""
