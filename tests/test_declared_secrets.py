@@ -77,3 +77,20 @@ def test_the_group_an_option_is_registered_in_is_part_of_what_is_declared(tmp_pa
     (root / "svc/conf/backend.py").write_text(unregistered, encoding="utf-8")
     assert warm_cold_parallel(root, tmp_path) == declared, "declared, its group unknown: any group"
     assert len(relinks) == 2, "both edits of the registration were re-linked incrementally"
+
+
+def test_secret_true_is_found_after_other_mentions_of_secret_and_across_lines() -> None:
+    """The text test before the walk tries every "secret" in the module, not only the first."""
+    import ast
+
+    from secreview.analysis.taint import summarise_module
+
+    def declared(keyword: str) -> tuple[str, ...]:
+        source = ('from oslo_config import cfg\n\n# the client_secret=True of the old API is gone; secret:\n'
+                  f'opts = [cfg.StrOpt("client_secret"), cfg.StrOpt("admin_password", {keyword})]\n')
+        return summarise_module("conf.py", ast.parse(source), "svc.conf", source).declared
+
+    assert declared("secret=True") == ("oslo:*.admin_password",)
+    assert declared("secret = \\\n    True") == ("oslo:*.admin_password",)
+    assert declared("secret=  # masked in dumps\n    True") == ("oslo:*.admin_password",)
+    assert declared("secret=False") == ()

@@ -157,3 +157,6 @@ def test_split_lines_counts_lines_as_the_parser_does() -> None:
     from secreview.sources.parse import split_lines
 
     assert split_lines("a\r\nb\rc\nd\x0ce") == ["a", "b", "c", "d\x0ce"]
+    # without a carriage return (the fast path): the same pieces, an empty last one after a final newline
+    assert split_lines("a\nb\x0cc\n\nd\u2028e\n") == ["a", "b\x0cc", "", "d\u2028e", ""]
+    assert split_lines("") == [""]

@@ -172,6 +172,37 @@ def test_taint_finding_replaces_the_pattern_finding_on_the_same_sink() -> None:
     assert on_line_8[0].confidence.label == "medium"
 
 
+def test_a_module_constant_some_function_declares_global_is_not_folded() -> None:
+    # `if DEBUG:` with DEBUG = False at module level is dead code, unless a function rebinds DEBUG
+    # (`global DEBUG`), wherever that statement is nested: in a method, a loop, an exception handler.
+    code = textwrap.dedent("""\
+        import os
+        from flask import Flask, request
+
+        app = Flask(__name__)
+        DEBUG = False
+
+
+        class Switch:
+            def on(self):
+                for _ in range(1):
+                    try:
+                        pass
+                    except ValueError:
+                        global DEBUG
+                        DEBUG = True
+
+
+        @app.route("/run")
+        def run():
+            if DEBUG:
+                os.system(request.args["c"])
+        """)
+    found = [(f.rule_id, f.location.line) for f in review_source(code, "app.py").findings]
+    assert found == [("taint-command-injection", 21)]
+    assert not review_source(code.replace("global DEBUG", "pass"), "app.py").findings
+
+
 def test_ignoring_the_taint_rule_keeps_the_pattern_finding() -> None:
     code = "import os\nfrom flask import request\nos.system('ls ' + request.args['d'])\n"
     review = review_source(code, "x.py", Config(ignore=("taint-command-injection",)))

@@ -87,6 +87,17 @@ def final_state(fn: FunctionPass) -> Env:
     return merge(fn.exits, fn.env) or {}
 
 
+def _start(fn: FunctionPass, env: Env | None) -> None:
+    """Run on from `env` (a copy of some state).
+
+    Assigned in a function of its own so that the caller's `fn.env` keeps its declared type: after
+    `fn.env = dict(...)` mypy narrows the attribute to a dict for the rest of the function, across the
+    bodies run after it, and the compiled build checks every later read against that type, which fails
+    when a body ended the path (None).
+    """
+    fn.env = env
+
+
 def known(fn: FunctionPass) -> folding.Lookup:
     """A name -> its constant here: a local constant, else a module constant the name is not shadowing.
 
@@ -168,11 +179,11 @@ def if_(fn: FunctionPass, stmt: ast.If) -> None:
     fn.ev(stmt.test)
     body_clean, else_clean = fn.guard(stmt.test)
     before = fn.env
-    fn.env = dict(before)  # type: ignore[arg-type]
+    _start(fn, dict(before))  # type: ignore[arg-type]
     fn.apply_clean(body_clean)
     fn.run_body(stmt.body)
-    after_body: Env | None = fn.env  # (the body may end the path: not the dict assigned above)
-    fn.env = dict(before)  # type: ignore[arg-type]
+    after_body = fn.env
+    _start(fn, dict(before))  # type: ignore[arg-type]
     fn.apply_clean(else_clean)
     fn.run_body(stmt.orelse)
     fn.env = merge_states(fn, after_body, fn.env)
@@ -182,7 +193,7 @@ def for_(fn: FunctionPass, stmt: ast.For | ast.AsyncFor) -> None:
     taint = fn.ev(stmt.iter)
     _forget_constants(fn, stmt)
     before = fn.env
-    fn.env = dict(before)  # type: ignore[arg-type]
+    _start(fn, dict(before))  # type: ignore[arg-type]
     fn.bind_each(stmt.target, stmt.iter, taint)
     _loop_body(fn, stmt, before)
 
@@ -196,7 +207,7 @@ def while_(fn: FunctionPass, stmt: ast.While) -> None:
         return
     fn.ev(stmt.test)
     before = fn.env
-    fn.env = dict(before)  # type: ignore[arg-type]
+    _start(fn, dict(before))  # type: ignore[arg-type]
     if value is folding.UNKNOWN:
         fn.apply_clean(fn.guard(stmt.test)[0])
         _loop_body(fn, stmt, before, stmt.test)
@@ -233,7 +244,7 @@ def _loop_body(fn: FunctionPass, stmt: ast.For | ast.AsyncFor | ast.While, befor
     runs = 1
     while head is not None and back is not None and runs < _MAX_RUNS and _gained(head, back):
         head = merge_states(fn, head, back)
-        fn.env = dict(head)  # type: ignore[arg-type]
+        _start(fn, dict(head))  # type: ignore[arg-type]
         if test is not None:  # `while ok(x):` clears `x` again for the body
             fn.apply_clean(fn.guard(test)[0])
         fn.defs.again(stmt)  # steps noted from here on may lead to code earlier in the body
@@ -306,7 +317,7 @@ def raise_(fn: FunctionPass, stmt: ast.Raise) -> None:
 
 def try_(fn: FunctionPass, stmt: ast.Try) -> None:
     before = fn.env
-    fn.env = dict(before)  # type: ignore[arg-type]
+    _start(fn, dict(before))  # type: ignore[arg-type]
     anywhere = before  # the state a handler may start from: after any statement of the body
     fn.tries.append(None)
     catching = catches_division(stmt)  # a division in the body cannot crash the caller
@@ -324,16 +335,17 @@ def try_(fn: FunctionPass, stmt: ast.Try) -> None:
         anywhere = merge(anywhere, fn.tries.pop())
     if stmt.orelse and fn.env is not None:
         fn.run_body(stmt.orelse)
-    after: Env | None = fn.env  # (declared: mypy would narrow it to the dict assigned above)
+    after = fn.env
     for handler_node in stmt.handlers:
-        fn.env = dict(anywhere) if anywhere is not None else None
-        if fn.env is not None and handler_node.name:
-            fn.env.pop(handler_node.name, None)
+        start = dict(anywhere) if anywhere is not None else None
+        if start is not None and handler_node.name:
+            start.pop(handler_node.name, None)
+        _start(fn, start)
         fn.run_body(handler_node.body)
         after = merge_states(fn, after, fn.env)
     if stmt.finalbody:
         # `finally` runs on every way out, including the paths that return or raise.
-        fn.env = dict(merge(after, anywhere) or {}) if anywhere is not None else None
+        _start(fn, dict(merge(after, anywhere) or {}) if anywhere is not None else None)
         fn.run_body(stmt.finalbody)
         if after is None:
             fn.env = None
@@ -370,9 +382,10 @@ def match_(fn: FunctionPass, stmt: ast.Match) -> None:
         if matched is False:
             _dead(fn, case.body)  # a case that cannot match a known subject is dead
             continue
-        fn.env = dict(before)  # type: ignore[arg-type]
+        start = dict(before)  # type: ignore[arg-type]
         for name in capture_names(case.pattern):
-            fn.env[name] = subject
+            start[name] = subject
+        _start(fn, start)
         if case.guard is not None:
             fn.ev(case.guard)
         fn.run_body(case.body)
@@ -418,10 +431,10 @@ def if_exp(fn: FunctionPass, node: ast.IfExp) -> Taint:
     if not body_clean and not else_clean:
         return join(fn.ev(node.body), fn.ev(node.orelse))
     saved = fn.env
-    fn.env = dict(saved)  # type: ignore[arg-type]
+    _start(fn, dict(saved))  # type: ignore[arg-type]
     fn.apply_clean(body_clean)
     body = fn.ev(node.body)
-    fn.env = dict(saved)  # type: ignore[arg-type]
+    _start(fn, dict(saved))  # type: ignore[arg-type]
     fn.apply_clean(else_clean)
     orelse = fn.ev(node.orelse)
     fn.env = saved

@@ -25,7 +25,7 @@ from secreview.analysis.hosts import reaches_this_machine
 from secreview.analysis.names import named_algorithm
 from secreview.analysis.specs import (
     ALL, CREDENTIAL_SINK_KINDS, UNTRUSTED_SINK_KINDS, SinkSpec, neutralised, settled)
-from secreview.analysis.summaries import EMPTY, SinkEvent
+from secreview.analysis.summaries import EMPTY, SinkEvent, Taint
 from secreview.analysis.values import short, spell
 
 if TYPE_CHECKING:
@@ -46,8 +46,8 @@ def applicable(fn: FunctionPass, sinks: list[SinkSpec] | None, node: ast.Call) -
     return found or None
 
 
-def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[frozenset],
-          keywords: list[tuple[str, frozenset]], star: frozenset, receiver: frozenset) -> None:
+def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args: list[Taint],
+          keywords: list[tuple[str, Taint]], star: Taint, receiver: Taint) -> None:
     """A call of a spec'd sink: record the taint of its dangerous arguments (or that they are safe)."""
     if sink.receivers and (not isinstance(func, ast.Attribute) or spell(func.value, 2) not in sink.receivers):
         return
@@ -116,7 +116,7 @@ def _loopback_receiver(fn: FunctionPass, func: ast.expr) -> bool:
     its first argument or `host=`)."""
     if type(func) is not ast.Attribute:
         return False
-    receiver = func.value  # type: ignore[attr-defined]
+    receiver = func.value
     if type(receiver) is ast.Attribute and type(receiver.value) is ast.Name and receiver.value.id == fn.self_name:
         field = fn.field_made(receiver.attr)  # `self.tn.write(...)` after `self.tn = Telnet(host)` in __init__
         made: ast.expr | None = field[1] if field is not None else None
@@ -127,8 +127,8 @@ def _loopback_receiver(fn: FunctionPass, func: ast.expr) -> bool:
         return False
     if type(made) is not ast.Call:
         return False
-    host = made.args[0] if made.args else next(  # type: ignore[attr-defined]
-        (kw.value for kw in made.keywords if kw.arg == "host"), None)  # type: ignore[attr-defined]
+    host = made.args[0] if made.args else next(
+        (kw.value for kw in made.keywords if kw.arg == "host"), None)
     value = fn.mod.names.constant_value(host) if host is not None else None
     return isinstance(value, str) and reaches_this_machine(value)
 
@@ -143,8 +143,8 @@ def _set_or_unknown(fn: FunctionPass, node: ast.Call, name: str) -> bool:
     return False
 
 
-def by_keyword(fn: FunctionPass, node: ast.Call, func: ast.expr, args: list[frozenset],
-               keywords: list[tuple[str, frozenset]], receiver: frozenset) -> None:
+def by_keyword(fn: FunctionPass, node: ast.Call, func: ast.expr, args: list[Taint],
+               keywords: list[tuple[str, Taint]], receiver: Taint) -> None:
     """The sinks a call's keywords name whatever is called (`any_call_keywords`: `password=`, `salt=`).
 
     Each sink once per call, however many of its keywords are passed; `**values` fills none of
@@ -161,7 +161,7 @@ def by_keyword(fn: FunctionPass, node: ast.Call, func: ast.expr, args: list[froz
         check(fn, sink, node, func, args, keywords, EMPTY, receiver)
 
 
-def by_name(fn: FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
+def by_name(fn: FunctionPass, stmt: ast.Assign, taint: Taint) -> None:
     """A value stored in a name a spec lists (`assigned_names`: `session_id = ...`, `user.password = ...`)."""
     table = fn.mod.specs.name_sinks
     for target in stmt.targets:
@@ -225,7 +225,7 @@ def _options(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr) -
 
 
 def _unescaped_context(fn: FunctionPass, sink: SinkSpec, node: ast.Call,
-                       keywords: list[tuple[str, frozenset]]) -> None:
+                       keywords: list[tuple[str, Taint]]) -> None:
     """`render_template_string("{{ n|safe }}", n=value)`: the values the template does not escape."""
     if not node.args:
         return
@@ -245,7 +245,7 @@ def _django_context(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.
     """
     if type(func) is not ast.Attribute:
         return
-    made = func.value
+    made: ast.expr | None = func.value
     if type(made) is ast.Name:
         binding = fn.binding(made.id)
         made = binding.expr if binding is not None else None
@@ -269,9 +269,9 @@ def _value_of(fn: FunctionPass) -> Callable[[ast.expr], object]:
     return lambda node: folding.fold(node, lookup, fn.resolve)
 
 
-def _record_joined(fn: FunctionPass, sink: SinkSpec, node: ast.Call, taints: Iterable[frozenset]) -> None:
+def _record_joined(fn: FunctionPass, sink: SinkSpec, node: ast.Call, taints: Iterable[Taint]) -> None:
     """One event at the call for the values that reach the sink's position, if any holds taint."""
-    taint: frozenset = EMPTY
+    taint: Taint = EMPTY
     for value in taints:
         taint = join(taint, value)
     if taint:
@@ -346,7 +346,7 @@ _COMPARISON = SinkSpec(kind="secret_compare", label="an == comparison, which sto
 _HASH_CHECK = SinkSpec(kind="weak_hash", label="a check of a credential the client sends (a signature or token)")
 
 
-def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
+def comparison(fn: FunctionPass, node: ast.Compare, left: Taint, right: Taint) -> None:
     """`expected == provided`: a sink for secret material when the other side also holds data.
 
     Which side is the secret is the engine's question (the kind travels in the atoms, so only
@@ -359,8 +359,8 @@ def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: froz
     if not left or not right:
         # A credential the client sends compared with anything but a literal (a stored token, a
         # settings value): the other side is the secret it guesses (`scheme != "bearer"` is parsing).
-        sent, other = (left, node.comparators[0]) if left else (right, node.left)
-        if type(other) is not ast.Constant and _client_credential(sent):
+        sent, against = (left, node.comparators[0]) if left else (right, node.left)
+        if type(against) is not ast.Constant and _client_credential(sent):
             record(fn, _COMPARISON, sent, node, short(node))
         return
     secret_left, secret_right = _live(left, "secret_compare"), _live(right, "secret_compare")
@@ -380,7 +380,7 @@ def comparison(fn: FunctionPass, node: ast.Compare, left: frozenset, right: froz
         record(fn, _COMPARISON, right, node, short(node))
 
 
-def _hash_check(fn: FunctionPass, node: ast.Compare, left: frozenset, right: frozenset) -> None:
+def _hash_check(fn: FunctionPass, node: ast.Compare, left: Taint, right: Taint) -> None:
     """`md5(body).hexdigest() == request.headers["X-Signature"]`: a digest checked against a credential
     the client sends authenticates it, and MD5 or SHA-1 collisions forge it. Compared with anything
     else (an ETag with If-None-Match, a checksum with one the code computed) it only identifies content."""
@@ -390,12 +390,12 @@ def _hash_check(fn: FunctionPass, node: ast.Compare, left: frozenset, right: fro
         record(fn, _HASH_CHECK, right, node, short(node))
 
 
-def _client_credential(taint: frozenset) -> bool:
+def _client_credential(taint: Taint) -> bool:
     """Holds a credential the client sends: a value from outside that is also secret (`untrusted_secret`)."""
     return any(atom[0] == "s" and "secret_compare" not in atom[2] and not atom[2] >= _UNTRUSTED for atom in taint)
 
 
-def _made_here(taint: frozenset) -> bool:
+def _made_here(taint: Taint) -> bool:
     """Holds secret material a source of this function made (not a call's result or a field, yet unknown)."""
     return any(atom[0] == "s" and "secret_compare" not in atom[2] for atom in taint)
 
@@ -404,7 +404,7 @@ _UNTRUSTED = frozenset(UNTRUSTED_SINK_KINDS)
 _CREDENTIAL_KINDS = frozenset(CREDENTIAL_SINK_KINDS)
 
 
-def _live(taint: frozenset, kind: str) -> bool:
+def _live(taint: Taint, kind: str) -> bool:
     """Holds a value that may be secret here: a source's, a call's result or a field, not yet cut.
 
     Not a parameter alone: every comparison of two parameters would become an event of the
@@ -413,7 +413,7 @@ def _live(taint: frozenset, kind: str) -> bool:
     return any(atom[0] != "p" and not neutralised(kind, atom[2]) for atom in taint)
 
 
-def record(fn: FunctionPass, sink: SinkSpec, taint: frozenset, node: ast.AST, description: str) -> None:
+def record(fn: FunctionPass, sink: SinkSpec, taint: Taint, node: ast.AST, description: str) -> None:
     """A sink event with the path steps that led to it, unless every value is neutralised for it."""
     line = getattr(node, "lineno", 0)
     kind = sink.kind

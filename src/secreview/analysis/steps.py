@@ -23,6 +23,7 @@ the code sees the check and needs to know why it did not count.
 from __future__ import annotations
 
 import ast
+from collections import deque
 
 from secreview.analysis.neutralisers import insufficient, reason_applies
 from secreview.analysis.specs import ALL
@@ -43,7 +44,7 @@ class Defs:
         self.found: dict[str, list[ast.AST]] = {}
         # statement -> (its text, the names its value reads): call sites ask for the same ones often
         self._seen: dict[ast.AST, tuple[str, list[str]]] = {}
-        self.checks: dict[str, list[tuple[ast.expr, frozenset]]] = {}  # name -> (test, sinks it clears)
+        self.checks: dict[str, list[tuple[ast.expr, frozenset[str]]]] = {}  # name -> (test, sinks it clears)
         self.loops: list[tuple[int, int]] = []  # (first, last line) of loops whose body ran more than once
 
     def again(self, loop: ast.stmt) -> None:
@@ -52,7 +53,7 @@ class Defs:
         if span not in self.loops:
             self.loops.append(span)
 
-    def check(self, name: str, test: ast.expr, cleared: frozenset) -> None:
+    def check(self, name: str, test: ast.expr, cleared: frozenset[str]) -> None:
         """`test` clears `name` for the sink classes `cleared` in one of its branches."""
         found = self.checks.setdefault(name, [])
         if not found or found[-1][0] is not test:
@@ -128,13 +129,32 @@ def for_sink(text: str, kind: str) -> str:
 
 
 def _names(node: ast.AST | None) -> list[str]:
+    """The names `node` reads, in the order `ast.walk` meets them (breadth first: the order steps are
+    looked for), without its generators: a walk per recorded sink and per statement it leads back to."""
     if node is None:
         return []
-    return [n.id for n in ast.walk(node) if type(n) is ast.Name]  # type: ignore[attr-defined]
+    found = []
+    queue = deque((node,))
+    take, add = queue.popleft, queue.append
+    while queue:
+        item = take()
+        if type(item) is ast.Name:
+            found.append(item.id)
+            continue  # (its only child is its context)
+        for field in item._fields:
+            value = getattr(item, field, None)
+            if type(value) is list:
+                for child in value:
+                    if isinstance(child, ast.AST):
+                        add(child)
+            elif isinstance(value, ast.AST):
+                add(value)
+    return found
 
 
 def _value_of(statement: ast.AST) -> ast.AST | None:
-    return getattr(statement, "value", None) or getattr(statement, "iter", None)
+    value: ast.AST | None = getattr(statement, "value", None) or getattr(statement, "iter", None)
+    return value
 
 
 def _short(node: ast.AST) -> str:
@@ -166,9 +186,9 @@ def _insufficient(statement: ast.AST) -> str:
     """A rewrite on this line that looks like neutralising but is not (see neutralisers.insufficient)."""
     value = _value_of(statement)
     while type(value) is ast.Call:
-        why = insufficient(value)  # type: ignore[arg-type]
+        why = insufficient(value)
         if why:
             return why
-        func = value.func  # type: ignore[attr-defined]
+        func = value.func
         value = func.value if type(func) is ast.Attribute else None
     return ""

@@ -156,11 +156,10 @@ class ModuleState:
     def declared_global(self) -> frozenset[str]:
         """Names some function declares `global` (rebinds): asked only when a test folds a module constant.
 
-        The tree is walked only when a line of the source starts with `global` (few files have one).
+        The tree is read only when a line of the source starts with `global` (few files have one).
         """
         if self._globals is None:
-            self._globals = frozenset(name for node in ast.walk(self.tree) if type(node) is ast.Global
-                                      for name in node.names) \
+            self._globals = _global_names(self.tree.body) \
                 if not self.source or _GLOBAL_STATEMENT.search(self.source) else frozenset()
         return self._globals
 
@@ -331,9 +330,10 @@ UNKNOWN_CALL: Final = CallSpecs(None, None, None, True)
 # The specs last indexed, and their indexes by active sources: few distinct sets of active sources exist
 # (one per mix of imported frameworks). A run uses one Specs object; another one replaces the cache.
 _INDEXES: tuple[Specs | None, dict[tuple[SourceSpec, ...], _Index]] = (None, {})
-# The same specs' active sources by (imports, package): testing every source against a module's imports
-# costs more than the rest of a small module's pass, and most modules import one of few mixes.
-_ACTIVE: dict[tuple[frozenset[str], str], tuple[SourceSpec, ...]] = {}
+# The same specs' index by (imports, package): testing every source against a module's imports
+# costs more than the rest of a small module's pass, and most modules import one of few mixes. (Keyed
+# by the imports, not by the active sources: hashing a tuple of specs hashes every field of each.)
+_ACTIVE: dict[tuple[frozenset[str], str], _Index] = {}
 
 
 def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
@@ -346,17 +346,40 @@ def _index(specs: Specs, imported: frozenset[str], top: str = "") -> _Index:
     if _INDEXES[0] is not specs:
         _INDEXES = (specs, {})
         _ACTIVE.clear()
-    known = _INDEXES[1]
-    active = _ACTIVE.get((imported, top))
-    if active is None:
+    found = _ACTIVE.get((imported, top))
+    if found is None:
         if len(_ACTIVE) > 4096:
             _ACTIVE.clear()
-        active = _ACTIVE[(imported, top)] = tuple(
-            s for s in specs.sources if s.active(imported) and top not in s.not_inside)
-    found = known.get(active)
-    if found is None:
-        found = known[active] = _Index(specs, list(active))
+        active = tuple(s for s in specs.sources if s.active(imported) and top not in s.not_inside)
+        known = _INDEXES[1]
+        found = known.get(active)
+        if found is None:
+            found = known[active] = _Index(specs, list(active))
+        _ACTIVE[(imported, top)] = found
     return found
+
+
+_BLOCKS: Final = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _global_names(body: list[ast.stmt]) -> frozenset[str]:
+    """The names of every `global` statement in `body` and the blocks nested in it.
+
+    `global` is a statement, and statements are only ever in blocks (of compound statements, except
+    handlers and match cases): the expressions, most of the tree, need not be walked.
+    """
+    names: set[str] = set()
+    blocks: list[list[Any]] = [body]
+    while blocks:
+        for stmt in blocks.pop():
+            if type(stmt) is ast.Global:
+                names.update(stmt.names)
+                continue
+            for field in _BLOCKS:
+                block = getattr(stmt, field, None)
+                if block:
+                    blocks.append(block)
+    return frozenset(names)
 
 
 def param_names(args: ast.arguments) -> tuple[list[ast.arg], int, int]:

@@ -120,6 +120,8 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 def split_lines(text: str) -> list[str]:
     """`text` as a list of lines numbered like `ast` numbers them (line N is item N-1)."""
+    if "\r" not in text:  # nearly every file: the same pieces, several times faster than the pattern
+        return text.split("\n")
     return _LINE_BREAK.split(text)
 
 
