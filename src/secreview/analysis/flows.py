@@ -149,7 +149,7 @@ class Project:
         self._unsure_calls: set[TraceKey] = set()
         self._unsure_params: set[TraceKey] = set()
         self._unsure_positions: set[TraceKey] = set()
-        self._flows_memo: dict[tuple[str, str], list[TaintFlow]] = {}  # a function's flows that used no stand-in
+        self._flows_memo: dict[int, list[TaintFlow]] = {}  # flows that used no stand-in, by place in the link
         self._stored_memo: dict[Key, list[_Stored]] = {}  # what a field's writers stored, expanded: see `_field_flows`
         self.sinks_computed = 0  # sink summaries computed, over all rounds (what `_carry_over` saves shows here)
         self.callers_index: CallersIndex | None = None
@@ -604,10 +604,11 @@ class Project:
         """
         result: list[tuple[tuple[str, str], list[TaintFlow]]] = []
         self._forget_answers()
+        linked = self._linked(only)
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._stored_memo = {}
-            result = self._collect(only)
+            result = self._collect(linked)
             if self._stable():
                 break
             self._prev_ret, self._prev_sinks = self._ret, self._sinks
@@ -652,14 +653,20 @@ class Project:
                 return False
         return True
 
-    def _collect(self, only: Sequence[tuple[str, str]] | None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
-        result = []
-        trace = self.trace
+    def _linked(self, only: Sequence[tuple[str, str]] | None) -> list[tuple[tuple[str, str], _Fn]]:
+        """The functions `_collect` links, with their summaries, in order (once per link, not per round)."""
+        found = []
         for qual in self.linked_functions() if only is None else only:
             fn = self.function(qual[1])
-            if fn is None or fn.module.path != qual[0] or not (fn.summary.sinks or fn.summary.calls):
-                continue  # only: no longer a function whose flows are collected
-            known = self._flows_memo.get(qual)
+            if fn is not None and fn.module.path == qual[0] and (fn.summary.sinks or fn.summary.calls):
+                found.append((qual, fn))  # (`only` may name functions gone since, or with nothing to link)
+        return found
+
+    def _collect(self, linked: list[tuple[tuple[str, str], _Fn]]) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+        result = []
+        trace = self.trace
+        for at, (qual, fn) in enumerate(linked):
+            known = self._flows_memo.get(at)
             if known is not None:  # carried over from the previous round (see `_carry_over`)
                 result.append((qual, known))
                 continue
@@ -672,7 +679,7 @@ class Project:
                 if trace is not None:
                     trace.leave(0)
             if self._serial == serial:
-                self._flows_memo[qual] = found
+                self._flows_memo[at] = found
             result.append((qual, found))
         return result
 
