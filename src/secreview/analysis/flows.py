@@ -854,10 +854,13 @@ class Project:
             if self.trace is not None:
                 self.trace.fact(("m", path))
             _, bound, constructor = self.target(call)
+            passed = self.argument(call, fn.summary, key[1], bound, constructor)
+            if not passed:
+                continue  # most callers pass nothing for the parameter asked about (2 in 3 on Nova)
             summary = module.functions.get(call.caller)
             if summary is None:
                 continue
-            passed = cut(self.argument(call, fn.summary, key[1], bound, constructor), key[2])
+            passed = cut(passed, key[2])
             step = Step(Location(module.path, call.line, call.column), call.description)
             for outer, before in self.expand(passed, _Fn(module, summary)).items():
                 if outer[0] == "s":
