@@ -15,7 +15,6 @@ from secreview.analysis import specs as spec_module
 from secreview.analysis.taint import summarise_module
 from secreview.analysis.taint_project import PASS_NAME
 from secreview.analysis.taint_rules import TAINT_RULES
-from secreview.core.model import Diagnostic
 from secreview.report.sarif import render as render_sarif
 from secreview.rules import REGISTRY
 from secreview.run.filepasses import registered
@@ -243,23 +242,6 @@ def test_summaries_are_picklable_and_registered_as_a_file_pass() -> None:
     again = pickle.loads(pickle.dumps(summary))
     assert again == summary
     assert again.functions["m.f"].sinks[0].kind == "command"
-
-
-def test_a_file_pass_summary_is_read_as_made_here_and_travels_as_bytes() -> None:
-    from secreview.analysis.taint_project import decode, summarise
-    from secreview.run.cache import _loads_any
-    from secreview.sources.parse import parse_source
-
-    code = "from flask import request\nimport os\ndef f():\n    os.system(request.args['x'])\n"
-    parsed = parse_source("m.py", code)
-    assert not isinstance(parsed, Diagnostic)
-    packed = summarise(parsed, "m")
-    assert decode(packed) is decode(packed)  # the same process: the summary as made, never unpickled
-    travelled = _loads_any(pickle.dumps({PASS_NAME: packed}, pickle.HIGHEST_PROTOCOL))  # as the cache loads it
-    assert isinstance(travelled, dict)
-    assert travelled[PASS_NAME].live is None and isinstance(travelled[PASS_NAME].payload, bytes)
-    assert decode(travelled[PASS_NAME]) == decode(packed) == summarise_module("m.py", ast.parse(code), "m", code)
-    assert travelled[PASS_NAME] == packed
 
 
 def test_deep_code_does_not_crash_the_taint_pass(tmp_path: Path) -> None:

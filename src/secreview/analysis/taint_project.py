@@ -34,11 +34,14 @@ PASS_VERSION = "23"  # 7: caller steps in summaries (flowaudit); 8: value kinds 
 # unmodelled calls marked in cuts, ModuleSummary.varies (flow6)
 
 
-def summarise(parsed: Parsed, module: str) -> PackedSummary:
+def summarise(parsed: Parsed, module: str) -> bytes:
     """The file pass: a pure function of the parsed file and its module name.
 
-    Code nested too deeply for the recursive evaluator gets an empty summary: the
-    pattern walk recurses as deep and already reports the file as too deep to analyse.
+    The summary travels as one pickled `bytes` object: thousands of files' summaries
+    held as live tuples and frozensets until the project pass would make every
+    garbage collection of the run walk them. Code nested too deeply for the recursive
+    evaluator gets an empty summary: the pattern walk recurses as deep and already
+    reports the file as too deep to analyse.
     """
     from secreview.analysis.taint import summarise_module
 
@@ -46,7 +49,7 @@ def summarise(parsed: Parsed, module: str) -> PackedSummary:
         summary = summarise_module(parsed.path, parsed.tree, module, parsed.source)
     except RecursionError:
         summary = ModuleSummary(parsed.path, module)
-    return PackedSummary(summary)
+    return pickle.dumps(summary, pickle.HIGHEST_PROTOCOL)
 
 
 class _Unpickler(pickle.Unpickler):
@@ -62,39 +65,8 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing to load {module}.{name} from a taint summary")
 
 
-@dataclasses.dataclass(eq=False)
-class PackedSummary:
-    """A file pass's summary: live in the process that made it, one pickled `bytes` object when it travels.
-
-    In a run on one process (`--jobs 1`) the link reads the summary as it was made: pickling
-    it for the trip and unpickling it for the link cost 0.45 s CPU on Nova (1,518 files) and
-    bought nothing, since the command line pauses the garbage collector (`core.gcpause`) that
-    live summaries would otherwise slow. Pickled (a worker's result, the cache) it becomes its
-    bytes, unpickled on demand (`decode`): a warm run decodes only the summaries its re-link
-    reads, and the cache's unpickler sees only this dataclass and `bytes`.
-    """
-
-    live: ModuleSummary | None
-    payload: bytes | None = None
-
-    def __getstate__(self) -> bytes:
-        if self.payload is None:
-            self.payload = pickle.dumps(self.live, pickle.HIGHEST_PROTOCOL)
-        return self.payload
-
-    def __setstate__(self, state: bytes) -> None:
-        self.live, self.payload = None, state
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, PackedSummary) and decode(self) == decode(other)
-
-
 def decode(payload: object) -> ModuleSummary | None:
     """The summary a file pass produced, or None for a missing or damaged one."""
-    if isinstance(payload, PackedSummary):
-        if payload.live is not None:
-            return payload.live
-        payload = payload.payload
     if isinstance(payload, ModuleSummary):
         return payload
     if not isinstance(payload, bytes):
@@ -104,6 +76,7 @@ def decode(payload: object) -> ModuleSummary | None:
     except Exception:  # noqa: BLE001 - a damaged or foreign summary is a missing one, as in the cache
         return None
     return value if isinstance(value, ModuleSummary) else None
+
 
 
 def apply(results: Sequence[object], config: Config) -> tuple[FileReview, ...]:
