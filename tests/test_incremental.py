@@ -151,21 +151,28 @@ def test_an_edit_far_from_every_flow_links_only_its_own_functions(tmp_path: Path
     assert relinks[-1] <= 2
 
 
-def test_an_unsure_answer_falls_back_to_the_full_link(tmp_path: Path, relinks: list[int],
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_edit_that_reaches_recursion_links_again_the_functions_that_met_it_not_the_project(
+        tmp_path: Path, relinks: list[int], monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "project"
     write(root, PROJECT)
-    warm_equals_cold(root, tmp_path)
-    full: list[int] = []
+    full: list[int] = []  # functions linked by each full link
     original = incremental.full_link
-    monkeypatch.setattr(incremental, "full_link", lambda *a: full.append(1) or original(*a))
+
+    def spy(*args):  # type: ignore[no-untyped-def]
+        linked = original(*args)
+        full.append(linked.redone)
+        return linked
+
+    monkeypatch.setattr(incremental, "full_link", spy)
+    warm_equals_cold(root, tmp_path)
     (root / "app" / "cycle.py").write_text(PROJECT["app/cycle.py"] + "\n\ndef again(v):\n    return ping(v, 2)\n")
     warm_equals_cold(root, tmp_path)
-    assert relinks == [] and full == [1], "ping and pong met recursion: re-linked in full"
+    assert len(full) == 1 and len(relinks) == 1 and 0 < relinks[0] < full[0], \
+        "ping and pong met recursion: they and their callers are linked again to a fixed point, the rest kept"
     broken = PROJECT["app/cycle.py"].replace("return ping(value, n)", "return value")
     (root / "app" / "cycle.py").write_text(broken)  # no recursion now, but the last full link met it there
     warm_equals_cold(root, tmp_path)
-    assert relinks == [] and full == [1, 1]
+    assert len(full) == 1 and len(relinks) == 2 and relinks[1] < full[0]
 
 
 def test_a_changed_file_reviewed_alone_and_an_unchanged_run_reviews_nothing(tmp_path: Path,

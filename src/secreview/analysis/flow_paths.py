@@ -1,4 +1,5 @@
-"""What linking works with: keys and flows, module shapes and the project index, the trace of answers.
+"""What linking works with: keys and flows, module shapes and the project index, the trace of answers,
+the steps of a path.
 
 A *key* names where a value's data came from (a source, a parameter, a field, with the sink classes
 cut from it); a *flow* maps keys to the steps that carried them here. `secreview.analysis.flows`
@@ -14,8 +15,17 @@ from typing import Any, Final
 
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED
-from secreview.analysis.summaries import Atom, ModuleSummary, SinkEvent, SourceInfo, Taint
-from secreview.core.model import Step
+from secreview.analysis.steps import for_sink
+from secreview.analysis.summaries import (
+    Atom,
+    CallSite,
+    FunctionSummary,
+    ModuleSummary,
+    SinkEvent,
+    SourceInfo,
+    Taint,
+)
+from secreview.core.model import Location, Step
 
 # ("s", module path, index, cuts) | ("p", index, cuts) | ("f", field, cuts): of two lengths, the cuts last
 Key = tuple[Any, ...]
@@ -264,3 +274,32 @@ class FlowBuilder:
             del flow[existing]  # the modelled way in replaces the unmodelled one
         self._bases[base] = key
         flow[key] = steps
+
+
+def argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool,
+                   kind: str) -> tuple[Step, ...]:
+    """The caller's steps that built what `call` passes for the callee's parameter `index`
+    (the parameter `flows.Project.argument` gives the taint of)."""
+    position = index - 1 if bound else index
+    name = callee.params[index] if index < len(callee.params) else ""
+    wanted: set[int | str | None] = set()
+    if bound and index == 0:
+        wanted.add(None)
+    elif index == callee.vararg:
+        wanted.update(range(position, len(call.args)))
+    elif index == callee.kwarg:
+        wanted.update(key for key, _ in call.keywords if key not in callee.params)
+    else:
+        wanted.update((position, name))
+    found = {(line, column): for_sink(text, kind) for marker, built in call.steps if marker in wanted
+             for line, column, text in built}
+    return tuple(Step(Location(path, line, column), text) for (line, column), text in sorted(found.items()))
+
+
+def after_last_call(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]:
+    """The local steps that come after the last call step of the same file (those before it are
+    how arguments were built for an earlier call, not how this value got here)."""
+    if not local or not steps:
+        return local
+    last = steps[-1].location
+    return tuple(s for s in local if s.location.path != last.path or s.location.line >= last.line)

@@ -41,6 +41,8 @@ from secreview.analysis.flow_paths import (
     TaintFlow,
     Trace,
     TraceKey,
+    after_last_call,
+    argument_steps,
     canonical,
     has_unmodelled,
     index_of,
@@ -50,7 +52,6 @@ from secreview.analysis.flow_paths import (
 )
 from secreview.analysis.modules import Namespaces
 from secreview.analysis.specs import UNMODELLED, UNRESOLVED, neutralised, settled, unmodelled
-from secreview.analysis.steps import for_sink
 from secreview.analysis.summaries import (
     EMPTY,
     CallSite,
@@ -149,7 +150,7 @@ class Project:
         self._unsure_calls: set[TraceKey] = set()
         self._unsure_params: set[TraceKey] = set()
         self._unsure_positions: set[TraceKey] = set()
-        self._flows_memo: dict[tuple[str, str], list[TaintFlow]] = {}  # a function's flows that used no stand-in
+        self._flows_memo: dict[int, list[TaintFlow]] = {}  # flows that used no stand-in, by place in the link
         self._stored_memo: dict[Key, list[_Stored]] = {}  # what a field's writers stored, expanded: see `_field_flows`
         self.sinks_computed = 0  # sink summaries computed, over all rounds (what `_carry_over` saves shows here)
         self.callers_index: CallersIndex | None = None
@@ -186,13 +187,6 @@ class Project:
             module = self.module(path)
             found = self._functions[qualname] = _Fn(module, module.functions[qualname])
         return found
-
-    def linked_functions(self) -> Iterable[tuple[str, str]]:
-        """(path, qualname) of every function whose flows `_collect` computes, in its fixed order."""
-        for shape in self.shapes:
-            for qualname, active in shape.functions:
-                if active and self.function_paths[qualname] == shape.path:
-                    yield shape.path, qualname
 
     # -- call resolution ----------------------------------------------------------------
     def _method(self, class_qual: str, name: str, seen: frozenset[str] = frozenset()) -> str | None:
@@ -568,7 +562,7 @@ class Project:
                              sink.description)
             local = tuple(Step(Location(module.path, line, column), text) for line, column, text in sink.steps)
             for key, steps in self.expand(sink.taint, fn).items():
-                add(key, module, sink, (*steps, *_after(local, steps), sink_step))
+                add(key, module, sink, (*steps, *after_last_call(local, steps), sink_step))
         for index in fn.summary.calls:
             call = module.calls[index]
             callee, bound, constructor = self.target(call)
@@ -582,10 +576,10 @@ class Project:
                 if key[0] != "p":
                     continue
                 passed = cut(self.argument(call, callee.summary, key[1], bound, constructor), key[2])
-                local = _argument_steps(module.path, call, callee.summary, key[1], bound, sink.kind) \
+                local = argument_steps(module.path, call, callee.summary, key[1], bound, sink.kind) \
                     if call.steps else ()
                 for outer, before in self.expand(passed, fn).items():
-                    add(outer, sink_module, sink, (*before, *_after(local, before), step, *steps))
+                    add(outer, sink_module, sink, (*before, *after_last_call(local, before), step, *steps))
         return entries
 
     # -- the fixed point and the flows --------------------------------------------------
@@ -604,10 +598,11 @@ class Project:
         """
         result: list[tuple[tuple[str, str], list[TaintFlow]]] = []
         self._forget_answers()
+        linked = self._linked(only)
         for _ in range(_MAX_ROUNDS):
             self._guesses = []
             self._stored_memo = {}
-            result = self._collect(only)
+            result = self._collect(linked)
             if self._stable():
                 break
             self._prev_ret, self._prev_sinks = self._ret, self._sinks
@@ -652,14 +647,24 @@ class Project:
                 return False
         return True
 
-    def _collect(self, only: Sequence[tuple[str, str]] | None) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
+    def _linked(self, only: Sequence[tuple[str, str]] | None) -> list[tuple[tuple[str, str], _Fn]]:
+        """The functions `_collect` links, with their summaries, in order (once per link, not per round):
+        those of `only`, or every function with sinks or calls, in the first module that defines it."""
+        found = []
+        if only is None:
+            only = [(shape.path, qualname) for shape in self.shapes for qualname, active in shape.functions
+                    if active and self.function_paths[qualname] == shape.path]
+        for qual in only:
+            fn = self.function(qual[1])
+            if fn is not None and fn.module.path == qual[0] and (fn.summary.sinks or fn.summary.calls):
+                found.append((qual, fn))  # (`only` may name functions gone since, or with nothing to link)
+        return found
+
+    def _collect(self, linked: list[tuple[tuple[str, str], _Fn]]) -> list[tuple[tuple[str, str], list[TaintFlow]]]:
         result = []
         trace = self.trace
-        for qual in self.linked_functions() if only is None else only:
-            fn = self.function(qual[1])
-            if fn is None or fn.module.path != qual[0] or not (fn.summary.sinks or fn.summary.calls):
-                continue  # only: no longer a function whose flows are collected
-            known = self._flows_memo.get(qual)
+        for at, (qual, fn) in enumerate(linked):
+            known = self._flows_memo.get(at)
             if known is not None:  # carried over from the previous round (see `_carry_over`)
                 result.append((qual, known))
                 continue
@@ -672,7 +677,7 @@ class Project:
                 if trace is not None:
                     trace.leave(0)
             if self._serial == serial:
-                self._flows_memo[qual] = found
+                self._flows_memo[at] = found
             result.append((qual, found))
         return result
 
@@ -847,12 +852,14 @@ class Project:
             if self.trace is not None:
                 self.trace.fact(("m", path))
             _, bound, constructor = self.target(call)
+            passed = self.argument(call, fn.summary, key[1], bound, constructor)
+            if not passed:
+                continue  # most callers pass nothing for the parameter asked about (2 in 3 on Nova)
             summary = module.functions.get(call.caller)
             if summary is None:
                 continue
-            passed = cut(self.argument(call, fn.summary, key[1], bound, constructor), key[2])
             step = Step(Location(module.path, call.line, call.column), call.description)
-            for outer, before in self.expand(passed, _Fn(module, summary)).items():
+            for outer, before in self.expand(cut(passed, key[2]), _Fn(module, summary)).items():
                 if outer[0] == "s":
                     flow.put(outer, (*before, step))
         return flow.flow
@@ -863,34 +870,6 @@ def _library_flow(fn: _Fn, index: int, sink_module: ModuleSummary, sink: SinkEve
     """Parameter `index` of `fn` reaching a sink of the library model, when `fn` is public API."""
     parameter = library.parameter_source(fn.summary, fn.module.module, fn.module.path, index)
     return [] if parameter is None else [TaintFlow(fn.module, -1, sink_module, sink, steps, parameter=parameter)]
-
-
-def _argument_steps(path: str, call: CallSite, callee: FunctionSummary, index: int, bound: bool,
-                    kind: str) -> tuple[Step, ...]:
-    """The caller's steps that built what `call` passes for the callee's parameter `index` (see `argument`)."""
-    position = index - 1 if bound else index
-    name = callee.params[index] if index < len(callee.params) else ""
-    wanted: set[int | str | None] = set()
-    if bound and index == 0:
-        wanted.add(None)
-    elif index == callee.vararg:
-        wanted.update(range(position, len(call.args)))
-    elif index == callee.kwarg:
-        wanted.update(key for key, _ in call.keywords if key not in callee.params)
-    else:
-        wanted.update((position, name))
-    found = {(line, column): for_sink(text, kind) for marker, built in call.steps if marker in wanted
-             for line, column, text in built}
-    return tuple(Step(Location(path, line, column), text) for (line, column), text in sorted(found.items()))
-
-
-def _after(local: tuple[Step, ...], steps: tuple[Step, ...]) -> tuple[Step, ...]:
-    """The local steps that come after the last call step of the same file (those before it are
-    how arguments were built for an earlier call, not how this value got here)."""
-    if not local or not steps:
-        return local
-    last = steps[-1].location
-    return tuple(s for s in local if s.location.path != last.path or s.location.line >= last.line)
 
 
 def _sink_keys(entries: list[SinkEntry]) -> frozenset[Key]:
