@@ -303,24 +303,31 @@ def _timed_out(report: Path) -> list[str]:
     return [d.get("path", "?") for d in diagnostics if d.get("kind") == "timeout"]
 
 
+def _command(name: str) -> str | None:
+    """A peer's command: beside this interpreter first (`pip install '.[bench]'` in a venv that is not
+    activated puts it there, not on PATH), else on PATH."""
+    return shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+
+
 def _peers(corpus: Corpus, root: Path, args: argparse.Namespace, out: Path) -> Corpus:
     """Bandit, Ruff's S rules and Semgrep on the same corpus (each skipped when absent or unwanted)."""
     name, runs = corpus.name, corpus.runs
-    if shutil.which("bandit") and not args.skip_peers:
-        runs.append(measure("bandit", ["bandit", "-r", "-q", "-f", "json", "-o", str(out / f"{name}-bandit.json"),
+    bandit, ruff, semgrep = _command("bandit"), _command("ruff"), _command("semgrep")
+    if bandit and not args.skip_peers:
+        runs.append(measure("bandit", [bandit, "-r", "-q", "-f", "json", "-o", str(out / f"{name}-bandit.json"),
                                        str(root)]))
     else:
         runs.append(Run("bandit", 0, 0, -1, "skipped: " + ("--skip-peers" if args.skip_peers
                                                             else "bandit not installed (pip install '.[bench]')")))
-    if shutil.which("ruff") and not args.skip_peers:
-        runs.append(measure("ruff --select S", ["ruff", "check", "--select", "S", "--no-cache", "--isolated",
+    if ruff and not args.skip_peers:
+        runs.append(measure("ruff --select S", [ruff, "check", "--select", "S", "--no-cache", "--isolated",
                                                 "--exit-zero", "--output-format", "json",
                                                 "-o", str(out / f"{name}-ruff.json"), str(root)]))
     else:
         runs.append(Run("ruff --select S", 0, 0, -1, "skipped: " + ("--skip-peers" if args.skip_peers
                                                                      else "ruff not installed (pip install '.[bench]')")))
-    if args.semgrep_rules and shutil.which("semgrep") and not args.skip_peers:
-        runs.append(measure("semgrep", ["semgrep", "scan", "--metrics=off", "--config", args.semgrep_rules,
+    if args.semgrep_rules and semgrep and not args.skip_peers:
+        runs.append(measure("semgrep", [semgrep, "scan", "--metrics=off", "--config", args.semgrep_rules,
                                         "--json", "-o", str(out / f"{name}-semgrep.json"), str(root)]))
     else:
         why = "no --semgrep-rules DIR given (registry rules need the network)" if not args.semgrep_rules \
