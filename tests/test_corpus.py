@@ -92,8 +92,8 @@ def test_test_modules_skip_exactly_the_rules_declared_to_skip_them() -> None:
     dispatch = Dispatch(rules, collectors=())
     assert dispatch.for_file(False) is dispatch
     in_tests = dispatch.for_file(True)
-    ran = {item.id for table in (in_tests.by_type, in_tests.by_call, in_tests.by_method)
+    ran = {item.id for table in (in_tests.by_type, in_tests.by_call, in_tests.by_method, in_tests.by_attr)
            for items in table.values() for item in items}
-    everywhere = {item.id for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)
+    everywhere = {item.id for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method, dispatch.by_attr)
                   for items in table.values() for item in items}
     assert ran == everywhere - {r.id for r in rules if not r.tests}

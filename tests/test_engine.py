@@ -133,3 +133,60 @@ def test_node_lists_kept_for_checks_do_not_keep_trees_alive() -> None:
     for _ in range(3):
         heuristics.module_nodes(ast.parse("def f():\n    return [x for x in range(3)]\n"))
     assert gc.collect() == 0
+
+
+_ATTR_SAMPLE = """
+import os, sys
+value = os.environ["HOME"] + sys.argv[1] + os.path.join(a.b.environ, os.getenv("X"))
+self.request.GET.get("q")
+obj.environ = sys.argv
+def f(request):
+    return request.environ.argv.path
+"""
+
+
+def _attribute_probes(seen: list[tuple[str, str, int]], **extra: object) -> list[Rule]:
+    """A check on every `ast.Attribute` (the reference) and checks that name the attributes they want."""
+    def probe(rule_id: str, **wants: object) -> Rule:
+        return Rule(rule_id, rule_id, "78", None, None, "",  # type: ignore[arg-type]
+                    lambda node, ctx: seen.append((rule_id, node.attr, node.col_offset + 1000 * node.lineno)),
+                    **wants)  # type: ignore[arg-type]
+    return [probe("every", nodes=(ast.Attribute,)), probe("env", attrs=frozenset({"environ", "argv"})),
+            probe("path", attrs=frozenset({"path"}), **extra)]
+
+
+@pytest.mark.parametrize("prefilter", [True, False])
+def test_an_attribute_check_is_called_for_exactly_the_attributes_it_names(prefilter: bool) -> None:
+    seen: list[tuple[str, str, int]] = []
+    rules = _attribute_probes(seen)
+    dispatch = Dispatch(rules, collectors=(), prefilter=prefilter)
+    assert ast.Attribute in dispatch.checked and set(dispatch.by_attr) == {"environ", "argv", "path"}
+    Walker(Context("m.py", _ATTR_SAMPLE, ast.parse(_ATTR_SAMPLE)), dispatch).run()
+    every = [(attr, at) for rule_id, attr, at in seen if rule_id == "every"]
+    assert len(every) == 15
+    for rule_id, names in (("env", {"environ", "argv"}), ("path", {"path"})):
+        assert [(attr, at) for i, attr, at in seen if i == rule_id] == [(a, at) for a, at in every if a in names]
+    # without a check on every attribute, an attribute is still checked, and only by name
+    seen.clear()
+    Walker(Context("m.py", _ATTR_SAMPLE, ast.parse(_ATTR_SAMPLE)), Dispatch(rules[1:], collectors=())).run()
+    assert [attr for _, attr, _ in seen] == ["environ", "argv", "path", "environ", "environ", "argv", "path", "argv",
+                                             "environ"]
+    assert ast.Attribute not in Dispatch(rules[:1], collectors=()).for_file(False).by_attr
+
+
+@pytest.mark.parametrize(("path", "source", "called"), [
+    ("pkg/m.py", _ATTR_SAMPLE, {"every", "env", "path"}),
+    ("pkg/tests/test_m.py", _ATTR_SAMPLE, {"every", "env"}),  # `path` is tests=False
+    ("pkg/m.py", _ATTR_SAMPLE.replace("getenv", "getvar"), {"every", "env"}),  # `path`'s gate is closed
+])
+def test_a_dispatch_narrowed_for_a_file_calls_the_attribute_checks_it_keeps(path: str, source: str,
+                                                                            called: set[str]) -> None:
+    seen: list[tuple[str, str, int]] = []
+    dispatch = Dispatch(_attribute_probes(seen, tests=False, mentions=("getenv",)), collectors=())
+    ctx = Context(path, source, ast.parse(source))
+    narrowed = dispatch.for_file(ctx.is_test, ctx)
+    assert (narrowed is dispatch) == (called == {"every", "env", "path"})
+    assert {item.id for items in narrowed.by_attr.values() for item in items} == called - {"every"}
+    Walker(ctx, narrowed).run()
+    assert {rule_id for rule_id, _, _ in seen} == called
+    assert [attr for rule_id, attr, _ in seen if rule_id == "path"] == (["path", "path"] if "path" in called else [])

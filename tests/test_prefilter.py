@@ -118,7 +118,7 @@ class Test:
 
 
 def _ids(dispatch: Dispatch) -> set[str]:
-    return {item.id for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)
+    return {item.id for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method, dispatch.by_attr)
             for items in table.values() for item in items}
 
 
@@ -145,9 +145,10 @@ def test_collectors_left_out_of_test_or_other_modules_would_record_nothing_there
 
 def _tables(dispatch: Dispatch) -> list[dict]:
     return [{key: [(item.id, func) for item, func in runs] for key, runs in table.items()}
-            for table in (dispatch.runs_by_type, dispatch.runs_by_call, dispatch.runs_by_method)] + [
+            for table in (dispatch.runs_by_type, dispatch.runs_by_call, dispatch.runs_by_method,
+                          dispatch.runs_by_attr)] + [
             {key: [item.id for item in items] for key, items in table.items()}
-            for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method)]
+            for table in (dispatch.by_type, dispatch.by_call, dispatch.by_method, dispatch.by_attr)]
 
 
 def test_a_dispatch_narrowed_for_a_file_has_the_tables_its_checks_indexed_afresh_would_have() -> None:

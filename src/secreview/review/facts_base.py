@@ -25,6 +25,7 @@ class Collector:
     nodes: tuple[type, ...] = ()
     calls: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+    attrs: frozenset[str] = frozenset()  # as `Rule.attrs`: the `ast.Attribute` nodes it wants, by `.attr`
     mentions: tuple[str, ...] = ()  # as `Rule.mentions`: only files whose text holds one of these words
     imports: tuple[str, ...] = ()  # as `Rule.imports`: records nothing unless a name resolves into these
     # As `Rule.tests`: False, the collector records nothing in a test module (`Context.is_test`), so the
@@ -40,7 +41,8 @@ COLLECTORS: list[Collector] = []
 
 def collector(
     *, id: str, nodes: Iterable[type] = (), calls: Iterable[str] = (), methods: Iterable[str] = (),
-    mentions: Iterable[str] = (), imports: Iterable[str] = (), tests: bool = True, outside_tests: bool = True,
+    attrs: Iterable[str] = (), mentions: Iterable[str] = (), imports: Iterable[str] = (), tests: bool = True,
+    outside_tests: bool = True,
 ) -> Callable[[CollectorFunc], CollectorFunc]:
     """Register a fact collector; `id` names it in an internal-error diagnostic. `tests` and `outside_tests`
     declare where it can record (see `Collector`)."""
@@ -50,7 +52,8 @@ def collector(
         words, packages = tuple(mentions), tuple(imports)
         placed = {"tests": tests, "outside_tests": outside_tests}
         COLLECTORS.append(Collector(f"facts:{id}", _not_on_instances(func) if calls else func, tuple(nodes),
-                                     tuple(calls), mentions=words, imports=packages, **placed))
+                                     tuple(calls), attrs=frozenset(attrs), mentions=words, imports=packages,
+                                     **placed))
         if methods:
             # A call can match both a qualified name and a method name (`os.chmod` and
             # `.chmod`); the method entry leaves those to the qualified-name entry.

@@ -70,7 +70,8 @@ SINK_CALLS = tuple(dict.fromkeys(_COMMAND_SINKS + _CODE_SINKS + _TEMPLATE_SINKS 
 _SINK_METHODS = tuple(dict.fromkeys(_SQL_METHODS + _QUERY_METHODS + ("from_string",) + _SPEC_SINK_METHODS))
 
 
-@collector(id="input-attribute", nodes=(ast.Attribute,))
+# Given only the attributes it can record (the walk looks `.attr` up once): Nova has ~330k attributes.
+@collector(id="input-attribute", attrs=_SOURCE_ATTRS | AUTH_ATTRIBUTES)
 def attribute(node: ast.Attribute, ctx: Context) -> None:
     """Request data, argv, stdin, the environment (707) and authentication state read (284)."""
     attr = node.attr

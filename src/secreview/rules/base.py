@@ -4,7 +4,8 @@ A rule is a plain function decorated with `@rule(...)`. The decorator records
 its metadata (id, name, CWE, severity, confidence, fix) and *what it wants to
 see*: node types (`nodes=`), calls by qualified name (`calls=`), or method
 calls by attribute name whatever the receiver (`methods=`, for duck-typed APIs
-such as DB-API cursors). The engine walks each tree once and hands a node only
+such as DB-API cursors), or attribute reads by attribute name (`attrs=`: an
+`ast.Attribute` whose `.attr` is one of them). The engine walks each tree once and hands a node only
 to the rules that asked for it, so adding rules costs little per node.
 
 The function's docstring is the rule's documentation, with the same four
@@ -30,7 +31,8 @@ from secreview.core.model import Confidence, Evidence, Finding, Location, Severi
 from secreview.cwe import catalog
 from secreview.sources.parse import split_lines
 
-# A check is given the nodes it asked for (`nodes=`; a call for `calls=` and `methods=`), and its first
+# A check is given the nodes it asked for (`nodes=`; a call for `calls=` and `methods=`, an attribute for
+# `attrs=`), and its first
 # parameter says which: `Any` here, so that `def check(node: ast.Call, ctx)` registers as it is.
 Check = Callable[[Any, "Context"], None]
 _Registered = TypeVar("_Registered", bound=Check)
@@ -52,6 +54,9 @@ class Rule:
     nodes: tuple[type, ...] = ()
     calls: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+    # The `ast.Attribute` nodes it wants, by `.attr` (`PROTOCOL_TLSv1`): the walk looks the name up once,
+    # instead of calling every attribute check at each of a project's ~330k attributes to test it.
+    attrs: frozenset[str] = frozenset()
     bandit: tuple[str, ...] = ()  # Bandit test ids this rule covers, for `# nosec B602`
     tags: tuple[str, ...] = ()
     # False: the check never reports in a test module (`Context.is_test`), so those files skip it
@@ -92,6 +97,7 @@ def rule(
     nodes: Iterable[type] = (),
     calls: Iterable[str] = (),
     methods: Iterable[str] = (),
+    attrs: Iterable[str] = (),
     bandit: Iterable[str] = (),
     tags: Iterable[str] = (),
     tests: bool = True,
@@ -115,6 +121,7 @@ def rule(
             nodes=tuple(nodes),
             calls=tuple(calls),
             methods=tuple(methods),
+            attrs=frozenset(attrs),
             bandit=tuple(bandit),
             tags=tuple(tags),
             tests=tests,

@@ -1,8 +1,8 @@
 """One pass over a parsed module: keep the name model current, run the checks.
 
 The walker visits nodes in source order. Before a node's children it runs the
-checks that asked for that node (by type, by a call's qualified name, or by a
-method name); after them it records the bindings the node creates, so that a
+checks that asked for that node (by type, by a call's qualified name, by a
+method name, or by an attribute's name); after them it records the bindings the node creates, so that a
 check on `x = f(x)` sees the old `x`. Function, lambda and class bodies get
 their own scope.
 """
@@ -26,7 +26,7 @@ from secreview.rules.heuristics import GATE_WORDS, mention_gate
 if TYPE_CHECKING:
     from secreview.review.facts_base import Collector
 
-# What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods they want).
+# What `Dispatch` indexes: a rule or a fact collector (both say which nodes, calls, methods, attributes they want).
 Checker = Union[Rule, "Collector"]
 _Checked = TypeVar("_Checked", Rule, "Collector")
 _Key = TypeVar("_Key")
@@ -137,6 +137,7 @@ class Dispatch:
         self.by_type, self.by_call, self.by_method = index.by_type, index.by_call, index.by_method
         self.runs_by_type, self.runs_by_call, self.runs_by_method = (
             index.runs_by_type, index.runs_by_call, index.runs_by_method)
+        self.by_attr, self.runs_by_attr = index.by_attr, index.runs_by_attr
         self.wants_calls = bool(self.by_call or self.by_method)
         # A call is resolved only if some check could ask for it: a qualified name ends with the
         # attribute called (`x.run(...)` can only be `...run`), so most method calls need no lookup.
@@ -152,7 +153,8 @@ class Dispatch:
         # Filled by `children` as types are met; what it holds depends only on `_operators_skipped`, so
         # every dispatch with the same value shares one.
         self.child_fields: dict[type, tuple[str, ...]] = _CHILD_FIELDS[self._operators_skipped]
-        self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ())})
+        self.checked = frozenset({*self.by_type, *((ast.Call,) if self.wants_calls else ()),
+                                  *((ast.Attribute,) if self.by_attr else ())})
 
     def for_file(self, is_test: bool, ctx: Context | None = None) -> Dispatch:
         """The checks for one file: without those that never report in a test module, for a test module,
@@ -203,20 +205,23 @@ class Dispatch:
 
 
 class _Index:
-    """A dispatch's tables: the checks by node type, by qualified name and by method name, each with the
-    (check, function) pairs the walk calls."""
+    """A dispatch's tables: the checks by node type, by qualified name, by method name and by attribute
+    name, each with the (check, function) pairs the walk calls."""
 
     def __init__(self, by_type: dict[type, list[Checker]], by_call: dict[str, list[Checker]],
-                 by_method: dict[str, list[Checker]], runs_by_type: dict[type, Runs],
-                 runs_by_call: dict[str, Runs], runs_by_method: dict[str, Runs]) -> None:
-        self.by_type, self.by_call, self.by_method = by_type, by_call, by_method
-        self.runs_by_type, self.runs_by_call, self.runs_by_method = runs_by_type, runs_by_call, runs_by_method
+                 by_method: dict[str, list[Checker]], by_attr: dict[str, list[Checker]],
+                 runs_by_type: dict[type, Runs], runs_by_call: dict[str, Runs], runs_by_method: dict[str, Runs],
+                 runs_by_attr: dict[str, Runs]) -> None:
+        self.by_type, self.by_call, self.by_method, self.by_attr = by_type, by_call, by_method, by_attr
+        self.runs_by_type, self.runs_by_call, self.runs_by_method, self.runs_by_attr = (
+            runs_by_type, runs_by_call, runs_by_method, runs_by_attr)
 
     @staticmethod
     def of(items: tuple[Checker, ...]) -> _Index:
         by_type: defaultdict[type, list[Checker]] = defaultdict(list)
         by_call: defaultdict[str, list[Checker]] = defaultdict(list)
         by_method: defaultdict[str, list[Checker]] = defaultdict(list)
+        by_attr: defaultdict[str, list[Checker]] = defaultdict(list)
         for item in items:
             for node_type in item.nodes:
                 by_type[node_type].append(item)
@@ -224,16 +229,19 @@ class _Index:
                 by_call[name].append(item)
             for name in item.methods:
                 by_method[name].append(item)
-        return _Index(dict(by_type), dict(by_call), dict(by_method),
-                      _runs(by_type), _runs(by_call), _runs(by_method))
+            for name in sorted(item.attrs):  # a frozenset: sorted, so the tables do not depend on hashing
+                by_attr[name].append(item)
+        return _Index(dict(by_type), dict(by_call), dict(by_method), dict(by_attr),
+                      _runs(by_type), _runs(by_call), _runs(by_method), _runs(by_attr))
 
     def without(self, ids: frozenset[str], items: list[Checker]) -> _Index:
         """These tables without the checks `ids` names (`items`, which hold them): a copy with only the
         entries those checks are in rewritten, instead of indexing every check again (Nova's files leave
         out ~320 different sets of checks)."""
-        by_type, by_call, by_method = dict(self.by_type), dict(self.by_call), dict(self.by_method)
-        runs_by_type, runs_by_call, runs_by_method = (
-            dict(self.runs_by_type), dict(self.runs_by_call), dict(self.runs_by_method))
+        by_type, by_call, by_method, by_attr = (
+            dict(self.by_type), dict(self.by_call), dict(self.by_method), dict(self.by_attr))
+        runs_by_type, runs_by_call, runs_by_method, runs_by_attr = (
+            dict(self.runs_by_type), dict(self.runs_by_call), dict(self.runs_by_method), dict(self.runs_by_attr))
         for item in items:
             for node_type in item.nodes:
                 _drop(by_type, runs_by_type, node_type, ids)
@@ -241,7 +249,10 @@ class _Index:
                 _drop(by_call, runs_by_call, name, ids)
             for name in item.methods:
                 _drop(by_method, runs_by_method, name, ids)
-        return _Index(by_type, by_call, by_method, runs_by_type, runs_by_call, runs_by_method)
+            for name in item.attrs:
+                _drop(by_attr, runs_by_attr, name, ids)
+        return _Index(by_type, by_call, by_method, by_attr, runs_by_type, runs_by_call, runs_by_method,
+                      runs_by_attr)
 
 
 def _drop(table: dict[_Key, list[Checker]], runs: dict[_Key, Runs], key: _Key, ids: frozenset[str]) -> None:
@@ -305,6 +316,17 @@ class Walker:
                 func(node, ctx)
             ctx.rule = None
             ctx.memoise = True
+        if node_type is _ATTRIBUTE:
+            # The checks that asked for this attribute's name (`attrs=`): one lookup, not one call per check.
+            by_attr = dispatch.runs_by_attr.get(node.attr)  # type: ignore[attr-defined]
+            if by_attr is not None:
+                if ctx.unresolved and runs is None:
+                    ctx.unresolved.clear()
+                for item, func in by_attr:
+                    ctx.rule = item
+                    func(node, ctx)
+                ctx.rule = None
+            return
         if node_type is _CALL and dispatch.wants_calls:
             called = node.func  # type: ignore[attr-defined]
             by_method: Runs | None = None

@@ -297,7 +297,7 @@ _MENTIONS_PROTOCOLS = ("PROTOCOL_", "TLSv1", "SSLv", "_METHOD")
     cwe="327",
     severity=Severity.HIGH,
     confidence=Confidence.HIGH,
-    nodes=(ast.Attribute,),
+    attrs=_OLD_PROTOCOL_ATTRS,  # a qualified name ends with the attribute's own name
     bandit=("B502", "B503"),
     fix="Use ssl.create_default_context() (TLS 1.2+), or set context.minimum_version = "
     "ssl.TLSVersion.TLSv1_2.",
@@ -326,8 +326,6 @@ def weak_tls_version(node: ast.Attribute, ctx: Context) -> None:
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     ```
     """
-    if node.attr not in _OLD_PROTOCOL_ATTRS:
-        return  # a qualified name ends with the attribute's own name: cheaper to ask first
     if not isinstance(node.ctx, ast.Load) or isinstance(ctx.parent, (ast.Compare, ast.Attribute)):
         return
     name = ctx.qualname(node) or ""
