@@ -101,33 +101,46 @@ class _Index:
     aliases: list[tuple[Function, str, frozenset[str]]]  # (function, alias, names its value mentions)
 
 
-class _Indexer(ast.NodeVisitor):
-    def __init__(self) -> None:
-        self.index = _Index({}, [])
-        self.stack: list[Function] = []
-
-    def visit_FunctionDef(self, node: Function) -> None:
-        self.stack.append(node)
-        self.generic_visit(node)
-        self.stack.pop()
-
-    visit_AsyncFunctionDef = visit_FunctionDef
-
-    def visit_Call(self, node: ast.Call) -> None:
-        if self.stack and isinstance(node.func, ast.Attribute) and node.func.attr in SUBJECT_POSITION:
-            receiver = _receiver(node.func.value)
-            if receiver:
-                self.index.calls.setdefault(receiver, []).append((self.stack[-1], node))
-        self.generic_visit(node)
-
-    def visit_Assign(self, node: ast.Assign) -> None:
-        # `regex = NAME if words else OTHER`: the local may be the compiled name
-        if self.stack and isinstance(node.value, (ast.IfExp, ast.BoolOp)):
-            names = frozenset(n.id for n in ast.walk(node.value) if isinstance(n, ast.Name))
-            for target in node.targets:
-                if isinstance(target, ast.Name):
-                    self.index.aliases.append((self.stack[-1], target.id, names))
-        self.generic_visit(node)
+def _build_index(tree: ast.Module) -> _Index:
+    """One explicit depth-first, pre-order walk in field order (the order `ast.NodeVisitor` visits in,
+    so the lists come out in the same order), each node with the innermost function holding it: a
+    function's own decorators, defaults and annotations count as inside it, as they did for the visitor.
+    Nodes without fields (`Load`, `Add`, ...) are not pushed: they hold nothing to index."""
+    index = _Index({}, [])
+    calls = index.calls
+    aliases = index.aliases
+    node_type = ast.AST
+    stack: list[tuple[ast.AST, Function | None]] = [(tree, None)]
+    pop = stack.pop
+    push = stack.append
+    while stack:
+        node, function = pop()
+        kind = type(node)
+        if kind is ast.Call:
+            func = node.func  # type: ignore[attr-defined]
+            if function is not None and isinstance(func, ast.Attribute) and func.attr in SUBJECT_POSITION:
+                receiver = _receiver(func.value)
+                if receiver:
+                    calls.setdefault(receiver, []).append((function, node))  # type: ignore[arg-type]
+        elif kind is ast.Assign:
+            # `regex = NAME if words else OTHER`: the local may be the compiled name
+            value = node.value  # type: ignore[attr-defined]
+            if function is not None and isinstance(value, (ast.IfExp, ast.BoolOp)):
+                names = frozenset(n.id for n in ast.walk(value) if isinstance(n, ast.Name))
+                for target in node.targets:  # type: ignore[attr-defined]
+                    if isinstance(target, ast.Name):
+                        aliases.append((function, target.id, names))
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            function = node  # type: ignore[assignment]
+        for field in reversed(node._fields):
+            child = getattr(node, field, None)
+            if type(child) is list:
+                for item in reversed(child):
+                    if isinstance(item, node_type) and item._fields:
+                        push((item, function))
+            elif isinstance(child, node_type) and child._fields:
+                push((child, function))
+    return index
 
 
 _LAST: list[tuple[ast.Module, _Index]] = []  # the index of the module being reviewed (one file at a time)
@@ -135,9 +148,7 @@ _LAST: list[tuple[ast.Module, _Index]] = []  # the index of the module being rev
 
 def _index(tree: ast.Module) -> _Index:
     if not _LAST or _LAST[0][0] is not tree:
-        indexer = _Indexer()
-        indexer.visit(tree)
-        _LAST[:] = [(tree, indexer.index)]
+        _LAST[:] = [(tree, _build_index(tree))]
     return _LAST[0][1]
 
 
