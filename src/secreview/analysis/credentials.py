@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING
 from secreview.analysis.credential_values import literal_text, looks_like_placeholder, masked
 from secreview.analysis.specs import VALUE_KINDS, SinkSpec, SourceSpec
 from secreview.analysis.summaries import EMPTY, SinkEvent, SourceInfo
-from secreview.analysis.values import short
 from secreview.core.model import Confidence, Location
 
 if TYPE_CHECKING:
@@ -162,12 +161,12 @@ def stored(fn: FunctionPass, stmt: ast.Assign, taint: frozenset) -> None:
         kind = type(target)
         if kind is ast.Attribute:
             if target.attr == "secret_key" and fn.resolve(target.value) in _APPS:  # type: ignore[attr-defined]
-                record(fn, _APP_KEY, taint, stmt, short(stmt))
+                record(fn, _APP_KEY, taint, stmt)
         elif kind is ast.Subscript:
             container, key = target.value, target.slice  # type: ignore[attr-defined]
             if type(container) is ast.Attribute and container.attr == "config" and type(key) is ast.Constant \
                     and key.value in _CONFIG_KEYS:  # type: ignore[attr-defined]
-                record(fn, _APP_KEY, taint, stmt, short(stmt))
+                record(fn, _APP_KEY, taint, stmt)
 
 
 def imported(mod: ModuleState, name: str) -> frozenset:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING
 
 from secreview.analysis import sink_events
 from secreview.analysis.specs import SinkSpec
-from secreview.analysis.values import short
 
 if TYPE_CHECKING:
     from secreview.analysis.taint_pass import FunctionPass
@@ -60,14 +59,14 @@ def returned(fn: FunctionPass, value: ast.expr, first: frozenset) -> None:
     for sink in class_sinks(fn.mod, fn.mod.classes.get(fn.class_qual, ())):
         if _returns_sql(sink, node.name):
             target = value.elts[0] if type(value) is ast.Tuple and value.elts else value  # type: ignore[attr-defined]
-            sink_events.record(fn, sink, first, target, short(target))
+            sink_events.record(fn, sink, first, target)
 
 
 def stored(fn: FunctionPass, target: ast.Attribute, taint: frozenset) -> None:
     """`self.template = ...` in a method of such a class."""
     for sink in class_sinks(fn.mod, fn.mod.classes.get(fn.class_qual, ())):
         if target.attr in sink.class_attributes:
-            sink_events.record(fn, sink, taint, target, short(target))
+            sink_events.record(fn, sink, taint, target)
 
 
 def class_body(fn: FunctionPass, node: ast.ClassDef) -> None:
@@ -86,4 +85,4 @@ def class_body(fn: FunctionPass, node: ast.ClassDef) -> None:
             taint = fn.ev(stmt.value)  # type: ignore[attr-defined]
             for sink in chosen:
                 if taint:
-                    sink_events.record(fn, sink, taint, stmt, short(stmt))
+                    sink_events.record(fn, sink, taint, stmt)

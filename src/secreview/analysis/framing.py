@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from secreview.analysis import sink_events
 from secreview.analysis.specs import SinkSpec
 from secreview.analysis.summaries import EMPTY
-from secreview.analysis.values import cut, short
+from secreview.analysis.values import cut
 
 if TYPE_CHECKING:
     from secreview.analysis.taint_pass import FunctionPass
@@ -284,4 +284,4 @@ def _built(taint: frozenset, matched: tuple[TextSink, ...]) -> frozenset:
 
 def _record(fn: FunctionPass, sink: TextSink, node: ast.expr, taint: frozenset) -> None:
     if taint:
-        sink_events.record(fn, sink.spec, taint, node, short(node))
+        sink_events.record(fn, sink.spec, taint, node)

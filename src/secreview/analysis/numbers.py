@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from secreview.analysis import sink_events
 from secreview.analysis.specs import NUMBER, NUMBER_SINK_KINDS, SINK_KINDS, SinkSpec, settled
 from secreview.analysis.summaries import EMPTY
-from secreview.analysis.values import cut, short
+from secreview.analysis.values import cut
 
 if TYPE_CHECKING:
     from secreview.analysis.names import NameModel
@@ -108,7 +108,7 @@ def binop(fn: FunctionPass, node: ast.BinOp, left: frozenset, right: frozenset) 
         else:
             return
         if _live(count, "size", True):
-            sink_events.record(fn, _REPETITION, count, node, short(node))
+            sink_events.record(fn, _REPETITION, count, node)
 
 
 def augmented(fn: FunctionPass, node: ast.AugAssign, right: frozenset) -> None:
@@ -122,7 +122,7 @@ def _division(fn: FunctionPass, node: ast.AST, op: type, dividend: ast.expr, lef
               right: frozenset) -> None:
     if right and not fn.mod.catching and _live(right, "divisor", op is not ast.Mod) \
             and not (op is ast.Mod and _formatting(dividend, node, left)):
-        sink_events.record(fn, _DIVISION, right, node, short(node))
+        sink_events.record(fn, _DIVISION, right, node)
 
 
 def loop_count(fn: FunctionPass, node: ast.Call, args: list[frozenset]) -> None:
@@ -136,7 +136,7 @@ def loop_count(fn: FunctionPass, node: ast.Call, args: list[frozenset]) -> None:
     else:
         count = args[1]
     if count and _live(count, "loop", True):
-        sink_events.record(fn, _LOOP, count, node, short(node))
+        sink_events.record(fn, _LOOP, count, node)
 
 
 def _offset(start: ast.expr, stop: ast.expr) -> bool:
@@ -159,7 +159,7 @@ def ordering(fn: FunctionPass, node: ast.Compare, operands: list[frozenset]) -> 
     for taint in operands:
         if taint and _live(taint, "nan", False):
             checked.add(id(fn.current))
-            sink_events.record(fn, _RANGE_CHECK, taint, node, short(node))
+            sink_events.record(fn, _RANGE_CHECK, taint, node)
             return
 
 

@@ -104,7 +104,7 @@ def check(fn: FunctionPass, sink: SinkSpec, node: ast.Call, func: ast.expr, args
         if all(settled(sink.kind, atom[0], atom[2]) for atom in taint):  # neutralised on every way in
             (fn.mod.cleared if _rest_constant(fn, node, sink) else fn.mod.unsafe).add((node.lineno, sink.kind))
             return
-        record(fn, sink, taint, node, short(node))
+        record(fn, sink, taint, node)
     else:
         constant(fn, node, (sink,))
 
@@ -168,7 +168,7 @@ def by_name(fn: FunctionPass, stmt: ast.Assign, taint: Taint) -> None:
         kind = type(target)
         name = target.id if kind is ast.Name else target.attr if kind is ast.Attribute else None  # type: ignore[attr-defined]
         for sink in table.get(name, ()) if name is not None else ():
-            record(fn, sink, taint, stmt, short(stmt))
+            record(fn, sink, taint, stmt)
 
 
 def _star_reaches(node: ast.Call, sink: SinkSpec) -> bool:
@@ -275,7 +275,7 @@ def _record_joined(fn: FunctionPass, sink: SinkSpec, node: ast.Call, taints: Ite
     for value in taints:
         taint = join(taint, value)
     if taint:
-        record(fn, sink, taint, node, short(node))
+        record(fn, sink, taint, node)
 
 
 def constant_store(fn: FunctionPass, target: ast.Subscript, value: ast.expr | None, sink: SinkSpec) -> None:
@@ -361,7 +361,7 @@ def comparison(fn: FunctionPass, node: ast.Compare, left: Taint, right: Taint) -
         # settings value): the other side is the secret it guesses (`scheme != "bearer"` is parsing).
         sent, against = (left, node.comparators[0]) if left else (right, node.left)
         if type(against) is not ast.Constant and _client_credential(sent):
-            record(fn, _COMPARISON, sent, node, short(node))
+            record(fn, _COMPARISON, sent, node)
         return
     secret_left, secret_right = _live(left, "secret_compare"), _live(right, "secret_compare")
     if secret_left and secret_right:
@@ -372,12 +372,12 @@ def comparison(fn: FunctionPass, node: ast.Compare, left: Taint, right: Taint) -
         if sent_left != sent_right:
             sent, other = (left, right) if sent_left else (right, left)
             # The flow shown starts at the program's secret when it is made here, else at what was sent.
-            record(fn, _COMPARISON, other if _made_here(other) else sent, node, short(node))
+            record(fn, _COMPARISON, other if _made_here(other) else sent, node)
         return
     if secret_left:
-        record(fn, _COMPARISON, left, node, short(node))
+        record(fn, _COMPARISON, left, node)
     elif secret_right:
-        record(fn, _COMPARISON, right, node, short(node))
+        record(fn, _COMPARISON, right, node)
 
 
 def _hash_check(fn: FunctionPass, node: ast.Compare, left: Taint, right: Taint) -> None:
@@ -385,9 +385,9 @@ def _hash_check(fn: FunctionPass, node: ast.Compare, left: Taint, right: Taint) 
     the client sends authenticates it, and MD5 or SHA-1 collisions forge it. Compared with anything
     else (an ETag with If-None-Match, a checksum with one the code computed) it only identifies content."""
     if _client_credential(right) and _live(left, "weak_hash"):
-        record(fn, _HASH_CHECK, left, node, short(node))
+        record(fn, _HASH_CHECK, left, node)
     elif _client_credential(left) and _live(right, "weak_hash"):
-        record(fn, _HASH_CHECK, right, node, short(node))
+        record(fn, _HASH_CHECK, right, node)
 
 
 def _client_credential(taint: Taint) -> bool:
@@ -413,8 +413,10 @@ def _live(taint: Taint, kind: str) -> bool:
     return any(atom[0] != "p" and not neutralised(kind, atom[2]) for atom in taint)
 
 
-def record(fn: FunctionPass, sink: SinkSpec, taint: Taint, node: ast.AST, description: str) -> None:
-    """A sink event with the path steps that led to it, unless every value is neutralised for it."""
+def record(fn: FunctionPass, sink: SinkSpec, taint: Taint, node: ast.AST, description: str | None = None) -> None:
+    """A sink event with the path steps that led to it, unless every value is neutralised for it; described
+    as `description`, or when none is given by `short(node)`, spelt only once the event is kept (most
+    recorded sinks are settled or skipped first, and the text costs an `ast.unparse`)."""
     line = getattr(node, "lineno", 0)
     kind = sink.kind
     credential = kind in _CREDENTIAL_KINDS
@@ -439,5 +441,5 @@ def record(fn: FunctionPass, sink: SinkSpec, taint: Taint, node: ast.AST, descri
     fn.sinks.append(SinkEvent(
         kind=sink.kind, label=sink.label, taint=taint, line=line, column=getattr(node, "col_offset", 0),
         end_line=getattr(node, "end_lineno", None) or line, end_column=getattr(node, "end_col_offset", None) or 0,
-        description=description, line_text=fn.mod.line_text(line),
+        description=short(node) if description is None else description, line_text=fn.mod.line_text(line),
         steps=fn.defs.leading_to(node, line, kind)))
