@@ -111,11 +111,12 @@ def untrusted_expression(ctx: Context, node: ast.AST) -> str | None:
     """Spelling of request data, argv, input() or the environment inside `node`. `sys.argv[0]` is
     the program's own path as it was started, not an argument: left out (unless the module shifts
     the arguments into its place)."""
-    program = {id(sub.value) for sub in ast.walk(node) if isinstance(sub, ast.Subscript)
+    inside = walk_nodes(node)  # (one walk, in `ast.walk`'s order, for both passes)
+    program = {id(sub.value) for sub in inside if isinstance(sub, ast.Subscript)
                and isinstance(sub.slice, ast.Constant) and type(sub.slice.value) is int and sub.slice.value == 0
                and isinstance(sub.value, ast.Attribute) and ctx.qualname(sub.value) == "sys.argv"
                and not shifts_argv(ctx.tree)}
-    for sub in ast.walk(node):
+    for sub in inside:
         if id(sub) in program:
             continue
         if isinstance(sub, (ast.Attribute, ast.Name, ast.Call)):
