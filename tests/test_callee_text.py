@@ -1,10 +1,10 @@
-"""`security-exception-swallowed` spells a dotted callee directly: the same text `ast.unparse` gives."""
+"""`dotted` (the text rules cite a callee by) spells a dotted name directly: the same text `ast.unparse` gives."""
 
 from __future__ import annotations
 
 import ast
 
-from secreview.rules.exceptions import _callee_text
+from secreview.rules.base import dotted
 
 CALLS = ["check()", "jwt.decode(t)", "self.backend.verify(x)", "a.b.c.d()", "f()()", "f().verify()",
          "items[0].check()", "(a or b).verify()", "(1).real()", "'x'.join(y)", "(lambda: 1)()",
@@ -15,4 +15,4 @@ def test_callee_text_is_what_unparse_gives() -> None:
     for source in CALLS:
         call = ast.parse(source, mode="eval").body
         assert isinstance(call, ast.Call)
-        assert _callee_text(call.func) == ast.unparse(call.func), source
+        assert dotted(call.func) == ast.unparse(call.func), source

@@ -384,7 +384,16 @@ def is_false(node: ast.expr | None) -> bool:
 
 
 def dotted(node: ast.expr) -> str:
-    """How the code spells a name: `request.args.get` (for messages)."""
+    """How the code spells a name: `request.args.get` (for messages). The text of `ast.unparse`, built
+    directly for a dotted name (nearly every callee asked about), which it is much cheaper to join."""
+    parts: list[str] = []
+    inner = node
+    while isinstance(inner, ast.Attribute):
+        parts.append(inner.attr)
+        inner = inner.value
+    if isinstance(inner, ast.Name):
+        parts.append(inner.id)
+        return ".".join(reversed(parts))
     try:
         return ast.unparse(node)
     except Exception:  # pragma: no cover - unparse handles every node ast produces

@@ -6,7 +6,7 @@ import ast
 import re
 
 from secreview.core.model import Confidence, Severity
-from secreview.rules.base import Context, argument, is_false, keyword, rule
+from secreview.rules.base import Context, argument, dotted, is_false, keyword, rule
 from secreview.rules.heuristics import enclosing_def, in_tests, module_nodes, walk_body, walk_nodes
 
 BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -42,25 +42,11 @@ def _swallows(handler: ast.ExceptHandler) -> bool:
 _SSL_CHECKS = frozenset({"match_hostname", "wrap_socket", "do_handshake", "getpeercert", "wrap_bio"})
 
 
-def _callee_text(func: ast.expr) -> str:
-    """`ast.unparse(func)`: spelt directly for a dotted name (`jwt.decode`, nearly every callee), the
-    same text without an unparse."""
-    parts = []
-    node = func
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return ast.unparse(func)
-    parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _security_call(ctx: Context, body: list[ast.stmt]) -> str | None:
     for stmt in body:
         for sub in walk_nodes(stmt):
             if isinstance(sub, ast.Call):
-                text = _callee_text(sub.func)
+                text = dotted(sub.func)
                 if SECURITY_CALL.search(text) and not _ssl_non_check(ctx, sub):
                     return text
     return None
