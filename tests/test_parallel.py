@@ -110,27 +110,50 @@ class _Dies(FileReviewer):
         return super().__call__(path)
 
 
+# Around the bad file, enough files that each worker holds one queued behind the file it is on: the
+# queued files must be handed on, not lost with the worker.
+_AROUND = {"a.py": "import os\nos.system(x)\n", "b.py": "eval(x)\n", "c.py": "exec(x)\n",
+           "d.py": "import os\nos.popen(x)\n", "z.py": "eval(y)\n"}
+
+
+def _paths_around(tmp_path: Path, bad: str) -> list[str]:
+    tree = make_tree(tmp_path, {**_AROUND, bad: "x = 1\n"})
+    return [str(tree / n) for n in ("a.py", "b.py", bad, "c.py", "d.py", "z.py")]
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_a_hung_worker_is_killed_and_the_run_goes_on(tmp_path: Path, jobs: int, monkeypatch) -> None:
     # Killed at twice the budget plus the grace: 6 s, room for a worker process to start and review a.py on a
     # busy machine (CI runs two suites side by side; at 3.5 s a.py itself timed out at load 20).
     monkeypatch.setattr(parallel, "_GRACE", 5.0)
-    tree = make_tree(tmp_path, {"a.py": "import os\nos.system(x)\n", "hang.py": "x = 1\n", "z.py": "eval(x)\n"})
-    paths = [str(tree / n) for n in ("a.py", "hang.py", "z.py")]
+    paths = _paths_around(tmp_path, "hang.py")
     start = time.monotonic()
     results = review_files(paths, _Hangs(Config(), file_timeout=0.5), jobs=jobs, isolate=True)
     assert time.monotonic() - start < 30
     assert [r.review.path for r in results] == paths
-    assert [d.kind for d in results[1].review.diagnostics] == [DiagnosticKind.TIMEOUT]
-    assert results[0].review.findings and results[2].review.findings
+    assert [d.kind for d in results[2].review.diagnostics] == [DiagnosticKind.TIMEOUT]
+    assert all(r.review.findings and not r.review.diagnostics for i, r in enumerate(results) if i != 2)
 
 
-def test_a_dead_worker_costs_one_file(tmp_path: Path) -> None:
-    tree = make_tree(tmp_path, {"a.py": "import os\nos.system(x)\n", "die.py": "x = 1\n", "z.py": "eval(x)\n"})
-    paths = [str(tree / n) for n in ("a.py", "die.py", "z.py")]
-    results = review_files(paths, _Dies(Config()), jobs=2)
-    assert [d.kind for d in results[1].review.diagnostics] == [DiagnosticKind.INTERNAL]
-    assert results[0].review.findings and results[2].review.findings
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_dead_worker_costs_one_file(tmp_path: Path, jobs: int) -> None:
+    paths = _paths_around(tmp_path, "die.py")
+    results = review_files(paths, _Dies(Config()), jobs=jobs, isolate=True)
+    assert [r.review.path for r in results] == paths
+    assert [d.kind for d in results[2].review.diagnostics] == [DiagnosticKind.INTERNAL]
+    assert all(r.review.findings and not r.review.diagnostics for i, r in enumerate(results) if i != 2)
+
+
+def test_a_worker_holds_the_next_file_while_it_reviews_one(tmp_path: Path, monkeypatch) -> None:
+    """One job: the next file is already in the worker's pipe when it sends a result, until the last file."""
+    sent: list[int] = []
+    real = parallel._Worker.give
+    monkeypatch.setattr(parallel._Worker, "give",
+                        lambda self, index, path: (sent.append(len(self.tasks)), real(self, index, path))[1])
+    paths = _paths_around(tmp_path, "e.py")
+    results = review_files(paths, FileReviewer(Config()), jobs=1, isolate=True)
+    assert [r.review.path for r in results] == paths
+    assert sent == [0, 1, 1, 1, 1, 0]  # files in flight when each was sent; the last goes to an idle worker
 
 
 def test_reviewer_survives_pickling() -> None:

@@ -252,18 +252,30 @@ def _start_method() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+_DEPTH = 2  # files in flight per worker: the next one waits in the pipe, so the worker never idles on the parent
+
+
 class _Worker:
+    """A worker process and the files sent to it, oldest (the one being reviewed) first."""
+
     def __init__(self, context: multiprocessing.context.BaseContext, reviewer: FileReviewer) -> None:
         self.conn, child = context.Pipe()
         self.process = context.Process(target=_serve, args=(child, reviewer), daemon=True)  # type: ignore[attr-defined]
         self.process.start()
         child.close()
-        self.task: int | None = None
-        self.started = 0.0
+        self.tasks: deque[int] = deque()
+        self.started = 0.0  # when the worker began its oldest file
 
     def give(self, index: int, path: str) -> None:
-        self.task, self.started = index, time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(index)
         self.conn.send((index, path))
+
+    def finished(self) -> None:
+        """Forget the oldest file (its result has arrived); the next one, already sent, starts now."""
+        self.started = time.monotonic()
+        self.tasks.popleft()
 
     def stop(self, kill: bool = False) -> None:
         try:
@@ -289,17 +301,36 @@ class _Pool:
         self.hard_limit = budget * 2 + _GRACE if budget else None
 
     def run(self, paths: Sequence[str], done: Callable[[], None], sizes: Sequence[int] | None) -> list[FileResult]:
+        """Each worker holds up to `_DEPTH` files: it starts the next as soon as it sends a result,
+        instead of waiting for this process to read the result and answer (a round trip per file
+        cost about a tenth of a one-job run). A worker past its budget, or dead, loses only the file
+        it was on: the files queued behind it go back to the front of the queue."""
         order = range(len(paths)) if sizes is None else sorted(range(len(paths)), key=lambda i: -sizes[i])
         queue = deque(order)
         results: list[FileResult | None] = [None] * len(paths)
         workers = [_Worker(self.context, self.reviewer) for _ in range(self.size)]
+
+        def feed(worker: _Worker) -> None:
+            # a second file only while there are more left than workers: at the end of the run a
+            # file queued behind a slow one would wait while another worker idles
+            while queue and (not worker.tasks or (len(worker.tasks) < _DEPTH and len(queue) > len(workers))):
+                index = queue.popleft()
+                worker.give(index, paths[index])
+
+        def replace(position: int, lost: FileResult) -> None:
+            worker = workers[position]
+            results[worker.tasks.popleft()] = lost
+            done()
+            queue.extendleft(reversed(worker.tasks))
+            worker.tasks.clear()
+            workers[position] = self._replace(worker)
+            feed(workers[position])
+
         try:
             for worker in workers:
-                if queue:
-                    index = queue.popleft()
-                    worker.give(index, paths[index])
-            while any(w.task is not None for w in workers):
-                busy = [w for w in workers if w.task is not None]
+                feed(worker)
+            while any(w.tasks for w in workers):
+                busy = [w for w in workers if w.tasks]
                 timeout = None
                 if self.hard_limit is not None:
                     timeout = max(0.0, min(w.started for w in busy) + self.hard_limit - time.monotonic())
@@ -310,29 +341,22 @@ class _Pool:
                     try:
                         index, result = worker.conn.recv()
                     except (EOFError, OSError):  # the worker died (killed, out of memory, a crash in C)
-                        index = worker.task
-                        result = _lost(paths[index], "the worker process reviewing this file died")  # type: ignore[index]
-                        workers[workers.index(worker)] = worker = self._replace(worker)
+                        head = worker.tasks[0]
+                        replace(workers.index(worker), _lost(paths[head], "the worker process reviewing this file died"))
+                        continue
+                    worker.finished()
                     results[index] = result
                     done()
-                    worker.task = None
-                    if queue:
-                        nxt = queue.popleft()
-                        worker.give(nxt, paths[nxt])
+                    feed(worker)
                 if self.hard_limit is not None:
                     now = time.monotonic()
                     for position, worker in enumerate(workers):
-                        if worker.task is not None and now - worker.started > self.hard_limit:
-                            index = worker.task
-                            results[index] = FileResult(unreviewed(paths[index], timeout_diagnostic(paths[index])))
-                            done()
-                            workers[position] = fresh = self._replace(worker)
-                            if queue:
-                                nxt = queue.popleft()
-                                fresh.give(nxt, paths[nxt])
+                        if worker.tasks and now - worker.started > self.hard_limit:
+                            head = worker.tasks[0]
+                            replace(position, FileResult(unreviewed(paths[head], timeout_diagnostic(paths[head]))))
         finally:
             for worker in workers:
-                worker.stop(kill=worker.task is not None)
+                worker.stop(kill=bool(worker.tasks))
         return [r for r in results if r is not None]
 
     def _replace(self, worker: _Worker) -> _Worker:
