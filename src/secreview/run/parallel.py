@@ -5,14 +5,15 @@ passes), so files can go to any worker in any order; results are put back in
 discovery order, and the review is identical in content and order whatever
 `--jobs` is.
 
-The pool is a handful of processes each holding one file at a time over a
-pipe, rather than `concurrent.futures`, because a file that hangs the parser
-(a generated 50 MB module, an expression nested 100,000 deep) must cost a
-diagnostic, not the run: the walk checks a cooperative deadline itself
-(`engine.Walker`), and a worker still busy well past its budget is killed
-and replaced. No signals are used, so library callers on any thread are
-safe. With one job everything runs in this process and only the cooperative
-deadline applies (a parse cannot be interrupted without another process).
+The pool is a handful of processes each holding a file or two over a pipe
+(the one it reviews and the next), rather than `concurrent.futures`, because
+a file that hangs the parser (a generated 50 MB module, an expression nested
+100,000 deep) must cost a diagnostic, not the run: the walk checks a
+cooperative deadline itself (`engine.Walker`), and a worker still busy well
+past its budget is killed and replaced. No signals are used, so library
+callers on any thread are safe. With one job and no `isolate` everything runs
+in this process and only the cooperative deadline applies (a parse cannot be
+interrupted without another process); the command line always isolates.
 """
 
 from __future__ import annotations
