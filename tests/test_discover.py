@@ -86,3 +86,19 @@ def test_symlink_outside_the_roots_is_not_followed(tmp_path) -> None:
 def test_same_file_named_twice_is_reviewed_once(tmp_path) -> None:
     (tmp_path / "a.py").write_text("x = 1\n")
     assert len(discover([str(tmp_path), str(tmp_path / "a.py")]).files) == 1
+
+
+
+@pytest.mark.parametrize(("root", "expected"), [
+    (".", ["pkg/a.py", "pkg/sub/b.py"]),
+    ("./", ["pkg/a.py", "pkg/sub/b.py"]),
+    ("pkg/", ["pkg/a.py", "pkg/sub/b.py"]),
+    ("pkg//sub/..", ["pkg/sub/../a.py", "pkg/sub/../sub/b.py"]),
+])
+def test_paths_are_spelled_as_pathlib_spells_them(tmp_path, monkeypatch, root: str, expected: list[str]) -> None:
+    """Reports and the cache key files by these strings: no "./" in front, no doubled or trailing slash."""
+    (tmp_path / "pkg" / "sub").mkdir(parents=True)
+    for name in ("pkg/a.py", "pkg/sub/b.py", "pkg/sub/c.txt"):
+        (tmp_path / name).write_text("x = 1\n")
+    monkeypatch.chdir(tmp_path)
+    assert discover([root]).files == [os.path.join(*p.split("/")) for p in expected]

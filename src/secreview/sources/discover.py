@@ -58,20 +58,26 @@ def _spec(patterns: Iterable[str]) -> pathspec.PathSpec:
 
 
 class _Walker:
+    """The walk keeps paths as strings: a `Path` per entry (two for its resolved twin) was most of the
+    cost of listing a large tree; `Path` is made only where its semantics are needed (resolving links,
+    matching ignore patterns)."""
+
     def __init__(self, roots: Sequence[Path], excludes: Sequence[str], use_gitignore: bool) -> None:
-        self.real_roots = [r.resolve() for r in roots]
+        self.real_roots = [str(r.resolve()) for r in roots]
         self.exclude = _spec(excludes) if excludes else None
         self.use_gitignore = use_gitignore
-        self.seen_dirs: set[Path] = set()
-        self.seen_files: set[Path] = set()
+        self.seen_dirs: set[str] = set()
+        self.seen_files: set[str] = set()
         self.result = Discovery()
 
-    def inside_roots(self, real: Path) -> bool:
-        return any(real == root or root in real.parents for root in self.real_roots)
+    def inside_roots(self, real: str) -> bool:
+        return any(real == root or real.startswith(root if root.endswith(os.sep) else root + os.sep)
+                   for root in self.real_roots)
 
-    def excluded(self, path: Path, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    def excluded(self, name: str, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
         if self.exclude is None and not ignores:
             return False
+        path = Path(name)
         if self.exclude is not None:
             text = path.as_posix() + ("/" if is_dir else "")
             if self.exclude.match_file(text) or self.exclude.match_file(path.name + ("/" if is_dir else "")):
@@ -86,43 +92,43 @@ class _Walker:
                 return True
         return False
 
-    def add_file(self, path: Path, real: Path | None = None) -> None:
+    def add_file(self, path: str, real: str | None = None) -> None:
         """`real`: the resolved path when the caller knows it (a plain entry of a resolved directory)."""
         try:
-            real = real or path.resolve(strict=True)
+            real = real or str(Path(path).resolve(strict=True))
         except (OSError, RuntimeError) as exc:
             kind = DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE
-            self.result.diagnostics.append(Diagnostic(str(path), kind, f"cannot resolve path: {exc}"))
+            self.result.diagnostics.append(Diagnostic(path, kind, f"cannot resolve path: {exc}"))
             return
         if real in self.seen_files:
             return
         self.seen_files.add(real)
-        self.result.files.append(str(path))
+        self.result.files.append(path)
 
-    def walk(self, directory: Path, ignores: list[tuple[Path, pathspec.PathSpec]], real: Path | None = None) -> None:
+    def walk(self, directory: str, ignores: list[tuple[Path, pathspec.PathSpec]], real: str | None = None) -> None:
         try:
-            real = real or directory.resolve(strict=True)
+            real = real or str(Path(directory).resolve(strict=True))
         except (OSError, RuntimeError) as exc:
             self.result.diagnostics.append(
-                Diagnostic(str(directory), DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE,
+                Diagnostic(directory, DiagnosticKind.SYMLINK_LOOP if _is_loop(exc) else DiagnosticKind.UNREADABLE,
                            f"cannot enter directory: {exc}"))
             return
         if real in self.seen_dirs:
             return
         self.seen_dirs.add(real)
         if self.use_gitignore:
-            ignore_file = directory / ".gitignore"
-            if ignore_file.is_file():
+            ignore_file = os.path.join(directory, ".gitignore")
+            if os.path.isfile(ignore_file):
                 try:
-                    lines = ignore_file.read_text("utf-8", errors="replace").splitlines()
-                    ignores = [*ignores, (directory.absolute(), _spec(lines))]
+                    lines = Path(ignore_file).read_text("utf-8", errors="replace").splitlines()
+                    ignores = [*ignores, (Path(directory).absolute(), _spec(lines))]
                 except OSError:
                     pass
         try:
             entries = sorted(os.scandir(directory), key=lambda e: e.name)
         except OSError as exc:
             self.result.diagnostics.append(
-                Diagnostic(str(directory), DiagnosticKind.UNREADABLE, f"cannot list directory: {exc.strerror or exc}"))
+                Diagnostic(directory, DiagnosticKind.UNREADABLE, f"cannot list directory: {exc.strerror or exc}"))
             return
         for entry in entries:
             name = entry.name
@@ -139,10 +145,10 @@ class _Walker:
                 continue
             if is_file and not is_dir and not may_be_python(name):
                 continue  # not Python by name, and not a possible script: most entries of a tree
-            path = Path(entry.path)
+            path = name if directory == "." else entry.path  # as `Path` spells it: no "./" in front
             if is_link:
                 try:
-                    target = path.resolve(strict=True)
+                    target = str(Path(path).resolve(strict=True))
                 except (OSError, RuntimeError) as exc:
                     if _is_loop(exc):
                         self.result.diagnostics.append(
@@ -155,12 +161,12 @@ class _Walker:
                     continue
                 # Below a resolved directory, an entry that is not a link resolves to itself: no
                 # per-entry realpath (a dozen system calls each on deep trees).
-                self.walk(path, ignores, None if is_link else real / entry.name)
+                self.walk(path, ignores, None if is_link else os.path.join(real, name))
             elif is_file:
                 if self.excluded(path, False, ignores):
                     continue
-                if name.endswith((".py", ".pyw")) or is_python_script(entry.path):
-                    self.add_file(path, None if is_link else real / entry.name)
+                if name.endswith((".py", ".pyw")) or is_python_script(path):
+                    self.add_file(path, None if is_link else os.path.join(real, name))
 
 
 def _is_loop(exc: BaseException) -> bool:
@@ -177,9 +183,9 @@ def discover(paths: Sequence[str], excludes: Sequence[str] = (), use_gitignore: 
     for root in roots:
         ignores = _parent_gitignores(root) if use_gitignore else []
         if root.is_dir():
-            walker.walk(root, ignores)
+            walker.walk(str(root), ignores)
         elif root.is_file():
-            walker.add_file(root)  # named explicitly: reviewed whatever its name
+            walker.add_file(str(root))  # named explicitly: reviewed whatever its name
         else:
             try:
                 root.resolve(strict=True)
