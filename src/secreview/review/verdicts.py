@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from secreview.core.model import Evidence, Finding, PillarVerdict
 from secreview.cwe import catalog
@@ -84,11 +85,20 @@ def file_verdicts(findings: Iterable[Finding], facts: Iterable[Evidence], *,
         if found:
             verdicts.append(PillarVerdict(pillar, names[pillar], "findings", _findings_summary(found),
                                           _evidence((), pillar_facts)))
+        elif not pillar_facts:  # most pillars of most files: the same sentence every time
+            verdicts.append(PillarVerdict(pillar, names[pillar], "clean", _nothing_recorded(pillar, test)))
         else:
             explanation = explain(pillar, pillar_facts, test)
             verdicts.append(PillarVerdict(pillar, names[pillar], "clean", explanation.sentence,
                                           _evidence(explanation.cited, pillar_facts)))
     return tuple(verdicts)
+
+
+@lru_cache(maxsize=256)
+def _nothing_recorded(pillar: str, test: str) -> str:
+    """The explanation of a pillar for which the walk recorded no fact in a file: it cites nothing
+    and depends on nothing else, so each (pillar, why the file is test code) is worded once per process."""
+    return explain(pillar, (), test).sentence
 
 
 def _where(fact: Evidence) -> str:
