@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 import re
 from functools import lru_cache
+from typing import cast
 
 from secreview.analysis.hosts import is_loopback
 from secreview.review.facts_base import callee, collector, enclosing_def, spelled
@@ -98,6 +99,7 @@ def _authorises(decorator: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+@lru_cache(maxsize=8192)
 def _credential_name(name: str) -> bool:
     """The variable's name says it holds a credential: one search per name, and names repeat (`self.host`)."""
     return SENSITIVE.search(name) is not None
@@ -165,11 +167,22 @@ def _handler_class(ctx: Context, node: ast.ClassDef) -> tuple[str, frozenset[str
     return None
 
 
+# ctx.fact_state["handler-classes"]: the framework handler classes of the file so far, by line:
+# (label, the names of their request-handling methods, the class's own authorisation or "").
+HandlerClasses = dict[int, tuple[str, frozenset[str], str]]
+_NO_CLASSES: HandlerClasses = {}
+
+
+def _handler_classes(ctx: Context) -> HandlerClasses:
+    """The handler classes recorded so far; reading never records the key (`handler_definition` asks for it)."""
+    return cast(HandlerClasses, ctx.fact_state.get("handler-classes", _NO_CLASSES))
+
+
 def _class_handler(ctx: Context, node: ast.FunctionDef | ast.AsyncFunctionDef, names: list[str]) -> str | None:
     """The label of a method that handles requests for its class, if it does ('' outside such classes)."""
     if not ctx.classes or ctx.parent is not ctx.classes[-1]:
         return None  # only methods defined right in the class body handle its requests
-    found = ctx.fact_state.get("handler-classes", {}).get(ctx.classes[-1].lineno)  # type: ignore[union-attr]
+    found = _handler_classes(ctx).get(ctx.classes[-1].lineno)
     if found is None:
         return None
     label, methods, _ = found
@@ -219,7 +232,7 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
     owner = ctx.classes[-1] if ctx.classes else None
     label = _class_handler(ctx, node, names) if route is None else None
     if label is not None:
-        class_auth = ctx.fact_state["handler-classes"][owner.lineno][2]  # type: ignore[index,union-attr]
+        class_auth = _handler_classes(ctx)[owner.lineno][2]  # type: ignore[union-attr]
         auth = auth or ([class_auth] if class_auth else [])
         name = f"{owner.name}.{node.name}"  # type: ignore[union-attr]
         ctx.fact("284:route-protected" if auth else "284:route", node,
@@ -232,7 +245,7 @@ def handler_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: Contex
     if (label is not None or route is not None) and not auth and _only_raises(node):
         ctx.fact("284:route-refusing", node, node.name, def_subject(node))
     if (label is not None or route is not None) and not auth:
-        ctx.fact_state.setdefault("route-handlers", set()).add(node.lineno)  # type: ignore[union-attr]
+        cast("set[int]", ctx.fact_state.setdefault("route-handlers", set())).add(node.lineno)
     exempt = next((n for n in names if n.endswith("csrf_exempt")), None)
     if exempt is not None:
         ctx.fact("693:csrf-exempt", node, f"{node.name} (@{exempt})")
@@ -255,7 +268,7 @@ def view_class(node: ast.ClassDef, ctx: Context) -> None:
     handler = _handler_class(ctx, node)
     if handler is not None:
         table = ctx.fact_state.setdefault("handler-classes", {})
-        table[node.lineno] = (*handler, class_auth)  # type: ignore[index]
+        cast(HandlerClasses, table)[node.lineno] = (*handler, class_auth)
 
 
 def record_check(ctx: Context, node: ast.AST, text: str) -> None:
@@ -264,7 +277,7 @@ def record_check(ctx: Context, node: ast.AST, text: str) -> None:
     function = enclosing_def(ctx)
     ctx.fact("284:auth-check", node, text, def_subject(function))
     if function is not None and ctx.classes:
-        named: set[int] = ctx.fact_state.setdefault("checking-methods", set())  # type: ignore[assignment]
+        named = cast("set[int]", ctx.fact_state.setdefault("checking-methods", set()))
         if function.lineno not in named:
             named.add(function.lineno)
             ctx.fact("284:checking-method", function, function.name, def_subject(function))
@@ -287,15 +300,15 @@ def policy_check(node: ast.Call, ctx: Context) -> None:
 @collector(id="access-delegation", nodes=(ast.Call,))
 def delegation(node: ast.Call, ctx: Context) -> None:
     """`self._delete(...)` in a route handler: the handler may be authorised by the method it calls."""
-    handlers = ctx.fact_state.get("route-handlers")
+    handlers = cast("set[int] | None", ctx.fact_state.get("route-handlers"))
     if not handlers:
         return
     func = node.func
-    if func.__class__ is not ast.Attribute or name_of(func.value) != "self":  # type: ignore[attr-defined]
+    if not isinstance(func, ast.Attribute) or name_of(func.value) != "self":
         return
     function = enclosing_def(ctx)
-    if function is not None and function.lineno in handlers:  # type: ignore[operator]
-        ctx.fact("284:delegate", node, func.attr, def_subject(function))  # type: ignore[attr-defined]
+    if function is not None and function.lineno in handlers:
+        ctx.fact("284:delegate", node, func.attr, def_subject(function))
 
 
 @collector(id="access-secret-options", calls=SECRET_OPTIONS)
@@ -317,10 +330,10 @@ def permission_change(node: ast.Call, ctx: Context) -> None:
     if mode is None and name not in ("os.umask", "os.chmod"):
         return  # os.makedirs(path): default mode, not a permission decision
     value = ctx.constant_value(mode)
-    known = isinstance(value, int) and not isinstance(value, bool)
-    shown = oct(value) if known else spelled(mode)
+    known = value if isinstance(value, int) and not isinstance(value, bool) else None
+    shown = oct(known) if known is not None else spelled(mode)
     ctx.fact("284:permission", node, f"{callee(ctx, node)} mode={shown}",
-             permission_judgement(name, value if known else None, isinstance(ctx.parent, ast.Expr)))
+             permission_judgement(name, known, isinstance(ctx.parent, ast.Expr)))
 
 
 def permission_judgement(call: str, mode: int | None, statement: bool) -> str:
@@ -347,11 +360,20 @@ def _credential_kind(ctx: Context, value: ast.expr) -> str | None:
         name = ctx.call_name(value) or ""
         return "external" if name.startswith(("os.getenv", "os.environ")) else None
     if isinstance(value, ast.Subscript):
-        return "external" if ctx.qualname(value.value) == "os.environ" else None  # type: ignore[arg-type]
+        return "external" if ctx.qualname(value.value) == "os.environ" else None
     return None
 
 
 _CREDENTIAL_VALUES = frozenset({ast.Constant, ast.Call, ast.Subscript})
+
+
+def _credential_target(node: ast.Assign | ast.AnnAssign) -> str | None:
+    """The first target named like a credential."""
+    for target in node.targets if isinstance(node, ast.Assign) else (node.target,):
+        name = name_of(target)
+        if name and _credential_name(name):
+            return name
+    return None
 
 
 @collector(id="access-credentials", nodes=(ast.Assign, ast.AnnAssign))
@@ -360,8 +382,7 @@ def credential(node: ast.Assign | ast.AnnAssign, ctx: Context) -> None:
     value = node.value
     if value.__class__ not in _CREDENTIAL_VALUES:
         return  # no value, or one `_credential_kind` cannot place
-    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    name = next((n for n in (name_of(t) for t in targets) if n and _credential_name(n)), None)
+    name = _credential_target(node)
     if name is None:
         return  # asked before the value's kind, which may resolve a call's name
     kind = _credential_kind(ctx, value)  # type: ignore[arg-type]

@@ -11,9 +11,11 @@ import ast
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from secreview.rules.base import Context
+from secreview.rules.base import Check, Context
 
-CollectorFunc = Callable[[ast.AST, Context], None]
+# As a rule's check: the first parameter says which nodes it is given (`Any` here, so that
+# `def collect(node: ast.Call, ctx)` registers as it is).
+CollectorFunc = Check
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from secreview.rules.neutralization import SHELL_CALLS, SUBPROCESS_CALLS
 
 _REQUEST_NAMES = frozenset({"request", "req", "self.request"})
 _STREAM_SOURCES = {"argv": "sys.argv", "environ": "os.environ", "stdin": "sys.stdin", "environb": "os.environb"}
-_SOURCE_CALLS = ("input", "os.getenv", "os.getenvb", "raw_input")
+_SOURCE_CALLS: tuple[str, ...] = ("input", "os.getenv", "os.getenvb", "raw_input")
 AUTH_ATTRIBUTES = frozenset({"is_authenticated", "is_anonymous", "is_staff", "is_superuser", "is_admin",
                              "is_active"})  # permission *methods* are facts_access.auth_check's
 _COMMAND_SINKS = SUBPROCESS_CALLS + SHELL_CALLS + tuple(

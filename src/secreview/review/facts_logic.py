@@ -109,9 +109,9 @@ def assertion(node: ast.Assert, ctx: Context) -> None:
 def recursion(node: ast.Call, ctx: Context) -> None:
     func = node.func
     if func.__class__ is ast.Name:
-        name = func.id  # type: ignore[attr-defined]
-    elif func.__class__ is ast.Attribute and name_of(func.value) in ("self", "cls"):  # type: ignore[attr-defined]
-        name = func.attr  # type: ignore[attr-defined]
+        name = func.id
+    elif func.__class__ is ast.Attribute and name_of(func.value) in ("self", "cls"):
+        name = func.attr
     else:
         return
     function = enclosing_def(ctx)
@@ -122,7 +122,7 @@ def recursion(node: ast.Call, ctx: Context) -> None:
         in_class = bool(ctx.classes) and any(s is function for s in ctx.classes[-1].body)
         if in_class or binding is None or binding.kind != "def":
             return  # a method's own name is not in scope in its body; `close = self._close` rebinds it
-    elif not _is_method(function, func.value):  # type: ignore[attr-defined]
+    elif isinstance(func, ast.Attribute) and not _is_method(function, func.value):
         return
     ctx.fact("691:recursion", node, f"{name}()", str(function.lineno))
 

@@ -194,7 +194,7 @@ def with_existing(node: ast.withitem, ctx: Context) -> None:
 def _cleanup_keys(ctx: Context, call: ast.Call) -> list[str]:
     keys: list[str] = []
     for arg in (*call.args, *(k.value for k in call.keywords)):
-        target = arg.value if isinstance(arg, ast.Attribute) else arg  # server.close -> server
+        target: ast.expr | None = arg.value if isinstance(arg, ast.Attribute) else arg  # server.close -> server
         if isinstance(target, ast.Call):
             target = target.func.value if isinstance(target.func, ast.Attribute) else None
         if isinstance(target, ast.Name) and target.id in ("self", "cls"):

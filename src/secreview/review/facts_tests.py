@@ -82,7 +82,7 @@ def test_call(node: ast.Call, ctx: Context) -> None:
     func = node.func
     if func.__class__ is not ast.Attribute:
         return
-    attr = func.attr  # type: ignore[attr-defined]
+    attr = func.attr
     if attr in SERVICE_HELPERS and _self_call(func):
         ctx.fact("664:service", node, f"{spelled(func)}({_first_text(node)})")
     elif attr == "flags" and _self_call(func):

@@ -122,8 +122,8 @@ def _failure(stmt: ast.stmt) -> tuple[ast.stmt, str] | None:
 
 def _after(loop: ast.stmt, parent: ast.AST | None) -> ast.stmt | None:
     """The statement that runs when the loop ends without leaving the function: its `else:`, or the next one."""
-    if loop.orelse:  # type: ignore[attr-defined]
-        return loop.orelse[0]  # type: ignore[attr-defined]
+    if isinstance(loop, (ast.For, ast.AsyncFor, ast.While)) and loop.orelse:
+        return loop.orelse[0]
     for name in ("body", "orelse", "finalbody"):
         block = getattr(parent, name, None)
         if isinstance(block, list):
