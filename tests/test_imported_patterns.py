@@ -124,3 +124,36 @@ def test_defined_follows_re_exports_a_few_levels() -> None:
     assert imported_patterns.defined("c.R", records.get) == ("a", "(x+)+y")
     assert imported_patterns.defined("c.LOOP", records.get) is None  # a cycle ends
     assert imported_patterns.defined("d.P", records.get) is None
+
+
+@pytest.mark.parametrize(("source", "walked"), [
+    ('import re\nA = re.compile(r"^a+$")\nB = re.match(rb"x", b"y")\nC = re.sub(f"{x}", "", s)\n', False),
+    ('import re\nA = re.compile(R"^a+$")\nB = _lazy_re_compile(Rb"x")\nC = re.search(u"a", s)\n', False),
+    ("import re\nA = re.compile(rx)\n", True),  # names that start like a prefix are names
+    ("import re\nA = re.compile(rb_word)\n", True),
+    ('import re\nA = re.compile(r"^a$")\nB = re.search(\n    patterns.WORD, s)\n', True),
+    ("from django.utils.regex_helper import _lazy_re_compile\nA = _lazy_re_compile(fr_WORD)\n", True),
+])
+def test_only_files_that_pass_a_name_to_re_are_walked_for_uses(source: str, walked: bool, monkeypatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(imported_patterns, "_uses", lambda parsed, module: calls.append(parsed.path) or [])
+    from secreview.sources.parse import parse_source
+
+    imported_patterns.collect(parse_source("pkg/mod.py", source), "pkg.mod")
+    assert bool(calls) == walked
+
+
+def test_a_test_module_is_not_walked_for_uses(monkeypatch) -> None:
+    """Uses are recorded outside test code only: in a test module no check can run, so the walk is skipped."""
+    from secreview.rules import engine
+    from secreview.sources.parse import parse_source
+
+    runs: list[object] = []
+    real = engine.Walker.run
+    monkeypatch.setattr(engine.Walker, "run", lambda self: (runs.append(self), real(self))[1])
+    source = "import re\nfrom lib.patterns import PAIR\n\ndef test_pair(line):\n    re.match(PAIR, line)\n"
+    record = imported_patterns.collect(parse_source("tests/test_parse.py", source), "tests.test_parse")
+    assert record is not None and record.uses == () and runs == []  # its re-export is still recorded
+    record = imported_patterns.collect(parse_source("lib/parse.py", source.replace("test_pair", "parse_pair")),
+                                       "lib.parse")
+    assert record is not None and [use.name for use in record.uses] == ["lib.patterns.PAIR"] and len(runs) == 1

@@ -26,7 +26,9 @@ def walk(parsed: Parsed, module: str, key: str, dispatch: Any) -> list:
     ctx = Context(parsed.path, parsed.source, parsed.tree, module)
     found: list = []
     ctx.fact_state[key] = found
-    Walker(ctx, dispatch.for_file(ctx.is_test, ctx)).run()
+    narrowed = dispatch.for_file(ctx.is_test, ctx)
+    if narrowed.checked:  # else no check can run here (a test module, for checks that skip them): no walk
+        Walker(ctx, narrowed).run()
     return found
 
 
