@@ -99,7 +99,6 @@ def _authorises(decorator: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-@lru_cache(maxsize=8192)
 def _credential_name(name: str) -> bool:
     """The variable's name says it holds a credential: one search per name, and names repeat (`self.host`)."""
     return SENSITIVE.search(name) is not None
