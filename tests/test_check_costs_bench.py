@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
+from bench_scripts import load
 
 from secreview.review.facts import all_collectors
 from secreview.rules import select_rules
 
-_PATH = Path(__file__).resolve().parents[1] / "bench" / "check_costs.py"
-_SPEC = importlib.util.spec_from_file_location("check_costs_bench", _PATH)
-assert _SPEC and _SPEC.loader
-check_costs = importlib.util.module_from_spec(_SPEC)
-sys.modules["check_costs_bench"] = check_costs
-_SPEC.loader.exec_module(check_costs)
+check_costs = load("check_costs.py", "check_costs_bench")
 
 
 def test_every_check_is_filed_under_its_own_module() -> None:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 import tarfile
 from pathlib import Path
 
 import pytest
+from bench_scripts import BENCH, load
 
-_PATH = Path(__file__).resolve().parents[1] / "bench" / "signal_noise.py"
-sys.path.insert(0, str(_PATH.parent))  # as when the script runs: it shares bench/speed.py's line count
-_SPEC = importlib.util.spec_from_file_location("signal_noise", _PATH)
-assert _SPEC and _SPEC.loader
-bench = importlib.util.module_from_spec(_SPEC)
-sys.modules["signal_noise"] = bench
-_SPEC.loader.exec_module(bench)
+sys.path.insert(0, str(BENCH))  # as when the script runs: it shares bench/speed.py's line count
+bench = load("signal_noise.py", "signal_noise")
 
 
 def finding(n: int, rule: str = "secret-in-log", path: str = "p-1/m.py", confidence: str = "high") -> dict:

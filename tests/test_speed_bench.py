@@ -7,19 +7,14 @@ either, and the next "warm" run links the whole project: timing it as a warm run
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import sys
 from pathlib import Path
 
 import pytest
+from bench_scripts import load
 
-_PATH = Path(__file__).resolve().parents[1] / "bench" / "speed.py"
-_SPEC = importlib.util.spec_from_file_location("speed_bench", _PATH)
-assert _SPEC and _SPEC.loader
-speed = importlib.util.module_from_spec(_SPEC)
-sys.modules["speed_bench"] = speed
-_SPEC.loader.exec_module(speed)
+speed = load("speed.py", "speed_bench")
 
 
 def _report(path: Path, kinds: list[str]) -> None:
