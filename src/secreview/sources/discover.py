@@ -74,10 +74,11 @@ class _Walker:
         return any(real == root or real.startswith(root if root.endswith(os.sep) else root + os.sep)
                    for root in self.real_roots)
 
-    def excluded(self, name: str, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+    def excluded(self, entry: str, is_dir: bool, ignores: list[tuple[Path, pathspec.PathSpec]]) -> bool:
+        """Whether the `--exclude` globs or a `.gitignore` on the way leave out the file or directory `entry`."""
         if self.exclude is None and not ignores:
             return False
-        path = Path(name)
+        path = Path(entry)
         if self.exclude is not None:
             text = path.as_posix() + ("/" if is_dir else "")
             if self.exclude.match_file(text) or self.exclude.match_file(path.name + ("/" if is_dir else "")):
